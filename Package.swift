@@ -1,0 +1,69 @@
+// swift-tools-version: 6.1
+//
+// Package.swift — the crash-analysis library, its `analyse` command and their tests.
+//
+// Module layout (see docs/architecture.md): dependencies point towards CrashCore.
+//
+//   CrashCore      the vocabulary: addresses, architectures, register contexts, frames,
+//                  modules, threads, events, diagnostics, CrashReport. No I/O.
+//   StackText      decoders for the stack dialects debuggers and Dr. Watson printed.
+//   CrashAnalysis  the facade programs link: read → sniff → decode → report writers.
+//   analyse        the command-line tool.
+import PackageDescription
+
+let package = Package(
+  name: "CrashAnalysis",
+  products: [
+    // The facade most programs want.
+    .library(name: "CrashAnalysis", targets: ["CrashAnalysis"]),
+    // The pieces, for programs that need only the model or only the text decoders.
+    .library(name: "CrashCore", targets: ["CrashCore"]),
+    .library(name: "StackText", targets: ["StackText"]),
+    .executable(name: "analyse", targets: ["analyse"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // MARK: Core library
+    .target(name: "CrashCore"),
+    .target(name: "StackText", dependencies: ["CrashCore"]),
+    .target(name: "CrashAnalysis", dependencies: ["CrashCore", "StackText"]),
+
+    // MARK: Tools
+    .executableTarget(
+      name: "analyse",
+      dependencies: [
+        "CrashAnalysis",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // Decoding-throughput benchmark: `scripts/bench-decode` builds it in release and runs it.
+    .executableTarget(
+      name: "analyse-bench",
+      dependencies: ["CrashAnalysis"],
+      path: "Benchmarks/DecodeThroughput"
+    ),
+
+    // MARK: Tests
+    .target(
+      name: "CrashTestSupport",
+      dependencies: ["CrashCore"],
+      path: "Tests/CrashTestSupport"
+    ),
+    .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
+    .testTarget(
+      name: "StackTextTests",
+      dependencies: ["StackText", "CrashCore", "CrashTestSupport"]
+    ),
+    .testTarget(
+      name: "CrashAnalysisTests",
+      dependencies: ["CrashAnalysis", "CrashTestSupport"]
+    ),
+    .testTarget(
+      name: "AnalyseCLITests",
+      dependencies: ["CrashTestSupport"]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,72 @@
+//===--- Architecture.swift - CPU architectures a crash can come from -------===//
+//
+// The architectures of Windows NT and its successors that crash data exists for.
+// x86 and DEC Alpha are decoded today; amd64 and arm64 have room in the model.
+// What differs between them and matters to analysis lives here as data: pointer
+// width, instruction alignment and how far a return address is from the call.
+//
+//===----------------------------------------------------------------------===//
+
+/// The processor architecture of a thread or a whole crash.
+public enum Architecture: String, Sendable, Hashable, CaseIterable, Codable {
+  /// 32-bit Intel (i386).
+  case x86
+  /// 64-bit x86 (AMD64 / x64).
+  case amd64
+  /// DEC Alpha AXP running 32-bit Windows NT (64-bit registers, 32-bit pointers).
+  case alpha
+  /// DEC Alpha AXP with 64-bit pointers (AXP64).
+  case alpha64
+  /// 64-bit ARM.
+  case arm64
+  /// MIPS R4000, as Windows NT 3.x and 4.0 ran on.
+  case mips
+  /// PowerPC, as Windows NT 3.51 and 4.0 ran on.
+  case ppc
+  /// Not decided: the evidence in the input did not settle it.
+  case unknown
+
+  /// Bytes in a pointer, or `nil` when unknown.
+  public var pointerSize: Int? {
+    switch self {
+    case .x86, .alpha, .mips, .ppc: 4
+    case .amd64, .alpha64, .arm64: 8
+    case .unknown: nil
+    }
+  }
+
+  /// Whether every instruction is 4 bytes long and 4-byte aligned (the RISC ports).
+  public var hasFixedWidthInstructions: Bool {
+    switch self {
+    case .alpha, .alpha64, .arm64, .mips, .ppc: true
+    case .x86, .amd64, .unknown: false
+    }
+  }
+
+  /// How many bytes to step back from a return address to land inside the call
+  /// instruction, so that a symbol lookup names the caller rather than whatever
+  /// follows the call. x86 and amd64 use 1 (variable-length calls); the
+  /// fixed-width RISC ports use 4, the call instruction itself. `nil` when the
+  /// architecture is unknown.
+  public var returnAddressAdjustment: UInt64? {
+    switch self {
+    case .x86, .amd64: 1
+    case .alpha, .alpha64, .arm64, .mips, .ppc: 4
+    case .unknown: nil
+    }
+  }
+
+  /// The architecture's name as people write it (`x86`, `Alpha`, …).
+  public var displayName: String {
+    switch self {
+    case .x86: "x86"
+    case .amd64: "amd64"
+    case .alpha: "Alpha"
+    case .alpha64: "Alpha64"
+    case .arm64: "arm64"
+    case .mips: "MIPS"
+    case .ppc: "PowerPC"
+    case .unknown: "unknown"
+    }
+  }
+}

@@ -1,0 +1,63 @@
+//===--- CodeModule.swift - An executable image loaded in the process -------===//
+
+/// An executable image (EXE, DLL, driver) loaded in the crashed process or system.
+public struct CodeModule: Sendable, Hashable {
+  /// The image's file name as recorded (`EMSMTA.EXE`, `ntdll.DBG`).
+  public var name: String
+  /// The full path as recorded, when one was given.
+  public var path: String?
+  /// The load address.
+  public var base: Address
+  /// The image size in bytes, when known.
+  public var size: UInt64?
+  /// The file version (`5.5.2654.22`), when known.
+  public var version: String?
+  /// The link timestamp (seconds since 1970), when known.
+  public var timestamp: UInt32?
+  /// The PE checksum, when known.
+  public var checksum: UInt32?
+  /// The debug file name (`emsmta.pdb`), when known.
+  public var debugFile: String?
+  /// The debug identifier as Breakpad prints it, when known.
+  public var debugIdentifier: String?
+  /// Where the module was listed in a text input.
+  public var lines: LineRange?
+
+  /// Creates a module record.
+  public init(
+    name: String, path: String? = nil, base: Address, size: UInt64? = nil,
+    version: String? = nil, timestamp: UInt32? = nil, checksum: UInt32? = nil,
+    debugFile: String? = nil, debugIdentifier: String? = nil, lines: LineRange? = nil
+  ) {
+    self.name = name
+    self.path = path
+    self.base = base
+    self.size = size
+    self.version = version
+    self.timestamp = timestamp
+    self.checksum = checksum
+    self.debugFile = debugFile
+    self.debugIdentifier = debugIdentifier
+    self.lines = lines
+  }
+
+  /// The name without directory or extension, as stack listings name modules
+  /// (`EMSMTA` for `EMSMTA.EXE`, `ntdll` for `dll\ntdll.DBG`).
+  public var stem: String {
+    var stem = Substring(name)
+    if let slash = stem.lastIndex(where: { $0 == "\\" || $0 == "/" }) {
+      stem = stem[stem.index(after: slash)...]
+    }
+    if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = stem[..<dot] }
+    return String(stem)
+  }
+
+  /// The first address past the image, when the size is known and does not overflow.
+  public var end: Address? { size.flatMap { base.adding($0) } }
+
+  /// Whether `address` falls inside the image (false when the size is unknown).
+  public func contains(_ address: Address) -> Bool {
+    guard let end else { return false }
+    return address >= base && address < end
+  }
+}

@@ -1,0 +1,27 @@
+//===--- CrashException.swift - The exception that ended the process --------===//
+
+/// The exception a process died of, as far as the input tells.
+public struct CrashException: Sendable, Hashable {
+  /// The exception code.
+  public var code: ExceptionCode
+  /// How the input described it (`access violation`), when it did.
+  public var description: String?
+  /// The faulting instruction's address, when known.
+  public var address: Address?
+  /// The thread that raised it, when known.
+  public var threadID: UInt32?
+  /// Where the input stated it.
+  public var lines: LineRange?
+
+  /// Creates an exception record.
+  public init(
+    code: ExceptionCode, description: String? = nil, address: Address? = nil,
+    threadID: UInt32? = nil, lines: LineRange? = nil
+  ) {
+    self.code = code
+    self.description = description
+    self.address = address
+    self.threadID = threadID
+    self.lines = lines
+  }
+}

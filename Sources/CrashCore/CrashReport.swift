@@ -1,0 +1,140 @@
+//===--- CrashReport.swift - Everything known about one crash ---------------===//
+//
+// One value for every kind of input. Decoders fill it, later stages (unwinding,
+// symbolication, classification, output) read it and never ask where it came
+// from beyond what `input` records.
+//
+//===----------------------------------------------------------------------===//
+
+/// What kind of input a report was decoded from.
+public struct InputDescription: Sendable, Hashable {
+  /// The kinds of input.
+  public enum Kind: String, Sendable, Hashable, Codable {
+    /// Text: debugger output, a Dr. Watson log, a KB article, an event-log export.
+    case text
+    /// A Windows minidump (MDMP).
+    case minidump
+  }
+
+  /// The name the input was given as (a path, or `-` for standard input).
+  public var name: String
+  /// The kind of input.
+  public var kind: Kind
+  /// The input's size in bytes.
+  public var byteCount: Int
+  /// The character encoding a text input was read as (`UTF-8`, `UTF-16LE`, `Windows-1252`).
+  public var encoding: String?
+  /// Lines read, for text inputs.
+  public var lineCount: Int?
+
+  /// Creates an input description.
+  public init(name: String, kind: Kind, byteCount: Int, encoding: String? = nil, lineCount: Int? = nil) {
+    self.name = name
+    self.kind = kind
+    self.byteCount = byteCount
+    self.encoding = encoding
+    self.lineCount = lineCount
+  }
+}
+
+/// The crashed application as Dr. Watson's header names it.
+public struct ApplicationInfo: Sendable, Hashable {
+  /// `App:` (`exe\emsmta.dbg`).
+  public var name: String?
+  /// The process id from `(pid=203)`.
+  public var processID: UInt32?
+  /// `When:` as printed.
+  public var when: String?
+  /// Where the header was printed.
+  public var lines: LineRange?
+
+  /// Creates application information.
+  public init(name: String? = nil, processID: UInt32? = nil, when: String? = nil, lines: LineRange? = nil) {
+    self.name = name
+    self.processID = processID
+    self.when = when
+    self.lines = lines
+  }
+}
+
+/// A process from a task list.
+public struct ProcessEntry: Sendable, Hashable {
+  /// The process id.
+  public var id: UInt32
+  /// The image name (`emsmta.exe`).
+  public var name: String
+
+  /// Creates a task-list entry.
+  public init(id: UInt32, name: String) {
+    self.id = id
+    self.name = name
+  }
+}
+
+/// One line of system information (`Computer Name: X`), in input order.
+public struct SystemProperty: Sendable, Hashable {
+  /// The label as printed, without the colon.
+  public var key: String
+  /// The value as printed.
+  public var value: String
+
+  /// Creates a property.
+  public init(key: String, value: String) {
+    self.key = key
+    self.value = value
+  }
+}
+
+/// Everything known about one crash.
+public struct CrashReport: Sendable, Hashable {
+  /// What the report was decoded from.
+  public var input: InputDescription
+  /// The crashed application, when named.
+  public var application: ApplicationInfo?
+  /// System information lines, in input order.
+  public var system: [SystemProperty]
+  /// The exception the process died of, when known.
+  public var exception: CrashException?
+  /// STOP errors reported in the input.
+  public var bugChecks: [BugCheck]
+  /// Threads, one per decoded stack listing or dump thread.
+  public var threads: [CrashThread]
+  /// Loaded modules.
+  public var modules: [CodeModule]
+  /// Processes from a task list.
+  public var processes: [ProcessEntry]
+  /// Event-log records.
+  public var events: [EventRecord]
+  /// Problems found while decoding.
+  public var diagnostics: [Diagnostic]
+
+  /// Creates a report.
+  public init(
+    input: InputDescription, application: ApplicationInfo? = nil, system: [SystemProperty] = [],
+    exception: CrashException? = nil, bugChecks: [BugCheck] = [], threads: [CrashThread] = [],
+    modules: [CodeModule] = [], processes: [ProcessEntry] = [], events: [EventRecord] = [],
+    diagnostics: [Diagnostic] = []
+  ) {
+    self.input = input
+    self.application = application
+    self.system = system
+    self.exception = exception
+    self.bugChecks = bugChecks
+    self.threads = threads
+    self.modules = modules
+    self.processes = processes
+    self.events = events
+    self.diagnostics = diagnostics
+  }
+
+  /// Whether any thread has at least one frame.
+  public var hasStack: Bool { threads.contains { !$0.frames.isEmpty } }
+
+  /// The worst diagnostic severity, or `nil` when there are none.
+  public var worstSeverity: Diagnostic.Severity? { diagnostics.map(\.severity).max() }
+
+  /// The module whose image contains `address`, if any.
+  public func module(containing address: Address) -> CodeModule? {
+    modules.first { $0.contains(address) }
+  }
+}

@@ -1,0 +1,59 @@
+//===--- RegisterContext.swift - A thread's registers, any architecture -----===//
+
+/// The register state of a thread, for whichever architecture it ran on.
+public enum RegisterContext: Sendable, Hashable {
+  /// i386 registers.
+  case x86(RegisterFile<X86Register>)
+  /// DEC Alpha AXP registers.
+  case alpha(RegisterFile<AlphaRegister>)
+
+  /// The architecture these registers belong to.
+  public var architecture: Architecture {
+    switch self {
+    case .x86: .x86
+    case .alpha: .alpha
+    }
+  }
+
+  /// The instruction pointer (`eip`, `fir`), if known.
+  public var instructionPointer: UInt64? {
+    switch self {
+    case .x86(let file): file.instructionPointer
+    case .alpha(let file): file.instructionPointer
+    }
+  }
+
+  /// The stack pointer (`esp`, `sp`), if known.
+  public var stackPointer: UInt64? {
+    switch self {
+    case .x86(let file): file.stackPointer
+    case .alpha(let file): file.stackPointer
+    }
+  }
+
+  /// The frame pointer (`ebp`, `fp`), if known.
+  public var framePointer: UInt64? {
+    switch self {
+    case .x86(let file): file.framePointer
+    case .alpha(let file): file.framePointer
+    }
+  }
+
+  /// Every known register as (name, value, width in hex digits), in `CONTEXT` order.
+  public var namedValues: [(name: String, value: UInt64, digits: Int)] {
+    switch self {
+    case .x86(let file):
+      file.knownRegisters.map { ($0.register.name, $0.value, 8) }
+    case .alpha(let file):
+      file.knownRegisters.map { ($0.register.name, $0.value, $0.register.byteWidth * 2) }
+    }
+  }
+
+  /// Whether no register is known.
+  public var isEmpty: Bool {
+    switch self {
+    case .x86(let file): file.isEmpty
+    case .alpha(let file): file.isEmpty
+    }
+  }
+}

@@ -1,0 +1,40 @@
+//===--- StackFormat.swift - Which listing format a stack came from ---------===//
+//
+// The families of stack listings found in the KB archive, named as in the
+// project's docs/formats.md, plus the non-text sources.
+//
+//===----------------------------------------------------------------------===//
+
+/// The format a thread's frames were decoded from.
+public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
+  /// Dr. Watson (DrWtsn32) `FramePtr ReturnAd Param#1..#4 Function Name`.
+  case framePtrReturnAd = "frameptr-returnad"
+  /// kd, or `kb` on a user.dmp: `FramePtr RetAddr Param1..3 Function Name`.
+  case framePtrRetAddr = "frameptr-retaddr"
+  /// WinDbg/kd `kb`, `kv`, `kvn`: `ChildEBP RetAddr Args to Child`.
+  case childEBPArgs = "childebp-kb"
+  /// WinDbg/kd `k`: `ChildEBP RetAddr`.
+  case childEBP = "childebp-k"
+  /// RISC kd `k`: `Callee-SP Return-RA Call Site`.
+  case calleeSPReturnRA = "calleesp-k"
+  /// RISC kd `kb`: `Callee-SP Arguments to Callee Call Site`.
+  case calleeSPArguments = "calleesp-kb"
+  /// Alpha blue screen: `Callee-Sp Return -Ra Dll Base - Name`.
+  case blueScreenRISC = "bugscreen-risc"
+  /// x86 blue screen: `Address dword dump Build [1381] - Name`.
+  case blueScreenX86 = "bugscreen-x86"
+  /// Windows 9x fault dialog: `Stack dump:` raw DWORDs.
+  case win9xStackDump = "win9x-stackdump"
+  /// SQL Server `Short Stack Dump`: `address Module(mod+off) (sym+off)`.
+  case sqlShortStack = "sql-short-stack"
+  /// Windows 3.1 Dr. Watson 0.80: `Stack Frame N is MODULE function+off ss:bp s:o`.
+  case win31DrWatson = "win31-drwatson"
+  /// `Stack trace:` rows of frame pointer, return address and `symbol(args)`.
+  case returnAddressSymbolArgs = "retaddr-sym-args"
+  /// A list of `module!function+offset` with no addresses.
+  case symbolsOnly = "symbols-only"
+  /// Rows copied without their header line.
+  case headerless = "noheader"
+  /// Read from a minidump's thread list.
+  case minidump
+}

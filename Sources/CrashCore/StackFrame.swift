@@ -1,0 +1,79 @@
+//===--- StackFrame.swift - One frame of a call stack -----------------------===//
+//
+// A frame record as the tools of the time printed it: the frame pointer
+// (FramePtr / ChildEBP / Callee-SP), the return address into the caller
+// (RetAddr / ReturnAd / Return-RA), parameters, and the code location, plus
+// what this library adds: where execution is in the frame (`instruction`),
+// how the frame was found (`trust`) and where in the input it came from.
+//
+// Row semantics: a listing row's return address returns into the *next* row's
+// function. So frame n's instruction is frame n-1's return address stepped back
+// into the call (`Architecture.returnAddressAdjustment`), and frame 0's is the
+// context's instruction pointer. `CallStack.assignInstructionAddresses` does
+// that in one place.
+//
+//===----------------------------------------------------------------------===//
+
+/// One frame of a call stack.
+public struct StackFrame: Sendable, Hashable {
+  /// Position in the stack, 0 for the innermost frame.
+  public var index: Int
+  /// The frame pointer column: EBP on x86 (`FramePtr`, `ChildEBP`), the
+  /// callee's SP on the RISC ports (`Callee-SP`).
+  public var framePointer: Address?
+  /// The return address into the caller (`RetAddr`, `ReturnAd`, `Return-RA`).
+  public var returnAddress: Address?
+  /// The address execution was at in this frame, for symbol lookup: the context's
+  /// instruction pointer for frame 0, the caller-adjusted return address of the
+  /// previous frame otherwise. `nil` when not known.
+  public var instruction: Address?
+  /// The parameter columns, in order; `nil` where the listing masked a value.
+  public var parameters: [UInt64?]
+  /// What the parameter columns really are.
+  public var parameterSource: ParameterSource
+  /// The code location printed or resolved for this frame.
+  public var symbol: FrameSymbol?
+  /// The source position printed (`[ file.c @ 254 ]`) or resolved.
+  public var sourceLine: SourceLine?
+  /// Notes printed after the symbol (FPO data, `[omap]`, argument lists).
+  public var annotations: [FrameAnnotation]
+  /// How the frame was found.
+  public var trust: FrameTrust
+  /// Where the frame was printed in a text input, if it came from one.
+  public var lines: LineRange?
+  /// The frame number the listing printed (`kvn`, `#` columns), when it printed one.
+  public var printedNumber: Int?
+
+  /// Creates a frame.
+  public init(
+    index: Int, framePointer: Address? = nil, returnAddress: Address? = nil,
+    instruction: Address? = nil, parameters: [UInt64?] = [],
+    parameterSource: ParameterSource = .none, symbol: FrameSymbol? = nil,
+    sourceLine: SourceLine? = nil, annotations: [FrameAnnotation] = [],
+    trust: FrameTrust, lines: LineRange? = nil, printedNumber: Int? = nil
+  ) {
+    self.index = index
+    self.framePointer = framePointer
+    self.returnAddress = returnAddress
+    self.instruction = instruction
+    self.parameters = parameters
+    self.parameterSource = parameterSource
+    self.symbol = symbol
+    self.sourceLine = sourceLine
+    self.annotations = annotations
+    self.trust = trust
+    self.lines = lines
+    self.printedNumber = printedNumber
+  }
+
+  /// The address to look up for the *caller* of this frame: the return address
+  /// stepped back into the call instruction (`ra - 1` on x86, `ra - 4` on the
+  /// RISC ports). `nil` for a zero or missing return address or an unknown
+  /// architecture.
+  public func callerLookupAddress(on architecture: Architecture) -> Address? {
+    guard let returnAddress, returnAddress.rawValue != 0,
+      let adjustment = architecture.returnAddressAdjustment
+    else { return nil }
+    return returnAddress.subtracting(adjustment)
+  }
+}
