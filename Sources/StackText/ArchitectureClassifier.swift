@@ -1,0 +1,145 @@
+//===--- ArchitectureClassifier.swift - x86, Alpha, or unknown --------------===//
+//
+// Decides the architecture of a decoded stack the way docs/formats.md §3 does,
+// strongest rule first, and records the evidence in words:
+//
+//  1. The format settles it: ChildEBP listings, the x86 blue-screen dword dump,
+//     Windows 9x and 3.1 reports, SQL short stacks are x86 only; the
+//     Callee-Sp/Dll Base blue-screen table is Alpha's.
+//  2. FPO annotations (FPO, TrapFrame, Stdcall, FPO TYPE) exist only on i386.
+//  3. An unaligned return address into a named frame proves x86: NT's RISC
+//     ports have fixed 4-byte, 4-byte-aligned instructions.
+//  4. An Alpha register dump or Alpha disassembly nearby (80 lines) means Alpha.
+//  5. Three or more aligned return addresses, or a Callee-SP listing, mean RISC;
+//     Alpha / MIPS / PowerPC named nearby or in the title then decides, and RISC
+//     plus Exchange (built only for x86 and Alpha) means Alpha. Otherwise unknown.
+//  6. Weak x86 clues: an x86 register dump nearby; `__stdcall`-decorated kernel
+//     names (`NT!_KiTrap0E`), which RISC NT does not print.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// The architecture chosen for a stack, with the reasons.
+struct ArchitectureDecision {
+  var architecture: Architecture
+  var evidence: [String]
+}
+
+enum ArchitectureClassifier {
+  /// Decides the architecture of `frames`, printed in `format` on lines `lines`.
+  static func decide(
+    frames: [StackFrame], format: StackFormat, lines: LineRange, evidence: ArchitectureEvidence,
+    threadRegisters: Architecture? = nil
+  ) -> ArchitectureDecision {
+    // 1. The format.
+    switch format {
+    case .childEBPArgs, .childEBP, .blueScreenX86, .win9xStackDump, .sqlShortStack, .win31DrWatson:
+      return ArchitectureDecision(architecture: .x86, evidence: ["the \(format.rawValue) format is printed only for x86"])
+    case .blueScreenRISC:
+      return ArchitectureDecision(
+        architecture: .alpha, evidence: ["the Callee-Sp / Dll Base blue-screen table is printed by Alpha NT"])
+    default: break
+    }
+    // 2. FPO annotations.
+    if let frame = frames.first(where: { $0.annotations.contains(where: isFPOAnnotation) }) {
+      return ArchitectureDecision(
+        architecture: .x86,
+        evidence: ["frame \(frame.index) carries FPO data (line \(frame.lines?.first ?? lines.first)); FPO exists only on i386"])
+    }
+    // 3. Return-address alignment.
+    var aligned = 0
+    for index in frames.indices.dropLast() {
+      guard let returnAddress = frames[index].returnAddress, returnAddress.rawValue != 0 else { continue }
+      let caller = frames[index + 1].symbol
+      guard caller?.function != nil || caller?.address != nil else { continue }
+      if returnAddress.rawValue % 4 != 0 {
+        return ArchitectureDecision(
+          architecture: .x86,
+          evidence: [
+            "return address \(returnAddress) (frame \(index), line \(frames[index].lines?.first ?? lines.first)) is not 4-byte aligned; RISC return addresses always are"
+          ])
+      }
+      aligned += 1
+    }
+    // 4. Alpha registers or disassembly nearby.
+    if threadRegisters == .alpha {
+      return ArchitectureDecision(architecture: .alpha, evidence: ["the same thread's register dump is Alpha's (v0, t0, ra, fir …)"])
+    }
+    if ArchitectureEvidence.isNear(evidence.alphaRegisters, start: lines.first, end: lines.last) {
+      return ArchitectureDecision(
+        architecture: .alpha, evidence: ["an Alpha register dump precedes it (line \(evidence.alphaRegisters ?? 0))"])
+    }
+    if ArchitectureEvidence.isNear(evidence.alphaDisassembly, start: lines.first, end: lines.last) {
+      return ArchitectureDecision(
+        architecture: .alpha, evidence: ["Alpha disassembly precedes it (line \(evidence.alphaDisassembly ?? 0))"])
+    }
+    // 5. RISC by alignment or by format, then which RISC.
+    let calleeFormat = format == .calleeSPReturnRA || format == .calleeSPArguments
+    if aligned >= 3 || calleeFormat {
+      let why =
+        aligned >= 3
+        ? "all \(aligned) return addresses into named frames are 4-byte aligned (RISC)"
+        : "the Callee-SP listing is printed by RISC kernel debuggers"
+      if let which = riscVariant(lines: lines, evidence: evidence) {
+        return ArchitectureDecision(architecture: which.0, evidence: [why, which.1])
+      }
+      return ArchitectureDecision(
+        architecture: .unknown, evidence: [why, "nothing tells Alpha from MIPS or PowerPC"])
+    }
+    // 6. Weak x86 clues.
+    if threadRegisters == .x86 {
+      return ArchitectureDecision(architecture: .x86, evidence: ["the same thread's register dump is x86's"])
+    }
+    if ArchitectureEvidence.isNear(evidence.x86Registers, start: lines.first, end: lines.last) {
+      return ArchitectureDecision(
+        architecture: .x86, evidence: ["an x86 register dump is nearby (line \(evidence.x86Registers ?? 0))"])
+    }
+    if ArchitectureEvidence.isNear(evidence.x86Disassembly, start: lines.first, end: lines.last) {
+      return ArchitectureDecision(
+        architecture: .x86, evidence: ["x86 disassembly is nearby (line \(evidence.x86Disassembly ?? 0))"])
+    }
+    if let frame = frames.first(where: { isStdcallKernelName($0.symbol) }) {
+      return ArchitectureDecision(
+        architecture: .x86,
+        evidence: ["\(frame.symbol?.printedText ?? "a symbol") carries x86 __stdcall decoration (leading underscore)"])
+    }
+    if let processor = evidence.processorType {
+      return ArchitectureDecision(architecture: processor, evidence: ["the log's System Information names the processor"])
+    }
+    return ArchitectureDecision(architecture: .unknown, evidence: ["no architecture evidence in the listing or nearby"])
+  }
+
+  private static func riscVariant(lines: LineRange, evidence: ArchitectureEvidence) -> (Architecture, String)? {
+    let near = { (line: Int?) in ArchitectureEvidence.isNear(line, start: lines.first, end: lines.last) }
+    if near(evidence.alphaFormat) { return (.alpha, "an Alpha-only listing precedes it (line \(evidence.alphaFormat ?? 0))") }
+    if evidence.titleArchitectures.contains(.alpha) { return (.alpha, "the title names Alpha") }
+    if evidence.titleArchitectures.contains(.mips) { return (.mips, "the title names MIPS") }
+    if evidence.titleArchitectures.contains(.ppc) { return (.ppc, "the title names PowerPC") }
+    if near(evidence.alphaMention) { return (.alpha, "the text nearby names Alpha (line \(evidence.alphaMention ?? 0))") }
+    if near(evidence.mipsMention) { return (.mips, "the text nearby names MIPS (line \(evidence.mipsMention ?? 0))") }
+    if near(evidence.powerPCMention) { return (.ppc, "the text nearby names PowerPC (line \(evidence.powerPCMention ?? 0))") }
+    if evidence.processorType == .alpha { return (.alpha, "the log's System Information names an Alpha processor") }
+    if evidence.titleMentionsExchange || evidence.exchangeMention != nil {
+      return (.alpha, "RISC and Exchange: Exchange 4.0–5.5 shipped only for x86 and Alpha")
+    }
+    return nil
+  }
+
+  private static func isFPOAnnotation(_ annotation: FrameAnnotation) -> Bool {
+    switch annotation {
+    case .fpo, .trapFrame, .nonFPO, .sehFrame, .unknownFPOType, .noFPO, .stdcall: true
+    case .omap, .argumentList, .other: false
+    }
+  }
+
+  /// `NT!_KiTrap0E`, `dlc!_RespondTestOrXid`: a module-qualified name with a
+  /// leading underscore, as x86 kernel debuggers print `__stdcall` functions.
+  private static func isStdcallKernelName(_ symbol: FrameSymbol?) -> Bool {
+    guard let symbol, symbol.module != nil, let function = symbol.function,
+      function.hasPrefix("_"), !function.hasPrefix("__"), function.count > 2
+    else { return false }
+    let second = function[function.index(after: function.startIndex)]
+    return second.isLetter && second.isUppercase
+  }
+}

@@ -1,0 +1,85 @@
+//===--- ArchitectureEvidence.swift - What the text says about the CPU ------===//
+//
+// Collected line by line as the decoder reads: where Alpha or x86 register
+// dumps, Alpha disassembly, and mentions of Alpha, MIPS, PowerPC or Exchange
+// were seen. Only line numbers are kept, so memory does not grow with input.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// Positions of architecture clues seen so far in a text input.
+struct ArchitectureEvidence {
+  /// The last line holding an Alpha register dump.
+  var alphaRegisters: Int?
+  /// The last line holding Alpha disassembly.
+  var alphaDisassembly: Int?
+  /// The last line holding an x86 register dump.
+  var x86Registers: Int?
+  /// The last line holding x86 disassembly (`77eb3ea5 85c9 test ecx,ecx`).
+  var x86Disassembly: Int?
+  /// The last line of a format only Alpha prints (the blue-screen Callee-Sp table).
+  var alphaFormat: Int?
+  /// The last line mentioning Alpha in prose.
+  var alphaMention: Int?
+  /// The last line mentioning MIPS in prose.
+  var mipsMention: Int?
+  /// The last line mentioning PowerPC in prose.
+  var powerPCMention: Int?
+  /// The last line mentioning Exchange (a product that shipped for x86 and Alpha only).
+  var exchangeMention: Int?
+  /// Architectures the document's title names.
+  var titleArchitectures: Set<Architecture> = []
+  /// Whether the title names Exchange.
+  var titleMentionsExchange = false
+  /// The processor a Dr. Watson System Information section named.
+  var processorType: Architecture?
+
+  /// How close (in lines) a clue must be to count as "nearby".
+  static let window = 80
+
+  /// Scans a line of prose for mentions; cheap enough to run on every line.
+  mutating func observeProse(_ line: TextLine) {
+    // Metadata listing the platforms a fix covers says nothing about a trace.
+    if line.starts(with: "Hardware") { return }
+    for (index, range) in line.tokens.enumerated() {
+      let token = line.bytes[range]
+      guard let first = token.first else { continue }
+      switch ASCII.lowercased(first) {
+      case 0x61 where Bytes.hasPrefix(token, "alpha") && !isLongerWord(token, 5):  // a
+        alphaMention = line.number
+      case 0x6D where Bytes.hasPrefix(token, "mips") && !isLongerWord(token, 4):  // m
+        mipsMention = line.number
+      case 0x70 where Bytes.hasPrefix(token, "powerpc") || (Bytes.equalsIgnoringCase(token, "ppc")):  // p
+        powerPCMention = line.number
+      case 0x65 where Bytes.hasPrefix(token, "exchange") && !isLongerWord(token, 8):  // e
+        exchangeMention = line.number
+      default:
+        _ = index
+      }
+    }
+  }
+
+  /// Records the document title's clues.
+  mutating func observeTitle(_ title: String) {
+    let words = title.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+    if words.contains("alpha") { titleArchitectures.insert(.alpha) }
+    if words.contains("mips") { titleArchitectures.insert(.mips) }
+    if words.contains("powerpc") || words.contains("ppc") { titleArchitectures.insert(.ppc) }
+    if words.contains("exchange") || words.contains("xcon") || words.contains("xadm") || words.contains("xfor")
+      || words.contains("xclient") || words.contains("xgen") || words.contains("ximc")
+    {
+      titleMentionsExchange = true
+    }
+  }
+
+  private func isLongerWord(_ token: ArraySlice<UInt8>, _ length: Int) -> Bool {
+    token.count > length && ASCII.isLetter(token[token.startIndex + length])
+  }
+
+  /// Whether `line` is within the window before `start` or inside `start...end`.
+  static func isNear(_ line: Int?, start: Int, end: Int) -> Bool {
+    guard let line else { return false }
+    return line <= end && start - line <= window
+  }
+}

@@ -1,0 +1,211 @@
+//===--- DrWatsonLog.swift - The structure of a drwtsn32.log ----------------===//
+//
+// DrWtsn32 (NT 3.5x–2000) writes, per crash (strings from drwatson/messages.mc):
+//
+//   Application exception occurred:
+//           App: exe\emsmta.dbg (pid=203)
+//           When: 3/4/1997 @ 12:3:5.789
+//           Exception number: c0000005 (access violation)
+//   *----> System Information <----*      Computer Name: …  Processor Type: …
+//   *----> Task List <----*               203 emsmta.exe
+//   *----> Module List <----*             (00400000 - 00540000) exe\emsmta.dbg
+//   *----> State Dump for Thread Id 0xa4 <----*
+//           registers, `function: name`, disassembly with `FAULT ->`
+//   *----> Stack Back Trace <----*        FramePtr ReturnAd Param#1 … rows
+//   *----> Raw Stack Dump <----*          0012f8c8  fe 2f 2f 0e … - …  ascii
+//   *----> Symbol Table <----*
+//
+// Variants seen: `*----< Stack Back Trace >----*`, `*---- Stack Back Trace ----*`,
+// a state-dump line without the stars, `State Dump Of Thread ID`, and the
+// header fields run together on one line when a page re-flowed the log.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// The sections of a Dr. Watson log.
+enum DrWatsonSection: Equatable {
+  case systemInformation
+  case taskList
+  case moduleList
+  case stateDump(threadID: UInt32?)
+  case stackBackTrace
+  case rawStackDump
+  case symbolTable
+  case other(String)
+
+  /// Recognises a section banner (`*----> Task List <----*`) or a bare
+  /// `State Dump for Thread Id 0x…` line.
+  static func recognise(_ line: TextLine) -> DrWatsonSection? {
+    guard let first = line.tokens.first else { return nil }
+    let start = line.bytes[first]
+    let isBanner = start.first == ASCII.star && start.count >= 3 && (start.dropFirst().first == ASCII.minus)
+    if !isBanner {
+      // `State Dump for Thread Id 0xb4` without the banner.
+      guard line.starts(with: "State Dump") else { return nil }
+    }
+    var title = line.trimmedText
+    title = String(title.drop(while: { "*-<> ".contains($0) }))
+    while let last = title.last, "*-<> ".contains(last) { title.removeLast() }
+    let lower = title.lowercased()
+    if lower.hasPrefix("state dump") {
+      let id = title.split(separator: " ").last.flatMap { word -> UInt32? in
+        let digits = word.lowercased().hasPrefix("0x") ? word.dropFirst(2) : word[...]
+        return UInt32(digits, radix: 16)
+      }
+      return .stateDump(threadID: id)
+    }
+    guard isBanner else { return nil }
+    switch lower {
+    case "system information": return .systemInformation
+    case "task list": return .taskList
+    case "module list": return .moduleList
+    case "stack back trace": return .stackBackTrace
+    case "raw stack dump": return .rawStackDump
+    case "symbol table": return .symbolTable
+    default: return title.isEmpty ? nil : .other(title)
+    }
+  }
+}
+
+/// The fields of Dr. Watson's crash header.
+enum DrWatsonHeader {
+  /// Whether the line opens a Dr. Watson crash record.
+  static func isStart(_ line: TextLine) -> Bool {
+    line.starts(with: "Application exception occurred")
+  }
+
+  /// Reads `App:`, `When:` and `Exception number:` wherever they are on the line.
+  static func fields(_ line: TextLine, into application: inout ApplicationInfo, exception: inout CrashException?) {
+    let text = line.trimmedText
+    if let app = value(after: "App:", in: text, before: ["When:", "Exception number:"])
+      ?? value(after: "Application:", in: text, before: ["When:", "Exception number:"])
+    {
+      var name = app
+      if let pid = app.rangeIgnoringCase(of: "(pid=") {
+        let digits = app[pid.upperBound...].prefix { $0.isNumber }
+        application.processID = UInt32(digits)
+        name = String(app[..<pid.lowerBound]).trimmingBlanks().description
+      }
+      if !name.isEmpty { application.name = name }
+    }
+    if let when = value(after: "When:", in: text, before: ["App:", "Application:", "Exception number:"]) {
+      application.when = when
+    }
+    if let number = value(after: "Exception number:", in: text, before: ["App:", "Application:", "When:"]) {
+      let digits = number.prefix { $0.isHexDigit }
+      if let code = UInt32(digits, radix: 16) {
+        var description: String?
+        if let open = number.firstIndex(of: "("), let close = number.lastIndex(of: ")"), open < close {
+          description = String(number[number.index(after: open)..<close])
+        }
+        exception = CrashException(code: ExceptionCode(rawValue: code), description: description, lines: LineRange(line: line.number))
+      }
+    }
+    application.lines = (application.lines ?? LineRange(line: line.number)).including(line.number)
+  }
+
+  private static func value(after label: String, in text: String, before others: [String]) -> String? {
+    guard let range = text.rangeIgnoringCase(of: label) else { return nil }
+    var end = text.endIndex
+    for other in others {
+      if let next = text.rangeIgnoringCase(of: other, from: range.upperBound), next.lowerBound < end {
+        end = next.lowerBound
+      }
+    }
+    let value = text[range.upperBound..<end].trimmingBlanks()
+    return value.isEmpty ? nil : String(value)
+  }
+}
+
+/// The `FAULT ->` line and the `function:` label of a state dump.
+enum FaultLine {
+  /// Parses `FAULT ->0041b2a9 8b54c8fc mov edx,[eax+ecx*8-0x4]` and the Alpha
+  /// `Fault  ->603049ac: 2c510000 ldq_u t1,0(a1)`, anywhere on the line.
+  static func parse(_ line: TextLine) -> FaultInstruction? {
+    guard let marker = Bytes.firstIndex(of: "fault", in: line.bytes[...]) else { return nil }
+    var index = marker + 5
+    while index < line.bytes.count && line.bytes[index] == ASCII.space { index += 1 }
+    guard index + 1 < line.bytes.count, line.bytes[index] == ASCII.minus else { return nil }
+    while index < line.bytes.count && (line.bytes[index] == ASCII.minus || line.bytes[index] == ASCII.greaterThan) { index += 1 }
+    while index < line.bytes.count && line.bytes[index] == ASCII.space { index += 1 }
+    var end = index
+    while end < line.bytes.count && ASCII.isHexDigit(line.bytes[end]) { end += 1 }
+    guard end - index >= 6, end - index <= 16, let address = HexNumber.digits(line.bytes[index..<end]) else { return nil }
+    var rest = end
+    if rest < line.bytes.count && line.bytes[rest] == ASCII.colon { rest += 1 }
+    let tail = Bytes.string(line.bytes[rest...]).trimmingBlanks()
+    // Drop the opcode bytes: the first word of hex digits.
+    let words = tail.split(separator: " ", maxSplits: 1)
+    var disassembly: String?
+    if words.count == 2, words[0].allSatisfy(\.isHexDigit) {
+      disassembly = String(words[1]).trimmingBlanks().description
+    } else if !tail.isEmpty {
+      disassembly = String(tail)
+    }
+    return FaultInstruction(address: Address(address), disassembly: disassembly, lines: LineRange(line: line.number))
+  }
+
+  /// `function: wcscpy`, `Function: !<No Symbol>`, `function:ESE!GetLogicalAddress`.
+  static func functionLabel(_ line: TextLine) -> String? {
+    guard line.starts(with: "function:") else { return nil }
+    let text = line.trimmedText.dropFirst("function:".count).trimmingBlanks()
+    return text.isEmpty ? nil : String(text)
+  }
+}
+
+/// `(00400000 - 00540000) ..\..\BIN\MTACHECK.EXE` and ntsd's `ModLoad: base end path`.
+enum ModuleListLine {
+  /// Parses a module-list line.
+  static func parse(_ line: TextLine) -> CodeModule? {
+    guard let first = line.tokens.first else { return nil }
+    let bytes = line.bytes
+    if bytes[first.lowerBound] == ASCII.openParen {
+      // (base - end) path
+      let text = line.trimmedText
+      guard let close = text.firstIndex(of: ")") else { return nil }
+      let inside = text[text.index(after: text.startIndex)..<close].split(separator: "-").map { $0.trimmingBlanks() }
+      guard inside.count == 2, let base = hex8(inside[0]), let end = hex8(inside[1]) else { return nil }
+      let path = String(text[text.index(after: close)...].trimmingBlanks())
+      return module(base: base, end: end, path: path, line: line.number)
+    }
+    if line.tokenEquals(0, "ModLoad:"), line.tokens.count >= 3,
+      let base = HexNumber.word(line.token(1))?.value, let end = HexNumber.word(line.token(2))?.value
+    {
+      return module(base: base, end: end, path: line.text(fromToken: 3), line: line.number)
+    }
+    return nil
+  }
+
+  private static func hex8(_ text: Substring) -> UInt64? {
+    HexNumber.word(ArraySlice(text.utf8), allowMasked: false)?.value
+  }
+
+  private static func module(base: UInt64, end: UInt64, path: String, line: Int) -> CodeModule {
+    let name = path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).last.map(String.init) ?? ""
+    let size = end >= base ? end - base : nil
+    return CodeModule(
+      name: name.isEmpty ? "(unnamed)" : name, path: path.isEmpty ? nil : path, base: Address(base), size: size,
+      lines: LineRange(line: line))
+  }
+}
+
+/// `0012f8c8  fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0d  ./..|)..........`
+enum RawStackDumpLine {
+  /// The address and bytes of one dump line; nil when the line is not one.
+  static func parse(_ line: TextLine) -> (address: UInt64, bytes: [UInt8])? {
+    guard line.tokens.count >= 3, let address = HexNumber.word(line.token(0), allowMasked: false)?.value else { return nil }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(16)
+    for index in 1..<line.tokens.count {
+      let token = line.token(index)
+      if token.count == 1 && token.first == ASCII.minus { continue }
+      guard token.count == 2, let high = ASCII.hexValue(token[token.startIndex]),
+        let low = ASCII.hexValue(token[token.startIndex + 1])
+      else { break }
+      bytes.append(high << 4 | low)
+      if bytes.count == 16 { break }
+    }
+    return bytes.count >= 4 ? (address, bytes) : nil
+  }
+}

@@ -1,0 +1,176 @@
+//===--- EventLogParser.swift - Event-log records in text -------------------===//
+//
+// Two layouts (formats.md §4):
+//   KB style     Event ID: 9405 / Source: MSExchangeMTA / Type: Error /
+//                Category: … / Description: … (wraps); label order and presence
+//                vary, `Event ID:1229` has no blank, `Source MSExchangeIMC` no
+//                colon, and the description may follow the ID with no label.
+//   Event Viewer Event Type: / Event Source: / Event Category: / Event ID: /
+//                Date: / Time: / User: / Computer: / Description: (Windows 2000)
+// A record ends at a blank line after its description, at the next record, or
+// at a line that belongs to something else (a stack header, a section banner).
+// Prose that mentions an id ("Event ID 9405 is logged") is not a record.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// Builds event records from consecutive lines.
+struct EventLogParser {
+  private var record: EventRecord?
+  /// An Event Viewer record whose `Event ID:` has not been seen yet.
+  private var preamble: [(Label, String, Int)] = []
+  private var inDescription = false
+  private var blankAfterDescriptionLabel = false
+  private var lastLine = 0
+
+  /// Longest description kept, in characters.
+  static let maximumDescriptionLength = 4096
+
+  /// Whether a record is being built.
+  var isActive: Bool { record != nil || !preamble.isEmpty }
+
+  enum Label {
+    case id, source, type, category, date, time, user, computer, description
+  }
+
+  /// Offers a line; returns whether it belonged to an event record. Completed
+  /// records are passed to `emit`.
+  mutating func consume(_ line: TextLine, emit: (EventRecord) -> Void) -> Bool {
+    if line.isBlank {
+      guard isActive else { return false }
+      if inDescription && record?.description == nil && !blankAfterDescriptionLabel {
+        // Event Viewer copies put a blank line between `Description:` and the text.
+        blankAfterDescriptionLabel = true
+        return true
+      }
+      if record != nil && (record?.description != nil || !inDescription) {
+        finish(emit)
+      }
+      return true
+    }
+    if let (label, value) = Self.label(line) {
+      if label == .id {
+        guard let id = Self.eventID(value) else { return false }
+        if record != nil { finish(emit) }
+        var new = EventRecord(id: id, lines: LineRange(line: line.number))
+        for (earlier, text, number) in preamble {
+          Self.assign(earlier, text, to: &new)
+          new.lines = new.lines?.including(number)
+        }
+        preamble = []
+        record = new
+        inDescription = false
+        lastLine = line.number
+        return true
+      }
+      if record == nil {
+        // Event Viewer order: labels before the id. Only `Event Type:`/`Event Source:` may open one.
+        guard label == .type || label == .source || label == .category || !preamble.isEmpty else { return false }
+        guard line.starts(with: "Event") || !preamble.isEmpty else { return false }
+        preamble.append((label, value, line.number))
+        return true
+      }
+      if record?.description != nil && label != .description {
+        // A label after the description starts something else.
+        finish(emit)
+        return consume(line, emit: emit)
+      }
+      if var current = record {
+        Self.assign(label, value, to: &current)
+        record = current
+      }
+      extendRecord(to: line.number)
+      inDescription = label == .description
+      lastLine = line.number
+      return true
+    }
+    guard record != nil else {
+      if !preamble.isEmpty { preamble = [] }
+      return false
+    }
+    // A stack header or banner ends the record.
+    if StackHeader.recognise(line) != nil || DrWatsonSection.recognise(line) != nil {
+      finish(emit)
+      return false
+    }
+    // Description text: after `Description:` or straight after the labels.
+    appendDescription(line.trimmedText)
+    extendRecord(to: line.number)
+    inDescription = true
+    lastLine = line.number
+    return true
+  }
+
+  /// Ends any record in progress.
+  mutating func finish(_ emit: (EventRecord) -> Void) {
+    if let record { emit(record) }
+    record = nil
+    preamble = []
+    inDescription = false
+    blankAfterDescriptionLabel = false
+  }
+
+  private mutating func extendRecord(to line: Int) {
+    guard var current = record else { return }
+    current.lines = (current.lines ?? LineRange(line: line)).including(line)
+    record = current
+  }
+
+  private mutating func appendDescription(_ text: String) {
+    let current = record?.description
+    var joined = current.map { $0 + " " + text } ?? text
+    if joined.count > Self.maximumDescriptionLength { joined = String(joined.prefix(Self.maximumDescriptionLength)) }
+    record?.description = joined
+  }
+
+  private static func assign(_ label: Label, _ value: String, to record: inout EventRecord) {
+    let text: String? = value.isEmpty ? nil : value
+    switch label {
+    case .id: break
+    case .source: record.source = text
+    case .type: record.type = text
+    case .category: record.category = text
+    case .date: record.date = text
+    case .time: record.time = text
+    case .user: record.user = text
+    case .computer: record.computer = text
+    case .description: record.description = text
+    }
+  }
+
+  /// `9405`, optionally followed by nothing else.
+  private static func eventID(_ value: String) -> UInt32? {
+    let words = value.split(separator: " ")
+    guard words.count == 1, let id = UInt32(words[0]), id > 0 else { return nil }
+    return id
+  }
+
+  /// Recognises a label at the start of the line and returns the text after it.
+  static func label(_ line: TextLine) -> (Label, String)? {
+    guard let first = line.tokens.first else { return nil }
+    let lead = ASCII.lowercased(line.bytes[first.lowerBound])
+    // Cheap filter on the first letter: e s t c d u.
+    guard [0x65, 0x73, 0x74, 0x63, 0x64, 0x75].contains(lead) else { return nil }
+    let text = line.trimmedText
+    for (prefix, label, colonOptional) in labels {
+      guard let range = text.rangeIgnoringCase(of: prefix), range.lowerBound == text.startIndex else { continue }
+      var rest = text[range.upperBound...]
+      if rest.hasPrefix(":") {
+        rest = rest.dropFirst()
+      } else if !colonOptional || !(rest.first == " ") {
+        continue
+      }
+      return (label, String(rest.trimmingBlanks()))
+    }
+    return nil
+  }
+
+  // Longest first, so `Event Source` wins over `Source`.
+  private static let labels: [(String, Label, Bool)] = [
+    ("Event Type", .type, false), ("Event Source", .source, false), ("Event Category", .category, false),
+    ("Event ID", .id, true), ("Source", .source, true), ("Type", .type, false),
+    ("Category", .category, false), ("Date", .date, false), ("Time", .time, false),
+    ("User", .user, false), ("Computer", .computer, false), ("Description", .description, false),
+  ]
+}

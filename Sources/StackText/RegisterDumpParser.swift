@@ -1,0 +1,170 @@
+//===--- RegisterDumpParser.swift - x86 and Alpha register dumps ------------===//
+//
+// Register dumps as ntsd, kd, WinDbg, Dr. Watson and Windows 9x printed them
+// (formats.md §4, §6.5):
+//   x86   eax=007ffff8 ebx=c0000000 …  /  EAX=00000000  EBX=…  /  eax = 00001e54
+//         EAX=010f04d8 CS=0137 EIP=7f7ef389 EFLGS=00010206   (Windows 9x)
+//         often wrapped (`edi=00000011` alone), flags words (`nv up ei pl zr`)
+//   Alpha v0=0016a7a8     t0=00000000 …              (Dr. Watson, 32-bit values)
+//         v0=00000000 39000003   t0=…                (Dr. Watson, high and low halves)
+//         v0=0000000077f9a440 t0=…                   (dumpexam, 64-bit)
+//         fpcr=0800000000000000SoftFpcr=0000000000000000 fir=603049ac  (run together)
+// A line is a register line when it carries at least two known registers of one
+// architecture, or one while a dump is already open (a wrapped dump).
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// The registers found on one line.
+struct RegisterLine {
+  var architecture: Architecture
+  var x86: [(X86Register, UInt64)] = []
+  var alpha: [(AlphaRegister, UInt64)] = []
+  /// Names that looked like registers but are not ones we know (`t16`).
+  var unknownNames: [String] = []
+  var count: Int { x86.count + alpha.count }
+}
+
+enum RegisterDumpParser {
+  /// Finds `name=value` pairs on the line and classifies them.
+  static func parse(_ line: TextLine) -> RegisterLine? {
+    let bytes = line.bytes
+    guard bytes.contains(ASCII.equals) else { return nil }
+    var x86: [(X86Register, UInt64)] = []
+    var alpha: [(AlphaRegister, UInt64)] = []
+    var alphaOnlyNames = 0
+    var x86OnlyNames = 0
+    var unknown: [String] = []
+    var index = 0
+    while index < bytes.count {
+      guard bytes[index] == ASCII.equals else {
+        index += 1
+        continue
+      }
+      // The name: letters and digits right before '=' (blanks allowed between).
+      var nameEnd = index
+      while nameEnd > 0 && bytes[nameEnd - 1] == ASCII.space { nameEnd -= 1 }
+      var nameStart = nameEnd
+      while nameStart > 0 && ASCII.isAlphanumeric(bytes[nameStart - 1]) && nameEnd - nameStart < 9 { nameStart -= 1 }
+      // The value: optional blanks, optional 0x, up to 16 hex digits.
+      var valueStart = index + 1
+      while valueStart < bytes.count && bytes[valueStart] == ASCII.space && valueStart - index < 3 { valueStart += 1 }
+      if valueStart + 1 < bytes.count && bytes[valueStart] == ASCII.zero && bytes[valueStart + 1] | 0x20 == ASCII.lowerX {
+        valueStart += 2
+      }
+      var valueEnd = valueStart
+      while valueEnd < bytes.count && valueEnd - valueStart < 16 && ASCII.isHexDigit(bytes[valueEnd]) { valueEnd += 1 }
+      index += 1
+      guard nameStart < nameEnd, ASCII.isLetter(bytes[nameStart]), valueEnd > valueStart,
+        nameStart == 0 || bytes[nameStart - 1] != ASCII.colon
+      else { continue }
+      let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self).lowercased()
+      guard var value = HexNumber.digits(bytes[valueStart..<valueEnd]) else { continue }
+      // Dr. Watson's high/low layout: `v0=00000000 39000003`.
+      var consumedEnd = valueEnd
+      if valueEnd - valueStart == 8, let low = lowHalf(bytes, after: valueEnd) {
+        value = value << 32 | low.value
+        consumedEnd = low.end
+      }
+      if let register = AlphaRegister(name: name), isAlphaName(name) || !isX86Name(name) {
+        alpha.append((register, value))
+        if !isX86Name(name) { alphaOnlyNames += 1 }
+      } else if let register = X86Register(name: name) {
+        x86.append((register, value))
+        x86OnlyNames += 1
+      } else if isFlagOrExtra(name) {
+        // iopl, vip, vif, ErrCode: printed with the registers, not registers.
+      } else if name.count <= 4 {
+        unknown.append(name)
+      }
+      index = max(index, consumedEnd)
+    }
+    if alphaOnlyNames >= x86OnlyNames && !alpha.isEmpty {
+      return RegisterLine(architecture: .alpha, alpha: alpha, unknownNames: unknown)
+    }
+    if !x86.isEmpty {
+      return RegisterLine(architecture: .x86, x86: x86, unknownNames: unknown)
+    }
+    return nil
+  }
+
+  /// Whether the line is only x86 flag mnemonics (`nv up ei pl zr na po nc`), the
+  /// tail of a wrapped x86 register dump.
+  static func isFlagsLine(_ line: TextLine) -> Bool {
+    guard !line.tokens.isEmpty else { return false }
+    return (0..<line.tokens.count).allSatisfy { index in
+      let token = line.token(index)
+      return token.count == 2 && flagWords.contains(String(decoding: token.map(ASCII.lowercased), as: UTF8.self))
+        || token.allSatisfy({ ASCII.isLetter($0) }) && token.count % 2 == 0 && token.count <= 8
+          && stride(from: 0, to: token.count, by: 2).allSatisfy { offset in
+            let start = token.startIndex + offset
+            return flagWords.contains(String(decoding: token[start..<(start + 2)].map(ASCII.lowercased), as: UTF8.self))
+          }
+    }
+  }
+
+  private static let flagWords: Set<String> = [
+    "nv", "ov", "up", "dn", "ei", "di", "pl", "ng", "nz", "zr", "na", "ac", "po", "pe", "nc", "cy",
+  ]
+
+  private static func lowHalf(_ bytes: [UInt8], after end: Int) -> (value: UInt64, end: Int)? {
+    var start = end
+    guard start < bytes.count, bytes[start] == ASCII.space else { return nil }
+    while start < bytes.count && bytes[start] == ASCII.space { start += 1 }
+    var stop = start
+    while stop < bytes.count && ASCII.isHexDigit(bytes[stop]) { stop += 1 }
+    guard stop - start == 8 else { return nil }
+    // Not the start of the next `name=`: the word must end at a blank or the line's end.
+    if stop < bytes.count && bytes[stop] != ASCII.space && bytes[stop] != ASCII.star { return nil }
+    guard let value = HexNumber.digits(bytes[start..<stop]) else { return nil }
+    return (value, stop)
+  }
+
+  private static func isAlphaName(_ name: String) -> Bool {
+    ["v0", "fp", "ra", "at", "gp", "sp", "zero", "fir", "psr", "fpcr", "softfpcr", "pcr", "pv"].contains(name)
+      || (name.count <= 3 && (name.hasPrefix("t") || name.hasPrefix("s") || name.hasPrefix("a"))
+        && name.dropFirst().allSatisfy(\.isNumber) && name.count > 1)
+  }
+
+  private static func isX86Name(_ name: String) -> Bool { X86Register(name: name) != nil }
+
+  private static func isFlagOrExtra(_ name: String) -> Bool {
+    ["iopl", "vip", "vif", "errcode", "cr0", "cr2", "cr3", "cr4", "tr", "gdtr", "idtr", "mode", "ie", "irql"]
+      .contains(name)
+  }
+}
+
+/// Accumulates the lines of one register dump.
+struct RegisterDumpBuilder {
+  private(set) var architecture: Architecture
+  private var x86 = RegisterFile<X86Register>()
+  private var alpha = RegisterFile<AlphaRegister>()
+  private(set) var lines: LineRange
+  private(set) var unknownNames: [String] = []
+
+  init(_ line: RegisterLine, at number: Int) {
+    architecture = line.architecture
+    lines = LineRange(line: number)
+    add(line, at: number)
+  }
+
+  /// Adds a line of the same dump; returns false when its architecture differs.
+  @discardableResult
+  mutating func add(_ line: RegisterLine, at number: Int) -> Bool {
+    guard line.architecture == architecture else { return false }
+    for (register, value) in line.x86 { x86[register] = value & 0xFFFF_FFFF }
+    for (register, value) in line.alpha { alpha[register] = value }
+    unknownNames += line.unknownNames
+    lines = lines.including(number)
+    return true
+  }
+
+  /// Extends the dump over a flags-only or trailer line.
+  mutating func extend(to number: Int) { lines = lines.including(number) }
+
+  /// The registers gathered.
+  var context: RegisterContext {
+    architecture == .alpha ? .alpha(alpha) : .x86(x86)
+  }
+}

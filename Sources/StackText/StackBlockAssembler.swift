@@ -1,0 +1,501 @@
+//===--- StackBlockAssembler.swift - Rows of one listing, wraps repaired ----===//
+//
+// Collects the rows of one stack listing, one line at a time. A row is
+//
+//   [frame-number] hex{layout.hexColumns} [':'] [symbol-text [annotations]]
+//
+// and the listing may have been wrapped or damaged in every way formats.md §2.2
+// records. The assembler keeps one pending row and decides for each new line:
+//
+//   * hex words and the pending row still lacks columns   → they are its columns
+//     (hex columns split over two lines: 3+2, 2+4, 4+1);
+//   * hex words otherwise                                 → a new row;
+//   * symbol text and the pending row has none yet        → its symbol (the
+//     function on the next line, blank lines allowed in between);
+//   * the pending symbol has an open ( or [               → more annotation
+//     (`(FPO:` / `[2,0,2])`, argument lists over several lines);
+//   * an annotation start: `(FPO…`, `[omap]`, `(0x…`      → its annotation;
+//   * the symbol was cut: ends in `!`, `::`, `+`, `@`; an offset's digits
+//     continue (`+0x5` / `1`); a decorated name continues; one stray letter
+//     precedes the module (`l` / `ocalspl!PortThread`)    → joined without a blank;
+//   * a symbol alone on the line                          → a frame without
+//     hex columns (lists under `Function Name`, `<data omitted>` rows);
+//   * a repeat of the previous symbol after a garbled row → repairs it;
+//   * debugger noise (`WARNING: Stack unwind…`, `KD: …`, prompts) → skipped;
+//   * anything else ends the listing (the driver hands it on).
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// A stack listing decoded from text.
+struct DecodedStackBlock {
+  /// The row layout used.
+  var layout: RowLayout
+  /// The frames, innermost first.
+  var frames: [StackFrame]
+  /// The lines of the listing, header included.
+  var lines: LineRange
+  /// Whether the listing had a header line.
+  var hadHeader: Bool
+  /// Problems found in the listing.
+  var diagnostics: [Diagnostic]
+}
+
+/// Assembles the rows of one stack listing.
+struct StackBlockAssembler {
+  /// Whether a line was taken into the listing.
+  enum Outcome {
+    /// The line belongs to the listing.
+    case consumed
+    /// The line does not; the listing ended before it.
+    case notConsumed
+  }
+
+  private(set) var layout: RowLayout
+  private let hasFrameNumbers: Bool
+  private var hadHeader: Bool
+  private var allowsSymbolOnlyRows: Bool
+  private(set) var lines: LineRange
+  private var rows: [PendingRow] = []
+  private var pending: PendingRow?
+  private var blankRun = 0
+  private var awaitingHeaderContinuation: Bool
+  private var diagnostics: [Diagnostic] = []
+  private var lastContentLine: Int
+
+  /// How many consecutive blank lines a listing may contain.
+  static let maximumBlankRun = 2
+
+  /// Starts a listing under a header line.
+  init(header: StackHeader, line: Int) {
+    layout = header.layout
+    hasFrameNumbers = header.hasFrameNumbers
+    hadHeader = true
+    allowsSymbolOnlyRows = true
+    lines = LineRange(line: line)
+    lastContentLine = line
+    awaitingHeaderContinuation = header.mayContinue
+  }
+
+  /// Starts a listing with no header; `layout` comes from the first row's shape.
+  init(headerlessLayout layout: RowLayout, line: Int, allowsSymbolOnlyRows: Bool = false) {
+    self.layout = layout
+    hasFrameNumbers = false
+    hadHeader = false
+    self.allowsSymbolOnlyRows = allowsSymbolOnlyRows
+    lines = LineRange(line: line)
+    lastContentLine = line
+    awaitingHeaderContinuation = false
+  }
+
+  /// Marks a listing opened by a header other than a column header (`Stack trace:`,
+  /// `Function Name`, a bulleted symbol): rows keep no fixed shape and bare
+  /// symbols are frames.
+  mutating func markHeader() {
+    hadHeader = true
+    allowsSymbolOnlyRows = true
+  }
+
+  /// Number of rows so far, the pending one included.
+  var rowCount: Int { rows.count + (pending == nil ? 0 : 1) }
+
+  // MARK: - Consuming lines
+
+  /// Offers the next line to the listing.
+  mutating func consume(_ line: TextLine) -> Outcome {
+    if line.isBlank {
+      blankRun += 1
+      return blankRun > Self.maximumBlankRun ? .notConsumed : .consumed
+    }
+    if awaitingHeaderContinuation {
+      awaitingHeaderContinuation = false
+      if isHeaderContinuation(line) {
+        take(line)
+        return .consumed
+      }
+    }
+    if let noise = NoiseLine.classify(line) {
+      // A prompt after rows starts the next command's output: the listing is over.
+      if NoiseLine.isPrompt(line) && rowCount > 0 { return .notConsumed }
+      diagnostics.append(Diagnostic(.note, "skipped \(noise) inside the stack listing", line: line.number))
+      blankRun = 0
+      return .consumed
+    }
+    if let start = RowStart.parse(line, layout: layout) {
+      return consumeRowStart(start, line)
+    }
+    return consumeText(line)
+  }
+
+  private func isHeaderContinuation(_ line: TextLine) -> Bool {
+    line.tokens.count <= 2 && (0..<line.tokens.count).allSatisfy { line.tokenEquals($0, "function") || line.tokenEquals($0, "name") }
+  }
+
+  private mutating func take(_ line: TextLine) {
+    blankRun = 0
+    lastContentLine = line.number
+    lines = lines.including(line.number)
+  }
+
+  private mutating func consumeRowStart(_ start: RowStart, _ line: TextLine) -> Outcome {
+    // Hex columns split over two lines: the pending row still lacks columns.
+    if var row = pending, row.symbolText.isEmpty, !row.omittedColumns, start.frameNumber == nil,
+      row.hexWords.count < layout.hexColumns, row.hexWords.count + start.hexWords.count <= layout.hexColumns
+    {
+      row.hexWords += start.hexWords
+      row.colonAfter = row.colonAfter ?? start.colonAfter.map { $0 + row.hexWords.count - start.hexWords.count }
+      row.appendSymbolText(line.text(fromToken: start.symbolTokenIndex), separator: " ")
+      row.lines = row.lines.including(line.number)
+      pending = row
+      take(line)
+      return .consumed
+    }
+    // Rows of a header-less listing must keep the first row's shape.
+    if !hadHeader, start.hexWords.count != layout.hexColumns {
+      return .notConsumed
+    }
+    // Disassembly shares the `address bytes text` shape; it ends a listing.
+    if start.symbolTokenIndex < line.tokens.count, SymbolLineShape.isMnemonic(line.token(start.symbolTokenIndex)),
+      start.hexWords.count <= 2
+    {
+      return .notConsumed
+    }
+    finishPending()
+    var row = PendingRow(line: line.number)
+    row.frameNumber = start.frameNumber
+    row.hexWords = start.hexWords
+    row.colonAfter = start.colonAfter
+    row.omittedColumns = start.omittedColumns
+    row.appendSymbolText(line.text(fromToken: start.symbolTokenIndex), separator: "")
+    pending = row
+    take(line)
+    return .consumed
+  }
+
+  private mutating func consumeText(_ line: TextLine) -> Outcome {
+    let text = line.trimmedText
+    if var row = pending {
+      if row.symbolText.isEmpty {
+        // The function on the line after the hex columns.
+        if SymbolLineShape.isLocationToken(line.token(0)) || SymbolLineShape.isAnnotationToken(line.token(0)) {
+          row.appendSymbolText(text, separator: "")
+          row.lines = row.lines.including(line.number)
+          pending = row
+          take(line)
+          return .consumed
+        }
+        return .notConsumed
+      }
+      if let separator = continuationSeparator(row, line) {
+        row.appendSymbolText(text, separator: separator)
+        row.lines = row.lines.including(line.number)
+        pending = row
+        take(line)
+        return .consumed
+      }
+    }
+    if let previous = pending ?? rows.last, repairsGarbledSymbol(previous, line) {
+      diagnostics.append(
+        Diagnostic(.note, "line repeats the symbol of the row above, whose text was garbled; used it", line: line.number))
+      if pending != nil {
+        pending?.symbolText = Array(text.utf8)
+      } else {
+        rows[rows.count - 1].symbolText = Array(text.utf8)
+      }
+      take(line)
+      return .consumed
+    }
+    if allowsSymbolOnlyRows, SymbolLineShape.isStrictSymbolLine(line, from: bulletOffset(line), allowSplitModule: true) {
+      finishPending()
+      var row = PendingRow(line: line.number)
+      row.appendSymbolText(line.text(fromToken: bulletOffset(line)), separator: "")
+      pending = row
+      take(line)
+      return .consumed
+    }
+    return .notConsumed
+  }
+
+  private func bulletOffset(_ line: TextLine) -> Int {
+    line.tokens.count > 1 && line.tokenEquals(0, "-") ? 1 : 0
+  }
+
+  /// How to join `line` to the pending row's symbol text, or nil when it is not a continuation.
+  private func continuationSeparator(_ row: PendingRow, _ line: TextLine) -> String? {
+    let first = line.token(0)
+    let symbol = row.symbolText
+    if row.bracketDepth > 0 {
+      // Only annotation fragments continue an open bracket, and only for a few lines:
+      // a listing cut inside `(FPO: [Non-Fpo]` must not swallow the prose after it.
+      guard row.continuationLines < PendingRow.maximumContinuationLines, looksLikeAnnotationFragment(line) else {
+        return nil
+      }
+      // An annotation cut mid-number (`[EBP 0x000` / `0004]`) or after `Non-`.
+      if let last = symbol.last, last == ASCII.minus || (ASCII.isHexDigit(last) && first.first.map(ASCII.isHexDigit) == true && row.endsInsideHexNumber) {
+        return ""
+      }
+      return " "
+    }
+    if SymbolLineShape.isAnnotationToken(first) { return " " }
+    let location = row.locationPart
+    guard let lastByte = location.last else { return nil }
+    // Cut right after `module!`, `Class::`, `+`, or inside a decorated name.
+    if lastByte == ASCII.bang || lastByte == ASCII.plus || lastByte == ASCII.at
+      || (lastByte == ASCII.colon && location.suffix(2) == [ASCII.colon, ASCII.colon])
+    {
+      return ""
+    }
+    // `+0x5` / `1`: offset digits continue.
+    if first.count <= 4, first.allSatisfy(ASCII.isHexDigit), line.tokens.count == 1 || SymbolLineShape.isAnnotationToken(line.token(1)),
+      location.contains(ASCII.plus), location.last.map(ASCII.isHexDigit) == true
+    {
+      return ""
+    }
+    // A decorated name (`mod!?name@…`) with no offset yet continues on the next line.
+    if let bang = location.firstIndex(of: ASCII.bang), bang + 1 < location.count, location[bang + 1] == ASCII.question,
+      !location.contains(ASCII.plus), !first.contains(ASCII.bang), RowStart.parse(line, layout: layout) == nil
+    {
+      return ""
+    }
+    // `l` / `ocalspl!PortThread`: a word cut before the module name ends.
+    if !location.contains(ASCII.bang), location.count <= 3, location.allSatisfy(ASCII.isIdentifier), first.contains(ASCII.bang) {
+      return ""
+    }
+    return nil
+  }
+
+  /// Whether the line can be the rest of a cut annotation: FPO data, argument
+  /// values, a file-and-line note.
+  private func looksLikeAnnotationFragment(_ line: TextLine) -> Bool {
+    guard line.tokens.count <= 12 else { return false }
+    for index in 0..<line.tokens.count {
+      let token = line.token(index)
+      let bare = token.filter { ![ASCII.openBracket, ASCII.closeBracket, ASCII.openParen, ASCII.closeParen, ASCII.comma, ASCII.openBrace, ASCII.closeBrace].contains($0) }
+      if bare.isEmpty || bare.allSatisfy({ ASCII.isHexDigit($0) || $0 == ASCII.period }) { continue }
+      if Bytes.hasPrefix(bare[...], "0x") || Bytes.hasPrefix(bare[...], "x") && bare.dropFirst().allSatisfy(ASCII.isHexDigit) { continue }
+      let word = String(decoding: bare.map(ASCII.lowercased), as: UTF8.self)
+      if ["fpo:", "fpo", "ebp", "non-fpo", "non-", "fpo]", "trapframe", "@", "type", "uknown", "unknown", "no", "seh", "omap", "stdcall:"].contains(word) { continue }
+      if word.hasSuffix(".c") || word.hasSuffix(".cpp") || word.hasSuffix(".cxx") || word.hasSuffix(".h") || word.contains("\\") { continue }
+      if word.allSatisfy({ $0.isNumber }) { continue }
+      return false
+    }
+    return true
+  }
+
+  /// Whether `line` is a clean copy of `row`'s symbol, whose own text was garbled
+  /// (`…+0x38001545f0 062effec` followed by `…+0x38`).
+  private func repairsGarbledSymbol(_ row: PendingRow, _ line: TextLine) -> Bool {
+    guard line.tokens.count == 1 || SymbolLineShape.isStrictSymbolLine(line) else { return false }
+    let clean = Array(line.token(0))
+    let garbled = row.symbolText
+    guard clean.count >= 4, garbled.count > clean.count, Array(garbled.prefix(clean.count)) == clean else { return false }
+    // The garbled text continues the offset with more digits and carries stray hex words.
+    let rest = garbled[clean.count...]
+    return rest.first.map(ASCII.isHexDigit) == true && rest.contains(ASCII.space)
+  }
+
+  // MARK: - Finishing
+
+  private mutating func finishPending() {
+    if let row = pending { rows.append(row) }
+    pending = nil
+  }
+
+  /// Ends the listing and builds its frames; nil when it holds no rows.
+  mutating func finish() -> DecodedStackBlock? {
+    finishPending()
+    guard !rows.isEmpty else { return nil }
+    var frames: [StackFrame] = []
+    frames.reserveCapacity(rows.count)
+    for row in rows {
+      frames.append(makeFrame(row, index: frames.count))
+    }
+    lines = LineRange(lines.first, lastContentLine)
+    return DecodedStackBlock(layout: layout, frames: frames, lines: lines, hadHeader: hadHeader, diagnostics: diagnostics)
+  }
+
+  private mutating func makeFrame(_ row: PendingRow, index: Int) -> StackFrame {
+    var words = row.hexWords
+    var frame = StackFrame(index: index, trust: .text, lines: row.lines, printedNumber: row.frameNumber)
+    // Q163571: a 64-bit Callee-SP printed as two 8-digit halves before the colon.
+    if layout.colonAfter == 1, row.colonAfter == 2, words.count >= 2, words[0].digits == 8,
+      let high = words[0].value, high == 0xFFFF_FFFF || high == 0
+    {
+      let combined = HexWord(value: words[1].value.map { high << 32 | $0 }, digits: 16)
+      words.replaceSubrange(0...1, with: [combined])
+      diagnostics.append(
+        Diagnostic(.note, "read two hex words before ':' as one 64-bit Callee-SP", line: row.lines.first))
+    }
+    let expected = layout.hexColumns
+    if !row.omittedColumns && words.count < expected && !words.isEmpty {
+      diagnostics.append(
+        Diagnostic(
+          .warning, "row has \(words.count) of \(expected) hex columns; the missing ones are left empty",
+          line: row.lines.first))
+    }
+    func column(_ index: Int?) -> HexWord? {
+      guard let index, index < words.count else { return nil }
+      return words[index]
+    }
+    frame.framePointer = column(layout.framePointerColumn)?.value.map { Address($0) }
+    frame.returnAddress = column(layout.returnAddressColumn)?.value.map { Address($0) }
+    let parameterWords = layout.parameterColumns.compactMap { $0 < words.count ? words[$0] : nil }
+    frame.parameters = parameterWords.map(\.value)
+    frame.parameterSource = parameterWords.isEmpty ? .none : layout.parameterSource
+    // Hex words beyond the layout's columns belong to the symbol text.
+    var symbolText = row.symbolTextString
+    if words.count > expected && expected > 0 {
+      let extra = words[expected...].map { word in word.value.map { HexFormat.digits($0, width: word.digits) } ?? "????????" }
+      symbolText = (extra + [symbolText]).joined(separator: " ")
+      diagnostics.append(
+        Diagnostic(.warning, "row has \(words.count) hex columns, \(expected) expected; extra words kept with the symbol", line: row.lines.first))
+    }
+    if layout.symbolAfterDash {
+      var name = Substring(symbolText).trimmingBlanks()
+      if name.hasPrefix("-") { name = name.dropFirst().trimmingBlanks() }
+      if !name.isEmpty {
+        frame.symbol = FrameSymbol(
+          module: String(name), moduleBase: column(layout.moduleBaseColumn)?.value.map { Address($0) },
+          printedText: String(name))
+      }
+      return frame
+    }
+    let parsed = SymbolTextParser.parse(symbolText)
+    frame.symbol = parsed.symbol
+    frame.annotations = parsed.annotations
+    frame.sourceLine = parsed.sourceLine
+    if layout.parameterSource == .argumentList, let values = parsed.argumentValues {
+      frame.parameters = values
+      frame.parameterSource = .argumentList
+    }
+    if parsed.symbol == nil && !row.omittedColumns && !symbolText.isEmpty {
+      diagnostics.append(Diagnostic(.warning, "could not read a symbol in '\(symbolText)'", line: row.lines.first))
+    }
+    return frame
+  }
+}
+
+/// A row under construction.
+struct PendingRow {
+  var frameNumber: Int?
+  var hexWords: [HexWord] = []
+  var colonAfter: Int?
+  var omittedColumns = false
+  var symbolText: [UInt8] = []
+  var lines: LineRange
+  var bracketDepth = 0
+  var continuationLines = 0
+
+  /// Lines an open annotation may continue over.
+  static let maximumContinuationLines = 4
+
+  init(line: Int) { lines = LineRange(line: line) }
+
+  mutating func appendSymbolText(_ text: String, separator: String) {
+    guard !text.isEmpty else { return }
+    if bracketDepth > 0 { continuationLines += 1 }
+    if !symbolText.isEmpty { symbolText += Array(separator.utf8) }
+    let bytes = Array(text.utf8)
+    symbolText += bytes
+    bracketDepth = max(0, bracketDepth + SymbolLineShape.bracketDepth(bytes[...]))
+  }
+
+  var symbolTextString: String { String(decoding: symbolText, as: UTF8.self) }
+
+  /// The symbol text before its first annotation.
+  var locationPart: [UInt8] {
+    var end = SymbolTextParser.annotationStart(in: symbolText)
+    while end > 0 && symbolText[end - 1] == ASCII.space { end -= 1 }
+    return Array(symbolText[..<end])
+  }
+
+  /// Whether the text ends in the middle of a hex number (after `0x` or hex digits following a blank or `0x`).
+  var endsInsideHexNumber: Bool {
+    var index = symbolText.count - 1
+    while index >= 0 && ASCII.isHexDigit(symbolText[index]) { index -= 1 }
+    guard index >= 0 else { return false }
+    return symbolText[index] == ASCII.lowerX || symbolText[index] == ASCII.space
+  }
+}
+
+/// The hex columns at the start of a line.
+struct RowStart {
+  var frameNumber: Int?
+  var hexWords: [HexWord]
+  var colonAfter: Int?
+  var omittedColumns = false
+  /// Index of the first token after the columns.
+  var symbolTokenIndex: Int
+
+  /// Reads the leading columns of `line`; nil when it does not start with a hex word.
+  static func parse(_ line: TextLine, layout: RowLayout) -> RowStart? {
+    let count = line.tokens.count
+    guard count > 0 else { return nil }
+    var index = 0
+    var frameNumber: Int?
+    // `kvn` / `#` frame numbers: 1-3 hex digits followed by a hex word.
+    if count > 1, HexNumber.isFrameNumber(line.token(0)), HexNumber.word(line.token(1)) != nil {
+      frameNumber = HexNumber.digits(line.token(0)).map(Int.init)
+      index = 1
+    }
+    // `<data omitted>` in place of the columns.
+    if index + 1 < count, line.tokenEquals(index, "<data"), line.tokenEquals(index + 1, "omitted>") {
+      return RowStart(frameNumber: frameNumber, hexWords: [], omittedColumns: true, symbolTokenIndex: index + 2)
+    }
+    var words: [HexWord] = []
+    var wordTokens: [Int] = []
+    var colonAfter: Int?
+    let limit = max(layout.hexColumns, 1) + 2
+    while index < count && words.count < limit {
+      let token = line.token(index)
+      if token.count == 1 && token.first == ASCII.colon {
+        if colonAfter == nil { colonAfter = words.count }
+        index += 1
+        continue
+      }
+      guard let word = HexNumber.word(token) else { break }
+      words.append(word)
+      wordTokens.append(index)
+      index += 1
+    }
+    // RISC listings print a colon after the SP; when it comes one column late
+    // (dumpexam's split 64-bit SP, Q163571) the row has one more column.
+    var columns = layout.hexColumns
+    if let expected = layout.colonAfter, let found = colonAfter, found > expected { columns += found - expected }
+    if columns > 0 && words.count > columns {
+      // Words past the layout's columns belong to the symbol text.
+      index = wordTokens[columns]
+      words.removeLast(words.count - columns)
+      if let found = colonAfter, found > columns { colonAfter = nil }
+    }
+    guard !words.isEmpty else { return nil }
+    return RowStart(frameNumber: frameNumber, hexWords: words, colonAfter: colonAfter, symbolTokenIndex: index)
+  }
+}
+
+/// Lines debuggers print inside stack listings that are not frames.
+enum NoiseLine {
+  /// A short description of the noise, or nil when the line is not noise.
+  static func classify(_ line: TextLine) -> String? {
+    if line.starts(with: "WARNING: Stack unwind") || line.starts(with: "WARNING: Frame IP not in any known module") {
+      return "a stack-unwind warning"
+    }
+    if line.starts(with: "KD:") || line.starts(with: "*** ERROR") || line.starts(with: "*** WARNING") {
+      return "a debugger message"
+    }
+    if isPrompt(line) { return "a debugger prompt" }
+    if line.tokens.count == 1, line.token(0).allSatisfy({ $0 == ASCII.period }) { return "an ellipsis" }
+    if line.tokens.count == 1, line.tokenEquals(0, "[...]") { return "an elision mark" }
+    return nil
+  }
+
+  /// `kd> kv`, `0: kd> k`, `0:000> kb`.
+  static func isPrompt(_ line: TextLine) -> Bool {
+    if line.starts(with: "kd>") { return true }
+    guard line.tokens.count >= 2 else { return false }
+    let first = line.token(0)
+    if first.last == ASCII.greaterThan && first.contains(ASCII.colon) { return true }
+    return first.last == ASCII.colon && first.dropLast().allSatisfy(ASCII.isDigit) && line.tokenEquals(1, "kd>")
+  }
+}

@@ -1,0 +1,138 @@
+//===--- StackHeader.swift - Recognising the header line of a listing -------===//
+//
+// Headers seen (formats.md §2):
+//   FramePtr ReturnAd Param#1  Param#2  Param#3  Param#4  Function Name   (DrWtsn32)
+//   FramePtr  RetAddr   Param1   Param2   Param3   Function Name           (kd, kb on user.dmp)
+//   #   FramePtr  RetAddr … ;  ReturnAd Param#1 … (no FramePtr);  FramePtr Function Name
+//   ChildEBP RetAddr  Args to Child ;  # ChildEBP RetAddr  Args to Child ;  ChildEBP RetAddr
+//   Callee-SP Return-RA  Call Site ;  Callee-SP   Arguments to Callee   Call Site
+//   Callee-Sp Return -Ra Dll Base - Name ;  Address dword dump Build [1381] - Name
+// A header may be cut (`… Param#4` / `Function Name` on the next line) or share
+// its line with the first row; the words after the header are returned.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// A recognised header: its layout and where the header words end on the line.
+struct StackHeader {
+  /// How rows under this header are laid out.
+  var layout: RowLayout
+  /// Whether the header names a frame-number column (`#`).
+  var hasFrameNumbers: Bool
+  /// Index of the first token after the header words (a merged first row).
+  var trailingTokenIndex: Int
+  /// Whether the header stopped before `Function Name` (it may follow on the next line).
+  var mayContinue: Bool
+
+  /// Recognises a header line.
+  static func recognise(_ line: TextLine) -> StackHeader? {
+    guard let first = line.tokens.first else { return nil }
+    let firstByte = ASCII.lowercased(line.bytes[first.lowerBound])
+    // Cheap filter: every header starts with #, f, r, c, a or a word ending in ChildEBP.
+    guard firstByte == ASCII.hash || firstByte == 0x66 || firstByte == 0x72 || firstByte == 0x63
+      || firstByte == 0x61 || line.contains("childebp")
+    else { return nil }
+
+    var index = 0
+    var hasFrameNumbers = false
+    if line.tokenEquals(0, "#") {
+      hasFrameNumbers = true
+      index = 1
+    }
+    guard index < line.tokens.count else { return nil }
+    let lead = line.string(index).lowercased()
+
+    if lead.hasSuffix("childebp") {
+      return childEBPHeader(line, from: index + 1, hasFrameNumbers: hasFrameNumbers)
+    }
+    if lead == "callee-sp" || lead == "callee-sp:" {
+      return calleeSPHeader(line, from: index + 1)
+    }
+    if lead == "address" && line.tokenEquals(index + 1, "dword") && line.tokenEquals(index + 2, "dump") {
+      var end = index + 3
+      while end < line.tokens.count && !line.tokenEquals(end - 1, "name") { end += 1 }
+      return StackHeader(
+        layout: .blueScreenX86, hasFrameNumbers: false, trailingTokenIndex: end, mayContinue: false)
+    }
+    if lead == "frameptr" || lead == "returnad" || lead == "retaddr" {
+      return framePointerHeader(line, from: index, hasFrameNumbers: hasFrameNumbers)
+    }
+    return nil
+  }
+
+  private static func childEBPHeader(_ line: TextLine, from start: Int, hasFrameNumbers: Bool) -> StackHeader? {
+    var index = start
+    guard index < line.tokens.count, line.string(index).lowercased().hasPrefix("ret") else {
+      // `…dumpChildEBP Ret` cut short still announces a `k` listing.
+      return nil
+    }
+    index += 1
+    if line.tokenEquals(index, "args") && line.tokenEquals(index + 1, "to") && line.tokenEquals(index + 2, "child") {
+      return StackHeader(
+        layout: .childEBPArgs, hasFrameNumbers: hasFrameNumbers, trailingTokenIndex: index + 3,
+        mayContinue: false)
+    }
+    return StackHeader(
+      layout: .childEBP, hasFrameNumbers: hasFrameNumbers, trailingTokenIndex: index, mayContinue: false)
+  }
+
+  private static func calleeSPHeader(_ line: TextLine, from start: Int) -> StackHeader? {
+    let rest = (start < line.tokens.count ? line.text(fromToken: start) : "").lowercased()
+    let words = rest.split(separator: " ")
+    if rest.hasPrefix("arguments to callee") {
+      return StackHeader(
+        layout: .calleeSPArguments, hasFrameNumbers: false,
+        trailingTokenIndex: start + min(words.count, 5), mayContinue: false)
+    }
+    if rest.hasPrefix("return-ra") {
+      return StackHeader(
+        layout: .calleeSPReturnRA, hasFrameNumbers: false,
+        trailingTokenIndex: start + min(words.count, 3), mayContinue: false)
+    }
+    if rest.hasPrefix("return -ra") || rest.contains("dll base") {
+      return StackHeader(
+        layout: .blueScreenRISC, hasFrameNumbers: false,
+        trailingTokenIndex: start + min(words.count, 7), mayContinue: false)
+    }
+    return nil
+  }
+
+  private static func framePointerHeader(_ line: TextLine, from start: Int, hasFrameNumbers: Bool) -> StackHeader? {
+    var index = start
+    var hasFramePointer = false
+    var returnAddressWord: String?
+    var parameters = 0
+    var sawFunction = false
+    var sawName = false
+    while index < line.tokens.count {
+      let word = line.string(index).lowercased()
+      if word == "frameptr" && !hasFramePointer && returnAddressWord == nil {
+        hasFramePointer = true
+      } else if (word == "returnad" || word == "retaddr") && returnAddressWord == nil {
+        returnAddressWord = word
+      } else if word.hasPrefix("param") && word.dropFirst(5).allSatisfy({ $0 == "#" || $0.isNumber }) {
+        parameters += 1
+      } else if word == "function" {
+        sawFunction = true
+      } else if word == "name" && sawFunction {
+        sawName = true
+        index += 1
+        break
+      } else {
+        break
+      }
+      index += 1
+    }
+    guard hasFramePointer || returnAddressWord != nil else { return nil }
+    // A lone `FramePtr` or `RetAddr` in prose is not a header.
+    guard sawFunction || parameters > 0 || (hasFramePointer && returnAddressWord != nil) else { return nil }
+    let format: StackFormat = returnAddressWord == "returnad" ? .framePtrReturnAd : .framePtrRetAddr
+    let layout = RowLayout.framePointerRows(
+      format: format, hasFramePointer: hasFramePointer, hasReturnAddress: returnAddressWord != nil,
+      parameters: parameters)
+    return StackHeader(
+      layout: layout, hasFrameNumbers: hasFrameNumbers, trailingTokenIndex: index,
+      mayContinue: !sawName)
+  }
+}

@@ -1,0 +1,754 @@
+//===--- StackTextDecoder.swift - Every stack dialect in one pass -----------===//
+//
+// Reads text a line at a time, in bounded memory, and reports threads, modules,
+// registers, events, STOP errors and diagnostics as it completes them.
+//
+// For each line, in order:
+//   1. Dr. Watson banners and the crash header switch the section.
+//   2. An open stack listing gets the line first (StackBlockAssembler).
+//   3. Multi-line records in progress: event-log records, register dumps,
+//      Windows 9x reports, SQL short stacks.
+//   4. Lines that belong to the current Dr. Watson section: module list, task
+//      list, system information, raw stack dump, the state dump's fault line.
+//   5. Starts of new things: stack headers, symbol-list headers, register dumps,
+//      module lines, event records, STOP lines, Windows 9x and 3.1 reports,
+//      header-less rows, bare symbol lists.
+//   6. Anything else is prose; it only feeds the architecture evidence.
+//
+// Not Sendable: one decoder per input, confined to one task.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// Limits that keep decoding bounded whatever the input.
+public struct TextDecoderOptions: Sendable {
+  /// Longer lines are cut at this many bytes, with a diagnostic.
+  public var maximumLineLength = 64 * 1024
+  /// A listing with more rows is split, with a diagnostic.
+  public var maximumFramesPerStack = 10_000
+  /// Raw stack bytes kept per thread.
+  public var maximumStackMemoryPerThread = 1 << 20
+  /// Diagnostics reported per input; the rest are counted and summarised.
+  public var maximumDiagnostics = 1_000
+  /// Whether a lone CR ends a line (a CR-only file); CRLF is always handled.
+  public var crEndsLines = false
+
+  /// The default limits.
+  public init() {}
+}
+
+/// Decodes the stack listings, Dr. Watson logs, event records and STOP errors in text.
+public final class StackTextDecoder {
+  private let options: TextDecoderOptions
+  private var splitter: LineSplitter
+  private var line = TextLine()
+  private var evidence = ArchitectureEvidence()
+
+  // Open multi-line state.
+  private var block: StackBlockAssembler?
+  private var blockIsTentativeSymbolList = false
+  private var assembly: ThreadAssembly?
+  private var standaloneRegisters: RegisterDumpBuilder?
+  private var events = EventLogParser()
+  private var bugChecks = BugCheckParser()
+  private var section: DrWatsonSection?
+  private var drWatsonHeader: (info: ApplicationInfo, exception: CrashException?, linesLeft: Int)?
+  private var pendingWin9xText: (text: String, lines: LineRange)?
+  private var win9xState: Win9xState = .none
+  private var shortStack: (text: String, lines: LineRange)?
+  private var win31Frames: [StackFrame] = []
+  private var win31Lines: LineRange?
+
+  // Bookkeeping.
+  private var diagnosticCount = 0
+  private var suppressedDiagnostics = 0
+  private var sawNUL = false
+  private var truncatedLines = 0
+  private var lastLineEndedWithoutNewline = false
+  private var titleSeen = false
+
+  private enum Win9xState {
+    case none
+    case message
+    case bytes
+    case stackDump(seenWords: Bool)
+  }
+
+  /// Creates a decoder with the given limits.
+  public init(options: TextDecoderOptions = TextDecoderOptions()) {
+    self.options = options
+    splitter = LineSplitter(maximumLineLength: options.maximumLineLength, crIsLineBreak: options.crEndsLines)
+  }
+
+  /// Lines read so far.
+  public var lineCount: Int { splitter.lineCount }
+
+  /// Bytes read so far.
+  public var byteCount: Int { splitter.byteCount }
+
+  /// Feeds the next chunk of input; findings completed in it go to `emit`.
+  public func consume(_ chunk: UnsafeRawBufferPointer, _ emit: (TextDecodingEvent) -> Void) {
+    splitter.consume(chunk) { raw in process(raw, emit) }
+  }
+
+  /// Ends the input and reports everything still open.
+  public func finish(_ emit: (TextDecodingEvent) -> Void) {
+    splitter.finish { raw in process(raw, emit) }
+    if let pending = pendingWin9xText {
+      pendingWin9xText = nil
+      startWin9x(pending.text, pending.lines, emit)
+    }
+    closeBlock(emit, endOfInput: true)
+    finishShortStack(emit)
+    finishWin31(emit)
+    finishAssembly(emit)
+    finishStandaloneRegisters(emit)
+    events.finish { emit(.event($0)) }
+    bugChecks.finish { emit(.bugCheck($0)) }
+    flushDrWatsonHeader(emit)
+    if truncatedLines > 1 {
+      report(.warning, "\(truncatedLines) lines were longer than \(options.maximumLineLength) bytes and were cut", line: nil, emit)
+    }
+    if suppressedDiagnostics > 0 {
+      emit(.diagnostic(Diagnostic(.note, "\(suppressedDiagnostics) further diagnostics were not reported")))
+    }
+  }
+
+  /// Decodes a whole text at once (tests, small inputs).
+  public static func decode(_ text: String, options: TextDecoderOptions = TextDecoderOptions()) -> [TextDecodingEvent] {
+    let decoder = StackTextDecoder(options: options)
+    var events: [TextDecodingEvent] = []
+    var bytes = Array(text.utf8)
+    bytes.withUnsafeMutableBytes { buffer in
+      decoder.consume(UnsafeRawBufferPointer(buffer)) { events.append($0) }
+    }
+    decoder.finish { events.append($0) }
+    return events
+  }
+
+  // MARK: - Per line
+
+  private func process(_ raw: RawLine, _ emit: (TextDecodingEvent) -> Void) {
+    line.number = raw.number
+    line.offset = raw.offset
+    line.flags = LineNormalizer.normalize(raw.bytes, into: &line.bytes)
+    line.wasTruncated = raw.wasTruncated
+    line.endedWithoutNewline = raw.endedWithoutNewline
+    line.tokenize()
+    lastLineEndedWithoutNewline = raw.endedWithoutNewline
+
+    if raw.wasTruncated {
+      truncatedLines += 1
+      if truncatedLines == 1 {
+        report(.warning, "line is longer than \(options.maximumLineLength) bytes; only the first \(options.maximumLineLength) were read", line: line.number, emit)
+      }
+    }
+    if line.flags.contains(.hadNUL) && !sawNUL {
+      sawNUL = true
+      report(.warning, "NUL bytes in the text (read as blanks), first at byte offset \(raw.offset)", line: line.number, emit)
+    }
+    if !titleSeen && line.number <= 12 { observeTitle() }
+    evidence.observeProse(line)
+    dispatch(emit)
+  }
+
+  private func observeTitle() {
+    let text = line.trimmedText
+    if text.lowercased().hasPrefix("title:") {
+      evidence.observeTitle(String(text.dropFirst(6)))
+      titleSeen = true
+    } else if text.hasPrefix("## ") {
+      evidence.observeTitle(String(text.dropFirst(3)))
+      titleSeen = true
+    }
+  }
+
+  private func dispatch(_ emit: (TextDecodingEvent) -> Void) {
+    // 1. Dr. Watson structure.
+    if let newSection = DrWatsonSection.recognise(line) {
+      enterSection(newSection, emit)
+      return
+    }
+    if DrWatsonHeader.isStart(line) {
+      closeBlock(emit)
+      finishAssembly(emit)
+      flushDrWatsonHeader(emit)
+      section = nil
+      var info = ApplicationInfo(lines: LineRange(line: line.number))
+      var exception: CrashException?
+      DrWatsonHeader.fields(line, into: &info, exception: &exception)
+      drWatsonHeader = (info, exception, 6)
+      return
+    }
+    if var header = drWatsonHeader, header.linesLeft > 0 {
+      header.linesLeft -= 1
+      drWatsonHeader = header
+      if line.contains("App:") || line.starts(with: "Application:") || line.contains("When:")
+        || line.contains("Exception number:")
+      {
+        DrWatsonHeader.fields(line, into: &header.info, exception: &header.exception)
+        drWatsonHeader = header
+        if header.exception != nil && header.info.name != nil { flushDrWatsonHeader(emit) }
+        return
+      }
+      if !line.isBlank { flushDrWatsonHeader(emit) }
+    }
+
+    // 2. The open stack listing.
+    if block != nil {
+      if block!.rowCount >= options.maximumFramesPerStack && RowStart.parse(line, layout: block!.layout) != nil {
+        report(.warning, "stack listing has more than \(options.maximumFramesPerStack) rows; split here", line: line.number, emit)
+        closeBlock(emit)
+      } else if block!.consume(line) == .consumed {
+        return
+      } else {
+        closeBlock(emit)
+      }
+    }
+
+    // 3. Multi-line records in progress.
+    if shortStack != nil {
+      if line.isBlank {
+        finishShortStack(emit)
+      } else {
+        shortStack!.text += " " + line.trimmedText
+        shortStack!.lines = shortStack!.lines.including(line.number)
+        if shortStack!.text.utf8.count > options.maximumLineLength { finishShortStack(emit) }
+      }
+      return
+    }
+    if let pending = pendingWin9xText {
+      pendingWin9xText = nil
+      let joined = pending.text + " " + line.trimmedText
+      if Win9xFaultMessage.parse(joined, lines: pending.lines.including(line.number))?.offset != nil {
+        startWin9x(joined, pending.lines.including(line.number), emit)
+        return
+      }
+      startWin9x(pending.text, pending.lines, emit)
+    }
+    if handleWin9x(emit) { return }
+    if events.isActive, events.consume(line, emit: { emit(.event($0)) }) { return }
+    if handleRegisters(emit) { return }
+    if bugChecks.consume(line, emit: { emit(.bugCheck($0)) }) { return }
+
+    // 4. The current Dr. Watson section.
+    if handleSection(emit) { return }
+
+    // 5. Starts of new things.
+    if line.isBlank { return }
+    if let header = StackHeader.recognise(line) {
+      openBlock(StackBlockAssembler(header: header, line: line.number), emit)
+      if header.trailingTokenIndex < line.tokens.count {
+        // The header shares its line with the first row.
+        var rest = line
+        rest.tokens = Array(line.tokens[header.trailingTokenIndex...])
+        _ = block?.consume(rest)
+      }
+      return
+    }
+    if isSymbolListHeader() {
+      var assembler = StackBlockAssembler(
+        headerlessLayout: RowLayout.framePointerRows(format: .symbolsOnly, hasFramePointer: false, hasReturnAddress: false, parameters: 0),
+        line: line.number, allowsSymbolOnlyRows: true)
+      assembler.markHeader()
+      openBlock(assembler, emit)
+      return
+    }
+    if line.tokens.count == 2 && line.tokenEquals(0, "stack") && line.tokenEquals(1, "trace:") {
+      var assembler = StackBlockAssembler(headerlessLayout: .returnAddressSymbolArgs, line: line.number)
+      assembler.markHeader()
+      openBlock(assembler, emit)
+      return
+    }
+    if ShortStackDump.isHeader(line) {
+      shortStack = ("", LineRange(line: line.number))
+      return
+    }
+    if let found = Win31DrWatson.frame(line) {
+      if found.number == 0 { finishWin31(emit) }
+      win31Frames.append(found.frame)
+      win31Lines = (win31Lines ?? LineRange(line: line.number)).including(line.number)
+      return
+    }
+    if line.contains(" caused a") {
+      let text = line.trimmedText
+      if Win9xFaultMessage.needsContinuation(text) && !text.contains(":") {
+        pendingWin9xText = (text, LineRange(line: line.number))
+        return
+      }
+      if Win9xFaultMessage.parse(text, lines: LineRange(line: line.number)) != nil {
+        startWin9x(text, LineRange(line: line.number), emit)
+        return
+      }
+    }
+    if let module = ModuleListLine.parse(line) {
+      emit(.module(module))
+      return
+    }
+    if events.consume(line, emit: { emit(.event($0)) }) { return }
+    if let fault = FaultLine.parse(line) {
+      recordFault(fault)
+      return
+    }
+    if isAlphaDisassembly() {
+      evidence.alphaDisassembly = line.number
+      return
+    }
+    if isX86Disassembly() {
+      evidence.x86Disassembly = line.number
+      return
+    }
+    if startHeaderlessBlock(emit) { return }
+  }
+
+  // MARK: - Sections
+
+  private func enterSection(_ newSection: DrWatsonSection, _ emit: (TextDecodingEvent) -> Void) {
+    closeBlock(emit)
+    finishStandaloneRegisters(emit)
+    flushDrWatsonHeader(emit)
+    switch newSection {
+    case .stateDump(let id):
+      finishAssembly(emit)
+      assembly = ThreadAssembly(kind: .drWatsonStateDump, id: id, label: line.trimmedText, line: line.number)
+    case .systemInformation, .taskList, .moduleList:
+      finishAssembly(emit)
+    case .stackBackTrace, .rawStackDump:
+      if assembly == nil {
+        assembly = ThreadAssembly(kind: .drWatsonStateDump, id: nil, label: line.trimmedText, line: line.number)
+      }
+    case .symbolTable, .other:
+      break
+    }
+    section = newSection
+  }
+
+  private func handleSection(_ emit: (TextDecodingEvent) -> Void) -> Bool {
+    guard let section else { return false }
+    switch section {
+    case .moduleList:
+      if let module = ModuleListLine.parse(line) {
+        emit(.module(module))
+        return true
+      }
+    case .taskList:
+      if line.tokens.count == 2, let id = UInt32(line.string(0)) {
+        emit(.process(ProcessEntry(id: id, name: line.string(1))))
+        return true
+      }
+    case .systemInformation:
+      let text = line.trimmedText
+      if let colon = text.firstIndex(of: ":"), colon > text.startIndex {
+        let key = String(text[..<colon].trimmingBlanks())
+        let value = String(text[text.index(after: colon)...].trimmingBlanks())
+        if key.count <= 40 {
+          emit(.systemProperty(SystemProperty(key: key, value: value)))
+          if key.lowercased().hasPrefix("processor type") {
+            let lower = value.lowercased()
+            if lower.contains("alpha") { evidence.processorType = .alpha }
+            if lower.contains("x86") || lower.contains("intel") || lower.contains("pentium") { evidence.processorType = .x86 }
+          }
+          return true
+        }
+      }
+    case .rawStackDump:
+      if let (address, bytes) = RawStackDumpLine.parse(line) {
+        if assembly?.appendMemory(address: address, bytes: bytes, limit: options.maximumStackMemoryPerThread) == false {
+          report(.warning, "raw stack dump exceeds \(options.maximumStackMemoryPerThread) bytes; the rest is ignored", line: line.number, emit)
+          self.section = .other("raw stack (limit reached)")
+        }
+        return true
+      }
+      // The ASCII column wraps onto its own line; it carries nothing we need.
+      if !line.isBlank && line.tokens.count <= 3 && StackHeader.recognise(line) == nil { return true }
+    case .stateDump:
+      if let fault = FaultLine.parse(line) {
+        recordFault(fault)
+        return true
+      }
+      if let function = FaultLine.functionLabel(line) {
+        assembly?.faultFunction = function
+        return true
+      }
+      if isAlphaDisassembly() {
+        evidence.alphaDisassembly = line.number
+        return true
+      }
+      if isX86Disassembly() {
+        evidence.x86Disassembly = line.number
+        return true
+      }
+    case .symbolTable:
+      return !line.isBlank
+    case .stackBackTrace, .other:
+      break
+    }
+    return false
+  }
+
+  private func recordFault(_ fault: FaultInstruction) {
+    if assembly != nil {
+      if assembly?.fault == nil { assembly?.fault = fault }
+      assembly?.extend(to: line.number)
+    }
+    if line.contains("->") && line.bytes.contains(ASCII.colon) {
+      // `Fault  ->603049ac: 2c510000 ldq_u …`: Alpha disassembly has a colon after the address.
+      let text = line.trimmedText
+      if let arrow = text.rangeIgnoringCase(of: "->") {
+        let after = text[arrow.upperBound...].prefix { $0 != " " }
+        if after.hasSuffix(":") { evidence.alphaDisassembly = line.number }
+      }
+    }
+  }
+
+  /// `77eb3ea5 85c9 test ecx,ecx` (optionally after `FAULT ->`): x86 disassembly,
+  /// an address, opcode bytes and an x86 mnemonic.
+  private func isX86Disassembly() -> Bool {
+    var index = 0
+    if line.tokens.count > 1, Bytes.hasPrefix(line.token(0), "fault") {
+      index = 1
+      if line.tokenEquals(1, "->") { index = 2 }
+    }
+    guard line.tokens.count >= index + 3 else { return false }
+    var address = line.token(index)
+    if Bytes.hasPrefix(address, "->") { address = address.dropFirst(2) }
+    guard HexNumber.word(address, allowMasked: false)?.digits == 8 else { return false }
+    let opcode = line.token(index + 1)
+    guard opcode.count >= 2, opcode.count <= 24, opcode.count % 2 == 0, opcode.allSatisfy(ASCII.isHexDigit) else {
+      return false
+    }
+    return SymbolLineShape.isMnemonic(line.token(index + 2))
+  }
+
+  /// `603049a8: e6200019 beq a1,60304a10`: Alpha disassembly.
+  private func isAlphaDisassembly() -> Bool {
+    guard line.tokens.count >= 3 else { return false }
+    let first = line.token(0)
+    guard first.count == 9, first.last == ASCII.colon, HexNumber.word(first.dropLast(), allowMasked: false) != nil,
+      HexNumber.word(line.token(1), allowMasked: false) != nil
+    else { return false }
+    return SymbolLineShape.isMnemonic(line.token(2))
+  }
+
+  // MARK: - Register dumps
+
+  private func handleRegisters(_ emit: (TextDecodingEvent) -> Void) -> Bool {
+    let parsed = RegisterDumpParser.parse(line)
+    if let parsed {
+      if parsed.architecture == .alpha { evidence.alphaRegisters = line.number } else { evidence.x86Registers = line.number }
+    }
+    // Continue an open dump.
+    if var dump = currentRegisterDump() {
+      if let parsed, dump.add(parsed, at: line.number) {
+        storeRegisterDump(dump)
+        noteUnknownRegisters(parsed)
+        return true
+      }
+      if RegisterDumpParser.isFlagsLine(line) || isRegisterTrailer() {
+        dump.extend(to: line.number)
+        storeRegisterDump(dump)
+        return true
+      }
+      if parsed == nil { closeRegisterDump(emit) }
+    }
+    guard let parsed, parsed.count >= 2 || (parsed.count == 1 && win9xExpectsRegisters) else { return false }
+    let dump = RegisterDumpBuilder(parsed, at: line.number)
+    noteUnknownRegisters(parsed)
+    if let existing = assembly, existing.registers == nil, acceptsRegisters(existing) {
+      assembly?.registers = dump
+      assembly?.lines = existing.lines.including(line.number)
+    } else {
+      finishStandaloneRegisters(emit)
+      standaloneRegisters = dump
+    }
+    return true
+  }
+
+  private var win9xExpectsRegisters: Bool {
+    if case .message = win9xState { return true }
+    return false
+  }
+
+  private func acceptsRegisters(_ assembly: ThreadAssembly) -> Bool {
+    switch assembly.kind {
+    case .win9xFault: return true
+    case .drWatsonStateDump:
+      if case .stateDump = section { return assembly.block == nil }
+      return false
+    }
+  }
+
+  /// Lines that travel with register dumps: `mode=1 ie=1 irql=0`, `ErrCode = 0`, `psr=…` alone.
+  private func isRegisterTrailer() -> Bool {
+    line.starts(with: "mode=") || line.starts(with: "ErrCode") || line.starts(with: "vip=")
+      || line.starts(with: "Registers:")
+  }
+
+  private func noteUnknownRegisters(_ parsed: RegisterLine) {
+    for name in parsed.unknownNames where name.hasPrefix("t") {
+      // dumpexam prints an odd `t16=` (formats.md §4): keep going, say so.
+      _ = name
+    }
+  }
+
+  private func currentRegisterDump() -> RegisterDumpBuilder? {
+    if let dump = standaloneRegisters { return dump }
+    if let assembly, let dump = assembly.registers, dump.lines.last >= line.number - 2 { return dump }
+    return nil
+  }
+
+  private func storeRegisterDump(_ dump: RegisterDumpBuilder) {
+    if standaloneRegisters != nil {
+      standaloneRegisters = dump
+    } else {
+      assembly?.registers = dump
+      assembly?.extend(to: line.number)
+    }
+  }
+
+  private func closeRegisterDump(_ emit: (TextDecodingEvent) -> Void) {
+    finishStandaloneRegisters(emit)
+  }
+
+  private func finishStandaloneRegisters(_ emit: (TextDecodingEvent) -> Void) {
+    if let dump = standaloneRegisters, !dump.context.isEmpty {
+      emit(.registers(dump.context, dump.lines))
+    }
+    standaloneRegisters = nil
+  }
+
+  // MARK: - Stack listings
+
+  private func openBlock(_ assembler: StackBlockAssembler, _ emit: (TextDecodingEvent) -> Void) {
+    closeBlock(emit)
+    finishStandaloneRegisters(emit)
+    block = assembler
+    blockIsTentativeSymbolList = false
+  }
+
+  private func isSymbolListHeader() -> Bool {
+    if line.tokens.count <= 2, line.tokenEquals(0, "function"),
+      line.tokens.count == 1 || line.tokenEquals(1, "name") || line.tokenEquals(1, "names")
+    {
+      return line.tokens.count == 2
+    }
+    if line.starts(with: "Stack Back Trace - Function Names") { return true }
+    // UMDH: `1234 bytes in 0x2 allocations (@ 0x10) by: BackTrace00123`.
+    if line.contains("by: BackTrace") || line.starts(with: "Creator: (Backtrace") { return true }
+    return false
+  }
+
+  private func startHeaderlessBlock(_ emit: (TextDecodingEvent) -> Void) -> Bool {
+    let probe = RowLayout.framePointerRows(format: .headerless, hasFramePointer: true, hasReturnAddress: true, parameters: 6)
+    if let start = RowStart.parse(line, layout: probe), start.hexWords.count >= 2, start.frameNumber == nil || start.hexWords.count >= 2 {
+      let symbolIndex = start.symbolTokenIndex
+      let colonForm = start.colonAfter != nil
+      let hasSymbol = symbolIndex < line.tokens.count && SymbolLineShape.isStrictSymbolLine(line, from: symbolIndex)
+      if hasSymbol && (!colonForm || start.colonAfter == 1 || start.colonAfter == 2) {
+        let layout = RowLayout.headerless(hexColumns: start.hexWords.count, colonAfter: start.colonAfter)
+        block = StackBlockAssembler(headerlessLayout: layout, line: line.number)
+        blockIsTentativeSymbolList = false
+        _ = block?.consume(line)
+        return true
+      }
+      return false
+    }
+    let bullet = line.tokens.count > 1 && line.tokenEquals(0, "-")
+    if SymbolLineShape.isStrictSymbolLine(line, from: bullet ? 1 : 0) {
+      let layout = RowLayout.framePointerRows(format: .symbolsOnly, hasFramePointer: false, hasReturnAddress: false, parameters: 0)
+      var assembler = StackBlockAssembler(headerlessLayout: layout, line: line.number, allowsSymbolOnlyRows: true)
+      if bullet { assembler.markHeader() }
+      block = assembler
+      blockIsTentativeSymbolList = !bullet
+      _ = block?.consume(line)
+      return true
+    }
+    return false
+  }
+
+  private func closeBlock(_ emit: (TextDecodingEvent) -> Void, endOfInput: Bool = false) {
+    guard var assembler = block else { return }
+    block = nil
+    guard let decoded = assembler.finish() else { return }
+    // A lone bare symbol with no header or bullet is prose, not a stack.
+    if blockIsTentativeSymbolList && decoded.frames.count < 2 { return }
+    blockIsTentativeSymbolList = false
+    var finished = decoded
+    if endOfInput && lastLineEndedWithoutNewline && finished.lines.last == lineCount {
+      finished.diagnostics.append(
+        Diagnostic(.error, "the input ends inside this stack listing without a final line break; it may be truncated", line: lineCount))
+    }
+    for diagnostic in finished.diagnostics { report(diagnostic, emit) }
+    if let current = assembly, current.block == nil, current.kind == .drWatsonStateDump, isThreadSection {
+      assembly?.block = finished
+      assembly?.lines = current.lines.including(finished.lines.last)
+      return
+    }
+    emit(.thread(makeThread(block: finished, context: nil, assembly: nil)))
+  }
+
+  private var isThreadSection: Bool {
+    switch section {
+    case .stackBackTrace, .stateDump: true
+    default: false
+    }
+  }
+
+  private func makeThread(block: DecodedStackBlock?, context: RegisterDumpBuilder?, assembly: ThreadAssembly?) -> CrashThread {
+    var frames = block?.frames ?? []
+    let format = block?.layout.format
+    let lines = block?.lines ?? assembly?.lines ?? LineRange(line: line.number)
+    var decision: ArchitectureDecision
+    if let format {
+      decision = ArchitectureClassifier.decide(
+        frames: frames, format: format, lines: lines, evidence: evidence, threadRegisters: context?.architecture)
+    } else if let context {
+      decision = ArchitectureDecision(architecture: context.architecture, evidence: ["the thread's register dump is \(context.architecture.displayName)'s"])
+    } else {
+      decision = ArchitectureDecision(architecture: .unknown, evidence: ["no frames and no registers"])
+    }
+    if decision.architecture.hasFixedWidthInstructions {
+      // On the RISC ports the Param columns are a0–a3 of the unwound context (walkalp.c).
+      for index in frames.indices where frames[index].parameterSource == .stack {
+        frames[index].parameterSource = .registers
+      }
+    }
+    CallStack.assignInstructionAddresses(
+      &frames, architecture: decision.architecture, contextInstructionPointer: context?.context.instructionPointer)
+    var thread = CrashThread(
+      id: assembly?.id, architecture: decision.architecture, architectureEvidence: decision.evidence, frames: frames,
+      context: context?.context, contextLines: context?.lines, format: format, lines: lines, label: assembly?.label)
+    if let assembly {
+      thread.stackMemory = assembly.memory
+      if var fault = assembly.fault {
+        fault.function = assembly.faultFunction
+        thread.fault = fault
+      }
+    }
+    return thread
+  }
+
+  // MARK: - Thread assemblies
+
+  private func finishAssembly(_ emit: (TextDecodingEvent) -> Void) {
+    guard let current = assembly else { return }
+    assembly = nil
+    win9xState = .none
+    var thread = makeThread(block: current.block, context: current.registers, assembly: current)
+    if current.kind == .win9xFault, let message = current.win9xMessage {
+      thread.format = .win9xStackDump
+      thread.architecture = .x86
+      thread.architectureEvidence = ["a Windows 9x fault report (x86 only)"]
+      thread.label = "\(message.application) caused \(message.fault)"
+      if let pointer = current.registers?.context.instructionPointer ?? message.offset {
+        let frame = StackFrame(
+          index: 0, instruction: Address(pointer), symbol: message.module.map { FrameSymbol(module: $0, printedText: $0) },
+          trust: .context, lines: message.lines)
+        thread.frames = [frame]
+      }
+    }
+    if thread.frames.isEmpty && thread.context == nil && thread.stackMemory.isEmpty && thread.fault == nil { return }
+    emit(.thread(thread))
+  }
+
+  // MARK: - Windows 9x
+
+  private func startWin9x(_ text: String, _ lines: LineRange, _ emit: (TextDecodingEvent) -> Void) {
+    guard let message = Win9xFaultMessage.parse(text, lines: lines) else { return }
+    closeBlock(emit)
+    finishAssembly(emit)
+    finishStandaloneRegisters(emit)
+    var new = ThreadAssembly(kind: .win9xFault, id: nil, label: text, line: lines.first)
+    new.lines = lines
+    new.win9xMessage = message
+    assembly = new
+    win9xState = .message
+  }
+
+  private func handleWin9x(_ emit: (TextDecodingEvent) -> Void) -> Bool {
+    switch win9xState {
+    case .none:
+      return false
+    case .message:
+      if line.starts(with: "Registers:") { return true }
+      if line.starts(with: "Bytes at CS:EIP") {
+        win9xState = .bytes
+        return true
+      }
+      if line.starts(with: "Stack dump:") {
+        win9xState = .stackDump(seenWords: false)
+        return true
+      }
+      return false  // register lines go through the register handler
+    case .bytes:
+      win9xState = .message
+      return !line.isBlank
+    case .stackDump(let seenWords):
+      if line.isBlank { return true }
+      if let words = Win9xStackDumpLine.words(line) {
+        let base = assembly?.registers?.context.stackPointer ?? 0
+        let offset = UInt64(assembly?.memoryBytes ?? 0)
+        var bytes: [UInt8] = []
+        for word in words { bytes += [UInt8(word & 0xFF), UInt8(word >> 8 & 0xFF), UInt8(word >> 16 & 0xFF), UInt8(word >> 24)] }
+        _ = assembly?.appendMemory(address: base &+ offset, bytes: bytes, limit: options.maximumStackMemoryPerThread)
+        assembly?.extend(to: line.number)
+        win9xState = .stackDump(seenWords: true)
+        return true
+      }
+      _ = seenWords
+      finishAssembly(emit)
+      return false
+    }
+  }
+
+  // MARK: - Other formats
+
+  private func finishShortStack(_ emit: (TextDecodingEvent) -> Void) {
+    guard let collected = shortStack else { return }
+    shortStack = nil
+    var frames = ShortStackDump.frames(collected.text, lines: collected.lines)
+    guard !frames.isEmpty else { return }
+    CallStack.assignInstructionAddresses(&frames, architecture: .x86, contextInstructionPointer: nil)
+    emit(
+      .thread(
+        CrashThread(
+          architecture: .x86, architectureEvidence: ["the sql-short-stack format is printed only for x86"],
+          frames: frames, format: .sqlShortStack, lines: collected.lines, label: "Short Stack Dump")))
+  }
+
+  private func finishWin31(_ emit: (TextDecodingEvent) -> Void) {
+    guard !win31Frames.isEmpty, let lines = win31Lines else { return }
+    var frames = win31Frames
+    for index in frames.indices { frames[index].index = index }
+    win31Frames = []
+    win31Lines = nil
+    emit(
+      .thread(
+        CrashThread(
+          architecture: .x86, architectureEvidence: ["Windows 3.1 Dr. Watson reports 16-bit x86 frames"],
+          frames: frames, format: .win31DrWatson, lines: lines, label: "Stack Dump (stack)")))
+  }
+
+  private func flushDrWatsonHeader(_ emit: (TextDecodingEvent) -> Void) {
+    guard let header = drWatsonHeader else { return }
+    drWatsonHeader = nil
+    emit(.application(header.info))
+    if let exception = header.exception { emit(.exception(exception)) }
+  }
+
+  // MARK: - Diagnostics
+
+  private func report(_ severity: Diagnostic.Severity, _ message: String, line: Int?, _ emit: (TextDecodingEvent) -> Void) {
+    report(Diagnostic(severity, message, line: line), emit)
+  }
+
+  private func report(_ diagnostic: Diagnostic, _ emit: (TextDecodingEvent) -> Void) {
+    guard diagnosticCount < options.maximumDiagnostics else {
+      suppressedDiagnostics += 1
+      return
+    }
+    diagnosticCount += 1
+    emit(.diagnostic(diagnostic))
+  }
+}

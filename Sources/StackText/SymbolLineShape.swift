@@ -1,0 +1,123 @@
+//===--- SymbolLineShape.swift - Does a line look like symbol text? ---------===//
+//
+// Stack rows wrap: the symbol often sits alone on the line after the hex
+// columns, and lists of bare symbols are a stack format of their own. These
+// predicates decide whether a line that starts with no hex column is symbol
+// text, without mistaking prose ("error occurred in the EMSMTA!oxpufret
+// function") for a frame.
+//
+//===----------------------------------------------------------------------===//
+
+enum SymbolLineShape {
+  /// Whether `token` reads as the start of a code location: `mod!fn`, `mod!`,
+  /// `!<No Symbol>`, `0x1234abcd`, `<nosymbols>`, `fn+0x1c`, `Class::fn`, `_fn`, `?fn@@…`.
+  static func isLocationToken(_ token: ArraySlice<UInt8>) -> Bool {
+    guard let first = token.first else { return false }
+    // Only the part before an argument list counts: `fn+0x22(0x0207F7D8,` is a location.
+    let token = token.prefix { $0 != ASCII.openParen }
+    guard let last = token.last, last != ASCII.comma, last != ASCII.period, last != ASCII.colon else {
+      // `EMSMTA!oxpufret,` is prose; `SNADMOD!_sepdq2_int@8+0x100:` is a disassembly label.
+      return false
+    }
+    if let bang = token.firstIndex(of: ASCII.bang) {
+      // The module part must be a plain name (letters, digits, . _ - @ $); it may be empty.
+      let module = token[token.startIndex..<bang]
+      guard module.allSatisfy({ ASCII.isIdentifier($0) || $0 == ASCII.period || $0 == ASCII.minus || $0 == ASCII.at || $0 == 0x24 }) else {
+        return false
+      }
+      return true
+    }
+    if HexNumber.prefixed(token) != nil { return true }
+    if first == ASCII.lessThan { return Bytes.hasPrefix(token, "<no") }
+    guard ASCII.isIdentifier(first) || first == ASCII.question || first == ASCII.at else { return false }
+    // Without a module, require a mark that prose words do not carry.
+    if Bytes.contains(token, "::") { return true }
+    if first == ASCII.underscore || first == ASCII.question || first == ASCII.at {
+      return token.count > 1 && ASCII.isIdentifier(token[token.startIndex + 1]) || first == ASCII.question
+    }
+    if let plus = token.lastIndex(of: ASCII.plus), plus > token.startIndex {
+      let digits = token[(plus + 1)...].prefix { $0 != ASCII.openParen }
+      return HexNumber.prefixedOrBare(digits) != nil
+    }
+    return false
+  }
+
+  /// Whether the token starts an annotation: `(FPO`, `[omap]`, `(0x…`, `({…`, `(…)`, `[ file @ n ]`.
+  static func isAnnotationToken(_ token: ArraySlice<UInt8>) -> Bool {
+    guard let first = token.first else { return false }
+    if first == ASCII.openParen {
+      let rest = token.dropFirst()
+      return rest.isEmpty || Bytes.hasPrefix(rest, "fpo") || Bytes.hasPrefix(rest, "uknown")
+        || Bytes.hasPrefix(rest, "unknown") || Bytes.hasPrefix(rest, "no fpo") || Bytes.hasPrefix(rest, "no")
+        || Bytes.hasPrefix(rest, "0x") || rest.first == ASCII.openBrace || rest.first == ASCII.period
+        || rest.first == ASCII.closeParen
+    }
+    if first == ASCII.openBracket {
+      let rest = token.dropFirst()
+      return rest.isEmpty || Bytes.hasPrefix(rest, "omap") || Bytes.hasPrefix(rest, "ebp")
+        || Bytes.hasPrefix(rest, "stdcall") || Bytes.hasPrefix(rest, "non-") || rest.first.map(ASCII.isDigit) == true
+        || rest.first == ASCII.backslash || (rest.count > 1 && rest[rest.startIndex + 1] == ASCII.colon)
+        || Bytes.contains(rest, "@") || Bytes.contains(rest, ".c")
+    }
+    return first == ASCII.openBrace && Bytes.hasPrefix(token, "{...}")
+  }
+
+  /// Whether the whole line is a code location with nothing but annotations after it:
+  /// the strict test for frames that have no hex columns at all.
+  static func isStrictSymbolLine(_ line: TextLine, from start: Int = 0, allowSplitModule: Bool = false) -> Bool {
+    guard start < line.tokens.count else { return false }
+    var begin = start
+    if allowSplitModule, !isLocationToken(line.token(start)), start + 1 < line.tokens.count,
+      line.token(start).allSatisfy(ASCII.isIdentifier), line.token(start + 1).contains(ASCII.bang),
+      isLocationToken(line.token(start + 1))
+    {
+      // `tn3   servr!<nosymbols>`: a module name split by blanks.
+      begin = start + 1
+    }
+    guard isLocationToken(line.token(begin)) else { return false }
+    var depth = bracketDepth(line.token(begin))
+    var index = begin + 1
+    while index < line.tokens.count {
+      let token = line.token(index)
+      if depth > 0 || isAnnotationToken(token) {
+        depth += bracketDepth(token)
+        index += 1
+        continue
+      }
+      return false
+    }
+    return true
+  }
+
+  /// Net count of opening minus closing brackets in a token.
+  static func bracketDepth(_ token: ArraySlice<UInt8>) -> Int {
+    var depth = 0
+    for byte in token {
+      if byte == ASCII.openParen || byte == ASCII.openBracket { depth += 1 }
+      if byte == ASCII.closeParen || byte == ASCII.closeBracket { depth -= 1 }
+    }
+    return depth
+  }
+
+  /// x86 and Alpha mnemonics that open disassembly lines, which share the
+  /// `address bytes text` shape of stack rows.
+  static func isMnemonic(_ token: ArraySlice<UInt8>) -> Bool {
+    guard token.count <= 7, token.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.underscore }) else {
+      return false
+    }
+    let word = String(decoding: token.map(ASCII.lowercased), as: UTF8.self)
+    return mnemonics.contains(word)
+  }
+
+  private static let mnemonics: Set<String> = [
+    "mov", "movsx", "movzx", "push", "pop", "call", "callf", "jmp", "je", "jne", "jz", "jnz", "jl", "jle",
+    "jg", "jge", "ja", "jae", "jb", "jbe", "jnb", "js", "jns", "lea", "add", "sub", "and", "or", "xor",
+    "cmp", "test", "inc", "dec", "ret", "retn", "int", "nop", "shl", "shr", "sar", "imul", "mul", "div",
+    "idiv", "rep", "repne", "repe", "lock", "lodsb", "stosb", "movsb", "movsd", "scasb", "leave", "enter",
+    "cdq", "neg", "not", "xchg", "cmpxchg", "sete", "setne", "fld", "fstp", "clc", "stc",
+    "ldq", "ldl", "ldq_u", "lda", "ldah", "stq", "stl", "stq_u", "bis", "beq", "bne", "blt", "ble", "bgt",
+    "bge", "br", "bsr", "jsr", "zapnot", "zap", "extbl", "extwl", "extll", "insbl", "mskbl", "addl", "addq",
+    "subl", "subq", "cmpult", "cmpeq", "cmplt", "cmple", "srl", "sll", "sra", "bic", "s4addl", "s8addq",
+    "cmovne", "cmoveq", "mull", "mulq", "ornot", "eqv", "trapb", "mb", "call_pal",
+  ]
+}
