@@ -1,0 +1,148 @@
+//===--- Analyser.swift - The facade: an input in, a CrashReport out --------===//
+//
+//   sniff → decode (text today; minidumps when that lands) → CrashReport
+//
+// Reading is streamed in fixed chunks: a 100 MB log costs the chunk buffer plus
+// the report, never a copy of the file. Damage inside a readable input becomes
+// diagnostics in the report; an input that cannot be read at all throws.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+import StackText
+
+/// Settings for an analysis.
+public struct AnalysisOptions: Sendable {
+  /// Inputs larger than this are refused (bytes).
+  public var maximumInputSize = 512 * 1024 * 1024
+  /// Bytes read per chunk.
+  public var chunkSize = 1 << 20
+  /// Limits for the text decoder.
+  public var text = TextDecoderOptions()
+
+  /// The default settings.
+  public init() {}
+}
+
+/// Analyses crash inputs: text listings and logs today, minidumps later.
+public struct Analyser: Sendable {
+  /// The settings in use.
+  public var options: AnalysisOptions
+
+  /// Creates an analyser.
+  public init(options: AnalysisOptions = AnalysisOptions()) {
+    self.options = options
+  }
+
+  /// Analyses the file at `path` (`-` for standard input).
+  public func analyse(path: String) throws(AnalysisError) -> CrashReport {
+    let reader = try InputReader(path: path)
+    if let size = reader.knownSize {
+      if size == 0 { throw .empty(path: path) }
+      if size > options.maximumInputSize {
+        throw .tooLarge(path: path, size: size, limit: options.maximumInputSize)
+      }
+    }
+    return try analyse(reader)
+  }
+
+  /// Analyses text already in memory.
+  public func analyse(text: String, name: String = "<text>") -> CrashReport {
+    let events = StackTextDecoder.decode(text, options: options.text)
+    var builder = CrashReportBuilder(
+      input: InputDescription(name: name, kind: .text, byteCount: text.utf8.count, encoding: TextEncoding.utf8.rawValue))
+    for event in events { builder.add(event) }
+    return builder.build(lineCount: text.isEmpty ? 0 : text.split(separator: "\n", omittingEmptySubsequences: false).count)
+  }
+
+  /// Decodes the text input at `path` without building a report: each finding is
+  /// handed to `handler` as soon as it is complete, so memory stays flat however
+  /// large the input. Returns a description of the input.
+  @discardableResult
+  public func decodeEvents(
+    path: String, _ handler: (TextDecodingEvent) -> Void
+  ) throws(AnalysisError) -> InputDescription {
+    let reader = try InputReader(path: path)
+    if let size = reader.knownSize {
+      if size == 0 { throw .empty(path: path) }
+      if size > options.maximumInputSize {
+        throw .tooLarge(path: path, size: size, limit: options.maximumInputSize)
+      }
+    }
+    return try stream(reader, handler)
+  }
+
+  private func analyse(_ reader: InputReader) throws(AnalysisError) -> CrashReport {
+    var builder: CrashReportBuilder?
+    var lines = 0
+    let description = try stream(reader) { event in
+      builder?.add(event)
+    } onStart: { input in
+      builder = CrashReportBuilder(input: input)
+    } onFinish: { count in
+      lines = count
+    }
+    guard var builder else { throw .empty(path: reader.name) }
+    var report = builder.build(lineCount: lines)
+    report.input.byteCount = description.byteCount
+    if description.encoding == TextEncoding.windows1252.rawValue {
+      report.diagnostics.insert(Diagnostic(.note, "the text is not UTF-8; read it as Windows-1252"), at: 0)
+    }
+    return report
+  }
+
+  private func stream(
+    _ reader: InputReader, _ handler: (TextDecodingEvent) -> Void,
+    onStart: (InputDescription) -> Void = { _ in }, onFinish: (Int) -> Void = { _ in }
+  ) throws(AnalysisError) -> InputDescription {
+    let chunkSize = max(options.chunkSize, InputSniffer.sampleSize)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buffer.deallocate() }
+
+    // The first chunk decides what the input is.
+    var filled = try reader.readFully(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<InputSniffer.sampleSize]))
+    if filled == 0 { throw .empty(path: reader.name) }
+    let kind = InputSniffer.sniff(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
+    let encoding: TextEncoding
+    switch kind {
+    case .minidump: throw .minidumpNotSupported(path: reader.name)
+    case .unrecognised(let reason, let offset): throw .unrecognised(path: reader.name, offset: offset, reason: reason)
+    case .text(let textEncoding): encoding = textEncoding
+    }
+
+    let decoder = StackTextDecoder(options: options.text)
+    var transcoder = TextTranscoder(encoding: encoding)
+    var utf8: [UInt8] = []
+    utf8.reserveCapacity(encoding == .utf8 ? 0 : chunkSize * 3)
+    var input = InputDescription(name: reader.name, kind: .text, byteCount: 0, encoding: encoding.rawValue)
+    onStart(input)
+    var total = 0
+    var isFirstChunk = true
+    func feed(_ chunk: UnsafeRawBufferPointer) {
+      defer { isFirstChunk = false }
+      if encoding == .utf8 && !isFirstChunk {
+        decoder.consume(chunk, handler)
+        return
+      }
+      utf8.removeAll(keepingCapacity: true)
+      transcoder.transcode(chunk, into: &utf8)
+      utf8.withUnsafeBytes { decoder.consume($0, handler) }
+    }
+    while filled > 0 {
+      total += filled
+      if total > options.maximumInputSize {
+        throw .tooLarge(path: reader.name, size: total, limit: options.maximumInputSize)
+      }
+      feed(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
+      filled = try reader.read(into: buffer)
+    }
+    utf8.removeAll(keepingCapacity: true)
+    transcoder.finish(into: &utf8)
+    if !utf8.isEmpty { utf8.withUnsafeBytes { decoder.consume($0, handler) } }
+    decoder.finish(handler)
+    onFinish(decoder.lineCount)
+    input.byteCount = total
+    input.lineCount = decoder.lineCount
+    return input
+  }
+}

@@ -1,0 +1,33 @@
+//===--- AnalysisError.swift - Why an input could not be analysed -----------===//
+
+/// Why an input could not be analysed at all. (Damage inside an input that can
+/// still be read becomes a `Diagnostic` in the report instead.)
+public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The file could not be opened or read (`errno` description).
+  case unreadable(path: String, reason: String)
+  /// The path names a directory.
+  case isDirectory(path: String)
+  /// The input is larger than the limit.
+  case tooLarge(path: String, size: Int, limit: Int)
+  /// The input is empty.
+  case empty(path: String)
+  /// The input is neither text nor a minidump.
+  case unrecognised(path: String, offset: Int, reason: String)
+  /// The input is a minidump, which this build cannot decode yet.
+  case minidumpNotSupported(path: String)
+
+  /// One sentence naming the input and, where there is one, the offset.
+  public var description: String {
+    switch self {
+    case .unreadable(let path, let reason): "\(path): cannot read: \(reason)"
+    case .isDirectory(let path): "\(path): is a directory, not a crash file"
+    case .tooLarge(let path, let size, let limit):
+      "\(path): \(size) bytes is larger than the \(limit)-byte limit (raise it with --max-input-size)"
+    case .empty(let path): "\(path): the input is empty"
+    case .unrecognised(let path, let offset, let reason):
+      "\(path): unrecognised input at byte offset \(offset): \(reason); expected text (a stack listing, a Dr. Watson log, an event-log export) or a minidump"
+    case .minidumpNotSupported(let path):
+      "\(path): this is a Windows minidump (MDMP); minidump decoding is not part of this build yet"
+    }
+  }
+}

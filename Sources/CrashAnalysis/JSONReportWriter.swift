@@ -1,0 +1,196 @@
+//===--- JSONReportWriter.swift - CrashReport as documented JSON ------------===//
+//
+// The schema is docs/json-output.md. Rules: every field may be absent;
+// addresses, offsets, codes and register values are "0x…" strings (8 hex digits
+// for 32-bit values, 16 for wider); counts, ids of events and line numbers are
+// numbers; keys appear in the documented order.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// Renders a `CrashReport` as JSON.
+public enum JSONReportWriter {
+  /// The version of the JSON schema this writer produces.
+  public static let schemaVersion = 1
+
+  /// The report as pretty-printed JSON text.
+  public static func render(_ report: CrashReport, tool: String? = nil) -> String {
+    value(for: report, tool: tool).serialized(indent: 2) + "\n"
+  }
+
+  /// The report as a JSON tree.
+  public static func value(for report: CrashReport, tool: String? = nil) -> JSONValue {
+    var members: [(String, JSONValue)] = [("schema_version", .int(schemaVersion))]
+    if let tool { members.append(("tool", .string(tool))) }
+    members.append(("input", input(report.input)))
+    if let architecture = report.threads.first(where: { !$0.frames.isEmpty })?.architecture {
+      members.append(("architecture", .string(architecture.rawValue)))
+    }
+    members.append(("stack_found", .bool(report.hasStack)))
+    if let application = report.application { members.append(("application", self.application(application))) }
+    if !report.system.isEmpty {
+      members.append(
+        ("system", .array(report.system.map { .object([("key", .string($0.key)), ("value", .string($0.value))]) })))
+    }
+    if let exception = report.exception { members.append(("exception", self.exception(exception))) }
+    if !report.bugChecks.isEmpty { members.append(("bug_checks", .array(report.bugChecks.map(bugCheck)))) }
+    members.append(("threads", .array(report.threads.enumerated().map { thread($0.element, index: $0.offset) })))
+    members.append(("modules", .array(report.modules.map(module))))
+    if !report.processes.isEmpty {
+      members.append(
+        ("processes", .array(report.processes.map { .object([("pid", .int(Int($0.id))), ("name", .string($0.name))]) })))
+    }
+    members.append(("events", .array(report.events.map(event))))
+    members.append(("diagnostics", .array(report.diagnostics.map(diagnostic))))
+    return .object(members)
+  }
+
+  // MARK: - Pieces
+
+  static func hex(_ value: UInt64) -> JSONValue {
+    .string("0x" + HexFormat.digits(value, width: value <= UInt64(UInt32.max) ? 8 : 16))
+  }
+
+  static func hex(_ address: Address) -> JSONValue { hex(address.rawValue) }
+
+  static func offset(_ value: UInt64) -> JSONValue { .string(HexFormat.prefixed(value)) }
+
+  static func lines(_ range: LineRange) -> JSONValue {
+    .object([("first", .int(range.first)), ("last", .int(range.last))])
+  }
+
+  private static func input(_ input: InputDescription) -> JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("name", .string(input.name)), ("kind", .string(input.kind.rawValue)), ("bytes", .int(input.byteCount)),
+    ]
+    if let encoding = input.encoding { members.append(("encoding", .string(encoding))) }
+    if let count = input.lineCount { members.append(("lines", .int(count))) }
+    return .object(members)
+  }
+
+  private static func application(_ info: ApplicationInfo) -> JSONValue {
+    var members: [(String, JSONValue)] = []
+    if let name = info.name { members.append(("name", .string(name))) }
+    if let pid = info.processID { members.append(("pid", .int(Int(pid)))) }
+    if let when = info.when { members.append(("when", .string(when))) }
+    if let range = info.lines { members.append(("lines", lines(range))) }
+    return .object(members)
+  }
+
+  private static func exception(_ exception: CrashException) -> JSONValue {
+    var members: [(String, JSONValue)] = [("code", hex(UInt64(exception.code.rawValue)))]
+    if let name = exception.code.name { members.append(("name", .string(name))) }
+    if let description = exception.description { members.append(("description", .string(description))) }
+    if let address = exception.address { members.append(("address", hex(address))) }
+    if let thread = exception.threadID { members.append(("thread_id", hex(UInt64(thread)))) }
+    if let range = exception.lines { members.append(("lines", lines(range))) }
+    return .object(members)
+  }
+
+  private static func bugCheck(_ check: BugCheck) -> JSONValue {
+    var members: [(String, JSONValue)] = [("code", hex(UInt64(check.code)))]
+    if let name = check.name { members.append(("name", .string(name))) }
+    members.append(("parameters", .array(check.parameters.map { $0.map(hex) ?? .null })))
+    if let range = check.lines { members.append(("lines", lines(range))) }
+    return .object(members)
+  }
+
+  private static func thread(_ thread: CrashThread, index: Int) -> JSONValue {
+    var members: [(String, JSONValue)] = [("index", .int(index))]
+    if let id = thread.id { members.append(("id", hex(UInt64(id)))) }
+    members.append(("architecture", .string(thread.architecture.rawValue)))
+    members.append(("architecture_evidence", .array(thread.architectureEvidence.map(JSONValue.string))))
+    if let format = thread.format { members.append(("format", .string(format.rawValue))) }
+    if let label = thread.label { members.append(("label", .string(label))) }
+    if let range = thread.lines { members.append(("lines", lines(range))) }
+    if let context = thread.context {
+      var registers: [(String, JSONValue)] = []
+      for (name, value, digits) in context.namedValues {
+        registers.append((name, .string("0x" + HexFormat.digits(value, width: digits))))
+      }
+      var contextMembers: [(String, JSONValue)] = [
+        ("architecture", .string(context.architecture.rawValue)), ("registers", .object(registers)),
+      ]
+      if let range = thread.contextLines { contextMembers.append(("lines", lines(range))) }
+      members.append(("context", .object(contextMembers)))
+    }
+    if let fault = thread.fault {
+      var faultMembers: [(String, JSONValue)] = [("address", hex(fault.address))]
+      if let disassembly = fault.disassembly { faultMembers.append(("disassembly", .string(disassembly))) }
+      if let function = fault.function { faultMembers.append(("function", .string(function))) }
+      if let range = fault.lines { faultMembers.append(("lines", lines(range))) }
+      members.append(("fault", .object(faultMembers)))
+    }
+    members.append(("frames", .array(thread.frames.map(frame))))
+    if !thread.stackMemory.isEmpty {
+      members.append(
+        ("stack_memory", .array(thread.stackMemory.map { .object([("base", hex($0.base)), ("size", .int($0.bytes.count))]) })))
+    }
+    return .object(members)
+  }
+
+  private static func frame(_ frame: StackFrame) -> JSONValue {
+    var members: [(String, JSONValue)] = [("index", .int(frame.index))]
+    if let number = frame.printedNumber { members.append(("printed_number", .int(number))) }
+    if let pointer = frame.framePointer { members.append(("frame_pointer", hex(pointer))) }
+    if let address = frame.returnAddress { members.append(("return_address", hex(address))) }
+    if let instruction = frame.instruction { members.append(("instruction", hex(instruction))) }
+    members.append(("parameters", .array(frame.parameters.map { $0.map(hex) ?? .null })))
+    members.append(("parameter_source", .string(frame.parameterSource.rawValue)))
+    if let symbol = frame.symbol {
+      if let module = symbol.module { members.append(("module", .string(module))) }
+      if let function = symbol.function { members.append(("function", .string(function))) }
+      if let offset = symbol.offset { members.append(("offset", self.offset(offset))) }
+      if let address = symbol.address { members.append(("address", hex(address))) }
+      if let moduleOffset = symbol.moduleOffset { members.append(("module_offset", self.offset(moduleOffset))) }
+      if let base = symbol.moduleBase { members.append(("module_base", hex(base))) }
+      if symbol.isUnresolved { members.append(("unresolved", .bool(true))) }
+      members.append(("symbol", .string(symbol.displayText)))
+      if let printed = symbol.printedText { members.append(("printed", .string(printed))) }
+    }
+    if let source = frame.sourceLine {
+      members.append(("source", .object([("file", .string(source.file)), ("line", .int(source.line))])))
+    }
+    if !frame.annotations.isEmpty {
+      members.append(("annotations", .array(frame.annotations.map { .string($0.displayText) })))
+    }
+    members.append(("trust", .string(frame.trust.rawValue)))
+    if let range = frame.lines { members.append(("lines", lines(range))) }
+    return .object(members)
+  }
+
+  private static func module(_ module: CodeModule) -> JSONValue {
+    var members: [(String, JSONValue)] = [("name", .string(module.name))]
+    if let path = module.path { members.append(("path", .string(module.path ?? path))) }
+    members.append(("base", hex(module.base)))
+    if let size = module.size { members.append(("size", offset(size))) }
+    if let end = module.end { members.append(("end", hex(end))) }
+    if let version = module.version { members.append(("version", .string(version))) }
+    if let timestamp = module.timestamp { members.append(("timestamp", hex(UInt64(timestamp)))) }
+    if let debugFile = module.debugFile { members.append(("debug_file", .string(debugFile))) }
+    if let debugID = module.debugIdentifier { members.append(("debug_id", .string(debugID))) }
+    if let range = module.lines { members.append(("lines", lines(range))) }
+    return .object(members)
+  }
+
+  private static func event(_ record: EventRecord) -> JSONValue {
+    var members: [(String, JSONValue)] = [("id", .int(Int(record.id)))]
+    let optional: [(String, String?)] = [
+      ("source", record.source), ("type", record.type), ("category", record.category), ("date", record.date),
+      ("time", record.time), ("user", record.user), ("computer", record.computer), ("description", record.description),
+    ]
+    for (key, value) in optional { if let value { members.append((key, .string(value))) } }
+    if let range = record.lines { members.append(("lines", lines(range))) }
+    return .object(members)
+  }
+
+  private static func diagnostic(_ diagnostic: Diagnostic) -> JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("severity", .string(diagnostic.severity.rawValue)), ("message", .string(diagnostic.message)),
+    ]
+    if let line = diagnostic.line { members.append(("line", .int(line))) }
+    if let offset = diagnostic.offset { members.append(("offset", .int(offset))) }
+    return .object(members)
+  }
+}

@@ -1,0 +1,116 @@
+//===--- JSONValue.swift - An ordered JSON tree and its serialiser ----------===//
+//
+// The JSON output is a contract (docs/json-output.md): keys come out in a fixed,
+// documented order and absent values are omitted, so output diffs cleanly.
+// Foundation's serialiser orders keys only alphabetically, hence this one.
+//
+//===----------------------------------------------------------------------===//
+
+/// A JSON value whose objects keep their key order.
+public indirect enum JSONValue: Sendable, Equatable {
+  /// `null`.
+  case null
+  /// `true` / `false`.
+  case bool(Bool)
+  /// An integer.
+  case int(Int)
+  /// A string.
+  case string(String)
+  /// An array.
+  case array([JSONValue])
+  /// An object, keys in order.
+  case object([(String, JSONValue)])
+
+  /// Compares structurally, key order included.
+  public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    switch (lhs, rhs) {
+    case (.null, .null): true
+    case (.bool(let a), .bool(let b)): a == b
+    case (.int(let a), .int(let b)): a == b
+    case (.string(let a), .string(let b)): a == b
+    case (.array(let a), .array(let b)): a == b
+    case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+    default: false
+    }
+  }
+
+  /// The value as JSON text; `indent` > 0 pretty-prints with that many blanks per level.
+  public func serialized(indent: Int = 2) -> String {
+    var output = ""
+    write(to: &output, indent: indent, level: 0)
+    return output
+  }
+
+  private func write(to output: inout String, indent: Int, level: Int) {
+    switch self {
+    case .null: output += "null"
+    case .bool(let value): output += value ? "true" : "false"
+    case .int(let value): output += String(value)
+    case .string(let value): JSONValue.writeString(value, to: &output)
+    case .array(let values):
+      if values.isEmpty {
+        output += "[]"
+        return
+      }
+      // Arrays of scalars stay on one line: parameter lists read better that way.
+      let scalars = values.allSatisfy {
+        switch $0 {
+        case .array, .object: false
+        default: true
+        }
+      }
+      output += "["
+      for (position, value) in values.enumerated() {
+        if position > 0 { output += scalars || indent == 0 ? ", " : "," }
+        if !scalars { newline(&output, indent: indent, level: level + 1) }
+        value.write(to: &output, indent: indent, level: level + 1)
+      }
+      if !scalars { newline(&output, indent: indent, level: level) }
+      output += "]"
+    case .object(let members):
+      if members.isEmpty {
+        output += "{}"
+        return
+      }
+      output += "{"
+      for (position, (key, value)) in members.enumerated() {
+        if position > 0 { output += "," }
+        newline(&output, indent: indent, level: level + 1)
+        JSONValue.writeString(key, to: &output)
+        output += indent > 0 ? ": " : ":"
+        value.write(to: &output, indent: indent, level: level + 1)
+      }
+      newline(&output, indent: indent, level: level)
+      output += "}"
+    }
+  }
+
+  private func newline(_ output: inout String, indent: Int, level: Int) {
+    guard indent > 0 else { return }
+    output += "\n"
+    output += String(repeating: " ", count: indent * level)
+  }
+
+  private static func writeString(_ value: String, to output: inout String) {
+    output += "\""
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "\"": output += "\\\""
+      case "\\": output += "\\\\"
+      case "\n": output += "\\n"
+      case "\r": output += "\\r"
+      case "\t": output += "\\t"
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+        output += "\\u" + HexDigits.pad(String(scalar.value, radix: 16), 4)
+      default: output.unicodeScalars.append(scalar)
+      }
+    }
+    output += "\""
+  }
+}
+
+enum HexDigits {
+  static func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+  }
+}

@@ -1,0 +1,227 @@
+//===--- TextReportWriter.swift - CrashReport as a WinDbg-style listing -----===//
+//
+// The human output of `analyse`: a summary, then each thread as a `kb`-style
+// table (frame number, frame pointer, return address, parameters,
+// module!function+offset, annotations), then modules, processes, events and
+// diagnostics. Stable enough to diff: no timestamps, no machine-dependent text.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// Renders a `CrashReport` for people.
+public enum TextReportWriter {
+  /// Options for the listing.
+  public struct Options: Sendable {
+    /// Show each frame's lookup address (the instruction address used for symbols).
+    public var showInstructionAddresses = false
+    /// Show register dumps.
+    public var showRegisters = true
+
+    /// The default options.
+    public init() {}
+  }
+
+  /// The report as text.
+  public static func render(_ report: CrashReport, options: Options = Options()) -> String {
+    var out = ""
+    summary(report, &out)
+    for (index, thread) in report.threads.enumerated() {
+      out += "\n"
+      self.thread(thread, index: index, of: report.threads.count, options: options, &out)
+    }
+    if !report.hasStack {
+      out += "\nNo stack found.\n"
+    }
+    modules(report, &out)
+    if !report.processes.isEmpty {
+      out += "\nProcesses (\(report.processes.count)):\n"
+      for process in report.processes { out += "  \(pad(String(process.id), 5, right: true))  \(process.name)\n" }
+    }
+    events(report, &out)
+    if !report.diagnostics.isEmpty {
+      out += "\nDiagnostics (\(report.diagnostics.count)):\n"
+      for diagnostic in report.diagnostics { out += "  \(diagnostic)\n" }
+    }
+    return out
+  }
+
+  // MARK: - Sections
+
+  private static func summary(_ report: CrashReport, _ out: inout String) {
+    let input = report.input
+    var facts = [input.kind.rawValue]
+    if let encoding = input.encoding { facts.append(encoding) }
+    if let lines = input.lineCount { facts.append("\(lines) lines") }
+    facts.append("\(input.byteCount) bytes")
+    out += "Input:        \(input.name) (\(facts.joined(separator: ", ")))\n"
+    if let application = report.application {
+      var text = application.name ?? "(unnamed)"
+      if let pid = application.processID { text += " (pid \(pid))" }
+      if let when = application.when { text += ", \(when)" }
+      out += "Application:  \(text)\n"
+    }
+    for property in report.system where ["computer name", "processor type", "windows version", "current build", "service pack", "number of processors"].contains(property.key.lowercased()) {
+      out += "System:       \(property.key): \(property.value)\n"
+    }
+    if let exception = report.exception {
+      var text = "0x" + HexFormat.digits(UInt64(exception.code.rawValue), width: 8)
+      if let name = exception.code.name { text += " " + name }
+      if let description = exception.description { text += " (\(description))" }
+      if let address = exception.address { text += " at \(address)" }
+      if let thread = exception.threadID { text += ", thread 0x" + String(thread, radix: 16) }
+      out += "Exception:    \(text)\n"
+    }
+    for check in report.bugChecks {
+      let parameters = check.parameters.map { $0.map { "0x" + HexFormat.digits($0, width: 8) } ?? "0x????????" }
+      var text = "0x" + HexFormat.digits(UInt64(check.code), width: 8)
+      if let name = check.name { text += " " + name }
+      text += " (" + parameters.joined(separator: ", ") + ")"
+      if let lines = check.lines { text += "  line \(lines)" }
+      out += "STOP:         \(text)\n"
+    }
+    let stacks = report.threads.filter { !$0.frames.isEmpty }
+    let architectures = Set(stacks.map(\.architecture))
+    if !architectures.isEmpty {
+      out += "Architecture: \(architectures.map(\.displayName).sorted().joined(separator: ", "))\n"
+    }
+    out += "Stacks:       \(stacks.count) with \(stacks.reduce(0) { $0 + $1.frames.count }) frames\n"
+  }
+
+  private static func thread(_ thread: CrashThread, index: Int, of count: Int, options: Options, _ out: inout String) {
+    var title = "Thread \(index) of \(count)"
+    if let id = thread.id { title += ", id 0x" + String(id, radix: 16) }
+    title += " — \(thread.architecture.displayName)"
+    if let format = thread.format { title += " — \(format.rawValue)" }
+    if let lines = thread.lines { title += ", lines \(lines)" }
+    out += title + "\n"
+    if let label = thread.label { out += "  Label:        \(label)\n" }
+    if !thread.architectureEvidence.isEmpty {
+      out += "  Why \(thread.architecture.displayName): \(thread.architectureEvidence.joined(separator: "; "))\n"
+    }
+    if let fault = thread.fault {
+      var text = fault.address.description
+      if let disassembly = fault.disassembly { text += "  \(disassembly)" }
+      if let function = fault.function { text += "  (in \(function))" }
+      out += "  Fault:        \(text)\n"
+    }
+    if options.showRegisters, let context = thread.context {
+      out += "  Registers"
+      if let lines = thread.contextLines { out += " (lines \(lines))" }
+      out += ":\n"
+      let perLine = context.architecture == .alpha ? 4 : 6
+      let values = context.namedValues
+      var start = 0
+      while start < values.count {
+        let row = values[start..<min(start + perLine, values.count)].map { "\($0.name)=\(HexFormat.digits($0.value, width: $0.digits))" }
+        out += "    " + row.joined(separator: " ") + "\n"
+        start += perLine
+      }
+    }
+    if !thread.frames.isEmpty { frames(thread, options: options, &out) }
+    for region in thread.stackMemory {
+      out += "  Stack memory: \(region.base) - \(region.end.map(\.description) ?? "?") (\(region.bytes.count) bytes)\n"
+    }
+  }
+
+  private static func frames(_ thread: CrashThread, options: Options, _ out: inout String) {
+    let width = thread.frames.contains { ($0.framePointer?.rawValue ?? 0) > UInt64(UInt32.max) || ($0.returnAddress?.rawValue ?? 0) > UInt64(UInt32.max) } ? 16 : 8
+    let parameterCount = thread.frames.map(\.parameters.count).max() ?? 0
+    let source = thread.frames.first { !$0.parameters.isEmpty }?.parameterSource ?? .none
+    let isRISC = thread.architecture.hasFixedWidthInstructions
+    var header = " # " + pad(isRISC ? "Callee-SP" : "ChildEBP", width) + " " + pad(isRISC ? "Return-RA" : "RetAddr", width)
+    if parameterCount > 0 {
+      let title: String
+      switch source {
+      case .registers: title = "Arguments (a0-a3 of the unwound context: hints)"
+      case .argumentList: title = "Arguments"
+      case .rawStack: title = "Stack dwords"
+      default: title = "Args to Child"
+      }
+      header += " " + title
+    }
+    if options.showInstructionAddresses { header = header.padding(toLength: 3 + (width + 1) * (2 + parameterCount)) + " Lookup  " }
+    out += "  " + header.trimmingTrailingBlanks() + "\n"
+    for frame in thread.frames {
+      var row = pad(String(frame.printedNumber ?? frame.index, radix: 16), 2, right: true, fill: "0") + " "
+      row += column(frame.framePointer?.rawValue, width) + " " + column(frame.returnAddress?.rawValue, width)
+      for position in 0..<parameterCount {
+        let value = position < frame.parameters.count ? frame.parameters[position] : nil
+        let present = position < frame.parameters.count
+        row += " " + (present ? (value.map { HexFormat.digits($0, width: width == 16 && $0 > UInt64(UInt32.max) ? 16 : 8) } ?? "????????") : String(repeating: " ", count: 8))
+      }
+      if options.showInstructionAddresses {
+        row += " " + column(frame.instruction?.rawValue, width)
+      }
+      var text = frame.symbol?.displayText ?? ""
+      if let line = frame.sourceLine { text += " [\(line.file) @ \(line.line)]" }
+      for annotation in frame.annotations { text += " " + annotation.displayText }
+      if frame.trust != .text { text += "  (found by \(frame.trust.phrase))" }
+      out += "  " + (row + " " + text).trimmingTrailingBlanks() + "\n"
+    }
+  }
+
+  private static func modules(_ report: CrashReport, _ out: inout String) {
+    guard !report.modules.isEmpty else { return }
+    out += "\nModules (\(report.modules.count)):\n"
+    for module in report.modules {
+      let end = module.end.map { $0.hexDigits(8) } ?? "????????"
+      var row = "  \(module.base.hexDigits(8)) - \(end)  \(pad(module.name, 14))"
+      if let version = module.version { row += " \(version)" }
+      if let path = module.path, path != module.name { row += "  \(path)" }
+      out += row.trimmingTrailingBlanks() + "\n"
+    }
+  }
+
+  private static func events(_ report: CrashReport, _ out: inout String) {
+    guard !report.events.isEmpty else { return }
+    out += "\nEvents (\(report.events.count)):\n"
+    for record in report.events {
+      var head = "  Event \(record.id)"
+      if let source = record.source { head += "  \(source)" }
+      if let type = record.type { head += "  \(type)" }
+      if let category = record.category { head += "  [\(category)]" }
+      if let lines = record.lines { head += "  (line \(lines))" }
+      out += head + "\n"
+      if let description = record.description { out += wrap(description, indent: "    ", width: 100) }
+    }
+  }
+
+  // MARK: - Helpers
+
+  private static func column(_ value: UInt64?, _ width: Int) -> String {
+    value.map { HexFormat.digits($0, width: width) } ?? String(repeating: " ", count: width)
+  }
+
+  private static func pad(_ text: String, _ width: Int, right: Bool = false, fill: Character = " ") -> String {
+    guard text.count < width else { return text }
+    let padding = String(repeating: fill, count: width - text.count)
+    return right ? padding + text : text + padding
+  }
+
+  private static func wrap(_ text: String, indent: String, width: Int) -> String {
+    var out = ""
+    var current = indent
+    for word in text.split(separator: " ") {
+      if current.count + word.count + 1 > width && current.count > indent.count {
+        out += current + "\n"
+        current = indent
+      }
+      current += (current.count > indent.count ? " " : "") + word
+    }
+    if current.count > indent.count { out += current + "\n" }
+    return out
+  }
+}
+
+extension String {
+  fileprivate func trimmingTrailingBlanks() -> String {
+    var text = self
+    while text.last == " " { text.removeLast() }
+    return text
+  }
+
+  fileprivate func padding(toLength length: Int) -> String {
+    count >= length ? self : self + String(repeating: " ", count: length - count)
+  }
+}

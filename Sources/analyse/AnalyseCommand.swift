@@ -1,0 +1,80 @@
+//===--- AnalyseCommand.swift - The `analyse` command-line tool -------------===//
+//
+//   analyse FILE            decode a crash listing, Dr. Watson log or event export
+//   analyse -               read standard input
+//   analyse --json FILE     the same as JSON (docs/json-output.md)
+//
+// Exit status (docs/cli.md): 0 a stack was decoded; 2 no stack found;
+// 3 the input could not be read or is not a crash input; 4 a stack was decoded
+// but the input is damaged (error diagnostics: truncated, cut lines).
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import CrashAnalysis
+import CrashCore
+
+@main
+struct AnalyseCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "analyse",
+    abstract: "Decode crash call stacks from debugger listings, Dr. Watson logs and event-log text.",
+    discussion: """
+      Reads text as debuggers, Dr. Watson and KB articles printed it: x86 and DEC Alpha \
+      stack listings (FramePtr/RetAddr, ChildEBP, Callee-SP, blue screens, Windows 9x, \
+      SQL short stacks), whole drwtsn32.log files, event-log records and STOP lines.
+
+      Exit status: 0 a stack was decoded; 2 no stack found; 3 the input could not be \
+      read or is not a crash input; 4 a stack was decoded but the input is damaged.
+      """,
+    version: AnalyseVersion.current
+  )
+
+  @Argument(help: "The file to analyse, or - for standard input.")
+  var input: String
+
+  @Flag(name: .long, help: "Print the report as JSON (schema in docs/json-output.md).")
+  var json = false
+
+  @Flag(name: [.short, .long], help: "Also show each frame's lookup address (return address − 1 on x86, − 4 on Alpha).")
+  var verbose = false
+
+  @Option(name: .long, help: "Refuse inputs larger than this many bytes.")
+  var maxInputSize: Int = AnalysisOptions().maximumInputSize
+
+  @Option(name: .long, help: "Cut lines longer than this many bytes.")
+  var maxLineLength: Int = TextDecoderOptionsDefaults.maximumLineLength
+
+  func validate() throws {
+    guard maxInputSize > 0 else { throw ValidationError("--max-input-size must be positive") }
+    guard maxLineLength >= 80 else { throw ValidationError("--max-line-length must be at least 80") }
+  }
+
+  func run() throws {
+    var options = AnalysisOptions()
+    options.maximumInputSize = maxInputSize
+    options.text.maximumLineLength = maxLineLength
+    let analyser = Analyser(options: options)
+    let report: CrashReport
+    do {
+      report = try analyser.analyse(path: input)
+    } catch {
+      FileDescriptorOutput.standardError.write("analyse: \(error)\n")
+      throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
+    }
+    if json {
+      print(JSONReportWriter.render(report, tool: "analyse \(AnalyseVersion.current)"), terminator: "")
+    } else {
+      var textOptions = TextReportWriter.Options()
+      textOptions.showInstructionAddresses = verbose
+      print(TextReportWriter.render(report, options: textOptions), terminator: "")
+    }
+    let status = AnalyseExitStatus(for: report)
+    if status == .noStackFound {
+      FileDescriptorOutput.standardError.write("analyse: \(input): no stack found\n")
+    } else if status == .damagedInput {
+      FileDescriptorOutput.standardError.write("analyse: \(input): the input is damaged; see the error diagnostics\n")
+    }
+    if status != .success { throw ExitCode(status.rawValue) }
+  }
+}

@@ -1,0 +1,35 @@
+//===--- AnalyseExitStatus.swift - What `analyse` exits with ----------------===//
+
+import CrashCore
+
+/// The exit statuses of `analyse`, documented in docs/cli.md.
+enum AnalyseExitStatus: Int32 {
+  /// A stack was decoded and the input was whole.
+  case success = 0
+  /// The input was read but holds no stack.
+  case noStackFound = 2
+  /// The input could not be read, or is not a crash input at all.
+  case unreadableInput = 3
+  /// A stack was decoded, but the input is damaged (error diagnostics).
+  case damagedInput = 4
+
+  init(for report: CrashReport) {
+    if !report.hasStack {
+      self = .noStackFound
+    } else if report.worstSeverity == .error {
+      self = .damagedInput
+    } else {
+      self = .success
+    }
+  }
+}
+
+/// The version printed by `--version`.
+enum AnalyseVersion {
+  static let current = "0.1.0"
+}
+
+/// Default limits, surfaced for the option help.
+enum TextDecoderOptionsDefaults {
+  static let maximumLineLength = 64 * 1024
+}

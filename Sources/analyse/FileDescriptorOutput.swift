@@ -1,0 +1,32 @@
+//===--- FileDescriptorOutput.swift - Writing to stderr without Foundation --===//
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Unbuffered writes to a file descriptor.
+struct FileDescriptorOutput {
+  let descriptor: Int32
+
+  static let standardError = FileDescriptorOutput(descriptor: 2)
+
+  func write(_ text: String) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes.withUnsafeMutableBytes { buffer in
+        systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+      }
+      if written <= 0 { return }
+      offset += written
+    }
+  }
+}
+
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+  write(descriptor, buffer, count)
+}
