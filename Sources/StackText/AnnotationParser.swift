@@ -89,6 +89,7 @@ enum AnnotationParser {
     if body.contains("non-fpo") || body.contains("non- fpo") {
       return .nonFPO(summary.parameterDwords == nil ? nil : summary)
     }
+    let nothingRead = summary.parameterDwords == nil && summary.savedEBP == nil
     if let at = body.rangeIgnoringCase(of: "trapframe @") ?? body.rangeIgnoringCase(of: "trapframe@") {
       let tail = body[at.upperBound...].trimmingPrefixBlanks()
       let digits = tail.prefix { $0.isHexDigit }
@@ -96,6 +97,8 @@ enum AnnotationParser {
         return .trapFrame(summary, Address(address))
       }
     }
+    // `(FPO: [EB` cut off: keep the text; it still says the frame is x86 FPO data.
+    if nothingRead { return .other(text) }
     return .fpo(summary)
   }
 

@@ -9,7 +9,8 @@
 //  2. FPO annotations (FPO, TrapFrame, Stdcall, FPO TYPE) exist only on i386.
 //  3. An unaligned return address into a named frame proves x86: NT's RISC
 //     ports have fixed 4-byte, 4-byte-aligned instructions.
-//  4. An Alpha register dump or Alpha disassembly nearby (80 lines) means Alpha.
+//  4. An Alpha register dump or Alpha disassembly nearby (80 lines before or
+//     after) means Alpha.
 //  5. Three or more aligned return addresses, or a Callee-SP listing, mean RISC;
 //     Alpha / MIPS / PowerPC named nearby or in the title then decides, and RISC
 //     plus Exchange (built only for x86 and Alpha) means Alpha. Otherwise unknown.
@@ -51,8 +52,10 @@ enum ArchitectureClassifier {
     var aligned = 0
     for index in frames.indices.dropLast() {
       guard let returnAddress = frames[index].returnAddress, returnAddress.rawValue != 0 else { continue }
+      // The next row must name a real place (a module, a function or an address);
+      // rows like `!<No Symbol>` at the bottom of a stack often carry garbage.
       let caller = frames[index + 1].symbol
-      guard caller?.function != nil || caller?.address != nil else { continue }
+      guard caller?.function != nil || caller?.address != nil || caller?.module != nil else { continue }
       if returnAddress.rawValue % 4 != 0 {
         return ArchitectureDecision(
           architecture: .x86,
@@ -68,11 +71,11 @@ enum ArchitectureClassifier {
     }
     if ArchitectureEvidence.isNear(evidence.alphaRegisters, start: lines.first, end: lines.last) {
       return ArchitectureDecision(
-        architecture: .alpha, evidence: ["an Alpha register dump precedes it (line \(evidence.alphaRegisters ?? 0))"])
+        architecture: .alpha, evidence: ["an Alpha register dump is nearby (line \(evidence.alphaRegisters ?? 0))"])
     }
     if ArchitectureEvidence.isNear(evidence.alphaDisassembly, start: lines.first, end: lines.last) {
       return ArchitectureDecision(
-        architecture: .alpha, evidence: ["Alpha disassembly precedes it (line \(evidence.alphaDisassembly ?? 0))"])
+        architecture: .alpha, evidence: ["Alpha disassembly is nearby (line \(evidence.alphaDisassembly ?? 0))"])
     }
     // 5. RISC by alignment or by format, then which RISC.
     let calleeFormat = format == .calleeSPReturnRA || format == .calleeSPArguments
@@ -112,7 +115,7 @@ enum ArchitectureClassifier {
 
   private static func riscVariant(lines: LineRange, evidence: ArchitectureEvidence) -> (Architecture, String)? {
     let near = { (line: Int?) in ArchitectureEvidence.isNear(line, start: lines.first, end: lines.last) }
-    if near(evidence.alphaFormat) { return (.alpha, "an Alpha-only listing precedes it (line \(evidence.alphaFormat ?? 0))") }
+    if near(evidence.alphaFormat) { return (.alpha, "an Alpha-only listing is nearby (line \(evidence.alphaFormat ?? 0))") }
     if evidence.titleArchitectures.contains(.alpha) { return (.alpha, "the title names Alpha") }
     if evidence.titleArchitectures.contains(.mips) { return (.mips, "the title names MIPS") }
     if evidence.titleArchitectures.contains(.ppc) { return (.ppc, "the title names PowerPC") }
@@ -129,7 +132,8 @@ enum ArchitectureClassifier {
   private static func isFPOAnnotation(_ annotation: FrameAnnotation) -> Bool {
     switch annotation {
     case .fpo, .trapFrame, .nonFPO, .sehFrame, .unknownFPOType, .noFPO, .stdcall: true
-    case .omap, .argumentList, .other: false
+    case .other(let text): text.hasPrefix("(FPO") || text.hasPrefix("(fpo")
+    case .omap, .argumentList: false
     }
   }
 

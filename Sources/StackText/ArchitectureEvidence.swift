@@ -77,9 +77,9 @@ struct ArchitectureEvidence {
     token.count > length && ASCII.isLetter(token[token.startIndex + length])
   }
 
-  /// Whether `line` is within the window before `start` or inside `start...end`.
+  /// Whether `line` is inside `start...end` or within the window before or after it.
   static func isNear(_ line: Int?, start: Int, end: Int) -> Bool {
     guard let line else { return false }
-    return line <= end && start - line <= window
+    return line >= start - window && line <= end + window
   }
 }

@@ -39,7 +39,10 @@ enum DrWatsonSection: Equatable {
   static func recognise(_ line: TextLine) -> DrWatsonSection? {
     guard let first = line.tokens.first else { return nil }
     let start = line.bytes[first]
-    let isBanner = start.first == ASCII.star && start.count >= 3 && (start.dropFirst().first == ASCII.minus)
+    // `*----> Task List <----*`, `*----< … >----*`, `*---- … ----*`, `-----Stack Back Trace------`.
+    let isBanner =
+      (start.first == ASCII.star && start.count >= 3 && start.dropFirst().first == ASCII.minus)
+      || (start.count >= 3 && start.prefix(3).allSatisfy { $0 == ASCII.minus } && line.bytes.last == ASCII.minus)
     if !isBanner {
       // `State Dump for Thread Id 0xb4` without the banner.
       guard line.starts(with: "State Dump") else { return nil }

@@ -108,12 +108,11 @@ struct StackBlockAssembler {
       blankRun += 1
       return blankRun > Self.maximumBlankRun ? .notConsumed : .consumed
     }
-    if awaitingHeaderContinuation {
+    if awaitingHeaderContinuation && isHeaderContinuation(line) {
+      // `… Param#4` / `Function Name`, possibly after the first row's columns (Q194594).
       awaitingHeaderContinuation = false
-      if isHeaderContinuation(line) {
-        take(line)
-        return .consumed
-      }
+      blankRun = 0
+      return .consumed
     }
     if let noise = NoiseLine.classify(line) {
       // A prompt after rows starts the next command's output: the listing is over.
@@ -133,12 +132,34 @@ struct StackBlockAssembler {
   }
 
   private mutating func take(_ line: TextLine) {
+    if pending.map({ !$0.symbolText.isEmpty }) == true || rows.count > 0 { awaitingHeaderContinuation = false }
     blankRun = 0
     lastContentLine = line.number
     lines = lines.including(line.number)
   }
 
   private mutating func consumeRowStart(_ start: RowStart, _ line: TextLine) -> Outcome {
+    var start = start
+    // A `ChildEBP Ret…` header cut short: the first row tells `k` from `kb`.
+    if layout.format == .childEBP, rows.isEmpty, pending == nil, start.hexWords.count == RowLayout.childEBPArgs.hexColumns {
+      layout = .childEBPArgs
+      diagnostics.append(Diagnostic(.note, "the ChildEBP header is cut short; its first row has `kb` columns", line: line.number))
+    }
+    // The first columns of this row were glued to the end of the previous row's
+    // symbol (`…+0x1e46 0a97f950` / `77e11a67 …`, Q250302).
+    if var previous = pending, !previous.symbolText.isEmpty, start.frameNumber == nil,
+      start.hexWords.count < layout.hexColumns
+    {
+      let missing = layout.hexColumns - start.hexWords.count
+      let trailing = previous.trailingHexWords(upTo: missing)
+      if trailing.count == missing {
+        previous.dropTrailingWords(trailing.count)
+        pending = previous
+        start.hexWords = trailing + start.hexWords
+        diagnostics.append(
+          Diagnostic(.note, "the first \(missing) column(s) of this row were printed at the end of the row above", line: line.number))
+      }
+    }
     // Hex columns split over two lines: the pending row still lacks columns.
     if var row = pending, row.symbolText.isEmpty, !row.omittedColumns, start.frameNumber == nil,
       row.hexWords.count < layout.hexColumns, row.hexWords.count + start.hexWords.count <= layout.hexColumns
@@ -206,6 +227,8 @@ struct StackBlockAssembler {
       take(line)
       return .consumed
     }
+    // A bulleted symbol starts a listing of its own (`- ntdll!RtlAllocateHeap`).
+    if bulletOffset(line) == 1 && rowCount > 0 && layout.format == .symbolsOnly { return .notConsumed }
     if allowsSymbolOnlyRows, SymbolLineShape.isStrictSymbolLine(line, from: bulletOffset(line), allowSplitModule: true) {
       finishPending()
       var row = PendingRow(line: line.number)
@@ -239,7 +262,13 @@ struct StackBlockAssembler {
     }
     if SymbolLineShape.isAnnotationToken(first) { return " " }
     let location = row.locationPart
-    guard let lastByte = location.last else { return nil }
+    // The cut rules below apply only when the location ends the text so far:
+    // `store!(nosymbols)` is complete, not cut after the `!`.
+    guard let lastByte = location.last, location.count == row.trimmedSymbolText.count else { return nil }
+    // `…@Z+0x` / `8f`: cut inside the offset's prefix.
+    if location.suffix(3).map(ASCII.lowercased) == [ASCII.plus, ASCII.zero, ASCII.lowerX], first.allSatisfy(ASCII.isHexDigit) {
+      return ""
+    }
     // Cut right after `module!`, `Class::`, `+`, or inside a decorated name.
     if lastByte == ASCII.bang || lastByte == ASCII.plus || lastByte == ASCII.at
       || (lastByte == ASCII.colon && location.suffix(2) == [ASCII.colon, ASCII.colon])
@@ -403,11 +432,40 @@ struct PendingRow {
 
   var symbolTextString: String { String(decoding: symbolText, as: UTF8.self) }
 
+  /// The symbol text without trailing blanks.
+  var trimmedSymbolText: ArraySlice<UInt8> {
+    var end = symbolText.count
+    while end > 0 && symbolText[end - 1] == ASCII.space { end -= 1 }
+    return symbolText[..<end]
+  }
+
   /// The symbol text before its first annotation.
   var locationPart: [UInt8] {
     var end = SymbolTextParser.annotationStart(in: symbolText)
     while end > 0 && symbolText[end - 1] == ASCII.space { end -= 1 }
     return Array(symbolText[..<end])
+  }
+
+  /// Up to `count` bare 8-digit hex words at the end of the symbol text, in order.
+  func trailingHexWords(upTo count: Int) -> [HexWord] {
+    let words = trimmedSymbolText.split(separator: ASCII.space)
+    guard words.count > count else { return [] }
+    var found: [HexWord] = []
+    for word in words.suffix(count) {
+      guard let hex = HexNumber.word(ArraySlice(word), allowMasked: false) else { return [] }
+      found.append(hex)
+    }
+    return found
+  }
+
+  /// Removes the last `count` words of the symbol text.
+  mutating func dropTrailingWords(_ count: Int) {
+    var text = Array(trimmedSymbolText)
+    for _ in 0..<count {
+      while let last = text.last, last != ASCII.space { text.removeLast() }
+      while let last = text.last, last == ASCII.space { text.removeLast() }
+    }
+    symbolText = text
   }
 
   /// Whether the text ends in the middle of a hex number (after `0x` or hex digits following a blank or `0x`).

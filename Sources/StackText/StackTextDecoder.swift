@@ -48,6 +48,11 @@ public final class StackTextDecoder {
   // Open multi-line state.
   private var block: StackBlockAssembler?
   private var blockIsTentativeSymbolList = false
+  private var blockStartedWithBullet = false
+  private var lastBulletItemLine: Int?
+  private var hexOnlyCandidate: TextLine?
+  /// Listings whose architecture is still unknown wait here for clues printed after them.
+  private var deferred: [(block: DecodedStackBlock, release: Int)] = []
   private var assembly: ThreadAssembly?
   private var standaloneRegisters: RegisterDumpBuilder?
   private var events = EventLogParser()
@@ -100,6 +105,7 @@ public final class StackTextDecoder {
       startWin9x(pending.text, pending.lines, emit)
     }
     closeBlock(emit, endOfInput: true)
+    releaseDeferred(upTo: Int.max, emit)
     finishShortStack(emit)
     finishWin31(emit)
     finishAssembly(emit)
@@ -151,6 +157,15 @@ public final class StackTextDecoder {
     if !titleSeen && line.number <= 12 { observeTitle() }
     evidence.observeProse(line)
     dispatch(emit)
+    releaseDeferred(upTo: line.number, emit)
+  }
+
+  /// Emits listings whose architecture waited for later clues, once the window has passed.
+  private func releaseDeferred(upTo lineNumber: Int, _ emit: (TextDecodingEvent) -> Void) {
+    while let first = deferred.first, first.release <= lineNumber {
+      deferred.removeFirst()
+      emit(.thread(makeThread(block: first.block, context: nil, assembly: nil)))
+    }
   }
 
   private func observeTitle() {
@@ -299,7 +314,9 @@ public final class StackTextDecoder {
       evidence.x86Disassembly = line.number
       return
     }
+    if resumeHexOnlyCandidate(emit) { return }
     if startHeaderlessBlock(emit) { return }
+    if isHexOnlyRow(line) { hexOnlyCandidate = line }
   }
 
   // MARK: - Sections
@@ -539,6 +556,25 @@ public final class StackTextDecoder {
     return false
   }
 
+  /// Rows without a header whose symbol is on the next line: a line of hex words
+  /// alone is held back; if a symbol line follows, both open a listing (Q259877).
+  private func resumeHexOnlyCandidate(_ emit: (TextDecodingEvent) -> Void) -> Bool {
+    guard let candidate = hexOnlyCandidate else { return false }
+    hexOnlyCandidate = nil
+    guard candidate.number == line.number - 1, SymbolLineShape.isStrictSymbolLine(line) else { return false }
+    let layout = RowLayout.headerless(hexColumns: candidate.tokens.count, colonAfter: nil)
+    block = StackBlockAssembler(headerlessLayout: layout, line: candidate.number)
+    blockIsTentativeSymbolList = false
+    _ = block?.consume(candidate)
+    _ = block?.consume(line)
+    return true
+  }
+
+  private func isHexOnlyRow(_ candidate: TextLine) -> Bool {
+    guard (2...8).contains(candidate.tokens.count) else { return false }
+    return (0..<candidate.tokens.count).allSatisfy { HexNumber.word(candidate.token($0), allowMasked: false) != nil }
+  }
+
   private func startHeaderlessBlock(_ emit: (TextDecodingEvent) -> Void) -> Bool {
     let probe = RowLayout.framePointerRows(format: .headerless, hasFramePointer: true, hasReturnAddress: true, parameters: 6)
     if let start = RowStart.parse(line, layout: probe), start.hexWords.count >= 2, start.frameNumber == nil || start.hexWords.count >= 2 {
@@ -561,10 +597,16 @@ public final class StackTextDecoder {
       if bullet { assembler.markHeader() }
       block = assembler
       blockIsTentativeSymbolList = !bullet
+      blockStartedWithBullet = bullet
       _ = block?.consume(line)
       return true
     }
     return false
+  }
+
+  /// Whether the current line is a bulleted symbol (`- module!function`).
+  private var closingLineIsBulletItem: Bool {
+    line.tokens.count > 1 && line.tokenEquals(0, "-") && SymbolLineShape.isStrictSymbolLine(line, from: 1)
   }
 
   private func closeBlock(_ emit: (TextDecodingEvent) -> Void, endOfInput: Bool = false) {
@@ -574,6 +616,16 @@ public final class StackTextDecoder {
     // A lone bare symbol with no header or bullet is prose, not a stack.
     if blockIsTentativeSymbolList && decoded.frames.count < 2 { return }
     blockIsTentativeSymbolList = false
+    // Bulleted one-symbol items next to each other are a list of functions, not stacks
+    // (`- ddmserv!mwOpen()` / `- ddmserv!InitializeFileInfo()`).
+    if blockStartedWithBullet && decoded.frames.count == 1 {
+      blockStartedWithBullet = false
+      let adjacentBefore = lastBulletItemLine.map { decoded.lines.first - $0 <= 2 } ?? false
+      let adjacentAfter = closingLineIsBulletItem && line.number - decoded.lines.last <= 2
+      lastBulletItemLine = decoded.lines.last
+      if adjacentBefore || adjacentAfter { return }
+    }
+    blockStartedWithBullet = false
     var finished = decoded
     if endOfInput && lastLineEndedWithoutNewline && finished.lines.last == lineCount {
       finished.diagnostics.append(
@@ -585,7 +637,12 @@ public final class StackTextDecoder {
       assembly?.lines = current.lines.including(finished.lines.last)
       return
     }
-    emit(.thread(makeThread(block: finished, context: nil, assembly: nil)))
+    let thread = makeThread(block: finished, context: nil, assembly: nil)
+    if thread.architecture == .unknown && !endOfInput {
+      deferred.append((finished, finished.lines.last + ArchitectureEvidence.window))
+      return
+    }
+    emit(.thread(thread))
   }
 
   private var isThreadSection: Bool {

@@ -20,6 +20,8 @@ enum SymbolLineShape {
       return false
     }
     if let bang = token.firstIndex(of: ASCII.bang) {
+      // `ln` prints the symbol after an address as `mod!fn-0x26`: not a frame.
+      if Bytes.contains(token[bang...], "-0x") { return false }
       // The module part must be a plain name (letters, digits, . _ - @ $); it may be empty.
       let module = token[token.startIndex..<bang]
       guard module.allSatisfy({ ASCII.isIdentifier($0) || $0 == ASCII.period || $0 == ASCII.minus || $0 == ASCII.at || $0 == 0x24 }) else {

@@ -31,7 +31,11 @@ struct ParsedSymbolText {
 enum SymbolTextParser {
   /// Parses the text after a row's hex columns.
   static func parse(_ text: String) -> ParsedSymbolText {
-    let bytes = Array(text.utf8)
+    var bytes = Array(text.utf8)
+    // `store!(nosymbols)`: a no-symbol marker in parentheses.
+    if let range = Bytes.firstIndex(of: "!(nosymbols)", in: bytes[...]) {
+      bytes.replaceSubrange((range + 1)..<(range + 12), with: Array("<nosymbols>".utf8))
+    }
     let split = annotationStart(in: bytes)
     var result = ParsedSymbolText()
     let locationText = cleanLocation(Array(bytes[..<split]))
@@ -76,7 +80,15 @@ enum SymbolTextParser {
       // Decorated names never contain blanks: any blank is damage.
       return String(decoding: Array(words.joined()) as [UInt8], as: UTF8.self)
     }
-    var pieces = words
+    var pieces: [[UInt8]] = []
+    // `userinit! <nosymbols>`: a blank after the module's `!`.
+    for word in words {
+      if let last = pieces.last, last.last == ASCII.bang {
+        pieces[pieces.count - 1] += word
+      } else {
+        pieces.append(word)
+      }
+    }
     // `tn3   servr!<nosymbols>`: a bare word, then the rest of the module name.
     if pieces.count >= 2, !pieces[0].contains(ASCII.bang), pieces[1].contains(ASCII.bang),
       pieces[0].allSatisfy(ASCII.isIdentifier)
@@ -102,13 +114,19 @@ enum SymbolTextParser {
   static func location(_ text: String) -> FrameSymbol {
     var symbol = FrameSymbol(printedText: text)
     var rest = Substring(text)
+    // kd prints an unresolved return site as `+0x5024648c`.
+    if rest.hasPrefix("+0x") || rest.hasPrefix("+0X"), let value = HexNumber.prefixed(ArraySlice(rest.dropFirst().utf8)) {
+      symbol.address = Address(value)
+      return symbol
+    }
     if let bang = rest.firstIndex(of: "!") {
       let module = rest[..<bang]
       symbol.module = module.isEmpty ? nil : String(module)
       rest = rest[rest.index(after: bang)...]
       if module.isEmpty { symbol.module = nil }
     }
-    if isNoSymbolMarker(rest) {
+    rest = rest.trimmingBlanks()
+    if isNoSymbolMarker(rest) || rest.lowercased() == "nosymbols" {
       symbol.isUnresolved = true
       return symbol
     }
