@@ -56,11 +56,10 @@ public struct FrameSymbol: Sendable, Hashable {
       if module != nil { text += "!" }
       text += address.description
       if let offset { text += "+" + HexFormat.prefixed(offset) }
+    } else if let moduleOffset {
+      text += "+" + HexFormat.prefixed(moduleOffset)
     } else if isUnresolved {
       text += module != nil ? "!<no symbol>" : "<no symbol>"
-    }
-    if function == nil, let moduleOffset {
-      text += "+" + HexFormat.prefixed(moduleOffset)
     }
     return text
   }

@@ -1,8 +1,7 @@
 //===--- CrashReportBuilder.swift - Decoder events into one CrashReport -----===//
 //
 // Collects the decoder's events and, at the end, links what only the whole
-// input can link: register dumps printed beside a listing (kd's `!trap`, ntsd's
-// `r`) go to the nearest listing without registers; the exception gets the
+// input can link: the exception gets the
 // fault address of the thread that faulted; a Dr. Watson event-log entry
 // (`The exception generated was c0000005 at address …`) supplies the exception
 // when the text had no Dr. Watson header.
@@ -64,31 +63,18 @@ public struct CrashReportBuilder {
     return report
   }
 
+  /// Register dumps printed outside a Dr. Watson state dump (kd's `!trap`, ntsd's `r`)
+  /// become threads of their own: a trap frame's registers are not the listing's
+  /// frame 0, so attaching them to a nearby listing would claim too much.
   private mutating func attachLooseRegisters() {
     for (context, lines) in looseRegisters {
-      let candidates = report.threads.indices.filter { index in
-        let thread = report.threads[index]
-        guard thread.context == nil, let threadLines = thread.lines, !thread.frames.isEmpty else { return false }
-        guard thread.architecture == context.architecture || thread.architecture == .unknown else { return false }
-        return distance(threadLines, lines) <= 80
-      }
-      if let best = candidates.min(by: { distance(report.threads[$0].lines!, lines) < distance(report.threads[$1].lines!, lines) }) {
-        report.threads[best].context = context
-        report.threads[best].contextLines = lines
-      } else {
-        report.threads.append(
-          CrashThread(
-            architecture: context.architecture, architectureEvidence: ["a \(context.architecture.displayName) register dump"],
-            context: context, contextLines: lines, lines: lines, label: "register dump"))
-      }
+      report.threads.append(
+        CrashThread(
+          architecture: context.architecture,
+          architectureEvidence: ["a \(context.architecture.displayName) register dump"],
+          context: context, contextLines: lines, lines: lines, label: "register dump"))
     }
     report.threads.sort { ($0.lines?.first ?? 0) < ($1.lines?.first ?? 0) }
-  }
-
-  private func distance(_ a: LineRange, _ b: LineRange) -> Int {
-    if b.last < a.first { return a.first - b.last }
-    if b.first > a.last { return b.first - a.last }
-    return 0
   }
 
   /// `The exception generated was c0000005 at address 0041b2a9 (EMSMTA!…)` in a

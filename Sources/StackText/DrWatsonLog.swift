@@ -212,3 +212,20 @@ enum RawStackDumpLine {
     return bytes.count >= 4 ? (address, bytes) : nil
   }
 }
+
+/// WinDbg's per-thread header in `~*kb` output: `.120  id: f0f0f0f0.a1c   Suspend: 1 Teb 7ff72000 Unfrozen`.
+enum DebuggerThreadHeader {
+  /// The thread id and the header text, or nil when the line is not such a header.
+  static func parse(_ line: TextLine) -> (id: UInt32, label: String)? {
+    guard line.tokens.count >= 3 else { return nil }
+    var index = 0
+    if line.tokenEquals(0, ".") || line.tokenEquals(0, "#") { index = 1 }
+    var number = Substring(line.string(index))
+    if number.hasPrefix(".") || number.hasPrefix("#") { number = number.dropFirst() }
+    guard !number.isEmpty, number.allSatisfy(\.isNumber), line.tokenEquals(index + 1, "id:"), index + 2 < line.tokens.count
+    else { return nil }
+    let ids = line.string(index + 2).split(separator: ".")
+    guard ids.count == 2, let thread = UInt32(ids[1], radix: 16) else { return nil }
+    return (thread, line.trimmedText)
+  }
+}

@@ -42,11 +42,20 @@ enum RegisterDumpParser {
         index += 1
         continue
       }
-      // The name: letters and digits right before '=' (blanks allowed between).
+      // The name: letters and digits right before '=' (blanks allowed between). When
+      // dumps run together (`EFLGS=00000297EBX=0042d3b1`) the name is the longest
+      // known register name that ends the run.
       var nameEnd = index
       while nameEnd > 0 && bytes[nameEnd - 1] == ASCII.space { nameEnd -= 1 }
-      var nameStart = nameEnd
-      while nameStart > 0 && ASCII.isAlphanumeric(bytes[nameStart - 1]) && nameEnd - nameStart < 9 { nameStart -= 1 }
+      var runStart = nameEnd
+      while runStart > 0 && ASCII.isAlphanumeric(bytes[runStart - 1]) && nameEnd - runStart < 12 { runStart -= 1 }
+      var nameStart = runStart
+      if nameEnd - runStart > 0, !isKnownName(bytes[runStart..<nameEnd]) {
+        for start in runStart..<nameEnd where ASCII.isLetter(bytes[start]) && isKnownName(bytes[start..<nameEnd]) {
+          nameStart = start
+          break
+        }
+      }
       // The value: optional blanks, optional 0x, up to 16 hex digits.
       var valueStart = index + 1
       while valueStart < bytes.count && bytes[valueStart] == ASCII.space && valueStart - index < 3 { valueStart += 1 }
@@ -57,8 +66,12 @@ enum RegisterDumpParser {
       while valueEnd < bytes.count && valueEnd - valueStart < 16 && ASCII.isHexDigit(bytes[valueEnd]) { valueEnd += 1 }
       index += 1
       guard nameStart < nameEnd, ASCII.isLetter(bytes[nameStart]), valueEnd > valueStart,
-        nameStart == 0 || bytes[nameStart - 1] != ASCII.colon
+        runStart == 0 || bytes[runStart - 1] != ASCII.colon
       else { continue }
+      // x86 registers are 32-bit: more digits belong to the next name.
+      if X86Register(name: String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)) != nil, valueEnd - valueStart > 8 {
+        valueEnd = valueStart + 8
+      }
       let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self).lowercased()
       guard var value = HexNumber.digits(bytes[valueStart..<valueEnd]) else { continue }
       // Dr. Watson's high/low layout: `v0=00000000 39000003`.
@@ -119,6 +132,11 @@ enum RegisterDumpParser {
     if stop < bytes.count && bytes[stop] != ASCII.space && bytes[stop] != ASCII.star { return nil }
     guard let value = HexNumber.digits(bytes[start..<stop]) else { return nil }
     return (value, stop)
+  }
+
+  private static func isKnownName(_ bytes: ArraySlice<UInt8>) -> Bool {
+    let name = String(decoding: bytes.map(ASCII.lowercased), as: UTF8.self)
+    return X86Register(name: name) != nil || (isAlphaName(name) && AlphaRegister(name: name) != nil)
   }
 
   private static func isAlphaName(_ name: String) -> Bool {

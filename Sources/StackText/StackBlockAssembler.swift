@@ -40,6 +40,10 @@ struct DecodedStackBlock {
   var hadHeader: Bool
   /// Problems found in the listing.
   var diagnostics: [Diagnostic]
+  /// The thread a debugger header (`~*kb`: `120  id: f0f0f0f0.a1c …`) named for it.
+  var threadID: UInt32?
+  /// That header, as printed.
+  var label: String?
 }
 
 /// Assembles the rows of one stack listing.
@@ -139,6 +143,8 @@ struct StackBlockAssembler {
   }
 
   private mutating func consumeRowStart(_ start: RowStart, _ line: TextLine) -> Outcome {
+    // A list of bare symbols has no columns: a line of hex words starts something else.
+    if layout.hexColumns == 0 { return .notConsumed }
     var start = start
     // A `ChildEBP Ret…` header cut short: the first row tells `k` from `kb`.
     if layout.format == .childEBP, rows.isEmpty, pending == nil, start.hexWords.count == RowLayout.childEBPArgs.hexColumns {

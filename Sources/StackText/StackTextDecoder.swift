@@ -51,6 +51,8 @@ public final class StackTextDecoder {
   private var blockStartedWithBullet = false
   private var lastBulletItemLine: Int?
   private var hexOnlyCandidate: TextLine?
+  /// A WinDbg `~*kb` thread header waiting for its listing.
+  private var threadHeader: (id: UInt32, label: String, line: Int)?
   /// Listings whose architecture is still unknown wait here for clues printed after them.
   private var deferred: [(block: DecodedStackBlock, release: Int)] = []
   private var assembly: ThreadAssembly?
@@ -252,6 +254,10 @@ public final class StackTextDecoder {
 
     // 5. Starts of new things.
     if line.isBlank { return }
+    if let header = DebuggerThreadHeader.parse(line) {
+      threadHeader = (header.id, header.label, line.number)
+      return
+    }
     if let header = StackHeader.recognise(line) {
       openBlock(StackBlockAssembler(header: header, line: line.number), emit)
       if header.trailingTokenIndex < line.tokens.count {
@@ -552,7 +558,7 @@ public final class StackTextDecoder {
     }
     if line.starts(with: "Stack Back Trace - Function Names") { return true }
     // UMDH: `1234 bytes in 0x2 allocations (@ 0x10) by: BackTrace00123`.
-    if line.contains("by: BackTrace") || line.starts(with: "Creator: (Backtrace") { return true }
+    if line.contains("by: BackTrace") || (line.tokenEquals(0, "Creator:") && line.contains("(Backtrace")) { return true }
     return false
   }
 
@@ -562,7 +568,9 @@ public final class StackTextDecoder {
     guard let candidate = hexOnlyCandidate else { return false }
     hexOnlyCandidate = nil
     guard candidate.number == line.number - 1, SymbolLineShape.isStrictSymbolLine(line) else { return false }
-    let layout = RowLayout.headerless(hexColumns: candidate.tokens.count, colonAfter: nil)
+    let probe = RowLayout.framePointerRows(format: .headerless, hasFramePointer: true, hasReturnAddress: true, parameters: 6)
+    guard let start = RowStart.parse(candidate, layout: probe) else { return false }
+    let layout = RowLayout.headerless(hexColumns: start.hexWords.count, colonAfter: nil)
     block = StackBlockAssembler(headerlessLayout: layout, line: candidate.number)
     blockIsTentativeSymbolList = false
     _ = block?.consume(candidate)
@@ -571,8 +579,10 @@ public final class StackTextDecoder {
   }
 
   private func isHexOnlyRow(_ candidate: TextLine) -> Bool {
-    guard (2...8).contains(candidate.tokens.count) else { return false }
-    return (0..<candidate.tokens.count).allSatisfy { HexNumber.word(candidate.token($0), allowMasked: false) != nil }
+    // An optional frame number (`00`, `0a`), then 2–8 hex words and nothing else.
+    let first = candidate.tokens.count > 2 && HexNumber.isFrameNumber(candidate.token(0)) ? 1 : 0
+    guard (2...8).contains(candidate.tokens.count - first) else { return false }
+    return (first..<candidate.tokens.count).allSatisfy { HexNumber.word(candidate.token($0), allowMasked: false) != nil }
   }
 
   private func startHeaderlessBlock(_ emit: (TextDecodingEvent) -> Void) -> Bool {
@@ -674,8 +684,9 @@ public final class StackTextDecoder {
     CallStack.assignInstructionAddresses(
       &frames, architecture: decision.architecture, contextInstructionPointer: context?.context.instructionPointer)
     var thread = CrashThread(
-      id: assembly?.id, architecture: decision.architecture, architectureEvidence: decision.evidence, frames: frames,
-      context: context?.context, contextLines: context?.lines, format: format, lines: lines, label: assembly?.label)
+      id: assembly?.id ?? block?.threadID, architecture: decision.architecture, architectureEvidence: decision.evidence,
+      frames: frames, context: context?.context, contextLines: context?.lines, format: format, lines: lines,
+      label: assembly?.label ?? block?.label)
     if let assembly {
       thread.stackMemory = assembly.memory
       if var fault = assembly.fault {

@@ -81,7 +81,9 @@ enum SymbolLineShape {
     var index = begin + 1
     while index < line.tokens.count {
       let token = line.token(index)
-      if depth > 0 || isAnnotationToken(token) {
+      // `MyApp!operator new+0xe`, `rpcrt4!operator delete`: C++ operator names hold a blank.
+      let afterOperator = Bytes.hasSuffix(line.token(index - 1), "operator")
+      if depth > 0 || afterOperator || isAnnotationToken(token) {
         depth += bracketDepth(token)
         index += 1
         continue

@@ -101,6 +101,12 @@ enum Bytes {
     return true
   }
 
+  /// Whether `slice` ends with `suffix` (exact case).
+  static func hasSuffix(_ slice: ArraySlice<UInt8>, _ suffix: String) -> Bool {
+    let tail = Array(suffix.utf8)
+    return slice.count >= tail.count && Array(slice.suffix(tail.count)) == tail
+  }
+
   /// Whether `slice` equals `word`, ignoring ASCII case.
   static func equalsIgnoringCase(_ slice: ArraySlice<UInt8>, _ word: String) -> Bool {
     slice.count == word.utf8.count && hasPrefix(slice, word)

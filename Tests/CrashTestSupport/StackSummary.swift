@@ -19,7 +19,10 @@ public enum StackSummary {
     if stacks.isEmpty { out += "no stack\n" }
     for thread in stacks {
       out += "stack lines=\(thread.lines?.description ?? "?") format=\(thread.format?.rawValue ?? "-")"
-      out += " arch=\(thread.architecture.rawValue) frames=\(thread.frames.count)\n"
+      out += " arch=\(thread.architecture.rawValue) frames=\(thread.frames.count)"
+      if let id = thread.id { out += " thread=0x" + String(id, radix: 16) }
+      if let context = thread.context { out += " registers=\(context.architecture.rawValue)" }
+      out += "\n"
       for frame in thread.frames {
         var columns: [String] = []
         if let number = frame.printedNumber { columns.append("#" + String(number, radix: 16)) }
