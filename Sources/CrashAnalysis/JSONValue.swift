@@ -72,6 +72,24 @@ public indirect enum JSONValue: Sendable, Equatable {
         output += "{}"
         return
       }
+      // Small objects of scalars (line ranges, source positions) stay on one line.
+      let inline = members.count <= 2 && members.allSatisfy {
+        switch $0.1 {
+        case .array, .object: false
+        default: true
+        }
+      }
+      if inline {
+        output += "{"
+        for (position, (key, value)) in members.enumerated() {
+          if position > 0 { output += ", " }
+          JSONValue.writeString(key, to: &output)
+          output += ": "
+          value.write(to: &output, indent: indent, level: level + 1)
+        }
+        output += "}"
+        return
+      }
       output += "{"
       for (position, (key, value)) in members.enumerated() {
         if position > 0 { output += "," }

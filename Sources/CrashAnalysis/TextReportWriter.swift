@@ -181,7 +181,7 @@ public enum TextReportWriter {
       if let source = record.source { head += "  \(source)" }
       if let type = record.type { head += "  \(type)" }
       if let category = record.category { head += "  [\(category)]" }
-      if let lines = record.lines { head += "  (line \(lines))" }
+      if let lines = record.lines { head += lines.first == lines.last ? "  (line \(lines))" : "  (lines \(lines))" }
       out += head + "\n"
       if let description = record.description { out += wrap(description, indent: "    ", width: 100) }
     }

@@ -334,12 +334,14 @@ public final class StackTextDecoder {
     switch newSection {
     case .stateDump(let id):
       finishAssembly(emit)
-      assembly = ThreadAssembly(kind: .drWatsonStateDump, id: id, label: line.trimmedText, line: line.number)
+      let label = id.map { "State Dump for Thread Id 0x" + String($0, radix: 16) } ?? "State Dump"
+      assembly = ThreadAssembly(kind: .drWatsonStateDump, id: id, label: label, line: line.number)
     case .systemInformation, .taskList, .moduleList:
       finishAssembly(emit)
     case .stackBackTrace, .rawStackDump:
       if assembly == nil {
-        assembly = ThreadAssembly(kind: .drWatsonStateDump, id: nil, label: line.trimmedText, line: line.number)
+        let title = newSection == .stackBackTrace ? "Stack Back Trace" : "Raw Stack Dump"
+        assembly = ThreadAssembly(kind: .drWatsonStateDump, id: nil, label: title, line: line.number)
       }
     case .symbolTable, .other:
       break
