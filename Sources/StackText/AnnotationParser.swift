@@ -14,15 +14,19 @@ import CrashCore
 
 enum AnnotationParser {
   /// Parses the annotation text of a row into `result`.
-  static func parse(_ bytes: [UInt8], into result: inout ParsedSymbolText) {
+  static func parse(_ bytes: ArraySlice<UInt8>, into result: inout ParsedSymbolText) {
     for group in groups(bytes) {
-      let text = String(String(decoding: group, as: UTF8.self).trimmingBlanks())
+      var start = group.startIndex
+      var end = group.endIndex
+      while start < end && group[start] == ASCII.space { start += 1 }
+      while end > start && group[end - 1] == ASCII.space { end -= 1 }
+      let text = group[start..<end]
       guard !text.isEmpty else { continue }
       if let annotation = fpo(text) {
         result.annotations.append(annotation)
       } else if let line = sourceLine(text) {
         result.sourceLine = line
-      } else if text.lowercased() == "[omap]" {
+      } else if Bytes.equalsIgnoringCase(text, "[omap]") {
         result.annotations.append(.omap)
       } else if let bytes = stdcall(text) {
         result.annotations.append(.stdcall(bytes))
@@ -30,17 +34,17 @@ enum AnnotationParser {
         result.annotations.append(.argumentList(arguments))
         result.argumentValues = values
       } else {
-        result.annotations.append(.other(text))
+        result.annotations.append(.other(Bytes.string(text)))
       }
     }
   }
 
   /// Splits the text into top-level bracket groups and the text between them.
-  static func groups(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+  static func groups(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
     var result: [ArraySlice<UInt8>] = []
-    var index = 0
-    var plainStart = 0
-    while index < bytes.count {
+    var index = bytes.startIndex
+    var plainStart = index
+    while index < bytes.endIndex {
       let byte = bytes[index]
       guard byte == ASCII.openParen || byte == ASCII.openBracket else {
         index += 1
@@ -49,7 +53,7 @@ enum AnnotationParser {
       if index > plainStart { result.append(bytes[plainStart..<index]) }
       var depth = 0
       var end = index
-      while end < bytes.count {
+      while end < bytes.endIndex {
         let current = bytes[end]
         if current == ASCII.openParen || current == ASCII.openBracket { depth += 1 }
         if current == ASCII.closeParen || current == ASCII.closeBracket {
@@ -58,24 +62,24 @@ enum AnnotationParser {
         }
         end += 1
       }
-      let groupEnd = min(end + 1, bytes.count)
+      let groupEnd = min(end + 1, bytes.endIndex)
       result.append(bytes[index..<groupEnd])
       index = groupEnd
       plainStart = index
     }
-    if plainStart < bytes.count { result.append(bytes[plainStart...]) }
+    if plainStart < bytes.endIndex { result.append(bytes[plainStart...]) }
     return result
   }
 
   /// `(FPO: …)`, `(UKNOWN FPO TYPE)`, `(No FPO)`.
-  static func fpo(_ text: String) -> FrameAnnotation? {
-    let lower = text.lowercased()
-    if lower.hasPrefix("(uknown fpo") || lower.hasPrefix("(unknown fpo") { return .unknownFPOType }
-    if lower.hasPrefix("(no fpo") { return .noFPO }
-    guard lower.hasPrefix("(fpo") else { return nil }
-    var body = Substring(lower.dropFirst(4))
-    if body.hasPrefix(":") { body = body.dropFirst() }
-    if body.contains("[seh]") { return .sehFrame }
+  static func fpo(_ text: ArraySlice<UInt8>) -> FrameAnnotation? {
+    guard text.first == ASCII.openParen else { return nil }
+    if Bytes.hasPrefix(text, "(uknown fpo") || Bytes.hasPrefix(text, "(unknown fpo") { return .unknownFPOType }
+    if Bytes.hasPrefix(text, "(no fpo") { return .noFPO }
+    guard Bytes.hasPrefix(text, "(fpo") else { return nil }
+    var body = text.dropFirst(4)
+    if body.first == ASCII.colon { body = body.dropFirst() }
+    if Bytes.contains(body, "[seh]") { return .sehFrame }
     var summary = FPOSummary()
     // The last `[p,l,r]` (or `[p,l]`) group; brackets may have been lost in a wrap.
     if let numbers = lastNumberGroup(body) {
@@ -83,89 +87,117 @@ enum AnnotationParser {
       summary.localDwords = numbers.count > 1 ? numbers[1] : nil
       summary.savedRegisters = numbers.count > 2 ? numbers[2] : nil
     }
-    if let ebp = body.rangeIgnoringCase(of: "ebp") {
-      summary.savedEBP = lenientHex(body[ebp.upperBound...].prefix { $0 != "]" && $0 != "[" }).map { Address($0) }
-    }
-    if body.contains("non-fpo") || body.contains("non- fpo") {
-      return .nonFPO(summary.parameterDwords == nil ? nil : summary)
+    if let ebp = Bytes.firstIndex(of: "ebp", in: body) {
+      let value = body[(ebp + 3)...].prefix { $0 != ASCII.closeBracket && $0 != ASCII.openBracket }
+      summary.savedEBP = lenientHex(value).map { Address($0) }
     }
     let nothingRead = summary.parameterDwords == nil && summary.savedEBP == nil
-    if let at = body.rangeIgnoringCase(of: "trapframe @") ?? body.rangeIgnoringCase(of: "trapframe@") {
-      let tail = body[at.upperBound...].trimmingPrefixBlanks()
-      let digits = tail.prefix { $0.isHexDigit }
-      if let address = HexNumber.digits(ArraySlice(digits.utf8)) {
+    if Bytes.contains(body, "non-fpo") || Bytes.contains(body, "non- fpo") {
+      return .nonFPO(summary.parameterDwords == nil ? nil : summary)
+    }
+    if let at = Bytes.firstIndex(of: "trapframe", in: body) {
+      var index = at + 9
+      while index < body.endIndex && (body[index] == ASCII.space || body[index] == ASCII.at) { index += 1 }
+      let digits = body[index...].prefix(while: ASCII.isHexDigit)
+      if let address = HexNumber.digits(digits) {
         return .trapFrame(summary, Address(address))
       }
     }
     // `(FPO: [EB` cut off: keep the text; it still says the frame is x86 FPO data.
-    if nothingRead { return .other(text) }
+    if nothingRead { return .other(Bytes.string(text)) }
     return .fpo(summary)
   }
 
   /// `[ mnode.cpp @ 984 ]`, `[D:\nt\private\…\thread.c @ 1753]`.
-  static func sourceLine(_ text: String) -> SourceLine? {
-    guard text.hasPrefix("["), let at = text.lastIndex(of: "@") else { return nil }
-    let file = text[text.index(after: text.startIndex)..<at].trimmingBlanks()
-    let number = text[text.index(after: at)...].filter(\.isNumber)
-    guard !file.isEmpty, let line = Int(number), line > 0 else { return nil }
-    return SourceLine(file: String(file), line: line)
+  static func sourceLine(_ text: ArraySlice<UInt8>) -> SourceLine? {
+    guard text.first == ASCII.openBracket, let at = text.lastIndex(of: ASCII.at) else { return nil }
+    var fileStart = text.startIndex + 1
+    var fileEnd = at
+    while fileStart < fileEnd && text[fileStart] == ASCII.space { fileStart += 1 }
+    while fileEnd > fileStart && text[fileEnd - 1] == ASCII.space { fileEnd -= 1 }
+    let digits = text[(at + 1)...].filter(ASCII.isDigit)
+    guard fileEnd > fileStart, !digits.isEmpty, digits.count <= 9,
+      let line = Int(String(decoding: digits, as: UTF8.self)), line > 0
+    else { return nil }
+    return SourceLine(file: Bytes.string(text[fileStart..<fileEnd]), line: line)
   }
 
   /// `[Stdcall: 0]`.
-  static func stdcall(_ text: String) -> Int? {
-    let lower = text.lowercased()
-    guard lower.hasPrefix("[stdcall") else { return nil }
-    return Int(lower.filter(\.isNumber))
+  static func stdcall(_ text: ArraySlice<UInt8>) -> Int? {
+    guard Bytes.hasPrefix(text, "[stdcall") else { return nil }
+    let digits = text.filter(ASCII.isDigit)
+    guard !digits.isEmpty, digits.count <= 9 else { return nil }
+    return Int(String(decoding: digits, as: UTF8.self))
   }
 
   /// `(0x0207F7D8, 0x02080000)`, `({...})`, `(...)`, `({...}, {...})`.
-  static func argumentList(_ text: String) -> ([String], [UInt64?])? {
-    guard text.hasPrefix("(") else { return nil }
+  static func argumentList(_ text: ArraySlice<UInt8>) -> ([String], [UInt64?])? {
+    guard text.first == ASCII.openParen else { return nil }
     var body = text.dropFirst()
-    if body.hasSuffix(")") { body = body.dropLast() }
-    let arguments = body.split(separator: ",").map { $0.trimmingBlanks() }.filter { !$0.isEmpty }
+    if body.last == ASCII.closeParen { body = body.dropLast() }
+    var arguments: [String] = []
     var values: [UInt64?] = []
-    for argument in arguments {
-      if let value = HexNumber.prefixed(ArraySlice(argument.utf8)) {
+    for piece in body.split(separator: ASCII.comma) {
+      var start = piece.startIndex
+      var end = piece.endIndex
+      while start < end && piece[start] == ASCII.space { start += 1 }
+      while end > start && piece[end - 1] == ASCII.space { end -= 1 }
+      let argument = piece[start..<end]
+      guard !argument.isEmpty else { continue }
+      if let value = HexNumber.prefixed(argument) {
         values.append(value)
-      } else if argument.allSatisfy({ $0 == "." }) {
+      } else if argument.allSatisfy({ $0 == ASCII.period }) {
+        arguments.append(Bytes.string(argument))
         continue  // `(...)`: the debugger did not show the arguments
-      } else if argument.allSatisfy({ $0 == "." || $0 == "{" || $0 == "}" }) {
+      } else if argument.allSatisfy({ $0 == ASCII.period || $0 == ASCII.openBrace || $0 == ASCII.closeBrace }) {
         values.append(nil)  // `{...}`: a structure passed by value
       } else {
         return nil
       }
+      arguments.append(Bytes.string(argument))
     }
-    return (arguments.map(String.init), values)
+    return (arguments, values)
   }
 
   /// The numbers of the last `[n,n(,n)]` group in the text.
-  private static func lastNumberGroup(_ text: Substring) -> [Int]? {
+  private static func lastNumberGroup(_ text: ArraySlice<UInt8>) -> [Int]? {
     var found: [Int]?
-    var rest = text
-    while let open = rest.firstIndex(of: "[") {
-      let afterOpen = rest.index(after: open)
-      let close = rest[afterOpen...].firstIndex(where: { $0 == "]" || $0 == "[" }) ?? rest.endIndex
-      if let numbers = numberList(rest[afterOpen..<close]) { found = numbers }
-      rest = rest[close...]
-      if rest.first == "]" { rest = rest.dropFirst() }
+    var index = text.startIndex
+    while index < text.endIndex {
+      guard text[index] == ASCII.openBracket else {
+        index += 1
+        continue
+      }
+      var end = index + 1
+      while end < text.endIndex && text[end] != ASCII.closeBracket && text[end] != ASCII.openBracket { end += 1 }
+      if let numbers = numberList(text[(index + 1)..<end]) { found = numbers }
+      index = end
     }
     return found
   }
 
   /// `2,0,2` → [2, 0, 2]; nil unless every comma-separated field is a decimal number.
-  private static func numberList(_ text: Substring) -> [Int]? {
-    let fields = text.split(separator: ",").map { $0.trimmingBlanks() }
+  private static func numberList(_ text: ArraySlice<UInt8>) -> [Int]? {
+    let fields = text.split(separator: ASCII.comma, omittingEmptySubsequences: false)
     guard !fields.isEmpty, fields.count <= 3 else { return nil }
-    let numbers = fields.compactMap { Int($0) }
-    return numbers.count == fields.count ? numbers : nil
+    var numbers: [Int] = []
+    for field in fields {
+      let digits = field.filter { $0 != ASCII.space }
+      guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy(ASCII.isDigit) else { return nil }
+      numbers.append(digits.reduce(0) { $0 * 10 + Int($1 - ASCII.zero) })
+    }
+    return numbers
   }
 
   /// `0x0104e4c4`, `00057e40`, `x60da1d10` (a digit lost in a wrap), blanks inside.
-  private static func lenientHex(_ text: Substring) -> UInt64? {
-    var digits = text.filter { $0 != " " && $0 != ")" }[...]
-    if digits.hasPrefix("0x") { digits = digits.dropFirst(2) } else if digits.hasPrefix("x") { digits = digits.dropFirst() }
-    return HexNumber.digits(ArraySlice(digits.utf8))
+  private static func lenientHex(_ text: ArraySlice<UInt8>) -> UInt64? {
+    var digits = text.filter { $0 != ASCII.space && $0 != ASCII.closeParen }[...]
+    if Bytes.hasPrefix(digits, "0x") {
+      digits = digits.dropFirst(2)
+    } else if Bytes.hasPrefix(digits, "x") {
+      digits = digits.dropFirst()
+    }
+    return HexNumber.digits(digits)
   }
 }
 

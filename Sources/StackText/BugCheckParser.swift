@@ -55,7 +55,7 @@ struct BugCheckParser {
 
   /// Parses one line.
   static func parse(_ line: TextLine) -> BugCheck? {
-    guard line.contains("stop") || line.contains("bugcheck") || line.contains("fatal system error") else { return nil }
+    guard mayHoldBugCheck(line) else { return nil }
     let text = line.trimmedText
     if let range = text.rangeIgnoringCase(of: "Bugcheck "), range.lowerBound == text.startIndex {
       // kd: `Bugcheck 0000001e : c0000005 801704a7 00000001 00000001`
@@ -84,6 +84,22 @@ struct BugCheckParser {
     let trailing = after.split(separator: " ").first.map(String.init)
     return BugCheck(
       code: UInt32(code), parameters: parameters, name: trailing.flatMap(symbolicName), lines: LineRange(line: line.number))
+  }
+
+  /// A token-level filter: some token starts with `stop`, `bugcheck` or `fatal`.
+  /// Runs on every line, so it neither scans bytes twice nor allocates.
+  static func mayHoldBugCheck(_ line: TextLine) -> Bool {
+    for range in line.tokens {
+      let lead = ASCII.lowercased(line.bytes[range.lowerBound])
+      guard lead == 0x73 || lead == 0x62 || lead == 0x66 || lead == ASCII.star else { continue }
+      var start = range.lowerBound
+      while start < range.upperBound && line.bytes[start] == ASCII.star { start += 1 }
+      let token = line.bytes[start..<range.upperBound]
+      if Bytes.hasPrefix(token, "stop") || Bytes.hasPrefix(token, "bugcheck") || Bytes.hasPrefix(token, "fatal") {
+        return true
+      }
+    }
+    return false
   }
 
   /// `(p1,p2,p3,p4)` with commas and/or blanks; returns the values and the text after `)`.

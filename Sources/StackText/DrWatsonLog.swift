@@ -126,7 +126,10 @@ enum FaultLine {
   /// Parses `FAULT ->0041b2a9 8b54c8fc mov edx,[eax+ecx*8-0x4]` and the Alpha
   /// `Fault  ->603049ac: 2c510000 ldq_u t1,0(a1)`, anywhere on the line.
   static func parse(_ line: TextLine) -> FaultInstruction? {
-    guard let marker = Bytes.firstIndex(of: "fault", in: line.bytes[...]) else { return nil }
+    // Every form has an arrow (`->`, `-->`); look for it before the word.
+    guard line.bytes.contains(ASCII.greaterThan), let marker = Bytes.firstIndex(of: "fault", in: line.bytes[...]) else {
+      return nil
+    }
     var index = marker + 5
     while index < line.bytes.count && line.bytes[index] == ASCII.space { index += 1 }
     guard index + 1 < line.bytes.count, line.bytes[index] == ASCII.minus else { return nil }

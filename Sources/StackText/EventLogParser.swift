@@ -147,27 +147,31 @@ struct EventLogParser {
   }
 
   /// Recognises a label at the start of the line and returns the text after it.
+  /// Byte-level: runs on every line, so it allocates only when a label matches.
   static func label(_ line: TextLine) -> (Label, String)? {
     guard let first = line.tokens.first else { return nil }
-    let lead = ASCII.lowercased(line.bytes[first.lowerBound])
+    let bytes = line.bytes
+    let lead = ASCII.lowercased(bytes[first.lowerBound])
     // Cheap filter on the first letter: e s t c d u.
-    guard [0x65, 0x73, 0x74, 0x63, 0x64, 0x75].contains(lead) else { return nil }
-    let text = line.trimmedText
+    guard lead == 0x65 || lead == 0x73 || lead == 0x74 || lead == 0x63 || lead == 0x64 || lead == 0x75 else {
+      return nil
+    }
     for (prefix, label, colonOptional) in labels {
-      guard let range = text.rangeIgnoringCase(of: prefix), range.lowerBound == text.startIndex else { continue }
-      var rest = text[range.upperBound...]
-      if rest.hasPrefix(":") {
-        rest = rest.dropFirst()
-      } else if !colonOptional || !(rest.first == " ") {
+      guard Bytes.hasPrefix(bytes[first.lowerBound...], prefix) else { continue }
+      var rest = first.lowerBound + prefix.utf8CodeUnitCount
+      if rest < bytes.count && bytes[rest] == ASCII.colon {
+        rest += 1
+      } else if !colonOptional || rest >= bytes.count || bytes[rest] != ASCII.space {
         continue
       }
-      return (label, String(rest.trimmingBlanks()))
+      while rest < bytes.count && bytes[rest] == ASCII.space { rest += 1 }
+      return (label, String(decoding: bytes[rest...], as: UTF8.self))
     }
     return nil
   }
 
   // Longest first, so `Event Source` wins over `Source`.
-  private static let labels: [(String, Label, Bool)] = [
+  private static let labels: [(StaticString, Label, Bool)] = [
     ("Event Type", .type, false), ("Event Source", .source, false), ("Event Category", .category, false),
     ("Event ID", .id, true), ("Source", .source, true), ("Type", .type, false),
     ("Category", .category, false), ("Date", .date, false), ("Time", .time, false),

@@ -21,8 +21,6 @@ struct RegisterLine {
   var architecture: Architecture
   var x86: [(X86Register, UInt64)] = []
   var alpha: [(AlphaRegister, UInt64)] = []
-  /// Names that looked like registers but are not ones we know (`t16`).
-  var unknownNames: [String] = []
   var count: Int { x86.count + alpha.count }
 }
 
@@ -33,9 +31,6 @@ enum RegisterDumpParser {
     guard bytes.contains(ASCII.equals) else { return nil }
     var x86: [(X86Register, UInt64)] = []
     var alpha: [(AlphaRegister, UInt64)] = []
-    var alphaOnlyNames = 0
-    var x86OnlyNames = 0
-    var unknown: [String] = []
     var index = 0
     while index < bytes.count {
       guard bytes[index] == ASCII.equals else {
@@ -49,55 +44,47 @@ enum RegisterDumpParser {
       while nameEnd > 0 && bytes[nameEnd - 1] == ASCII.space { nameEnd -= 1 }
       var runStart = nameEnd
       while runStart > 0 && ASCII.isAlphanumeric(bytes[runStart - 1]) && nameEnd - runStart < 12 { runStart -= 1 }
-      var nameStart = runStart
-      if nameEnd - runStart > 0, !isKnownName(bytes[runStart..<nameEnd]) {
-        for start in runStart..<nameEnd where ASCII.isLetter(bytes[start]) && isKnownName(bytes[start..<nameEnd]) {
-          nameStart = start
+      index += 1
+      guard runStart < nameEnd, runStart == 0 || bytes[runStart - 1] != ASCII.colon else { continue }
+      var register: RegisterName.Kind?
+      for start in runStart..<nameEnd where ASCII.isLetter(bytes[start]) {
+        if let found = RegisterName.lookup(bytes, start..<nameEnd) {
+          register = found
           break
         }
       }
-      // The value: optional blanks, optional 0x, up to 16 hex digits.
-      var valueStart = index + 1
-      while valueStart < bytes.count && bytes[valueStart] == ASCII.space && valueStart - index < 3 { valueStart += 1 }
+      guard let register else { continue }
+      // The value: optional blanks, optional 0x, up to 16 hex digits (8 for x86).
+      var valueStart = index
+      while valueStart < bytes.count && bytes[valueStart] == ASCII.space && valueStart - index < 2 { valueStart += 1 }
       if valueStart + 1 < bytes.count && bytes[valueStart] == ASCII.zero && bytes[valueStart + 1] | 0x20 == ASCII.lowerX {
         valueStart += 2
       }
+      let maximumDigits: Int
+      if case .x86 = register { maximumDigits = 8 } else { maximumDigits = 16 }
       var valueEnd = valueStart
-      while valueEnd < bytes.count && valueEnd - valueStart < 16 && ASCII.isHexDigit(bytes[valueEnd]) { valueEnd += 1 }
-      index += 1
-      guard nameStart < nameEnd, ASCII.isLetter(bytes[nameStart]), valueEnd > valueStart,
-        runStart == 0 || bytes[runStart - 1] != ASCII.colon
-      else { continue }
-      // x86 registers are 32-bit: more digits belong to the next name.
-      if X86Register(name: String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)) != nil, valueEnd - valueStart > 8 {
-        valueEnd = valueStart + 8
+      while valueEnd < bytes.count && valueEnd - valueStart < maximumDigits && ASCII.isHexDigit(bytes[valueEnd]) {
+        valueEnd += 1
       }
-      let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self).lowercased()
-      guard var value = HexNumber.digits(bytes[valueStart..<valueEnd]) else { continue }
+      guard valueEnd > valueStart, var value = HexNumber.digits(bytes[valueStart..<valueEnd]) else { continue }
       // Dr. Watson's high/low layout: `v0=00000000 39000003`.
       var consumedEnd = valueEnd
-      if valueEnd - valueStart == 8, let low = lowHalf(bytes, after: valueEnd) {
+      if case .alpha = register, valueEnd - valueStart == 8, let low = lowHalf(bytes, after: valueEnd) {
         value = value << 32 | low.value
         consumedEnd = low.end
       }
-      if let register = AlphaRegister(name: name), isAlphaName(name) || !isX86Name(name) {
-        alpha.append((register, value))
-        if !isX86Name(name) { alphaOnlyNames += 1 }
-      } else if let register = X86Register(name: name) {
-        x86.append((register, value))
-        x86OnlyNames += 1
-      } else if isFlagOrExtra(name) {
-        // iopl, vip, vif, ErrCode: printed with the registers, not registers.
-      } else if name.count <= 4 {
-        unknown.append(name)
+      switch register {
+      case .x86(let name): x86.append((name, value))
+      case .alpha(let name): alpha.append((name, value))
+      case .extra: break  // iopl, vip, vif, ErrCode: printed with the registers, not registers
       }
       index = max(index, consumedEnd)
     }
-    if alphaOnlyNames >= x86OnlyNames && !alpha.isEmpty {
-      return RegisterLine(architecture: .alpha, alpha: alpha, unknownNames: unknown)
+    if alpha.count >= x86.count && !alpha.isEmpty {
+      return RegisterLine(architecture: .alpha, alpha: alpha)
     }
     if !x86.isEmpty {
-      return RegisterLine(architecture: .x86, x86: x86, unknownNames: unknown)
+      return RegisterLine(architecture: .x86, x86: x86)
     }
     return nil
   }
@@ -134,23 +121,8 @@ enum RegisterDumpParser {
     return (value, stop)
   }
 
-  private static func isKnownName(_ bytes: ArraySlice<UInt8>) -> Bool {
-    let name = String(decoding: bytes.map(ASCII.lowercased), as: UTF8.self)
-    return X86Register(name: name) != nil || (isAlphaName(name) && AlphaRegister(name: name) != nil)
-  }
 
-  private static func isAlphaName(_ name: String) -> Bool {
-    ["v0", "fp", "ra", "at", "gp", "sp", "zero", "fir", "psr", "fpcr", "softfpcr", "pcr", "pv"].contains(name)
-      || (name.count <= 3 && (name.hasPrefix("t") || name.hasPrefix("s") || name.hasPrefix("a"))
-        && name.dropFirst().allSatisfy(\.isNumber) && name.count > 1)
-  }
 
-  private static func isX86Name(_ name: String) -> Bool { X86Register(name: name) != nil }
-
-  private static func isFlagOrExtra(_ name: String) -> Bool {
-    ["iopl", "vip", "vif", "errcode", "cr0", "cr2", "cr3", "cr4", "tr", "gdtr", "idtr", "mode", "ie", "irql"]
-      .contains(name)
-  }
 }
 
 /// Accumulates the lines of one register dump.
@@ -159,7 +131,6 @@ struct RegisterDumpBuilder {
   private var x86 = RegisterFile<X86Register>()
   private var alpha = RegisterFile<AlphaRegister>()
   private(set) var lines: LineRange
-  private(set) var unknownNames: [String] = []
 
   init(_ line: RegisterLine, at number: Int) {
     architecture = line.architecture
@@ -173,7 +144,6 @@ struct RegisterDumpBuilder {
     guard line.architecture == architecture else { return false }
     for (register, value) in line.x86 { x86[register] = value & 0xFFFF_FFFF }
     for (register, value) in line.alpha { alpha[register] = value }
-    unknownNames += line.unknownNames
     lines = lines.including(number)
     return true
   }
@@ -185,4 +155,47 @@ struct RegisterDumpBuilder {
   var context: RegisterContext {
     architecture == .alpha ? .alpha(alpha) : .x86(x86)
   }
+}
+
+/// Register names as dumps spell them, looked up without forming Strings.
+enum RegisterName {
+  /// What a name denotes.
+  enum Kind {
+    case x86(X86Register)
+    case alpha(AlphaRegister)
+    /// Printed among the registers but not one (iopl, vip, vif, ErrCode, mode, irql).
+    case extra
+  }
+
+  /// The register named by `bytes[range]` (ASCII, any case), if any.
+  static func lookup(_ bytes: [UInt8], _ range: Range<Int>) -> Kind? {
+    guard range.count >= 2, range.count <= 8 else { return nil }
+    var key: UInt64 = 0
+    for index in range { key = key << 8 | UInt64(ASCII.lowercased(bytes[index])) }
+    return table[key]
+  }
+
+  private static func key(_ name: String) -> UInt64 {
+    name.utf8.reduce(0) { $0 << 8 | UInt64($1) }
+  }
+
+  private static let table: [UInt64: Kind] = {
+    var table: [UInt64: Kind] = [:]
+    let x86Names = [
+      "dr0", "dr1", "dr2", "dr3", "dr6", "dr7", "gs", "fs", "es", "ds", "edi", "esi", "ebx", "edx", "ecx", "eax",
+      "ebp", "eip", "cs", "efl", "eflags", "eflgs", "esp", "ss",
+    ]
+    for name in x86Names {
+      if let register = X86Register(name: name) { table[key(name)] = .x86(register) }
+    }
+    var alphaNames = AlphaRegister.allCases.map(\.name) + ["pv", "s6", "pcr"]
+    alphaNames += (0..<32).map { "r\($0)" } + (0..<32).map { "$\($0)" }
+    for name in alphaNames {
+      if let register = AlphaRegister(name: name) { table[key(name)] = .alpha(register) }
+    }
+    for name in ["iopl", "vip", "vif", "errcode", "mode", "ie", "irql", "cr0", "cr2", "cr3", "cr4", "tr"] {
+      table[key(name)] = .extra
+    }
+    return table
+  }()
 }

@@ -396,7 +396,7 @@ struct StackBlockAssembler {
       }
       return frame
     }
-    let parsed = SymbolTextParser.parse(symbolText)
+    let parsed = SymbolTextParser.parse(Array(symbolText.utf8))
     frame.symbol = parsed.symbol
     frame.annotations = parsed.annotations
     frame.sourceLine = parsed.sourceLine

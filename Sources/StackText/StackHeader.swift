@@ -31,7 +31,7 @@ struct StackHeader {
     let firstByte = ASCII.lowercased(line.bytes[first.lowerBound])
     // Cheap filter: every header starts with #, f, r, c, a or a word ending in ChildEBP.
     guard firstByte == ASCII.hash || firstByte == 0x66 || firstByte == 0x72 || firstByte == 0x63
-      || firstByte == 0x61 || line.contains("childebp")
+      || firstByte == 0x61 || Bytes.hasSuffix(lowercasedTail(line.bytes[first], 8), "childebp")
     else { return nil }
 
     var index = 0
@@ -59,6 +59,10 @@ struct StackHeader {
       return framePointerHeader(line, from: index, hasFrameNumbers: hasFrameNumbers)
     }
     return nil
+  }
+
+  private static func lowercasedTail(_ token: ArraySlice<UInt8>, _ count: Int) -> ArraySlice<UInt8> {
+    ArraySlice(token.suffix(count).map(ASCII.lowercased))
   }
 
   private static func childEBPHeader(_ line: TextLine, from start: Int, hasFrameNumbers: Bool) -> StackHeader? {

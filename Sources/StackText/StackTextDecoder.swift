@@ -292,7 +292,9 @@ public final class StackTextDecoder {
       win31Lines = (win31Lines ?? LineRange(line: line.number)).including(line.number)
       return
     }
-    if line.contains(" caused a") {
+    if let caused = line.firstToken(withPrefix: "caused"), caused > 0, caused + 1 < line.tokens.count,
+      line.tokenEquals(caused, "caused")
+    {
       let text = line.trimmedText
       if Win9xFaultMessage.needsContinuation(text) && !text.contains(":") {
         pendingWin9xText = (text, LineRange(line: line.number))
@@ -417,7 +419,7 @@ public final class StackTextDecoder {
       if assembly?.fault == nil { assembly?.fault = fault }
       assembly?.extend(to: line.number)
     }
-    if line.contains("->") && line.bytes.contains(ASCII.colon) {
+    if line.bytes.contains(ASCII.greaterThan) && line.bytes.contains(ASCII.colon) {
       // `Fault  ->603049ac: 2c510000 ldq_u …`: Alpha disassembly has a colon after the address.
       let text = line.trimmedText
       if let arrow = text.rangeIgnoringCase(of: "->") {
@@ -467,7 +469,6 @@ public final class StackTextDecoder {
     if var dump = currentRegisterDump() {
       if let parsed, dump.add(parsed, at: line.number) {
         storeRegisterDump(dump)
-        noteUnknownRegisters(parsed)
         return true
       }
       if RegisterDumpParser.isFlagsLine(line) || isRegisterTrailer() {
@@ -479,7 +480,6 @@ public final class StackTextDecoder {
     }
     guard let parsed, parsed.count >= 2 || (parsed.count == 1 && win9xExpectsRegisters) else { return false }
     let dump = RegisterDumpBuilder(parsed, at: line.number)
-    noteUnknownRegisters(parsed)
     if let existing = assembly, existing.registers == nil, acceptsRegisters(existing) {
       assembly?.registers = dump
       assembly?.lines = existing.lines.including(line.number)
@@ -508,13 +508,6 @@ public final class StackTextDecoder {
   private func isRegisterTrailer() -> Bool {
     line.starts(with: "mode=") || line.starts(with: "ErrCode") || line.starts(with: "vip=")
       || line.starts(with: "Registers:")
-  }
-
-  private func noteUnknownRegisters(_ parsed: RegisterLine) {
-    for name in parsed.unknownNames where name.hasPrefix("t") {
-      // dumpexam prints an odd `t16=` (formats.md §4): keep going, say so.
-      _ = name
-    }
   }
 
   private func currentRegisterDump() -> RegisterDumpBuilder? {
@@ -560,7 +553,12 @@ public final class StackTextDecoder {
     }
     if line.starts(with: "Stack Back Trace - Function Names") { return true }
     // UMDH: `1234 bytes in 0x2 allocations (@ 0x10) by: BackTrace00123`.
-    if line.contains("by: BackTrace") || (line.tokenEquals(0, "Creator:") && line.contains("(Backtrace")) { return true }
+    if line.tokens.count >= 2, let last = line.tokens.last,
+      Bytes.hasPrefix(line.bytes[last], "BackTrace") || Bytes.hasPrefix(line.bytes[last], "(Backtrace"),
+      line.tokenEquals(line.tokens.count - 2, "by:") || line.tokenEquals(0, "Creator:")
+    {
+      return true
+    }
     return false
   }
 

@@ -2,21 +2,25 @@
 
 extension StringProtocol {
   /// The first range of `needle` in the string at or after `from`, ignoring ASCII case.
+  /// Works on the UTF-8 view: no Character is formed.
   func rangeIgnoringCase(of needle: String, from start: Index? = nil) -> Range<Index>? {
-    let pattern = Array(needle.utf8).map(ASCII.lowercased)
-    guard !pattern.isEmpty else { return nil }
-    var index = start ?? startIndex
-    while index < endIndex {
-      var candidate = index
-      var matched = 0
-      while matched < pattern.count, candidate < endIndex,
-        let byte = self[candidate].asciiValue, ASCII.lowercased(byte) == pattern[matched]
-      {
-        candidate = self.index(after: candidate)
-        matched += 1
+    let pattern = Array(needle.utf8)
+    guard let head = pattern.first.map(ASCII.lowercased) else { return nil }
+    let view = utf8
+    var index = start ?? view.startIndex
+    while index < view.endIndex {
+      if ASCII.lowercased(view[index]) == head {
+        var candidate = view.index(after: index)
+        var matched = 1
+        while matched < pattern.count, candidate < view.endIndex,
+          ASCII.lowercased(view[candidate]) == ASCII.lowercased(pattern[matched])
+        {
+          candidate = view.index(after: candidate)
+          matched += 1
+        }
+        if matched == pattern.count { return index..<candidate }
       }
-      if matched == pattern.count { return index..<candidate }
-      index = self.index(after: index)
+      index = view.index(after: index)
     }
     return nil
   }

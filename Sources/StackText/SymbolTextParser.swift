@@ -30,20 +30,23 @@ struct ParsedSymbolText {
 
 enum SymbolTextParser {
   /// Parses the text after a row's hex columns.
-  static func parse(_ text: String) -> ParsedSymbolText {
-    var bytes = Array(text.utf8)
+  static func parse(_ text: String) -> ParsedSymbolText { parse(Array(text.utf8)) }
+
+  /// Parses the text after a row's hex columns, given as bytes.
+  static func parse(_ input: [UInt8]) -> ParsedSymbolText {
+    var bytes = input
     // `store!(nosymbols)`: a no-symbol marker in parentheses.
     if let range = Bytes.firstIndex(of: "!(nosymbols)", in: bytes[...]) {
       bytes.replaceSubrange((range + 1)..<(range + 12), with: Array("<nosymbols>".utf8))
     }
     let split = annotationStart(in: bytes)
     var result = ParsedSymbolText()
-    let locationText = cleanLocation(Array(bytes[..<split]))
-    if !locationText.isEmpty {
-      result.symbol = location(locationText)
+    let location = cleanLocation(bytes[..<split])
+    if !location.isEmpty {
+      result.symbol = self.location(location)
     }
     if split < bytes.count {
-      AnnotationParser.parse(Array(bytes[split...]), into: &result)
+      AnnotationParser.parse(bytes[split...], into: &result)
     }
     return result
   }
@@ -68,23 +71,26 @@ enum SymbolTextParser {
   }
 
   /// Trims the location text and repairs blanks inside it.
-  static func cleanLocation(_ bytes: [UInt8]) -> String {
-    let words = bytes.split(separator: ASCII.space).map { Array($0) }
-    guard !words.isEmpty else { return "" }
-    if words.count == 1 { return String(decoding: words[0], as: UTF8.self) }
-    let joined = words.joined(separator: [ASCII.space])
+  static func cleanLocation(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+    var start = bytes.startIndex
+    var end = bytes.endIndex
+    while start < end && bytes[start] == ASCII.space { start += 1 }
+    while end > start && bytes[end - 1] == ASCII.space { end -= 1 }
+    let trimmed = bytes[start..<end]
+    // Fast path: one word, as almost every row prints it.
+    guard trimmed.contains(ASCII.space) else { return Array(trimmed) }
+    let words = trimmed.split(separator: ASCII.space)
     let isDecorated =
-      joined.contains(ASCII.question) && joined.contains(ASCII.at)
-      || Bytes.contains(ArraySlice(joined), "@@")
+      (trimmed.contains(ASCII.question) && trimmed.contains(ASCII.at)) || Bytes.contains(trimmed, "@@")
     if isDecorated {
       // Decorated names never contain blanks: any blank is damage.
-      return String(decoding: Array(words.joined()) as [UInt8], as: UTF8.self)
+      return Array(words.joined())
     }
-    var pieces: [[UInt8]] = []
-    // `userinit! <nosymbols>`: a blank after the module's `!`.
+    var pieces: [ArraySlice<UInt8>] = []
     for word in words {
+      // `userinit! <nosymbols>`: a blank after the module's `!`.
       if let last = pieces.last, last.last == ASCII.bang {
-        pieces[pieces.count - 1] += word
+        pieces[pieces.count - 1] = ArraySlice(Array(last) + word)
       } else {
         pieces.append(word)
       }
@@ -93,45 +99,47 @@ enum SymbolTextParser {
     if pieces.count >= 2, !pieces[0].contains(ASCII.bang), pieces[1].contains(ASCII.bang),
       pieces[0].allSatisfy(ASCII.isIdentifier)
     {
-      pieces[0] += pieces[1]
+      pieces[0] = ArraySlice(Array(pieces[0]) + pieces[1])
       pieces.remove(at: 1)
     }
     // `+ 0xdc`, `+0 xb`: an offset split by a blank.
     var merged: [[UInt8]] = []
     for piece in pieces {
       if let last = merged.last,
-        last.last == ASCII.plus || (Bytes.hasPrefix(ArraySlice(piece), "x") && last.suffix(2) == [ASCII.plus, ASCII.zero])
+        last.last == ASCII.plus || (Bytes.hasPrefix(piece, "x") && last.suffix(2) == [ASCII.plus, ASCII.zero])
       {
         merged[merged.count - 1] += piece
       } else {
-        merged.append(piece)
+        merged.append(Array(piece))
       }
     }
-    return String(decoding: Array(merged.joined(separator: [ASCII.space])) as [UInt8], as: UTF8.self)
+    return Array(merged.joined(separator: [ASCII.space]))
   }
 
   /// Parses a cleaned location.
-  static func location(_ text: String) -> FrameSymbol {
-    var symbol = FrameSymbol(printedText: text)
-    var rest = Substring(text)
+  static func location(_ text: String) -> FrameSymbol { location(Array(text.utf8)) }
+
+  /// Parses a cleaned location given as bytes.
+  static func location(_ bytes: [UInt8]) -> FrameSymbol {
+    var symbol = FrameSymbol(printedText: String(decoding: bytes, as: UTF8.self))
+    var rest = bytes[...]
     // kd prints an unresolved return site as `+0x5024648c`.
-    if rest.hasPrefix("+0x") || rest.hasPrefix("+0X"), let value = HexNumber.prefixed(ArraySlice(rest.dropFirst().utf8)) {
+    if rest.first == ASCII.plus, let value = HexNumber.prefixed(rest.dropFirst()) {
       symbol.address = Address(value)
       return symbol
     }
-    if let bang = rest.firstIndex(of: "!") {
+    if let bang = rest.firstIndex(of: ASCII.bang) {
       let module = rest[..<bang]
-      symbol.module = module.isEmpty ? nil : String(module)
-      rest = rest[rest.index(after: bang)...]
-      if module.isEmpty { symbol.module = nil }
+      if !module.isEmpty { symbol.module = String(decoding: module, as: UTF8.self) }
+      rest = rest[(bang + 1)...]
     }
-    rest = rest.trimmingBlanks()
-    if isNoSymbolMarker(rest) || rest.lowercased() == "nosymbols" {
+    while rest.first == ASCII.space { rest = rest.dropFirst() }
+    if isNoSymbolMarker(rest) || Bytes.equalsIgnoringCase(rest, "nosymbols") {
       symbol.isUnresolved = true
       return symbol
     }
     let (base, offset) = splitOffset(rest)
-    if let address = HexNumber.prefixed(ArraySlice(base.utf8)) {
+    if let address = HexNumber.prefixed(base) {
       symbol.address = Address(address)
       symbol.offset = offset
       return symbol
@@ -140,24 +148,23 @@ enum SymbolTextParser {
       symbol.isUnresolved = true
       return symbol
     }
-    symbol.function = String(base)
+    symbol.function = String(decoding: base, as: UTF8.self)
     symbol.offset = offset
     return symbol
   }
 
   /// `<nosymbols>`, `<No Symbol>`, `<no symbols>`.
-  static func isNoSymbolMarker(_ text: Substring) -> Bool {
-    guard text.hasPrefix("<"), text.hasSuffix(">") else { return false }
-    let letters = text.lowercased().filter { $0.isLetter }
-    return letters == "nosymbols" || letters == "nosymbol"
+  static func isNoSymbolMarker(_ text: ArraySlice<UInt8>) -> Bool {
+    guard text.first == ASCII.lessThan, text.last == ASCII.greaterThan else { return false }
+    let letters = text.filter(ASCII.isLetter).map(ASCII.lowercased)
+    return letters == Array("nosymbols".utf8) || letters == Array("nosymbol".utf8)
   }
 
   /// Splits `name+0x25` (or `name+25`) into the name and the offset.
-  static func splitOffset(_ text: Substring) -> (Substring, UInt64?) {
-    guard let plus = text.lastIndex(of: "+") else { return (text, nil) }
-    let digits = text[text.index(after: plus)...]
-    let value = HexNumber.prefixed(ArraySlice(digits.utf8)) ?? HexNumber.digits(ArraySlice(digits.utf8))
-    guard let value, plus != text.startIndex else { return (text, nil) }
+  static func splitOffset(_ text: ArraySlice<UInt8>) -> (ArraySlice<UInt8>, UInt64?) {
+    guard let plus = text.lastIndex(of: ASCII.plus), plus != text.startIndex else { return (text, nil) }
+    let digits = text[(plus + 1)...]
+    guard let value = HexNumber.prefixed(digits) ?? HexNumber.digits(digits) else { return (text, nil) }
     return (text[..<plus], value)
   }
 }

@@ -76,61 +76,78 @@ struct TextLine {
   var contentStart: Int { tokens.first?.lowerBound ?? bytes.count }
 
   /// Whether the line, from its first token, starts with `prefix` (ASCII, case-insensitive).
-  func starts(with prefix: String) -> Bool {
+  func starts(with prefix: StaticString) -> Bool {
     Bytes.hasPrefix(bytes[contentStart...], prefix)
   }
 
   /// Whether token `index` equals `word` (ASCII, case-insensitive).
-  func tokenEquals(_ index: Int, _ word: String) -> Bool {
+  func tokenEquals(_ index: Int, _ word: StaticString) -> Bool {
     index < tokens.count && Bytes.equalsIgnoringCase(bytes[tokens[index]], word)
   }
 
+  /// The index of the first token that starts with `prefix` (ASCII, case-insensitive).
+  func firstToken(withPrefix prefix: StaticString) -> Int? {
+    guard prefix.utf8CodeUnitCount > 0 else { return nil }
+    let head = ASCII.lowercased(prefix.utf8Start[0])
+    for (index, range) in tokens.enumerated() where ASCII.lowercased(bytes[range.lowerBound]) == head {
+      if Bytes.hasPrefix(bytes[range], prefix) { return index }
+    }
+    return nil
+  }
+
   /// Whether the line contains `needle` anywhere (ASCII, case-insensitive).
-  func contains(_ needle: String) -> Bool { Bytes.contains(bytes[...], needle) }
+  func contains(_ needle: StaticString) -> Bool { Bytes.contains(bytes[...], needle) }
 }
 
-/// Byte-slice helpers shared by the recognisers.
+/// Byte-slice helpers shared by the recognisers. Needles are `StaticString`s:
+/// their bytes are read in place, so the helpers never allocate on the hot path.
 enum Bytes {
   /// Whether `slice` starts with `prefix`, ignoring ASCII case.
-  static func hasPrefix(_ slice: ArraySlice<UInt8>, _ prefix: String) -> Bool {
+  @inline(__always)
+  static func hasPrefix(_ slice: ArraySlice<UInt8>, _ prefix: StaticString) -> Bool {
+    let count = prefix.utf8CodeUnitCount
+    guard slice.count >= count else { return false }
+    let pattern = prefix.utf8Start
     var index = slice.startIndex
-    for byte in prefix.utf8 {
-      guard index < slice.endIndex, ASCII.lowercased(slice[index]) == ASCII.lowercased(byte) else { return false }
+    for offset in 0..<count {
+      guard ASCII.lowercased(slice[index]) == ASCII.lowercased(pattern[offset]) else { return false }
       index += 1
     }
     return true
   }
 
-  /// Whether `slice` ends with `suffix` (exact case).
-  static func hasSuffix(_ slice: ArraySlice<UInt8>, _ suffix: String) -> Bool {
-    let tail = Array(suffix.utf8)
-    return slice.count >= tail.count && Array(slice.suffix(tail.count)) == tail
+  /// Whether `slice` ends with `suffix`, ignoring ASCII case.
+  static func hasSuffix(_ slice: ArraySlice<UInt8>, _ suffix: StaticString) -> Bool {
+    let count = suffix.utf8CodeUnitCount
+    guard slice.count >= count else { return false }
+    return hasPrefix(slice[(slice.endIndex - count)...], suffix)
   }
 
   /// Whether `slice` equals `word`, ignoring ASCII case.
-  static func equalsIgnoringCase(_ slice: ArraySlice<UInt8>, _ word: String) -> Bool {
-    slice.count == word.utf8.count && hasPrefix(slice, word)
+  static func equalsIgnoringCase(_ slice: ArraySlice<UInt8>, _ word: StaticString) -> Bool {
+    slice.count == word.utf8CodeUnitCount && hasPrefix(slice, word)
   }
 
   /// Whether `slice` contains `needle`, ignoring ASCII case.
-  static func contains(_ slice: ArraySlice<UInt8>, _ needle: String) -> Bool {
+  static func contains(_ slice: ArraySlice<UInt8>, _ needle: StaticString) -> Bool {
     firstIndex(of: needle, in: slice) != nil
   }
 
   /// The index where `needle` starts in `slice`, ignoring ASCII case.
-  static func firstIndex(of needle: String, in slice: ArraySlice<UInt8>) -> Int? {
-    let pattern = Array(needle.utf8).map(ASCII.lowercased)
-    guard let first = pattern.first, slice.count >= pattern.count else { return nil }
+  static func firstIndex(of needle: StaticString, in slice: ArraySlice<UInt8>) -> Int? {
+    let count = needle.utf8CodeUnitCount
+    guard count > 0, slice.count >= count else { return nil }
+    let pattern = needle.utf8Start
+    let first = ASCII.lowercased(pattern[0])
     var index = slice.startIndex
-    let last = slice.endIndex - pattern.count
+    let last = slice.endIndex - count
     while index <= last {
       if ASCII.lowercased(slice[index]) == first {
-        var matched = true
-        for offset in 1..<pattern.count where ASCII.lowercased(slice[index + offset]) != pattern[offset] {
-          matched = false
-          break
+        var offset = 1
+        while offset < count && ASCII.lowercased(slice[index + offset]) == ASCII.lowercased(pattern[offset]) {
+          offset += 1
         }
-        if matched { return index }
+        if offset == count { return index }
       }
       index += 1
     }
