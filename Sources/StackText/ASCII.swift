@@ -33,6 +33,8 @@ enum ASCII {
   static let at: UInt8 = 0x40
   static let question: UInt8 = 0x3F
   static let underscore: UInt8 = 0x5F
+  static let tilde: UInt8 = 0x7E
+  static let dollar: UInt8 = 0x24
   static let slash: UInt8 = 0x2F
   static let backslash: UInt8 = 0x5C
   static let zero: UInt8 = 0x30

@@ -1,8 +1,8 @@
 //===--- ArchitectureEvidence.swift - What the text says about the CPU ------===//
 //
 // Collected line by line as the decoder reads: where Alpha or x86 register
-// dumps, Alpha disassembly, and mentions of Alpha, MIPS, PowerPC or Exchange
-// were seen. Only line numbers are kept, so memory does not grow with input.
+// dumps, Alpha disassembly, and mentions of Alpha, MIPS, PowerPC, Exchange or
+// of a stack trace were seen. Only line numbers are kept, so memory does not grow with input.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +28,8 @@ struct ArchitectureEvidence {
   var powerPCMention: Int?
   /// The last line mentioning Exchange (a product that shipped for x86 and Alpha only).
   var exchangeMention: Int?
+  /// The last line whose prose says a stack or trace follows (`stack-back trace`).
+  var stackMention: Int?
   /// Architectures the document's title names.
   var titleArchitectures: Set<Architecture> = []
   /// Whether the title names Exchange.
@@ -54,6 +56,8 @@ struct ArchitectureEvidence {
         powerPCMention = line.number
       case 0x65 where Bytes.hasPrefix(token, "exchange") && !isLongerWord(token, 8):  // e
         exchangeMention = line.number
+      case 0x73 where Bytes.hasPrefix(token, "stack"), 0x74 where Bytes.hasPrefix(token, "trace"):  // s, t
+        stackMention = line.number
       default:
         _ = index
       }

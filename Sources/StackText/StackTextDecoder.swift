@@ -48,6 +48,8 @@ public final class StackTextDecoder {
   // Open multi-line state.
   private var block: StackBlockAssembler?
   private var blockIsTentativeSymbolList = false
+  /// The last line before the current bare-symbol list that announced a stack.
+  private var stackMentionBeforeBlock: Int?
   private var blockStartedWithBullet = false
   private var lastBulletItemLine: Int?
   private var hexOnlyCandidate: TextLine?
@@ -462,7 +464,7 @@ public final class StackTextDecoder {
 
   private func handleRegisters(_ emit: (TextDecodingEvent) -> Void) -> Bool {
     let parsed = RegisterDumpParser.parse(line)
-    if let parsed {
+    if let parsed, parsed.count >= 2 {
       if parsed.architecture == .alpha { evidence.alphaRegisters = line.number } else { evidence.x86Registers = line.number }
     }
     // Continue an open dump.
@@ -480,7 +482,11 @@ public final class StackTextDecoder {
     }
     guard let parsed, parsed.count >= 2 || (parsed.count == 1 && win9xExpectsRegisters) else { return false }
     let dump = RegisterDumpBuilder(parsed, at: line.number)
-    if let existing = assembly, existing.registers == nil, acceptsRegisters(existing) {
+    let joinsAssembly = assembly.map { $0.registers == nil && acceptsRegisters($0) } ?? false
+    // A dump outside any report must show more than a pair of `name=value` words,
+    // which prose and noise hold now and then.
+    guard joinsAssembly || parsed.count >= 3 else { return false }
+    if let existing = assembly, joinsAssembly {
       assembly?.registers = dump
       assembly?.lines = existing.lines.including(line.number)
     } else {
@@ -608,6 +614,7 @@ public final class StackTextDecoder {
       block = assembler
       blockIsTentativeSymbolList = !bullet
       blockStartedWithBullet = bullet
+      stackMentionBeforeBlock = evidence.stackMention.flatMap { $0 < line.number ? $0 : nil }
       _ = block?.consume(line)
       return true
     }
@@ -623,8 +630,15 @@ public final class StackTextDecoder {
     guard var assembler = block else { return }
     block = nil
     guard let decoded = assembler.finish() else { return }
-    // A lone bare symbol with no header or bullet is prose, not a stack.
-    if blockIsTentativeSymbolList && decoded.frames.count < 2 { return }
+    // Bare symbols with no header or bullet must look like a stack on their own.
+    if blockIsTentativeSymbolList || blockStartedWithBullet,
+      !BareSymbolList.isPlausibleStack(
+        decoded.frames, bulleted: blockStartedWithBullet, firstLine: decoded.lines.first, stackMention: stackMentionBeforeBlock)
+    {
+      blockIsTentativeSymbolList = false
+      blockStartedWithBullet = false
+      return
+    }
     blockIsTentativeSymbolList = false
     // Bulleted one-symbol items next to each other are a list of functions, not stacks
     // (`- ddmserv!mwOpen()` / `- ddmserv!InitializeFileInfo()`).

@@ -1,0 +1,64 @@
+//===--- TemporaryFile.swift - Scratch files for input tests ----------------===//
+
+import Foundation
+
+/// A file in the temporary directory, removed when the test is done with it.
+final class TemporaryFile {
+  /// The file's path.
+  let path: String
+
+  /// Writes `bytes` to a new uniquely named file.
+  init(_ bytes: some Sequence<UInt8>, suffix: String = ".log") throws {
+    path = NSTemporaryDirectory() + "crash-analysis-test-" + UUID().uuidString + suffix
+    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+      throw CocoaError(.fileWriteUnknown)
+    }
+  }
+
+  /// Writes `text` as UTF-8.
+  convenience init(text: String) throws { try self.init(Array(text.utf8)) }
+
+  deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Deterministic pseudo-random bytes (SplitMix64), so failures can be replayed.
+struct SeededBytes: Sequence, IteratorProtocol {
+  var state: UInt64
+  var remaining: Int
+
+  init(seed: UInt64, count: Int) {
+    state = seed
+    remaining = count
+  }
+
+  mutating func nextWord() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  mutating func next() -> UInt8? {
+    guard remaining > 0 else { return nil }
+    remaining -= 1
+    return UInt8(truncatingIfNeeded: nextWord())
+  }
+}
+
+/// Printable random text: words of letters, digits and hex, spaces and line breaks.
+func randomText(seed: UInt64, count: Int) -> [UInt8] {
+  var source = SeededBytes(seed: seed, count: 0)
+  let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!+:=()[]<>@_-.,#".utf8)
+  var bytes = [UInt8]()
+  bytes.reserveCapacity(count)
+  while bytes.count < count {
+    let word = source.nextWord()
+    switch word % 16 {
+    case 0: bytes.append(0x0A)
+    case 1, 2, 3: bytes.append(0x20)
+    default: bytes.append(alphabet[Int((word >> 8) % UInt64(alphabet.count))])
+    }
+  }
+  return bytes
+}

@@ -1,0 +1,146 @@
+//===--- RecordTests.swift - Events, STOP errors and the small dialects -----===//
+
+import CrashCore
+import Testing
+
+@Suite("Events, STOP errors and other records")
+struct RecordTests {
+  @Test("KB-style event records: Event ID then the description")
+  func kbEvents() throws {
+    let report = decodeReport(
+      """
+      The following events are logged:
+
+        Event ID: 9202
+        A sockets error 0 on an accept() call was detected. The MTA will attempt to
+        recover the sockets connection.
+
+        Event ID: 9405
+        Source: MSExchangeMTA
+        Type: Error
+        Category: Interface
+        Description:
+        An unexpected error has occurred which may cause the MTA to terminate.
+      """)
+    #expect(report.events.map(\.id) == [9202, 9405])
+    #expect(
+      report.events[0].description
+        == "A sockets error 0 on an accept() call was detected. The MTA will attempt to recover the sockets connection.")
+    #expect(report.events[1].source == "MSExchangeMTA")
+    #expect(report.events[1].type == "Error")
+    #expect(report.events[1].category == "Interface")
+    #expect(report.events[1].description == "An unexpected error has occurred which may cause the MTA to terminate.")
+  }
+
+  @Test("Windows 2000 Event Viewer records")
+  func eventViewerRecords() throws {
+    let report = decodeReport(
+      """
+      Event Type:\tError
+      Event Source:\tMSExchangeMTA
+      Event Category:\tInterface
+      Event ID:\t9405
+      Date:\t\t10/12/2000
+      Time:\t\t3:04:05 PM
+      User:\t\tN/A
+      Computer:\tEXCH01
+      Description:
+      An unexpected error has occurred which may cause the MTA to terminate.
+      """)
+    let event = try #require(report.events.first)
+    #expect(event.id == 9405)
+    #expect(event.source == "MSExchangeMTA")
+    #expect(event.date == "10/12/2000")
+    #expect(event.computer == "EXCH01")
+    #expect(event.description == "An unexpected error has occurred which may cause the MTA to terminate.")
+  }
+
+  @Test("prose about an event ID is not a record")
+  func proseIsNotARecord() {
+    let report = decodeReport(
+      """
+      When this happens the MTA logs event ID 9405 and stops. See the event log for details.
+      """)
+    #expect(report.events.isEmpty)
+  }
+
+  @Test(
+    "STOP lines in their printed forms",
+    arguments: [
+      ("STOP 0x0000000A (0x00000006, 0x00000002, 0x00000000, 0xfa0e08f4)", 0x0A, [0x6, 0x2, 0x0, 0xFA0E_08F4]),
+      ("*** STOP: 0x0000001E (0xC0000005,0x8013A4C5,0x00000000,0x00000018)", 0x1E, [0xC000_0005, 0x8013_A4C5, 0, 0x18]),
+      ("Bugcheck 00000024 : 00190146 fc99fc64 fc99faa0 80139150", 0x24, [0x0019_0146, 0xFC99_FC64, 0xFC99_FAA0, 0x8013_9150]),
+    ] as [(String, UInt32, [UInt64])])
+  func stopLines(line: String, code: UInt32, parameters: [UInt64]) throws {
+    let check = try #require(decodeReport(line).bugChecks.first)
+    #expect(check.code == code)
+    #expect(check.parameters == parameters.map { Optional($0) })
+  }
+
+  @Test("STOP names come from the bug check table")
+  func stopNames() throws {
+    let check = try #require(decodeReport("STOP 0x0000000A (0x00000006, 0x00000002, 0x00000000, 0xfa0e08f4)").bugChecks.first)
+    #expect(check.name == "IRQL_NOT_LESS_OR_EQUAL")
+  }
+
+  @Test("a Windows 9x fault report: module, registers and the raw stack dump")
+  func win9xFault() throws {
+    let report = decodeReport(
+      """
+        OUTLOOK caused an invalid page fault in module AWFXCG32.DLL at
+        0137:7f7ef389.
+        Registers:
+        EAX=010f04d8 CS=0137 EIP=7f7ef389 EFLGS=00010206
+        EBX=815df4f4 SS=013f ESP=0062fb58 EBP=0062fd34
+        ECX=0000000c DS=013f ESI=bff7eeed FS=25cf
+        EDX=815d4878 ES=013f EDI=00000000 GS=0000
+        Bytes at CS:EIP:
+        8b 08 85 c9 8d 51 ff 89 10 74 1a e8 e3 96 ff ff
+        Stack dump:
+        0062fd34 7f7e0000 815d48ac 815df4f4 00400850 bff7b9b5 7f7e0000 00000000
+        00000000 7f7e0000 815d48ac 815df4f4 00000000 00000091 815df4f4 c105cf34
+      """)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.format == .win9xStackDump)
+    #expect(stack.architecture == .x86)
+    #expect(stack.frames.first?.symbol?.module == "AWFXCG32.DLL")
+    #expect(stack.frames.first?.instruction == Address(0x7F7E_F389))
+    let memory = try #require(stack.stackMemory.first)
+    #expect(memory.base == Address(0x0062_FB58))
+    #expect(memory.bytes.count == 64)
+    #expect(Array(memory.bytes.prefix(4)) == [0x34, 0xFD, 0x62, 0x00])
+  }
+
+  @Test("a SQL Server short stack dump, with a template name wrapped over lines")
+  func sqlShortStack() throws {
+    let report = decodeReport(
+      """
+        Short Stack Dump
+        752150B1 Module(MSEIDRDA+000150B1)
+        (std::deque<Xo2Db2Token,std::allocator<Xo2Db2Token>
+        >::erase+00000321) 11E04010 Module(UNKNOWN+00000000)
+      """)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.format == .sqlShortStack)
+    #expect(stack.frames.count == 2)
+    #expect(stack.frames[0].ret == 0x7521_50B1)
+    #expect(stack.frames[0].symbol?.module == "MSEIDRDA")
+    #expect(stack.frames[0].symbol?.function == "std::deque<Xo2Db2Token,std::allocator<Xo2Db2Token> >::erase")
+    #expect(stack.frames[0].symbol?.offset == 0x321)
+  }
+
+  @Test("Windows 3.1 Dr. Watson stack frames")
+  func win31() throws {
+    let report = decodeReport(
+      """
+      Stack Dump (stack)
+      Stack Frame 0 is BICHO _DoCommand+006b        ss:bp 0d7f:237a
+      0e57:02f0  e9 02b9               jmp    near 05ac
+      Stack Frame 1 is BICHO MAINWNDPROC+0027       ss:bp 0d7f:2388
+      Stack Frame 2 is USER IDISPATCHMESSAGE+007e   ss:bp 0d7f:239e
+      """)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.format == .win31DrWatson)
+    #expect(stack.frames.map(\.text) == ["BICHO!_DoCommand+0x6b", "BICHO!MAINWNDPROC+0x27", "USER!IDISPATCHMESSAGE+0x7e"])
+  }
+}
