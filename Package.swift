@@ -34,7 +34,7 @@ let package = Package(
     .executableTarget(
       name: "analyse",
       dependencies: [
-        "CrashAnalysis",
+        "CrashAnalysis", "CrashCore", "StackText",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -60,9 +60,10 @@ let package = Package(
       name: "CrashAnalysisTests",
       dependencies: ["CrashAnalysis", "CrashTestSupport"]
     ),
+    // Runs the built `analyse` binary (the dependency makes `swift test` build it).
     .testTarget(
       name: "AnalyseCLITests",
-      dependencies: ["CrashTestSupport"]
+      dependencies: ["analyse", "CrashTestSupport"]
     ),
   ],
   swiftLanguageModes: [.v6]

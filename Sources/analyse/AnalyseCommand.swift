@@ -13,6 +13,7 @@
 import ArgumentParser
 import CrashAnalysis
 import CrashCore
+import StackText
 
 @main
 struct AnalyseCommand: ParsableCommand {
@@ -43,7 +44,7 @@ struct AnalyseCommand: ParsableCommand {
   var maxInputSize: Int = AnalysisOptions().maximumInputSize
 
   @Option(name: .long, help: "Cut lines longer than this many bytes.")
-  var maxLineLength: Int = TextDecoderOptionsDefaults.maximumLineLength
+  var maxLineLength: Int = TextDecoderOptions().maximumLineLength
 
   func validate() throws {
     guard maxInputSize > 0 else { throw ValidationError("--max-input-size must be positive") }

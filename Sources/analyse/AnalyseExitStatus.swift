@@ -30,6 +30,3 @@ enum AnalyseVersion {
 }
 
 /// Default limits, surfaced for the option help.
-enum TextDecoderOptionsDefaults {
-  static let maximumLineLength = 64 * 1024
-}

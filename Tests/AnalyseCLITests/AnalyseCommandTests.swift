@@ -1,0 +1,120 @@
+//===--- AnalyseCommandTests.swift - `analyse` as its users run it ----------===//
+//
+// Whole outputs are compared with Tests/Fixtures/cli-expected; set
+// CLI_EXPECTED_WRITE=1 to rewrite them after an intended change, then review
+// the diff.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashTestSupport
+import Foundation
+import Testing
+
+@Suite("analyse command", .serialized)
+struct AnalyseCommandTests {
+  static let q276222 = "Examples/Q276222/drwtsn32.log"
+  static let alpha = "Examples/Alpha/drwtsn32.log"
+
+  private func expectOutput(_ run: AnalyseRun, matches name: String) throws {
+    let path = Fixtures.path("cli-expected/\(name)")
+    if ProcessInfo.processInfo.environment["CLI_EXPECTED_WRITE"] == "1" {
+      try FileManager.default.createDirectory(atPath: Fixtures.path("cli-expected"), withIntermediateDirectories: true)
+      try run.standardOutput.write(toFile: path, atomically: true, encoding: .utf8)
+      return
+    }
+    let expected = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(run.standardOutput == expected, "output differs from Tests/Fixtures/cli-expected/\(name)")
+  }
+
+  @Test(
+    "the examples print their reviewed reports",
+    arguments: [
+      ([q276222], "q276222.txt"), (["--json", q276222], "q276222.json"),
+      ([alpha], "alpha.txt"), (["--json", alpha], "alpha.json"), (["-v", q276222], "q276222-verbose.txt"),
+    ])
+  func examples(arguments: [String], expected: String) throws {
+    let run = try AnalyseRunner.run(arguments)
+    #expect(run.status == 0)
+    #expect(run.standardError.isEmpty)
+    try expectOutput(run, matches: expected)
+  }
+
+  @Test("the JSON output parses")
+  func jsonParses() throws {
+    let run = try AnalyseRunner.run(["--json", Self.alpha])
+    let object = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+    #expect(object?["architecture"] as? String == "alpha")
+  }
+
+  @Test("`-` reads standard input")
+  func standardInput() throws {
+    let text = try Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot + "/" + Self.q276222))
+    let run = try AnalyseRunner.run(["-"], input: text)
+    #expect(run.status == 0)
+    #expect(run.standardOutput.contains("00 0ab1fcfc 00510cc7 cffa119e 07ad9838 0069578c EMSMTA!otpmralt+0x25"))
+  }
+
+  @Test("an article with no stack exits 2 and says so")
+  func noStack() throws {
+    let run = try AnalyseRunner.run(["Tests/Fixtures/kb/Q142258.md"])
+    #expect(run.status == 2)
+    #expect(run.standardOutput.contains("No stack found."))
+    #expect(run.standardError.contains("Tests/Fixtures/kb/Q142258.md: no stack found"))
+  }
+
+  @Test("unreadable inputs exit 3 with one line naming the file")
+  func unreadable() throws {
+    let missing = try AnalyseRunner.run(["no/such/file.log"])
+    #expect(missing.status == 3)
+    #expect(missing.standardError.hasPrefix("analyse: no/such/file.log: cannot read"))
+    #expect(missing.standardOutput.isEmpty)
+
+    let directory = try AnalyseRunner.run(["Examples"])
+    #expect(directory.status == 3)
+    #expect(directory.standardError.contains("Examples: is a directory"))
+
+    var garbage = [UInt8](repeating: 0, count: 4096)
+    for index in garbage.indices { garbage[index] = UInt8(truncatingIfNeeded: index &* 2_654_435_761 >> 13) }
+    let binary = try AnalyseRunner.run(["-"], input: Data(garbage))
+    #expect(binary.status == 3)
+    #expect(binary.standardError.contains("-: unrecognised input at byte offset"))
+
+    let empty = try AnalyseRunner.run(["-"], input: Data())
+    #expect(empty.status == 3)
+    #expect(empty.standardError.contains("the input is empty"))
+  }
+
+  @Test("a truncated log exits 4: frames printed, damage reported")
+  func truncated() throws {
+    let text = try String(contentsOfFile: Fixtures.repositoryRoot + "/" + Self.q276222, encoding: .utf8)
+    let cut = try #require(text.range(of: "EMSMTA!otpamain"))
+    let run = try AnalyseRunner.run(["-"], input: Data(text[..<cut.lowerBound].utf8))
+    #expect(run.status == 4)
+    #expect(run.standardOutput.contains("EMSMTA!otparecv+0x119"))
+    #expect(run.standardOutput.contains("truncated"))
+    #expect(run.standardError.contains("the input is damaged"))
+  }
+
+  @Test("an input over --max-input-size is refused")
+  func inputLimit() throws {
+    let run = try AnalyseRunner.run(["--max-input-size", "100", Self.q276222])
+    #expect(run.status == 3)
+    #expect(run.standardError.contains("larger than the 100-byte limit"))
+  }
+
+  @Test("bad usage exits 64 with the usage line")
+  func badUsage() throws {
+    let run = try AnalyseRunner.run(["--no-such-flag", Self.q276222])
+    #expect(run.status == 64)
+    #expect(run.standardError.contains("Usage: analyse"))
+    let noInput = try AnalyseRunner.run([])
+    #expect(noInput.status == 64)
+  }
+
+  @Test("--help describes the inputs and the exit codes")
+  func help() throws {
+    let run = try AnalyseRunner.run(["--help"])
+    #expect(run.status == 0)
+    try expectOutput(run, matches: "help.txt")
+  }
+}

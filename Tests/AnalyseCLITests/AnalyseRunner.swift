@@ -1,0 +1,60 @@
+//===--- AnalyseRunner.swift - Runs the built `analyse` binary --------------===//
+
+import CrashTestSupport
+import Foundation
+
+/// The outcome of one run of `analyse`.
+struct AnalyseRun {
+  /// Everything written to standard output.
+  var standardOutput: String
+  /// Everything written to standard error.
+  var standardError: String
+  /// The exit status.
+  var status: Int32
+}
+
+enum AnalyseRunner {
+  /// The `analyse` built alongside this test bundle (`swift test` builds it, as
+  /// the test target depends on it).
+  static let executable: String = {
+    let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var directory = runner.deletingLastPathComponent()
+    // On Linux the runner is `.build/<config>/<Package>PackageTests.xctest`; on macOS it
+    // sits inside the .xctest bundle.
+    for _ in 0..<4 {
+      let candidate = directory.appendingPathComponent("analyse").path
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      directory = directory.deletingLastPathComponent()
+    }
+    return Fixtures.repositoryRoot + "/.build/debug/analyse"
+  }()
+
+  /// Runs `analyse arguments…` from the repository root, feeding `input` on standard input.
+  static func run(_ arguments: [String], input: Data? = nil) throws -> AnalyseRun {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.repositoryRoot)
+    let output = Pipe()
+    let error = Pipe()
+    let standardInput = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    process.standardInput = standardInput
+    try process.run()
+    // Drain both pipes while the process runs so a large report cannot block it.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var outputData = Data()
+    nonisolated(unsafe) var errorData = Data()
+    DispatchQueue.global().async(group: group) { outputData = output.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) { errorData = error.fileHandleForReading.readDataToEndOfFile() }
+    if let input { standardInput.fileHandleForWriting.write(input) }
+    try standardInput.fileHandleForWriting.close()
+    process.waitUntilExit()
+    group.wait()
+    return AnalyseRun(
+      standardOutput: String(decoding: outputData, as: UTF8.self),
+      standardError: String(decoding: errorData, as: UTF8.self),
+      status: process.terminationStatus)
+  }
+}
