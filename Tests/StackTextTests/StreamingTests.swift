@@ -25,6 +25,15 @@ struct StreamingTests {
 
     """
 
+  /// A `k` listing of `rows` frames, with `between` after each row.
+  static func childEBPListing(rows: Int, between: String = "") -> String {
+    var text = "ChildEBP RetAddr\n"
+    for index in 0..<rows {
+      text += HexFormat.digits(0x0012_F000 + UInt64(index) * 0x20, width: 8) + " 77e8a2c1 ntdll!Wait+0xb\n" + between
+    }
+    return text
+  }
+
   @Test("the result does not depend on how the input is chunked", arguments: [1, 2, 7, 64, 4096])
   func chunkingIsInvisible(chunkSize: Int) throws {
     let whole = StackSummary.render(decodeReport(Self.listing))
@@ -82,10 +91,7 @@ struct StreamingTests {
   func frameLimit() {
     var options = TextDecoderOptions()
     options.maximumFramesPerStack = 10
-    var text = "ChildEBP RetAddr\n"
-    for index in 0..<25 {
-      text += HexFormat.digits(0x0012_F000 + UInt64(index) * 0x20, width: 8) + " 77e8a2c1 ntdll!Wait+0xb\n"
-    }
+    let text = Self.childEBPListing(rows: 25)
     let report = decodeReport(text, options: options)
     #expect(report.stacks.map(\.frames.count).allSatisfy { $0 <= 10 })
     #expect(report.stacks.map(\.frames.count).reduce(0, +) == 25)
@@ -96,11 +102,8 @@ struct StreamingTests {
   func diagnosticLimit() {
     var options = TextDecoderOptions()
     options.maximumDiagnostics = 5
-    var text = "ChildEBP RetAddr\n"
-    for index in 0..<20 {
-      text += HexFormat.digits(0x0012_F000 + UInt64(index) * 0x20, width: 8) + " 77e8a2c1 ntdll!Wait+0xb\n"
-      text += "WARNING: Stack unwind information not available. Following frames may be wrong.\n"
-    }
+    let text = Self.childEBPListing(
+      rows: 20, between: "WARNING: Stack unwind information not available. Following frames may be wrong.\n")
     let report = decodeReport(text, options: options)
     #expect(report.stacks.first?.frames.count == 20)
     #expect(report.diagnostics.count == 6)
