@@ -7,6 +7,7 @@
 //
 //   scripts/bench-decode            (128 MB and 512 MB corpora)
 //   .build/release/analyse-bench --size-mb 256 [--keep PATH]
+//   .build/release/analyse-bench --input FILE      (decode an existing file)
 //
 // Memory is reported as the process's peak resident set (getrusage) after
 // generation and after each decode, so a flat figure across corpus sizes shows
@@ -29,6 +30,7 @@ enum DecodeThroughputBenchmark {
   static func main() {
     var sizes: [Int] = []
     var keep: String?
+    var inputs: [String] = []
     var arguments = CommandLine.arguments.dropFirst()
     while let argument = arguments.popFirst() {
       switch argument {
@@ -37,52 +39,69 @@ enum DecodeThroughputBenchmark {
         sizes.append(value)
       case "--keep":
         keep = arguments.popFirst()
+      case "--input":
+        guard let path = arguments.popFirst() else { usage() }
+        inputs.append(path)
       default:
         usage()
       }
     }
-    if sizes.isEmpty { sizes = [128, 512] }
+    if sizes.isEmpty && inputs.isEmpty { sizes = [128, 512] }
 
     print("analyse-bench: streaming text decode, one core, release build")
     print(String(repeating: "-", count: 72))
+    for path in inputs {
+      var status = stat()
+      guard stat(path, &status) == 0 else {
+        print("cannot read \(path)")
+        exit(1)
+      }
+      measure(
+        path: path, bytes: Int(status.st_size), rssBefore: peakResidentKilobytes(), label: path)
+    }
     for size in sizes {
       let path = keep ?? "/tmp/analyse-bench-\(getpid())-\(size).txt"
       let bytes = CorpusWriter.write(path: path, megabytes: size)
-      let rssAfterGeneration = peakResidentKilobytes()
-      var threads = 0
-      var frames = 0
-      var events = 0
-      let start = monotonicSeconds()
-      do {
-        var options = AnalysisOptions()
-        options.maximumInputSize = Int.max
-        try Analyser(options: options).decodeEvents(path: path) { event in
-          switch event {
-          case .thread(let thread):
-            threads += 1
-            frames += thread.frames.count
-          case .event: events += 1
-          default: break
-          }
-        }
-      } catch {
-        print("decode failed: \(error)")
-        exit(1)
-      }
-      let elapsed = monotonicSeconds() - start
-      let rssAfterDecode = peakResidentKilobytes()
+      measure(path: path, bytes: bytes, rssBefore: peakResidentKilobytes(), label: "generated")
       if keep == nil { unlink(path) }
-      let megabytes = Double(bytes) / 1_000_000
-      print(
-        "corpus \(format(megabytes, 1)) MB: \(format(megabytes / elapsed, 1)) MB/s, \(format(elapsed, 2)) s, "
-          + "\(threads) stacks, \(frames) frames, \(events) events")
-      print(
-        "  peak RSS after generation \(rssAfterGeneration / 1024) MiB, after decoding \(rssAfterDecode / 1024) MiB")
     }
   }
 
+  /// Decodes `path` once, streaming, and prints throughput and peak memory.
+  static func measure(path: String, bytes: Int, rssBefore: Int, label: String) {
+    var threads = 0
+    var frames = 0
+    var events = 0
+    let start = monotonicSeconds()
+    do {
+      var options = AnalysisOptions()
+      options.maximumInputSize = Int.max
+      try Analyser(options: options).decodeEvents(path: path) { event in
+        switch event {
+        case .thread(let thread):
+          threads += 1
+          frames += thread.frames.count
+        case .event: events += 1
+        default: break
+        }
+      }
+    } catch {
+      print("decode failed: \(error)")
+      exit(1)
+    }
+    let elapsed = monotonicSeconds() - start
+    let rssAfterDecode = peakResidentKilobytes()
+    let megabytes = Double(bytes) / 1_000_000
+    print(
+      "\(label) corpus \(format(megabytes, 1)) MB: \(format(megabytes / elapsed, 1)) MB/s, \(format(elapsed, 2)) s, "
+        + "\(threads) stacks, \(frames) frames, \(events) events")
+    print(
+      "  peak RSS before decoding \(rssBefore / 1024) MiB, after decoding \(rssAfterDecode / 1024) MiB"
+    )
+  }
+
   static func usage() -> Never {
-    print("usage: analyse-bench [--size-mb N]... [--keep PATH]")
+    print("usage: analyse-bench [--size-mb N]... [--keep PATH] [--input PATH]...")
     exit(2)
   }
 

@@ -24,22 +24,34 @@ struct NormalizationFlags: OptionSet {
 enum LineNormalizer {
   /// Writes the normalised form of `raw` into `output` (replacing its contents).
   static func normalize(_ raw: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> NormalizationFlags {
-    output.removeAll(keepingCapacity: true)
     var flags: NormalizationFlags = []
     var mayHaveMarkup = false
-    for byte in raw {
-      if byte < 0x20 || byte == 0x7F {
-        if byte == 0 { flags.insert(.hadNUL) }
-        output.append(ASCII.space)
-      } else {
-        if byte == ASCII.ampersand || byte == ASCII.lessThan { mayHaveMarkup = true }
-        output.append(byte)
+    var length = 0
+    // One pass over raw memory into storage of the right size: no per-byte append.
+    output.removeAll(keepingCapacity: true)
+    if output.capacity < raw.count { output.reserveCapacity(raw.count) }
+    output.append(contentsOf: raw)
+    output.withUnsafeMutableBufferPointer { buffer in
+      var hadNUL = false
+      var last = -1
+      for index in 0..<buffer.count {
+        let byte = buffer[index]
+        if byte < 0x20 || byte == 0x7F {
+          hadNUL = hadNUL || byte == 0
+          buffer[index] = ASCII.space
+        } else {
+          if byte != ASCII.space { last = index }
+          mayHaveMarkup = mayHaveMarkup || byte == ASCII.ampersand || byte == ASCII.lessThan
+        }
       }
+      if hadNUL { flags.insert(.hadNUL) }
+      length = last + 1
     }
+    output.removeLast(output.count - length)
     if mayHaveMarkup {
       if decodeMarkup(&output) { flags.insert(.hadMarkup) }
+      while let last = output.last, last == ASCII.space { output.removeLast() }
     }
-    while let last = output.last, last == ASCII.space { output.removeLast() }
     return flags
   }
 

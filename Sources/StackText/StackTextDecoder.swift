@@ -140,12 +140,7 @@ public final class StackTextDecoder {
   // MARK: - Per line
 
   private func process(_ raw: RawLine, _ emit: (TextDecodingEvent) -> Void) {
-    line.number = raw.number
-    line.offset = raw.offset
-    line.flags = LineNormalizer.normalize(raw.bytes, into: &line.bytes)
-    line.wasTruncated = raw.wasTruncated
-    line.endedWithoutNewline = raw.endedWithoutNewline
-    line.tokenize()
+    line.refill(from: raw)
     lastLineEndedWithoutNewline = raw.endedWithoutNewline
 
     if raw.wasTruncated {

@@ -35,16 +35,28 @@ struct TextLine {
     tokenize()
   }
 
+  /// Replaces the contents with the normalised form of `raw`, keeping capacity.
+  mutating func refill(from raw: RawLine) {
+    number = raw.number
+    offset = raw.offset
+    flags = LineNormalizer.normalize(raw.bytes, into: &bytes)
+    wasTruncated = raw.wasTruncated
+    endedWithoutNewline = raw.endedWithoutNewline
+    tokenize()
+  }
+
   /// Recomputes `tokens` from `bytes`.
   mutating func tokenize() {
     tokens.removeAll(keepingCapacity: true)
-    var index = 0
-    let count = bytes.count
-    while index < count {
-      while index < count && bytes[index] == ASCII.space { index += 1 }
-      let start = index
-      while index < count && bytes[index] != ASCII.space { index += 1 }
-      if index > start { tokens.append(start..<index) }
+    bytes.withUnsafeBufferPointer { buffer in
+      var index = 0
+      let count = buffer.count
+      while index < count {
+        while index < count && buffer[index] == ASCII.space { index += 1 }
+        let start = index
+        while index < count && buffer[index] != ASCII.space { index += 1 }
+        if index > start { tokens.append(start..<index) }
+      }
     }
   }
 
