@@ -6,7 +6,9 @@
 //
 //   CrashCore      the vocabulary: addresses, architectures, register contexts, frames,
 //                  modules, threads, events, diagnostics, CrashReport. No I/O.
+//   ByteReading    mapped files and bounds-checked reads.
 //   StackText      decoders for the stack dialects debuggers and Dr. Watson printed.
+//   BreakpadSymbols  Breakpad .sym files: mapped, indexed, looked up.
 //   CrashAnalysis  the facade programs link: read → sniff → decode → report writers.
 //   analyse        the command-line tool.
 import PackageDescription
@@ -19,6 +21,7 @@ let package = Package(
     // The pieces, for programs that need only the model or only the text decoders.
     .library(name: "CrashCore", targets: ["CrashCore"]),
     .library(name: "StackText", targets: ["StackText"]),
+    .library(name: "BreakpadSymbols", targets: ["BreakpadSymbols"]),
     .executable(name: "analyse", targets: ["analyse"]),
   ],
   dependencies: [
@@ -26,7 +29,9 @@ let package = Package(
   ],
   targets: [
     // MARK: Core library
+    .target(name: "ByteReading"),
     .target(name: "CrashCore"),
+    .target(name: "BreakpadSymbols", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "StackText", dependencies: ["CrashCore"]),
     .target(name: "CrashAnalysis", dependencies: ["CrashCore", "StackText"]),
 
@@ -52,6 +57,10 @@ let package = Package(
       path: "Tests/CrashTestSupport"
     ),
     .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
+    .testTarget(
+      name: "BreakpadSymbolsTests",
+      dependencies: ["BreakpadSymbols", "CrashCore", "CrashTestSupport"]
+    ),
     .testTarget(
       name: "StackTextTests",
       dependencies: ["StackText", "CrashCore", "CrashTestSupport"]

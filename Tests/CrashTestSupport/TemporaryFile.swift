@@ -3,12 +3,12 @@
 import Foundation
 
 /// A file in the temporary directory, removed when the test is done with it.
-final class TemporaryFile {
+public final class TemporaryFile {
   /// The file's path.
-  let path: String
+  public let path: String
 
   /// Writes `bytes` to a new uniquely named file.
-  init(_ bytes: some Sequence<UInt8>, suffix: String = ".log") throws {
+  public init(_ bytes: some Sequence<UInt8>, suffix: String = ".log") throws {
     path = NSTemporaryDirectory() + "crash-analysis-test-" + UUID().uuidString + suffix
     guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
       throw CocoaError(.fileWriteUnknown)
@@ -16,22 +16,26 @@ final class TemporaryFile {
   }
 
   /// Writes `text` as UTF-8.
-  convenience init(text: String) throws { try self.init(Array(text.utf8)) }
+  public convenience init(text: String, suffix: String = ".log") throws {
+    try self.init(Array(text.utf8), suffix: suffix)
+  }
 
   deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// Deterministic pseudo-random bytes (SplitMix64), so failures can be replayed.
-struct SeededBytes: Sequence, IteratorProtocol {
+public struct SeededBytes: Sequence, IteratorProtocol {
   var state: UInt64
   var remaining: Int
 
-  init(seed: UInt64, count: Int) {
+  /// A stream of `count` bytes from `seed`.
+  public init(seed: UInt64, count: Int) {
     state = seed
     remaining = count
   }
 
-  mutating func nextWord() -> UInt64 {
+  /// The next 64 random bits.
+  public mutating func nextWord() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -39,7 +43,8 @@ struct SeededBytes: Sequence, IteratorProtocol {
     return z ^ (z >> 31)
   }
 
-  mutating func next() -> UInt8? {
+  /// The next byte, or nil after `count` bytes.
+  public mutating func next() -> UInt8? {
     guard remaining > 0 else { return nil }
     remaining -= 1
     return UInt8(truncatingIfNeeded: nextWord())
@@ -47,7 +52,7 @@ struct SeededBytes: Sequence, IteratorProtocol {
 }
 
 /// Printable random text: words of letters, digits and hex, spaces and line breaks.
-func randomText(seed: UInt64, count: Int) -> [UInt8] {
+public func randomText(seed: UInt64, count: Int) -> [UInt8] {
   var source = SeededBytes(seed: seed, count: 0)
   let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!+:=()[]<>@_-.,#".utf8)
   var bytes = [UInt8]()

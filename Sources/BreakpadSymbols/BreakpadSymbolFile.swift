@@ -1,0 +1,260 @@
+//===--- BreakpadSymbolFile.swift - A Breakpad .sym file, indexed -----------===//
+//
+// Reads the text symbol format of google/breakpad (docs/symbol_files.md):
+//   MODULE os arch debug_id debug_file
+//   INFO CODE_ID code_id [code_file]        INFO … (kept as text)
+//   FILE number name
+//   INLINE_ORIGIN id name                   (old form: INLINE_ORIGIN id file_id name)
+//   FUNC [m] address size parameter_size name
+//     address size line file_number         (line records of the FUNC above)
+//     INLINE level call_line call_file origin (address size)+   (old form: no call_file)
+//   PUBLIC [m] address parameter_size name
+//   STACK WIN type rva code_size …          STACK CFI INIT address size rules
+//   STACK CFI address rules
+//
+// The file is mapped and scanned once; the index records where things are and
+// reads names, line records and rules from the mapping when a lookup needs them.
+// Damaged records become diagnostics with their line numbers; past the error
+// budget the file is marked corrupt, and what was read is still used.
+//
+//===----------------------------------------------------------------------===//
+
+import ByteReading
+import CrashCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Why a symbol file could not be read at all (damage inside it is a diagnostic instead).
+public enum BreakpadSymbolError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The file could not be opened or mapped.
+  case cannotRead(MappedFileError)
+
+  /// One sentence naming the file.
+  public var description: String {
+    switch self {
+    case .cannotRead(let error): error.description
+    }
+  }
+}
+
+/// Limits for reading a symbol file.
+public struct BreakpadLoadOptions: Sendable {
+  /// Files larger than this are refused (default 4 GiB).
+  public var maximumFileSize = 4 << 30
+  /// Damaged records tolerated before the file is marked corrupt; diagnostics stop there.
+  public var errorBudget = 100
+
+  /// The default limits.
+  public init() {}
+}
+
+/// The `MODULE` record: what the symbol file describes.
+public struct BreakpadModuleRecord: Sendable, Hashable {
+  /// Operating system (`windows`, `Linux`, `mac`).
+  public var operatingSystem: String
+  /// CPU (`x86`, `x86_64`, `alpha`, `arm64`).
+  public var architecture: String
+  /// The debug identifier (33 hex digits for PDBs: GUID and age).
+  public var debugIdentifier: String
+  /// The debug file's name (`test_app.pdb`, `linux_inline`).
+  public var debugFile: String
+}
+
+/// A Breakpad text symbol file, mapped and indexed for lookups.
+public final class BreakpadSymbolFile: SymbolSource, @unchecked Sendable {
+  // Sendable: immutable after init; the mapping is read-only.
+
+  /// Where the symbols came from.
+  public let origin: SymbolSourceOrigin
+  /// The MODULE record, when the file has one.
+  public let module: BreakpadModuleRecord?
+  /// `INFO CODE_ID`: the code identifier and, when given, the code file.
+  public let codeIdentifier: String?
+  /// The code file named by `INFO CODE_ID`.
+  public let codeFile: String?
+  /// The text of every other `INFO` line, in order.
+  public let info: [String]
+  /// Damaged or inconsistent records, with line numbers (at most the error budget).
+  public let diagnostics: [Diagnostic]
+  /// Damaged records found, including those past the budget.
+  public let errorCount: Int
+  /// Whether damage went past the error budget.
+  public let isCorrupt: Bool
+
+  private let file: MappedFile
+  private let base: UnsafePointer<UInt8>
+  private let functions: [FunctionRecord]
+  private let publics: [PublicRecord]
+  private let files: [Int: TextSpan]
+  private let inlineOrigins: [Int: InlineOriginRecord]
+  private let windowsFrames: [[StackRangeRecord]]
+  private let cfiInitial: [StackRangeRecord]
+  private let cfiDeltas: [StackDeltaRecord]
+
+  /// Functions (`FUNC`) in the index, after overlapping ones were dropped.
+  public var functionCount: Int { functions.count }
+  /// Public symbols (`PUBLIC`) in the index.
+  public var publicSymbolCount: Int { publics.count }
+
+  /// Maps and indexes the symbol file at `path`.
+  public convenience init(path: String, options: BreakpadLoadOptions = BreakpadLoadOptions()) throws(BreakpadSymbolError) {
+    let mapped: MappedFile
+    do {
+      mapped = try MappedFile(path: path, limit: options.maximumFileSize)
+    } catch {
+      throw .cannotRead(error)
+    }
+    self.init(mapped: mapped, options: options)
+  }
+
+  /// Indexes an already mapped symbol file.
+  public init(mapped: MappedFile, options: BreakpadLoadOptions = BreakpadLoadOptions()) {
+    file = mapped
+    origin = SymbolSourceOrigin(format: .breakpad, path: mapped.path)
+    mapped.adviseSequential()
+    var scanner = SymbolFileScanner(bytes: mapped.bytes, errorBudget: options.errorBudget)
+    scanner.scan()
+    scanner.finishIndex()
+    base = scanner.base
+    module = scanner.module
+    codeIdentifier = scanner.codeIdentifier
+    codeFile = scanner.codeFile
+    info = scanner.info
+    diagnostics = scanner.diagnostics
+    errorCount = scanner.errorCount
+    isCorrupt = scanner.errorCount > options.errorBudget
+    functions = scanner.functions
+    publics = scanner.publics
+    files = scanner.files
+    inlineOrigins = scanner.inlineOrigins
+    windowsFrames = scanner.windowsFrames
+    cfiInitial = scanner.cfiInitial
+    cfiDeltas = scanner.cfiDeltas
+  }
+
+  // MARK: - Lookups
+
+  /// The function, source line and inlined calls at a module-relative address.
+  public func lookup(_ address: UInt64) -> SymbolLookup? {
+    let nearestFunction = Self.lastIndex(in: functions, atOrBelow: address, key: { $0.address })
+    if let index = nearestFunction {
+      let function = functions[index]
+      if address - function.address < function.size {
+        return functionAnswer(function, address)
+      }
+    }
+    guard let publicIndex = Self.lastIndex(in: publics, atOrBelow: address, key: { $0.address }) else { return nil }
+    let symbol = publics[publicIndex]
+    if let index = nearestFunction, symbol.address <= functions[index].address { return nil }
+    return SymbolLookup(
+      frames: [SymbolizedFunction(name: text(symbol.name))], functionStart: symbol.address,
+      parameterSize: symbol.parameterSize, kind: .publicSymbol, origin: origin)
+  }
+
+  /// The `STACK WIN` record covering `address`: frame data first, then FPO, then the rest.
+  public func windowsFrameInfo(at address: UInt64) -> WindowsFrameInfo? {
+    for kind in [4, 0, 1, 2, 3] {
+      let records = windowsFrames[kind]
+      guard let index = Self.lastIndex(in: records, atOrBelow: address, key: { $0.address }) else { continue }
+      let record = records[index]
+      guard address - record.address < record.size else { continue }
+      if let parsed = parseWindowsFrame(record.text) { return parsed }
+    }
+    return nil
+  }
+
+  /// The `STACK CFI` rules in force at `address`, or nil when no INIT record covers it.
+  public func cfiRules(at address: UInt64) -> CFIRules? {
+    guard let index = Self.lastIndex(in: cfiInitial, atOrBelow: address, key: { $0.address }) else { return nil }
+    let initial = cfiInitial[index]
+    guard address - initial.address < initial.size else { return nil }
+    var rules = [text(initial.text)]
+    var delta = Self.firstIndex(in: cfiDeltas, atOrAbove: initial.address, key: { $0.address })
+    while delta < cfiDeltas.count && cfiDeltas[delta].address <= address {
+      rules.append(text(cfiDeltas[delta].rules))
+      delta += 1
+    }
+    return CFIRules(start: initial.address, size: initial.size, rules: rules)
+  }
+
+  /// The name of file `number` from the FILE records.
+  public func fileName(_ number: Int) -> String? { files[number].map(text) }
+
+  // MARK: - Answer building
+
+  private func functionAnswer(_ function: FunctionRecord, _ address: UInt64) -> SymbolLookup {
+    var body = FunctionBody(base: base, start: function.bodyStart, end: function.bodyEnd)
+    let found = body.find(address)
+    var frames: [SymbolizedFunction] = []
+    // Innermost first. The address's own line goes to the innermost entry; each
+    // enclosing entry gets the call site recorded by the entry inside it.
+    var position: (file: String?, line: Int?) = (
+      found.line.flatMap { files[$0.file].map(text) }, found.line.map { $0.line }
+    )
+    for call in found.inlines.reversed() {
+      let name = inlineOrigins[call.origin].map { text($0.name) } ?? "<name omitted>"
+      frames.append(SymbolizedFunction(name: name, file: position.file, line: position.line))
+      position = (call.callFile.flatMap { files[$0].map(text) }, call.callLine)
+    }
+    frames.append(SymbolizedFunction(name: text(function.name), file: position.file, line: position.line))
+    return SymbolLookup(
+      frames: frames, functionStart: function.address, functionSize: function.size,
+      parameterSize: function.parameterSize, lineStart: found.line?.address, kind: .function, origin: origin)
+  }
+
+  private func parseWindowsFrame(_ span: TextSpan) -> WindowsFrameInfo? {
+    var cursor = RecordCursor(base: base, start: span.start, end: span.start + span.count)
+    guard let type = cursor.hex(), let kind = WindowsFrameInfo.Kind(rawValue: Int(type)),
+      let address = cursor.hex(), let codeSize = cursor.hex(), let prologue = cursor.hex(),
+      let epilogue = cursor.hex(), let parameters = cursor.hex(), let saved = cursor.hex(),
+      let locals = cursor.hex(), let maxStack = cursor.hex(), let hasProgram = cursor.hex()
+    else { return nil }
+    var program: String?
+    var allocatesBasePointer = false
+    if hasProgram != 0 {
+      guard let range = cursor.rest() else { return nil }
+      program = text(TextSpan(start: range.lowerBound, count: range.count))
+    } else {
+      guard let flag = cursor.hex() else { return nil }
+      allocatesBasePointer = flag != 0
+    }
+    return WindowsFrameInfo(
+      kind: kind, address: address, codeSize: codeSize, prologueSize: prologue, epilogueSize: epilogue,
+      parameterSize: parameters, savedRegisterSize: saved, localSize: locals, maxStackSize: maxStack,
+      programString: program, allocatesBasePointer: allocatesBasePointer)
+  }
+
+  private func text(_ span: TextSpan) -> String {
+    String(decoding: UnsafeBufferPointer(start: base + span.start, count: span.count), as: UTF8.self)
+  }
+
+  // MARK: - Sorted-array search
+
+  /// The index of the last element whose key is ≤ `value`.
+  static func lastIndex<Element>(in array: [Element], atOrBelow value: UInt64, key: (Element) -> UInt64) -> Int? {
+    var low = 0
+    var high = array.count
+    while low < high {
+      let middle = (low + high) / 2
+      if key(array[middle]) <= value { low = middle + 1 } else { high = middle }
+    }
+    return low > 0 ? low - 1 : nil
+  }
+
+  /// The index of the first element whose key is ≥ `value` (`array.count` when none).
+  static func firstIndex<Element>(in array: [Element], atOrAbove value: UInt64, key: (Element) -> UInt64) -> Int {
+    var low = 0
+    var high = array.count
+    while low < high {
+      let middle = (low + high) / 2
+      if key(array[middle]) < value { low = middle + 1 } else { high = middle }
+    }
+    return low
+  }
+}

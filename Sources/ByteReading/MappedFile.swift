@@ -1,0 +1,78 @@
+//===--- MappedFile.swift - A read-only memory map of a whole file ----------===//
+//
+// Symbol files and dumps are read through a private read-only mapping: the
+// kernel pages the file in as it is scanned and nothing is copied. The mapping
+// lives as long as the MappedFile object. An empty file maps to an empty buffer.
+//
+//===----------------------------------------------------------------------===//
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Why a file could not be mapped.
+public enum MappedFileError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// `open` failed (missing, unreadable), with `errno`'s text.
+  case cannotOpen(path: String, reason: String)
+  /// The path names a directory or a device, not a regular file.
+  case notARegularFile(path: String)
+  /// The file is larger than the caller's limit.
+  case tooLarge(path: String, size: Int, limit: Int)
+  /// `mmap` failed, with `errno`'s text.
+  case cannotMap(path: String, reason: String)
+
+  /// One sentence naming the file.
+  public var description: String {
+    switch self {
+    case .cannotOpen(let path, let reason): "\(path): cannot open: \(reason)"
+    case .notARegularFile(let path): "\(path): not a regular file"
+    case .tooLarge(let path, let size, let limit): "\(path): \(size) bytes is over the limit of \(limit) bytes"
+    case .cannotMap(let path, let reason): "\(path): cannot map: \(reason)"
+    }
+  }
+}
+
+/// A whole file mapped read-only into memory.
+public final class MappedFile: @unchecked Sendable {
+  // Sendable: the mapping is read-only and never changes after init.
+
+  /// The file's path as given.
+  public let path: String
+  /// The file's bytes; valid while this object lives.
+  public let bytes: UnsafeRawBufferPointer
+
+  /// Maps the regular file at `path`, refusing files larger than `limit` bytes.
+  public init(path: String, limit: Int = Int.max) throws(MappedFileError) {
+    self.path = path
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: Self.errnoText()) }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw .cannotOpen(path: path, reason: Self.errnoText()) }
+    guard (status.st_mode & S_IFMT) == S_IFREG else { throw .notARegularFile(path: path) }
+    let size = Int(status.st_size)
+    guard size <= limit else { throw .tooLarge(path: path, size: size, limit: limit) }
+    if size == 0 {
+      bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+      return
+    }
+    let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
+    guard let address, address != MAP_FAILED else { throw .cannotMap(path: path, reason: Self.errnoText()) }
+    bytes = UnsafeRawBufferPointer(start: address, count: size)
+  }
+
+  deinit {
+    if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+  }
+
+  /// Tells the kernel the file will be read front to back (read-ahead).
+  public func adviseSequential() {
+    if let base = bytes.baseAddress { _ = madvise(UnsafeMutableRawPointer(mutating: base), bytes.count, MADV_SEQUENTIAL) }
+  }
+
+  private static func errnoText() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,126 @@
+//===--- SymbolSource.swift - What a symbol map says about an address -------===//
+//
+// A symbol source answers, for an address inside one module, which function
+// holds it, where in the source it is, and which inlined calls lead there.
+// Addresses given to a source are relative to the module's load address
+// (Breakpad's and Windows' RVA; for ELF, the file address `nm` prints).
+//
+// Readers (Breakpad `.sym`, MSVC `.map`, ELF/DWARF) conform; the symbol store
+// combines several for one module, and the first that answers wins.
+//
+//===----------------------------------------------------------------------===//
+
+/// A map from module-relative addresses to functions, source lines and inlined calls.
+public protocol SymbolSource: AnyObject {
+  /// Which file and format this source was read from.
+  var origin: SymbolSourceOrigin { get }
+  /// What is known about `relativeAddress`, or `nil` when the source has nothing for it.
+  func lookup(_ relativeAddress: UInt64) -> SymbolLookup?
+}
+
+/// Where a symbol source came from.
+public struct SymbolSourceOrigin: Sendable, Hashable, CustomStringConvertible {
+  /// The symbol file's format.
+  public enum Format: String, Sendable, Hashable, Codable {
+    /// A Breakpad text symbol file (`.sym`).
+    case breakpad
+    /// An MSVC linker map (`.map`).
+    case linkerMap = "map"
+    /// An ELF file's symbol tables and DWARF, read through libdw.
+    case elf
+  }
+
+  /// The format.
+  public var format: Format
+  /// The file's path.
+  public var path: String
+
+  /// Creates an origin.
+  public init(format: Format, path: String) {
+    self.format = format
+    self.path = path
+  }
+
+  /// `breakpad:/path/to/file.sym`.
+  public var description: String { "\(format.rawValue):\(path)" }
+}
+
+/// One function in the answer: the function that holds the address, or one of the
+/// calls inlined into it.
+public struct SymbolizedFunction: Sendable, Hashable {
+  /// The function's name as the symbol data gives it (decorated names kept).
+  public var name: String
+  /// The source file of the position in this function, when known.
+  public var file: String?
+  /// The line: the address's own line for the innermost entry, the call site of the
+  /// next-inner entry for the others. `nil` when unknown.
+  public var line: Int?
+  /// The column, when the symbol data has one (DWARF).
+  public var column: Int?
+
+  /// Creates one entry of an answer.
+  public init(name: String, file: String? = nil, line: Int? = nil, column: Int? = nil) {
+    self.name = name
+    self.file = file
+    self.line = line
+    self.column = column
+  }
+
+  /// `file:line[:column]` when both file and line are known.
+  public var sourceLine: SourceLine? {
+    guard let file, let line else { return nil }
+    return SourceLine(file: file, line: line, column: column)
+  }
+}
+
+/// What a symbol source knows about one address.
+public struct SymbolLookup: Sendable, Hashable {
+  /// How precise the answer is.
+  public enum Kind: String, Sendable, Hashable, Codable {
+    /// A function record with a start and a size (Breakpad `FUNC`, DWARF subprogram,
+    /// ELF `STT_FUNC` with a size).
+    case function
+    /// The nearest public or exported symbol at or below the address; its extent is
+    /// not known (Breakpad `PUBLIC`, a linker-map public, an ELF symbol without size).
+    case publicSymbol = "public"
+  }
+
+  /// Innermost first: inlined calls, then the function that holds the address.
+  public var frames: [SymbolizedFunction]
+  /// Start of the outermost function, module-relative.
+  public var functionStart: UInt64
+  /// Size of the outermost function in bytes, when the source records it.
+  public var functionSize: UInt64?
+  /// Bytes of stack parameters the function pops (`FUNC`/`PUBLIC` parameter size).
+  public var parameterSize: UInt64?
+  /// Start of the line-table entry that holds the address, module-relative, when known
+  /// (Breakpad prints offsets from it: `[test_app.cc : 58 + 0x3]`).
+  public var lineStart: UInt64?
+  /// How precise the answer is.
+  public var kind: Kind
+  /// Which source answered.
+  public var origin: SymbolSourceOrigin
+
+  /// Creates an answer.
+  public init(
+    frames: [SymbolizedFunction], functionStart: UInt64, functionSize: UInt64? = nil,
+    parameterSize: UInt64? = nil, lineStart: UInt64? = nil, kind: Kind, origin: SymbolSourceOrigin
+  ) {
+    self.frames = frames
+    self.functionStart = functionStart
+    self.functionSize = functionSize
+    self.parameterSize = parameterSize
+    self.lineStart = lineStart
+    self.kind = kind
+    self.origin = origin
+  }
+
+  /// The function that holds the address (the outermost entry).
+  public var function: SymbolizedFunction { frames[frames.count - 1] }
+
+  /// The innermost source position, when known.
+  public var sourceLine: SourceLine? { frames.first?.sourceLine }
+
+  /// Calls inlined at the address, innermost first (empty when none).
+  public var inlinedFrames: ArraySlice<SymbolizedFunction> { frames.dropLast() }
+}
