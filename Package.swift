@@ -9,6 +9,7 @@
 //   ByteReading    mapped files and bounds-checked reads.
 //   StackText      decoders for the stack dialects debuggers and Dr. Watson printed.
 //   BreakpadSymbols  Breakpad .sym files: mapped, indexed, looked up.
+//   CLibDW, ELFSymbols  ELF symbol tables and DWARF through elfutils' libdw.
 //   CrashAnalysis  the facade programs link: read → sniff → decode → report writers.
 //   analyse        the command-line tool.
 import PackageDescription
@@ -22,6 +23,7 @@ let package = Package(
     .library(name: "CrashCore", targets: ["CrashCore"]),
     .library(name: "StackText", targets: ["StackText"]),
     .library(name: "BreakpadSymbols", targets: ["BreakpadSymbols"]),
+    .library(name: "ELFSymbols", targets: ["ELFSymbols"]),
     .executable(name: "analyse", targets: ["analyse"]),
   ],
   dependencies: [
@@ -32,6 +34,13 @@ let package = Package(
     .target(name: "ByteReading"),
     .target(name: "CrashCore"),
     .target(name: "BreakpadSymbols", dependencies: ["CrashCore", "ByteReading"]),
+    // elfutils through pkg-config (Debian: libdw-dev, libelf-dev); only ELFSymbols imports it.
+    .systemLibrary(
+      name: "CLibDW",
+      pkgConfig: "libdw",
+      providers: [.apt(["libdw-dev", "libelf-dev"])]
+    ),
+    .target(name: "ELFSymbols", dependencies: ["CLibDW", "CrashCore"]),
     .target(name: "StackText", dependencies: ["CrashCore"]),
     .target(name: "CrashAnalysis", dependencies: ["CrashCore", "StackText"]),
 
@@ -57,6 +66,10 @@ let package = Package(
       path: "Tests/CrashTestSupport"
     ),
     .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
+    .testTarget(
+      name: "ELFSymbolsTests",
+      dependencies: ["ELFSymbols", "CrashCore", "CrashTestSupport"]
+    ),
     .testTarget(
       name: "BreakpadSymbolsTests",
       dependencies: ["BreakpadSymbols", "CrashCore", "CrashTestSupport"]

@@ -48,7 +48,8 @@ public struct SymbolSourceOrigin: Sendable, Hashable, CustomStringConvertible {
 /// One function in the answer: the function that holds the address, or one of the
 /// calls inlined into it.
 public struct SymbolizedFunction: Sendable, Hashable {
-  /// The function's name as the symbol data gives it (decorated names kept).
+  /// The function's name as the symbol data gives it (decorated names kept); empty only
+  /// in a `lineOnly` answer.
   public var name: String
   /// The source file of the position in this function, when known.
   public var file: String?
@@ -83,6 +84,9 @@ public struct SymbolLookup: Sendable, Hashable {
     /// The nearest public or exported symbol at or below the address; its extent is
     /// not known (Breakpad `PUBLIC`, a linker-map public, an ELF symbol without size).
     case publicSymbol = "public"
+    /// Only a line-table row covers the address (alignment padding between functions):
+    /// the single entry has an empty name and the row's position.
+    case lineOnly = "line"
   }
 
   /// Innermost first: inlined calls, then the function that holds the address.

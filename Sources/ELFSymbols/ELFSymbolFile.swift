@@ -1,0 +1,210 @@
+//===--- ELFSymbolFile.swift - Symbols of an ELF file through libdw ---------===//
+//
+// The one Swift wrapper around elfutils: every libelf and libdw handle lives in
+// this module, owned by an ELFSymbolFile and released in its deinit. Addresses
+// are file addresses (what `nm` prints; for a shared object or PIE, the runtime
+// address minus the load address).
+//
+// A lookup answers with the DWARF function that holds the address, the inlined
+// calls down to it, and the line table's file:line:column — the answers of
+// `llvm-symbolizer --inlining` and `eu-addr2line -f -i`. Where DWARF has no
+// function, the ELF symbol table names it.
+//
+// Not Sendable: libdw handles are not thread-safe. Use one per task.
+//
+//===----------------------------------------------------------------------===//
+
+import CLibDW
+import CrashCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// An ELF file's symbol tables and DWARF, indexed for lookups.
+public final class ELFSymbolFile: SymbolSource {
+  /// Where the symbols came from (the file holding the DWARF, when it is a separate debug file).
+  public let origin: SymbolSourceOrigin
+  /// The file that was asked for.
+  public let path: String
+  /// The GNU build id, in lowercase hex, when the file has one.
+  public let buildID: String?
+  /// The separate debug file the DWARF was read from, when it came from one.
+  public let debugFilePath: String?
+  /// Whether DWARF was found (in the file or a separate debug file).
+  public var hasDWARF: Bool { dwarf != nil }
+
+  private let descriptor: Int32
+  private let elf: OpaquePointer
+  private let debugDescriptor: Int32?
+  private let debugElf: OpaquePointer?
+  private let dwarf: OpaquePointer?
+  private let index: DWARFIndex?
+  private let symbols: ELFSymbolTable
+  private var nameCache: [Dwarf_Off: String] = [:]
+
+  /// Opens the ELF file at `path`. When it has no DWARF, a separate debug file is looked
+  /// for by build id (`<root>/.build-id/xx/rest.debug`) and by `.gnu_debuglink`, under
+  /// `debugRoots` and beside the file.
+  public init(path: String, debugRoots: [String] = []) throws(ELFSymbolError) {
+    self.path = path
+    let opened = try Self.open(path)
+    descriptor = opened.descriptor
+    elf = opened.elf
+    buildID = Self.buildID(of: elf)
+
+    var dwarf = dwarf_begin_elf(elf, DWARF_C_READ, nil)
+    var debugPath: String?
+    var debugDescriptor: Int32?
+    var debugElf: OpaquePointer?
+    var symbolElf = elf
+    if dwarf == nil {
+      let link = Self.debugLink(of: elf)
+      for candidate in DebugFileLocator.candidates(for: path, buildID: buildID, debugLink: link, roots: debugRoots) {
+        guard let other = try? Self.open(candidate) else { continue }
+        // A debug file found by name must carry the same build id.
+        if let buildID, Self.buildID(of: other.elf) != buildID {
+          elf_end(other.elf)
+          Glibc.close(other.descriptor)
+          continue
+        }
+        guard let found = dwarf_begin_elf(other.elf, DWARF_C_READ, nil) else {
+          elf_end(other.elf)
+          Glibc.close(other.descriptor)
+          continue
+        }
+        dwarf = found
+        debugPath = candidate
+        debugDescriptor = other.descriptor
+        debugElf = other.elf
+        symbolElf = other.elf
+        break
+      }
+    }
+    self.dwarf = dwarf
+    self.debugFilePath = debugPath
+    self.debugDescriptor = debugDescriptor
+    self.debugElf = debugElf
+    index = dwarf.map { DWARFIndex(dwarf: $0) }
+    // The debug file keeps .symtab when the stripped file has only .dynsym.
+    var table = ELFSymbolTable(elf: symbolElf)
+    if table.symbols.isEmpty && symbolElf != elf { table = ELFSymbolTable(elf: elf) }
+    symbols = table
+    origin = SymbolSourceOrigin(format: .elf, path: debugPath ?? path)
+  }
+
+  deinit {
+    if let dwarf { dwarf_end(dwarf) }
+    if let debugElf { elf_end(debugElf) }
+    if let debugDescriptor { Glibc.close(debugDescriptor) }
+    elf_end(elf)
+    Glibc.close(descriptor)
+  }
+
+  /// The function, inlined calls and source position at a file address.
+  public func lookup(_ address: UInt64) -> SymbolLookup? {
+    let row = index?.row(at: address)
+    var frames: [SymbolizedFunction] = []
+    var start: UInt64
+    var size: UInt64?
+    var kind = SymbolLookup.Kind.function
+    var position: (file: String?, line: Int?, column: Int?) = (nil, nil, nil)
+    if let row, let index {
+      position = (
+        index.files[Int(row.file)], row.line > 0 ? Int(row.line) : nil, row.column > 0 ? Int(row.column) : nil
+      )
+    }
+    if let dwarf, let range = index?.function(at: address) {
+      var function = Dwarf_Die()
+      guard dwarf_offdie(dwarf, range.dieOffset, &function) != nil else { return nil }
+      let calls = InlineChain.calls(in: &function, at: address)
+      for call in calls.reversed() {
+        frames.append(SymbolizedFunction(name: call.name, file: position.file, line: position.line, column: position.column))
+        position = (call.callFile, call.callLine, call.callColumn)
+      }
+      frames.append(
+        SymbolizedFunction(
+          name: functionName(&function, offset: range.dieOffset), file: position.file, line: position.line,
+          column: position.column))
+      var low: Dwarf_Addr = 0
+      start = dwarf_lowpc(&function, &low) == 0 && low <= address ? low : range.low
+      size = range.high - range.low
+    } else if let symbol = symbols.symbol(at: address) {
+      // Without DWARF for the function, the symbol table's STT_FILE names the file (as llvm-symbolizer does).
+      frames.append(
+        SymbolizedFunction(
+          name: symbol.name, file: position.file ?? symbol.file, line: position.line, column: position.column))
+      start = symbol.address
+      size = symbol.size > 0 ? symbol.size : nil
+      kind = symbol.size > 0 ? .function : .publicSymbol
+    } else if let row, position.line != nil {
+      frames.append(SymbolizedFunction(name: "", file: position.file, line: position.line, column: position.column))
+      start = row.address
+      kind = .lineOnly
+    } else {
+      return nil
+    }
+    return SymbolLookup(
+      frames: frames, functionStart: start, functionSize: size, lineStart: row?.address, kind: kind, origin: origin)
+  }
+
+  private func functionName(_ die: inout Dwarf_Die, offset: Dwarf_Off) -> String {
+    if let cached = nameCache[offset] { return cached }
+    let name = InlineChain.name(&die) ?? "??"
+    nameCache[offset] = name
+    return name
+  }
+
+  // MARK: - Opening
+
+  private static let libraryVersion: UInt32 = elf_version(UInt32(EV_CURRENT))
+
+  private static func open(_ path: String) throws(ELFSymbolError) -> (descriptor: Int32, elf: OpaquePointer) {
+    guard libraryVersion != UInt32(EV_NONE) else {
+      throw .library(path: path, function: "elf_version", message: libraryMessage())
+    }
+    let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+      Glibc.close(descriptor)
+      throw .cannotOpen(path: path, reason: "not a regular file")
+    }
+    guard let elf = elf_begin(descriptor, ELF_C_READ_MMAP, nil) else {
+      let message = libraryMessage()
+      Glibc.close(descriptor)
+      throw .library(path: path, function: "elf_begin", message: message)
+    }
+    guard elf_kind(elf) == ELF_K_ELF else {
+      elf_end(elf)
+      Glibc.close(descriptor)
+      throw .notELF(path: path)
+    }
+    return (descriptor, elf)
+  }
+
+  private static func libraryMessage() -> String {
+    elf_errmsg(-1).map { String(cString: $0) } ?? "unknown error"
+  }
+
+  private static func buildID(of elf: OpaquePointer) -> String? {
+    var bytes: UnsafeRawPointer? = nil
+    let count = dwelf_elf_gnu_build_id(elf, &bytes)
+    guard count > 0, count <= 64, let bytes else { return nil }
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    for index in 0..<count {
+      let byte = bytes.load(fromByteOffset: index, as: UInt8.self)
+      text.append(digits[Int(byte >> 4)])
+      text.append(digits[Int(byte & 0xF)])
+    }
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  private static func debugLink(of elf: OpaquePointer) -> String? {
+    var crc: GElf_Word = 0
+    return dwelf_elf_gnu_debuglink(elf, &crc).map { String(cString: $0) }
+  }
+}

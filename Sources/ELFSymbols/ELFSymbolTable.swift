@@ -1,0 +1,79 @@
+//===--- ELFSymbolTable.swift - Function symbols of .symtab / .dynsym -------===//
+//
+// The fallback when DWARF has no function for an address (stripped binaries,
+// startup code, hand-written assembly): the function and ifunc symbols of
+// `.symtab`, or of `.dynsym` when the file has no `.symtab`, sorted by address.
+//
+//===----------------------------------------------------------------------===//
+
+import CLibDW
+
+/// One function symbol.
+struct ELFSymbol {
+  var address: UInt64
+  var size: UInt64
+  var name: String
+  var isGlobal: Bool
+  /// For a local symbol, the source file named by the STT_FILE symbol before it.
+  var file: String?
+}
+
+/// The sorted function symbols of one ELF file.
+struct ELFSymbolTable {
+  private(set) var symbols: [ELFSymbol] = []
+
+  /// Reads `.symtab`, or `.dynsym` when there is no `.symtab`.
+  init(elf: OpaquePointer) {
+    var tables: [(section: OpaquePointer, header: GElf_Shdr)] = []
+    var section: OpaquePointer? = nil
+    while let next = elf_nextscn(elf, section) {
+      section = next
+      var header = GElf_Shdr()
+      guard gelf_getshdr(next, &header) != nil else { continue }
+      if header.sh_type == UInt32(SHT_SYMTAB) || header.sh_type == UInt32(SHT_DYNSYM) {
+        tables.append((next, header))
+      }
+    }
+    let chosen = tables.first { $0.header.sh_type == UInt32(SHT_SYMTAB) } ?? tables.first
+    guard let chosen, chosen.header.sh_entsize > 0, let data = elf_getdata(chosen.section, nil) else { return }
+    let count = Int(min(chosen.header.sh_size / chosen.header.sh_entsize, UInt64(Int32.max)))
+    symbols.reserveCapacity(count)
+    var currentFile: String?
+    for index in 0..<count {
+      var symbol = GElf_Sym()
+      guard gelf_getsym(data, Int32(index), &symbol) != nil else { continue }
+      let type = Int32(clibdw_symbol_type(symbol.st_info))
+      if type == STT_FILE {
+        currentFile = elf_strptr(elf, Int(chosen.header.sh_link), Int(symbol.st_name)).map { String(cString: $0) }
+        if currentFile?.isEmpty == true { currentFile = nil }
+        continue
+      }
+      guard type == STT_FUNC || type == STT_GNU_IFUNC, symbol.st_shndx != UInt16(SHN_UNDEF),
+        let name = elf_strptr(elf, Int(chosen.header.sh_link), Int(symbol.st_name))
+      else { continue }
+      let binding = Int32(clibdw_symbol_binding(symbol.st_info))
+      symbols.append(
+        ELFSymbol(
+          address: symbol.st_value, size: symbol.st_size, name: String(cString: name),
+          isGlobal: binding == STB_GLOBAL || binding == STB_WEAK, file: binding == STB_LOCAL ? currentFile : nil))
+    }
+    // At one address, prefer a sized global symbol: it sorts last and wins the search.
+    symbols.sort {
+      ($0.address, $0.size > 0 ? 1 : 0, $0.isGlobal ? 1 : 0) < ($1.address, $1.size > 0 ? 1 : 0, $1.isGlobal ? 1 : 0)
+    }
+  }
+
+  /// The symbol whose extent holds `address`.
+  func symbol(at address: UInt64) -> ELFSymbol? {
+    var low = 0
+    var high = symbols.count
+    while low < high {
+      let middle = (low + high) / 2
+      if symbols[middle].address <= address { low = middle + 1 } else { high = middle }
+    }
+    guard low > 0 else { return nil }
+    let symbol = symbols[low - 1]
+    if symbol.size > 0 && address - symbol.address >= symbol.size { return nil }
+    return symbol
+  }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Rebuilds the ELF fixtures from src/ and the reference answers of llvm-symbolizer.
+# Needs gcc, objcopy (binutils), eu-addr2line (elfutils) and llvm-symbolizer (the Swift toolchain's).
+#   inline_demo              gcc -g -O2, PIE, with DWARF and .symtab (and .debug_aranges)
+#   inline_demo_clang        clang -g -O2, PIE, DWARF 5 and no .debug_aranges
+#   inline_demo.stripped     the same, stripped, with a .gnu_debuglink and its build id
+#   debug/.build-id/xx/rest.debug   the separate debug file, by build id
+#   NAME.addresses           every address of .text (one per line, hex)
+#   NAME.llvm-symbolizer.txt `llvm-symbolizer --inlining` on each of them
+#   inline_demo.eu-addr2line.txt   `eu-addr2line -f -i --pretty-print` on each of them
+# Paths in the DWARF are mapped to /elf-fixture so the files do not depend on the checkout.
+set -euo pipefail
+cd "$(dirname "$0")"
+SYMBOLIZER=${LLVM_SYMBOLIZER:-/opt/swift/usr/bin/llvm-symbolizer}
+CLANG=${CLANG:-/opt/swift/usr/bin/clang}
+flags=(-g -O2 -fno-omit-frame-pointer "-fdebug-prefix-map=$PWD=/elf-fixture" -Wl,--build-id=sha1)
+gcc "${flags[@]}" -o inline_demo src/main.c src/checksum.c
+"$CLANG" "${flags[@]}" -fuse-ld=gold -o inline_demo_clang src/main.c src/checksum.c
+build_id=$(readelf -n inline_demo | awk '/Build ID/ {print $3}')
+mkdir -p "debug/.build-id/${build_id:0:2}"
+objcopy --only-keep-debug inline_demo "debug/.build-id/${build_id:0:2}/${build_id:2}.debug"
+objcopy --strip-all --add-gnu-debuglink="debug/.build-id/${build_id:0:2}/${build_id:2}.debug" \
+  inline_demo inline_demo.stripped
+# Every byte of .text: start and size from the section header.
+for binary in inline_demo inline_demo_clang; do
+  read -r text_start text_size < <(readelf -SW "$binary" | awk '$2 == ".text" {print $4, $6}')
+  python3 - "$text_start" "$text_size" > "$binary.addresses" <<'PY'
+import sys
+start, size = int(sys.argv[1], 16), int(sys.argv[2], 16)
+for address in range(start, start + size):
+    print(hex(address))
+PY
+  "$SYMBOLIZER" --obj="$binary" --inlining --output-style=LLVM --functions=linkage --demangle \
+    < "$binary.addresses" > "$binary.llvm-symbolizer.txt"
+  echo "$binary: $(wc -l < "$binary.addresses") addresses"
+done
+# eu-addr2line (Debian elfutils) on the gcc binary; on the clang one it finds no unit
+# (elfutils 0.188 needs .debug_aranges) and prints ?? everywhere.
+for binary in inline_demo; do
+  eu-addr2line -f -i --pretty-print -e "$binary" < "$binary.addresses" > "$binary.eu-addr2line.txt"
+done
+echo "build id of inline_demo: $build_id"
