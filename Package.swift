@@ -10,6 +10,7 @@
 //   StackText      decoders for the stack dialects debuggers and Dr. Watson printed.
 //   BreakpadSymbols  Breakpad .sym files: mapped, indexed, looked up.
 //   CLibDW, ELFSymbols  ELF symbol tables and DWARF through elfutils' libdw.
+//   MapFiles       MSVC linker maps (LINK /MAP) and name undecoration.
 //   CrashAnalysis  the facade programs link: read → sniff → decode → report writers.
 //   analyse        the command-line tool.
 import PackageDescription
@@ -24,6 +25,7 @@ let package = Package(
     .library(name: "StackText", targets: ["StackText"]),
     .library(name: "BreakpadSymbols", targets: ["BreakpadSymbols"]),
     .library(name: "ELFSymbols", targets: ["ELFSymbols"]),
+    .library(name: "MapFiles", targets: ["MapFiles"]),
     .executable(name: "analyse", targets: ["analyse"]),
   ],
   dependencies: [
@@ -41,6 +43,7 @@ let package = Package(
       providers: [.apt(["libdw-dev", "libelf-dev"])]
     ),
     .target(name: "ELFSymbols", dependencies: ["CLibDW", "CrashCore"]),
+    .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "StackText", dependencies: ["CrashCore"]),
     .target(name: "CrashAnalysis", dependencies: ["CrashCore", "StackText"]),
 
@@ -69,6 +72,10 @@ let package = Package(
     .testTarget(
       name: "ELFSymbolsTests",
       dependencies: ["ELFSymbols", "CrashCore", "CrashTestSupport"]
+    ),
+    .testTarget(
+      name: "MapFilesTests",
+      dependencies: ["MapFiles", "CrashCore", "CrashTestSupport"]
     ),
     .testTarget(
       name: "BreakpadSymbolsTests",
