@@ -11,6 +11,7 @@
 //   BreakpadSymbols  Breakpad .sym files: mapped, indexed, looked up.
 //   CLibDW, ELFSymbols  ELF symbol tables and DWARF through elfutils' libdw.
 //   MapFiles       MSVC linker maps (LINK /MAP) and name undecoration.
+//   Symbolication  the symbol store, build choice, frame resolution, learning maps from listings.
 //   CrashAnalysis  the facade programs link: read → sniff → decode → report writers.
 //   analyse        the command-line tool.
 import PackageDescription
@@ -26,6 +27,7 @@ let package = Package(
     .library(name: "BreakpadSymbols", targets: ["BreakpadSymbols"]),
     .library(name: "ELFSymbols", targets: ["ELFSymbols"]),
     .library(name: "MapFiles", targets: ["MapFiles"]),
+    .library(name: "Symbolication", targets: ["Symbolication"]),
     .executable(name: "analyse", targets: ["analyse"]),
   ],
   dependencies: [
@@ -44,14 +46,18 @@ let package = Package(
     ),
     .target(name: "ELFSymbols", dependencies: ["CLibDW", "CrashCore"]),
     .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading"]),
+    .target(
+      name: "Symbolication",
+      dependencies: ["CrashCore", "BreakpadSymbols", "MapFiles", "ELFSymbols", "StackText"]
+    ),
     .target(name: "StackText", dependencies: ["CrashCore"]),
-    .target(name: "CrashAnalysis", dependencies: ["CrashCore", "StackText"]),
+    .target(name: "CrashAnalysis", dependencies: ["CrashCore", "StackText", "Symbolication"]),
 
     // MARK: Tools
     .executableTarget(
       name: "analyse",
       dependencies: [
-        "CrashAnalysis", "CrashCore", "StackText",
+        "CrashAnalysis", "CrashCore", "StackText", "Symbolication", "BreakpadSymbols", "MapFiles", "ELFSymbols",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -72,6 +78,10 @@ let package = Package(
     .testTarget(
       name: "ELFSymbolsTests",
       dependencies: ["ELFSymbols", "CrashCore", "CrashTestSupport"]
+    ),
+    .testTarget(
+      name: "SymbolicationTests",
+      dependencies: ["Symbolication", "CrashAnalysis", "CrashCore", "CrashTestSupport"]
     ),
     .testTarget(
       name: "MapFilesTests",

@@ -37,6 +37,9 @@ public enum JSONReportWriter {
     if !report.bugChecks.isEmpty { members.append(("bug_checks", .array(report.bugChecks.map(bugCheck)))) }
     members.append(("threads", .array(report.threads.enumerated().map { thread($0.element, index: $0.offset) })))
     members.append(("modules", .array(report.modules.map(module))))
+    if !report.moduleSymbols.isEmpty {
+      members.append(("symbols", .array(report.moduleSymbols.map(moduleSymbols))))
+    }
     if !report.processes.isEmpty {
       members.append(
         ("processes", .array(report.processes.map { .object([("pid", .int(Int($0.id))), ("name", .string($0.name))]) })))
@@ -151,12 +154,55 @@ public enum JSONReportWriter {
     }
     if let source = frame.sourceLine {
       members.append(("source", .object([("file", .string(source.file)), ("line", .int(source.line))])))
+      members.append(("file", .string(source.file)))
+      members.append(("line", .int(source.line)))
+    }
+    if let resolution = frame.resolution {
+      members.append(("resolved", self.resolution(resolution)))
+      let inlines = resolution.lookup.inlinedFrames
+      if !inlines.isEmpty { members.append(("inlines", .array(inlines.map(symbolizedFunction)))) }
     }
     if !frame.annotations.isEmpty {
       members.append(("annotations", .array(frame.annotations.map { .string($0.displayText) })))
     }
     members.append(("trust", .string(frame.trust.rawValue)))
     if let range = frame.lines { members.append(("lines", lines(range))) }
+    return .object(members)
+  }
+
+  private static func resolution(_ resolution: FrameResolution) -> JSONValue {
+    let lookup = resolution.lookup
+    var members: [(String, JSONValue)] = [
+      ("module", .string(resolution.module)),
+      ("function", .string(lookup.function.name)),
+      ("function_address", hex(resolution.functionAddress)),
+      ("offset", offset(resolution.offset)),
+    ]
+    if let size = lookup.functionSize { members.append(("function_size", offset(size))) }
+    if let file = lookup.function.file { members.append(("file", .string(file))) }
+    if let line = lookup.function.line { members.append(("line", .int(line))) }
+    if let column = lookup.function.column { members.append(("column", .int(column))) }
+    members.append(("kind", .string(lookup.kind.rawValue)))
+    members.append(("agreement", .string(resolution.agreement.rawValue)))
+    members.append(("symbols_from", .string(lookup.origin.description)))
+    return .object(members)
+  }
+
+  private static func symbolizedFunction(_ function: SymbolizedFunction) -> JSONValue {
+    var members: [(String, JSONValue)] = [("function", .string(function.name))]
+    if let file = function.file { members.append(("file", .string(file))) }
+    if let line = function.line { members.append(("line", .int(line))) }
+    if let column = function.column { members.append(("column", .int(column))) }
+    return .object(members)
+  }
+
+  static func moduleSymbols(_ status: ModuleSymbols) -> JSONValue {
+    var members: [(String, JSONValue)] = [("module", .string(status.module)), ("status", .string(status.status.rawValue))]
+    if let origin = status.origin {
+      members.append(("format", .string(origin.format.rawValue)))
+      members.append(("path", .string(origin.path)))
+    }
+    if let detail = status.detail { members.append(("detail", .string(detail))) }
     return .object(members)
   }
 

@@ -34,6 +34,7 @@ public enum TextReportWriter {
       out += "\nNo stack found.\n"
     }
     modules(report, &out)
+    symbols(report, &out)
     if !report.processes.isEmpty {
       out += "\nProcesses (\(report.processes.count)):\n"
       for process in report.processes { out += "  \(pad(String(process.id), 5, right: true))  \(process.name)\n" }
@@ -154,10 +155,34 @@ public enum TextReportWriter {
         row += " " + column(frame.instruction?.rawValue, width)
       }
       var text = frame.symbol?.displayText ?? ""
+      if let resolution = frame.resolution {
+        switch resolution.agreement {
+        case .supplied: text = text.isEmpty ? resolution.displayText : text + " = " + resolution.displayText
+        case .confirmed: break
+        case .mismatch: text += "  (map: \(resolution.displayText))"
+        }
+      }
       if let line = frame.sourceLine { text += " [\(line.file) @ \(line.line)]" }
       for annotation in frame.annotations { text += " " + annotation.displayText }
       if frame.trust != .text { text += "  (found by \(frame.trust.phrase))" }
       out += "  " + (row + " " + text).trimmingTrailingBlanks() + "\n"
+      for inlined in frame.resolution?.lookup.inlinedFrames ?? [] {
+        // Innermost first, as llvm-symbolizer prints them; the row above is the function they sit in.
+        var line = "     inlined \(inlined.name)"
+        if let source = inlined.sourceLine { line += " [\(source.file) @ \(source.line)]" }
+        out += "  " + line + "\n"
+      }
+    }
+  }
+
+  private static func symbols(_ report: CrashReport, _ out: inout String) {
+    guard !report.moduleSymbols.isEmpty else { return }
+    out += "\nSymbols:\n"
+    for status in report.moduleSymbols {
+      var row = "  \(pad(status.module, 14)) \(status.status.rawValue)"
+      if let origin = status.origin { row += "  \(origin.path)" }
+      if let detail = status.detail { row += "  (\(detail))" }
+      out += row + "\n"
     }
   }
 

@@ -107,6 +107,8 @@ public struct CrashReport: Sendable, Hashable {
   public var events: [EventRecord]
   /// Problems found while decoding.
   public var diagnostics: [Diagnostic]
+  /// Per module: whether symbols were found and used (empty before symbolication).
+  public var moduleSymbols: [ModuleSymbols] = []
 
   /// Creates a report.
   public init(

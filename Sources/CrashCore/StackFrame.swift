@@ -43,6 +43,8 @@ public struct StackFrame: Sendable, Hashable {
   public var lines: LineRange?
   /// The frame number the listing printed (`kvn`, `#` columns), when it printed one.
   public var printedNumber: Int?
+  /// What the symbol maps say about this frame, after symbolication.
+  public var resolution: FrameResolution?
 
   /// Creates a frame.
   public init(
@@ -64,6 +66,14 @@ public struct StackFrame: Sendable, Hashable {
     self.trust = trust
     self.lines = lines
     self.printedNumber = printedNumber
+  }
+
+  /// The address a debugger displays for this frame (and measures `+0x…` offsets
+  /// from): the instruction pointer for frame 0, the return address for callers.
+  public func displayedAddress(on architecture: Architecture) -> Address? {
+    guard let instruction else { return nil }
+    guard index > 0, let adjustment = architecture.returnAddressAdjustment else { return instruction }
+    return instruction.adding(adjustment)
   }
 
   /// The address to look up for the *caller* of this frame: the return address

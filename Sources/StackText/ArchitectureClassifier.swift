@@ -65,6 +65,26 @@ enum ArchitectureClassifier {
       }
       aligned += 1
     }
+    // 3b. Frame records with no symbols at all (a listing printed without them): the
+    // chain itself is the evidence. Two unaligned return addresses between rows that
+    // both carry a frame pointer prove x86; the last row (often garbage) is ignored.
+    if frames.count >= 3, frames.allSatisfy({ $0.symbol == nil }) {
+      let unaligned = frames.indices.dropLast().filter { index in
+        guard let address = frames[index].returnAddress?.rawValue, address != 0,
+          frames[index].framePointer != nil, frames[index + 1].framePointer != nil
+        else { return false }
+        return address % 4 != 0
+      }
+      if unaligned.count >= 2 {
+        let first = frames[unaligned[0]]
+        return ArchitectureDecision(
+          architecture: .x86,
+          evidence: [
+            "\(unaligned.count) return addresses of this symbol-less listing are not 4-byte aligned, the first "
+              + "\(first.returnAddress!) (frame \(first.index), line \(first.lines?.first ?? lines.first)); RISC return addresses always are"
+          ])
+      }
+    }
     // 4. Alpha registers or disassembly nearby.
     if threadRegisters == .alpha {
       return ArchitectureDecision(architecture: .alpha, evidence: ["the same thread's register dump is Alpha's (v0, t0, ra, fir …)"])

@@ -3,6 +3,8 @@
 //   analyse FILE            decode a crash listing, Dr. Watson log or event export
 //   analyse -               read standard input
 //   analyse --json FILE     the same as JSON (docs/json-output.md)
+//   analyse symbolize …     resolve addresses like llvm-symbolizer (SymbolizeCommand)
+//   analyse symbols learn … recover symbol maps from listings (SymbolsLearnCommand)
 //
 // Exit status (docs/cli.md): 0 a stack was decoded; 2 no stack found;
 // 3 the input could not be read or is not a crash input; 4 a stack was decoded
@@ -14,21 +16,43 @@ import ArgumentParser
 import CrashAnalysis
 import CrashCore
 import StackText
+import Symbolication
 
 @main
-struct AnalyseCommand: ParsableCommand {
+struct AnalyseTool: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "analyse",
+    abstract: "Decode, symbolicate and explain crash call stacks.",
+    discussion: """
+      analyse FILE (or -) runs the default subcommand, report: it decodes the stack \
+      listings, Dr. Watson logs, event records and STOP lines in FILE and resolves the \
+      frames against the symbol store. See 'analyse report --help' for its options.
+
+      Exit status of report: 0 a stack was decoded; 2 no stack found; 3 the input could \
+      not be read or is not a crash input; 4 a stack was decoded but the input is damaged; \
+      64 bad usage.
+      """,
+    version: AnalyseVersion.current,
+    subcommands: [AnalyseCommand.self, SymbolizeCommand.self, SymbolsCommand.self],
+    defaultSubcommand: AnalyseCommand.self
+  )
+}
+
+struct AnalyseCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
     abstract: "Decode crash call stacks from debugger listings, Dr. Watson logs and event-log text.",
     discussion: """
       Reads text as debuggers, Dr. Watson and KB articles printed it: x86 and DEC Alpha \
       stack listings (FramePtr/RetAddr, ChildEBP, Callee-SP, blue screens, Windows 9x, \
       SQL short stacks), whole drwtsn32.log files, event-log records and STOP lines.
 
+      Frames are resolved against the symbol store: the shipped Symbols/ folder \
+      (or $CRASH_ANALYSIS_SYMBOLS) and every --symbols DIR.
+
       Exit status: 0 a stack was decoded; 2 no stack found; 3 the input could not be \
       read or is not a crash input; 4 a stack was decoded but the input is damaged.
-      """,
-    version: AnalyseVersion.current
+      """
   )
 
   @Argument(help: "The file to analyse, or - for standard input.")
@@ -46,6 +70,12 @@ struct AnalyseCommand: ParsableCommand {
   @Option(name: .long, help: "Cut lines longer than this many bytes.")
   var maxLineLength: Int = TextDecoderOptions().maximumLineLength
 
+  @Option(name: .customLong("symbols"), help: ArgumentHelp("A symbol store to search (repeatable).", valueName: "dir"))
+  var symbolRoots: [String] = []
+
+  @Flag(name: .long, help: "Do not search the shipped Symbols/ store.")
+  var noDefaultSymbols = false
+
   func validate() throws {
     guard maxInputSize > 0 else { throw ValidationError("--max-input-size must be positive") }
     guard maxLineLength >= 80 else { throw ValidationError("--max-line-length must be at least 80") }
@@ -56,12 +86,16 @@ struct AnalyseCommand: ParsableCommand {
     options.maximumInputSize = maxInputSize
     options.text.maximumLineLength = maxLineLength
     let analyser = Analyser(options: options)
-    let report: CrashReport
+    var report: CrashReport
     do {
       report = try analyser.analyse(path: input)
     } catch {
       FileDescriptorOutput.standardError.write("analyse: \(error)\n")
       throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
+    }
+    let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
+    if !roots.isEmpty && report.hasStack {
+      report = Symbolicator(store: SymbolStore(roots: roots)).symbolicate(report)
     }
     if json {
       print(JSONReportWriter.render(report, tool: "analyse \(AnalyseVersion.current)"), terminator: "")

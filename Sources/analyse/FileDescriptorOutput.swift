@@ -13,6 +13,7 @@ struct FileDescriptorOutput {
   let descriptor: Int32
 
   static let standardError = FileDescriptorOutput(descriptor: 2)
+  static let standardOutput = FileDescriptorOutput(descriptor: 1)
 
   func write(_ text: String) {
     var bytes = Array(text.utf8)

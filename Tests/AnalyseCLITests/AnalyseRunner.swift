@@ -30,10 +30,15 @@ enum AnalyseRunner {
   }()
 
   /// Runs `analyse arguments…` from the repository root, feeding `input` on standard input.
-  static func run(_ arguments: [String], input: Data? = nil) throws -> AnalyseRun {
+  /// The default symbol store is the repository's `Symbols/`, named relatively so that
+  /// paths in the output do not depend on where the repository is checked out.
+  static func run(
+    _ arguments: [String], input: Data? = nil, environment: [String: String] = ["CRASH_ANALYSIS_SYMBOLS": "Symbols"]
+  ) throws -> AnalyseRun {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
     process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.repositoryRoot)
     let output = Pipe()
     let error = Pipe()

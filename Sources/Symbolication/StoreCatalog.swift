@@ -1,0 +1,127 @@
+//===--- StoreCatalog.swift - What is under a store root --------------------===//
+//
+// Walks <root>/<debug_file>/<id>/<file> (exactly that depth; nothing outside
+// the root is followed from input) and describes each symbol file from its
+// name and, for Breakpad files, the MODULE and INFO lines at its top.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+enum StoreCatalog {
+  /// Header lines read from a .sym file are limited to this many bytes.
+  static let headerLimit = 4 << 20
+
+  static func scan(root: String, limit: Int) -> [StoreEntry] {
+    var entries: [StoreEntry] = []
+    for debugFile in directoryNames(root) where !debugFile.hasPrefix(".") {
+      for identifier in directoryNames("\(root)/\(debugFile)") where !identifier.hasPrefix(".") {
+        for file in fileNames("\(root)/\(debugFile)/\(identifier)") {
+          guard entries.count < limit else { return entries }
+          let path = "\(root)/\(debugFile)/\(identifier)/\(file)"
+          if let entry = describe(path: path, file: file, debugFile: debugFile, identifier: identifier) {
+            entries.append(entry)
+          }
+        }
+      }
+    }
+    return entries
+  }
+
+  private static func describe(path: String, file: String, debugFile: String, identifier: String) -> StoreEntry? {
+    let lower = file.lowercased()
+    if lower.hasSuffix(".sym") {
+      var entry = StoreEntry(
+        path: path, format: .breakpad, debugFile: debugFile, debugIdentifier: identifier,
+        moduleKey: StoreEntry.moduleKey(for: debugFile))
+      readBreakpadHeader(into: &entry)
+      return entry
+    }
+    if lower.hasSuffix(".map") {
+      return StoreEntry(
+        path: path, format: .linkerMap, debugFile: debugFile, debugIdentifier: identifier,
+        moduleKey: StoreEntry.moduleKey(for: debugFile))
+    }
+    if hasELFMagic(path) {
+      return StoreEntry(
+        path: path, format: .elf, debugFile: debugFile, debugIdentifier: identifier,
+        moduleKey: StoreEntry.moduleKey(for: debugFile))
+    }
+    return nil
+  }
+
+  /// Reads MODULE and INFO lines (learned-map facts) up to the first FUNC, PUBLIC or STACK.
+  private static func readBreakpadHeader(into entry: inout StoreEntry) {
+    guard let file = fopen(entry.path, "r") else { return }
+    defer { fclose(file) }
+    var buffer = [CChar](repeating: 0, count: 4096)
+    var consumed = 0
+    while consumed < headerLimit, fgets(&buffer, Int32(buffer.count), file) != nil {
+      let length = buffer.firstIndex(of: 0) ?? buffer.count
+      let line = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        .trimmingTrailingNewline()
+      consumed += line.utf8.count + 1
+      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+      guard let first = fields.first else { continue }
+      if first == "FUNC" || first == "PUBLIC" || first == "STACK" { break }
+      guard first == "INFO", fields.count >= 3 else { continue }
+      switch fields[1] {
+      case "LOAD_ADDRESS":
+        entry.loadAddress = UInt64(fields[2], radix: 16)
+        entry.addressesAreAbsolute = fields.count > 3 && fields[3] == "absolute"
+      case "LEARNED_FROM":
+        entry.learnedFrom += fields[2...].map(String.init)
+      case "RETURN_SITE":
+        if let site = UInt64(fields[2], radix: 16), entry.returnSites.count < 1_000_000 { entry.returnSites.insert(site) }
+      case "ADDRESS_RANGE":
+        if fields.count >= 4, let low = UInt64(fields[2], radix: 16), let high = UInt64(fields[3], radix: 16), low <= high {
+          entry.addressRange = low...high
+        }
+      default:
+        break
+      }
+    }
+  }
+
+  private static func hasELFMagic(_ path: String) -> Bool {
+    guard let file = fopen(path, "r") else { return false }
+    defer { fclose(file) }
+    var magic = [UInt8](repeating: 0, count: 4)
+    return fread(&magic, 1, 4, file) == 4 && magic == [0x7F, 0x45, 0x4C, 0x46]
+  }
+
+  private static func directoryNames(_ path: String) -> [String] { names(in: path, wantDirectories: true) }
+  private static func fileNames(_ path: String) -> [String] { names(in: path, wantDirectories: false) }
+
+  private static func names(in path: String, wantDirectories: Bool) -> [String] {
+    guard let directory = opendir(path) else { return [] }
+    defer { closedir(directory) }
+    var result: [String] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      guard name != "." && name != ".." else { continue }
+      var status = stat()
+      guard stat("\(path)/\(name)", &status) == 0 else { continue }
+      let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
+      let isFile = (status.st_mode & S_IFMT) == S_IFREG
+      if wantDirectories ? isDirectory : isFile { result.append(name) }
+    }
+    return result.sorted()
+  }
+}
+
+extension String {
+  fileprivate func trimmingTrailingNewline() -> String {
+    var text = Substring(self)
+    while let last = text.last, last == "\n" || last == "\r" { text = text.dropLast() }
+    return String(text)
+  }
+}

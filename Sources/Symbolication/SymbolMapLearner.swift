@@ -1,0 +1,198 @@
+//===--- SymbolMapLearner.swift - Symbol maps recovered from listings -------===//
+//
+// A listing row that prints `MODULE!function+offset` at a known address fixes
+// where `function` starts in that build: start = displayed address − offset −
+// module load address. (The displayed address is the instruction pointer for
+// frame 0, the return address for callers: debuggers measure offsets from it.)
+//
+// Listings of one build agree on every function they share; a function at two
+// different starts means two builds. Stacks are merged into a build when they
+// share at least one function at the same start and contradict it nowhere; a
+// stack that shares nothing with any build starts a new one (it may be the same
+// build, but nothing proves it).
+//
+// Each build becomes a Breakpad file holding only what the listings prove:
+// PUBLIC records for the starts, INFO lines for the sources, the load address
+// and every exact address seen (RETURN_SITE), which later lets an address-only
+// listing of the same build be recognised. A function that no listing fixes —
+// a top frame whose instruction pointer was not printed — is absent.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// One function start proven by one listing row.
+public struct LearnedFact: Sendable, Hashable {
+  /// The module as the listing printed it.
+  public var module: String
+  /// The function name as printed.
+  public var function: String
+  /// The function's start, module-relative.
+  public var start: UInt64
+  /// The displayed address, module-relative (a return site or instruction pointer).
+  public var site: UInt64
+  /// The printed offset.
+  public var offset: UInt64
+  /// `source:line` of the row.
+  public var origin: String
+}
+
+/// The functions of one build of one module, as the listings prove them.
+public struct LearnedBuild: Sendable, Hashable {
+  /// The module as listings print it (`EMSMTA`).
+  public var module: String
+  /// Breakpad's CPU name (`x86`, `alpha`).
+  public var architecture: String
+  /// Where the module was loaded in the listings.
+  public var loadAddress: UInt64
+  /// How the load address is known (`module-list`, `given`, `absolute` when the listings
+  /// gave none and addresses are kept as printed).
+  public var loadAddressSource: String
+  /// Function starts, module-relative.
+  public var functions: [String: UInt64]
+  /// Every fact, sorted by site.
+  public var facts: [LearnedFact]
+
+  /// The sources (input names) the build was learned from, sorted.
+  public var sources: [String] {
+    Array(Set(facts.map { String($0.origin.prefix { $0 != ":" }) })).sorted()
+  }
+
+  /// A stable identifier for the build: a hash of its function starts (not a PDB id).
+  public var identifier: String {
+    var first: UInt64 = 0xcbf2_9ce4_8422_2325
+    var second: UInt64 = 0x8422_2325_cbf2_9ce4
+    for (name, start) in functions.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) {
+      for byte in Array("\(module.lowercased()) \(name) \(start);".utf8) {
+        first = (first ^ UInt64(byte)) &* 0x100_0000_01b3
+        second = (second ^ UInt64(byte)) &* 0x100_0000_01b3 ^ (second >> 29)
+      }
+    }
+    return (HexFormat.digits(first, width: 16) + HexFormat.digits(second, width: 16)).uppercased() + "0"
+  }
+
+  /// The Breakpad text of the map.
+  public func symbolFileText() -> String {
+    var lines = ["MODULE windows \(architecture) \(identifier) \(module)"]
+    lines.append("INFO LEARNED_FROM " + sources.joined(separator: " "))
+    lines.append("INFO LOAD_ADDRESS \(String(loadAddress, radix: 16)) \(loadAddressSource)")
+    lines.append("INFO GENERATOR analyse symbols learn: start = displayed address - printed offset - load address")
+    let lowest = functions.values.min() ?? 0
+    let highest = facts.map(\.site).max() ?? 0
+    lines.append("INFO ADDRESS_RANGE \(String(lowest, radix: 16)) \(String(highest, radix: 16))")
+    var seen = Set<UInt64>()
+    for fact in facts where seen.insert(fact.site).inserted {
+      lines.append("INFO RETURN_SITE \(String(fact.site, radix: 16)) \(fact.function)+0x\(String(fact.offset, radix: 16)) \(fact.origin)")
+    }
+    for (name, start) in functions.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) {
+      lines.append("PUBLIC \(String(start, radix: 16)) 0 \(name)")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+/// Collects facts from decoded listings and groups them into builds.
+public struct SymbolMapLearner {
+  /// Load addresses for modules whose listings carry no module list, by module key.
+  public var givenBases: [String: UInt64] = [:]
+  /// Modules to learn (module keys); empty means all.
+  public var modules: Set<String> = []
+  /// Why rows were not used.
+  public private(set) var skipped: [Diagnostic] = []
+
+  private var stacks: [(architecture: String, module: String, base: UInt64, baseSource: String, facts: [LearnedFact])] = []
+
+  /// A learner with no facts yet.
+  public init() {}
+
+  /// Takes the facts of every named frame in `report`; `source` names it (`Q276222`).
+  public mutating func add(_ report: CrashReport, source: String) {
+    for thread in report.threads {
+      let architecture: String
+      switch thread.architecture {
+      case .x86: architecture = "x86"
+      case .alpha: architecture = "alpha"
+      default: continue
+      }
+      var perModule: [String: (module: String, base: UInt64, baseSource: String, facts: [LearnedFact])] = [:]
+      for frame in thread.frames {
+        guard let symbol = frame.symbol, let module = symbol.module, let function = symbol.function,
+          let offset = symbol.offset, let displayed = frame.displayedAddress(on: thread.architecture)
+        else { continue }
+        let key = StoreEntry.moduleKey(for: module)
+        guard modules.isEmpty || modules.contains(key) else { continue }
+        let listed = report.modules.first { StoreEntry.moduleKey(for: $0.name) == key }
+        guard let base = listed?.base.rawValue ?? givenBases[key] else {
+          note("\(source): \(module) has no load address (no module list; give --base \(module)=ADDRESS)", frame)
+          continue
+        }
+        guard displayed.rawValue >= base, displayed.rawValue - base >= offset else {
+          note("\(source): \(module)!\(function)+\(HexFormat.prefixed(offset)) lies below the load address", frame)
+          continue
+        }
+        if let end = listed?.end, displayed >= end {
+          note("\(source): \(module)!\(function) at \(displayed) is outside the module's image", frame)
+          continue
+        }
+        let site = displayed.rawValue - base
+        let fact = LearnedFact(
+          module: module, function: function, start: site - offset, site: site, offset: offset,
+          origin: "\(source):\(frame.lines?.first ?? 0)")
+        let baseSource = listed != nil ? "module-list" : base == 0 ? "absolute" : "given"
+        perModule[key, default: (module, base, baseSource, [])].facts.append(fact)
+      }
+      for key in perModule.keys.sorted() {
+        guard let group = perModule[key] else { continue }
+        stacks.append((architecture, group.module, group.base, group.baseSource, group.facts))
+      }
+    }
+  }
+
+  private mutating func note(_ message: String, _ frame: StackFrame) {
+    if skipped.count < 1000 { skipped.append(Diagnostic(.note, message, line: frame.lines?.first)) }
+  }
+
+  /// The builds the facts prove, per module, in a stable order.
+  public func builds() -> [LearnedBuild] {
+    var builds: [LearnedBuild] = []
+    for stack in stacks {
+      // A stack that contradicts itself (one function, two starts) is left out.
+      var starts: [String: UInt64] = [:]
+      var consistent = true
+      for fact in stack.facts {
+        if let known = starts[fact.function], known != fact.start { consistent = false }
+        starts[fact.function] = fact.start
+      }
+      guard consistent else { continue }
+      let key = StoreEntry.moduleKey(for: stack.module)
+      let compatible = builds.indices.filter { index in
+        let build = builds[index]
+        guard StoreEntry.moduleKey(for: build.module) == key, build.architecture == stack.architecture,
+          build.loadAddress == stack.base
+        else { return false }
+        var shared = 0
+        for (name, start) in starts {
+          guard let known = build.functions[name] else { continue }
+          if known != start { return false }
+          shared += 1
+        }
+        return shared > 0
+      }
+      if let target = compatible.first, compatible.count == 1 {
+        builds[target].functions.merge(starts) { old, _ in old }
+        builds[target].facts += stack.facts
+      } else if compatible.isEmpty {
+        builds.append(
+          LearnedBuild(
+            module: stack.module, architecture: stack.architecture, loadAddress: stack.base,
+            loadAddressSource: stack.baseSource, functions: starts, facts: stack.facts))
+      }
+      // A stack that fits two builds would join them on its own word; it is left out.
+    }
+    return builds.map { build in
+      var sorted = build
+      sorted.facts.sort { ($0.site, $0.origin) < ($1.site, $1.origin) }
+      return sorted
+    }.sorted { ($0.module.lowercased(), $0.identifier) < ($1.module.lowercased(), $1.identifier) }
+  }
+}

@@ -1,0 +1,148 @@
+//===--- SymbolStore.swift - Symbol files under one or more roots -----------===//
+//
+// Layout (Breakpad's, shared by all formats):
+//   <root>/<debug_file>/<DEBUG_ID>/<debug_file minus .pdb>.sym     Breakpad
+//   <root>/<debug_file>/<DEBUG_ID>/<name>.map                      MSVC linker map
+//   <root>/<debug_file>/<DEBUG_ID>/<debug_file>                    ELF with DWARF
+//   <root>/.build-id/xx/<rest>.debug                               ELF by build id
+// Dumps name a debug file and id: those are looked up directly, after the
+// names are checked (PathComponent). Text listings name only a module: those
+// go through a catalog of every file under the roots, read once on first use.
+// Roots are searched in order; the first that has a file wins.
+//
+// Not Sendable: loaded sources are cached (and ELF sources hold libdw handles).
+//
+//===----------------------------------------------------------------------===//
+
+import BreakpadSymbols
+import CrashCore
+import ELFSymbols
+import MapFiles
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// A loaded symbol source with what loading it reported.
+public struct LoadedSymbols {
+  /// The source, ready for lookups.
+  public var source: any SymbolSource
+  /// Whether the file is damaged past its error budget.
+  public var isCorrupt: Bool
+  /// Problems found while loading it.
+  public var diagnostics: [Diagnostic]
+}
+
+/// Finds and loads symbol files for modules.
+public final class SymbolStore {
+  /// The directories searched, in order.
+  public let roots: [String]
+  /// Catalog entries are read from at most this many files per root.
+  public var maximumCatalogFiles = 100_000
+
+  private var catalog: [StoreEntry]?
+  private var loaded: [String: LoadedSymbols] = [:]
+  private var failures: [String: String] = [:]
+
+  /// A store over `roots` (directories that do not exist are skipped).
+  public init(roots: [String]) {
+    self.roots = roots
+  }
+
+  // MARK: - Finding
+
+  /// The Breakpad file for a debug file and identifier (as a minidump names them).
+  public func entry(debugFile: String, debugIdentifier: String) throws(PathComponentError) -> StoreEntry? {
+    let file = try PathComponent.validated(debugFile)
+    let identifier = try PathComponent.validated(debugIdentifier)
+    let stem = file.lowercased().hasSuffix(".pdb") ? String(file.dropLast(4)) : file
+    for root in roots {
+      let path = "\(root)/\(file)/\(identifier)/\(stem).sym"
+      if Self.isRegularFile(path) {
+        return StoreEntry(
+          path: path, format: .breakpad, debugFile: file, debugIdentifier: identifier,
+          moduleKey: StoreEntry.moduleKey(for: file))
+      }
+    }
+    return nil
+  }
+
+  /// Every catalogued file for a module name as listings print it (`EMSMTA`, `kernel32.dll`).
+  public func entries(forModule name: String) -> [StoreEntry] {
+    let key = StoreEntry.moduleKey(for: name)
+    return allEntries().filter { $0.moduleKey == key }
+  }
+
+  /// Learned maps whose recorded image holds `address` (for frames printed without a module).
+  public func learnedEntries(containing address: UInt64) -> [StoreEntry] {
+    allEntries().filter { entry in
+      guard let base = entry.loadAddress, let range = entry.addressRange, address >= base else { return false }
+      return range.contains(address - base)
+    }
+  }
+
+  /// The whole catalog, read on first use.
+  public func allEntries() -> [StoreEntry] {
+    if let catalog { return catalog }
+    var entries: [StoreEntry] = []
+    for root in roots {
+      entries += StoreCatalog.scan(root: root, limit: maximumCatalogFiles)
+    }
+    catalog = entries
+    return entries
+  }
+
+  // MARK: - Loading
+
+  /// Loads (once) the symbol file an entry describes.
+  public func load(_ entry: StoreEntry) -> Result<LoadedSymbols, SymbolLoadError> {
+    if let cached = loaded[entry.path] { return .success(cached) }
+    if let message = failures[entry.path] { return .failure(SymbolLoadError(path: entry.path, message: message)) }
+    let result: Result<LoadedSymbols, SymbolLoadError>
+    switch entry.format {
+    case .breakpad:
+      do {
+        let file = try BreakpadSymbolFile(path: entry.path)
+        result = .success(LoadedSymbols(source: file, isCorrupt: file.isCorrupt, diagnostics: file.diagnostics))
+      } catch {
+        result = .failure(SymbolLoadError(path: entry.path, message: error.description))
+      }
+    case .linkerMap:
+      do {
+        let map = try LinkerMapFile(path: entry.path)
+        result = .success(LoadedSymbols(source: map, isCorrupt: false, diagnostics: map.diagnostics))
+      } catch {
+        result = .failure(SymbolLoadError(path: entry.path, message: error.description))
+      }
+    case .elf:
+      do {
+        let elf = try ELFSymbolFile(path: entry.path, debugRoots: roots)
+        result = .success(LoadedSymbols(source: elf, isCorrupt: false, diagnostics: []))
+      } catch {
+        result = .failure(SymbolLoadError(path: entry.path, message: error.description))
+      }
+    }
+    switch result {
+    case .success(let symbols): loaded[entry.path] = symbols
+    case .failure(let error): failures[entry.path] = error.message
+    }
+    return result
+  }
+
+  static func isRegularFile(_ path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+  }
+}
+
+/// A symbol file that could not be loaded.
+public struct SymbolLoadError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The file.
+  public var path: String
+  /// What went wrong (names the file).
+  public var message: String
+  /// The message.
+  public var description: String { message }
+}

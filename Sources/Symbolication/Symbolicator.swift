@@ -1,0 +1,173 @@
+//===--- Symbolicator.swift - Names, lines and inlines for a report's frames -===//
+//
+// For every module that has frames: find its symbol file (by debug id when the
+// input gives one, else by name with the build chosen from evidence — see
+// BuildEvidence), then look up each frame's instruction address relative to
+// the module's load address. Frames that printed a name are checked against the
+// map (a mismatch is a diagnostic); frames that printed only an address gain a
+// name. Each module's outcome is recorded in `CrashReport.moduleSymbols`.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// Resolves the frames of reports against a symbol store.
+public final class Symbolicator {
+  /// The store symbol files come from.
+  public let store: SymbolStore
+
+  /// A symbolicator over `store`.
+  public init(store: SymbolStore) {
+    self.store = store
+  }
+
+  /// `report` with frames resolved, module statuses and any mismatch diagnostics added.
+  public func symbolicate(_ report: CrashReport) -> CrashReport {
+    var report = report
+    let groups = moduleFrames(report)
+    for key in groups.keys.sorted() {
+      guard let group = groups[key] else { continue }
+      resolve(module: group.name, frames: group.frames, in: &report)
+    }
+    return report
+  }
+
+  // MARK: - Grouping frames by module
+
+  private func moduleFrames(_ report: CrashReport) -> [String: (name: String, frames: [ModuleFrame])] {
+    var groups: [String: (name: String, frames: [ModuleFrame])] = [:]
+    for (threadIndex, thread) in report.threads.enumerated() {
+      for (frameIndex, frame) in thread.frames.enumerated() {
+        guard let instruction = frame.instruction, instruction.rawValue != 0,
+          let displayed = frame.displayedAddress(on: thread.architecture)
+        else { continue }
+        guard let name = moduleName(of: frame, at: instruction, in: report) else { continue }
+        let key = StoreEntry.moduleKey(for: name)
+        let entry = ModuleFrame(
+          thread: threadIndex, frame: frameIndex, lookupAddress: instruction.rawValue,
+          displayedAddress: displayed.rawValue, printedFunction: frame.symbol?.function,
+          printedOffset: frame.symbol?.function == nil ? nil : frame.symbol?.offset)
+        groups[key, default: (name, [])].frames.append(entry)
+      }
+    }
+    return groups
+  }
+
+  private func moduleName(of frame: StackFrame, at address: Address, in report: CrashReport) -> String? {
+    if let module = frame.symbol?.module, !module.isEmpty { return module }
+    if let module = report.module(containing: address) { return module.stem }
+    let learned = store.learnedEntries(containing: address.rawValue)
+    guard Set(learned.map(\.moduleKey)).count == 1 else { return nil }
+    return learned.first?.debugFile
+  }
+
+  // MARK: - Choosing the symbol file
+
+  private func resolve(module name: String, frames: [ModuleFrame], in report: inout CrashReport) {
+    let listed = report.modules.first { StoreEntry.moduleKey(for: $0.name) == StoreEntry.moduleKey(for: name) }
+    // 1. By debug id, when the input gives one.
+    if let listed, let debugFile = listed.debugFile, let identifier = listed.debugIdentifier {
+      do {
+        if let entry = try store.entry(debugFile: debugFile, debugIdentifier: identifier) {
+          return use(entry, base: listed.base.rawValue, module: name, frames: frames, detail: "by debug id", in: &report)
+        }
+      } catch {
+        report.diagnostics.append(Diagnostic(.warning, "symbols for \(name): \(error.description)"))
+      }
+    }
+    // 2. By name, the build chosen from the frames.
+    let candidates = store.entries(forModule: name)
+    guard !candidates.isEmpty else {
+      report.moduleSymbols.append(ModuleSymbols(module: name, status: .missing))
+      return
+    }
+    var fitting: [(entry: StoreEntry, base: UInt64, evidence: BuildEvidence)] = []
+    var reasons: [String] = []
+    for entry in candidates {
+      let listedBase = entry.addressesAreAbsolute ? nil : listed?.base.rawValue
+      guard let base = listedBase ?? entry.loadAddress else {
+        reasons.append("\(entry.path): no load address known for \(name)")
+        continue
+      }
+      guard case .success(let loaded) = store.load(entry) else {
+        reasons.append("\(entry.path): could not be loaded")
+        continue
+      }
+      let evidence = BuildEvidence(source: loaded.source, entry: entry, base: base, frames: frames)
+      if evidence.conflicts > 0 && !evidence.outweighsConflicts {
+        reasons.append("\(entry.debugIdentifier): \(evidence.firstConflict ?? "conflicts")")
+      } else if evidence.score > 0 || (!entry.isLearned && candidates.count == 1) {
+        fitting.append((entry, base, evidence))
+      } else {
+        reasons.append("\(entry.debugIdentifier): no frame at an address this map knows")
+      }
+    }
+    let best = fitting.max { $0.evidence.score < $1.evidence.score }
+    guard let best, fitting.filter({ $0.evidence.score == best.evidence.score }).count == 1 else {
+      let detail =
+        fitting.count > 1
+        ? "\(fitting.count) builds fit equally well" : "\(candidates.count) map(s), none fits: " + Self.summary(reasons)
+      report.moduleSymbols.append(ModuleSymbols(module: name, status: .unknownBuild, detail: detail))
+      report.diagnostics.append(Diagnostic(.warning, "\(name): unknown build (\(detail))"))
+      return
+    }
+    let evidence = best.evidence
+    let detail =
+      evidence.score == 0
+      ? "the only map for \(name); build not verified"
+      : "build chosen by \(evidence.agreements) named frame(s) and \(evidence.returnSiteHits) known address(es)"
+        + (evidence.conflicts > 0 ? "; \(evidence.conflicts) frame(s) disagree" : "")
+    use(best.entry, base: best.base, module: name, frames: frames, detail: detail, in: &report)
+  }
+
+  /// The first few reasons, then a count.
+  private static func summary(_ reasons: [String]) -> String {
+    let shown = reasons.prefix(3).joined(separator: "; ")
+    return reasons.count > 3 ? shown + "; and \(reasons.count - 3) more" : shown
+  }
+
+  // MARK: - Applying a symbol file
+
+  private func use(
+    _ entry: StoreEntry, base: UInt64, module name: String, frames: [ModuleFrame], detail: String,
+    in report: inout CrashReport
+  ) {
+    let loaded: LoadedSymbols
+    switch store.load(entry) {
+    case .success(let symbols): loaded = symbols
+    case .failure(let error):
+      report.moduleSymbols.append(ModuleSymbols(module: name, status: .missing, detail: error.message))
+      report.diagnostics.append(Diagnostic(.warning, "symbols for \(name): \(error.message)"))
+      return
+    }
+    let status: ModuleSymbols.Status = loaded.isCorrupt ? .corrupt : .loaded
+    report.moduleSymbols.append(ModuleSymbols(module: name, status: status, origin: loaded.source.origin, detail: detail))
+    for frame in frames where frame.lookupAddress >= base {
+      guard let answer = loaded.source.lookup(frame.lookupAddress - base) else { continue }
+      let offset = frame.displayedAddress &- base &- answer.functionStart
+      var agreement = FrameResolution.Agreement.supplied
+      if let printed = frame.printedFunction {
+        let same =
+          BuildEvidence.sameFunction(printed, answer.function.name)
+          && (frame.printedOffset == nil || frame.printedOffset == offset)
+        agreement = same ? .confirmed : .mismatch
+        if !same {
+          let shown = printed + (frame.printedOffset.map { "+" + HexFormat.prefixed($0) } ?? "")
+          report.diagnostics.append(
+            Diagnostic(
+              .warning,
+              "thread \(frame.thread) frame \(frame.frame): the listing prints \(name)!\(shown), "
+                + "\(loaded.source.origin.path) says \(answer.function.name)+\(HexFormat.prefixed(offset)) "
+                + "(wrong map or different build)",
+              line: report.threads[frame.thread].frames[frame.frame].lines?.first))
+        }
+      }
+      var stackFrame = report.threads[frame.thread].frames[frame.frame]
+      stackFrame.resolution = FrameResolution(
+        module: name, lookup: answer, functionAddress: Address(base &+ answer.functionStart), offset: offset,
+        agreement: agreement)
+      if stackFrame.sourceLine == nil { stackFrame.sourceLine = answer.sourceLine }
+      report.threads[frame.thread].frames[frame.frame] = stackFrame
+    }
+  }
+}
