@@ -68,6 +68,14 @@ let package = Package(
       path: "Benchmarks/DecodeThroughput"
     ),
 
+    // Symbol loading and lookup benchmark: `scripts/bench-symbols` runs it beside the peers.
+    .executableTarget(
+      name: "symbols-bench",
+      dependencies: ["BreakpadSymbols", "ELFSymbols", "CrashCore"],
+      path: "Benchmarks/SymbolLookup",
+      exclude: ["generate_c_program.py"]
+    ),
+
     // MARK: Tests
     .target(
       name: "CrashTestSupport",

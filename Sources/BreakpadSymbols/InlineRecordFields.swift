@@ -18,6 +18,37 @@ struct InlineRecordFields {
   var origin: Int
   var ranges: [(UInt64, UInt64)]
 
+  /// Whether the fields after `INLINE` are well formed, checked without allocating
+  /// (the same rules as `init?`).
+  static func isValid(_ cursor: inout RecordCursor) -> Bool {
+    var fields = 0
+    var headerIsDecimal = (true, true, true, true)
+    var previous: UInt64 = 0
+    // Ranges are (3,4), (5,6)… in the old form and (4,5), (6,7)… in the new one: a
+    // wrapping start + size is tracked for both, by the parity of the size's index.
+    var wrapsAtEvenIndex = false
+    var wrapsAtOddIndex = false
+    while let field = cursor.field() {
+      guard fields <= 4 + 2 * maximumRanges, let value = cursor.hex(field) else { return false }
+      if fields < 4 && cursor.decimal(field) == nil {
+        switch fields {
+        case 0: headerIsDecimal.0 = false
+        case 1: headerIsDecimal.1 = false
+        case 2: headerIsDecimal.2 = false
+        default: headerIsDecimal.3 = false
+        }
+      }
+      if fields >= 4 && previous &+ value < previous {
+        if fields % 2 == 0 { wrapsAtEvenIndex = true } else { wrapsAtOddIndex = true }
+      }
+      previous = value
+      fields += 1
+    }
+    let isNewFormat = fields % 2 == 0
+    guard fields >= (isNewFormat ? 6 : 5), headerIsDecimal.0, headerIsDecimal.1, headerIsDecimal.2 else { return false }
+    return isNewFormat ? headerIsDecimal.3 && !wrapsAtOddIndex : !wrapsAtEvenIndex
+  }
+
   /// Parses the record's fields; nil when damaged.
   init?(_ cursor: inout RecordCursor) {
     var fields: [Range<Int>] = []

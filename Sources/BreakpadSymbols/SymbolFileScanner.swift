@@ -63,6 +63,13 @@ struct SymbolFileScanner {
   mutating func scan() {
     var position = 0
     while position < count {
+      // Line records are most of a file: inside a FUNC, check one in a single pass that
+      // also finds its end, and fall back to the general path when it does not fit.
+      if openFunction != nil, let next = LineRecordScanner.validRecordEnd(base, from: position, count: count) {
+        lineNumber += 1
+        position = next
+        continue
+      }
       let remaining = count - position
       let found = memchr(base + position, 0x0A, remaining)
       let lineEnd = found.map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
@@ -179,7 +186,7 @@ struct SymbolFileScanner {
 
   private mutating func inlineRecord(_ cursor: inout RecordCursor) {
     guard openFunction != nil else { return damaged("INLINE record outside a FUNC") }
-    guard InlineRecordFields(&cursor) != nil else {
+    guard InlineRecordFields.isValid(&cursor) else {
       return damaged("INLINE record needs level, call line, [call file,] origin and address/size pairs")
     }
   }
@@ -249,18 +256,23 @@ struct SymbolFileScanner {
       note("FUNC records are not in address order; sorted")
       functions.sort { ($0.address, $0.line) < ($1.address, $1.line) }
     }
-    var kept: [FunctionRecord] = []
-    kept.reserveCapacity(functions.count)
-    for function in functions {
-      if let previous = kept.last, function.address < previous.address &+ previous.size {
-        warn(
-          "FUNC at \(HexFormat.prefixed(function.address)) overlaps the FUNC at line \(previous.line); ignored",
-          line: function.line)
-        continue
+    // Drop functions that overlap an earlier one, compacting in place (no second copy).
+    var kept = 0
+    for index in functions.indices {
+      let function = functions[index]
+      if kept > 0 {
+        let previous = functions[kept - 1]
+        if function.address < previous.address &+ previous.size {
+          warn(
+            "FUNC at \(HexFormat.prefixed(function.address)) overlaps the FUNC at line \(previous.line); ignored",
+            line: function.line)
+          continue
+        }
       }
-      kept.append(function)
+      functions[kept] = function
+      kept += 1
     }
-    functions = kept
+    functions.removeLast(functions.count - kept)
     if !isSorted(publics, by: { $0.address }) { publics.sort { $0.address < $1.address } }
     for kind in windowsFrames.indices where !isSorted(windowsFrames[kind], by: { $0.address }) {
       windowsFrames[kind].sort { $0.address < $1.address }

@@ -1,10 +1,14 @@
-//===--- DWARFIndex.swift - Sorted ranges of functions and line rows --------===//
+//===--- DWARFIndex.swift - Functions, inlined calls and line rows, flattened ===//
 //
-// Built once per file, so a lookup is two binary searches and a walk down one
-// function's DIE subtree. elfutils 0.188 finds compilation units only through
-// `.debug_aranges`, which clang and swiftc do not emit; walking every unit's
-// DIE tree here works for all of them, and also finds subprograms that swiftc
-// nests inside modules, types and other functions.
+// Built once per file, in one walk over every unit's DIE tree, so that a lookup
+// is array work only: a binary search for the function range, a scan of that
+// function's inlined-call ranges, a binary search of the line rows. Strings
+// (function names, file names) are interned once.
+//
+// elfutils 0.188 finds compilation units only through `.debug_aranges`, which
+// clang and swiftc do not emit; walking every unit here works for all of them,
+// and also finds subprograms that swiftc nests inside modules, types and other
+// functions. Depth and sibling counts are capped against damaged input.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,14 +18,41 @@ import CLibDW
 struct FunctionRange {
   var low: UInt64
   var high: UInt64
-  /// The subprogram DIE's offset in `.debug_info`.
-  var dieOffset: Dwarf_Off
+  /// Index into `DWARFIndex.functions`.
+  var function: Int32
+}
+
+/// A concrete subprogram: its name and its inlined calls.
+struct FunctionInfo {
+  /// Index into `DWARFIndex.strings`.
+  var name: Int32
+  /// DW_AT_low_pc (the entry), when the subprogram has one.
+  var entry: UInt64?
+  /// The function's inlined-call ranges: `inlines[inlineStart ..< inlineStart + inlineCount]`.
+  var inlineStart: Int32 = 0
+  var inlineCount: Int32 = 0
+}
+
+/// One address range of an inlined call inside a function.
+struct InlineRange {
+  var low: UInt64
+  var high: UInt64
+  /// 1 for a call inlined directly into the function, 2 inside that, …
+  var depth: Int32
+  /// Index into `DWARFIndex.strings`: the inlined function's name.
+  var name: Int32
+  /// Index into `DWARFIndex.strings`, or −1: the call site's file.
+  var callFile: Int32
+  var callLine: Int32
+  var callColumn: Int32
+  /// Index into `DWARFIndex.functions`.
+  var function: Int32
 }
 
 /// One row of a line table.
 struct LineRow {
   var address: UInt64
-  /// Index into `DWARFIndex.files`.
+  /// Index into `DWARFIndex.strings`.
   var file: Int32
   var line: Int32
   var column: Int32
@@ -30,15 +61,24 @@ struct LineRow {
   var order: Int32
 }
 
-/// Function ranges and line rows of every compilation unit, sorted by address.
+/// Function ranges, inlined calls and line rows of every compilation unit, sorted by address.
 struct DWARFIndex {
   /// DIE trees deeper than this are not followed (damaged or hostile input).
   static let maximumDepth = 256
 
-  private(set) var functions: [FunctionRange] = []
+  private(set) var ranges: [FunctionRange] = []
+  private(set) var functions: [FunctionInfo] = []
+  private(set) var inlines: [InlineRange] = []
   private(set) var rows: [LineRow] = []
-  private(set) var files: [String] = []
-  private var fileNumbers: [String: Int32] = [:]
+  /// `rows[i].address`, kept apart so the binary search touches dense memory.
+  private var rowAddresses: [UInt64] = []
+  /// Every 64th row address: the first level of a two-level search that stays in cache.
+  private var rowBlocks: [UInt64] = []
+  /// `ranges[i].low`, likewise.
+  private var rangeStarts: [UInt64] = []
+  private(set) var strings: [String] = []
+  private var stringNumbers: [String: Int32] = [:]
+  private var originNames: [Dwarf_Off: Int32] = [:]
 
   init(dwarf: OpaquePointer) {
     var unit: OpaquePointer? = nil
@@ -52,61 +92,183 @@ struct DWARFIndex {
       guard unitType == UInt8(DW_UT_compile) || unitType == UInt8(DW_UT_partial)
         || unitType == UInt8(DW_UT_skeleton)
       else { continue }
-      collectFunctions(under: &unitDIE)
-      collectRows(of: &unitDIE)
+      var context = UnitContext(unitDIE: &unitDIE)
+      walk(&unitDIE, &context)
+      collectRows(&unitDIE, &context)
     }
-    functions.sort { ($0.low, $0.high) < ($1.low, $1.high) }
-    // End-of-sequence rows sort before a row at the same address that starts the next sequence.
-    // Among rows at one address the last in table order wins, as in llvm-symbolizer.
+    ranges.sort { ($0.low, $0.high) < ($1.low, $1.high) }
+    // Group each function's inlined calls together, in walk order (outer calls first).
+    var order = Array(inlines.indices)
+    order.sort { (inlines[$0].function, $0) < (inlines[$1].function, $1) }
+    inlines = order.map { inlines[$0] }
+    var index = 0
+    while index < inlines.count {
+      let function = Int(inlines[index].function)
+      var end = index
+      while end < inlines.count && Int(inlines[end].function) == function { end += 1 }
+      functions[function].inlineStart = Int32(index)
+      functions[function].inlineCount = Int32(end - index)
+      index = end
+    }
+    // Among rows at one address the last in table order wins, as in llvm-symbolizer;
+    // end-of-sequence rows sort before a row at the same address that starts the next sequence.
     rows.sort {
       ($0.address, $0.isEndOfSequence ? 0 : 1, $0.order) < ($1.address, $1.isEndOfSequence ? 0 : 1, $1.order)
     }
+    rowAddresses = rows.map(\.address)
+    rowBlocks = stride(from: 0, to: rowAddresses.count, by: Self.blockSize).map { rowAddresses[$0] }
+    rangeStarts = ranges.map(\.low)
   }
 
-  // MARK: - Building
+  // MARK: - Walking the DIE tree
 
-  private mutating func collectFunctions(under unitDIE: inout Dwarf_Die) {
-    // Iterative depth-first walk: (die, depth) on an explicit stack.
-    var stack: [(Dwarf_Die, Int)] = []
-    var child = Dwarf_Die()
-    if dwarf_child(&unitDIE, &child) == 0 { stack.append((child, 1)) }
-    while let (popped, depth) = stack.popLast() {
-      var die = popped
-      // Queue the sibling first so that the walk stays in file order.
-      var sibling = Dwarf_Die()
-      if dwarf_siblingof(&die, &sibling) == 0 { stack.append((sibling, depth)) }
-      let tag = dwarf_tag(&die)
-      if tag == Int32(DW_TAG_subprogram) {
-        addRanges(of: &die)
+  /// Per-unit caches.
+  private struct UnitContext {
+    var unitDIE: Dwarf_Die
+    var directory: String?
+    var files: OpaquePointer?
+    var fileCount = 0
+    var fileNumbers: [Int: Int32] = [:]
+    var rowFileNumbers: [UnsafeRawPointer: Int32] = [:]
+
+    init(unitDIE: inout Dwarf_Die) {
+      self.unitDIE = unitDIE
+      directory = DWARFIndex.compilationDirectory(&unitDIE)
+      var files: OpaquePointer? = nil
+      var count = 0
+      if dwarf_getsrcfiles(&unitDIE, &files, &count) == 0 {
+        self.files = files
+        fileCount = count
       }
-      // Descend into everything that can hold a subprogram; inlined copies are read at lookup.
-      guard depth < Self.maximumDepth, tag != Int32(DW_TAG_inlined_subroutine) else { continue }
-      var first = Dwarf_Die()
-      if dwarf_child(&die, &first) == 0 { stack.append((first, depth + 1)) }
     }
   }
 
-  private mutating func addRanges(of die: inout Dwarf_Die) {
+  /// A DIE waiting to be visited, with the function and inline depth it sits in.
+  private struct Pending {
+    var die: Dwarf_Die
+    var depth: Int
+    var function: Int32
+    var inlineDepth: Int32
+  }
+
+  private mutating func walk(_ unitDIE: inout Dwarf_Die, _ context: inout UnitContext) {
+    var stack: [Pending] = []
+    var child = Dwarf_Die()
+    if dwarf_child(&unitDIE, &child) == 0 { stack.append(Pending(die: child, depth: 1, function: -1, inlineDepth: 0)) }
+    var visited = 0
+    while var pending = stack.popLast(), visited < 50_000_000 {
+      visited += 1
+      // Queue the sibling first: it shares the parent's function and inline depth.
+      var sibling = Dwarf_Die()
+      if dwarf_siblingof(&pending.die, &sibling) == 0 {
+        stack.append(Pending(die: sibling, depth: pending.depth, function: pending.function, inlineDepth: pending.inlineDepth))
+      }
+      let tag = dwarf_tag(&pending.die)
+      var function = pending.function
+      var inlineDepth = pending.inlineDepth
+      if tag == Int32(DW_TAG_subprogram) {
+        let found = addRanges(of: &pending.die) { low, high in
+          ranges.append(FunctionRange(low: low, high: high, function: Int32(functions.count)))
+        }
+        if found {
+          var entry: Dwarf_Addr = 0
+          let name = functionName(&pending.die)
+          functions.append(FunctionInfo(name: name, entry: dwarf_lowpc(&pending.die, &entry) == 0 ? entry : nil))
+          function = Int32(functions.count - 1)
+          inlineDepth = 0
+        }
+      } else if tag == Int32(DW_TAG_inlined_subroutine) && function >= 0 {
+        let name = functionName(&pending.die)
+        let call = callSite(&pending.die, &context)
+        let depth = inlineDepth + 1
+        _ = addRanges(of: &pending.die) { low, high in
+          inlines.append(
+            InlineRange(
+              low: low, high: high, depth: depth, name: name, callFile: call.file, callLine: call.line,
+              callColumn: call.column, function: function))
+        }
+        inlineDepth = depth
+      }
+      guard pending.depth < Self.maximumDepth else { continue }
+      var first = Dwarf_Die()
+      if dwarf_child(&pending.die, &first) == 0 {
+        stack.append(Pending(die: first, depth: pending.depth + 1, function: function, inlineDepth: inlineDepth))
+      }
+    }
+  }
+
+  /// Calls `add` for each non-empty range of the DIE; whether there was one.
+  private func addRanges(of die: inout Dwarf_Die, _ add: (UInt64, UInt64) -> Void) -> Bool {
     var base: Dwarf_Addr = 0
     var start: Dwarf_Addr = 0
     var end: Dwarf_Addr = 0
-    var offset: Int = 0
-    let dieOffset = dwarf_dieoffset(&die)
-    var count = 0
-    while count < 4096 {
+    var offset = 0
+    var found = false
+    for _ in 0..<4096 {
       offset = dwarf_ranges(&die, offset, &base, &start, &end)
       guard offset > 0 else { break }
-      if end > start { functions.append(FunctionRange(low: start, high: end, dieOffset: dieOffset)) }
-      count += 1
+      if end > start {
+        add(start, end)
+        found = true
+      }
     }
+    return found
   }
 
-  private mutating func collectRows(of unitDIE: inout Dwarf_Die) {
+  /// The linkage name, else the name, following abstract origins and specifications; interned.
+  private mutating func functionName(_ die: inout Dwarf_Die) -> Int32 {
+    var attribute = Dwarf_Attribute()
+    var origin = Dwarf_Die()
+    var key: Dwarf_Off?
+    if dwarf_attr(&die, UInt32(DW_AT_abstract_origin), &attribute) != nil,
+      dwarf_formref_die(&attribute, &origin) != nil
+    {
+      key = dwarf_dieoffset(&origin)
+      if let key, let known = originNames[key] { return known }
+    }
+    var name = "??"
+    for code in [DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name] {
+      if dwarf_attr_integrate(&die, UInt32(code), &attribute) != nil, let text = dwarf_formstring(&attribute) {
+        name = String(cString: text)
+        break
+      }
+    }
+    let number = intern(name)
+    if let key { originNames[key] = number }
+    return number
+  }
+
+  private mutating func callSite(_ die: inout Dwarf_Die, _ context: inout UnitContext) -> (
+    file: Int32, line: Int32, column: Int32
+  ) {
+    var attribute = Dwarf_Attribute()
+    var value: Dwarf_Word = 0
+    var result: (file: Int32, line: Int32, column: Int32) = (-1, 0, 0)
+    if dwarf_attr(&die, UInt32(DW_AT_call_line), &attribute) != nil, dwarf_formudata(&attribute, &value) == 0 {
+      result.line = Int32(truncatingIfNeeded: value)
+    }
+    if dwarf_attr(&die, UInt32(DW_AT_call_column), &attribute) != nil, dwarf_formudata(&attribute, &value) == 0 {
+      result.column = Int32(truncatingIfNeeded: value)
+    }
+    if dwarf_attr(&die, UInt32(DW_AT_call_file), &attribute) != nil, dwarf_formudata(&attribute, &value) == 0,
+      value < UInt64(context.fileCount)
+    {
+      let index = Int(value)
+      if let known = context.fileNumbers[index] {
+        result.file = known
+      } else if let files = context.files, let name = dwarf_filesrc(files, index, nil, nil) {
+        let number = intern(Self.absolute(String(cString: name), in: context.directory))
+        context.fileNumbers[index] = number
+        result.file = number
+      }
+    }
+    return result
+  }
+
+  private mutating func collectRows(_ unitDIE: inout Dwarf_Die, _ context: inout UnitContext) {
     var lines: OpaquePointer? = nil
     var count = 0
     guard dwarf_getsrclines(&unitDIE, &lines, &count) == 0, let lines else { return }
-    let directory = Self.compilationDirectory(&unitDIE)
-    rows.reserveCapacity(rows.count + count)
     for index in 0..<count {
       guard let line = dwarf_onesrcline(lines, index) else { continue }
       var address: Dwarf_Addr = 0
@@ -117,12 +279,30 @@ struct DWARFIndex {
       _ = dwarf_lineno(line, &number)
       _ = dwarf_linecol(line, &column)
       _ = dwarf_lineendsequence(line, &endOfSequence)
-      let name = dwarf_linesrc(line, nil, nil).map { Self.absolute(String(cString: $0), in: directory) } ?? "??"
+      // The file name pointer is shared by the rows of one file: intern once per pointer.
+      var file: Int32 = -1
+      if let name = dwarf_linesrc(line, nil, nil) {
+        let key = UnsafeRawPointer(name)
+        if let known = context.rowFileNumbers[key] {
+          file = known
+        } else {
+          file = intern(Self.absolute(String(cString: name), in: context.directory))
+          context.rowFileNumbers[key] = file
+        }
+      }
       rows.append(
         LineRow(
-          address: address, file: fileNumber(name), line: number, column: column, isEndOfSequence: endOfSequence,
+          address: address, file: file, line: number, column: column, isEndOfSequence: endOfSequence,
           order: Int32(truncatingIfNeeded: rows.count)))
     }
+  }
+
+  private mutating func intern(_ text: String) -> Int32 {
+    if let number = stringNumbers[text] { return number }
+    let number = Int32(strings.count)
+    strings.append(text)
+    stringNumbers[text] = number
+    return number
   }
 
   /// The unit's DW_AT_comp_dir, when it has one.
@@ -139,24 +319,14 @@ struct DWARFIndex {
     return directory.hasSuffix("/") ? directory + name : directory + "/" + name
   }
 
-  private mutating func fileNumber(_ name: String) -> Int32 {
-    if let number = fileNumbers[name] { return number }
-    let number = Int32(files.count)
-    files.append(name)
-    fileNumbers[name] = number
-    return number
-  }
-
   // MARK: - Searching
 
   /// The innermost function range that holds `address` (ranges may nest in Swift DWARF).
   func function(at address: UInt64) -> FunctionRange? {
-    var index = lastIndex(atOrBelow: address, count: functions.count) { functions[$0].low }
-    // A nested range starts later, so the last start at or below wins; walk back past
-    // ranges that end before the address (at most a few).
+    var index = Self.lastIndex(atOrBelow: address, in: rangeStarts)
     var steps = 0
     while let current = index, steps < 64 {
-      let range = functions[current]
+      let range = ranges[current]
       if address < range.high { return range }
       index = current > 0 ? current - 1 : nil
       steps += 1
@@ -164,22 +334,50 @@ struct DWARFIndex {
     return nil
   }
 
+  /// The inlined calls of `function` that hold `address`, outermost first.
+  func inlinedCalls(in function: Int32, at address: UInt64) -> [InlineRange] {
+    let info = functions[Int(function)]
+    guard info.inlineCount > 0 else { return [] }
+    var found: [InlineRange] = []
+    for index in Int(info.inlineStart)..<Int(info.inlineStart + info.inlineCount) {
+      let range = inlines[index]
+      if address >= range.low && address < range.high { found.append(range) }
+    }
+    // One call per depth, depths 1, 2, 3… without gaps.
+    found.sort { $0.depth < $1.depth }
+    var chain: [InlineRange] = []
+    for range in found where range.depth == Int32(chain.count + 1) { chain.append(range) }
+    return chain
+  }
+
   /// The line row in force at `address`, or nil past the end of a sequence.
   func row(at address: UInt64) -> LineRow? {
-    guard let index = lastIndex(atOrBelow: address, count: rows.count, key: { rows[$0].address }) else {
-      return nil
+    guard let block = Self.lastIndex(atOrBelow: address, in: rowBlocks) else { return nil }
+    let index = rowAddresses.withUnsafeBufferPointer { buffer in
+      var low = block * Self.blockSize
+      var high = min(low + Self.blockSize, buffer.count)
+      while low < high {
+        let middle = (low + high) >> 1
+        if buffer[middle] <= address { low = middle + 1 } else { high = middle }
+      }
+      return low - 1
     }
     let row = rows[index]
     return row.isEndOfSequence ? nil : row
   }
 
-  private func lastIndex(atOrBelow value: UInt64, count: Int, key: (Int) -> UInt64) -> Int? {
-    var low = 0
-    var high = count
-    while low < high {
-      let middle = (low + high) / 2
-      if key(middle) <= value { low = middle + 1 } else { high = middle }
+  private static let blockSize = 64
+
+  /// The index of the last element ≤ `value` in a sorted array.
+  private static func lastIndex(atOrBelow value: UInt64, in sorted: [UInt64]) -> Int? {
+    sorted.withUnsafeBufferPointer { buffer in
+      var low = 0
+      var high = buffer.count
+      while low < high {
+        let middle = (low + high) >> 1
+        if buffer[middle] <= value { low = middle + 1 } else { high = middle }
+      }
+      return low > 0 ? low - 1 : nil
     }
-    return low > 0 ? low - 1 : nil
   }
 }

@@ -43,7 +43,6 @@ public final class ELFSymbolFile: SymbolSource {
   private let dwarf: OpaquePointer?
   private let index: DWARFIndex?
   private let symbols: ELFSymbolTable
-  private var nameCache: [Dwarf_Off: String] = [:]
 
   /// Opens the ELF file at `path`. When it has no DWARF, a separate debug file is looked
   /// for by build id (`<root>/.build-id/xx/rest.debug`) and by `.gnu_debuglink`, under
@@ -107,29 +106,33 @@ public final class ELFSymbolFile: SymbolSource {
   public func lookup(_ address: UInt64) -> SymbolLookup? {
     let row = index?.row(at: address)
     var frames: [SymbolizedFunction] = []
-    var start: UInt64
+    let start: UInt64
     var size: UInt64?
     var kind = SymbolLookup.Kind.function
     var position: (file: String?, line: Int?, column: Int?) = (nil, nil, nil)
     if let row, let index {
       position = (
-        index.files[Int(row.file)], row.line > 0 ? Int(row.line) : nil, row.column > 0 ? Int(row.column) : nil
+        row.file >= 0 ? index.strings[Int(row.file)] : nil, row.line > 0 ? Int(row.line) : nil,
+        row.column > 0 ? Int(row.column) : nil
       )
     }
-    if let dwarf, let range = index?.function(at: address) {
-      var function = Dwarf_Die()
-      guard dwarf_offdie(dwarf, range.dieOffset, &function) != nil else { return nil }
-      let calls = InlineChain.calls(in: &function, at: address)
-      for call in calls.reversed() {
-        frames.append(SymbolizedFunction(name: call.name, file: position.file, line: position.line, column: position.column))
-        position = (call.callFile, call.callLine, call.callColumn)
+    if let index, let range = index.function(at: address) {
+      // Innermost first: the line row's position goes to the innermost call, and each
+      // enclosing entry gets the call site recorded by the call inside it.
+      for call in index.inlinedCalls(in: range.function, at: address).reversed() {
+        frames.append(
+          SymbolizedFunction(
+            name: index.strings[Int(call.name)], file: position.file, line: position.line, column: position.column))
+        position = (
+          call.callFile >= 0 ? index.strings[Int(call.callFile)] : nil, call.callLine > 0 ? Int(call.callLine) : nil,
+          call.callColumn > 0 ? Int(call.callColumn) : nil
+        )
       }
+      let function = index.functions[Int(range.function)]
       frames.append(
         SymbolizedFunction(
-          name: functionName(&function, offset: range.dieOffset), file: position.file, line: position.line,
-          column: position.column))
-      var low: Dwarf_Addr = 0
-      start = dwarf_lowpc(&function, &low) == 0 && low <= address ? low : range.low
+          name: index.strings[Int(function.name)], file: position.file, line: position.line, column: position.column))
+      start = function.entry.map { $0 <= address ? $0 : range.low } ?? range.low
       size = range.high - range.low
     } else if let symbol = symbols.symbol(at: address) {
       // Without DWARF for the function, the symbol table's STT_FILE names the file (as llvm-symbolizer does).
@@ -148,13 +151,6 @@ public final class ELFSymbolFile: SymbolSource {
     }
     return SymbolLookup(
       frames: frames, functionStart: start, functionSize: size, lineStart: row?.address, kind: kind, origin: origin)
-  }
-
-  private func functionName(_ die: inout Dwarf_Die, offset: Dwarf_Off) -> String {
-    if let cached = nameCache[offset] { return cached }
-    let name = InlineChain.name(&die) ?? "??"
-    nameCache[offset] = name
-    return name
   }
 
   // MARK: - Opening

@@ -15,8 +15,10 @@ struct FileDescriptorOutput {
   static let standardError = FileDescriptorOutput(descriptor: 2)
   static let standardOutput = FileDescriptorOutput(descriptor: 1)
 
-  func write(_ text: String) {
-    var bytes = Array(text.utf8)
+  func write(_ text: String) { write(Array(text.utf8)) }
+
+  func write(_ bytes: [UInt8]) {
+    var bytes = bytes
     var offset = 0
     while offset < bytes.count {
       let written = bytes.withUnsafeMutableBytes { buffer in

@@ -64,27 +64,49 @@ struct SymbolizeCommand: ParsableCommand {
 
   func run() throws {
     let source = try openSource()
-    var output = ""
+    var output: [UInt8] = []
+    output.reserveCapacity(1 << 17)
     func flush(force: Bool = false) {
-      if force || output.utf8.count > 1 << 16 {
+      if force || output.count > 1 << 16 {
         FileDescriptorOutput.standardOutput.write(output)
-        output = ""
+        output.removeAll(keepingCapacity: true)
       }
     }
-    func answer(_ text: String) {
-      guard let address = Self.parseAddress(text) else {
-        output += json ? "{\"Address\":\"\(text)\",\"Error\":\"not a hex address\"}\n" : "??\n??:0:0\n\n"
+    func answer(_ text: String) { answerBytes(Array(text.utf8)[...]) }
+    func answerBytes(_ bytes: ArraySlice<UInt8>) {
+      guard let address = Self.parseAddress(bytes) else {
+        let text = String(decoding: bytes.prefix(64), as: UTF8.self)
+        let message = json ? "{\"Address\":\"\(text)\",\"Error\":\"not a hex address\"}\n" : "??\n??:0:0\n\n"
+        output.append(contentsOf: message.utf8)
         return
       }
       let lookup = source.lookup(address)
-      output += json ? jsonAnswer(address, lookup, origin: source.origin) : textAnswer(lookup)
+      if json {
+        output.append(contentsOf: jsonAnswer(address, lookup, origin: source.origin).utf8)
+      } else {
+        appendText(lookup, to: &output)
+      }
       flush()
     }
     if addresses.isEmpty {
-      while let line = readLine(strippingNewline: true) {
-        let trimmed = line.trimmingCharacters(in: " \t\r")
-        if !trimmed.isEmpty { answer(trimmed) }
+      // Standard input in 1 MiB reads, split at line breaks (faster than readLine).
+      var pending: [UInt8] = []
+      var buffer = [UInt8](repeating: 0, count: 1 << 20)
+      while true {
+        let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if count <= 0 { break }
+        pending += buffer[0..<count]
+        var start = 0
+        while let newline = pending[start...].firstIndex(of: 0x0A) {
+          let line = Self.trimmed(pending[start..<newline])
+          if !line.isEmpty { answerBytes(line) }
+          start = newline + 1
+        }
+        pending.removeFirst(start)
+        if pending.count > 1 << 16 { pending.removeAll() }  // no address is that long
       }
+      let line = Self.trimmed(pending[...])
+      if !line.isEmpty { answerBytes(line) }
     } else {
       addresses.forEach(answer)
     }
@@ -121,8 +143,12 @@ struct SymbolizeCommand: ParsableCommand {
     }
   }
 
-  private func textAnswer(_ lookup: SymbolLookup?) -> String {
-    guard let lookup else { return "??\n??:0:0\n\n" }
+  /// llvm-symbolizer's LLVM style: `name`, `file:line:column` per frame, a blank line.
+  private func appendText(_ lookup: SymbolLookup?, to output: inout [UInt8]) {
+    guard let lookup else {
+      output.append(contentsOf: "??\n??:0:0\n\n".utf8)
+      return
+    }
     var frames = lookup.frames
     if !inlines {
       // The function that holds the address, at the innermost position.
@@ -132,12 +158,38 @@ struct SymbolizeCommand: ParsableCommand {
       outer.column = lookup.frames[0].column
       frames = [outer]
     }
-    var text = ""
     for frame in frames {
-      text += (frame.name.isEmpty ? "??" : frame.name) + "\n"
-      text += "\(frame.file ?? "??"):\(frame.line ?? 0):\(frame.column ?? 0)\n"
+      output.append(contentsOf: frame.name.isEmpty ? "??".utf8 : frame.name.utf8)
+      output.append(0x0A)
+      output.append(contentsOf: (frame.file ?? "??").utf8)
+      output.append(0x3A)
+      Self.appendDecimal(frame.line ?? 0, to: &output)
+      output.append(0x3A)
+      Self.appendDecimal(frame.column ?? 0, to: &output)
+      output.append(0x0A)
     }
-    return text + "\n"
+    output.append(0x0A)
+  }
+
+  static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
+    guard value > 0 else {
+      output.append(0x30)
+      return
+    }
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    var remaining = value
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      while remaining > 0 && count < 20 {
+        buffer[count] = UInt8(0x30 + remaining % 10)
+        remaining /= 10
+        count += 1
+      }
+      while count > 0 {
+        count -= 1
+        output.append(buffer[count])
+      }
+    }
   }
 
   private func jsonAnswer(_ address: UInt64, _ lookup: SymbolLookup?, origin: SymbolSourceOrigin) -> String {
@@ -155,6 +207,33 @@ struct SymbolizeCommand: ParsableCommand {
       ("Symbol", .array(symbols)),
     ])
     return object.serialized(indent: 0) + "\n"
+  }
+
+  /// `bytes` without leading and trailing blanks, tabs and CRs.
+  static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    var slice = bytes
+    while let first = slice.first, first == 0x20 || first == 0x09 || first == 0x0D { slice = slice.dropFirst() }
+    while let last = slice.last, last == 0x20 || last == 0x09 || last == 0x0D { slice = slice.dropLast() }
+    return slice
+  }
+
+  /// A hex address (`0x` optional, at most 16 digits) from bytes.
+  static func parseAddress(_ bytes: ArraySlice<UInt8>) -> UInt64? {
+    var digits = bytes
+    if digits.count >= 2, digits.first == 0x30, digits[digits.startIndex + 1] | 0x20 == 0x78 { digits = digits.dropFirst(2) }
+    guard !digits.isEmpty, digits.count <= 16 else { return nil }
+    var value: UInt64 = 0
+    for byte in digits {
+      let nibble: UInt8
+      switch byte {
+      case 0x30...0x39: nibble = byte - 0x30
+      case 0x61...0x66: nibble = byte - 0x61 + 10
+      case 0x41...0x46: nibble = byte - 0x41 + 10
+      default: return nil
+      }
+      value = value << 4 | UInt64(nibble)
+    }
+    return value
   }
 
   static func parseAddress(_ text: String) -> UInt64? {
@@ -186,14 +265,4 @@ struct FileHead {
   var isELF: Bool { bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]) }
 
   func startsWith(_ text: String) -> Bool { bytes.starts(with: Array(text.utf8)) }
-}
-
-extension String {
-  fileprivate func trimmingCharacters(in set: String) -> String {
-    let characters = Set(set)
-    var text = Substring(self)
-    while let first = text.first, characters.contains(first) { text = text.dropFirst() }
-    while let last = text.last, characters.contains(last) { text = text.dropLast() }
-    return String(text)
-  }
 }
