@@ -34,6 +34,21 @@ enum StoreCatalog {
     return entries
   }
 
+  /// The symbol files in one `<debug_file>/<id>` directory.
+  static func scanDirectory(_ directory: String, debugFile: String, identifier: String) -> [StoreEntry] {
+    fileNames(directory).compactMap {
+      describe(path: "\(directory)/\($0)", file: $0, debugFile: debugFile, identifier: identifier)
+    }.sorted { rank($0.format) < rank($1.format) }
+  }
+
+  private static func rank(_ format: SymbolSourceOrigin.Format) -> Int {
+    switch format {
+    case .breakpad: 0
+    case .linkerMap: 1
+    case .elf: 2
+    }
+  }
+
   private static func describe(path: String, file: String, debugFile: String, identifier: String) -> StoreEntry? {
     let lower = file.lowercased()
     if lower.hasSuffix(".sym") {

@@ -55,15 +55,42 @@ public final class SymbolStore {
 
   /// The Breakpad file for a debug file and identifier (as a minidump names them).
   public func entry(debugFile: String, debugIdentifier: String) throws(PathComponentError) -> StoreEntry? {
+    try entries(debugFile: debugFile, debugIdentifier: debugIdentifier).first
+  }
+
+  /// Every symbol file for a debug file and identifier, across roots, in search order:
+  /// per root the Breakpad file, then linker maps, then ELF files in that directory.
+  public func entries(debugFile: String, debugIdentifier: String) throws(PathComponentError) -> [StoreEntry] {
     let file = try PathComponent.validated(debugFile)
     let identifier = try PathComponent.validated(debugIdentifier)
     let stem = file.lowercased().hasSuffix(".pdb") ? String(file.dropLast(4)) : file
+    var found: [StoreEntry] = []
     for root in roots {
-      let path = "\(root)/\(file)/\(identifier)/\(stem).sym"
+      let directory = "\(root)/\(file)/\(identifier)"
+      let breakpad = "\(directory)/\(stem).sym"
+      if Self.isRegularFile(breakpad) {
+        found.append(
+          StoreEntry(
+            path: breakpad, format: .breakpad, debugFile: file, debugIdentifier: identifier,
+            moduleKey: StoreEntry.moduleKey(for: file)))
+      }
+      for other in StoreCatalog.scanDirectory(directory, debugFile: file, identifier: identifier)
+      where other.path != breakpad {
+        found.append(other)
+      }
+    }
+    return found
+  }
+
+  /// The separate ELF debug file for a GNU build id: `<root>/.build-id/xx/rest.debug`.
+  public func entry(buildID: String) -> StoreEntry? {
+    let digits = buildID.lowercased()
+    guard digits.count > 2, digits.count <= 128, digits.allSatisfy(\.isHexDigit) else { return nil }
+    for root in roots {
+      let path = "\(root)/.build-id/\(digits.prefix(2))/\(digits.dropFirst(2)).debug"
       if Self.isRegularFile(path) {
         return StoreEntry(
-          path: path, format: .breakpad, debugFile: file, debugIdentifier: identifier,
-          moduleKey: StoreEntry.moduleKey(for: file))
+          path: path, format: .elf, debugFile: ".build-id", debugIdentifier: digits, moduleKey: digits)
       }
     }
     return nil

@@ -65,11 +65,12 @@ public final class Symbolicator {
 
   private func resolve(module name: String, frames: [ModuleFrame], in report: inout CrashReport) {
     let listed = report.modules.first { StoreEntry.moduleKey(for: $0.name) == StoreEntry.moduleKey(for: name) }
-    // 1. By debug id, when the input gives one.
+    // 1. By debug id, when the input gives one: every file in that build's directory.
     if let listed, let debugFile = listed.debugFile, let identifier = listed.debugIdentifier {
       do {
-        if let entry = try store.entry(debugFile: debugFile, debugIdentifier: identifier) {
-          return use(entry, base: listed.base.rawValue, module: name, frames: frames, detail: "by debug id", in: &report)
+        let entries = try store.entries(debugFile: debugFile, debugIdentifier: identifier)
+        if !entries.isEmpty {
+          return use(entries, base: listed.base.rawValue, module: name, frames: frames, detail: "by debug id", in: &report)
         }
       } catch {
         report.diagnostics.append(Diagnostic(.warning, "symbols for \(name): \(error.description)"))
@@ -117,7 +118,7 @@ public final class Symbolicator {
       ? "the only map for \(name); build not verified"
       : "build chosen by \(evidence.agreements) named frame(s) and \(evidence.returnSiteHits) known address(es)"
         + (evidence.conflicts > 0 ? "; \(evidence.conflicts) frame(s) disagree" : "")
-    use(best.entry, base: best.base, module: name, frames: frames, detail: detail, in: &report)
+    use([best.entry], base: best.base, module: name, frames: frames, detail: detail, in: &report)
   }
 
   /// The first few reasons, then a count.
@@ -129,17 +130,25 @@ public final class Symbolicator {
   // MARK: - Applying a symbol file
 
   private func use(
-    _ entry: StoreEntry, base: UInt64, module name: String, frames: [ModuleFrame], detail: String,
+    _ entries: [StoreEntry], base: UInt64, module name: String, frames: [ModuleFrame], detail: String,
     in report: inout CrashReport
   ) {
-    let loaded: LoadedSymbols
-    switch store.load(entry) {
-    case .success(let symbols): loaded = symbols
-    case .failure(let error):
-      report.moduleSymbols.append(ModuleSymbols(module: name, status: .missing, detail: error.message))
-      report.diagnostics.append(Diagnostic(.warning, "symbols for \(name): \(error.message)"))
+    var sources: [LoadedSymbols] = []
+    for entry in entries {
+      switch store.load(entry) {
+      case .success(let symbols): sources.append(symbols)
+      case .failure(let error):
+        report.diagnostics.append(Diagnostic(.warning, "symbols for \(name): \(error.message)"))
+      }
+    }
+    guard let first = sources.first else {
+      report.moduleSymbols.append(ModuleSymbols(module: name, status: .missing, detail: "no symbol file could be loaded"))
       return
     }
+    let combined: any SymbolSource =
+      sources.count == 1 ? first.source : CombinedSymbolSource(sources.map(\.source))
+    let loaded = LoadedSymbols(
+      source: combined, isCorrupt: sources.allSatisfy(\.isCorrupt), diagnostics: sources.flatMap(\.diagnostics))
     let status: ModuleSymbols.Status = loaded.isCorrupt ? .corrupt : .loaded
     report.moduleSymbols.append(ModuleSymbols(module: name, status: status, origin: loaded.source.origin, detail: detail))
     for frame in frames where frame.lookupAddress >= base {

@@ -3,6 +3,7 @@
 import CrashCore
 import CrashTestSupport
 import Symbolication
+import Foundation
 import Testing
 
 @Suite("Symbol store")
@@ -45,5 +46,60 @@ struct SymbolStoreTests {
     #expect(emsmta.allSatisfy { $0.isLearned && $0.loadAddress == 0x400000 && !$0.returnSites.isEmpty })
     #expect(store.learnedEntries(containing: 0x0051_0cc6).contains { $0.moduleKey == "emsmta" })
     #expect(store.entries(forModule: "nosuchmodule").isEmpty)
+  }
+}
+
+@Suite("Several symbol files for one module")
+struct CombinedSourceTests {
+  @Test("a .sym and a .map in one build directory: the first that answers wins, and says so")
+  func combined() throws {
+    let root = NSTemporaryDirectory() + "store-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let directory = root + "/app.pdb/0123456789ABCDEF0123456789ABCDEF1"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try "MODULE windows x86 0123456789ABCDEF0123456789ABCDEF1 app.pdb\nFUNC 1000 10 0 alpha\n"
+      .write(toFile: directory + "/app.sym", atomically: true, encoding: .utf8)
+    try """
+     app
+
+     Preferred load address is 00400000
+
+      Address         Publics by Value              Rva+Base     Lib:Object
+
+     0001:00001000       _beta@4                    00402000 f   beta.obj
+
+    """.write(toFile: directory + "/app.map", atomically: true, encoding: .utf8)
+    let frames = [
+      StackFrame(index: 0, instruction: Address(0x0040_1005), trust: .context),
+      StackFrame(index: 1, instruction: Address(0x0040_2004), trust: .scan),
+    ]
+    let module = CodeModule(
+      name: "app.exe", base: Address(0x0040_0000), size: 0x10000, debugFile: "app.pdb",
+      debugIdentifier: "0123456789ABCDEF0123456789ABCDEF1")
+    let report = CrashReport(
+      input: InputDescription(name: "synthetic", kind: .minidump, byteCount: 0),
+      threads: [CrashThread(architecture: .x86, frames: frames)], modules: [module])
+    let resolved = Symbolicator(store: SymbolStore(roots: [root])).symbolicate(report).threads[0].frames
+    #expect(resolved[0].resolution?.lookup.function.name == "alpha")
+    #expect(resolved[0].resolution?.lookup.origin.format == .breakpad)
+    #expect(resolved[1].resolution?.lookup.function.name == "beta")
+    #expect(resolved[1].resolution?.lookup.origin.format == .linkerMap)
+    #expect(resolved[1].resolution?.offset == 0x5)  // displayed = instruction + 1 for a caller frame
+  }
+
+  @Test("an ELF debug file by build id")
+  func buildID() throws {
+    let store = SymbolStore(roots: [Fixtures.path("elf/debug")])
+    let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("elf/debug/.build-id"))
+    let head = try #require(files.first)
+    let rest = try #require(try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("elf/debug/.build-id/" + head)).first)
+    let entry = try #require(store.entry(buildID: head + rest.dropLast(6)))
+    #expect(entry.format == .elf)
+    #expect(store.entry(buildID: "../../etc") == nil)
+    guard case .success(let loaded) = store.load(entry) else {
+      Issue.record("the debug file did not load")
+      return
+    }
+    #expect(loaded.source.lookup(0x1180) != nil)
   }
 }

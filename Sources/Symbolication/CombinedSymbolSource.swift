@@ -1,0 +1,32 @@
+//===--- CombinedSymbolSource.swift - Several symbol files for one module ---===//
+//
+// A module may have a Breakpad file, a linker map and an ELF debug file, in one
+// store or across roots. They are asked in order; the first that answers wins,
+// and its answer names the file it came from (`SymbolLookup.origin`).
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// Symbol sources for one module, asked in order.
+public final class CombinedSymbolSource: SymbolSource {
+  /// The sources, in the order they are asked.
+  public let sources: [any SymbolSource]
+
+  /// Combines `sources` (at least one).
+  public init(_ sources: [any SymbolSource]) {
+    precondition(!sources.isEmpty, "a combined source needs at least one source")
+    self.sources = sources
+  }
+
+  /// The first source's origin (each answer carries its own).
+  public var origin: SymbolSourceOrigin { sources[0].origin }
+
+  /// The first answer, in source order.
+  public func lookup(_ relativeAddress: UInt64) -> SymbolLookup? {
+    for source in sources {
+      if let answer = source.lookup(relativeAddress) { return answer }
+    }
+    return nil
+  }
+}
