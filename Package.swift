@@ -11,6 +11,7 @@
 //   BreakpadSymbols  Breakpad .sym files: mapped, indexed, looked up.
 //   CLibDW, ELFSymbols  ELF symbol tables and DWARF through elfutils' libdw.
 //   MapFiles       MSVC linker maps (LINK /MAP) and name undecoration.
+//   Minidump       the MDMP reader: streams, contexts, memory.
 //   Symbolication  the symbol store, build choice, frame resolution, learning maps from listings.
 //   CrashAnalysis  the facade programs link: read → sniff → decode → report writers.
 //   analyse        the command-line tool.
@@ -27,6 +28,7 @@ let package = Package(
     .library(name: "BreakpadSymbols", targets: ["BreakpadSymbols"]),
     .library(name: "ELFSymbols", targets: ["ELFSymbols"]),
     .library(name: "MapFiles", targets: ["MapFiles"]),
+    .library(name: "Minidump", targets: ["Minidump"]),
     .library(name: "Symbolication", targets: ["Symbolication"]),
     .executable(name: "analyse", targets: ["analyse"]),
   ],
@@ -46,6 +48,7 @@ let package = Package(
     ),
     .target(name: "ELFSymbols", dependencies: ["CLibDW", "CrashCore"]),
     .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading"]),
+    .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
     .target(
       name: "Symbolication",
       dependencies: ["CrashCore", "BreakpadSymbols", "MapFiles", "ELFSymbols", "StackText"]
@@ -90,6 +93,10 @@ let package = Package(
     .testTarget(
       name: "SymbolicationTests",
       dependencies: ["Symbolication", "CrashAnalysis", "CrashCore", "CrashTestSupport"]
+    ),
+    .testTarget(
+      name: "MinidumpTests",
+      dependencies: ["Minidump", "CrashCore", "CrashTestSupport"]
     ),
     .testTarget(
       name: "MapFilesTests",

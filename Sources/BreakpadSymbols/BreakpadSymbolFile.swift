@@ -67,7 +67,7 @@ public struct BreakpadModuleRecord: Sendable, Hashable {
 }
 
 /// A Breakpad text symbol file, mapped and indexed for lookups.
-public final class BreakpadSymbolFile: SymbolSource, @unchecked Sendable {
+public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
   // Sendable: immutable after init; the mapping is read-only.
 
   /// Where the symbols came from.

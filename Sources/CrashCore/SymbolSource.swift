@@ -18,6 +18,14 @@ public protocol SymbolSource: AnyObject {
   func lookup(_ relativeAddress: UInt64) -> SymbolLookup?
 }
 
+/// A symbol source that also knows how to unwind frames (Breakpad `STACK WIN`, `STACK CFI`).
+public protocol UnwindInfoSource: SymbolSource {
+  /// The Windows frame data or FPO record covering a module-relative address.
+  func windowsFrameInfo(at relativeAddress: UInt64) -> WindowsFrameInfo?
+  /// The CFI rules in force at a module-relative address.
+  func cfiRules(at relativeAddress: UInt64) -> CFIRules?
+}
+
 /// Where a symbol source came from.
 public struct SymbolSourceOrigin: Sendable, Hashable, CustomStringConvertible {
   /// The symbol file's format.

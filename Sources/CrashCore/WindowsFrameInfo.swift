@@ -1,10 +1,11 @@
 //===--- WindowsFrameInfo.swift - A STACK WIN record --------------------------===//
 //
-// `STACK WIN type rva code_size prologue_size epilogue_size parameter_size
-//  saved_register_size local_size max_stack_size has_program_string
-//  (program_string | allocates_base_pointer)` — the FPO and frame-data records
-// that dump_syms copies from a PDB. The x86 walker uses them; this module only
-// reads them (google/breakpad docs/symbol_files.md).
+// How to unwind an x86 frame, as symbol data gives it: Breakpad's `STACK WIN
+// type rva code_size prologue_size epilogue_size parameter_size
+// saved_register_size local_size max_stack_size has_program_string
+// (program_string | allocates_base_pointer)` — the FPO and frame-data records
+// that dump_syms copies from a PDB (google/breakpad docs/symbol_files.md) — and
+// `STACK CFI` rules. Symbol readers produce them; the stack walkers use them.
 //
 //===----------------------------------------------------------------------===//
 

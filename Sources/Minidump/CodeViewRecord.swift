@@ -1,0 +1,57 @@
+//===--- CodeViewRecord.swift - Debug file and id from a module's CV record -===//
+//
+//   RSDS (PDB 7.0): signature 'RSDS', GUID (16 bytes), age (u32), UTF-8 PDB path
+//   NB10 (PDB 2.0): signature 'NB10', offset (u32), timestamp (u32), age (u32), path
+//   BpEL (Breakpad ELF): signature 'BpEL', build id bytes
+// The identifiers are printed as Breakpad prints them: the GUID's fields in hex
+// (the first three little-endian), then the age in hex; NB10: timestamp then age.
+//
+//===----------------------------------------------------------------------===//
+
+import ByteReading
+
+enum CodeViewRecord {
+  /// (debug file, debug identifier) for the record at `location`.
+  static func read(_ reader: ByteReader, _ location: MinidumpLocation) throws(ReadError) -> (String?, String?) {
+    let base = UInt64(location.rva)
+    let size = UInt64(min(location.size, 4096))
+    let bytes = try reader.slice(at: base, length: size, "a CodeView record")
+    guard size >= 4 else { throw ReadError(.outOfBounds, at: base, reading: "a CodeView record") }
+    let signature = bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self).littleEndian
+    switch signature {
+    case 0x5344_5352:  // 'RSDS'
+      guard size >= 24 else { throw ReadError(.outOfBounds, at: base, reading: "an RSDS record") }
+      let data1 = bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian
+      let data2 = bytes.loadUnaligned(fromByteOffset: 8, as: UInt16.self).littleEndian
+      let data3 = bytes.loadUnaligned(fromByteOffset: 10, as: UInt16.self).littleEndian
+      var identifier = hex(UInt64(data1), 8) + hex(UInt64(data2), 4) + hex(UInt64(data3), 4)
+      for index in 12..<20 { identifier += hex(UInt64(bytes[index]), 2) }
+      let age = bytes.loadUnaligned(fromByteOffset: 20, as: UInt32.self).littleEndian
+      identifier += String(age, radix: 16, uppercase: true)
+      return (cString(bytes, from: 24), identifier)
+    case 0x3031_424E:  // 'NB10'
+      guard size >= 16 else { throw ReadError(.outOfBounds, at: base, reading: "an NB10 record") }
+      let timestamp = bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
+      let age = bytes.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian
+      return (cString(bytes, from: 16), hex(UInt64(timestamp), 8) + String(age, radix: 16, uppercase: true))
+    case 0x4C45_7042:  // 'BpEL'
+      var identifier = ""
+      for index in 4..<Int(size) { identifier += hex(UInt64(bytes[index]), 2) }
+      return (nil, identifier)
+    default:
+      throw ReadError(.invalidValue, at: base, reading: "a CodeView record (signature 0x\(String(signature, radix: 16)))")
+    }
+  }
+
+  private static func hex(_ value: UInt64, _ width: Int) -> String {
+    let text = String(value, radix: 16, uppercase: true)
+    return String(repeating: "0", count: max(0, width - text.count)) + text
+  }
+
+  private static func cString(_ bytes: UnsafeRawBufferPointer, from start: Int) -> String? {
+    guard start < bytes.count else { return nil }
+    var end = start
+    while end < bytes.count && bytes[end] != 0 { end += 1 }
+    return end > start ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) : nil
+  }
+}

@@ -1,0 +1,56 @@
+//===--- ContextReader.swift - CONTEXT records into register files ----------===//
+//
+//   x86:   CONTEXT_i386 (flags 0x00010000 at offset 0), 0xCC bytes, or 0x2CC with
+//          ExtendedRegisters; registers at their winnt.h offsets (X86Register).
+//   Alpha: the native quad CONTEXT (0x230 bytes; ContextFlags at 0x21C carries
+//          0x00020000); registers at their ksalpha.h offsets (AlphaRegister).
+// The layout is chosen by the dump's processor architecture, then checked
+// against the record's size and flags; a mismatch is an error naming the offset.
+//
+//===----------------------------------------------------------------------===//
+
+import ByteReading
+import CrashCore
+
+enum ContextReader {
+  /// The registers of the CONTEXT at `location`, for the dump's architecture.
+  static func read(_ reader: ByteReader, _ location: MinidumpLocation, architecture: Architecture) throws(ReadError)
+    -> RegisterContext
+  {
+    let base = UInt64(location.rva)
+    switch architecture {
+    case .x86:
+      guard location.size >= UInt32(X86Register.contextSize) else {
+        throw ReadError(.invalidValue, at: base, reading: "an x86 CONTEXT of \(location.size) bytes (needs 0xCC)")
+      }
+      let flags = try reader.read(UInt32.self, at: base, "the x86 context flags")
+      guard flags & 0xFFFF_0000 == 0x0001_0000 else {
+        throw ReadError(.invalidValue, at: base, reading: "x86 context flags 0x\(String(flags, radix: 16))")
+      }
+      var file = RegisterFile<X86Register>()
+      for register in X86Register.allCases {
+        file[register] = UInt64(try reader.read(UInt32.self, at: base + UInt64(register.rawValue), "the x86 context"))
+      }
+      return .x86(file)
+    case .alpha:
+      guard location.size >= UInt32(AlphaRegister.contextSize) else {
+        throw ReadError(.invalidValue, at: base, reading: "an Alpha CONTEXT of \(location.size) bytes (needs 0x230)")
+      }
+      let flags = try reader.read(UInt32.self, at: base + 0x21C, "the Alpha context flags")
+      guard flags & AlphaRegister.contextFlag != 0 else {
+        throw ReadError(.invalidValue, at: base + 0x21C, reading: "Alpha context flags 0x\(String(flags, radix: 16))")
+      }
+      var file = RegisterFile<AlphaRegister>()
+      for register in AlphaRegister.allCases {
+        let offset = base + UInt64(register.rawValue)
+        file[register] =
+          register.byteWidth == 4
+          ? UInt64(try reader.read(UInt32.self, at: offset, "the Alpha context"))
+          : try reader.read(UInt64.self, at: offset, "the Alpha context")
+      }
+      return .alpha(file)
+    default:
+      throw ReadError(.invalidValue, at: base, reading: "a CONTEXT for \(architecture.rawValue) (not decoded yet)")
+    }
+  }
+}

@@ -1,0 +1,446 @@
+//===--- MinidumpFile.swift - A Windows minidump (MDMP), read defensively ---===//
+//
+// The file is mapped, never copied. The header and stream directory are read
+// first; then each known stream. Every count, RVA and size comes from a file
+// written by a crashing process or a stranger, so each is checked before any
+// read or allocation (ByteReader). A damaged stream becomes a diagnostic naming
+// its offset, and the other streams still load; only a file that is not a
+// minidump at all (bad signature, no room for the header) is refused.
+//
+//===----------------------------------------------------------------------===//
+
+import ByteReading
+import CrashCore
+
+/// Why a file could not be read as a minidump at all.
+public enum MinidumpError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The file could not be opened or mapped.
+  case cannotRead(MappedFileError)
+  /// The file does not start with `MDMP` and a known version.
+  case notAMinidump(path: String, signature: UInt32)
+  /// The header or directory is cut or points outside the file.
+  case damagedHeader(path: String, ReadError)
+
+  /// One sentence naming the file.
+  public var description: String {
+    switch self {
+    case .cannotRead(let error): error.description
+    case .notAMinidump(let path, let signature):
+      "\(path): not a minidump (signature 0x\(String(signature, radix: 16)), expected 0x504d444d \"MDMP\")"
+    case .damagedHeader(let path, let error): "\(path): damaged minidump header: \(error)"
+    }
+  }
+}
+
+/// Limits for reading a dump.
+public struct MinidumpOptions: Sendable {
+  /// Larger files are refused (default 4 GiB).
+  public var maximumFileSize = 4 << 30
+  /// At most this many directory entries, threads, modules or memory ranges are read.
+  public var maximumRecords = 100_000
+
+  /// The default limits.
+  public init() {}
+}
+
+/// A minidump, mapped and parsed.
+public final class MinidumpFile: @unchecked Sendable {
+  // Sendable: immutable after init; the mapping is read-only.
+
+  /// The path.
+  public let path: String
+  /// `TimeDateStamp` of the header (seconds since 1970).
+  public let timestamp: UInt32
+  /// The header's flags (MINIDUMP_TYPE).
+  public let flags: UInt64
+  /// The stream directory, in file order.
+  public let directory: [MinidumpDirectoryEntry]
+  /// The system information, when present and readable.
+  public private(set) var systemInfo: MinidumpSystemInfo?
+  /// Threads.
+  public private(set) var threads: [MinidumpThread] = []
+  /// Loaded modules.
+  public private(set) var modules: [MinidumpModule] = []
+  /// Unloaded modules.
+  public private(set) var unloadedModules: [MinidumpUnloadedModule] = []
+  /// Memory ranges from MemoryList and Memory64List.
+  public private(set) var memoryRanges: [MinidumpMemoryRange] = []
+  /// The exception, when present.
+  public private(set) var exception: MinidumpException?
+  /// MiscInfo, when present.
+  public private(set) var miscInfo: MinidumpMiscInfo?
+  /// Breakpad's info stream, when present.
+  public private(set) var breakpadInfo: MinidumpBreakpadInfo?
+  /// `/proc/PID/maps` of a Linux dump, when present.
+  public private(set) var linuxMaps: String?
+  /// Streams of types this reader does not decode: type and size.
+  public private(set) var unknownStreams: [(type: MinidumpStreamType, size: UInt32)] = []
+  /// Damaged streams and records, with offsets.
+  public private(set) var diagnostics: [Diagnostic] = []
+
+  private let file: MappedFile
+  let reader: ByteReader
+  private let options: MinidumpOptions
+
+  /// Maps and parses the minidump at `path`.
+  public init(path: String, options: MinidumpOptions = MinidumpOptions()) throws(MinidumpError) {
+    do {
+      file = try MappedFile(path: path, limit: options.maximumFileSize)
+    } catch {
+      throw .cannotRead(error)
+    }
+    self.path = path
+    self.options = options
+    reader = ByteReader(file.bytes)
+    let signature: UInt32
+    do {
+      signature = try reader.read(UInt32.self, at: 0, "the header signature")
+    } catch {
+      throw .notAMinidump(path: path, signature: 0)
+    }
+    guard signature == 0x504D_444D else { throw .notAMinidump(path: path, signature: signature) }
+    do throws(ReadError) {
+      let version = try reader.read(UInt32.self, at: 4, "the header version")
+      guard version & 0xFFFF == 0xA793 else {
+        throw ReadError(.invalidValue, at: 4, reading: "the header version (0x\(String(version, radix: 16)))")
+      }
+      let count = try reader.read(UInt32.self, at: 8, "the stream count")
+      let directoryRVA = try reader.read(UInt32.self, at: 12, "the stream directory offset")
+      timestamp = try reader.read(UInt32.self, at: 20, "the header timestamp")
+      flags = try reader.read(UInt64.self, at: 24, "the header flags")
+      guard count <= options.maximumRecords else {
+        throw ReadError(.implausibleCount, at: 8, reading: "the stream count (\(count))")
+      }
+      try reader.checkArray(count: UInt64(count), size: 12, at: UInt64(directoryRVA), "the stream directory")
+      var entries: [MinidumpDirectoryEntry] = []
+      entries.reserveCapacity(Int(count))
+      for index in 0..<UInt64(count) {
+        let offset = UInt64(directoryRVA) + index * 12
+        entries.append(
+          MinidumpDirectoryEntry(
+            type: MinidumpStreamType(rawValue: try reader.read(UInt32.self, at: offset, "directory entry \(index)")),
+            location: MinidumpLocation(
+              size: try reader.read(UInt32.self, at: offset + 4, "directory entry \(index)"),
+              rva: try reader.read(UInt32.self, at: offset + 8, "directory entry \(index)"))))
+      }
+      directory = entries
+    } catch {
+      throw .damagedHeader(path: path, error)
+    }
+    readStreams()
+  }
+
+  // MARK: - Streams
+
+  private func readStreams() {
+    var seen = Set<UInt32>()
+    for entry in directory where entry.type != .unused {
+      if !seen.insert(entry.type.rawValue).inserted {
+        note(.warning, "a second \(entry.type) stream at 0x\(String(entry.location.rva, radix: 16)) is ignored")
+        continue
+      }
+      do throws(ReadError) {
+        switch entry.type {
+        case .systemInfo: systemInfo = try readSystemInfo(entry.location)
+        case .threadList: threads = try readThreads(entry.location)
+        case .moduleList: modules = try readModules(entry.location)
+        case .memoryList: memoryRanges += try readMemoryList(entry.location)
+        case .memory64List: memoryRanges += try readMemory64List(entry.location)
+        case .exception: exception = try readException(entry.location)
+        case .miscInfo: miscInfo = try readMiscInfo(entry.location)
+        case .unloadedModuleList: unloadedModules = try readUnloadedModules(entry.location)
+        case .threadNames: try readThreadNames(entry.location)
+        case .breakpadInfo: breakpadInfo = try readBreakpadInfo(entry.location)
+        case .linuxMaps:
+          let bytes = try reader.slice(
+            at: UInt64(entry.location.rva), length: UInt64(min(entry.location.size, 16 << 20)), "the Linux maps stream")
+          linuxMaps = String(decoding: bytes, as: UTF8.self)
+        default:
+          unknownStreams.append((entry.type, entry.location.size))
+        }
+      } catch {
+        note(.error, "\(entry.type) stream damaged: \(error)", offset: Int(error.offset))
+      }
+    }
+    memoryRanges.sort { $0.start < $1.start }
+    checkMemoryOverlaps()
+  }
+
+  private func readSystemInfo(_ location: MinidumpLocation) throws(ReadError) -> MinidumpSystemInfo {
+    let base = UInt64(location.rva)
+    try reader.check(offset: base, length: 32, "the system info stream")
+    var info = MinidumpSystemInfo(
+      processorArchitecture: try reader.read(UInt16.self, at: base, "system info"),
+      processorLevel: try reader.read(UInt16.self, at: base + 2, "system info"),
+      processorRevision: try reader.read(UInt16.self, at: base + 4, "system info"),
+      processorCount: try reader.read(UInt8.self, at: base + 6, "system info"),
+      productType: try reader.read(UInt8.self, at: base + 7, "system info"),
+      majorVersion: try reader.read(UInt32.self, at: base + 8, "system info"),
+      minorVersion: try reader.read(UInt32.self, at: base + 12, "system info"),
+      buildNumber: try reader.read(UInt32.self, at: base + 16, "system info"),
+      platformID: try reader.read(UInt32.self, at: base + 20, "system info"),
+      servicePack: nil, cpuVendor: nil)
+    let servicePackRVA = try reader.read(UInt32.self, at: base + 24, "system info")
+    if servicePackRVA != 0 { info.servicePack = try? readString(at: UInt64(servicePackRVA), "the service pack name") }
+    if info.processorArchitecture == 0, location.size >= 44 {
+      var vendor: [UInt8] = []
+      for index in 0..<3 {
+        let word = try reader.read(UInt32.self, at: base + 32 + UInt64(index) * 4, "the CPU vendor")
+        for shift in stride(from: 0, to: 32, by: 8) { vendor.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+      }
+      if vendor.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { info.cpuVendor = String(decoding: vendor, as: UTF8.self) }
+    }
+    return info
+  }
+
+  private func readThreads(_ location: MinidumpLocation) throws(ReadError) -> [MinidumpThread] {
+    let base = UInt64(location.rva)
+    let count = try reader.read(UInt32.self, at: base, "the thread count")
+    try checkCount(count, at: base, "the thread list")
+    try reader.checkArray(count: UInt64(count), size: 48, at: base + 4, "the thread list (\(count) threads)")
+    var threads: [MinidumpThread] = []
+    threads.reserveCapacity(Int(count))
+    for index in 0..<UInt64(count) {
+      let offset = base + 4 + index * 48
+      threads.append(
+        MinidumpThread(
+          id: try reader.read(UInt32.self, at: offset, "thread \(index)"),
+          suspendCount: try reader.read(UInt32.self, at: offset + 4, "thread \(index)"),
+          priorityClass: try reader.read(UInt32.self, at: offset + 8, "thread \(index)"),
+          priority: try reader.read(UInt32.self, at: offset + 12, "thread \(index)"),
+          teb: try reader.read(UInt64.self, at: offset + 16, "thread \(index)"),
+          stack: MinidumpMemoryRange(
+            start: try reader.read(UInt64.self, at: offset + 24, "thread \(index) stack"),
+            size: UInt64(try reader.read(UInt32.self, at: offset + 32, "thread \(index) stack")),
+            rva: UInt64(try reader.read(UInt32.self, at: offset + 36, "thread \(index) stack"))),
+          context: MinidumpLocation(
+            size: try reader.read(UInt32.self, at: offset + 40, "thread \(index) context"),
+            rva: try reader.read(UInt32.self, at: offset + 44, "thread \(index) context"))))
+    }
+    return threads
+  }
+
+  private func readModules(_ location: MinidumpLocation) throws(ReadError) -> [MinidumpModule] {
+    let base = UInt64(location.rva)
+    let count = try reader.read(UInt32.self, at: base, "the module count")
+    try checkCount(count, at: base, "the module list")
+    try reader.checkArray(count: UInt64(count), size: 108, at: base + 4, "the module list (\(count) modules)")
+    var modules: [MinidumpModule] = []
+    modules.reserveCapacity(Int(count))
+    for index in 0..<UInt64(count) {
+      let offset = base + 4 + index * 108
+      let what = "module \(index)"
+      let nameRVA = try reader.read(UInt32.self, at: offset + 20, what)
+      var module = MinidumpModule(
+        base: try reader.read(UInt64.self, at: offset, what),
+        size: try reader.read(UInt32.self, at: offset + 8, what),
+        checksum: try reader.read(UInt32.self, at: offset + 12, what),
+        timestamp: try reader.read(UInt32.self, at: offset + 16, what),
+        name: "",
+        version: MinidumpVersionInfo(
+          signature: try reader.read(UInt32.self, at: offset + 24, what),
+          fileVersionHigh: try reader.read(UInt32.self, at: offset + 32, what),
+          fileVersionLow: try reader.read(UInt32.self, at: offset + 36, what)),
+        debugFile: nil, debugIdentifier: nil)
+      do {
+        module.name = try readString(at: UInt64(nameRVA), "the name of module \(index)")
+      } catch {
+        note(.warning, "module \(index) at 0x\(String(module.base, radix: 16)): \(error)", offset: Int(error.offset))
+        module.name = "<unnamed module at 0x\(String(module.base, radix: 16))>"
+      }
+      let codeView = MinidumpLocation(
+        size: try reader.read(UInt32.self, at: offset + 76, what), rva: try reader.read(UInt32.self, at: offset + 80, what))
+      if codeView.size > 0 {
+        do {
+          (module.debugFile, module.debugIdentifier) = try CodeViewRecord.read(reader, codeView)
+        } catch {
+          note(.warning, "the CodeView record of \(module.name): \(error)", offset: Int(error.offset))
+        }
+      }
+      modules.append(module)
+    }
+    return modules
+  }
+
+  private func readMemoryList(_ location: MinidumpLocation) throws(ReadError) -> [MinidumpMemoryRange] {
+    let base = UInt64(location.rva)
+    let count = try reader.read(UInt32.self, at: base, "the memory range count")
+    try checkCount(count, at: base, "the memory list")
+    try reader.checkArray(count: UInt64(count), size: 16, at: base + 4, "the memory list (\(count) ranges)")
+    var ranges: [MinidumpMemoryRange] = []
+    for index in 0..<UInt64(count) {
+      let offset = base + 4 + index * 16
+      let range = MinidumpMemoryRange(
+        start: try reader.read(UInt64.self, at: offset, "memory range \(index)"),
+        size: UInt64(try reader.read(UInt32.self, at: offset + 8, "memory range \(index)")),
+        rva: UInt64(try reader.read(UInt32.self, at: offset + 12, "memory range \(index)")))
+      if accept(range, index: index) { ranges.append(range) }
+    }
+    return ranges
+  }
+
+  private func readMemory64List(_ location: MinidumpLocation) throws(ReadError) -> [MinidumpMemoryRange] {
+    let base = UInt64(location.rva)
+    let count = try reader.read(UInt64.self, at: base, "the memory64 range count")
+    guard count <= UInt64(options.maximumRecords) else {
+      throw ReadError(.implausibleCount, at: base, reading: "the memory64 list (\(count) ranges)")
+    }
+    var rva = try reader.read(UInt64.self, at: base + 8, "the memory64 base offset")
+    try reader.checkArray(count: count, size: 16, at: base + 16, "the memory64 list (\(count) ranges)")
+    var ranges: [MinidumpMemoryRange] = []
+    for index in 0..<count {
+      let offset = base + 16 + index * 16
+      let range = MinidumpMemoryRange(
+        start: try reader.read(UInt64.self, at: offset, "memory64 range \(index)"),
+        size: try reader.read(UInt64.self, at: offset + 8, "memory64 range \(index)"), rva: rva)
+      let (next, overflow) = rva.addingReportingOverflow(range.size)
+      guard !overflow else { throw ReadError(.overflow, at: offset, reading: "memory64 range \(index)") }
+      rva = next
+      if accept(range, index: index) { ranges.append(range) }
+    }
+    return ranges
+  }
+
+  /// Keeps a memory range only when its bytes are in the file and its addresses do not wrap.
+  private func accept(_ range: MinidumpMemoryRange, index: UInt64) -> Bool {
+    guard reader.contains(offset: range.rva, length: range.size) else {
+      note(.warning, "memory range \(index) (0x\(String(range.start, radix: 16)), \(range.size) bytes) lies past the end of the file", offset: Int(clamping: range.rva))
+      return false
+    }
+    guard range.start.addingReportingOverflow(range.size).overflow == false else {
+      note(.warning, "memory range \(index) at 0x\(String(range.start, radix: 16)) wraps past the top of the address space")
+      return false
+    }
+    return true
+  }
+
+  private func checkMemoryOverlaps() {
+    var index = 1
+    var reported = 0
+    while index < memoryRanges.count {
+      let previous = memoryRanges[index - 1]
+      if memoryRanges[index].start < previous.start + previous.size {
+        if reported < 10 {
+          note(.warning, "memory ranges at 0x\(String(previous.start, radix: 16)) and 0x\(String(memoryRanges[index].start, radix: 16)) overlap; the first is used")
+        }
+        reported += 1
+        memoryRanges.remove(at: index)
+        continue
+      }
+      index += 1
+    }
+  }
+
+  private func readException(_ location: MinidumpLocation) throws(ReadError) -> MinidumpException {
+    let base = UInt64(location.rva)
+    try reader.check(offset: base, length: 168, "the exception stream")
+    // ThreadId, alignment, then MINIDUMP_EXCEPTION at +8: code, flags, record (u64), address (u64),
+    // NumberParameters, alignment, ExceptionInformation[15] (u64) at +40; the context at +160.
+    let count = try reader.read(UInt32.self, at: base + 32, "the exception parameter count")
+    var parameters: [UInt64] = []
+    for index in 0..<UInt64(min(count, 15)) {
+      parameters.append(try reader.read(UInt64.self, at: base + 40 + index * 8, "exception parameter \(index)"))
+    }
+    if count > 15 { note(.warning, "the exception claims \(count) parameters; the format holds 15", offset: Int(base + 32)) }
+    return MinidumpException(
+      threadID: try reader.read(UInt32.self, at: base, "the exception stream"),
+      code: try reader.read(UInt32.self, at: base + 8, "the exception stream"),
+      flags: try reader.read(UInt32.self, at: base + 12, "the exception stream"),
+      address: try reader.read(UInt64.self, at: base + 24, "the exception stream"),
+      parameters: parameters,
+      context: MinidumpLocation(
+        size: try reader.read(UInt32.self, at: base + 160, "the exception context"),
+        rva: try reader.read(UInt32.self, at: base + 164, "the exception context")))
+  }
+
+  private func readMiscInfo(_ location: MinidumpLocation) throws(ReadError) -> MinidumpMiscInfo {
+    let base = UInt64(location.rva)
+    try reader.check(offset: base, length: 24, "the misc info stream")
+    let flags = try reader.read(UInt32.self, at: base + 4, "misc info")
+    return MinidumpMiscInfo(
+      flags: flags,
+      processID: flags & 1 != 0 ? try reader.read(UInt32.self, at: base + 8, "misc info") : nil,
+      processCreateTime: flags & 2 != 0 ? try reader.read(UInt32.self, at: base + 12, "misc info") : nil)
+  }
+
+  private func readUnloadedModules(_ location: MinidumpLocation) throws(ReadError) -> [MinidumpUnloadedModule] {
+    let base = UInt64(location.rva)
+    let headerSize = try reader.read(UInt32.self, at: base, "the unloaded module list")
+    let entrySize = try reader.read(UInt32.self, at: base + 4, "the unloaded module list")
+    let count = try reader.read(UInt32.self, at: base + 8, "the unloaded module list")
+    try checkCount(count, at: base + 8, "the unloaded module list")
+    guard entrySize >= 24 else { throw ReadError(.invalidValue, at: base + 4, reading: "the unloaded module entry size (\(entrySize))") }
+    try reader.checkArray(count: UInt64(count), size: UInt64(entrySize), at: base + UInt64(headerSize), "the unloaded modules")
+    var modules: [MinidumpUnloadedModule] = []
+    for index in 0..<UInt64(count) {
+      let offset = base + UInt64(headerSize) + index * UInt64(entrySize)
+      let nameRVA = try reader.read(UInt32.self, at: offset + 20, "unloaded module \(index)")
+      modules.append(
+        MinidumpUnloadedModule(
+          base: try reader.read(UInt64.self, at: offset, "unloaded module \(index)"),
+          size: try reader.read(UInt32.self, at: offset + 8, "unloaded module \(index)"),
+          checksum: try reader.read(UInt32.self, at: offset + 12, "unloaded module \(index)"),
+          timestamp: try reader.read(UInt32.self, at: offset + 16, "unloaded module \(index)"),
+          name: (try? readString(at: UInt64(nameRVA), "an unloaded module's name")) ?? "<unnamed>"))
+    }
+    return modules
+  }
+
+  private func readThreadNames(_ location: MinidumpLocation) throws(ReadError) {
+    let base = UInt64(location.rva)
+    let count = try reader.read(UInt32.self, at: base, "the thread name count")
+    try checkCount(count, at: base, "the thread name list")
+    try reader.checkArray(count: UInt64(count), size: 12, at: base + 4, "the thread names")
+    for index in 0..<UInt64(count) {
+      let offset = base + 4 + index * 12
+      let id = try reader.read(UInt32.self, at: offset, "thread name \(index)")
+      let rva = try reader.read(UInt64.self, at: offset + 4, "thread name \(index)")
+      guard let name = try? readString(at: rva, "the name of thread \(id)"),
+        let thread = threads.firstIndex(where: { $0.id == id })
+      else { continue }
+      threads[thread].name = name
+    }
+  }
+
+  private func readBreakpadInfo(_ location: MinidumpLocation) throws(ReadError) -> MinidumpBreakpadInfo {
+    let base = UInt64(location.rva)
+    let validity = try reader.read(UInt32.self, at: base, "the Breakpad info stream")
+    return MinidumpBreakpadInfo(
+      validity: validity,
+      dumpThreadID: validity & 1 != 0 ? try reader.read(UInt32.self, at: base + 4, "Breakpad info") : nil,
+      requestingThreadID: validity & 2 != 0 ? try reader.read(UInt32.self, at: base + 8, "Breakpad info") : nil)
+  }
+
+  /// The registers of a CONTEXT record, decoded for this dump's architecture.
+  public func context(at location: MinidumpLocation) throws(ReadError) -> RegisterContext {
+    try ContextReader.read(reader, location, architecture: systemInfo?.architecture ?? .x86)
+  }
+
+  // MARK: - Helpers
+
+  /// A MINIDUMP_STRING: a byte length, then UTF-16LE (at most 64 KiB is read).
+  func readString(at offset: UInt64, _ what: String) throws(ReadError) -> String {
+    let length = try reader.read(UInt32.self, at: offset, what)
+    guard length % 2 == 0, length <= 1 << 16 else {
+      throw ReadError(.invalidValue, at: offset, reading: "\(what) (length \(length))")
+    }
+    let bytes = try reader.slice(at: offset + 4, length: UInt64(length), what)
+    var units: [UInt16] = []
+    units.reserveCapacity(Int(length / 2))
+    for index in stride(from: 0, to: Int(length), by: 2) {
+      units.append(UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8)
+    }
+    return String(decoding: units, as: UTF16.self)
+  }
+
+  private func checkCount(_ count: UInt32, at offset: UInt64, _ what: String) throws(ReadError) {
+    guard count <= options.maximumRecords else {
+      throw ReadError(.implausibleCount, at: offset, reading: "\(what) (\(count) entries)")
+    }
+  }
+
+  private func note(_ severity: Diagnostic.Severity, _ message: String, offset: Int? = nil) {
+    guard diagnostics.count < 1000 else { return }
+    diagnostics.append(Diagnostic(severity, message, offset: offset))
+  }
+}
