@@ -12,6 +12,7 @@
 //   CLibDW, ELFSymbols  ELF symbol tables and DWARF through elfutils' libdw.
 //   MapFiles       MSVC linker maps (LINK /MAP) and name undecoration.
 //   Minidump       the MDMP reader: streams, contexts, memory.
+//   Unwind         stack walkers (x86, Alpha): frame records from raw stack memory.
 //   Symbolication  the symbol store, build choice, frame resolution, learning maps from listings.
 //   CrashAnalysis  the facade programs link: read → sniff → decode → report writers.
 //   analyse        the command-line tool.
@@ -29,6 +30,7 @@ let package = Package(
     .library(name: "ELFSymbols", targets: ["ELFSymbols"]),
     .library(name: "MapFiles", targets: ["MapFiles"]),
     .library(name: "Minidump", targets: ["Minidump"]),
+    .library(name: "Unwind", targets: ["Unwind"]),
     .library(name: "Symbolication", targets: ["Symbolication"]),
     .executable(name: "analyse", targets: ["analyse"]),
   ],
@@ -49,12 +51,16 @@ let package = Package(
     .target(name: "ELFSymbols", dependencies: ["CLibDW", "CrashCore"]),
     .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
+    .target(name: "Unwind", dependencies: ["CrashCore"]),
     .target(
       name: "Symbolication",
-      dependencies: ["CrashCore", "BreakpadSymbols", "MapFiles", "ELFSymbols", "StackText"]
+      dependencies: ["CrashCore", "BreakpadSymbols", "MapFiles", "ELFSymbols", "StackText", "Unwind"]
     ),
     .target(name: "StackText", dependencies: ["CrashCore"]),
-    .target(name: "CrashAnalysis", dependencies: ["CrashCore", "StackText", "Symbolication"]),
+    .target(
+      name: "CrashAnalysis",
+      dependencies: ["CrashCore", "StackText", "Symbolication", "Minidump", "Unwind"]
+    ),
 
     // MARK: Tools
     .executableTarget(
@@ -112,7 +118,7 @@ let package = Package(
     ),
     .testTarget(
       name: "CrashAnalysisTests",
-      dependencies: ["CrashAnalysis", "CrashTestSupport"]
+      dependencies: ["CrashAnalysis", "Symbolication", "CrashTestSupport"]
     ),
     // Runs the built `analyse` binary (the dependency makes `swift test` build it).
     .testTarget(

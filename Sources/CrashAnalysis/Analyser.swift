@@ -1,15 +1,21 @@
 //===--- Analyser.swift - The facade: an input in, a CrashReport out --------===//
 //
-//   sniff → decode (text today; minidumps when that lands) → CrashReport
+//   sniff → decode text, or read a minidump and walk its threads → CrashReport
 //
-// Reading is streamed in fixed chunks: a 100 MB log costs the chunk buffer plus
-// the report, never a copy of the file. Damage inside a readable input becomes
+// Text is streamed in fixed chunks: a 100 MB log costs the chunk buffer plus
+// the report, never a copy of the file. Minidumps are mapped. Damage inside a readable input becomes
 // diagnostics in the report; an input that cannot be read at all throws.
 //
 //===----------------------------------------------------------------------===//
 
 import CrashCore
+import Minidump
 import StackText
+import Unwind
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Settings for an analysis.
 public struct AnalysisOptions: Sendable {
@@ -19,12 +25,14 @@ public struct AnalysisOptions: Sendable {
   public var chunkSize = 1 << 20
   /// Limits for the text decoder.
   public var text = TextDecoderOptions()
+  /// Limits for the stack walkers (minidumps).
+  public var walk = WalkOptions()
 
   /// The default settings.
   public init() {}
 }
 
-/// Analyses crash inputs: text listings and logs today, minidumps later.
+/// Analyses crash inputs: text listings, logs and minidumps.
 public struct Analyser: Sendable {
   /// The settings in use.
   public var options: AnalysisOptions
@@ -34,8 +42,17 @@ public struct Analyser: Sendable {
     self.options = options
   }
 
-  /// Analyses the file at `path` (`-` for standard input).
-  public func analyse(path: String) throws(AnalysisError) -> CrashReport {
+  /// Analyses the file at `path` (`-` for standard input): text, or a minidump whose
+  /// threads are walked (with `unwindData`'s STACK WIN / CFI records when given).
+  public func analyse(path: String, unwindData: (any UnwindDataProvider)? = nil) throws(AnalysisError) -> CrashReport {
+    if path != "-", Self.startsWithMinidumpSignature(path) {
+      do {
+        let dump = try MinidumpFile(path: path, options: minidumpOptions)
+        return MinidumpReportBuilder.report(dump, byteCount: dump.byteCount, unwindData: unwindData, options: options.walk)
+      } catch {
+        throw .minidump(error.description)
+      }
+    }
     let reader = try InputReader(path: path)
     if let size = reader.knownSize {
       if size == 0 { throw .empty(path: path) }
@@ -44,6 +61,19 @@ public struct Analyser: Sendable {
       }
     }
     return try analyse(reader)
+  }
+
+  private var minidumpOptions: MinidumpOptions {
+    var dumpOptions = MinidumpOptions()
+    dumpOptions.maximumFileSize = options.maximumInputSize
+    return dumpOptions
+  }
+
+  private static func startsWithMinidumpSignature(_ path: String) -> Bool {
+    guard let file = fopen(path, "rb") else { return false }
+    defer { fclose(file) }
+    var magic = [UInt8](repeating: 0, count: 4)
+    return fread(&magic, 1, 4, file) == 4 && magic == Array("MDMP".utf8)
   }
 
   /// Analyses text already in memory.
@@ -105,7 +135,7 @@ public struct Analyser: Sendable {
     let kind = InputSniffer.sniff(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
     let encoding: TextEncoding
     switch kind {
-    case .minidump: throw .minidumpNotSupported(path: reader.name)
+    case .minidump: throw .minidumpOnStandardInput
     case .unrecognised(let reason, let offset): throw .unrecognised(path: reader.name, offset: offset, reason: reason)
     case .text(let textEncoding): encoding = textEncoding
     }

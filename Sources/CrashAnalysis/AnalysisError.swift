@@ -13,8 +13,10 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case empty(path: String)
   /// The input is neither text nor a minidump.
   case unrecognised(path: String, offset: Int, reason: String)
-  /// The input is a minidump, which this build cannot decode yet.
-  case minidumpNotSupported(path: String)
+  /// A minidump on standard input: dumps are mapped, so they must be files.
+  case minidumpOnStandardInput
+  /// The minidump's header or directory is unreadable (damage inside streams is a diagnostic).
+  case minidump(String)
 
   /// One sentence naming the input and, where there is one, the offset.
   public var description: String {
@@ -26,8 +28,9 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case .empty(let path): "\(path): the input is empty"
     case .unrecognised(let path, let offset, let reason):
       "\(path): unrecognised input at byte offset \(offset): \(reason); expected text (a stack listing, a Dr. Watson log, an event-log export) or a minidump"
-    case .minidumpNotSupported(let path):
-      "\(path): this is a Windows minidump (MDMP); minidump decoding is not part of this build yet"
+    case .minidumpOnStandardInput:
+      "-: this is a Windows minidump (MDMP); give it as a file path, not on standard input"
+    case .minidump(let message): message
     }
   }
 }

@@ -62,7 +62,10 @@ public enum TextReportWriter {
       if let when = application.when { text += ", \(when)" }
       out += "Application:  \(text)\n"
     }
-    for property in report.system where ["computer name", "processor type", "windows version", "current build", "service pack", "number of processors"].contains(property.key.lowercased()) {
+    for property in report.system where [
+      "computer name", "processor type", "windows version", "current build", "service pack", "number of processors",
+      "operating system", "cpu", "processors",
+    ].contains(property.key.lowercased()) {
       out += "System:       \(property.key): \(property.value)\n"
     }
     if let exception = report.exception {

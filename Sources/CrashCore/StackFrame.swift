@@ -45,6 +45,8 @@ public struct StackFrame: Sendable, Hashable {
   public var printedNumber: Int?
   /// What the symbol maps say about this frame, after symbolication.
   public var resolution: FrameResolution?
+  /// The registers a stack walker recovered for this frame (walked frames only).
+  public var context: RegisterContext?
 
   /// Creates a frame.
   public init(

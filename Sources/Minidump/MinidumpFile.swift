@@ -49,6 +49,8 @@ public final class MinidumpFile: @unchecked Sendable {
 
   /// The path.
   public let path: String
+  /// The file's size in bytes.
+  public var byteCount: Int { file.bytes.count }
   /// `TimeDateStamp` of the header (seconds since 1970).
   public let timestamp: UInt32
   /// The header's flags (MINIDUMP_TYPE).

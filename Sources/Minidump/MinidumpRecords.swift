@@ -148,7 +148,8 @@ public struct MinidumpModule: Sendable, Hashable {
       debugIdentifier: debugIdentifier)
   }
 
-  static func lastComponent(_ path: String) -> String {
+  /// The last component of a Windows or POSIX path.
+  public static func lastComponent(_ path: String) -> String {
     String(path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).last ?? Substring(path))
   }
 }

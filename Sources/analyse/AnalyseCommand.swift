@@ -86,16 +86,17 @@ struct AnalyseCommand: ParsableCommand {
     options.maximumInputSize = maxInputSize
     options.text.maximumLineLength = maxLineLength
     let analyser = Analyser(options: options)
+    let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
+    let store = roots.isEmpty ? nil : SymbolStore(roots: roots)
     var report: CrashReport
     do {
-      report = try analyser.analyse(path: input)
+      report = try analyser.analyse(path: input, unwindData: store.map { StoreUnwindData(store: $0) })
     } catch {
       FileDescriptorOutput.standardError.write("analyse: \(error)\n")
       throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
     }
-    let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
-    if !roots.isEmpty && report.hasStack {
-      report = Symbolicator(store: SymbolStore(roots: roots)).symbolicate(report)
+    if let store, report.hasStack {
+      report = Symbolicator(store: store).symbolicate(report)
     }
     if json {
       print(JSONReportWriter.render(report, tool: "analyse \(AnalyseVersion.current)"), terminator: "")

@@ -141,10 +141,20 @@ struct InputTests {
     #expect(analysisError(big.path, options: options) == .tooLarge(path: big.path, size: Self.exampleText.utf8.count, limit: 1000))
   }
 
-  @Test("a minidump is recognised and reported as not yet supported")
+  @Test("a minidump is read as one: an empty one has no stack, a cut header is an error naming the file")
   func minidump() throws {
-    let file = try TemporaryFile(Array("MDMP".utf8) + [0x93, 0xA7, 0, 0] + [UInt8](repeating: 0, count: 24), suffix: ".dmp")
-    #expect(analysisError(file.path) == .minidumpNotSupported(path: file.path))
+    let empty = try TemporaryFile(Array("MDMP".utf8) + [0x93, 0xA7, 0, 0] + [UInt8](repeating: 0, count: 24), suffix: ".dmp")
+    let report = try Analyser().analyse(path: empty.path)
+    #expect(report.input.kind == .minidump)
+    #expect(!report.hasStack)
+    let cut = try TemporaryFile(Array("MDMP".utf8) + [0x93, 0xA7, 0, 0, 5, 0, 0, 0], suffix: ".dmp")
+    guard case .minidump(let message)? = analysisError(cut.path) else {
+      Issue.record("a cut header was accepted")
+      return
+    }
+    #expect(message.hasPrefix(cut.path + ": damaged minidump header"))
+    let stdin = try TemporaryFile(Array("MDMP".utf8) + [0x93, 0xA7, 0, 0] + [UInt8](repeating: 0, count: 24), suffix: ".dmp")
+    _ = stdin
   }
 
   @Test("text in memory decodes like the same text in a file")

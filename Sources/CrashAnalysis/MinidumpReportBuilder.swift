@@ -1,0 +1,92 @@
+//===--- MinidumpReportBuilder.swift - A minidump as a CrashReport ----------===//
+//
+// System, exception, modules, and one thread per dump thread whose frames are
+// walked from its context over the captured stack memory (Unwind). The crashed
+// thread uses the exception's context. Walking uses unwind data (STACK WIN,
+// STACK CFI) when a provider is given, never names.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+import Minidump
+import Unwind
+
+/// Builds a `CrashReport` from a parsed minidump.
+public enum MinidumpReportBuilder {
+  /// The report for `dump`; `unwindData` supplies STACK WIN / CFI records for the walkers.
+  public static func report(
+    _ dump: MinidumpFile, byteCount: Int, unwindData: (any UnwindDataProvider)? = nil,
+    options: WalkOptions = WalkOptions()
+  ) -> CrashReport {
+    var report = CrashReport(input: InputDescription(name: dump.path, kind: .minidump, byteCount: byteCount))
+    report.diagnostics = dump.diagnostics
+    let architecture = dump.systemInfo?.architecture ?? .unknown
+    if let system = dump.systemInfo {
+      report.system.append(SystemProperty(key: "Operating system", value: system.operatingSystem))
+      var cpu = ProcessorArchitecture.name(system.processorArchitecture) ?? "architecture \(system.processorArchitecture)"
+      if let vendor = system.cpuVendor {
+        cpu += " \(vendor) family \(system.processorLevel) model \(system.processorRevision >> 8) stepping \(system.processorRevision & 0xFF)"
+      }
+      report.system.append(SystemProperty(key: "CPU", value: cpu))
+      report.system.append(SystemProperty(key: "Processors", value: String(system.processorCount)))
+    } else {
+      report.diagnostics.append(Diagnostic(.warning, "the dump has no system information; assuming nothing about the CPU"))
+    }
+    if let misc = dump.miscInfo, let pid = misc.processID {
+      report.application = ApplicationInfo(name: dump.modules.first.map { MinidumpModule.lastComponent($0.name) }, processID: pid)
+    }
+    if let exception = dump.exception {
+      report.exception = CrashException(
+        code: ExceptionCode(rawValue: exception.code), description: reason(exception),
+        address: Address(crashAddress(exception)), threadID: exception.threadID)
+    }
+    report.modules = dump.modules.map(\.codeModule)
+    let memory = MinidumpMemory(dump)
+    for thread in dump.threads where thread.id != dump.breakpadInfo?.dumpThreadID {
+      let isCrashed = thread.id == dump.exception?.threadID
+      let location = isCrashed ? dump.exception?.context ?? thread.context : thread.context
+      var crashThread = CrashThread(id: thread.id, architecture: architecture, label: isCrashed ? "crashed" : thread.name)
+      do {
+        let context = try dump.context(at: location)
+        crashThread.context = context
+        switch context {
+        case .x86(let registers):
+          let walker = StackwalkerX86(memory: memory, modules: report.modules, unwindData: unwindData, options: options)
+          let result = walker.walk(context: registers)
+          crashThread.frames = result.frames
+        case .alpha(let registers):
+          let walker = StackwalkerAlpha(memory: memory, modules: report.modules, unwindData: unwindData, options: options)
+          crashThread.frames = walker.walk(context: registers).frames
+        }
+      } catch {
+        report.diagnostics.append(
+          Diagnostic(.error, "thread 0x\(String(thread.id, radix: 16)): \(error)", offset: Int(clamping: error.offset)))
+      }
+      if isCrashed { report.threads.insert(crashThread, at: 0) } else { report.threads.append(crashThread) }
+    }
+    return report
+  }
+
+  /// Breakpad's crash reason: the exception name, refined for access violations.
+  static func reason(_ exception: MinidumpException) -> String? {
+    let code = ExceptionCode(rawValue: exception.code)
+    guard var name = code.name else { return nil }
+    if exception.code == 0xC000_0005, let kind = exception.parameters.first {
+      switch kind {
+      case 0: name += "_READ"
+      case 1: name += "_WRITE"
+      case 8: name += "_EXEC"
+      default: break
+      }
+    }
+    return name
+  }
+
+  /// The faulting data address for access violations (parameter 1), else the exception address.
+  static func crashAddress(_ exception: MinidumpException) -> UInt64 {
+    if exception.code == 0xC000_0005 || exception.code == 0xC000_0006, exception.parameters.count >= 2 {
+      return exception.parameters[1]
+    }
+    return exception.address
+  }
+}

@@ -1,0 +1,39 @@
+//===--- StoreUnwindData.swift - Unwind records from the symbol store -------===//
+//
+// Gives the stack walkers the STACK WIN / STACK CFI records of a module's
+// Breakpad file, found by debug file and id (what a dump records). Names play
+// no part in walking; a module without such a file is walked without them.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+import Unwind
+
+/// A symbol store as the walkers' source of unwind records.
+public final class StoreUnwindData: UnwindDataProvider {
+  private let store: SymbolStore
+  private var cache: [String: (any UnwindInfoSource)?] = [:]
+
+  /// Unwind records from `store`.
+  public init(store: SymbolStore) {
+    self.store = store
+  }
+
+  /// The Breakpad file of `module`, when the store has one for its debug id.
+  public func unwindInfo(for module: CodeModule) -> (any UnwindInfoSource)? {
+    guard let debugFile = module.debugFile, let identifier = module.debugIdentifier else { return nil }
+    let key = debugFile + "/" + identifier
+    if let cached = cache[key] { return cached }
+    var found: (any UnwindInfoSource)?
+    if let entries = try? store.entries(debugFile: debugFile, debugIdentifier: identifier) {
+      for entry in entries where entry.format == .breakpad {
+        if case .success(let loaded) = store.load(entry), let source = loaded.source as? any UnwindInfoSource {
+          found = source
+          break
+        }
+      }
+    }
+    cache[key] = found
+    return found
+  }
+}

@@ -1,0 +1,241 @@
+//===--- StackwalkerX86.swift - Walking an i386 stack ------------------------===//
+//
+// From the context frame outwards, each caller is found by the first strategy
+// that works, as Breakpad's x86 walker orders them:
+//   1. Windows frame data (`STACK WIN 4` program strings) or FPO (`STACK WIN 0`,
+//      turned into the equivalent program) from the module's symbol file;
+//   2. `STACK CFI` rules;
+//   3. the EBP chain: [ebp] is the caller's EBP, [ebp+4] the return address;
+//   4. scanning the stack for a word that points into a module's code.
+// Each frame reports its EBP, its return address and [ebp+8], [ebp+0xC],
+// [ebp+0x10] as parameters — the columns Dr. Watson and `kb` printed.
+// The walk stops when no caller is found, the caller's EIP is 0, the stack
+// pointer does not grow, or the frame limit is reached.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// Walks x86 stacks.
+public struct StackwalkerX86 {
+  private let memory: any StackMemory
+  private let modules: ModuleMap
+  private let unwindData: (any UnwindDataProvider)?
+  private let options: WalkOptions
+
+  /// A walker over `memory`, with the process's modules and, optionally, unwind data.
+  public init(
+    memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)? = nil,
+    options: WalkOptions = WalkOptions()
+  ) {
+    self.memory = memory
+    self.modules = ModuleMap(modules)
+    self.unwindData = unwindData
+    self.options = options
+  }
+
+  /// One walked frame's registers and how it was found.
+  private struct Frame {
+    var eip: UInt64
+    var esp: UInt64
+    var ebp: UInt64
+    var others: [String: UInt64] = [:]
+    var trust: FrameTrust
+    /// Parameter bytes the function pops (from its unwind data), for its caller's walk.
+    var parameterSize: UInt64?
+  }
+
+  /// Walks from a thread's context.
+  public func walk(context: RegisterFile<X86Register>) -> WalkResult {
+    guard let eip = context[.eip], let esp = context[.esp] else {
+      return WalkResult(frames: [], stopReason: "the context has no eip or esp")
+    }
+    var frames = [Frame(eip: eip, esp: esp, ebp: context[.ebp] ?? 0, trust: .context)]
+    for register in [X86Register.ebx, .esi, .edi] {
+      if let value = context[register] { frames[0].others["$" + register.name] = value }
+    }
+    var stopReason = "no caller found"
+    while true {
+      guard frames.count < options.maximumFrames else {
+        stopReason = "the frame limit (\(options.maximumFrames)) was reached"
+        break
+      }
+      guard let caller = callerFrame(frames) else { break }
+      if caller.eip == 0 {
+        stopReason = "the caller's instruction pointer is 0 (the end of the stack)"
+        break
+      }
+      if caller.esp <= frames[frames.count - 1].esp {
+        stopReason = "the stack pointer did not grow (0x\(String(caller.esp, radix: 16)))"
+        break
+      }
+      frames.append(caller)
+    }
+    var walked = frames.enumerated().map { index, frame in
+      stackFrame(frame, index: index, next: index + 1 < frames.count ? frames[index + 1] : nil)
+    }
+    // The context frame keeps every register of the context.
+    walked[0].context = .x86(context)
+    return WalkResult(frames: walked, stopReason: stopReason)
+  }
+
+  private func stackFrame(_ frame: Frame, index: Int, next: Frame?) -> StackFrame {
+    var registers = RegisterFile<X86Register>()
+    registers[.eip] = frame.eip
+    registers[.esp] = frame.esp
+    registers[.ebp] = frame.ebp
+    var parameters: [UInt64?] = []
+    for offset in [8, 12, 16] as [UInt64] { parameters.append(memory.uint32(at: frame.ebp &+ offset).map(UInt64.init)) }
+    var result = StackFrame(
+      index: index, framePointer: Address(frame.ebp), returnAddress: next.map { Address($0.eip) },
+      instruction: Address(index == 0 ? frame.eip : frame.eip &- 1), parameters: parameters,
+      parameterSource: .stack, trust: frame.trust)
+    result.context = .x86(registers)
+    return result
+  }
+
+  // MARK: - Finding the caller
+
+  private func callerFrame(_ frames: [Frame]) -> Frame? {
+    let callee = frames[frames.count - 1]
+    let lookup = frames.count == 1 ? callee.eip : callee.eip &- 1
+    if let module = modules.module(containing: lookup), let info = unwindData?.unwindInfo(for: module) {
+      let relative = lookup - module.base.rawValue
+      if let windows = info.windowsFrameInfo(at: relative), let caller = byWindowsFrameInfo(frames, windows) {
+        return caller
+      }
+      if let rules = info.cfiRules(at: relative), let caller = byCFI(callee, rules) {
+        return caller
+      }
+    }
+    return byFramePointer(frames)
+  }
+
+  /// STACK WIN: run the frame's program (or the one FPO data implies).
+  private func byWindowsFrameInfo(_ frames: [Frame], _ info: WindowsFrameInfo) -> Frame? {
+    let callee = frames[frames.count - 1]
+    let calleeParameters = frames.count >= 2 ? frames[frames.count - 2].parameterSize ?? 0 : 0
+    var searchStart = callee.esp &+ calleeParameters &+ info.localSize &+ info.savedRegisterSize
+    // A context frame with FPO data whose return-address search lands on its own EIP
+    // found a stale copy; search on (as Breakpad does).
+    if let found = scanForReturnAddress(from: searchStart, words: 3), frames.count == 1, info.kind == .fpo,
+      found.location == searchStart, found.address == callee.eip
+    {
+      searchStart &+= 4
+    }
+    if let found = scanForReturnAddress(from: searchStart, words: 3) { searchStart = found.location }
+    var variables: [String: UInt64] = [
+      "$eip": callee.eip, "$esp": callee.esp, "$ebp": callee.ebp, ".cbCalleeParams": calleeParameters,
+      ".cbSavedRegs": info.savedRegisterSize, ".cbLocals": info.localSize, ".cbParams": info.parameterSize,
+      ".raSearchStart": searchStart, ".raSearch": searchStart,
+    ]
+    for (name, value) in callee.others { variables[name] = value }
+    let program: String
+    var recoversEBP = true
+    if let given = info.programString {
+      program = given
+    } else if info.allocatesBasePointer {
+      program = "$eip .raSearchStart ^ = $ebp $esp .cbCalleeParams + .cbSavedRegs + 8 - ^ = $esp .raSearchStart 4 + ="
+    } else {
+      program = "$eip .raSearchStart ^ = $esp .raSearchStart 4 + ="
+      recoversEBP = false
+    }
+    var evaluator = PostfixEvaluator(variables: variables, memory: memory, wordSize: 4)
+    var trust = FrameTrust.frameData
+    var offset: UInt64 = 0
+    var eip: UInt64
+    var esp: UInt64
+    if evaluator.run(program), evaluator.assigned.contains("$eip"), evaluator.assigned.contains("$esp"),
+      let newEIP = evaluator.variables["$eip"], let newESP = evaluator.variables["$esp"]
+    {
+      eip = newEIP
+      esp = newESP
+    } else {
+      guard options.allowsScanning, let found = scanForReturnAddress(from: callee.esp, words: options.scanWords) else {
+        return nil
+      }
+      eip = found.address
+      esp = found.location &+ 4
+      evaluator.variables["$eip"] = eip
+      evaluator.variables["$esp"] = esp
+      trust = .scan
+    }
+    var ebp = evaluator.variables["$ebp"] ?? callee.ebp
+    if eip != 0 || ebp != 0 {
+      // A return address outside every module means the program was wrong here: scan on.
+      if modules.module(containing: eip) == nil, options.allowsScanning {
+        let start = (variables[".raSearchStart"] ?? searchStart) &+ 4
+        if let found = scanForReturnAddress(from: start, words: options.scanWords) {
+          eip = found.address
+          esp = found.location &+ 4
+          offset = found.location &- start
+          trust = .frameDataScan
+        }
+      }
+      if recoversEBP {
+        // If frames were skipped, or the recovered EBP does not point into memory, look
+        // for a saved EBP among the saved registers.
+        let skipped = trust != .frameData && ebp <= searchStart &+ offset
+        if skipped || memory.uint32(at: ebp) == nil {
+          let end = callee.esp &+ calleeParameters
+          var location = end &+ info.savedRegisterSize &+ offset
+          var steps = 0
+          while location >= end && steps < 1024 {
+            guard let candidate = memory.uint32(at: location).map(UInt64.init) else { break }
+            if memory.uint32(at: candidate) != nil {
+              ebp = candidate
+              break
+            }
+            if location < 4 { break }
+            location -= 4
+            steps += 1
+          }
+        }
+      }
+    }
+    var caller = Frame(eip: eip, esp: esp, ebp: ebp, trust: trust, parameterSize: nil)
+    for name in ["$ebx", "$esi", "$edi"] {
+      if let value = evaluator.assigned.contains(name) ? evaluator.variables[name] : callee.others[name] {
+        caller.others[name] = value
+      }
+    }
+    return caller
+  }
+
+  /// STACK CFI rules.
+  private func byCFI(_ callee: Frame, _ rules: CFIRules) -> Frame? {
+    guard let ruleSet = CFIRuleSet(rules.rules) else { return nil }
+    var registers: [String: UInt64] = ["$eip": callee.eip, "$esp": callee.esp, "$ebp": callee.ebp]
+    for (name, value) in callee.others { registers[name] = value }
+    guard let caller = ruleSet.callerRegisters(from: registers, memory: memory, wordSize: 4),
+      let eip = caller[".ra"], let esp = caller[".cfa"]
+    else { return nil }
+    // Callee-saved registers without a rule keep their values.
+    var frame = Frame(eip: eip, esp: esp, ebp: caller["$ebp"] ?? callee.ebp, trust: .cfi)
+    for name in ["$ebx", "$esi", "$edi"] { frame.others[name] = caller[name] ?? callee.others[name] }
+    return frame
+  }
+
+  /// The EBP chain, then scanning.
+  private func byFramePointer(_ frames: [Frame]) -> Frame? {
+    let callee = frames[frames.count - 1]
+    if let returnAddress = memory.uint32(at: callee.ebp &+ 4), let savedEBP = memory.uint32(at: callee.ebp) {
+      return Frame(eip: UInt64(returnAddress), esp: callee.ebp &+ 8, ebp: UInt64(savedEBP), trust: .framePointer)
+    }
+    guard options.allowsScanning else { return nil }
+    let words = frames.count == 1 ? options.contextScanWords : options.scanWords
+    guard let found = scanForReturnAddress(from: callee.esp, words: words) else { return nil }
+    return Frame(eip: found.address, esp: found.location &+ 4, ebp: callee.ebp, trust: .scan)
+  }
+
+  /// The first word at or above `start` (within `words` words) that points into a module.
+  private func scanForReturnAddress(from start: UInt64, words: Int) -> (location: UInt64, address: UInt64)? {
+    var location = start
+    for _ in 0..<words {
+      guard let value = memory.uint32(at: location) else { return nil }
+      if value > 0xFFFF, modules.module(containing: UInt64(value)) != nil { return (location, UInt64(value)) }
+      location &+= 4
+    }
+    return nil
+  }
+}

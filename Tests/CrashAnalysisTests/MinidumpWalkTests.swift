@@ -1,0 +1,133 @@
+//===--- MinidumpWalkTests.swift - minidump2.dmp as minidump_stackwalk saw it -===//
+//
+// Reading, walking (STACK WIN frame data from the fixture symbols) and
+// symbolicating Breakpad's minidump2.dmp must give the frames of
+// minidump2.stackwalk.out: registers, module, function, file, line, offset and
+// "found by" per frame, and the same crash reason, address, OS, CPU, modules.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashAnalysis
+import CrashCore
+import CrashTestSupport
+import Foundation
+import Symbolication
+import Testing
+
+@Suite("Minidump walking against minidump_stackwalk")
+struct MinidumpWalkTests {
+  struct ExpectedFrame {
+    var registers: [String: UInt64] = [:]
+    var foundBy = ""
+  }
+
+  /// `eip = 0x…` registers and `Found by:` per frame of the human-readable output.
+  static func expectedFrames() throws -> [ExpectedFrame] {
+    let text = try String(contentsOfFile: Fixtures.path("breakpad/minidump2.stackwalk.out"), encoding: .utf8)
+    var frames: [ExpectedFrame] = []
+    for line in text.split(separator: "\n") {
+      let trimmed = line.drop { $0 == " " }
+      if let first = trimmed.first, first.isNumber, trimmed.contains("!") { frames.append(ExpectedFrame()) }
+      guard !frames.isEmpty else { continue }
+      if trimmed.hasPrefix("Found by: ") {
+        frames[frames.count - 1].foundBy = String(trimmed.dropFirst("Found by: ".count))
+      }
+      let fields = trimmed.split(separator: " ")
+      var index = 0
+      while index + 2 < fields.count {
+        if fields[index + 1] == "=", fields[index + 2].hasPrefix("0x") {
+          frames[frames.count - 1].registers[String(fields[index])] = UInt64(fields[index + 2].dropFirst(2), radix: 16)
+          index += 3
+        } else {
+          index += 1
+        }
+      }
+    }
+    return frames
+  }
+
+  static func report() throws -> CrashReport {
+    let store = SymbolStore(roots: [Fixtures.path("breakpad/symbols")])
+    let report = try Analyser().analyse(
+      path: Fixtures.path("breakpad/minidump2.dmp"), unwindData: StoreUnwindData(store: store))
+    return Symbolicator(store: store).symbolicate(report)
+  }
+
+  @Test("the four frames: registers, names, files, lines, offsets, how found")
+  func frames() throws {
+    let report = try Self.report()
+    let thread = try #require(report.threads.first)
+    #expect(thread.label == "crashed")
+    #expect(thread.id == 0xbf4)
+    let expected = try Self.expectedFrames()
+    let machine = try ReferenceAnswerLines.machineReadable()
+    #expect(thread.frames.count == expected.count)
+    #expect(thread.frames.count == 4)
+    for (index, (frame, theirs)) in zip(thread.frames, expected).enumerated() {
+      guard case .x86(let registers) = frame.context else {
+        Issue.record("frame \(index) has no x86 registers")
+        continue
+      }
+      for (name, value) in theirs.registers {
+        guard let register = X86Register.allCases.first(where: { $0.name == name }) else { continue }
+        #expect(registers[register] == value, "frame \(index) \(name)")
+      }
+      #expect(frame.trust.breakpadPhrase == theirs.foundBy, "frame \(index)")
+      let resolution = try #require(frame.resolution, "frame \(index)")
+      let row = machine[index]
+      #expect(resolution.module + "." + "exe" == row.module || resolution.module + ".dll" == row.module, "frame \(index)")
+      #expect(resolution.lookup.function.name == row.function, "frame \(index)")
+      #expect((resolution.lookup.function.file ?? "") == row.file, "frame \(index)")
+      #expect((resolution.lookup.function.line.map(String.init) ?? "") == row.line, "frame \(index)")
+      // Breakpad's offset: from the line's start when there is a line, else from the function.
+      let eip = try #require(registers[.eip])
+      let module = try #require(report.modules.first { $0.stem.lowercased() == resolution.module.lowercased() })
+      let base = module.base.rawValue
+      let offset = resolution.lookup.lineStart.map { eip - base - $0 } ?? resolution.offset
+      #expect("0x" + String(offset, radix: 16) == row.offset, "frame \(index)")
+    }
+  }
+
+  @Test("crash reason and address, system, modules")
+  func summary() throws {
+    let report = try Self.report()
+    let exception = try #require(report.exception)
+    #expect(exception.description == "EXCEPTION_ACCESS_VIOLATION_WRITE")
+    #expect(exception.address == Address(0x45))
+    #expect(report.system.first { $0.key == "Operating system" }?.value == "Windows NT 5.1.2600 Service Pack 2")
+    #expect(report.system.first { $0.key == "CPU" }?.value == "x86 GenuineIntel family 6 model 13 stepping 8")
+    #expect(report.modules.count == 13)
+    let text = try String(contentsOfFile: Fixtures.path("breakpad/minidump2.stackwalk.out"), encoding: .utf8)
+    // "0x7c800000 - 0x7c8f3fff  kernel32.dll  5.1.2600.2945": base, last byte, name, version.
+    for line in text.split(separator: "\n") where line.hasPrefix("0x") {
+      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+      let base = try #require(UInt64(fields[0].dropFirst(2), radix: 16))
+      let module = try #require(report.modules.first { $0.base.rawValue == base }, "module at \(fields[0])")
+      #expect(module.end?.rawValue == UInt64(fields[2].dropFirst(2), radix: 16)! + 1)
+      #expect(MinidumpName.last(module.name).lowercased() == fields[3].lowercased())
+      if fields[4] != "???" { #expect(module.version == String(fields[4])) }
+    }
+  }
+}
+
+/// The machine-readable reference rows: `0|n|module|function|file|line|offset`.
+enum ReferenceAnswerLines {
+  struct Row {
+    var module, function, file, line, offset: String
+  }
+
+  static func machineReadable() throws -> [Row] {
+    let text = try String(
+      contentsOfFile: Fixtures.path("breakpad/minidump2.stackwalk.machine_readable.out"), encoding: .utf8)
+    return text.split(separator: "\n").filter { $0.hasPrefix("0|") }.map { line in
+      let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+      return Row(module: fields[2], function: fields[3], file: fields[4], line: fields[5], offset: fields[6])
+    }
+  }
+}
+
+enum MinidumpName {
+  static func last(_ path: String) -> String {
+    String(path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).last ?? Substring(path))
+  }
+}
