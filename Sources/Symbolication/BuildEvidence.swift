@@ -3,7 +3,9 @@
 // For inputs that name a module but not its build (text listings), each
 // candidate map is tested against the frames of that module:
 //   * a frame that printed `function+offset` at a known address agrees when the
-//     map puts that function at (address − offset), and conflicts otherwise;
+//     map puts that function at (address − offset); it conflicts when the map puts
+//     another function there or claims the address for another function; a map
+//     that knows neither is no evidence either way;
 //   * a frame that printed only an address hits when the address is one the map
 //     recorded exactly (a learned map's RETURN_SITE).
 // A map is chosen only with evidence for it and none against it — or, when at
@@ -50,19 +52,34 @@ struct BuildEvidence {
       guard frame.lookupAddress >= base else { continue }
       let relative = frame.lookupAddress - base
       if let printed = frame.printedFunction {
-        let answer = source.lookup(relative)
-        let offset = answer.map { frame.displayedAddress &- base &- $0.functionStart }
-        if let answer, Self.sameFunction(printed, answer.function.name),
-          frame.printedOffset == nil || frame.printedOffset == offset
-        {
-          agreements += 1
-        } else {
+        // The row proves where `printed` starts (when it printed an offset). The map
+        // agrees when it has that function there; it contradicts the row when it has
+        // another function there, or claims the address for another function.
+        var verdict: Bool?
+        if let offset = frame.printedOffset, frame.displayedAddress - base >= offset {
+          let start = frame.displayedAddress - base - offset
+          if let atStart = source.lookup(start), atStart.functionStart == start {
+            verdict = Self.sameFunction(printed, atStart.function.name)
+          }
+        }
+        if verdict == nil, let answer = source.lookup(relative), answer.kind == .function {
+          let offset = frame.displayedAddress &- base &- answer.functionStart
+          verdict =
+            Self.sameFunction(printed, answer.function.name)
+            && (frame.printedOffset == nil || frame.printedOffset == offset)
+        }
+        switch verdict {
+        case true?: agreements += 1
+        case false?:
           conflicts += 1
           if firstConflict == nil {
-            let found = answer.map { "\($0.function.name)+\(HexFormat.prefixed(offset ?? 0))" } ?? "nothing"
+            let found = source.lookup(relative).map {
+              "\($0.function.name)+\(HexFormat.prefixed(frame.displayedAddress &- base &- $0.functionStart))"
+            } ?? "another function"
             let shown = printed + (frame.printedOffset.map { "+" + HexFormat.prefixed($0) } ?? "")
-            firstConflict = "\(shown) at \("0x" + HexFormat.digits(frame.displayedAddress, width: 8)) is \(found) in this map"
+            firstConflict = "\(shown) at 0x\(HexFormat.digits(frame.displayedAddress, width: 8)) is \(found) in this map"
           }
+        case nil: break  // the map knows nothing about this function or address
         }
       } else if entry.returnSites.contains(frame.displayedAddress - base) {
         returnSiteHits += 1

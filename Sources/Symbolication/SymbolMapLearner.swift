@@ -11,11 +11,13 @@
 // stack that shares nothing with any build starts a new one (it may be the same
 // build, but nothing proves it).
 //
-// Each build becomes a Breakpad file holding only what the listings prove:
-// PUBLIC records for the starts, INFO lines for the sources, the load address
-// and every exact address seen (RETURN_SITE), which later lets an address-only
-// listing of the same build be recognised. A function that no listing fixes —
-// a top frame whose instruction pointer was not printed — is absent.
+// Each build becomes a Breakpad file holding only what the listings prove: a
+// FUNC record per function whose size is the proven extent (start through the
+// last address a listing showed in it, so nothing past it is ever named), INFO
+// lines for the sources, the load address and every exact address seen
+// (RETURN_SITE), which later lets an address-only listing of the same build be
+// recognised. A function that no listing fixes — a top frame whose instruction
+// pointer was not printed — is absent.
 //
 //===----------------------------------------------------------------------===//
 
@@ -76,7 +78,9 @@ public struct LearnedBuild: Sendable, Hashable {
     var lines = ["MODULE windows \(architecture) \(identifier) \(module)"]
     lines.append("INFO LEARNED_FROM " + sources.joined(separator: " "))
     lines.append("INFO LOAD_ADDRESS \(String(loadAddress, radix: 16)) \(loadAddressSource)")
-    lines.append("INFO GENERATOR analyse symbols learn: start = displayed address - printed offset - load address")
+    lines.append(
+      "INFO GENERATOR analyse symbols learn: start = displayed address - printed offset - load address; "
+        + "FUNC size = proven extent")
     let lowest = functions.values.min() ?? 0
     let highest = facts.map(\.site).max() ?? 0
     lines.append("INFO ADDRESS_RANGE \(String(lowest, radix: 16)) \(String(highest, radix: 16))")
@@ -84,8 +88,14 @@ public struct LearnedBuild: Sendable, Hashable {
     for fact in facts where seen.insert(fact.site).inserted {
       lines.append("INFO RETURN_SITE \(String(fact.site, radix: 16)) \(fact.function)+0x\(String(fact.offset, radix: 16)) \(fact.origin)")
     }
+    // FUNC sizes are the proven extent: from the start through the last address a listing
+    // showed in the function. Addresses past it are not claimed for any function.
+    var extent: [String: UInt64] = [:]
+    for fact in facts where functions[fact.function] == fact.start {
+      extent[fact.function] = max(extent[fact.function] ?? 0, fact.offset + 1)
+    }
     for (name, start) in functions.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) {
-      lines.append("PUBLIC \(String(start, radix: 16)) 0 \(name)")
+      lines.append("FUNC \(String(start, radix: 16)) \(String(extent[name] ?? 1, radix: 16)) 0 \(name)")
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -54,8 +54,11 @@ struct SymbolsLearnCommand: ParsableCommand {
   @Option(name: .long, help: "Learn only these modules (repeatable; default: every module with a load address).")
   var module: [String] = []
 
-  @Option(name: .long, help: "Write only builds with at least this many functions.")
+  @Option(name: .long, help: "Write only builds with at least this many functions…")
   var minimumFunctions = 1
+
+  @Option(name: .long, help: "…or seen in at least this many listing rows.")
+  var minimumRows = Int.max
 
   @Flag(name: .long, help: "Print what would be written, write nothing.")
   var dryRun = false
@@ -80,7 +83,7 @@ struct SymbolsLearnCommand: ParsableCommand {
         failures += 1
       }
     }
-    let builds = learner.builds().filter { $0.functions.count >= minimumFunctions }
+    let builds = learner.builds().filter { $0.functions.count >= minimumFunctions || $0.facts.count >= minimumRows }
     for build in builds {
       let name = try PathComponent.validated(build.module)
       let directory = "\(out)/\(name)/\(build.identifier)"
