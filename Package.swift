@@ -91,6 +91,12 @@ let package = Package(
       dependencies: ["CrashCore"],
       path: "Tests/CrashTestSupport"
     ),
+    // Writes Examples/Q276222/emsmta.dmp from its description in CrashTestSupport.
+    .executableTarget(
+      name: "make-example-dumps",
+      dependencies: ["CrashTestSupport"],
+      path: "Tests/ExampleDumpMaker"
+    ),
     .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
     .testTarget(
       name: "ELFSymbolsTests",
@@ -103,6 +109,10 @@ let package = Package(
     .testTarget(
       name: "MinidumpTests",
       dependencies: ["Minidump", "CrashCore", "CrashTestSupport"]
+    ),
+    .testTarget(
+      name: "UnwindTests",
+      dependencies: ["Unwind", "Minidump", "BreakpadSymbols", "CrashCore", "CrashTestSupport"]
     ),
     .testTarget(
       name: "MapFilesTests",

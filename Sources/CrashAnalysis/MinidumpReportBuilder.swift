@@ -49,14 +49,19 @@ public enum MinidumpReportBuilder {
       do {
         let context = try dump.context(at: location)
         crashThread.context = context
+        let result: WalkResult
         switch context {
         case .x86(let registers):
-          let walker = StackwalkerX86(memory: memory, modules: report.modules, unwindData: unwindData, options: options)
-          let result = walker.walk(context: registers)
-          crashThread.frames = result.frames
+          result = StackwalkerX86(memory: memory, modules: report.modules, unwindData: unwindData, options: options)
+            .walk(context: registers)
         case .alpha(let registers):
-          let walker = StackwalkerAlpha(memory: memory, modules: report.modules, unwindData: unwindData, options: options)
-          crashThread.frames = walker.walk(context: registers).frames
+          result = StackwalkerAlpha(memory: memory, modules: report.modules, unwindData: unwindData, options: options)
+            .walk(context: registers)
+        }
+        crashThread.frames = result.frames
+        if result.hitFrameLimit {
+          report.diagnostics.append(
+            Diagnostic(.warning, "thread 0x\(String(thread.id, radix: 16)): \(result.stopReason); the walk was cut there"))
         }
       } catch {
         report.diagnostics.append(

@@ -71,7 +71,7 @@ public enum TextReportWriter {
     if let exception = report.exception {
       var text = "0x" + HexFormat.digits(UInt64(exception.code.rawValue), width: 8)
       if let name = exception.code.name { text += " " + name }
-      if let description = exception.description { text += " (\(description))" }
+      if let description = exception.description, description != exception.code.name { text += " (\(description))" }
       if let address = exception.address { text += " at \(address)" }
       if let thread = exception.threadID { text += ", thread 0x" + String(thread, radix: 16) }
       out += "Exception:    \(text)\n"

@@ -29,7 +29,24 @@ public final class Symbolicator {
       guard let group = groups[key] else { continue }
       resolve(module: group.name, frames: group.frames, in: &report)
     }
+    nameUnresolvedByModule(&report)
     return report
+  }
+
+  /// A frame no map names, inside a listed module, reads `MODULE+0xoffset` (WinDbg's form):
+  /// where it is, with no function invented.
+  private func nameUnresolvedByModule(_ report: inout CrashReport) {
+    for threadIndex in report.threads.indices {
+      let architecture = report.threads[threadIndex].architecture
+      for frameIndex in report.threads[threadIndex].frames.indices {
+        let frame = report.threads[threadIndex].frames[frameIndex]
+        guard frame.symbol == nil, frame.resolution == nil, let instruction = frame.instruction,
+          let displayed = frame.displayedAddress(on: architecture), let module = report.module(containing: instruction)
+        else { continue }
+        report.threads[threadIndex].frames[frameIndex].symbol = FrameSymbol(
+          module: module.stem, moduleOffset: displayed.rawValue &- module.base.rawValue, moduleBase: module.base)
+      }
+    }
   }
 
   // MARK: - Grouping frames by module

@@ -55,6 +55,7 @@ public struct StackwalkerX86 {
       if let value = context[register] { frames[0].others["$" + register.name] = value }
     }
     var stopReason = "no caller found"
+    var endsWithZeroReturn = false
     while true {
       guard frames.count < options.maximumFrames else {
         stopReason = "the frame limit (\(options.maximumFrames)) was reached"
@@ -63,6 +64,7 @@ public struct StackwalkerX86 {
       guard let caller = callerFrame(frames) else { break }
       if caller.eip == 0 {
         stopReason = "the caller's instruction pointer is 0 (the end of the stack)"
+        endsWithZeroReturn = true
         break
       }
       if caller.esp <= frames[frames.count - 1].esp {
@@ -74,8 +76,10 @@ public struct StackwalkerX86 {
     var walked = frames.enumerated().map { index, frame in
       stackFrame(frame, index: index, next: index + 1 < frames.count ? frames[index + 1] : nil)
     }
-    // The context frame keeps every register of the context.
+    // The context frame keeps every register of the context; the outermost frame shows
+    // the zero return address that ended the chain, as debuggers print it.
     walked[0].context = .x86(context)
+    if endsWithZeroReturn { walked[walked.count - 1].returnAddress = Address(0) }
     return WalkResult(frames: walked, stopReason: stopReason)
   }
 

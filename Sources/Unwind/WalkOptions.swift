@@ -29,4 +29,6 @@ public struct WalkResult: Sendable {
   public var frames: [StackFrame]
   /// Why the walk ended (`no caller found`, `stack pointer went backwards`, `frame limit`).
   public var stopReason: String
+  /// Whether it ended at the frame limit rather than at the end of the stack.
+  public var hitFrameLimit: Bool { stopReason.hasPrefix("the frame limit") }
 }

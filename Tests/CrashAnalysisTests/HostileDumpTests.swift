@@ -1,0 +1,141 @@
+//===--- HostileDumpTests.swift - Minidumps from strangers -------------------===//
+//
+// Cut, inflated, overlapping, cyclic and oversized dumps: each ends with an
+// error or diagnostics naming an offset, in bounded time and memory, never a
+// crash.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashAnalysis
+import CrashCore
+import CrashTestSupport
+import Foundation
+import Testing
+
+@Suite("Hostile minidumps")
+struct HostileDumpTests {
+  static func original() throws -> [UInt8] {
+    try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("breakpad/minidump2.dmp"))))
+  }
+
+  /// Analyses `bytes` as a dump: the report, or the error's text.
+  static func analyse(_ bytes: [UInt8]) throws -> Result<CrashReport, AnalysisError> {
+    let file = try TemporaryFile(bytes, suffix: ".dmp")
+    do {
+      return .success(try Analyser().analyse(path: file.path))
+    } catch {
+      return .failure(error)
+    }
+  }
+
+  static func put32(_ value: UInt32, at offset: Int, in bytes: inout [UInt8]) {
+    for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(index * 8)) }
+  }
+
+  @Test("cut at every 64-byte boundary of a real dump: an error or diagnostics, never a crash")
+  func truncatedEverywhere() throws {
+    let whole = try Self.original()
+    var errors = 0
+    var damaged = 0
+    for length in stride(from: 0, to: whole.count, by: 64) {
+      switch try Self.analyse(Array(whole.prefix(length))) {
+      case .failure(let error):
+        errors += 1
+        #expect(!error.description.isEmpty)
+      case .success(let report):
+        if !report.diagnostics.isEmpty { damaged += 1 }
+      }
+    }
+    #expect(errors > 0)
+    #expect(damaged > 0)
+  }
+
+  @Test("a stream count of 2³²−1 is refused with the offset")
+  func hugeStreamCount() throws {
+    var bytes = try Self.original()
+    Self.put32(0xFFFF_FFFF, at: 8, in: &bytes)
+    guard case .failure(let error) = try Self.analyse(bytes) else {
+      Issue.record("accepted")
+      return
+    }
+    #expect(error.description.contains("offset 0x8"))
+    #expect(error.description.contains("4294967295"))
+  }
+
+  @Test("record counts of 2³²−1 inside streams: the stream is reported, the rest loads")
+  func hugeRecordCounts() throws {
+    var bytes = try Self.original()
+    // The module list stream is directory entry 1 (rva 0x1e8); its first word is the count.
+    Self.put32(0xFFFF_FFFF, at: 0x1e8, in: &bytes)
+    // The memory list (rva 0x1505) likewise.
+    Self.put32(0xFFFF_FFFF, at: 0x1505, in: &bytes)
+    guard case .success(let report) = try Self.analyse(bytes) else {
+      Issue.record("refused")
+      return
+    }
+    #expect(report.modules.isEmpty)
+    #expect(report.diagnostics.contains { $0.message.contains("MD_MODULE_LIST_STREAM") && $0.offset == 0x1e8 })
+    #expect(report.diagnostics.contains { $0.message.contains("MD_MEMORY_LIST_STREAM") })
+    #expect(report.exception != nil)
+  }
+
+  @Test("RVAs past the end of the file: reported per record")
+  func rvasPastTheEnd() throws {
+    var bytes = try Self.original()
+    // Module 0's name RVA (module list at 0x1e8 + 4, name RVA at +20) and the first memory
+    // range's RVA (memory list at 0x1505 + 4, RVA at +12).
+    Self.put32(0x7FFF_FFF0, at: 0x1e8 + 4 + 20, in: &bytes)
+    Self.put32(0x7FFF_FFF0, at: 0x1505 + 4 + 12, in: &bytes)
+    guard case .success(let report) = try Self.analyse(bytes) else {
+      Issue.record("refused")
+      return
+    }
+    #expect(report.modules.count == 13)
+    #expect(report.modules[0].name.hasPrefix("<unnamed module"))
+    #expect(report.diagnostics.contains { $0.message.contains("past the end") })
+  }
+
+  @Test("overlapping and cyclic memory ranges: the first range wins, the overlap is reported")
+  func overlappingMemory() throws {
+    var dump = ExampleDumps.q276222()
+    let stack = dump.threads[0]
+    // The same stack again, shifted by 16 bytes, and a range that wraps past the top.
+    dump.extraMemory = [
+      (stack.stackBase + 16, Array(stack.stack.prefix(64))),
+      (UInt64.max - 8, [UInt8](repeating: 0xAB, count: 32)),
+    ]
+    guard case .success(let report) = try Self.analyse(dump.bytes()) else {
+      Issue.record("refused")
+      return
+    }
+    #expect(report.diagnostics.contains { $0.message.contains("overlap") })
+    #expect(report.threads.first?.frames.count == 9)
+  }
+
+  @Test("a 100 MB stack: the walk stays bounded (frame and scan limits)")
+  func hugeStack() throws {
+    var dump = SyntheticMinidump()
+    let size = 100 << 20
+    var stack = [UInt8](repeating: 0, count: size)
+    // A long chain of frame records that all point at the next one: 100,000 frames deep.
+    let base: UInt64 = 0x1000_0000
+    for index in 0..<100_000 {
+      let offset = index * 64
+      let next = UInt32(truncatingIfNeeded: base + UInt64(offset + 64))
+      for byte in 0..<4 { stack[offset + byte] = UInt8(truncatingIfNeeded: next >> UInt32(byte * 8)) }
+      for byte in 0..<4 { stack[offset + 4 + byte] = UInt8(truncatingIfNeeded: UInt32(0x0040_1000) >> UInt32(byte * 8)) }
+    }
+    dump.threads = [
+      SyntheticThread(id: 1, context: .x86(eip: 0x0040_1000, esp: UInt32(base), ebp: UInt32(base)), stackBase: base, stack: stack)
+    ]
+    dump.modules = [SyntheticModule(base: 0x0040_0000, size: 0x10000, name: "deep.exe")]
+    let started = Date()
+    guard case .success(let report) = try Self.analyse(dump.bytes()) else {
+      Issue.record("refused")
+      return
+    }
+    #expect(report.threads.first?.frames.count == 1_024)
+    #expect(report.diagnostics.contains { $0.message.contains("frame limit") })
+    #expect(Date().timeIntervalSince(started) < 30)
+  }
+}

@@ -1,0 +1,337 @@
+//===--- SyntheticMinidump.swift - Writing minidumps for tests ---------------===//
+//
+// Writes MDMP files from a description, with its own layouts (written from the
+// DbgHelp / Breakpad structure definitions, field by field, not sharing a line
+// with the reader): header, directory, SystemInfo, ThreadList with x86 or Alpha
+// CONTEXT records, ModuleList (optionally with RSDS CodeView records),
+// MemoryList, Exception. Tests state frames and memory; the reader and walkers
+// must find them again.
+//
+//===----------------------------------------------------------------------===//
+
+/// A CONTEXT record's bytes, built from register values by offset.
+public struct SyntheticContext {
+  /// The record.
+  public private(set) var bytes: [UInt8]
+
+  /// An x86 CONTEXT (0x2CC bytes, CONTEXT_i386 | CONTROL | INTEGER | SEGMENTS | FLOATING_POINT
+  /// | DEBUG_REGISTERS | EXTENDED_REGISTERS) with the given registers.
+  public static func x86(
+    eip: UInt32, esp: UInt32, ebp: UInt32, eax: UInt32 = 0, ebx: UInt32 = 0, ecx: UInt32 = 0, edx: UInt32 = 0,
+    esi: UInt32 = 0, edi: UInt32 = 0, eflags: UInt32 = 0x246
+  ) -> SyntheticContext {
+    var context = SyntheticContext(bytes: [UInt8](repeating: 0, count: 0x2CC))
+    context.put32(0x0001_003F, at: 0x00)  // ContextFlags
+    context.put32(0x3B, at: 0x90)  // SegFs
+    context.put32(0x23, at: 0x94)  // SegEs
+    context.put32(0x23, at: 0x98)  // SegDs
+    context.put32(edi, at: 0x9C)
+    context.put32(esi, at: 0xA0)
+    context.put32(ebx, at: 0xA4)
+    context.put32(edx, at: 0xA8)
+    context.put32(ecx, at: 0xAC)
+    context.put32(eax, at: 0xB0)
+    context.put32(ebp, at: 0xB4)
+    context.put32(eip, at: 0xB8)
+    context.put32(0x1B, at: 0xBC)  // SegCs
+    context.put32(eflags, at: 0xC0)
+    context.put32(esp, at: 0xC4)
+    context.put32(0x23, at: 0xC8)  // SegSs
+    return context
+  }
+
+  /// An Alpha CONTEXT (0x230 bytes, quad form, CONTEXT_FULL for Alpha); `integer` maps
+  /// register offsets (IntV0 0x100 … IntZero 0x1F8) to values.
+  public static func alpha(fir: UInt64, sp: UInt64, ra: UInt64, integer: [Int: UInt64] = [:], psr: UInt32 = 0)
+    -> SyntheticContext
+  {
+    var context = SyntheticContext(bytes: [UInt8](repeating: 0, count: 0x230))
+    for (offset, value) in integer { context.put64(value, at: offset) }
+    context.put64(ra, at: 0x1D0)  // IntRa
+    context.put64(sp, at: 0x1F0)  // IntSp
+    context.put64(fir, at: 0x210)  // Fir
+    context.put32(psr, at: 0x218)  // Psr
+    context.put32(0x0002_0007, at: 0x21C)  // ContextFlags: CONTEXT_ALPHA | CONTROL | FLOATING_POINT | INTEGER
+    return context
+  }
+
+  mutating func put32(_ value: UInt32, at offset: Int) {
+    for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(index * 8)) }
+  }
+
+  mutating func put64(_ value: UInt64, at offset: Int) {
+    for index in 0..<8 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt64(index * 8)) }
+  }
+}
+
+/// A module for the module list.
+public struct SyntheticModule {
+  /// Load address.
+  public var base: UInt64
+  /// Image size.
+  public var size: UInt32
+  /// File name or path.
+  public var name: String
+  /// PE TimeDateStamp.
+  public var timestamp: UInt32 = 0
+  /// PE checksum.
+  public var checksum: UInt32 = 0
+  /// File version (four parts), or nil for no version resource.
+  public var version: (UInt16, UInt16, UInt16, UInt16)?
+  /// An RSDS CodeView record: PDB name, GUID bytes (16, as stored), age.
+  public var codeView: (pdb: String, guid: [UInt8], age: UInt32)?
+
+  /// A module.
+  public init(base: UInt64, size: UInt32, name: String) {
+    self.base = base
+    self.size = size
+    self.name = name
+  }
+}
+
+/// A thread: id, context and stack.
+public struct SyntheticThread {
+  /// Thread id.
+  public var id: UInt32
+  /// Its CONTEXT record.
+  public var context: SyntheticContext
+  /// Stack memory start.
+  public var stackBase: UInt64
+  /// Stack bytes.
+  public var stack: [UInt8]
+
+  /// A thread.
+  public init(id: UInt32, context: SyntheticContext, stackBase: UInt64, stack: [UInt8]) {
+    self.id = id
+    self.context = context
+    self.stackBase = stackBase
+    self.stack = stack
+  }
+}
+
+/// A minidump to write.
+public struct SyntheticMinidump {
+  /// ProcessorArchitecture: 0 x86, 2 Alpha.
+  public var processorArchitecture: UInt16 = 0
+  /// ProcessorLevel and ProcessorRevision.
+  public var processorLevel: UInt16 = 6
+  /// ProcessorRevision (model << 8 | stepping on x86).
+  public var processorRevision: UInt16 = 0x0502
+  /// NumberOfProcessors.
+  public var processorCount: UInt8 = 1
+  /// OS major, minor, build.
+  public var osVersion: (UInt32, UInt32, UInt32) = (4, 0, 1381)
+  /// The CSD version string.
+  public var servicePack: String? = "Service Pack 6"
+  /// Header timestamp.
+  public var timestamp: UInt32 = 0
+  /// Threads.
+  public var threads: [SyntheticThread] = []
+  /// Modules.
+  public var modules: [SyntheticModule] = []
+  /// Exception: thread, code, address, parameters, and the context to record with it.
+  public var exception: (threadID: UInt32, code: UInt32, address: UInt64, parameters: [UInt64], context: SyntheticContext)?
+  /// Memory outside thread stacks.
+  public var extraMemory: [(base: UInt64, bytes: [UInt8])] = []
+
+  /// An empty x86 dump description.
+  public init() {}
+
+  /// The file's bytes.
+  public func bytes() -> [UInt8] {
+    var out = FileBuilder()
+    var streams: [(type: UInt32, size: UInt32, rva: UInt32)] = []
+    let streamCount = 4 + (exception == nil ? 0 : 1)
+    // Header (32 bytes) and directory; streams follow.
+    out.u32(0x504D_444D)
+    out.u32(0x0000_A793)
+    out.u32(UInt32(streamCount))
+    out.u32(32)
+    out.u32(0)
+    out.u32(timestamp)
+    out.u64(0)
+    let directory = out.count
+    out.zero(streamCount * 12)
+
+    // Strings and records that streams point at come first, then the streams.
+    let servicePackRVA = servicePack.map { out.minidumpString($0) } ?? 0
+    let nameRVAs = modules.map { out.minidumpString($0.name) }
+    var codeViewLocations: [(UInt32, UInt32)] = []
+    for module in modules {
+      guard let record = module.codeView else {
+        codeViewLocations.append((0, 0))
+        continue
+      }
+      out.align()
+      let start = out.count
+      out.u32(0x5344_5352)  // 'RSDS'
+      out.raw(record.guid)
+      out.u32(record.age)
+      out.raw(Array(record.pdb.utf8) + [0])
+      codeViewLocations.append((UInt32(out.count - start), UInt32(start)))
+    }
+    var contextLocations: [(UInt32, UInt32)] = []
+    var stackRVAs: [UInt32] = []
+    for thread in threads {
+      out.align()
+      contextLocations.append((UInt32(thread.context.bytes.count), UInt32(out.count)))
+      out.raw(thread.context.bytes)
+      out.align()
+      stackRVAs.append(UInt32(out.count))
+      out.raw(thread.stack)
+    }
+    var extraRVAs: [UInt32] = []
+    for region in extraMemory {
+      out.align()
+      extraRVAs.append(UInt32(out.count))
+      out.raw(region.bytes)
+    }
+    var exceptionContext: (UInt32, UInt32) = (0, 0)
+    if let exception {
+      out.align()
+      exceptionContext = (UInt32(exception.context.bytes.count), UInt32(out.count))
+      out.raw(exception.context.bytes)
+    }
+
+    // SystemInfo (56 bytes).
+    out.align()
+    var start = out.count
+    out.u16(processorArchitecture)
+    out.u16(processorLevel)
+    out.u16(processorRevision)
+    out.u8(processorCount)
+    out.u8(1)  // ProductType: workstation
+    out.u32(osVersion.0)
+    out.u32(osVersion.1)
+    out.u32(osVersion.2)
+    out.u32(2)  // PlatformId: VER_PLATFORM_WIN32_NT
+    out.u32(servicePackRVA)
+    out.u16(0)  // SuiteMask
+    out.u16(0)
+    if processorArchitecture == 0 {
+      for word in [0x756E_6547, 0x4965_6E69, 0x6C65_746E] as [UInt32] { out.u32(word) }  // "GenuineIntel"
+      out.zero(12)
+    } else {
+      out.zero(24)
+    }
+    streams.append((7, UInt32(out.count - start), UInt32(start)))
+
+    // ThreadList.
+    out.align()
+    start = out.count
+    out.u32(UInt32(threads.count))
+    for (index, thread) in threads.enumerated() {
+      out.u32(thread.id)
+      out.u32(0)  // SuspendCount
+      out.u32(0)  // PriorityClass
+      out.u32(0)  // Priority
+      out.u64(0)  // Teb
+      out.u64(thread.stackBase)
+      out.u32(UInt32(thread.stack.count))
+      out.u32(stackRVAs[index])
+      out.u32(contextLocations[index].0)
+      out.u32(contextLocations[index].1)
+    }
+    streams.append((3, UInt32(out.count - start), UInt32(start)))
+
+    // ModuleList (108 bytes per module).
+    out.align()
+    start = out.count
+    out.u32(UInt32(modules.count))
+    for (index, module) in modules.enumerated() {
+      out.u64(module.base)
+      out.u32(module.size)
+      out.u32(module.checksum)
+      out.u32(module.timestamp)
+      out.u32(nameRVAs[index])
+      // VS_FIXEDFILEINFO (52 bytes).
+      if let version = module.version {
+        out.u32(0xFEEF_04BD)
+        out.u32(0x0001_0000)
+        out.u32(UInt32(version.0) << 16 | UInt32(version.1))
+        out.u32(UInt32(version.2) << 16 | UInt32(version.3))
+        out.u32(UInt32(version.0) << 16 | UInt32(version.1))
+        out.u32(UInt32(version.2) << 16 | UInt32(version.3))
+        out.zero(28)
+      } else {
+        out.zero(52)
+      }
+      out.u32(codeViewLocations[index].0)
+      out.u32(codeViewLocations[index].1)
+      out.u32(0)  // MiscRecord
+      out.u32(0)
+      out.zero(16)  // Reserved0, Reserved1
+    }
+    streams.append((4, UInt32(out.count - start), UInt32(start)))
+
+    // MemoryList: thread stacks, then extra regions.
+    out.align()
+    start = out.count
+    out.u32(UInt32(threads.count + extraMemory.count))
+    for (index, thread) in threads.enumerated() {
+      out.u64(thread.stackBase)
+      out.u32(UInt32(thread.stack.count))
+      out.u32(stackRVAs[index])
+    }
+    for (index, region) in extraMemory.enumerated() {
+      out.u64(region.base)
+      out.u32(UInt32(region.bytes.count))
+      out.u32(extraRVAs[index])
+    }
+    streams.append((5, UInt32(out.count - start), UInt32(start)))
+
+    // Exception (168 bytes).
+    if let exception {
+      out.align()
+      start = out.count
+      out.u32(exception.threadID)
+      out.u32(0)
+      out.u32(exception.code)
+      out.u32(0)  // ExceptionFlags
+      out.u64(0)  // ExceptionRecord
+      out.u64(exception.address)
+      out.u32(UInt32(min(exception.parameters.count, 15)))
+      out.u32(0)
+      for index in 0..<15 { out.u64(index < exception.parameters.count ? exception.parameters[index] : 0) }
+      out.u32(exceptionContext.0)
+      out.u32(exceptionContext.1)
+      streams.append((6, UInt32(out.count - start), UInt32(start)))
+    }
+
+    for (index, stream) in streams.enumerated() {
+      out.put32(stream.type, at: directory + index * 12)
+      out.put32(stream.size, at: directory + index * 12 + 4)
+      out.put32(stream.rva, at: directory + index * 12 + 8)
+    }
+    return out.bytes
+  }
+}
+
+/// Little-endian bytes, appended.
+struct FileBuilder {
+  var bytes: [UInt8] = []
+  var count: Int { bytes.count }
+
+  mutating func u8(_ value: UInt8) { bytes.append(value) }
+  mutating func u16(_ value: UInt16) { for index in 0..<2 { bytes.append(UInt8(truncatingIfNeeded: value >> UInt16(index * 8))) } }
+  mutating func u32(_ value: UInt32) { for index in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(index * 8))) } }
+  mutating func u64(_ value: UInt64) { for index in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(index * 8))) } }
+  mutating func raw(_ data: [UInt8]) { bytes += data }
+  mutating func zero(_ count: Int) { bytes += [UInt8](repeating: 0, count: count) }
+  mutating func align() { while bytes.count % 4 != 0 { bytes.append(0) } }
+
+  mutating func put32(_ value: UInt32, at offset: Int) {
+    for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(index * 8)) }
+  }
+
+  /// A MINIDUMP_STRING (byte length, UTF-16LE, terminating NUL); returns its RVA.
+  mutating func minidumpString(_ text: String) -> UInt32 {
+    align()
+    let rva = UInt32(count)
+    let units = Array(text.utf16)
+    u32(UInt32(units.count * 2))
+    for unit in units { u16(unit) }
+    u16(0)
+    return rva
+  }
+}
