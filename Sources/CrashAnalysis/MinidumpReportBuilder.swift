@@ -36,8 +36,10 @@ public enum MinidumpReportBuilder {
       report.application = ApplicationInfo(name: dump.modules.first.map { MinidumpModule.lastComponent($0.name) }, processID: pid)
     }
     if let exception = dump.exception {
+      let isWindows = dump.systemInfo?.isWindows ?? true
       report.exception = CrashException(
-        code: ExceptionCode(rawValue: exception.code), description: reason(exception),
+        code: ExceptionCode(rawValue: exception.code),
+        description: isWindows ? reason(exception) : signalName(exception.code),
         address: Address(crashAddress(exception)), threadID: exception.threadID)
     }
     report.modules = dump.modules.map(\.codeModule)
@@ -56,6 +58,9 @@ public enum MinidumpReportBuilder {
             .walk(context: registers)
         case .alpha(let registers):
           result = StackwalkerAlpha(memory: memory, modules: report.modules, unwindData: unwindData, options: options)
+            .walk(context: registers)
+        case .amd64(let registers):
+          result = StackwalkerAMD64(memory: memory, modules: report.modules, unwindData: unwindData, options: options)
             .walk(context: registers)
         }
         crashThread.frames = result.frames
@@ -85,6 +90,15 @@ public enum MinidumpReportBuilder {
       }
     }
     return name
+  }
+
+  /// POSIX signal names, for Linux and macOS dumps (whose exception code is the signal).
+  static func signalName(_ code: UInt32) -> String? {
+    let names: [UInt32: String] = [
+      1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE",
+      9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 15: "SIGTERM",
+    ]
+    return names[code]
   }
 
   /// The faulting data address for access violations (parameter 1), else the exception address.

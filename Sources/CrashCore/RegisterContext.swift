@@ -6,12 +6,15 @@ public enum RegisterContext: Sendable, Hashable {
   case x86(RegisterFile<X86Register>)
   /// DEC Alpha AXP registers.
   case alpha(RegisterFile<AlphaRegister>)
+  /// x86-64 registers.
+  case amd64(RegisterFile<AMD64Register>)
 
   /// The architecture these registers belong to.
   public var architecture: Architecture {
     switch self {
     case .x86: .x86
     case .alpha: .alpha
+    case .amd64: .amd64
     }
   }
 
@@ -20,6 +23,7 @@ public enum RegisterContext: Sendable, Hashable {
     switch self {
     case .x86(let file): file.instructionPointer
     case .alpha(let file): file.instructionPointer
+    case .amd64(let file): file.instructionPointer
     }
   }
 
@@ -28,6 +32,7 @@ public enum RegisterContext: Sendable, Hashable {
     switch self {
     case .x86(let file): file.stackPointer
     case .alpha(let file): file.stackPointer
+    case .amd64(let file): file.stackPointer
     }
   }
 
@@ -36,6 +41,7 @@ public enum RegisterContext: Sendable, Hashable {
     switch self {
     case .x86(let file): file.framePointer
     case .alpha(let file): file.framePointer
+    case .amd64(let file): file.framePointer
     }
   }
 
@@ -46,6 +52,8 @@ public enum RegisterContext: Sendable, Hashable {
       file.knownRegisters.map { ($0.register.name, $0.value, 8) }
     case .alpha(let file):
       file.knownRegisters.map { ($0.register.name, $0.value, $0.register.byteWidth * 2) }
+    case .amd64(let file):
+      file.knownRegisters.map { ($0.register.name, $0.value, $0.register.byteWidth * 2) }
     }
   }
 
@@ -54,6 +62,7 @@ public enum RegisterContext: Sendable, Hashable {
     switch self {
     case .x86(let file): file.isEmpty
     case .alpha(let file): file.isEmpty
+    case .amd64(let file): file.isEmpty
     }
   }
 }

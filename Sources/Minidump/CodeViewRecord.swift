@@ -2,7 +2,8 @@
 //
 //   RSDS (PDB 7.0): signature 'RSDS', GUID (16 bytes), age (u32), UTF-8 PDB path
 //   NB10 (PDB 2.0): signature 'NB10', offset (u32), timestamp (u32), age (u32), path
-//   BpEL (Breakpad ELF): signature 'BpEL', build id bytes
+//   BpEL (Breakpad ELF): signature 'BpEL', build id bytes (the debug file is the
+//   module's own file name)
 // The identifiers are printed as Breakpad prints them: the GUID's fields in hex
 // (the first three little-endian), then the age in hex; NB10: timestamp then age.
 //
@@ -34,10 +35,15 @@ enum CodeViewRecord {
       let timestamp = bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
       let age = bytes.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian
       return (cString(bytes, from: 16), hex(UInt64(timestamp), 8) + String(age, radix: 16, uppercase: true))
-    case 0x4C45_7042:  // 'BpEL'
-      var identifier = ""
-      for index in 4..<Int(size) { identifier += hex(UInt64(bytes[index]), 2) }
-      return (nil, identifier)
+    case 0x4270_454C:  // 'BpEL' (bytes 4c 45 70 42)
+      // Breakpad's debug id for an ELF build id: its first 16 bytes (zero-padded) read as a
+      // GUID (the first three fields little-endian), then age 0.
+      var id = [UInt8](repeating: 0, count: 16)
+      for index in 0..<min(16, Int(size) - 4) { id[index] = bytes[4 + index] }
+      var identifier = hex(UInt64(id[3]) << 24 | UInt64(id[2]) << 16 | UInt64(id[1]) << 8 | UInt64(id[0]), 8)
+      identifier += hex(UInt64(id[5]) << 8 | UInt64(id[4]), 4) + hex(UInt64(id[7]) << 8 | UInt64(id[6]), 4)
+      for index in 8..<16 { identifier += hex(UInt64(id[index]), 2) }
+      return (nil, identifier + "0")
     default:
       throw ReadError(.invalidValue, at: base, reading: "a CodeView record (signature 0x\(String(signature, radix: 16)))")
     }

@@ -4,6 +4,8 @@
 //          ExtendedRegisters; registers at their winnt.h offsets (X86Register).
 //   Alpha: the native quad CONTEXT (0x230 bytes; ContextFlags at 0x21C carries
 //          0x00020000); registers at their ksalpha.h offsets (AlphaRegister).
+//   amd64: the x64 CONTEXT (0x4D0 bytes; ContextFlags at 0x30 carries
+//          0x00100000); registers at their winnt.h offsets (AMD64Register).
 // The layout is chosen by the dump's processor architecture, then checked
 // against the record's size and flags; a mismatch is an error naming the offset.
 //
@@ -49,6 +51,23 @@ enum ContextReader {
           : try reader.read(UInt64.self, at: offset, "the Alpha context")
       }
       return .alpha(file)
+    case .amd64:
+      guard location.size >= UInt32(AMD64Register.contextSize) else {
+        throw ReadError(.invalidValue, at: base, reading: "an x64 CONTEXT of \(location.size) bytes (needs 0x4D0)")
+      }
+      let flags = try reader.read(UInt32.self, at: base + 0x30, "the x64 context flags")
+      guard flags & AMD64Register.contextFlag != 0 else {
+        throw ReadError(.invalidValue, at: base + 0x30, reading: "x64 context flags 0x\(String(flags, radix: 16))")
+      }
+      var file = RegisterFile<AMD64Register>()
+      for register in AMD64Register.allCases {
+        let offset = base + UInt64(register.rawValue)
+        file[register] =
+          register.byteWidth == 4
+          ? UInt64(try reader.read(UInt32.self, at: offset, "the x64 context"))
+          : try reader.read(UInt64.self, at: offset, "the x64 context")
+      }
+      return .amd64(file)
     default:
       throw ReadError(.invalidValue, at: base, reading: "a CONTEXT for \(architecture.rawValue) (not decoded yet)")
     }

@@ -255,6 +255,9 @@ public final class MinidumpFile: @unchecked Sendable {
       if codeView.size > 0 {
         do {
           (module.debugFile, module.debugIdentifier) = try CodeViewRecord.read(reader, codeView)
+          if module.debugFile == nil, module.debugIdentifier != nil {
+            module.debugFile = MinidumpModule.lastComponent(module.name)
+          }
         } catch {
           note(.warning, "the CodeView record of \(module.name): \(error)", offset: Int(error.offset))
         }

@@ -62,10 +62,30 @@ public struct MinidumpSystemInfo: Sendable, Hashable {
     }
   }
 
-  /// `Windows NT 5.1.2600 Service Pack 2` (Breakpad prints the same parts).
+  /// The platform's name (Breakpad's platform ids for non-Windows dumps included).
+  public var platformName: String {
+    switch platformID {
+    case 1: "Windows 9x"
+    case 2: "Windows NT"
+    case 0x8000: "Unix"
+    case 0x8101: "Mac OS X"
+    case 0x8102: "iOS"
+    case 0x8201: "Linux"
+    case 0x8202: "Solaris"
+    case 0x8203: "Android"
+    case 0x8204: "PS3"
+    case 0x8205: "NaCl"
+    case 0x8206: "Fuchsia"
+    default: "platform 0x\(String(platformID, radix: 16))"
+    }
+  }
+
+  /// Whether the dump comes from a Windows system (exception codes are NTSTATUS values).
+  public var isWindows: Bool { platformID <= 2 }
+
+  /// `Windows NT 5.1.2600 Service Pack 2`, `Linux 0.0.0 5.10.28 …` (Breakpad prints the same parts).
   public var operatingSystem: String {
-    let name = platformID == 2 ? "Windows NT" : platformID == 1 ? "Windows 9x" : "platform \(platformID)"
-    var text = "\(name) \(majorVersion).\(minorVersion).\(buildNumber)"
+    var text = "\(platformName) \(majorVersion).\(minorVersion).\(buildNumber)"
     if let servicePack, !servicePack.isEmpty { text += " " + servicePack }
     return text
   }
@@ -110,9 +130,9 @@ public struct MinidumpVersionInfo: Sendable, Hashable {
   /// Low DWORD.
   public var fileVersionLow: UInt32
 
-  /// `5.1.2600.2180`, or nil when the record is empty.
+  /// `5.1.2600.2180`, or nil when the record is empty or all zero.
   public var fileVersion: String? {
-    guard signature == 0xFEEF_04BD else { return nil }
+    guard signature == 0xFEEF_04BD, fileVersionHigh != 0 || fileVersionLow != 0 else { return nil }
     return "\(fileVersionHigh >> 16).\(fileVersionHigh & 0xFFFF).\(fileVersionLow >> 16).\(fileVersionLow & 0xFFFF)"
   }
 }

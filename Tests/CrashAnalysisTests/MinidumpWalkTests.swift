@@ -131,3 +131,28 @@ enum MinidumpName {
     String(path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).last ?? Substring(path))
   }
 }
+
+@Suite("A Linux amd64 minidump")
+struct LinuxDumpTests {
+  @Test("linux_inline.dmp: amd64 context, ELF build id as Breakpad's debug id, the inlined chain at the crash")
+  func linuxInline() throws {
+    let store = SymbolStore(roots: [Fixtures.path("breakpad/symbols")])
+    let report = Symbolicator(store: store).symbolicate(
+      try Analyser().analyse(path: Fixtures.path("breakpad/linux_inline.dmp"), unwindData: StoreUnwindData(store: store)))
+    #expect(report.threads.first?.architecture == .amd64)
+    #expect(report.system.first { $0.key == "Operating system" }?.value.hasPrefix("Linux ") == true)
+    #expect(report.exception?.description == "SIGILL")
+    let module = try #require(report.modules.first)
+    #expect(module.debugIdentifier == "BBA6FA10B8AAB33D00000000000000000")
+    #expect(module.debugFile == "linux_inline")
+    let top = try #require(report.threads.first?.frames.first)
+    guard case .amd64(let registers) = top.context else {
+      Issue.record("no amd64 registers")
+      return
+    }
+    #expect(registers[.rip] == 0x2161b6)
+    let resolution = try #require(top.resolution)
+    #expect(resolution.lookup.frames.map(\.name) == ["func()", "bar()", "foo()", "main"])
+    #expect(!report.diagnostics.contains { $0.message.contains("CodeView") })
+  }
+}

@@ -46,6 +46,8 @@ struct RoundTripTests {
       return StackwalkerX86(memory: MinidumpMemory(minidump), modules: modules, unwindData: unwind).walk(context: registers).frames
     case .alpha(let registers):
       return StackwalkerAlpha(memory: MinidumpMemory(minidump), modules: modules, unwindData: unwind).walk(context: registers).frames
+    case .amd64(let registers):
+      return StackwalkerAMD64(memory: MinidumpMemory(minidump), modules: modules, unwindData: unwind).walk(context: registers).frames
     }
   }
 

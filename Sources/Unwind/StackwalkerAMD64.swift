@@ -1,0 +1,124 @@
+//===--- StackwalkerAMD64.swift - Walking an x86-64 stack -------------------===//
+//
+// Strategies in order: STACK CFI rules (`.cfa: $rsp 8 + .ra: .cfa -8 + ^`),
+// the RBP chain ([rbp] the caller's RBP, [rbp+8] the return address, caller
+// RSP = rbp + 16) when RBP points into the stack above RSP, then scanning
+// quadwords for an address inside a module. The frame column is the Child-SP
+// (RSP), as WinDbg prints it for x64; arguments travel in registers, so no
+// parameter columns are reported.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// Walks x86-64 stacks.
+public struct StackwalkerAMD64 {
+  private let memory: any StackMemory
+  private let modules: ModuleMap
+  private let unwindData: (any UnwindDataProvider)?
+  private let options: WalkOptions
+
+  /// A walker over `memory`, with the process's modules and, optionally, unwind data.
+  public init(
+    memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)? = nil,
+    options: WalkOptions = WalkOptions()
+  ) {
+    self.memory = memory
+    self.modules = ModuleMap(modules)
+    self.unwindData = unwindData
+    self.options = options
+  }
+
+  private static let calleeSaved = ["$rbx", "$rbp", "$r12", "$r13", "$r14", "$r15"]
+
+  private struct Frame {
+    var rip: UInt64
+    var rsp: UInt64
+    var registers: [String: UInt64]
+    var trust: FrameTrust
+  }
+
+  /// Walks from a thread's context.
+  public func walk(context: RegisterFile<AMD64Register>) -> WalkResult {
+    guard let rip = context[.rip], let rsp = context[.rsp] else {
+      return WalkResult(frames: [], stopReason: "the context has no rip or rsp")
+    }
+    var registers: [String: UInt64] = [:]
+    for register in AMD64Register.allCases where register != .eflags {
+      if let value = context[register] { registers["$" + register.name] = value }
+    }
+    var frames = [Frame(rip: rip, rsp: rsp, registers: registers, trust: .context)]
+    var stopReason = "no caller found"
+    while true {
+      guard frames.count < options.maximumFrames else {
+        stopReason = "the frame limit (\(options.maximumFrames)) was reached"
+        break
+      }
+      guard let caller = callerFrame(frames) else { break }
+      if caller.rip == 0 {
+        stopReason = "the caller's instruction pointer is 0 (the end of the stack)"
+        break
+      }
+      if caller.rsp <= frames[frames.count - 1].rsp {
+        stopReason = "the stack pointer did not grow (0x\(String(caller.rsp, radix: 16)))"
+        break
+      }
+      frames.append(caller)
+    }
+    var walked = frames.enumerated().map { index, frame -> StackFrame in
+      var file = RegisterFile<AMD64Register>()
+      file[.rip] = frame.rip
+      file[.rsp] = frame.rsp
+      if let rbp = frame.registers["$rbp"] { file[.rbp] = rbp }
+      var result = StackFrame(
+        index: index, framePointer: Address(frame.rsp),
+        returnAddress: index + 1 < frames.count ? Address(frames[index + 1].rip) : nil,
+        instruction: Address(index == 0 ? frame.rip : frame.rip &- 1), trust: frame.trust)
+      result.context = .amd64(file)
+      return result
+    }
+    walked[0].context = .amd64(context)
+    return WalkResult(frames: walked, stopReason: stopReason)
+  }
+
+  private func callerFrame(_ frames: [Frame]) -> Frame? {
+    let callee = frames[frames.count - 1]
+    let lookup = frames.count == 1 ? callee.rip : callee.rip &- 1
+    if let module = modules.module(containing: lookup), let info = unwindData?.unwindInfo(for: module),
+      let rules = info.cfiRules(at: lookup - module.base.rawValue), let ruleSet = CFIRuleSet(rules.rules)
+    {
+      var variables = callee.registers
+      variables["$rsp"] = callee.rsp
+      variables["$rip"] = callee.rip
+      if let caller = ruleSet.callerRegisters(from: variables, memory: memory, wordSize: 8),
+        let rip = caller[".ra"], let rsp = caller[".cfa"]
+      {
+        var registers: [String: UInt64] = [:]
+        for name in Self.calleeSaved { registers[name] = caller[name] ?? callee.registers[name] }
+        return Frame(rip: rip, rsp: rsp, registers: registers, trust: .cfi)
+      }
+    }
+    if let rbp = callee.registers["$rbp"], rbp > callee.rsp, rbp % 8 == 0,
+      let savedRBP = memory.uint64(at: rbp), let returnAddress = memory.uint64(at: rbp &+ 8),
+      modules.module(containing: returnAddress) != nil
+    {
+      var registers: [String: UInt64] = [:]
+      for name in Self.calleeSaved { registers[name] = callee.registers[name] }
+      registers["$rbp"] = savedRBP
+      return Frame(rip: returnAddress, rsp: rbp &+ 16, registers: registers, trust: .framePointer)
+    }
+    guard options.allowsScanning else { return nil }
+    var location = callee.rsp
+    let words = frames.count == 1 ? options.contextScanWords : options.scanWords
+    for _ in 0..<words {
+      guard let value = memory.uint64(at: location) else { return nil }
+      if value > 0xFFFF, modules.module(containing: value) != nil {
+        var registers: [String: UInt64] = [:]
+        for name in Self.calleeSaved { registers[name] = callee.registers[name] }
+        return Frame(rip: value, rsp: location &+ 8, registers: registers, trust: .scan)
+      }
+      location &+= 8
+    }
+    return nil
+  }
+}
