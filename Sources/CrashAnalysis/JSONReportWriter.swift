@@ -166,6 +166,14 @@ public enum JSONReportWriter {
       members.append(("annotations", .array(frame.annotations.map { .string($0.displayText) })))
     }
     members.append(("trust", .string(frame.trust.rawValue)))
+    if let context = frame.context, frame.index > 0 {
+      // Registers a walker recovered for this frame (frame 0's are the thread's context).
+      var registers: [(String, JSONValue)] = []
+      for (name, value, digits) in context.namedValues {
+        registers.append((name, .string("0x" + HexFormat.digits(value, width: digits))))
+      }
+      members.append(("registers", .object(registers)))
+    }
     if let range = frame.lines { members.append(("lines", lines(range))) }
     return .object(members)
   }

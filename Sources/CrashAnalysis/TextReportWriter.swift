@@ -17,6 +17,8 @@ public enum TextReportWriter {
     public var showInstructionAddresses = false
     /// Show register dumps.
     public var showRegisters = true
+    /// For minidumps: show every thread, not only the crashed one.
+    public var showAllThreads = false
 
     /// The default options.
     public init() {}
@@ -26,9 +28,15 @@ public enum TextReportWriter {
   public static func render(_ report: CrashReport, options: Options = Options()) -> String {
     var out = ""
     summary(report, &out)
-    for (index, thread) in report.threads.enumerated() {
+    // A minidump lists every thread of the process; by default only the crashed one is shown.
+    let crashedOnly =
+      report.input.kind == .minidump && !options.showAllThreads && report.threads.first?.label == "crashed"
+    for (index, thread) in report.threads.enumerated() where !crashedOnly || index == 0 {
       out += "\n"
       self.thread(thread, index: index, of: report.threads.count, options: options, &out)
+    }
+    if crashedOnly && report.threads.count > 1 {
+      out += "\n\(report.threads.count - 1) other thread(s) not shown (--all-threads shows them).\n"
     }
     if !report.hasStack {
       out += "\nNo stack found.\n"

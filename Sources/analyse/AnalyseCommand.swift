@@ -76,6 +76,9 @@ struct AnalyseCommand: ParsableCommand {
   @Flag(name: .long, help: "Do not search the shipped Symbols/ store.")
   var noDefaultSymbols = false
 
+  @Flag(name: .long, help: "For a minidump, show every thread (default: the crashed thread only; --json has all).")
+  var allThreads = false
+
   func validate() throws {
     guard maxInputSize > 0 else { throw ValidationError("--max-input-size must be positive") }
     guard maxLineLength >= 80 else { throw ValidationError("--max-line-length must be at least 80") }
@@ -103,6 +106,7 @@ struct AnalyseCommand: ParsableCommand {
     } else {
       var textOptions = TextReportWriter.Options()
       textOptions.showInstructionAddresses = verbose
+      textOptions.showAllThreads = allThreads
       print(TextReportWriter.render(report, options: textOptions), terminator: "")
     }
     let status = AnalyseExitStatus(for: report)

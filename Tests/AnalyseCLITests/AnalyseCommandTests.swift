@@ -14,6 +14,7 @@ import Testing
 struct AnalyseCommandTests {
   static let q276222 = "Examples/Q276222/drwtsn32.log"
   static let alpha = "Examples/Alpha/drwtsn32.log"
+  static let dump = "Examples/Q276222/emsmta.dmp"
 
   private func expectOutput(_ run: AnalyseRun, matches name: String) throws {
     let path = Fixtures.path("cli-expected/\(name)")
@@ -31,6 +32,7 @@ struct AnalyseCommandTests {
     arguments: [
       ([q276222], "q276222.txt"), (["--json", q276222], "q276222.json"),
       ([alpha], "alpha.txt"), (["--json", alpha], "alpha.json"), (["-v", q276222], "q276222-verbose.txt"),
+      ([dump], "emsmta-dmp.txt"), (["--json", dump], "emsmta-dmp.json"),
     ])
   func examples(arguments: [String], expected: String) throws {
     let run = try AnalyseRunner.run(arguments)
