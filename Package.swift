@@ -85,6 +85,13 @@ let package = Package(
       exclude: ["generate_c_program.py"]
     ),
 
+    // Minidump reading and walking benchmark: `scripts/bench-dumps`.
+    .executableTarget(
+      name: "dump-bench",
+      dependencies: ["CrashAnalysis", "CrashCore", "CrashTestSupport", "Minidump"],
+      path: "Benchmarks/DumpWalk"
+    ),
+
     // MARK: Tests
     .target(
       name: "CrashTestSupport",

@@ -74,5 +74,11 @@ public final class MappedFile: @unchecked Sendable {
     if let base = bytes.baseAddress { _ = madvise(UnsafeMutableRawPointer(mutating: base), bytes.count, MADV_SEQUENTIAL) }
   }
 
+  /// Tells the kernel reads will jump around (no read-ahead, no fault-around): only the
+  /// pages actually read become resident. Dumps are read this way.
+  public func adviseRandom() {
+    if let base = bytes.baseAddress { _ = madvise(UnsafeMutableRawPointer(mutating: base), bytes.count, MADV_RANDOM) }
+  }
+
   private static func errnoText() -> String { String(cString: strerror(errno)) }
 }

@@ -93,6 +93,8 @@ public final class MinidumpFile: @unchecked Sendable {
     }
     self.path = path
     self.options = options
+    // Walks read a few pages of each stack: keep the rest of the dump out of memory.
+    file.adviseRandom()
     reader = ByteReader(file.bytes)
     let signature: UInt32
     do {
