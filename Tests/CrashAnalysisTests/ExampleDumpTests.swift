@@ -48,3 +48,42 @@ struct ExampleDumpTests {
     #expect(report.modules.map(\.name) == ["EMSMTA.EXE", "KERNEL32.DLL"])
   }
 }
+
+@Suite("The Alpha example dump (KB Q177710)")
+struct AlphaExampleDumpTests {
+  static let path = Fixtures.repositoryRoot + "/Examples/Alpha/store.dmp"
+  static let symbols = Fixtures.repositoryRoot + "/Examples/Alpha/symbols"
+
+  @Test("the committed dump and unwind data are exactly what make-example-dumps writes")
+  func reproducible() throws {
+    let committed = try Array(Data(contentsOf: URL(fileURLWithPath: Self.path)))
+    #expect(committed == ExampleDumps.q177710().bytes())
+    let file = "\(Self.symbols)/store.pdb/\(ExampleDumps.q177710StoreIdentifier)/store.sym"
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == ExampleDumps.q177710SymbolFile())
+  }
+
+  @Test("walked with STACK CFI in Alpha register names: the log's Callee-SP column and call sites")
+  func walked() throws {
+    let store = SymbolStore(roots: [Self.symbols])
+    let report = try Analyser().analyse(path: Self.path, unwindData: StoreUnwindData(store: store))
+    let thread = try #require(report.threads.first)
+    #expect(thread.architecture == .alpha)
+    let frames = thread.frames
+    let log = try Analyser().analyse(path: Fixtures.repositoryRoot + "/Examples/Alpha/drwtsn32.log")
+    let printed = try #require(log.threads.first { $0.frames.count == 11 }).frames
+    #expect(frames.count == 10)
+    for index in 0..<10 {
+      #expect(frames[index].framePointer == printed[index].framePointer, "frame \(index)")
+    }
+    // Frame n's lookup address is the call site: the log's ReturnAd of row n−1 (row 0's is
+    // the ra register, so its call site is 4 bytes earlier).
+    #expect(frames[1].instruction == printed[0].returnAddress.flatMap { $0.subtracting(4) })
+    for index in 2..<10 {
+      #expect(frames[index].instruction == printed[index - 1].returnAddress, "frame \(index)")
+    }
+    #expect(frames[0].parameters == printed[0].parameters)
+    #expect(frames[0].parameterSource == .registers)
+    #expect(frames[1].trust == .returnAddressRegister)
+    #expect(frames.dropFirst(2).allSatisfy { $0.trust == .cfi })
+  }
+}

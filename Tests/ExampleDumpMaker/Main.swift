@@ -2,7 +2,8 @@
 //
 //   swift run make-example-dumps        (from the repository root)
 //
-// Writes Examples/Q276222/emsmta.dmp from ExampleDumps (CrashTestSupport).
+// Writes Examples/Q276222/emsmta.dmp, Examples/Alpha/store.dmp and the Alpha
+// example's unwind data from ExampleDumps (CrashTestSupport).
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,7 +16,14 @@ import CrashTestSupport
 @main
 enum MakeExampleDumps {
   static func main() {
-    write(ExampleDumps.q276222().bytes(), to: Fixtures.repositoryRoot + "/Examples/Q276222/emsmta.dmp")
+    let root = Fixtures.repositoryRoot
+    write(ExampleDumps.q276222().bytes(), to: root + "/Examples/Q276222/emsmta.dmp")
+    write(ExampleDumps.q177710().bytes(), to: root + "/Examples/Alpha/store.dmp")
+    let directory = "\(root)/Examples/Alpha/symbols/store.pdb/\(ExampleDumps.q177710StoreIdentifier)"
+    for path in ["\(root)/Examples/Alpha/symbols", "\(root)/Examples/Alpha/symbols/store.pdb", directory] {
+      mkdir(path, 0o755)
+    }
+    write(Array(ExampleDumps.q177710SymbolFile().utf8), to: directory + "/store.sym")
   }
 
   static func write(_ bytes: [UInt8], to path: String) {
