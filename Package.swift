@@ -12,7 +12,8 @@
 //   CLibDW, ELFSymbols  ELF symbol tables and DWARF through elfutils' libdw.
 //   MapFiles       MSVC linker maps (LINK /MAP) and name undecoration.
 //   Minidump       the MDMP reader: streams, contexts, memory.
-//   Unwind         stack walkers (x86, Alpha): frame records from raw stack memory.
+//   Unwind         stack walkers (x86, Alpha, amd64): frame records from raw stack memory.
+//   Signatures     the plugin API: findings, evidence, the pipeline, crash signatures.
 //   Symbolication  the symbol store, build choice, frame resolution, learning maps from listings.
 //   CrashAnalysis  the facade programs link: read → sniff → decode → report writers.
 //   analyse        the command-line tool.
@@ -31,6 +32,7 @@ let package = Package(
     .library(name: "MapFiles", targets: ["MapFiles"]),
     .library(name: "Minidump", targets: ["Minidump"]),
     .library(name: "Unwind", targets: ["Unwind"]),
+    .library(name: "Signatures", targets: ["Signatures"]),
     .library(name: "Symbolication", targets: ["Symbolication"]),
     .executable(name: "analyse", targets: ["analyse"]),
   ],
@@ -52,6 +54,14 @@ let package = Package(
     .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "Unwind", dependencies: ["CrashCore"]),
+    .target(name: "Signatures", dependencies: ["CrashCore"]),
+    // Signature plugins: one folder per known issue (Plugins/README.md).
+    .target(
+      name: "Q276222Plugin",
+      dependencies: ["Signatures", "CrashCore"],
+      path: "Plugins/Q276222",
+      exclude: ["README.md"]
+    ),
     .target(
       name: "Symbolication",
       dependencies: ["CrashCore", "BreakpadSymbols", "MapFiles", "ELFSymbols", "StackText", "Unwind"]
@@ -59,7 +69,7 @@ let package = Package(
     .target(name: "StackText", dependencies: ["CrashCore"]),
     .target(
       name: "CrashAnalysis",
-      dependencies: ["CrashCore", "StackText", "Symbolication", "Minidump", "Unwind"]
+      dependencies: ["CrashCore", "StackText", "Symbolication", "Minidump", "Unwind", "Signatures", "Q276222Plugin"]
     ),
 
     // MARK: Tools
@@ -67,6 +77,7 @@ let package = Package(
       name: "analyse",
       dependencies: [
         "CrashAnalysis", "CrashCore", "StackText", "Symbolication", "BreakpadSymbols", "MapFiles", "ELFSymbols",
+        "Signatures",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -116,6 +127,10 @@ let package = Package(
     .testTarget(
       name: "MinidumpTests",
       dependencies: ["Minidump", "CrashCore", "CrashTestSupport"]
+    ),
+    .testTarget(
+      name: "SignaturesTests",
+      dependencies: ["Signatures", "Q276222Plugin", "CrashAnalysis", "Symbolication", "CrashCore", "CrashTestSupport"]
     ),
     .testTarget(
       name: "UnwindTests",

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 import CrashCore
+import Signatures
 
 /// Renders a `CrashReport` as JSON.
 public enum JSONReportWriter {
@@ -15,15 +16,22 @@ public enum JSONReportWriter {
   public static let schemaVersion = 1
 
   /// The report as pretty-printed JSON text.
-  public static func render(_ report: CrashReport, tool: String? = nil) -> String {
-    value(for: report, tool: tool).serialized(indent: 2) + "\n"
+  public static func render(_ report: CrashReport, classification: Classification? = nil, tool: String? = nil) -> String {
+    value(for: report, classification: classification, tool: tool).serialized(indent: 2) + "\n"
   }
 
   /// The report as a JSON tree.
-  public static func value(for report: CrashReport, tool: String? = nil) -> JSONValue {
+  public static func value(for report: CrashReport, classification: Classification? = nil, tool: String? = nil) -> JSONValue {
     var members: [(String, JSONValue)] = [("schema_version", .int(schemaVersion))]
     if let tool { members.append(("tool", .string(tool))) }
     members.append(("input", input(report.input)))
+    if let classification {
+      members.append(("findings", .array(classification.findings.map(finding))))
+      if let signature = classification.signature { members.append(("signature", .string(signature))) }
+      if !classification.notes.isEmpty {
+        members.append(("plugin_notes", .array(classification.notes.map(JSONValue.string))))
+      }
+    }
     if let architecture = report.threads.first(where: { !$0.frames.isEmpty })?.architecture {
       members.append(("architecture", .string(architecture.rawValue)))
     }
@@ -176,6 +184,53 @@ public enum JSONReportWriter {
     }
     if let range = frame.lines { members.append(("lines", lines(range))) }
     return .object(members)
+  }
+
+  private static func finding(_ finding: Finding) -> JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("plugin", .string(finding.plugin)), ("title", .string(finding.title)),
+      ("confidence", .string(finding.confidence.rawValue)),
+    ]
+    members.append(
+      (
+        "evidence",
+        .array(
+          finding.evidence.map { evidence in
+            var item: [(String, JSONValue)] = [("bearing", .string(evidence.bearing.rawValue)), ("text", .string(evidence.text))]
+            if evidence.isInference { item.append(("inference", .bool(true))) }
+            if let location = evidence.location { item.append(("where", self.location(location))) }
+            return .object(item)
+          })
+      ))
+    if let remedy = finding.remedy {
+      var item: [(String, JSONValue)] = [("summary", .string(remedy.summary))]
+      if let fixed = remedy.fixedIn { item.append(("fixed_in", .string(fixed))) }
+      if !remedy.files.isEmpty {
+        item.append(
+          (
+            "files",
+            .array(
+              remedy.files.map { file in
+                .object([("name", .string(file.name))] + (file.version.map { [("version", JSONValue.string($0))] } ?? []))
+              })
+          ))
+      }
+      members.append(("remedy", .object(item)))
+    }
+    return .object(members)
+  }
+
+  private static func location(_ location: EvidenceLocation) -> JSONValue {
+    switch location {
+    case .frame(let thread, let frame, let lines):
+      return .object([("thread", .int(thread)), ("frame", .int(frame))] + (lines.map { [("lines", self.lines($0))] } ?? []))
+    case .event(let index, let lines):
+      return .object([("event", .int(index))] + (lines.map { [("lines", self.lines($0))] } ?? []))
+    case .module(let index, let lines):
+      return .object([("module", .int(index))] + (lines.map { [("lines", self.lines($0))] } ?? []))
+    case .symbols(let module):
+      return .object([("symbols_of", .string(module))])
+    }
   }
 
   private static func resolution(_ resolution: FrameResolution) -> JSONValue {

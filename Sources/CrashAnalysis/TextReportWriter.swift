@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 import CrashCore
+import Signatures
 
 /// Renders a `CrashReport` for people.
 public enum TextReportWriter {
@@ -25,8 +26,11 @@ public enum TextReportWriter {
   }
 
   /// The report as text.
-  public static func render(_ report: CrashReport, options: Options = Options()) -> String {
+  public static func render(_ report: CrashReport, classification: Classification? = nil, options: Options = Options())
+    -> String
+  {
     var out = ""
+    if let classification { findings(classification, &out) }
     summary(report, &out)
     // A minidump lists every thread of the process; by default only the crashed one is shown.
     let crashedOnly =
@@ -184,6 +188,37 @@ public enum TextReportWriter {
         out += "  " + line + "\n"
       }
     }
+  }
+
+  /// Known issues first: a verdict line each, then evidence and remedy.
+  private static func findings(_ classification: Classification, _ out: inout String) {
+    let shown = classification.findings
+    for finding in shown {
+      out += "Known issue:  \(finding.plugin) \(finding.title) — \(finding.confidence.rawValue)\n"
+      for evidence in finding.evidence {
+        let mark: String
+        switch evidence.bearing {
+        case .supports: mark = "+"
+        case .contradicts: mark = "-"
+        case .note: mark = "·"
+        }
+        var line = "  \(mark) \(evidence.text)"
+        if evidence.isInference { line += " [inference]" }
+        if let location = evidence.location { line += " — \(location.description)" }
+        out += line + "\n"
+      }
+      if let remedy = finding.remedy {
+        out += "  Remedy: \(remedy.summary)\n"
+        if !remedy.files.isEmpty {
+          let files = remedy.files.map { $0.name + ($0.version.map { " \($0)" } ?? "") }.joined(separator: ", ")
+          out += "  Files: \(files)\n"
+        }
+      }
+      out += "\n"
+    }
+    for note in classification.notes { out += "Note:         \(note)\n" }
+    if let signature = classification.signature { out += "Signature:    \(signature)\n" }
+    if !shown.isEmpty || !classification.notes.isEmpty || classification.signature != nil { out += "\n" }
   }
 
   private static func symbols(_ report: CrashReport, _ out: inout String) {

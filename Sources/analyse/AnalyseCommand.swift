@@ -16,6 +16,7 @@ import ArgumentParser
 import CrashAnalysis
 import CrashCore
 import StackText
+import Signatures
 import Symbolication
 
 @main
@@ -101,13 +102,16 @@ struct AnalyseCommand: ParsableCommand {
     if let store, report.hasStack {
       report = Symbolicator(store: store).symbolicate(report)
     }
+    let classification = SignaturePipeline(plugins: BundledPlugins.swift).classify(report)
     if json {
-      print(JSONReportWriter.render(report, tool: "analyse \(AnalyseVersion.current)"), terminator: "")
+      print(
+        JSONReportWriter.render(report, classification: classification, tool: "analyse \(AnalyseVersion.current)"),
+        terminator: "")
     } else {
       var textOptions = TextReportWriter.Options()
       textOptions.showInstructionAddresses = verbose
       textOptions.showAllThreads = allThreads
-      print(TextReportWriter.render(report, options: textOptions), terminator: "")
+      print(TextReportWriter.render(report, classification: classification, options: textOptions), terminator: "")
     }
     let status = AnalyseExitStatus(for: report)
     if status == .noStackFound {

@@ -1,0 +1,53 @@
+//===--- SignaturePipeline.swift - Running every plugin on a report ----------===//
+//
+// Plugins run in the order given (bundled Swift plugins first, then rule files
+// in file-name order). Each sees the same report value. A plugin that throws
+// becomes a note naming it; the others still run. Findings are returned most
+// confident first, then in plugin order.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// What classification found.
+public struct Classification: Sendable, Hashable {
+  /// Findings, most confident first.
+  public var findings: [Finding]
+  /// The crash signature used for grouping (buckets).
+  public var signature: String?
+  /// Plugins that failed, with what they threw.
+  public var notes: [String]
+
+  /// Creates a classification.
+  public init(findings: [Finding], signature: String?, notes: [String]) {
+    self.findings = findings
+    self.signature = signature
+    self.notes = notes
+  }
+}
+
+/// Runs plugins over reports.
+public struct SignaturePipeline: Sendable {
+  /// The plugins, in the order they run.
+  public let plugins: [any SignaturePlugin]
+
+  /// A pipeline over `plugins`.
+  public init(plugins: [any SignaturePlugin]) {
+    self.plugins = plugins
+  }
+
+  /// Every plugin's findings for `report`, and its signature.
+  public func classify(_ report: CrashReport) -> Classification {
+    var findings: [(order: Int, finding: Finding)] = []
+    var notes: [String] = []
+    for (order, plugin) in plugins.enumerated() {
+      do {
+        for finding in try plugin.examine(report) { findings.append((order, finding)) }
+      } catch {
+        notes.append("plugin \(plugin.descriptor.id) failed: \(error)")
+      }
+    }
+    findings.sort { ($0.finding.confidence, -$0.order) > ($1.finding.confidence, -$1.order) }
+    return Classification(findings: findings.map(\.finding), signature: CrashSignature.signature(of: report), notes: notes)
+  }
+}
