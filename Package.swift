@@ -14,6 +14,7 @@
 //   Minidump       the MDMP reader: streams, contexts, memory.
 //   Unwind         stack walkers (x86, Alpha, amd64): frame records from raw stack memory.
 //   Signatures     the plugin API: findings, evidence, the pipeline, crash signatures.
+//   SignatureRules declarative rule files (YAML) as plugins.
 //   Symbolication  the symbol store, build choice, frame resolution, learning maps from listings.
 //   CrashAnalysis  the facade programs link: read → sniff → decode → report writers.
 //   analyse        the command-line tool.
@@ -33,11 +34,13 @@ let package = Package(
     .library(name: "Minidump", targets: ["Minidump"]),
     .library(name: "Unwind", targets: ["Unwind"]),
     .library(name: "Signatures", targets: ["Signatures"]),
+    .library(name: "SignatureRules", targets: ["SignatureRules"]),
     .library(name: "Symbolication", targets: ["Symbolication"]),
     .executable(name: "analyse", targets: ["analyse"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // MARK: Core library
@@ -55,6 +58,10 @@ let package = Package(
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "Unwind", dependencies: ["CrashCore"]),
     .target(name: "Signatures", dependencies: ["CrashCore"]),
+    .target(
+      name: "SignatureRules",
+      dependencies: ["Signatures", "CrashCore", .product(name: "Yams", package: "Yams")]
+    ),
     // Signature plugins: one folder per known issue (Plugins/README.md).
     .target(
       name: "Q276222Plugin",
@@ -69,7 +76,9 @@ let package = Package(
     .target(name: "StackText", dependencies: ["CrashCore"]),
     .target(
       name: "CrashAnalysis",
-      dependencies: ["CrashCore", "StackText", "Symbolication", "Minidump", "Unwind", "Signatures", "Q276222Plugin"]
+      dependencies: [
+        "CrashCore", "StackText", "Symbolication", "Minidump", "Unwind", "Signatures", "SignatureRules", "Q276222Plugin",
+      ]
     ),
 
     // MARK: Tools
@@ -77,7 +86,7 @@ let package = Package(
       name: "analyse",
       dependencies: [
         "CrashAnalysis", "CrashCore", "StackText", "Symbolication", "BreakpadSymbols", "MapFiles", "ELFSymbols",
-        "Signatures",
+        "Signatures", "SignatureRules",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -130,7 +139,9 @@ let package = Package(
     ),
     .testTarget(
       name: "SignaturesTests",
-      dependencies: ["Signatures", "Q276222Plugin", "CrashAnalysis", "Symbolication", "CrashCore", "CrashTestSupport"]
+      dependencies: [
+        "Signatures", "SignatureRules", "Q276222Plugin", "CrashAnalysis", "Symbolication", "CrashCore", "CrashTestSupport",
+      ]
     ),
     .testTarget(
       name: "UnwindTests",

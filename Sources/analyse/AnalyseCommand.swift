@@ -34,7 +34,7 @@ struct AnalyseTool: ParsableCommand {
       64 bad usage.
       """,
     version: AnalyseVersion.current,
-    subcommands: [AnalyseCommand.self, SymbolizeCommand.self, SymbolsCommand.self],
+    subcommands: [AnalyseCommand.self, SymbolizeCommand.self, SymbolsCommand.self, PluginsCommand.self],
     defaultSubcommand: AnalyseCommand.self
   )
 }
@@ -77,6 +77,9 @@ struct AnalyseCommand: ParsableCommand {
   @Flag(name: .long, help: "Do not search the shipped Symbols/ store.")
   var noDefaultSymbols = false
 
+  @Option(name: .customLong("plugins"), help: ArgumentHelp("A directory of rule files to load (repeatable).", valueName: "dir"))
+  var pluginDirectories: [String] = []
+
   @Flag(name: .long, help: "For a minidump, show every thread (default: the crashed thread only; --json has all).")
   var allThreads = false
 
@@ -102,7 +105,9 @@ struct AnalyseCommand: ParsableCommand {
     if let store, report.hasStack {
       report = Symbolicator(store: store).symbolicate(report)
     }
-    let classification = SignaturePipeline(plugins: BundledPlugins.swift).classify(report)
+    let loaded = BundledPlugins.all(ruleDirectories: pluginDirectories)
+    for error in loaded.errors { FileDescriptorOutput.standardError.write("analyse: rule skipped: \(error)\n") }
+    let classification = SignaturePipeline(plugins: loaded.plugins).classify(report)
     if json {
       print(
         JSONReportWriter.render(report, classification: classification, tool: "analyse \(AnalyseVersion.current)"),
