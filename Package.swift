@@ -112,6 +112,13 @@ let package = Package(
       path: "Benchmarks/DumpWalk"
     ),
 
+    // Classification throughput: `scripts/bench-classify`.
+    .executableTarget(
+      name: "classify-bench",
+      dependencies: ["CrashAnalysis", "CrashCore", "Signatures", "Symbolication"],
+      path: "Benchmarks/Classify"
+    ),
+
     // MARK: Tests
     .target(
       name: "CrashTestSupport",

@@ -57,10 +57,14 @@ public struct Q276222Detector: SignaturePlugin {
     ])
 
   /// The finding for the best-matching thread, if any thread or event matches.
-  public func examine(_ report: CrashReport) throws -> [Finding] {
+  public func examine(_ report: CrashReport) throws -> [Finding] { try examine(ClassifiedCrash(report)) }
+
+  /// The same, with the pipeline's shared frame views.
+  public func examine(_ crash: ClassifiedCrash) throws -> [Finding] {
+    let report = crash.report
     var best: (score: Int, evidence: [Evidence], top: Bool, chain: Int)?
     for thread in report.threads.indices where !report.threads[thread].frames.isEmpty {
-      let result = examineStack(FrameView.frames(of: report, thread: thread))
+      let result = examineStack(crash.frames(thread: thread))
       let score = (result.top ? 10 : 0) + result.chain
       if score > 0, score > best?.score ?? 0 { best = (score, result.evidence, result.top, result.chain) }
     }
@@ -118,26 +122,30 @@ public struct Q276222Detector: SignaturePlugin {
           Evidence(.note, "the top frame has no name and is called from otpurert at another offset", at: frames[1].location))
       }
     }
-    // The chain of callers, in order, among the first frames.
-    let window = frames.dropFirst(topFrame == nil ? 0 : 1).prefix(16)
-    var matched: [FrameView] = []
-    var position = window.startIndex
+    // The chain of callers, in order, among the first frames (indices, not copies).
+    let start = topFrame == nil ? 0 : 1
+    let end = min(frames.count, start + 16)
+    var matchedIndices: [Int] = []
+    var position = start
     for name in Self.chain {
-      if let found = window[position...].firstIndex(where: { $0.matches(module: "EMSMTA", function: name) }) {
-        matched.append(window[found])
-        position = window.index(after: found)
+      var index = position
+      while index < end && !frames[index].matches(module: "EMSMTA", function: name) { index += 1 }
+      if index < end {
+        matchedIndices.append(index)
+        position = index + 1
       }
     }
-    if !matched.isEmpty {
-      let names = matched.compactMap(\.function).joined(separator: " → ")
-      let missing = Self.chain.filter { name in !matched.contains { $0.function?.lowercased() == name } }
-      var text = "\(matched.count) of the \(Self.chain.count) callers appear in order: \(names)"
+    if let first = matchedIndices.first {
+      let names = matchedIndices.compactMap { frames[$0].function }.joined(separator: " → ")
+      let seen = Set(matchedIndices.compactMap { frames[$0].function?.lowercased() })
+      let missing = Self.chain.filter { !seen.contains($0) }
+      var text = "\(matchedIndices.count) of the \(Self.chain.count) callers appear in order: \(names)"
       if !missing.isEmpty { text += " (not seen: \(missing.joined(separator: ", ")))" }
-      evidence.append(Evidence(matched.count >= 3 ? .supports : .note, text, at: matched[0].location))
+      evidence.append(Evidence(matchedIndices.count >= 3 ? .supports : .note, text, at: frames[first].location))
     }
     // The ECB index otpmralt received.
-    if let topFrame, top, let index = topFrame.frame.parameters.first ?? nil {
-      let source = topFrame.frame.parameterSource == .registers ? " (an Alpha register hint)" : ""
+    if let topFrame, top, let index = topFrame.parameters.first ?? nil {
+      let source = topFrame.parameterSource == .registers ? " (an Alpha register hint)" : ""
       if index > Self.largestPlausibleIndex {
         evidence.append(
           Evidence(
@@ -153,7 +161,7 @@ public struct Q276222Detector: SignaturePlugin {
               + "the index is an inference", at: topFrame.location, isInference: true))
       }
     }
-    return (top, matched.count, evidence)
+    return (top, matchedIndices.count, evidence)
   }
 
   // MARK: - Events

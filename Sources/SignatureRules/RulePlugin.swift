@@ -31,10 +31,14 @@ public struct RulePlugin: SignaturePlugin {
   public var descriptor: PluginDescriptor { rule.descriptor }
 
   /// A finding when the crash matches.
-  public func examine(_ report: CrashReport) throws -> [Finding] {
+  public func examine(_ report: CrashReport) throws -> [Finding] { try examine(ClassifiedCrash(report)) }
+
+  /// A finding when the crash matches, using the pipeline's frame views.
+  public func examine(_ crash: ClassifiedCrash) throws -> [Finding] {
+    let report = crash.report
     var best: (full: Bool, partial: Bool, evidence: [Evidence], frames: [FrameView])?
     for thread in report.threads.indices where !report.threads[thread].frames.isEmpty {
-      let frames = FrameView.frames(of: report, thread: thread)
+      let frames = crash.frames(thread: thread)
       let result = matchStack(frames)
       if best == nil || (result.full && !(best?.full ?? false)) || (result.partial && !(best?.partial ?? false)) {
         best = (result.full, result.partial, result.evidence, frames)
@@ -90,7 +94,7 @@ public struct RulePlugin: SignaturePlugin {
     }
     if let test = rule.parameter, let frames = best?.frames, test.frame < frames.count {
       let frame = frames[test.frame]
-      if test.index < frame.frame.parameters.count, let value = frame.frame.parameters[test.index] {
+      if test.index < frame.parameters.count, let value = frame.parameters[test.index] {
         let hold = (test.above.map { value > $0 } ?? true) && (test.below.map { value < $0 } ?? true)
         evidence.append(
           Evidence(
@@ -130,22 +134,25 @@ public struct RulePlugin: SignaturePlugin {
         evidence.append(Evidence(.supports, "\(Self.name(top)) is the top frame", at: first.location))
       }
     }
-    var matched: [FrameView] = []
+    // Indices, not copies: this runs for every rule on every crash.
+    var matched: [Int] = []
     if !rule.sequence.isEmpty {
-      let window = frames.prefix(rule.within)
-      var position = window.startIndex
+      let count = min(frames.count, rule.within, ClassifiedCrash.viewedFrames)
+      var position = 0
       for wanted in rule.sequence {
-        if let found = window[position...].firstIndex(where: { $0.matches(module: wanted.module, function: wanted.function) }) {
-          matched.append(window[found])
-          position = window.index(after: found)
+        var index = position
+        while index < count && !frames[index].matches(module: wanted.module, function: wanted.function) { index += 1 }
+        if index < count {
+          matched.append(index)
+          position = index + 1
         }
       }
-      if !matched.isEmpty {
+      if let first = matched.first {
         evidence.append(
           Evidence(
             .supports,
             "\(matched.count) of \(rule.sequence.count) frames in order: "
-              + matched.compactMap(\.function).joined(separator: " → "), at: matched[0].location))
+              + matched.compactMap { frames[$0].function }.joined(separator: " → "), at: frames[first].location))
       }
     }
     let topOK = rule.top == nil || topMatched

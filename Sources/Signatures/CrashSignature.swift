@@ -25,11 +25,15 @@ public enum CrashSignature {
   public static let frameCount = 3
 
   /// The signature of the first thread with frames, or nil.
-  public static func signature(of report: CrashReport) -> String? {
+  public static func signature(of report: CrashReport) -> String? { signature(of: ClassifiedCrash(report)) }
+
+  /// The same, reusing the crash's frame views.
+  public static func signature(of crash: ClassifiedCrash) -> String? {
+    let report = crash.report
     guard let thread = report.threads.indices.first(where: { !report.threads[$0].frames.isEmpty }) else { return nil }
     var parts: [String] = []
-    for view in FrameView.frames(of: report, thread: thread) {
-      if let function = view.function, skippedFunctions.contains(normalized(function).lowercased()) { continue }
+    for view in crash.frames(thread: thread) {
+      if let function = view.function, function.utf8.count <= 28, skippedFunctions.contains(function.lowercased()) { continue }
       parts.append(part(view))
       if parts.count == frameCount { break }
     }
@@ -41,7 +45,7 @@ public enum CrashSignature {
       return (view.module.map { $0 + "!" } ?? "") + normalized(function)
     }
     if let module = view.module { return module }
-    return "@0x" + String(view.frame.instruction?.rawValue ?? 0, radix: 16)
+    return "@0x" + String(view.instruction?.rawValue ?? 0, radix: 16)
   }
 
   /// Without template arguments (`vector<…>` → `vector<T>`) or a leading underscore decoration.

@@ -9,48 +9,106 @@
 
 import CrashCore
 
-/// A frame as plugins see it.
-public struct FrameView: Sendable, Hashable {
+/// A frame as plugins see it. A class: views are passed around by every plugin for every
+/// crash, and a reference is cheaper to pass than the strings and arrays it holds.
+public final class FrameView: Sendable {
   /// Index of the thread in the report.
-  public var thread: Int
+  public let thread: Int
   /// Index of the frame in the thread.
-  public var index: Int
+  public let index: Int
   /// The module stem, when known.
-  public var module: String?
+  public let module: String?
   /// The function, when known (undecorated where the map undecorated it).
-  public var function: String?
+  public let function: String?
   /// The offset into the function, when known.
-  public var offset: UInt64?
-  /// The frame itself.
-  public var frame: StackFrame
+  public let offset: UInt64?
+  /// The frame's parameter columns.
+  public let parameters: [UInt64?]
+  /// What the parameter columns are (stack words, Alpha register hints…).
+  public let parameterSource: ParameterSource
+  /// The frame's lookup address, when known.
+  public let instruction: Address?
+  /// Where the frame was printed in a text input.
+  public let lines: LineRange?
 
-  /// The views of every frame of `thread`.
-  public static func frames(of report: CrashReport, thread: Int) -> [FrameView] {
-    report.threads[thread].frames.enumerated().map { index, frame in
+  /// A view with these parts.
+  public init(
+    thread: Int, index: Int, module: String?, function: String?, offset: UInt64?, parameters: [UInt64?] = [],
+    parameterSource: ParameterSource = .none, instruction: Address? = nil, lines: LineRange? = nil
+  ) {
+    self.thread = thread
+    self.index = index
+    self.module = module
+    self.function = function
+    self.offset = offset
+    self.parameters = parameters
+    self.parameterSource = parameterSource
+    self.instruction = instruction
+    self.lines = lines
+  }
+
+  /// The views of the frames of `thread` (the first `limit` of them).
+  public static func frames(of report: CrashReport, thread: Int, limit: Int = Int.max) -> [FrameView] {
+    report.threads[thread].frames.prefix(limit).enumerated().map { index, frame in
       let resolution = frame.resolution
       let module = resolution?.module ?? frame.symbol?.module
       let function = resolution.map { $0.lookup.function.name } ?? frame.symbol?.function
       let offset = resolution?.offset ?? (frame.symbol?.function != nil ? frame.symbol?.offset : nil)
       return FrameView(
-        thread: thread, index: index, module: module.map(Self.stem), function: function, offset: offset, frame: frame)
+        thread: thread, index: index, module: module.map(Self.stem), function: function, offset: offset,
+        parameters: frame.parameters, parameterSource: frame.parameterSource, instruction: frame.instruction,
+        lines: frame.lines)
     }
   }
 
-  /// `EMSMTA` for `EMSMTA.EXE`, `kernel32` for `c:\winnt\system32\kernel32.dll`.
+  /// `EMSMTA` for `EMSMTA.EXE`, `kernel32` for `c:\\windows\\system32\\kernel32.dll`.
   public static func stem(_ name: String) -> String {
-    var stem = Substring(name)
-    if let slash = stem.lastIndex(where: { $0 == "\\" || $0 == "/" }) { stem = stem[stem.index(after: slash)...] }
-    if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = stem[..<dot] }
-    return String(stem)
+    let bytes = name.utf8
+    var start = bytes.startIndex
+    var dot: String.UTF8View.Index?
+    var index = bytes.startIndex
+    while index != bytes.endIndex {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\") {
+        start = bytes.index(after: index)
+        dot = nil
+      } else if byte == UInt8(ascii: ".") {
+        dot = index
+      }
+      index = bytes.index(after: index)
+    }
+    // Listings print bare module names: nothing to cut.
+    if start == bytes.startIndex && dot == nil { return name }
+    let end = (dot != nil && dot! > start) ? dot! : bytes.endIndex
+    return String(decoding: bytes[start..<end], as: UTF8.self)
   }
 
-  /// Whether the frame is `module!function` (case-insensitive; either may be nil to match any).
+  /// Whether the frame is `module!function` (ASCII case-insensitive; a nil module matches any).
   public func matches(module: String?, function: String) -> Bool {
-    guard let own = self.function, own.lowercased() == function.lowercased() else { return false }
+    guard let own = self.function, Self.equalsIgnoringCase(own, function) else { return false }
     guard let module else { return true }
-    return self.module?.lowercased() == module.lowercased()
+    guard let ownModule = self.module else { return false }
+    return Self.equalsIgnoringCase(ownModule, module)
+  }
+
+  /// ASCII case-insensitive equality without allocating.
+  public static func equalsIgnoringCase(_ left: String, _ right: String) -> Bool {
+    guard left.utf8.count == right.utf8.count else { return false }
+    var leftBytes = left.utf8.makeIterator()
+    var rightBytes = right.utf8.makeIterator()
+    while true {
+      switch (leftBytes.next(), rightBytes.next()) {
+      case (nil, nil): return true
+      case (let a?, let b?):
+        if a == b { continue }
+        let lowerA = a >= 0x41 && a <= 0x5A ? a | 0x20 : a
+        let lowerB = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+        if lowerA != lowerB { return false }
+      default: return false
+      }
+    }
   }
 
   /// Where this frame is, for evidence.
-  public var location: EvidenceLocation { .frame(thread: thread, frame: index, lines: frame.lines) }
+  public var location: EvidenceLocation { .frame(thread: thread, frame: index, lines: lines) }
 }

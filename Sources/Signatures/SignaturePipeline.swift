@@ -40,14 +40,15 @@ public struct SignaturePipeline: Sendable {
   public func classify(_ report: CrashReport) -> Classification {
     var findings: [(order: Int, finding: Finding)] = []
     var notes: [String] = []
+    let crash = ClassifiedCrash(report)
     for (order, plugin) in plugins.enumerated() {
       do {
-        for finding in try plugin.examine(report) { findings.append((order, finding)) }
+        for finding in try plugin.examine(crash) { findings.append((order, finding)) }
       } catch {
         notes.append("plugin \(plugin.descriptor.id) failed: \(error)")
       }
     }
     findings.sort { ($0.finding.confidence, -$0.order) > ($1.finding.confidence, -$1.order) }
-    return Classification(findings: findings.map(\.finding), signature: CrashSignature.signature(of: report), notes: notes)
+    return Classification(findings: findings.map(\.finding), signature: CrashSignature.signature(of: crash), notes: notes)
   }
 }

@@ -38,4 +38,35 @@ public protocol SignaturePlugin: Sendable {
   var descriptor: PluginDescriptor { get }
   /// The findings for `report` (empty when the crash is something else).
   func examine(_ report: CrashReport) throws -> [Finding]
+  /// The same, with frame views the pipeline computed once for every plugin. The default
+  /// calls `examine(_:)`; bundled plugins implement it to share the views.
+  func examine(_ crash: ClassifiedCrash) throws -> [Finding]
+}
+
+extension SignaturePlugin {
+  /// Calls `examine(_:)` with the report.
+  public func examine(_ crash: ClassifiedCrash) throws -> [Finding] { try examine(crash.report) }
+}
+
+/// A report being classified, with its frame views computed once and shared by every plugin.
+/// Confined to one classification (not Sendable).
+public final class ClassifiedCrash {
+  /// The report (a value: plugins cannot change it).
+  public let report: CrashReport
+  private var views: [Int: [FrameView]] = [:]
+  /// How many frames per thread the views cover.
+  public static let viewedFrames = 32
+
+  /// Wraps `report`.
+  public init(_ report: CrashReport) {
+    self.report = report
+  }
+
+  /// The views of the first `viewedFrames` frames of `thread`.
+  public func frames(thread: Int) -> [FrameView] {
+    if let cached = views[thread] { return cached }
+    let computed = FrameView.frames(of: report, thread: thread, limit: Self.viewedFrames)
+    views[thread] = computed
+    return computed
+  }
 }
