@@ -195,10 +195,10 @@ public struct Q276222Detector: SignaturePlugin {
     isFixed: Bool, isAffected: Bool, isAffectedRangeMiss: Bool, evidence: [Evidence]
   ) {
     if let index = report.modules.firstIndex(where: { FrameView.stem($0.name).lowercased() == "emsmta" }),
-      let text = report.modules[index].version, let version = Self.parse(text)
+      let text = report.modules[index].version, let version = VersionNumber.parse(text)
     {
       let location = EvidenceLocation.module(index: index, lines: report.modules[index].lines)
-      if !Self.isBefore(version, Self.fixedVersion) {
+      if !VersionNumber.isBefore(version, Self.fixedVersion) {
         return (true, false, false, [Evidence(.contradicts, "EMSMTA.EXE is \(text), which has the fix (5.5.2654.22)", at: location)])
       }
       if version.count >= 3, version[0] == 5, version[1] == 5, version[2] >= Self.firstAffectedBuild {
@@ -227,20 +227,5 @@ public struct Q276222Detector: SignaturePlugin {
       return Int(String(rest))
     }
     return nil
-  }
-
-  static func parse(_ text: String) -> [Int]? {
-    let parts = text.split(separator: ".").map { Int($0) }
-    guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
-    return parts.compactMap { $0 }
-  }
-
-  static func isBefore(_ version: [Int], _ other: [Int]) -> Bool {
-    for index in 0..<max(version.count, other.count) {
-      let left = index < version.count ? version[index] : 0
-      let right = index < other.count ? other[index] : 0
-      if left != right { return left < right }
-    }
-    return false
   }
 }

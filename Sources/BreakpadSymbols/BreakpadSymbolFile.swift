@@ -142,14 +142,15 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
 
   /// The function, source line and inlined calls at a module-relative address.
   public func lookup(_ address: UInt64) -> SymbolLookup? {
-    let nearestFunction = Self.lastIndex(in: functions, atOrBelow: address, key: { $0.address })
+    let nearestFunction = SortedSearch.lastIndex(atOrBelow: address, count: functions.count) { functions[$0].address }
     if let index = nearestFunction {
       let function = functions[index]
       if address - function.address < function.size {
         return functionAnswer(function, address)
       }
     }
-    guard let publicIndex = Self.lastIndex(in: publics, atOrBelow: address, key: { $0.address }) else { return nil }
+    guard let publicIndex = SortedSearch.lastIndex(atOrBelow: address, count: publics.count, key: { publics[$0].address })
+    else { return nil }
     let symbol = publics[publicIndex]
     if let index = nearestFunction, symbol.address <= functions[index].address { return nil }
     return SymbolLookup(
@@ -161,7 +162,8 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
   public func windowsFrameInfo(at address: UInt64) -> WindowsFrameInfo? {
     for kind in [4, 0, 1, 2, 3] {
       let records = windowsFrames[kind]
-      guard let index = Self.lastIndex(in: records, atOrBelow: address, key: { $0.address }) else { continue }
+      guard let index = SortedSearch.lastIndex(atOrBelow: address, count: records.count, key: { records[$0].address })
+      else { continue }
       let record = records[index]
       guard address - record.address < record.size else { continue }
       if let parsed = parseWindowsFrame(record.text) { return parsed }
@@ -171,11 +173,12 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
 
   /// The `STACK CFI` rules in force at `address`, or nil when no INIT record covers it.
   public func cfiRules(at address: UInt64) -> CFIRules? {
-    guard let index = Self.lastIndex(in: cfiInitial, atOrBelow: address, key: { $0.address }) else { return nil }
+    guard let index = SortedSearch.lastIndex(atOrBelow: address, count: cfiInitial.count, key: { cfiInitial[$0].address })
+    else { return nil }
     let initial = cfiInitial[index]
     guard address - initial.address < initial.size else { return nil }
     var rules = [text(initial.text)]
-    var delta = Self.firstIndex(in: cfiDeltas, atOrAbove: initial.address, key: { $0.address })
+    var delta = SortedSearch.firstIndex(atOrAbove: initial.address, count: cfiDeltas.count) { cfiDeltas[$0].address }
     while delta < cfiDeltas.count && cfiDeltas[delta].address <= address {
       rules.append(text(cfiDeltas[delta].rules))
       delta += 1
@@ -232,29 +235,5 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
 
   private func text(_ span: TextSpan) -> String {
     String(decoding: UnsafeBufferPointer(start: base + span.start, count: span.count), as: UTF8.self)
-  }
-
-  // MARK: - Sorted-array search
-
-  /// The index of the last element whose key is ≤ `value`.
-  static func lastIndex<Element>(in array: [Element], atOrBelow value: UInt64, key: (Element) -> UInt64) -> Int? {
-    var low = 0
-    var high = array.count
-    while low < high {
-      let middle = (low + high) / 2
-      if key(array[middle]) <= value { low = middle + 1 } else { high = middle }
-    }
-    return low > 0 ? low - 1 : nil
-  }
-
-  /// The index of the first element whose key is ≥ `value` (`array.count` when none).
-  static func firstIndex<Element>(in array: [Element], atOrAbove value: UInt64, key: (Element) -> UInt64) -> Int {
-    var low = 0
-    var high = array.count
-    while low < high {
-      let middle = (low + high) / 2
-      if key(array[middle]) < value { low = middle + 1 } else { high = middle }
-    }
-    return low
   }
 }

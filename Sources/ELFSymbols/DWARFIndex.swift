@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 import CLibDW
+import CrashCore
 
 /// One address range of a concrete subprogram.
 struct FunctionRange {
@@ -371,13 +372,7 @@ struct DWARFIndex {
   /// The index of the last element ≤ `value` in a sorted array.
   private static func lastIndex(atOrBelow value: UInt64, in sorted: [UInt64]) -> Int? {
     sorted.withUnsafeBufferPointer { buffer in
-      var low = 0
-      var high = buffer.count
-      while low < high {
-        let middle = (low + high) >> 1
-        if buffer[middle] <= value { low = middle + 1 } else { high = middle }
-      }
-      return low > 0 ? low - 1 : nil
+      SortedSearch.lastIndex(atOrBelow: value, count: buffer.count) { buffer[$0] }
     }
   }
 }

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 import CLibDW
+import CrashCore
 
 /// One function symbol.
 struct ELFSymbol {
@@ -65,14 +66,9 @@ struct ELFSymbolTable {
 
   /// The symbol whose extent holds `address`.
   func symbol(at address: UInt64) -> ELFSymbol? {
-    var low = 0
-    var high = symbols.count
-    while low < high {
-      let middle = (low + high) / 2
-      if symbols[middle].address <= address { low = middle + 1 } else { high = middle }
-    }
-    guard low > 0 else { return nil }
-    let symbol = symbols[low - 1]
+    guard let index = SortedSearch.lastIndex(atOrBelow: address, count: symbols.count, key: { symbols[$0].address })
+    else { return nil }
+    let symbol = symbols[index]
     if symbol.size > 0 && address - symbol.address >= symbol.size { return nil }
     return symbol
   }

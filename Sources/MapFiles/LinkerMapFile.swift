@@ -163,14 +163,10 @@ public final class LinkerMapFile: SymbolSource, @unchecked Sendable {
 
   /// The symbol at or below a relative address, within its section.
   public func lookup(_ address: UInt64) -> SymbolLookup? {
-    var low = 0
-    var high = symbols.count
-    while low < high {
-      let middle = (low + high) / 2
-      if symbols[middle].relativeAddress <= address { low = middle + 1 } else { high = middle }
-    }
-    guard low > 0 else { return nil }
-    let symbol = symbols[low - 1]
+    guard let found = SortedSearch.lastIndex(atOrBelow: address, count: symbols.count, key: { symbols[$0].relativeAddress })
+    else { return nil }
+    let low = found + 1
+    let symbol = symbols[found]
     if let end = sectionEnds[symbol.section], address >= end { return nil }
     // The next symbol in the same section bounds this one.
     var size: UInt64?

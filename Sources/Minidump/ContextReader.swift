@@ -29,11 +29,7 @@ enum ContextReader {
       guard flags & 0xFFFF_0000 == 0x0001_0000 else {
         throw ReadError(.invalidValue, at: base, reading: "x86 context flags 0x\(String(flags, radix: 16))")
       }
-      var file = RegisterFile<X86Register>()
-      for register in X86Register.allCases {
-        file[register] = UInt64(try reader.read(UInt32.self, at: base + UInt64(register.rawValue), "the x86 context"))
-      }
-      return .x86(file)
+      return .x86(try registers(reader, at: base, "the x86 context"))
     case .alpha:
       guard location.size >= UInt32(AlphaRegister.contextSize) else {
         throw ReadError(.invalidValue, at: base, reading: "an Alpha CONTEXT of \(location.size) bytes (needs 0x230)")
@@ -42,15 +38,7 @@ enum ContextReader {
       guard flags & AlphaRegister.contextFlag != 0 else {
         throw ReadError(.invalidValue, at: base + 0x21C, reading: "Alpha context flags 0x\(String(flags, radix: 16))")
       }
-      var file = RegisterFile<AlphaRegister>()
-      for register in AlphaRegister.allCases {
-        let offset = base + UInt64(register.rawValue)
-        file[register] =
-          register.byteWidth == 4
-          ? UInt64(try reader.read(UInt32.self, at: offset, "the Alpha context"))
-          : try reader.read(UInt64.self, at: offset, "the Alpha context")
-      }
-      return .alpha(file)
+      return .alpha(try registers(reader, at: base, "the Alpha context"))
     case .amd64:
       guard location.size >= UInt32(AMD64Register.contextSize) else {
         throw ReadError(.invalidValue, at: base, reading: "an x64 CONTEXT of \(location.size) bytes (needs 0x4D0)")
@@ -59,17 +47,23 @@ enum ContextReader {
       guard flags & AMD64Register.contextFlag != 0 else {
         throw ReadError(.invalidValue, at: base + 0x30, reading: "x64 context flags 0x\(String(flags, radix: 16))")
       }
-      var file = RegisterFile<AMD64Register>()
-      for register in AMD64Register.allCases {
-        let offset = base + UInt64(register.rawValue)
-        file[register] =
-          register.byteWidth == 4
-          ? UInt64(try reader.read(UInt32.self, at: offset, "the x64 context"))
-          : try reader.read(UInt64.self, at: offset, "the x64 context")
-      }
-      return .amd64(file)
+      return .amd64(try registers(reader, at: base, "the x64 context"))
     default:
       throw ReadError(.invalidValue, at: base, reading: "a CONTEXT for \(architecture.rawValue) (not decoded yet)")
     }
+  }
+
+  /// Every register of `R` from the CONTEXT at `base` (each at its offset, DWORD or QWORD).
+  private static func registers<R: CPURegister>(_ reader: ByteReader, at base: UInt64, _ what: String) throws(ReadError)
+    -> RegisterFile<R>
+  {
+    var file = RegisterFile<R>()
+    for register in R.allCases {
+      let offset = base + UInt64(register.rawValue)
+      file[register] =
+        register.byteWidth == 4
+        ? UInt64(try reader.read(UInt32.self, at: offset, what)) : try reader.read(UInt64.self, at: offset, what)
+    }
+    return file
   }
 }

@@ -18,14 +18,10 @@ public struct MinidumpMemory: StackMemory, @unchecked Sendable {
 
   /// The range holding `address`.
   public func range(containing address: UInt64) -> MinidumpMemoryRange? {
-    var low = 0
-    var high = ranges.count
-    while low < high {
-      let middle = (low + high) / 2
-      if ranges[middle].start <= address { low = middle + 1 } else { high = middle }
+    guard let index = SortedSearch.lastIndex(atOrBelow: address, count: ranges.count, key: { ranges[$0].start }) else {
+      return nil
     }
-    guard low > 0 else { return nil }
-    let range = ranges[low - 1]
+    let range = ranges[index]
     return address - range.start < range.size ? range : nil
   }
 

@@ -215,11 +215,7 @@ public enum RuleFileParser {
   }
 
   /// `5.5.2654.22` → [5, 5, 2654, 22].
-  static func version(_ text: String) -> [Int]? {
-    let parts = text.trimmingBlanks().split(separator: ".").map { Int($0) }
-    guard !parts.isEmpty, parts.count <= 4, parts.allSatisfy({ $0 != nil }) else { return nil }
-    return parts.compactMap { $0 }
-  }
+  static func version(_ text: String) -> [Int]? { VersionNumber.parse(text) }
 
   private static func line(of error: YamlError) -> Int? {
     switch error {

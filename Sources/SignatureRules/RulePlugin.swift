@@ -78,13 +78,13 @@ public struct RulePlugin: SignaturePlugin {
     }
     if let range = rule.version,
       let index = report.modules.firstIndex(where: { FrameView.stem($0.name).lowercased() == range.module.lowercased() }),
-      let text = report.modules[index].version, let version = RuleFileParser.version(text)
+      let text = report.modules[index].version, let version = VersionNumber.parse(text)
     {
       let location = EvidenceLocation.module(index: index, lines: report.modules[index].lines)
-      if let fixedIn = range.fixedIn, !Self.isBefore(version, fixedIn) {
+      if let fixedIn = range.fixedIn, !VersionNumber.isBefore(version, fixedIn) {
         fixed = true
         evidence.append(Evidence(.contradicts, "\(range.module) is \(text), which has the fix", at: location))
-      } else if let from = range.affectedFrom, Self.isBefore(version, from) {
+      } else if let from = range.affectedFrom, VersionNumber.isBefore(version, from) {
         contradicts += 1
         evidence.append(Evidence(.contradicts, "\(range.module) is \(text), older than the affected builds", at: location))
       } else {
@@ -165,14 +165,5 @@ public struct RulePlugin: SignaturePlugin {
 
   private static func name(_ frame: RuleFrame) -> String {
     (frame.module.map { $0 + "!" } ?? "") + frame.function
-  }
-
-  static func isBefore(_ version: [Int], _ other: [Int]) -> Bool {
-    for index in 0..<max(version.count, other.count) {
-      let left = index < version.count ? version[index] : 0
-      let right = index < other.count ? other[index] : 0
-      if left != right { return left < right }
-    }
-    return false
   }
 }

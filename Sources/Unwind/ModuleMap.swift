@@ -12,14 +12,9 @@ struct ModuleMap {
 
   /// The module whose image holds `address`.
   func module(containing address: UInt64) -> CodeModule? {
-    var low = 0
-    var high = modules.count
-    while low < high {
-      let middle = (low + high) / 2
-      if modules[middle].base.rawValue <= address { low = middle + 1 } else { high = middle }
-    }
-    guard low > 0 else { return nil }
-    let module = modules[low - 1]
+    guard let index = SortedSearch.lastIndex(atOrBelow: address, count: modules.count, key: { modules[$0].base.rawValue })
+    else { return nil }
+    let module = modules[index]
     return module.contains(Address(address)) ? module : nil
   }
 }

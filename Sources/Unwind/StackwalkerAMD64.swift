@@ -13,20 +13,17 @@ import CrashCore
 
 /// Walks x86-64 stacks.
 public struct StackwalkerAMD64 {
-  private let memory: any StackMemory
-  private let modules: ModuleMap
-  private let unwindData: (any UnwindDataProvider)?
-  private let options: WalkOptions
+  private let environment: WalkEnvironment
+  private var memory: any StackMemory { environment.memory }
+  private var modules: ModuleMap { environment.modules }
+  private var options: WalkOptions { environment.options }
 
   /// A walker over `memory`, with the process's modules and, optionally, unwind data.
   public init(
     memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)? = nil,
     options: WalkOptions = WalkOptions()
   ) {
-    self.memory = memory
-    self.modules = ModuleMap(modules)
-    self.unwindData = unwindData
-    self.options = options
+    environment = WalkEnvironment(memory: memory, modules: modules, unwindData: unwindData, options: options)
   }
 
   private static let calleeSaved = ["$rbx", "$rbp", "$r12", "$r13", "$r14", "$r15"]
@@ -84,8 +81,8 @@ public struct StackwalkerAMD64 {
   private func callerFrame(_ frames: [Frame]) -> Frame? {
     let callee = frames[frames.count - 1]
     let lookup = frames.count == 1 ? callee.rip : callee.rip &- 1
-    if let module = modules.module(containing: lookup), let info = unwindData?.unwindInfo(for: module),
-      let rules = info.cfiRules(at: lookup - module.base.rawValue), let ruleSet = CFIRuleSet(rules.rules)
+    if let (info, relative) = environment.unwindInfo(at: lookup), let rules = info.cfiRules(at: relative),
+      let ruleSet = CFIRuleSet(rules.rules)
     {
       var variables = callee.registers
       variables["$rsp"] = callee.rsp
@@ -107,18 +104,12 @@ public struct StackwalkerAMD64 {
       registers["$rbp"] = savedRBP
       return Frame(rip: returnAddress, rsp: rbp &+ 16, registers: registers, trust: .framePointer)
     }
-    guard options.allowsScanning else { return nil }
-    var location = callee.rsp
     let words = frames.count == 1 ? options.contextScanWords : options.scanWords
-    for _ in 0..<words {
-      guard let value = memory.uint64(at: location) else { return nil }
-      if value > 0xFFFF, modules.module(containing: value) != nil {
-        var registers: [String: UInt64] = [:]
-        for name in Self.calleeSaved { registers[name] = callee.registers[name] }
-        return Frame(rip: value, rsp: location &+ 8, registers: registers, trust: .scan)
-      }
-      location &+= 8
+    guard options.allowsScanning, let found = environment.scan(from: callee.rsp, words: words, wordSize: 8) else {
+      return nil
     }
-    return nil
+    var registers: [String: UInt64] = [:]
+    for name in Self.calleeSaved { registers[name] = callee.registers[name] }
+    return Frame(rip: found.address, rsp: found.location &+ 8, registers: registers, trust: .scan)
   }
 }

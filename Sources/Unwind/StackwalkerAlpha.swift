@@ -20,20 +20,17 @@ import CrashCore
 
 /// Walks Alpha stacks.
 public struct StackwalkerAlpha {
-  private let memory: any StackMemory
-  private let modules: ModuleMap
-  private let unwindData: (any UnwindDataProvider)?
-  private let options: WalkOptions
+  private let environment: WalkEnvironment
+  private var memory: any StackMemory { environment.memory }
+  private var modules: ModuleMap { environment.modules }
+  private var options: WalkOptions { environment.options }
 
   /// A walker over `memory`, with the process's modules and, optionally, unwind data.
   public init(
     memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)? = nil,
     options: WalkOptions = WalkOptions()
   ) {
-    self.memory = memory
-    self.modules = ModuleMap(modules)
-    self.unwindData = unwindData
-    self.options = options
+    environment = WalkEnvironment(memory: memory, modules: modules, unwindData: unwindData, options: options)
   }
 
   private static let argumentNames = ["$a0", "$a1", "$a2", "$a3"]
@@ -109,8 +106,8 @@ public struct StackwalkerAlpha {
   private func callerFrame(_ frames: [Frame]) -> Frame? {
     let callee = frames[frames.count - 1]
     let lookup = frames.count == 1 ? callee.pc : callee.pc &- 4
-    if let module = modules.module(containing: lookup), let info = unwindData?.unwindInfo(for: module),
-      let rules = info.cfiRules(at: lookup - module.base.rawValue), let ruleSet = CFIRuleSet(rules.rules)
+    if let (info, relative) = environment.unwindInfo(at: lookup), let rules = info.cfiRules(at: relative),
+      let ruleSet = CFIRuleSet(rules.rules)
     {
       var variables = callee.registers
       variables["$sp"] = callee.sp
@@ -130,16 +127,11 @@ public struct StackwalkerAlpha {
       for name in Self.savedNames { registers[name] = callee.registers[name] }
       return Frame(pc: ra, sp: callee.sp, registers: registers, trust: .returnAddressRegister)
     }
-    guard options.allowsScanning else { return nil }
-    var location = callee.sp
-    for _ in 0..<options.scanWords {
-      guard let value = memory.uint64(at: location) else { return nil }
-      let address = value & 0xFFFF_FFFF
-      if address % 4 == 0, address > 0xFFFF, address != callee.pc, modules.module(containing: address) != nil {
-        return Frame(pc: address, sp: location &+ 8, registers: [:], trust: .scan)
-      }
-      location &+= 8
-    }
-    return nil
+    guard options.allowsScanning,
+      let found = environment.scan(
+        from: callee.sp, words: options.scanWords, wordSize: 8, mask: 0xFFFF_FFFF,
+        accept: { $0 % 4 == 0 && $0 != callee.pc })
+    else { return nil }
+    return Frame(pc: found.address, sp: found.location &+ 8, registers: [:], trust: .scan)
   }
 }

@@ -18,20 +18,17 @@ import CrashCore
 
 /// Walks x86 stacks.
 public struct StackwalkerX86 {
-  private let memory: any StackMemory
-  private let modules: ModuleMap
-  private let unwindData: (any UnwindDataProvider)?
-  private let options: WalkOptions
+  private let environment: WalkEnvironment
+  private var memory: any StackMemory { environment.memory }
+  private var modules: ModuleMap { environment.modules }
+  private var options: WalkOptions { environment.options }
 
   /// A walker over `memory`, with the process's modules and, optionally, unwind data.
   public init(
     memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)? = nil,
     options: WalkOptions = WalkOptions()
   ) {
-    self.memory = memory
-    self.modules = ModuleMap(modules)
-    self.unwindData = unwindData
-    self.options = options
+    environment = WalkEnvironment(memory: memory, modules: modules, unwindData: unwindData, options: options)
   }
 
   /// One walked frame's registers and how it was found.
@@ -103,8 +100,7 @@ public struct StackwalkerX86 {
   private func callerFrame(_ frames: [Frame]) -> Frame? {
     let callee = frames[frames.count - 1]
     let lookup = frames.count == 1 ? callee.eip : callee.eip &- 1
-    if let module = modules.module(containing: lookup), let info = unwindData?.unwindInfo(for: module) {
-      let relative = lookup - module.base.rawValue
+    if let (info, relative) = environment.unwindInfo(at: lookup) {
       if let windows = info.windowsFrameInfo(at: relative), let caller = byWindowsFrameInfo(frames, windows) {
         return caller
       }
@@ -232,14 +228,8 @@ public struct StackwalkerX86 {
     return Frame(eip: found.address, esp: found.location &+ 4, ebp: callee.ebp, trust: .scan)
   }
 
-  /// The first word at or above `start` (within `words` words) that points into a module.
+  /// The first dword at or above `start` (within `words` words) that points into a module.
   private func scanForReturnAddress(from start: UInt64, words: Int) -> (location: UInt64, address: UInt64)? {
-    var location = start
-    for _ in 0..<words {
-      guard let value = memory.uint32(at: location) else { return nil }
-      if value > 0xFFFF, modules.module(containing: UInt64(value)) != nil { return (location, UInt64(value)) }
-      location &+= 4
-    }
-    return nil
+    environment.scan(from: start, words: words, wordSize: 4)
   }
 }

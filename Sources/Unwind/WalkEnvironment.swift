@@ -1,0 +1,47 @@
+//===--- WalkEnvironment.swift - What every stack walker works with ---------===//
+//
+// The memory, the modules, the unwind data and the limits, and the two things
+// every walker does with them: find the unwind records for an address, and
+// scan stack words for one that points into a module.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+struct WalkEnvironment {
+  let memory: any StackMemory
+  let modules: ModuleMap
+  let unwindData: (any UnwindDataProvider)?
+  let options: WalkOptions
+
+  init(memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)?, options: WalkOptions) {
+    self.memory = memory
+    self.modules = ModuleMap(modules)
+    self.unwindData = unwindData
+    self.options = options
+  }
+
+  /// The unwind records of the module holding `address`, and the address relative to it.
+  func unwindInfo(at address: UInt64) -> (info: any UnwindInfoSource, relative: UInt64)? {
+    guard let module = modules.module(containing: address), let info = unwindData?.unwindInfo(for: module) else {
+      return nil
+    }
+    return (info, address - module.base.rawValue)
+  }
+
+  /// The first word at or above `start`, within `words` words of `wordSize` bytes, whose value
+  /// (masked by `mask`) points into a module and passes `accept`.
+  func scan(
+    from start: UInt64, words: Int, wordSize: Int, mask: UInt64 = .max, accept: (UInt64) -> Bool = { _ in true }
+  ) -> (location: UInt64, address: UInt64)? {
+    var location = start
+    for _ in 0..<words {
+      let read = wordSize == 4 ? memory.uint32(at: location).map(UInt64.init) : memory.uint64(at: location)
+      guard let word = read else { return nil }
+      let value = word & mask
+      if value > 0xFFFF, modules.module(containing: value) != nil, accept(value) { return (location, value) }
+      location &+= UInt64(wordSize)
+    }
+    return nil
+  }
+}
