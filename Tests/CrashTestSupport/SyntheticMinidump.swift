@@ -16,12 +16,13 @@ public struct SyntheticContext {
 
   /// An x86 CONTEXT (0x2CC bytes, CONTEXT_i386 | CONTROL | INTEGER | SEGMENTS | FLOATING_POINT
   /// | DEBUG_REGISTERS | EXTENDED_REGISTERS) with the given registers.
+  /// With `extended: false`, the 0xCC-byte NT 4.0 layout without ExtendedRegisters.
   public static func x86(
     eip: UInt32, esp: UInt32, ebp: UInt32, eax: UInt32 = 0, ebx: UInt32 = 0, ecx: UInt32 = 0, edx: UInt32 = 0,
-    esi: UInt32 = 0, edi: UInt32 = 0, eflags: UInt32 = 0x246
+    esi: UInt32 = 0, edi: UInt32 = 0, eflags: UInt32 = 0x246, extended: Bool = true
   ) -> SyntheticContext {
-    var context = SyntheticContext(bytes: [UInt8](repeating: 0, count: 0x2CC))
-    context.put32(0x0001_003F, at: 0x00)  // ContextFlags
+    var context = SyntheticContext(bytes: [UInt8](repeating: 0, count: extended ? 0x2CC : 0xCC))
+    context.put32(extended ? 0x0001_003F : 0x0001_001F, at: 0x00)  // ContextFlags
     context.put32(0x3B, at: 0x90)  // SegFs
     context.put32(0x23, at: 0x94)  // SegEs
     context.put32(0x23, at: 0x98)  // SegDs
@@ -133,6 +134,8 @@ public struct SyntheticMinidump {
   public var exception: (threadID: UInt32, code: UInt32, address: UInt64, parameters: [UInt64], context: SyntheticContext)?
   /// Memory outside thread stacks.
   public var extraMemory: [(base: UInt64, bytes: [UInt8])] = []
+  /// Write memory as a Memory64List (full-memory dumps) instead of a MemoryList.
+  public var usesMemory64List = false
 
   /// An empty x86 dump description.
   public init() {}
@@ -264,21 +267,40 @@ public struct SyntheticMinidump {
     }
     streams.append((4, UInt32(out.count - start), UInt32(start)))
 
-    // MemoryList: thread stacks, then extra regions.
-    out.align()
-    start = out.count
-    out.u32(UInt32(threads.count + extraMemory.count))
-    for (index, thread) in threads.enumerated() {
-      out.u64(thread.stackBase)
-      out.u32(UInt32(thread.stack.count))
-      out.u32(stackRVAs[index])
+    // MemoryList: thread stacks, then extra regions. Or a Memory64List: a count, the RVA where
+    // the bytes start, then (start, size) pairs whose bytes follow one another from that RVA.
+    if usesMemory64List {
+      var regions = threads.map { ($0.stackBase, $0.stack) } + extraMemory.map { ($0.base, $0.bytes) }
+      regions.sort { $0.0 < $1.0 }
+      out.align()
+      start = out.count
+      out.u64(UInt64(regions.count))
+      let rvaField = out.count
+      out.u64(0)
+      for region in regions {
+        out.u64(region.0)
+        out.u64(UInt64(region.1.count))
+      }
+      streams.append((9, UInt32(out.count - start), UInt32(start)))
+      let dataStart = out.count
+      for region in regions { out.raw(region.1) }
+      for index in 0..<8 { out.bytes[rvaField + index] = UInt8(truncatingIfNeeded: UInt64(dataStart) >> UInt64(index * 8)) }
+    } else {
+      out.align()
+      start = out.count
+      out.u32(UInt32(threads.count + extraMemory.count))
+      for (index, thread) in threads.enumerated() {
+        out.u64(thread.stackBase)
+        out.u32(UInt32(thread.stack.count))
+        out.u32(stackRVAs[index])
+      }
+      for (index, region) in extraMemory.enumerated() {
+        out.u64(region.base)
+        out.u32(UInt32(region.bytes.count))
+        out.u32(extraRVAs[index])
+      }
+      streams.append((5, UInt32(out.count - start), UInt32(start)))
     }
-    for (index, region) in extraMemory.enumerated() {
-      out.u64(region.base)
-      out.u32(UInt32(region.bytes.count))
-      out.u32(extraRVAs[index])
-    }
-    streams.append((5, UInt32(out.count - start), UInt32(start)))
 
     // Exception (168 bytes).
     if let exception {

@@ -57,3 +57,27 @@ struct DebugFileTests {
     }
   }
 }
+
+@Suite("ELF debug files by debuglink")
+struct DebugLinkTests {
+  @Test("a stripped binary finds its debug file by .gnu_debuglink beside it, and a file with another build id is refused")
+  func debugLink() throws {
+    let directory = NSTemporaryDirectory() + "debuglink-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory + "/.debug", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let whole = try ELFSymbolFile(path: Fixtures.path("elf/inline_demo"))
+    let id = try #require(whole.buildID)
+    let debugName = String(id.dropFirst(2)) + ".debug"  // the name objcopy recorded in .gnu_debuglink
+    try FileManager.default.copyItem(atPath: Fixtures.path("elf/inline_demo.stripped"), toPath: directory + "/app")
+    try FileManager.default.copyItem(
+      atPath: Fixtures.path("elf/debug/.build-id/\(id.prefix(2))/\(debugName)"), toPath: directory + "/.debug/" + debugName)
+    let found = try ELFSymbolFile(path: directory + "/app")
+    #expect(found.hasDWARF)
+    #expect(found.debugFilePath == directory + "/.debug/" + debugName)
+    #expect(found.lookup(0x1180)?.frames == whole.lookup(0x1180)?.frames)
+    // The same name holding another binary's debug data: refused by build id.
+    try FileManager.default.removeItem(atPath: directory + "/.debug/" + debugName)
+    try FileManager.default.copyItem(atPath: Fixtures.path("elf/inline_demo_clang"), toPath: directory + "/.debug/" + debugName)
+    #expect(try ELFSymbolFile(path: directory + "/app").hasDWARF == false)
+  }
+}

@@ -211,3 +211,31 @@ struct RoundTripTests {
     #expect(frames[2].instruction == Address(0x0200_3084))
   }
 }
+
+@Suite("Dump layouts")
+struct DumpLayoutTests {
+  @Test("an NT 4.0 x86 CONTEXT without ExtendedRegisters (0xCC bytes) and a Memory64List walk the same")
+  func shortContextAndMemory64() throws {
+    var dump = ExampleDumps.q276222()
+    let thread = dump.threads[0]
+    dump.threads[0].context = .x86(
+      eip: ExampleDumps.q276222InstructionPointer, esp: ExampleDumps.q276222StackPointer,
+      ebp: ExampleDumps.q276222Frames[0].0, extended: false)
+    dump.exception = nil
+    dump.usesMemory64List = true
+    _ = thread
+    let file = try TemporaryFile(dump.bytes(), suffix: ".dmp")
+    let minidump = try MinidumpFile(path: file.path)
+    #expect(minidump.diagnostics.isEmpty)
+    #expect(minidump.threads[0].context.size == 0xCC)
+    #expect(minidump.memoryRanges.count == 1)
+    guard case .x86(let registers) = try minidump.context(at: minidump.threads[0].context) else {
+      Issue.record("not x86")
+      return
+    }
+    let frames = StackwalkerX86(memory: MinidumpMemory(minidump), modules: minidump.modules.map(\.codeModule))
+      .walk(context: registers).frames
+    #expect(frames.count == 9)
+    #expect(frames.map { $0.framePointer?.rawValue } == ExampleDumps.q276222Frames.map { UInt64($0.0) })
+  }
+}
