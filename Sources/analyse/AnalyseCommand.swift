@@ -19,6 +19,10 @@ import StackText
 import Signatures
 import Symbolication
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 @main
 struct AnalyseTool: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -56,8 +60,20 @@ struct AnalyseCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "The file to analyse, or - for standard input.")
-  var input: String
+  @Argument(help: "The file to analyse, or - for standard input; several files or directories make a batch.")
+  var inputs: [String] = []
+
+  @Option(name: .long, help: ArgumentHelp("Read the paths of a batch from a file, one per line (- for standard input).", valueName: "file"))
+  var filesFrom: String?
+
+  @Flag(name: .long, help: "In a batch: one JSON report per line, in input order, each with its path.")
+  var jsonl = false
+
+  @Option(name: .long, help: "In a batch: files analysed at once (default: the number of processors).")
+  var jobs: Int?
+
+  /// The single input (single-file mode).
+  var input: String { inputs.first ?? "-" }
 
   @Flag(name: .long, help: "Print the report as JSON (schema in docs/json-output.md).")
   var json = false
@@ -84,11 +100,17 @@ struct AnalyseCommand: ParsableCommand {
   var allThreads = false
 
   func validate() throws {
+    guard !inputs.isEmpty || filesFrom != nil else { throw ValidationError("give a file to analyse (or - for standard input)") }
+    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     guard maxInputSize > 0 else { throw ValidationError("--max-input-size must be positive") }
     guard maxLineLength >= 80 else { throw ValidationError("--max-line-length must be at least 80") }
   }
 
   func run() throws {
+    if isBatch {
+      try runBatch()
+      return
+    }
     var options = AnalysisOptions()
     options.maximumInputSize = maxInputSize
     options.text.maximumLineLength = maxLineLength
@@ -125,5 +147,13 @@ struct AnalyseCommand: ParsableCommand {
       FileDescriptorOutput.standardError.write("analyse: \(input): the input is damaged; see the error diagnostics\n")
     }
     if status != .success { throw ExitCode(status.rawValue) }
+  }
+
+  /// Several inputs, a directory, or a list of paths: batch mode.
+  var isBatch: Bool {
+    if filesFrom != nil || inputs.count > 1 || jsonl { return true }
+    guard let only = inputs.first, only != "-" else { return false }
+    var status = stat()
+    return stat(only, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
   }
 }

@@ -12,6 +12,8 @@ enum AnalyseExitStatus: Int32 {
   case unreadableInput = 3
   /// A stack was decoded, but the input is damaged (error diagnostics).
   case damagedInput = 4
+  /// A batch finished, but some of its inputs could not be analysed.
+  case batchHadFailures = 5
 
   init(for report: CrashReport) {
     if !report.hasStack {

@@ -1,0 +1,118 @@
+//===--- BatchAnalyser.swift - Many inputs, both cores -----------------------===//
+//
+// Expands paths (directories recursively, in name order), then analyses,
+// symbolicates and classifies the files `jobs` at a time on as many threads.
+// Results come back in input order, a chunk at a time, so memory is bounded by
+// the files in flight, never by the batch. A file that fails is a record with
+// its reason; the batch always finishes.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+import Dispatch
+import Signatures
+import Symbolication
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One analysed input of a batch.
+public struct BatchResult: Sendable {
+  /// The input's index in the expanded list.
+  public var index: Int
+  /// The small record the triage summary keeps.
+  public var record: BatchRecord
+  /// The whole report and classification, when the input could be analysed.
+  public var report: CrashReport?
+  /// The classification.
+  public var classification: Classification?
+}
+
+/// Analyses many inputs in parallel.
+public struct BatchAnalyser: Sendable {
+  /// Per-input analysis settings.
+  public var options = AnalysisOptions()
+  /// Symbol store roots (a store per worker thread is built from them).
+  public var symbolRoots: [String] = []
+  /// The plugins that classify each report.
+  public var pipeline: SignaturePipeline
+  /// Files analysed at once (default: the number of active processors).
+  public var jobs = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+  /// A batch analyser classifying with `pipeline`.
+  public init(pipeline: SignaturePipeline) {
+    self.pipeline = pipeline
+  }
+
+  /// Regular files under `paths` (directories recursively, entries sorted by name, hidden
+  /// ones skipped), in order; paths that do not exist are kept so that they fail visibly.
+  public static func expand(_ paths: [String], limit: Int = 10_000_000) -> [String] {
+    var result: [String] = []
+    func visit(_ path: String, depth: Int) {
+      guard result.count < limit else { return }
+      var status = stat()
+      guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, depth < 64 else {
+        result.append(path)
+        return
+      }
+      guard let directory = opendir(path) else {
+        result.append(path)
+        return
+      }
+      var names: [String] = []
+      while let entry = readdir(directory) {
+        let name = withUnsafePointer(to: entry.pointee.d_name) {
+          $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        }
+        if !name.hasPrefix(".") { names.append(name) }
+      }
+      closedir(directory)
+      for name in names.sorted() { visit(path.hasSuffix("/") ? path + name : path + "/" + name, depth: depth + 1) }
+    }
+    for path in paths { visit(path, depth: 0) }
+    return result
+  }
+
+  /// Analyses `files`, calling `deliver` with each result in input order.
+  public func run(_ files: [String], deliver: (BatchResult) -> Void) {
+    let width = max(1, jobs)
+    var start = 0
+    while start < files.count {
+      let chunk = Array(files[start..<min(files.count, start + width)])
+      let base = start
+      let results = Mutex<[Int: BatchResult]>([:])
+      DispatchQueue.concurrentPerform(iterations: chunk.count) { offset in
+        let result = analyse(chunk[offset], index: base + offset)
+        results.withLock { $0[offset] = result }
+      }
+      let collected = results.withLock { $0 }
+      for offset in 0..<chunk.count {
+        if let result = collected[offset] { deliver(result) }
+      }
+      start += width
+    }
+  }
+
+  /// One input: analyse, walk with unwind data, symbolicate, classify.
+  public func analyse(_ path: String, index: Int) -> BatchResult {
+    var status = stat()
+    let modified = stat(path, &status) == 0 ? Int(status.st_mtim.tv_sec) : nil
+    let store = symbolRoots.isEmpty ? nil : SymbolStore(roots: symbolRoots)
+    do {
+      var report = try Analyser(options: options).analyse(path: path, unwindData: store.map { StoreUnwindData(store: $0) })
+      if let store, report.hasStack { report = Symbolicator(store: store).symbolicate(report) }
+      let classification = pipeline.classify(report)
+      var record = BatchRecord.of(report, classification: classification, path: path, modified: modified)
+      if report.worstSeverity == .error, !report.hasStack {
+        record.failure = report.diagnostics.first { $0.severity == .error }?.description
+      }
+      return BatchResult(index: index, record: record, report: report, classification: classification)
+    } catch {
+      return BatchResult(
+        index: index, record: BatchRecord(path: path, modified: modified, failure: error.description), report: nil,
+        classification: nil)
+    }
+  }
+}

@@ -1,0 +1,80 @@
+//===--- BatchTests.swift - analyse over many inputs --------------------------===//
+
+import CrashTestSupport
+import Foundation
+import Testing
+
+@Suite("analyse batches", .serialized)
+struct BatchTests {
+  /// A directory of `count` inputs — KB articles, the example log and dump, and every
+  /// twentieth one corrupt (cut dumps, binary bytes, an empty file) — and the corrupt names.
+  static func mixedInputs(count: Int) throws -> (directory: String, corrupt: Set<String>) {
+    let directory = NSTemporaryDirectory() + "batch-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let articles = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("kb")).sorted()
+    let dump = try Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot + "/Examples/Q276222/emsmta.dmp"))
+    var corrupt = Set<String>()
+    for index in 0..<count {
+      let name = String(format: "input%05d", index)
+      let path = "\(directory)/\(name)"
+      if index % 20 == 7 {
+        corrupt.insert(path)
+        switch (index / 20) % 3 {
+        case 0: try Data(dump.prefix(40)).write(to: URL(fileURLWithPath: path + ".dmp"))
+        case 1: try Data(SeededBytes(seed: UInt64(index), count: 4096)).write(to: URL(fileURLWithPath: path + ".bin"))
+        default: try Data().write(to: URL(fileURLWithPath: path + ".log"))
+        }
+        corrupt.remove(path)
+        corrupt.insert(path + [".dmp", ".bin", ".log"][(index / 20) % 3])
+      } else if index % 10 == 3 {
+        try dump.write(to: URL(fileURLWithPath: path + ".dmp"))
+      } else {
+        try FileManager.default.copyItem(
+          atPath: Fixtures.path("kb/" + articles[index % articles.count]), toPath: path + ".md")
+      }
+    }
+    return (directory, corrupt)
+  }
+
+  @Test("a directory of mixed inputs with 5% corrupt: every input reported once, each corrupt one named, exit 5")
+  func mixedBatch() throws {
+    let (directory, corrupt) = try Self.mixedInputs(count: 400)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let run = try AnalyseRunner.run(["--jobs", "2", directory])
+    #expect(run.status == 5)
+    let lines = run.standardOutput.split(separator: "\n").filter { $0.hasPrefix(directory) }
+    #expect(lines.count == 400)
+    let failed = Set(lines.filter { $0.contains(": FAILED: ") }.map { String($0.prefix { $0 != ":" }) })
+    #expect(failed == corrupt)
+    #expect(run.standardOutput.contains("Triage: 400 input(s)"))
+    #expect(run.standardOutput.contains("\(corrupt.count) failed"))
+    #expect(run.standardOutput.contains("Q276222 confirmed"))
+    for path in corrupt { #expect(run.standardError.contains(path)) }
+  }
+
+  @Test("--jsonl: one parseable report per line, in input order, each with its path")
+  func jsonLines() throws {
+    let run = try AnalyseRunner.run(["--jsonl", "Examples/Q276222", "Tests/Fixtures/kb/Q282275.md"])
+    #expect(run.status == 0)
+    let lines = run.standardOutput.split(separator: "\n")
+    #expect(lines.count == 3)
+    let paths = try lines.map { line -> String in
+      let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+      return object?["path"] as? String ?? ""
+    }
+    #expect(paths == ["Examples/Q276222/drwtsn32.log", "Examples/Q276222/emsmta.dmp", "Tests/Fixtures/kb/Q282275.md"])
+  }
+
+  @Test("--files-from - and --json: the triage summary; a missing path is a counted failure")
+  func filesFromAndSummary() throws {
+    let list = "Examples/Q276222/emsmta.dmp\nExamples/Q276222/drwtsn32.log\nno/such/file\n"
+    let run = try AnalyseRunner.run(["--files-from", "-", "--json"], input: Data(list.utf8))
+    #expect(run.status == 5)
+    let object = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+    #expect(object?["inputs"] as? Int == 3)
+    #expect(object?["failed"] as? Int == 1)
+    let buckets = object?["buckets"] as? [[String: Any]] ?? []
+    #expect(buckets.count == 2)
+    #expect(buckets.allSatisfy { $0["known_issue"] as? String == "Q276222 confirmed" })
+  }
+}
