@@ -23,7 +23,9 @@ public enum TriageReportWriter {
       if !modules.isEmpty { row += "  [" + modules.joined(separator: ", ") + "]" }
       out += row + "\n"
     }
-    for failure in summary.failures.prefix(50) { out += "  failed: \(failure.path): \(failure.reason)\n" }
+    for failure in summary.failures.prefix(50) {
+      out += "  failed: " + (failure.reason.hasPrefix(failure.path) ? failure.reason : "\(failure.path): \(failure.reason)") + "\n"
+    }
     if summary.failures.count > 50 { out += "  … and \(summary.failures.count - 50) more failures\n" }
     return out
   }
@@ -55,6 +57,21 @@ public enum TriageReportWriter {
         .array(summary.failures.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) })
       ),
     ])
+  }
+
+  /// The triage facts of one input, as JSON Lines outputs carry them for `analyse merge`:
+  /// `signature`, `known_issue` {`plugin`, `confidence`}, `crashing_module`, `modified` (seconds), `failure`.
+  public static func recordValue(_ record: BatchRecord) -> JSONValue {
+    var members: [(String, JSONValue)] = []
+    if let signature = record.signature { members.append(("signature", .string(signature))) }
+    if let issue = record.knownIssue {
+      members.append(
+        ("known_issue", .object([("plugin", .string(issue.plugin)), ("confidence", .string(issue.confidence.rawValue))])))
+    }
+    if let module = record.crashingModule { members.append(("crashing_module", .string(module))) }
+    if let modified = record.modified { members.append(("modified", .int(modified))) }
+    if let failure = record.failure { members.append(("failure", .string(failure))) }
+    return .object(members)
   }
 
   /// `2026-11-25 09:30` (UTC).

@@ -38,7 +38,10 @@ struct AnalyseTool: ParsableCommand {
       64 bad usage.
       """,
     version: AnalyseVersion.current,
-    subcommands: [AnalyseCommand.self, SymbolizeCommand.self, SymbolsCommand.self, PluginsCommand.self],
+    subcommands: [
+      AnalyseCommand.self, SymbolizeCommand.self, SymbolsCommand.self, PluginsCommand.self, WorkerCommand.self,
+      MergeCommand.self,
+    ],
     defaultSubcommand: AnalyseCommand.self
   )
 }

@@ -69,15 +69,16 @@ extension AnalyseCommand {
     return line
   }
 
-  static func jsonLine(_ result: BatchResult) -> String {
-    guard let report = result.report else {
-      return JSONValue.object([("path", .string(result.record.path)), ("error", .string(result.record.failure ?? "failed"))])
-        .serialized(indent: 0)
+  static func jsonLine(_ result: BatchResult, id: JSONValue? = nil) -> String {
+    var head: [(String, JSONValue)] = [("path", .string(result.record.path))]
+    if let id { head.append(("id", id)) }
+    head.append(("triage", TriageReportWriter.recordValue(result.record)))
+    guard let report = result.report,
+      case .object(let members) = JSONReportWriter.value(for: report, classification: result.classification)
+    else {
+      return JSONValue.object(head + [("error", .string(result.record.failure ?? "failed"))]).serialized(indent: 0)
     }
-    guard case .object(let members) = JSONReportWriter.value(for: report, classification: result.classification) else {
-      return "{}"
-    }
-    return JSONValue.object([("path", .string(result.record.path))] + members).serialized(indent: 0)
+    return JSONValue.object(head + members).serialized(indent: 0)
   }
 
   static func readList(_ source: String) throws -> [String] {

@@ -78,3 +78,34 @@ struct BatchTests {
     #expect(buckets.allSatisfy { $0["known_issue"] as? String == "Q276222 confirmed" })
   }
 }
+
+@Suite("analyse worker and merge", .serialized)
+struct WorkerTests {
+  @Test("worker answers each request with a JSON line (id echoed, bad requests answered); merge rebuilds the triage")
+  func workerAndMerge() throws {
+    let requests = """
+      Examples/Q276222/emsmta.dmp
+      {"path": "Tests/Fixtures/kb/Q282275.md", "id": 7}
+      {"bad": 1}
+      no/such/file
+
+      """
+    let worker = try AnalyseRunner.run(["worker"], input: Data(requests.utf8))
+    #expect(worker.status == 0)
+    let lines = worker.standardOutput.split(separator: "\n").map(String.init)
+    #expect(lines.count == 4)
+    let second = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any]
+    #expect(second?["id"] as? Int == 7)
+    #expect((second?["findings"] as? [[String: Any]])?.first?["plugin"] as? String == "Q282275")
+    #expect(lines[2].contains("\"error\""))
+    #expect(lines[3].contains("cannot read"))
+
+    let file = try TemporaryFile(text: worker.standardOutput, suffix: ".jsonl")
+    let merged = try AnalyseRunner.run(["merge", "--json", file.path])
+    #expect(merged.status == 5)  // the bad-request line is not a report
+    let summary = try JSONSerialization.jsonObject(with: Data(merged.standardOutput.utf8)) as? [String: Any]
+    #expect(summary?["inputs"] as? Int == 3)
+    #expect(summary?["failed"] as? Int == 1)
+    #expect(merged.standardError.contains(":3: not a report line"))
+  }
+}

@@ -1,0 +1,117 @@
+//===--- WorkerCommand.swift - `analyse worker` and `analyse merge` ----------===//
+//
+//   analyse worker [--symbols DIR]… [--plugins DIR]…
+//       reads requests on stdin, one per line — a path, or a JSON object
+//       {"path": "...", "id": ...} — and writes one JSON line per request (the
+//       report, its findings and a `triage` object; `id` echoed). For GNU
+//       parallel, a Kubernetes Indexed Job or Spark's `pipe` (docs/scaling.md).
+//   analyse merge FILE… [--json]
+//       reads the JSON Lines of workers or `--jsonl` runs and prints one triage
+//       summary, as if one process had seen every input.
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import CrashAnalysis
+import CrashCore
+import Foundation
+import Signatures
+
+struct WorkerCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "worker", abstract: "Analyse the paths or JSON requests read on stdin; write JSON Lines.")
+
+  @Option(name: .customLong("symbols"), help: ArgumentHelp("A symbol store (repeatable).", valueName: "dir"))
+  var symbolRoots: [String] = []
+
+  @Flag(name: .long, help: "Do not search the shipped Symbols/ store.")
+  var noDefaultSymbols = false
+
+  @Option(name: .customLong("plugins"), help: ArgumentHelp("A directory of rule files (repeatable).", valueName: "dir"))
+  var pluginDirectories: [String] = []
+
+  func run() throws {
+    let loaded = BundledPlugins.all(ruleDirectories: pluginDirectories)
+    for error in loaded.errors { FileDescriptorOutput.standardError.write("analyse: rule skipped: \(error)\n") }
+    var batch = BatchAnalyser(pipeline: SignaturePipeline(plugins: loaded.plugins))
+    batch.symbolRoots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
+    var index = 0
+    while let line = readLine() {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      guard !trimmed.isEmpty else { continue }
+      var path = trimmed
+      var id: JSONValue?
+      if trimmed.hasPrefix("{") {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
+          let requested = object["path"] as? String
+        else {
+          let message = "request \(index + 1) is not {\"path\": …}"
+          FileDescriptorOutput.standardOutput.write(JSONValue.object([("error", .string(message))]).serialized(indent: 0) + "\n")
+          index += 1
+          continue
+        }
+        path = requested
+        if let number = object["id"] as? Int { id = .int(number) } else if let text = object["id"] as? String { id = .string(text) }
+      }
+      let result = batch.analyse(path, index: index)
+      // Unbuffered: each answer leaves as soon as it is ready.
+      FileDescriptorOutput.standardOutput.write(AnalyseCommand.jsonLine(result, id: id) + "\n")
+      index += 1
+    }
+  }
+}
+
+struct MergeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge", abstract: "Merge the JSON Lines of workers or --jsonl runs into one triage summary.")
+
+  @Argument(help: "JSON Lines files (- for standard input).")
+  var files: [String]
+
+  @Flag(name: .long, help: "Print the summary as JSON.")
+  var json = false
+
+  func run() throws {
+    var summary = TriageSummary()
+    var bad = 0
+    for file in files {
+      let text: String
+      if file == "-" {
+        var collected = ""
+        while let line = readLine() { collected += line + "\n" }
+        text = collected
+      } else {
+        guard let data = FileManager.default.contents(atPath: file) else {
+          throw fail("cannot read \(file)")
+        }
+        text = String(decoding: data, as: UTF8.self)
+      }
+      for (number, line) in text.split(separator: "\n").enumerated() {
+        guard let record = Self.record(String(line)) else {
+          bad += 1
+          FileDescriptorOutput.standardError.write("analyse: \(file):\(number + 1): not a report line; skipped\n")
+          continue
+        }
+        summary.add(record)
+      }
+    }
+    print(json ? TriageReportWriter.json(summary) : TriageReportWriter.text(summary), terminator: json ? "\n" : "")
+    if bad > 0 { throw ExitCode(AnalyseExitStatus.batchHadFailures.rawValue) }
+  }
+
+  /// The triage record carried by one JSON line.
+  static func record(_ line: String) -> BatchRecord? {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+      let path = object["path"] as? String, let triage = object["triage"] as? [String: Any]
+    else { return nil }
+    var record = BatchRecord(
+      path: path, modified: triage["modified"] as? Int, signature: triage["signature"] as? String,
+      crashingModule: triage["crashing_module"] as? String, failure: triage["failure"] as? String)
+    if let issue = triage["known_issue"] as? [String: Any], let plugin = issue["plugin"] as? String,
+      let confidence = (issue["confidence"] as? String).flatMap(Confidence.init(rawValue:))
+    {
+      record.knownIssue = (plugin, confidence)
+    }
+    return record
+  }
+}
