@@ -27,6 +27,10 @@ public struct AnalysisOptions: Sendable {
   public var text = TextDecoderOptions()
   /// Limits for the stack walkers (minidumps).
   public var walk = WalkOptions()
+  /// Threads of a minidump that are walked; the rest are listed without frames.
+  public var maximumThreads = 4_096
+  /// Seconds one input may take; past it, decoding stops with a diagnostic (nil: no limit).
+  public var timeLimit: Double?
 
   /// The default settings.
   public init() {}
@@ -48,7 +52,9 @@ public struct Analyser: Sendable {
     if path != "-", Self.startsWithMinidumpSignature(path) {
       do {
         let dump = try MinidumpFile(path: path, options: minidumpOptions)
-        return MinidumpReportBuilder.report(dump, byteCount: dump.byteCount, unwindData: unwindData, options: options.walk)
+        return MinidumpReportBuilder.report(
+          dump, byteCount: dump.byteCount, unwindData: unwindData, options: options.walk,
+          maximumThreads: options.maximumThreads, deadline: options.timeLimit.map { Self.now() + $0 })
       } catch {
         throw .minidump(error.description)
       }
@@ -148,6 +154,7 @@ public struct Analyser: Sendable {
     onStart(input)
     var total = 0
     var isFirstChunk = true
+    let deadline = options.timeLimit.map { Self.now() + $0 }
     func feed(_ chunk: UnsafeRawBufferPointer) {
       defer { isFirstChunk = false }
       if encoding == .utf8 && !isFirstChunk {
@@ -164,6 +171,14 @@ public struct Analyser: Sendable {
         throw .tooLarge(path: reader.name, size: total, limit: options.maximumInputSize)
       }
       feed(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
+      if let deadline, Self.now() > deadline {
+        handler(
+          .diagnostic(
+            Diagnostic(
+              .error, "decoding stopped after \(options.timeLimit ?? 0) s (the time limit) at byte \(total)",
+              offset: total)))
+        break
+      }
       filled = try reader.read(into: buffer)
     }
     utf8.removeAll(keepingCapacity: true)
@@ -174,5 +189,12 @@ public struct Analyser: Sendable {
     input.byteCount = total
     input.lineCount = decoder.lineCount
     return input
+  }
+
+  /// Monotonic seconds.
+  static func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
   }
 }

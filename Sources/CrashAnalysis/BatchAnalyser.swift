@@ -38,6 +38,8 @@ public struct BatchAnalyser: Sendable {
   public var symbolRoots: [String] = []
   /// The plugins that classify each report.
   public var pipeline: SignaturePipeline
+  /// Symbol files larger than this are refused.
+  public var maximumSymbolFileSize = 4 << 30
   /// Files analysed at once (default: the number of active processors).
   public var jobs = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
@@ -100,6 +102,7 @@ public struct BatchAnalyser: Sendable {
     var status = stat()
     let modified = stat(path, &status) == 0 ? Int(status.st_mtim.tv_sec) : nil
     let store = symbolRoots.isEmpty ? nil : SymbolStore(roots: symbolRoots)
+    store?.maximumFileSize = maximumSymbolFileSize
     do {
       var report = try Analyser(options: options).analyse(path: path, unwindData: store.map { StoreUnwindData(store: $0) })
       if let store, report.hasStack { report = Symbolicator(store: store).symbolicate(report) }

@@ -16,7 +16,7 @@ public enum MinidumpReportBuilder {
   /// The report for `dump`; `unwindData` supplies STACK WIN / CFI records for the walkers.
   public static func report(
     _ dump: MinidumpFile, byteCount: Int, unwindData: (any UnwindDataProvider)? = nil,
-    options: WalkOptions = WalkOptions()
+    options: WalkOptions = WalkOptions(), maximumThreads: Int = 4_096, deadline: Double? = nil
   ) -> CrashReport {
     var report = CrashReport(input: InputDescription(name: dump.path, kind: .minidump, byteCount: byteCount))
     report.diagnostics = dump.diagnostics
@@ -44,8 +44,24 @@ public enum MinidumpReportBuilder {
     }
     report.modules = dump.modules.map(\.codeModule)
     let memory = MinidumpMemory(dump)
+    var walked = 0
+    var skippedByLimit = 0
+    var stoppedByTime = false
     for thread in dump.threads where thread.id != dump.breakpadInfo?.dumpThreadID {
       let isCrashed = thread.id == dump.exception?.threadID
+      // The crashed thread is always walked; the others within the thread and time limits.
+      if !isCrashed {
+        if walked >= maximumThreads {
+          skippedByLimit += 1
+          continue
+        }
+        if let deadline, Analyser.now() > deadline {
+          stoppedByTime = true
+          skippedByLimit += 1
+          continue
+        }
+      }
+      walked += 1
       let location = isCrashed ? dump.exception?.context ?? thread.context : thread.context
       var crashThread = CrashThread(id: thread.id, architecture: architecture, label: isCrashed ? "crashed" : thread.name)
       do {
@@ -64,6 +80,10 @@ public enum MinidumpReportBuilder {
             .walk(context: registers)
         }
         crashThread.frames = result.frames
+        if result.hitScanLimit && crashThread.frames.count <= 1 {
+          report.diagnostics.append(
+            Diagnostic(.note, "thread 0x\(String(thread.id, radix: 16)): \(result.stopReason)"))
+        }
         if result.hitFrameLimit {
           report.diagnostics.append(
             Diagnostic(.warning, "thread 0x\(String(thread.id, radix: 16)): \(result.stopReason); the walk was cut there"))
@@ -73,6 +93,10 @@ public enum MinidumpReportBuilder {
           Diagnostic(.error, "thread 0x\(String(thread.id, radix: 16)): \(error)", offset: Int(clamping: error.offset)))
       }
       if isCrashed { report.threads.insert(crashThread, at: 0) } else { report.threads.append(crashThread) }
+    }
+    if skippedByLimit > 0 {
+      let why = stoppedByTime ? "the time limit was reached" : "the thread limit is \(maximumThreads)"
+      report.diagnostics.append(Diagnostic(.warning, "\(skippedByLimit) thread(s) not walked: \(why)"))
     }
     return report
   }

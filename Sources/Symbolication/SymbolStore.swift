@@ -41,6 +41,8 @@ public final class SymbolStore {
   public let roots: [String]
   /// Catalog entries are read from at most this many files per root.
   public var maximumCatalogFiles = 100_000
+  /// Symbol files larger than this are refused (with a diagnostic naming the file).
+  public var maximumFileSize = 4 << 30
 
   private var catalog: [StoreEntry]?
   private var loaded: [String: LoadedSymbols] = [:]
@@ -131,14 +133,16 @@ public final class SymbolStore {
     switch entry.format {
     case .breakpad:
       do {
-        let file = try BreakpadSymbolFile(path: entry.path)
+        var options = BreakpadLoadOptions()
+        options.maximumFileSize = maximumFileSize
+        let file = try BreakpadSymbolFile(path: entry.path, options: options)
         result = .success(LoadedSymbols(source: file, isCorrupt: file.isCorrupt, diagnostics: file.diagnostics))
       } catch {
         result = .failure(SymbolLoadError(path: entry.path, message: error.description))
       }
     case .linkerMap:
       do {
-        let map = try LinkerMapFile(path: entry.path)
+        let map = try LinkerMapFile(path: entry.path, maximumFileSize: min(maximumFileSize, 1 << 30))
         result = .success(LoadedSymbols(source: map, isCorrupt: false, diagnostics: map.diagnostics))
       } catch {
         result = .failure(SymbolLoadError(path: entry.path, message: error.description))

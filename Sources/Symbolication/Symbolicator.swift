@@ -107,8 +107,11 @@ public final class Symbolicator {
         reasons.append("\(entry.path): no load address known for \(name)")
         continue
       }
-      guard case .success(let loaded) = store.load(entry) else {
-        reasons.append("\(entry.path): could not be loaded")
+      let loaded: LoadedSymbols
+      switch store.load(entry) {
+      case .success(let symbols): loaded = symbols
+      case .failure(let error):
+        reasons.append("could not be loaded: \(error.message)")
         continue
       }
       let evidence = BuildEvidence(source: loaded.source, entry: entry, base: base, frames: frames)

@@ -51,7 +51,11 @@ public struct StackwalkerAMD64 {
         stopReason = "the frame limit (\(options.maximumFrames)) was reached"
         break
       }
-      guard let caller = callerFrame(frames) else { break }
+      environment.lastScan.exhaustedBytes = nil
+      guard let caller = callerFrame(frames) else {
+        stopReason = environment.noCallerReason
+        break
+      }
       if caller.rip == 0 {
         stopReason = "the caller's instruction pointer is 0 (the end of the stack)"
         break

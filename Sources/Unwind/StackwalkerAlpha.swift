@@ -62,7 +62,11 @@ public struct StackwalkerAlpha {
         stopReason = "the frame limit (\(options.maximumFrames)) was reached"
         break
       }
-      guard let caller = callerFrame(frames) else { break }
+      environment.lastScan.exhaustedBytes = nil
+      guard let caller = callerFrame(frames) else {
+        stopReason = environment.noCallerReason
+        break
+      }
       if caller.pc == 0 {
         stopReason = "the caller's PC is 0 (the end of the stack)"
         break

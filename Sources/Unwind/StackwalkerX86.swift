@@ -58,7 +58,11 @@ public struct StackwalkerX86 {
         stopReason = "the frame limit (\(options.maximumFrames)) was reached"
         break
       }
-      guard let caller = callerFrame(frames) else { break }
+      environment.lastScan.exhaustedBytes = nil
+      guard let caller = callerFrame(frames) else {
+        stopReason = environment.noCallerReason
+        break
+      }
       if caller.eip == 0 {
         stopReason = "the caller's instruction pointer is 0 (the end of the stack)"
         endsWithZeroReturn = true

@@ -8,11 +8,23 @@
 
 import CrashCore
 
+/// Whether the last scan used its whole window (for the walk's stop reason).
+final class ScanRecord {
+  var exhaustedBytes: Int?
+}
+
 struct WalkEnvironment {
   let memory: any StackMemory
   let modules: ModuleMap
   let unwindData: (any UnwindDataProvider)?
   let options: WalkOptions
+  let lastScan = ScanRecord()
+
+  /// Why a walk that found no caller stopped.
+  var noCallerReason: String {
+    if let bytes = lastScan.exhaustedBytes { return "no return address within \(bytes) bytes scanned (the scan limit)" }
+    return "no caller found"
+  }
 
   init(memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)?, options: WalkOptions) {
     self.memory = memory
@@ -35,6 +47,7 @@ struct WalkEnvironment {
     from start: UInt64, words: Int, wordSize: Int, mask: UInt64 = .max, accept: (UInt64) -> Bool = { _ in true }
   ) -> (location: UInt64, address: UInt64)? {
     var location = start
+    lastScan.exhaustedBytes = nil
     for _ in 0..<words {
       let read = wordSize == 4 ? memory.uint32(at: location).map(UInt64.init) : memory.uint64(at: location)
       guard let word = read else { return nil }
@@ -42,6 +55,7 @@ struct WalkEnvironment {
       if value > 0xFFFF, modules.module(containing: value) != nil, accept(value) { return (location, value) }
       location &+= UInt64(wordSize)
     }
+    lastScan.exhaustedBytes = words * wordSize
     return nil
   }
 }

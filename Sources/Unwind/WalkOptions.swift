@@ -16,6 +16,13 @@ public struct WalkOptions: Sendable {
   public var scanWords = 40
   /// Words scanned from the context frame (where no unwind data is known yet).
   public var contextScanWords = 120
+
+  /// Sets both scan windows from a byte count, in 4-byte words (the 64-bit walkers scan the
+  /// same number of 8-byte words).
+  public mutating func limitScan(toBytes bytes: Int) {
+    scanWords = max(1, bytes / 4)
+    contextScanWords = max(1, bytes / 4)
+  }
   /// Whether scanning is allowed at all.
   public var allowsScanning = true
 
@@ -31,4 +38,6 @@ public struct WalkResult: Sendable {
   public var stopReason: String
   /// Whether it ended at the frame limit rather than at the end of the stack.
   public var hitFrameLimit: Bool { stopReason.hasPrefix("the frame limit") }
+  /// Whether the last attempt was a scan that used its whole window without finding anything.
+  public var hitScanLimit: Bool { stopReason.hasPrefix("no return address within") }
 }

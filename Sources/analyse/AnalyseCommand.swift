@@ -96,6 +96,21 @@ struct AnalyseCommand: ParsableCommand {
   @Flag(name: .long, help: "Do not search the shipped Symbols/ store.")
   var noDefaultSymbols = false
 
+  @Option(name: .long, help: "Frames per thread, walked or read from one listing (default: 1024 walked, 10000 listed).")
+  var maxFrames: Int?
+
+  @Option(name: .long, help: "Threads of a minidump that are walked (the crashed one always is).")
+  var maxThreads: Int = 4_096
+
+  @Option(name: .long, help: "Bytes of stack scanned for a return address, per frame.")
+  var maxScanBytes: Int = 480
+
+  @Option(name: .long, help: "Symbol files larger than this many bytes are refused.")
+  var maxSymbolFileSize: Int = 4 << 30
+
+  @Option(name: .long, help: "Seconds one input may take; past it, decoding stops with a diagnostic.")
+  var timeLimit: Double?
+
   @Option(name: .customLong("plugins"), help: ArgumentHelp("A directory of rule files to load (repeatable).", valueName: "dir"))
   var pluginDirectories: [String] = []
 
@@ -104,9 +119,28 @@ struct AnalyseCommand: ParsableCommand {
 
   func validate() throws {
     guard !inputs.isEmpty || filesFrom != nil else { throw ValidationError("give a file to analyse (or - for standard input)") }
+    guard (maxFrames ?? 1) >= 1, maxThreads >= 1, maxScanBytes >= 4, maxSymbolFileSize >= 1 else {
+      throw ValidationError("--max-frames, --max-threads, --max-scan-bytes and --max-symbol-file-size must be positive")
+    }
+    if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     guard maxInputSize > 0 else { throw ValidationError("--max-input-size must be positive") }
     guard maxLineLength >= 80 else { throw ValidationError("--max-line-length must be at least 80") }
+  }
+
+  /// The analysis settings the options describe.
+  var analysisOptions: AnalysisOptions {
+    var options = AnalysisOptions()
+    options.maximumInputSize = maxInputSize
+    options.text.maximumLineLength = maxLineLength
+    if let maxFrames {
+      options.text.maximumFramesPerStack = maxFrames
+      options.walk.maximumFrames = maxFrames
+    }
+    options.walk.limitScan(toBytes: maxScanBytes)
+    options.maximumThreads = maxThreads
+    options.timeLimit = timeLimit
+    return options
   }
 
   func run() throws {
@@ -114,12 +148,10 @@ struct AnalyseCommand: ParsableCommand {
       try runBatch()
       return
     }
-    var options = AnalysisOptions()
-    options.maximumInputSize = maxInputSize
-    options.text.maximumLineLength = maxLineLength
-    let analyser = Analyser(options: options)
+    let analyser = Analyser(options: analysisOptions)
     let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
     let store = roots.isEmpty ? nil : SymbolStore(roots: roots)
+    store?.maximumFileSize = maxSymbolFileSize
     var report: CrashReport
     do {
       report = try analyser.analyse(path: input, unwindData: store.map { StoreUnwindData(store: $0) })

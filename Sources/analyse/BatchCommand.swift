@@ -26,8 +26,8 @@ extension AnalyseCommand {
     let loaded = BundledPlugins.all(ruleDirectories: pluginDirectories)
     for error in loaded.errors { FileDescriptorOutput.standardError.write("analyse: rule skipped: \(error)\n") }
     var batch = BatchAnalyser(pipeline: SignaturePipeline(plugins: loaded.plugins))
-    batch.options.maximumInputSize = maxInputSize
-    batch.options.text.maximumLineLength = maxLineLength
+    batch.options = analysisOptions
+    batch.maximumSymbolFileSize = maxSymbolFileSize
     batch.symbolRoots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
     if let jobs { batch.jobs = jobs }
 

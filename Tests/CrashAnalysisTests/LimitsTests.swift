@@ -1,0 +1,82 @@
+//===--- LimitsTests.swift - Every limit has a default, a setting, a diagnostic -===//
+
+import CrashAnalysis
+import CrashCore
+import CrashTestSupport
+import Foundation
+import Symbolication
+import Testing
+
+@Suite("Limits")
+struct LimitsTests {
+  static let dump = Fixtures.repositoryRoot + "/Examples/Q276222/emsmta.dmp"
+
+  @Test("frames per thread: the walk is cut with a warning")
+  func frames() throws {
+    var options = AnalysisOptions()
+    options.walk.maximumFrames = 3
+    let report = try Analyser(options: options).analyse(path: Self.dump)
+    #expect(report.threads.first?.frames.count == 3)
+    #expect(report.diagnostics.contains { $0.severity == .warning && $0.message.contains("frame limit (3)") })
+  }
+
+  @Test("threads per dump: the crashed thread is walked, the others over the limit are reported")
+  func threads() throws {
+    var synthetic = ExampleDumps.q276222()
+    for id in 2...4 as ClosedRange<UInt32> {
+      var extra = synthetic.threads[0]
+      extra.id = id
+      extra.stackBase += UInt64(id) << 24
+      synthetic.threads.append(extra)
+    }
+    let file = try TemporaryFile(synthetic.bytes(), suffix: ".dmp")
+    var options = AnalysisOptions()
+    options.maximumThreads = 2
+    let report = try Analyser(options: options).analyse(path: file.path)
+    #expect(report.threads.count == 2)
+    #expect(report.threads.first?.label == "crashed")
+    #expect(report.diagnostics.contains { $0.message == "2 thread(s) not walked: the thread limit is 2" })
+  }
+
+  @Test("bytes of stack scanned: a walk that only scanning could continue says the scan limit stopped it")
+  func scanBytes() throws {
+    var dump = SyntheticMinidump()
+    var stack = StackSection(base: 0x8000_0000)
+    stack.fill(256)
+    stack.d32(0x0040_1234)  // a return address 256 bytes up
+    stack.fill(64)
+    dump.threads = [
+      SyntheticThread(id: 1, context: .x86(eip: 0x0040_0100, esp: 0x8000_0000, ebp: 0x10), stackBase: stack.base, stack: stack.finished())
+    ]
+    dump.modules = [SyntheticModule(base: 0x0040_0000, size: 0x10000, name: "app.exe")]
+    let file = try TemporaryFile(dump.bytes(), suffix: ".dmp")
+    var options = AnalysisOptions()
+    options.walk.limitScan(toBytes: 64)
+    let cut = try Analyser(options: options).analyse(path: file.path)
+    #expect(cut.threads.first?.frames.count == 1)
+    #expect(cut.diagnostics.contains { $0.message.contains("no return address within 64 bytes scanned") })
+    let whole = try Analyser().analyse(path: file.path)
+    #expect((whole.threads.first?.frames.count ?? 0) >= 2)
+  }
+
+  @Test("symbol-file size: a file over the limit is refused with its size, and nothing is named")
+  func symbolFileSize() throws {
+    let store = SymbolStore(roots: [Fixtures.path("breakpad/symbols")])
+    store.maximumFileSize = 1000
+    let report = Symbolicator(store: store).symbolicate(try Analyser().analyse(path: Fixtures.path("breakpad/minidump2.dmp")))
+    #expect(report.threads.first?.frames.allSatisfy { $0.resolution == nil } == true)
+    #expect(report.diagnostics.contains { $0.message.contains("over the limit of 1000 bytes") })
+  }
+
+  @Test("time per input: decoding stops with an error diagnostic naming the byte")
+  func time() throws {
+    let text = String(repeating: try String(contentsOfFile: Fixtures.path("kb/Q276222.md"), encoding: .utf8), count: 40)
+    let file = try TemporaryFile(text: text, suffix: ".txt")
+    var options = AnalysisOptions()
+    options.chunkSize = 4096
+    options.timeLimit = 1e-9
+    let report = try Analyser(options: options).analyse(path: file.path)
+    #expect(report.diagnostics.contains { $0.severity == .error && $0.message.contains("the time limit") })
+    #expect(report.input.byteCount < text.utf8.count)
+  }
+}
