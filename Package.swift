@@ -119,6 +119,17 @@ let package = Package(
       path: "Benchmarks/Classify"
     ),
 
+    // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address -DFUZZING).
+    .target(name: "CFuzzerDriver", path: "Tests/Fuzz/CFuzzerDriver"),
+    .executableTarget(
+      name: "fuzz-crash",
+      dependencies: [
+        "CFuzzerDriver", "Minidump", "Unwind", "StackText", "BreakpadSymbols", "MapFiles", "SignatureRules", "CrashCore",
+        "ByteReading",
+      ],
+      path: "Tests/Fuzz/FuzzTargets"
+    ),
+
     // MARK: Tests
     .target(
       name: "CrashTestSupport",

@@ -44,10 +44,13 @@ public final class MappedFile: @unchecked Sendable {
   public let path: String
   /// The file's bytes; valid while this object lives.
   public let bytes: UnsafeRawBufferPointer
+  /// Whether the bytes are a private copy (not a mapping).
+  private let isCopy: Bool
 
   /// Maps the regular file at `path`, refusing files larger than `limit` bytes.
   public init(path: String, limit: Int = Int.max) throws(MappedFileError) {
     self.path = path
+    isCopy = false
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: Self.errnoText()) }
     defer { close(descriptor) }
@@ -65,8 +68,23 @@ public final class MappedFile: @unchecked Sendable {
     bytes = UnsafeRawBufferPointer(start: address, count: size)
   }
 
+  /// Bytes already in memory, copied, as if they were a file named `name` (fuzzing, tests,
+  /// inputs that arrive over a pipe).
+  public init(copying data: [UInt8], name: String) {
+    path = name
+    isCopy = true
+    let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 16)
+    data.withUnsafeBytes { storage.copyMemory(from: $0) }
+    bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(storage)[0..<data.count])
+  }
+
   deinit {
-    if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+    guard let base = bytes.baseAddress else { return }
+    if isCopy {
+      UnsafeMutableRawPointer(mutating: base).deallocate()
+    } else {
+      munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+    }
   }
 
   /// Tells the kernel the file will be read front to back (read-ahead).

@@ -85,12 +85,20 @@ public final class MinidumpFile: @unchecked Sendable {
   private let options: MinidumpOptions
 
   /// Maps and parses the minidump at `path`.
-  public init(path: String, options: MinidumpOptions = MinidumpOptions()) throws(MinidumpError) {
+  public convenience init(path: String, options: MinidumpOptions = MinidumpOptions()) throws(MinidumpError) {
+    let mapped: MappedFile
     do {
-      file = try MappedFile(path: path, limit: options.maximumFileSize)
+      mapped = try MappedFile(path: path, limit: options.maximumFileSize)
     } catch {
       throw .cannotRead(error)
     }
+    try self.init(file: mapped, options: options)
+  }
+
+  /// Parses a minidump already in memory (or mapped).
+  public init(file mapped: MappedFile, options: MinidumpOptions = MinidumpOptions()) throws(MinidumpError) {
+    file = mapped
+    let path = mapped.path
     self.path = path
     self.options = options
     // Walks read a few pages of each stack: keep the rest of the dump out of memory.
