@@ -101,6 +101,8 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
   public var functionCount: Int { functions.count }
   /// Public symbols (`PUBLIC`) in the index.
   public var publicSymbolCount: Int { publics.count }
+  /// The start of the last function, module-relative (the span lookups are spread over).
+  public var lastFunctionAddress: UInt64? { functions.last?.address }
 
   /// Maps and indexes the symbol file at `path`.
   public convenience init(path: String, options: BreakpadLoadOptions = BreakpadLoadOptions()) throws(BreakpadSymbolError) {
