@@ -28,6 +28,14 @@ public struct BatchResult: Sendable {
   public var report: CrashReport?
   /// The classification.
   public var classification: Classification?
+
+  /// A result; `report` and `classification` are absent for failures and merged records.
+  public init(index: Int, record: BatchRecord, report: CrashReport? = nil, classification: Classification? = nil) {
+    self.index = index
+    self.record = record
+    self.report = report
+    self.classification = classification
+  }
 }
 
 /// Analyses many inputs in parallel.

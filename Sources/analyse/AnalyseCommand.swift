@@ -72,6 +72,9 @@ struct AnalyseCommand: ParsableCommand {
   @Flag(name: .long, help: "In a batch: one JSON report per line, in input order, each with its path.")
   var jsonl = false
 
+  @Option(name: .long, help: ArgumentHelp("Also write the triage as a self-contained HTML page (implies a batch).", valueName: "file"))
+  var html: String?
+
   @Option(name: .long, help: "In a batch: files analysed at once (default: the number of processors).")
   var jobs: Int?
 
@@ -186,7 +189,7 @@ struct AnalyseCommand: ParsableCommand {
 
   /// Several inputs, a directory, or a list of paths: batch mode.
   var isBatch: Bool {
-    if filesFrom != nil || inputs.count > 1 || jsonl { return true }
+    if filesFrom != nil || inputs.count > 1 || jsonl || html != nil { return true }
     guard let only = inputs.first, only != "-" else { return false }
     var status = stat()
     return stat(only, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR

@@ -36,9 +36,16 @@ extension AnalyseCommand {
     var summary = TriageSummary()
     var done = 0
     let out = FileDescriptorOutput.standardOutput
+    let page: TriageHTMLWriter?
+    do {
+      page = try html.map { try TriageHTMLWriter(path: $0) }
+    } catch {
+      throw ValidationError("\(error)")
+    }
     batch.run(files) { result in
       done += 1
       summary.add(result.record)
+      page?.add(result)
       if let failure = result.record.failure {
         FileDescriptorOutput.standardError.write((progress ? "\r\u{1B}[K" : "") + "analyse: \(failure)\n")
       }
@@ -54,12 +61,23 @@ extension AnalyseCommand {
       }
     }
     if progress { FileDescriptorOutput.standardError.write("\n") }
+    if let page { try Self.finish(page, summary) }
     if json {
       out.write(TriageReportWriter.json(summary) + "\n")
     } else if !jsonl {
       out.write("\n" + TriageReportWriter.text(summary))
     }
     if !summary.failures.isEmpty { throw ExitCode(AnalyseExitStatus.batchHadFailures.rawValue) }
+  }
+
+  /// Writes the HTML page; a failure is reported and exits with the I/O status.
+  static func finish(_ page: TriageHTMLWriter, _ summary: TriageSummary) throws {
+    do {
+      try page.finish(summary, tool: "analyse \(AnalyseVersion.current)", generated: time(nil))
+    } catch {
+      FileDescriptorOutput.standardError.write("analyse: \(error)\n")
+      throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
+    }
   }
 
   static func textLine(_ record: BatchRecord) -> String {

@@ -71,30 +71,41 @@ struct MergeCommand: ParsableCommand {
   @Flag(name: .long, help: "Print the summary as JSON.")
   var json = false
 
+  @Option(name: .long, help: ArgumentHelp("Also write the triage as a self-contained HTML page.", valueName: "file"))
+  var html: String?
+
   func run() throws {
     var summary = TriageSummary()
+    let page: TriageHTMLWriter?
+    do {
+      page = try html.map { try TriageHTMLWriter(path: $0) }
+    } catch {
+      throw ValidationError("\(error)")
+    }
     var bad = 0
     for file in files {
-      let text: String
-      if file == "-" {
-        var collected = ""
-        while let line = readLine() { collected += line + "\n" }
-        text = collected
-      } else {
-        guard let data = FileManager.default.contents(atPath: file) else {
-          throw fail("cannot read \(file)")
-        }
-        text = String(decoding: data, as: UTF8.self)
-      }
-      for (number, line) in text.split(separator: "\n").enumerated() {
-        guard let record = Self.record(String(line)) else {
+      let handle = file == "-" ? fdopen(dup(0), "r") : fopen(file, "r")
+      guard let handle else { throw fail("cannot read \(file): \(String(cString: strerror(errno)))") }
+      defer { fclose(handle) }
+      // One line at a time: memory per bucket, never per line read.
+      var line: UnsafeMutablePointer<CChar>?
+      var capacity = 0
+      defer { free(line) }
+      var number = 0
+      while getline(&line, &capacity, handle) >= 0, let line {
+        number += 1
+        let text = String(cString: line)
+        if text.allSatisfy(\.isWhitespace) { continue }
+        guard let record = Self.record(text) else {
           bad += 1
-          FileDescriptorOutput.standardError.write("analyse: \(file):\(number + 1): not a report line; skipped\n")
+          FileDescriptorOutput.standardError.write("analyse: \(file):\(number): not a report line; skipped\n")
           continue
         }
+        page?.add(BatchResult(index: summary.total, record: record))
         summary.add(record)
       }
     }
+    if let page { try AnalyseCommand.finish(page, summary) }
     print(json ? TriageReportWriter.json(summary) : TriageReportWriter.text(summary), terminator: json ? "\n" : "")
     if bad > 0 { throw ExitCode(AnalyseExitStatus.batchHadFailures.rawValue) }
   }
