@@ -77,7 +77,7 @@ struct ArchitectureEvidence {
     }
   }
 
-  private func isLongerWord(_ token: ArraySlice<UInt8>, _ length: Int) -> Bool {
+  private func isLongerWord(_ token: some ByteCollection, _ length: Int) -> Bool {
     token.count > length && ASCII.isLetter(token[token.startIndex + length])
   }
 

@@ -223,6 +223,8 @@ enum DebuggerThreadHeader {
     guard line.tokens.count >= 3 else { return nil }
     var index = 0
     if line.tokenEquals(0, ".") || line.tokenEquals(0, "#") { index = 1 }
+    // Cheap filter first: the word after the number is `Id:`.
+    guard line.tokenEquals(index + 1, "id:") else { return nil }
     var number = Substring(line.string(index))
     if number.hasPrefix(".") || number.hasPrefix("#") { number = number.dropFirst() }
     guard !number.isEmpty, number.allSatisfy(\.isNumber), line.tokenEquals(index + 1, "id:"), index + 2 < line.tokens.count

@@ -28,7 +28,11 @@ struct EventLogParser {
   static let maximumDescriptionLength = 4096
 
   /// Whether a record is being built.
-  var isActive: Bool { record != nil || !preamble.isEmpty }
+  var isActive: Bool {
+    // Pattern matching reads the optional in place; `record != nil` would copy the record.
+    if case .some = record { return true }
+    return !preamble.isEmpty
+  }
 
   enum Label {
     case id, source, type, category, date, time, user, computer, description

@@ -18,7 +18,7 @@ struct HexWord: Equatable {
 enum HexNumber {
   /// Parses a bare hex word of exactly 8 or 16 digits (masked `X` digits allowed
   /// in an 8-digit word when `allowMasked`).
-  static func word(_ slice: ArraySlice<UInt8>, allowMasked: Bool = true) -> HexWord? {
+  static func word(_ slice: some ByteCollection, allowMasked: Bool = true) -> HexWord? {
     let count = slice.count
     guard count == 8 || count == 16 else { return nil }
     var value: UInt64 = 0
@@ -41,7 +41,7 @@ enum HexNumber {
   }
 
   /// Parses a run of 1–16 hex digits with no prefix.
-  static func digits(_ slice: ArraySlice<UInt8>) -> UInt64? {
+  static func digits(_ slice: some ByteCollection) -> UInt64? {
     guard !slice.isEmpty else { return nil }
     var value: UInt64 = 0
     var significant = 0
@@ -55,7 +55,7 @@ enum HexNumber {
   }
 
   /// Parses `0x…` (or `0X…`) followed by 1–16 hex digits.
-  static func prefixed(_ slice: ArraySlice<UInt8>) -> UInt64? {
+  static func prefixed(_ slice: some ByteCollection) -> UInt64? {
     guard slice.count > 2, slice[slice.startIndex] == ASCII.zero,
       slice[slice.startIndex + 1] | 0x20 == ASCII.lowerX
     else { return nil }
@@ -63,12 +63,12 @@ enum HexNumber {
   }
 
   /// Parses either `0x…` or bare hex digits.
-  static func prefixedOrBare(_ slice: ArraySlice<UInt8>) -> UInt64? {
+  static func prefixedOrBare(_ slice: some ByteCollection) -> UInt64? {
     prefixed(slice) ?? digits(slice)
   }
 
   /// Whether the slice is 1–3 hex digits: a frame number column (`00`, `0a`, `1f`).
-  static func isFrameNumber(_ slice: ArraySlice<UInt8>) -> Bool {
+  static func isFrameNumber(_ slice: some ByteCollection) -> Bool {
     (1...3).contains(slice.count) && slice.allSatisfy(ASCII.isHexDigit)
   }
 }

@@ -22,37 +22,41 @@ struct NormalizationFlags: OptionSet {
 }
 
 enum LineNormalizer {
-  /// Writes the normalised form of `raw` into `output` (replacing its contents).
-  static func normalize(_ raw: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> NormalizationFlags {
+  /// Writes the normalised form of `raw` to `output`, which has room for `raw.count` bytes
+  /// (normalising never lengthens a line: entities and tags only shrink). Returns the
+  /// normalised length and what was noticed.
+  static func normalize(_ raw: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>)
+    -> (count: Int, flags: NormalizationFlags)
+  {
     var flags: NormalizationFlags = []
     var mayHaveMarkup = false
-    var length = 0
-    // One pass over raw memory into storage of the right size: no per-byte append.
-    output.removeAll(keepingCapacity: true)
-    if output.capacity < raw.count { output.reserveCapacity(raw.count) }
-    output.append(contentsOf: raw)
-    output.withUnsafeMutableBufferPointer { buffer in
-      var hadNUL = false
-      var last = -1
-      for index in 0..<buffer.count {
-        let byte = buffer[index]
-        if byte < 0x20 || byte == 0x7F {
-          hadNUL = hadNUL || byte == 0
-          buffer[index] = ASCII.space
-        } else {
-          if byte != ASCII.space { last = index }
-          mayHaveMarkup = mayHaveMarkup || byte == ASCII.ampersand || byte == ASCII.lessThan
-        }
+    var hadNUL = false
+    var last = -1
+    // One pass over raw memory: control bytes become blanks, the last non-blank is noted.
+    for index in 0..<raw.count {
+      var byte = raw[index]
+      if byte < 0x20 || byte == 0x7F {
+        hadNUL = hadNUL || byte == 0
+        byte = ASCII.space
+      } else {
+        if byte != ASCII.space { last = index }
+        mayHaveMarkup = mayHaveMarkup || byte == ASCII.ampersand || byte == ASCII.lessThan
       }
-      if hadNUL { flags.insert(.hadNUL) }
-      length = last + 1
+      output[index] = byte
     }
-    output.removeLast(output.count - length)
+    if hadNUL { flags.insert(.hadNUL) }
+    var length = last + 1
     if mayHaveMarkup {
-      if decodeMarkup(&output) { flags.insert(.hadMarkup) }
-      while let last = output.last, last == ASCII.space { output.removeLast() }
+      // Rare: decode in an array, then copy back (the result is never longer).
+      var bytes = Array(UnsafeBufferPointer(start: output, count: length))
+      if decodeMarkup(&bytes) { flags.insert(.hadMarkup) }
+      while let tail = bytes.last, tail == ASCII.space { bytes.removeLast() }
+      length = min(bytes.count, length)
+      bytes.withUnsafeBufferPointer { decoded in
+        if let base = decoded.baseAddress, length > 0 { output.update(from: base, count: length) }
+      }
     }
-    return flags
+    return (length, flags)
   }
 
   /// Decodes entities twice and drops presentational tags. Returns whether anything changed.

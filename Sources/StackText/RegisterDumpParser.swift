@@ -108,7 +108,7 @@ enum RegisterDumpParser {
     "nv", "ov", "up", "dn", "ei", "di", "pl", "ng", "nz", "zr", "na", "ac", "po", "pe", "nc", "cy",
   ]
 
-  private static func lowHalf(_ bytes: [UInt8], after end: Int) -> (value: UInt64, end: Int)? {
+  private static func lowHalf(_ bytes: UnsafeBufferPointer<UInt8>, after end: Int) -> (value: UInt64, end: Int)? {
     var start = end
     guard start < bytes.count, bytes[start] == ASCII.space else { return nil }
     while start < bytes.count && bytes[start] == ASCII.space { start += 1 }
@@ -168,7 +168,7 @@ enum RegisterName {
   }
 
   /// The register named by `bytes[range]` (ASCII, any case), if any.
-  static func lookup(_ bytes: [UInt8], _ range: Range<Int>) -> Kind? {
+  static func lookup(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Kind? {
     guard range.count >= 2, range.count <= 8 else { return nil }
     var key: UInt64 = 0
     for index in range { key = key << 8 | UInt64(ASCII.lowercased(bytes[index])) }

@@ -31,7 +31,7 @@ struct StackHeader {
     let firstByte = ASCII.lowercased(line.bytes[first.lowerBound])
     // Cheap filter: every header starts with #, f, r, c, a or a word ending in ChildEBP.
     guard firstByte == ASCII.hash || firstByte == 0x66 || firstByte == 0x72 || firstByte == 0x63
-      || firstByte == 0x61 || Bytes.hasSuffix(lowercasedTail(line.bytes[first], 8), "childebp")
+      || firstByte == 0x61 || Bytes.hasSuffix(line.bytes[first], "childebp")
     else { return nil }
 
     var index = 0
@@ -41,28 +41,26 @@ struct StackHeader {
       index = 1
     }
     guard index < line.tokens.count else { return nil }
-    let lead = line.string(index).lowercased()
+    let lead = line.token(index)
 
-    if lead.hasSuffix("childebp") {
+    if Bytes.hasSuffix(lead, "childebp") {
       return childEBPHeader(line, from: index + 1, hasFrameNumbers: hasFrameNumbers)
     }
-    if lead == "callee-sp" || lead == "callee-sp:" {
+    if Bytes.equalsIgnoringCase(lead, "callee-sp") || Bytes.equalsIgnoringCase(lead, "callee-sp:") {
       return calleeSPHeader(line, from: index + 1)
     }
-    if lead == "address" && line.tokenEquals(index + 1, "dword") && line.tokenEquals(index + 2, "dump") {
+    if Bytes.equalsIgnoringCase(lead, "address") && line.tokenEquals(index + 1, "dword") && line.tokenEquals(index + 2, "dump") {
       var end = index + 3
       while end < line.tokens.count && !line.tokenEquals(end - 1, "name") { end += 1 }
       return StackHeader(
         layout: .blueScreenX86, hasFrameNumbers: false, trailingTokenIndex: end, mayContinue: false)
     }
-    if lead == "frameptr" || lead == "returnad" || lead == "retaddr" {
+    if Bytes.equalsIgnoringCase(lead, "frameptr") || Bytes.equalsIgnoringCase(lead, "returnad")
+      || Bytes.equalsIgnoringCase(lead, "retaddr")
+    {
       return framePointerHeader(line, from: index, hasFrameNumbers: hasFrameNumbers)
     }
     return nil
-  }
-
-  private static func lowercasedTail(_ token: ArraySlice<UInt8>, _ count: Int) -> ArraySlice<UInt8> {
-    ArraySlice(token.suffix(count).map(ASCII.lowercased))
   }
 
   private static func childEBPHeader(_ line: TextLine, from start: Int, hasFrameNumbers: Bool) -> StackHeader? {

@@ -11,7 +11,7 @@
 enum SymbolLineShape {
   /// Whether `token` reads as the start of a code location: `mod!fn`, `mod!`,
   /// `!<No Symbol>`, `0x1234abcd`, `<nosymbols>`, `fn+0x1c`, `Class::fn`, `_fn`, `?fn@@…`.
-  static func isLocationToken(_ token: ArraySlice<UInt8>) -> Bool {
+  static func isLocationToken(_ token: some ByteCollection) -> Bool {
     guard let first = token.first else { return false }
     // Only the part before an argument list counts: `fn+0x22(0x0207F7D8,` is a location.
     let token = token.prefix { $0 != ASCII.openParen }
@@ -45,7 +45,7 @@ enum SymbolLineShape {
   }
 
   /// Whether the token starts an annotation: `(FPO`, `[omap]`, `(0x…`, `({…`, `(…)`, `[ file @ n ]`.
-  static func isAnnotationToken(_ token: ArraySlice<UInt8>) -> Bool {
+  static func isAnnotationToken(_ token: some ByteCollection) -> Bool {
     guard let first = token.first else { return false }
     if first == ASCII.openParen {
       let rest = token.dropFirst()
@@ -94,7 +94,7 @@ enum SymbolLineShape {
   }
 
   /// Net count of opening minus closing brackets in a token.
-  static func bracketDepth(_ token: ArraySlice<UInt8>) -> Int {
+  static func bracketDepth(_ token: some ByteCollection) -> Int {
     var depth = 0
     for byte in token {
       if byte == ASCII.openParen || byte == ASCII.openBracket { depth += 1 }
@@ -105,7 +105,7 @@ enum SymbolLineShape {
 
   /// x86 and Alpha mnemonics that open disassembly lines, which share the
   /// `address bytes text` shape of stack rows.
-  static func isMnemonic(_ token: ArraySlice<UInt8>) -> Bool {
+  static func isMnemonic(_ token: some ByteCollection) -> Bool {
     guard token.count <= 7, token.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.underscore }) else {
       return false
     }

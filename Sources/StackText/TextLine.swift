@@ -1,21 +1,36 @@
 //===--- TextLine.swift - A normalised line and its blank-separated tokens --===//
 //
 // The decoders' view of one input line: normalised bytes plus the ranges of its
-// blank-separated tokens. The decoder keeps one TextLine and refills it for each
-// line, so the arrays keep their capacity and the hot path does not allocate.
+// blank-separated tokens, both in memory the decoder owns (LineStorage) and
+// refills for each line, so the hot path neither allocates nor counts references.
 //
 //===----------------------------------------------------------------------===//
 
-/// One normalised input line with its tokens.
+/// The bytes of a line, or of one of its tokens.
+typealias ByteSlice = Slice<UnsafeBufferPointer<UInt8>>
+
+/// Bytes indexed by `Int`: the tokens of a line (`ByteSlice`) and slices of text the
+/// decoders assemble (`ArraySlice<UInt8>`). The byte helpers are generic over it and
+/// specialised for each.
+protocol ByteCollection: RandomAccessCollection where Element == UInt8, Index == Int, SubSequence: ByteCollection {}
+
+extension Slice: ByteCollection where Base == UnsafeBufferPointer<UInt8> {}
+extension ArraySlice: ByteCollection where Element == UInt8 {}
+extension Array: ByteCollection where Element == UInt8 {}
+extension UnsafeBufferPointer: ByteCollection where Element == UInt8 {}
+
+/// One normalised input line with its tokens: a view into a `LineStorage`, valid until that
+/// storage is refilled. Copying a line copies a few words and never touches a reference
+/// count, which matters because every recogniser receives the line.
 struct TextLine {
   /// 1-based line number.
   var number = 0
   /// Byte offset of the raw line in the input.
   var offset = 0
   /// The normalised bytes (see `LineNormalizer`).
-  var bytes: [UInt8] = []
+  var bytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
   /// Blank-separated tokens, as ranges of `bytes`.
-  var tokens: [Range<Int>] = []
+  var tokens = UnsafeBufferPointer<Range<Int>>(start: nil, count: 0)
   /// What normalisation noticed.
   var flags: NormalizationFlags = []
   /// Whether the raw line was cut at the line-length limit.
@@ -25,46 +40,11 @@ struct TextLine {
 
   init() {}
 
-  /// Builds a line from text (tests and tools).
-  init(_ text: String, number: Int = 1) {
-    var raw = Array(text.utf8)
-    self.number = number
-    raw.withUnsafeMutableBufferPointer { buffer in
-      flags = LineNormalizer.normalize(UnsafeBufferPointer(buffer), into: &bytes)
-    }
-    tokenize()
-  }
-
-  /// Replaces the contents with the normalised form of `raw`, keeping capacity.
-  mutating func refill(from raw: RawLine) {
-    number = raw.number
-    offset = raw.offset
-    flags = LineNormalizer.normalize(raw.bytes, into: &bytes)
-    wasTruncated = raw.wasTruncated
-    endedWithoutNewline = raw.endedWithoutNewline
-    tokenize()
-  }
-
-  /// Recomputes `tokens` from `bytes`.
-  mutating func tokenize() {
-    tokens.removeAll(keepingCapacity: true)
-    bytes.withUnsafeBufferPointer { buffer in
-      var index = 0
-      let count = buffer.count
-      while index < count {
-        while index < count && buffer[index] == ASCII.space { index += 1 }
-        let start = index
-        while index < count && buffer[index] != ASCII.space { index += 1 }
-        if index > start { tokens.append(start..<index) }
-      }
-    }
-  }
-
   /// Whether the line has no tokens.
   var isBlank: Bool { tokens.isEmpty }
 
   /// The bytes of token `index`.
-  func token(_ index: Int) -> ArraySlice<UInt8> { bytes[tokens[index]] }
+  func token(_ index: Int) -> ByteSlice { bytes[tokens[index]] }
 
   /// Token `index` as a String.
   func string(_ index: Int) -> String { String(decoding: bytes[tokens[index]], as: UTF8.self) }
@@ -109,6 +89,103 @@ struct TextLine {
 
   /// Whether the line contains `needle` anywhere (ASCII, case-insensitive).
   func contains(_ needle: StaticString) -> Bool { Bytes.contains(bytes[...], needle) }
+
+  /// The same line without its first `count` tokens (a header sharing its line with a row).
+  func droppingTokens(_ count: Int) -> TextLine {
+    var rest = self
+    rest.tokens = UnsafeBufferPointer(rebasing: tokens[min(count, tokens.count)...])
+    return rest
+  }
+}
+
+/// The memory behind `TextLine`s: normalised bytes and token ranges, allocated once and
+/// grown when a longer line arrives (lines are bounded by the splitter's limit). A decoder
+/// owns one for the current line and one for a line it holds back.
+final class LineStorage {
+  private var bytes: UnsafeMutablePointer<UInt8>
+  private var byteCapacity: Int
+  private var tokens: UnsafeMutablePointer<Range<Int>>
+  private var tokenCapacity: Int
+
+  init(capacity: Int = 512) {
+    byteCapacity = max(16, capacity)
+    tokenCapacity = byteCapacity / 2 + 1
+    bytes = .allocate(capacity: byteCapacity)
+    tokens = .allocate(capacity: tokenCapacity)
+  }
+
+  deinit {
+    bytes.deallocate()
+    tokens.deallocate()
+  }
+
+  /// Normalises and tokenises `raw` into this storage; the previous line's view is invalid after.
+  func refill(from raw: RawLine) -> TextLine {
+    reserve(raw.bytes.count)
+    let (count, flags) = LineNormalizer.normalize(raw.bytes, into: bytes)
+    var line = TextLine()
+    line.number = raw.number
+    line.offset = raw.offset
+    line.flags = flags
+    line.wasTruncated = raw.wasTruncated
+    line.endedWithoutNewline = raw.endedWithoutNewline
+    line.bytes = UnsafeBufferPointer(start: bytes, count: count)
+    line.tokens = UnsafeBufferPointer(start: tokens, count: tokenize(count))
+    return line
+  }
+
+  /// A copy of `line` in this storage (for a line held back past the next refill).
+  func copy(of line: TextLine) -> TextLine {
+    reserve(line.bytes.count)
+    if let base = line.bytes.baseAddress { bytes.update(from: base, count: line.bytes.count) }
+    if line.tokens.count > tokenCapacity { grow(bytes: byteCapacity, tokens: line.tokens.count) }
+    if let base = line.tokens.baseAddress { tokens.update(from: base, count: line.tokens.count) }
+    var copy = line
+    copy.bytes = UnsafeBufferPointer(start: bytes, count: line.bytes.count)
+    copy.tokens = UnsafeBufferPointer(start: tokens, count: line.tokens.count)
+    return copy
+  }
+
+  /// A line made from `text` in this storage (tests and tools).
+  func line(_ text: String, number: Int = 1) -> TextLine {
+    var raw = Array(text.utf8)
+    return raw.withUnsafeMutableBufferPointer { buffer in
+      refill(from: RawLine(number: number, offset: 0, bytes: UnsafeBufferPointer(buffer), wasTruncated: false, endedWithoutNewline: false))
+    }
+  }
+
+  private func reserve(_ count: Int) {
+    if count > byteCapacity { grow(bytes: count, tokens: count / 2 + 1) }
+  }
+
+  private func grow(bytes newBytes: Int, tokens newTokens: Int) {
+    if newBytes > byteCapacity {
+      bytes.deallocate()
+      byteCapacity = max(newBytes, byteCapacity * 2)
+      bytes = .allocate(capacity: byteCapacity)
+    }
+    if newTokens > tokenCapacity {
+      tokens.deallocate()
+      tokenCapacity = max(newTokens, tokenCapacity * 2)
+      tokens = .allocate(capacity: tokenCapacity)
+    }
+  }
+
+  /// Writes the blank-separated token ranges of the first `count` bytes; returns how many.
+  private func tokenize(_ count: Int) -> Int {
+    var found = 0
+    var index = 0
+    while index < count {
+      while index < count && bytes[index] == ASCII.space { index += 1 }
+      let start = index
+      while index < count && bytes[index] != ASCII.space { index += 1 }
+      if index > start {
+        tokens[found] = start..<index
+        found += 1
+      }
+    }
+    return found
+  }
 }
 
 /// Byte-slice helpers shared by the recognisers. Needles are `StaticString`s:
@@ -116,7 +193,7 @@ struct TextLine {
 enum Bytes {
   /// Whether `slice` starts with `prefix`, ignoring ASCII case.
   @inline(__always)
-  static func hasPrefix(_ slice: ArraySlice<UInt8>, _ prefix: StaticString) -> Bool {
+  static func hasPrefix(_ slice: some ByteCollection, _ prefix: StaticString) -> Bool {
     let count = prefix.utf8CodeUnitCount
     guard slice.count >= count else { return false }
     let pattern = prefix.utf8Start
@@ -129,24 +206,24 @@ enum Bytes {
   }
 
   /// Whether `slice` ends with `suffix`, ignoring ASCII case.
-  static func hasSuffix(_ slice: ArraySlice<UInt8>, _ suffix: StaticString) -> Bool {
+  static func hasSuffix(_ slice: some ByteCollection, _ suffix: StaticString) -> Bool {
     let count = suffix.utf8CodeUnitCount
     guard slice.count >= count else { return false }
     return hasPrefix(slice[(slice.endIndex - count)...], suffix)
   }
 
   /// Whether `slice` equals `word`, ignoring ASCII case.
-  static func equalsIgnoringCase(_ slice: ArraySlice<UInt8>, _ word: StaticString) -> Bool {
+  static func equalsIgnoringCase(_ slice: some ByteCollection, _ word: StaticString) -> Bool {
     slice.count == word.utf8CodeUnitCount && hasPrefix(slice, word)
   }
 
   /// Whether `slice` contains `needle`, ignoring ASCII case.
-  static func contains(_ slice: ArraySlice<UInt8>, _ needle: StaticString) -> Bool {
+  static func contains(_ slice: some ByteCollection, _ needle: StaticString) -> Bool {
     firstIndex(of: needle, in: slice) != nil
   }
 
   /// The index where `needle` starts in `slice`, ignoring ASCII case.
-  static func firstIndex(of needle: StaticString, in slice: ArraySlice<UInt8>) -> Int? {
+  static func firstIndex(of needle: StaticString, in slice: some ByteCollection) -> Int? {
     let count = needle.utf8CodeUnitCount
     guard count > 0, slice.count >= count else { return nil }
     let pattern = needle.utf8Start
@@ -167,5 +244,5 @@ enum Bytes {
   }
 
   /// `slice` as a String (invalid UTF-8 replaced).
-  static func string(_ slice: ArraySlice<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
+  static func string(_ slice: some ByteCollection) -> String { String(decoding: slice, as: UTF8.self) }
 }
