@@ -40,10 +40,12 @@ struct ArchitectureEvidence {
   /// How close (in lines) a clue must be to count as "nearby".
   static let window = 80
 
+  private static let proseLeads = TokenLeads.of("alpha", "mips", "powerpc", "exchange", "stack", "trace")
+
   /// Scans a line of prose for mentions; cheap enough to run on every line.
   mutating func observeProse(_ line: TextLine) {
     // Metadata listing the platforms a fix covers says nothing about a trace.
-    if line.starts(with: "Hardware") { return }
+    guard line.tokenLeads.intersects(Self.proseLeads), !line.starts(with: "Hardware") else { return }
     for (index, range) in line.tokens.enumerated() {
       let token = line.bytes[range]
       guard let first = token.first else { continue }

@@ -31,84 +31,126 @@ enum LineNormalizer {
     var flags: NormalizationFlags = []
     var mayHaveMarkup = false
     var hadNUL = false
-    var last = -1
-    // One pass over raw memory: control bytes become blanks, the last non-blank is noted.
-    for index in 0..<raw.count {
-      var byte = raw[index]
-      if byte < 0x20 || byte == 0x7F {
-        hadNUL = hadNUL || byte == 0
-        byte = ASCII.space
-      } else {
-        if byte != ASCII.space { last = index }
-        mayHaveMarkup = mayHaveMarkup || byte == ASCII.ampersand || byte == ASCII.lessThan
+    let count = raw.count
+    guard let source = raw.baseAddress, count > 0 else { return (0, []) }
+    output.update(from: source, count: count)
+    // Eight bytes at a time: most words hold no control byte, DEL, `&` or `<` and are
+    // skipped whole; a word that does is handled byte by byte.
+    var index = 0
+    while index + 8 <= count {
+      let word = UnsafeRawPointer(output + index).loadUnaligned(as: UInt64.self)
+      if Self.needsAttention(word) {
+        for offset in index..<index + 8 { fix(output, offset, &hadNUL, &mayHaveMarkup) }
       }
-      output[index] = byte
+      index += 8
+    }
+    while index < count {
+      fix(output, index, &hadNUL, &mayHaveMarkup)
+      index += 1
     }
     if hadNUL { flags.insert(.hadNUL) }
+    var last = count - 1
+    while last >= 0 && output[last] == ASCII.space { last -= 1 }
     var length = last + 1
     if mayHaveMarkup {
-      // Rare: decode in an array, then copy back (the result is never longer).
-      var bytes = Array(UnsafeBufferPointer(start: output, count: length))
-      if decodeMarkup(&bytes) { flags.insert(.hadMarkup) }
-      while let tail = bytes.last, tail == ASCII.space { bytes.removeLast() }
-      length = min(bytes.count, length)
-      bytes.withUnsafeBufferPointer { decoded in
-        if let base = decoded.baseAddress, length > 0 { output.update(from: base, count: length) }
-      }
+      let line = UnsafeMutableBufferPointer(start: output, count: length)
+      let decoded = decodeMarkup(in: line)
+      if decoded.changed { flags.insert(.hadMarkup) }
+      length = decoded.count
+      while length > 0 && output[length - 1] == ASCII.space { length -= 1 }
     }
     return (length, flags)
   }
 
-  /// Decodes entities twice and drops presentational tags. Returns whether anything changed.
-  static func decodeMarkup(_ bytes: inout [UInt8]) -> Bool {
-    var changed = decodeEntities(&bytes)
-    changed = decodeEntities(&bytes) || changed
-    changed = dropTags(&bytes) || changed
-    return changed
+  /// Whether some byte of `word` is below 0x20, is DEL, `&` or `<` (the classic SWAR tests
+  /// for "a byte less than n" and "a byte equal to v").
+  @inline(__always)
+  private static func needsAttention(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    func hasByte(_ value: UInt8) -> UInt64 {
+      let x = word ^ (ones &* UInt64(value))
+      return (x &- ones) & ~x & highs
+    }
+    let control = (word &- ones &* 0x20) & ~word & highs
+    return control | hasByte(0x7F) | hasByte(ASCII.ampersand) | hasByte(ASCII.lessThan) != 0
   }
 
-  private static func decodeEntities(_ bytes: inout [UInt8]) -> Bool {
-    guard bytes.contains(ASCII.ampersand) else { return false }
-    var result: [UInt8] = []
-    result.reserveCapacity(bytes.count)
+  /// Normalises the byte at `index`: control bytes become blanks; notes NULs and markup.
+  @inline(__always)
+  private static func fix(_ bytes: UnsafeMutablePointer<UInt8>, _ index: Int, _ hadNUL: inout Bool, _ mayHaveMarkup: inout Bool) {
+    let byte = bytes[index]
+    if byte < 0x20 || byte == 0x7F {
+      hadNUL = hadNUL || byte == 0
+      bytes[index] = ASCII.space
+    } else if byte == ASCII.ampersand || byte == ASCII.lessThan {
+      mayHaveMarkup = true
+    }
+  }
+
+  /// Decodes entities twice and drops presentational tags in place (every rewrite is
+  /// shorter than what it replaces). Returns the new length and whether anything changed.
+  static func decodeMarkup(in line: UnsafeMutableBufferPointer<UInt8>) -> (count: Int, changed: Bool) {
+    var count = line.count
     var changed = false
-    var index = 0
-    while index < bytes.count {
-      let byte = bytes[index]
-      if byte == ASCII.ampersand, let (decoded, length) = entity(in: bytes, at: index) {
-        result.append(contentsOf: decoded)
-        index += length
+    for _ in 0..<2 {
+      let pass = decodeEntities(in: UnsafeMutableBufferPointer(rebasing: line[0..<count]))
+      count = pass.count
+      changed = changed || pass.changed
+    }
+    let tags = dropTags(in: UnsafeMutableBufferPointer(rebasing: line[0..<count]))
+    return (tags.count, changed || tags.changed)
+  }
+
+  private static func decodeEntities(in bytes: UnsafeMutableBufferPointer<UInt8>) -> (count: Int, changed: Bool) {
+    guard bytes.contains(ASCII.ampersand) else { return (bytes.count, false) }
+    var read = 0
+    var write = 0
+    var changed = false
+    var scratch: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+    while read < bytes.count {
+      let byte = bytes[read]
+      if byte == ASCII.ampersand, let (length, decodedCount) = entity(in: UnsafeBufferPointer(bytes), at: read, into: &scratch) {
+        withUnsafeBytes(of: scratch) { decoded in
+          for offset in 0..<decodedCount { bytes[write + offset] = decoded[offset] }
+        }
+        write += decodedCount
+        read += length
         changed = true
       } else {
-        result.append(byte)
-        index += 1
+        bytes[write] = byte
+        write += 1
+        read += 1
       }
     }
-    if changed { bytes = result }
-    return changed
+    return (write, changed)
   }
 
-  /// Decodes the entity starting at `start` (an `&`), returning its bytes and length.
-  private static func entity(in bytes: [UInt8], at start: Int) -> ([UInt8], Int)? {
+  /// Decodes the entity at `start` (an `&`) into `output` (at most 4 UTF-8 bytes); returns the
+  /// entity's length and the decoded byte count, or nil when it is not an entity.
+  private static func entity(
+    in bytes: UnsafeBufferPointer<UInt8>, at start: Int, into output: inout (UInt8, UInt8, UInt8, UInt8)
+  ) -> (length: Int, count: Int)? {
     var end = start + 1
     while end < bytes.count && end - start <= 10 && bytes[end] != ASCII.semicolon { end += 1 }
     guard end < bytes.count, bytes[end] == ASCII.semicolon, end > start + 1 else { return nil }
-    let name = bytes[(start + 1)..<end].map(ASCII.lowercased)
+    let name = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<end])
     let length = end - start + 1
-    switch name {
-    case Array("lt".utf8): return ([ASCII.lessThan], length)
-    case Array("gt".utf8): return ([ASCII.greaterThan], length)
-    case Array("amp".utf8): return ([ASCII.ampersand], length)
-    case Array("quot".utf8): return ([0x22], length)
-    case Array("apos".utf8): return ([0x27], length)
-    case Array("nbsp".utf8): return ([ASCII.space], length)
-    default: break
+    func one(_ byte: UInt8) -> (length: Int, count: Int) {
+      output.0 = byte
+      return (length, 1)
     }
+    if Bytes.equalsIgnoringCase(name, "lt") { return one(ASCII.lessThan) }
+    if Bytes.equalsIgnoringCase(name, "gt") { return one(ASCII.greaterThan) }
+    if Bytes.equalsIgnoringCase(name, "amp") { return one(ASCII.ampersand) }
+    if Bytes.equalsIgnoringCase(name, "quot") { return one(0x22) }
+    if Bytes.equalsIgnoringCase(name, "apos") { return one(0x27) }
+    if Bytes.equalsIgnoringCase(name, "nbsp") { return one(ASCII.space) }
     guard name.first == ASCII.hash else { return nil }
-    var value: UInt32 = 0
-    let isHex = name.count > 1 && (name[1] == ASCII.lowerX)
+    let isHex = name.count > 1 && ASCII.lowercased(name[1]) == ASCII.lowerX
     let digits = name.dropFirst(isHex ? 2 : 1)
     guard !digits.isEmpty, digits.count <= 6 else { return nil }
+    var value: UInt32 = 0
     for digit in digits {
       if isHex {
         guard let nibble = ASCII.hexValue(digit) else { return nil }
@@ -119,8 +161,42 @@ enum LineNormalizer {
       }
     }
     guard let scalar = Unicode.Scalar(value) else { return nil }
-    if value < 0x20 { return ([ASCII.space], length) }
-    return (Array(String(Character(scalar)).utf8), length)
+    if value < 0x20 { return one(ASCII.space) }
+    var count = 0
+    withUnsafeMutableBytes(of: &output) { buffer in
+      for unit in UTF8.encode(scalar)! {
+        buffer[count] = unit
+        count += 1
+      }
+    }
+    return (length, count)
+  }
+
+  private static func dropTags(in bytes: UnsafeMutableBufferPointer<UInt8>) -> (count: Int, changed: Bool) {
+    guard bytes.contains(ASCII.lessThan) else { return (bytes.count, false) }
+    var read = 0
+    var write = 0
+    var changed = false
+    while read < bytes.count {
+      if bytes[read] == ASCII.lessThan, let length = presentationalTagLength(UnsafeBufferPointer(bytes), at: read) {
+        read += length
+        changed = true
+        continue
+      }
+      bytes[write] = bytes[read]
+      write += 1
+      read += 1
+    }
+    return (write, changed)
+  }
+
+  /// Whether `name` is a presentational tag name (any case).
+  private static func isPresentationalTag(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard name.count <= 10 else { return false }
+    var lowered: [UInt8] = []
+    lowered.reserveCapacity(name.count)
+    for byte in name { lowered.append(ASCII.lowercased(byte)) }
+    return presentationalTags.contains(lowered)
   }
 
   /// Tags that only style text; any other `<…>` is content and stays.
@@ -132,34 +208,13 @@ enum LineNormalizer {
       "samp", "var", "center", "nobr",
     ].map { Array($0.utf8) })
 
-  private static func dropTags(_ bytes: inout [UInt8]) -> Bool {
-    guard bytes.contains(ASCII.lessThan) else { return false }
-    var result: [UInt8] = []
-    result.reserveCapacity(bytes.count)
-    var changed = false
-    var index = 0
-    while index < bytes.count {
-      if bytes[index] == ASCII.lessThan, let length = presentationalTagLength(bytes, at: index) {
-        index += length
-        changed = true
-        continue
-      }
-      result.append(bytes[index])
-      index += 1
-    }
-    if changed { bytes = result }
-    return changed
-  }
-
   /// The length of a presentational tag at `start`, or nil when the `<` is content.
-  private static func presentationalTagLength(_ bytes: [UInt8], at start: Int) -> Int? {
+  private static func presentationalTagLength(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
     var index = start + 1
     if index < bytes.count && bytes[index] == ASCII.slash { index += 1 }
     let nameStart = index
     while index < bytes.count && ASCII.isAlphanumeric(bytes[index]) { index += 1 }
-    guard index > nameStart else { return nil }
-    let name = bytes[nameStart..<index].map(ASCII.lowercased)
-    guard presentationalTags.contains(name) else { return nil }
+    guard index > nameStart, isPresentationalTag(UnsafeBufferPointer(rebasing: bytes[nameStart..<index])) else { return nil }
     // Attributes (`<FONT face=…>`) and self-closing slashes run to the `>`.
     while index < bytes.count && bytes[index] != ASCII.greaterThan && bytes[index] != ASCII.lessThan
       && index - start < 200
@@ -167,7 +222,6 @@ enum LineNormalizer {
       index += 1
     }
     guard index < bytes.count, bytes[index] == ASCII.greaterThan else { return nil }
-    // A bare name must be followed directly by `>`, `/` or a blank (attributes).
     return index - start + 1
   }
 }

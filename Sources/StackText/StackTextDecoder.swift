@@ -82,6 +82,8 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var lastLineEndedWithoutNewline = false
   @exclusivity(unchecked) private var titleSeen = false
 
+  private static let causedLead = TokenLeads.of("caused")
+
   private enum Win9xState {
     case none
     case message
@@ -292,7 +294,7 @@ public final class StackTextDecoder {
       win31Lines = (win31Lines ?? LineRange(line: line.number)).including(line.number)
       return
     }
-    if let caused = line.firstToken(withPrefix: "caused"), caused > 0, caused + 1 < line.tokens.count,
+    if line.tokenLeads.intersects(Self.causedLead), let caused = line.firstToken(withPrefix: "caused"), caused > 0, caused + 1 < line.tokens.count,
       line.tokenEquals(caused, "caused")
     {
       let text = line.trimmedText

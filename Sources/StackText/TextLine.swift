@@ -37,6 +37,9 @@ struct TextLine {
   var wasTruncated = false
   /// Whether the input ended after this line without a line break.
   var endedWithoutNewline = false
+  /// The first bytes of the tokens, as a set (`TokenLeads`): recognisers that need a token
+  /// starting with a given letter skip the line without looking at its tokens.
+  var tokenLeads = TokenLeads()
 
   init() {}
 
@@ -98,6 +101,29 @@ struct TextLine {
   }
 }
 
+/// A set of token lead bytes: a bit per letter (either case), one for `*`, one for anything else.
+struct TokenLeads: Equatable {
+  /// The bits.
+  var bits: UInt32 = 0
+
+  /// The bit for `byte`.
+  @inline(__always)
+  static func bit(_ byte: UInt8) -> UInt32 {
+    let lower = byte | 0x20
+    if lower >= 0x61 && lower <= 0x7A { return 1 << UInt32(lower - 0x61) }
+    return byte == ASCII.star ? 1 << 26 : 1 << 27
+  }
+
+  /// The set of the first bytes of `word`s.
+  static func of(_ words: StaticString...) -> TokenLeads {
+    TokenLeads(bits: words.reduce(0) { $0 | bit($1.utf8Start[0]) })
+  }
+
+  /// Whether some token starts with a byte of `other`.
+  @inline(__always)
+  func intersects(_ other: TokenLeads) -> Bool { bits & other.bits != 0 }
+}
+
 /// The memory behind `TextLine`s: normalised bytes and token ranges, allocated once and
 /// grown when a longer line arrives (lines are bounded by the splitter's limit). A decoder
 /// owns one for the current line and one for a line it holds back.
@@ -130,7 +156,9 @@ final class LineStorage {
     line.wasTruncated = raw.wasTruncated
     line.endedWithoutNewline = raw.endedWithoutNewline
     line.bytes = UnsafeBufferPointer(start: bytes, count: count)
-    line.tokens = UnsafeBufferPointer(start: tokens, count: tokenize(count))
+    var leads: UInt32 = 0
+    line.tokens = UnsafeBufferPointer(start: tokens, count: tokenize(count, leads: &leads))
+    line.tokenLeads = TokenLeads(bits: leads)
     return line
   }
 
@@ -171,8 +199,9 @@ final class LineStorage {
     }
   }
 
-  /// Writes the blank-separated token ranges of the first `count` bytes; returns how many.
-  private func tokenize(_ count: Int) -> Int {
+  /// Writes the blank-separated token ranges of the first `count` bytes; returns how many,
+  /// and collects the tokens' lead bytes in `leads`.
+  private func tokenize(_ count: Int, leads: inout UInt32) -> Int {
     var found = 0
     var index = 0
     while index < count {
@@ -181,6 +210,7 @@ final class LineStorage {
       while index < count && bytes[index] != ASCII.space { index += 1 }
       if index > start {
         tokens[found] = start..<index
+        leads |= TokenLeads.bit(bytes[start])
         found += 1
       }
     }
