@@ -47,27 +47,33 @@ enum DrWatsonSection: Equatable {
       // `State Dump for Thread Id 0xb4` without the banner.
       guard line.starts(with: "State Dump") else { return nil }
     }
-    var title = line.trimmedText
-    title = String(title.drop(while: { "*-<> ".contains($0) }))
-    while let last = title.last, "*-<> ".contains(last) { title.removeLast() }
-    let lower = title.lowercased()
-    if lower.hasPrefix("state dump") {
-      let id = title.split(separator: " ").last.flatMap { word -> UInt32? in
-        let digits = word.lowercased().hasPrefix("0x") ? word.dropFirst(2) : word[...]
-        return UInt32(digits, radix: 16)
-      }
+    // The title: the line without the banner's stars, dashes, arrows and blanks.
+    let bytes = line.bytes
+    var lower = line.contentStart
+    var upper = bytes.count
+    func isDecoration(_ byte: UInt8) -> Bool {
+      byte == ASCII.star || byte == ASCII.minus || byte == ASCII.lessThan || byte == ASCII.greaterThan || byte == ASCII.space
+    }
+    while lower < upper && isDecoration(bytes[lower]) { lower += 1 }
+    while upper > lower && isDecoration(bytes[upper - 1]) { upper -= 1 }
+    let title = bytes[lower..<upper]
+    if Bytes.hasPrefix(title, "state dump") {
+      // The thread id is the last word: `0xa4` or `a4`.
+      var start = upper
+      while start > lower && bytes[start - 1] != ASCII.space { start -= 1 }
+      var digits = bytes[start..<upper]
+      if Bytes.hasPrefix(digits, "0x") { digits = digits.dropFirst(2) }
+      let id = digits.count <= 8 ? HexNumber.digits(digits).map { UInt32($0) } : nil
       return .stateDump(threadID: id)
     }
     guard isBanner else { return nil }
-    switch lower {
-    case "system information": return .systemInformation
-    case "task list": return .taskList
-    case "module list": return .moduleList
-    case "stack back trace": return .stackBackTrace
-    case "raw stack dump": return .rawStackDump
-    case "symbol table": return .symbolTable
-    default: return title.isEmpty ? nil : .other(title)
-    }
+    if Bytes.equalsIgnoringCase(title, "system information") { return .systemInformation }
+    if Bytes.equalsIgnoringCase(title, "task list") { return .taskList }
+    if Bytes.equalsIgnoringCase(title, "module list") { return .moduleList }
+    if Bytes.equalsIgnoringCase(title, "stack back trace") { return .stackBackTrace }
+    if Bytes.equalsIgnoringCase(title, "raw stack dump") { return .rawStackDump }
+    if Bytes.equalsIgnoringCase(title, "symbol table") { return .symbolTable }
+    return title.isEmpty ? nil : .other(Bytes.string(title))
   }
 }
 
@@ -168,12 +174,25 @@ enum ModuleListLine {
     let bytes = line.bytes
     if bytes[first.lowerBound] == ASCII.openParen {
       // (base - end) path
-      let text = line.trimmedText
-      guard let close = text.firstIndex(of: ")") else { return nil }
-      let inside = text[text.index(after: text.startIndex)..<close].split(separator: "-").map { $0.trimmingBlanks() }
-      guard inside.count == 2, let base = hex8(inside[0]), let end = hex8(inside[1]) else { return nil }
-      let path = String(text[text.index(after: close)...].trimmingBlanks())
-      return module(base: base, end: end, path: path, line: line.number)
+      var index = first.lowerBound + 1
+      func skipBlanks() { while index < bytes.count && bytes[index] == ASCII.space { index += 1 } }
+      func hexWord() -> UInt64? {
+        let start = index
+        while index < bytes.count && ASCII.isHexDigit(bytes[index]) && index - start < 16 { index += 1 }
+        return HexNumber.word(bytes[start..<index], allowMasked: false)?.value
+      }
+      skipBlanks()
+      guard let base = hexWord() else { return nil }
+      skipBlanks()
+      guard index < bytes.count, bytes[index] == ASCII.minus else { return nil }
+      index += 1
+      skipBlanks()
+      guard let end = hexWord() else { return nil }
+      skipBlanks()
+      guard index < bytes.count, bytes[index] == ASCII.closeParen else { return nil }
+      index += 1
+      skipBlanks()
+      return module(base: base, end: end, path: Bytes.string(bytes[index...]), line: line.number)
     }
     if line.tokenEquals(0, "ModLoad:"), line.tokens.count >= 3,
       let base = HexNumber.word(line.token(1))?.value, let end = HexNumber.word(line.token(2))?.value
@@ -181,10 +200,6 @@ enum ModuleListLine {
       return module(base: base, end: end, path: line.text(fromToken: 3), line: line.number)
     }
     return nil
-  }
-
-  private static func hex8(_ text: Substring) -> UInt64? {
-    HexNumber.word(ArraySlice(text.utf8), allowMasked: false)?.value
   }
 
   private static func module(base: UInt64, end: UInt64, path: String, line: Int) -> CodeModule {
