@@ -40,9 +40,9 @@ struct ThreadAssembly {
   mutating func appendMemory(address: UInt64, bytes: [UInt8], limit: Int) -> Bool {
     guard memoryBytes + bytes.count <= limit else { return false }
     memoryBytes += bytes.count
-    if var last = memory.last, let end = last.end, end.rawValue == address {
-      last.bytes += bytes
-      memory[memory.count - 1] = last
+    if let end = memory.last?.end, end.rawValue == address {
+      // In place: copying the region out and back would copy all its bytes on every line.
+      memory[memory.count - 1].bytes += bytes
     } else {
       memory.append(MemoryRegion(base: Address(address), bytes: bytes))
     }

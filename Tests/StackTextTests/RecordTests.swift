@@ -1,6 +1,7 @@
 //===--- RecordTests.swift - Events, STOP errors and the small dialects -----===//
 
 import CrashCore
+import StackText
 import Testing
 
 @Suite("Events, STOP errors and other records")
@@ -109,6 +110,34 @@ struct RecordTests {
     #expect(memory.base == Address(0x0062_FB58))
     #expect(memory.bytes.count == 64)
     #expect(Array(memory.bytes.prefix(4)) == [0x34, 0xFD, 0x62, 0x00])
+  }
+
+  @Test("a Dr. Watson raw stack dump of 30,000 lines is one region holding every byte, up to the per-thread limit")
+  func largeRawStackDump() throws {
+    var lines = [
+      "*----> State Dump for Thread Id 0xa4 <----*", "eax=00000000 ebx=00000001 ecx=00000002 edx=00000003 esi=00000004 edi=00000005",
+      "eip=77f64b41 esp=0012f000 ebp=0012f100 iopl=0         nv up ei pl nz na po nc", "*----> Stack Back Trace <----*",
+      "FramePtr ReturnAd Param#1  Param#2  Param#3  Param#4  Function Name",
+      "0012f160 004ab75c a3a1db54 fe13f25a f4dd2f2c 4fabe123 ntdll!EcDoRpc", "*----> Raw Stack Dump <----*",
+    ]
+    for row in 0..<30_000 {
+      let byte = String(row % 256, radix: 16)
+      let pair = byte.count == 1 ? "0" + byte : byte
+      let half = Array(repeating: pair, count: 8).joined(separator: " ")
+      let address = String(0x0012_F000 + 16 * row, radix: 16)
+      lines.append(String(repeating: "0", count: 8 - address.count) + address + "  " + half + " - " + half + "  ................")
+    }
+    let report = decodeReport(lines.joined(separator: "\n"))
+    let memory = try #require(report.stacks.first?.stackMemory)
+    #expect(memory.count == 1)
+    #expect(memory.first?.bytes.count == 480_000)
+    #expect(memory.first?.bytes[16 * 29_999] == UInt8(29_999 % 256))
+    // Past the limit the dump is cut, with a diagnostic.
+    var options = TextDecoderOptions()
+    options.maximumStackMemoryPerThread = 160_000
+    let cut = decodeReport(lines.joined(separator: "\n"), options: options)
+    #expect(cut.stacks.first?.stackMemory.first?.bytes.count == 160_000)
+    #expect(cut.diagnostics.contains { $0.message.contains("raw stack dump exceeds 160000 bytes") })
   }
 
   @Test("a SQL Server short stack dump, with a template name wrapped over lines")
