@@ -23,6 +23,8 @@ struct EventLogParser {
   private var inDescription = false
   private var blankAfterDescriptionLabel = false
   private var lastLine = 0
+  /// Whether the current record's description reached `maximumDescriptionLength`.
+  private var descriptionIsFull = false
 
   /// Longest description kept, in characters.
   static let maximumDescriptionLength = 4096
@@ -64,6 +66,7 @@ struct EventLogParser {
         }
         preamble = []
         record = new
+        descriptionIsFull = false
         inDescription = false
         lastLine = line.number
         return true
@@ -113,18 +116,24 @@ struct EventLogParser {
     preamble = []
     inDescription = false
     blankAfterDescriptionLabel = false
+    descriptionIsFull = false
   }
 
   private mutating func extendRecord(to line: Int) {
-    guard var current = record else { return }
-    current.lines = (current.lines ?? LineRange(line: line)).including(line)
-    record = current
+    guard case .some = record else { return }
+    let lines = record?.lines ?? LineRange(line: line)
+    record?.lines = lines.including(line)
   }
 
   private mutating func appendDescription(_ text: String) {
+    // A full description takes no more text (and is not measured again on every line).
+    if descriptionIsFull { return }
     let current = record?.description
     var joined = current.map { $0 + " " + text } ?? text
-    if joined.count > Self.maximumDescriptionLength { joined = String(joined.prefix(Self.maximumDescriptionLength)) }
+    if joined.utf8.count >= Self.maximumDescriptionLength, joined.count >= Self.maximumDescriptionLength {
+      joined = String(joined.prefix(Self.maximumDescriptionLength))
+      descriptionIsFull = true
+    }
     record?.description = joined
   }
 

@@ -140,6 +140,15 @@ struct RecordTests {
     #expect(cut.diagnostics.contains { $0.message.contains("raw stack dump exceeds 160000 bytes") })
   }
 
+  @Test("an event description of 20,000 lines is kept to 4,096 characters and the record still ends")
+  func longEventDescription() throws {
+    let text = "Event ID: 9405\nSource: MSExchangeMTA\nDescription:\n"
+      + String(repeating: "An unexpected error has occurred ä\n", count: 20_000) + "\nEvent ID: 9202\nSource: MSExchangeMTA\n"
+    let report = decodeReport(text)
+    #expect(report.events.map(\.id) == [9405, 9202])
+    #expect(report.events.first?.description?.count == 4_096)
+  }
+
   @Test("a SQL Server short stack dump, with a template name wrapped over lines")
   func sqlShortStack() throws {
     let report = decodeReport(
