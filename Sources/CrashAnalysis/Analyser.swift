@@ -31,6 +31,9 @@ public struct AnalysisOptions: Sendable {
   public var maximumThreads = 4_096
   /// Seconds one input may take; past it, decoding stops with a diagnostic (nil: no limit).
   public var timeLimit: Double?
+  /// Frames one text report keeps across all its stacks (about a kilobyte each in memory);
+  /// stacks past it are dropped with a warning.
+  public var maximumFramesPerInput = 250_000
 
   /// The default settings.
   public init() {}
@@ -86,7 +89,8 @@ public struct Analyser: Sendable {
   public func analyse(text: String, name: String = "<text>") -> CrashReport {
     let events = StackTextDecoder.decode(text, options: options.text)
     var builder = CrashReportBuilder(
-      input: InputDescription(name: name, kind: .text, byteCount: text.utf8.count, encoding: TextEncoding.utf8.rawValue))
+      input: InputDescription(name: name, kind: .text, byteCount: text.utf8.count, encoding: TextEncoding.utf8.rawValue),
+      maximumFrames: options.maximumFramesPerInput)
     for event in events { builder.add(event) }
     return builder.build(lineCount: text.isEmpty ? 0 : text.split(separator: "\n", omittingEmptySubsequences: false).count)
   }
@@ -114,7 +118,7 @@ public struct Analyser: Sendable {
     let description = try stream(reader) { event in
       builder?.add(event)
     } onStart: { input in
-      builder = CrashReportBuilder(input: input)
+      builder = CrashReportBuilder(input: input, maximumFrames: options.maximumFramesPerInput)
     } onFinish: { count in
       lines = count
     }

@@ -14,10 +14,29 @@ import CrashCore
 public struct CrashReportBuilder {
   private var report: CrashReport
   private var looseRegisters: [(RegisterContext, LineRange)] = []
+  /// Frames kept across all threads; a thread that would pass it is dropped.
+  private let maximumFrames: Int
+  /// Modules, processes, system properties, events and register dumps kept, each.
+  private let maximumRecords: Int
+  private var framesKept = 0
+  private var droppedThreads = 0
+  private var droppedFrames = 0
+  private var droppedRecords = 0
 
-  /// Starts a report for the named input.
-  public init(input: InputDescription) {
+  /// Starts a report for the named input. A report keeps at most `maximumFrames` frames
+  /// (about a kilobyte each in memory) and `maximumRecords` of each other kind of record,
+  /// so that a huge listing cannot exhaust memory; what is dropped is counted in a warning.
+  public init(input: InputDescription, maximumFrames: Int = 250_000, maximumRecords: Int = 100_000) {
     report = CrashReport(input: input)
+    self.maximumFrames = maximumFrames
+    self.maximumRecords = maximumRecords
+  }
+
+  /// Whether another record fits beside `count` of its kind; counts it as dropped when not.
+  private mutating func fits(_ count: Int) -> Bool {
+    if count < maximumRecords { return true }
+    droppedRecords += 1
+    return false
   }
 
   /// Adds one decoder event.
@@ -32,12 +51,19 @@ public struct CrashReportBuilder {
       }
     case .exception(let exception):
       if report.exception == nil { report.exception = exception }
-    case .systemProperty(let property): report.system.append(property)
-    case .process(let process): report.processes.append(process)
-    case .module(let module): report.modules.append(module)
-    case .thread(let thread): report.threads.append(thread)
-    case .registers(let context, let lines): looseRegisters.append((context, lines))
-    case .event(let record): report.events.append(record)
+    case .systemProperty(let property): if fits(report.system.count) { report.system.append(property) }
+    case .process(let process): if fits(report.processes.count) { report.processes.append(process) }
+    case .module(let module): if fits(report.modules.count) { report.modules.append(module) }
+    case .thread(let thread):
+      guard framesKept + thread.frames.count <= maximumFrames, report.threads.count < maximumRecords else {
+        droppedThreads += 1
+        droppedFrames += thread.frames.count
+        return
+      }
+      framesKept += thread.frames.count
+      report.threads.append(thread)
+    case .registers(let context, let lines): if fits(looseRegisters.count) { looseRegisters.append((context, lines)) }
+    case .event(let record): if fits(report.events.count) { report.events.append(record) }
     case .bugCheck(let check):
       if !report.bugChecks.contains(where: { $0.code == check.code && $0.parameters == check.parameters }) {
         report.bugChecks.append(check)
@@ -49,6 +75,16 @@ public struct CrashReportBuilder {
   /// Finishes the report.
   public mutating func build(lineCount: Int? = nil) -> CrashReport {
     report.input.lineCount = lineCount ?? report.input.lineCount
+    if droppedThreads > 0 {
+      report.diagnostics.append(
+        Diagnostic(
+          .warning,
+          "\(droppedThreads) stack(s) with \(droppedFrames) frame(s) were not kept: the report holds at most \(maximumFrames) frames"))
+    }
+    if droppedRecords > 0 {
+      report.diagnostics.append(
+        Diagnostic(.warning, "\(droppedRecords) record(s) were not kept: at most \(maximumRecords) of each kind are"))
+    }
     report.threads.sort { ($0.lines?.first ?? 0) < ($1.lines?.first ?? 0) }
     attachLooseRegisters()
     if report.exception == nil { report.exception = exceptionFromDrWatsonEvent() }

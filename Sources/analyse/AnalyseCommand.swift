@@ -102,6 +102,9 @@ struct AnalyseCommand: ParsableCommand {
   @Option(name: .long, help: "Frames per thread, walked or read from one listing (default: 1024 walked, 10000 listed).")
   var maxFrames: Int?
 
+  @Option(name: .long, help: "Frames one text input's report keeps across all its stacks.")
+  var maxTotalFrames: Int = AnalysisOptions().maximumFramesPerInput
+
   @Option(name: .long, help: "Threads of a minidump that are walked (the crashed one always is).")
   var maxThreads: Int = 4_096
 
@@ -122,8 +125,8 @@ struct AnalyseCommand: ParsableCommand {
 
   func validate() throws {
     guard !inputs.isEmpty || filesFrom != nil else { throw ValidationError("give a file to analyse (or - for standard input)") }
-    guard (maxFrames ?? 1) >= 1, maxThreads >= 1, maxScanBytes >= 4, maxSymbolFileSize >= 1 else {
-      throw ValidationError("--max-frames, --max-threads, --max-scan-bytes and --max-symbol-file-size must be positive")
+    guard (maxFrames ?? 1) >= 1, maxTotalFrames >= 1, maxThreads >= 1, maxScanBytes >= 4, maxSymbolFileSize >= 1 else {
+      throw ValidationError("--max-frames, --max-total-frames, --max-threads, --max-scan-bytes and --max-symbol-file-size must be positive")
     }
     if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -142,6 +145,7 @@ struct AnalyseCommand: ParsableCommand {
     }
     options.walk.limitScan(toBytes: maxScanBytes)
     options.maximumThreads = maxThreads
+    options.maximumFramesPerInput = maxTotalFrames
     options.timeLimit = timeLimit
     return options
   }

@@ -20,6 +20,23 @@ struct LimitsTests {
     #expect(report.diagnostics.contains { $0.severity == .warning && $0.message.contains("frame limit (3)") })
   }
 
+  @Test("frames per text input: stacks past the total are dropped with a warning, so a huge listing cannot exhaust memory")
+  func totalFrames() throws {
+    var text = ""
+    for stack in 0..<5 {
+      text += "ChildEBP RetAddr\n"
+      for row in 0..<40 { text += "0012f\(100 + row) 0040\(1000 + stack * 100 + row) mod!f\(row)+0x10\n" }
+      text += "\n"
+    }
+    var options = AnalysisOptions()
+    options.maximumFramesPerInput = 100
+    let report = Analyser(options: options).analyse(text: text)
+    #expect(report.threads.filter { !$0.frames.isEmpty }.count == 2)
+    #expect(report.diagnostics.contains { $0.message == "3 stack(s) with 120 frame(s) were not kept: the report holds at most 100 frames" })
+    let whole = Analyser().analyse(text: text)
+    #expect(whole.threads.filter { !$0.frames.isEmpty }.count == 5)
+  }
+
   @Test("threads per dump: the crashed thread is walked, the others over the limit are reported")
   func threads() throws {
     var synthetic = ExampleDumps.q276222()
