@@ -31,8 +31,8 @@ public struct AnalysisOptions: Sendable {
   public var maximumThreads = 4_096
   /// Seconds one input may take; past it, decoding stops with a diagnostic (nil: no limit).
   public var timeLimit: Double?
-  /// Frames one text report keeps across all its stacks (about a kilobyte each in memory);
-  /// stacks past it are dropped with a warning.
+  /// Frames one report keeps across all its stacks (about a kilobyte each in memory): text
+  /// stacks past it are dropped, minidump threads past it are not walked, with a warning.
   public var maximumFramesPerInput = 250_000
 
   /// The default settings.
@@ -57,7 +57,8 @@ public struct Analyser: Sendable {
         let dump = try MinidumpFile(path: path, options: minidumpOptions)
         return MinidumpReportBuilder.report(
           dump, byteCount: dump.byteCount, unwindData: unwindData, options: options.walk,
-          maximumThreads: options.maximumThreads, deadline: options.timeLimit.map { Self.now() + $0 })
+          maximumThreads: options.maximumThreads, deadline: options.timeLimit.map { Self.now() + $0 },
+          maximumTotalFrames: options.maximumFramesPerInput)
       } catch {
         throw .minidump(error.description)
       }

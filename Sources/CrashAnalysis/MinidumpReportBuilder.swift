@@ -14,9 +14,12 @@ import Unwind
 /// Builds a `CrashReport` from a parsed minidump.
 public enum MinidumpReportBuilder {
   /// The report for `dump`; `unwindData` supplies STACK WIN / CFI records for the walkers.
+  /// Threads past `maximumThreads`, the `deadline`, or `maximumTotalFrames` frames walked in
+  /// all are listed without frames (the crashed thread is always walked).
   public static func report(
     _ dump: MinidumpFile, byteCount: Int, unwindData: (any UnwindDataProvider)? = nil,
-    options: WalkOptions = WalkOptions(), maximumThreads: Int = 4_096, deadline: Double? = nil
+    options: WalkOptions = WalkOptions(), maximumThreads: Int = 4_096, deadline: Double? = nil,
+    maximumTotalFrames: Int = 250_000
   ) -> CrashReport {
     var report = CrashReport(input: InputDescription(name: dump.path, kind: .minidump, byteCount: byteCount))
     report.diagnostics = dump.diagnostics
@@ -45,7 +48,9 @@ public enum MinidumpReportBuilder {
     report.modules = dump.modules.map(\.codeModule)
     let memory = MinidumpMemory(dump)
     var walked = 0
+    var framesWalked = 0
     var skippedByLimit = 0
+    var skippedByFrames = 0
     var stoppedByTime = false
     for thread in dump.threads where thread.id != dump.breakpadInfo?.dumpThreadID {
       let isCrashed = thread.id == dump.exception?.threadID
@@ -58,6 +63,10 @@ public enum MinidumpReportBuilder {
         if let deadline, Analyser.now() > deadline {
           stoppedByTime = true
           skippedByLimit += 1
+          continue
+        }
+        if framesWalked >= maximumTotalFrames {
+          skippedByFrames += 1
           continue
         }
       }
@@ -80,6 +89,7 @@ public enum MinidumpReportBuilder {
             .walk(context: registers)
         }
         crashThread.frames = result.frames
+        framesWalked += result.frames.count
         if result.hitScanLimit && crashThread.frames.count <= 1 {
           report.diagnostics.append(
             Diagnostic(.note, "thread 0x\(String(thread.id, radix: 16)): \(result.stopReason)"))
@@ -97,6 +107,11 @@ public enum MinidumpReportBuilder {
     if skippedByLimit > 0 {
       let why = stoppedByTime ? "the time limit was reached" : "the thread limit is \(maximumThreads)"
       report.diagnostics.append(Diagnostic(.warning, "\(skippedByLimit) thread(s) not walked: \(why)"))
+    }
+    if skippedByFrames > 0 {
+      report.diagnostics.append(
+        Diagnostic(
+          .warning, "\(skippedByFrames) thread(s) not walked: \(framesWalked) frames were walked, the limit is \(maximumTotalFrames)"))
     }
     return report
   }

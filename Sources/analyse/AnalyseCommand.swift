@@ -102,7 +102,7 @@ struct AnalyseCommand: ParsableCommand {
   @Option(name: .long, help: "Frames per thread, walked or read from one listing (default: 1024 walked, 10000 listed).")
   var maxFrames: Int?
 
-  @Option(name: .long, help: "Frames one text input's report keeps across all its stacks.")
+  @Option(name: .long, help: "Frames one report keeps across all its stacks (text stacks or dump threads past it are left out).")
   var maxTotalFrames: Int = AnalysisOptions().maximumFramesPerInput
 
   @Option(name: .long, help: "Threads of a minidump that are walked (the crashed one always is).")

@@ -55,6 +55,24 @@ struct LimitsTests {
     #expect(report.diagnostics.contains { $0.message == "2 thread(s) not walked: the thread limit is 2" })
   }
 
+  @Test("frames per dump: threads past the total are listed without frames, with a warning")
+  func totalFramesInDump() throws {
+    var synthetic = ExampleDumps.q276222()
+    for id in 2...4 as ClosedRange<UInt32> {
+      var extra = synthetic.threads[0]
+      extra.id = id
+      extra.stackBase += UInt64(id) << 24
+      synthetic.threads.append(extra)
+    }
+    let file = try TemporaryFile(synthetic.bytes(), suffix: ".dmp")
+    var options = AnalysisOptions()
+    options.maximumFramesPerInput = 1
+    let report = try Analyser(options: options).analyse(path: file.path)
+    #expect(report.threads.first?.label == "crashed")
+    #expect(report.threads.filter { !$0.frames.isEmpty }.count == 1)
+    #expect(report.diagnostics.contains { $0.message.hasPrefix("3 thread(s) not walked:") && $0.message.hasSuffix("the limit is 1") })
+  }
+
   @Test("bytes of stack scanned: a walk that only scanning could continue says the scan limit stopped it")
   func scanBytes() throws {
     var dump = SyntheticMinidump()
