@@ -167,14 +167,15 @@ struct StackBlockAssembler {
       }
     }
     // Hex columns split over two lines: the pending row still lacks columns.
-    if var row = pending, row.symbolText.isEmpty, !row.omittedColumns, start.frameNumber == nil,
-      row.hexWords.count < layout.hexColumns, row.hexWords.count + start.hexWords.count <= layout.hexColumns
+    if pending != nil, pending!.symbolText.isEmpty, !pending!.omittedColumns, start.frameNumber == nil,
+      pending!.hexWords.count < layout.hexColumns, pending!.hexWords.count + start.hexWords.count <= layout.hexColumns
     {
-      row.hexWords += start.hexWords
-      row.colonAfter = row.colonAfter ?? start.colonAfter.map { $0 + row.hexWords.count - start.hexWords.count }
-      row.appendSymbolText(line.text(fromToken: start.symbolTokenIndex), separator: " ")
-      row.lines = row.lines.including(line.number)
-      pending = row
+      // Changed in place, never through a copy: a copy would copy the row's arrays on write.
+      let earlierWords = pending!.hexWords.count
+      pending!.hexWords += start.hexWords
+      if pending!.colonAfter == nil { pending!.colonAfter = start.colonAfter.map { $0 + earlierWords } }
+      pending!.appendSymbolText(line.bytes(fromToken: start.symbolTokenIndex), separator: " ")
+      pending!.lines = pending!.lines.including(line.number)
       take(line)
       return .consumed
     }
@@ -194,30 +195,30 @@ struct StackBlockAssembler {
     row.hexWords = start.hexWords
     row.colonAfter = start.colonAfter
     row.omittedColumns = start.omittedColumns
-    row.appendSymbolText(line.text(fromToken: start.symbolTokenIndex), separator: "")
+    row.appendSymbolText(line.bytes(fromToken: start.symbolTokenIndex), separator: "")
     pending = row
     take(line)
     return .consumed
   }
 
   private mutating func consumeText(_ line: TextLine) -> Outcome {
-    let text = line.trimmedText
-    if var row = pending {
-      if row.symbolText.isEmpty {
+    let text = line.bytes(fromToken: 0)
+    if pending != nil {
+      // The row is changed in place (`pending!`), never through a copy, which would copy
+      // its arrays on write.
+      if pending!.symbolText.isEmpty {
         // The function on the line after the hex columns.
         if SymbolLineShape.isLocationToken(line.token(0)) || SymbolLineShape.isAnnotationToken(line.token(0)) {
-          row.appendSymbolText(text, separator: "")
-          row.lines = row.lines.including(line.number)
-          pending = row
+          pending!.appendSymbolText(text, separator: "")
+          pending!.lines = pending!.lines.including(line.number)
           take(line)
           return .consumed
         }
         return .notConsumed
       }
-      if let separator = continuationSeparator(row, line) {
-        row.appendSymbolText(text, separator: separator)
-        row.lines = row.lines.including(line.number)
-        pending = row
+      if let separator = continuationSeparator(pending!, line) {
+        pending!.appendSymbolText(text, separator: separator)
+        pending!.lines = pending!.lines.including(line.number)
         take(line)
         return .consumed
       }
@@ -226,9 +227,9 @@ struct StackBlockAssembler {
       diagnostics.append(
         Diagnostic(.note, "line repeats the symbol of the row above, whose text was garbled; used it", line: line.number))
       if pending != nil {
-        pending?.symbolText = Array(text.utf8)
+        pending?.symbolText = Array(text)
       } else {
-        rows[rows.count - 1].symbolText = Array(text.utf8)
+        rows[rows.count - 1].symbolText = Array(text)
       }
       take(line)
       return .consumed
@@ -238,7 +239,7 @@ struct StackBlockAssembler {
     if allowsSymbolOnlyRows, SymbolLineShape.isStrictSymbolLine(line, from: bulletOffset(line), allowSplitModule: true) {
       finishPending()
       var row = PendingRow(line: line.number)
-      row.appendSymbolText(line.text(fromToken: bulletOffset(line)), separator: "")
+      row.appendSymbolText(line.bytes(fromToken: bulletOffset(line)), separator: "")
       pending = row
       take(line)
       return .consumed
@@ -375,19 +376,21 @@ struct StackBlockAssembler {
     }
     frame.framePointer = column(layout.framePointerColumn)?.value.map { Address($0) }
     frame.returnAddress = column(layout.returnAddressColumn)?.value.map { Address($0) }
-    let parameterWords = layout.parameterColumns.compactMap { $0 < words.count ? words[$0] : nil }
-    frame.parameters = parameterWords.map(\.value)
-    frame.parameterSource = parameterWords.isEmpty ? .none : layout.parameterSource
+    var parameters: [UInt64?] = []
+    parameters.reserveCapacity(layout.parameterColumns.count)
+    for column in layout.parameterColumns where column < words.count { parameters.append(words[column].value) }
+    frame.parameterSource = parameters.isEmpty ? .none : layout.parameterSource
+    frame.parameters = parameters
     // Hex words beyond the layout's columns belong to the symbol text.
-    var symbolText = row.symbolTextString
+    var symbolBytes = row.symbolText
     if words.count > expected && expected > 0 {
       let extra = words[expected...].map { word in word.value.map { HexFormat.digits($0, width: word.digits) } ?? "????????" }
-      symbolText = (extra + [symbolText]).joined(separator: " ")
+      symbolBytes = Array((extra + [row.symbolTextString]).joined(separator: " ").utf8)
       diagnostics.append(
         Diagnostic(.warning, "row has \(words.count) hex columns, \(expected) expected; extra words kept with the symbol", line: row.lines.first))
     }
     if layout.symbolAfterDash {
-      var name = Substring(symbolText).trimmingBlanks()
+      var name = Substring(String(decoding: symbolBytes, as: UTF8.self)).trimmingBlanks()
       if name.hasPrefix("-") { name = name.dropFirst().trimmingBlanks() }
       if !name.isEmpty {
         frame.symbol = FrameSymbol(
@@ -396,7 +399,7 @@ struct StackBlockAssembler {
       }
       return frame
     }
-    let parsed = SymbolTextParser.parse(Array(symbolText.utf8))
+    let parsed = SymbolTextParser.parse(symbolBytes)
     frame.symbol = parsed.symbol
     frame.annotations = parsed.annotations
     frame.sourceLine = parsed.sourceLine
@@ -404,8 +407,9 @@ struct StackBlockAssembler {
       frame.parameters = values
       frame.parameterSource = .argumentList
     }
-    if parsed.symbol == nil && !row.omittedColumns && !symbolText.isEmpty {
-      diagnostics.append(Diagnostic(.warning, "could not read a symbol in '\(symbolText)'", line: row.lines.first))
+    if parsed.symbol == nil && !row.omittedColumns && !symbolBytes.isEmpty {
+      diagnostics.append(
+        Diagnostic(.warning, "could not read a symbol in '\(String(decoding: symbolBytes, as: UTF8.self))'", line: row.lines.first))
     }
     return frame
   }
@@ -427,13 +431,14 @@ struct PendingRow {
 
   init(line: Int) { lines = LineRange(line: line) }
 
-  mutating func appendSymbolText(_ text: String, separator: String) {
+  /// Appends a line's symbol text (its bytes from a token on), after `separator` when
+  /// text is already there.
+  mutating func appendSymbolText(_ text: some ByteCollection, separator: String) {
     guard !text.isEmpty else { return }
     if bracketDepth > 0 { continuationLines += 1 }
-    if !symbolText.isEmpty { symbolText += Array(separator.utf8) }
-    let bytes = Array(text.utf8)
-    symbolText += bytes
-    bracketDepth = max(0, bracketDepth + SymbolLineShape.bracketDepth(bytes[...]))
+    if !symbolText.isEmpty { symbolText.append(contentsOf: separator.utf8) }
+    symbolText.append(contentsOf: text)
+    bracketDepth = max(0, bracketDepth + SymbolLineShape.bracketDepth(text))
   }
 
   var symbolTextString: String { String(decoding: symbolText, as: UTF8.self) }

@@ -58,6 +58,12 @@ struct TextLine {
     return String(decoding: bytes[tokens[index].lowerBound...], as: UTF8.self)
   }
 
+  /// The bytes from token `index` to the end (empty past the last token).
+  func bytes(fromToken index: Int) -> ByteSlice {
+    guard index < tokens.count else { return bytes[bytes.count...] }
+    return bytes[tokens[index].lowerBound...]
+  }
+
   /// The line from token `from` through token `through`, as a String.
   func text(fromToken from: Int, throughToken through: Int) -> String {
     guard from <= through, through < tokens.count else { return "" }
