@@ -133,7 +133,9 @@ enum FaultLine {
   /// `Fault  ->603049ac: 2c510000 ldq_u t1,0(a1)`, anywhere on the line.
   static func parse(_ line: TextLine) -> FaultInstruction? {
     // Every form has an arrow (`->`, `-->`); look for it before the word.
-    guard line.bytes.contains(ASCII.greaterThan), let marker = Bytes.firstIndex(of: "fault", in: line.bytes[...]) else {
+    guard line.contains(byte: ASCII.greaterThan), Bytes.contains(line.bytes[...], "->"),
+      let marker = Bytes.firstIndex(of: "fault", in: line.bytes[...])
+    else {
       return nil
     }
     var index = marker + 5
@@ -168,6 +170,13 @@ enum FaultLine {
 
 /// `(00400000 - 00540000) ..\..\BIN\MTACHECK.EXE` and ntsd's `ModLoad: base end path`.
 enum ModuleListLine {
+  /// A cheap test that must hold for `parse` to succeed: `(` or `ModLoad:` first.
+  @inline(__always)
+  static func mayBe(_ line: TextLine) -> Bool {
+    guard let first = line.tokens.first else { return false }
+    return line.bytes[first.lowerBound] == ASCII.openParen || line.tokenEquals(0, "ModLoad:")
+  }
+
   /// Parses a module-list line.
   static func parse(_ line: TextLine) -> CodeModule? {
     guard let first = line.tokens.first else { return nil }

@@ -30,10 +30,13 @@ struct EventLogParser {
   static let maximumDescriptionLength = 4096
 
   /// Whether a record is being built.
-  var isActive: Bool {
-    // Pattern matching reads the optional in place; `record != nil` would copy the record.
+  var isActive: Bool { hasRecord || !preamble.isEmpty }
+
+  /// Whether a record is open. Pattern matching reads the optional in place; `record != nil`
+  /// would copy the whole record on every line.
+  private var hasRecord: Bool {
     if case .some = record { return true }
-    return !preamble.isEmpty
+    return false
   }
 
   enum Label {
@@ -50,7 +53,7 @@ struct EventLogParser {
         blankAfterDescriptionLabel = true
         return true
       }
-      if record != nil && (record?.description != nil || !inDescription) {
+      if hasRecord && (record?.description != nil || !inDescription) {
         finish(emit)
       }
       return true
@@ -58,7 +61,7 @@ struct EventLogParser {
     if let (label, value) = Self.label(line) {
       if label == .id {
         guard let id = Self.eventID(value) else { return false }
-        if record != nil { finish(emit) }
+        if hasRecord { finish(emit) }
         var new = EventRecord(id: id, lines: LineRange(line: line.number))
         for (earlier, text, number) in preamble {
           Self.assign(earlier, text, to: &new)
@@ -71,7 +74,7 @@ struct EventLogParser {
         lastLine = line.number
         return true
       }
-      if record == nil {
+      if !hasRecord {
         // Event Viewer order: labels before the id. Only `Event Type:`/`Event Source:` may open one.
         guard label == .type || label == .source || label == .category || !preamble.isEmpty else { return false }
         guard line.starts(with: "Event") || !preamble.isEmpty else { return false }
@@ -92,7 +95,7 @@ struct EventLogParser {
       lastLine = line.number
       return true
     }
-    guard record != nil else {
+    guard hasRecord else {
       if !preamble.isEmpty { preamble = [] }
       return false
     }

@@ -28,7 +28,7 @@ enum RegisterDumpParser {
   /// Finds `name=value` pairs on the line and classifies them.
   static func parse(_ line: TextLine) -> RegisterLine? {
     let bytes = line.bytes
-    guard bytes.contains(ASCII.equals) else { return nil }
+    guard line.contains(byte: ASCII.equals) else { return nil }
     var x86: [(X86Register, UInt64)] = []
     var alpha: [(AlphaRegister, UInt64)] = []
     var index = 0

@@ -168,8 +168,9 @@ public final class StackTextDecoder {
 
   /// Emits listings whose architecture waited for later clues, once the window has passed.
   private func releaseDeferred(upTo lineNumber: Int, _ emit: (TextDecodingEvent) -> Void) {
-    while let first = deferred.first, first.release <= lineNumber {
-      deferred.removeFirst()
+    // `deferred.first` would build a copy of the first block (or a large nil) on every line.
+    while !deferred.isEmpty, deferred[0].release <= lineNumber {
+      let first = deferred.removeFirst()
       emit(.thread(makeThread(block: first.block, context: nil, assembly: nil)))
     }
   }
@@ -202,7 +203,8 @@ public final class StackTextDecoder {
       drWatsonHeader = (info, exception, 6)
       return
     }
-    if var header = drWatsonHeader, header.linesLeft > 0 {
+    // Optional chaining reads in place; `if var header = drWatsonHeader` would copy it on every line.
+    if (drWatsonHeader?.linesLeft ?? 0) > 0, var header = drWatsonHeader {
       header.linesLeft -= 1
       drWatsonHeader = header
       if line.contains("App:") || line.starts(with: "Application:") || line.contains("When:")
@@ -216,8 +218,9 @@ public final class StackTextDecoder {
       if !line.isBlank { flushDrWatsonHeader(emit) }
     }
 
-    // 2. The open stack listing.
-    if block != nil {
+    // 2. The open stack listing. (`case .some` tests the optionals in place: `!= nil` would copy
+    // the whole value on every line.)
+    if case .some = block {
       if block!.rowCount >= options.maximumFramesPerStack && RowStart.parse(line, layout: block!.layout) != nil {
         report(.warning, "stack listing has more than \(options.maximumFramesPerStack) rows; split here", line: line.number, emit)
         closeBlock(emit)
@@ -229,7 +232,7 @@ public final class StackTextDecoder {
     }
 
     // 3. Multi-line records in progress.
-    if shortStack != nil {
+    if case .some = shortStack {
       if line.isBlank {
         finishShortStack(emit)
       } else {
@@ -239,7 +242,7 @@ public final class StackTextDecoder {
       }
       return
     }
-    if let pending = pendingWin9xText {
+    if case .some = pendingWin9xText, let pending = pendingWin9xText {
       pendingWin9xText = nil
       let joined = pending.text + " " + line.trimmedText
       if Win9xFaultMessage.parse(joined, lines: pending.lines.including(line.number))?.offset != nil {
@@ -288,7 +291,7 @@ public final class StackTextDecoder {
       shortStack = ("", LineRange(line: line.number))
       return
     }
-    if let found = Win31DrWatson.frame(line) {
+    if Win31DrWatson.mayBeFrame(line), let found = Win31DrWatson.frame(line) {
       if found.number == 0 { finishWin31(emit) }
       win31Frames.append(found.frame)
       win31Lines = (win31Lines ?? LineRange(line: line.number)).including(line.number)
@@ -307,7 +310,7 @@ public final class StackTextDecoder {
         return
       }
     }
-    if let module = ModuleListLine.parse(line) {
+    if ModuleListLine.mayBe(line), let module = ModuleListLine.parse(line) {
       emit(.module(module))
       return
     }
@@ -357,7 +360,7 @@ public final class StackTextDecoder {
     guard let section else { return false }
     switch section {
     case .moduleList:
-      if let module = ModuleListLine.parse(line) {
+      if ModuleListLine.mayBe(line), let module = ModuleListLine.parse(line) {
         emit(.module(module))
         return true
       }
@@ -517,8 +520,9 @@ public final class StackTextDecoder {
   }
 
   private func currentRegisterDump() -> RegisterDumpBuilder? {
-    if let dump = standaloneRegisters { return dump }
-    if let assembly, let dump = assembly.registers, dump.lines.last >= line.number - 2 { return dump }
+    // Runs on every line: test in place before copying anything out.
+    if case .some = standaloneRegisters { return standaloneRegisters }
+    if let last = assembly?.registers?.lines.last, last >= line.number - 2 { return assembly?.registers }
     return nil
   }
 

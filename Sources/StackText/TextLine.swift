@@ -99,6 +99,12 @@ struct TextLine {
   /// Whether the line contains `needle` anywhere (ASCII, case-insensitive).
   func contains(_ needle: StaticString) -> Bool { Bytes.contains(bytes[...], needle) }
 
+  /// Whether the line contains `byte` (memchr: recognisers use it to reject lines early).
+  func contains(byte: UInt8) -> Bool {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+    return memchr(base, Int32(byte), bytes.count) != nil
+  }
+
   /// The same line without its first `count` tokens (a header sharing its line with a row).
   func droppingTokens(_ count: Int) -> TextLine {
     var rest = self
@@ -282,3 +288,11 @@ enum Bytes {
   /// `slice` as a String (invalid UTF-8 replaced).
   static func string(_ slice: some ByteCollection) -> String { String(decoding: slice, as: UTF8.self) }
 }
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif

@@ -14,6 +14,12 @@ import CrashCore
 
 enum Win31DrWatson {
   /// Parses `Stack Frame N is MODULE symbol ss:bp SSSS:OOOO`; nil for other lines.
+  /// A cheap test that must hold for `frame` to succeed: `Stack Frame …`.
+  @inline(__always)
+  static func mayBeFrame(_ line: TextLine) -> Bool {
+    line.tokens.count >= 5 && line.tokenEquals(0, "stack")
+  }
+
   static func frame(_ line: TextLine) -> (number: Int, frame: StackFrame)? {
     guard line.tokens.count >= 5, line.tokenEquals(0, "stack"), line.tokenEquals(1, "frame"), line.tokenEquals(3, "is"),
       let number = Int(line.string(2))
