@@ -56,25 +56,27 @@ struct BugCheckParser {
   /// Parses one line.
   static func parse(_ line: TextLine) -> BugCheck? {
     guard mayHoldBugCheck(line) else { return nil }
-    let text = line.trimmedText
-    if let range = text.rangeIgnoringCase(of: "Bugcheck "), range.lowerBound == text.startIndex {
+    // The markers are found in the bytes; strings are built only for a line that has one.
+    let content = line.bytes[line.contentStart...]
+    if Bytes.hasPrefix(content, "Bugcheck ") {
       // kd: `Bugcheck 0000001e : c0000005 801704a7 00000001 00000001`
-      let words = text[range.upperBound...].split(separator: " ")
+      let words = Bytes.string(content.dropFirst(9)).split(separator: " ")
       guard words.count >= 2, words[1] == ":", let code = UInt32(words[0], radix: 16) else { return nil }
       let parameters = words.dropFirst(2).prefix(4).map { UInt64($0, radix: 16) }
       guard parameters.count == 4, parameters.allSatisfy({ $0 != nil }) else { return nil }
       return BugCheck(code: code, parameters: parameters, lines: LineRange(line: line.number))
     }
-    if let range = text.rangeIgnoringCase(of: "Fatal System Error:") {
-      let rest = text[range.upperBound...].trimmingBlanks()
+    if let marker = Bytes.firstIndex(of: "Fatal System Error:", in: content) {
+      let rest = Substring(Bytes.string(line.bytes[(marker + 19)...])).trimmingBlanks()
       guard let code = number(rest.prefix { !$0.isWhitespace && $0 != "(" }) else { return nil }
       let parameters = parameterList(rest)?.0 ?? []
       return BugCheck(code: UInt32(truncatingIfNeeded: code), parameters: parameters, lines: LineRange(line: line.number))
     }
-    guard let range = text.rangeIgnoringCase(of: "STOP") else { return nil }
+    guard let stop = Bytes.firstIndex(of: "STOP", in: content) else { return nil }
     // The word STOP, not the end of another word.
-    if range.lowerBound > text.startIndex, text[text.index(before: range.lowerBound)].isLetter { return nil }
-    var rest = text[range.upperBound...]
+    if stop > content.startIndex, ASCII.isLetter(line.bytes[stop - 1]) { return nil }
+    let text = Bytes.string(line.bytes[(stop + 4)...])
+    var rest = text[...]
     if rest.hasPrefix(":") { rest = rest.dropFirst() }
     rest = rest.trimmingBlanks()
     let codeText = rest.prefix { !$0.isWhitespace && $0 != "(" }

@@ -470,15 +470,11 @@ public final class StackTextDecoder {
     if let parsed, parsed.count >= 2 {
       if parsed.architecture == .alpha { evidence.alphaRegisters = line.number } else { evidence.x86Registers = line.number }
     }
-    // Continue an open dump.
-    if var dump = currentRegisterDump() {
-      if let parsed, dump.add(parsed, at: line.number) {
-        storeRegisterDump(dump)
-        return true
-      }
+    // Continue an open dump, changed in place (a copy would copy its register files on write).
+    if hasCurrentRegisterDump {
+      if let parsed, addToCurrentRegisterDump(parsed) { return true }
       if RegisterDumpParser.isFlagsLine(line) || isRegisterTrailer() {
-        dump.extend(to: line.number)
-        storeRegisterDump(dump)
+        extendCurrentRegisterDump()
         return true
       }
       if parsed == nil { closeRegisterDump(emit) }
@@ -519,19 +515,29 @@ public final class StackTextDecoder {
       || line.starts(with: "Registers:")
   }
 
-  private func currentRegisterDump() -> RegisterDumpBuilder? {
-    // Runs on every line: test in place before copying anything out.
-    if case .some = standaloneRegisters { return standaloneRegisters }
-    if let last = assembly?.registers?.lines.last, last >= line.number - 2 { return assembly?.registers }
-    return nil
+  /// Whether a register dump is open: a standalone one, or the assembly's within two lines.
+  private var hasCurrentRegisterDump: Bool {
+    // Runs on every line: tests in place, copies nothing.
+    if case .some = standaloneRegisters { return true }
+    if let last = assembly?.registers?.lines.last, last >= line.number - 2 { return true }
+    return false
   }
 
-  private func storeRegisterDump(_ dump: RegisterDumpBuilder) {
-    if standaloneRegisters != nil {
-      standaloneRegisters = dump
+  /// Adds `parsed` to the open dump; false when its architecture differs.
+  private func addToCurrentRegisterDump(_ parsed: RegisterLine) -> Bool {
+    if case .some = standaloneRegisters { return standaloneRegisters!.add(parsed, at: line.number) }
+    guard assembly!.registers!.add(parsed, at: line.number) else { return false }
+    assembly!.extend(to: line.number)
+    return true
+  }
+
+  /// Extends the open dump over a flags or trailer line.
+  private func extendCurrentRegisterDump() {
+    if case .some = standaloneRegisters {
+      standaloneRegisters!.extend(to: line.number)
     } else {
-      assembly?.registers = dump
-      assembly?.extend(to: line.number)
+      assembly!.registers!.extend(to: line.number)
+      assembly!.extend(to: line.number)
     }
   }
 
