@@ -224,9 +224,16 @@ enum ModuleListLine {
 enum RawStackDumpLine {
   /// The address and bytes of one dump line; nil when the line is not one.
   static func parse(_ line: TextLine) -> (address: UInt64, bytes: [UInt8])? {
-    guard line.tokens.count >= 3, let address = HexNumber.word(line.token(0), allowMasked: false)?.value else { return nil }
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(16)
+    guard let address = parse(line, into: &bytes) else { return nil }
+    return (address, bytes)
+  }
+
+  /// The address of one dump line, its bytes written to `bytes` (replacing its contents, so
+  /// that a caller can reuse one buffer for every line); nil when the line is not one.
+  static func parse(_ line: TextLine, into bytes: inout [UInt8]) -> UInt64? {
+    guard line.tokens.count >= 3, let address = HexNumber.word(line.token(0), allowMasked: false)?.value else { return nil }
+    bytes.removeAll(keepingCapacity: true)
     for index in 1..<line.tokens.count {
       let token = line.token(index)
       if token.count == 1 && token.first == ASCII.minus { continue }
@@ -236,7 +243,7 @@ enum RawStackDumpLine {
       bytes.append(high << 4 | low)
       if bytes.count == 16 { break }
     }
-    return bytes.count >= 4 ? (address, bytes) : nil
+    return bytes.count >= 4 ? address : nil
   }
 }
 

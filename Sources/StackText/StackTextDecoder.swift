@@ -46,6 +46,8 @@ public final class StackTextDecoder {
   private let options: TextDecoderOptions
   private var splitter: LineSplitter
   @exclusivity(unchecked) private var line = TextLine()
+  /// The bytes of the current raw-stack-dump line (one buffer, reused).
+  @exclusivity(unchecked) private var rawStackBytes: [UInt8] = []
   private let lineStorage = LineStorage()
   private let heldLineStorage = LineStorage()
   @exclusivity(unchecked) private var evidence = ArchitectureEvidence()
@@ -385,8 +387,8 @@ public final class StackTextDecoder {
         }
       }
     case .rawStackDump:
-      if let (address, bytes) = RawStackDumpLine.parse(line) {
-        if assembly?.appendMemory(address: address, bytes: bytes, limit: options.maximumStackMemoryPerThread) == false {
+      if let address = RawStackDumpLine.parse(line, into: &rawStackBytes) {
+        if assembly?.appendMemory(address: address, bytes: rawStackBytes, limit: options.maximumStackMemoryPerThread) == false {
           report(.warning, "raw stack dump exceeds \(options.maximumStackMemoryPerThread) bytes; the rest is ignored", line: line.number, emit)
           self.section = .other("raw stack (limit reached)")
         }
