@@ -11,6 +11,18 @@ import Testing
 struct LimitsTests {
   static let dump = Fixtures.repositoryRoot + "/Examples/Q276222/emsmta.dmp"
 
+  /// The Q276222 example dump with three more threads (ids 2–4) that copy the crashed one.
+  static func fourThreadDump() throws -> TemporaryFile {
+    var synthetic = ExampleDumps.q276222()
+    for id in 2...4 as ClosedRange<UInt32> {
+      var extra = synthetic.threads[0]
+      extra.id = id
+      extra.stackBase += UInt64(id) << 24
+      synthetic.threads.append(extra)
+    }
+    return try TemporaryFile(synthetic.bytes(), suffix: ".dmp")
+  }
+
   @Test("frames per thread: the walk is cut with a warning")
   func frames() throws {
     var options = AnalysisOptions()
@@ -39,14 +51,7 @@ struct LimitsTests {
 
   @Test("threads per dump: the crashed thread is walked, the others over the limit are reported")
   func threads() throws {
-    var synthetic = ExampleDumps.q276222()
-    for id in 2...4 as ClosedRange<UInt32> {
-      var extra = synthetic.threads[0]
-      extra.id = id
-      extra.stackBase += UInt64(id) << 24
-      synthetic.threads.append(extra)
-    }
-    let file = try TemporaryFile(synthetic.bytes(), suffix: ".dmp")
+    let file = try Self.fourThreadDump()
     var options = AnalysisOptions()
     options.maximumThreads = 2
     let report = try Analyser(options: options).analyse(path: file.path)
@@ -57,14 +62,7 @@ struct LimitsTests {
 
   @Test("frames per dump: threads past the total are listed without frames, with a warning")
   func totalFramesInDump() throws {
-    var synthetic = ExampleDumps.q276222()
-    for id in 2...4 as ClosedRange<UInt32> {
-      var extra = synthetic.threads[0]
-      extra.id = id
-      extra.stackBase += UInt64(id) << 24
-      synthetic.threads.append(extra)
-    }
-    let file = try TemporaryFile(synthetic.bytes(), suffix: ".dmp")
+    let file = try Self.fourThreadDump()
     var options = AnalysisOptions()
     options.maximumFramesPerInput = 1
     let report = try Analyser(options: options).analyse(path: file.path)
