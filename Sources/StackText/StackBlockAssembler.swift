@@ -102,7 +102,13 @@ struct StackBlockAssembler {
   }
 
   /// Number of rows so far, the pending one included.
-  var rowCount: Int { rows.count + (pending == nil ? 0 : 1) }
+  var rowCount: Int { rows.count + (hasPending ? 1 : 0) }
+
+  /// Whether a row is pending; tested in place (`pending != nil` would copy the row).
+  private var hasPending: Bool {
+    if case .some = pending { return true }
+    return false
+  }
 
   // MARK: - Consuming lines
 
@@ -136,7 +142,7 @@ struct StackBlockAssembler {
   }
 
   private mutating func take(_ line: TextLine) {
-    if pending.map({ !$0.symbolText.isEmpty }) == true || rows.count > 0 { awaitingHeaderContinuation = false }
+    if pending?.symbolText.isEmpty == false || rows.count > 0 { awaitingHeaderContinuation = false }
     blankRun = 0
     lastContentLine = line.number
     lines = lines.including(line.number)
@@ -147,7 +153,7 @@ struct StackBlockAssembler {
     if layout.hexColumns == 0 { return .notConsumed }
     var start = start
     // A `ChildEBP Ret…` header cut short: the first row tells `k` from `kb`.
-    if layout.format == .childEBP, rows.isEmpty, pending == nil, start.hexWords.count == RowLayout.childEBPArgs.hexColumns {
+    if layout.format == .childEBP, rows.isEmpty, !hasPending, start.hexWords.count == RowLayout.childEBPArgs.hexColumns {
       layout = .childEBPArgs
       diagnostics.append(Diagnostic(.note, "the ChildEBP header is cut short; its first row has `kb` columns", line: line.number))
     }
@@ -167,7 +173,7 @@ struct StackBlockAssembler {
       }
     }
     // Hex columns split over two lines: the pending row still lacks columns.
-    if pending != nil, pending!.symbolText.isEmpty, !pending!.omittedColumns, start.frameNumber == nil,
+    if hasPending, pending!.symbolText.isEmpty, !pending!.omittedColumns, start.frameNumber == nil,
       pending!.hexWords.count < layout.hexColumns, pending!.hexWords.count + start.hexWords.count <= layout.hexColumns
     {
       // Changed in place, never through a copy: a copy would copy the row's arrays on write.
@@ -203,7 +209,7 @@ struct StackBlockAssembler {
 
   private mutating func consumeText(_ line: TextLine) -> Outcome {
     let text = line.bytes(fromToken: 0)
-    if pending != nil {
+    if hasPending {
       // The row is changed in place (`pending!`), never through a copy, which would copy
       // its arrays on write.
       if pending!.symbolText.isEmpty {
@@ -226,7 +232,7 @@ struct StackBlockAssembler {
     if let previous = pending ?? rows.last, repairsGarbledSymbol(previous, line) {
       diagnostics.append(
         Diagnostic(.note, "line repeats the symbol of the row above, whose text was garbled; used it", line: line.number))
-      if pending != nil {
+      if hasPending {
         pending?.symbolText = Array(text)
       } else {
         rows[rows.count - 1].symbolText = Array(text)
