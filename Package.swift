@@ -104,14 +104,15 @@ let package = Package(
       name: "symbols-bench",
       dependencies: ["BreakpadSymbols", "ELFSymbols", "CrashCore"],
       path: "Benchmarks/SymbolLookup",
-      exclude: ["generate_c_program.py"]
+      exclude: ["generate_c_program.py", "symbolic_bench.py"]
     ),
 
     // Minidump reading and walking benchmark: `scripts/bench-dumps`.
     .executableTarget(
       name: "dump-bench",
       dependencies: ["CrashAnalysis", "CrashCore", "CrashTestSupport", "Minidump"],
-      path: "Benchmarks/DumpWalk"
+      path: "Benchmarks/DumpWalk",
+      exclude: ["minidump_bench.py"]
     ),
 
     // Classification throughput: `scripts/bench-classify`.

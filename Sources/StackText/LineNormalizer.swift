@@ -10,6 +10,8 @@
 //     stay;
 //   * trailing blanks are removed.
 //
+// The first and last rules run in LineStorage.refill, in the same pass that finds the
+// tokens; this file holds the markup decoding, which only lines with `&` or `<` need.
 //===----------------------------------------------------------------------===//
 
 /// What normalising a line noticed.
@@ -22,72 +24,6 @@ struct NormalizationFlags: OptionSet {
 }
 
 enum LineNormalizer {
-  /// Writes the normalised form of `raw` to `output`, which has room for `raw.count` bytes
-  /// (normalising never lengthens a line: entities and tags only shrink). Returns the
-  /// normalised length and what was noticed.
-  static func normalize(_ raw: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>)
-    -> (count: Int, flags: NormalizationFlags)
-  {
-    var flags: NormalizationFlags = []
-    var mayHaveMarkup = false
-    var hadNUL = false
-    let count = raw.count
-    guard let source = raw.baseAddress, count > 0 else { return (0, []) }
-    output.update(from: source, count: count)
-    // Eight bytes at a time: most words hold no control byte, DEL, `&` or `<` and are
-    // skipped whole; a word that does is handled byte by byte.
-    var index = 0
-    while index + 8 <= count {
-      let word = UnsafeRawPointer(output + index).loadUnaligned(as: UInt64.self)
-      if Self.needsAttention(word) {
-        for offset in index..<index + 8 { fix(output, offset, &hadNUL, &mayHaveMarkup) }
-      }
-      index += 8
-    }
-    while index < count {
-      fix(output, index, &hadNUL, &mayHaveMarkup)
-      index += 1
-    }
-    if hadNUL { flags.insert(.hadNUL) }
-    var last = count - 1
-    while last >= 0 && output[last] == ASCII.space { last -= 1 }
-    var length = last + 1
-    if mayHaveMarkup {
-      let line = UnsafeMutableBufferPointer(start: output, count: length)
-      let decoded = decodeMarkup(in: line)
-      if decoded.changed { flags.insert(.hadMarkup) }
-      length = decoded.count
-      while length > 0 && output[length - 1] == ASCII.space { length -= 1 }
-    }
-    return (length, flags)
-  }
-
-  /// Whether some byte of `word` is below 0x20, is DEL, `&` or `<` (the classic SWAR tests
-  /// for "a byte less than n" and "a byte equal to v").
-  @inline(__always)
-  private static func needsAttention(_ word: UInt64) -> Bool {
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
-    func hasByte(_ value: UInt8) -> UInt64 {
-      let x = word ^ (ones &* UInt64(value))
-      return (x &- ones) & ~x & highs
-    }
-    let control = (word &- ones &* 0x20) & ~word & highs
-    return control | hasByte(0x7F) | hasByte(ASCII.ampersand) | hasByte(ASCII.lessThan) != 0
-  }
-
-  /// Normalises the byte at `index`: control bytes become blanks; notes NULs and markup.
-  @inline(__always)
-  private static func fix(_ bytes: UnsafeMutablePointer<UInt8>, _ index: Int, _ hadNUL: inout Bool, _ mayHaveMarkup: inout Bool) {
-    let byte = bytes[index]
-    if byte < 0x20 || byte == 0x7F {
-      hadNUL = hadNUL || byte == 0
-      bytes[index] = ASCII.space
-    } else if byte == ASCII.ampersand || byte == ASCII.lessThan {
-      mayHaveMarkup = true
-    }
-  }
-
   /// Decodes entities twice and drops presentational tags in place (every rewrite is
   /// shorter than what it replaces). Returns the new length and whether anything changed.
   static func decodeMarkup(in line: UnsafeMutableBufferPointer<UInt8>) -> (count: Int, changed: Bool) {

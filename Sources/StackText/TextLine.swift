@@ -160,19 +160,68 @@ final class LineStorage {
   /// Normalises and tokenises `raw` into this storage; the previous line's view is invalid after.
   func refill(from raw: RawLine) -> TextLine {
     reserve(raw.bytes.count)
-    let (count, flags) = LineNormalizer.normalize(raw.bytes, into: bytes)
     var line = TextLine()
     line.number = raw.number
     line.offset = raw.offset
-    line.flags = flags
     line.wasTruncated = raw.wasTruncated
     line.endedWithoutNewline = raw.endedWithoutNewline
-    line.bytes = UnsafeBufferPointer(start: bytes, count: count)
+    // One pass (LineNormalizer's rules): control bytes become blanks while the bytes are
+    // copied, and the tokens and their lead bytes are found on the way.
+    var count = 0
+    var found = 0
     var leads: UInt32 = 0
-    line.tokens = UnsafeBufferPointer(start: tokens, count: tokenize(count, leads: &leads))
+    var hadNUL = false
+    var mayHaveMarkup = false
+    if let source = raw.bytes.baseAddress {
+      var inToken = false
+      var start = 0
+      var last = -1
+      for index in 0..<raw.bytes.count {
+        var byte = source[index]
+        if byte <= ASCII.space || byte == 0x7F {
+          if byte != ASCII.space {
+            hadNUL = hadNUL || byte == 0
+            byte = ASCII.space
+          }
+          bytes[index] = byte
+          if inToken {
+            tokens[found] = start..<index
+            found += 1
+            inToken = false
+          }
+          continue
+        }
+        mayHaveMarkup = mayHaveMarkup || byte == ASCII.ampersand || byte == ASCII.lessThan
+        bytes[index] = byte
+        if !inToken {
+          start = index
+          inToken = true
+          leads |= TokenLeads.bit(byte)
+        }
+        last = index
+      }
+      if inToken {
+        tokens[found] = start..<(last + 1)
+        found += 1
+      }
+      count = last + 1
+    }
+    if hadNUL { line.flags.insert(.hadNUL) }
+    if mayHaveMarkup {
+      // Rare: entities and tags are decoded in place, then the line is tokenised again.
+      let decoded = LineNormalizer.decodeMarkup(in: UnsafeMutableBufferPointer(start: bytes, count: count))
+      if decoded.changed { line.flags.insert(.hadMarkup) }
+      count = decoded.count
+      while count > 0 && bytes[count - 1] == ASCII.space { count -= 1 }
+      leads = 0
+      found = tokenize(count, leads: &leads)
+    }
+    line.bytes = UnsafeBufferPointer(start: bytes, count: count)
+    line.tokens = UnsafeBufferPointer(start: tokens, count: found)
     line.tokenLeads = TokenLeads(bits: leads)
     return line
   }
+
 
   /// A copy of `line` in this storage (for a line held back past the next refill).
   func copy(of line: TextLine) -> TextLine {
