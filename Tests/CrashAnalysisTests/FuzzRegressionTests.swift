@@ -69,7 +69,7 @@ struct FuzzRegressionTests {
       let file = BreakpadSymbolFile(mapped: MappedFile(copying: bytes, name: name))
       for address in [0, 0x10, 0x1000, 0xffff_ffff] as [UInt64] { _ = file.lookup(address) }
     case "map":
-      try bytes.withUnsafeBytes { buffer in
+      bytes.withUnsafeBytes { buffer in
         guard let map = try? LinkerMapFile(text: buffer, path: name) else { return }
         _ = map.lookup(0x1000)
       }
