@@ -28,11 +28,13 @@ public struct StackwalkerAMD64 {
 
   private static let calleeSaved = ["$rbx", "$rbp", "$r12", "$r13", "$r14", "$r15"]
 
-  private struct Frame {
+  private struct Frame: WalkerFrame {
     var rip: UInt64
     var rsp: UInt64
     var registers: [String: UInt64]
     var trust: FrameTrust
+    var pc: UInt64 { rip }
+    var sp: UInt64 { rsp }
   }
 
   /// Walks from a thread's context.
@@ -44,28 +46,10 @@ public struct StackwalkerAMD64 {
     for register in AMD64Register.allCases where register != .eflags {
       if let value = context[register] { registers["$" + register.name] = value }
     }
-    var frames = [Frame(rip: rip, rsp: rsp, registers: registers, trust: .context)]
-    var stopReason = "no caller found"
-    while true {
-      guard frames.count < options.maximumFrames else {
-        stopReason = "the frame limit (\(options.maximumFrames)) was reached"
-        break
-      }
-      environment.lastScan.exhaustedBytes = nil
-      guard let caller = callerFrame(frames) else {
-        stopReason = environment.noCallerReason
-        break
-      }
-      if caller.rip == 0 {
-        stopReason = "the caller's instruction pointer is 0 (the end of the stack)"
-        break
-      }
-      if caller.rsp <= frames[frames.count - 1].rsp {
-        stopReason = "the stack pointer did not grow (0x\(String(caller.rsp, radix: 16)))"
-        break
-      }
-      frames.append(caller)
+    let loop = environment.walkLoop(from: Frame(rip: rip, rsp: rsp, registers: registers, trust: .context)) {
+      callerFrame($0)
     }
+    let frames = loop.frames
     var walked = frames.enumerated().map { index, frame -> StackFrame in
       var file = RegisterFile<AMD64Register>()
       file[.rip] = frame.rip
@@ -79,7 +63,7 @@ public struct StackwalkerAMD64 {
       return result
     }
     walked[0].context = .amd64(context)
-    return WalkResult(frames: walked, stopReason: stopReason)
+    return WalkResult(frames: walked, stopReason: loop.stopReason)
   }
 
   private func callerFrame(_ frames: [Frame]) -> Frame? {

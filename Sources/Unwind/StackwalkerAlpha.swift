@@ -36,7 +36,7 @@ public struct StackwalkerAlpha {
   private static let argumentNames = ["$a0", "$a1", "$a2", "$a3"]
   private static let savedNames = ["$s0", "$s1", "$s2", "$s3", "$s4", "$s5", "$fp"]
 
-  private struct Frame {
+  private struct Frame: WalkerFrame {
     var pc: UInt64
     var sp: UInt64
     /// Known registers by `$name` (ra, a0–a3, s0–s5, fp).
@@ -55,39 +55,15 @@ public struct StackwalkerAlpha {
       ("$s1", .intS1), ("$s2", .intS2), ("$s3", .intS3), ("$s4", .intS4), ("$s5", .intS5), ("$fp", .intFp),
     ]
     for (name, register) in named { if let value = context[register] { registers[name] = value } }
-    var frames = [Frame(pc: pc, sp: sp, registers: registers, trust: .context)]
-    var stopReason = "no caller found"
-    while true {
-      guard frames.count < options.maximumFrames else {
-        stopReason = "the frame limit (\(options.maximumFrames)) was reached"
-        break
-      }
-      environment.lastScan.exhaustedBytes = nil
-      guard let caller = callerFrame(frames) else {
-        stopReason = environment.noCallerReason
-        break
-      }
-      if caller.pc == 0 {
-        stopReason = "the caller's PC is 0 (the end of the stack)"
-        break
-      }
-      let callee = frames[frames.count - 1]
-      // Only a leaf step may keep the same SP; otherwise SP must grow.
-      if caller.sp < callee.sp || (caller.sp == callee.sp && caller.trust != .returnAddressRegister) {
-        stopReason = "the stack pointer did not grow (0x\(String(caller.sp, radix: 16)))"
-        break
-      }
-      if caller.pc == callee.pc && caller.sp == callee.sp {
-        stopReason = "the walk made no progress"
-        break
-      }
-      frames.append(caller)
+    let loop = environment.walkLoop(from: Frame(pc: pc, sp: sp, registers: registers, trust: .context)) {
+      callerFrame($0)
     }
+    let frames = loop.frames
     var walked = frames.enumerated().map { index, frame in
       stackFrame(frame, index: index, next: index + 1 < frames.count ? frames[index + 1] : nil)
     }
     walked[0].context = .alpha(context)
-    return WalkResult(frames: walked, stopReason: stopReason)
+    return WalkResult(frames: walked, stopReason: loop.stopReason)
   }
 
   private func stackFrame(_ frame: Frame, index: Int, next: Frame?) -> StackFrame {

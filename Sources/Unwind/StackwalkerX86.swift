@@ -32,7 +32,7 @@ public struct StackwalkerX86 {
   }
 
   /// One walked frame's registers and how it was found.
-  private struct Frame {
+  private struct Frame: WalkerFrame {
     var eip: UInt64
     var esp: UInt64
     var ebp: UInt64
@@ -40,6 +40,8 @@ public struct StackwalkerX86 {
     var trust: FrameTrust
     /// Parameter bytes the function pops (from its unwind data), for its caller's walk.
     var parameterSize: UInt64?
+    var pc: UInt64 { eip }
+    var sp: UInt64 { esp }
   }
 
   /// Walks from a thread's context.
@@ -51,37 +53,16 @@ public struct StackwalkerX86 {
     for register in [X86Register.ebx, .esi, .edi] {
       if let value = context[register] { frames[0].others["$" + register.name] = value }
     }
-    var stopReason = "no caller found"
-    var endsWithZeroReturn = false
-    while true {
-      guard frames.count < options.maximumFrames else {
-        stopReason = "the frame limit (\(options.maximumFrames)) was reached"
-        break
-      }
-      environment.lastScan.exhaustedBytes = nil
-      guard let caller = callerFrame(frames) else {
-        stopReason = environment.noCallerReason
-        break
-      }
-      if caller.eip == 0 {
-        stopReason = "the caller's instruction pointer is 0 (the end of the stack)"
-        endsWithZeroReturn = true
-        break
-      }
-      if caller.esp <= frames[frames.count - 1].esp {
-        stopReason = "the stack pointer did not grow (0x\(String(caller.esp, radix: 16)))"
-        break
-      }
-      frames.append(caller)
-    }
+    let loop = environment.walkLoop(from: frames[0]) { callerFrame($0) }
+    frames = loop.frames
     var walked = frames.enumerated().map { index, frame in
       stackFrame(frame, index: index, next: index + 1 < frames.count ? frames[index + 1] : nil)
     }
     // The context frame keeps every register of the context; the outermost frame shows
     // the zero return address that ended the chain, as debuggers print it.
     walked[0].context = .x86(context)
-    if endsWithZeroReturn { walked[walked.count - 1].returnAddress = Address(0) }
-    return WalkResult(frames: walked, stopReason: stopReason)
+    if loop.endedAtZeroInstructionPointer { walked[walked.count - 1].returnAddress = Address(0) }
+    return WalkResult(frames: walked, stopReason: loop.stopReason)
   }
 
   private func stackFrame(_ frame: Frame, index: Int, next: Frame?) -> StackFrame {
