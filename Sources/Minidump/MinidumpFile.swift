@@ -206,14 +206,10 @@ public final class MinidumpFile: @unchecked Sendable {
   }
 
   private func readThreads(_ location: MinidumpLocation) throws(ReadError) -> [MinidumpThread] {
-    let base = UInt64(location.rva)
-    let count = try reader.read(UInt32.self, at: base, "the thread count")
-    try checkCount(count, at: base, "the thread list")
-    try reader.checkArray(count: UInt64(count), size: 48, at: base + 4, "the thread list (\(count) threads)")
+    let entries = try listEntries(location, entrySize: 48, "the thread list")
     var threads: [MinidumpThread] = []
-    threads.reserveCapacity(Int(count))
-    for index in 0..<UInt64(count) {
-      let offset = base + 4 + index * 48
+    threads.reserveCapacity(entries.underestimatedCount)
+    for (index, offset) in entries.enumerated() {
       threads.append(
         MinidumpThread(
           id: try reader.read(UInt32.self, at: offset, "thread \(index)"),
@@ -233,14 +229,10 @@ public final class MinidumpFile: @unchecked Sendable {
   }
 
   private func readModules(_ location: MinidumpLocation) throws(ReadError) -> [MinidumpModule] {
-    let base = UInt64(location.rva)
-    let count = try reader.read(UInt32.self, at: base, "the module count")
-    try checkCount(count, at: base, "the module list")
-    try reader.checkArray(count: UInt64(count), size: 108, at: base + 4, "the module list (\(count) modules)")
+    let entries = try listEntries(location, entrySize: 108, "the module list")
     var modules: [MinidumpModule] = []
-    modules.reserveCapacity(Int(count))
-    for index in 0..<UInt64(count) {
-      let offset = base + 4 + index * 108
+    modules.reserveCapacity(entries.underestimatedCount)
+    for (index, offset) in entries.enumerated() {
       let what = "module \(index)"
       let nameRVA = try reader.read(UInt32.self, at: offset + 20, what)
       var module = MinidumpModule(
@@ -278,18 +270,13 @@ public final class MinidumpFile: @unchecked Sendable {
   }
 
   private func readMemoryList(_ location: MinidumpLocation) throws(ReadError) -> [MinidumpMemoryRange] {
-    let base = UInt64(location.rva)
-    let count = try reader.read(UInt32.self, at: base, "the memory range count")
-    try checkCount(count, at: base, "the memory list")
-    try reader.checkArray(count: UInt64(count), size: 16, at: base + 4, "the memory list (\(count) ranges)")
     var ranges: [MinidumpMemoryRange] = []
-    for index in 0..<UInt64(count) {
-      let offset = base + 4 + index * 16
+    for (index, offset) in try listEntries(location, entrySize: 16, "the memory list").enumerated() {
       let range = MinidumpMemoryRange(
         start: try reader.read(UInt64.self, at: offset, "memory range \(index)"),
         size: UInt64(try reader.read(UInt32.self, at: offset + 8, "memory range \(index)")),
         rva: UInt64(try reader.read(UInt32.self, at: offset + 12, "memory range \(index)")))
-      if accept(range, index: index) { ranges.append(range) }
+      if accept(range, index: UInt64(index)) { ranges.append(range) }
     }
     return ranges
   }
@@ -402,17 +389,13 @@ public final class MinidumpFile: @unchecked Sendable {
   }
 
   private func readThreadNames(_ location: MinidumpLocation) throws(ReadError) {
-    let base = UInt64(location.rva)
-    let count = try reader.read(UInt32.self, at: base, "the thread name count")
-    try checkCount(count, at: base, "the thread name list")
-    try reader.checkArray(count: UInt64(count), size: 12, at: base + 4, "the thread names")
-    for index in 0..<UInt64(count) {
-      let offset = base + 4 + index * 12
+    // Threads by id, built once: a lookup per name would be quadratic in a hostile dump.
+    var threadIndex: [UInt32: Int] = [:]
+    for (index, thread) in threads.enumerated() where threadIndex[thread.id] == nil { threadIndex[thread.id] = index }
+    for (index, offset) in try listEntries(location, entrySize: 12, "the thread name list").enumerated() {
       let id = try reader.read(UInt32.self, at: offset, "thread name \(index)")
       let rva = try reader.read(UInt64.self, at: offset + 4, "thread name \(index)")
-      guard let name = try? readString(at: rva, "the name of thread \(id)"),
-        let thread = threads.firstIndex(where: { $0.id == id })
-      else { continue }
+      guard let thread = threadIndex[id], let name = try? readString(at: rva, "the name of thread \(id)") else { continue }
       threads[thread].name = name
     }
   }
@@ -446,6 +429,19 @@ public final class MinidumpFile: @unchecked Sendable {
       units.append(UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8)
     }
     return String(decoding: units, as: UTF16.self)
+  }
+
+  /// The offsets of a list stream's entries: a 32-bit count at the stream's start, then `count`
+  /// entries of `entrySize` bytes. The count is checked to be plausible and every entry to lie
+  /// in the file before any is read.
+  private func listEntries(_ location: MinidumpLocation, entrySize: UInt64, _ what: String) throws(ReadError)
+    -> StrideTo<UInt64>
+  {
+    let base = UInt64(location.rva)
+    let count = try reader.read(UInt32.self, at: base, "the count of \(what)")
+    try checkCount(count, at: base, what)
+    try reader.checkArray(count: UInt64(count), size: entrySize, at: base + 4, "\(what) (\(count) entries)")
+    return stride(from: base + 4, to: base + 4 + UInt64(count) * entrySize, by: Int(entrySize))
   }
 
   private func checkCount(_ count: UInt32, at offset: UInt64, _ what: String) throws(ReadError) {

@@ -10,6 +10,7 @@ import CrashAnalysis
 import CrashCore
 import CrashTestSupport
 import Foundation
+import Minidump
 import Testing
 
 @Suite("Hostile minidumps")
@@ -137,5 +138,20 @@ struct HostileDumpTests {
     #expect(report.threads.first?.frames.count == 1_024)
     #expect(report.diagnostics.contains { $0.message.contains("frame limit") })
     #expect(Date().timeIntervalSince(started) < 30)
+  }
+
+  @Test("thread names: each joins its thread; 50,000 threads with 50,000 names are matched by id, not by search")
+  func threadNames() throws {
+    var dump = SyntheticMinidump()
+    let context = SyntheticContext.x86(eip: 0x0040_1000, esp: 0x1000_0000, ebp: 0x1000_0000)
+    dump.threads = (1...50_000).map { SyntheticThread(id: UInt32($0), context: context, stackBase: 0x1000_0000, stack: []) }
+    dump.threadNames = (1...50_000).reversed().map { (UInt32($0), "worker \($0)") }
+    dump.threadNames.append((99_999_999, "no such thread"))
+    let file = try TemporaryFile(dump.bytes(), suffix: ".dmp")
+    let parsed = try MinidumpFile(path: file.path)
+    #expect(parsed.threads.count == 50_000)
+    #expect(parsed.threads.first?.name == "worker 1")
+    #expect(parsed.threads.last?.name == "worker 50000")
+    #expect(parsed.threads.allSatisfy { $0.name == "worker \($0.id)" })
   }
 }

@@ -137,6 +137,9 @@ public struct SyntheticMinidump {
   /// Write memory as a Memory64List (full-memory dumps) instead of a MemoryList.
   public var usesMemory64List = false
 
+  /// Thread names (a ThreadNamesStream, type 24), when any.
+  public var threadNames: [(id: UInt32, name: String)] = []
+
   /// An empty x86 dump description.
   public init() {}
 
@@ -144,7 +147,7 @@ public struct SyntheticMinidump {
   public func bytes() -> [UInt8] {
     var out = FileBuilder()
     var streams: [(type: UInt32, size: UInt32, rva: UInt32)] = []
-    let streamCount = 4 + (exception == nil ? 0 : 1)
+    let streamCount = 4 + (exception == nil ? 0 : 1) + (threadNames.isEmpty ? 0 : 1)
     // Header (32 bytes) and directory; streams follow.
     out.u32(0x504D_444D)
     out.u32(0x0000_A793)
@@ -159,6 +162,7 @@ public struct SyntheticMinidump {
     // Strings and records that streams point at come first, then the streams.
     let servicePackRVA = servicePack.map { out.minidumpString($0) } ?? 0
     let nameRVAs = modules.map { out.minidumpString($0.name) }
+    let threadNameRVAs = threadNames.map { out.minidumpString($0.name) }
     var codeViewLocations: [(UInt32, UInt32)] = []
     for module in modules {
       guard let record = module.codeView else {
@@ -236,6 +240,18 @@ public struct SyntheticMinidump {
       out.u32(contextLocations[index].1)
     }
     streams.append((3, UInt32(out.count - start), UInt32(start)))
+
+    // ThreadNames: a count, then (ThreadId, RvaOfThreadName as 64 bits) packed in 12 bytes.
+    if !threadNames.isEmpty {
+      out.align()
+      start = out.count
+      out.u32(UInt32(threadNames.count))
+      for (index, entry) in threadNames.enumerated() {
+        out.u32(entry.id)
+        out.u64(UInt64(threadNameRVAs[index]))
+      }
+      streams.append((24, UInt32(out.count - start), UInt32(start)))
+    }
 
     // ModuleList (108 bytes per module).
     out.align()
