@@ -317,21 +317,25 @@ public final class MinidumpFile: @unchecked Sendable {
   }
 
   private func checkMemoryOverlaps() {
-    var index = 1
+    // One pass into a new array (removing in place would be quadratic for many overlaps).
+    guard memoryRanges.count > 1 else { return }
+    var kept: [MinidumpMemoryRange] = [memoryRanges[0]]
+    kept.reserveCapacity(memoryRanges.count)
     var reported = 0
-    while index < memoryRanges.count {
-      let previous = memoryRanges[index - 1]
-      if memoryRanges[index].start < previous.start + previous.size {
+    for range in memoryRanges.dropFirst() {
+      let previous = kept[kept.count - 1]
+      if range.start < previous.start + previous.size {
         if reported < 10 {
-          note(.warning, "memory ranges at 0x\(String(previous.start, radix: 16)) and 0x\(String(memoryRanges[index].start, radix: 16)) overlap; the first is used")
+          note(.warning, "memory ranges at 0x\(String(previous.start, radix: 16)) and 0x\(String(range.start, radix: 16)) overlap; the first is used")
         }
         reported += 1
-        memoryRanges.remove(at: index)
         continue
       }
-      index += 1
+      kept.append(range)
     }
+    memoryRanges = kept
   }
+
 
   private func readException(_ location: MinidumpLocation) throws(ReadError) -> MinidumpException {
     let base = UInt64(location.rva)
