@@ -52,8 +52,12 @@ public enum MinidumpReportBuilder {
     var skippedByLimit = 0
     var skippedByFrames = 0
     var stoppedByTime = false
+    var crashedFound = false
     for thread in dump.threads where thread.id != dump.breakpadInfo?.dumpThreadID {
-      let isCrashed = thread.id == dump.exception?.threadID
+      // Only the first thread with the exception's id is the crashed one: a dump that repeats
+      // the id must not get every copy walked past the limits.
+      let isCrashed = !crashedFound && thread.id == dump.exception?.threadID
+      if isCrashed { crashedFound = true }
       // The crashed thread is always walked; the others within the thread and time limits.
       if !isCrashed {
         if walked >= maximumThreads {

@@ -71,6 +71,20 @@ struct LimitsTests {
     #expect(report.diagnostics.contains { $0.message.hasPrefix("3 thread(s) not walked:") && $0.message.hasSuffix("the limit is 1") })
   }
 
+  @Test("threads repeating the crashed thread's id: only the first is walked past the limits")
+  func repeatedCrashedID() throws {
+    var synthetic = ExampleDumps.q276222()
+    let crashed = synthetic.threads[0]
+    synthetic.threads += Array(repeating: crashed, count: 3)
+    let file = try TemporaryFile(synthetic.bytes(), suffix: ".dmp")
+    var options = AnalysisOptions()
+    options.maximumThreads = 1
+    let report = try Analyser(options: options).analyse(path: file.path)
+    #expect(report.threads.filter { $0.label == "crashed" }.count == 1)
+    #expect(report.threads.filter { !$0.frames.isEmpty }.count == 1)
+    #expect(report.diagnostics.contains { $0.message == "3 thread(s) not walked: the thread limit is 1" })
+  }
+
   @Test("bytes of stack scanned: a walk that only scanning could continue says the scan limit stopped it")
   func scanBytes() throws {
     var dump = SyntheticMinidump()
