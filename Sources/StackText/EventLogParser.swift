@@ -26,6 +26,9 @@ struct EventLogParser {
   /// Whether the current record's description reached `maximumDescriptionLength`.
   private var descriptionIsFull = false
 
+  /// Labels kept while waiting for an Event Viewer record's `Event ID:`.
+  static let maximumPreambleLabels = 16
+
   /// Longest description kept, in characters.
   static let maximumDescriptionLength = 4096
 
@@ -78,6 +81,11 @@ struct EventLogParser {
         // Event Viewer order: labels before the id. Only `Event Type:`/`Event Source:` may open one.
         guard label == .type || label == .source || label == .category || !preamble.isEmpty else { return false }
         guard line.starts(with: "Event") || !preamble.isEmpty else { return false }
+        // A real preamble has a handful of labels; a run of them without an `Event ID:` is not one.
+        guard preamble.count < Self.maximumPreambleLabels else {
+          preamble = []
+          return false
+        }
         preamble.append((label, value, line.number))
         return true
       }

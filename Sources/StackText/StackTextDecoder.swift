@@ -295,6 +295,10 @@ public final class StackTextDecoder {
     }
     if Win31DrWatson.mayBeFrame(line), let found = Win31DrWatson.frame(line) {
       if found.number == 0 { finishWin31(emit) }
+      if win31Frames.count >= options.maximumFramesPerStack {
+        report(.warning, "stack listing has more than \(options.maximumFramesPerStack) rows; split here", line: line.number, emit)
+        finishWin31(emit)
+      }
       win31Frames.append(found.frame)
       win31Lines = (win31Lines ?? LineRange(line: line.number)).including(line.number)
       return

@@ -181,4 +181,25 @@ struct RecordTests {
     #expect(stack.format == .win31DrWatson)
     #expect(stack.frames.map(\.text) == ["BICHO!_DoCommand+0x6b", "BICHO!MAINWNDPROC+0x27", "USER!IDISPATCHMESSAGE+0x7e"])
   }
+
+  @Test("Windows 3.1 frames past --max-frames split into another stack, with a warning")
+  func win31Split() {
+    var options = TextDecoderOptions()
+    options.maximumFramesPerStack = 10
+    let text = (0..<25).map { "Stack Frame \($0 + 1) is BICHO F\($0)+0010   ss:bp 0d7f:2388" }.joined(separator: "\n")
+    let report = decodeReport(text, options: options)
+    #expect(report.stacks.map(\.frames.count) == [10, 10, 5])
+    #expect(report.diagnostics.filter { $0.message.contains("more than 10 rows") }.count == 2)
+  }
+
+  @Test("Event Viewer labels without an Event ID are not kept past a handful")
+  func eventPreambleBound() {
+    let text = "Event Type: Error\n" + String(repeating: "Source: MSExchangeMTA\n", count: 1_000)
+      + "Event Type: Error\nEvent Source: MSExchangeMTA\nEvent ID: 9405\nDescription:\nFailed to find socket\n"
+    let report = decodeReport(text)
+    #expect(report.events.map(\.id) == [9405])
+    #expect(report.events.first?.source == "MSExchangeMTA")
+    // The record starts at the Event Type line that preceded its id, not at line 1.
+    #expect(report.events.first?.lines?.first == 1_002)
+  }
 }
