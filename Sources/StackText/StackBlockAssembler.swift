@@ -66,6 +66,10 @@ struct StackBlockAssembler {
   private var blankRun = 0
   private var awaitingHeaderContinuation: Bool
   private var diagnostics: [Diagnostic] = []
+  private var suppressedDiagnostics = 0
+
+  /// Diagnostics one listing keeps; the rest are counted (a listing of noise cannot grow memory).
+  static let maximumDiagnostics = 100
   private var lastContentLine: Int
 
   /// How many consecutive blank lines a listing may contain.
@@ -110,6 +114,14 @@ struct StackBlockAssembler {
     return false
   }
 
+  /// Whether `line` would start a row of its own: hex columns, or a bare symbol where the
+  /// listing takes those (the decoder splits an overlong listing before such a line).
+  func wouldStartRow(_ line: TextLine) -> Bool {
+    if RowStart.parse(line, layout: layout) != nil { return true }
+    return allowsSymbolOnlyRows && !line.isBlank
+      && SymbolLineShape.isStrictSymbolLine(line, from: bulletOffset(line), allowSplitModule: true)
+  }
+
   // MARK: - Consuming lines
 
   /// Offers the next line to the listing.
@@ -127,7 +139,7 @@ struct StackBlockAssembler {
     if let noise = NoiseLine.classify(line) {
       // A prompt after rows starts the next command's output: the listing is over.
       if NoiseLine.isPrompt(line) && rowCount > 0 { return .notConsumed }
-      diagnostics.append(Diagnostic(.note, "skipped \(noise) inside the stack listing", line: line.number))
+      note(Diagnostic(.note, "skipped \(noise) inside the stack listing", line: line.number))
       blankRun = 0
       return .consumed
     }
@@ -155,7 +167,7 @@ struct StackBlockAssembler {
     // A `ChildEBP Ret…` header cut short: the first row tells `k` from `kb`.
     if layout.format == .childEBP, rows.isEmpty, !hasPending, start.hexWords.count == RowLayout.childEBPArgs.hexColumns {
       layout = .childEBPArgs
-      diagnostics.append(Diagnostic(.note, "the ChildEBP header is cut short; its first row has `kb` columns", line: line.number))
+      note(Diagnostic(.note, "the ChildEBP header is cut short; its first row has `kb` columns", line: line.number))
     }
     // The first columns of this row were glued to the end of the previous row's
     // symbol (`…+0x1e46 0a97f950` / `77e11a67 …`, Q250302).
@@ -168,7 +180,7 @@ struct StackBlockAssembler {
         previous.dropTrailingWords(trailing.count)
         pending = previous
         start.hexWords = trailing + start.hexWords
-        diagnostics.append(
+        note(
           Diagnostic(.note, "the first \(missing) column(s) of this row were printed at the end of the row above", line: line.number))
       }
     }
@@ -230,7 +242,7 @@ struct StackBlockAssembler {
       }
     }
     if let previous = pending ?? rows.last, repairsGarbledSymbol(previous, line) {
-      diagnostics.append(
+      note(
         Diagnostic(.note, "line repeats the symbol of the row above, whose text was garbled; used it", line: line.number))
       if hasPending {
         pending?.symbolText = Array(text)
@@ -344,6 +356,14 @@ struct StackBlockAssembler {
     pending = nil
   }
 
+  private mutating func note(_ diagnostic: Diagnostic) {
+    guard diagnostics.count < Self.maximumDiagnostics else {
+      suppressedDiagnostics += 1
+      return
+    }
+    diagnostics.append(diagnostic)
+  }
+
   /// Ends the listing and builds its frames; nil when it holds no rows.
   mutating func finish() -> DecodedStackBlock? {
     finishPending()
@@ -354,6 +374,10 @@ struct StackBlockAssembler {
       frames.append(makeFrame(row, index: frames.count))
     }
     lines = LineRange(lines.first, lastContentLine)
+    if suppressedDiagnostics > 0 {
+      diagnostics.append(
+        Diagnostic(.note, "\(suppressedDiagnostics) more notes about this listing were not kept", line: lastContentLine))
+    }
     return DecodedStackBlock(layout: layout, frames: frames, lines: lines, hadHeader: hadHeader, diagnostics: diagnostics)
   }
 
@@ -366,12 +390,12 @@ struct StackBlockAssembler {
     {
       let combined = HexWord(value: words[1].value.map { high << 32 | $0 }, digits: 16)
       words.replaceSubrange(0...1, with: [combined])
-      diagnostics.append(
+      note(
         Diagnostic(.note, "read two hex words before ':' as one 64-bit Callee-SP", line: row.lines.first))
     }
     let expected = layout.hexColumns
     if !row.omittedColumns && words.count < expected && !words.isEmpty {
-      diagnostics.append(
+      note(
         Diagnostic(
           .warning, "row has \(words.count) of \(expected) hex columns; the missing ones are left empty",
           line: row.lines.first))
@@ -392,7 +416,7 @@ struct StackBlockAssembler {
     if words.count > expected && expected > 0 {
       let extra = words[expected...].map { word in word.value.map { HexFormat.digits($0, width: word.digits) } ?? "????????" }
       symbolBytes = Array((extra + [row.symbolTextString]).joined(separator: " ").utf8)
-      diagnostics.append(
+      note(
         Diagnostic(.warning, "row has \(words.count) hex columns, \(expected) expected; extra words kept with the symbol", line: row.lines.first))
     }
     if layout.symbolAfterDash {
@@ -414,7 +438,7 @@ struct StackBlockAssembler {
       frame.parameterSource = .argumentList
     }
     if parsed.symbol == nil && !row.omittedColumns && !symbolBytes.isEmpty {
-      diagnostics.append(
+      note(
         Diagnostic(.warning, "could not read a symbol in '\(String(decoding: symbolBytes, as: UTF8.self))'", line: row.lines.first))
     }
     return frame

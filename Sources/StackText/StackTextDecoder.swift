@@ -223,7 +223,7 @@ public final class StackTextDecoder {
     // 2. The open stack listing. (`case .some` tests the optionals in place: `!= nil` would copy
     // the whole value on every line.)
     if case .some = block {
-      if block!.rowCount >= options.maximumFramesPerStack && RowStart.parse(line, layout: block!.layout) != nil {
+      if block!.rowCount >= options.maximumFramesPerStack && block!.wouldStartRow(line) {
         report(.warning, "stack listing has more than \(options.maximumFramesPerStack) rows; split here", line: line.number, emit)
         closeBlock(emit)
       } else if block!.consume(line) == .consumed {

@@ -202,4 +202,18 @@ struct RecordTests {
     // The record starts at the Event Type line that preceded its id, not at line 1.
     #expect(report.events.first?.lines?.first == 1_002)
   }
+
+  @Test("a bare-symbol list past --max-frames splits; a listing full of debugger noise keeps 100 notes and a count")
+  func symbolListSplitAndNoiseBound() {
+    var options = TextDecoderOptions()
+    options.maximumFramesPerStack = 10
+    let list = "Function Name\n" + (0..<25).map { "mod!func\($0)+0x10" }.joined(separator: "\n")
+    #expect(decodeReport(list, options: options).stacks.map(\.frames.count) == [10, 10, 5])
+    let noisy = "ChildEBP RetAddr\n0012f9a0 77f8e9a4 mod!f+0x1\n" + String(repeating: "KD: noise\n", count: 500)
+      + "0012fa00 77f8e9b4 mod!g+0x2\n"
+    let report = decodeReport(noisy)
+    #expect(report.stacks.first?.frames.count == 2)
+    #expect(report.diagnostics.filter { $0.message.hasPrefix("skipped a debugger message") }.count == 100)
+    #expect(report.diagnostics.contains { $0.message == "400 more notes about this listing were not kept" })
+  }
 }
