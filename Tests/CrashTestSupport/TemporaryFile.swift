@@ -67,3 +67,24 @@ public func randomText(seed: UInt64, count: Int) -> [UInt8] {
   }
   return bytes
 }
+
+/// A temporary debug root in the GNU layout, `<root>/.build-id/xx/rest.debug`, holding a copy of
+/// `debugFile` under `buildID` (the layout is made at run time so the repository commits no
+/// dot-directory). Removed with the value.
+public final class BuildIDDebugRoot {
+  /// The root to pass as a debug directory or symbol store.
+  public let path: String
+  /// The debug file's path inside it.
+  public let debugFilePath: String
+
+  /// Lays out `debugFile` under `buildID` (40 hex digits) in a new temporary directory.
+  public init(debugFile: String, buildID: String) throws {
+    path = NSTemporaryDirectory() + "debug-root-" + UUID().uuidString
+    let directory = path + "/.build-id/" + buildID.prefix(2)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    debugFilePath = directory + "/" + buildID.dropFirst(2) + ".debug"
+    try FileManager.default.copyItem(atPath: debugFile, toPath: debugFilePath)
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: path) }
+}

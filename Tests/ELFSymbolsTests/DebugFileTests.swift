@@ -10,14 +10,14 @@ import Testing
 struct DebugFileTests {
   @Test("a stripped binary finds its DWARF by build id under a debug root")
   func buildIDLookup() throws {
-    let stripped = try ELFSymbolFile(
-      path: Fixtures.path("elf/inline_demo.stripped"), debugRoots: [Fixtures.path("elf/debug")])
     let whole = try ELFSymbolFile(path: Fixtures.path("elf/inline_demo"))
+    let root = try BuildIDDebugRoot(debugFile: Fixtures.path("elf/inline_demo.debug"), buildID: try #require(whole.buildID))
+    let stripped = try ELFSymbolFile(path: Fixtures.path("elf/inline_demo.stripped"), debugRoots: [root.path])
     #expect(stripped.hasDWARF)
     #expect(stripped.buildID == whole.buildID)
     #expect(stripped.buildID?.count == 40)
     let debugFile = try #require(stripped.debugFilePath)
-    #expect(debugFile.hasSuffix(".build-id/\(whole.buildID!.prefix(2))/\(whole.buildID!.dropFirst(2)).debug"))
+    #expect(debugFile == root.debugFilePath)
     for address in try SymbolizerAgreementTests.addresses("inline_demo") {
       #expect(stripped.lookup(address)?.frames == whole.lookup(address)?.frames)
     }
@@ -70,7 +70,7 @@ struct DebugLinkTests {
     let debugName = String(id.dropFirst(2)) + ".debug"  // the name objcopy recorded in .gnu_debuglink
     try FileManager.default.copyItem(atPath: Fixtures.path("elf/inline_demo.stripped"), toPath: directory + "/app")
     try FileManager.default.copyItem(
-      atPath: Fixtures.path("elf/debug/.build-id/\(id.prefix(2))/\(debugName)"), toPath: directory + "/.debug/" + debugName)
+      atPath: Fixtures.path("elf/inline_demo.debug"), toPath: directory + "/.debug/" + debugName)
     let found = try ELFSymbolFile(path: directory + "/app")
     #expect(found.hasDWARF)
     #expect(found.debugFilePath == directory + "/.debug/" + debugName)

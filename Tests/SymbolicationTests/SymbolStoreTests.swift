@@ -89,11 +89,10 @@ struct CombinedSourceTests {
 
   @Test("an ELF debug file by build id")
   func buildID() throws {
-    let store = SymbolStore(roots: [Fixtures.path("elf/debug")])
-    let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("elf/debug/.build-id"))
-    let head = try #require(files.first)
-    let rest = try #require(try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("elf/debug/.build-id/" + head)).first)
-    let entry = try #require(store.entry(buildID: head + rest.dropLast(6)))
+    let buildID = "c6237e31390601d51dc27e7290e840122d62deb0"  // readelf -n Tests/Fixtures/elf/inline_demo
+    let root = try BuildIDDebugRoot(debugFile: Fixtures.path("elf/inline_demo.debug"), buildID: buildID)
+    let store = SymbolStore(roots: [root.path])
+    let entry = try #require(store.entry(buildID: buildID))
     #expect(entry.format == .elf)
     #expect(store.entry(buildID: "../../etc") == nil)
     guard case .success(let loaded) = store.load(entry) else {

@@ -4,7 +4,7 @@
 #   inline_demo              gcc -g -O2, PIE, with DWARF and .symtab (and .debug_aranges)
 #   inline_demo_clang        clang -g -O2, PIE, DWARF 5 and no .debug_aranges
 #   inline_demo.stripped     the same, stripped, with a .gnu_debuglink and its build id
-#   debug/.build-id/xx/rest.debug   the separate debug file, by build id
+#   inline_demo.debug        the separate debug file (tests lay it out as .build-id/xx/rest.debug)
 #   NAME.addresses           every address of .text (one per line, hex)
 #   NAME.llvm-symbolizer.txt `llvm-symbolizer --inlining` on each of them
 #   inline_demo.eu-addr2line.txt   `eu-addr2line -f -i --pretty-print` on each of them
@@ -17,10 +17,10 @@ flags=(-g -O2 -fno-omit-frame-pointer "-fdebug-prefix-map=$PWD=/elf-fixture" -Wl
 gcc "${flags[@]}" -o inline_demo src/main.c src/checksum.c
 "$CLANG" "${flags[@]}" -fuse-ld=gold -o inline_demo_clang src/main.c src/checksum.c
 build_id=$(readelf -n inline_demo | awk '/Build ID/ {print $3}')
-mkdir -p "debug/.build-id/${build_id:0:2}"
-objcopy --only-keep-debug inline_demo "debug/.build-id/${build_id:0:2}/${build_id:2}.debug"
-objcopy --strip-all --add-gnu-debuglink="debug/.build-id/${build_id:0:2}/${build_id:2}.debug" \
-  inline_demo inline_demo.stripped
+# The debuglink records the debug file's name as its build-id path does (`rest.debug`).
+objcopy --only-keep-debug inline_demo "${build_id:2}.debug"
+objcopy --strip-all --add-gnu-debuglink="${build_id:2}.debug" inline_demo inline_demo.stripped
+mv "${build_id:2}.debug" inline_demo.debug
 # Every byte of .text: start and size from the section header.
 for binary in inline_demo inline_demo_clang; do
   read -r text_start text_size < <(readelf -SW "$binary" | awk '$2 == ".text" {print $4, $6}')
