@@ -222,13 +222,6 @@ enum ModuleListLine {
 
 /// `0012f8c8  fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0d  ./..|)..........`
 enum RawStackDumpLine {
-  /// The address and bytes of one dump line; nil when the line is not one.
-  static func parse(_ line: TextLine) -> (address: UInt64, bytes: [UInt8])? {
-    var bytes: [UInt8] = []
-    guard let address = parse(line, into: &bytes) else { return nil }
-    return (address, bytes)
-  }
-
   /// The address of one dump line, its bytes written to `bytes` (replacing its contents, so
   /// that a caller can reuse one buffer for every line); nil when the line is not one.
   static func parse(_ line: TextLine, into bytes: inout [UInt8]) -> UInt64? {

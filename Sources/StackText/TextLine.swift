@@ -16,7 +16,6 @@ protocol ByteCollection: RandomAccessCollection where Element == UInt8, Index ==
 
 extension Slice: ByteCollection where Base == UnsafeBufferPointer<UInt8> {}
 extension ArraySlice: ByteCollection where Element == UInt8 {}
-extension Array: ByteCollection where Element == UInt8 {}
 extension UnsafeBufferPointer: ByteCollection where Element == UInt8 {}
 
 /// One normalised input line with its tokens: a view into a `LineStorage`, valid until that
@@ -233,14 +232,6 @@ final class LineStorage {
     copy.bytes = UnsafeBufferPointer(start: bytes, count: line.bytes.count)
     copy.tokens = UnsafeBufferPointer(start: tokens, count: line.tokens.count)
     return copy
-  }
-
-  /// A line made from `text` in this storage (tests and tools).
-  func line(_ text: String, number: Int = 1) -> TextLine {
-    var raw = Array(text.utf8)
-    return raw.withUnsafeMutableBufferPointer { buffer in
-      refill(from: RawLine(number: number, offset: 0, bytes: UnsafeBufferPointer(buffer), wasTruncated: false, endedWithoutNewline: false))
-    }
   }
 
   private func reserve(_ count: Int) {
