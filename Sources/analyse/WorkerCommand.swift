@@ -74,6 +74,9 @@ struct MergeCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Also write the triage as a self-contained HTML page.", valueName: "file"))
   var html: String?
 
+  @Option(name: .long, help: "Skip (and count as bad) JSON lines longer than this many bytes.")
+  var maxLineLength = 256 << 20
+
   func run() throws {
     var summary = TriageSummary()
     let page: TriageHTMLWriter?
@@ -87,14 +90,18 @@ struct MergeCommand: ParsableCommand {
       let handle = file == "-" ? fdopen(dup(0), "r") : fopen(file, "r")
       guard let handle else { throw fail("cannot read \(file): \(String(cString: strerror(errno)))") }
       defer { fclose(handle) }
-      // One line at a time: memory per bucket, never per line read.
-      var line: UnsafeMutablePointer<CChar>?
-      var capacity = 0
-      defer { free(line) }
+      // One line at a time, each of bounded length: memory per bucket, never per line read.
+      var reader = BoundedLineReader(handle, maximumLength: maxLineLength)
       var number = 0
-      while getline(&line, &capacity, handle) >= 0, let line {
+      while let next = reader.next() {
         number += 1
-        let text = String(cString: line)
+        guard case .text(let bytes) = next else {
+          bad += 1
+          FileDescriptorOutput.standardError.write(
+            "analyse: \(file):\(number): line longer than \(maxLineLength) bytes; skipped\n")
+          continue
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
         if text.allSatisfy(\.isWhitespace) { continue }
         guard let record = Self.record(text) else {
           bad += 1

@@ -96,6 +96,21 @@ struct HTMLReportTests {
     #expect(html.contains("Q276222 confirmed"))
   }
 
+  @Test("merge reads lines of bounded length: a longer one is skipped and reported, the rest still merge")
+  func mergeSkipsOverlongLines() throws {
+    let (directory, _, _) = try Self.hostileInputs()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let lines = try AnalyseRunner.run(["--jsonl", "Examples/Q276222"])
+    let longest = lines.standardOutput.split(separator: "\n").map(\.utf8.count).max() ?? 0
+    let long = "{\"path\":\"x\",\"triage\":{\"signature\":\"" + String(repeating: "A", count: longest) + "\"}}"
+    let jsonl = directory + "/run.jsonl"
+    try Data((lines.standardOutput + long + "\n").utf8).write(to: URL(fileURLWithPath: jsonl))
+    let run = try AnalyseRunner.run(["merge", "--max-line-length", String(longest), jsonl])
+    #expect(run.status == 5)
+    #expect(run.standardError.contains("run.jsonl:3: line longer than \(longest) bytes; skipped"))
+    #expect(run.standardOutput.contains("Triage: 2 input(s)"))
+  }
+
   @Test("the structure reader itself catches what it must: misnested and unclosed tags, bare & and <, quotes")
   func readerCatchesDamage() {
     #expect(HTMLStructure("<p><b>x</p></b>").errors.count == 2)
