@@ -36,7 +36,18 @@ struct WorkerCommand: ParsableCommand {
     var batch = BatchAnalyser(pipeline: SignaturePipeline(plugins: loaded.plugins))
     batch.symbolRoots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
     var index = 0
-    while let line = readLine() {
+    // Requests are paths or small JSON objects: a line past 64 KiB is answered with an error.
+    guard let input = fdopen(dup(0), "r") else { throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue) }
+    defer { fclose(input) }
+    var reader = BoundedLineReader(input, maximumLength: 64 * 1024)
+    while let next = reader.next() {
+      guard case .text(let bytes) = next else {
+        let message = "request \(index + 1) is longer than 65536 bytes"
+        FileDescriptorOutput.standardOutput.write(JSONValue.object([("error", .string(message))]).serialized(indent: 0) + "\n")
+        index += 1
+        continue
+      }
+      let line = String(decoding: bytes, as: UTF8.self)
       let trimmed = line.trimmingCharacters(in: .whitespaces)
       guard !trimmed.isEmpty else { continue }
       var path = trimmed

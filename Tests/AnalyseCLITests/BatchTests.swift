@@ -88,19 +88,23 @@ struct WorkerTests {
       {"path": "Tests/Fixtures/kb/Q282275.md", "id": 7}
       {"bad": 1}
       no/such/file
+      \(String(repeating: "x", count: 70_000))
 
       """
     let worker = try AnalyseRunner.run(["worker"], input: Data(requests.utf8))
     #expect(worker.status == 0)
-    let lines = worker.standardOutput.split(separator: "\n").map(String.init)
-    #expect(lines.count == 4)
+    var lines = worker.standardOutput.split(separator: "\n").map(String.init)
+    #expect(lines.count == 5)
+    #expect(lines.last == "{\"error\": \"request 5 is longer than 65536 bytes\"}")
+    lines.removeLast()
+    let answers = lines.joined(separator: "\n") + "\n"
     let second = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any]
     #expect(second?["id"] as? Int == 7)
     #expect((second?["findings"] as? [[String: Any]])?.first?["plugin"] as? String == "Q282275")
     #expect(lines[2].contains("\"error\""))
     #expect(lines[3].contains("cannot read"))
 
-    let file = try TemporaryFile(text: worker.standardOutput, suffix: ".jsonl")
+    let file = try TemporaryFile(text: answers, suffix: ".jsonl")
     let merged = try AnalyseRunner.run(["merge", "--json", file.path])
     #expect(merged.status == 5)  // the bad-request line is not a report
     let summary = try JSONSerialization.jsonObject(with: Data(merged.standardOutput.utf8)) as? [String: Any]
