@@ -24,13 +24,13 @@ struct BugCheckParser {
   mutating func consume(_ line: TextLine, emit: (BugCheck) -> Void) -> Bool {
     if var check = pending {
       pending = nil
-      if check.parameters.isEmpty, let parameters = Self.parameterList(Substring(line.trimmedText)) {
-        check.parameters = parameters.0
+      if check.parameters.isEmpty, let parameters = Self.parameterList(line.bytes(fromToken: 0)) {
+        check.parameters = parameters.values
         check.lines = check.lines?.including(line.number)
         pending = check
         return true
       }
-      if line.tokens.count == 1, let name = Self.symbolicName(line.string(0)) {
+      if line.tokens.count == 1, let name = Self.symbolicName(line.token(0)) {
         check.name = name
         check.lines = check.lines?.including(line.number)
         emit(check)
@@ -53,39 +53,42 @@ struct BugCheckParser {
     pending = nil
   }
 
-  /// Parses one line.
+  /// Parses one line. Read as bytes: strings are built only for the name.
   static func parse(_ line: TextLine) -> BugCheck? {
     guard mayHoldBugCheck(line) else { return nil }
-    // The markers are found in the bytes; strings are built only for a line that has one.
     let content = line.bytes[line.contentStart...]
     if Bytes.hasPrefix(content, "Bugcheck ") {
       // kd: `Bugcheck 0000001e : c0000005 801704a7 00000001 00000001`
-      let words = Bytes.string(content.dropFirst(9)).split(separator: " ")
-      guard words.count >= 2, words[1] == ":", let code = UInt32(words[0], radix: 16) else { return nil }
-      let parameters = words.dropFirst(2).prefix(4).map { UInt64($0, radix: 16) }
-      guard parameters.count == 4, parameters.allSatisfy({ $0 != nil }) else { return nil }
-      return BugCheck(code: code, parameters: parameters, lines: LineRange(line: line.number))
+      let words = content.dropFirst(9).split(separator: ASCII.space)
+      guard words.count >= 6, words[1].count == 1, words[1].first == ASCII.colon,
+        let code = HexNumber.digits(words[0]), code <= UInt64(UInt32.max)
+      else { return nil }
+      var parameters: [UInt64?] = []
+      for word in words[2..<6] {
+        guard let value = HexNumber.digits(word) else { return nil }
+        parameters.append(value)
+      }
+      return BugCheck(code: UInt32(code), parameters: parameters, lines: LineRange(line: line.number))
     }
     if let marker = Bytes.firstIndex(of: "Fatal System Error:", in: content) {
-      let rest = Substring(Bytes.string(line.bytes[(marker + 19)...])).trimmingBlanks()
-      guard let code = number(rest.prefix { !$0.isWhitespace && $0 != "(" }) else { return nil }
-      let parameters = parameterList(rest)?.0 ?? []
-      return BugCheck(code: UInt32(truncatingIfNeeded: code), parameters: parameters, lines: LineRange(line: line.number))
+      // The parameters, when printed, follow on the next line.
+      let rest = trimmingBlanks(line.bytes[(marker + 19)...])
+      guard let code = number(rest.prefix { $0 != ASCII.space && $0 != ASCII.openParen }) else { return nil }
+      return BugCheck(code: UInt32(truncatingIfNeeded: code), parameters: [], lines: LineRange(line: line.number))
     }
     guard let stop = Bytes.firstIndex(of: "STOP", in: content) else { return nil }
     // The word STOP, not the end of another word.
     if stop > content.startIndex, ASCII.isLetter(line.bytes[stop - 1]) { return nil }
-    let text = Bytes.string(line.bytes[(stop + 4)...])
-    var rest = text[...]
-    if rest.hasPrefix(":") { rest = rest.dropFirst() }
-    rest = rest.trimmingBlanks()
-    let codeText = rest.prefix { !$0.isWhitespace && $0 != "(" }
-    guard codeText.lowercased().hasPrefix("0x"), let code = number(codeText), code <= UInt64(UInt32.max) else { return nil }
-    rest = rest.dropFirst(codeText.count).trimmingBlanks()
+    var rest = line.bytes[(stop + 4)...]
+    if rest.first == ASCII.colon { rest = rest.dropFirst() }
+    rest = trimmingBlanks(rest)
+    let codeText = rest.prefix { $0 != ASCII.space && $0 != ASCII.openParen }
+    guard Bytes.hasPrefix(codeText, "0x"), let code = number(codeText), code <= UInt64(UInt32.max) else { return nil }
+    rest = trimmingBlanks(rest.dropFirst(codeText.count))
     guard let (parameters, after) = parameterList(rest) else { return nil }
-    let trailing = after.split(separator: " ").first.map(String.init)
+    let trailing = after.prefix { $0 != ASCII.space }
     return BugCheck(
-      code: UInt32(code), parameters: parameters, name: trailing.flatMap(symbolicName), lines: LineRange(line: line.number))
+      code: UInt32(code), parameters: parameters, name: symbolicName(trailing), lines: LineRange(line: line.number))
   }
 
   private static let leads = TokenLeads.of("stop", "bugcheck", "fatal", "*")
@@ -108,15 +111,13 @@ struct BugCheckParser {
   }
 
   /// `(p1,p2,p3,p4)` with commas and/or blanks; returns the values and the text after `)`.
-  static func parameterList(_ text: Substring) -> ([UInt64?], Substring)? {
-    guard text.hasPrefix("("), let close = text.firstIndex(of: ")") else { return nil }
-    let inside = text[text.index(after: text.startIndex)..<close]
-    let items = inside.split(whereSeparator: { $0 == "," || $0 == " " })
+  static func parameterList(_ text: ByteSlice) -> (values: [UInt64?], after: ByteSlice)? {
+    guard text.first == ASCII.openParen, let close = text.firstIndex(of: ASCII.closeParen) else { return nil }
+    let items = text[(text.startIndex + 1)..<close].split(whereSeparator: { $0 == ASCII.comma || $0 == ASCII.space })
     guard (1...5).contains(items.count) else { return nil }
     var values: [UInt64?] = []
     for item in items {
-      let lower = item.lowercased()
-      if lower.hasPrefix("0x") && lower.dropFirst(2).allSatisfy({ $0 == "x" }) {
+      if Bytes.hasPrefix(item, "0x") && item.dropFirst(2).allSatisfy({ $0 | 0x20 == ASCII.lowerX }) {
         values.append(nil)  // 0xXXXXXXXX: masked by the article
       } else if let value = number(item) {
         values.append(value)
@@ -124,22 +125,30 @@ struct BugCheckParser {
         return nil
       }
     }
-    return (values, text[text.index(after: close)...].trimmingBlanks())
+    return (values, trimmingBlanks(text[(close + 1)...]))
   }
 
   /// `0x0A`, `0X00002B`, `Ox14` (letter O for zero), or bare hex.
-  static func number(_ text: Substring) -> UInt64? {
-    var digits = text.lowercased()[...]
-    if digits.hasPrefix("0x") || digits.hasPrefix("ox") { digits = digits.dropFirst(2) }
+  static func number(_ text: some ByteCollection) -> UInt64? {
+    var digits = text[...]
+    if Bytes.hasPrefix(digits, "0x") || Bytes.hasPrefix(digits, "ox") { digits = digits.dropFirst(2) }
     guard !digits.isEmpty, digits.count <= 16 else { return nil }
-    return UInt64(digits, radix: 16)
+    return HexNumber.digits(digits)
   }
 
   /// `IRQL_NOT_LESS_OR_EQUAL`: upper case letters, digits and underscores, one underscore at least.
-  static func symbolicName(_ word: String) -> String? {
-    guard word.count >= 4, word.contains("_"),
-      word.allSatisfy({ ($0.isLetter && $0.isUppercase) || $0.isNumber || $0 == "_" })
+  static func symbolicName(_ word: some ByteCollection) -> String? {
+    guard word.count >= 4, word.contains(ASCII.underscore),
+      word.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ASCII.isDigit($0) || $0 == ASCII.underscore })
     else { return nil }
-    return word
+    return Bytes.string(word)
+  }
+
+  private static func trimmingBlanks(_ text: ByteSlice) -> ByteSlice {
+    var start = text.startIndex
+    var end = text.endIndex
+    while start < end && text[start] == ASCII.space { start += 1 }
+    while end > start && text[end - 1] == ASCII.space { end -= 1 }
+    return text[start..<end]
   }
 }

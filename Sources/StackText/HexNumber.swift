@@ -11,8 +11,17 @@
 struct HexWord: Equatable {
   /// The value, or nil when the listing masked digits (`8059XXXX`).
   var value: UInt64?
+  /// 8 or 16 (a byte, so that a row's words pack into 16 bytes each).
+  private var digitCount: UInt8
+
   /// 8 or 16.
-  var digits: Int
+  var digits: Int { Int(digitCount) }
+
+  /// A word of `digits` digits (at most 255) holding `value`.
+  init(value: UInt64?, digits: Int) {
+    self.value = value
+    digitCount = UInt8(truncatingIfNeeded: digits)
+  }
 }
 
 enum HexNumber {

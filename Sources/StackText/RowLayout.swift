@@ -23,10 +23,15 @@ struct RowLayout: Equatable {
   /// Whether the symbol text is `- name` (blue-screen tables).
   var symbolAfterDash = false
 
+  /// The most parameter columns a layout has (a row's words live in a `HexWordList`).
+  static let maximumParameterColumns = HexWordList.capacity - 4
+
   /// `FramePtr ReturnAd Param#1..#n` or `FramePtr RetAddr Param1..n`.
   static func framePointerRows(format: StackFormat, hasFramePointer: Bool, hasReturnAddress: Bool, parameters: Int)
     -> RowLayout
   {
+    // A header naming more parameters than any debugger printed keeps the first ones.
+    let parameters = min(parameters, maximumParameterColumns)
     var column = 0
     let framePointer = hasFramePointer ? column : nil
     if hasFramePointer { column += 1 }

@@ -171,14 +171,12 @@ struct StackBlockAssembler {
     }
     // The first columns of this row were glued to the end of the previous row's
     // symbol (`…+0x1e46 0a97f950` / `77e11a67 …`, Q250302).
-    if var previous = pending, !previous.symbolText.isEmpty, start.frameNumber == nil,
-      start.hexWords.count < layout.hexColumns
-    {
+    // (Tested and changed in place: `if var previous = pending` would copy the row on every row.)
+    if hasPending, start.frameNumber == nil, start.hexWords.count < layout.hexColumns, !pending!.symbolText.isEmpty {
       let missing = layout.hexColumns - start.hexWords.count
-      let trailing = previous.trailingHexWords(upTo: missing)
+      let trailing = pending!.trailingHexWords(upTo: missing)
       if trailing.count == missing {
-        previous.dropTrailingWords(trailing.count)
-        pending = previous
+        pending!.dropTrailingWords(trailing.count)
         start.hexWords = trailing + start.hexWords
         note(
           Diagnostic(.note, "the first \(missing) column(s) of this row were printed at the end of the row above", line: line.number))
@@ -190,7 +188,7 @@ struct StackBlockAssembler {
     {
       // Changed in place, never through a copy: a copy would copy the row's arrays on write.
       let earlierWords = pending!.hexWords.count
-      pending!.hexWords += start.hexWords
+      pending!.hexWords.append(contentsOf: start.hexWords)
       if pending!.colonAfter == nil { pending!.colonAfter = start.colonAfter.map { $0 + earlierWords } }
       pending!.appendSymbolText(line.bytes(fromToken: start.symbolTokenIndex), separator: " ")
       pending!.lines = pending!.lines.including(line.number)
@@ -208,13 +206,9 @@ struct StackBlockAssembler {
       return .notConsumed
     }
     finishPending()
-    var row = PendingRow(line: line.number)
-    row.frameNumber = start.frameNumber
-    row.hexWords = start.hexWords
-    row.colonAfter = start.colonAfter
-    row.omittedColumns = start.omittedColumns
-    row.appendSymbolText(line.bytes(fromToken: start.symbolTokenIndex), separator: "")
-    pending = row
+    // Built in place in `pending`: a local row would be copied into it.
+    pending = PendingRow(line: line.number, start: start)
+    pending!.appendSymbolText(line.bytes(fromToken: start.symbolTokenIndex), separator: "")
     take(line)
     return .consumed
   }
@@ -352,8 +346,7 @@ struct StackBlockAssembler {
   // MARK: - Finishing
 
   private mutating func finishPending() {
-    if let row = pending { rows.append(row) }
-    pending = nil
+    if hasPending { rows.append(pending.take()!) }
   }
 
   private mutating func note(_ diagnostic: Diagnostic) {
@@ -364,14 +357,15 @@ struct StackBlockAssembler {
     diagnostics.append(diagnostic)
   }
 
-  /// Ends the listing and builds its frames; nil when it holds no rows.
-  mutating func finish() -> DecodedStackBlock? {
+  /// Ends the listing and builds its frames, reading symbol texts through `symbolTexts`;
+  /// nil when it holds no rows.
+  mutating func finish(symbolTexts: SymbolTextCache) -> DecodedStackBlock? {
     finishPending()
     guard !rows.isEmpty else { return nil }
     var frames: [StackFrame] = []
     frames.reserveCapacity(rows.count)
     for row in rows {
-      frames.append(makeFrame(row, index: frames.count))
+      frames.append(makeFrame(row, index: frames.count, symbolTexts: symbolTexts))
     }
     lines = LineRange(lines.first, lastContentLine)
     if suppressedDiagnostics > 0 {
@@ -381,15 +375,14 @@ struct StackBlockAssembler {
     return DecodedStackBlock(layout: layout, frames: frames, lines: lines, hadHeader: hadHeader, diagnostics: diagnostics)
   }
 
-  private mutating func makeFrame(_ row: PendingRow, index: Int) -> StackFrame {
+  private mutating func makeFrame(_ row: PendingRow, index: Int, symbolTexts: SymbolTextCache) -> StackFrame {
     var words = row.hexWords
     var frame = StackFrame(index: index, trust: .text, lines: row.lines, printedNumber: row.frameNumber)
     // Q163571: a 64-bit Callee-SP printed as two 8-digit halves before the colon.
     if layout.colonAfter == 1, row.colonAfter == 2, words.count >= 2, words[0].digits == 8,
       let high = words[0].value, high == 0xFFFF_FFFF || high == 0
     {
-      let combined = HexWord(value: words[1].value.map { high << 32 | $0 }, digits: 16)
-      words.replaceSubrange(0...1, with: [combined])
+      words.mergeFirstTwo(into: HexWord(value: words[1].value.map { high << 32 | $0 }, digits: 16))
       note(
         Diagnostic(.note, "read two hex words before ':' as one 64-bit Callee-SP", line: row.lines.first))
     }
@@ -414,7 +407,9 @@ struct StackBlockAssembler {
     // Hex words beyond the layout's columns belong to the symbol text.
     var symbolBytes = row.symbolText
     if words.count > expected && expected > 0 {
-      let extra = words[expected...].map { word in word.value.map { HexFormat.digits($0, width: word.digits) } ?? "????????" }
+      let extra = (expected..<words.count).map { index in
+        words[index].value.map { HexFormat.digits($0, width: words[index].digits) } ?? "????????"
+      }
       symbolBytes = Array((extra + [row.symbolTextString]).joined(separator: " ").utf8)
       note(
         Diagnostic(.warning, "row has \(words.count) hex columns, \(expected) expected; extra words kept with the symbol", line: row.lines.first))
@@ -429,7 +424,7 @@ struct StackBlockAssembler {
       }
       return frame
     }
-    let parsed = SymbolTextParser.parse(symbolBytes)
+    let parsed = symbolTexts.parse(symbolBytes)
     frame.symbol = parsed.symbol
     frame.annotations = parsed.annotations
     frame.sourceLine = parsed.sourceLine
@@ -448,7 +443,7 @@ struct StackBlockAssembler {
 /// A row under construction.
 struct PendingRow {
   var frameNumber: Int?
-  var hexWords: [HexWord] = []
+  var hexWords = HexWordList()
   var colonAfter: Int?
   var omittedColumns = false
   var symbolText: [UInt8] = []
@@ -460,6 +455,15 @@ struct PendingRow {
   static let maximumContinuationLines = 4
 
   init(line: Int) { lines = LineRange(line: line) }
+
+  /// A row whose columns are `start`'s.
+  init(line: Int, start: RowStart) {
+    lines = LineRange(line: line)
+    frameNumber = start.frameNumber
+    hexWords = start.hexWords
+    colonAfter = start.colonAfter
+    omittedColumns = start.omittedColumns
+  }
 
   /// Appends a line's symbol text (its bytes from a token on), after `separator` when
   /// text is already there.
@@ -481,19 +485,19 @@ struct PendingRow {
   }
 
   /// The symbol text before its first annotation.
-  var locationPart: [UInt8] {
+  var locationPart: ArraySlice<UInt8> {
     var end = SymbolTextParser.annotationStart(in: symbolText)
     while end > 0 && symbolText[end - 1] == ASCII.space { end -= 1 }
-    return Array(symbolText[..<end])
+    return symbolText[..<end]
   }
 
   /// Up to `count` bare 8-digit hex words at the end of the symbol text, in order.
-  func trailingHexWords(upTo count: Int) -> [HexWord] {
+  func trailingHexWords(upTo count: Int) -> HexWordList {
     let words = trimmedSymbolText.split(separator: ASCII.space)
-    guard words.count > count else { return [] }
-    var found: [HexWord] = []
+    guard words.count > count else { return HexWordList() }
+    var found = HexWordList()
     for word in words.suffix(count) {
-      guard let hex = HexNumber.word(ArraySlice(word), allowMasked: false) else { return [] }
+      guard let hex = HexNumber.word(ArraySlice(word), allowMasked: false) else { return HexWordList() }
       found.append(hex)
     }
     return found
@@ -521,7 +525,7 @@ struct PendingRow {
 /// The hex columns at the start of a line.
 struct RowStart {
   var frameNumber: Int?
-  var hexWords: [HexWord]
+  var hexWords: HexWordList
   var colonAfter: Int?
   var omittedColumns = false
   /// Index of the first token after the columns.
@@ -540,12 +544,13 @@ struct RowStart {
     }
     // `<data omitted>` in place of the columns.
     if index + 1 < count, line.tokenEquals(index, "<data"), line.tokenEquals(index + 1, "omitted>") {
-      return RowStart(frameNumber: frameNumber, hexWords: [], omittedColumns: true, symbolTokenIndex: index + 2)
+      return RowStart(frameNumber: frameNumber, hexWords: HexWordList(), omittedColumns: true, symbolTokenIndex: index + 2)
     }
-    var words: [HexWord] = []
-    var wordTokens: [Int] = []
+    var words = HexWordList()
     var colonAfter: Int?
-    let limit = max(layout.hexColumns, 1) + 2
+    let limit = min(max(layout.hexColumns, 1) + 2, HexWordList.capacity)
+    // The token of each word past the layout's columns is needed only if the row has them.
+    var tokenAfterColumns = InlineArray<3, Int>(repeating: 0)
     while index < count && words.count < limit {
       let token = line.token(index)
       if token.count == 1 && token.first == ASCII.colon {
@@ -554,8 +559,9 @@ struct RowStart {
         continue
       }
       guard let word = HexNumber.word(token) else { break }
+      let past = words.count - layout.hexColumns
+      if past >= 0 && past < 3 { tokenAfterColumns[past] = index }
       words.append(word)
-      wordTokens.append(index)
       index += 1
     }
     // RISC listings print a colon after the SP; when it comes one column late
@@ -564,7 +570,8 @@ struct RowStart {
     if let expected = layout.colonAfter, let found = colonAfter, found > expected { columns += found - expected }
     if columns > 0 && words.count > columns {
       // Words past the layout's columns belong to the symbol text.
-      index = wordTokens[columns]
+      // `columns` exceeds the layout's by at most the words read past it (under 3).
+      index = tokenAfterColumns[columns - layout.hexColumns]
       words.removeLast(words.count - columns)
       if let found = colonAfter, found > columns { colonAfter = nil }
     }

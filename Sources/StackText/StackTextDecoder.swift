@@ -50,6 +50,8 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var rawStackBytes: [UInt8] = []
   private let lineStorage = LineStorage()
   private let heldLineStorage = LineStorage()
+  /// Row symbol texts already parsed (bounded).
+  private let symbolTexts = SymbolTextCache()
   @exclusivity(unchecked) private var evidence = ArchitectureEvidence()
 
   // Open multi-line state.
@@ -645,7 +647,7 @@ public final class StackTextDecoder {
   private func closeBlock(_ emit: (TextDecodingEvent) -> Void, endOfInput: Bool = false) {
     guard var assembler = block else { return }
     block = nil
-    guard let decoded = assembler.finish() else { return }
+    guard let decoded = assembler.finish(symbolTexts: symbolTexts) else { return }
     // Bare symbols with no header or bullet must look like a stack on their own.
     if blockIsTentativeSymbolList || blockStartedWithBullet,
       !BareSymbolList.isPlausibleStack(
