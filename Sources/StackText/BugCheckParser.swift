@@ -72,7 +72,7 @@ struct BugCheckParser {
     }
     if let marker = Bytes.firstIndex(of: "Fatal System Error:", in: content) {
       // The parameters, when printed, follow on the next line.
-      let rest = trimmingBlanks(line.bytes[(marker + 19)...])
+      let rest = Bytes.trimmingBlanks(line.bytes[(marker + 19)...])
       guard let code = number(rest.prefix { $0 != ASCII.space && $0 != ASCII.openParen }) else { return nil }
       return BugCheck(code: UInt32(truncatingIfNeeded: code), parameters: [], lines: LineRange(line: line.number))
     }
@@ -81,10 +81,10 @@ struct BugCheckParser {
     if stop > content.startIndex, ASCII.isLetter(line.bytes[stop - 1]) { return nil }
     var rest = line.bytes[(stop + 4)...]
     if rest.first == ASCII.colon { rest = rest.dropFirst() }
-    rest = trimmingBlanks(rest)
+    rest = Bytes.trimmingBlanks(rest)
     let codeText = rest.prefix { $0 != ASCII.space && $0 != ASCII.openParen }
     guard Bytes.hasPrefix(codeText, "0x"), let code = number(codeText), code <= UInt64(UInt32.max) else { return nil }
-    rest = trimmingBlanks(rest.dropFirst(codeText.count))
+    rest = Bytes.trimmingBlanks(rest.dropFirst(codeText.count))
     guard let (parameters, after) = parameterList(rest) else { return nil }
     let trailing = after.prefix { $0 != ASCII.space }
     return BugCheck(
@@ -125,7 +125,7 @@ struct BugCheckParser {
         return nil
       }
     }
-    return (values, trimmingBlanks(text[(close + 1)...]))
+    return (values, Bytes.trimmingBlanks(text[(close + 1)...]))
   }
 
   /// `0x0A`, `0X00002B`, `Ox14` (letter O for zero), or bare hex.
@@ -144,11 +144,4 @@ struct BugCheckParser {
     return Bytes.string(word)
   }
 
-  private static func trimmingBlanks(_ text: ByteSlice) -> ByteSlice {
-    var start = text.startIndex
-    var end = text.endIndex
-    while start < end && text[start] == ASCII.space { start += 1 }
-    while end > start && text[end - 1] == ASCII.space { end -= 1 }
-    return text[start..<end]
-  }
 }

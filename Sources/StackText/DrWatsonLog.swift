@@ -84,46 +84,61 @@ enum DrWatsonHeader {
     line.starts(with: "Application exception occurred")
   }
 
-  /// Reads `App:`, `When:` and `Exception number:` wherever they are on the line.
+  private static let beforeApp: [StaticString] = ["When:", "Exception number:"]
+  private static let beforeWhen: [StaticString] = ["App:", "Application:", "Exception number:"]
+  private static let beforeNumber: [StaticString] = ["App:", "Application:", "When:"]
+
+  /// Reads `App:`, `When:` and `Exception number:` wherever they are on the line
+  /// (labels matched ignoring ASCII case; strings built only for the values).
   static func fields(_ line: TextLine, into application: inout ApplicationInfo, exception: inout CrashException?) {
-    let text = line.trimmedText
-    if let app = value(after: "App:", in: text, before: ["When:", "Exception number:"])
-      ?? value(after: "Application:", in: text, before: ["When:", "Exception number:"])
+    let text = line.bytes[line.contentStart...]
+    if let app = value(after: "App:", in: text, before: beforeApp)
+      ?? value(after: "Application:", in: text, before: beforeApp)
     {
       var name = app
-      if let pid = app.rangeIgnoringCase(of: "(pid=") {
-        let digits = app[pid.upperBound...].prefix { $0.isNumber }
-        application.processID = UInt32(digits)
-        name = String(app[..<pid.lowerBound]).trimmingBlanks().description
+      if let pid = Bytes.firstIndex(of: "(pid=", in: app) {
+        let digits = app[(pid + 5)...].prefix(while: ASCII.isDigit)
+        application.processID = decimal(digits)
+        name = Bytes.trimmingBlanks(app[..<pid])
       }
-      if !name.isEmpty { application.name = name }
+      if !name.isEmpty { application.name = Bytes.string(name) }
     }
-    if let when = value(after: "When:", in: text, before: ["App:", "Application:", "Exception number:"]) {
-      application.when = when
+    if let when = value(after: "When:", in: text, before: beforeWhen) {
+      application.when = Bytes.string(when)
     }
-    if let number = value(after: "Exception number:", in: text, before: ["App:", "Application:", "When:"]) {
-      let digits = number.prefix { $0.isHexDigit }
-      if let code = UInt32(digits, radix: 16) {
+    if let number = value(after: "Exception number:", in: text, before: beforeNumber) {
+      let digits = number.prefix(while: ASCII.isHexDigit)
+      if digits.count <= 8, let code = HexNumber.digits(digits) {
         var description: String?
-        if let open = number.firstIndex(of: "("), let close = number.lastIndex(of: ")"), open < close {
-          description = String(number[number.index(after: open)..<close])
+        if let open = number.firstIndex(of: ASCII.openParen), let close = number.lastIndex(of: ASCII.closeParen),
+          open < close
+        {
+          description = Bytes.string(number[(open + 1)..<close])
         }
-        exception = CrashException(code: ExceptionCode(rawValue: code), description: description, lines: LineRange(line: line.number))
+        exception = CrashException(
+          code: ExceptionCode(rawValue: UInt32(code)), description: description, lines: LineRange(line: line.number))
       }
     }
     application.lines = (application.lines ?? LineRange(line: line.number)).including(line.number)
   }
 
-  private static func value(after label: String, in text: String, before others: [String]) -> String? {
-    guard let range = text.rangeIgnoringCase(of: label) else { return nil }
+  /// The text after `label` up to the first of `others` after it, trimmed; nil when absent or empty.
+  private static func value(after label: StaticString, in text: ByteSlice, before others: [StaticString]) -> ByteSlice? {
+    guard let found = Bytes.firstIndex(of: label, in: text) else { return nil }
+    let start = found + label.utf8CodeUnitCount
     var end = text.endIndex
     for other in others {
-      if let next = text.rangeIgnoringCase(of: other, from: range.upperBound), next.lowerBound < end {
-        end = next.lowerBound
-      }
+      if let next = Bytes.firstIndex(of: other, in: text[start..<end]) { end = next }
     }
-    let value = text[range.upperBound..<end].trimmingBlanks()
-    return value.isEmpty ? nil : String(value)
+    let value = Bytes.trimmingBlanks(text[start..<end])
+    return value.isEmpty ? nil : value
+  }
+
+
+  /// Decimal digits as a 32-bit number; nil for none or a larger value.
+  private static func decimal(_ digits: ByteSlice) -> UInt32? {
+    guard !digits.isEmpty, digits.count <= 10 else { return nil }
+    return UInt32(exactly: digits.reduce(UInt64(0)) { $0 * 10 + UInt64($1 - ASCII.zero) })
   }
 }
 
@@ -148,14 +163,13 @@ enum FaultLine {
     guard end - index >= 6, end - index <= 16, let address = HexNumber.digits(line.bytes[index..<end]) else { return nil }
     var rest = end
     if rest < line.bytes.count && line.bytes[rest] == ASCII.colon { rest += 1 }
-    let tail = Bytes.string(line.bytes[rest...]).trimmingBlanks()
+    let tail = Bytes.trimmingBlanks(line.bytes[rest...])
     // Drop the opcode bytes: the first word of hex digits.
-    let words = tail.split(separator: " ", maxSplits: 1)
     var disassembly: String?
-    if words.count == 2, words[0].allSatisfy(\.isHexDigit) {
-      disassembly = String(words[1]).trimmingBlanks().description
+    if let blank = tail.firstIndex(of: ASCII.space), tail[..<blank].allSatisfy(ASCII.isHexDigit) {
+      disassembly = Bytes.string(Bytes.trimmingBlanks(tail[blank...]))
     } else if !tail.isEmpty {
-      disassembly = String(tail)
+      disassembly = Bytes.string(tail)
     }
     return FaultInstruction(address: Address(address), disassembly: disassembly, lines: LineRange(line: line.number))
   }
@@ -163,8 +177,8 @@ enum FaultLine {
   /// `function: wcscpy`, `Function: !<No Symbol>`, `function:ESE!GetLogicalAddress`.
   static func functionLabel(_ line: TextLine) -> String? {
     guard line.starts(with: "function:") else { return nil }
-    let text = line.trimmedText.dropFirst("function:".count).trimmingBlanks()
-    return text.isEmpty ? nil : String(text)
+    let text = Bytes.trimmingBlanks(line.bytes[(line.contentStart + 9)...])
+    return text.isEmpty ? nil : Bytes.string(text)
   }
 }
 

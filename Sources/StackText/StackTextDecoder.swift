@@ -378,16 +378,17 @@ public final class StackTextDecoder {
         return true
       }
     case .systemInformation:
-      let text = line.trimmedText
-      if let colon = text.firstIndex(of: ":"), colon > text.startIndex {
-        let key = String(text[..<colon].trimmingBlanks())
-        let value = String(text[text.index(after: colon)...].trimmingBlanks())
+      let text = line.bytes[line.contentStart...]
+      if let colon = text.firstIndex(of: ASCII.colon), colon > text.startIndex {
+        let key = Bytes.trimmingBlanks(text[..<colon])
+        let value = Bytes.trimmingBlanks(text[(colon + 1)...])
         if key.count <= 40 {
-          emit(.systemProperty(SystemProperty(key: key, value: value)))
-          if key.lowercased().hasPrefix("processor type") {
-            let lower = value.lowercased()
-            if lower.contains("alpha") { evidence.processorType = .alpha }
-            if lower.contains("x86") || lower.contains("intel") || lower.contains("pentium") { evidence.processorType = .x86 }
+          emit(.systemProperty(SystemProperty(key: Bytes.string(key), value: Bytes.string(value))))
+          if Bytes.hasPrefix(key, "processor type") {
+            if Bytes.contains(value, "alpha") { evidence.processorType = .alpha }
+            if Bytes.contains(value, "x86") || Bytes.contains(value, "intel") || Bytes.contains(value, "pentium") {
+              evidence.processorType = .x86
+            }
           }
           return true
         }

@@ -327,6 +327,15 @@ enum Bytes {
 
   /// `slice` as a String (invalid UTF-8 replaced).
   static func string(_ slice: some ByteCollection) -> String { String(decoding: slice, as: UTF8.self) }
+
+  /// `slice` without leading and trailing blanks.
+  static func trimmingBlanks<Bytes: ByteCollection>(_ slice: Bytes) -> Bytes.SubSequence {
+    var start = slice.startIndex
+    var end = slice.endIndex
+    while start < end && slice[start] == ASCII.space { start += 1 }
+    while end > start && slice[end - 1] == ASCII.space { end -= 1 }
+    return slice[start..<end]
+  }
 }
 
 #if canImport(Glibc)
