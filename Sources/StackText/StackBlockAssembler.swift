@@ -285,12 +285,12 @@ struct StackBlockAssembler {
     // `store!(nosymbols)` is complete, not cut after the `!`.
     guard let lastByte = location.last, location.count == row.trimmedSymbolText.count else { return nil }
     // `…@Z+0x` / `8f`: cut inside the offset's prefix.
-    if location.suffix(3).map(ASCII.lowercased) == [ASCII.plus, ASCII.zero, ASCII.lowerX], first.allSatisfy(ASCII.isHexDigit) {
+    if Bytes.hasSuffix(location, "+0x"), first.allSatisfy(ASCII.isHexDigit) {
       return ""
     }
     // Cut right after `module!`, `Class::`, `+`, or inside a decorated name.
     if lastByte == ASCII.bang || lastByte == ASCII.plus || lastByte == ASCII.at
-      || (lastByte == ASCII.colon && location.suffix(2) == [ASCII.colon, ASCII.colon])
+      || (lastByte == ASCII.colon && Bytes.hasSuffix(location, "::"))
     {
       return ""
     }
@@ -535,6 +535,15 @@ struct RowStart {
   static func parse(_ line: TextLine, layout: RowLayout) -> RowStart? {
     let count = line.tokens.count
     guard count > 0 else { return nil }
+    // Most lines offered to a listing start with none of a hex word (8 or 16 bytes), a frame
+    // number (1–3 hex digits), a lone colon or `<data omitted>`: rejected on the first token's
+    // length and lead byte.
+    let firstLength = line.tokens[0].count
+    let lead = line.bytes[line.tokens[0].lowerBound]
+    guard
+      firstLength == 8 || firstLength == 16 || (firstLength <= 3 && ASCII.isHexDigit(lead))
+        || (firstLength == 1 && lead == ASCII.colon) || lead == ASCII.lessThan
+    else { return nil }
     var index = 0
     var frameNumber: Int?
     // `kvn` / `#` frame numbers: 1-3 hex digits followed by a hex word.
