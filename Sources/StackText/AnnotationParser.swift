@@ -15,13 +15,9 @@ import CrashCore
 enum AnnotationParser {
   /// Parses the annotation text of a row into `result`.
   static func parse(_ bytes: ArraySlice<UInt8>, into result: inout ParsedSymbolText) {
-    for group in groups(bytes) {
-      var start = group.startIndex
-      var end = group.endIndex
-      while start < end && group[start] == ASCII.space { start += 1 }
-      while end > start && group[end - 1] == ASCII.space { end -= 1 }
-      let text = group[start..<end]
-      guard !text.isEmpty else { continue }
+    forEachGroup(bytes) { group in
+      let text = Bytes.trimmingBlanks(group)
+      guard !text.isEmpty else { return }
       if let annotation = fpo(text) {
         result.annotations.append(annotation)
       } else if let line = sourceLine(text) {
@@ -39,9 +35,9 @@ enum AnnotationParser {
     }
   }
 
-  /// Splits the text into top-level bracket groups and the text between them.
-  static func groups(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-    var result: [ArraySlice<UInt8>] = []
+  /// Calls `body` with each top-level bracket group of the text and each run of text
+  /// between them, in order.
+  static func forEachGroup(_ bytes: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>) -> Void) {
     var index = bytes.startIndex
     var plainStart = index
     while index < bytes.endIndex {
@@ -50,7 +46,7 @@ enum AnnotationParser {
         index += 1
         continue
       }
-      if index > plainStart { result.append(bytes[plainStart..<index]) }
+      if index > plainStart { body(bytes[plainStart..<index]) }
       var depth = 0
       var end = index
       while end < bytes.endIndex {
@@ -63,12 +59,11 @@ enum AnnotationParser {
         end += 1
       }
       let groupEnd = min(end + 1, bytes.endIndex)
-      result.append(bytes[index..<groupEnd])
+      body(bytes[index..<groupEnd])
       index = groupEnd
       plainStart = index
     }
-    if plainStart < bytes.endIndex { result.append(bytes[plainStart...]) }
-    return result
+    if plainStart < bytes.endIndex { body(bytes[plainStart...]) }
   }
 
   /// `(FPO: …)`, `(UKNOWN FPO TYPE)`, `(No FPO)`.
@@ -84,8 +79,8 @@ enum AnnotationParser {
     // The last `[p,l,r]` (or `[p,l]`) group; brackets may have been lost in a wrap.
     if let numbers = lastNumberGroup(body) {
       summary.parameterDwords = numbers.first
-      summary.localDwords = numbers.count > 1 ? numbers[1] : nil
-      summary.savedRegisters = numbers.count > 2 ? numbers[2] : nil
+      summary.localDwords = numbers.count > 1 ? numbers.second : nil
+      summary.savedRegisters = numbers.count > 2 ? numbers.third : nil
     }
     if let ebp = Bytes.firstIndex(of: "ebp", in: body) {
       let value = body[(ebp + 3)...].prefix { $0 != ASCII.closeBracket && $0 != ASCII.openBracket }
@@ -159,9 +154,17 @@ enum AnnotationParser {
     return (arguments, values)
   }
 
+  /// One to three numbers of an FPO group (`[2,0,2]`, `[0,0]`), held without an array.
+  struct NumberGroup {
+    var first = 0
+    var second = 0
+    var third = 0
+    var count = 0
+  }
+
   /// The numbers of the last `[n,n(,n)]` group in the text.
-  private static func lastNumberGroup(_ text: ArraySlice<UInt8>) -> [Int]? {
-    var found: [Int]?
+  private static func lastNumberGroup(_ text: ArraySlice<UInt8>) -> NumberGroup? {
+    var found: NumberGroup?
     var index = text.startIndex
     while index < text.endIndex {
       guard text[index] == ASCII.openBracket else {
@@ -176,17 +179,36 @@ enum AnnotationParser {
     return found
   }
 
-  /// `2,0,2` → [2, 0, 2]; nil unless every comma-separated field is a decimal number.
-  private static func numberList(_ text: ArraySlice<UInt8>) -> [Int]? {
-    let fields = text.split(separator: ASCII.comma, omittingEmptySubsequences: false)
-    guard !fields.isEmpty, fields.count <= 3 else { return nil }
-    var numbers: [Int] = []
-    for field in fields {
-      let digits = field.filter { $0 != ASCII.space }
-      guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy(ASCII.isDigit) else { return nil }
-      numbers.append(digits.reduce(0) { $0 * 10 + Int($1 - ASCII.zero) })
+  /// `2,0,2` → 2, 0, 2; nil unless there are one to three comma-separated fields and each
+  /// is a decimal number of at most 9 digits (blanks inside ignored).
+  private static func numberList(_ text: ArraySlice<UInt8>) -> NumberGroup? {
+    var group = NumberGroup()
+    var value = 0
+    var digits = 0
+    func closeField() -> Bool {
+      guard digits > 0, group.count < 3 else { return false }
+      switch group.count {
+      case 0: group.first = value
+      case 1: group.second = value
+      default: group.third = value
+      }
+      group.count += 1
+      value = 0
+      digits = 0
+      return true
     }
-    return numbers
+    for byte in text {
+      if byte == ASCII.comma {
+        guard closeField() else { return nil }
+      } else if ASCII.isDigit(byte) {
+        digits += 1
+        guard digits <= 9 else { return nil }
+        value = value * 10 + Int(byte - ASCII.zero)
+      } else if byte != ASCII.space {
+        return nil
+      }
+    }
+    return closeField() ? group : nil
   }
 
   /// `0x0104e4c4`, `00057e40`, `x60da1d10` (a digit lost in a wrap), blanks inside.

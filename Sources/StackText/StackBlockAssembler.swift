@@ -317,17 +317,7 @@ struct StackBlockAssembler {
   /// values, a file-and-line note.
   private func looksLikeAnnotationFragment(_ line: TextLine) -> Bool {
     guard line.tokens.count <= 12 else { return false }
-    for index in 0..<line.tokens.count {
-      let token = line.token(index)
-      let bare = token.filter { ![ASCII.openBracket, ASCII.closeBracket, ASCII.openParen, ASCII.closeParen, ASCII.comma, ASCII.openBrace, ASCII.closeBrace].contains($0) }
-      if bare.isEmpty || bare.allSatisfy({ ASCII.isHexDigit($0) || $0 == ASCII.period }) { continue }
-      if Bytes.hasPrefix(bare[...], "0x") || Bytes.hasPrefix(bare[...], "x") && bare.dropFirst().allSatisfy(ASCII.isHexDigit) { continue }
-      let word = String(decoding: bare.map(ASCII.lowercased), as: UTF8.self)
-      if ["fpo:", "fpo", "ebp", "non-fpo", "non-", "fpo]", "trapframe", "@", "type", "uknown", "unknown", "no", "seh", "omap", "stdcall:"].contains(word) { continue }
-      if word.hasSuffix(".c") || word.hasSuffix(".cpp") || word.hasSuffix(".cxx") || word.hasSuffix(".h") || word.contains("\\") { continue }
-      if word.allSatisfy({ $0.isNumber }) { continue }
-      return false
-    }
+    for index in 0..<line.tokens.count where !AnnotationFragment.isWord(line.token(index)) { return false }
     return true
   }
 
@@ -612,5 +602,60 @@ enum NoiseLine {
     let first = line.token(0)
     if first.last == ASCII.greaterThan && first.contains(ASCII.colon) { return true }
     return first.last == ASCII.colon && first.dropLast().allSatisfy(ASCII.isDigit) && line.tokenEquals(1, "kd>")
+  }
+}
+
+/// The words a cut annotation continues with (`[0,0] TrapFrame @ 8019d6ec)`, `0004]`,
+/// `Non-Fpo])`, `[ mnode.cpp @ 984 ]`), judged without the brackets, parentheses, braces and
+/// commas around them, in one pass over the bytes and without building the word.
+enum AnnotationFragment {
+  private static let keywords: [StaticString] = [
+    "fpo:", "fpo", "ebp", "non-fpo", "non-", "fpo]", "trapframe", "@", "type", "uknown", "unknown", "no", "seh",
+    "omap", "stdcall:",
+  ]
+  /// Longer than any keyword.
+  private static let headLength = 12
+
+  /// Whether `token` can be part of a cut annotation.
+  static func isWord(_ token: ByteSlice) -> Bool {
+    var head = InlineArray<12, UInt8>(repeating: 0)
+    var tail: UInt32 = 0
+    var count = 0
+    var allHexOrPeriod = true
+    var hexAfterFirst = true
+    var hasBackslash = false
+    for byte in token where !isPunctuation(byte) {
+      let lower = ASCII.lowercased(byte)
+      if count < headLength { head[count] = lower }
+      let isHex = ASCII.isHexDigit(byte)
+      if count > 0 && !isHex { hexAfterFirst = false }
+      if !isHex && byte != ASCII.period { allHexOrPeriod = false }
+      if byte == ASCII.backslash { hasBackslash = true }
+      tail = tail << 8 | UInt32(lower)
+      count += 1
+    }
+    // Numbers: hex digits and periods, `0x…`, `x60da1d10` (a digit lost in a wrap).
+    if count == 0 || allHexOrPeriod { return true }
+    if count >= 2 && head[0] == ASCII.zero && head[1] == ASCII.lowerX { return true }
+    if head[0] == ASCII.lowerX && hexAfterFirst { return true }
+    if count <= headLength {
+      for keyword in keywords where keyword.utf8CodeUnitCount == count {
+        var equal = true
+        for offset in 0..<count where head[offset] != keyword.utf8Start[offset] {
+          equal = false
+          break
+        }
+        if equal { return true }
+      }
+    }
+    // A source file: `.c`, `.h`, `.cpp`, `.cxx`, or a path.
+    if tail & 0xFFFF == 0x2E63 || tail & 0xFFFF == 0x2E68 { return true }
+    if count >= 4 && (tail == 0x2E63_7070 || tail == 0x2E63_7878) { return true }
+    return hasBackslash
+  }
+
+  private static func isPunctuation(_ byte: UInt8) -> Bool {
+    byte == ASCII.openBracket || byte == ASCII.closeBracket || byte == ASCII.openParen || byte == ASCII.closeParen
+      || byte == ASCII.comma || byte == ASCII.openBrace || byte == ASCII.closeBrace
   }
 }

@@ -71,20 +71,16 @@ enum SymbolTextParser {
   }
 
   /// Trims the location text and repairs blanks inside it.
-  static func cleanLocation(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-    var start = bytes.startIndex
-    var end = bytes.endIndex
-    while start < end && bytes[start] == ASCII.space { start += 1 }
-    while end > start && bytes[end - 1] == ASCII.space { end -= 1 }
-    let trimmed = bytes[start..<end]
-    // Fast path: one word, as almost every row prints it.
-    guard trimmed.contains(ASCII.space) else { return Array(trimmed) }
+  static func cleanLocation(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    let trimmed = Bytes.trimmingBlanks(bytes)
+    // Fast path: one word, as almost every row prints it (no copy).
+    guard trimmed.contains(ASCII.space) else { return trimmed }
     let words = trimmed.split(separator: ASCII.space)
     let isDecorated =
       (trimmed.contains(ASCII.question) && trimmed.contains(ASCII.at)) || Bytes.contains(trimmed, "@@")
     if isDecorated {
       // Decorated names never contain blanks: any blank is damage.
-      return Array(words.joined())
+      return ArraySlice(words.joined())
     }
     var pieces: [ArraySlice<UInt8>] = []
     for word in words {
@@ -113,16 +109,16 @@ enum SymbolTextParser {
         merged.append(Array(piece))
       }
     }
-    return Array(merged.joined(separator: [ASCII.space]))
+    return ArraySlice(merged.joined(separator: [ASCII.space]))
   }
 
   /// Parses a cleaned location.
-  static func location(_ text: String) -> FrameSymbol { location(Array(text.utf8)) }
+  static func location(_ text: String) -> FrameSymbol { location(Array(text.utf8)[...]) }
 
   /// Parses a cleaned location given as bytes.
-  static func location(_ bytes: [UInt8]) -> FrameSymbol {
+  static func location(_ bytes: ArraySlice<UInt8>) -> FrameSymbol {
     var symbol = FrameSymbol(printedText: String(decoding: bytes, as: UTF8.self))
-    var rest = bytes[...]
+    var rest = bytes
     // kd prints an unresolved return site as `+0x5024648c`.
     if rest.first == ASCII.plus, let value = HexNumber.prefixed(rest.dropFirst()) {
       symbol.address = Address(value)
