@@ -34,7 +34,10 @@ public struct StackFrame: Sendable, Hashable {
   /// The code location printed or resolved for this frame.
   public var symbol: FrameSymbol?
   /// The source position printed (`[ file.c @ 254 ]`) or resolved.
-  public var sourceLine: SourceLine?
+  public var sourceLine: SourceLine? {
+    get { storedSourceLine?.value }
+    set { storedSourceLine = newValue.map(OutOfLine.init) }
+  }
   /// Notes printed after the symbol (FPO data, `[omap]`, argument lists).
   public var annotations: [FrameAnnotation]
   /// How the frame was found.
@@ -44,9 +47,17 @@ public struct StackFrame: Sendable, Hashable {
   /// The frame number the listing printed (`kvn`, `#` columns), when it printed one.
   public var printedNumber: Int?
   /// What the symbol maps say about this frame, after symbolication.
-  public var resolution: FrameResolution?
+  public var resolution: FrameResolution? {
+    get { storedResolution?.value }
+    set { storedResolution = newValue.map(OutOfLine.init) }
+  }
   /// The registers a stack walker recovered for this frame (walked frames only).
   public var context: RegisterContext?
+
+  // Rarely set and large (about 150 bytes inline between them): kept out of line, so that
+  // building, copying and storing the many frames that lack them moves a smaller value.
+  private var storedSourceLine: OutOfLine<SourceLine>?
+  private var storedResolution: OutOfLine<FrameResolution>?
 
   /// Creates a frame.
   public init(
@@ -63,7 +74,7 @@ public struct StackFrame: Sendable, Hashable {
     self.parameters = parameters
     self.parameterSource = parameterSource
     self.symbol = symbol
-    self.sourceLine = sourceLine
+    self.storedSourceLine = sourceLine.map(OutOfLine.init)
     self.annotations = annotations
     self.trust = trust
     self.lines = lines
@@ -87,5 +98,18 @@ public struct StackFrame: Sendable, Hashable {
       let adjustment = architecture.returnAddressAdjustment
     else { return nil }
     return returnAddress.subtracting(adjustment)
+  }
+}
+
+/// A value stored behind a reference, so that an optional field costs one word inline.
+enum OutOfLine<Value: Hashable & Sendable>: Hashable, Sendable {
+  indirect case boxed(Value)
+
+  init(_ value: Value) { self = .boxed(value) }
+
+  var value: Value {
+    switch self {
+    case .boxed(let value): value
+    }
   }
 }

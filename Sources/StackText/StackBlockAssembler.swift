@@ -367,7 +367,6 @@ struct StackBlockAssembler {
 
   private mutating func makeFrame(_ row: PendingRow, index: Int, symbolTexts: SymbolTextCache) -> StackFrame {
     var words = row.hexWords
-    var frame = StackFrame(index: index, trust: .text, lines: row.lines, printedNumber: row.frameNumber)
     // Q163571: a 64-bit Callee-SP printed as two 8-digit halves before the colon.
     if layout.colonAfter == 1, row.colonAfter == 2, words.count >= 2, words[0].digits == 8,
       let high = words[0].value, high == 0xFFFF_FFFF || high == 0
@@ -387,13 +386,10 @@ struct StackBlockAssembler {
       guard let index, index < words.count else { return nil }
       return words[index]
     }
-    frame.framePointer = column(layout.framePointerColumn)?.value.map { Address($0) }
-    frame.returnAddress = column(layout.returnAddressColumn)?.value.map { Address($0) }
     var parameters: [UInt64?] = []
     parameters.reserveCapacity(layout.parameterColumns.count)
     for column in layout.parameterColumns where column < words.count { parameters.append(words[column].value) }
-    frame.parameterSource = parameters.isEmpty ? .none : layout.parameterSource
-    frame.parameters = parameters
+    var parameterSource = parameters.isEmpty ? ParameterSource.none : layout.parameterSource
     // Hex words beyond the layout's columns belong to the symbol text.
     var symbolBytes = row.symbolText
     if words.count > expected && expected > 0 {
@@ -404,29 +400,37 @@ struct StackBlockAssembler {
       note(
         Diagnostic(.warning, "row has \(words.count) hex columns, \(expected) expected; extra words kept with the symbol", line: row.lines.first))
     }
+    // The frame is built once, at the end, from values moved into it (no default-then-assign).
+    var symbol: FrameSymbol?
+    var sourceLine: SourceLine?
+    var annotations: [FrameAnnotation] = []
     if layout.symbolAfterDash {
       var name = Substring(String(decoding: symbolBytes, as: UTF8.self)).trimmingBlanks()
       if name.hasPrefix("-") { name = name.dropFirst().trimmingBlanks() }
       if !name.isEmpty {
-        frame.symbol = FrameSymbol(
+        symbol = FrameSymbol(
           module: String(name), moduleBase: column(layout.moduleBaseColumn)?.value.map { Address($0) },
           printedText: String(name))
       }
-      return frame
+    } else {
+      var parsed = symbolTexts.parse(symbolBytes)
+      if layout.parameterSource == .argumentList, let values = parsed.argumentValues {
+        parameters = values
+        parameterSource = .argumentList
+      }
+      if case .none = parsed.symbol, !row.omittedColumns, !symbolBytes.isEmpty {
+        note(
+          Diagnostic(.warning, "could not read a symbol in '\(String(decoding: symbolBytes, as: UTF8.self))'", line: row.lines.first))
+      }
+      symbol = parsed.symbol.take()
+      sourceLine = parsed.sourceLine.take()
+      swap(&annotations, &parsed.annotations)
     }
-    let parsed = symbolTexts.parse(symbolBytes)
-    frame.symbol = parsed.symbol
-    frame.annotations = parsed.annotations
-    frame.sourceLine = parsed.sourceLine
-    if layout.parameterSource == .argumentList, let values = parsed.argumentValues {
-      frame.parameters = values
-      frame.parameterSource = .argumentList
-    }
-    if parsed.symbol == nil && !row.omittedColumns && !symbolBytes.isEmpty {
-      note(
-        Diagnostic(.warning, "could not read a symbol in '\(String(decoding: symbolBytes, as: UTF8.self))'", line: row.lines.first))
-    }
-    return frame
+    return StackFrame(
+      index: index, framePointer: column(layout.framePointerColumn)?.value.map { Address($0) },
+      returnAddress: column(layout.returnAddressColumn)?.value.map { Address($0) }, parameters: parameters,
+      parameterSource: parameterSource, symbol: symbol, sourceLine: sourceLine, annotations: annotations, trust: .text,
+      lines: row.lines, printedNumber: row.frameNumber)
   }
 }
 
