@@ -101,15 +101,14 @@ public struct StackFrame: Sendable, Hashable {
   }
 }
 
-/// A value stored behind a reference, so that an optional field costs one word inline.
-enum OutOfLine<Value: Hashable & Sendable>: Hashable, Sendable {
-  indirect case boxed(Value)
+/// An immutable value stored behind a reference, so that an optional field costs one word
+/// inline. Setting the field stores a new box, so frames keep value semantics.
+final class OutOfLine<Value: Hashable & Sendable>: Hashable, Sendable {
+  let value: Value
 
-  init(_ value: Value) { self = .boxed(value) }
+  init(_ value: Value) { self.value = value }
 
-  var value: Value {
-    switch self {
-    case .boxed(let value): value
-    }
-  }
+  static func == (first: OutOfLine, second: OutOfLine) -> Bool { first.value == second.value }
+
+  func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
