@@ -172,15 +172,44 @@ enum RegisterName {
     guard range.count >= 2, range.count <= 8 else { return nil }
     var key: UInt64 = 0
     for index in range { key = key << 8 | UInt64(ASCII.lowercased(bytes[index])) }
-    return table[key]
+    return table.lookup(key)
   }
 
   private static func key(_ name: String) -> UInt64 {
     name.utf8.reduce(0) { $0 << 8 | UInt64($1) }
   }
 
-  private static let table: [UInt64: Kind] = {
-    var table: [UInt64: Kind] = [:]
+  /// Open addressing on the packed name (at most 8 bytes, so the key is the name): a lookup
+  /// runs on every `=` of every line, and hashing with `Hasher` cost more than the parse.
+  private struct Table {
+    static let size = 1024
+    var keys = [UInt64](repeating: 0, count: size)
+    var kinds = [Kind?](repeating: nil, count: size)
+
+    private static func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 54) }
+
+    subscript(key: UInt64) -> Kind? {
+      get { lookup(key) }
+      set {
+        var slot = Self.slot(key)
+        while keys[slot] != 0 && keys[slot] != key { slot = (slot + 1) & (Self.size - 1) }
+        keys[slot] = key
+        kinds[slot] = newValue
+      }
+    }
+
+    func lookup(_ key: UInt64) -> Kind? {
+      var slot = Self.slot(key)
+      while keys[slot] != 0 {
+        if keys[slot] == key { return kinds[slot] }
+        slot = (slot + 1) & (Self.size - 1)
+      }
+      return nil
+    }
+  }
+
+  private static let table: Table = {
+    var table = Table()
     let x86Names = [
       "dr0", "dr1", "dr2", "dr3", "dr6", "dr7", "gs", "fs", "es", "ds", "edi", "esi", "ebx", "edx", "ecx", "eax",
       "ebp", "eip", "cs", "efl", "eflags", "eflgs", "esp", "ss",

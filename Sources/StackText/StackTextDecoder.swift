@@ -174,8 +174,8 @@ public final class StackTextDecoder {
   private func releaseDeferred(upTo lineNumber: Int, _ emit: (TextDecodingEvent) -> Void) {
     // `deferred.first` would build a copy of the first block (or a large nil) on every line.
     while !deferred.isEmpty, deferred[0].release <= lineNumber {
-      let first = deferred.removeFirst()
-      emit(.thread(makeThread(block: first.block, context: nil, assembly: nil)))
+      var block: DecodedStackBlock? = deferred.removeFirst().block
+      emit(.thread(makeThread(block: &block, context: nil, assembly: nil)))
     }
   }
 
@@ -648,11 +648,11 @@ public final class StackTextDecoder {
   private func closeBlock(_ emit: (TextDecodingEvent) -> Void, endOfInput: Bool = false) {
     guard var assembler = block else { return }
     block = nil
-    guard let decoded = assembler.finish(symbolTexts: symbolTexts) else { return }
+    guard var finished = assembler.finish(symbolTexts: symbolTexts) else { return }
     // Bare symbols with no header or bullet must look like a stack on their own.
     if blockIsTentativeSymbolList || blockStartedWithBullet,
       !BareSymbolList.isPlausibleStack(
-        decoded.frames, bulleted: blockStartedWithBullet, firstLine: decoded.lines.first, stackMention: stackMentionBeforeBlock)
+        finished.frames, bulleted: blockStartedWithBullet, firstLine: finished.lines.first, stackMention: stackMentionBeforeBlock)
     {
       blockIsTentativeSymbolList = false
       blockStartedWithBullet = false
@@ -661,15 +661,14 @@ public final class StackTextDecoder {
     blockIsTentativeSymbolList = false
     // Bulleted one-symbol items next to each other are a list of functions, not stacks
     // (`- ddmserv!mwOpen()` / `- ddmserv!InitializeFileInfo()`).
-    if blockStartedWithBullet && decoded.frames.count == 1 {
+    if blockStartedWithBullet && finished.frames.count == 1 {
       blockStartedWithBullet = false
-      let adjacentBefore = lastBulletItemLine.map { decoded.lines.first - $0 <= 2 } ?? false
-      let adjacentAfter = closingLineIsBulletItem && line.number - decoded.lines.last <= 2
-      lastBulletItemLine = decoded.lines.last
+      let adjacentBefore = lastBulletItemLine.map { finished.lines.first - $0 <= 2 } ?? false
+      let adjacentAfter = closingLineIsBulletItem && line.number - finished.lines.last <= 2
+      lastBulletItemLine = finished.lines.last
       if adjacentBefore || adjacentAfter { return }
     }
     blockStartedWithBullet = false
-    var finished = decoded
     if endOfInput && lastLineEndedWithoutNewline && finished.lines.last == lineCount {
       finished.diagnostics.append(
         Diagnostic(.error, "the input ends inside this stack listing without a final line break; it may be truncated", line: lineCount))
@@ -680,9 +679,13 @@ public final class StackTextDecoder {
       assembly?.lines = current.lines.including(finished.lines.last)
       return
     }
-    let thread = makeThread(block: finished, context: nil, assembly: nil)
+    // Moved, not copied, into the thread: a copy would have its frames copied on write.
+    var block: DecodedStackBlock? = consume finished
+    let thread = makeThread(block: &block, context: nil, assembly: nil)
     if thread.architecture == .unknown && !endOfInput {
-      deferred.append((finished, finished.lines.last + ArchitectureEvidence.window))
+      // An undecided architecture leaves the frames as they were; they wait with their block.
+      block!.frames = thread.frames
+      deferred.append((block!, block!.lines.last + ArchitectureEvidence.window))
       return
     }
     emit(.thread(thread))
@@ -695,8 +698,13 @@ public final class StackTextDecoder {
     }
   }
 
-  private func makeThread(block: DecodedStackBlock?, context: RegisterDumpBuilder?, assembly: ThreadAssembly?) -> CrashThread {
-    var frames = block?.frames ?? []
+  /// The thread for a listing and what came with it. The block's frames are moved out of
+  /// `block` into the thread.
+  private func makeThread(block: inout DecodedStackBlock?, context: RegisterDumpBuilder?, assembly: ThreadAssembly?)
+    -> CrashThread
+  {
+    var frames: [StackFrame] = []
+    if case .some = block { swap(&frames, &block!.frames) }
     let format = block?.layout.format
     let lines = block?.lines ?? assembly?.lines ?? LineRange(line: line.number)
     var decision: ArchitectureDecision
@@ -733,10 +741,11 @@ public final class StackTextDecoder {
   // MARK: - Thread assemblies
 
   private func finishAssembly(_ emit: (TextDecodingEvent) -> Void) {
-    guard let current = assembly else { return }
+    guard var current = assembly else { return }
     assembly = nil
     win9xState = .none
-    var thread = makeThread(block: current.block, context: current.registers, assembly: current)
+    var block = current.block.take()
+    var thread = makeThread(block: &block, context: current.registers, assembly: current)
     if current.kind == .win9xFault, let message = current.win9xMessage {
       thread.format = .win9xStackDump
       thread.architecture = .x86
