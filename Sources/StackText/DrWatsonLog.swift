@@ -215,23 +215,31 @@ enum ModuleListLine {
       guard index < bytes.count, bytes[index] == ASCII.closeParen else { return nil }
       index += 1
       skipBlanks()
-      return module(base: base, end: end, path: Bytes.string(bytes[index...]), line: line.number)
+      return module(base: base, end: end, path: bytes[index...], line: line.number)
     }
     if line.tokenEquals(0, "ModLoad:"), line.tokens.count >= 3,
       let base = HexNumber.word(line.token(1))?.value, let end = HexNumber.word(line.token(2))?.value
     {
-      return module(base: base, end: end, path: line.text(fromToken: 3), line: line.number)
+      return module(base: base, end: end, path: line.bytes(fromToken: 3), line: line.number)
     }
     return nil
   }
 
-  private static func module(base: UInt64, end: UInt64, path: String, line: Int) -> CodeModule {
-    let name = path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).last.map(String.init) ?? ""
+  private static func module(base: UInt64, end: UInt64, path pathBytes: ByteSlice, line: Int) -> CodeModule {
+    // The name is the last non-empty component of the path (separators `\` and `/`).
+    var nameEnd = pathBytes.endIndex
+    while nameEnd > pathBytes.startIndex && isSeparator(pathBytes[nameEnd - 1]) { nameEnd -= 1 }
+    var nameStart = nameEnd
+    while nameStart > pathBytes.startIndex && !isSeparator(pathBytes[nameStart - 1]) { nameStart -= 1 }
+    let name = Bytes.string(pathBytes[nameStart..<nameEnd])
+    let path = Bytes.string(pathBytes)
     let size = end >= base ? end - base : nil
     return CodeModule(
       name: name.isEmpty ? "(unnamed)" : name, path: path.isEmpty ? nil : path, base: Address(base), size: size,
       lines: LineRange(line: line))
   }
+
+  private static func isSeparator(_ byte: UInt8) -> Bool { byte == ASCII.backslash || byte == ASCII.slash }
 }
 
 /// `0012f8c8  fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0d  ./..|)..........`

@@ -46,6 +46,8 @@ public final class StackTextDecoder {
   private let options: TextDecoderOptions
   private var splitter: LineSplitter
   @exclusivity(unchecked) private var line = TextLine()
+  /// The line of the last raw-stack-dump line read.
+  @exclusivity(unchecked) private var lastRawStackDumpLine = 0
   /// The bytes of the current raw-stack-dump line (one buffer, reused).
   @exclusivity(unchecked) private var rawStackBytes: [UInt8] = []
   private let lineStorage = LineStorage()
@@ -399,10 +401,18 @@ public final class StackTextDecoder {
           report(.warning, "raw stack dump exceeds \(options.maximumStackMemoryPerThread) bytes; the rest is ignored", line: line.number, emit)
           self.section = .other("raw stack (limit reached)")
         }
+        lastRawStackDumpLine = line.number
         return true
       }
-      // The ASCII column wraps onto its own line; it carries nothing we need.
-      if !line.isBlank && line.tokens.count <= 3 && StackHeader.recognise(line) == nil { return true }
+      if line.isBlank { return false }
+      // The ASCII column wraps onto its own line right after its dump line; it carries
+      // nothing we need.
+      if line.tokens.count <= 3 && line.number - lastRawStackDumpLine <= 2 && StackHeader.recognise(line) == nil {
+        return true
+      }
+      // Anything else ends the dump: what follows (an event record, a kd session, prose)
+      // is read for what it is.
+      self.section = nil
     case .stateDump:
       if let fault = FaultLine.parse(line) {
         recordFault(fault)

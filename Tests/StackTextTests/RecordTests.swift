@@ -140,6 +140,40 @@ struct RecordTests {
     #expect(cut.diagnostics.contains { $0.message.contains("raw stack dump exceeds 160000 bytes") })
   }
 
+  @Test("a raw stack dump ends at the first line that is neither a dump line nor its wrapped ASCII column")
+  func rawStackDumpEnds() throws {
+    let report = decodeReport(
+      """
+      *----> State Dump for Thread Id 0xa4 <----*
+      eax=00000000 ebx=00000001 ecx=00000002 edx=00000003 esi=00000004 edi=00000005
+      eip=77f64b41 esp=0012f000 ebp=0012f100 iopl=0         nv up ei pl nz na po nc
+      *----> Stack Back Trace <----*
+      FramePtr ReturnAd Param#1  Param#2  Param#3  Param#4  Function Name
+      0012f160 004ab75c a3a1db54 fe13f25a f4dd2f2c 4fabe123 ntdll!EcDoRpc
+      *----> Raw Stack Dump <----*
+      0012f8c8  fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0d
+      ./..|)..........
+
+      0012f8d8  fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0d  ./..|)..........
+
+      SYMPTOMS
+
+      Event ID: 9405
+      Source: MSExchangeMTA
+      Description: after the dump
+
+      kd> kv
+      ChildEBP RetAddr  Args to Child
+      8019d6ec 8013c764 cfa75a6d af070295 0598e191 NT!_KiTrap0E+0xf2
+      """)
+    // Both dump lines count (the wrapped column and a blank line between them do not end it) ...
+    #expect(report.stacks.first?.stackMemory.first?.bytes.count == 32)
+    // ... and what follows is read for what it is: the event is not taken for a wrap.
+    #expect(report.events.map(\.id) == [9405])
+    #expect(report.stacks.count == 2)
+    #expect(report.stacks.last?.format == .childEBPArgs)
+  }
+
   @Test("an event description of 20,000 lines is kept to 4,096 characters and the record still ends")
   func longEventDescription() throws {
     let text = "Event ID: 9405\nSource: MSExchangeMTA\nDescription:\n"
