@@ -69,8 +69,16 @@ enum HexNumber {
     return HexWord(value: value, digits: count)
   }
 
+  /// Parses a run of 1–16 hex digits with no prefix; 8 digits of a line are read at once.
+  static func digits(_ slice: ByteSlice) -> UInt64? {
+    if slice.count == 8, let value = HexSWAR.eightDigits(slice, from: slice.startIndex) { return value }
+    return genericDigits(slice)
+  }
+
   /// Parses a run of 1–16 hex digits with no prefix.
-  static func digits(_ slice: some ByteCollection) -> UInt64? {
+  static func digits(_ slice: some ByteCollection) -> UInt64? { genericDigits(slice) }
+
+  private static func genericDigits(_ slice: some ByteCollection) -> UInt64? {
     guard !slice.isEmpty else { return nil }
     var value: UInt64 = 0
     var significant = 0

@@ -17,11 +17,53 @@
 import CrashCore
 
 /// The registers found on one line.
+/// The registers one line of a dump shows, held inline (a line is parsed for every `=`
+/// it holds, so it allocates nothing). At most `capacity` registers a line; a dump
+/// reflowed onto one line holds fewer than that, and more are dropped.
 struct RegisterLine {
-  var architecture: Architecture
-  var x86: [(X86Register, UInt64)] = []
-  var alpha: [(AlphaRegister, UInt64)] = []
-  var count: Int { x86.count + alpha.count }
+  /// The most registers one line keeps.
+  static let capacity = 40
+
+  private var registers = InlineArray<40, RegisterName.Kind>(repeating: .extra)
+  private var values = InlineArray<40, UInt64>(repeating: 0)
+  private var stored = 0
+  private var x86Count = 0
+  private var alphaCount = 0
+
+  init() {}
+
+  /// The architecture whose register names the line shows more of (Alpha on a tie).
+  var architecture: Architecture { alphaCount >= x86Count && alphaCount > 0 ? .alpha : .x86 }
+
+  /// Registers of the line's architecture.
+  var count: Int { architecture == .alpha ? alphaCount : x86Count }
+
+  /// Adds an x86 or Alpha register; dropped when the line is full.
+  mutating func append(_ register: RegisterName.Kind, _ value: UInt64) {
+    guard stored < Self.capacity else { return }
+    switch register {
+    case .x86: x86Count += 1
+    case .alpha: alphaCount += 1
+    case .extra: return
+    }
+    registers[stored] = register
+    values[stored] = value
+    stored += 1
+  }
+
+  /// Calls `body` with each x86 register and its value, in the order printed.
+  func forEachX86(_ body: (X86Register, UInt64) -> Void) {
+    for index in 0..<stored {
+      if case .x86(let register) = registers[index] { body(register, values[index]) }
+    }
+  }
+
+  /// Calls `body` with each Alpha register and its value, in the order printed.
+  func forEachAlpha(_ body: (AlphaRegister, UInt64) -> Void) {
+    for index in 0..<stored {
+      if case .alpha(let register) = registers[index] { body(register, values[index]) }
+    }
+  }
 }
 
 enum RegisterDumpParser {
@@ -29,8 +71,7 @@ enum RegisterDumpParser {
   static func parse(_ line: TextLine) -> RegisterLine? {
     let bytes = line.bytes
     guard line.contains(byte: ASCII.equals) else { return nil }
-    var x86: [(X86Register, UInt64)] = []
-    var alpha: [(AlphaRegister, UInt64)] = []
+    var found = RegisterLine()
     var index = 0
     while index < bytes.count {
       guard bytes[index] == ASCII.equals else {
@@ -73,20 +114,11 @@ enum RegisterDumpParser {
         value = value << 32 | low.value
         consumedEnd = low.end
       }
-      switch register {
-      case .x86(let name): x86.append((name, value))
-      case .alpha(let name): alpha.append((name, value))
-      case .extra: break  // iopl, vip, vif, ErrCode: printed with the registers, not registers
-      }
+      // iopl, vip, vif, ErrCode (`.extra`) are printed with the registers but are not kept.
+      found.append(register, value)
       index = max(index, consumedEnd)
     }
-    if alpha.count >= x86.count && !alpha.isEmpty {
-      return RegisterLine(architecture: .alpha, alpha: alpha)
-    }
-    if !x86.isEmpty {
-      return RegisterLine(architecture: .x86, x86: x86)
-    }
-    return nil
+    return found.count > 0 ? found : nil
   }
 
   /// Whether the line is only x86 flag mnemonics (`nv up ei pl zr na po nc`), the
@@ -142,8 +174,12 @@ struct RegisterDumpBuilder {
   @discardableResult
   mutating func add(_ line: RegisterLine, at number: Int) -> Bool {
     guard line.architecture == architecture else { return false }
-    for (register, value) in line.x86 { x86[register] = value & 0xFFFF_FFFF }
-    for (register, value) in line.alpha { alpha[register] = value }
+    // Only the line's own architecture: a stray name of the other one is not a register here.
+    if architecture == .alpha {
+      line.forEachAlpha { register, value in alpha[register] = value }
+    } else {
+      line.forEachX86 { register, value in x86[register] = value & 0xFFFF_FFFF }
+    }
     lines = lines.including(number)
     return true
   }
