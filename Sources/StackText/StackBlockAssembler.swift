@@ -587,6 +587,15 @@ struct RowStart {
 enum NoiseLine {
   /// A short description of the noise, or nil when the line is not noise.
   static func classify(_ line: TextLine) -> String? {
+    // Runs on every line of a listing: most are rows, rejected on their first and last
+    // bytes of the first token before any comparison.
+    guard let first = line.tokens.first else { return nil }
+    let lead = line.bytes[first.lowerBound]
+    let end = line.bytes[first.upperBound - 1]
+    guard
+      lead | 0x20 == 0x77 || lead | 0x20 == 0x6B || lead == ASCII.star || lead == ASCII.period
+        || lead == ASCII.openBracket || end == ASCII.greaterThan || end == ASCII.colon
+    else { return nil }
     if line.starts(with: "WARNING: Stack unwind") || line.starts(with: "WARNING: Frame IP not in any known module") {
       return "a stack-unwind warning"
     }
