@@ -175,7 +175,26 @@ final class LineStorage {
       var inToken = false
       var start = 0
       var last = -1
-      for index in 0..<raw.bytes.count {
+      let total = raw.bytes.count
+      var index = 0
+      while index < total {
+        // Eight bytes at a time up to the next byte that needs a look (a blank, a control
+        // byte, `&`, `<`): those before it are copied as they are.
+        if index + 8 <= total {
+          let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+          UnsafeMutableRawPointer(bytes + index).storeBytes(of: word, as: UInt64.self)
+          let plain = LineBytesSWAR.plainPrefixLength(word)
+          if plain > 0 {
+            if !inToken {
+              start = index
+              inToken = true
+              leads |= TokenLeads.bit(source[index])
+            }
+            last = index + plain - 1
+            index += plain
+            if plain == 8 { continue }
+          }
+        }
         var byte = source[index]
         if byte <= ASCII.space || byte == 0x7F {
           if byte != ASCII.space {
@@ -188,6 +207,7 @@ final class LineStorage {
             found += 1
             inToken = false
           }
+          index += 1
           continue
         }
         mayHaveMarkup = mayHaveMarkup || byte == ASCII.ampersand || byte == ASCII.lessThan
@@ -198,6 +218,7 @@ final class LineStorage {
           leads |= TokenLeads.bit(byte)
         }
         last = index
+        index += 1
       }
       if inToken {
         tokens[found] = start..<(last + 1)
@@ -345,3 +366,30 @@ enum Bytes {
 #elseif canImport(Darwin)
   import Darwin
 #endif
+
+/// Finds, eight bytes at a time, how far a line runs before a byte the normaliser must
+/// look at: a blank or control byte (at most 0x20, and 0x7F), or a possible markup start
+/// (`&`, `<`). Bytes 0x80–0xA0 are reported too (they pass the range test); the caller
+/// then handles them one at a time, as ordinary bytes.
+enum LineBytesSWAR {
+  private static let ones: UInt64 = 0x0101_0101_0101_0101
+  private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+  /// How many leading bytes of `word` (in memory order) need no look: 0–8.
+  @inline(__always)
+  static func plainPrefixLength(_ word: UInt64) -> Int {
+    let bytes = UInt64(littleEndian: word)
+    // Below 0x21: the high bit of ((b | 0x80) - 0x21) is clear.
+    let low = ~((bytes | highBits) &- 0x21 &* ones) & highBits
+    let special = low | zeroBytes(bytes ^ (0x7F &* ones)) | zeroBytes(bytes ^ (0x26 &* ones))
+      | zeroBytes(bytes ^ (0x3C &* ones))
+    // Only the lowest flagged byte matters, and it is always a true one.
+    return special == 0 ? 8 : special.trailingZeroBitCount / 8
+  }
+
+  /// High bits set at zero bytes (exact at the lowest one; later ones may be false).
+  @inline(__always)
+  private static func zeroBytes(_ bytes: UInt64) -> UInt64 {
+    (bytes &- ones) & ~bytes & highBits
+  }
+}

@@ -1,0 +1,60 @@
+//===--- LineStorageTests.swift - The one-pass normaliser against a reference ===//
+
+@testable import StackText
+import Testing
+
+@Suite("Line normalising and tokenising")
+struct LineStorageTests {
+  /// Letters, digits, blanks, every kind of control byte and non-ASCII bytes, including the
+  /// 0x80–0xA0 bytes the eight-at-a-time scan reports for a closer look. No `&` or `<`:
+  /// lines with markup take the entity decoder, which has tests of its own.
+  static let alphabet: [UInt8] =
+    Array("abcdefXYZ0189!+-_:()[]".utf8) + [0x20, 0x20, 0x20, 0x09, 0x00, 0x0D, 0x1F, 0x7F, 0x80, 0xA0, 0xA1, 0xC3, 0xFF]
+
+  /// What normalising means, written plainly: control bytes become blanks, trailing blanks
+  /// go, tokens are the runs of non-blank bytes.
+  static func reference(_ raw: [UInt8]) -> (bytes: [UInt8], tokens: [Range<Int>], hadNUL: Bool) {
+    let bytes = raw.map { $0 <= 0x20 || $0 == 0x7F ? 0x20 : $0 }
+    let count = (bytes.lastIndex { $0 != 0x20 } ?? -1) + 1
+    var tokens: [Range<Int>] = []
+    var index = 0
+    while index < count {
+      if bytes[index] == 0x20 {
+        index += 1
+        continue
+      }
+      let start = index
+      while index < count && bytes[index] != 0x20 { index += 1 }
+      tokens.append(start..<index)
+    }
+    return (Array(bytes[..<count]), tokens, raw.contains(0))
+  }
+
+  @Test("bytes, tokens and the NUL flag equal the plain reference on 50,000 seeded lines of 0 to 80 bytes")
+  func agreesWithReference() {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next() -> UInt64 {
+      state ^= state << 13
+      state ^= state >> 7
+      state ^= state << 17
+      return state
+    }
+    let storage = LineStorage()
+    var failures: [[UInt8]] = []
+    for number in 1...50_000 {
+      let length = Int(next() % 81)
+      let raw = (0..<length).map { _ in Self.alphabet[Int(next() % UInt64(Self.alphabet.count))] }
+      let line = raw.withUnsafeBufferPointer { buffer in
+        storage.refill(
+          from: RawLine(number: number, offset: 0, bytes: buffer, wasTruncated: false, endedWithoutNewline: false))
+      }
+      let expected = Self.reference(raw)
+      if Array(line.bytes) != expected.bytes || Array(line.tokens) != expected.tokens
+        || line.flags.contains(.hadNUL) != expected.hadNUL
+      {
+        failures.append(raw)
+      }
+    }
+    #expect(failures.isEmpty, "first failing line: \(failures.first ?? [])")
+  }
+}
