@@ -33,6 +33,8 @@ final class SymbolTextCache {
   }
 
   @exclusivity(unchecked) private var entries: [Entry?]
+  /// Module and function names, shared by texts that differ elsewhere (offsets, FPO data).
+  private let names = StringInterner()
   /// Each slot's text hash, apart from the entries so that a miss reads 8 bytes, not an entry.
   @exclusivity(unchecked) private var hashes: [UInt64]
 
@@ -44,14 +46,14 @@ final class SymbolTextCache {
 
   /// The parse of `text`, from the table when the same bytes were parsed before.
   func parse(_ text: [UInt8]) -> ParsedSymbolText {
-    guard text.count <= Self.maximumTextLength else { return SymbolTextParser.parse(text) }
+    guard text.count <= Self.maximumTextLength else { return SymbolTextParser.parse(text, names: names) }
     let hash = Self.hash(text)
     let slot = Int(truncatingIfNeeded: hash >> 32) & (Self.slotCount - 1)
     // Compared in place: binding the entry would copy it.
     if hashes[slot] == hash, case .some = entries[slot], Self.equal(entries[slot]!.text, text) {
       return entries[slot]!.parsed
     }
-    let parsed = SymbolTextParser.parse(text)
+    let parsed = SymbolTextParser.parse(text, names: names)
     hashes[slot] = hash
     entries[slot] = Entry(text: text, parsed: parsed)
     return parsed
@@ -64,27 +66,7 @@ final class SymbolTextCache {
     }
   }
 
-  /// A multiplicative hash over 8 bytes at a time (the length mixed in): only picks a slot
-  /// and screens the comparison.
   private static func hash(_ text: [UInt8]) -> UInt64 {
-    text.withUnsafeBytes { raw in
-      var hash = UInt64(raw.count) &* 0x9E37_79B9_7F4A_7C15
-      var offset = 0
-      while offset + 8 <= raw.count {
-        let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-        hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
-        hash ^= hash >> 31
-        offset += 8
-      }
-      var tail: UInt64 = 0
-      var shift: UInt64 = 0
-      while offset < raw.count {
-        tail |= UInt64(raw[offset]) << shift
-        shift += 8
-        offset += 1
-      }
-      hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
-      return hash ^ (hash >> 29)
-    }
+    text.withUnsafeBytes { ByteHash.hash($0) }
   }
 }

@@ -33,7 +33,7 @@ enum SymbolTextParser {
   static func parse(_ text: String) -> ParsedSymbolText { parse(Array(text.utf8)) }
 
   /// Parses the text after a row's hex columns, given as bytes.
-  static func parse(_ input: [UInt8]) -> ParsedSymbolText {
+  static func parse(_ input: [UInt8], names: StringInterner? = nil) -> ParsedSymbolText {
     var bytes = input
     // `store!(nosymbols)`: a no-symbol marker in parentheses.
     if let range = Bytes.firstIndex(of: "!(nosymbols)", in: bytes[...]) {
@@ -43,7 +43,7 @@ enum SymbolTextParser {
     var result = ParsedSymbolText()
     let location = cleanLocation(bytes[..<split])
     if !location.isEmpty {
-      result.symbol = self.location(location)
+      result.symbol = self.location(location, names: names)
     }
     if split < bytes.count {
       AnnotationParser.parse(bytes[split...], into: &result)
@@ -116,7 +116,7 @@ enum SymbolTextParser {
   static func location(_ text: String) -> FrameSymbol { location(Array(text.utf8)[...]) }
 
   /// Parses a cleaned location given as bytes.
-  static func location(_ bytes: ArraySlice<UInt8>) -> FrameSymbol {
+  static func location(_ bytes: ArraySlice<UInt8>, names: StringInterner? = nil) -> FrameSymbol {
     var symbol = FrameSymbol(printedText: String(decoding: bytes, as: UTF8.self))
     var rest = bytes
     // kd prints an unresolved return site as `+0x5024648c`.
@@ -126,7 +126,7 @@ enum SymbolTextParser {
     }
     if let bang = rest.firstIndex(of: ASCII.bang) {
       let module = rest[..<bang]
-      if !module.isEmpty { symbol.module = String(decoding: module, as: UTF8.self) }
+      if !module.isEmpty { symbol.module = names?.string(module) ?? String(decoding: module, as: UTF8.self) }
       rest = rest[(bang + 1)...]
     }
     while rest.first == ASCII.space { rest = rest.dropFirst() }
@@ -144,7 +144,7 @@ enum SymbolTextParser {
       symbol.isUnresolved = true
       return symbol
     }
-    symbol.function = String(decoding: base, as: UTF8.self)
+    symbol.function = names?.string(base) ?? String(decoding: base, as: UTF8.self)
     symbol.offset = offset
     return symbol
   }
