@@ -32,6 +32,13 @@ struct RegisterLine {
 
   init() {}
 
+  /// Forgets the registers held (the storage stays).
+  mutating func removeAll() {
+    stored = 0
+    x86Count = 0
+    alphaCount = 0
+  }
+
   /// The architecture whose register names the line shows more of (Alpha on a tie).
   var architecture: Architecture { alphaCount >= x86Count && alphaCount > 0 ? .alpha : .x86 }
 
@@ -69,9 +76,16 @@ struct RegisterLine {
 enum RegisterDumpParser {
   /// Finds `name=value` pairs on the line and classifies them.
   static func parse(_ line: TextLine) -> RegisterLine? {
-    let bytes = line.bytes
-    guard line.contains(byte: ASCII.equals) else { return nil }
     var found = RegisterLine()
+    return parse(line, into: &found) ? found : nil
+  }
+
+  /// Finds `name=value` pairs on the line, replacing the contents of `found`; false when
+  /// the line shows no register.
+  static func parse(_ line: TextLine, into found: inout RegisterLine) -> Bool {
+    found.removeAll()
+    let bytes = line.bytes
+    guard line.contains(byte: ASCII.equals) else { return false }
     var index = 0
     while index < bytes.count {
       guard bytes[index] == ASCII.equals else {
@@ -118,7 +132,7 @@ enum RegisterDumpParser {
       found.append(register, value)
       index = max(index, consumedEnd)
     }
-    return found.count > 0 ? found : nil
+    return found.count > 0
   }
 
   /// Whether the line is only x86 flag mnemonics (`nv up ei pl zr na po nc`), the

@@ -46,6 +46,8 @@ public final class StackTextDecoder {
   private let options: TextDecoderOptions
   private var splitter: LineSplitter
   @exclusivity(unchecked) private var line = TextLine()
+  /// The registers of the current line (one value, refilled for each line).
+  @exclusivity(unchecked) private var registerLine = RegisterLine()
   /// The line of the last raw-stack-dump line read.
   @exclusivity(unchecked) private var lastRawStackDumpLine = 0
   /// The bytes of the current raw-stack-dump line (one buffer, reused).
@@ -485,25 +487,26 @@ public final class StackTextDecoder {
   // MARK: - Register dumps
 
   private func handleRegisters(_ emit: (TextDecodingEvent) -> Void) -> Bool {
-    let parsed = RegisterDumpParser.parse(line)
-    if let parsed, parsed.count >= 2 {
-      if parsed.architecture == .alpha { evidence.alphaRegisters = line.number } else { evidence.x86Registers = line.number }
+    // Parsed into one reused value (a line's registers are held inline: a copy moves them all).
+    let hasRegisters = RegisterDumpParser.parse(line, into: &registerLine)
+    if hasRegisters, registerLine.count >= 2 {
+      if registerLine.architecture == .alpha { evidence.alphaRegisters = line.number } else { evidence.x86Registers = line.number }
     }
     // Continue an open dump, changed in place (a copy would copy its register files on write).
     if hasCurrentRegisterDump {
-      if let parsed, addToCurrentRegisterDump(parsed) { return true }
+      if hasRegisters, addToCurrentRegisterDump(registerLine) { return true }
       if RegisterDumpParser.isFlagsLine(line) || isRegisterTrailer() {
         extendCurrentRegisterDump()
         return true
       }
-      if parsed == nil { closeRegisterDump(emit) }
+      if !hasRegisters { closeRegisterDump(emit) }
     }
-    guard let parsed, parsed.count >= 2 || (parsed.count == 1 && win9xExpectsRegisters) else { return false }
-    let dump = RegisterDumpBuilder(parsed, at: line.number)
+    guard hasRegisters, registerLine.count >= 2 || (registerLine.count == 1 && win9xExpectsRegisters) else { return false }
+    let dump = RegisterDumpBuilder(registerLine, at: line.number)
     let joinsAssembly = assembly.map { $0.registers == nil && acceptsRegisters($0) } ?? false
     // A dump outside any report must show more than a pair of `name=value` words,
     // which prose and noise hold now and then.
-    guard joinsAssembly || parsed.count >= 3 else { return false }
+    guard joinsAssembly || registerLine.count >= 3 else { return false }
     if let existing = assembly, joinsAssembly {
       assembly?.registers = dump
       assembly?.lines = existing.lines.including(line.number)
