@@ -28,6 +28,7 @@ public struct FrameSymbol: Sendable, Hashable {
   public var printedText: String?
 
   /// Creates a code location from its parts.
+  @inlinable
   public init(
     module: String? = nil, function: String? = nil, offset: UInt64? = nil,
     address: Address? = nil, moduleOffset: UInt64? = nil, moduleBase: Address? = nil,

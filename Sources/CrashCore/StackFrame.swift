@@ -56,10 +56,11 @@ public struct StackFrame: Sendable, Hashable {
 
   // Rarely set and large (about 150 bytes inline between them): kept out of line, so that
   // building, copying and storing the many frames that lack them moves a smaller value.
-  private var storedSourceLine: OutOfLine<SourceLine>?
-  private var storedResolution: OutOfLine<FrameResolution>?
+  @usableFromInline var storedSourceLine: OutOfLine<SourceLine>?
+  @usableFromInline var storedResolution: OutOfLine<FrameResolution>?
 
-  /// Creates a frame.
+  /// Creates a frame. (Inlinable: decoders build hundreds of thousands of frames.)
+  @inlinable
   public init(
     index: Int, framePointer: Address? = nil, returnAddress: Address? = nil,
     instruction: Address? = nil, parameters: [UInt64?] = [],
@@ -103,12 +104,16 @@ public struct StackFrame: Sendable, Hashable {
 
 /// An immutable value stored behind a reference, so that an optional field costs one word
 /// inline. Setting the field stores a new box, so frames keep value semantics.
+@usableFromInline
 final class OutOfLine<Value: Hashable & Sendable>: Hashable, Sendable {
-  let value: Value
+  @usableFromInline let value: Value
 
+  @inlinable
   init(_ value: Value) { self.value = value }
 
+  @usableFromInline
   static func == (first: OutOfLine, second: OutOfLine) -> Bool { first.value == second.value }
 
+  @usableFromInline
   func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }

@@ -75,7 +75,9 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var events = EventLogParser()
   @exclusivity(unchecked) private var bugChecks = BugCheckParser()
   @exclusivity(unchecked) private var section: DrWatsonSection?
-  @exclusivity(unchecked) private var drWatsonHeader: (info: ApplicationInfo, exception: CrashException?, linesLeft: Int)?
+  @exclusivity(unchecked) private var drWatsonHeader: (info: ApplicationInfo, exception: CrashException?)?
+  /// Lines after the crash header that may still hold its fields.
+  @exclusivity(unchecked) private var drWatsonHeaderLinesLeft = 0
   @exclusivity(unchecked) private var pendingWin9xText: (text: String, lines: LineRange)?
   @exclusivity(unchecked) private var win9xState: Win9xState = .none
   @exclusivity(unchecked) private var shortStack: (text: String, lines: LineRange)?
@@ -208,19 +210,18 @@ public final class StackTextDecoder {
       var info = ApplicationInfo(lines: LineRange(line: line.number))
       var exception: CrashException?
       DrWatsonHeader.fields(line, into: &info, exception: &exception)
-      drWatsonHeader = (info, exception, 6)
+      drWatsonHeader = (info, exception)
+      drWatsonHeaderLinesLeft = 6
       return
     }
-    // Optional chaining reads in place; `if var header = drWatsonHeader` would copy it on every line.
-    if (drWatsonHeader?.linesLeft ?? 0) > 0, var header = drWatsonHeader {
-      header.linesLeft -= 1
-      drWatsonHeader = header
+    // The count is tested first: reading the optional header would copy it on every line.
+    if drWatsonHeaderLinesLeft > 0, case .some = drWatsonHeader {
+      drWatsonHeaderLinesLeft -= 1
       if line.contains("App:") || line.starts(with: "Application:") || line.contains("When:")
         || line.contains("Exception number:")
       {
-        DrWatsonHeader.fields(line, into: &header.info, exception: &header.exception)
-        drWatsonHeader = header
-        if header.exception != nil && header.info.name != nil { flushDrWatsonHeader(emit) }
+        DrWatsonHeader.fields(line, into: &drWatsonHeader!.info, exception: &drWatsonHeader!.exception)
+        if drWatsonHeader!.exception != nil && drWatsonHeader!.info.name != nil { flushDrWatsonHeader(emit) }
         return
       }
       if !line.isBlank { flushDrWatsonHeader(emit) }
