@@ -9,12 +9,17 @@
 //
 //===----------------------------------------------------------------------===//
 
-/// Up to `capacity` hex words in order, without heap storage.
+/// Up to `capacity` hex words in order, without heap storage: the values inline, and
+/// which words are masked or 16 digits wide as bits (104 bytes, copied with each row).
 struct HexWordList {
   /// The most words a list holds.
   static let capacity = 12
 
-  private var storage = InlineArray<12, HexWord>(repeating: HexWord(value: nil, digits: 0))
+  private var values = InlineArray<12, UInt64>(repeating: 0)
+  /// Bit i: word i was masked (`8059XXXX`, no value).
+  private var masked: UInt16 = 0
+  /// Bit i: word i has 16 digits (else 8).
+  private var wide: UInt16 = 0
   /// Number of words held.
   private(set) var count = 0
 
@@ -28,19 +33,27 @@ struct HexWordList {
   subscript(index: Int) -> HexWord {
     get {
       precondition(index >= 0 && index < count, "hex word index out of range")
-      return storage[index]
+      let bit: UInt16 = 1 << UInt16(index)
+      return HexWord(value: masked & bit != 0 ? nil : values[index], digits: wide & bit != 0 ? 16 : 8)
     }
     set {
       precondition(index >= 0 && index < count, "hex word index out of range")
-      storage[index] = newValue
+      store(newValue, at: index)
     }
+  }
+
+  private mutating func store(_ word: HexWord, at index: Int) {
+    let bit: UInt16 = 1 << UInt16(index)
+    values[index] = word.value ?? 0
+    if word.value == nil { masked |= bit } else { masked &= ~bit }
+    if word.digits == 16 { wide |= bit } else { wide &= ~bit }
   }
 
   /// Appends `word`; dropped when the list is full.
   mutating func append(_ word: HexWord) {
     guard count < Self.capacity else { return }
-    storage[count] = word
     count += 1
+    store(word, at: count - 1)
   }
 
   /// Appends the words of `other`, as many as fit.
@@ -56,8 +69,8 @@ struct HexWordList {
   /// Replaces the first two words with `word` (`count >= 2`).
   mutating func mergeFirstTwo(into word: HexWord) {
     guard count >= 2 else { return }
-    storage[0] = word
-    for index in 1..<(count - 1) { storage[index] = storage[index + 1] }
+    store(word, at: 0)
+    for index in 1..<(count - 1) { store(self[index + 1], at: index) }
     count -= 1
   }
 

@@ -143,8 +143,10 @@ struct StackBlockAssembler {
       blankRun = 0
       return .consumed
     }
-    if let start = RowStart.parse(line, layout: layout) {
-      return consumeRowStart(start, line)
+    // Parsed in place and handed on by reference: a row's columns are held inline.
+    var start = RowStart()
+    if RowStart.parse(line, layout: layout, into: &start) {
+      return consumeRowStart(&start, line)
     }
     return consumeText(line)
   }
@@ -160,10 +162,9 @@ struct StackBlockAssembler {
     lines = lines.including(line.number)
   }
 
-  private mutating func consumeRowStart(_ start: RowStart, _ line: TextLine) -> Outcome {
+  private mutating func consumeRowStart(_ start: inout RowStart, _ line: TextLine) -> Outcome {
     // A list of bare symbols has no columns: a line of hex words starts something else.
     if layout.hexColumns == 0 { return .notConsumed }
-    var start = start
     // A `ChildEBP Ret…` header cut short: the first row tells `k` from `kb`.
     if layout.format == .childEBP, rows.isEmpty, !hasPending, start.hexWords.count == RowLayout.childEBPArgs.hexColumns {
       layout = .childEBPArgs
@@ -519,16 +520,34 @@ struct PendingRow {
 /// The hex columns at the start of a line.
 struct RowStart {
   var frameNumber: Int?
-  var hexWords: HexWordList
+  var hexWords = HexWordList()
   var colonAfter: Int?
   var omittedColumns = false
   /// Index of the first token after the columns.
-  var symbolTokenIndex: Int
+  var symbolTokenIndex = 0
+
+  /// No columns yet.
+  init() {}
+
+  init(frameNumber: Int?, hexWords: HexWordList, colonAfter: Int? = nil, omittedColumns: Bool = false, symbolTokenIndex: Int) {
+    self.frameNumber = frameNumber
+    self.hexWords = hexWords
+    self.colonAfter = colonAfter
+    self.omittedColumns = omittedColumns
+    self.symbolTokenIndex = symbolTokenIndex
+  }
 
   /// Reads the leading columns of `line`; nil when it does not start with a hex word.
   static func parse(_ line: TextLine, layout: RowLayout) -> RowStart? {
+    var start = RowStart()
+    return parse(line, layout: layout, into: &start) ? start : nil
+  }
+
+  /// Reads the leading columns of `line` into `start` (which must be fresh); false when the
+  /// line does not start with a hex word.
+  static func parse(_ line: TextLine, layout: RowLayout, into start: inout RowStart) -> Bool {
     let count = line.tokens.count
-    guard count > 0 else { return nil }
+    guard count > 0 else { return false }
     // Most lines offered to a listing start with none of a hex word (8 or 16 bytes), a frame
     // number (1–3 hex digits), a lone colon or `<data omitted>`: rejected on the first token's
     // length and lead byte.
@@ -537,7 +556,7 @@ struct RowStart {
     guard
       firstLength == 8 || firstLength == 16 || (firstLength <= 3 && ASCII.isHexDigit(lead))
         || (firstLength == 1 && lead == ASCII.colon) || lead == ASCII.lessThan
-    else { return nil }
+    else { return false }
     var index = 0
     var frameNumber: Int?
     // `kvn` / `#` frame numbers: 1-3 hex digits followed by a hex word.
@@ -547,39 +566,45 @@ struct RowStart {
     }
     // `<data omitted>` in place of the columns.
     if index + 1 < count, line.tokenEquals(index, "<data"), line.tokenEquals(index + 1, "omitted>") {
-      return RowStart(frameNumber: frameNumber, hexWords: HexWordList(), omittedColumns: true, symbolTokenIndex: index + 2)
+      start.frameNumber = frameNumber
+      start.omittedColumns = true
+      start.symbolTokenIndex = index + 2
+      return true
     }
-    var words = HexWordList()
+    // The words go straight into `start`: the list is held inline, and a local one would be copied.
     var colonAfter: Int?
     let limit = min(max(layout.hexColumns, 1) + 2, HexWordList.capacity)
     // The token of each word past the layout's columns is needed only if the row has them.
     var tokenAfterColumns = InlineArray<3, Int>(repeating: 0)
-    while index < count && words.count < limit {
+    while index < count && start.hexWords.count < limit {
       let token = line.token(index)
       if token.count == 1 && token.first == ASCII.colon {
-        if colonAfter == nil { colonAfter = words.count }
+        if colonAfter == nil { colonAfter = start.hexWords.count }
         index += 1
         continue
       }
       guard let word = HexNumber.word(token) else { break }
-      let past = words.count - layout.hexColumns
+      let past = start.hexWords.count - layout.hexColumns
       if past >= 0 && past < 3 { tokenAfterColumns[past] = index }
-      words.append(word)
+      start.hexWords.append(word)
       index += 1
     }
     // RISC listings print a colon after the SP; when it comes one column late
     // (dumpexam's split 64-bit SP, Q163571) the row has one more column.
     var columns = layout.hexColumns
     if let expected = layout.colonAfter, let found = colonAfter, found > expected { columns += found - expected }
-    if columns > 0 && words.count > columns {
+    if columns > 0 && start.hexWords.count > columns {
       // Words past the layout's columns belong to the symbol text.
       // `columns` exceeds the layout's by at most the words read past it (under 3).
       index = tokenAfterColumns[columns - layout.hexColumns]
-      words.removeLast(words.count - columns)
+      start.hexWords.removeLast(start.hexWords.count - columns)
       if let found = colonAfter, found > columns { colonAfter = nil }
     }
-    guard !words.isEmpty else { return nil }
-    return RowStart(frameNumber: frameNumber, hexWords: words, colonAfter: colonAfter, symbolTokenIndex: index)
+    guard !start.hexWords.isEmpty else { return false }
+    start.frameNumber = frameNumber
+    start.colonAfter = colonAfter
+    start.symbolTokenIndex = index
+    return true
   }
 }
 
