@@ -244,21 +244,29 @@ enum ModuleListLine {
 
 /// `0012f8c8  fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0d  ./..|)..........`
 enum RawStackDumpLine {
-  /// The address of one dump line, its bytes written to `bytes` (replacing its contents, so
-  /// that a caller can reuse one buffer for every line); nil when the line is not one.
-  static func parse(_ line: TextLine, into bytes: inout [UInt8]) -> UInt64? {
+  /// One dump line's address and bytes (at most 16, held inline).
+  struct Parsed {
+    var address: UInt64 = 0
+    var bytes = InlineArray<16, UInt8>(repeating: 0)
+    var count = 0
+  }
+
+  /// The address and bytes of one dump line; nil when the line is not one (at least four
+  /// bytes after an 8- or 16-digit address).
+  static func parse(_ line: TextLine) -> Parsed? {
     guard line.tokens.count >= 3, let address = HexNumber.word(line.token(0), allowMasked: false)?.value else { return nil }
-    bytes.removeAll(keepingCapacity: true)
+    var parsed = Parsed(address: address)
     for index in 1..<line.tokens.count {
-      let token = line.token(index)
-      if token.count == 1 && token.first == ASCII.minus { continue }
-      guard token.count == 2, let high = ASCII.hexValue(token[token.startIndex]),
-        let low = ASCII.hexValue(token[token.startIndex + 1])
+      let range = line.tokens[index]
+      if range.count == 1 && line.bytes[range.lowerBound] == ASCII.minus { continue }
+      guard range.count == 2, let high = ASCII.hexValue(line.bytes[range.lowerBound]),
+        let low = ASCII.hexValue(line.bytes[range.lowerBound + 1])
       else { break }
-      bytes.append(high << 4 | low)
-      if bytes.count == 16 { break }
+      parsed.bytes[parsed.count] = high << 4 | low
+      parsed.count += 1
+      if parsed.count == 16 { break }
     }
-    return bytes.count >= 4 ? address : nil
+    return parsed.count >= 4 ? parsed : nil
   }
 }
 

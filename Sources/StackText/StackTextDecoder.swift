@@ -50,8 +50,6 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var registerLine = RegisterLine()
   /// The line of the last raw-stack-dump line read.
   @exclusivity(unchecked) private var lastRawStackDumpLine = 0
-  /// The bytes of the current raw-stack-dump line (one buffer, reused).
-  @exclusivity(unchecked) private var rawStackBytes: [UInt8] = []
   private let lineStorage = LineStorage()
   private let heldLineStorage = LineStorage()
   /// Row symbol texts already parsed (bounded).
@@ -399,8 +397,13 @@ public final class StackTextDecoder {
         }
       }
     case .rawStackDump:
-      if let address = RawStackDumpLine.parse(line, into: &rawStackBytes) {
-        if assembly?.appendMemory(address: address, bytes: rawStackBytes, limit: options.maximumStackMemoryPerThread) == false {
+      if let dumped = RawStackDumpLine.parse(line) {
+        let appended = dumped.bytes.span.withUnsafeBufferPointer { buffer in
+          assembly?.appendMemory(
+            address: dumped.address, bytes: UnsafeBufferPointer(rebasing: buffer[..<dumped.count]),
+            limit: options.maximumStackMemoryPerThread)
+        }
+        if appended == false {
           report(.warning, "raw stack dump exceeds \(options.maximumStackMemoryPerThread) bytes; the rest is ignored", line: line.number, emit)
           self.section = .other("raw stack (limit reached)")
         }

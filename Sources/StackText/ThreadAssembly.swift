@@ -38,13 +38,18 @@ struct ThreadAssembly {
 
   /// Appends raw stack bytes at `address`, extending the last region when contiguous.
   mutating func appendMemory(address: UInt64, bytes: [UInt8], limit: Int) -> Bool {
+    bytes.withUnsafeBufferPointer { appendMemory(address: address, bytes: $0, limit: limit) }
+  }
+
+  /// Appends raw stack bytes at `address`, extending the last region when contiguous.
+  mutating func appendMemory(address: UInt64, bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> Bool {
     guard memoryBytes + bytes.count <= limit else { return false }
     memoryBytes += bytes.count
     if let end = memory.last?.end, end.rawValue == address {
       // In place: copying the region out and back would copy all its bytes on every line.
-      memory[memory.count - 1].bytes += bytes
+      memory[memory.count - 1].bytes.append(contentsOf: bytes)
     } else {
-      memory.append(MemoryRegion(base: Address(address), bytes: bytes))
+      memory.append(MemoryRegion(base: Address(address), bytes: Array(bytes)))
     }
     return true
   }
