@@ -45,7 +45,9 @@ struct ArchitectureEvidence {
   /// Scans a line of prose for mentions; cheap enough to run on every line.
   mutating func observeProse(_ line: TextLine) {
     // Metadata listing the platforms a fix covers says nothing about a trace.
-    guard line.tokenLeads.intersects(Self.proseLeads), !line.starts(with: "Hardware") else { return }
+    // Every clue is a word whose second letter is not a hex digit (`alpha`, `mips`, `ppc`,
+    // `exchange`, `stack`, `trace`): rows of hex columns are skipped on the lead set.
+    guard line.wordLeads.intersects(Self.proseLeads), !line.starts(with: "Hardware") else { return }
     for (index, range) in line.tokens.enumerated() {
       let token = line.bytes[range]
       guard let first = token.first else { continue }

@@ -91,12 +91,15 @@ struct BugCheckParser {
       code: UInt32(code), parameters: parameters, name: symbolicName(trailing), lines: LineRange(line: line.number))
   }
 
-  private static let leads = TokenLeads.of("stop", "bugcheck", "fatal", "*")
+  private static let wordLeads = TokenLeads.of("stop", "bugcheck")
+  private static let otherLeads = TokenLeads.of("fatal", "*")
 
   /// A token-level filter: some token starts with `stop`, `bugcheck` or `fatal`.
   /// Runs on every line, so it neither scans bytes twice nor allocates.
   static func mayHoldBugCheck(_ line: TextLine) -> Bool {
-    guard line.tokenLeads.intersects(leads) else { return false }
+    // `stop` and `bugcheck` are words (second letter not a hex digit); `fatal` is not, and
+    // `***STOP` starts with stars.
+    guard line.wordLeads.intersects(wordLeads) || line.tokenLeads.intersects(otherLeads) else { return false }
     for range in line.tokens {
       let lead = ASCII.lowercased(line.bytes[range.lowerBound])
       guard lead == 0x73 || lead == 0x62 || lead == 0x66 || lead == ASCII.star else { continue }

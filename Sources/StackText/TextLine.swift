@@ -39,6 +39,10 @@ struct TextLine {
   /// The first bytes of the tokens, as a set (`TokenLeads`): recognisers that need a token
   /// starting with a given letter skip the line without looking at its tokens.
   var tokenLeads = TokenLeads()
+  /// The first bytes of the tokens whose second byte is not a hex digit (or that have only
+  /// one byte): words, not hex numbers. Recognisers of words (`alpha`, `stop`) skip rows of
+  /// hex columns on it.
+  var wordLeads = TokenLeads()
 
   init() {}
 
@@ -169,6 +173,7 @@ final class LineStorage {
     var count = 0
     var found = 0
     var leads: UInt32 = 0
+    var wordLeads: UInt32 = 0
     var hadNUL = false
     var mayHaveMarkup = false
     if let source = raw.bytes.baseAddress {
@@ -188,7 +193,10 @@ final class LineStorage {
             if !inToken {
               start = index
               inToken = true
-              leads |= TokenLeads.bit(source[index])
+              let bit = TokenLeads.bit(source[index])
+              leads |= bit
+              // `plain` > 0 and the load covered 8 bytes: the second byte is in bounds.
+              if !ASCII.isHexDigit(source[index + 1]) { wordLeads |= bit }
             }
             last = index + plain - 1
             index += plain
@@ -215,7 +223,9 @@ final class LineStorage {
         if !inToken {
           start = index
           inToken = true
-          leads |= TokenLeads.bit(byte)
+          let bit = TokenLeads.bit(byte)
+          leads |= bit
+          if index + 1 >= total || !ASCII.isHexDigit(source[index + 1]) { wordLeads |= bit }
         }
         last = index
         index += 1
@@ -234,11 +244,13 @@ final class LineStorage {
       count = decoded.count
       while count > 0 && bytes[count - 1] == ASCII.space { count -= 1 }
       leads = 0
-      found = tokenize(count, leads: &leads)
+      wordLeads = 0
+      found = tokenize(count, leads: &leads, wordLeads: &wordLeads)
     }
     line.bytes = UnsafeBufferPointer(start: bytes, count: count)
     line.tokens = UnsafeBufferPointer(start: tokens, count: found)
     line.tokenLeads = TokenLeads(bits: leads)
+    line.wordLeads = TokenLeads(bits: wordLeads)
     return line
   }
 
@@ -274,7 +286,7 @@ final class LineStorage {
 
   /// Writes the blank-separated token ranges of the first `count` bytes; returns how many,
   /// and collects the tokens' lead bytes in `leads`.
-  private func tokenize(_ count: Int, leads: inout UInt32) -> Int {
+  private func tokenize(_ count: Int, leads: inout UInt32, wordLeads: inout UInt32) -> Int {
     var found = 0
     var index = 0
     while index < count {
@@ -283,7 +295,9 @@ final class LineStorage {
       while index < count && bytes[index] != ASCII.space { index += 1 }
       if index > start {
         tokens[found] = start..<index
-        leads |= TokenLeads.bit(bytes[start])
+        let bit = TokenLeads.bit(bytes[start])
+        leads |= bit
+        if index - start == 1 || !ASCII.isHexDigit(bytes[start + 1]) { wordLeads |= bit }
         found += 1
       }
     }

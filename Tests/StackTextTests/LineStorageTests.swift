@@ -30,7 +30,7 @@ struct LineStorageTests {
     return (Array(bytes[..<count]), tokens, raw.contains(0))
   }
 
-  @Test("bytes, tokens and the NUL flag equal the plain reference on 50,000 seeded lines of 0 to 80 bytes")
+  @Test("bytes, tokens, token lead sets and the NUL flag equal the plain reference on 50,000 seeded lines of 0 to 80 bytes")
   func agreesWithReference() {
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     func next() -> UInt64 {
@@ -49,8 +49,15 @@ struct LineStorageTests {
           from: RawLine(number: number, offset: 0, bytes: buffer, wasTruncated: false, endedWithoutNewline: false))
       }
       let expected = Self.reference(raw)
+      var leads = TokenLeads()
+      var wordLeads = TokenLeads()
+      for token in expected.tokens {
+        let bit = TokenLeads.bit(expected.bytes[token.lowerBound])
+        leads.bits |= bit
+        if token.count == 1 || !ASCII.isHexDigit(expected.bytes[token.lowerBound + 1]) { wordLeads.bits |= bit }
+      }
       if Array(line.bytes) != expected.bytes || Array(line.tokens) != expected.tokens
-        || line.flags.contains(.hadNUL) != expected.hadNUL
+        || line.flags.contains(.hadNUL) != expected.hadNUL || line.tokenLeads != leads || line.wordLeads != wordLeads
       {
         failures.append(raw)
       }
