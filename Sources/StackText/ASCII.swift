@@ -53,7 +53,7 @@ enum ASCII {
   }
 
   @inline(__always)
-  static func isHexDigit(_ byte: UInt8) -> Bool { hexValue(byte) != nil }
+  static func isHexDigit(_ byte: UInt8) -> Bool { (byte &- 0x30 < 10) || ((byte | 0x20) &- 0x61 < 6) }
 
   @inline(__always)
   static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
