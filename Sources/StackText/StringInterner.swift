@@ -10,14 +10,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Strings for byte runs, reused when the same bytes come again.
 final class StringInterner {
   /// Entries in the table (a power of two).
@@ -42,7 +34,7 @@ final class StringInterner {
     return bytes.withUnsafeBytes { raw in
       let hash = ByteHash.hash(raw)
       let slot = Int(truncatingIfNeeded: hash >> 32) & (Self.slotCount - 1)
-      if hashes[slot] == hash, case .some = strings[slot], Self.equal(strings[slot]!, raw) {
+      if hashes[slot] == hash, case .some = strings[slot], Self.utf8(of: strings[slot]!, equals: raw) {
         return strings[slot]!
       }
       let built = String(decoding: raw, as: UTF8.self)
@@ -53,34 +45,8 @@ final class StringInterner {
   }
 
   /// Whether `string`'s UTF-8 is exactly `raw` (false when repair changed the bytes).
-  private static func equal(_ string: String, _ raw: UnsafeRawBufferPointer) -> Bool {
+  private static func utf8(of string: String, equals raw: UnsafeRawBufferPointer) -> Bool {
     var string = string
-    return string.withUTF8 { utf8 in
-      utf8.count == raw.count && (raw.count == 0 || memcmp(utf8.baseAddress!, raw.baseAddress!, raw.count) == 0)
-    }
-  }
-}
-
-/// A multiplicative hash over 8 bytes at a time (the length mixed in), for the decoder's
-/// bounded tables: it only picks a slot and screens a byte comparison.
-enum ByteHash {
-  static func hash(_ raw: UnsafeRawBufferPointer) -> UInt64 {
-    var hash = UInt64(raw.count) &* 0x9E37_79B9_7F4A_7C15
-    var offset = 0
-    while offset + 8 <= raw.count {
-      let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-      hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
-      hash ^= hash >> 31
-      offset += 8
-    }
-    var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while offset < raw.count {
-      tail |= UInt64(raw[offset]) << shift
-      shift += 8
-      offset += 1
-    }
-    hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
-    return hash ^ (hash >> 29)
+    return string.withUTF8 { ByteHash.equal(UnsafeRawBufferPointer($0), raw) }
   }
 }

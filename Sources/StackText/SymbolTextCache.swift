@@ -14,12 +14,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Parses row symbol texts, reusing the result for a text seen before.
 final class SymbolTextCache {
   /// Entries in the table (a power of two).
@@ -60,10 +54,7 @@ final class SymbolTextCache {
   }
 
   private static func equal(_ first: [UInt8], _ second: [UInt8]) -> Bool {
-    guard first.count == second.count else { return false }
-    return first.withUnsafeBytes { a in
-      second.withUnsafeBytes { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
-    }
+    first.withUnsafeBytes { a in second.withUnsafeBytes { b in ByteHash.equal(a, b) } }
   }
 
   private static func hash(_ text: [UInt8]) -> UInt64 {
