@@ -46,6 +46,13 @@ struct EventLogParser {
     case id, source, type, category, date, time, user, computer, description
   }
 
+  /// Offers a line only when a record or its preamble is open. (A mutating call: reading
+  /// `isActive` on the decoder's stored parser copied the open record on every line.)
+  mutating func consumeIfActive(_ line: TextLine, emit: (EventRecord) -> Void) -> Bool {
+    guard isActive else { return false }
+    return consume(line, emit: emit)
+  }
+
   /// Offers a line; returns whether it belonged to an event record. Completed
   /// records are passed to `emit`.
   mutating func consume(_ line: TextLine, emit: (EventRecord) -> Void) -> Bool {

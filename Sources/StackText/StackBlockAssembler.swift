@@ -114,6 +114,12 @@ struct StackBlockAssembler {
     return false
   }
 
+  /// Whether the listing has `maximum` rows and `line` would start another (a mutating call,
+  /// so that the decoder asks in place instead of reading a copy of the listing).
+  mutating func isFull(atRows maximum: Int, before line: TextLine) -> Bool {
+    rowCount >= maximum && wouldStartRow(line)
+  }
+
   /// Whether `line` would start a row of its own: hex columns, or a bare symbol where the
   /// listing takes those (the decoder splits an overlong listing before such a line).
   func wouldStartRow(_ line: TextLine) -> Bool {

@@ -228,7 +228,7 @@ public final class StackTextDecoder {
     // 2. The open stack listing. (`case .some` tests the optionals in place: `!= nil` would copy
     // the whole value on every line.)
     if case .some = block {
-      if block!.rowCount >= options.maximumFramesPerStack && block!.wouldStartRow(line) {
+      if block!.isFull(atRows: options.maximumFramesPerStack, before: line) {
         report(.warning, "stack listing has more than \(options.maximumFramesPerStack) rows; split here", line: line.number, emit)
         closeBlock(emit)
       } else if block!.consume(line) == .consumed {
@@ -259,7 +259,7 @@ public final class StackTextDecoder {
       startWin9x(pending.text, pending.lines, emit)
     }
     if handleWin9x(emit) { return }
-    if events.isActive, events.consume(line, emit: { emit(.event($0)) }) { return }
+    if events.consumeIfActive(line, emit: { emit(.event($0)) }) { return }
     if handleRegisters(emit) { return }
     if bugChecks.consume(line, emit: { emit(.bugCheck($0)) }) { return }
 
