@@ -63,6 +63,8 @@ struct StackBlockAssembler {
   private(set) var lines: LineRange
   private var rows: [PendingRow] = []
   private var pending: PendingRow?
+  /// The symbol text of every row, back to back (`PendingRow.symbolRange`).
+  private var symbolArena: [UInt8] = []
   private var blankRun = 0
   private var awaitingHeaderContinuation: Bool
   private var diagnostics: [Diagnostic] = []
@@ -128,6 +130,41 @@ struct StackBlockAssembler {
       && SymbolLineShape.isStrictSymbolLine(line, from: bulletOffset(line), allowSplitModule: true)
   }
 
+  // MARK: - Row text
+
+  /// The symbol text of `row`.
+  private func symbolText(of row: PendingRow) -> ArraySlice<UInt8> { symbolArena[row.symbolRange] }
+
+  /// Appends a line's symbol text (its bytes from a token on) to the pending row, after
+  /// `separator` when text is already there.
+  private mutating func appendToPending(_ text: some ByteCollection, separator: String) {
+    guard !text.isEmpty else { return }
+    // The pending row is the last one started, so its text ends the arena; if it ever did
+    // not, its text moves to the end first.
+    if pending!.symbolRange.upperBound != symbolArena.count {
+      let earlier = Array(symbolArena[pending!.symbolRange])
+      let start = symbolArena.count
+      symbolArena.append(contentsOf: earlier)
+      pending!.symbolRange = start..<symbolArena.count
+    }
+    if pending!.bracketDepth > 0 { pending!.continuationLines += 1 }
+    if pending!.hasSymbolText { symbolArena.append(contentsOf: separator.utf8) }
+    symbolArena.append(contentsOf: text)
+    pending!.symbolRange = pending!.symbolRange.lowerBound..<symbolArena.count
+    pending!.bracketDepth = max(0, pending!.bracketDepth + SymbolLineShape.bracketDepth(text))
+  }
+
+  /// Where `text` lands when it replaces the text at `range` (in place when that ends the arena).
+  private mutating func replacingText(at range: Range<Int>, with text: some ByteCollection) -> Range<Int> {
+    var start = symbolArena.count
+    if range.upperBound == symbolArena.count {
+      symbolArena.removeSubrange(range)
+      start = range.lowerBound
+    }
+    symbolArena.append(contentsOf: text)
+    return start..<symbolArena.count
+  }
+
   // MARK: - Consuming lines
 
   /// Offers the next line to the listing.
@@ -162,7 +199,7 @@ struct StackBlockAssembler {
   }
 
   private mutating func take(_ line: TextLine) {
-    if pending?.symbolText.isEmpty == false || rows.count > 0 { awaitingHeaderContinuation = false }
+    if pending?.hasSymbolText == true || rows.count > 0 { awaitingHeaderContinuation = false }
     blankRun = 0
     lastContentLine = line.number
     lines = lines.including(line.number)
@@ -179,25 +216,27 @@ struct StackBlockAssembler {
     // The first columns of this row were glued to the end of the previous row's
     // symbol (`…+0x1e46 0a97f950` / `77e11a67 …`, Q250302).
     // (Tested and changed in place: `if var previous = pending` would copy the row on every row.)
-    if hasPending, start.frameNumber == nil, start.hexWords.count < layout.hexColumns, !pending!.symbolText.isEmpty {
+    if hasPending, start.frameNumber == nil, start.hexWords.count < layout.hexColumns, pending!.hasSymbolText {
       let missing = layout.hexColumns - start.hexWords.count
-      let trailing = pending!.trailingHexWords(upTo: missing)
+      let trailing = RowText.trailingHexWords(symbolText(of: pending!), upTo: missing)
       if trailing.count == missing {
-        pending!.dropTrailingWords(trailing.count)
+        let end = RowText.endDroppingTrailingWords(symbolText(of: pending!), trailing.count)
+        if pending!.symbolRange.upperBound == symbolArena.count { symbolArena.removeSubrange(end...) }
+        pending!.symbolRange = pending!.symbolRange.lowerBound..<end
         start.hexWords = trailing + start.hexWords
         note(
           Diagnostic(.note, "the first \(missing) column(s) of this row were printed at the end of the row above", line: line.number))
       }
     }
     // Hex columns split over two lines: the pending row still lacks columns.
-    if hasPending, pending!.symbolText.isEmpty, !pending!.omittedColumns, start.frameNumber == nil,
+    if hasPending, !pending!.hasSymbolText, !pending!.omittedColumns, start.frameNumber == nil,
       pending!.hexWords.count < layout.hexColumns, pending!.hexWords.count + start.hexWords.count <= layout.hexColumns
     {
       // Changed in place, never through a copy: a copy would copy the row's arrays on write.
       let earlierWords = pending!.hexWords.count
       pending!.hexWords.append(contentsOf: start.hexWords)
       if pending!.colonAfter == nil { pending!.colonAfter = start.colonAfter.map { $0 + earlierWords } }
-      pending!.appendSymbolText(line.bytes(fromToken: start.symbolTokenIndex), separator: " ")
+      appendToPending(line.bytes(fromToken: start.symbolTokenIndex), separator: " ")
       pending!.lines = pending!.lines.including(line.number)
       take(line)
       return .consumed
@@ -214,8 +253,8 @@ struct StackBlockAssembler {
     }
     finishPending()
     // Built in place in `pending`: a local row would be copied into it.
-    pending = PendingRow(line: line.number, start: start)
-    pending!.appendSymbolText(line.bytes(fromToken: start.symbolTokenIndex), separator: "")
+    pending = PendingRow(line: line.number, start: start, textAt: symbolArena.count)
+    appendToPending(line.bytes(fromToken: start.symbolTokenIndex), separator: "")
     take(line)
     return .consumed
   }
@@ -225,10 +264,10 @@ struct StackBlockAssembler {
     if hasPending {
       // The row is changed in place (`pending!`), never through a copy, which would copy
       // its arrays on write.
-      if pending!.symbolText.isEmpty {
+      if !pending!.hasSymbolText {
         // The function on the line after the hex columns.
         if SymbolLineShape.isLocationToken(line.token(0)) || SymbolLineShape.isAnnotationToken(line.token(0)) {
-          pending!.appendSymbolText(text, separator: "")
+          appendToPending(text, separator: "")
           pending!.lines = pending!.lines.including(line.number)
           take(line)
           return .consumed
@@ -236,7 +275,7 @@ struct StackBlockAssembler {
         return .notConsumed
       }
       if let separator = continuationSeparator(pending!, line) {
-        pending!.appendSymbolText(text, separator: separator)
+        appendToPending(text, separator: separator)
         pending!.lines = pending!.lines.including(line.number)
         take(line)
         return .consumed
@@ -246,9 +285,9 @@ struct StackBlockAssembler {
       note(
         Diagnostic(.note, "line repeats the symbol of the row above, whose text was garbled; used it", line: line.number))
       if hasPending {
-        pending?.symbolText = Array(text)
+        pending!.symbolRange = replacingText(at: pending!.symbolRange, with: text)
       } else {
-        rows[rows.count - 1].symbolText = Array(text)
+        rows[rows.count - 1].symbolRange = replacingText(at: rows[rows.count - 1].symbolRange, with: text)
       }
       take(line)
       return .consumed
@@ -257,9 +296,8 @@ struct StackBlockAssembler {
     if bulletOffset(line) == 1 && rowCount > 0 && layout.format == .symbolsOnly { return .notConsumed }
     if allowsSymbolOnlyRows, SymbolLineShape.isStrictSymbolLine(line, from: bulletOffset(line), allowSplitModule: true) {
       finishPending()
-      var row = PendingRow(line: line.number)
-      row.appendSymbolText(line.bytes(fromToken: bulletOffset(line)), separator: "")
-      pending = row
+      pending = PendingRow(line: line.number, textAt: symbolArena.count)
+      appendToPending(line.bytes(fromToken: bulletOffset(line)), separator: "")
       take(line)
       return .consumed
     }
@@ -273,7 +311,7 @@ struct StackBlockAssembler {
   /// How to join `line` to the pending row's symbol text, or nil when it is not a continuation.
   private func continuationSeparator(_ row: PendingRow, _ line: TextLine) -> String? {
     let first = line.token(0)
-    let symbol = row.symbolText
+    let symbol = symbolText(of: row)
     if row.bracketDepth > 0 {
       // Only annotation fragments continue an open bracket, and only for a few lines:
       // a listing cut inside `(FPO: [Non-Fpo]` must not swallow the prose after it.
@@ -281,16 +319,16 @@ struct StackBlockAssembler {
         return nil
       }
       // An annotation cut mid-number (`[EBP 0x000` / `0004]`) or after `Non-`.
-      if let last = symbol.last, last == ASCII.minus || (ASCII.isHexDigit(last) && first.first.map(ASCII.isHexDigit) == true && row.endsInsideHexNumber) {
+      if let last = symbol.last, last == ASCII.minus || (ASCII.isHexDigit(last) && first.first.map(ASCII.isHexDigit) == true && RowText.endsInsideHexNumber(symbol)) {
         return ""
       }
       return " "
     }
     if SymbolLineShape.isAnnotationToken(first) { return " " }
-    let location = row.locationPart
+    let location = RowText.location(symbol)
     // The cut rules below apply only when the location ends the text so far:
     // `store!(nosymbols)` is complete, not cut after the `!`.
-    guard let lastByte = location.last, location.count == row.trimmedSymbolText.count else { return nil }
+    guard let lastByte = location.last, location.count == RowText.trimmed(symbol).count else { return nil }
     // `…@Z+0x` / `8f`: cut inside the offset's prefix.
     if Bytes.hasSuffix(location, "+0x"), first.allSatisfy(ASCII.isHexDigit) {
       return ""
@@ -308,7 +346,7 @@ struct StackBlockAssembler {
       return ""
     }
     // A decorated name (`mod!?name@…`) with no offset yet continues on the next line.
-    if let bang = location.firstIndex(of: ASCII.bang), bang + 1 < location.count, location[bang + 1] == ASCII.question,
+    if let bang = location.firstIndex(of: ASCII.bang), bang + 1 < location.endIndex, location[bang + 1] == ASCII.question,
       !location.contains(ASCII.plus), !first.contains(ASCII.bang), RowStart.parse(line, layout: layout) == nil
     {
       return ""
@@ -333,10 +371,10 @@ struct StackBlockAssembler {
   private func repairsGarbledSymbol(_ row: PendingRow, _ line: TextLine) -> Bool {
     guard line.tokens.count == 1 || SymbolLineShape.isStrictSymbolLine(line) else { return false }
     let clean = Array(line.token(0))
-    let garbled = row.symbolText
+    let garbled = symbolText(of: row)
     guard clean.count >= 4, garbled.count > clean.count, Array(garbled.prefix(clean.count)) == clean else { return false }
     // The garbled text continues the offset with more digits and carries stray hex words.
-    let rest = garbled[clean.count...]
+    let rest = garbled.dropFirst(clean.count)
     return rest.first.map(ASCII.isHexDigit) == true && rest.contains(ASCII.space)
   }
 
@@ -398,12 +436,12 @@ struct StackBlockAssembler {
     for column in layout.parameterColumns where column < words.count { parameters.append(words[column].value) }
     var parameterSource = parameters.isEmpty ? ParameterSource.none : layout.parameterSource
     // Hex words beyond the layout's columns belong to the symbol text.
-    var symbolBytes = row.symbolText
+    var symbolBytes = symbolText(of: row)
     if words.count > expected && expected > 0 {
       let extra = (expected..<words.count).map { index in
         words[index].value.map { HexFormat.digits($0, width: words[index].digits) } ?? "????????"
       }
-      symbolBytes = Array((extra + [row.symbolTextString]).joined(separator: " ").utf8)
+      symbolBytes = ArraySlice((extra + [String(decoding: symbolBytes, as: UTF8.self)]).joined(separator: " ").utf8)
       note(
         Diagnostic(.warning, "row has \(words.count) hex columns, \(expected) expected; extra words kept with the symbol", line: row.lines.first))
     }
@@ -441,13 +479,16 @@ struct StackBlockAssembler {
   }
 }
 
-/// A row under construction.
+/// A row under construction. Its symbol text lives in the listing's arena
+/// (`StackBlockAssembler.symbolArena[symbolRange]`): one buffer per listing instead of an
+/// array per row.
 struct PendingRow {
   var frameNumber: Int?
   var hexWords = HexWordList()
   var colonAfter: Int?
   var omittedColumns = false
-  var symbolText: [UInt8] = []
+  /// Where the row's symbol text is in the listing's arena.
+  var symbolRange: Range<Int>
   var lines: LineRange
   var bracketDepth = 0
   var continuationLines = 0
@@ -455,71 +496,71 @@ struct PendingRow {
   /// Lines an open annotation may continue over.
   static let maximumContinuationLines = 4
 
-  init(line: Int) { lines = LineRange(line: line) }
-
-  /// A row whose columns are `start`'s.
-  init(line: Int, start: RowStart) {
+  /// A row with no columns whose text will start at `offset` of the arena.
+  init(line: Int, textAt offset: Int) {
     lines = LineRange(line: line)
+    symbolRange = offset..<offset
+  }
+
+  /// A row whose columns are `start`'s and whose text will start at `offset` of the arena.
+  init(line: Int, start: RowStart, textAt offset: Int) {
+    lines = LineRange(line: line)
+    symbolRange = offset..<offset
     frameNumber = start.frameNumber
     hexWords = start.hexWords
     colonAfter = start.colonAfter
     omittedColumns = start.omittedColumns
   }
 
-  /// Appends a line's symbol text (its bytes from a token on), after `separator` when
-  /// text is already there.
-  mutating func appendSymbolText(_ text: some ByteCollection, separator: String) {
-    guard !text.isEmpty else { return }
-    if bracketDepth > 0 { continuationLines += 1 }
-    if !symbolText.isEmpty { symbolText.append(contentsOf: separator.utf8) }
-    symbolText.append(contentsOf: text)
-    bracketDepth = max(0, bracketDepth + SymbolLineShape.bracketDepth(text))
+  /// Whether the row has symbol text yet.
+  var hasSymbolText: Bool { !symbolRange.isEmpty }
+}
+
+/// Readings of a row's symbol text: a slice of the listing's arena, so every index here is
+/// the arena's (`startIndex`, not 0).
+enum RowText {
+  /// The text without trailing blanks.
+  static func trimmed(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    var end = text.endIndex
+    while end > text.startIndex && text[end - 1] == ASCII.space { end -= 1 }
+    return text[..<end]
   }
 
-  var symbolTextString: String { String(decoding: symbolText, as: UTF8.self) }
-
-  /// The symbol text without trailing blanks.
-  var trimmedSymbolText: ArraySlice<UInt8> {
-    var end = symbolText.count
-    while end > 0 && symbolText[end - 1] == ASCII.space { end -= 1 }
-    return symbolText[..<end]
+  /// The text before its first annotation, without trailing blanks.
+  static func location(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    var end = SymbolTextParser.annotationStart(in: text)
+    while end > text.startIndex && text[end - 1] == ASCII.space { end -= 1 }
+    return text[..<end]
   }
 
-  /// The symbol text before its first annotation.
-  var locationPart: ArraySlice<UInt8> {
-    var end = SymbolTextParser.annotationStart(in: symbolText)
-    while end > 0 && symbolText[end - 1] == ASCII.space { end -= 1 }
-    return symbolText[..<end]
-  }
-
-  /// Up to `count` bare 8-digit hex words at the end of the symbol text, in order.
-  func trailingHexWords(upTo count: Int) -> HexWordList {
-    let words = trimmedSymbolText.split(separator: ASCII.space)
+  /// Up to `count` bare 8-digit hex words at the end of the text, in order.
+  static func trailingHexWords(_ text: ArraySlice<UInt8>, upTo count: Int) -> HexWordList {
+    let words = trimmed(text).split(separator: ASCII.space)
     guard words.count > count else { return HexWordList() }
     var found = HexWordList()
     for word in words.suffix(count) {
-      guard let hex = HexNumber.word(ArraySlice(word), allowMasked: false) else { return HexWordList() }
+      guard let hex = HexNumber.word(word, allowMasked: false) else { return HexWordList() }
       found.append(hex)
     }
     return found
   }
 
-  /// Removes the last `count` words of the symbol text.
-  mutating func dropTrailingWords(_ count: Int) {
-    var text = Array(trimmedSymbolText)
+  /// Where the text ends once its last `count` words (and the blanks before them) are removed.
+  static func endDroppingTrailingWords(_ text: ArraySlice<UInt8>, _ count: Int) -> Int {
+    var end = trimmed(text).endIndex
     for _ in 0..<count {
-      while let last = text.last, last != ASCII.space { text.removeLast() }
-      while let last = text.last, last == ASCII.space { text.removeLast() }
+      while end > text.startIndex && text[end - 1] != ASCII.space { end -= 1 }
+      while end > text.startIndex && text[end - 1] == ASCII.space { end -= 1 }
     }
-    symbolText = text
+    return end
   }
 
   /// Whether the text ends in the middle of a hex number (after `0x` or hex digits following a blank or `0x`).
-  var endsInsideHexNumber: Bool {
-    var index = symbolText.count - 1
-    while index >= 0 && ASCII.isHexDigit(symbolText[index]) { index -= 1 }
-    guard index >= 0 else { return false }
-    return symbolText[index] == ASCII.lowerX || symbolText[index] == ASCII.space
+  static func endsInsideHexNumber(_ text: ArraySlice<UInt8>) -> Bool {
+    var index = text.endIndex - 1
+    while index >= text.startIndex && ASCII.isHexDigit(text[index]) { index -= 1 }
+    guard index >= text.startIndex else { return false }
+    return text[index] == ASCII.lowerX || text[index] == ASCII.space
   }
 }
 

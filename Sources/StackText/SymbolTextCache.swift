@@ -39,7 +39,7 @@ final class SymbolTextCache {
   }
 
   /// The parse of `text`, from the table when the same bytes were parsed before.
-  func parse(_ text: [UInt8]) -> ParsedSymbolText {
+  func parse(_ text: ArraySlice<UInt8>) -> ParsedSymbolText {
     guard text.count <= Self.maximumTextLength else { return SymbolTextParser.parse(text, names: names) }
     let hash = Self.hash(text)
     let slot = Int(truncatingIfNeeded: hash >> 32) & (Self.slotCount - 1)
@@ -49,15 +49,15 @@ final class SymbolTextCache {
     }
     let parsed = SymbolTextParser.parse(text, names: names)
     hashes[slot] = hash
-    entries[slot] = Entry(text: text, parsed: parsed)
+    entries[slot] = Entry(text: Array(text), parsed: parsed)
     return parsed
   }
 
-  private static func equal(_ first: [UInt8], _ second: [UInt8]) -> Bool {
+  private static func equal(_ first: [UInt8], _ second: ArraySlice<UInt8>) -> Bool {
     first.withUnsafeBytes { a in second.withUnsafeBytes { b in ByteHash.equal(a, b) } }
   }
 
-  private static func hash(_ text: [UInt8]) -> UInt64 {
+  private static func hash(_ text: ArraySlice<UInt8>) -> UInt64 {
     text.withUnsafeBytes { ByteHash.hash($0) }
   }
 }

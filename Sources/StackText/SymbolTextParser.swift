@@ -34,6 +34,11 @@ enum SymbolTextParser {
 
   /// Parses the text after a row's hex columns, given as bytes.
   static func parse(_ input: [UInt8], names: StringInterner? = nil) -> ParsedSymbolText {
+    parse(input[...], names: names)
+  }
+
+  /// Parses the text after a row's hex columns, given as a slice (indices are the slice's).
+  static func parse(_ input: ArraySlice<UInt8>, names: StringInterner? = nil) -> ParsedSymbolText {
     var bytes = input
     // `store!(nosymbols)`: a no-symbol marker in parentheses.
     if let range = Bytes.firstIndex(of: "!(nosymbols)", in: bytes[...]) {
@@ -45,7 +50,7 @@ enum SymbolTextParser {
     if !location.isEmpty {
       result.symbol = self.location(location, names: names)
     }
-    if split < bytes.count {
+    if split < bytes.endIndex {
       AnnotationParser.parse(bytes[split...], into: &result)
     }
     return result
@@ -53,13 +58,18 @@ enum SymbolTextParser {
 
   /// Index where annotations begin: the first `(` or `[` that does not belong to
   /// the name (`operator()` and `operator[]` do).
-  static func annotationStart(in bytes: [UInt8]) -> Int {
-    var index = 0
-    while index < bytes.count {
+  static func annotationStart(in bytes: [UInt8]) -> Int { annotationStart(in: bytes[...]) }
+
+  /// Index where annotations begin in a slice (the slice's own indices; `endIndex` when none).
+  static func annotationStart(in bytes: ArraySlice<UInt8>) -> Int {
+    var index = bytes.startIndex
+    while index < bytes.endIndex {
       let byte = bytes[index]
       if byte == ASCII.openParen || byte == ASCII.openBracket {
         let closing = byte == ASCII.openParen ? ASCII.closeParen : ASCII.closeBracket
-        if index + 1 < bytes.count && bytes[index + 1] == closing && index > 0 && bytes[index - 1] != ASCII.space {
+        if index + 1 < bytes.endIndex && bytes[index + 1] == closing && index > bytes.startIndex
+          && bytes[index - 1] != ASCII.space
+        {
           index += 2
           continue
         }
@@ -67,7 +77,7 @@ enum SymbolTextParser {
       }
       index += 1
     }
-    return bytes.count
+    return bytes.endIndex
   }
 
   /// Trims the location text and repairs blanks inside it.

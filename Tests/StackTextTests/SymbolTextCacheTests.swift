@@ -22,7 +22,7 @@ struct SymbolTextCacheTests {
         modules[Int(word >> 16) % modules.count] + "!" + functions[Int(word >> 24) % functions.count] + offset
         + tails[Int(word >> 32) % tails.count]
       let bytes = Array(text.utf8)
-      let cached = cache.parse(bytes)
+      let cached = cache.parse(bytes[...])
       let fresh = SymbolTextParser.parse(bytes)
       if cached.symbol != fresh.symbol || cached.annotations != fresh.annotations || cached.sourceLine != fresh.sourceLine {
         mismatches.append(text)
