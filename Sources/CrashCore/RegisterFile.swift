@@ -46,7 +46,10 @@ public struct RegisterFile<Register: CPURegister>: Sendable, Hashable {
       let present = position < entries.count && entries[position].register == register
       switch (newValue, present) {
       case (let value?, true): entries[position].value = value
-      case (let value?, false): entries.insert(Entry(register: register, value: value), at: position)
+      case (let value?, false):
+        // A dump or context shows a couple of dozen registers: one allocation, not five.
+        if entries.isEmpty { entries.reserveCapacity(24) }
+        entries.insert(Entry(register: register, value: value), at: position)
       case (nil, true): entries.remove(at: position)
       case (nil, false): break
       }

@@ -141,18 +141,23 @@ enum RegisterDumpParser {
     guard !line.tokens.isEmpty else { return false }
     return (0..<line.tokens.count).allSatisfy { index in
       let token = line.token(index)
-      return token.count == 2 && flagWords.contains(String(decoding: token.map(ASCII.lowercased), as: UTF8.self))
+      return token.count == 2 && isFlagWord(token[token.startIndex], token[token.startIndex + 1])
         || token.allSatisfy({ ASCII.isLetter($0) }) && token.count % 2 == 0 && token.count <= 8
           && stride(from: 0, to: token.count, by: 2).allSatisfy { offset in
             let start = token.startIndex + offset
-            return flagWords.contains(String(decoding: token[start..<(start + 2)].map(ASCII.lowercased), as: UTF8.self))
+            return isFlagWord(token[start], token[start + 1])
           }
     }
   }
 
-  private static let flagWords: Set<String> = [
+  /// Whether the two bytes spell a flag mnemonic, ignoring case (compared as a 16-bit key).
+  private static func isFlagWord(_ first: UInt8, _ second: UInt8) -> Bool {
+    flagKeys.contains(UInt16(ASCII.lowercased(first)) << 8 | UInt16(ASCII.lowercased(second)))
+  }
+
+  private static let flagKeys: [UInt16] = [
     "nv", "ov", "up", "dn", "ei", "di", "pl", "ng", "nz", "zr", "na", "ac", "po", "pe", "nc", "cy",
-  ]
+  ].map { (word: String) in word.utf8.reduce(0) { $0 << 8 | UInt16($1) } }
 
   private static func lowHalf(_ bytes: UnsafeBufferPointer<UInt8>, after end: Int) -> (value: UInt64, end: Int)? {
     var start = end

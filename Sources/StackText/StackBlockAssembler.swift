@@ -77,6 +77,12 @@ struct StackBlockAssembler {
   /// How many consecutive blank lines a listing may contain.
   static let maximumBlankRun = 2
 
+  /// Room reserved when a listing starts under a header (most fit; larger ones grow as usual).
+  /// Header-less listings start tentatively on lines that often turn out not to be one, so
+  /// they reserve nothing.
+  private static let typicalRows = 32
+  private static let typicalSymbolBytes = 2_048
+
   /// Starts a listing under a header line.
   init(header: StackHeader, line: Int) {
     layout = header.layout
@@ -86,6 +92,8 @@ struct StackBlockAssembler {
     lines = LineRange(line: line)
     lastContentLine = line
     awaitingHeaderContinuation = header.mayContinue
+    rows.reserveCapacity(Self.typicalRows)
+    symbolArena.reserveCapacity(Self.typicalSymbolBytes)
   }
 
   /// Starts a listing with no header; `layout` comes from the first row's shape.
@@ -370,9 +378,9 @@ struct StackBlockAssembler {
   /// (`…+0x38001545f0 062effec` followed by `…+0x38`).
   private func repairsGarbledSymbol(_ row: PendingRow, _ line: TextLine) -> Bool {
     guard line.tokens.count == 1 || SymbolLineShape.isStrictSymbolLine(line) else { return false }
-    let clean = Array(line.token(0))
+    let clean = line.token(0)
     let garbled = symbolText(of: row)
-    guard clean.count >= 4, garbled.count > clean.count, Array(garbled.prefix(clean.count)) == clean else { return false }
+    guard clean.count >= 4, garbled.count > clean.count, garbled.prefix(clean.count).elementsEqual(clean) else { return false }
     // The garbled text continues the offset with more digits and carries stray hex words.
     let rest = garbled.dropFirst(clean.count)
     return rest.first.map(ASCII.isHexDigit) == true && rest.contains(ASCII.space)

@@ -109,9 +109,20 @@ enum SymbolLineShape {
     guard token.count <= 7, token.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.underscore }) else {
       return false
     }
-    let word = String(decoding: token.map(ASCII.lowercased), as: UTF8.self)
-    return mnemonics.contains(word)
+    // The lowercased word packed into an integer (it has at most 7 bytes), looked up in a
+    // sorted table: no String is built for the many tokens this is asked about.
+    var key: UInt64 = 0
+    for byte in token { key = key << 8 | UInt64(ASCII.lowercased(byte)) }
+    var low = 0
+    var high = mnemonicKeys.count
+    while low < high {
+      let middle = (low + high) / 2
+      if mnemonicKeys[middle] < key { low = middle + 1 } else { high = middle }
+    }
+    return low < mnemonicKeys.count && mnemonicKeys[low] == key
   }
+
+  private static let mnemonicKeys: [UInt64] = mnemonics.map { $0.utf8.reduce(0) { $0 << 8 | UInt64($1) } }.sorted()
 
   private static let mnemonics: Set<String> = [
     "mov", "movsx", "movzx", "push", "pop", "call", "callf", "jmp", "je", "jne", "jz", "jnz", "jl", "jle",
