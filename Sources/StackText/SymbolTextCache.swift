@@ -9,7 +9,8 @@
 //
 // Bounded: a fixed table of `slotCount` entries, direct-mapped on a hash of the
 // bytes (a collision replaces the entry), and texts longer than
-// `maximumTextLength` are parsed without being kept. Results are identical with
+// `maximumTextLength` are parsed without being kept. A text enters the table the
+// second time its slot sees it, so texts that never repeat cost no copy. Results are identical with
 // or without the cache: an entry is used only when its bytes equal the text.
 //
 //===----------------------------------------------------------------------===//
@@ -31,11 +32,14 @@ final class SymbolTextCache {
   private let names = StringInterner()
   /// Each slot's text hash, apart from the entries so that a miss reads 8 bytes, not an entry.
   @exclusivity(unchecked) private var hashes: [UInt64]
+  /// The hash of the last text that missed in each slot (admission on the second sighting).
+  @exclusivity(unchecked) private var seen: [UInt64]
 
   /// An empty cache.
   init() {
     entries = Array(repeating: nil, count: Self.slotCount)
     hashes = Array(repeating: 0, count: Self.slotCount)
+    seen = Array(repeating: 0, count: Self.slotCount)
   }
 
   /// The parse of `text`, from the table when the same bytes were parsed before.
@@ -48,8 +52,14 @@ final class SymbolTextCache {
       return entries[slot]!.parsed
     }
     let parsed = SymbolTextParser.parse(text, names: names)
-    hashes[slot] = hash
-    entries[slot] = Entry(text: Array(text), parsed: parsed)
+    // A text is kept from its second sighting on: most texts that differ in an offset or an
+    // address never come back, and keeping them would cost a copy of the key each.
+    if seen[slot] == hash {
+      hashes[slot] = hash
+      entries[slot] = Entry(text: Array(text), parsed: parsed)
+    } else {
+      seen[slot] = hash
+    }
     return parsed
   }
 
