@@ -7,14 +7,26 @@
 //===----------------------------------------------------------------------===//
 
 /// A code location: module, function and offset, each part optional.
+///
+/// Most listings print a location exactly as `module!function+0xoffset` (lower-case hex, no
+/// leading zeros). The decoder then records that fact instead of a second copy of the text
+/// (`markPrintedTextAsLocation`), and `printedText` renders it from the parts when read;
+/// changing a part afterwards first stores the text as it was, so `printedText` always says
+/// what the listing printed.
 public struct FrameSymbol: Sendable, Hashable {
   /// The module name as printed (`EMSMTA`, `ntdll`), or `nil` when none was given.
-  public var module: String?
+  public var module: String? {
+    didSet { keepPrintedText(module: oldValue, function: function, offset: offset) }
+  }
   /// The function name (decorated C++ names kept as printed), or `nil` when the
   /// listing had none (`<nosymbols>`, `<No Symbol>`, a bare address).
-  public var function: String?
+  public var function: String? {
+    didSet { keepPrintedText(module: module, function: oldValue, offset: offset) }
+  }
   /// Bytes from the start of `function` (the `+0x25`), when given.
-  public var offset: UInt64?
+  public var offset: UInt64? {
+    didSet { keepPrintedText(module: module, function: function, offset: oldValue) }
+  }
   /// An address printed in place of a name (`0x1021c7b0`, `store!0x0000000000439929`).
   public var address: Address?
   /// Bytes from the start of `module` (SQL Server's `Module(MSEIDRDA+000150B1)`,
@@ -25,7 +37,62 @@ public struct FrameSymbol: Sendable, Hashable {
   /// Whether the listing said explicitly that no symbol was available.
   public var isUnresolved: Bool
   /// The text as the listing printed it (normalised), when it came from a listing.
-  public var printedText: String?
+  public var printedText: String? {
+    get {
+      if let storedPrintedText { return storedPrintedText }
+      return printedTextIsLocation ? Self.locationText(module: module, function: function, offset: offset) : nil
+    }
+    set {
+      storedPrintedText = newValue
+      printedTextIsLocation = false
+    }
+  }
+
+  @usableFromInline var storedPrintedText: String?
+  /// The listing printed exactly `locationText` of the parts.
+  @usableFromInline var printedTextIsLocation = false
+
+  /// Records that the listing printed exactly `module!function` or `module!function+0x…`
+  /// (lower-case hex, no leading zeros), so the text need not be stored twice. For decoders
+  /// of this package, which check the printed bytes before saying so.
+  package mutating func markPrintedTextAsLocation() {
+    storedPrintedText = nil
+    printedTextIsLocation = true
+  }
+
+  /// `module!function`, then `+0x` and the offset in lower-case hex when there is one.
+  static func locationText(module: String?, function: String?, offset: UInt64?) -> String {
+    var text = (module ?? "") + "!" + (function ?? "")
+    if let offset { text += "+" + HexFormat.prefixed(offset) }
+    return text
+  }
+
+  /// Before a part changes: a printed text that was the parts' rendering is stored as it was.
+  private mutating func keepPrintedText(module: String?, function: String?, offset: UInt64?) {
+    guard printedTextIsLocation else { return }
+    storedPrintedText = Self.locationText(module: module, function: function, offset: offset)
+    printedTextIsLocation = false
+  }
+
+  /// Equal when every part and the printed text are (however the text is held).
+  public static func == (first: FrameSymbol, second: FrameSymbol) -> Bool {
+    first.module == second.module && first.function == second.function && first.offset == second.offset
+      && first.address == second.address && first.moduleOffset == second.moduleOffset
+      && first.moduleBase == second.moduleBase && first.isUnresolved == second.isUnresolved
+      && first.printedText == second.printedText
+  }
+
+  /// Hashes every part and the printed text.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(module)
+    hasher.combine(function)
+    hasher.combine(offset)
+    hasher.combine(address)
+    hasher.combine(moduleOffset)
+    hasher.combine(moduleBase)
+    hasher.combine(isUnresolved)
+    hasher.combine(printedText)
+  }
 
   /// Creates a code location from its parts.
   @inlinable
@@ -41,7 +108,7 @@ public struct FrameSymbol: Sendable, Hashable {
     self.moduleOffset = moduleOffset
     self.moduleBase = moduleBase
     self.isUnresolved = isUnresolved
-    self.printedText = printedText
+    self.storedPrintedText = printedText
   }
 
   /// The location in the WinDbg form: `module!function+0xoffset`, `module!<no symbol>`,

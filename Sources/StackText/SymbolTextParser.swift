@@ -127,7 +127,43 @@ enum SymbolTextParser {
 
   /// Parses a cleaned location given as bytes.
   static func location(_ bytes: ArraySlice<UInt8>, names: StringInterner? = nil) -> FrameSymbol {
-    var symbol = FrameSymbol(printedText: String(decoding: bytes, as: UTF8.self))
+    var symbol = parts(of: bytes, names: names)
+    // The printed text is stored only when the parts do not render it back exactly.
+    if isPrintedAsParts(bytes, symbol) {
+      symbol.markPrintedTextAsLocation()
+    } else {
+      symbol.printedText = String(decoding: bytes, as: UTF8.self)
+    }
+    return symbol
+  }
+
+  /// Whether `bytes` is exactly `module!function` or `module!function+0x…` with the offset in
+  /// lower-case hex without leading zeros: what `FrameSymbol` renders from the parts.
+  private static func isPrintedAsParts(_ bytes: ArraySlice<UInt8>, _ symbol: FrameSymbol) -> Bool {
+    guard symbol.module != nil, symbol.function != nil, symbol.address == nil, symbol.moduleOffset == nil,
+      !symbol.isUnresolved, let bang = bytes.firstIndex(of: ASCII.bang), bang > bytes.startIndex,
+      bang + 1 < bytes.endIndex, bytes[bang + 1] != ASCII.space
+    else { return false }
+    guard let offset = symbol.offset else { return true }
+    guard let plus = bytes.lastIndex(of: ASCII.plus) else { return false }
+    let digits = bytes[(plus + 1)...]
+    guard digits.count >= 3, digits[digits.startIndex] == ASCII.zero, digits[digits.startIndex + 1] == ASCII.lowerX else {
+      return false
+    }
+    let hex = digits.dropFirst(2)
+    guard hex.count == 1 || hex.first != ASCII.zero else { return false }
+    var value: UInt64 = 0
+    for byte in hex {
+      // Lower-case digits only: `+0xAB` is printed otherwise than the parts render it.
+      guard (byte >= ASCII.zero && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) else { return false }
+      value = value &<< 4 | UInt64(ASCII.hexValue(byte) ?? 0)
+    }
+    return hex.count <= 16 && value == offset
+  }
+
+  /// The parts of a cleaned location, without its printed text.
+  private static func parts(of bytes: ArraySlice<UInt8>, names: StringInterner?) -> FrameSymbol {
+    var symbol = FrameSymbol()
     var rest = bytes
     // kd prints an unresolved return site as `+0x5024648c`.
     if rest.first == ASCII.plus, let value = HexNumber.prefixed(rest.dropFirst()) {

@@ -50,3 +50,20 @@ struct SymbolTextCacheTests {
     #expect(interner.string(invalid[...]) == String(decoding: invalid, as: UTF8.self))
   }
 }
+
+@Suite("Printed symbol text")
+struct PrintedSymbolTextTests {
+  @Test("the printed text is exactly what the row printed, whether stored or rendered from the parts")
+  func printedTextIsAsPrinted() throws {
+    for text in [
+      "EMSMTA!otpmralt+0x25", "EMSMTA!otpmralt+25", "mod!Func+0x0A", "mod!Func+0x00", "mod!Func+0x0",
+      "ntdll!KiUserExceptionDispatcher", "store!0x0000000000439929", "advapi32!<No Symbol>", "+0x5024648c",
+      "rpcrt4!operator delete+0x10", "mod!a+b", "x!y!z+0x10",
+    ] {
+      let parsed = try #require(SymbolTextParser.parse(Array(text.utf8)).symbol, "\(text)")
+      #expect(parsed.printedText == text, "\(text)")
+    }
+    // A blank after the module's `!` is repaired before the text is recorded.
+    #expect(SymbolTextParser.parse(Array("mod! Func+0x1".utf8)).symbol?.printedText == "mod!Func+0x1")
+  }
+}
