@@ -91,14 +91,14 @@ struct BugCheckParser {
       code: UInt32(code), parameters: parameters, name: symbolicName(trailing), lines: LineRange(line: line.number))
   }
 
-  private static let wordLeads = TokenLeads.of("stop", "bugcheck")
-  private static let otherLeads = TokenLeads.of("fatal", "*")
+  private static let wordLeads = TokenLeads.of("stop", "bugcheck", "fatal")
+  private static let otherLeads = TokenLeads.of("*")
 
   /// A token-level filter: some token starts with `stop`, `bugcheck` or `fatal`.
   /// Runs on every line, so it neither scans bytes twice nor allocates.
   static func mayHoldBugCheck(_ line: TextLine) -> Bool {
-    // `stop` and `bugcheck` are words (second letter not a hex digit); `fatal` is not, and
-    // `***STOP` starts with stars.
+    // `stop`, `bugcheck` and `fatal` are words (`TokenLeads.startsWord`); `***STOP` starts
+    // with stars.
     guard line.wordLeads.intersects(wordLeads) || line.tokenLeads.intersects(otherLeads) else { return false }
     for range in line.tokens {
       let lead = ASCII.lowercased(line.bytes[range.lowerBound])

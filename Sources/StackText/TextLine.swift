@@ -39,9 +39,9 @@ struct TextLine {
   /// The first bytes of the tokens, as a set (`TokenLeads`): recognisers that need a token
   /// starting with a given letter skip the line without looking at its tokens.
   var tokenLeads = TokenLeads()
-  /// The first bytes of the tokens whose second byte is not a hex digit (or that have only
-  /// one byte): words, not hex numbers. Recognisers of words (`alpha`, `stop`) skip rows of
-  /// hex columns on it.
+  /// The first bytes of the tokens that look like words, not hex numbers: one byte long, or
+  /// the second or the third byte something other than a hex digit (`TokenLeads.startsWord`).
+  /// Recognisers of words (`alpha`, `stop`, `fatal`) skip rows of hex columns on it.
   var wordLeads = TokenLeads()
 
   init() {}
@@ -129,6 +129,16 @@ struct TokenLeads: Equatable {
     return byte == ASCII.star ? 1 << 26 : 1 << 27
   }
 
+  /// Whether a token whose second and third bytes are these (a blank or control byte where
+  /// the token is shorter) starts a word: a one-byte token, or a second byte that is not a hex
+  /// digit, or a third one inside the token that is not (`fatal`, but not `fe` or `fe13f25a`).
+  @inline(__always)
+  static func startsWord(_ second: UInt8, _ third: UInt8) -> Bool {
+    if second <= ASCII.space || second == 0x7F { return true }
+    if !ASCII.isHexDigit(second) { return true }
+    return third > ASCII.space && third != 0x7F && !ASCII.isHexDigit(third)
+  }
+
   /// The set of the first bytes of `word`s.
   static func of(_ words: StaticString...) -> TokenLeads {
     TokenLeads(bits: words.reduce(0) { $0 | bit($1.utf8Start[0]) })
@@ -195,8 +205,8 @@ final class LineStorage {
               inToken = true
               let bit = TokenLeads.bit(source[index])
               leads |= bit
-              // `plain` > 0 and the load covered 8 bytes: the second byte is in bounds.
-              if !ASCII.isHexDigit(source[index + 1]) { wordLeads |= bit }
+              // `plain` > 0 and the load covered 8 bytes: the next two bytes are in bounds.
+              if TokenLeads.startsWord(source[index + 1], source[index + 2]) { wordLeads |= bit }
             }
             last = index + plain - 1
             index += plain
@@ -225,7 +235,9 @@ final class LineStorage {
           inToken = true
           let bit = TokenLeads.bit(byte)
           leads |= bit
-          if index + 1 >= total || !ASCII.isHexDigit(source[index + 1]) { wordLeads |= bit }
+          let second = index + 1 < total ? source[index + 1] : ASCII.space
+          let third = index + 2 < total ? source[index + 2] : ASCII.space
+          if TokenLeads.startsWord(second, third) { wordLeads |= bit }
         }
         last = index
         index += 1
@@ -297,7 +309,9 @@ final class LineStorage {
         tokens[found] = start..<index
         let bit = TokenLeads.bit(bytes[start])
         leads |= bit
-        if index - start == 1 || !ASCII.isHexDigit(bytes[start + 1]) { wordLeads |= bit }
+        let second = index - start > 1 ? bytes[start + 1] : ASCII.space
+        let third = index - start > 2 ? bytes[start + 2] : ASCII.space
+        if TokenLeads.startsWord(second, third) { wordLeads |= bit }
         found += 1
       }
     }
