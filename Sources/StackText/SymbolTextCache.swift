@@ -7,7 +7,8 @@
 // here hands back the first parse, whose storage the frames then share (a
 // retain, not an allocation, and less memory for the report).
 //
-// Bounded: a fixed table of `slotCount` entries, direct-mapped on a hash of the
+// Bounded: a table of at most `maximumSlotCount` entries (it starts at 64 and
+// grows as misses come, so a small input does not pay for it), direct-mapped on a hash of the
 // bytes (a collision replaces the entry), and texts longer than
 // `maximumTextLength` are parsed without being kept. A text enters the table the
 // second time its slot sees it, so texts that never repeat cost no copy. Results are identical with
@@ -17,8 +18,10 @@
 
 /// Parses row symbol texts, reusing the result for a text seen before.
 final class SymbolTextCache {
-  /// Entries in the table (a power of two).
-  static let slotCount = 2048
+  /// Entries in the table at most (a power of two).
+  static let maximumSlotCount = 2048
+  /// Entries at first: a small input (most of a batch) does not pay for a large table.
+  static let initialSlotCount = 64
   /// Longer texts are parsed every time and never kept.
   static let maximumTextLength = 256
 
@@ -35,30 +38,47 @@ final class SymbolTextCache {
   /// The hash of the last text that missed in each slot (admission on the second sighting).
   @exclusivity(unchecked) private var seen: [UInt64]
 
+  /// Entries now (a power of two); the table grows fourfold, emptied, after as many misses.
+  private var slotCount = SymbolTextCache.initialSlotCount
+  private var missesSinceGrowth = 0
+
   /// An empty cache.
   init() {
-    entries = Array(repeating: nil, count: Self.slotCount)
-    hashes = Array(repeating: 0, count: Self.slotCount)
-    seen = Array(repeating: 0, count: Self.slotCount)
+    entries = Array(repeating: nil, count: slotCount)
+    hashes = Array(repeating: 0, count: slotCount)
+    seen = Array(repeating: 0, count: slotCount)
+  }
+
+  private func growIfBusy() {
+    missesSinceGrowth += 1
+    guard missesSinceGrowth >= slotCount, slotCount < Self.maximumSlotCount else { return }
+    slotCount = min(slotCount * 4, Self.maximumSlotCount)
+    missesSinceGrowth = 0
+    entries = Array(repeating: nil, count: slotCount)
+    hashes = Array(repeating: 0, count: slotCount)
+    seen = Array(repeating: 0, count: slotCount)
   }
 
   /// The parse of `text`, from the table when the same bytes were parsed before.
   func parse(_ text: ArraySlice<UInt8>) -> ParsedSymbolText {
     guard text.count <= Self.maximumTextLength else { return SymbolTextParser.parse(text, names: names) }
     let hash = Self.hash(text)
-    let slot = Int(truncatingIfNeeded: hash >> 32) & (Self.slotCount - 1)
+    let slot = Int(truncatingIfNeeded: hash >> 32) & (slotCount - 1)
     // Compared in place: binding the entry would copy it.
     if hashes[slot] == hash, case .some = entries[slot], Self.equal(entries[slot]!.text, text) {
       return entries[slot]!.parsed
     }
     let parsed = SymbolTextParser.parse(text, names: names)
+    growIfBusy()
+    // The table may have just grown: the slot is taken again from the hash.
+    let home = Int(truncatingIfNeeded: hash >> 32) & (slotCount - 1)
     // A text is kept from its second sighting on: most texts that differ in an offset or an
     // address never come back, and keeping them would cost a copy of the key each.
-    if seen[slot] == hash {
-      hashes[slot] = hash
-      entries[slot] = Entry(text: Array(text), parsed: parsed)
+    if seen[home] == hash {
+      hashes[home] = hash
+      entries[home] = Entry(text: Array(text), parsed: parsed)
     } else {
-      seen[slot] = hash
+      seen[home] = hash
     }
     return parsed
   }
