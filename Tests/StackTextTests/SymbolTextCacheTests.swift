@@ -31,7 +31,7 @@ struct SymbolTextCacheTests {
     #expect(mismatches.isEmpty, "first: \(mismatches.first ?? "")")
   }
 
-  @Test("10,000 distinct names through a 4,096-slot interner: every string equals its bytes, collisions included")
+  @Test("10,000 distinct names through the interner (growing to 4,096 slots): every string equals its bytes, collisions included")
   func internerReturnsTheRightString() {
     let interner = StringInterner()
     var wrong = 0
