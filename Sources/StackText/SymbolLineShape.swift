@@ -106,10 +106,10 @@ enum SymbolLineShape {
   /// x86 and Alpha mnemonics that open disassembly lines, which share the
   /// `address bytes text` shape of stack rows.
   static func isMnemonic(_ token: some ByteCollection) -> Bool {
-    guard token.count <= 7, token.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.underscore }) else {
+    guard token.count <= 8, token.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.underscore }) else {
       return false
     }
-    // The lowercased word packed into an integer (it has at most 7 bytes), looked up in a
+    // The lowercased word packed into an integer (it has at most 8 bytes), looked up in a
     // sorted table: no String is built for the many tokens this is asked about.
     var key: UInt64 = 0
     for byte in token { key = key << 8 | UInt64(ASCII.lowercased(byte)) }

@@ -5,6 +5,23 @@ import Testing
 
 @Suite("RISC stack dialects")
 struct RISCDialectTests {
+  @Test("Alpha disassembly with an eight-letter mnemonic (call_pal) is Alpha evidence for a listing next to it")
+  func callPalDisassembly() throws {
+    let report = decodeReport(
+      """
+      603049a8: 00000083 call_pal 0x83
+
+      FramePtr  RetAddr   Param1   Param2   Param3   Function Name
+      0012f160  00401000  00000001 00000002 00000003 app!one+0x10
+      0012f170  00401100  00000001 00000002 00000003 app!two+0x10
+      0012f180  00401200  00000001 00000002 00000003 app!three+0x10
+      0012f190  00401300  00000001 00000002 00000003 app!four+0x10
+      """)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.architecture == .alpha)
+    #expect(stack.architectureEvidence.contains { $0.contains("Alpha disassembly is nearby (line 1)") })
+  }
+
   @Test("Callee-SP Return-RA : Call Site rows; Alpha lookups step back 4 bytes")
   func calleeSPReturnRA() throws {
     let report = decodeReport(
