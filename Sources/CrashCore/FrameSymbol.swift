@@ -60,6 +60,20 @@ public struct FrameSymbol: Sendable, Hashable {
     printedTextIsLocation = true
   }
 
+  /// Whether the printed text is exactly the parts' rendering (`markPrintedTextAsLocation`)
+  /// and no other text is stored. For decoders of this package.
+  package var printsAsLocation: Bool { printedTextIsLocation && storedPrintedText == nil }
+
+  /// Puts in another offset, the printed text following it (it is the parts' rendering,
+  /// `printsAsLocation`): for decoders of this package that reuse the parse of a text
+  /// differing only in its offset digits.
+  package mutating func replaceOffsetOfPrintedLocation(with newOffset: UInt64) {
+    let printsAsLocation = printedTextIsLocation
+    printedTextIsLocation = false
+    offset = newOffset
+    printedTextIsLocation = printsAsLocation
+  }
+
   /// `module!function`, then `+0x` and the offset in lower-case hex when there is one.
   static func locationText(module: String?, function: String?, offset: UInt64?) -> String {
     var text = (module ?? "") + "!" + (function ?? "")

@@ -14,6 +14,13 @@
 // second time its slot sees it, so texts that never repeat cost no copy. Results are identical with
 // or without the cache: an entry is used only when its bytes equal the text.
 //
+// Offsets: kd and WinDbg rows print `module!function+0x1a2` and the offset differs
+// from row to row even where the function does not. A text whose location is
+// exactly that (lower-case hex without leading zeros, then nothing or annotations)
+// is kept under its bytes without the offset digits, and a hit gets this text's
+// offset put in: the parse of the rest does not depend on the digits, and the
+// printed text is still rendered from the parts (`FrameSymbol.printsAsLocation`).
+//
 //===----------------------------------------------------------------------===//
 
 /// Parses row symbol texts, reusing the result for a text seen before.
@@ -26,9 +33,15 @@ final class SymbolTextCache {
   static let maximumTextLength = 256
 
   private struct Entry {
+    /// The text, or for an offset-free entry the text without its offset digits.
     var text: [UInt8]
+    /// Whether `text` stands for every offset (see `canonicalOffset(in:)`).
+    var isOffsetFree: Bool
     var parsed: ParsedSymbolText
   }
+
+  /// The key of an offset-free lookup: the text without its offset digits (reused).
+  @exclusivity(unchecked) private var offsetFreeKey: [UInt8] = []
 
   @exclusivity(unchecked) private var entries: [Entry?]
   /// Module and function names, shared by texts that differ elsewhere (offsets, FPO data).
@@ -62,25 +75,89 @@ final class SymbolTextCache {
   /// The parse of `text`, from the table when the same bytes were parsed before.
   func parse(_ text: ArraySlice<UInt8>) -> ParsedSymbolText {
     guard text.count <= Self.maximumTextLength else { return SymbolTextParser.parse(text, names: names) }
-    let hash = Self.hash(text)
+    guard let offset = Self.canonicalOffset(in: text) else { return lookUp(text, isOffsetFree: false) }
+    offsetFreeKey.removeAll(keepingCapacity: true)
+    offsetFreeKey.append(contentsOf: text[..<offset.digits.lowerBound])
+    offsetFreeKey.append(contentsOf: text[offset.digits.upperBound...])
+    var parsed = lookUp(offsetFreeKey[...], isOffsetFree: true, fullText: text)
+    // The entry may come from another offset: this text's goes in (the printed text is
+    // rendered from the parts, so it follows).
+    parsed.symbol?.replaceOffsetOfPrintedLocation(with: offset.value)
+    return parsed
+  }
+
+  /// Looks `key` up; on a miss parses `fullText` (the key itself unless offset-free).
+  private func lookUp(
+    _ key: ArraySlice<UInt8>, isOffsetFree: Bool, fullText: ArraySlice<UInt8>? = nil
+  ) -> ParsedSymbolText {
+    let hash = Self.hash(key) ^ (isOffsetFree ? 0x5851_F42D_4C95_7F2D : 0)
     let slot = Int(truncatingIfNeeded: hash >> 32) & (slotCount - 1)
     // Compared in place: binding the entry would copy it.
-    if hashes[slot] == hash, case .some = entries[slot], Self.equal(entries[slot]!.text, text) {
+    if hashes[slot] == hash, case .some = entries[slot], entries[slot]!.isOffsetFree == isOffsetFree,
+      Self.equal(entries[slot]!.text, key)
+    {
       return entries[slot]!.parsed
     }
-    let parsed = SymbolTextParser.parse(text, names: names)
+    let parsed = SymbolTextParser.parse(fullText ?? key, names: names)
+    // An offset-free entry must render its printed text from the parts, or another offset
+    // would print this one's digits.
+    if isOffsetFree && parsed.symbol?.printsAsLocation != true { return parsed }
     growIfBusy()
     // The table may have just grown: the slot is taken again from the hash.
     let home = Int(truncatingIfNeeded: hash >> 32) & (slotCount - 1)
-    // A text is kept from its second sighting on: most texts that differ in an offset or an
-    // address never come back, and keeping them would cost a copy of the key each.
+    // A text is kept from its second sighting on: most texts that differ in an address
+    // never come back, and keeping them would cost a copy of the key each.
     if seen[home] == hash {
       hashes[home] = hash
-      entries[home] = Entry(text: Array(text), parsed: parsed)
+      entries[home] = Entry(text: Array(key), isOffsetFree: isOffsetFree, parsed: parsed)
     } else {
       seen[home] = hash
     }
     return parsed
+  }
+
+  /// The digits and value of the offset when `text` starts with `module!function+0x…`
+  /// exactly as `FrameSymbol` renders it (lower-case hex, no leading zeros, at most 16
+  /// digits), followed by nothing or by annotations (`(` or `[` after blanks): the texts
+  /// whose parse differs from another offset's only in the offset.
+  static func canonicalOffset(in text: ArraySlice<UInt8>) -> (digits: Range<Int>, value: UInt64)? {
+    var end = text.startIndex
+    var bang: Int?
+    var plus: Int?
+    while end < text.endIndex {
+      let byte = text[end]
+      if byte == ASCII.space { break }
+      if byte == ASCII.bang {
+        if bang == nil { bang = end }
+      } else if byte == ASCII.plus {
+        plus = end
+      } else if byte == ASCII.openParen || byte == ASCII.openBracket || byte == ASCII.lessThan {
+        return nil
+      }
+      end += 1
+    }
+    guard let bang, bang > text.startIndex, let plus, plus > bang + 1, plus + 3 < end,
+      text[plus + 1] == ASCII.zero, text[plus + 2] == ASCII.lowerX
+    else { return nil }
+    let digits = (plus + 3)..<end
+    guard digits.count <= 16, digits.count == 1 || text[digits.lowerBound] != ASCII.zero else { return nil }
+    var value: UInt64 = 0
+    for index in digits {
+      let byte = text[index]
+      if byte >= ASCII.zero && byte <= 0x39 {
+        value = value << 4 | UInt64(byte - ASCII.zero)
+      } else if byte >= 0x61 && byte <= 0x66 {
+        value = value << 4 | UInt64(byte - 0x61 + 10)
+      } else {
+        return nil
+      }
+    }
+    var next = end
+    while next < text.endIndex && text[next] == ASCII.space { next += 1 }
+    guard next == text.endIndex || text[next] == ASCII.openParen || text[next] == ASCII.openBracket else {
+      return nil
+    }
+    return (digits, value)
   }
 
   private static func equal(_ first: [UInt8], _ second: ArraySlice<UInt8>) -> Bool {

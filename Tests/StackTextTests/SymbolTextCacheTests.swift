@@ -7,28 +7,61 @@ import Testing
 
 @Suite("Symbol text cache and name interning")
 struct SymbolTextCacheTests {
-  @Test("20,000 seeded symbol texts (many repeated, many differing only in offsets) parse the same through the cache")
+  @Test("40,000 seeded symbol texts (many repeated, many differing only in offsets, printed in every form) parse the same through the cache")
   func cacheAgreesWithParser() {
     var random = SeededBytes(seed: 0x51_7C_C1_B7_27_22_0A_95, count: 0)
-    let modules = ["NT", "EMSMTA", "kernel32", "a_module_name_longer_than_fifteen"]
-    let functions = ["_KiTrap0E", "otpmralt", "CConvertStream::Read", "?DispatchToStub@RPC_INTERFACE@@QAEJPAU_RPC_MESSAGE@@IPAJ@Z"]
-    let tails = ["", " [omap]", "  (FPO: [2,0,2])", " (FPO: [0,0] TrapFrame @ 8019d6ec)", " [ mnode.cpp @ 984 ]"]
+    let modules = ["NT", "EMSMTA", "kernel32", "a_module_name_longer_than_fifteen", "x!y", ""]
+    let functions = [
+      "_KiTrap0E", "otpmralt", "CConvertStream::Read", "?DispatchToStub@RPC_INTERFACE@@QAEJPAU_RPC_MESSAGE@@IPAJ@Z",
+      "0x1021c7b0", "<nosymbols>", "(nosymbols)", "",
+    ]
+    // Offsets as listings print them: canonical, with leading zeros, in capitals, without `0x`.
+    let offsetForms: [(UInt64) -> String] = [
+      { "+0x" + String($0, radix: 16) }, { "+0x0" + String($0, radix: 16) }, { "+0x" + String($0, radix: 16, uppercase: true) },
+      { "+" + String($0, radix: 16) }, { _ in "" },
+    ]
+    let tails = [
+      "", " [omap]", "  (FPO: [2,0,2])", " (FPO: [0,0] TrapFrame @ 8019d6ec)", " [ mnode.cpp @ 984 ]", " other+0x20",
+      " ", "(FPO: [1,0,0])",
+    ]
     let cache = SymbolTextCache()
     var mismatches: [String] = []
-    for _ in 0..<20_000 {
+    for _ in 0..<40_000 {
       let word = random.nextWord()
-      let offset = word % 3 == 0 ? "" : "+0x" + String(word >> 8 % 0x400, radix: 16)
+      let form = word % 7 < 4 ? 0 : Int(word >> 40) % offsetForms.count
+      let offset = word % 3 == 0 ? "" : offsetForms[form](word >> 8 % 0x400)
       let text =
         modules[Int(word >> 16) % modules.count] + "!" + functions[Int(word >> 24) % functions.count] + offset
         + tails[Int(word >> 32) % tails.count]
       let bytes = Array(text.utf8)
       let cached = cache.parse(bytes[...])
       let fresh = SymbolTextParser.parse(bytes)
-      if cached.symbol != fresh.symbol || cached.annotations != fresh.annotations || cached.sourceLine != fresh.sourceLine {
+      if cached.symbol != fresh.symbol || cached.symbol?.printedText != fresh.symbol?.printedText
+        || cached.annotations != fresh.annotations || cached.sourceLine != fresh.sourceLine
+      {
         mismatches.append(text)
       }
     }
     #expect(mismatches.isEmpty, "first: \(mismatches.first ?? "")")
+  }
+
+  @Test("only a location printed as the parts render it, then nothing or annotations, is cached without its offset")
+  func offsetFreeTexts() {
+    func offset(_ text: String) -> UInt64? {
+      let bytes = Array(text.utf8)
+      return SymbolTextCache.canonicalOffset(in: bytes[...])?.value
+    }
+    #expect(offset("NT!_KiTrap0E+0x19d") == 0x19d)
+    #expect(offset("NT!_KiTrap0E+0x0") == 0)
+    #expect(offset("dlc!_RespondTestOrXid+0x38c  (FPO: [0,0] TrapFrame @ 8019d7d8)") == 0x38c)
+    #expect(offset("mod!f+0xffffffffffffffff [ a.c @ 1 ]") == UInt64.max)
+    for text in [
+      "NT!_KiTrap0E+0x019d", "NT!_KiTrap0E+0x19D", "NT!_KiTrap0E+19d", "NT!_KiTrap0E", "!f+0x10", "mod!+0x10",
+      "mod!f+0x", "mod!f+0x10 other", "store!(nosymbols)+0x10", "mod!<nosymbols>+0x10", "mod!f+0x10000000000000000",
+      "mod!operator()+0x10",
+    ] {
+      #expect(offset(text) == nil, "\(text)")
+    }
   }
 
   @Test("10,000 distinct names through the interner (growing to 4,096 slots): every string equals its bytes, collisions included")
