@@ -123,7 +123,13 @@ enum HexSWAR {
   static func eightDigits(_ slice: ByteSlice, from start: Int) -> UInt64? {
     guard let base = slice.base.baseAddress else { return nil }
     // Little-endian load: the first (most significant) digit is the lowest byte.
-    let bytes = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self).littleEndian
+    return eightDigits(inWord: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self).littleEndian)
+  }
+
+  /// The value of eight hex digits held in a word (the first digit in the lowest byte), or
+  /// nil when any byte is not a hex digit.
+  @inline(__always)
+  static func eightDigits(inWord bytes: UInt64) -> UInt64? {
     guard isAllHex(bytes) else { return nil }
     // Digits are 0x30–0x39 (bit 6 clear), letters 0x41–0x46 or 0x61–0x66 (bit 6 set):
     // the nibble is the low four bits, plus 9 for a letter.
