@@ -65,7 +65,7 @@ struct StackHeader {
 
   private static func childEBPHeader(_ line: TextLine, from start: Int, hasFrameNumbers: Bool) -> StackHeader? {
     var index = start
-    guard index < line.tokens.count, line.string(index).lowercased().hasPrefix("ret") else {
+    guard index < line.tokens.count, Bytes.hasPrefix(line.token(index), "ret") else {
       // `…dumpChildEBP Ret` cut short still announces a `k` listing.
       return nil
     }
@@ -103,21 +103,25 @@ struct StackHeader {
   private static func framePointerHeader(_ line: TextLine, from start: Int, hasFrameNumbers: Bool) -> StackHeader? {
     var index = start
     var hasFramePointer = false
-    var returnAddressWord: String?
+    var format: StackFormat?
     var parameters = 0
     var sawFunction = false
     var sawName = false
+    // Words compared as bytes, ignoring ASCII case (no word here has a letter that another
+    // script lower-cases into ASCII, so this is what lower-casing the Strings decided).
     while index < line.tokens.count {
-      let word = line.string(index).lowercased()
-      if word == "frameptr" && !hasFramePointer && returnAddressWord == nil {
+      let word = line.token(index)
+      if Bytes.equalsIgnoringCase(word, "frameptr") && !hasFramePointer && format == nil {
         hasFramePointer = true
-      } else if (word == "returnad" || word == "retaddr") && returnAddressWord == nil {
-        returnAddressWord = word
-      } else if word.hasPrefix("param") && word.dropFirst(5).allSatisfy({ $0 == "#" || $0.isNumber }) {
+      } else if Bytes.equalsIgnoringCase(word, "returnad") && format == nil {
+        format = .framePtrReturnAd
+      } else if Bytes.equalsIgnoringCase(word, "retaddr") && format == nil {
+        format = .framePtrRetAddr
+      } else if Bytes.hasPrefix(word, "param") && isParameterNumber(word.dropFirst(5)) {
         parameters += 1
-      } else if word == "function" {
+      } else if Bytes.equalsIgnoringCase(word, "function") {
         sawFunction = true
-      } else if word == "name" && sawFunction {
+      } else if Bytes.equalsIgnoringCase(word, "name") && sawFunction {
         sawName = true
         index += 1
         break
@@ -126,15 +130,23 @@ struct StackHeader {
       }
       index += 1
     }
-    guard hasFramePointer || returnAddressWord != nil else { return nil }
+    guard hasFramePointer || format != nil else { return nil }
     // A lone `FramePtr` or `RetAddr` in prose is not a header.
-    guard sawFunction || parameters > 0 || (hasFramePointer && returnAddressWord != nil) else { return nil }
-    let format: StackFormat = returnAddressWord == "returnad" ? .framePtrReturnAd : .framePtrRetAddr
+    guard sawFunction || parameters > 0 || (hasFramePointer && format != nil) else { return nil }
     let layout = RowLayout.framePointerRows(
-      format: format, hasFramePointer: hasFramePointer, hasReturnAddress: returnAddressWord != nil,
+      format: format ?? .framePtrRetAddr, hasFramePointer: hasFramePointer, hasReturnAddress: format != nil,
       parameters: parameters)
     return StackHeader(
       layout: layout, hasFrameNumbers: hasFrameNumbers, trailingTokenIndex: index,
       mayContinue: !sawName)
+  }
+
+  /// What may follow `Param`: `#` and digits (`Param#1`, `Param1`, `Params` is not).
+  private static func isParameterNumber(_ rest: ByteSlice) -> Bool {
+    // ASCII decides alone; other scripts' digits are numbers too (Character.isNumber).
+    guard rest.allSatisfy({ $0 < 0x80 }) else {
+      return String(decoding: rest, as: UTF8.self).allSatisfy { $0 == "#" || $0.isNumber }
+    }
+    return rest.allSatisfy { $0 == ASCII.hash || ASCII.isDigit($0) }
   }
 }
