@@ -408,7 +408,7 @@ struct StackBlockAssembler {
     var frames: [StackFrame] = []
     frames.reserveCapacity(rows.count)
     for row in rows {
-      frames.append(makeFrame(row, index: frames.count, symbolTexts: symbolTexts))
+      appendFrame(row, to: &frames, symbolTexts: symbolTexts)
     }
     lines = LineRange(lines.first, lastContentLine)
     if suppressedDiagnostics > 0 {
@@ -418,7 +418,10 @@ struct StackBlockAssembler {
     return DecodedStackBlock(layout: layout, frames: frames, lines: lines, hadHeader: hadHeader, diagnostics: diagnostics)
   }
 
-  private mutating func makeFrame(_ row: PendingRow, index: Int, symbolTexts: SymbolTextCache) -> StackFrame {
+  /// Builds the frame of `row` at the end of `frames` (appended as it is built: returning it
+  /// would copy it, retaining and releasing every reference it holds).
+  private mutating func appendFrame(_ row: PendingRow, to frames: inout [StackFrame], symbolTexts: SymbolTextCache) {
+    let index = frames.count
     var words = row.hexWords
     // Q163571: a 64-bit Callee-SP printed as two 8-digit halves before the colon.
     if layout.colonAfter == 1, row.colonAfter == 2, words.count >= 2, words[0].digits == 8,
@@ -479,11 +482,11 @@ struct StackBlockAssembler {
       sourceLine = parsed.sourceLine.take()
       swap(&annotations, &parsed.annotations)
     }
-    return StackFrame(
+    frames.append(StackFrame(
       index: index, framePointer: column(layout.framePointerColumn)?.value.map { Address($0) },
       returnAddress: column(layout.returnAddressColumn)?.value.map { Address($0) }, parameters: parameters,
       parameterSource: parameterSource, symbol: symbol, sourceLine: sourceLine, annotations: annotations, trust: .text,
-      lines: row.lines, printedNumber: row.frameNumber)
+      lines: row.lines, printedNumber: row.frameNumber))
   }
 }
 

@@ -55,10 +55,12 @@ struct SymbolTextCacheTests {
     #expect(offset("NT!_KiTrap0E+0x0") == 0)
     #expect(offset("dlc!_RespondTestOrXid+0x38c  (FPO: [0,0] TrapFrame @ 8019d7d8)") == 0x38c)
     #expect(offset("mod!f+0xffffffffffffffff [ a.c @ 1 ]") == UInt64.max)
+    #expect(offset("x!y!z+0x10") == 0x10)
+    #expect(offset("a+b!f+0x10") == 0x10)
     for text in [
       "NT!_KiTrap0E+0x019d", "NT!_KiTrap0E+0x19D", "NT!_KiTrap0E+19d", "NT!_KiTrap0E", "!f+0x10", "mod!+0x10",
       "mod!f+0x", "mod!f+0x10 other", "store!(nosymbols)+0x10", "mod!<nosymbols>+0x10", "mod!f+0x10000000000000000",
-      "mod!operator()+0x10",
+      "mod!operator()+0x10", "mod!f+0x0xab", "mod!f+0x1A", "+0x10", "mod!f-0x10",
     ] {
       #expect(offset(text) == nil, "\(text)")
     }
