@@ -16,6 +16,14 @@
 
 import CrashCore
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The registers found on one line.
 /// The registers one line of a dump shows, held inline (a line is parsed for every `=`
 /// it holds, so it allocates nothing). At most `capacity` registers a line; a dump
@@ -86,12 +94,12 @@ enum RegisterDumpParser {
     found.removeAll()
     let bytes = line.bytes
     guard line.contains(byte: ASCII.equals) else { return false }
+    guard let base = bytes.baseAddress else { return false }
     var index = 0
     while index < bytes.count {
-      guard bytes[index] == ASCII.equals else {
-        index += 1
-        continue
-      }
+      // The next `=` (memchr: a register line is mostly values between them).
+      guard let equals = memchr(base + index, Int32(ASCII.equals), bytes.count - index) else { break }
+      index = UnsafeRawPointer(equals).assumingMemoryBound(to: UInt8.self) - base
       // The name: letters and digits right before '=' (blanks allowed between). When
       // dumps run together (`EFLGS=00000297EBX=0042d3b1`) the name is the longest
       // known register name that ends the run.
