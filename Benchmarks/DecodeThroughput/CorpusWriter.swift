@@ -15,8 +15,21 @@
 #endif
 
 enum CorpusWriter {
-  /// Writes about `megabytes` MB to `path`; returns the bytes written.
-  static func write(path: String, megabytes: Int) -> Int {
+  /// The kinds of document the corpus cycles through.
+  enum Kind: String, CaseIterable {
+    /// x86 Dr. Watson logs (NT 4.0).
+    case x86
+    /// kd `kv` listings with wrapped FPO notes, after a STOP line.
+    case kd
+    /// Alpha Dr. Watson logs.
+    case alpha
+    /// KB-style articles: prose, event records, a listing.
+    case article
+  }
+
+  /// Writes about `megabytes` MB of documents of `kinds` (in turn) to `path`; returns the
+  /// bytes written.
+  static func write(path: String, megabytes: Int, kinds: [Kind] = Kind.allCases) -> Int {
     guard let file = fopen(path, "w") else {
       print("cannot create \(path)")
       exit(1)
@@ -29,11 +42,11 @@ enum CorpusWriter {
     let target = megabytes * 1_000_000
     var document = 0
     while written < target {
-      switch document % 4 {
-      case 0: x86DrWatson(&buffer, &generator)
-      case 1: kernelListing(&buffer, &generator)
-      case 2: alphaDrWatson(&buffer, &generator)
-      default: article(&buffer, &generator)
+      switch kinds[document % kinds.count] {
+      case .x86: x86DrWatson(&buffer, &generator)
+      case .kd: kernelListing(&buffer, &generator)
+      case .alpha: alphaDrWatson(&buffer, &generator)
+      case .article: article(&buffer, &generator)
       }
       document += 1
       if buffer.utf8.count >= 1 << 20 {

@@ -8,6 +8,8 @@
 //   scripts/bench-decode            (128 MB and 512 MB corpora)
 //   .build/release/analyse-bench --size-mb 256 [--keep PATH]
 //   .build/release/analyse-bench --input FILE      (decode an existing file)
+//   .build/release/analyse-bench --size-mb 16 --kind kd   (one kind of document only:
+//                                                          x86, kd, alpha or article)
 //
 // Memory is reported as the process's peak resident set (getrusage) after
 // generation and after each decode, so a flat figure across corpus sizes shows
@@ -31,6 +33,7 @@ enum DecodeThroughputBenchmark {
     var sizes: [Int] = []
     var keep: String?
     var inputs: [String] = []
+    var kinds = CorpusWriter.Kind.allCases
     var arguments = CommandLine.arguments.dropFirst()
     while let argument = arguments.popFirst() {
       switch argument {
@@ -39,6 +42,9 @@ enum DecodeThroughputBenchmark {
         sizes.append(value)
       case "--keep":
         keep = arguments.popFirst()
+      case "--kind":
+        guard let kind = arguments.popFirst().flatMap(CorpusWriter.Kind.init(rawValue:)) else { usage() }
+        kinds = [kind]
       case "--input":
         guard let path = arguments.popFirst() else { usage() }
         inputs.append(path)
@@ -61,8 +67,9 @@ enum DecodeThroughputBenchmark {
     }
     for size in sizes {
       let path = keep ?? "/tmp/analyse-bench-\(getpid())-\(size).txt"
-      let bytes = CorpusWriter.write(path: path, megabytes: size)
-      measure(path: path, bytes: bytes, rssBefore: peakResidentKilobytes(), label: "generated")
+      let bytes = CorpusWriter.write(path: path, megabytes: size, kinds: kinds)
+      let label = kinds.count == 1 ? "generated (\(kinds[0].rawValue) only)" : "generated"
+      measure(path: path, bytes: bytes, rssBefore: peakResidentKilobytes(), label: label)
       if keep == nil { unlink(path) }
     }
   }
@@ -101,7 +108,7 @@ enum DecodeThroughputBenchmark {
   }
 
   static func usage() -> Never {
-    print("usage: analyse-bench [--size-mb N]... [--keep PATH] [--input PATH]...")
+    print("usage: analyse-bench [--size-mb N]... [--kind x86|kd|alpha|article] [--keep PATH] [--input PATH]...")
     exit(2)
   }
 

@@ -62,7 +62,11 @@ struct StackBlockAssembler {
   private var allowsSymbolOnlyRows: Bool
   private(set) var lines: LineRange
   private var rows: [PendingRow] = []
-  private var pending: PendingRow?
+  /// The row being built, meaningful while `hasPending` (a flag beside a plain value: an
+  /// optional row was tested through an outlined call on every use).
+  private var pending = PendingRow(line: 0, textAt: 0)
+  /// Whether a row is pending.
+  private var hasPending = false
   /// The symbol text of every row, back to back (`PendingRow.symbolRange`).
   private var symbolArena: [UInt8] = []
   private var blankRun = 0
@@ -118,12 +122,6 @@ struct StackBlockAssembler {
   /// Number of rows so far, the pending one included.
   var rowCount: Int { rows.count + (hasPending ? 1 : 0) }
 
-  /// Whether a row is pending; tested in place (`pending != nil` would copy the row).
-  private var hasPending: Bool {
-    if case .some = pending { return true }
-    return false
-  }
-
   /// Whether the listing has `maximum` rows and `line` would start another (a mutating call,
   /// so that the decoder asks in place instead of reading a copy of the listing).
   mutating func isFull(atRows maximum: Int, before line: TextLine) -> Bool {
@@ -149,17 +147,17 @@ struct StackBlockAssembler {
     guard !text.isEmpty else { return }
     // The pending row is the last one started, so its text ends the arena; if it ever did
     // not, its text moves to the end first.
-    if pending!.symbolRange.upperBound != symbolArena.count {
-      let earlier = Array(symbolArena[pending!.symbolRange])
+    if pending.symbolRange.upperBound != symbolArena.count {
+      let earlier = Array(symbolArena[pending.symbolRange])
       let start = symbolArena.count
       symbolArena.append(contentsOf: earlier)
-      pending!.symbolRange = start..<symbolArena.count
+      pending.symbolRange = start..<symbolArena.count
     }
-    if pending!.bracketDepth > 0 { pending!.continuationLines += 1 }
-    if pending!.hasSymbolText { symbolArena.append(contentsOf: separator.utf8) }
+    if pending.bracketDepth > 0 { pending.continuationLines += 1 }
+    if pending.hasSymbolText { symbolArena.append(contentsOf: separator.utf8) }
     symbolArena.append(contentsOf: text)
-    pending!.symbolRange = pending!.symbolRange.lowerBound..<symbolArena.count
-    pending!.bracketDepth = max(0, pending!.bracketDepth + SymbolLineShape.bracketDepth(text))
+    pending.symbolRange = pending.symbolRange.lowerBound..<symbolArena.count
+    pending.bracketDepth = max(0, pending.bracketDepth + SymbolLineShape.bracketDepth(text))
   }
 
   /// Where `text` lands when it replaces the text at `range` (in place when that ends the arena).
@@ -207,7 +205,7 @@ struct StackBlockAssembler {
   }
 
   private mutating func take(_ line: TextLine) {
-    if pending?.hasSymbolText == true || rows.count > 0 { awaitingHeaderContinuation = false }
+    if (hasPending && pending.hasSymbolText) || rows.count > 0 { awaitingHeaderContinuation = false }
     blankRun = 0
     lastContentLine = line.number
     lines = lines.including(line.number)
@@ -224,28 +222,28 @@ struct StackBlockAssembler {
     // The first columns of this row were glued to the end of the previous row's
     // symbol (`…+0x1e46 0a97f950` / `77e11a67 …`, Q250302).
     // (Tested and changed in place: `if var previous = pending` would copy the row on every row.)
-    if hasPending, start.frameNumber == nil, start.hexWords.count < layout.hexColumns, pending!.hasSymbolText {
+    if hasPending, start.frameNumber == nil, start.hexWords.count < layout.hexColumns, pending.hasSymbolText {
       let missing = layout.hexColumns - start.hexWords.count
-      let trailing = RowText.trailingHexWords(symbolText(of: pending!), upTo: missing)
+      let trailing = RowText.trailingHexWords(symbolText(of: pending), upTo: missing)
       if trailing.count == missing {
-        let end = RowText.endDroppingTrailingWords(symbolText(of: pending!), trailing.count)
-        if pending!.symbolRange.upperBound == symbolArena.count { symbolArena.removeSubrange(end...) }
-        pending!.symbolRange = pending!.symbolRange.lowerBound..<end
+        let end = RowText.endDroppingTrailingWords(symbolText(of: pending), trailing.count)
+        if pending.symbolRange.upperBound == symbolArena.count { symbolArena.removeSubrange(end...) }
+        pending.symbolRange = pending.symbolRange.lowerBound..<end
         start.hexWords = trailing + start.hexWords
         note(
           Diagnostic(.note, "the first \(missing) column(s) of this row were printed at the end of the row above", line: line.number))
       }
     }
     // Hex columns split over two lines: the pending row still lacks columns.
-    if hasPending, !pending!.hasSymbolText, !pending!.omittedColumns, start.frameNumber == nil,
-      pending!.hexWords.count < layout.hexColumns, pending!.hexWords.count + start.hexWords.count <= layout.hexColumns
+    if hasPending, !pending.hasSymbolText, !pending.omittedColumns, start.frameNumber == nil,
+      pending.hexWords.count < layout.hexColumns, pending.hexWords.count + start.hexWords.count <= layout.hexColumns
     {
       // Changed in place, never through a copy: a copy would copy the row's arrays on write.
-      let earlierWords = pending!.hexWords.count
-      pending!.hexWords.append(contentsOf: start.hexWords)
-      if pending!.colonAfter == nil { pending!.colonAfter = start.colonAfter.map { $0 + earlierWords } }
+      let earlierWords = pending.hexWords.count
+      pending.hexWords.append(contentsOf: start.hexWords)
+      if pending.colonAfter == nil { pending.colonAfter = start.colonAfter.map { $0 + earlierWords } }
       appendToPending(line.bytes(fromToken: start.symbolTokenIndex), separator: " ")
-      pending!.lines = pending!.lines.including(line.number)
+      pending.lines = pending.lines.including(line.number)
       take(line)
       return .consumed
     }
@@ -262,6 +260,7 @@ struct StackBlockAssembler {
     finishPending()
     // Built in place in `pending`: a local row would be copied into it.
     pending = PendingRow(line: line.number, start: start, textAt: symbolArena.count)
+    hasPending = true
     appendToPending(line.bytes(fromToken: start.symbolTokenIndex), separator: "")
     take(line)
     return .consumed
@@ -270,30 +269,30 @@ struct StackBlockAssembler {
   private mutating func consumeText(_ line: TextLine) -> Outcome {
     let text = line.bytes(fromToken: 0)
     if hasPending {
-      // The row is changed in place (`pending!`), never through a copy, which would copy
+      // The row is changed in place, never through a copy, which would copy
       // its arrays on write.
-      if !pending!.hasSymbolText {
+      if !pending.hasSymbolText {
         // The function on the line after the hex columns.
         if SymbolLineShape.isLocationToken(line.token(0)) || SymbolLineShape.isAnnotationToken(line.token(0)) {
           appendToPending(text, separator: "")
-          pending!.lines = pending!.lines.including(line.number)
+          pending.lines = pending.lines.including(line.number)
           take(line)
           return .consumed
         }
         return .notConsumed
       }
-      if let separator = continuationSeparator(pending!, line) {
+      if let separator = continuationSeparator(pending, line) {
         appendToPending(text, separator: separator)
-        pending!.lines = pending!.lines.including(line.number)
+        pending.lines = pending.lines.including(line.number)
         take(line)
         return .consumed
       }
     }
-    if let previous = pending ?? rows.last, repairsGarbledSymbol(previous, line) {
+    if let previous = hasPending ? pending : rows.last, repairsGarbledSymbol(previous, line) {
       note(
         Diagnostic(.note, "line repeats the symbol of the row above, whose text was garbled; used it", line: line.number))
       if hasPending {
-        pending!.symbolRange = replacingText(at: pending!.symbolRange, with: text)
+        pending.symbolRange = replacingText(at: pending.symbolRange, with: text)
       } else {
         rows[rows.count - 1].symbolRange = replacingText(at: rows[rows.count - 1].symbolRange, with: text)
       }
@@ -305,6 +304,7 @@ struct StackBlockAssembler {
     if allowsSymbolOnlyRows, SymbolLineShape.isStrictSymbolLine(line, from: bulletOffset(line), allowSplitModule: true) {
       finishPending()
       pending = PendingRow(line: line.number, textAt: symbolArena.count)
+      hasPending = true
       appendToPending(line.bytes(fromToken: bulletOffset(line)), separator: "")
       take(line)
       return .consumed
@@ -389,7 +389,9 @@ struct StackBlockAssembler {
   // MARK: - Finishing
 
   private mutating func finishPending() {
-    if hasPending { rows.append(pending.take()!) }
+    guard hasPending else { return }
+    rows.append(pending)
+    hasPending = false
   }
 
   private mutating func note(_ diagnostic: Diagnostic) {

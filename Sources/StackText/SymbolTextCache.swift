@@ -77,8 +77,12 @@ final class SymbolTextCache {
     guard text.count <= Self.maximumTextLength else { return SymbolTextParser.parse(text, names: names) }
     guard let offset = Self.canonicalOffset(in: text) else { return lookUp(text, isOffsetFree: false) }
     offsetFreeKey.removeAll(keepingCapacity: true)
-    offsetFreeKey.append(contentsOf: text[..<offset.digits.lowerBound])
-    offsetFreeKey.append(contentsOf: text[offset.digits.upperBound...])
+    // Appended from the bytes in place: appending slices of `text` retains its storage each time.
+    text.withUnsafeBufferPointer { bytes in
+      let digits = (offset.digits.lowerBound - text.startIndex)..<(offset.digits.upperBound - text.startIndex)
+      offsetFreeKey.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<digits.lowerBound]))
+      offsetFreeKey.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[digits.upperBound...]))
+    }
     var parsed = lookUp(offsetFreeKey[...], isOffsetFree: true, fullText: text)
     // The entry may come from another offset: this text's goes in (the printed text is
     // rendered from the parts, so it follows).
