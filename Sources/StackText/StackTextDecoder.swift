@@ -155,7 +155,7 @@ public final class StackTextDecoder {
   // MARK: - Per line
 
   private func process(_ raw: RawLine, _ emit: (TextDecodingEvent) -> Void) {
-    line = lineStorage.refill(from: raw)
+    lineStorage.refill(from: raw, into: &line)
     lastLineEndedWithoutNewline = raw.endedWithoutNewline
 
     if raw.wasTruncated {

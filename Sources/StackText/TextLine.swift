@@ -172,8 +172,16 @@ final class LineStorage {
 
   /// Normalises and tokenises `raw` into this storage; the previous line's view is invalid after.
   func refill(from raw: RawLine) -> TextLine {
-    reserve(raw.bytes.count)
     var line = TextLine()
+    refill(from: raw, into: &line)
+    return line
+  }
+
+  /// Normalises and tokenises `raw` into this storage and `line` (the decoder's own line,
+  /// written in place rather than built and copied).
+  func refill(from raw: RawLine, into line: inout TextLine) {
+    reserve(raw.bytes.count)
+    line.flags = []
     line.number = raw.number
     line.offset = raw.offset
     line.wasTruncated = raw.wasTruncated
@@ -263,7 +271,6 @@ final class LineStorage {
     line.tokens = UnsafeBufferPointer(start: tokens, count: found)
     line.tokenLeads = TokenLeads(bits: leads)
     line.wordLeads = TokenLeads(bits: wordLeads)
-    return line
   }
 
 
