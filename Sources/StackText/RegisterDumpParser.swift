@@ -126,10 +126,18 @@ enum RegisterDumpParser {
       let maximumDigits: Int
       if case .x86 = register { maximumDigits = 8 } else { maximumDigits = 16 }
       var valueEnd = valueStart
+      // Eight digits at once (`HexSWAR`) where eight are there: values are random digits.
+      var eightDigits: UInt64?
+      if valueStart + 8 <= bytes.count {
+        eightDigits = HexSWAR.eightDigits(inWord: UnsafeRawPointer(base + valueStart).loadUnaligned(as: UInt64.self).littleEndian)
+        if eightDigits != nil { valueEnd += 8 }
+      }
       while valueEnd < bytes.count && valueEnd - valueStart < maximumDigits && ASCII.isHexDigit(bytes[valueEnd]) {
         valueEnd += 1
       }
-      guard valueEnd > valueStart, var value = HexNumber.digits(bytes[valueStart..<valueEnd]) else { continue }
+      guard valueEnd > valueStart else { continue }
+      let parsedValue = valueEnd - valueStart == 8 ? eightDigits : HexNumber.digits(bytes[valueStart..<valueEnd])
+      guard var value = parsedValue else { continue }
       // Dr. Watson's high/low layout: `v0=00000000 39000003`.
       var consumedEnd = valueEnd
       if case .alpha = register, valueEnd - valueStart == 8, let low = lowHalf(bytes, after: valueEnd) {
@@ -171,12 +179,13 @@ enum RegisterDumpParser {
     var start = end
     guard start < bytes.count, bytes[start] == ASCII.space else { return nil }
     while start < bytes.count && bytes[start] == ASCII.space { start += 1 }
-    var stop = start
-    while stop < bytes.count && ASCII.isHexDigit(bytes[stop]) { stop += 1 }
-    guard stop - start == 8 else { return nil }
-    // Not the start of the next `name=`: the word must end at a blank or the line's end.
+    // Exactly eight hex digits (read at once, `HexSWAR`)…
+    guard start + 8 <= bytes.count, let base = bytes.baseAddress,
+      let value = HexSWAR.eightDigits(inWord: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self).littleEndian)
+    else { return nil }
+    let stop = start + 8
+    // …ending at a blank or the line's end: not more digits, not the start of the next `name=`.
     if stop < bytes.count && bytes[stop] != ASCII.space && bytes[stop] != ASCII.star { return nil }
-    guard let value = HexNumber.digits(bytes[start..<stop]) else { return nil }
     return (value, stop)
   }
 

@@ -90,6 +90,37 @@ struct RegisterDumpTests {
     #expect(registers[.intSp] == 0x00F7_F6E0)
   }
 
+  @Test("a low half is exactly eight digits ending at a blank, a `*` or the line's end")
+  func alphaHalfBoundaries() throws {
+    let context = try #require(
+      looseContext(
+        """
+          v0=00000000 390000031   t0=00000000 00000003   t1=00000000 00760065*
+          t2=00000000 0076006   t3=00000001 00000002
+        """))
+    guard case .alpha(let registers) = context else {
+      Issue.record("expected Alpha registers")
+      return
+    }
+    #expect(registers[.intV0] == 0)
+    #expect(registers[.intT0] == 3)
+    #expect(registers[.intT1] == 0x0076_0065)
+    #expect(registers[.intT2] == 0)
+    #expect(registers[.intT3] == 0x1_0000_0002)
+  }
+
+  @Test("an x86 value keeps its first eight digits")
+  func x86ValueWidth() throws {
+    let context = try #require(looseContext("eax=123456789 ebx=00000001 ecx=0000000a"))
+    guard case .x86(let registers) = context else {
+      Issue.record("expected x86 registers")
+      return
+    }
+    #expect(registers[.eax] == 0x1234_5678)
+    #expect(registers[.ebx] == 1)
+    #expect(registers[.ecx] == 0xA)
+  }
+
   @Test("Alpha, 64-bit values and run-together fields (dumpexam)")
   func alphaSixtyFourBit() throws {
     let context = try #require(
