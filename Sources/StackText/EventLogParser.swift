@@ -35,12 +35,9 @@ struct EventLogParser {
   /// Whether a record is being built.
   var isActive: Bool { hasRecord || !preamble.isEmpty }
 
-  /// Whether a record is open. Pattern matching reads the optional in place; `record != nil`
-  /// would copy the whole record on every line.
-  private var hasRecord: Bool {
-    if case .some = record { return true }
-    return false
-  }
+  /// Whether a record is open: kept beside the record, because asking the optional (even
+  /// by pattern) copied the whole record on every line.
+  private var hasRecord = false
 
   enum Label {
     case id, source, type, category, date, time, user, computer, description
@@ -79,6 +76,7 @@ struct EventLogParser {
         }
         preamble = []
         record = new
+        hasRecord = true
         descriptionIsFull = false
         inDescription = false
         lastLine = line.number
@@ -131,6 +129,7 @@ struct EventLogParser {
   mutating func finish(_ emit: (EventRecord) -> Void) {
     if let record { emit(record) }
     record = nil
+    hasRecord = false
     preamble = []
     inDescription = false
     blankAfterDescriptionLabel = false

@@ -67,7 +67,10 @@ struct RegisterLine {
   }
 
   /// Calls `body` with each x86 register and its value, in the order printed.
+  /// (Read through spans: subscripting the inline arrays copied them whole for each call.)
   func forEachX86(_ body: (X86Register, UInt64) -> Void) {
+    let registers = self.registers.span
+    let values = self.values.span
     for index in 0..<stored {
       if case .x86(let register) = registers[index] { body(register, values[index]) }
     }
@@ -75,6 +78,8 @@ struct RegisterLine {
 
   /// Calls `body` with each Alpha register and its value, in the order printed.
   func forEachAlpha(_ body: (AlphaRegister, UInt64) -> Void) {
+    let registers = self.registers.span
+    let values = self.values.span
     for index in 0..<stored {
       if case .alpha(let register) = registers[index] { body(register, values[index]) }
     }

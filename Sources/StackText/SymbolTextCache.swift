@@ -32,12 +32,20 @@ final class SymbolTextCache {
   /// Longer texts are parsed every time and never kept.
   static let maximumTextLength = 256
 
-  private struct Entry {
+  /// A kept parse. A class, so that looking at an entry reads a reference instead of copying
+  /// the entry out of the table.
+  private final class Entry {
     /// The text, or for an offset-free entry the text without its offset digits.
-    var text: [UInt8]
+    let text: [UInt8]
     /// Whether `text` stands for every offset (see `canonicalOffset(in:)`).
-    var isOffsetFree: Bool
-    var parsed: ParsedSymbolText
+    let isOffsetFree: Bool
+    let parsed: ParsedSymbolText
+
+    init(text: [UInt8], isOffsetFree: Bool, parsed: ParsedSymbolText) {
+      self.text = text
+      self.isOffsetFree = isOffsetFree
+      self.parsed = parsed
+    }
   }
 
   /// The key of an offset-free lookup: the text without its offset digits (reused).
@@ -96,11 +104,8 @@ final class SymbolTextCache {
   ) -> ParsedSymbolText {
     let hash = Self.hash(key) ^ (isOffsetFree ? 0x5851_F42D_4C95_7F2D : 0)
     let slot = Int(truncatingIfNeeded: hash >> 32) & (slotCount - 1)
-    // Compared in place: binding the entry would copy it.
-    if hashes[slot] == hash, case .some = entries[slot], entries[slot]!.isOffsetFree == isOffsetFree,
-      Self.equal(entries[slot]!.text, key)
-    {
-      return entries[slot]!.parsed
+    if hashes[slot] == hash, let entry = entries[slot], entry.isOffsetFree == isOffsetFree, Self.equal(entry.text, key) {
+      return entry.parsed
     }
     let parsed = SymbolTextParser.parse(fullText ?? key, names: names)
     // An offset-free entry must render its printed text from the parts, or another offset
