@@ -24,24 +24,24 @@ import CrashCore
   import Darwin
 #endif
 
-/// The registers found on one line.
-/// The registers one line of a dump shows, held inline (a line is parsed for every `=`
-/// it holds, so it allocates nothing). At most `capacity` registers a line; a dump
+/// The registers one line of a dump shows, held inline in an object the decoder reuses for
+/// every line: parsing allocates nothing, and passing it passes a reference (as a value it
+/// was copied whole, 424 bytes, at each call). At most `capacity` registers a line; a dump
 /// reflowed onto one line holds fewer than that, and more are dropped.
-struct RegisterLine {
+final class RegisterLine {
   /// The most registers one line keeps.
   static let capacity = 40
 
-  private var registers = InlineArray<40, RegisterName.Kind>(repeating: .extra)
-  private var values = InlineArray<40, UInt64>(repeating: 0)
-  private var stored = 0
-  private var x86Count = 0
-  private var alphaCount = 0
+  @exclusivity(unchecked) private var registers = InlineArray<40, RegisterName.Kind>(repeating: .extra)
+  @exclusivity(unchecked) private var values = InlineArray<40, UInt64>(repeating: 0)
+  @exclusivity(unchecked) private var stored = 0
+  @exclusivity(unchecked) private var x86Count = 0
+  @exclusivity(unchecked) private var alphaCount = 0
 
   init() {}
 
   /// Forgets the registers held (the storage stays).
-  mutating func removeAll() {
+  func removeAll() {
     stored = 0
     x86Count = 0
     alphaCount = 0
@@ -54,7 +54,7 @@ struct RegisterLine {
   var count: Int { architecture == .alpha ? alphaCount : x86Count }
 
   /// Adds an x86 or Alpha register; dropped when the line is full.
-  mutating func append(_ register: RegisterName.Kind, _ value: UInt64) {
+  func append(_ register: RegisterName.Kind, _ value: UInt64) {
     guard stored < Self.capacity else { return }
     switch register {
     case .x86: x86Count += 1
@@ -89,13 +89,13 @@ struct RegisterLine {
 enum RegisterDumpParser {
   /// Finds `name=value` pairs on the line and classifies them.
   static func parse(_ line: TextLine) -> RegisterLine? {
-    var found = RegisterLine()
-    return parse(line, into: &found) ? found : nil
+    let found = RegisterLine()
+    return parse(line, into: found) ? found : nil
   }
 
   /// Finds `name=value` pairs on the line, replacing the contents of `found`; false when
   /// the line shows no register.
-  static func parse(_ line: TextLine, into found: inout RegisterLine) -> Bool {
+  static func parse(_ line: TextLine, into found: RegisterLine) -> Bool {
     found.removeAll()
     let bytes = line.bytes
     guard line.contains(byte: ASCII.equals) else { return false }

@@ -47,7 +47,7 @@ public final class StackTextDecoder {
   private var splitter: LineSplitter
   @exclusivity(unchecked) private var line = TextLine()
   /// The registers of the current line (one value, refilled for each line).
-  @exclusivity(unchecked) private var registerLine = RegisterLine()
+  private let registerLine = RegisterLine()
   /// The line of the last raw-stack-dump line read.
   @exclusivity(unchecked) private var lastRawStackDumpLine = 0
   private let lineStorage = LineStorage()
@@ -491,8 +491,9 @@ public final class StackTextDecoder {
   // MARK: - Register dumps
 
   private func handleRegisters(_ emit: (TextDecodingEvent) -> Void) -> Bool {
-    // Parsed into one reused value (a line's registers are held inline: a copy moves them all).
-    let hasRegisters = RegisterDumpParser.parse(line, into: &registerLine)
+    // Parsed into one reused object (a line's registers are held inline: passing a value
+    // copied them all).
+    let hasRegisters = RegisterDumpParser.parse(line, into: registerLine)
     if hasRegisters, registerLine.count >= 2 {
       if registerLine.architecture == .alpha { evidence.alphaRegisters = line.number } else { evidence.x86Registers = line.number }
     }
@@ -663,8 +664,7 @@ public final class StackTextDecoder {
   }
 
   private func closeBlock(_ emit: (TextDecodingEvent) -> Void, endOfInput: Bool = false) {
-    guard var assembler = block else { return }
-    block = nil
+    guard case .some = block, var assembler = block.take() else { return }
     guard var finished = assembler.finish(symbolTexts: symbolTexts) else { return }
     // Bare symbols with no header or bullet must look like a stack on their own.
     if blockIsTentativeSymbolList || blockStartedWithBullet,
@@ -758,8 +758,7 @@ public final class StackTextDecoder {
   // MARK: - Thread assemblies
 
   private func finishAssembly(_ emit: (TextDecodingEvent) -> Void) {
-    guard var current = assembly else { return }
-    assembly = nil
+    guard case .some = assembly, var current = assembly.take() else { return }
     win9xState = .none
     var block = current.block.take()
     var thread = makeThread(block: &block, context: current.registers, assembly: current)
@@ -858,8 +857,8 @@ public final class StackTextDecoder {
   }
 
   private func flushDrWatsonHeader(_ emit: (TextDecodingEvent) -> Void) {
-    guard let header = drWatsonHeader else { return }
-    drWatsonHeader = nil
+    // Tested in place, then moved out: binding the optional would copy it on every call.
+    guard case .some = drWatsonHeader, let header = drWatsonHeader.take() else { return }
     emit(.application(header.info))
     if let exception = header.exception { emit(.exception(exception)) }
   }
