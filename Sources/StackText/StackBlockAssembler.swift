@@ -484,11 +484,12 @@ struct StackBlockAssembler {
       sourceLine = parsed.sourceLine.take()
       swap(&annotations, &parsed.annotations)
     }
-    frames.append(StackFrame(
+    let frame = StackFrame(
       index: index, framePointer: column(layout.framePointerColumn)?.value.map { Address($0) },
-      returnAddress: column(layout.returnAddressColumn)?.value.map { Address($0) }, parameters: parameters,
-      parameterSource: parameterSource, symbol: symbol, sourceLine: sourceLine, annotations: annotations, trust: .text,
-      lines: row.lines, printedNumber: row.frameNumber))
+      returnAddress: column(layout.returnAddressColumn)?.value.map { Address($0) }, parameters: consume parameters,
+      parameterSource: parameterSource, symbol: consume symbol, sourceLine: consume sourceLine,
+      annotations: consume annotations, trust: .text, lines: row.lines, printedNumber: row.frameNumber)
+    frames.append(consume frame)
   }
 }
 
