@@ -417,7 +417,7 @@ struct StackBlockAssembler {
       diagnostics.append(
         Diagnostic(.note, "\(suppressedDiagnostics) more notes about this listing were not kept", line: lastContentLine))
     }
-    return DecodedStackBlock(layout: layout, frames: frames, lines: lines, hadHeader: hadHeader, diagnostics: diagnostics)
+    return DecodedStackBlock(layout: layout, frames: consume frames, lines: lines, hadHeader: hadHeader, diagnostics: diagnostics)
   }
 
   /// Builds the frame of `row` at the end of `frames` (appended as it is built: returning it

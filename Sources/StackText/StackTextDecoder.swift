@@ -743,7 +743,7 @@ public final class StackTextDecoder {
       &frames, architecture: decision.architecture, contextInstructionPointer: context?.context.instructionPointer)
     var thread = CrashThread(
       id: assembly?.id ?? block?.threadID, architecture: decision.architecture, architectureEvidence: decision.evidence,
-      frames: frames, context: context?.context, contextLines: context?.lines, format: format, lines: lines,
+      frames: consume frames, context: context?.context, contextLines: context?.lines, format: format, lines: lines,
       label: assembly?.label ?? block?.label)
     if let assembly {
       thread.stackMemory = assembly.memory
