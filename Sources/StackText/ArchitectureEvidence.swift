@@ -40,7 +40,10 @@ struct ArchitectureEvidence {
   /// How close (in lines) a clue must be to count as "nearby".
   static let window = 80
 
-  private static let proseLeads = TokenLeads.of("alpha", "mips", "powerpc", "exchange", "stack", "trace")
+  /// `a`, `e`, `m`, `p`, `s`, `t`: the clue words' first letters (`alpha`, `exchange`, `mips`,
+  /// `powerpc`, `stack`, `trace`), as a constant (`TokenLeads.of` would be evaluated lazily on
+  /// every line).
+  static let proseLeads = TokenLeads(bits: 1 << 0 | 1 << 4 | 1 << 12 | 1 << 15 | 1 << 18 | 1 << 19)
 
   /// Scans a line of prose for mentions; cheap enough to run on every line.
   mutating func observeProse(_ line: TextLine) {

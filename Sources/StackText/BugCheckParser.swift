@@ -91,8 +91,10 @@ struct BugCheckParser {
       code: UInt32(code), parameters: parameters, name: symbolicName(trailing), lines: LineRange(line: line.number))
   }
 
-  private static let wordLeads = TokenLeads.of("stop", "bugcheck", "fatal")
-  private static let otherLeads = TokenLeads.of("*")
+  /// `s`, `b`, `f` (`stop`, `bugcheck`, `fatal`) and `*`, as constants (`TokenLeads.of` would
+  /// be evaluated lazily on every line).
+  static let wordLeads = TokenLeads(bits: 1 << 18 | 1 << 1 | 1 << 5)
+  static let otherLeads = TokenLeads(bits: 1 << 26)
 
   /// A token-level filter: some token starts with `stop`, `bugcheck` or `fatal`.
   /// Runs on every line, so it neither scans bytes twice nor allocates.

@@ -90,7 +90,8 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var lastLineEndedWithoutNewline = false
   @exclusivity(unchecked) private var titleSeen = false
 
-  private static let causedLead = TokenLeads.of("caused")
+  /// `c` (`caused`), as a constant (`TokenLeads.of` would be evaluated lazily on every use).
+  static let causedLead = TokenLeads(bits: 1 << 2)
 
   private enum Win9xState {
     case none

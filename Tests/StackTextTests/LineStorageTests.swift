@@ -65,4 +65,12 @@ struct LineStorageTests {
     }
     #expect(failures.isEmpty, "first failing line: \(failures.first ?? [])")
   }
+
+  @Test("the recognisers' lead-set constants are the sets of their words' first letters")
+  func leadSetConstants() {
+    #expect(ArchitectureEvidence.proseLeads == TokenLeads.of("alpha", "mips", "powerpc", "exchange", "stack", "trace"))
+    #expect(BugCheckParser.wordLeads == TokenLeads.of("stop", "bugcheck", "fatal"))
+    #expect(BugCheckParser.otherLeads == TokenLeads.of("*"))
+    #expect(StackTextDecoder.causedLead == TokenLeads.of("caused"))
+  }
 }
