@@ -38,6 +38,9 @@ enum DrWatsonSection: Equatable {
   /// `State Dump for Thread Id 0x…` line.
   static func recognise(_ line: TextLine) -> DrWatsonSection? {
     guard let first = line.tokens.first else { return nil }
+    // Every banner starts with `*` or `-`, a bare header with `State`: most lines stop here.
+    let lead = line.bytes[first.lowerBound]
+    guard lead == ASCII.star || lead == ASCII.minus || lead | 0x20 == 0x73 else { return nil }
     let start = line.bytes[first]
     // `*----> Task List <----*`, `*----< … >----*`, `*---- … ----*`, `-----Stack Back Trace------`.
     let isBanner =

@@ -98,7 +98,6 @@ enum RegisterDumpParser {
   static func parse(_ line: TextLine, into found: RegisterLine) -> Bool {
     found.removeAll()
     let bytes = line.bytes
-    guard line.contains(byte: ASCII.equals) else { return false }
     guard let base = bytes.baseAddress else { return false }
     var index = 0
     while index < bytes.count {
