@@ -205,6 +205,16 @@ final class LineStorage {
       var last = -1
       let total = raw.bytes.count
       var index = 0
+      // A Dr. Watson raw stack dump line: its fixed first 59 bytes are tokenised by position.
+      if total >= DumpLineLayout.length, DumpLineLayout.matches(source, count: total) {
+        bytes.update(from: source, count: DumpLineLayout.length)
+        let fixed = DumpLineLayout.writeTokens(of: source, to: tokens)
+        found = DumpLineLayout.tokenCount
+        leads = fixed.leads
+        wordLeads = fixed.wordLeads
+        last = DumpLineLayout.length - 1
+        index = DumpLineLayout.length
+      }
       while index < total {
         // Eight bytes at a time up to the next byte that needs a look (a blank, a control
         // byte, `&`, `<`): those before it are copied as they are.

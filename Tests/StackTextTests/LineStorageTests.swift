@@ -31,6 +31,74 @@ struct LineStorageTests {
     return (Array(bytes[..<count]), tokens, raw.contains(0))
   }
 
+  /// Checks `storage.refill` of `raw` against the reference; returns whether they agree.
+  static func agrees(_ raw: [UInt8], number: Int, storage: LineStorage) -> Bool {
+    let line = raw.withUnsafeBufferPointer { buffer in
+      storage.refill(from: RawLine(number: number, offset: 0, bytes: buffer, wasTruncated: false, endedWithoutNewline: false))
+    }
+    let expected = reference(raw)
+    var leads = TokenLeads()
+    var wordLeads = TokenLeads()
+    for token in expected.tokens {
+      let bit = TokenLeads.bit(expected.bytes[token.lowerBound])
+      leads.bits |= bit
+      let bytes = expected.bytes[token]
+      let second = bytes.dropFirst().first
+      let third = bytes.dropFirst(2).first
+      let isWord = second.map { !ASCII.isHexDigit($0) } ?? true || third.map { !ASCII.isHexDigit($0) } ?? false
+      if isWord { wordLeads.bits |= bit }
+    }
+    return Array(line.bytes) == expected.bytes && Array(line.tokens) == expected.tokens
+      && line.flags.contains(.hadNUL) == expected.hadNUL && line.tokenLeads == leads && line.wordLeads == wordLeads
+  }
+
+  @Test("Dr. Watson raw stack dump lines, tokenised by position where their shape allows, equal the reference; 20,000 seeded lines damaged in every column")
+  func dumpLinesAgreeWithReference() {
+    var random = SeededBytes(seed: 0x2545_F491_4F6C_DD1D, count: 0)
+    let hexDigits = Array("0123456789abcdefABCDEF".utf8)
+    let damage: [UInt8] = Array("gxX-.G*s".utf8) + [0x20, 0x09, 0x00, 0x0D, 0x7F, 0xC3]
+    let storage = LineStorage()
+    var failures: [[UInt8]] = []
+    for number in 1...20_000 {
+      var text: [UInt8] = (0..<8).map { _ in hexDigits[Int(random.nextWord() % 16)] } + [0x20, 0x20]
+      for index in 0..<16 {
+        let word = random.nextWord()
+        text.append(hexDigits[Int(word % UInt64(hexDigits.count))])
+        text.append(hexDigits[Int((word >> 8) % UInt64(hexDigits.count))])
+        text += index == 7 ? Array(" - ".utf8) : [0x20]
+      }
+      text += Array(" ./..|).....stack".utf8)
+      // Most lines are damaged: a byte replaced, removed or added, or the line cut short.
+      let word = random.nextWord()
+      let at = Int((word >> 8) % 64)
+      switch word % 6 {
+      case 0: break
+      case 1, 2: text[at] = damage[Int((word >> 16) % UInt64(damage.count))]
+      case 3: text.remove(at: at)
+      case 4: text.insert(damage[Int((word >> 16) % UInt64(damage.count))], at: at)
+      default: text.removeLast(Int((word >> 8) % UInt64(text.count)))
+      }
+      if !Self.agrees(text, number: number, storage: storage) { failures.append(text) }
+    }
+    #expect(failures.isEmpty, "\(failures.count) lines differ; first: \(failures.first ?? [])")
+  }
+
+  @Test("the fixed part of a dump line is recognised only in Dr. Watson's exact shape")
+  func dumpLineShape() {
+    func matches(_ text: String) -> Bool {
+      let bytes = Array(text.utf8)
+      return bytes.withUnsafeBufferPointer { DumpLineLayout.matches($0.baseAddress!, count: $0.count) }
+    }
+    #expect(matches("0012f8c8  fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0d  ./..|)..........   "))
+    #expect(matches("0012F8C8  FE 2F 2F 0E 7C 29 2E 0E - 00 00 00 00 EC F8 10 0D"))
+    #expect(!matches("0012f8c8  fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0d0  ./.."))
+    #expect(!matches("0012f8c8  fe 2f 2f 0e 7c 29 2e 0e   00 00 00 00 ec f8 10 0d  ./.."))
+    #expect(!matches("0012f8c8 fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0d  ./..."))
+    #expect(!matches("0012f8c8  fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0g  ./.."))
+    #expect(!matches("0012f8c8  fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10"))
+    #expect(!matches("0012f8c8\t fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0d  ./.."))
+  }
+
   @Test("bytes, tokens, token lead sets and the NUL flag equal the plain reference on 50,000 seeded lines of 0 to 80 bytes")
   func agreesWithReference() {
     var random = SeededBytes(seed: 0x9E37_79B9_7F4A_7C15, count: 0)
