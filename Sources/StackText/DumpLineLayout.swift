@@ -56,14 +56,24 @@ enum DumpLineLayout {
     of bytes: UnsafePointer<UInt8>, to tokens: UnsafeMutablePointer<Range<Int>>
   ) -> (leads: UInt32, wordLeads: UInt32) {
     tokens[0] = 0..<8
-    var leads = TokenLeads.bit(bytes[0])
+    var letters = hexLetterBit(bytes[0])
     for index in 0..<16 {
       let start = pairStart(index)
       tokens[index < 8 ? index + 1 : index + 2] = start..<(start + 2)
-      leads |= TokenLeads.bit(bytes[start])
+      letters |= hexLetterBit(bytes[start])
     }
     tokens[9] = 34..<35
-    let dash = TokenLeads.bit(ASCII.minus)
-    return (leads | dash, dash)
+    // The dash, and any digit, lead with `TokenLeads`' "other" bit.
+    let other = TokenLeads.bit(ASCII.minus)
+    return (letters | other, other)
+  }
+
+  /// `TokenLeads.bit` of a hex letter, 0 for a decimal digit (which the dash's bit covers),
+  /// computed without a branch: the digits are random, and a branch on letter-or-digit
+  /// guesses wrong a third of the time. `digit` must be a hex digit.
+  @inline(__always)
+  private static func hexLetterBit(_ digit: UInt8) -> UInt32 {
+    // Letters have 0x40 set and `a`/`A` … `f`/`F` end in 1 … 6; digits have 0x40 clear.
+    UInt32((digit >> 6) & 1) &<< UInt32((digit & 7) &- 1)
   }
 }
