@@ -48,9 +48,6 @@ final class SymbolTextCache {
     }
   }
 
-  /// The key of an offset-free lookup: the text without its offset digits (reused).
-  @exclusivity(unchecked) private var offsetFreeKey: [UInt8] = []
-
   @exclusivity(unchecked) private var entries: [Entry?]
   /// Module and function names, shared by texts that differ elsewhere (offsets, FPO data).
   private let names = StringInterner()
@@ -83,31 +80,38 @@ final class SymbolTextCache {
   /// The parse of `text`, from the table when the same bytes were parsed before.
   func parse(_ text: ArraySlice<UInt8>) -> ParsedSymbolText {
     guard text.count <= Self.maximumTextLength else { return SymbolTextParser.parse(text, names: names) }
-    guard let offset = Self.canonicalOffset(in: text) else { return lookUp(text, isOffsetFree: false) }
-    offsetFreeKey.removeAll(keepingCapacity: true)
-    // Appended from the bytes in place: appending slices of `text` retains its storage each time.
-    text.withUnsafeBufferPointer { bytes in
+    return text.withUnsafeBytes { bytes in
+      guard let offset = Self.canonicalOffset(in: text) else {
+        return lookUp(key: bytes, UnsafeRawBufferPointer(rebasing: bytes[bytes.count...]), text: text, offset: nil)
+      }
+      // The key is the text around the offset digits, read in place (no key is built).
       let digits = (offset.digits.lowerBound - text.startIndex)..<(offset.digits.upperBound - text.startIndex)
-      offsetFreeKey.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<digits.lowerBound]))
-      offsetFreeKey.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[digits.upperBound...]))
+      return lookUp(
+        key: UnsafeRawBufferPointer(rebasing: bytes[..<digits.lowerBound]),
+        UnsafeRawBufferPointer(rebasing: bytes[digits.upperBound...]), text: text, offset: offset.value)
     }
-    var parsed = lookUp(offsetFreeKey[...], isOffsetFree: true, fullText: text)
-    // The entry may come from another offset: this text's goes in (the printed text is
-    // rendered from the parts, so it follows).
-    parsed.symbol?.replaceOffsetOfPrintedLocation(with: offset.value)
-    return parsed
   }
 
-  /// Looks `key` up; on a miss parses `fullText` (the key itself unless offset-free).
+  /// Looks up the key made of `first` and `second` (the text, or for an offset-free key the
+  /// text around its offset digits, `offset` being their value); on a miss parses `text`.
+  /// An offset-free entry may come from another offset: this text's goes in, and the
+  /// printed text, rendered from the parts, follows it.
   private func lookUp(
-    _ key: ArraySlice<UInt8>, isOffsetFree: Bool, fullText: ArraySlice<UInt8>? = nil
+    key first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer, text: ArraySlice<UInt8>, offset: UInt64?
   ) -> ParsedSymbolText {
-    let hash = Self.hash(key) ^ (isOffsetFree ? 0x5851_F42D_4C95_7F2D : 0)
+    let isOffsetFree = offset != nil
+    let hash = (ByteHash.hash(first) &* 31 &+ ByteHash.hash(second)) ^ (isOffsetFree ? 0x5851_F42D_4C95_7F2D : 0)
     let slot = Int(truncatingIfNeeded: hash >> 32) & (slotCount - 1)
-    if hashes[slot] == hash, let entry = entries[slot], entry.isOffsetFree == isOffsetFree, Self.equal(entry.text, key) {
-      return entry.parsed
+    if hashes[slot] == hash, let entry = entries[slot], entry.isOffsetFree == isOffsetFree,
+      Self.equal(entry.text, first, second)
+    {
+      guard let offset else { return entry.parsed }
+      // The one copy of the entry's parse, changed in place and moved out.
+      var parsed = entry.parsed
+      parsed.symbol?.replaceOffsetOfPrintedLocation(with: offset)
+      return parsed
     }
-    let parsed = SymbolTextParser.parse(fullText ?? key, names: names)
+    let parsed = SymbolTextParser.parse(text, names: names)
     // An offset-free entry must render its printed text from the parts, or another offset
     // would print this one's digits.
     if isOffsetFree && parsed.symbol?.printsAsLocation != true { return parsed }
@@ -118,7 +122,7 @@ final class SymbolTextCache {
     // never come back, and keeping them would cost a copy of the key each.
     if seen[home] == hash {
       hashes[home] = hash
-      entries[home] = Entry(text: Array(key), isOffsetFree: isOffsetFree, parsed: parsed)
+      entries[home] = Entry(text: Array(first) + Array(second), isOffsetFree: isOffsetFree, parsed: parsed)
     } else {
       seen[home] = hash
     }
@@ -169,11 +173,12 @@ final class SymbolTextCache {
     return (digits, value)
   }
 
-  private static func equal(_ first: [UInt8], _ second: ArraySlice<UInt8>) -> Bool {
-    first.withUnsafeBytes { a in second.withUnsafeBytes { b in ByteHash.equal(a, b) } }
-  }
-
-  private static func hash(_ text: ArraySlice<UInt8>) -> UInt64 {
-    text.withUnsafeBytes { ByteHash.hash($0) }
+  /// Whether `key` holds the bytes of `first` followed by those of `second`.
+  private static func equal(_ key: [UInt8], _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> Bool {
+    guard key.count == first.count + second.count else { return false }
+    return key.withUnsafeBytes { stored in
+      ByteHash.equal(UnsafeRawBufferPointer(rebasing: stored[..<first.count]), first)
+        && ByteHash.equal(UnsafeRawBufferPointer(rebasing: stored[first.count...]), second)
+    }
   }
 }
