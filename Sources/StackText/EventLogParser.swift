@@ -186,7 +186,7 @@ struct EventLogParser {
     guard lead == 0x65 || lead == 0x73 || lead == 0x74 || lead == 0x63 || lead == 0x64 || lead == 0x75 else {
       return nil
     }
-    for (prefix, label, colonOptional) in labels {
+    for (prefix, label, colonOptional) in labels where prefix.utf8Start[0] | 0x20 == lead {
       guard Bytes.hasPrefix(bytes[first.lowerBound...], prefix) else { continue }
       var rest = first.lowerBound + prefix.utf8CodeUnitCount
       if rest < bytes.count && bytes[rest] == ASCII.colon {
