@@ -31,7 +31,8 @@ struct HexWordList {
 
   /// The word at `index` (`0..<count`).
   subscript(index: Int) -> HexWord {
-    get {
+    // Inlined: called on its own, the getter copied the whole inline array to read one word.
+    @inline(__always) get {
       precondition(index >= 0 && index < count, "hex word index out of range")
       let bit: UInt16 = 1 << UInt16(index)
       return HexWord(value: masked & bit != 0 ? nil : values[index], digits: wide & bit != 0 ? 16 : 8)
