@@ -108,28 +108,7 @@ struct LineStorageTests {
     for number in 1...50_000 {
       let length = Int(next() % 81)
       let raw = (0..<length).map { _ in Self.alphabet[Int(next() % UInt64(Self.alphabet.count))] }
-      let line = raw.withUnsafeBufferPointer { buffer in
-        storage.refill(
-          from: RawLine(number: number, offset: 0, bytes: buffer, wasTruncated: false, endedWithoutNewline: false))
-      }
-      let expected = Self.reference(raw)
-      var leads = TokenLeads()
-      var wordLeads = TokenLeads()
-      for token in expected.tokens {
-        let bit = TokenLeads.bit(expected.bytes[token.lowerBound])
-        leads.bits |= bit
-        let bytes = expected.bytes[token]
-        let second = bytes.dropFirst().first
-        let third = bytes.dropFirst(2).first
-        let isWord =
-          second.map { !ASCII.isHexDigit($0) } ?? true || third.map { !ASCII.isHexDigit($0) } ?? false
-        if isWord { wordLeads.bits |= bit }
-      }
-      if Array(line.bytes) != expected.bytes || Array(line.tokens) != expected.tokens
-        || line.flags.contains(.hadNUL) != expected.hadNUL || line.tokenLeads != leads || line.wordLeads != wordLeads
-      {
-        failures.append(raw)
-      }
+      if !Self.agrees(raw, number: number, storage: storage) { failures.append(raw) }
     }
     #expect(failures.isEmpty, "first failing line: \(failures.first ?? [])")
   }
