@@ -1,27 +1,28 @@
 //===--- CodeModule.swift - An executable image loaded in the process -------===//
 
+// Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// An executable image (EXE, DLL, driver) loaded in the crashed process or system.
 public struct CodeModule: Sendable, Hashable {
   /// The image's file name as recorded (`EMSMTA.EXE`, `ntdll.DBG`).
   public var name: String
   /// The full path as recorded, when one was given.
-  public var path: String?
+  public var path: Optional<String>
   /// The load address.
   public var base: Address
   /// The image size in bytes, when known.
-  public var size: UInt64?
+  public var size: Optional<UInt64>
   /// The file version (`5.5.2654.22`), when known.
-  public var version: String?
+  public var version: Optional<String>
   /// The link timestamp (seconds since 1970), when known.
-  public var timestamp: UInt32?
+  public var timestamp: Optional<UInt32>
   /// The PE checksum, when known.
-  public var checksum: UInt32?
+  public var checksum: Optional<UInt32>
   /// The debug file name (`emsmta.pdb`), when known.
-  public var debugFile: String?
+  public var debugFile: Optional<String>
   /// The debug identifier as Breakpad prints it, when known.
-  public var debugIdentifier: String?
+  public var debugIdentifier: Optional<String>
   /// Where the module was listed in a text input.
-  public var lines: LineRange?
+  public var lines: Optional<LineRange>
 
   /// Creates a module record.
   public init(

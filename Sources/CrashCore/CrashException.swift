@@ -1,17 +1,18 @@
 //===--- CrashException.swift - The exception that ended the process --------===//
 
+// Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// The exception a process died of, as far as the input tells.
 public struct CrashException: Sendable, Hashable {
   /// The exception code.
   public var code: ExceptionCode
   /// How the input described it (`access violation`), when it did.
-  public var description: String?
+  public var description: Optional<String>
   /// The faulting instruction's address, when known.
-  public var address: Address?
+  public var address: Optional<Address>
   /// The thread that raised it, when known.
-  public var threadID: UInt32?
+  public var threadID: Optional<UInt32>
   /// Where the input stated it.
-  public var lines: LineRange?
+  public var lines: Optional<LineRange>
 
   /// Creates an exception record.
   public init(

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+// Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// What kind of input a report was decoded from.
 public struct InputDescription: Sendable, Hashable {
   /// The kinds of input.
@@ -23,9 +24,9 @@ public struct InputDescription: Sendable, Hashable {
   /// The input's size in bytes.
   public var byteCount: Int
   /// The character encoding a text input was read as (`UTF-8`, `UTF-16LE`, `Windows-1252`).
-  public var encoding: String?
+  public var encoding: Optional<String>
   /// Lines read, for text inputs.
-  public var lineCount: Int?
+  public var lineCount: Optional<Int>
 
   /// Creates an input description.
   public init(name: String, kind: Kind, byteCount: Int, encoding: String? = nil, lineCount: Int? = nil) {
@@ -37,16 +38,17 @@ public struct InputDescription: Sendable, Hashable {
   }
 }
 
+// Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// The crashed application as Dr. Watson's header names it.
 public struct ApplicationInfo: Sendable, Hashable {
   /// `App:` (`exe\emsmta.dbg`).
-  public var name: String?
+  public var name: Optional<String>
   /// The process id from `(pid=203)`.
-  public var processID: UInt32?
+  public var processID: Optional<UInt32>
   /// `When:` as printed.
-  public var when: String?
+  public var when: Optional<String>
   /// Where the header was printed.
-  public var lines: LineRange?
+  public var lines: Optional<LineRange>
 
   /// Creates application information.
   public init(name: String? = nil, processID: UInt32? = nil, when: String? = nil, lines: LineRange? = nil) {
@@ -85,16 +87,17 @@ public struct SystemProperty: Sendable, Hashable {
   }
 }
 
+// Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// Everything known about one crash.
 public struct CrashReport: Sendable, Hashable {
   /// What the report was decoded from.
   public var input: InputDescription
   /// The crashed application, when named.
-  public var application: ApplicationInfo?
+  public var application: Optional<ApplicationInfo>
   /// System information lines, in input order.
   public var system: [SystemProperty]
   /// The exception the process died of, when known.
-  public var exception: CrashException?
+  public var exception: Optional<CrashException>
   /// STOP errors reported in the input.
   public var bugChecks: [BugCheck]
   /// Threads, one per decoded stack listing or dump thread.

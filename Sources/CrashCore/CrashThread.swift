@@ -5,16 +5,17 @@
 //
 //===----------------------------------------------------------------------===//
 
+// Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// The instruction a Dr. Watson or debugger log marked as the fault.
 public struct FaultInstruction: Sendable, Hashable {
   /// The faulting instruction's address.
   public var address: Address
   /// The disassembly as printed (`mov edx,[eax+ecx*8-0x4]`), when given.
-  public var disassembly: String?
+  public var disassembly: Optional<String>
   /// The function the log named for the fault (`function: wcscpy`), when given.
-  public var function: String?
+  public var function: Optional<String>
   /// Where it was printed.
-  public var lines: LineRange?
+  public var lines: Optional<LineRange>
 
   /// Creates a fault record.
   public init(address: Address, disassembly: String? = nil, function: String? = nil, lines: LineRange? = nil) {
@@ -25,10 +26,11 @@ public struct FaultInstruction: Sendable, Hashable {
   }
 }
 
+// Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// One thread of a crash: its frames, registers and stack memory.
 public struct CrashThread: Sendable, Hashable {
   /// The thread id, when the input gave one.
-  public var id: UInt32?
+  public var id: Optional<UInt32>
   /// The architecture the thread ran on.
   public var architecture: Architecture
   /// Why that architecture was chosen, one reason per entry.
@@ -36,19 +38,19 @@ public struct CrashThread: Sendable, Hashable {
   /// The frames, innermost first.
   public var frames: [StackFrame]
   /// The register state, when known.
-  public var context: RegisterContext?
+  public var context: Optional<RegisterContext>
   /// Where the registers were printed, for text inputs.
-  public var contextLines: LineRange?
+  public var contextLines: Optional<LineRange>
   /// Raw stack memory, when the input carried any.
   public var stackMemory: [MemoryRegion]
   /// The instruction marked as faulting, when the input marked one.
-  public var fault: FaultInstruction?
+  public var fault: Optional<FaultInstruction>
   /// The format the frames were decoded from.
-  public var format: StackFormat?
+  public var format: Optional<StackFormat>
   /// Where the stack listing was printed, for text inputs.
-  public var lines: LineRange?
+  public var lines: Optional<LineRange>
   /// A label for the listing (`State Dump for Thread Id 0xf3`, `kd> kv`), when one was printed.
-  public var label: String?
+  public var label: Optional<String>
 
   /// Creates a thread.
   public init(

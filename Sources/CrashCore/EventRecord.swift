@@ -1,27 +1,28 @@
 //===--- EventRecord.swift - A Windows event-log entry ----------------------===//
 
+// Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// An entry of the Windows event log, as KB articles and Event Viewer copies show it.
 public struct EventRecord: Sendable, Hashable {
   /// The event id (`9405`).
   public var id: UInt32
   /// The event source (`MSExchangeMTA`), when given.
-  public var source: String?
+  public var source: Optional<String>
   /// The event type (`Error`, `Warning`, `Information`), when given.
-  public var type: String?
+  public var type: Optional<String>
   /// The category (`Field Engineering`), when given.
-  public var category: String?
+  public var category: Optional<String>
   /// The date as printed, when given.
-  public var date: String?
+  public var date: Optional<String>
   /// The time as printed, when given.
-  public var time: String?
+  public var time: Optional<String>
   /// The user, when given.
-  public var user: String?
+  public var user: Optional<String>
   /// The computer, when given.
-  public var computer: String?
+  public var computer: Optional<String>
   /// The description text, wrapped lines joined with single spaces.
-  public var description: String?
+  public var description: Optional<String>
   /// Where the record was printed.
-  public var lines: LineRange?
+  public var lines: Optional<LineRange>
 
   /// Creates an event record.
   public init(

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+// Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// A code location: module, function and offset, each part optional.
 ///
 /// Most listings print a location exactly as `module!function+0xoffset` (lower-case hex, no
@@ -15,25 +16,25 @@
 /// what the listing printed.
 public struct FrameSymbol: Sendable, Hashable {
   /// The module name as printed (`EMSMTA`, `ntdll`), or `nil` when none was given.
-  public var module: String? {
+  public var module: Optional<String> {
     didSet { keepPrintedText(module: oldValue, function: function, offset: offset) }
   }
   /// The function name (decorated C++ names kept as printed), or `nil` when the
   /// listing had none (`<nosymbols>`, `<No Symbol>`, a bare address).
-  public var function: String? {
+  public var function: Optional<String> {
     didSet { keepPrintedText(module: module, function: oldValue, offset: offset) }
   }
   /// Bytes from the start of `function` (the `+0x25`), when given.
-  public var offset: UInt64? {
+  public var offset: Optional<UInt64> {
     didSet { keepPrintedText(module: module, function: function, offset: oldValue) }
   }
   /// An address printed in place of a name (`0x1021c7b0`, `store!0x0000000000439929`).
-  public var address: Address?
+  public var address: Optional<Address>
   /// Bytes from the start of `module` (SQL Server's `Module(MSEIDRDA+000150B1)`,
   /// Windows 3.1's `1:00a3` segment form is kept in `function`).
-  public var moduleOffset: UInt64?
+  public var moduleOffset: Optional<UInt64>
   /// The module's load address, when the listing printed it (blue-screen `Dll Base`).
-  public var moduleBase: Address?
+  public var moduleBase: Optional<Address>
   /// Whether the listing said explicitly that no symbol was available.
   public var isUnresolved: Bool
   /// The text as the listing printed it (normalised), when it came from a listing.
@@ -48,7 +49,7 @@ public struct FrameSymbol: Sendable, Hashable {
     }
   }
 
-  @usableFromInline var storedPrintedText: String?
+  @usableFromInline var storedPrintedText: Optional<String>
   /// The listing printed exactly `locationText` of the parts.
   @usableFromInline var printedTextIsLocation = false
 

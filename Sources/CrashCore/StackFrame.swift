@@ -14,25 +14,31 @@
 //
 //===----------------------------------------------------------------------===//
 
+// The optional properties the initialiser sets are spelled `Optional<T>`, not `T?`: a `T?`
+// variable starts out as an implicit `nil`, so the initialiser *assigns* it, and the compiler
+// then built the frame and copied it whole (retaining and releasing every reference in it) on
+// the way out. Spelled out, they are initialised once. The type is the same. (So too in the
+// other model types built per line or per frame.)
+
 /// One frame of a call stack.
 public struct StackFrame: Sendable, Hashable {
   /// Position in the stack, 0 for the innermost frame.
   public var index: Int
   /// The frame pointer column: EBP on x86 (`FramePtr`, `ChildEBP`), the
   /// callee's SP on the RISC ports (`Callee-SP`).
-  public var framePointer: Address?
+  public var framePointer: Optional<Address>
   /// The return address into the caller (`RetAddr`, `ReturnAd`, `Return-RA`).
-  public var returnAddress: Address?
+  public var returnAddress: Optional<Address>
   /// The address execution was at in this frame, for symbol lookup: the context's
   /// instruction pointer for frame 0, the caller-adjusted return address of the
   /// previous frame otherwise. `nil` when not known.
-  public var instruction: Address?
+  public var instruction: Optional<Address>
   /// The parameter columns, in order; `nil` where the listing masked a value.
   public var parameters: [UInt64?]
   /// What the parameter columns really are.
   public var parameterSource: ParameterSource
   /// The code location printed or resolved for this frame.
-  public var symbol: FrameSymbol?
+  public var symbol: Optional<FrameSymbol>
   /// The source position printed (`[ file.c @ 254 ]`) or resolved.
   public var sourceLine: SourceLine? {
     get { storedSourceLine?.value }
@@ -43,9 +49,9 @@ public struct StackFrame: Sendable, Hashable {
   /// How the frame was found.
   public var trust: FrameTrust
   /// Where the frame was printed in a text input, if it came from one.
-  public var lines: LineRange?
+  public var lines: Optional<LineRange>
   /// The frame number the listing printed (`kvn`, `#` columns), when it printed one.
-  public var printedNumber: Int?
+  public var printedNumber: Optional<Int>
   /// What the symbol maps say about this frame, after symbolication.
   public var resolution: FrameResolution? {
     get { storedResolution?.value }
@@ -56,7 +62,7 @@ public struct StackFrame: Sendable, Hashable {
 
   // Rarely set and large (about 150 bytes inline between them): kept out of line, so that
   // building, copying and storing the many frames that lack them moves a smaller value.
-  @usableFromInline var storedSourceLine: OutOfLine<SourceLine>?
+  @usableFromInline var storedSourceLine: Optional<OutOfLine<SourceLine>>
   @usableFromInline var storedResolution: OutOfLine<FrameResolution>?
 
   /// Creates a frame. (Inlinable: decoders build hundreds of thousands of frames.)
