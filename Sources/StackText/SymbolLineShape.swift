@@ -95,10 +95,40 @@ enum SymbolLineShape {
 
   /// Net count of opening minus closing brackets in a token.
   static func bracketDepth(_ token: some ByteCollection) -> Int {
+    if let depth = token.withContiguousStorageIfAvailable({ bracketDepth(UnsafeRawBufferPointer($0)) }) {
+      return depth
+    }
     var depth = 0
     for byte in token {
       if byte == ASCII.openParen || byte == ASCII.openBracket { depth += 1 }
       if byte == ASCII.closeParen || byte == ASCII.closeBracket { depth -= 1 }
+    }
+    return depth
+  }
+
+  /// Net count of opening minus closing brackets in `bytes`, eight bytes at a time: each
+  /// bracket's bytes are found with an exact per-byte equality test and counted.
+  private static func bracketDepth(_ bytes: UnsafeRawBufferPointer) -> Int {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    @inline(__always) func equal(_ word: UInt64, _ value: UInt8) -> UInt64 {
+      let difference = word ^ (UInt64(value) &* ones)
+      return ~(((difference & low) &+ low) | difference) & ~low
+    }
+    var depth = 0
+    var index = 0
+    while index + 8 <= bytes.count {
+      let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+      let opens = equal(word, ASCII.openParen) | equal(word, ASCII.openBracket)
+      let closes = equal(word, ASCII.closeParen) | equal(word, ASCII.closeBracket)
+      depth += opens.nonzeroBitCount - closes.nonzeroBitCount
+      index += 8
+    }
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == ASCII.openParen || byte == ASCII.openBracket { depth += 1 }
+      if byte == ASCII.closeParen || byte == ASCII.closeBracket { depth -= 1 }
+      index += 1
     }
     return depth
   }
