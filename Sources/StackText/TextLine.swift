@@ -381,10 +381,13 @@ enum Bytes {
     guard count > 0, slice.count >= count else { return nil }
     let pattern = needle.utf8Start
     let first = ASCII.lowercased(pattern[0])
+    // A letter is matched in either case by folding the 0x20 bit (exact for letters), which
+    // needs no branch per byte as lower-casing does; any other byte is matched as it is.
+    let fold: UInt8 = ASCII.isLetter(first) ? 0x20 : 0
     var index = slice.startIndex
     let last = slice.endIndex - count
     while index <= last {
-      if ASCII.lowercased(slice[index]) == first {
+      if slice[index] | fold == first {
         var offset = 1
         while offset < count && ASCII.lowercased(slice[index + offset]) == ASCII.lowercased(pattern[offset]) {
           offset += 1
