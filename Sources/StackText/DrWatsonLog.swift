@@ -274,17 +274,13 @@ enum RawStackDumpLine {
     return parsed.count >= 4 ? parsed : nil
   }
 
-  /// Where the sixteen bytes sit in Dr. Watson's layout, from the first byte's column:
-  /// `fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0d`.
-  private static func pairOffset(_ index: Int) -> Int { index < 8 ? 3 * index : 26 + 3 * (index - 8) }
-
   /// Whether tokens 1–17 are exactly sixteen two-byte tokens around a `-` in Dr. Watson's
   /// columns (what the general loop would read, when the pairs are hex).
   private static func hasDrWatsonLayout(_ line: TextLine) -> Bool {
     guard line.tokens.count >= 18 else { return false }
     let first = line.tokens[1].lowerBound
     for index in 0..<16 {
-      let start = first + pairOffset(index)
+      let start = first + DumpLineLayout.pairOffset(index)
       guard line.tokens[index < 8 ? index + 1 : index + 2] == start..<(start + 2) else { return false }
     }
     return line.tokens[9] == (first + 24)..<(first + 25) && line.bytes[first + 24] == ASCII.minus
@@ -297,12 +293,7 @@ enum RawStackDumpLine {
     guard let base = line.bytes.baseAddress else { return false }
     let first = base + line.tokens[1].lowerBound
     for group in 0..<4 {
-      var word: UInt64 = 0
-      for pair in 0..<4 {
-        let digits = UnsafeRawPointer(first + pairOffset(group * 4 + pair)).loadUnaligned(as: UInt16.self).littleEndian
-        word |= UInt64(digits) << UInt64(16 * pair)
-      }
-      guard let value = HexSWAR.eightDigits(inWord: word) else { return false }
+      guard let value = HexSWAR.eightDigits(inWord: DumpLineLayout.pairDigits(first, group: group)) else { return false }
       for pair in 0..<4 { parsed.bytes[group * 4 + pair] = UInt8(truncatingIfNeeded: value >> UInt64(24 - 8 * pair)) }
     }
     parsed.count = 16

@@ -21,9 +21,25 @@ enum DumpLineLayout {
   /// Tokens in the fixed part.
   static let tokenCount = 18
 
-  /// Where pair `index` (0–15) starts.
+  /// Where pair `index` (0–15) starts, counted from the first pair.
   @inline(__always)
-  static func pairStart(_ index: Int) -> Int { index < 8 ? 10 + 3 * index : 36 + 3 * (index - 8) }
+  static func pairOffset(_ index: Int) -> Int { index < 8 ? 3 * index : 26 + 3 * (index - 8) }
+
+  /// Where pair `index` (0–15) starts in the line.
+  @inline(__always)
+  static func pairStart(_ index: Int) -> Int { 10 + pairOffset(index) }
+
+  /// The digits of pairs `4 × group` to `4 × group + 3` gathered into one word, first digit
+  /// in the lowest byte (as `HexSWAR` reads eight digits); `firstPair` points at pair 0.
+  @inline(__always)
+  static func pairDigits(_ firstPair: UnsafePointer<UInt8>, group: Int) -> UInt64 {
+    var word: UInt64 = 0
+    for pair in 0..<4 {
+      let digits = UnsafeRawPointer(firstPair + pairOffset(group * 4 + pair)).loadUnaligned(as: UInt16.self).littleEndian
+      word |= UInt64(digits) << UInt64(16 * pair)
+    }
+    return word
+  }
 
   /// Whether the `count` bytes at `bytes` start with the fixed part, followed by a blank or
   /// by nothing: that is, whether the tokenising loop would find exactly `tokens` there.
@@ -38,13 +54,8 @@ enum DumpLineLayout {
     }
     // The address and the pairs are hex digits: eight digits to a word (`HexSWAR`).
     guard HexSWAR.isAllHex(UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self).littleEndian) else { return false }
-    for group in 0..<4 {
-      var word: UInt64 = 0
-      for pair in 0..<4 {
-        let digits = UnsafeRawPointer(bytes + pairStart(group * 4 + pair)).loadUnaligned(as: UInt16.self).littleEndian
-        word |= UInt64(digits) << UInt64(16 * pair)
-      }
-      guard HexSWAR.isAllHex(word) else { return false }
+    for group in 0..<4 where !HexSWAR.isAllHex(pairDigits(bytes + pairStart(0), group: group)) {
+      return false
     }
     return true
   }

@@ -133,7 +133,7 @@ enum RegisterDumpParser {
       // Eight digits at once (`HexSWAR`) where eight are there: values are random digits.
       var eightDigits: UInt64?
       if valueStart + 8 <= bytes.count {
-        eightDigits = HexSWAR.eightDigits(inWord: UnsafeRawPointer(base + valueStart).loadUnaligned(as: UInt64.self).littleEndian)
+        eightDigits = HexSWAR.eightDigits(bytes[...], from: valueStart)
         if eightDigits != nil { valueEnd += 8 }
       }
       while valueEnd < bytes.count && valueEnd - valueStart < maximumDigits && ASCII.isHexDigit(bytes[valueEnd]) {
@@ -184,9 +184,7 @@ enum RegisterDumpParser {
     guard start < bytes.count, bytes[start] == ASCII.space else { return nil }
     while start < bytes.count && bytes[start] == ASCII.space { start += 1 }
     // Exactly eight hex digits (read at once, `HexSWAR`)…
-    guard start + 8 <= bytes.count, let base = bytes.baseAddress,
-      let value = HexSWAR.eightDigits(inWord: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self).littleEndian)
-    else { return nil }
+    guard start + 8 <= bytes.count, let value = HexSWAR.eightDigits(bytes[...], from: start) else { return nil }
     let stop = start + 8
     // …ending at a blank or the line's end: not more digits, not the start of the next `name=`.
     if stop < bytes.count && bytes[stop] != ASCII.space && bytes[stop] != ASCII.star { return nil }
