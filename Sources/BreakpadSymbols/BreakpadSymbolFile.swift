@@ -123,6 +123,8 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
     var scanner = SymbolFileScanner(bytes: mapped.bytes, errorBudget: options.errorBudget)
     scanner.scan()
     scanner.finishIndex()
+    // The scan touched every page; lookups need only a few of them again.
+    mapped.releaseResidentPages()
     base = scanner.base
     module = scanner.module
     codeIdentifier = scanner.codeIdentifier
@@ -236,6 +238,6 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
   }
 
   private func text(_ span: TextSpan) -> String {
-    String(decoding: UnsafeBufferPointer(start: base + span.start, count: span.count), as: UTF8.self)
+    TextLimits.capped(UnsafeBufferPointer(start: base + span.start, count: span.count))
   }
 }

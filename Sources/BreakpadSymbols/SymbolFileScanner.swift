@@ -312,7 +312,7 @@ struct SymbolFileScanner {
   }
 
   private func string(_ range: Range<Int>) -> String {
-    String(decoding: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count), as: UTF8.self)
+    TextLimits.capped(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
   }
 
   private func isHexDigit(_ byte: UInt8) -> Bool {

@@ -18,8 +18,8 @@
 public enum MappedFileError: Error, Sendable, Equatable, CustomStringConvertible {
   /// `open` failed (missing, unreadable), with `errno`'s text.
   case cannotOpen(path: String, reason: String)
-  /// The path names a directory or a device, not a regular file.
-  case notARegularFile(path: String)
+  /// The path names a directory, a FIFO, a device or a socket, not a regular file.
+  case notARegularFile(path: String, kind: FileKind)
   /// The file is larger than the caller's limit.
   case tooLarge(path: String, size: Int, limit: Int)
   /// `mmap` failed, with `errno`'s text.
@@ -29,7 +29,7 @@ public enum MappedFileError: Error, Sendable, Equatable, CustomStringConvertible
   public var description: String {
     switch self {
     case .cannotOpen(let path, let reason): "\(path): cannot open: \(reason)"
-    case .notARegularFile(let path): "\(path): not a regular file"
+    case .notARegularFile(let path, let kind): "\(path): \(kind.rawValue), not a regular file"
     case .tooLarge(let path, let size, let limit): "\(path): \(size) bytes is over the limit of \(limit) bytes"
     case .cannotMap(let path, let reason): "\(path): cannot map: \(reason)"
     }
@@ -51,12 +51,17 @@ public final class MappedFile: @unchecked Sendable {
   public init(path: String, limit: Int = Int.max) throws(MappedFileError) {
     self.path = path
     isCopy = false
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: Self.errnoText()) }
+    let descriptor: Int32
+    let status: stat
+    do {
+      (descriptor, status) = try FileOpener.openForReading(path)
+    } catch {
+      switch error {
+      case .cannotOpen(_, let reason): throw .cannotOpen(path: path, reason: reason)
+      case .wrongKind(_, let kind): throw .notARegularFile(path: path, kind: kind)
+      }
+    }
     defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw .cannotOpen(path: path, reason: Self.errnoText()) }
-    guard (status.st_mode & S_IFMT) == S_IFREG else { throw .notARegularFile(path: path) }
     let size = Int(status.st_size)
     guard size <= limit else { throw .tooLarge(path: path, size: size, limit: limit) }
     if size == 0 {
@@ -96,6 +101,15 @@ public final class MappedFile: @unchecked Sendable {
   /// pages actually read become resident. Dumps are read this way.
   public func adviseRandom() {
     if let base = bytes.baseAddress { _ = madvise(UnsafeMutableRawPointer(mutating: base), bytes.count, MADV_RANDOM) }
+  }
+
+  /// Drops the pages read so far from this process's memory (they are clean file pages);
+  /// later reads fault in only what they touch. Called after a whole-file scan, so a
+  /// 400 MB symbol file costs its index, not 400 MB of resident pages.
+  public func releaseResidentPages() {
+    guard !isCopy, let base = bytes.baseAddress else { return }
+    _ = madvise(UnsafeMutableRawPointer(mutating: base), bytes.count, MADV_DONTNEED)
+    _ = madvise(UnsafeMutableRawPointer(mutating: base), bytes.count, MADV_RANDOM)
   }
 
   private static func errnoText() -> String { String(cString: strerror(errno)) }

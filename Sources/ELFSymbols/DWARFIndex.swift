@@ -230,7 +230,7 @@ struct DWARFIndex {
     var name = "??"
     for code in [DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name] {
       if dwarf_attr_integrate(&die, UInt32(code), &attribute) != nil, let text = dwarf_formstring(&attribute) {
-        name = String(cString: text)
+        name = TextLimits.capped(cString: text)
         break
       }
     }
@@ -258,7 +258,7 @@ struct DWARFIndex {
       if let known = context.fileNumbers[index] {
         result.file = known
       } else if let files = context.files, let name = dwarf_filesrc(files, index, nil, nil) {
-        let number = intern(Self.absolute(String(cString: name), in: context.directory))
+        let number = intern(Self.absolute(TextLimits.capped(cString: name), in: context.directory))
         context.fileNumbers[index] = number
         result.file = number
       }
@@ -287,7 +287,7 @@ struct DWARFIndex {
         if let known = context.rowFileNumbers[key] {
           file = known
         } else {
-          file = intern(Self.absolute(String(cString: name), in: context.directory))
+          file = intern(Self.absolute(TextLimits.capped(cString: name), in: context.directory))
           context.rowFileNumbers[key] = file
         }
       }
@@ -311,7 +311,7 @@ struct DWARFIndex {
     var attribute = Dwarf_Attribute()
     guard dwarf_attr(&unitDIE, UInt32(DW_AT_comp_dir), &attribute) != nil, let text = dwarf_formstring(&attribute)
     else { return nil }
-    return String(cString: text)
+    return TextLimits.capped(cString: text)
   }
 
   /// A relative file name joined to the compilation directory, as llvm-symbolizer prints it.

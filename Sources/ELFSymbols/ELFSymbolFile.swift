@@ -10,7 +10,10 @@
 // `llvm-symbolizer --inlining` and `eu-addr2line -f -i`. Where DWARF has no
 // function, the ELF symbol table names it.
 //
-// Not Sendable: libdw handles are not thread-safe. Use one per task.
+// Sendable: libdw is used only while the file is opened and indexed; lookups
+// read the Swift index built then (DWARFIndex, ELFSymbolTable), which never
+// changes, so one file can answer many threads. The handles are released in
+// deinit.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,7 +27,7 @@ import CrashCore
 #endif
 
 /// An ELF file's symbol tables and DWARF, indexed for lookups.
-public final class ELFSymbolFile: SymbolSource {
+public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
   /// Where the symbols came from (the file holding the DWARF, when it is a separate debug file).
   public let origin: SymbolSourceOrigin
   /// The file that was asked for.

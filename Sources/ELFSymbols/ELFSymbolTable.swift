@@ -45,7 +45,7 @@ struct ELFSymbolTable {
       guard gelf_getsym(data, Int32(index), &symbol) != nil else { continue }
       let type = Int32(clibdw_symbol_type(symbol.st_info))
       if type == STT_FILE {
-        currentFile = elf_strptr(elf, Int(chosen.header.sh_link), Int(symbol.st_name)).map { String(cString: $0) }
+        currentFile = elf_strptr(elf, Int(chosen.header.sh_link), Int(symbol.st_name)).map { TextLimits.capped(cString: $0) }
         if currentFile?.isEmpty == true { currentFile = nil }
         continue
       }
@@ -55,7 +55,7 @@ struct ELFSymbolTable {
       let binding = Int32(clibdw_symbol_binding(symbol.st_info))
       symbols.append(
         ELFSymbol(
-          address: symbol.st_value, size: symbol.st_size, name: String(cString: name),
+          address: symbol.st_value, size: symbol.st_size, name: TextLimits.capped(cString: name),
           isGlobal: binding == STB_GLOBAL || binding == STB_WEAK, file: binding == STB_LOCAL ? currentFile : nil))
     }
     // At one address, prefer a sized global symbol: it sorts last and wins the search.

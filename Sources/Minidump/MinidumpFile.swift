@@ -7,10 +7,23 @@
 // its offset, and the other streams still load; only a file that is not a
 // minidump at all (bad signature, no room for the header) is refused.
 //
+// Strings (module, unloaded-module and thread names) are read once per RVA:
+// a hostile dump pointing 100,000 names at one 64 KiB MINIDUMP_STRING costs
+// one decode, not 100,000. Each name is capped (TextLimits), and the names of
+// one dump together are held to a byte budget; past it, names are replaced
+// by a placeholder and a diagnostic says so. Every loop over records checks
+// the deadline, so `--time-limit` holds while the dump is being read.
+//
 //===----------------------------------------------------------------------===//
 
 import ByteReading
 import CrashCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
 
 /// Why a file could not be read as a minidump at all.
 public enum MinidumpError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -38,6 +51,12 @@ public struct MinidumpOptions: Sendable {
   public var maximumFileSize = 4 << 30
   /// At most this many directory entries, threads, modules or memory ranges are read.
   public var maximumRecords = 100_000
+  /// Bytes of names (UTF-8, after capping) one dump may hand out in all; past it, names
+  /// are replaced by a placeholder. Bounds what a small dump can make a report hold.
+  public var maximumNameBytes = 8 << 20
+  /// Monotonic time (seconds, `CLOCK_MONOTONIC`) past which reading stops with a
+  /// diagnostic; nil: no limit.
+  public var deadline: Double?
 
   /// The default limits.
   public init() {}
@@ -83,6 +102,15 @@ public final class MinidumpFile: @unchecked Sendable {
   private let file: MappedFile
   let reader: ByteReader
   private let options: MinidumpOptions
+  /// Strings already decoded, by RVA (or a read error for that RVA).
+  private var strings: [UInt64: Result<String, ReadError>] = [:]
+  /// Name bytes handed out so far (see `MinidumpOptions.maximumNameBytes`).
+  private var nameBytes = 0
+  private var reportedNameBudget = false
+  /// One shared placeholder for every name past the budget.
+  private lazy var nameBudgetPlaceholder = "<name not read: the dump's names exceed \(options.maximumNameBytes) bytes>"
+  /// Set once the deadline passed: the remaining records and streams are not read.
+  public private(set) var stoppedByDeadline = false
 
   /// Maps and parses the minidump at `path`.
   public convenience init(path: String, options: MinidumpOptions = MinidumpOptions()) throws(MinidumpError) {
@@ -147,6 +175,7 @@ public final class MinidumpFile: @unchecked Sendable {
   private func readStreams() {
     var seen = Set<UInt32>()
     for entry in directory where entry.type != .unused {
+      if pastDeadline("the stream directory") { break }
       if !seen.insert(entry.type.rawValue).inserted {
         note(.warning, "a second \(entry.type) stream at 0x\(String(entry.location.rva, radix: 16)) is ignored")
         continue
@@ -210,6 +239,7 @@ public final class MinidumpFile: @unchecked Sendable {
     var threads: [MinidumpThread] = []
     threads.reserveCapacity(entries.underestimatedCount)
     for (index, offset) in entries.enumerated() {
+      if index & 255 == 0, pastDeadline("the thread list at thread \(index)") { break }
       threads.append(
         MinidumpThread(
           id: try reader.read(UInt32.self, at: offset, "thread \(index)"),
@@ -233,6 +263,7 @@ public final class MinidumpFile: @unchecked Sendable {
     var modules: [MinidumpModule] = []
     modules.reserveCapacity(entries.underestimatedCount)
     for (index, offset) in entries.enumerated() {
+      if index & 255 == 0, pastDeadline("the module list at module \(index)") { break }
       let what = "module \(index)"
       let nameRVA = try reader.read(UInt32.self, at: offset + 20, what)
       var module = MinidumpModule(
@@ -247,7 +278,7 @@ public final class MinidumpFile: @unchecked Sendable {
           fileVersionLow: try reader.read(UInt32.self, at: offset + 36, what)),
         debugFile: nil, debugIdentifier: nil)
       do {
-        module.name = try readString(at: UInt64(nameRVA), "the name of module \(index)")
+        module.name = try readName(at: UInt64(nameRVA), "the name of module \(index)")
       } catch {
         note(.warning, "module \(index) at 0x\(String(module.base, radix: 16)): \(error)", offset: Int(error.offset))
         module.name = "<unnamed module at 0x\(String(module.base, radix: 16))>"
@@ -257,6 +288,7 @@ public final class MinidumpFile: @unchecked Sendable {
       if codeView.size > 0 {
         do {
           (module.debugFile, module.debugIdentifier) = try CodeViewRecord.read(reader, codeView)
+          module.debugFile = module.debugFile.map { budgeted($0, "the debug file of module \(index)", offset: UInt64(codeView.rva)) }
           if module.debugFile == nil, module.debugIdentifier != nil {
             module.debugFile = MinidumpModule.lastComponent(module.name)
           }
@@ -272,6 +304,7 @@ public final class MinidumpFile: @unchecked Sendable {
   private func readMemoryList(_ location: MinidumpLocation) throws(ReadError) -> [MinidumpMemoryRange] {
     var ranges: [MinidumpMemoryRange] = []
     for (index, offset) in try listEntries(location, entrySize: 16, "the memory list").enumerated() {
+      if index & 255 == 0, pastDeadline("the memory list at range \(index)") { break }
       let range = MinidumpMemoryRange(
         start: try reader.read(UInt64.self, at: offset, "memory range \(index)"),
         size: UInt64(try reader.read(UInt32.self, at: offset + 8, "memory range \(index)")),
@@ -291,6 +324,7 @@ public final class MinidumpFile: @unchecked Sendable {
     try reader.checkArray(count: count, size: 16, at: base + 16, "the memory64 list (\(count) ranges)")
     var ranges: [MinidumpMemoryRange] = []
     for index in 0..<count {
+      if index & 255 == 0, pastDeadline("the memory64 list at range \(index)") { break }
       let offset = base + 16 + index * 16
       let range = MinidumpMemoryRange(
         start: try reader.read(UInt64.self, at: offset, "memory64 range \(index)"),
@@ -379,6 +413,7 @@ public final class MinidumpFile: @unchecked Sendable {
     try reader.checkArray(count: UInt64(count), size: UInt64(entrySize), at: base + UInt64(headerSize), "the unloaded modules")
     var modules: [MinidumpUnloadedModule] = []
     for index in 0..<UInt64(count) {
+      if index & 255 == 0, pastDeadline("the unloaded module list at module \(index)") { break }
       let offset = base + UInt64(headerSize) + index * UInt64(entrySize)
       let nameRVA = try reader.read(UInt32.self, at: offset + 20, "unloaded module \(index)")
       modules.append(
@@ -387,7 +422,7 @@ public final class MinidumpFile: @unchecked Sendable {
           size: try reader.read(UInt32.self, at: offset + 8, "unloaded module \(index)"),
           checksum: try reader.read(UInt32.self, at: offset + 12, "unloaded module \(index)"),
           timestamp: try reader.read(UInt32.self, at: offset + 16, "unloaded module \(index)"),
-          name: (try? readString(at: UInt64(nameRVA), "an unloaded module's name")) ?? "<unnamed>"))
+          name: (try? readName(at: UInt64(nameRVA), "an unloaded module's name")) ?? "<unnamed>"))
     }
     return modules
   }
@@ -397,9 +432,10 @@ public final class MinidumpFile: @unchecked Sendable {
     var threadIndex: [UInt32: Int] = [:]
     for (index, thread) in threads.enumerated() where threadIndex[thread.id] == nil { threadIndex[thread.id] = index }
     for (index, offset) in try listEntries(location, entrySize: 12, "the thread name list").enumerated() {
+      if index & 255 == 0, pastDeadline("the thread name list at name \(index)") { break }
       let id = try reader.read(UInt32.self, at: offset, "thread name \(index)")
       let rva = try reader.read(UInt64.self, at: offset + 4, "thread name \(index)")
-      guard let thread = threadIndex[id], let name = try? readString(at: rva, "the name of thread \(id)") else { continue }
+      guard let thread = threadIndex[id], let name = try? readName(at: rva, "the name of thread \(id)") else { continue }
       threads[thread].name = name
     }
   }
@@ -420,19 +456,63 @@ public final class MinidumpFile: @unchecked Sendable {
 
   // MARK: - Helpers
 
-  /// A MINIDUMP_STRING: a byte length, then UTF-16LE (at most 64 KiB is read).
+  /// A name from a MINIDUMP_STRING, decoded once per RVA and capped (`readString`),
+  /// within the dump's name budget: past it, a placeholder.
+  func readName(at offset: UInt64, _ what: String) throws(ReadError) -> String {
+    budgeted(try readString(at: offset, what), what, offset: offset)
+  }
+
+  /// `name` while the dump's name budget lasts; past it, a placeholder (and one diagnostic).
+  private func budgeted(_ name: String, _ what: @autoclosure () -> String, offset: UInt64) -> String {
+    guard nameBytes + name.utf8.count <= options.maximumNameBytes else {
+      if !reportedNameBudget {
+        reportedNameBudget = true
+        note(
+          .warning, "the dump's names exceed \(options.maximumNameBytes) bytes; further names are not read (from \(what()))",
+          offset: Int(clamping: offset))
+      }
+      return nameBudgetPlaceholder
+    }
+    nameBytes += name.utf8.count
+    return name
+  }
+
+  /// A MINIDUMP_STRING: a byte length, then UTF-16LE (at most 64 KiB long). Decoded once per
+  /// RVA; at most `TextLimits.maximumNameBytes` of text is kept (cut with the marker).
   func readString(at offset: UInt64, _ what: String) throws(ReadError) -> String {
+    if let known = strings[offset] { return try known.get() }
+    let result = Result { () throws(ReadError) -> String in try decodeString(at: offset, what) }
+    if strings.count < 1_000_000 { strings[offset] = result }
+    return try result.get()
+  }
+
+  private func decodeString(at offset: UInt64, _ what: String) throws(ReadError) -> String {
     let length = try reader.read(UInt32.self, at: offset, what)
     guard length % 2 == 0, length <= 1 << 16 else {
       throw ReadError(.invalidValue, at: offset, reading: "\(what) (length \(length))")
     }
     let bytes = try reader.slice(at: offset + 4, length: UInt64(length), what)
+    // A UTF-16 unit gives at most 3 UTF-8 bytes: decode no more units than the cap can keep.
+    let kept = min(Int(length / 2), TextLimits.maximumNameBytes)
     var units: [UInt16] = []
-    units.reserveCapacity(Int(length / 2))
-    for index in stride(from: 0, to: Int(length), by: 2) {
+    units.reserveCapacity(kept)
+    for index in stride(from: 0, to: kept * 2, by: 2) {
       units.append(UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8)
     }
-    return String(decoding: units, as: UTF16.self)
+    let text = String(decoding: units, as: UTF16.self)
+    return kept < Int(length / 2) ? TextLimits.capped(text + TextLimits.cutMarker) : TextLimits.capped(text)
+  }
+
+  /// Whether the deadline has passed; the first time, a diagnostic names where reading stopped.
+  private func pastDeadline(_ place: @autoclosure () -> String) -> Bool {
+    if stoppedByDeadline { return true }
+    guard let deadline = options.deadline else { return false }
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    guard Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 > deadline else { return false }
+    stoppedByDeadline = true
+    note(.error, "reading stopped at \(place()): the time limit was reached")
+    return true
   }
 
   /// The offsets of a list stream's entries: a 32-bit count at the stream's start, then `count`

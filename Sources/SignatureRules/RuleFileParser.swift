@@ -92,8 +92,8 @@ public enum RuleFileParser {
 
     let id = string(top["id"], "id", required: true)
     let title = string(top["title"], "title", required: true)
-    if let id, !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
-      fail(top["id"], "'id' may hold only letters, digits, '-' and '_'")
+    if let id, !PluginIdentifier.isValid(id) {
+      fail(top["id"], "'id' may hold only 1 to \(PluginIdentifier.maximumLength) ASCII letters, digits, '-' and '_'")
     }
     var references: [String] = []
     if let node = top["references"] {

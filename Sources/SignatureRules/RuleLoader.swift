@@ -1,11 +1,14 @@
 //===--- RuleLoader.swift - Rule files from directories ----------------------===//
 //
-// Every `*.yaml` / `*.yml` file directly in a directory, in file-name order.
-// A file with mistakes is reported and skipped; the others load. Files over
-// 1 MiB are refused (a rule is a few dozen lines).
+// A rule file, or every `*.yaml` / `*.yml` file directly in a directory, in
+// file-name order. A file with mistakes is reported and skipped; the others
+// load. Files over 1 MiB are refused (a rule is a few dozen lines), and so is
+// anything that is not a regular file: a FIFO named `x.yaml` is never opened
+// for a blocking read (FileOpener).
 //
 //===----------------------------------------------------------------------===//
 
+import ByteReading
 import Signatures
 
 #if canImport(Glibc)
@@ -17,10 +20,28 @@ public enum RuleLoader {
   /// Largest rule file read.
   public static let maximumFileSize = 1 << 20
 
+  /// The plugins of `path`: one rule file, or every rule file in a directory. A path that
+  /// does not exist, or names neither, is an error naming it.
+  public static func load(path: String) -> (plugins: [RulePlugin], errors: [RuleFileError]) {
+    switch FileOpener.kind(of: path) {
+    case .directory?: return load(directory: path)
+    case .regular?:
+      switch loadFile(path) {
+      case .success(let rule): return ([RulePlugin(rule: rule)], [])
+      case .failure(let problems): return ([], problems.errors)
+      }
+    case let kind?: return ([], [RuleFileError(file: path, line: nil, message: "\(kind.rawValue), not a rule file or a directory")])
+    case nil:
+      let reason = String(cString: strerror(errno))
+      return ([], [RuleFileError(file: path, line: nil, message: "cannot read: \(reason)")])
+    }
+  }
+
   /// The plugins from every rule file in `directory`, and the mistakes of the files that failed.
   public static func load(directory: String) -> (plugins: [RulePlugin], errors: [RuleFileError]) {
     guard let handle = opendir(directory) else {
-      return ([], [RuleFileError(file: directory, line: nil, message: "cannot read the directory")])
+      let reason = String(cString: strerror(errno))
+      return ([], [RuleFileError(file: directory, line: nil, message: "cannot read the directory: \(reason)")])
     }
     var names: [String] = []
     while let entry = readdir(handle) {
@@ -43,20 +64,19 @@ public enum RuleLoader {
 
   /// The rule in one file, or its mistakes.
   public static func loadFile(_ path: String) -> Result<SignatureRule, RuleFileErrors> {
-    guard let file = fopen(path, "rb") else {
-      return .failure(
-        RuleFileErrors(errors: [RuleFileError(file: path, line: nil, message: "cannot open: \(String(cString: strerror(errno)))")]))
+    let contents: [UInt8]?
+    do {
+      contents = try FileOpener.contents(of: path, limit: maximumFileSize)
+    } catch {
+      let message =
+        switch error {
+        case .cannotOpen(_, let reason): "cannot open: \(reason)"
+        case .wrongKind(_, let kind): "\(kind.rawValue), not a rule file"
+        }
+      return .failure(RuleFileErrors(errors: [RuleFileError(file: path, line: nil, message: message)]))
     }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let count = fread(&buffer, 1, buffer.count, file)
-      if count <= 0 { break }
-      bytes += buffer[0..<count]
-      if bytes.count > maximumFileSize {
-        return .failure(RuleFileErrors(errors: [RuleFileError(file: path, line: nil, message: "larger than \(maximumFileSize) bytes")]))
-      }
+    guard let bytes = contents else {
+      return .failure(RuleFileErrors(errors: [RuleFileError(file: path, line: nil, message: "larger than \(maximumFileSize) bytes")]))
     }
     guard let text = String(validating: bytes, as: UTF8.self) else {
       return .failure(RuleFileErrors(errors: [RuleFileError(file: path, line: nil, message: "not UTF-8 text")]))

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import ByteReading
 import CrashCore
 
 #if canImport(Glibc)
@@ -73,7 +74,12 @@ enum StoreCatalog {
 
   /// Reads MODULE and INFO lines (learned-map facts) up to the first FUNC, PUBLIC or STACK.
   private static func readBreakpadHeader(into entry: inout StoreEntry) {
-    guard let file = fopen(entry.path, "r") else { return }
+    // Opened without blocking: a FIFO planted in a store is refused, never waited on.
+    guard let opened = try? FileOpener.openForReading(entry.path) else { return }
+    guard let file = fdopen(opened.descriptor, "r") else {
+      close(opened.descriptor)
+      return
+    }
     defer { fclose(file) }
     var buffer = [CChar](repeating: 0, count: 4096)
     var consumed = 0
@@ -105,10 +111,7 @@ enum StoreCatalog {
   }
 
   private static func hasELFMagic(_ path: String) -> Bool {
-    guard let file = fopen(path, "r") else { return false }
-    defer { fclose(file) }
-    var magic = [UInt8](repeating: 0, count: 4)
-    return fread(&magic, 1, 4, file) == 4 && magic == [0x7F, 0x45, 0x4C, 0x46]
+    FileOpener.prefix(of: path, count: 4) == [0x7F, 0x45, 0x4C, 0x46]
   }
 
   private static func directoryNames(_ path: String) -> [String] { names(in: path, wantDirectories: true) }

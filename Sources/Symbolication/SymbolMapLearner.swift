@@ -74,9 +74,11 @@ public struct LearnedBuild: Sendable, Hashable {
   }
 
   /// The Breakpad text of the map.
+  /// Every text taken from an input (file names, module and function names) is put on one
+  /// line first (`SymbolFileText.field`): a file named `x⏎FUNC 0 … INJECTED` cannot plant a record.
   public func symbolFileText() -> String {
-    var lines = ["MODULE windows \(architecture) \(identifier) \(module)"]
-    lines.append("INFO LEARNED_FROM " + sources.joined(separator: " "))
+    var lines = ["MODULE windows \(architecture) \(identifier) \(SymbolFileText.field(module))"]
+    lines.append("INFO LEARNED_FROM " + sources.map(SymbolFileText.field).joined(separator: " "))
     lines.append("INFO LOAD_ADDRESS \(String(loadAddress, radix: 16)) \(loadAddressSource)")
     lines.append(
       "INFO GENERATOR analyse symbols learn: start = displayed address - printed offset - load address; "
@@ -86,7 +88,9 @@ public struct LearnedBuild: Sendable, Hashable {
     lines.append("INFO ADDRESS_RANGE \(String(lowest, radix: 16)) \(String(highest, radix: 16))")
     var seen = Set<UInt64>()
     for fact in facts where seen.insert(fact.site).inserted {
-      lines.append("INFO RETURN_SITE \(String(fact.site, radix: 16)) \(fact.function)+0x\(String(fact.offset, radix: 16)) \(fact.origin)")
+      lines.append(
+        "INFO RETURN_SITE \(String(fact.site, radix: 16)) \(SymbolFileText.field(fact.function))+0x\(String(fact.offset, radix: 16)) "
+          + SymbolFileText.name(fact.origin))
     }
     // FUNC sizes are the proven extent: from the start through the last address a listing
     // showed in the function. Addresses past it are not claimed for any function.
@@ -95,9 +99,19 @@ public struct LearnedBuild: Sendable, Hashable {
       extent[fact.function] = max(extent[fact.function] ?? 0, fact.offset + 1)
     }
     for (name, start) in functions.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) {
-      lines.append("FUNC \(String(start, radix: 16)) \(String(extent[name] ?? 1, radix: 16)) 0 \(name)")
+      lines.append("FUNC \(String(start, radix: 16)) \(String(extent[name] ?? 1, radix: 16)) 0 \(SymbolFileText.name(name))")
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+/// Text from inputs made safe for a line of a `.sym` file.
+enum SymbolFileText {
+  /// A name at the end of a record (spaces allowed): one line, capped.
+  static func name(_ text: String) -> String { TextLimits.capped(TextLimits.singleLine(text)) }
+  /// A field between spaces: one line, no blanks, capped.
+  static func field(_ text: String) -> String {
+    String(name(text).map { $0 == " " ? "_" : $0 })
   }
 }
 

@@ -174,4 +174,15 @@ struct DamagedFileTests {
     #expect(symbols.cfiRules(at: 0x101f)?.rules.last == ".cfa: $ebp 8 + $ebp: .cfa 8 - ^")
     #expect(symbols.cfiRules(at: 0x1020) == nil)
   }
+
+  @Test("a 1 MB FUNC name is cut to the documented cap, with the marker")
+  func hugeName() throws {
+    let name = String(repeating: "A", count: 1 << 20)
+    let file = try Self.load(Self.header + "FUNC 1000 10 0 \(name)\n1000 10 1 1\nPUBLIC 2000 0 \(name)\n")
+    let function = try #require(file.lookup(0x1004)?.function.name)
+    #expect(function.utf8.count == TextLimits.maximumNameBytes)
+    #expect(function.hasSuffix(TextLimits.cutMarker) && function.hasPrefix("AAAA"))
+    let publicName = try #require(file.lookup(0x2000)?.function.name)
+    #expect(publicName.utf8.count == TextLimits.maximumNameBytes)
+  }
 }

@@ -154,4 +154,47 @@ struct HostileDumpTests {
     #expect(parsed.threads.last?.name == "worker 50000")
     #expect(parsed.threads.allSatisfy { $0.name == "worker \($0.id)" })
   }
+
+  /// Modules, unloaded modules and thread names, `count` of each, all naming one 64 KiB string.
+  static func sharedNameDump(count: Int) -> [UInt8] {
+    var dump = SyntheticMinidump()
+    dump.sharesStrings = true
+    let name = String(repeating: "N", count: 32_767)
+    let context = SyntheticContext.x86(eip: 0x0040_1000, esp: 0x1000_0000, ebp: 0x1000_0000)
+    dump.threads = (1...count).map { SyntheticThread(id: UInt32($0), context: context, stackBase: 0x1000_0000, stack: []) }
+    dump.threadNames = (1...count).map { (UInt32($0), name) }
+    dump.modules = (0..<count).map { SyntheticModule(base: 0x1000_0000 + UInt64($0) * 0x10000, size: 0x1000, name: name) }
+    dump.unloadedModules = dump.modules
+    return dump.bytes()
+  }
+
+  @Test("names that all point at one 64 KiB string: read once, capped, and held to the dump's name budget")
+  func sharedStrings() throws {
+    let file = try TemporaryFile(Self.sharedNameDump(count: 20_000), suffix: ".dmp")
+    let dump = try MinidumpFile(path: file.path)
+    #expect(dump.modules.count == 20_000 && dump.unloadedModules.count == 20_000)
+    let first = try #require(dump.threads.first?.name)
+    #expect(first.utf8.count <= TextLimits.maximumNameBytes && first.hasSuffix(TextLimits.cutMarker))
+    let names = dump.modules.map(\.name) + dump.unloadedModules.map(\.name) + dump.threads.compactMap(\.name)
+    let total = names.reduce(0) { $0 + $1.utf8.count }
+    let placeholders = names.filter { $0.hasPrefix("<name not read") }.count
+    #expect(total <= MinidumpOptions().maximumNameBytes + names.count * 80)
+    #expect(placeholders > 50_000, "past the budget, names are placeholders")
+    #expect(dump.diagnostics.contains { $0.message.contains("names exceed") })
+  }
+
+  @Test("the time limit holds while the records of a dump are read")
+  func deadlineWhileReading() throws {
+    let file = try TemporaryFile(Self.sharedNameDump(count: 5_000), suffix: ".dmp")
+    var options = MinidumpOptions()
+    options.deadline = 0  // long past
+    let dump = try MinidumpFile(path: file.path, options: options)
+    #expect(dump.stoppedByDeadline)
+    #expect(dump.modules.isEmpty && dump.threads.isEmpty)
+    #expect(dump.diagnostics.contains { $0.message.contains("the time limit was reached") })
+    var analysis = AnalysisOptions()
+    analysis.timeLimit = 1e-9
+    let report = try Analyser(options: analysis).analyse(path: file.path)
+    #expect(report.diagnostics.contains { $0.severity == .error && $0.message.contains("time limit") })
+  }
 }

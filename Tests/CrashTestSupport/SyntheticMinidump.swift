@@ -140,6 +140,12 @@ public struct SyntheticMinidump {
   /// Thread names (a ThreadNamesStream, type 24), when any.
   public var threadNames: [(id: UInt32, name: String)] = []
 
+  /// Unloaded modules (an UnloadedModuleListStream, type 14), when any.
+  public var unloadedModules: [SyntheticModule] = []
+  /// Write each distinct string once and point every name that repeats it at that one
+  /// copy, as a hostile dump may (default: one copy per name, as Windows writes them).
+  public var sharesStrings = false
+
   /// An empty x86 dump description.
   public init() {}
 
@@ -147,7 +153,7 @@ public struct SyntheticMinidump {
   public func bytes() -> [UInt8] {
     var out = FileBuilder()
     var streams: [(type: UInt32, size: UInt32, rva: UInt32)] = []
-    let streamCount = 4 + (exception == nil ? 0 : 1) + (threadNames.isEmpty ? 0 : 1)
+    let streamCount = 4 + (exception == nil ? 0 : 1) + (threadNames.isEmpty ? 0 : 1) + (unloadedModules.isEmpty ? 0 : 1)
     // Header (32 bytes) and directory; streams follow.
     out.u32(0x504D_444D)
     out.u32(0x0000_A793)
@@ -160,9 +166,18 @@ public struct SyntheticMinidump {
     out.zero(streamCount * 12)
 
     // Strings and records that streams point at come first, then the streams.
-    let servicePackRVA = servicePack.map { out.minidumpString($0) } ?? 0
-    let nameRVAs = modules.map { out.minidumpString($0.name) }
-    let threadNameRVAs = threadNames.map { out.minidumpString($0.name) }
+    var written: [String: UInt32] = [:]
+    func string(_ text: String) -> UInt32 {
+      guard sharesStrings else { return out.minidumpString(text) }
+      if let rva = written[text] { return rva }
+      let rva = out.minidumpString(text)
+      written[text] = rva
+      return rva
+    }
+    let servicePackRVA = servicePack.map { string($0) } ?? 0
+    let nameRVAs = modules.map { string($0.name) }
+    let threadNameRVAs = threadNames.map { string($0.name) }
+    let unloadedNameRVAs = unloadedModules.map { string($0.name) }
     var codeViewLocations: [(UInt32, UInt32)] = []
     for module in modules {
       guard let record = module.codeView else {
@@ -251,6 +266,23 @@ public struct SyntheticMinidump {
         out.u64(UInt64(threadNameRVAs[index]))
       }
       streams.append((24, UInt32(out.count - start), UInt32(start)))
+    }
+
+    // UnloadedModuleList: SizeOfHeader, SizeOfEntry, NumberOfEntries, then 24-byte entries.
+    if !unloadedModules.isEmpty {
+      out.align()
+      start = out.count
+      out.u32(12)
+      out.u32(24)
+      out.u32(UInt32(unloadedModules.count))
+      for (index, module) in unloadedModules.enumerated() {
+        out.u64(module.base)
+        out.u32(module.size)
+        out.u32(module.checksum)
+        out.u32(module.timestamp)
+        out.u32(unloadedNameRVAs[index])
+      }
+      streams.append((14, UInt32(out.count - start), UInt32(start)))
     }
 
     // ModuleList (108 bytes per module).
