@@ -139,6 +139,7 @@ public struct CrashReport: Sendable, Hashable {
   public var worstSeverity: Diagnostic.Severity? { diagnostics.map(\.severity).max() }
 
   /// The module whose image contains `address`, if any.
+  /// (A linear search: for many lookups, build a `ModuleIndex` once.)
   public func module(containing address: Address) -> CodeModule? {
     modules.first { $0.contains(address) }
   }

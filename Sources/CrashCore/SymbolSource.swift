@@ -11,7 +11,9 @@
 //===----------------------------------------------------------------------===//
 
 /// A map from module-relative addresses to functions, source lines and inlined calls.
-public protocol SymbolSource: AnyObject {
+/// Sources are shared between threads (one symbol store serves a whole batch), so a
+/// source answers lookups without changing state.
+public protocol SymbolSource: AnyObject, Sendable {
   /// Which file and format this source was read from.
   var origin: SymbolSourceOrigin { get }
   /// What is known about `relativeAddress`, or `nil` when the source has nothing for it.

@@ -10,7 +10,10 @@
 // go through a catalog of every file under the roots, read once on first use.
 // Roots are searched in order; the first that has a file wins.
 //
-// Not Sendable: loaded sources are cached (and ELF sources hold libdw handles).
+// One store serves every thread of a batch: each symbol file is loaded once
+// (a second thread asking for it waits for the first one's load, never loads
+// it again), kept in a cache bounded by the files' bytes, least recently used
+// out first. Sources in use when evicted live on until their users let go.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +21,7 @@ import BreakpadSymbols
 import CrashCore
 import ELFSymbols
 import MapFiles
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -26,7 +30,7 @@ import MapFiles
 #endif
 
 /// A loaded symbol source with what loading it reported.
-public struct LoadedSymbols {
+public struct LoadedSymbols: Sendable {
   /// The source, ready for lookups.
   public var source: any SymbolSource
   /// Whether the file is damaged past its error budget.
@@ -35,22 +39,46 @@ public struct LoadedSymbols {
   public var diagnostics: [Diagnostic]
 }
 
-/// Finds and loads symbol files for modules.
-public final class SymbolStore {
+/// Finds and loads symbol files for modules; safe to share between threads.
+public final class SymbolStore: Sendable {
   /// The directories searched, in order.
   public let roots: [String]
   /// Catalog entries are read from at most this many files per root.
-  public var maximumCatalogFiles = 100_000
+  public let maximumCatalogFiles: Int
   /// Symbol files larger than this are refused (with a diagnostic naming the file).
-  public var maximumFileSize = 4 << 30
+  public let maximumFileSize: Int
+  /// Loaded symbol files are kept while their sizes add up to at most this many bytes.
+  public let maximumCachedBytes: Int
 
-  private var catalog: [StoreEntry]?
-  private var loaded: [String: LoadedSymbols] = [:]
-  private var failures: [String: String] = [:]
+  private let state = Mutex(State())
+
+  private struct State {
+    var catalog: [StoreEntry]?
+    var cache: [String: CacheSlot] = [:]
+    var cachedBytes = 0
+    var clock = 0
+  }
+
+  private struct CacheSlot {
+    var load: PendingLoad
+    var bytes: Int
+    var lastUse: Int
+  }
+
+  /// One file's load: whoever locks it first loads, the others wait for the result.
+  private final class PendingLoad: Sendable {
+    let result = Mutex<Result<LoadedSymbols, SymbolLoadError>?>(nil)
+  }
 
   /// A store over `roots` (directories that do not exist are skipped).
-  public init(roots: [String]) {
+  public init(
+    roots: [String], maximumFileSize: Int = 4 << 30, maximumCachedBytes: Int = 2 << 30,
+    maximumCatalogFiles: Int = 100_000
+  ) {
     self.roots = roots
+    self.maximumFileSize = maximumFileSize
+    self.maximumCachedBytes = maximumCachedBytes
+    self.maximumCatalogFiles = maximumCatalogFiles
   }
 
   // MARK: - Finding
@@ -114,52 +142,87 @@ public final class SymbolStore {
 
   /// The whole catalog, read on first use.
   public func allEntries() -> [StoreEntry] {
-    if let catalog { return catalog }
-    var entries: [StoreEntry] = []
-    for root in roots {
-      entries += StoreCatalog.scan(root: root, limit: maximumCatalogFiles)
+    state.withLock { state in
+      if let catalog = state.catalog { return catalog }
+      var entries: [StoreEntry] = []
+      for root in roots {
+        entries += StoreCatalog.scan(root: root, limit: maximumCatalogFiles)
+      }
+      state.catalog = entries
+      return entries
     }
-    catalog = entries
-    return entries
   }
 
   // MARK: - Loading
 
   /// Loads (once) the symbol file an entry describes.
   public func load(_ entry: StoreEntry) -> Result<LoadedSymbols, SymbolLoadError> {
-    if let cached = loaded[entry.path] { return .success(cached) }
-    if let message = failures[entry.path] { return .failure(SymbolLoadError(path: entry.path, message: message)) }
-    let result: Result<LoadedSymbols, SymbolLoadError>
+    let pending = state.withLock { state in
+      state.clock += 1
+      if state.cache[entry.path] != nil {
+        state.cache[entry.path]!.lastUse = state.clock
+        return state.cache[entry.path]!.load
+      }
+      let load = PendingLoad()
+      state.cache[entry.path] = CacheSlot(load: load, bytes: 0, lastUse: state.clock)
+      return load
+    }
+    let (result, loadedHere) = pending.result.withLock { slot in
+      if let done = slot { return (done, false) }
+      let result = loadUncached(entry)
+      slot = result
+      return (result, true)
+    }
+    if loadedHere, case .success = result { account(entry.path, bytes: Self.fileSize(entry.path)) }
+    return result
+  }
+
+  /// Records a loaded file's size and evicts the least recently used files past the budget.
+  private func account(_ path: String, bytes: Int) {
+    state.withLock { state in
+      guard state.cache[path] != nil else { return }
+      state.cache[path]!.bytes = bytes
+      state.cachedBytes += bytes
+      while state.cachedBytes > maximumCachedBytes, state.cache.count > 1 {
+        guard let oldest = state.cache.filter({ $0.value.bytes > 0 && $0.key != path }).min(by: { $0.value.lastUse < $1.value.lastUse })
+        else { break }
+        state.cachedBytes -= oldest.value.bytes
+        state.cache[oldest.key] = nil
+      }
+    }
+  }
+
+  private func loadUncached(_ entry: StoreEntry) -> Result<LoadedSymbols, SymbolLoadError> {
     switch entry.format {
     case .breakpad:
       do {
         var options = BreakpadLoadOptions()
         options.maximumFileSize = maximumFileSize
         let file = try BreakpadSymbolFile(path: entry.path, options: options)
-        result = .success(LoadedSymbols(source: file, isCorrupt: file.isCorrupt, diagnostics: file.diagnostics))
+        return .success(LoadedSymbols(source: file, isCorrupt: file.isCorrupt, diagnostics: file.diagnostics))
       } catch {
-        result = .failure(SymbolLoadError(path: entry.path, message: error.description))
+        return .failure(SymbolLoadError(path: entry.path, message: error.description))
       }
     case .linkerMap:
       do {
         let map = try LinkerMapFile(path: entry.path, maximumFileSize: min(maximumFileSize, 1 << 30))
-        result = .success(LoadedSymbols(source: map, isCorrupt: false, diagnostics: map.diagnostics))
+        return .success(LoadedSymbols(source: map, isCorrupt: false, diagnostics: map.diagnostics))
       } catch {
-        result = .failure(SymbolLoadError(path: entry.path, message: error.description))
+        return .failure(SymbolLoadError(path: entry.path, message: error.description))
       }
     case .elf:
       do {
         let elf = try ELFSymbolFile(path: entry.path, debugRoots: roots)
-        result = .success(LoadedSymbols(source: elf, isCorrupt: false, diagnostics: []))
+        return .success(LoadedSymbols(source: elf, isCorrupt: false, diagnostics: []))
       } catch {
-        result = .failure(SymbolLoadError(path: entry.path, message: error.description))
+        return .failure(SymbolLoadError(path: entry.path, message: error.description))
       }
     }
-    switch result {
-    case .success(let symbols): loaded[entry.path] = symbols
-    case .failure(let error): failures[entry.path] = error.message
-    }
-    return result
+  }
+
+  private static func fileSize(_ path: String) -> Int {
+    var status = stat()
+    return stat(path, &status) == 0 ? max(1, Int(status.st_size)) : 1
   }
 
   static func isRegularFile(_ path: String) -> Bool {

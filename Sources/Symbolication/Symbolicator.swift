@@ -12,7 +12,7 @@
 import CrashCore
 
 /// Resolves the frames of reports against a symbol store.
-public final class Symbolicator {
+public final class Symbolicator: Sendable {
   /// The store symbol files come from.
   public let store: SymbolStore
 
@@ -24,24 +24,25 @@ public final class Symbolicator {
   /// `report` with frames resolved, module statuses and any mismatch diagnostics added.
   public func symbolicate(_ report: CrashReport) -> CrashReport {
     var report = report
-    let groups = moduleFrames(report)
+    let modules = ModuleIndex(report.modules)
+    let groups = moduleFrames(report, modules)
     for key in groups.keys.sorted() {
       guard let group = groups[key] else { continue }
       resolve(module: group.name, frames: group.frames, in: &report)
     }
-    nameUnresolvedByModule(&report)
+    nameUnresolvedByModule(&report, modules)
     return report
   }
 
   /// A frame no map names, inside a listed module, reads `MODULE+0xoffset` (WinDbg's form):
   /// where it is, with no function invented.
-  private func nameUnresolvedByModule(_ report: inout CrashReport) {
+  private func nameUnresolvedByModule(_ report: inout CrashReport, _ modules: ModuleIndex) {
     for threadIndex in report.threads.indices {
       let architecture = report.threads[threadIndex].architecture
       for frameIndex in report.threads[threadIndex].frames.indices {
         let frame = report.threads[threadIndex].frames[frameIndex]
         guard frame.symbol == nil, frame.resolution == nil, let instruction = frame.instruction,
-          let displayed = frame.displayedAddress(on: architecture), let module = report.module(containing: instruction)
+          let displayed = frame.displayedAddress(on: architecture), let module = modules.module(containing: instruction.rawValue)
         else { continue }
         report.threads[threadIndex].frames[frameIndex].symbol = FrameSymbol(
           module: module.stem, moduleOffset: displayed.rawValue &- module.base.rawValue, moduleBase: module.base)
@@ -51,14 +52,14 @@ public final class Symbolicator {
 
   // MARK: - Grouping frames by module
 
-  private func moduleFrames(_ report: CrashReport) -> [String: (name: String, frames: [ModuleFrame])] {
+  private func moduleFrames(_ report: CrashReport, _ modules: ModuleIndex) -> [String: (name: String, frames: [ModuleFrame])] {
     var groups: [String: (name: String, frames: [ModuleFrame])] = [:]
     for (threadIndex, thread) in report.threads.enumerated() {
       for (frameIndex, frame) in thread.frames.enumerated() {
         guard let instruction = frame.instruction, instruction.rawValue != 0,
           let displayed = frame.displayedAddress(on: thread.architecture)
         else { continue }
-        guard let name = moduleName(of: frame, at: instruction, in: report) else { continue }
+        guard let name = moduleName(of: frame, at: instruction, in: modules) else { continue }
         let key = StoreEntry.moduleKey(for: name)
         let entry = ModuleFrame(
           thread: threadIndex, frame: frameIndex, lookupAddress: instruction.rawValue,
@@ -70,9 +71,9 @@ public final class Symbolicator {
     return groups
   }
 
-  private func moduleName(of frame: StackFrame, at address: Address, in report: CrashReport) -> String? {
+  private func moduleName(of frame: StackFrame, at address: Address, in modules: ModuleIndex) -> String? {
     if let module = frame.symbol?.module, !module.isEmpty { return module }
-    if let module = report.module(containing: address) { return module.stem }
+    if let module = modules.module(containing: address.rawValue) { return module.stem }
     let learned = store.learnedEntries(containing: address.rawValue)
     guard Set(learned.map(\.moduleKey)).count == 1 else { return nil }
     return learned.first?.debugFile

@@ -15,7 +15,7 @@ import CrashCore
 public struct StackwalkerAMD64 {
   private let environment: WalkEnvironment
   private var memory: any StackMemory { environment.memory }
-  private var modules: ModuleMap { environment.modules }
+  private var modules: ModuleIndex { environment.modules }
   private var options: WalkOptions { environment.options }
 
   /// A walker over `memory`, with the process's modules and, optionally, unwind data.
@@ -23,7 +23,15 @@ public struct StackwalkerAMD64 {
     memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)? = nil,
     options: WalkOptions = WalkOptions()
   ) {
-    environment = WalkEnvironment(memory: memory, modules: modules, unwindData: unwindData, options: options)
+    self.init(memory: memory, moduleIndex: ModuleIndex(modules), unwindData: unwindData, options: options)
+  }
+
+  /// A walker with modules already sorted (one map serves every thread of a dump).
+  public init(
+    memory: any StackMemory, moduleIndex: ModuleIndex, unwindData: (any UnwindDataProvider)? = nil,
+    options: WalkOptions = WalkOptions()
+  ) {
+    environment = WalkEnvironment(memory: memory, modules: moduleIndex, unwindData: unwindData, options: options)
   }
 
   private static let calleeSaved = ["$rbx", "$rbp", "$r12", "$r13", "$r14", "$r15"]

@@ -20,7 +20,7 @@ import CrashCore
 public struct StackwalkerX86 {
   private let environment: WalkEnvironment
   private var memory: any StackMemory { environment.memory }
-  private var modules: ModuleMap { environment.modules }
+  private var modules: ModuleIndex { environment.modules }
   private var options: WalkOptions { environment.options }
 
   /// A walker over `memory`, with the process's modules and, optionally, unwind data.
@@ -28,7 +28,15 @@ public struct StackwalkerX86 {
     memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)? = nil,
     options: WalkOptions = WalkOptions()
   ) {
-    environment = WalkEnvironment(memory: memory, modules: modules, unwindData: unwindData, options: options)
+    self.init(memory: memory, moduleIndex: ModuleIndex(modules), unwindData: unwindData, options: options)
+  }
+
+  /// A walker with modules already sorted (one map serves every thread of a dump).
+  public init(
+    memory: any StackMemory, moduleIndex: ModuleIndex, unwindData: (any UnwindDataProvider)? = nil,
+    options: WalkOptions = WalkOptions()
+  ) {
+    environment = WalkEnvironment(memory: memory, modules: moduleIndex, unwindData: unwindData, options: options)
   }
 
   /// One walked frame's registers and how it was found.

@@ -15,7 +15,7 @@ final class ScanRecord {
 
 struct WalkEnvironment {
   let memory: any StackMemory
-  let modules: ModuleMap
+  let modules: ModuleIndex
   let unwindData: (any UnwindDataProvider)?
   let options: WalkOptions
   let lastScan = ScanRecord()
@@ -26,9 +26,9 @@ struct WalkEnvironment {
     return "no caller found"
   }
 
-  init(memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)?, options: WalkOptions) {
+  init(memory: any StackMemory, modules: ModuleIndex, unwindData: (any UnwindDataProvider)?, options: WalkOptions) {
     self.memory = memory
-    self.modules = ModuleMap(modules)
+    self.modules = modules
     self.unwindData = unwindData
     self.options = options
   }

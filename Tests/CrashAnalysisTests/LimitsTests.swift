@@ -108,8 +108,7 @@ struct LimitsTests {
 
   @Test("symbol-file size: a file over the limit is refused with its size, and nothing is named")
   func symbolFileSize() throws {
-    let store = SymbolStore(roots: [Fixtures.path("breakpad/symbols")])
-    store.maximumFileSize = 1000
+    let store = SymbolStore(roots: [Fixtures.path("breakpad/symbols")], maximumFileSize: 1000)
     let report = Symbolicator(store: store).symbolicate(try Analyser().analyse(path: Fixtures.path("breakpad/minidump2.dmp")))
     #expect(report.threads.first?.frames.allSatisfy { $0.resolution == nil } == true)
     #expect(report.diagnostics.contains { $0.message.contains("over the limit of 1000 bytes") })

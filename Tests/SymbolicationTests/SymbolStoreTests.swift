@@ -4,6 +4,7 @@ import CrashCore
 import CrashTestSupport
 import Symbolication
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Symbol store")
@@ -100,5 +101,34 @@ struct CombinedSourceTests {
       return
     }
     #expect(loaded.source.lookup(0x1180) != nil)
+  }
+
+  @Test("one store for a batch: a symbol file is loaded once, whatever the number of threads asking")
+  func sharedLoads() throws {
+    let store = SymbolStore(roots: [SymbolStoreTests.breakpadRoot])
+    let entry = try #require(try store.entry(debugFile: "test_app.pdb", debugIdentifier: "5A9832E5287241C1838ED98914E9B7FF1"))
+    let sources = Mutex<[ObjectIdentifier]>([])
+    DispatchQueue.concurrentPerform(iterations: 16) { _ in
+      guard case .success(let loaded) = store.load(entry) else { return }
+      sources.withLock { $0.append(ObjectIdentifier(loaded.source)) }
+    }
+    let seen = sources.withLock { $0 }
+    #expect(seen.count == 16)
+    #expect(Set(seen).count == 1, "every thread got the one loaded file")
+  }
+
+  @Test("the cache is bounded by bytes: the least recently used file makes room")
+  func boundedCache() throws {
+    let store = SymbolStore(roots: [SymbolStoreTests.breakpadRoot], maximumCachedBytes: 1)
+    let first = try #require(try store.entry(debugFile: "test_app.pdb", debugIdentifier: "5A9832E5287241C1838ED98914E9B7FF1"))
+    let others = store.allEntries().filter { $0.path != first.path && $0.format == SymbolSourceOrigin.Format.breakpad }
+    let second = try #require(others.first)
+    guard case .success(let a) = store.load(first), case .success(let b) = store.load(second) else {
+      Issue.record("the fixtures did not load")
+      return
+    }
+    guard case .success(let again) = store.load(first) else { return }
+    #expect(ObjectIdentifier(again.source) != ObjectIdentifier(a.source), "evicted, then loaded anew")
+    _ = b
   }
 }
