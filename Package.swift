@@ -62,7 +62,7 @@ let package = Package(
     .target(name: "Signatures", dependencies: ["CrashCore"]),
     .target(
       name: "SignatureRules",
-      dependencies: ["Signatures", "CrashCore", .product(name: "Yams", package: "Yams")]
+      dependencies: ["Signatures", "CrashCore", "ByteReading", .product(name: "Yams", package: "Yams")]
     ),
     // Signature plugins: one folder per known issue (Plugins/README.md).
     .target(
@@ -73,13 +73,14 @@ let package = Package(
     ),
     .target(
       name: "Symbolication",
-      dependencies: ["CrashCore", "BreakpadSymbols", "MapFiles", "ELFSymbols", "StackText", "Unwind"]
+      dependencies: ["CrashCore", "ByteReading", "BreakpadSymbols", "MapFiles", "ELFSymbols", "StackText", "Unwind"]
     ),
     .target(name: "StackText", dependencies: ["CrashCore"]),
     .target(
       name: "CrashAnalysis",
       dependencies: [
-        "CrashCore", "StackText", "Symbolication", "Minidump", "Unwind", "Signatures", "SignatureRules", "Q276222Plugin",
+        "CrashCore", "ByteReading", "StackText", "Symbolication", "Minidump", "Unwind", "Signatures", "SignatureRules",
+        "Q276222Plugin",
       ]
     ),
 

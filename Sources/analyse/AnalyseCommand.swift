@@ -44,6 +44,25 @@ struct AnalyseTool: ParsableCommand {
     ],
     defaultSubcommand: AnalyseCommand.self
   )
+
+  /// Parses and runs the command; then standard output is flushed and checked, so a failed
+  /// write is exit status 6 whatever the command's own status was.
+  static func main() {
+    Interrupts.install()
+    var failure: (any Error)?
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      failure = error
+    }
+    do {
+      try Console.finish()
+    } catch {
+      exit(withError: error)
+    }
+    exit(withError: failure)
+  }
 }
 
 struct AnalyseCommand: ParsableCommand {
@@ -147,7 +166,15 @@ struct AnalyseCommand: ParsableCommand {
     options.maximumThreads = maxThreads
     options.maximumFramesPerInput = maxTotalFrames
     options.timeLimit = timeLimit
+    // A path named on the command line may be a pipe on purpose (`analyse <(zcat log.gz)`).
+    options.acceptsStreams = true
     return options
+  }
+
+  /// The symbol store of the run: every --symbols DIR, then the shipped maps (nil when none).
+  var symbolStore: SymbolStore? {
+    let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
+    return roots.isEmpty ? nil : SymbolStore(roots: roots, maximumFileSize: maxSymbolFileSize)
   }
 
   func run() throws {
@@ -156,37 +183,33 @@ struct AnalyseCommand: ParsableCommand {
       return
     }
     let analyser = Analyser(options: analysisOptions)
-    let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
-    let store = roots.isEmpty ? nil : SymbolStore(roots: roots)
-    store?.maximumFileSize = maxSymbolFileSize
+    let store = symbolStore
     var report: CrashReport
     do {
       report = try analyser.analyse(path: input, unwindData: store.map { StoreUnwindData(store: $0) })
     } catch {
-      FileDescriptorOutput.standardError.write("analyse: \(error)\n")
+      Console.error("analyse: \(error)\n")
       throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
     }
     if let store, report.hasStack {
       report = Symbolicator(store: store).symbolicate(report)
     }
     let loaded = BundledPlugins.all(ruleDirectories: pluginDirectories)
-    for error in loaded.errors { FileDescriptorOutput.standardError.write("analyse: rule skipped: \(error)\n") }
+    for error in loaded.errors { Console.error("analyse: rule skipped: \(error)\n") }
     let classification = SignaturePipeline(plugins: loaded.plugins).classify(report)
     if json {
-      print(
-        JSONReportWriter.render(report, classification: classification, tool: "analyse \(AnalyseVersion.current)"),
-        terminator: "")
+      JSONReportWriter.write(report, classification: classification, tool: "analyse \(AnalyseVersion.current)", to: Console.output)
     } else {
       var textOptions = TextReportWriter.Options()
       textOptions.showInstructionAddresses = verbose
       textOptions.showAllThreads = allThreads
-      print(TextReportWriter.render(report, classification: classification, options: textOptions), terminator: "")
+      Console.text(TextReportWriter.render(report, classification: classification, options: textOptions))
     }
     let status = AnalyseExitStatus(for: report)
     if status == .noStackFound {
-      FileDescriptorOutput.standardError.write("analyse: \(input): no stack found\n")
+      Console.error("analyse: \(input): no stack found\n")
     } else if status == .damagedInput {
-      FileDescriptorOutput.standardError.write("analyse: \(input): the input is damaged; see the error diagnostics\n")
+      Console.error("analyse: \(input): the input is damaged; see the error diagnostics\n")
     }
     if status != .success { throw ExitCode(status.rawValue) }
   }

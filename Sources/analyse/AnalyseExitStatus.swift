@@ -14,6 +14,8 @@ enum AnalyseExitStatus: Int32 {
   case damagedInput = 4
   /// A batch finished, but some of its inputs could not be analysed.
   case batchHadFailures = 5
+  /// The output could not be written (a full disk, an I/O error): what was asked for is not there.
+  case outputFailed = 6
 
   init(for report: CrashReport) {
     if !report.hasStack {

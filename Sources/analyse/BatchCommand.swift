@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
+import ByteReading
 import CrashAnalysis
 import CrashCore
 import Signatures
@@ -24,59 +25,70 @@ extension AnalyseCommand {
     if let list = filesFrom { paths += try Self.readList(list) }
     let files = BatchAnalyser.expand(paths)
     let loaded = BundledPlugins.all(ruleDirectories: pluginDirectories)
-    for error in loaded.errors { FileDescriptorOutput.standardError.write("analyse: rule skipped: \(error)\n") }
+    for error in loaded.errors { Console.error("analyse: rule skipped: \(error)\n") }
     var batch = BatchAnalyser(pipeline: SignaturePipeline(plugins: loaded.plugins))
     batch.options = analysisOptions
-    batch.maximumSymbolFileSize = maxSymbolFileSize
-    batch.symbolRoots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
+    batch.options.acceptsStreams = false
+    batch.symbolStore = symbolStore
     if let jobs { batch.jobs = jobs }
 
     let progress = isatty(2) == 1
     let started = Self.now()
     var summary = TriageSummary()
     var done = 0
-    let out = FileDescriptorOutput.standardOutput
     let page: TriageHTMLWriter?
     do {
       page = try html.map { try TriageHTMLWriter(path: $0) }
     } catch {
       throw ValidationError("\(error)")
     }
-    batch.run(files) { result in
+    // Output that cannot be written ends the batch: nothing more would reach anyone.
+    batch.run(files, shouldStop: { Console.output.failure != nil }) { result in
       done += 1
       summary.add(result.record)
       page?.add(result)
       if let failure = result.record.failure {
-        FileDescriptorOutput.standardError.write((progress ? "\r\u{1B}[K" : "") + "analyse: \(failure)\n")
+        Console.error((progress ? "\r\u{1B}[K" : "") + "analyse: \(failure)\n")
       }
       if jsonl {
-        out.write(Self.jsonLine(result) + "\n")
+        Console.record(Self.jsonLine(result) + "\n")
       } else if !json {
-        out.write(Self.textLine(result.record) + "\n")
+        Console.record(TextLimits.printable(Self.textLine(result.record)) + "\n")
       }
       if progress && (done % 10 == 0 || done == files.count) {
         let rate = Double(done) / max(Self.now() - started, 0.001)
-        FileDescriptorOutput.standardError.write(
-          "\r\u{1B}[K[\(done)/\(files.count)] \(Int(rate)) files/s, \(summary.failures.count) failed")
+        Console.error("\r\u{1B}[K[\(done)/\(files.count)] \(Int(rate)) files/s, \(summary.failures.count) failed")
       }
     }
-    if progress { FileDescriptorOutput.standardError.write("\n") }
+    if progress { Console.error("\n") }
+    try Console.finish()
     if let page { try Self.finish(page, summary) }
     if json {
-      out.write(TriageReportWriter.json(summary) + "\n")
+      Console.json(TriageReportWriter.json(summary) + "\n")
     } else if !jsonl {
-      out.write("\n" + TriageReportWriter.text(summary))
+      Console.text("\n" + TriageReportWriter.text(summary))
     }
+    try Console.finish()
     if !summary.failures.isEmpty { throw ExitCode(AnalyseExitStatus.batchHadFailures.rawValue) }
   }
 
-  /// Writes the HTML page; a failure is reported and exits with the I/O status.
+  /// Writes the HTML page beside its destination and renames it into place; a failure is
+  /// reported and exits with the output status (6).
   static func finish(_ page: TriageHTMLWriter, _ summary: TriageSummary) throws {
     do {
-      try page.finish(summary, tool: "analyse \(AnalyseVersion.current)", generated: time(nil))
+      let file = try AtomicOutputFile(path: page.path)
+      Interrupts.removeOnInterrupt(file.temporaryPath)
+      defer { Interrupts.clearTemporaryFile() }
+      do {
+        try page.write(summary, tool: "analyse \(AnalyseVersion.current)", generated: time(nil), to: file.stream)
+      } catch {
+        file.discard()
+        throw error
+      }
+      try file.commit()
     } catch {
-      FileDescriptorOutput.standardError.write("analyse: \(error)\n")
-      throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
+      Console.error("analyse: \(error)\n")
+      throw ExitCode(AnalyseExitStatus.outputFailed.rawValue)
     }
   }
 
@@ -100,20 +112,40 @@ extension AnalyseCommand {
   }
 
   static func readList(_ source: String) throws -> [String] {
-    var text = ""
+    let handle: UnsafeMutablePointer<FILE>
     if source == "-" {
-      while let line = readLine() { text += line + "\n" }
+      guard let input = fdopen(dup(0), "r") else { throw ValidationError("cannot read standard input") }
+      handle = input
     } else {
-      guard let file = fopen(source, "r") else {
-        throw ValidationError("cannot read the list \(source): \(String(cString: strerror(errno)))")
+      let opened: (descriptor: Int32, status: stat)
+      do {
+        opened = try FileOpener.openForReading(source, accepting: [.regular, .fifo, .characterDevice])
+      } catch {
+        throw ValidationError("cannot read the list \(error)")
       }
-      defer { fclose(file) }
-      var buffer = [CChar](repeating: 0, count: 4096)
-      while fgets(&buffer, Int32(buffer.count), file) != nil {
-        text += String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      guard let file = fdopen(opened.descriptor, "r") else {
+        close(opened.descriptor)
+        throw ValidationError("cannot read the list \(source)")
       }
+      handle = file
     }
-    return text.split(separator: "\n").map { String($0.drop { $0 == " " }) }.filter { !$0.isEmpty }
+    defer { fclose(handle) }
+    // Paths are lines; a line longer than PATH_MAX is not a path.
+    var reader = BoundedLineReader(handle, maximumLength: 4096)
+    var paths: [String] = []
+    var number = 0
+    while let line = reader.next() {
+      number += 1
+      guard case .text(let bytes) = line else {
+        Console.error("analyse: \(source):\(number): longer than 4096 bytes; not a path, skipped\n")
+        continue
+      }
+      var path = String(decoding: bytes, as: UTF8.self)
+      if path.hasSuffix("\r") { path.removeLast() }
+      path = String(path.drop { $0 == " " })
+      if !path.isEmpty { paths.append(path) }
+    }
+    return paths
   }
 
   static func now() -> Double {

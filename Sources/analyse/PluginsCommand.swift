@@ -33,9 +33,9 @@ struct PluginsListCommand: ParsableCommand {
       var line = "\(kind)  \(descriptor.id.padding(toLength: 9, withPad: " ", startingAt: 0)) \(descriptor.title)"
       if !descriptor.affectedVersions.isEmpty { line += "  [\(descriptor.affectedVersions)]" }
       if let rule = plugin as? RulePlugin { line += "  (\(rule.rule.file))" }
-      print(line)
+      Console.text(line + "\n")
     }
-    for error in loaded.errors { FileDescriptorOutput.standardError.write("analyse: rule skipped: \(error)\n") }
+    for error in loaded.errors { Console.error("analyse: rule skipped: \(error)\n") }
     if !loaded.errors.isEmpty { throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue) }
   }
 }
@@ -52,10 +52,10 @@ struct PluginsCheckCommand: ParsableCommand {
     for file in files {
       switch RuleLoader.loadFile(file) {
       case .success(let rule):
-        print("\(file): ok (\(rule.descriptor.id): \(rule.descriptor.title))")
+        Console.text("\(file): ok (\(rule.descriptor.id): \(rule.descriptor.title))\n")
       case .failure(let problems):
         failed = true
-        for error in problems.errors { FileDescriptorOutput.standardError.write("\(error)\n") }
+        for error in problems.errors { Console.error("\(error)\n") }
       }
     }
     if failed { throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue) }

@@ -68,7 +68,7 @@ struct SymbolizeCommand: ParsableCommand {
     output.reserveCapacity(1 << 17)
     func flush(force: Bool = false) {
       if force || output.count > 1 << 16 {
-        FileDescriptorOutput.standardOutput.write(output)
+        output.withUnsafeBytes { Console.output.write($0) }
         output.removeAll(keepingCapacity: true)
       }
     }
@@ -246,7 +246,7 @@ struct SymbolizeCommand: ParsableCommand {
 
 /// Fails a subcommand with one line on standard error and exit status 3.
 func fail(_ message: String) -> ExitCode {
-  FileDescriptorOutput.standardError.write("analyse: \(message)\n")
+  Console.error("analyse: \(message)\n")
   return ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
 }
 

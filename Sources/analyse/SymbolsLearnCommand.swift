@@ -79,7 +79,7 @@ struct SymbolsLearnCommand: ParsableCommand {
         let report = try Analyser().analyse(path: input)
         learner.add(report, source: Self.sourceName(input))
       } catch {
-        FileDescriptorOutput.standardError.write("analyse: \(error)\n")
+        Console.error("analyse: \(error)\n")
         failures += 1
       }
     }
@@ -88,14 +88,14 @@ struct SymbolsLearnCommand: ParsableCommand {
       let name = try PathComponent.validated(build.module)
       let directory = "\(out)/\(name)/\(build.identifier)"
       let path = "\(directory)/\(name).sym"
-      print(
+      Console.text(
         "\(name)  \(build.identifier)  \(build.functions.count) functions  "
-          + "\(Set(build.facts.map(\.site)).count) sites  from \(build.sources.joined(separator: " "))")
+          + "\(Set(build.facts.map(\.site)).count) sites  from \(build.sources.joined(separator: " "))\n")
       if !dryRun {
         try Self.write(build.symbolFileText(), to: path, creating: [out, "\(out)/\(name)", directory])
       }
     }
-    if builds.isEmpty { FileDescriptorOutput.standardError.write("analyse: no function start could be learned\n") }
+    if builds.isEmpty { Console.error("analyse: no function start could be learned\n") }
     if failures > 0 { throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue) }
   }
 
@@ -110,9 +110,12 @@ struct SymbolsLearnCommand: ParsableCommand {
     for directory in directories where mkdir(directory, 0o755) != 0 && errno != EEXIST {
       throw fail("cannot create \(directory): \(String(cString: strerror(errno)))")
     }
-    guard let file = fopen(path, "w") else { throw fail("cannot write \(path): \(String(cString: strerror(errno)))") }
-    defer { fclose(file) }
-    let bytes = Array(text.utf8)
-    guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw fail("cannot write \(path)") }
+    do {
+      let file = try AtomicOutputFile(path: path)
+      file.stream.write(text)
+      try file.commit()
+    } catch {
+      throw fail("\(error)")
+    }
   }
 }

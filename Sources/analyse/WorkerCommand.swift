@@ -12,10 +12,12 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
+import ByteReading
 import CrashAnalysis
 import CrashCore
 import Foundation
 import Signatures
+import Symbolication
 
 struct WorkerCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -32,9 +34,11 @@ struct WorkerCommand: ParsableCommand {
 
   func run() throws {
     let loaded = BundledPlugins.all(ruleDirectories: pluginDirectories)
-    for error in loaded.errors { FileDescriptorOutput.standardError.write("analyse: rule skipped: \(error)\n") }
+    for error in loaded.errors { Console.error("analyse: rule skipped: \(error)\n") }
     var batch = BatchAnalyser(pipeline: SignaturePipeline(plugins: loaded.plugins))
-    batch.symbolRoots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
+    let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
+    // One store for every request: each symbol file is loaded once per worker process.
+    batch.symbolStore = roots.isEmpty ? nil : SymbolStore(roots: roots)
     var index = 0
     // Requests are paths or small JSON objects: a line past 64 KiB is answered with an error.
     guard let input = fdopen(dup(0), "r") else { throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue) }
@@ -43,7 +47,7 @@ struct WorkerCommand: ParsableCommand {
     while let next = reader.next() {
       guard case .text(let bytes) = next else {
         let message = "request \(index + 1) is longer than 65536 bytes"
-        FileDescriptorOutput.standardOutput.write(JSONValue.object([("error", .string(message))]).serialized(indent: 0) + "\n")
+        Console.record(JSONValue.object([("error", .string(message))]).serialized(indent: 0) + "\n")
         index += 1
         continue
       }
@@ -57,7 +61,7 @@ struct WorkerCommand: ParsableCommand {
           let requested = object["path"] as? String
         else {
           let message = "request \(index + 1) is not {\"path\": …}"
-          FileDescriptorOutput.standardOutput.write(JSONValue.object([("error", .string(message))]).serialized(indent: 0) + "\n")
+          Console.record(JSONValue.object([("error", .string(message))]).serialized(indent: 0) + "\n")
           index += 1
           continue
         }
@@ -65,10 +69,12 @@ struct WorkerCommand: ParsableCommand {
         if let number = object["id"] as? Int { id = .int(number) } else if let text = object["id"] as? String { id = .string(text) }
       }
       let result = batch.analyse(path, index: index)
-      // Unbuffered: each answer leaves as soon as it is ready.
-      FileDescriptorOutput.standardOutput.write(AnalyseCommand.jsonLine(result, id: id) + "\n")
+      // Each answer leaves as soon as it is ready, whole.
+      Console.record(AnalyseCommand.jsonLine(result, id: id) + "\n")
       index += 1
+      if Console.output.failure != nil { break }
     }
+    try Console.finish()
   }
 }
 
@@ -98,8 +104,23 @@ struct MergeCommand: ParsableCommand {
     }
     var bad = 0
     for file in files {
-      let handle = file == "-" ? fdopen(dup(0), "r") : fopen(file, "r")
-      guard let handle else { throw fail("cannot read \(file): \(String(cString: strerror(errno)))") }
+      let handle: UnsafeMutablePointer<FILE>
+      if file == "-" {
+        guard let input = fdopen(dup(0), "r") else { throw fail("cannot read standard input") }
+        handle = input
+      } else {
+        let opened: (descriptor: Int32, status: stat)
+        do {
+          opened = try FileOpener.openForReading(file, accepting: [.regular, .fifo, .characterDevice])
+        } catch {
+          throw fail("\(error)")
+        }
+        guard let input = fdopen(opened.descriptor, "r") else {
+          close(opened.descriptor)
+          throw fail("cannot read \(file)")
+        }
+        handle = input
+      }
       defer { fclose(handle) }
       // One line at a time, each of bounded length: memory per bucket, never per line read.
       var reader = BoundedLineReader(handle, maximumLength: maxLineLength)
@@ -108,15 +129,17 @@ struct MergeCommand: ParsableCommand {
         number += 1
         guard case .text(let bytes) = next else {
           bad += 1
-          FileDescriptorOutput.standardError.write(
-            "analyse: \(file):\(number): line longer than \(maxLineLength) bytes; skipped\n")
+          Console.error("analyse: \(file):\(number): line longer than \(maxLineLength) bytes; skipped\n")
           continue
         }
         let text = String(decoding: bytes, as: UTF8.self)
         if text.allSatisfy(\.isWhitespace) { continue }
-        guard let record = Self.record(text) else {
+        let record: BatchRecord
+        switch Self.record(text) {
+        case .success(let read): record = read
+        case .failure(let problem):
           bad += 1
-          FileDescriptorOutput.standardError.write("analyse: \(file):\(number): not a report line; skipped\n")
+          Console.error("analyse: \(file):\(number): \(problem.reason); skipped\n")
           continue
         }
         page?.add(BatchResult(index: summary.total, record: record))
@@ -124,23 +147,36 @@ struct MergeCommand: ParsableCommand {
       }
     }
     if let page { try AnalyseCommand.finish(page, summary) }
-    print(json ? TriageReportWriter.json(summary) : TriageReportWriter.text(summary), terminator: json ? "\n" : "")
+    if json { Console.json(TriageReportWriter.json(summary) + "\n") } else { Console.text(TriageReportWriter.text(summary)) }
+    try Console.finish()
     if bad > 0 { throw ExitCode(AnalyseExitStatus.batchHadFailures.rawValue) }
   }
 
-  /// The triage record carried by one JSON line.
-  static func record(_ line: String) -> BatchRecord? {
+  /// Why a JSON line could not be merged.
+  struct RejectedLine: Error {
+    var reason: String
+  }
+
+  /// The triage record carried by one JSON line. Lines come from other machines: the plugin
+  /// id must follow the id grammar (it becomes a CSS class and an anchor on the page), and
+  /// every text is capped (TextLimits).
+  static func record(_ line: String) -> Result<BatchRecord, RejectedLine> {
     guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
       let path = object["path"] as? String, let triage = object["triage"] as? [String: Any]
-    else { return nil }
+    else { return .failure(RejectedLine(reason: "not a report line")) }
+    func text(_ value: Any?) -> String? { (value as? String).map { TextLimits.capped($0) } }
     var record = BatchRecord(
-      path: path, modified: triage["modified"] as? Int, signature: triage["signature"] as? String,
-      crashingModule: triage["crashing_module"] as? String, failure: triage["failure"] as? String)
-    if let issue = triage["known_issue"] as? [String: Any], let plugin = issue["plugin"] as? String,
-      let confidence = (issue["confidence"] as? String).flatMap(Confidence.init(rawValue:))
-    {
-      record.knownIssue = (plugin, confidence)
+      path: TextLimits.capped(path), modified: triage["modified"] as? Int, signature: text(triage["signature"]),
+      crashingModule: text(triage["crashing_module"]), failure: text(triage["failure"]))
+    if let issue = triage["known_issue"] {
+      guard let issue = issue as? [String: Any], let plugin = issue["plugin"] as? String,
+        let confidence = (issue["confidence"] as? String).flatMap(Confidence.init(rawValue:))
+      else { return .failure(RejectedLine(reason: "known_issue is not {plugin, confidence}")) }
+      guard PluginIdentifier.isValid(plugin) else {
+        return .failure(RejectedLine(reason: "the plugin id is not 1-64 letters, digits, '-' or '_'"))
+      }
+      record.knownIssue = KnownIssueKey(plugin: plugin, confidence: confidence)
     }
-    return record
+    return .success(record)
   }
 }

@@ -32,8 +32,10 @@ enum AnalyseRunner {
   /// Runs `analyse arguments…` from the repository root, feeding `input` on standard input.
   /// The default symbol store is the repository's `Symbols/`, named relatively so that
   /// paths in the output do not depend on where the repository is checked out.
+  /// With `outputFile`, standard output goes to that file (`/dev/full` to see a failing write).
   static func run(
-    _ arguments: [String], input: Data? = nil, environment: [String: String] = ["CRASH_ANALYSIS_SYMBOLS": "Symbols"]
+    _ arguments: [String], input: Data? = nil, environment: [String: String] = ["CRASH_ANALYSIS_SYMBOLS": "Symbols"],
+    outputFile: String? = nil
   ) throws -> AnalyseRun {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
@@ -43,7 +45,13 @@ enum AnalyseRunner {
     let output = Pipe()
     let error = Pipe()
     let standardInput = Pipe()
-    process.standardOutput = output
+    if let outputFile {
+      guard let handle = FileHandle(forWritingAtPath: outputFile) else { throw CocoaError(.fileWriteUnknown) }
+      process.standardOutput = handle
+      try output.fileHandleForWriting.close()
+    } else {
+      process.standardOutput = output
+    }
     process.standardError = error
     process.standardInput = standardInput
     try process.run()

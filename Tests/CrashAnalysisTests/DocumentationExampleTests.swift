@@ -60,7 +60,7 @@ struct DocumentationExampleTests {
   @Test("Getting Started: a batch into a triage summary and an HTML page")
   func batchExample() throws {
     var batch = BatchAnalyser(pipeline: SignaturePipeline(plugins: BundledPlugins.all().plugins))
-    batch.symbolRoots = [Fixtures.repositoryRoot + "/Symbols"]
+    batch.symbolStore = SymbolStore(roots: [Fixtures.repositoryRoot + "/Symbols"])
     var summary = TriageSummary()
     let path = NSTemporaryDirectory() + "triage-\(UUID().uuidString).html"
     defer { try? FileManager.default.removeItem(atPath: path) }

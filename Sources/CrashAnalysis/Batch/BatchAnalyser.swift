@@ -42,12 +42,11 @@ public struct BatchResult: Sendable {
 public struct BatchAnalyser: Sendable {
   /// Per-input analysis settings.
   public var options = AnalysisOptions()
-  /// Symbol store roots (a store per worker thread is built from them).
-  public var symbolRoots: [String] = []
+  /// The symbol store every input is resolved against: one for the whole batch, shared by
+  /// every thread, so each symbol file is loaded once per batch (nil: no symbols).
+  public var symbolStore: SymbolStore?
   /// The plugins that classify each report.
   public var pipeline: SignaturePipeline
-  /// Symbol files larger than this are refused.
-  public var maximumSymbolFileSize = 4 << 30
   /// Files analysed at once (default: the number of active processors).
   public var jobs = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
@@ -56,17 +55,26 @@ public struct BatchAnalyser: Sendable {
     self.pipeline = pipeline
   }
 
-  /// Regular files under `paths` (directories recursively, entries sorted by name, hidden
-  /// ones skipped), in order; paths that do not exist are kept so that they fail visibly.
+  /// The files under `paths` (directories recursively, entries sorted by name, hidden ones
+  /// skipped), in order. Each directory is entered once, however many links lead to it (its
+  /// device and inode are remembered), so link loops end. Paths that do not exist and special
+  /// files (FIFOs, sockets, devices) are kept so that they fail visibly: reading refuses them.
   public static func expand(_ paths: [String], limit: Int = 10_000_000) -> [String] {
+    struct DirectoryIdentity: Hashable {
+      var device: UInt64
+      var inode: UInt64
+    }
     var result: [String] = []
+    var entered: Set<DirectoryIdentity> = []
     func visit(_ path: String, depth: Int) {
       guard result.count < limit else { return }
       var status = stat()
-      guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, depth < 64 else {
+      guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
         result.append(path)
         return
       }
+      guard depth < 64, entered.insert(DirectoryIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))).inserted
+      else { return }
       guard let directory = opendir(path) else {
         result.append(path)
         return
@@ -85,11 +93,12 @@ public struct BatchAnalyser: Sendable {
     return result
   }
 
-  /// Analyses `files`, calling `deliver` with each result in input order.
-  public func run(_ files: [String], deliver: (BatchResult) -> Void) {
+  /// Analyses `files`, calling `deliver` with each result in input order. `shouldStop` is
+  /// asked between chunks (a consumer whose output failed ends the batch early).
+  public func run(_ files: [String], shouldStop: () -> Bool = { false }, deliver: (BatchResult) -> Void) {
     let width = max(1, jobs)
     var start = 0
-    while start < files.count {
+    while start < files.count, !shouldStop() {
       let chunk = Array(files[start..<min(files.count, start + width)])
       let base = start
       let results = Mutex<[Int: BatchResult]>([:])
@@ -109,8 +118,7 @@ public struct BatchAnalyser: Sendable {
   public func analyse(_ path: String, index: Int) -> BatchResult {
     var status = stat()
     let modified = stat(path, &status) == 0 ? Int(status.st_mtim.tv_sec) : nil
-    let store = symbolRoots.isEmpty ? nil : SymbolStore(roots: symbolRoots)
-    store?.maximumFileSize = maximumSymbolFileSize
+    let store = symbolStore
     do {
       var report = try Analyser(options: options).analyse(path: path, unwindData: store.map { StoreUnwindData(store: $0) })
       if let store, report.hasStack { report = Symbolicator(store: store).symbolicate(report) }

@@ -2,9 +2,14 @@
 //
 // Reads an input in fixed-size chunks with read(2), so memory stays flat
 // whatever the input's size; the size limit is checked before reading (files)
-// and while reading (pipes). Errors name the path and the OS reason.
+// and while reading (pipes). Paths are opened through FileOpener: a FIFO or a
+// device is refused (never waited on) unless the caller accepts streams. Once
+// the input has ended it stays ended: a terminal's one Ctrl-D is enough.
+// Errors name the path and the OS reason.
 //
 //===----------------------------------------------------------------------===//
+
+import ByteReading
 
 #if canImport(Glibc)
   import Glibc
@@ -21,9 +26,11 @@ final class InputReader {
   private let ownsDescriptor: Bool
   /// The size when known in advance (regular files).
   let knownSize: Int?
+  private var ended = false
 
-  /// Opens `path`, or standard input for `-`.
-  init(path: String) throws(AnalysisError) {
+  /// Opens `path`, or standard input for `-`. FIFOs and character devices are read only
+  /// when `acceptsStreams`; other special files never.
+  init(path: String, acceptsStreams: Bool) throws(AnalysisError) {
     name = path
     if path == "-" {
       descriptor = STDIN_FILENO
@@ -31,20 +38,30 @@ final class InputReader {
       knownSize = nil
       return
     }
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw .unreadable(path: path, reason: Self.errnoText()) }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else {
-      close(fd)
-      throw .unreadable(path: path, reason: Self.errnoText())
+    let opened: (descriptor: Int32, status: stat)
+    do {
+      opened = try FileOpener.openForReading(path, accepting: acceptsStreams ? [.regular, .fifo, .characterDevice] : [.regular])
+    } catch {
+      switch error {
+      case .cannotOpen(_, let reason): throw .unreadable(path: path, reason: reason)
+      case .wrongKind(_, .directory): throw .isDirectory(path: path)
+      case .wrongKind(_, let kind): throw .notARegularFile(path: path, kind: kind.rawValue)
+      }
     }
-    if (info.st_mode & S_IFMT) == S_IFDIR {
-      close(fd)
-      throw .isDirectory(path: path)
-    }
-    descriptor = fd
+    descriptor = opened.descriptor
     ownsDescriptor = true
-    knownSize = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+    knownSize = (opened.status.st_mode & S_IFMT) == S_IFREG ? Int(opened.status.st_size) : nil
+  }
+
+  /// Whether the input is a regular file (whose first bytes can be read without consuming them).
+  var isRegularFile: Bool { knownSize != nil }
+
+  /// The first `count` bytes of a regular file, read without moving the read position.
+  func peek(_ count: Int) -> [UInt8] {
+    guard isRegularFile else { return [] }
+    var bytes = [UInt8](repeating: 0, count: count)
+    let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, count, 0) }
+    return Array(bytes.prefix(max(0, read)))
   }
 
   deinit {
@@ -53,8 +70,10 @@ final class InputReader {
 
   /// Reads up to `buffer.count` bytes; returns 0 at the end of input.
   func read(into buffer: UnsafeMutableRawBufferPointer) throws(AnalysisError) -> Int {
+    if ended { return 0 }
     while true {
       let count = systemRead(descriptor, buffer.baseAddress, buffer.count)
+      if count == 0 { ended = true }
       if count >= 0 { return count }
       if errno == EINTR { continue }
       throw .unreadable(path: name, reason: Self.errnoText())

@@ -9,24 +9,55 @@
 //===----------------------------------------------------------------------===//
 
 /// What the reader found in a page.
-struct HTMLStructure {
+public struct HTMLStructure {
   /// Elements by name, counted.
-  var elements: [String: Int] = [:]
+  public var elements: [String: Int] = [:]
+  /// Attribute names, counted.
+  public var attributes: [String: Int] = [:]
+  /// Every token of every `class` attribute.
+  public var classes: Set<String> = []
   /// Every `id` in document order.
-  var ids: [String] = []
+  public var ids: [String] = []
   /// Every `href` value.
-  var links: [String] = []
+  public var links: [String] = []
   /// Every `src` attribute value (none are expected).
-  var sources: [String] = []
+  public var sources: [String] = []
   /// Attributes of each `<details>` element, in order.
-  var details: [[String: String]] = []
+  public var details: [[String: String]] = []
   /// Problems, with the byte offset where each was found.
-  var errors: [String] = []
+  public var errors: [String] = []
+
+  /// The elements the triage page is written with (TriageHTMLWriter's HTMLElement).
+  public static let pageElements: Set<String> = [
+    "html", "head", "meta", "title", "style", "body", "header", "footer", "nav", "section", "h1", "h2", "p", "strong",
+    "span", "a", "br", "pre", "details", "summary", "table", "thead", "tbody", "tr", "th", "td", "svg", "text", "rect",
+  ]
+  /// The attributes the triage page is written with.
+  public static let pageAttributes: Set<String> = [
+    "lang", "charset", "name", "content", "id", "class", "href", "colspan", "xmlns", "viewBox", "width", "height",
+    "role", "x", "y", "aria-labelledby", "text-anchor",
+  ]
+  /// The class tokens the triage page uses.
+  public static let pageClasses: Set<String> = [
+    "empty", "chart", "label", "bar", "count", "legend", "tag", "confirmed", "likely", "possible", "ruled-out", "unknown",
+    "failed", "crash", "path", "sig", "num", "date", "totals",
+  ]
+
+  /// What the page holds that the writer never writes: unknown elements, attributes or
+  /// classes, links that leave the page. Empty for a page written as promised.
+  public var foreignMarkup: [String] {
+    var found: [String] = []
+    found += elements.keys.filter { !Self.pageElements.contains($0) }.sorted().map { "element <\($0)>" }
+    found += attributes.keys.filter { !Self.pageAttributes.contains($0) }.sorted().map { "attribute \($0)" }
+    found += classes.filter { !Self.pageClasses.contains($0) }.sorted().map { "class \($0)" }
+    found += links.filter { !$0.hasPrefix("#") }.map { "link \($0)" }
+    return found
+  }
 
   private static let voidElements: Set<String> = ["meta", "br", "link", "img", "input", "hr", "source", "wbr"]
 
   /// Reads `page`.
-  init(_ page: String) {
+  public init(_ page: String) {
     let bytes = Array(page.utf8)
     var stack: [String] = []
     var index = 0
@@ -76,6 +107,8 @@ struct HTMLStructure {
         errors.append("bad attributes in <\(name)> at byte \(start)")
         continue
       }
+      for attribute in attributes.keys { self.attributes[attribute, default: 0] += 1 }
+      if let classes = attributes["class"] { self.classes.formUnion(classes.split(separator: " ").map(String.init)) }
       if let id = attributes["id"] { ids.append(id) }
       if let href = attributes["href"] { links.append(href) }
       if let src = attributes["src"] { sources.append(src) }

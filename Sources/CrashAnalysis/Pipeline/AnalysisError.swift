@@ -7,6 +7,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case unreadable(path: String, reason: String)
   /// The path names a directory.
   case isDirectory(path: String)
+  /// The path names a FIFO, a socket or a device (refused in batches: reading one may never end).
+  case notARegularFile(path: String, kind: String)
   /// The input is larger than the limit.
   case tooLarge(path: String, size: Int, limit: Int)
   /// The input is empty.
@@ -23,6 +25,7 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .unreadable(let path, let reason): "\(path): cannot read: \(reason)"
     case .isDirectory(let path): "\(path): is a directory, not a crash file"
+    case .notARegularFile(let path, let kind): "\(path): \(kind), not a regular file; skipped"
     case .tooLarge(let path, let size, let limit):
       "\(path): \(size) bytes is larger than the \(limit)-byte limit (raise it with --max-input-size)"
     case .empty(let path): "\(path): the input is empty"

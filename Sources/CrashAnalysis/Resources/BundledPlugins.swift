@@ -28,7 +28,7 @@ public enum BundledPlugins {
       return path.isEmpty ? nil : path
     }
     var path = #filePath
-    for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
+    for _ in 0..<4 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
     let directory = path + "/Plugins/rules"
     var status = stat()
     guard stat(directory, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { return nil }
@@ -45,7 +45,7 @@ public enum BundledPlugins {
     var errors: [RuleFileError] = []
     let directories = (includeShippedRules ? [rulesDirectory].compactMap { $0 } : []) + ruleDirectories
     for directory in directories {
-      let loaded = RuleLoader.load(directory: directory)
+      let loaded = RuleLoader.load(path: directory)
       plugins += loaded.plugins.map { $0 as any SignaturePlugin }
       errors += loaded.errors
     }

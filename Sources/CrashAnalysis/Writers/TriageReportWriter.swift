@@ -8,7 +8,8 @@ import CrashCore
 
 /// Renders a `TriageSummary`.
 public enum TriageReportWriter {
-  /// A table: count, signature, known issue, first and last seen, modules; then failures.
+  /// A table: count, signature, known issue, first and last seen, modules; then failures
+  /// (control characters from inputs shown as escapes).
   public static func text(_ summary: TriageSummary) -> String {
     let buckets = summary.sortedBuckets
     var out = "Triage: \(summary.total) input(s), \(buckets.count) bucket(s), \(summary.failures.count) failed\n"
@@ -16,7 +17,7 @@ public enum TriageReportWriter {
       out += "  count  known issue            first seen        last seen         signature  [modules]\n"
     }
     for bucket in buckets {
-      var row = "  " + pad(String(bucket.count), 5, right: true) + "  " + pad(bucket.knownIssue ?? "-", 21)
+      var row = "  " + pad(String(bucket.count), 5, right: true) + "  " + pad(bucket.knownIssue?.description ?? "-", 21)
       row += "  " + pad(bucket.firstSeen.map(date) ?? "-", 16) + "  " + pad(bucket.lastSeen.map(date) ?? "-", 16)
       row += "  " + bucket.signature
       let modules = bucket.modules.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3).map(\.key)
@@ -27,7 +28,7 @@ public enum TriageReportWriter {
       out += "  failed: " + (failure.reason.hasPrefix(failure.path) ? failure.reason : "\(failure.path): \(failure.reason)") + "\n"
     }
     if summary.failures.count > 50 { out += "  … and \(summary.failures.count - 50) more failures\n" }
-    return out
+    return TextLimits.printable(out)
   }
 
   /// The summary as a JSON object: `inputs`, `failed`, `buckets`, `failures`.
@@ -44,7 +45,7 @@ public enum TriageReportWriter {
         .array(
           summary.sortedBuckets.map { bucket in
             var members: [(String, JSONValue)] = [("signature", .string(bucket.signature)), ("count", .int(bucket.count))]
-            if let issue = bucket.knownIssue { members.append(("known_issue", .string(issue))) }
+            if let issue = bucket.knownIssue { members.append(("known_issue", .string(issue.description))) }
             if let first = bucket.firstSeen { members.append(("first_seen", .string(date(first)))) }
             if let last = bucket.lastSeen { members.append(("last_seen", .string(date(last)))) }
             members.append(("modules", .object(bucket.modules.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })))

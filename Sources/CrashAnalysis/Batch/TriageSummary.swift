@@ -11,6 +11,28 @@
 import CrashCore
 import Signatures
 
+/// A known issue as a batch counts it: the plugin that found it and how sure it was.
+public struct KnownIssueKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+  /// The plugin's id (`Q276222`, a rule id): letters, digits, `-` and `_` (see `PluginIdentifier`).
+  public var plugin: String
+  /// The finding's confidence.
+  public var confidence: Confidence
+
+  /// Creates a key.
+  public init(plugin: String, confidence: Confidence) {
+    self.plugin = plugin
+    self.confidence = confidence
+  }
+
+  /// `Q276222 likely`.
+  public var description: String { "\(plugin) \(confidence.rawValue)" }
+
+  /// Orders by plugin id, then confidence.
+  public static func < (lhs: KnownIssueKey, rhs: KnownIssueKey) -> Bool {
+    (lhs.plugin, lhs.confidence) < (rhs.plugin, rhs.confidence)
+  }
+}
+
 /// What a batch keeps of one analysed input.
 public struct BatchRecord: Sendable, Hashable {
   /// The input's path.
@@ -20,7 +42,7 @@ public struct BatchRecord: Sendable, Hashable {
   /// The crash signature, when the input had a stack.
   public var signature: String?
   /// The top finding: plugin id and confidence.
-  public var knownIssue: (plugin: String, confidence: Confidence)?
+  public var knownIssue: KnownIssueKey?
   /// The module of the top frame, with its version when known (`EMSMTA 5.5.2653.12`).
   public var crashingModule: String?
   /// Why the input could not be analysed, when it could not.
@@ -28,7 +50,7 @@ public struct BatchRecord: Sendable, Hashable {
 
   /// Creates a record.
   public init(
-    path: String, modified: Int? = nil, signature: String? = nil, knownIssue: (plugin: String, confidence: Confidence)? = nil,
+    path: String, modified: Int? = nil, signature: String? = nil, knownIssue: KnownIssueKey? = nil,
     crashingModule: String? = nil, failure: String? = nil
   ) {
     self.path = path
@@ -39,23 +61,10 @@ public struct BatchRecord: Sendable, Hashable {
     self.failure = failure
   }
 
-  /// Compares every field.
-  public static func == (lhs: BatchRecord, rhs: BatchRecord) -> Bool {
-    lhs.path == rhs.path && lhs.modified == rhs.modified && lhs.signature == rhs.signature
-      && lhs.knownIssue?.plugin == rhs.knownIssue?.plugin && lhs.knownIssue?.confidence == rhs.knownIssue?.confidence
-      && lhs.crashingModule == rhs.crashingModule && lhs.failure == rhs.failure
-  }
-
-  /// Hashes the path and signature.
-  public func hash(into hasher: inout Hasher) {
-    hasher.combine(path)
-    hasher.combine(signature)
-  }
-
   /// The record of an analysed report.
   public static func of(_ report: CrashReport, classification: Classification, path: String, modified: Int?) -> BatchRecord {
     var record = BatchRecord(path: path, modified: modified, signature: classification.signature)
-    if let top = classification.findings.first { record.knownIssue = (top.plugin, top.confidence) }
+    if let top = classification.findings.first { record.knownIssue = KnownIssueKey(plugin: top.plugin, confidence: top.confidence) }
     if let thread = report.threads.first(where: { !$0.frames.isEmpty }), let frame = thread.frames.first {
       let module = frame.resolution?.module ?? frame.symbol?.module ?? frame.instruction.flatMap { report.module(containing: $0)?.stem }
       if let module {
@@ -77,15 +86,15 @@ public struct TriageBucket: Sendable, Hashable {
   public var firstSeen: Int?
   /// Latest modification time.
   public var lastSeen: Int?
-  /// Known issues seen in the bucket with their counts, as `plugin confidence`.
-  public var knownIssues: [String: Int] = [:]
+  /// Known issues seen in the bucket with their counts.
+  public var knownIssues: [KnownIssueKey: Int] = [:]
   /// Crashing modules (with versions) and their counts.
   public var modules: [String: Int] = [:]
   /// Up to three example inputs.
   public var examples: [String] = []
 
   /// The most frequent known issue, when any.
-  public var knownIssue: String? { knownIssues.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key }
+  public var knownIssue: KnownIssueKey? { knownIssues.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key }
 }
 
 /// Buckets built from batch records.
@@ -114,7 +123,7 @@ public struct TriageSummary: Sendable {
       bucket.firstSeen = min(bucket.firstSeen ?? modified, modified)
       bucket.lastSeen = max(bucket.lastSeen ?? modified, modified)
     }
-    if let issue = record.knownIssue { bucket.knownIssues["\(issue.plugin) \(issue.confidence.rawValue)", default: 0] += 1 }
+    if let issue = record.knownIssue { bucket.knownIssues[issue, default: 0] += 1 }
     if let module = record.crashingModule { bucket.modules[module, default: 0] += 1 }
     if bucket.examples.count < 3 { bucket.examples.append(record.path) }
     buckets[key] = bucket

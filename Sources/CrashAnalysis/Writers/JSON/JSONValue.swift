@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+import CrashCore
+
 /// A JSON value whose objects keep their key order.
 public indirect enum JSONValue: Sendable, Equatable {
   /// `null`.
@@ -36,8 +38,14 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   /// The value as JSON text; `indent` > 0 pretty-prints with that many blanks per level.
   public func serialized(indent: Int = 2) -> String {
+    serialized(indent: indent, level: 0)
+  }
+
+  /// The value as JSON text as it is written `level` levels deep in an enclosing value
+  /// (its inner lines indented to match), for writers that stream the enclosing value.
+  public func serialized(indent: Int, level: Int) -> String {
     var output = ""
-    write(to: &output, indent: indent, level: 0)
+    write(to: &output, indent: indent, level: level)
     return output
   }
 
@@ -111,6 +119,12 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   private static func writeString(_ value: String, to output: inout String) {
     output += "\""
+    // Most strings need no escape: append them whole.
+    if !needsEscaping(value) {
+      output += value
+      output += "\""
+      return
+    }
     for scalar in value.unicodeScalars {
       switch scalar {
       case "\"": output += "\\\""
@@ -118,12 +132,30 @@ public indirect enum JSONValue: Sendable, Equatable {
       case "\n": output += "\\n"
       case "\r": output += "\\r"
       case "\t": output += "\\t"
-      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+      // C0, DEL and C1 (U+009B is a terminal's CSI), and the line separators JavaScript
+      // parsers reject: escaped, so JSON printed on a terminal or embedded in a page is inert.
+      case _ where TextLimits.isControl(scalar):
         output += "\\u" + HexDigits.pad(String(scalar.value, radix: 16), 4)
       default: output.unicodeScalars.append(scalar)
       }
     }
     output += "\""
+  }
+}
+
+extension JSONValue {
+  /// Whether `value` holds a character `writeString` escapes: `"`, `\\`, C0, DEL, C1
+  /// (UTF-8 `C2 80`…`C2 9F`), U+2028 or U+2029 (`E2 80 A8`, `E2 80 A9`).
+  fileprivate static func needsEscaping(_ value: String) -> Bool {
+    var value = value
+    return value.withUTF8 { bytes in
+      for (index, byte) in bytes.enumerated() {
+        if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return true }
+        if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] < 0xA0 { return true }
+        if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] & 0xFE == 0xA8 { return true }
+      }
+      return false
+    }
   }
 }
 

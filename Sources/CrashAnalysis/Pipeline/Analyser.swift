@@ -34,6 +34,10 @@ public struct AnalysisOptions: Sendable {
   /// Frames one report keeps across all its stacks (about a kilobyte each in memory): text
   /// stacks past it are dropped, minidump threads past it are not walked, with a warning.
   public var maximumFramesPerInput = 250_000
+  /// Whether a path may name a FIFO or a character device (`analyse <(zcat log.gz)`); when
+  /// false (the default, and in batches) only regular files are read, so a FIFO planted in
+  /// a directory can never block the analysis.
+  public var acceptsStreams = false
 
   /// The default settings.
   public init() {}
@@ -52,18 +56,23 @@ public struct Analyser: Sendable {
   /// Analyses the file at `path` (`-` for standard input): text, or a minidump whose
   /// threads are walked (with `unwindData`'s STACK WIN / CFI records when given).
   public func analyse(path: String, unwindData: (any UnwindDataProvider)? = nil) throws(AnalysisError) -> CrashReport {
-    if path != "-", Self.startsWithMinidumpSignature(path) {
+    let reader = try InputReader(path: path, acceptsStreams: options.acceptsStreams)
+    if reader.peek(4) == Array("MDMP".utf8) {
+      // One deadline for reading the dump and walking its threads.
+      let deadline = options.timeLimit.map { Self.now() + $0 }
+      var dumpOptions = MinidumpOptions()
+      dumpOptions.maximumFileSize = options.maximumInputSize
+      dumpOptions.deadline = deadline
       do {
-        let dump = try MinidumpFile(path: path, options: minidumpOptions)
+        let dump = try MinidumpFile(path: path, options: dumpOptions)
         return MinidumpReportBuilder.report(
           dump, byteCount: dump.byteCount, unwindData: unwindData, options: options.walk,
-          maximumThreads: options.maximumThreads, deadline: options.timeLimit.map { Self.now() + $0 },
+          maximumThreads: options.maximumThreads, deadline: deadline,
           maximumTotalFrames: options.maximumFramesPerInput)
       } catch {
         throw .minidump(error.description)
       }
     }
-    let reader = try InputReader(path: path)
     if let size = reader.knownSize {
       if size == 0 { throw .empty(path: path) }
       if size > options.maximumInputSize {
@@ -71,19 +80,6 @@ public struct Analyser: Sendable {
       }
     }
     return try analyse(reader)
-  }
-
-  private var minidumpOptions: MinidumpOptions {
-    var dumpOptions = MinidumpOptions()
-    dumpOptions.maximumFileSize = options.maximumInputSize
-    return dumpOptions
-  }
-
-  private static func startsWithMinidumpSignature(_ path: String) -> Bool {
-    guard let file = fopen(path, "rb") else { return false }
-    defer { fclose(file) }
-    var magic = [UInt8](repeating: 0, count: 4)
-    return fread(&magic, 1, 4, file) == 4 && magic == Array("MDMP".utf8)
   }
 
   /// Analyses text already in memory.
@@ -103,7 +99,7 @@ public struct Analyser: Sendable {
   public func decodeEvents(
     path: String, _ handler: (TextDecodingEvent) -> Void
   ) throws(AnalysisError) -> InputDescription {
-    let reader = try InputReader(path: path)
+    let reader = try InputReader(path: path, acceptsStreams: options.acceptsStreams)
     if let size = reader.knownSize {
       if size == 0 { throw .empty(path: path) }
       if size > options.maximumInputSize {

@@ -47,6 +47,7 @@ public enum MinidumpReportBuilder {
     }
     report.modules = dump.modules.map(\.codeModule)
     let memory = MinidumpMemory(dump)
+    let moduleIndex = ModuleIndex(report.modules)
     var walked = 0
     var framesWalked = 0
     var skippedByLimit = 0
@@ -83,13 +84,13 @@ public enum MinidumpReportBuilder {
         let result: WalkResult
         switch context {
         case .x86(let registers):
-          result = StackwalkerX86(memory: memory, modules: report.modules, unwindData: unwindData, options: options)
+          result = StackwalkerX86(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
             .walk(context: registers)
         case .alpha(let registers):
-          result = StackwalkerAlpha(memory: memory, modules: report.modules, unwindData: unwindData, options: options)
+          result = StackwalkerAlpha(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
             .walk(context: registers)
         case .amd64(let registers):
-          result = StackwalkerAMD64(memory: memory, modules: report.modules, unwindData: unwindData, options: options)
+          result = StackwalkerAMD64(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
             .walk(context: registers)
         }
         crashThread.frames = result.frames

@@ -4,6 +4,8 @@
 // table (frame number, frame pointer, return address, parameters,
 // module!function+offset, annotations), then modules, processes, events and
 // diagnostics. Stable enough to diff: no timestamps, no machine-dependent text.
+// Safe to print: control characters taken from the input (a file name holding
+// ESC, a symbol name holding a carriage return) are shown as escapes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,7 +27,7 @@ public enum TextReportWriter {
     public init() {}
   }
 
-  /// The report as text.
+  /// The report as text, without control characters other than newline and tab.
   public static func render(_ report: CrashReport, classification: Classification? = nil, options: Options = Options())
     -> String
   {
@@ -56,7 +58,7 @@ public enum TextReportWriter {
       out += "\nDiagnostics (\(report.diagnostics.count)):\n"
       for diagnostic in report.diagnostics { out += "  \(diagnostic)\n" }
     }
-    return out
+    return TextLimits.printable(out)
   }
 
   // MARK: - Sections

@@ -26,9 +26,9 @@ public enum ShippedSymbols {
       let path = String(cString: override)
       return path.isEmpty ? nil : path
     }
-    // …/Sources/CrashAnalysis/ShippedSymbols.swift → …/Symbols
+    // …/Sources/CrashAnalysis/Resources/ShippedSymbols.swift → …/Symbols
     var path = #filePath
-    for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
+    for _ in 0..<4 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
     let root = path + "/Symbols"
     var status = stat()
     guard stat(root, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { return nil }

@@ -20,41 +20,85 @@ public enum JSONReportWriter {
     value(for: report, classification: classification, tool: tool).serialized(indent: 2) + "\n"
   }
 
+  /// Writes the report as pretty-printed JSON to `stream`, the same text `render` returns,
+  /// one thread, module, event or diagnostic at a time: a dump of thousands of threads or
+  /// modules never has its whole JSON tree, or its whole text, in memory.
+  public static func write(
+    _ report: CrashReport, classification: Classification? = nil, tool: String? = nil, to stream: OutputStream
+  ) {
+    stream.write("{")
+    for (position, (key, member)) in members(report, classification: classification, tool: tool).enumerated() {
+      stream.write(position > 0 ? ",\n  " : "\n  ")
+      stream.write(JSONValue.string(key).serialized(indent: 2) + ": ")
+      switch member {
+      case .value(let value):
+        stream.write(value.serialized(indent: 2, level: 1))
+      case .objects(let count, _) where count == 0:
+        stream.write("[]")
+      case .objects(let count, let element):
+        stream.write("[")
+        for index in 0..<count {
+          stream.write(index > 0 ? ",\n    " : "\n    ")
+          stream.write(element(index).serialized(indent: 2, level: 2))
+        }
+        stream.write("\n  ]")
+      }
+    }
+    stream.write("\n}\n")
+  }
+
   /// The report as a JSON tree.
   public static func value(for report: CrashReport, classification: Classification? = nil, tool: String? = nil) -> JSONValue {
-    var members: [(String, JSONValue)] = [("schema_version", .int(schemaVersion))]
-    if let tool { members.append(("tool", .string(tool))) }
-    members.append(("input", input(report.input)))
+    .object(
+      members(report, classification: classification, tool: tool).map { key, member in
+        switch member {
+        case .value(let value): (key, value)
+        case .objects(let count, let element): (key, .array((0..<count).map(element)))
+        }
+      })
+  }
+
+  /// A top-level member: a value, or an array of objects built one element at a time.
+  private enum Member {
+    case value(JSONValue)
+    case objects(count: Int, element: (Int) -> JSONValue)
+  }
+
+  /// The top-level members in the documented order.
+  private static func members(_ report: CrashReport, classification: Classification?, tool: String?) -> [(String, Member)] {
+    var members: [(String, Member)] = [("schema_version", .value(.int(schemaVersion)))]
+    if let tool { members.append(("tool", .value(.string(tool)))) }
+    members.append(("input", .value(input(report.input))))
     if let classification {
-      members.append(("findings", .array(classification.findings.map(finding))))
-      if let signature = classification.signature { members.append(("signature", .string(signature))) }
+      members.append(("findings", .value(.array(classification.findings.map(finding)))))
+      if let signature = classification.signature { members.append(("signature", .value(.string(signature)))) }
       if !classification.notes.isEmpty {
-        members.append(("plugin_notes", .array(classification.notes.map(JSONValue.string))))
+        members.append(("plugin_notes", .value(.array(classification.notes.map(JSONValue.string)))))
       }
     }
     if let architecture = report.threads.first(where: { !$0.frames.isEmpty })?.architecture {
-      members.append(("architecture", .string(architecture.rawValue)))
+      members.append(("architecture", .value(.string(architecture.rawValue))))
     }
-    members.append(("stack_found", .bool(report.hasStack)))
-    if let application = report.application { members.append(("application", self.application(application))) }
+    members.append(("stack_found", .value(.bool(report.hasStack))))
+    if let application = report.application { members.append(("application", .value(self.application(application)))) }
     if !report.system.isEmpty {
       members.append(
-        ("system", .array(report.system.map { .object([("key", .string($0.key)), ("value", .string($0.value))]) })))
+        ("system", .value(.array(report.system.map { .object([("key", .string($0.key)), ("value", .string($0.value))]) }))))
     }
-    if let exception = report.exception { members.append(("exception", self.exception(exception))) }
-    if !report.bugChecks.isEmpty { members.append(("bug_checks", .array(report.bugChecks.map(bugCheck)))) }
-    members.append(("threads", .array(report.threads.enumerated().map { thread($0.element, index: $0.offset) })))
-    members.append(("modules", .array(report.modules.map(module))))
+    if let exception = report.exception { members.append(("exception", .value(self.exception(exception)))) }
+    if !report.bugChecks.isEmpty { members.append(("bug_checks", .value(.array(report.bugChecks.map(bugCheck))))) }
+    members.append(("threads", .objects(count: report.threads.count) { thread(report.threads[$0], index: $0) }))
+    members.append(("modules", .objects(count: report.modules.count) { module(report.modules[$0]) }))
     if !report.moduleSymbols.isEmpty {
-      members.append(("symbols", .array(report.moduleSymbols.map(moduleSymbols))))
+      members.append(("symbols", .objects(count: report.moduleSymbols.count) { moduleSymbols(report.moduleSymbols[$0]) }))
     }
     if !report.processes.isEmpty {
       members.append(
-        ("processes", .array(report.processes.map { .object([("pid", .int(Int($0.id))), ("name", .string($0.name))]) })))
+        ("processes", .value(.array(report.processes.map { .object([("pid", .int(Int($0.id))), ("name", .string($0.name))]) }))))
     }
-    members.append(("events", .array(report.events.map(event))))
-    members.append(("diagnostics", .array(report.diagnostics.map(diagnostic))))
-    return .object(members)
+    members.append(("events", .objects(count: report.events.count) { event(report.events[$0]) }))
+    members.append(("diagnostics", .objects(count: report.diagnostics.count) { diagnostic(report.diagnostics[$0]) }))
+    return members
   }
 
   // MARK: - Pieces
