@@ -129,7 +129,7 @@ let package = Package(
       name: "fuzz-crash",
       dependencies: [
         "CFuzzerDriver", "Minidump", "Unwind", "StackText", "BreakpadSymbols", "MapFiles", "SignatureRules", "CrashCore",
-        "ByteReading",
+        "ByteReading", "CrashAnalysis", "CrashTestSupport",
       ],
       path: "Tests/Fuzz/FuzzTargets"
     ),

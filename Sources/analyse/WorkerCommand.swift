@@ -15,9 +15,12 @@ import ArgumentParser
 import ByteReading
 import CrashAnalysis
 import CrashCore
-import Foundation
 import Signatures
 import Symbolication
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 struct WorkerCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -51,22 +54,19 @@ struct WorkerCommand: ParsableCommand {
         index += 1
         continue
       }
-      let line = String(decoding: bytes, as: UTF8.self)
-      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      let trimmed = Self.trimmed(String(decoding: bytes, as: UTF8.self))
       guard !trimmed.isEmpty else { continue }
       var path = trimmed
       var id: JSONValue?
       if trimmed.hasPrefix("{") {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
-          let requested = object["path"] as? String
-        else {
+        guard let object = try? JSONValue.parse(trimmed), let requested = object["path"]?.stringValue else {
           let message = "request \(index + 1) is not {\"path\": …}"
           Console.record(JSONValue.object([("error", .string(message))]).serialized(indent: 0) + "\n")
           index += 1
           continue
         }
         path = requested
-        if let number = object["id"] as? Int { id = .int(number) } else if let text = object["id"] as? String { id = .string(text) }
+        if let number = object["id"]?.intValue { id = .int(number) } else if let text = object["id"]?.stringValue { id = .string(text) }
       }
       let result = batch.analyse(path, index: index)
       // Each answer leaves as soon as it is ready, whole.
@@ -75,6 +75,17 @@ struct WorkerCommand: ParsableCommand {
       if Console.output.failure != nil { break }
     }
     try Console.finish()
+  }
+}
+
+extension WorkerCommand {
+  /// `line` without blanks (and a carriage return) at either end.
+  static func trimmed(_ line: String) -> String {
+    func isBlank(_ character: Character) -> Bool { character == " " || character == "\t" || character == "\r\n" || character == "\r" }
+    var text = Substring(line)
+    while let first = text.first, isBlank(first) { text = text.dropFirst() }
+    while let last = text.last, isBlank(last) { text = text.dropLast() }
+    return String(text)
   }
 }
 
@@ -132,10 +143,9 @@ struct MergeCommand: ParsableCommand {
           Console.error("analyse: \(file):\(number): line longer than \(maxLineLength) bytes; skipped\n")
           continue
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        if text.allSatisfy(\.isWhitespace) { continue }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
         let record: BatchRecord
-        switch Self.record(text) {
+        switch BatchRecord.parse(jsonLine: bytes) {
         case .success(let read): record = read
         case .failure(let problem):
           bad += 1
@@ -150,33 +160,5 @@ struct MergeCommand: ParsableCommand {
     if json { Console.json(TriageReportWriter.json(summary) + "\n") } else { Console.text(TriageReportWriter.text(summary)) }
     try Console.finish()
     if bad > 0 { throw ExitCode(AnalyseExitStatus.batchHadFailures.rawValue) }
-  }
-
-  /// Why a JSON line could not be merged.
-  struct RejectedLine: Error {
-    var reason: String
-  }
-
-  /// The triage record carried by one JSON line. Lines come from other machines: the plugin
-  /// id must follow the id grammar (it becomes a CSS class and an anchor on the page), and
-  /// every text is capped (TextLimits).
-  static func record(_ line: String) -> Result<BatchRecord, RejectedLine> {
-    guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-      let path = object["path"] as? String, let triage = object["triage"] as? [String: Any]
-    else { return .failure(RejectedLine(reason: "not a report line")) }
-    func text(_ value: Any?) -> String? { (value as? String).map { TextLimits.capped($0) } }
-    var record = BatchRecord(
-      path: TextLimits.capped(path), modified: triage["modified"] as? Int, signature: text(triage["signature"]),
-      crashingModule: text(triage["crashing_module"]), failure: text(triage["failure"]))
-    if let issue = triage["known_issue"] {
-      guard let issue = issue as? [String: Any], let plugin = issue["plugin"] as? String,
-        let confidence = (issue["confidence"] as? String).flatMap(Confidence.init(rawValue:))
-      else { return .failure(RejectedLine(reason: "known_issue is not {plugin, confidence}")) }
-      guard PluginIdentifier.isValid(plugin) else {
-        return .failure(RejectedLine(reason: "the plugin id is not 1-64 letters, digits, '-' or '_'"))
-      }
-      record.knownIssue = KnownIssueKey(plugin: plugin, confidence: confidence)
-    }
-    return .success(record)
   }
 }

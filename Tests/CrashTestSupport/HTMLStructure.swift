@@ -116,7 +116,7 @@ public struct HTMLStructure {
       if name == "style" || name == "script" {
         let closing = Array("</\(name)>".utf8)
         var end = index
-        while end + closing.count <= bytes.count, Array(bytes[end..<end + closing.count]) != closing { end += 1 }
+        while end + closing.count <= bytes.count, !bytes[end..<end + closing.count].elementsEqual(closing) { end += 1 }
         guard end + closing.count <= bytes.count else {
           errors.append("unterminated <\(name)> at byte \(start)")
           break

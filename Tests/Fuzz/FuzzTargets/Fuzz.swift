@@ -6,6 +6,9 @@
 //   sym       BreakpadSymbolFile + lookups, STACK WIN/CFI queries
 //   map       LinkerMapFile + lookups
 //   rules     RuleFileParser (YAML rule files)
+//   html      merge's JSON-line reader and the triage page: the page must keep its
+//             structure (HTMLStructure: no element, attribute or class it does not
+//             write) whatever the lines hold; a violation stops the fuzzer
 // Built only with -DFUZZING (scripts/fuzz); otherwise Stub.swift is the program.
 //
 //===----------------------------------------------------------------------===//
@@ -14,6 +17,8 @@
   import BreakpadSymbols
   import ByteReading
   import CFuzzerDriver
+  import CrashAnalysis
+  import CrashTestSupport
   import CrashCore
   import Glibc
   import MapFiles
@@ -23,7 +28,7 @@
   import Unwind
 
   enum FuzzTarget: String {
-    case minidump, text, sym, map, rules
+    case minidump, text, sym, map, rules, html
   }
 
   nonisolated(unsafe) var selectedTarget = FuzzTarget.text
@@ -37,6 +42,7 @@
     case .sym: fuzzSym(bytes)
     case .map: fuzzMap(bytes)
     case .rules: _ = RuleFileParser.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml")
+    case .html: fuzzHTML(bytes)
     }
     return 0
   }
@@ -81,13 +87,51 @@
     }
   }
 
+  /// The page is written to one reused temporary file and read back.
+  nonisolated(unsafe) let pageFile: UnsafeMutablePointer<FILE> = tmpfile()!
+
+  func fuzzHTML(_ bytes: [UInt8]) {
+    var records: [BatchRecord] = []
+    for line in bytes.split(separator: 0x0A).prefix(64) {
+      if case .success(let record) = BatchRecord.parse(jsonLine: Array(line)) { records.append(record) }
+    }
+    // The raw bytes as every text of a record: the writer must keep anything from being markup.
+    let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
+    records.append(
+      BatchRecord(path: text, signature: text, knownIssue: KnownIssueKey(plugin: text, confidence: .likely), crashingModule: text))
+    records.append(BatchRecord(path: text, failure: text))
+    guard let page = try? TriageHTMLWriter(path: "fuzz.html") else { return }
+    var summary = TriageSummary()
+    for (index, record) in records.enumerated() {
+      summary.add(record)
+      page.add(BatchResult(index: index, record: record))
+    }
+    let descriptor = fileno(pageFile)
+    _ = ftruncate(descriptor, 0)
+    _ = lseek(descriptor, 0, SEEK_SET)
+    let stream = OutputStream(descriptor: descriptor, destination: "fuzz.html")
+    guard (try? page.write(summary, tool: text, generated: 0, to: stream)) != nil, (try? stream.flush()) != nil else { return }
+    var html: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    _ = lseek(descriptor, 0, SEEK_SET)
+    while true {
+      let count = read(descriptor, &buffer, buffer.count)
+      if count <= 0 { break }
+      html += buffer[0..<count]
+    }
+    let structure = HTMLStructure(String(decoding: html, as: UTF8.self))
+    if !structure.errors.isEmpty || !structure.foreignMarkup.isEmpty || structure.details.count != records.count {
+      fatalError("the page lost its structure: \(structure.errors.prefix(3)) \(structure.foreignMarkup.prefix(3))")
+    }
+  }
+
   // SwiftPM links executables with `--defsym main=<target>_main`, which would replace libFuzzer's main.
   @_cdecl("fuzz_crash_main")
   public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     if let name = getenv("FUZZ_TARGET"), let target = FuzzTarget(rawValue: String(cString: name)) {
       selectedTarget = target
     } else {
-      let message = "set FUZZ_TARGET to minidump, text, sym, map or rules\n"
+      let message = "set FUZZ_TARGET to minidump, text, sym, map, rules or html\n"
       _ = message.withCString { write(2, $0, strlen($0)) }
       return 2
     }

@@ -16,6 +16,8 @@ public indirect enum JSONValue: Sendable, Equatable {
   case bool(Bool)
   /// An integer.
   case int(Int)
+  /// A number with a fraction or an exponent (finite).
+  case double(Double)
   /// A string.
   case string(String)
   /// An array.
@@ -29,6 +31,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     case (.null, .null): true
     case (.bool(let a), .bool(let b)): a == b
     case (.int(let a), .int(let b)): a == b
+    case (.double(let a), .double(let b)): a == b
     case (.string(let a), .string(let b)): a == b
     case (.array(let a), .array(let b)): a == b
     case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
@@ -54,6 +57,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     case .null: output += "null"
     case .bool(let value): output += value ? "true" : "false"
     case .int(let value): output += String(value)
+    case .double(let value): output += value.isFinite ? String(value) : "null"
     case .string(let value): JSONValue.writeString(value, to: &output)
     case .array(let values):
       if values.isEmpty {

@@ -1,0 +1,278 @@
+//===--- JSONParser.swift - Reading JSON that came from another machine -----===//
+//
+// `analyse merge` reads the JSON Lines of workers on other machines, and
+// `analyse worker` reads requests: small, untrusted documents. This parser
+// reads RFC 8259 JSON into a JSONValue, strictly (no comments, no trailing
+// commas, no leading zeros, escapes checked, surrogates paired), with a depth
+// limit so nesting cannot exhaust the stack. Errors carry the byte offset.
+//
+//===----------------------------------------------------------------------===//
+
+/// Why a JSON text could not be read.
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// What was wrong.
+  public var reason: String
+  /// The byte offset where it was found.
+  public var offset: Int
+
+  /// `not JSON at byte 12: expected ':'`.
+  public var description: String { "not JSON at byte \(offset): \(reason)" }
+}
+
+extension JSONValue {
+  /// The deepest nesting of arrays and objects accepted.
+  public static let maximumDepth = 64
+
+  /// Parses one JSON text (surrounding white space allowed).
+  public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    var copy = text
+    return try copy.withUTF8 { bytes in
+      Result { () throws(JSONParseError) -> JSONValue in
+        var parser = JSONParser(bytes: bytes)
+        return try parser.document()
+      }
+    }.get()
+  }
+
+  /// Parses one JSON text from UTF-8 bytes.
+  public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    try bytes.withUnsafeBufferPointer { buffer in
+      Result { () throws(JSONParseError) -> JSONValue in
+        var parser = JSONParser(bytes: buffer)
+        return try parser.document()
+      }
+    }.get()
+  }
+
+  /// The member `key` of an object (the first, when repeated), or nil.
+  public subscript(key: String) -> JSONValue? {
+    guard case .object(let members) = self else { return nil }
+    return members.first { $0.0 == key }?.1
+  }
+
+  /// The string, when this is one.
+  public var stringValue: String? {
+    if case .string(let value) = self { return value }
+    return nil
+  }
+
+  /// The integer, when this is one.
+  public var intValue: Int? {
+    if case .int(let value) = self { return value }
+    return nil
+  }
+}
+
+private struct JSONParser {
+  let bytes: UnsafeBufferPointer<UInt8>
+  var position = 0
+  var depth = 0
+
+  init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+  mutating func document() throws(JSONParseError) -> JSONValue {
+    skipBlanks()
+    let value = try self.value()
+    skipBlanks()
+    guard position == bytes.count else { throw fail("text after the value") }
+    return value
+  }
+
+  private func fail(_ reason: String) -> JSONParseError { JSONParseError(reason: reason, offset: position) }
+
+  private mutating func skipBlanks() {
+    while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+  }
+
+  private mutating func expect(_ word: StaticString) throws(JSONParseError) {
+    let count = word.utf8CodeUnitCount
+    guard bytes.count - position >= count else { throw fail("expected \(word)") }
+    for index in 0..<count where bytes[position + index] != word.utf8Start[index] { throw fail("expected \(word)") }
+    position += count
+  }
+
+  private mutating func value() throws(JSONParseError) -> JSONValue {
+    guard position < bytes.count else { throw fail("unexpected end") }
+    switch bytes[position] {
+    case UInt8(ascii: "{"): return try object()
+    case UInt8(ascii: "["): return try array()
+    case UInt8(ascii: "\""): return .string(try string())
+    case UInt8(ascii: "t"):
+      try expect("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try expect("false")
+      return .bool(false)
+    case UInt8(ascii: "n"):
+      try expect("null")
+      return .null
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+    default: throw fail("unexpected character")
+    }
+  }
+
+  private mutating func enter() throws(JSONParseError) {
+    depth += 1
+    guard depth <= JSONValue.maximumDepth else { throw fail("nested deeper than \(JSONValue.maximumDepth) levels") }
+  }
+
+  private mutating func object() throws(JSONParseError) -> JSONValue {
+    try enter()
+    defer { depth -= 1 }
+    position += 1
+    var members: [(String, JSONValue)] = []
+    skipBlanks()
+    if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+      position += 1
+      return .object(members)
+    }
+    while true {
+      skipBlanks()
+      guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+      let key = try string()
+      skipBlanks()
+      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+      position += 1
+      skipBlanks()
+      members.append((key, try value()))
+      skipBlanks()
+      guard position < bytes.count else { throw fail("unexpected end in an object") }
+      if bytes[position] == UInt8(ascii: ",") {
+        position += 1
+        continue
+      }
+      guard bytes[position] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
+      position += 1
+      return .object(members)
+    }
+  }
+
+  private mutating func array() throws(JSONParseError) -> JSONValue {
+    try enter()
+    defer { depth -= 1 }
+    position += 1
+    var values: [JSONValue] = []
+    skipBlanks()
+    if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+      position += 1
+      return .array(values)
+    }
+    while true {
+      skipBlanks()
+      values.append(try value())
+      skipBlanks()
+      guard position < bytes.count else { throw fail("unexpected end in an array") }
+      if bytes[position] == UInt8(ascii: ",") {
+        position += 1
+        continue
+      }
+      guard bytes[position] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
+      position += 1
+      return .array(values)
+    }
+  }
+
+  private mutating func number() throws(JSONParseError) -> JSONValue {
+    let start = position
+    if bytes[position] == UInt8(ascii: "-") { position += 1 }
+    func digits() -> Int {
+      let first = position
+      while position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 { position += 1 }
+      return position - first
+    }
+    let integerStart = position
+    let integerDigits = digits()
+    guard integerDigits > 0 else { throw fail("a number needs digits") }
+    if integerDigits > 1, bytes[integerStart] == 0x30 { throw fail("leading zero") }
+    var isInteger = true
+    if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+      position += 1
+      isInteger = false
+      guard digits() > 0 else { throw fail("a fraction needs digits") }
+    }
+    if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+      position += 1
+      isInteger = false
+      if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+      guard digits() > 0 else { throw fail("an exponent needs digits") }
+    }
+    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+    if isInteger, let value = Int(text) { return .int(value) }
+    guard let value = Double(text), value.isFinite else { throw fail("number out of range") }
+    return .double(value)
+  }
+
+  private mutating func string() throws(JSONParseError) -> String {
+    position += 1
+    var scalars = String.UnicodeScalarView()
+    var runStart = position
+    func flushRun(_ end: Int) {
+      if end > runStart {
+        scalars.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self).unicodeScalars)
+      }
+    }
+    while position < bytes.count {
+      let byte = bytes[position]
+      if byte == UInt8(ascii: "\"") {
+        flushRun(position)
+        position += 1
+        return String(scalars)
+      }
+      if byte < 0x20 { throw fail("a control character in a string") }
+      if byte != UInt8(ascii: "\\") {
+        position += 1
+        continue
+      }
+      flushRun(position)
+      position += 1
+      guard position < bytes.count else { break }
+      let escape = bytes[position]
+      position += 1
+      switch escape {
+      case UInt8(ascii: "\""): scalars.append("\"")
+      case UInt8(ascii: "\\"): scalars.append("\\")
+      case UInt8(ascii: "/"): scalars.append("/")
+      case UInt8(ascii: "b"): scalars.append("\u{08}")
+      case UInt8(ascii: "f"): scalars.append("\u{0C}")
+      case UInt8(ascii: "n"): scalars.append("\n")
+      case UInt8(ascii: "r"): scalars.append("\r")
+      case UInt8(ascii: "t"): scalars.append("\t")
+      case UInt8(ascii: "u"):
+        var unit = try hex4()
+        if (0xD800...0xDBFF).contains(unit) {
+          guard bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
+          else { throw fail("an unpaired surrogate") }
+          position += 2
+          let low = try hex4()
+          guard (0xDC00...0xDFFF).contains(low) else { throw fail("an unpaired surrogate") }
+          unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00...0xDFFF).contains(unit) {
+          throw fail("an unpaired surrogate")
+        }
+        guard let scalar = Unicode.Scalar(unit) else { throw fail("an invalid escape") }
+        scalars.append(scalar)
+      default: throw fail("an invalid escape")
+      }
+      runStart = position
+    }
+    throw fail("an unterminated string")
+  }
+
+  private mutating func hex4() throws(JSONParseError) -> UInt32 {
+    guard bytes.count - position >= 4 else { throw fail("a short \\u escape") }
+    var value: UInt32 = 0
+    for _ in 0..<4 {
+      let byte = bytes[position]
+      let digit: UInt32
+      switch byte {
+      case 0x30...0x39: digit = UInt32(byte - 0x30)
+      case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
+      case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
+      default: throw fail("a bad \\u escape")
+      }
+      value = value << 4 | digit
+      position += 1
+    }
+    return value
+  }
+}
