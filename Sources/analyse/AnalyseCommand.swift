@@ -6,9 +6,11 @@
 //   analyse symbolize …     resolve addresses like llvm-symbolizer (SymbolizeCommand)
 //   analyse symbols learn … recover symbol maps from listings (SymbolsLearnCommand)
 //
-// Exit status (docs/cli.md): 0 a stack was decoded; 2 no stack found;
+// Exit status (README, --help): 0 a stack was decoded; 2 no stack found;
 // 3 the input could not be read or is not a crash input; 4 a stack was decoded
-// but the input is damaged (error diagnostics: truncated, cut lines).
+// but the input is damaged (error diagnostics: truncated, cut lines); 5 a batch
+// had failed inputs; 6 the output could not be written; 64 bad usage;
+// 128 + N killed by signal N.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,7 +37,8 @@ struct AnalyseTool: ParsableCommand {
 
       Exit status of report: 0 a stack was decoded; 2 no stack found; 3 the input could \
       not be read or is not a crash input; 4 a stack was decoded but the input is damaged; \
-      64 bad usage.
+      5 a batch finished but some inputs failed; 6 the output could not be written (disk \
+      full, I/O error); 64 bad usage; 130 interrupted.
       """,
     version: AnalyseVersion.current,
     subcommands: [
@@ -78,7 +81,8 @@ struct AnalyseCommand: ParsableCommand {
       (or $CRASH_ANALYSIS_SYMBOLS) and every --symbols DIR.
 
       Exit status: 0 a stack was decoded; 2 no stack found; 3 the input could not be \
-      read or is not a crash input; 4 a stack was decoded but the input is damaged.
+      read or is not a crash input; 4 a stack was decoded but the input is damaged; 5 a \
+      batch finished but some inputs failed; 6 the output could not be written.
       """
   )
 

@@ -2,7 +2,7 @@
 
 import CrashCore
 
-/// The exit statuses of `analyse`, documented in docs/cli.md.
+/// The exit statuses of `analyse`, documented in the README and in `--help`.
 enum AnalyseExitStatus: Int32 {
   /// A stack was decoded and the input was whole.
   case success = 0
