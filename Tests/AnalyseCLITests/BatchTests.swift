@@ -11,7 +11,7 @@ struct BatchTests {
   static func mixedInputs(count: Int) throws -> (directory: String, corrupt: Set<String>) {
     let directory = NSTemporaryDirectory() + "batch-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    let articles = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("kb")).sorted()
+    let articles = try FileManager.default.contentsOfDirectory(atPath: SharedFixtures.path("kb")).sorted()
     let dump = try Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot + "/Examples/Q276222/emsmta.dmp"))
     var corrupt = Set<String>()
     for index in 0..<count {
@@ -30,13 +30,13 @@ struct BatchTests {
         try dump.write(to: URL(fileURLWithPath: path + ".dmp"))
       } else {
         try FileManager.default.copyItem(
-          atPath: Fixtures.path("kb/" + articles[index % articles.count]), toPath: path + ".md")
+          atPath: SharedFixtures.path("kb/" + articles[index % articles.count]), toPath: path + ".md")
       }
     }
     return (directory, corrupt)
   }
 
-  @Test("a directory of mixed inputs with 5% corrupt: every input reported once, each corrupt one named, exit 5")
+  @Test("a directory of mixed inputs with 5% corrupt: every input reported once, each corrupt one named, exit 5", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func mixedBatch() throws {
     let (directory, corrupt) = try Self.mixedInputs(count: 400)
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -52,9 +52,9 @@ struct BatchTests {
     for path in corrupt { #expect(run.standardError.contains(path)) }
   }
 
-  @Test("--jsonl: one parseable report per line, in input order, each with its path")
+  @Test("--jsonl: one parseable report per line, in input order, each with its path", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func jsonLines() throws {
-    let run = try AnalyseRunner.run(["--jsonl", "Examples/Q276222", "Tests/Fixtures/kb/Q282275.md"])
+    let run = try AnalyseRunner.run(["--jsonl", "Examples/Q276222", "../shared/kb/Q282275.md"])
     #expect(run.status == 0)
     let lines = run.standardOutput.split(separator: "\n")
     #expect(lines.count == 3)
@@ -62,7 +62,7 @@ struct BatchTests {
       let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
       return object?["path"] as? String ?? ""
     }
-    #expect(paths == ["Examples/Q276222/drwtsn32.log", "Examples/Q276222/emsmta.dmp", "Tests/Fixtures/kb/Q282275.md"])
+    #expect(paths == ["Examples/Q276222/drwtsn32.log", "Examples/Q276222/emsmta.dmp", "../shared/kb/Q282275.md"])
   }
 
   @Test("--files-from - and --json: the triage summary; a missing path is a counted failure")
@@ -81,11 +81,11 @@ struct BatchTests {
 
 @Suite("analyse worker and merge", .serialized)
 struct WorkerTests {
-  @Test("worker answers each request with a JSON line (id echoed, bad requests answered); merge rebuilds the triage")
+  @Test("worker answers each request with a JSON line (id echoed, bad requests answered); merge rebuilds the triage", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func workerAndMerge() throws {
     let requests = """
       Examples/Q276222/emsmta.dmp
-      {"path": "Tests/Fixtures/kb/Q282275.md", "id": 7}
+      {"path": "../shared/kb/Q282275.md", "id": 7}
       {"bad": 1}
       no/such/file
       \(String(repeating: "x", count: 70_000))

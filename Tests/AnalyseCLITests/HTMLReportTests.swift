@@ -50,13 +50,13 @@ struct HTMLReportTests {
     return structure
   }
 
-  @Test("--html: chart, known-issue table, buckets, failures and every crash one click away; markup in input stays text")
+  @Test("--html: chart, known-issue table, buckets, failures and every crash one click away; markup in input stays text", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func batchPage() throws {
     let (directory, markupPath, corruptPath) = try Self.hostileInputs()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let page = directory + "/report.html"
     let run = try AnalyseRunner.run([
-      "--html", page, "Examples/Q276222", "Tests/Fixtures/kb/Q282275.md", "Tests/Fixtures/kb/Q177710.md", markupPath, corruptPath,
+      "--html", page, "Examples/Q276222", "../shared/kb/Q282275.md", "../shared/kb/Q177710.md", markupPath, corruptPath,
     ])
     #expect(run.status == 5, "the cut dump failed")
     let html = try String(contentsOfFile: page, encoding: .utf8)

@@ -18,13 +18,13 @@ struct SymbolCommandsTests {
     #expect(run.standardOutput == expected)
   }
 
-  @Test("symbolize --obj .sym and --symbols/--module; --json has llvm-symbolizer's keys")
+  @Test("symbolize --obj .sym and --symbols/--module; --json has llvm-symbolizer's keys", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func symbolizeBreakpad() throws {
-    let sym = "Tests/Fixtures/breakpad/symbols/test_app.pdb/5A9832E5287241C1838ED98914E9B7FF1/test_app.sym"
+    let sym = "../shared/fixtures/breakpad/symbols/test_app.pdb/5A9832E5287241C1838ED98914E9B7FF1/test_app.sym"
     let run = try AnalyseRunner.run(["symbolize", "--obj", sym, "0x429e", "41ff", "zz"])
     #expect(run.standardOutput == "`anonymous namespace'::CrashFunction\nc:\\test_app.cc:58:0\n\nmain\nc:\\test_app.cc:65:0\n\n??\n??:0:0\n\n")
     let store = try AnalyseRunner.run([
-      "symbolize", "--symbols", "Tests/Fixtures/breakpad/symbols", "--module", "kernel32", "--json", "0x16fd7",
+      "symbolize", "--symbols", "../shared/fixtures/breakpad/symbols", "--module", "kernel32", "--json", "0x16fd7",
     ])
     let object = try JSONSerialization.jsonObject(with: Data(store.standardOutput.utf8)) as? [String: Any]
     let symbol = (object?["Symbol"] as? [[String: Any]])?.first
@@ -45,12 +45,12 @@ struct SymbolCommandsTests {
     #expect(both.status == 64)
   }
 
-  @Test("symbols learn writes one map per build; the result resolves a stripped listing")
+  @Test("symbols learn writes one map per build; the result resolves a stripped listing", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func learn() throws {
     let directory = NSTemporaryDirectory() + "learn-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let run = try AnalyseRunner.run([
-      "symbols", "learn", "Tests/Fixtures/kb/Q276222.md", "Tests/Fixtures/kb/Q275653.md", "--out", directory,
+      "symbols", "learn", "../shared/kb/Q276222.md", "../shared/kb/Q275653.md", "--out", directory,
       "--base", "EMSMTA=0x00400000",
     ])
     #expect(run.status == 0)

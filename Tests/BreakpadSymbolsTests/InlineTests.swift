@@ -5,9 +5,9 @@ import CrashCore
 import CrashTestSupport
 import Testing
 
-@Suite("Breakpad inline records")
+@Suite("Breakpad inline records", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
 struct InlineTests {
-  static let directory = Fixtures.path("breakpad/symbols/linux_inline/BBA6FA10B8AAB33D00000000000000000")
+  static let directory = SharedFixtures.path("fixtures/breakpad/symbols/linux_inline/BBA6FA10B8AAB33D00000000000000000")
 
   @Test("new form: the chain innermost first, each caller at the call site of the call inside it")
   func newFormChain() throws {

@@ -12,7 +12,7 @@ import CrashTestSupport
 import Foundation
 import Testing
 
-@Suite("Breakpad reference answers")
+@Suite("Breakpad reference answers", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
 struct ReferenceAnswerTests {
   struct ReferenceFrame {
     var index: Int
@@ -26,9 +26,9 @@ struct ReferenceAnswerTests {
 
   /// Frames of `minidump2.stackwalk.machine_readable.out` with the eip values of the human output.
   static func referenceFrames() throws -> (frames: [ReferenceFrame], bases: [String: UInt64]) {
-    let human = try String(contentsOfFile: Fixtures.path("breakpad/minidump2.stackwalk.out"), encoding: .utf8)
+    let human = try String(contentsOfFile: SharedFixtures.path("fixtures/breakpad/minidump2.stackwalk.out"), encoding: .utf8)
     let machine = try String(
-      contentsOfFile: Fixtures.path("breakpad/minidump2.stackwalk.machine_readable.out"), encoding: .utf8)
+      contentsOfFile: SharedFixtures.path("fixtures/breakpad/minidump2.stackwalk.machine_readable.out"), encoding: .utf8)
     var eips: [UInt64] = []
     var bases: [String: UInt64] = [:]
     for line in human.split(separator: "\n") {
@@ -55,7 +55,7 @@ struct ReferenceAnswerTests {
 
   static func symbolFile(forModule module: String) throws -> String {
     let debugFile = module.split(separator: ".").dropLast().joined(separator: ".") + ".pdb"
-    let directory = Fixtures.path("breakpad/symbols/" + debugFile)
+    let directory = SharedFixtures.path("fixtures/breakpad/symbols/" + debugFile)
     let identifiers = try FileManager.default.contentsOfDirectory(atPath: directory)
     let stem = debugFile.dropLast(4)
     return "\(directory)/\(try #require(identifiers.first))/\(stem).sym"

@@ -75,11 +75,11 @@ struct DocumentationExampleTests {
     #expect(try String(contentsOfFile: path, encoding: .utf8).contains("id=\"crash-2\""))
   }
 
-  @Test("Writing Plugins: the example plugin runs next to the bundled ones and fires on its article only")
+  @Test("Writing Plugins: the example plugin runs next to the bundled ones and fires on its article only", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func examplePlugin() throws {
     let plugins = BundledPlugins.all().plugins + [CheckRecipInfoDetector()]
     let article = Analyser().analyse(
-      text: try String(contentsOfFile: Fixtures.path("kb/Q282275.md"), encoding: .utf8), name: "Q282275.md")
+      text: try String(contentsOfFile: SharedFixtures.path("kb/Q282275.md"), encoding: .utf8), name: "Q282275.md")
     let findings = SignaturePipeline(plugins: plugins).classify(article).findings
     #expect(findings.contains { $0.plugin == "Q282275" && $0.confidence == .possible })
     let other = try Analyser().analyse(path: Fixtures.repositoryRoot + "/Examples/Q276222/drwtsn32.log")

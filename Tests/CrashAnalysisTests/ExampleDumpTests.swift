@@ -17,13 +17,13 @@ struct ExampleDumpTests {
     #expect(committed == ExampleDumps.q276222().bytes())
   }
 
-  @Test("walked from memory: the KB's nine frame records; with Symbols/, frames 1-8 named as the KB names them")
+  @Test("walked from memory: the KB's nine frame records; with Symbols/, frames 1-8 named as the KB names them", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func walked() throws {
     let store = SymbolStore(roots: [Fixtures.repositoryRoot + "/Symbols"])
     let report = Symbolicator(store: store).symbolicate(
       try Analyser().analyse(path: Self.path, unwindData: StoreUnwindData(store: store)))
     let frames = try #require(report.threads.first).frames
-    let article = try Analyser().analyse(path: Fixtures.path("kb/Q276222.md"))
+    let article = try Analyser().analyse(path: SharedFixtures.path("kb/Q276222.md"))
     let printed = try #require(article.threads.first { $0.frames.count == 9 }).frames
     #expect(frames.count == 9)
     for (index, record) in ExampleDumps.q276222Frames.enumerated() {

@@ -16,7 +16,7 @@ import Testing
 @Suite("Hostile minidumps")
 struct HostileDumpTests {
   static func original() throws -> [UInt8] {
-    try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("breakpad/minidump2.dmp"))))
+    try Array(Data(contentsOf: URL(fileURLWithPath: SharedFixtures.path("fixtures/breakpad/minidump2.dmp"))))
   }
 
   /// Analyses `bytes` as a dump: the report, or the error's text.
@@ -33,7 +33,7 @@ struct HostileDumpTests {
     for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(index * 8)) }
   }
 
-  @Test("cut at every 64-byte boundary of a real dump: an error or diagnostics, never a crash")
+  @Test("cut at every 64-byte boundary of a real dump: an error or diagnostics, never a crash", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func truncatedEverywhere() throws {
     let whole = try Self.original()
     var errors = 0
@@ -51,7 +51,7 @@ struct HostileDumpTests {
     #expect(damaged > 0)
   }
 
-  @Test("a stream count of 2³²−1 is refused with the offset")
+  @Test("a stream count of 2³²−1 is refused with the offset", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func hugeStreamCount() throws {
     var bytes = try Self.original()
     Self.put32(0xFFFF_FFFF, at: 8, in: &bytes)
@@ -63,7 +63,7 @@ struct HostileDumpTests {
     #expect(error.description.contains("4294967295"))
   }
 
-  @Test("record counts of 2³²−1 inside streams: the stream is reported, the rest loads")
+  @Test("record counts of 2³²−1 inside streams: the stream is reported, the rest loads", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func hugeRecordCounts() throws {
     var bytes = try Self.original()
     // The module list stream is directory entry 1 (rva 0x1e8); its first word is the count.
@@ -80,7 +80,7 @@ struct HostileDumpTests {
     #expect(report.exception != nil)
   }
 
-  @Test("RVAs past the end of the file: reported per record")
+  @Test("RVAs past the end of the file: reported per record", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func rvasPastTheEnd() throws {
     var bytes = try Self.original()
     // Module 0's name RVA (module list at 0x1e8 + 4, name RVA at +20) and the first memory
@@ -96,7 +96,7 @@ struct HostileDumpTests {
     #expect(report.diagnostics.contains { $0.message.contains("past the end") })
   }
 
-  @Test("overlapping and cyclic memory ranges: the first range wins, the overlap is reported")
+  @Test("overlapping and cyclic memory ranges: the first range wins, the overlap is reported", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func overlappingMemory() throws {
     var dump = ExampleDumps.q276222()
     let stack = dump.threads[0]

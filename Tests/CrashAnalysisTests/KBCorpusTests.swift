@@ -12,10 +12,10 @@ import CrashTestSupport
 import Foundation
 import Testing
 
-@Suite("KB corpus")
+@Suite("KB corpus", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
 struct KBCorpusTests {
   static let articles: [String] = {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.path("kb"))) ?? []
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: SharedFixtures.path("kb"))) ?? []
     return names.filter { $0.hasSuffix(".md") }.map { String($0.dropLast(3)) }.sorted()
   }()
 
@@ -24,9 +24,9 @@ struct KBCorpusTests {
     #expect(Self.articles.count == 208)
   }
 
-  @Test("each article decodes to its reviewed expectation", arguments: articles)
+  @Test("each article decodes to its reviewed expectation", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"), arguments: articles)
   func article(_ name: String) throws {
-    let report = try Analyser().analyse(path: Fixtures.path("kb/\(name).md"))
+    let report = try Analyser().analyse(path: SharedFixtures.path("kb/\(name).md"))
     let summary = StackSummary.render(report)
     let expectedPath = Fixtures.path("kb-expected/\(name).txt")
     if ProcessInfo.processInfo.environment["KB_EXPECTED_WRITE"] == "1" {

@@ -106,17 +106,17 @@ struct LimitsTests {
     #expect((whole.threads.first?.frames.count ?? 0) >= 2)
   }
 
-  @Test("symbol-file size: a file over the limit is refused with its size, and nothing is named")
+  @Test("symbol-file size: a file over the limit is refused with its size, and nothing is named", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func symbolFileSize() throws {
-    let store = SymbolStore(roots: [Fixtures.path("breakpad/symbols")], maximumFileSize: 1000)
-    let report = Symbolicator(store: store).symbolicate(try Analyser().analyse(path: Fixtures.path("breakpad/minidump2.dmp")))
+    let store = SymbolStore(roots: [SharedFixtures.path("fixtures/breakpad/symbols")], maximumFileSize: 1000)
+    let report = Symbolicator(store: store).symbolicate(try Analyser().analyse(path: SharedFixtures.path("fixtures/breakpad/minidump2.dmp")))
     #expect(report.threads.first?.frames.allSatisfy { $0.resolution == nil } == true)
     #expect(report.diagnostics.contains { $0.message.contains("over the limit of 1000 bytes") })
   }
 
-  @Test("time per input: decoding stops with an error diagnostic naming the byte")
+  @Test("time per input: decoding stops with an error diagnostic naming the byte", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func time() throws {
-    let text = String(repeating: try String(contentsOfFile: Fixtures.path("kb/Q276222.md"), encoding: .utf8), count: 40)
+    let text = String(repeating: try String(contentsOfFile: SharedFixtures.path("kb/Q276222.md"), encoding: .utf8), count: 40)
     let file = try TemporaryFile(text: text, suffix: ".txt")
     var options = AnalysisOptions()
     options.chunkSize = 4096

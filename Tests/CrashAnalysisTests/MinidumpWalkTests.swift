@@ -14,7 +14,7 @@ import Foundation
 import Symbolication
 import Testing
 
-@Suite("Minidump walking against minidump_stackwalk")
+@Suite("Minidump walking against minidump_stackwalk", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
 struct MinidumpWalkTests {
   struct ExpectedFrame {
     var registers: [String: UInt64] = [:]
@@ -23,7 +23,7 @@ struct MinidumpWalkTests {
 
   /// `eip = 0x…` registers and `Found by:` per frame of the human-readable output.
   static func expectedFrames() throws -> [ExpectedFrame] {
-    let text = try String(contentsOfFile: Fixtures.path("breakpad/minidump2.stackwalk.out"), encoding: .utf8)
+    let text = try String(contentsOfFile: SharedFixtures.path("fixtures/breakpad/minidump2.stackwalk.out"), encoding: .utf8)
     var frames: [ExpectedFrame] = []
     for line in text.split(separator: "\n") {
       let trimmed = line.drop { $0 == " " }
@@ -47,9 +47,9 @@ struct MinidumpWalkTests {
   }
 
   static func report() throws -> CrashReport {
-    let store = SymbolStore(roots: [Fixtures.path("breakpad/symbols")])
+    let store = SymbolStore(roots: [SharedFixtures.path("fixtures/breakpad/symbols")])
     let report = try Analyser().analyse(
-      path: Fixtures.path("breakpad/minidump2.dmp"), unwindData: StoreUnwindData(store: store))
+      path: SharedFixtures.path("fixtures/breakpad/minidump2.dmp"), unwindData: StoreUnwindData(store: store))
     return Symbolicator(store: store).symbolicate(report)
   }
 
@@ -88,7 +88,7 @@ struct MinidumpWalkTests {
     }
   }
 
-  @Test("crash reason and address, system, modules")
+  @Test("crash reason and address, system, modules", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func summary() throws {
     let report = try Self.report()
     let exception = try #require(report.exception)
@@ -97,7 +97,7 @@ struct MinidumpWalkTests {
     #expect(report.system.first { $0.key == "Operating system" }?.value == "Windows NT 5.1.2600 Service Pack 2")
     #expect(report.system.first { $0.key == "CPU" }?.value == "x86 GenuineIntel family 6 model 13 stepping 8")
     #expect(report.modules.count == 13)
-    let text = try String(contentsOfFile: Fixtures.path("breakpad/minidump2.stackwalk.out"), encoding: .utf8)
+    let text = try String(contentsOfFile: SharedFixtures.path("fixtures/breakpad/minidump2.stackwalk.out"), encoding: .utf8)
     // "0x7c800000 - 0x7c8f3fff  kernel32.dll  5.1.2600.2945": base, last byte, name, version.
     for line in text.split(separator: "\n") where line.hasPrefix("0x") {
       let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -118,7 +118,7 @@ enum ReferenceAnswerLines {
 
   static func machineReadable() throws -> [Row] {
     let text = try String(
-      contentsOfFile: Fixtures.path("breakpad/minidump2.stackwalk.machine_readable.out"), encoding: .utf8)
+      contentsOfFile: SharedFixtures.path("fixtures/breakpad/minidump2.stackwalk.machine_readable.out"), encoding: .utf8)
     return text.split(separator: "\n").filter { $0.hasPrefix("0|") }.map { line in
       let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
       return Row(module: fields[2], function: fields[3], file: fields[4], line: fields[5], offset: fields[6])
@@ -132,13 +132,13 @@ enum MinidumpName {
   }
 }
 
-@Suite("A Linux amd64 minidump")
+@Suite("A Linux amd64 minidump", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
 struct LinuxDumpTests {
-  @Test("linux_inline.dmp: amd64 context, ELF build id as Breakpad's debug id, the inlined chain at the crash")
+  @Test("linux_inline.dmp: amd64 context, ELF build id as Breakpad's debug id, the inlined chain at the crash", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func linuxInline() throws {
-    let store = SymbolStore(roots: [Fixtures.path("breakpad/symbols")])
+    let store = SymbolStore(roots: [SharedFixtures.path("fixtures/breakpad/symbols")])
     let report = Symbolicator(store: store).symbolicate(
-      try Analyser().analyse(path: Fixtures.path("breakpad/linux_inline.dmp"), unwindData: StoreUnwindData(store: store)))
+      try Analyser().analyse(path: SharedFixtures.path("fixtures/breakpad/linux_inline.dmp"), unwindData: StoreUnwindData(store: store)))
     #expect(report.threads.first?.architecture == .amd64)
     #expect(report.system.first { $0.key == "Operating system" }?.value.hasPrefix("Linux ") == true)
     #expect(report.exception?.description == "SIGILL")

@@ -11,11 +11,11 @@ import Minidump
 import Foundation
 import Testing
 
-@Suite("Minidump reader against minidump_dump")
+@Suite("Minidump reader against minidump_dump", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
 struct DumpListingTests {
   /// The listing's blocks: a title line (`MDRawModule`) and its `key = value` fields.
   static func blocks(titled title: String) throws -> [[String: String]] {
-    let text = try String(contentsOfFile: Fixtures.path("breakpad/minidump2.dump.out"), encoding: .utf8)
+    let text = try String(contentsOfFile: SharedFixtures.path("fixtures/breakpad/minidump2.dump.out"), encoding: .utf8)
     var blocks: [[String: String]] = []
     var current: [String: String]?
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -48,7 +48,7 @@ struct DumpListingTests {
     return String(text.dropFirst().dropLast())
   }
 
-  static let dump = Result { try MinidumpFile(path: Fixtures.path("breakpad/minidump2.dmp")) }
+  static let dump = Result { try MinidumpFile(path: SharedFixtures.path("fixtures/breakpad/minidump2.dmp")) }
 
   @Test("header and stream directory")
   func directory() throws {

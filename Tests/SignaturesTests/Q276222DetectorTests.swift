@@ -29,7 +29,7 @@ struct Q276222DetectorTests {
   }
 
   static func seedText() throws -> String {
-    try String(contentsOfFile: Fixtures.path("kb/Q276222.md"), encoding: .utf8)
+    try String(contentsOfFile: SharedFixtures.path("kb/Q276222.md"), encoding: .utf8)
   }
 
   /// The seed's stack rows and header only.
@@ -46,9 +46,9 @@ struct Q276222DetectorTests {
     return lines[start...(start + 7)].joined(separator: "\n") + "\n"
   }
 
-  @Test("the seed listing (the article): confirmed, with the bad index as an inference and the remedy")
+  @Test("the seed listing (the article): confirmed, with the bad index as an inference and the remedy", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func seedListing() throws {
-    let finding = try #require(try Self.findings(Analyser().analyse(path: Fixtures.path("kb/Q276222.md"))).first)
+    let finding = try #require(try Self.findings(Analyser().analyse(path: SharedFixtures.path("kb/Q276222.md"))).first)
     #expect(finding.confidence == .confirmed)
     #expect(finding.plugin == "Q276222")
     #expect(finding.evidence.contains { $0.isInference && $0.text.contains("0xcffa119e") })
@@ -73,13 +73,13 @@ struct Q276222DetectorTests {
     #expect(dump.first?.evidence.first?.text.contains("called from EMSMTA!otpurert+0x307") == true)
   }
 
-  @Test("the stack alone: likely without symbols; confirmed when Symbols/ recognises the build")
+  @Test("the stack alone: likely without symbols; confirmed when Symbols/ recognises the build", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func stackAlone() throws {
     #expect(try Self.text(try Self.seedStack(), symbols: false).first?.confidence == .likely)
     #expect(try Self.text(try Self.seedStack()).first?.confidence == .confirmed)
   }
 
-  @Test("frames without offsets: the names still match")
+  @Test("frames without offsets: the names still match", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func withoutOffsets() throws {
     var stack = try Self.seedStack()
     for offset in ["+0x25", "+0x307", "+0x11a", "+0x93e", "+0x119", "+0x4ce", "+0x395", "+0x58", "+0x51"] {
@@ -90,7 +90,7 @@ struct Q276222DetectorTests {
     #expect(finding.evidence.contains { $0.text.hasPrefix("7 of the 7 callers") })
   }
 
-  @Test("a missing middle frame and an extra one: tolerated")
+  @Test("a missing middle frame and an extra one: tolerated", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func missingAndExtraFrames() throws {
     var lines = try Self.seedStack().split(separator: "\n").map(String.init)
     lines.remove(at: 4)  // otpaasb
@@ -100,9 +100,9 @@ struct Q276222DetectorTests {
     #expect(finding.evidence.contains { $0.text.hasPrefix("6 of the 7 callers") && $0.text.contains("not seen: otpaasb") })
   }
 
-  @Test("the fixed build 5.5.2654.22 is ruled out; a pre-SP3 build is only possible")
+  @Test("the fixed build 5.5.2654.22 is ruled out; a pre-SP3 build is only possible", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func versions() throws {
-    var report = try Analyser().analyse(path: Fixtures.path("kb/Q276222.md"))
+    var report = try Analyser().analyse(path: SharedFixtures.path("kb/Q276222.md"))
     report.modules = [CodeModule(name: "EMSMTA.EXE", base: Address(0x400000), size: 0x1a0000, version: "5.5.2654.22")]
     let fixed = try #require(try Q276222Detector().examine(report).first)
     #expect(fixed.confidence == .ruledOut)
@@ -113,13 +113,13 @@ struct Q276222DetectorTests {
     #expect(try Q276222Detector().examine(report).first?.confidence == .possible)
   }
 
-  @Test("the events alone: possible")
+  @Test("the events alone: possible", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func eventsOnly() throws {
     let finding = try #require(try Self.text(try Self.seedEvents(), symbols: false).first)
     #expect(finding.confidence == .possible)
   }
 
-  @Test("the same stack in the Alpha Callee-SP form: the parameter is a register hint")
+  @Test("the same stack in the Alpha Callee-SP form: the parameter is a register hint", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func alphaForm() throws {
     let alpha = """
       Callee-SP Return-RA  Call Site
@@ -140,12 +140,12 @@ struct Q276222DetectorTests {
     #expect(finding.confidence == .confirmed)
   }
 
-  @Test("nothing else in the KB sample: no finding for any other article")
+  @Test("nothing else in the KB sample: no finding for any other article", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func noFalsePositives() throws {
-    let articles = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("kb")).filter { $0.hasSuffix(".md") }
+    let articles = try FileManager.default.contentsOfDirectory(atPath: SharedFixtures.path("kb")).filter { $0.hasSuffix(".md") }
     #expect(articles.count == 208)
     for article in articles where article != "Q276222.md" {
-      let findings = try Self.findings(Analyser().analyse(path: Fixtures.path("kb/" + article)))
+      let findings = try Self.findings(Analyser().analyse(path: SharedFixtures.path("kb/" + article)))
       #expect(findings.isEmpty, "\(article): \(findings.map(\.confidence))")
     }
   }
@@ -161,9 +161,9 @@ struct SignaturePipelineTests {
     func examine(_ report: CrashReport) throws -> [Finding] { throw Broken() }
   }
 
-  @Test("a plugin that throws becomes a note; the other findings still appear")
+  @Test("a plugin that throws becomes a note; the other findings still appear", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func throwingPlugin() throws {
-    let report = try Analyser().analyse(path: Fixtures.path("kb/Q276222.md"))
+    let report = try Analyser().analyse(path: SharedFixtures.path("kb/Q276222.md"))
     let result = SignaturePipeline(plugins: [Failing(), Q276222Detector()]).classify(report)
     #expect(result.findings.map(\.plugin) == ["Q276222"])
     #expect(result.notes == ["plugin BROKEN failed: index out of range in the test plugin"])

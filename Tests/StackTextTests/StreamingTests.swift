@@ -41,9 +41,9 @@ struct StreamingTests {
     #expect(StackSummary.render(decodeReport(Self.listing, chunkSize: chunkSize)) == whole)
   }
 
-  @Test("a KB article decodes the same fed one byte at a time")
+  @Test("a KB article decodes the same fed one byte at a time", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func articleByteByByte() throws {
-    let text = try String(contentsOfFile: Fixtures.path("kb/Q166544.md"), encoding: .utf8)
+    let text = try String(contentsOfFile: SharedFixtures.path("kb/Q166544.md"), encoding: .utf8)
     #expect(StackSummary.render(decodeReport(text, chunkSize: 1)) == StackSummary.render(decodeReport(text)))
   }
 

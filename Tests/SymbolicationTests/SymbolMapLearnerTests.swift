@@ -17,11 +17,11 @@ struct SymbolMapLearnerTests {
     return learner
   }
 
-  @Test("Q276222 and Q275653 share starts: one build; otpmralt, never fixed by a listing, is absent")
+  @Test("Q276222 and Q275653 share starts: one build; otpmralt, never fixed by a listing, is absent", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func oneBuild() throws {
     var learner = Self.learner(bases: ["emsmta": 0x400000])
     for article in ["Q276222", "Q275653"] {
-      learner.add(try Analyser().analyse(path: Fixtures.path("kb/\(article).md")), source: article)
+      learner.add(try Analyser().analyse(path: SharedFixtures.path("kb/\(article).md")), source: article)
     }
     let builds = learner.builds().filter { $0.module == "EMSMTA" }
     #expect(builds.count == 1)
@@ -62,22 +62,22 @@ struct SymbolMapLearnerTests {
     #expect(builds.allSatisfy { $0.functions["inner"] == nil })  // frame 0: no instruction pointer printed
   }
 
-  @Test("a module with no load address is not learned, and the reason is given")
+  @Test("a module with no load address is not learned, and the reason is given", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func noBase() throws {
     var learner = SymbolMapLearner()
-    learner.add(try Analyser().analyse(path: Fixtures.path("kb/Q276222.md")), source: "Q276222")
+    learner.add(try Analyser().analyse(path: SharedFixtures.path("kb/Q276222.md")), source: "Q276222")
     #expect(learner.builds().isEmpty)
     #expect(learner.skipped.contains { $0.message.contains("--base EMSMTA=ADDRESS") })
   }
 
-  @Test("the shipped Symbols/ maps are exactly what learning from the committed KB sample writes")
+  @Test("the shipped Symbols/ maps are exactly what learning from the committed KB sample writes", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func shippedMapsAreReproducible() throws {
-    let articles = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("kb"))
+    let articles = try FileManager.default.contentsOfDirectory(atPath: SharedFixtures.path("kb"))
       .filter { $0.hasSuffix(".md") }.sorted()
     var emsmta = Self.learner(bases: ["emsmta": 0x400000], modules: ["emsmta"])
     var system = Self.learner(bases: ["kernel32": 0, "ntdll": 0], modules: ["kernel32", "ntdll"])
     for article in articles {
-      let report = try Analyser().analyse(path: Fixtures.path("kb/" + article))
+      let report = try Analyser().analyse(path: SharedFixtures.path("kb/" + article))
       let source = String(article.dropLast(3))
       emsmta.add(report, source: source)
       system.add(report, source: source)

@@ -9,7 +9,7 @@ import Testing
 
 @Suite("Symbol store")
 struct SymbolStoreTests {
-  static let breakpadRoot = Fixtures.path("breakpad/symbols")
+  static let breakpadRoot = SharedFixtures.path("fixtures/breakpad/symbols")
 
   @Test("names from input: a Windows path is cut to its file name; .., separators, NUL, long names are refused")
   func pathComponents() throws {
@@ -25,7 +25,7 @@ struct SymbolStoreTests {
     }
   }
 
-  @Test("a debug file and id find the Breakpad file; traversal attempts find nothing outside the root")
+  @Test("a debug file and id find the Breakpad file; traversal attempts find nothing outside the root", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func directLookup() throws {
     let store = SymbolStore(roots: ["/nonexistent", Self.breakpadRoot])
     let entry = try #require(try store.entry(debugFile: "test_app.pdb", debugIdentifier: "5A9832E5287241C1838ED98914E9B7FF1"))
@@ -37,7 +37,7 @@ struct SymbolStoreTests {
     #expect(try store.entry(debugFile: "/etc/passwd", debugIdentifier: "5A9832E5287241C1838ED98914E9B7FF1") == nil)
   }
 
-  @Test("the catalog finds files by module name as listings print it, and reads learned-map facts")
+  @Test("the catalog finds files by module name as listings print it, and reads learned-map facts", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func catalog() throws {
     let store = SymbolStore(roots: [Self.breakpadRoot, Fixtures.repositoryRoot + "/Symbols"])
     #expect(store.entries(forModule: "test_app").count == 1)
@@ -52,7 +52,7 @@ struct SymbolStoreTests {
 
 @Suite("Several symbol files for one module")
 struct CombinedSourceTests {
-  @Test("a .sym and a .map in one build directory: the first that answers wins, and says so")
+  @Test("a .sym and a .map in one build directory: the first that answers wins, and says so", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func combined() throws {
     let root = NSTemporaryDirectory() + "store-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: root) }
@@ -103,7 +103,7 @@ struct CombinedSourceTests {
     #expect(loaded.source.lookup(0x1180) != nil)
   }
 
-  @Test("one store for a batch: a symbol file is loaded once, whatever the number of threads asking")
+  @Test("one store for a batch: a symbol file is loaded once, whatever the number of threads asking", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func sharedLoads() throws {
     let store = SymbolStore(roots: [SymbolStoreTests.breakpadRoot])
     let entry = try #require(try store.entry(debugFile: "test_app.pdb", debugIdentifier: "5A9832E5287241C1838ED98914E9B7FF1"))
@@ -117,7 +117,7 @@ struct CombinedSourceTests {
     #expect(Set(seen).count == 1, "every thread got the one loaded file")
   }
 
-  @Test("the cache is bounded by bytes: the least recently used file makes room")
+  @Test("the cache is bounded by bytes: the least recently used file makes room", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func boundedCache() throws {
     let store = SymbolStore(roots: [SymbolStoreTests.breakpadRoot], maximumCachedBytes: 1)
     let first = try #require(try store.entry(debugFile: "test_app.pdb", debugIdentifier: "5A9832E5287241C1838ED98914E9B7FF1"))

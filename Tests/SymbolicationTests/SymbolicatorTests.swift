@@ -15,9 +15,9 @@ struct SymbolicatorTests {
     return Symbolicator(store: SymbolStore(roots: roots)).symbolicate(report)
   }
 
-  @Test("Q276222 with names stripped resolves back to the article's names, build recognised by its addresses")
+  @Test("Q276222 with names stripped resolves back to the article's names, build recognised by its addresses", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func strippedListing() throws {
-    let article = try Analyser().analyse(path: Fixtures.path("kb/Q276222.md"))
+    let article = try Analyser().analyse(path: SharedFixtures.path("kb/Q276222.md"))
     let printed = try #require(article.threads.first { $0.frames.count == 9 }).frames
     let report = try Self.analyse(Fixtures.path("symbolication/q276222-addresses-only.txt"))
     let frames = try #require(report.threads.first).frames
@@ -57,9 +57,9 @@ struct SymbolicatorTests {
     #expect(report.threads.first?.frames.prefix(8).allSatisfy { $0.resolution == nil } == true)
   }
 
-  @Test("the article's own listing is confirmed frame by frame")
+  @Test("the article's own listing is confirmed frame by frame", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func confirmedListing() throws {
-    let report = try Self.analyse(Fixtures.path("kb/Q276222.md"))
+    let report = try Self.analyse(SharedFixtures.path("kb/Q276222.md"))
     let thread = try #require(report.threads.first { $0.frames.count == 9 })
     for index in 1...7 {
       #expect(thread.frames[index].resolution?.agreement == .confirmed, "frame \(index)")
@@ -68,9 +68,9 @@ struct SymbolicatorTests {
     #expect(!report.diagnostics.contains { $0.message.contains("wrong map") })
   }
 
-  @Test("one misprinted name among agreeing frames is a mismatch diagnostic, not a new build")
+  @Test("one misprinted name among agreeing frames is a mismatch diagnostic, not a new build", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func mismatch() throws {
-    var text = try String(contentsOfFile: Fixtures.path("kb/Q276222.md"), encoding: .utf8)
+    var text = try String(contentsOfFile: SharedFixtures.path("kb/Q276222.md"), encoding: .utf8)
     text = text.replacingOccurrences(of: "EMSMTA!otpaasb+0x93e", with: "EMSMTA!otpwrong+0x93e")
     let file = try TemporaryFile(text: text, suffix: ".txt")
     let report = try Self.analyse(file.path)
@@ -80,7 +80,7 @@ struct SymbolicatorTests {
     #expect(report.diagnostics.contains { $0.message.contains("otpwrong+0x93e") && $0.message.contains("wrong map") })
   }
 
-  @Test("by debug id: Breakpad FUNC answers with file and line for a dump-like report")
+  @Test("by debug id: Breakpad FUNC answers with file and line for a dump-like report", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func byDebugIdentifier() throws {
     var frame0 = StackFrame(index: 0, instruction: Address(0x0040_429e), trust: .context)
     frame0.returnAddress = Address(0x0040_4200)
@@ -90,7 +90,7 @@ struct SymbolicatorTests {
       name: "test_app.exe", base: Address(0x0040_0000), size: 0x2d000, debugFile: "test_app.pdb",
       debugIdentifier: "5A9832E5287241C1838ED98914E9B7FF1")
     let report = CrashReport(input: InputDescription(name: "synthetic", kind: .minidump, byteCount: 0), threads: [thread], modules: [module])
-    let resolved = Symbolicator(store: SymbolStore(roots: [Fixtures.path("breakpad/symbols")])).symbolicate(report)
+    let resolved = Symbolicator(store: SymbolStore(roots: [SharedFixtures.path("fixtures/breakpad/symbols")])).symbolicate(report)
     let frames = resolved.threads[0].frames
     #expect(frames[0].resolution?.lookup.function.name == "`anonymous namespace'::CrashFunction")
     #expect(frames[0].sourceLine?.line == 58)
@@ -100,9 +100,9 @@ struct SymbolicatorTests {
     #expect(resolved.moduleSymbols.first?.detail == "by debug id")
   }
 
-  @Test("a module with no symbol file is reported missing")
+  @Test("a module with no symbol file is reported missing", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"), .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func missing() throws {
-    let report = try Self.analyse(Fixtures.path("kb/Q276222.md"), roots: [Fixtures.path("breakpad/symbols")])
+    let report = try Self.analyse(SharedFixtures.path("kb/Q276222.md"), roots: [SharedFixtures.path("fixtures/breakpad/symbols")])
     #expect(report.moduleSymbols.first { $0.module == "EMSMTA" }?.status == .missing)
   }
 }
