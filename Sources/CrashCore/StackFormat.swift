@@ -15,6 +15,11 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   case childEBPArgs = "childebp-kb"
   /// WinDbg/kd `k`: `ChildEBP RetAddr`.
   case childEBP = "childebp-k"
+  /// WinDbg/kd on amd64 and arm64, `k`, `kn`, `kp`, `kP`, `kf`: `Child-SP RetAddr Call Site`.
+  case childSP = "childsp-k"
+  /// WinDbg/kd on amd64 and arm64, `kb`, `kv` and `!analyze`'s STACK_TEXT:
+  /// `Child-SP RetAddr : Args to Child : Call Site`.
+  case childSPArgs = "childsp-kb"
   /// RISC kd `k`: `Callee-SP Return-RA Call Site`.
   case calleeSPReturnRA = "calleesp-k"
   /// RISC kd `kb`: `Callee-SP Arguments to Callee Call Site`.

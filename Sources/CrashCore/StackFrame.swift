@@ -88,6 +88,10 @@ public struct StackFrame: Sendable, Hashable {
     self.printedNumber = printedNumber
   }
 
+  /// Whether the listing printed this frame as an inlined call (`(Inline Function)`): it
+  /// shares the instruction of the physical frame below it.
+  public var isInlined: Bool { annotations.first == .inlined }
+
   /// The address a debugger displays for this frame (and measures `+0x…` offsets
   /// from): the instruction pointer for frame 0, the return address for callers.
   public func displayedAddress(on architecture: Architecture) -> Address? {

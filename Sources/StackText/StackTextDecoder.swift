@@ -281,6 +281,12 @@ public final class StackTextDecoder {
       }
       return
     }
+    // `!analyze -v`: `STACK_TEXT:` announces a listing without column names.
+    if line.tokenEquals(0, "STACK_TEXT:") {
+      openBlock(StackBlockAssembler(labelLine: line.number), emit)
+      if line.tokens.count > 1 { _ = block?.consume(line.droppingTokens(1)) }
+      return
+    }
     if isSymbolListHeader() {
       var assembler = StackBlockAssembler(
         headerlessLayout: RowLayout.framePointerRows(format: .symbolsOnly, hasFramePointer: false, hasReturnAddress: false, parameters: 0),
@@ -636,7 +642,8 @@ public final class StackTextDecoder {
       let colonForm = start.colonAfter != nil
       let hasSymbol = symbolIndex < line.tokens.count && SymbolLineShape.isStrictSymbolLine(line, from: symbolIndex)
       if hasSymbol && (!colonForm || start.colonAfter == 1 || start.colonAfter == 2) {
-        let layout = RowLayout.headerless(hexColumns: start.hexWords.count, colonAfter: start.colonAfter)
+        let layout = RowLayout.headerless(
+          hexColumns: start.hexWords.count, colonAfter: start.colonAfter, wide: start.hexWords.isSixtyFourBitRow(colonAfter: start.colonAfter))
         block = StackBlockAssembler(headerlessLayout: layout, line: line.number)
         blockIsTentativeSymbolList = false
         _ = block?.consume(line)
@@ -728,7 +735,8 @@ public final class StackTextDecoder {
     var decision: ArchitectureDecision
     if let format {
       decision = ArchitectureClassifier.decide(
-        frames: frames, format: format, lines: lines, evidence: evidence, threadRegisters: context?.architecture)
+        frames: frames, format: format, lines: lines, evidence: evidence, threadRegisters: context?.architecture,
+        wideColumns: block?.hasWideColumns ?? false)
     } else if let context {
       decision = ArchitectureDecision(architecture: context.architecture, evidence: ["the thread's register dump is \(context.architecture.displayName)'s"])
     } else {

@@ -115,7 +115,10 @@ struct LineStorageTests {
 
   @Test("the recognisers' lead-set constants are the sets of their words' first letters")
   func leadSetConstants() {
-    #expect(ArchitectureEvidence.proseLeads == TokenLeads.of("alpha", "mips", "powerpc", "exchange", "stack", "trace"))
+    #expect(
+      ArchitectureEvidence.proseLeads
+        == TokenLeads.of("alpha", "mips", "powerpc", "exchange", "stack", "trace", "arm64", "amd64", "lr=", "rax=", "rip="))
+    #expect(ArchitectureEvidence.xLead == TokenLeads.of("x0=", "x64", "x86_64"))
     #expect(BugCheckParser.wordLeads == TokenLeads.of("stop", "bugcheck", "fatal"))
     #expect(BugCheckParser.otherLeads == TokenLeads.of("*"))
     #expect(StackTextDecoder.causedLead == TokenLeads.of("caused"))

@@ -17,6 +17,14 @@
 //  6. Weak x86 clues: an x86 register dump nearby; `__stdcall`-decorated kernel
 //     names (`NT!_KiTrap0E`), which RISC NT does not print.
 //
+// 64-bit listings (`Child-SP` headers, 16-digit or backticked columns) come from
+// amd64 or arm64 Windows, decided by `decide64`: an unaligned return address
+// proves amd64; arm64 registers (x0–x28, lr) or `ARM64` / `arm64fre` / `aarch64`
+// nearby mean arm64, amd64 registers (rax, rip) or `x64` / `AMD64` / `amd64fre`
+// amd64; four or more return addresses all 4-byte aligned mean arm64 (its
+// instructions are; amd64 return addresses rarely all are); otherwise amd64,
+// by far the common case, said so.
+//
 //===----------------------------------------------------------------------===//
 
 import CrashCore
@@ -31,8 +39,15 @@ enum ArchitectureClassifier {
   /// Decides the architecture of `frames`, printed in `format` on lines `lines`.
   static func decide(
     frames: [StackFrame], format: StackFormat, lines: LineRange, evidence: ArchitectureEvidence,
-    threadRegisters: Architecture? = nil
+    threadRegisters: Architecture? = nil, wideColumns: Bool = false
   ) -> ArchitectureDecision {
+    // 64-bit: a Child-SP listing, or columns holding 64-bit values, unless FPO data (i386
+    // only) says a 64-bit-aware debugger printed an x86 stack with wide columns.
+    if format == .childSP || format == .childSPArgs
+      || (wideColumns && !frames.contains { $0.annotations.contains(where: isFPOAnnotation) })
+    {
+      return decide64(frames: frames, format: format, lines: lines, evidence: evidence, threadRegisters: threadRegisters)
+    }
     // 1. The format.
     switch format {
     case .childEBPArgs, .childEBP, .blueScreenX86, .win9xStackDump, .sqlShortStack, .win31DrWatson:
@@ -133,6 +148,55 @@ enum ArchitectureClassifier {
     return ArchitectureDecision(architecture: .unknown, evidence: ["no architecture evidence in the listing or nearby"])
   }
 
+  /// amd64 or arm64, for a listing of 64-bit columns.
+  static func decide64(
+    frames: [StackFrame], format: StackFormat, lines: LineRange, evidence: ArchitectureEvidence,
+    threadRegisters: Architecture?
+  ) -> ArchitectureDecision {
+    let why =
+      format == .childSP || format == .childSPArgs
+      ? "the Child-SP listing is printed by 64-bit Windows debuggers (amd64, arm64)"
+      : "the listing's columns are 64-bit words"
+    var aligned = 0
+    for index in frames.indices.dropLast() {
+      guard let returnAddress = frames[index].returnAddress, returnAddress.rawValue != 0, !frames[index].isInlined else { continue }
+      let caller = frames[index + 1].symbol
+      guard caller?.function != nil || caller?.module != nil else { continue }
+      if returnAddress.rawValue % 4 != 0 {
+        return ArchitectureDecision(
+          architecture: .amd64,
+          evidence: [
+            why,
+            "return address \(returnAddress) (frame \(index), line \(frames[index].lines?.first ?? lines.first)) is not 4-byte aligned; arm64 return addresses always are",
+          ])
+      }
+      aligned += 1
+    }
+    if threadRegisters == .arm64 || threadRegisters == .amd64, let registers = threadRegisters {
+      return ArchitectureDecision(architecture: registers, evidence: [why, "the same thread's register dump is \(registers.displayName)'s"])
+    }
+    let near = { (line: Int?) in ArchitectureEvidence.isNear(line, start: lines.first, end: lines.last) }
+    if near(evidence.arm64Registers) {
+      return ArchitectureDecision(architecture: .arm64, evidence: [why, "an arm64 register dump (x0–x28, lr) is nearby (line \(evidence.arm64Registers ?? 0))"])
+    }
+    if near(evidence.amd64Registers) {
+      return ArchitectureDecision(architecture: .amd64, evidence: [why, "an amd64 register dump (rax, rip) is nearby (line \(evidence.amd64Registers ?? 0))"])
+    }
+    if near(evidence.arm64Mention) {
+      return ArchitectureDecision(architecture: .arm64, evidence: [why, "the text nearby names ARM64 (line \(evidence.arm64Mention ?? 0))"])
+    }
+    if near(evidence.amd64Mention) {
+      return ArchitectureDecision(architecture: .amd64, evidence: [why, "the text nearby names x64 / AMD64 (line \(evidence.amd64Mention ?? 0))"])
+    }
+    if aligned >= 4 {
+      return ArchitectureDecision(
+        architecture: .arm64,
+        evidence: [why, "all \(aligned) return addresses into named frames are 4-byte aligned (arm64's are; amd64's rarely all are)"])
+    }
+    return ArchitectureDecision(
+      architecture: .amd64, evidence: [why, "nothing points to arm64; amd64 is the usual 64-bit Windows"])
+  }
+
   private static func riscVariant(lines: LineRange, evidence: ArchitectureEvidence) -> (Architecture, String)? {
     let near = { (line: Int?) in ArchitectureEvidence.isNear(line, start: lines.first, end: lines.last) }
     if near(evidence.alphaFormat) { return (.alpha, "an Alpha-only listing is nearby (line \(evidence.alphaFormat ?? 0))") }
@@ -153,7 +217,7 @@ enum ArchitectureClassifier {
     switch annotation {
     case .fpo, .trapFrame, .nonFPO, .sehFrame, .unknownFPOType, .noFPO, .stdcall: true
     case .other(let text): text.hasPrefix("(FPO") || text.hasPrefix("(fpo")
-    case .omap, .argumentList: false
+    case .omap, .argumentList, .inlined: false
     }
   }
 

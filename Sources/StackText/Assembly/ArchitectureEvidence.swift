@@ -36,6 +36,14 @@ struct ArchitectureEvidence {
   var titleMentionsExchange = false
   /// The processor a Dr. Watson System Information section named.
   var processorType: Architecture?
+  /// The last line naming ARM64 (`ARM64`, `arm64fre`, `AArch64`).
+  var arm64Mention: Int?
+  /// The last line naming x64 (`x64`, `AMD64`, `amd64fre`, `x86_64`).
+  var amd64Mention: Int?
+  /// The last line holding arm64 registers (`x0=`, `x28=`, `lr=`).
+  var arm64Registers: Int?
+  /// The last line holding amd64 registers (`rax=`, `rip=`).
+  var amd64Registers: Int?
 
   /// How close (in lines) a clue must be to count as "nearby".
   static let window = 80
@@ -43,20 +51,46 @@ struct ArchitectureEvidence {
   /// `a`, `e`, `m`, `p`, `s`, `t`: the clue words' first letters (`alpha`, `exchange`, `mips`,
   /// `powerpc`, `stack`, `trace`), as a constant (`TokenLeads.of` would be evaluated lazily on
   /// every line).
-  static let proseLeads = TokenLeads(bits: 1 << 0 | 1 << 4 | 1 << 12 | 1 << 15 | 1 << 18 | 1 << 19)
+  /// Also `l` and `r`: `lr=`, `rax=`, `rip=`.
+  static let proseLeads = TokenLeads(bits: 1 << 0 | 1 << 4 | 1 << 11 | 1 << 12 | 1 << 15 | 1 << 17 | 1 << 18 | 1 << 19)
+  /// `x`: `x0=`, `x64`, `x86_64` look like hex after their first letter, so they are found on
+  /// the lead set of every token (no hex column starts with `x`).
+  static let xLead = TokenLeads(bits: 1 << 23)
 
   /// Scans a line of prose for mentions; cheap enough to run on every line.
   mutating func observeProse(_ line: TextLine) {
+    // WinDbg's banner: `Windows 10 Kernel Version 22621 MP (8 procs) Free ARM 64-bit (AArch64)`,
+    // `… Free x64`.
+    if line.starts(with: "Windows ") {
+      if line.contains("AArch64") || line.contains("ARM64") || line.contains("ARM 64-bit") {
+        arm64Mention = line.number
+      } else if line.contains(" x64") || line.contains("AMD64") {
+        amd64Mention = line.number
+      }
+    }
     // Metadata listing the platforms a fix covers says nothing about a trace.
     // Every clue is a word whose second letter is not a hex digit (`alpha`, `mips`, `ppc`,
     // `exchange`, `stack`, `trace`): rows of hex columns are skipped on the lead set.
-    guard line.wordLeads.intersects(Self.proseLeads), !line.starts(with: "Hardware") else { return }
+    guard line.wordLeads.intersects(Self.proseLeads) || line.tokenLeads.intersects(Self.xLead), !line.starts(with: "Hardware")
+    else { return }
     for (index, range) in line.tokens.enumerated() {
       let token = line.bytes[range]
       guard let first = token.first else { continue }
       switch ASCII.lowercased(first) {
       case 0x61 where Bytes.hasPrefix(token, "alpha") && !isLongerWord(token, 5):  // a
         alphaMention = line.number
+      case 0x61 where Bytes.hasPrefix(token, "arm64") || Bytes.hasPrefix(token, "aarch64"):  // a
+        arm64Mention = line.number
+      case 0x61 where Bytes.hasPrefix(token, "amd64"):  // a
+        amd64Mention = line.number
+      case 0x78 where Bytes.equalsIgnoringCase(token, "x64") || Bytes.hasPrefix(token, "x86_64"):  // x
+        amd64Mention = line.number
+      case 0x78 where token.count >= 3 && token.count <= 25 && isARM64Register(token):  // x
+        arm64Registers = line.number
+      case 0x6C where Bytes.hasPrefix(token, "lr="):  // l
+        arm64Registers = line.number
+      case 0x72 where Bytes.hasPrefix(token, "rax=") || Bytes.hasPrefix(token, "rip="):  // r
+        amd64Registers = line.number
       case 0x6D where Bytes.hasPrefix(token, "mips") && !isLongerWord(token, 4):  // m
         mipsMention = line.number
       case 0x70 where Bytes.hasPrefix(token, "powerpc") || (Bytes.equalsIgnoringCase(token, "ppc")):  // p
@@ -82,6 +116,13 @@ struct ArchitectureEvidence {
     {
       titleMentionsExchange = true
     }
+  }
+
+  /// `x0=` … `x28=` followed by a value.
+  private func isARM64Register(_ token: ByteSlice) -> Bool {
+    guard let equals = token.firstIndex(of: ASCII.equals), equals > token.startIndex + 1, equals < token.endIndex - 1 else { return false }
+    let number = token[(token.startIndex + 1)..<equals]
+    return number.count <= 2 && number.allSatisfy(ASCII.isDigit)
   }
 
   private func isLongerWord(_ token: some ByteCollection, _ length: Int) -> Bool {

@@ -40,6 +40,9 @@ struct DecodedStackBlock {
   var hadHeader: Bool
   /// Problems found in the listing.
   var diagnostics: [Diagnostic]
+  /// Whether any column held a 64-bit value (16 digits whose high half is neither 0 nor a
+  /// sign extension: x86 stacks printed 16 digits wide are not 64-bit).
+  var hasWideColumns = false
   /// The thread a debugger header (`~*kb`: `120  id: f0f0f0f0.a1c …`) named for it.
   var threadID: UInt32?
   /// That header, as printed.
@@ -71,6 +74,10 @@ struct StackBlockAssembler {
   private var symbolArena: [UInt8] = []
   private var blankRun = 0
   private var awaitingHeaderContinuation: Bool
+  /// The listing was announced by a label (`STACK_TEXT:`) rather than a column header: its
+  /// first row's shape sets the layout.
+  private var layoutFromFirstRow = false
+  private var hasWideColumns = false
   private var diagnostics: [Diagnostic] = []
   private var suppressedDiagnostics = 0
 
@@ -109,6 +116,14 @@ struct StackBlockAssembler {
     lines = LineRange(line: line)
     lastContentLine = line
     awaitingHeaderContinuation = false
+  }
+
+  /// Starts a listing announced by a label without column names (`!analyze`'s `STACK_TEXT:`):
+  /// the first row's shape chooses the layout.
+  init(labelLine line: Int) {
+    self.init(headerlessLayout: .childEBPArgs, line: line)
+    hadHeader = true
+    layoutFromFirstRow = true
   }
 
   /// Marks a listing opened by a header other than a column header (`Stack trace:`,
@@ -212,6 +227,19 @@ struct StackBlockAssembler {
   }
 
   private mutating func consumeRowStart(_ start: inout RowStart, _ line: TextLine) -> Outcome {
+    if layoutFromFirstRow && rows.isEmpty && !hasPending && !start.isInline {
+      // Every column of the first row, read with room to spare, sets the layout.
+      layoutFromFirstRow = false
+      var probe = RowStart()
+      let wide = RowLayout.framePointerRows(format: .headerless, hasFramePointer: true, hasReturnAddress: true, parameters: 6)
+      if RowStart.parse(line, layout: wide, into: &probe) {
+        layout = RowLayout.headerless(hexColumns: probe.hexWords.count, colonAfter: probe.colonAfter, wide: probe.hexWords.isSixtyFourBitRow(colonAfter: probe.colonAfter))
+        if layout.format == .headerless, probe.hexWords.count == 5 { layout = .childEBPArgs }
+        start = RowStart()
+        _ = RowStart.parse(line, layout: layout, into: &start)
+      }
+    }
+    if !hasWideColumns && start.hexWords.hasSixtyFourBitValue { hasWideColumns = true }
     // A list of bare symbols has no columns: a line of hex words starts something else.
     if layout.hexColumns == 0 { return .notConsumed }
     // A `ChildEBP Ret…` header cut short: the first row tells `k` from `kb`.
@@ -417,7 +445,9 @@ struct StackBlockAssembler {
       diagnostics.append(
         Diagnostic(.note, "\(suppressedDiagnostics) more notes about this listing were not kept", line: lastContentLine))
     }
-    return DecodedStackBlock(layout: layout, frames: consume frames, lines: lines, hadHeader: hadHeader, diagnostics: diagnostics)
+    var block = DecodedStackBlock(layout: layout, frames: consume frames, lines: lines, hadHeader: hadHeader, diagnostics: diagnostics)
+    block.hasWideColumns = hasWideColumns
+    return block
   }
 
   /// Builds the frame of `row` at the end of `frames` (appended as it is built: returning it
@@ -484,6 +514,7 @@ struct StackBlockAssembler {
       sourceLine = parsed.sourceLine.take()
       swap(&annotations, &parsed.annotations)
     }
+    if row.isInline { annotations.insert(.inlined, at: 0) }
     let frame = StackFrame(
       index: index, framePointer: column(layout.framePointerColumn)?.value.map { Address($0) },
       returnAddress: column(layout.returnAddressColumn)?.value.map { Address($0) }, parameters: consume parameters,
@@ -501,6 +532,7 @@ struct PendingRow {
   var hexWords = HexWordList()
   var colonAfter: Int?
   var omittedColumns = false
+  var isInline = false
   /// Where the row's symbol text is in the listing's arena.
   var symbolRange: Range<Int>
   var lines: LineRange
@@ -524,6 +556,7 @@ struct PendingRow {
     hexWords = start.hexWords
     colonAfter = start.colonAfter
     omittedColumns = start.omittedColumns
+    isInline = start.isInline
   }
 
   /// Whether the row has symbol text yet.
@@ -584,6 +617,8 @@ struct RowStart {
   var hexWords = HexWordList()
   var colonAfter: Int?
   var omittedColumns = false
+  /// The row is an inline frame WinDbg printed without columns (`(Inline Function) --------`).
+  var isInline = false
   /// Index of the first token after the columns.
   var symbolTokenIndex = 0
 
@@ -609,21 +644,43 @@ struct RowStart {
   static func parse(_ line: TextLine, layout: RowLayout, into start: inout RowStart) -> Bool {
     let count = line.tokens.count
     guard count > 0 else { return false }
-    // Most lines offered to a listing start with none of a hex word (8 or 16 bytes), a frame
-    // number (1–3 hex digits), a lone colon or `<data omitted>`: rejected on the first token's
-    // length and lead byte.
+    // Most lines offered to a listing start with none of a hex word (8, 16 or 17 bytes), a
+    // frame number (1–6 hex digits), a lone colon, `<data omitted>` or `(Inline`: rejected on
+    // the first token's length and lead byte.
     let firstLength = line.tokens[0].count
     let lead = line.bytes[line.tokens[0].lowerBound]
     guard
-      firstLength == 8 || firstLength == 16 || (firstLength <= 3 && ASCII.isHexDigit(lead))
-        || (firstLength == 1 && lead == ASCII.colon) || lead == ASCII.lessThan
+      firstLength == 8 || firstLength == 16 || firstLength == 17
+        || (firstLength <= HexNumber.maximumFrameNumberDigits && ASCII.isHexDigit(lead))
+        || (firstLength == 1 && lead == ASCII.colon) || lead == ASCII.lessThan || lead == ASCII.openParen
     else { return false }
     var index = 0
     var frameNumber: Int?
-    // `kvn` / `#` frame numbers: 1-3 hex digits followed by a hex word.
-    if count > 1, HexNumber.isFrameNumber(line.token(0)), HexNumber.word(line.token(1)) != nil {
-      frameNumber = HexNumber.digits(line.token(0)).map(Int.init)
-      index = 1
+    // `kvn` / `#` frame numbers: 1-6 hex digits followed by a hex word, by `kf`'s frame size,
+    // or by an inline frame's `(Inline`.
+    if count > 1, HexNumber.isFrameNumber(line.token(0)) {
+      var next = 1
+      // `kf`: the frame's size in hex (absent on the first row) before the columns.
+      if layout.hasMemoryColumn, count > 2, line.tokens[1].count < 8, HexNumber.digits(line.token(1)) != nil,
+        HexNumber.word(line.token(2)) != nil
+      {
+        next = 2
+      }
+      if HexNumber.word(line.token(next)) != nil || isInlineMarker(line.token(next)) {
+        frameNumber = HexNumber.digits(line.token(0)).map(Int.init)
+        index = next
+      }
+    }
+    // `(Inline Function) --------`--------` (x64) or `(Inline) --------` (x86): a frame the
+    // compiler inlined, printed without a stack pointer or a return address.
+    if index < count, isInlineMarker(line.token(index)) {
+      index += line.token(index).last == ASCII.closeParen ? 1 : 2
+      while index < count, HexNumber.isInlinePlaceholder(line.token(index)) || line.tokenEquals(index, ":") { index += 1 }
+      start.frameNumber = frameNumber
+      start.isInline = true
+      start.omittedColumns = true
+      start.symbolTokenIndex = index
+      return index < count
     }
     // `<data omitted>` in place of the columns.
     if index + 1 < count, line.tokenEquals(index, "<data"), line.tokenEquals(index + 1, "omitted>") {
@@ -666,6 +723,12 @@ struct RowStart {
     start.colonAfter = colonAfter
     start.symbolTokenIndex = index
     return true
+  }
+
+  /// `(Inline` (followed by `Function)`) or `(Inline)`.
+  private static func isInlineMarker(_ token: ByteSlice) -> Bool {
+    guard token.count >= 7, token.first == ASCII.openParen else { return false }
+    return Bytes.equalsIgnoringCase(token, "(inline") || Bytes.equalsIgnoringCase(token, "(inline)")
   }
 }
 

@@ -15,6 +15,7 @@ enum ASCII {
   static let bang: UInt8 = 0x21
   static let plus: UInt8 = 0x2B
   static let minus: UInt8 = 0x2D
+  static let backtick: UInt8 = 0x60
   static let equals: UInt8 = 0x3D
   static let openParen: UInt8 = 0x28
   static let closeParen: UInt8 = 0x29

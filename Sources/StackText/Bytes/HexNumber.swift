@@ -1,7 +1,9 @@
 //===--- HexNumber.swift - Hex words as listings print them -----------------===//
 //
 // Listings print addresses as fixed-width hex words: 8 digits, or 16 in 64-bit
-// aware debuggers. Blue screens mask digits (`8059XXXX`). Kernel debuggers and
+// aware debuggers, which since Windows Server 2003 split them with a backtick
+// (`fffff880`009f6578`, 17 bytes). Blue screens mask digits (`8059XXXX`);
+// WinDbg prints `--------`--------` where an inline frame has no value. Kernel debuggers and
 // WinDbg also print `0x`-prefixed numbers of any width. Parsing is by bytes and
 // never overflows: more than 16 significant digits is not a number.
 //
@@ -38,6 +40,11 @@ enum HexNumber {
     {
       return HexWord(value: high << 32 | low, digits: 16)
     }
+    if count == 17, slice[slice.startIndex + 8] == ASCII.backtick, let high = HexSWAR.eightDigits(slice, from: slice.startIndex),
+      let low = HexSWAR.eightDigits(slice, from: slice.startIndex + 9)
+    {
+      return HexWord(value: high << 32 | low, digits: 16)
+    }
     return genericWord(slice, allowMasked: allowMasked)
   }
 
@@ -49,6 +56,7 @@ enum HexNumber {
 
   private static func genericWord(_ slice: some ByteCollection, allowMasked: Bool) -> HexWord? {
     let count = slice.count
+    if count == 17 { return backtickWord(slice) }
     guard count == 8 || count == 16 else { return nil }
     var value: UInt64 = 0
     var masked = false
@@ -67,6 +75,24 @@ enum HexNumber {
       return HexWord(value: nil, digits: count)
     }
     return HexWord(value: value, digits: count)
+  }
+
+  /// `xxxxxxxx`xxxxxxxx`: a 64-bit word as WinDbg prints it; `--------`--------` (no value).
+  private static func backtickWord(_ slice: some ByteCollection) -> HexWord? {
+    let start = slice.startIndex
+    guard slice[start + 8] == ASCII.backtick else { return nil }
+    if slice.allSatisfy({ $0 == ASCII.minus || $0 == ASCII.backtick }) { return HexWord(value: nil, digits: 16) }
+    guard let high = genericDigits(slice[start..<(start + 8)]), let low = genericDigits(slice[(start + 9)...]),
+      slice[start..<(start + 8)].allSatisfy(ASCII.isHexDigit), slice[(start + 9)...].allSatisfy(ASCII.isHexDigit)
+    else { return nil }
+    return HexWord(value: high << 32 | low, digits: 16)
+  }
+
+  /// Whether the slice is the placeholder WinDbg prints for an inline frame's columns:
+  /// `--------` or `--------`--------`.
+  static func isInlinePlaceholder(_ slice: some ByteCollection) -> Bool {
+    (slice.count == 8 || slice.count == 17) && slice.first == ASCII.minus
+      && slice.allSatisfy({ $0 == ASCII.minus || $0 == ASCII.backtick })
   }
 
   /// Parses a run of 1–16 hex digits with no prefix; 8 digits of a line are read at once.
@@ -104,9 +130,13 @@ enum HexNumber {
     prefixed(slice) ?? digits(slice)
   }
 
-  /// Whether the slice is 1–3 hex digits: a frame number column (`00`, `0a`, `1f`).
+  /// The widest frame number (`kn` prints two hex digits and widens them as needed:
+  /// `6dca` in a deep recursion).
+  static let maximumFrameNumberDigits = 6
+
+  /// Whether the slice is 1–6 hex digits: a frame number column (`00`, `0a`, `1f`, `6dca`).
   static func isFrameNumber(_ slice: some ByteCollection) -> Bool {
-    (1...3).contains(slice.count) && slice.allSatisfy(ASCII.isHexDigit)
+    (1...maximumFrameNumberDigits).contains(slice.count) && slice.allSatisfy(ASCII.isHexDigit)
   }
 }
 

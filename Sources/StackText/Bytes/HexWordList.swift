@@ -29,6 +29,25 @@ struct HexWordList {
   /// Whether the list holds no word.
   var isEmpty: Bool { count == 0 }
 
+  /// Whether any word has 16 digits (a 64-bit column).
+  var hasWideWord: Bool { wide & ((1 << UInt16(count)) &- 1) != 0 }
+
+  /// Whether a row with these words is a 64-bit one (amd64, arm64): a 64-bit value, or
+  /// 16-digit words with the colon after two columns that `kb` prints on 64-bit targets.
+  func isSixtyFourBitRow(colonAfter: Int?) -> Bool {
+    hasSixtyFourBitValue || (hasWideWord && colonAfter == 2 && count > 2)
+  }
+
+  /// Whether any 16-digit word holds a value no 32-bit address is: its high half neither 0
+  /// nor the sign extension `ffffffff`.
+  var hasSixtyFourBitValue: Bool {
+    for index in 0..<count where wide & (1 << UInt16(index)) != 0 && masked & (1 << UInt16(index)) == 0 {
+      let high = values[index] >> 32
+      if high != 0 && high != 0xFFFF_FFFF { return true }
+    }
+    return false
+  }
+
   /// The word at `index` (`0..<count`).
   subscript(index: Int) -> HexWord {
     // Inlined: called on its own, the getter copied the whole inline array to read one word.

@@ -22,6 +22,9 @@ struct RowLayout: Equatable {
   var moduleBaseColumn: Int?
   /// Whether the symbol text is `- name` (blue-screen tables).
   var symbolAfterDash = false
+  /// Whether a frame-size column (`kf`'s `Memory`) comes between the frame number and the
+  /// hex columns.
+  var hasMemoryColumn = false
 
   /// The most parameter columns a layout has (a row's words live in a `HexWordList`).
   static let maximumParameterColumns = HexWordList.capacity - 4
@@ -72,13 +75,29 @@ struct RowLayout: Equatable {
   static let childEBP = framePointerRows(
     format: .childEBP, hasFramePointer: true, hasReturnAddress: true, parameters: 0)
 
+  /// `Child-SP RetAddr Call Site` (amd64, arm64): the stack pointer in the frame, the return
+  /// address, the call site.
+  static let childSP = framePointerRows(format: .childSP, hasFramePointer: true, hasReturnAddress: true, parameters: 0)
+
+  /// `Child-SP RetAddr : Args to Child : Call Site`: four home-space words, colons between.
+  static let childSPArgs: RowLayout = {
+    var layout = framePointerRows(format: .childSPArgs, hasFramePointer: true, hasReturnAddress: true, parameters: 4)
+    layout.colonAfter = 2
+    layout.parameterSource = .homeSpace
+    return layout
+  }()
+
   /// `Stack trace:` rows: frame pointer, return address, `symbol(args)`.
   static let returnAddressSymbolArgs = RowLayout(
     format: .returnAddressSymbolArgs, hexColumns: 2, framePointerColumn: 0, returnAddressColumn: 1,
     parameterColumns: 2..<2, parameterSource: .argumentList)
 
   /// The layout for rows that arrived without a header, from their shape.
-  static func headerless(hexColumns: Int, colonAfter: Int?) -> RowLayout {
+  /// `wide`: the row is a 64-bit one (`HexWordList.isSixtyFourBitRow`).
+  static func headerless(hexColumns: Int, colonAfter: Int?, wide: Bool = false) -> RowLayout {
+    // 64-bit rows with colons are `kb`/`kv` or STACK_TEXT on amd64 and arm64.
+    if wide && colonAfter == 2 && hexColumns == 6 { return childSPArgs }
+    if wide && colonAfter == nil && hexColumns == 2 { return childSP }
     // The colon forms are RISC kd listings whatever their header: keep their format.
     if colonAfter == 2 && hexColumns == 2 {
       return calleeSPReturnRA

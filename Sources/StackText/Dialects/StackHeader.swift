@@ -7,6 +7,9 @@
 //   ChildEBP RetAddr  Args to Child ;  # ChildEBP RetAddr  Args to Child ;  ChildEBP RetAddr
 //   Callee-SP Return-RA  Call Site ;  Callee-SP   Arguments to Callee   Call Site
 //   Callee-Sp Return -Ra Dll Base - Name ;  Address dword dump Build [1381] - Name
+//   Child-SP RetAddr Call Site ;  # Child-SP RetAddr Call Site ;  # Memory Child-SP RetAddr Call Site
+//   Child-SP RetAddr : Args to Child : Call Site          (amd64 and arm64 `k`, `kn`, `kf`, `kb`)
+//   # Memory ChildEBP RetAddr                              (x86 `kf`)
 // A header may be cut (`… Param#4` / `Function Name` on the next line) or share
 // its line with the first row; the words after the header are returned.
 //
@@ -40,11 +43,24 @@ struct StackHeader {
       hasFrameNumbers = true
       index = 1
     }
+    // `kf`: a frame-size column before the stack pointer.
+    var hasMemoryColumn = false
+    if hasFrameNumbers, line.tokenEquals(index, "memory") {
+      hasMemoryColumn = true
+      index += 1
+    }
     guard index < line.tokens.count else { return nil }
     let lead = line.token(index)
 
     if Bytes.hasSuffix(lead, "childebp") {
-      return childEBPHeader(line, from: index + 1, hasFrameNumbers: hasFrameNumbers)
+      var header = childEBPHeader(line, from: index + 1, hasFrameNumbers: hasFrameNumbers)
+      header?.layout.hasMemoryColumn = hasMemoryColumn
+      return header
+    }
+    if Bytes.equalsIgnoringCase(lead, "child-sp") {
+      var header = childSPHeader(line, from: index + 1, hasFrameNumbers: hasFrameNumbers)
+      header?.layout.hasMemoryColumn = hasMemoryColumn
+      return header
     }
     if Bytes.equalsIgnoringCase(lead, "callee-sp") || Bytes.equalsIgnoringCase(lead, "callee-sp:") {
       return calleeSPHeader(line, from: index + 1)
@@ -77,6 +93,22 @@ struct StackHeader {
     }
     return StackHeader(
       layout: .childEBP, hasFrameNumbers: hasFrameNumbers, trailingTokenIndex: index, mayContinue: false)
+  }
+
+  /// `Child-SP RetAddr Call Site` or `Child-SP RetAddr : Args to Child : Call Site`.
+  private static func childSPHeader(_ line: TextLine, from start: Int, hasFrameNumbers: Bool) -> StackHeader? {
+    var index = start
+    guard index < line.tokens.count, Bytes.equalsIgnoringCase(line.token(index), "retaddr") else { return nil }
+    index += 1
+    var layout = RowLayout.childSP
+    if line.tokenEquals(index, ":") {
+      layout = .childSPArgs
+      index += 1
+      if line.tokenEquals(index, "args") && line.tokenEquals(index + 1, "to") && line.tokenEquals(index + 2, "child") { index += 3 }
+      if line.tokenEquals(index, ":") { index += 1 }
+    }
+    if line.tokenEquals(index, "call") && line.tokenEquals(index + 1, "site") { index += 2 }
+    return StackHeader(layout: layout, hasFrameNumbers: hasFrameNumbers, trailingTokenIndex: index, mayContinue: false)
   }
 
   private static func calleeSPHeader(_ line: TextLine, from start: Int) -> StackHeader? {

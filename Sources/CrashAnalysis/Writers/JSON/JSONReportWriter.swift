@@ -88,7 +88,8 @@ public enum JSONReportWriter {
     if let exception = report.exception { members.append(("exception", .value(self.exception(exception)))) }
     if !report.bugChecks.isEmpty { members.append(("bug_checks", .value(.array(report.bugChecks.map(bugCheck))))) }
     members.append(("threads", .objects(count: report.threads.count) { thread(report.threads[$0], index: $0) }))
-    members.append(("modules", .objects(count: report.modules.count) { module(report.modules[$0]) }))
+    let architecture = report.threads.first { !$0.frames.isEmpty }?.architecture ?? report.threads.first?.architecture ?? .unknown
+    members.append(("modules", .objects(count: report.modules.count) { module(report.modules[$0], architecture) }))
     if !report.moduleSymbols.isEmpty {
       members.append(("symbols", .objects(count: report.moduleSymbols.count) { moduleSymbols(report.moduleSymbols[$0]) }))
     }
@@ -103,11 +104,19 @@ public enum JSONReportWriter {
 
   // MARK: - Pieces
 
+  /// A value as `0x` and 8 digits, or 16 when it needs them.
   static func hex(_ value: UInt64) -> JSONValue {
     .string("0x" + HexFormat.digits(value, width: value <= UInt64(UInt32.max) ? 8 : 16))
   }
 
   static func hex(_ address: Address) -> JSONValue { hex(address.rawValue) }
+
+  /// An address or word of `architecture`: 16 digits on 64-bit ones (amd64, arm64), 8 on
+  /// 32-bit ones, by value when the architecture is unknown.
+  static func word(_ value: UInt64, _ architecture: Architecture) -> JSONValue {
+    guard let size = architecture.pointerSize else { return hex(value) }
+    return .string("0x" + HexFormat.digits(value, width: size * 2))
+  }
 
   static func offset(_ value: UInt64) -> JSONValue { .string(HexFormat.prefixed(value)) }
 
@@ -177,7 +186,7 @@ public enum JSONReportWriter {
       if let range = fault.lines { faultMembers.append(("lines", lines(range))) }
       members.append(("fault", .object(faultMembers)))
     }
-    members.append(("frames", .array(thread.frames.map(frame))))
+    members.append(("frames", .array(thread.frames.map { frame($0, thread.architecture) })))
     if !thread.stackMemory.isEmpty {
       members.append(
         ("stack_memory", .array(thread.stackMemory.map { .object([("base", hex($0.base)), ("size", .int($0.bytes.count))]) })))
@@ -185,21 +194,22 @@ public enum JSONReportWriter {
     return .object(members)
   }
 
-  private static func frame(_ frame: StackFrame) -> JSONValue {
+  private static func frame(_ frame: StackFrame, _ architecture: Architecture) -> JSONValue {
     var members: [(String, JSONValue)] = [("index", .int(frame.index))]
     if let number = frame.printedNumber { members.append(("printed_number", .int(number))) }
-    if let pointer = frame.framePointer { members.append(("frame_pointer", hex(pointer))) }
-    if let address = frame.returnAddress { members.append(("return_address", hex(address))) }
-    if let instruction = frame.instruction { members.append(("instruction", hex(instruction))) }
-    members.append(("parameters", .array(frame.parameters.map { $0.map(hex) ?? .null })))
+    if let pointer = frame.framePointer { members.append(("frame_pointer", word(pointer.rawValue, architecture))) }
+    if let address = frame.returnAddress { members.append(("return_address", word(address.rawValue, architecture))) }
+    if let instruction = frame.instruction { members.append(("instruction", word(instruction.rawValue, architecture))) }
+    if frame.isInlined { members.append(("inlined", .bool(true))) }
+    members.append(("parameters", .array(frame.parameters.map { $0.map { word($0, architecture) } ?? .null })))
     members.append(("parameter_source", .string(frame.parameterSource.rawValue)))
     if let symbol = frame.symbol {
       if let module = symbol.module { members.append(("module", .string(module))) }
       if let function = symbol.function { members.append(("function", .string(function))) }
       if let offset = symbol.offset { members.append(("offset", self.offset(offset))) }
-      if let address = symbol.address { members.append(("address", hex(address))) }
+      if let address = symbol.address { members.append(("address", word(address.rawValue, architecture))) }
       if let moduleOffset = symbol.moduleOffset { members.append(("module_offset", self.offset(moduleOffset))) }
-      if let base = symbol.moduleBase { members.append(("module_base", hex(base))) }
+      if let base = symbol.moduleBase { members.append(("module_base", word(base.rawValue, architecture))) }
       if symbol.isUnresolved { members.append(("unresolved", .bool(true))) }
       members.append(("symbol", .string(symbol.displayText)))
       if let printed = symbol.printedText { members.append(("printed", .string(printed))) }
@@ -313,12 +323,12 @@ public enum JSONReportWriter {
     return .object(members)
   }
 
-  private static func module(_ module: CodeModule) -> JSONValue {
+  private static func module(_ module: CodeModule, _ architecture: Architecture) -> JSONValue {
     var members: [(String, JSONValue)] = [("name", .string(module.name))]
     if let path = module.path { members.append(("path", .string(module.path ?? path))) }
-    members.append(("base", hex(module.base)))
+    members.append(("base", word(module.base.rawValue, architecture)))
     if let size = module.size { members.append(("size", offset(size))) }
-    if let end = module.end { members.append(("end", hex(end))) }
+    if let end = module.end { members.append(("end", word(end.rawValue, architecture))) }
     if let version = module.version { members.append(("version", .string(version))) }
     if let timestamp = module.timestamp { members.append(("timestamp", hex(UInt64(timestamp)))) }
     if let debugFile = module.debugFile { members.append(("debug_file", .string(debugFile))) }

@@ -143,11 +143,17 @@ public enum TextReportWriter {
   }
 
   private static func frames(_ thread: CrashThread, options: Options, _ out: inout String) {
-    let width = thread.frames.contains { ($0.framePointer?.rawValue ?? 0) > UInt64(UInt32.max) || ($0.returnAddress?.rawValue ?? 0) > UInt64(UInt32.max) } ? 16 : 8
+    // 64-bit threads print as WinDbg does on amd64 and arm64: `Child-SP`, words split by a backtick.
+    let isWide =
+      thread.architecture.pointerSize == 8
+      || (thread.architecture == .unknown
+        && thread.frames.contains { ($0.framePointer?.rawValue ?? 0) > UInt64(UInt32.max) || ($0.returnAddress?.rawValue ?? 0) > UInt64(UInt32.max) })
+    let width = isWide ? 17 : 8
     let parameterCount = thread.frames.map(\.parameters.count).max() ?? 0
     let source = thread.frames.first { !$0.parameters.isEmpty }?.parameterSource ?? .none
-    let isRISC = thread.architecture.hasFixedWidthInstructions
-    var header = " # " + pad(isRISC ? "Callee-SP" : "ChildEBP", width) + " " + pad(isRISC ? "Return-RA" : "RetAddr", width)
+    let isRISC = thread.architecture.hasFixedWidthInstructions && thread.architecture != .arm64
+    let stackTitle = isRISC ? "Callee-SP" : isWide ? "Child-SP" : "ChildEBP"
+    var header = " # " + pad(stackTitle, width) + " " + pad(isRISC ? "Return-RA" : "RetAddr", width)
     if parameterCount > 0 {
       let title: String
       switch source {
@@ -160,16 +166,25 @@ public enum TextReportWriter {
     }
     if options.showInstructionAddresses { header = header.padding(toLength: 3 + (width + 1) * (2 + parameterCount)) + " Lookup  " }
     out += "  " + header.trimmingTrailingBlanks() + "\n"
+    func word(_ value: UInt64?) -> String {
+      guard let value else { return String(repeating: " ", count: width) }
+      guard isWide else { return HexFormat.digits(value, width: 8) }
+      return HexFormat.digits(value >> 32, width: 8) + "`" + HexFormat.digits(value & 0xFFFF_FFFF, width: 8)
+    }
     for frame in thread.frames {
       var row = pad(String(frame.printedNumber ?? frame.index, radix: 16), 2, right: true, fill: "0") + " "
-      row += column(frame.framePointer?.rawValue, width) + " " + column(frame.returnAddress?.rawValue, width)
+      if frame.isInlined {
+        row += pad("(Inline Function)", width) + " " + (isWide ? "--------`--------" : "--------")
+      } else {
+        row += word(frame.framePointer?.rawValue) + " " + word(frame.returnAddress?.rawValue)
+      }
       for position in 0..<parameterCount {
         let value = position < frame.parameters.count ? frame.parameters[position] : nil
         let present = position < frame.parameters.count
-        row += " " + (present ? (value.map { HexFormat.digits($0, width: width == 16 && $0 > UInt64(UInt32.max) ? 16 : 8) } ?? "????????") : String(repeating: " ", count: 8))
+        row += " " + (present ? (value.map { isWide ? word($0) : HexFormat.digits($0, width: 8) } ?? "????????") : String(repeating: " ", count: isWide ? width : 8))
       }
       if options.showInstructionAddresses {
-        row += " " + column(frame.instruction?.rawValue, width)
+        row += " " + word(frame.instruction?.rawValue)
       }
       var text = frame.symbol?.displayText ?? ""
       if let resolution = frame.resolution {
@@ -180,7 +195,7 @@ public enum TextReportWriter {
         }
       }
       if let line = frame.sourceLine { text += " [\(line.file) @ \(line.line)]" }
-      for annotation in frame.annotations { text += " " + annotation.displayText }
+      for annotation in frame.annotations where annotation != .inlined { text += " " + annotation.displayText }
       if frame.trust != .text { text += "  (found by \(frame.trust.phrase))" }
       out += "  " + (row + " " + text).trimmingTrailingBlanks() + "\n"
       for inlined in frame.resolution?.lookup.inlinedFrames ?? [] {
