@@ -231,7 +231,11 @@ public final class StackTextDecoder {
     if case .some = block {
       if block!.isFull(atRows: options.maximumFramesPerStack, before: line) {
         report(.warning, "stack listing has more than \(options.maximumFramesPerStack) rows; split here", line: line.number, emit)
+        let next = block!.continuation(line: line.number)
         closeBlock(emit)
+        block = next
+        _ = block?.consume(line)
+        return
       } else if block!.consume(line) == .consumed {
         return
       } else {
@@ -638,6 +642,7 @@ public final class StackTextDecoder {
   private func startHeaderlessBlock(_ emit: (TextDecodingEvent) -> Void) -> Bool {
     let probe = RowLayout.framePointerRows(format: .headerless, hasFramePointer: true, hasReturnAddress: true, parameters: 6)
     if let start = RowStart.parse(line, layout: probe), start.hexWords.count >= 2, start.frameNumber == nil || start.hexWords.count >= 2 {
+      if StackBlockAssembler.isDisassembly(line, start) || StackBlockAssembler.isModuleListLine(line, start) { return false }
       let symbolIndex = start.symbolTokenIndex
       let colonForm = start.colonAfter != nil
       let hasSymbol = symbolIndex < line.tokens.count && SymbolLineShape.isStrictSymbolLine(line, from: symbolIndex)
@@ -684,6 +689,14 @@ public final class StackTextDecoder {
       return
     }
     blockIsTentativeSymbolList = false
+    // `dps` / `dqs` / `dd` output has the shape of header-less rows, but its first column
+    // counts up in steps of one word: memory, not frames.
+    if !finished.hadHeader, let step = Self.memoryDumpStep(finished.frames) {
+      report(
+        .note, "lines \(finished.lines.first)-\(finished.lines.last) are a memory dump (addresses \(step) bytes apart), not a stack",
+        line: finished.lines.first, emit)
+      return
+    }
     // Bulleted one-symbol items next to each other are a list of functions, not stacks
     // (`- ddmserv!mwOpen()` / `- ddmserv!InitializeFileInfo()`).
     if blockStartedWithBullet && finished.frames.count == 1 {
@@ -714,6 +727,22 @@ public final class StackTextDecoder {
       return
     }
     emit(.thread(thread))
+  }
+
+  /// The step when the first column of three or more rows goes up by exactly 4, 8, 16 or 32
+  /// bytes from row to row, as `dps`, `dqs` and `dd` print memory; nil otherwise.
+  static func memoryDumpStep(_ frames: [StackFrame]) -> UInt64? {
+    guard frames.count >= 3, let first = frames[0].framePointer?.rawValue, let second = frames[1].framePointer?.rawValue,
+      second > first
+    else { return nil }
+    let step = second - first
+    guard [4, 8, 16, 32].contains(step) else { return nil }
+    for index in 2..<frames.count {
+      guard let current = frames[index].framePointer?.rawValue, let previous = frames[index - 1].framePointer?.rawValue,
+        current &- previous == step
+      else { return nil }
+    }
+    return step
   }
 
   private var isThreadSection: Bool {

@@ -60,7 +60,7 @@ struct StackBlockAssembler {
   }
 
   private(set) var layout: RowLayout
-  private let hasFrameNumbers: Bool
+  private var hasFrameNumbers: Bool
   private var hadHeader: Bool
   private var allowsSymbolOnlyRows: Bool
   private(set) var lines: LineRange
@@ -124,6 +124,15 @@ struct StackBlockAssembler {
     self.init(headerlessLayout: .childEBPArgs, line: line)
     hadHeader = true
     layoutFromFirstRow = true
+  }
+
+  /// A new listing that continues this one's rows under the same header (a listing split at
+  /// the row limit).
+  func continuation(line: Int) -> StackBlockAssembler {
+    var next = StackBlockAssembler(headerlessLayout: layout, line: line, allowsSymbolOnlyRows: allowsSymbolOnlyRows)
+    next.hadHeader = hadHeader
+    next.hasFrameNumbers = hasFrameNumbers
+    return next
   }
 
   /// Marks a listing opened by a header other than a column header (`Stack trace:`,
@@ -280,11 +289,9 @@ struct StackBlockAssembler {
       return .notConsumed
     }
     // Disassembly shares the `address bytes text` shape; it ends a listing.
-    if start.symbolTokenIndex < line.tokens.count, SymbolLineShape.isMnemonic(line.token(start.symbolTokenIndex)),
-      start.hexWords.count <= 2
-    {
-      return .notConsumed
-    }
+    if Self.isDisassembly(line, start) { return .notConsumed }
+    // `lm` shares it too (`start end module (deferred)`); so does a memory dump's row.
+    if Self.isModuleListLine(line, start) { return .notConsumed }
     finishPending()
     // Built in place in `pending`: a local row would be copied into it.
     pending = PendingRow(line: line.number, start: start, textAt: symbolArena.count)
@@ -292,6 +299,29 @@ struct StackBlockAssembler {
     appendToPending(line.bytes(fromToken: start.symbolTokenIndex), separator: "")
     take(line)
     return .consumed
+  }
+
+  /// `838aba40 8b99f8010000 mov ebx,…`, `fffff802`c8497c2f 410fb64618 movzx …`,
+  /// `00007ffd`1c2e4f54 d4000001 svc #0`: an address, the instruction's bytes, a mnemonic.
+  static func isDisassembly(_ line: TextLine, _ start: RowStart) -> Bool {
+    guard start.hexWords.count <= 2, start.frameNumber == nil else { return false }
+    let index = start.symbolTokenIndex
+    guard index < line.tokens.count else { return false }
+    if SymbolLineShape.isMnemonic(line.token(index)) { return true }
+    return start.hexWords.count == 1 && SymbolLineShape.isInstructionBytes(line.token(index))
+      && index + 1 < line.tokens.count && SymbolLineShape.isMnemonic(line.token(index + 1))
+  }
+
+  /// `00400000 0040c000   app   (deferred)`: a line of `lm`, not a frame.
+  static func isModuleListLine(_ line: TextLine, _ start: RowStart) -> Bool {
+    guard start.hexWords.count == 2, start.frameNumber == nil, start.symbolTokenIndex + 1 < line.tokens.count else { return false }
+    let name = line.token(start.symbolTokenIndex)
+    let status = line.token(start.symbolTokenIndex + 1)
+    guard status.first == ASCII.openParen, !name.contains(ASCII.bang), !Bytes.hasPrefix(name, "0x") else { return false }
+    if Bytes.equalsIgnoringCase(status, "(deferred)") { return true }
+    // `(pdb symbols)`, `(private pdb symbols)`, `(export symbols)`, `(no symbols)`, …
+    let last = min(line.tokens.count, start.symbolTokenIndex + 5)
+    return (start.symbolTokenIndex + 1..<last).contains { Bytes.equalsIgnoringCase(line.token($0), "symbols)") }
   }
 
   private mutating func consumeText(_ line: TextLine) -> Outcome {
@@ -464,6 +494,15 @@ struct StackBlockAssembler {
         Diagnostic(.note, "read two hex words before ':' as one 64-bit Callee-SP", line: row.lines.first))
     }
     let expected = layout.hexColumns
+    // A row cut short at the end of a paste (`00b1fb38 00`): too few columns and nothing but a
+    // fragment of a hex word after them is not a frame.
+    if !row.omittedColumns, words.count < expected, words.count < 2, RowText.isHexFragment(symbolText(of: row)) {
+      note(
+        Diagnostic(
+          .warning, "a row cut short ('\(String(decoding: RowText.trimmed(symbolText(of: row)), as: UTF8.self))' after \(words.count) of \(expected) columns) is not a frame",
+          line: row.lines.first))
+      return
+    }
     if !row.omittedColumns && words.count < expected && !words.isEmpty {
       note(
         Diagnostic(
@@ -578,6 +617,13 @@ enum RowText {
     var end = SymbolTextParser.annotationStart(in: text)
     while end > text.startIndex && text[end - 1] == ASCII.space { end -= 1 }
     return text[..<end]
+  }
+
+  /// Whether the text is empty or only a piece of a hex word (`00`, `7c9`): what is left of
+  /// a row cut in its columns.
+  static func isHexFragment(_ text: ArraySlice<UInt8>) -> Bool {
+    let word = trimmed(text)
+    return word.count < 8 && !word.contains(ASCII.space) && word.allSatisfy(ASCII.isHexDigit)
   }
 
   /// Up to `count` bare 8-digit hex words at the end of the text, in order.

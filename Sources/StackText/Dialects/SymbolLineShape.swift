@@ -136,7 +136,7 @@ enum SymbolLineShape {
   /// x86 and Alpha mnemonics that open disassembly lines, which share the
   /// `address bytes text` shape of stack rows.
   static func isMnemonic(_ token: some ByteCollection) -> Bool {
-    guard token.count <= 8, token.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.underscore }) else {
+    guard token.count <= 8, token.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.underscore || $0 == ASCII.period }) else {
       return false
     }
     // The lowercased word packed into an integer (it has at most 8 bytes), looked up in a
@@ -164,5 +164,22 @@ enum SymbolLineShape {
     "bge", "br", "bsr", "jsr", "zapnot", "zap", "extbl", "extwl", "extll", "insbl", "mskbl", "addl", "addq",
     "subl", "subq", "cmpult", "cmpeq", "cmplt", "cmple", "srl", "sll", "sra", "bic", "s4addl", "s8addq",
     "cmovne", "cmoveq", "mull", "mulq", "ornot", "eqv", "trapb", "mb", "call_pal",
+    // amd64
+    "movsxd", "syscall", "int3", "ud2", "cmove", "cmovg", "cmovl", "cmova", "cmovb", "movups", "movaps", "movdqu",
+    "movdqa", "movq", "pxor", "xorps", "vmovdqu", "vmovups", "bt", "bts", "btr", "cqo", "cdqe", "rol", "ror", "sbb",
+    "adc", "jrcxz", "prefetch", "pause", "hlt", "iretq", "swapgs", "wrmsr", "rdmsr", "cpuid", "rdtsc",
+    // arm64
+    "ldr", "str", "ldp", "stp", "ldrb", "strb", "ldrh", "strh", "ldur", "stur", "ldrsw", "bl", "blr", "b", "cbz",
+    "cbnz", "tbz", "tbnz", "brk", "svc", "adrp", "adr", "mrs", "msr", "movk", "movz", "movn", "orr", "eor", "lsl",
+    "lsr", "asr", "madd", "msub", "sdiv", "udiv", "csel", "cset", "subs", "adds", "ands", "tst", "cmn", "paciasp",
+    "autiasp", "dmb", "dsb", "isb", "ldxr", "stxr", "casal", "ldar", "stlr", "b.eq", "b.ne",
   ]
+
+  /// Whether `token` is a run of instruction bytes as disassembly prints them after the
+  /// address (`8b99f8010000`, `410fb64618`): an even number of hex digits, 2 to 30, other
+  /// than the 8 or 16 a stack column has.
+  static func isInstructionBytes(_ token: some ByteCollection) -> Bool {
+    let count = token.count
+    return count >= 2 && count <= 30 && count % 2 == 0 && count != 8 && count != 16 && token.allSatisfy(ASCII.isHexDigit)
+  }
 }
