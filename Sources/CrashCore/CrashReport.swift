@@ -112,6 +112,8 @@ public struct CrashReport: Sendable, Hashable {
   public var diagnostics: [Diagnostic]
   /// Per module: whether symbols were found and used (empty before symbolication).
   public var moduleSymbols: [ModuleSymbols] = []
+  /// What a pasted `!analyze -v` concluded (bucket, symbol, module, image, process, codes).
+  public var debuggerAnalysis: DebuggerAnalysis? = nil
 
   /// Creates a report.
   public init(

@@ -72,6 +72,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var standaloneRegisters: RegisterDumpBuilder?
   @exclusivity(unchecked) private var events = EventLogParser()
   @exclusivity(unchecked) private var bugChecks = BugCheckParser()
+  @exclusivity(unchecked) private var analysis = AnalyzeOutputParser()
   @exclusivity(unchecked) private var section: DrWatsonSection?
   @exclusivity(unchecked) private var drWatsonHeader: (info: ApplicationInfo, exception: CrashException?)?
   /// Lines after the crash header that may still hold its fields.
@@ -285,6 +286,8 @@ public final class StackTextDecoder {
       }
       return
     }
+    let number = line.number
+    if analysis.consume(line, emit: { emit(.analysisField($0, line: number)) }) { return }
     // `!analyze -v`: `STACK_TEXT:` announces a listing without column names.
     if line.tokenEquals(0, "STACK_TEXT:") {
       openBlock(StackBlockAssembler(labelLine: line.number), emit)

@@ -69,12 +69,26 @@ public struct CrashReportBuilder {
         report.bugChecks.append(check)
       }
     case .diagnostic(let diagnostic): report.diagnostics.append(diagnostic)
+    case .analysisField(let field, let line):
+      var analysis = report.debuggerAnalysis ?? DebuggerAnalysis()
+      analysis.record(field, line: line)
+      report.debuggerAnalysis = analysis
     }
   }
 
   /// Finishes the report.
   public mutating func build(lineCount: Int? = nil) -> CrashReport {
     report.input.lineCount = lineCount ?? report.input.lineCount
+    // The bug check and exception `!analyze` named, when nothing else in the text did.
+    if let analysis = report.debuggerAnalysis {
+      if let code = analysis.bugCheckCode, !report.bugChecks.contains(where: { $0.code == code }) {
+        report.bugChecks.append(
+          BugCheck(code: code, parameters: analysis.bugCheckParameters, name: analysis.bugCheckName, lines: analysis.lines))
+      }
+      if let code = analysis.exceptionCode, report.exception == nil {
+        report.exception = CrashException(code: ExceptionCode(rawValue: code), lines: analysis.lines)
+      }
+    }
     if droppedThreads > 0 {
       report.diagnostics.append(
         Diagnostic(

@@ -28,6 +28,8 @@ public enum TextDecodingEvent: Sendable {
   case event(EventRecord)
   /// A STOP error.
   case bugCheck(BugCheck)
+  /// A field of a pasted `!analyze -v`, with its line.
+  case analysisField(DebuggerAnalysis.Field, line: Int)
   /// A problem found while decoding.
   case diagnostic(Diagnostic)
 }

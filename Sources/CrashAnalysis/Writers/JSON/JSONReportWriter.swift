@@ -87,6 +87,7 @@ public enum JSONReportWriter {
     }
     if let exception = report.exception { members.append(("exception", .value(self.exception(exception)))) }
     if !report.bugChecks.isEmpty { members.append(("bug_checks", .value(.array(report.bugChecks.map(bugCheck))))) }
+    if let analysis = report.debuggerAnalysis { members.append(("debugger_analysis", .value(debuggerAnalysis(analysis)))) }
     members.append(("threads", .objects(count: report.threads.count) { thread(report.threads[$0], index: $0) }))
     let architecture = report.threads.first { !$0.frames.isEmpty }?.architecture ?? report.threads.first?.architecture ?? .unknown
     members.append(("modules", .objects(count: report.modules.count) { module(report.modules[$0], architecture) }))
@@ -157,6 +158,23 @@ public enum JSONReportWriter {
     if let name = check.name { members.append(("name", .string(name))) }
     members.append(("parameters", .array(check.parameters.map { $0.map(hex) ?? .null })))
     if let range = check.lines { members.append(("lines", lines(range))) }
+    return .object(members)
+  }
+
+  private static func debuggerAnalysis(_ analysis: DebuggerAnalysis) -> JSONValue {
+    var members: [(String, JSONValue)] = []
+    if let value = analysis.failureBucketID { members.append(("failure_bucket_id", .string(value))) }
+    if let value = analysis.symbolName { members.append(("symbol_name", .string(value))) }
+    if let value = analysis.moduleName { members.append(("module_name", .string(value))) }
+    if let value = analysis.imageName { members.append(("image_name", .string(value))) }
+    if let value = analysis.processName { members.append(("process_name", .string(value))) }
+    if let code = analysis.bugCheckCode { members.append(("bugcheck_code", hex(UInt64(code)))) }
+    if analysis.bugCheckParameters.contains(where: { $0 != nil }) {
+      members.append(("bugcheck_parameters", .array(analysis.bugCheckParameters.map { $0.map(hex) ?? .null })))
+    }
+    if let code = analysis.exceptionCode { members.append(("exception_code", hex(UInt64(code)))) }
+    if let value = analysis.faultingIP { members.append(("faulting_ip", .string(value))) }
+    if let range = analysis.lines { members.append(("lines", lines(range))) }
     return .object(members)
   }
 

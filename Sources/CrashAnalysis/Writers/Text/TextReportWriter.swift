@@ -98,6 +98,14 @@ public enum TextReportWriter {
       if let lines = check.lines { text += "  line \(lines)" }
       out += "STOP:         \(text)\n"
     }
+    if let analysis = report.debuggerAnalysis {
+      let fields: [(String, String?)] = [
+        ("bucket", analysis.failureBucketID), ("symbol", analysis.symbolName), ("module", analysis.moduleName),
+        ("image", analysis.imageName), ("process", analysis.processName), ("faulting IP", analysis.faultingIP),
+      ]
+      let shown = fields.compactMap { name, value in value.map { "\(name) \($0)" } }
+      if !shown.isEmpty { out += "!analyze:     " + shown.joined(separator: "; ") + "\n" }
+    }
     let stacks = report.threads.filter { !$0.frames.isEmpty }
     let architectures = Set(stacks.map(\.architecture))
     if !architectures.isEmpty {
