@@ -45,6 +45,8 @@ public struct TextDecoderOptions: Sendable {
 public final class StackTextDecoder {
   private let options: TextDecoderOptions
   private var splitter: LineSplitter
+  /// Undoes quoting, wrapping and flattening before any recogniser sees a line.
+  private let paste = PasteStageBox()
   @exclusivity(unchecked) private var line = TextLine()
   /// The registers of the current line (one value, refilled for each line).
   private let registerLine = RegisterLine()
@@ -115,12 +117,13 @@ public final class StackTextDecoder {
 
   /// Feeds the next chunk of input; findings completed in it go to `emit`.
   public func consume(_ chunk: UnsafeRawBufferPointer, _ emit: (TextDecodingEvent) -> Void) {
-    splitter.consume(chunk) { raw in process(raw, emit) }
+    splitter.consume(chunk) { raw in paste.stage.feed(raw) { process($0, emit) } }
   }
 
   /// Ends the input and reports everything still open.
   public func finish(_ emit: (TextDecodingEvent) -> Void) {
-    splitter.finish { raw in process(raw, emit) }
+    splitter.finish { raw in paste.stage.feed(raw) { process($0, emit) } }
+    paste.stage.finish { process($0, emit) }
     if let pending = pendingWin9xText {
       pendingWin9xText = nil
       startWin9x(pending.text, pending.lines, emit)

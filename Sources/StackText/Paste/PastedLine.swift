@@ -1,0 +1,231 @@
+//===--- PastedLine.swift - One line as people paste it, made plain again -----===//
+//
+// What mail, forums, markdown and web pages do to a line of a listing, undone:
+//
+//   > > 0012f9a0 77f8e9a4 …          quoting: `>`, `> `, `>>`, `> > `, mixed depths, and `| `
+//   ```  ~~~                          markdown fences (become blank lines)
+//   - 0012f9a0 …   1. 0012f9a0 …     list bullets before a row or a header
+//   STORE!Ec\_Do\*  \# ChildEBP      markdown escapes (only where every backslash is one)
+//   +0×8db5  `1′  ’   NBSP           typography: × for x, curly quotes and primes, no-break
+//                                     and zero-width spaces
+//
+// A line none of this applies to (the common case) is found out on its first
+// byte and one pass for a backslash or a non-ASCII byte, and is passed on as it
+// is. The rest is rewritten into the caller's buffer.
+//
+//===----------------------------------------------------------------------===//
+
+/// Undoes the shapes pasting gives one line.
+enum PastedLine {
+  /// What `clean` did with a line.
+  enum Outcome {
+    /// The line needs nothing: use it as it is.
+    case unchanged
+    /// The line was rewritten into the buffer; its quote depth is given (0 when unquoted).
+    case rewritten(quoteDepth: Int)
+    /// A markdown fence: read it as a blank line.
+    case fence
+  }
+
+  /// Cleans `line`; a rewritten line goes to `output` (cleared first).
+  static func clean(_ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> Outcome {
+    guard let base = line.baseAddress, !line.isEmpty else { return .unchanged }
+    let count = line.count
+    var start = 0
+    while start < count, line[start] == ASCII.space || line[start] == ASCII.tab { start += 1 }
+    guard start < count else { return .unchanged }
+    let lead = line[start]
+    let mayBeDecorated =
+      lead == ASCII.greaterThan || lead == 0x7C || lead == ASCII.backtick || lead == ASCII.tilde || lead == ASCII.minus
+      || lead == ASCII.star || lead == ASCII.plus || (ASCII.isDigit(lead) && hasNumberedBullet(line, from: start))
+    let needsRewrite = LineScan.hasBackslashOrHighByte(base, count)
+    guard mayBeDecorated || needsRewrite else { return .unchanged }
+
+    if isFence(line, from: start) { return .fence }
+    // Quote marks: `>` with or without a blank after each, repeated; `| ` unless the line is a table row.
+    // One blank after each mark is the quoting's own; more (or tabs) belong to the line, whose
+    // indentation later stages read.
+    var depth = 0
+    var position = start
+    while position < count {
+      // A quote mark is followed by a blank, another mark or the end of the line: `>::erase`
+      // (a template name wrapped in a SQL short stack) is not quoted.
+      let next = position + 1 < count ? line[position + 1] : ASCII.space
+      let endsMark = next == ASCII.space || next == ASCII.tab || next == ASCII.greaterThan
+      if line[position] == ASCII.greaterThan, endsMark {
+        position += 1
+      } else if line[position] == 0x7C, line[count - 1] != 0x7C, position + 1 < count, line[position + 1] == ASCII.space {
+        position += 1
+      } else {
+        break
+      }
+      depth += 1
+      if position < count, line[position] == ASCII.space { position += 1 }
+      var following = position
+      while following < count, line[following] == ASCII.space { following += 1 }
+      if following < count, line[following] == ASCII.greaterThan { position = following }
+    }
+    // A bullet before a row or a header.
+    var bulletAt = position
+    while bulletAt < count, line[bulletAt] == ASCII.space { bulletAt += 1 }
+    if let after = bulletEnd(line, from: bulletAt), startsListing(line, from: after) { position = after }
+    if depth == 0 && position == start && !needsRewrite { return .unchanged }
+
+    output.removeAll(keepingCapacity: true)
+    output.reserveCapacity(count)
+    let body = UnsafeBufferPointer(rebasing: line[position...])
+    if needsRewrite {
+      let unescape = isMarkdownEscaped(body)
+      var index = body.startIndex
+      while index < body.endIndex {
+        let byte = body[index]
+        if unescape, byte == ASCII.backslash, index + 1 < body.endIndex {
+          output.append(body[index + 1])
+          index += 2
+          continue
+        }
+        if byte >= 0x80, let (replacement, length) = typography(body, at: index) {
+          if let replacement { output.append(replacement) }
+          index += length
+          continue
+        }
+        output.append(byte)
+        index += 1
+      }
+    } else {
+      output.append(contentsOf: body)
+    }
+    return .rewritten(quoteDepth: depth)
+  }
+
+  /// ```` ``` ````, ```` ```text ````, `~~~`: a markdown code fence.
+  private static func isFence(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+    let mark = line[start]
+    guard mark == ASCII.backtick || mark == ASCII.tilde, line.count - start >= 3 else { return false }
+    guard line[start + 1] == mark, line[start + 2] == mark else { return false }
+    // The info string after a fence is one word (`text`, `cpp`); a run of backticks inside
+    // a row is no fence.
+    var index = start + 3
+    while index < line.count, line[index] == mark { index += 1 }
+    while index < line.count, line[index] != ASCII.space { index += 1 }
+    while index < line.count, line[index] == ASCII.space { index += 1 }
+    return index == line.count
+  }
+
+  /// `1. ` (up to three digits, a period, a blank) at `start`.
+  private static func hasNumberedBullet(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+    var index = start
+    while index < line.count, index - start < 3, ASCII.isDigit(line[index]) { index += 1 }
+    return index > start && index + 1 < line.count && line[index] == ASCII.period && line[index + 1] == ASCII.space
+  }
+
+  /// Where the text after a list bullet (`- `, `* `, `+ `, `1. `) starts, or nil.
+  private static func bulletEnd(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    guard start < line.count else { return nil }
+    var index = start
+    let lead = line[index]
+    if lead == ASCII.minus || lead == ASCII.star || lead == ASCII.plus {
+      index += 1
+    } else if hasNumberedBullet(line, from: start) {
+      while ASCII.isDigit(line[index]) { index += 1 }
+      index += 1
+    } else {
+      return nil
+    }
+    guard index < line.count, line[index] == ASCII.space else { return nil }
+    while index < line.count, line[index] == ASCII.space { index += 1 }
+    return index < line.count ? index : nil
+  }
+
+  /// Whether the text at `start` begins a row (a hex word, or a frame number and a hex word)
+  /// or a column header: what a bullet may be stripped from.
+  private static func startsListing(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+    let first = token(line, from: start)
+    if isHexWord(first) { return true }
+    if first.count <= HexNumber.maximumFrameNumberDigits, first.allSatisfy(ASCII.isHexDigit) {
+      return isHexWord(token(line, from: first.endIndex))
+    }
+    return Bytes.equalsIgnoringCase(first, "childebp") || Bytes.equalsIgnoringCase(first, "child-sp")
+      || Bytes.equalsIgnoringCase(first, "frameptr") || Bytes.equalsIgnoringCase(first, "#")
+  }
+
+  private static func token(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Slice<UnsafeBufferPointer<UInt8>> {
+    var begin = start
+    while begin < line.count, line[begin] == ASCII.space || line[begin] == ASCII.tab { begin += 1 }
+    var end = begin
+    while end < line.count, line[end] != ASCII.space, line[end] != ASCII.tab { end += 1 }
+    return line[begin..<end]
+  }
+
+  private static func isHexWord(_ token: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+    HexNumber.word(token, allowMasked: false) != nil
+  }
+
+  /// Whether every backslash of the text starts a markdown escape (`\#`, `\*`, `\_`, `\[`,
+  /// `\]`, `\<`, `\>`, `` \` ``, `\\`): then the text went through a markdown editor, and a
+  /// path's backslashes were doubled. A raw backslash (`d:\src`) means it did not.
+  private static func isMarkdownEscaped(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    var index = text.startIndex
+    var escapes = 0
+    while index < text.endIndex {
+      if text[index] == ASCII.backslash {
+        guard index + 1 < text.endIndex else { return false }
+        switch text[index + 1] {
+        case ASCII.hash, ASCII.star, ASCII.underscore, ASCII.openBracket, ASCII.closeBracket, ASCII.lessThan,
+          ASCII.greaterThan, ASCII.backtick, ASCII.backslash:
+          escapes += 1
+          index += 2
+          continue
+        default:
+          return false
+        }
+      }
+      index += 1
+    }
+    return escapes > 0
+  }
+
+  /// The ASCII a web page's typography stands for at `index` (a UTF-8 sequence): `×` after
+  /// `0` is `x` (`+0×8db5`), curly quotes and primes are `'`, a no-break space is a blank, a
+  /// zero-width space or byte-order mark is nothing. Nil for any other sequence.
+  private static func typography(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt8?, Int)? {
+    let rest = text.endIndex - index
+    let first = text[index]
+    if first == 0xC3, rest >= 2, text[index + 1] == 0x97, index > text.startIndex, text[index - 1] == ASCII.zero {
+      return (ASCII.lowerX, 2)  // × U+00D7
+    }
+    if first == 0xC2, rest >= 2, text[index + 1] == 0xA0 { return (ASCII.space, 2) }  // U+00A0
+    if first == 0xE2, rest >= 3, text[index + 1] == 0x80 {
+      switch text[index + 2] {
+      case 0x98, 0x99, 0xB2: return (0x27, 3)  // ‘ ’ ′
+      case 0x8B: return (nil, 3)  // U+200B
+      default: return nil
+      }
+    }
+    if first == 0xEF, rest >= 3, text[index + 1] == 0xBB, text[index + 2] == 0xBF { return (nil, 3) }  // U+FEFF
+    return nil
+  }
+}
+
+/// Scans of a whole line, eight bytes at a time.
+enum LineScan {
+  /// Whether the bytes hold a backslash or a byte of 0x80 or more.
+  static func hasBackslashOrHighByte(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let backslashes = UInt64(ASCII.backslash) &* ones
+    var index = 0
+    while index + 8 <= count {
+      let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+      let difference = word ^ backslashes
+      // A zero byte of `difference` is a backslash (the classic has-zero-byte test).
+      if (word | ((difference &- ones) & ~difference)) & high != 0 { return true }
+      index += 8
+    }
+    while index < count {
+      if base[index] >= 0x80 || base[index] == ASCII.backslash { return true }
+      index += 1
+    }
+    return false
+  }
+}

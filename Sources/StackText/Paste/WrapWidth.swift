@@ -1,0 +1,119 @@
+//===--- WrapWidth.swift - The width lines were hard-wrapped at -------------===//
+//
+// `fold -w 60`, a terminal, a PDF column or a mail gateway cut long lines at a
+// fixed width, mid-token (`STORE!EcDoRpc+0` / `x91`). Such text shows itself:
+// its longest lines all have one length, and most of them (two at least) are
+// followed by a line that starts nothing of its own (a fragment). That length is the wrap
+// width; a line of exactly that width and the fragment after it are one line.
+// Measured on the cleaned line and on the line as read (quoting wrapped along).
+//
+//===----------------------------------------------------------------------===//
+
+/// The hard-wrap width of an input, when it has one.
+struct WrapWidth {
+  /// The width of cleaned lines (quote marks removed), when wrapped there.
+  private(set) var width: Int?
+  /// The width of lines as read, when wrapped there (a quoted text folded afterwards).
+  private(set) var rawWidth: Int?
+
+  /// Narrower lines are never taken for wrapped ones.
+  static let minimumWidth = 40
+
+  /// Whether a line of these lengths was cut at the wrap width (and may continue).
+  func mayContinue(length: Int, rawLength: Int) -> Bool {
+    (width != nil && length == width) || (rawWidth != nil && rawLength == rawWidth)
+  }
+
+  /// A line longer than the width shows the text was not wrapped there after all.
+  mutating func observe(length: Int, rawLength: Int) {
+    if let width, length > width { self.width = nil }
+    if let rawWidth, rawLength > rawWidth { self.rawWidth = nil }
+  }
+
+  /// Reads the width from the first lines of the input.
+  mutating func decide(from lines: [OwnedLine]) {
+    width = Self.width(of: lines.map(\.lastLength), lines)
+    if width == nil { rawWidth = Self.width(of: lines.map(\.lastRawLength), lines) }
+  }
+
+  /// The longest length, when lines of it are mostly followed by fragments.
+  private static func width(of lengths: [Int], _ lines: [OwnedLine]) -> Int? {
+    guard let longest = lengths.max(), longest >= minimumWidth else { return nil }
+    var atWidth = 0
+    var followedByFragment = 0
+    for index in lengths.indices where lengths[index] == longest {
+      atWidth += 1
+      guard index + 1 < lines.count else { continue }
+      // The rest of a cut line is shorter than the width (rows of an aligned table, all of
+      // one width, are not cut lines).
+      let next = lines[index + 1].bytes
+      if lengths[index + 1] < longest, next.contains(where: { $0 != ASCII.space && $0 != ASCII.tab }), !RecordStart.begins(next) {
+        followedByFragment += 1
+      }
+    }
+    // Two cut lines at least: one paragraph's longest line followed by the rest of it is
+    // no sign of a wrap width.
+    return atWidth >= 2 && followedByFragment >= 2 && followedByFragment * 2 >= atWidth ? longest : nil
+  }
+}
+
+/// Whether a line starts something of its own: a row, a header, a field, a banner. A line
+/// that does not may be the rest of the line before it.
+enum RecordStart {
+  /// Whether `bytes` begins with a hex word, a frame number and a hex word, a column header,
+  /// an upper-case field (`STACK_TEXT:`), a prompt or a Dr. Watson banner.
+  static func begins(_ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBufferPointer { begins($0) }
+  }
+
+  static func begins(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let first = token(bytes, from: 0)
+    guard !first.isEmpty else { return false }
+    if HexNumber.word(first, allowMasked: false) != nil { return true }
+    if HexNumber.isFrameNumber(first) {
+      let second = token(bytes, from: first.endIndex)
+      if HexNumber.word(second, allowMasked: false) != nil || Bytes.hasPrefix(second, "(Inline") { return true }
+    }
+    if first.first == ASCII.hash || first.first == ASCII.star { return true }
+    for header in headers where Bytes.equalsIgnoringCase(first, header) { return true }
+    // `STACK_TEXT:`, `FAILURE_BUCKET_ID:`, `0:000>`, `kd>`.
+    if let last = first.last, last == ASCII.colon || last == ASCII.greaterThan,
+      first.dropLast().allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || $0 == ASCII.underscore || ASCII.isDigit($0) || $0 == ASCII.colon })
+    {
+      return true
+    }
+    return Bytes.equalsIgnoringCase(first, "kd>")
+  }
+
+  private static let headers: [StaticString] = ["ChildEBP", "Child-SP", "FramePtr", "Callee-SP", "RetAddr", "ReturnAd"]
+
+  static func token(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Slice<UnsafeBufferPointer<UInt8>> {
+    var begin = start
+    while begin < bytes.count, bytes[begin] == ASCII.space || bytes[begin] == ASCII.tab { begin += 1 }
+    var end = begin
+    while end < bytes.count, bytes[end] != ASCII.space, bytes[end] != ASCII.tab { end += 1 }
+    return bytes[begin..<end]
+  }
+}
+
+/// `kP`'s argument lists: a row that ends inside `(`, its arguments on indented lines.
+enum ArgumentList {
+  /// Whether the line ends inside an argument list it opened: its last character is `(` or
+  /// `,` and it opens more parentheses than it closes.
+  static func isOpen(_ bytes: some BidirectionalCollection<UInt8>) -> Bool {
+    guard let last = bytes.last(where: { $0 != ASCII.space && $0 != ASCII.tab }),
+      last == ASCII.openParen || last == ASCII.comma
+    else { return false }
+    var depth = 0
+    for byte in bytes {
+      if byte == ASCII.openParen { depth += 1 } else if byte == ASCII.closeParen { depth -= 1 }
+    }
+    return depth > 0
+  }
+
+  /// Whether the line is indented (a tab, or four blanks), as `kP` prints each argument.
+  static func isIndented(_ bytes: [UInt8]) -> Bool {
+    guard let first = bytes.first else { return false }
+    return first == ASCII.tab || (bytes.count > 4 && bytes.prefix(4).allSatisfy { $0 == ASCII.space })
+  }
+}
