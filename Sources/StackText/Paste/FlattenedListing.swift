@@ -69,6 +69,9 @@ enum FlattenedListing {
     func inline(_ position: Int) -> Bool {
       position < tokens.count && Bytes.hasPrefix(bytes[tokens[position]], "(Inline")
     }
+    // Frame numbers start rows only in a listing that prints them (`#` header, or a first row
+    // with one): elsewhere a short hex token is the end of the row before.
+    var framesNumbered = !tokens.isEmpty && tokens[0].count == 1 && bytes[tokens[0].lowerBound] == ASCII.hash
     var starts: [Int] = []
     var position = 0
     while position < tokens.count {
@@ -82,7 +85,8 @@ enum FlattenedListing {
         position += 2
         continue
       }
-      if frameNumber(position) && (word(position + 1) && word(position + 2) || inline(position + 1)) {
+      if (framesNumbered || starts.isEmpty) && frameNumber(position) && (word(position + 1) && word(position + 2) || inline(position + 1)) {
+        framesNumbered = true
         starts.append(tokens[position].lowerBound)
         position += 3
         continue

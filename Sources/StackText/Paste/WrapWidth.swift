@@ -70,9 +70,15 @@ enum RecordStart {
     let first = token(bytes, from: 0)
     guard !first.isEmpty else { return false }
     if HexNumber.word(first, allowMasked: false) != nil { return true }
+    // A frame number starts a row when two columns (or an inline frame's marker) follow it.
     if HexNumber.isFrameNumber(first) {
       let second = token(bytes, from: first.endIndex)
-      if HexNumber.word(second, allowMasked: false) != nil || Bytes.hasPrefix(second, "(Inline") { return true }
+      if Bytes.hasPrefix(second, "(Inline") { return true }
+      if HexNumber.word(second, allowMasked: false) != nil,
+        HexNumber.word(token(bytes, from: second.endIndex), allowMasked: false) != nil
+      {
+        return true
+      }
     }
     if first.first == ASCII.hash || first.first == ASCII.star { return true }
     for header in headers where Bytes.equalsIgnoringCase(first, header) { return true }
