@@ -154,6 +154,47 @@ enum AnnotationParser {
     return (arguments, values)
   }
 
+  /// `kp`'s argument list, `(type name = value, …)`: the arguments as printed (blanks
+  /// collapsed, nested parentheses kept whole) and the values (`0x…` hex, `0n…` or plain
+  /// digits decimal; nil for anything else).
+  static func typedArgumentList(_ text: ArraySlice<UInt8>) -> ([String], [UInt64?]) {
+    var body = text.dropFirst()
+    if body.last == ASCII.closeParen { body = body.dropLast() }
+    var arguments: [String] = []
+    var values: [UInt64?] = []
+    var current: [UInt8] = []
+    var depth = 0
+    func finish() {
+      let words = current.split(separator: ASCII.space).map { Bytes.string($0) }
+      current.removeAll(keepingCapacity: true)
+      guard !words.isEmpty else { return }
+      arguments.append(words.joined(separator: " "))
+      guard let equals = words.firstIndex(of: "="), equals + 1 < words.count else {
+        values.append(nil)
+        return
+      }
+      let value = Array(words[equals + 1].utf8)[...]
+      if let hex = HexNumber.prefixed(value) {
+        values.append(hex)
+      } else if Bytes.hasPrefix(value, "0n") {
+        values.append(UInt64(Bytes.string(value.dropFirst(2))))
+      } else {
+        values.append(UInt64(Bytes.string(value)))
+      }
+    }
+    for byte in body {
+      if byte == ASCII.openParen { depth += 1 }
+      if byte == ASCII.closeParen { depth -= 1 }
+      if byte == ASCII.comma && depth == 0 {
+        finish()
+        continue
+      }
+      current.append(byte == ASCII.tab ? ASCII.space : byte)
+    }
+    finish()
+    return (arguments, values)
+  }
+
   /// One to three numbers of an FPO group (`[2,0,2]`, `[0,0]`), held without an array.
   struct NumberGroup {
     var first = 0

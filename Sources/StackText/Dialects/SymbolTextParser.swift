@@ -6,6 +6,8 @@
 //             | '0x' hex ['+0x' hex]                       (an unresolved address)
 //             | function ['+' ['0x'] hex]                  (no module: Alpha disassembly, handlers)
 //   annotation := '(' … ')' | '[' … ']'                    (see AnnotationParser)
+//   kp / kP    := [module] '!' function '(' arguments ')' ['+' ['0x'] hex] annotation…
+//                 (the offset after the argument list belongs to the location)
 //
 // Wraps and damage repaired here (formats.md §2.2): stray blanks inside a
 // decorated C++ name (`@@PAV WMSG_BINDING@@@Z`), an offset split as `+0 xb` or
@@ -46,6 +48,18 @@ enum SymbolTextParser {
     }
     let split = annotationStart(in: bytes)
     var result = ParsedSymbolText()
+    // `kp`: `module!function(type name = value, …)+0x2a [file @ line]`.
+    if let arguments = kpArgumentList(bytes, at: split) {
+      let location = cleanLocation(ArraySlice(Array(bytes[..<split]) + Array(bytes[arguments.offset])))
+      if !location.isEmpty { result.symbol = self.location(location, names: names) }
+      let (list, values) = AnnotationParser.typedArgumentList(bytes[arguments.list])
+      result.annotations.append(.argumentList(list))
+      result.argumentValues = values
+      if arguments.offset.upperBound < bytes.endIndex {
+        AnnotationParser.parse(bytes[arguments.offset.upperBound...], into: &result)
+      }
+      return result
+    }
     let location = cleanLocation(bytes[..<split])
     if !location.isEmpty {
       result.symbol = self.location(location, names: names)
@@ -54,6 +68,33 @@ enum SymbolTextParser {
       AnnotationParser.parse(bytes[split...], into: &result)
     }
     return result
+  }
+
+  /// When the `(` at `split` opens a `kp` argument list (glued to a function name and closed
+  /// before a `+0x…` offset), the list's range and the offset's.
+  private static func kpArgumentList(_ bytes: ArraySlice<UInt8>, at split: Int)
+    -> (list: Range<Int>, offset: Range<Int>)?
+  {
+    guard split < bytes.endIndex, bytes[split] == ASCII.openParen, split > bytes.startIndex,
+      bytes[split - 1] != ASCII.space, bytes[bytes.startIndex..<split].contains(ASCII.bang)
+    else { return nil }
+    var depth = 0
+    var close: Int?
+    for index in split..<bytes.endIndex {
+      if bytes[index] == ASCII.openParen { depth += 1 }
+      if bytes[index] == ASCII.closeParen {
+        depth -= 1
+        if depth == 0 {
+          close = index
+          break
+        }
+      }
+    }
+    guard let close else { return nil }
+    var end = close + 1
+    guard end < bytes.endIndex, bytes[end] == ASCII.plus else { return nil }
+    while end < bytes.endIndex, bytes[end] != ASCII.space, bytes[end] != ASCII.openBracket { end += 1 }
+    return (split..<(close + 1), (close + 1)..<end)
   }
 
   /// Index where annotations begin: the first `(` or `[` that does not belong to

@@ -89,7 +89,6 @@ struct PasteStage {
     switch outcome {
     case .unchanged: line = OwnedLine(raw, bytes: Array(raw.bytes))
     case .rewritten: line = OwnedLine(raw, bytes: cleaned)
-    case .fence: line = OwnedLine(raw, bytes: [])
     }
     if !decided {
       lookahead.append(line)

@@ -3,7 +3,7 @@
 // What mail, forums, markdown and web pages do to a line of a listing, undone:
 //
 //   > > 0012f9a0 77f8e9a4 …          quoting: `>`, `> `, `>>`, `> > `, mixed depths, and `| `
-//   ```  ~~~                          markdown fences (become blank lines)
+//   ```  ~~~                          markdown fences (kept: they end a listing, start none)
 //   - 0012f9a0 …   1. 0012f9a0 …     list bullets before a row or a header
 //   STORE!Ec\_Do\*  \# ChildEBP      markdown escapes (only where every backslash is one)
 //   +0×8db5  `1′  ’   NBSP           typography: × for x, curly quotes and primes, no-break
@@ -23,8 +23,6 @@ enum PastedLine {
     case unchanged
     /// The line was rewritten into the buffer; its quote depth is given (0 when unquoted).
     case rewritten(quoteDepth: Int)
-    /// A markdown fence: read it as a blank line.
-    case fence
   }
 
   /// Cleans `line`; a rewritten line goes to `output` (cleared first).
@@ -41,7 +39,8 @@ enum PastedLine {
     let needsRewrite = LineScan.hasBackslashOrHighByte(base, count)
     guard mayBeDecorated || needsRewrite else { return .unchanged }
 
-    if isFence(line, from: start) { return .fence }
+    // A fence is kept as it is: it ends whatever listing it closes, and starts none.
+    if isFence(line, from: start) { return .unchanged }
     // Quote marks: `>` with or without a blank after each, repeated; `| ` unless the line is a table row.
     // One blank after each mark is the quoting's own; more (or tabs) belong to the line, whose
     // indentation later stages read.
@@ -50,8 +49,9 @@ enum PastedLine {
     while position < count {
       // A quote mark is followed by a blank, another mark or the end of the line: `>::erase`
       // (a template name wrapped in a SQL short stack) is not quoted.
+      // At the very start of a line `>` always quotes (`>0012f9a0 …`).
       let next = position + 1 < count ? line[position + 1] : ASCII.space
-      let endsMark = next == ASCII.space || next == ASCII.tab || next == ASCII.greaterThan
+      let endsMark = position == 0 || next == ASCII.space || next == ASCII.tab || next == ASCII.greaterThan
       if line[position] == ASCII.greaterThan, endsMark {
         position += 1
       } else if line[position] == 0x7C, line[count - 1] != 0x7C, position + 1 < count, line[position + 1] == ASCII.space {
@@ -73,6 +73,8 @@ enum PastedLine {
 
     output.removeAll(keepingCapacity: true)
     output.reserveCapacity(count)
+    // An unquoted line keeps its indentation: `kP` argument lines are read by it.
+    if depth == 0 { output.append(contentsOf: line[..<start]) }
     let body = UnsafeBufferPointer(rebasing: line[position...])
     if needsRewrite {
       let unescape = isMarkdownEscaped(body)
@@ -161,24 +163,21 @@ enum PastedLine {
     HexNumber.word(token, allowMasked: false) != nil
   }
 
-  /// Whether every backslash of the text starts a markdown escape (`\#`, `\*`, `\_`, `\[`,
-  /// `\]`, `\<`, `\>`, `` \` ``, `\\`): then the text went through a markdown editor, and a
-  /// path's backslashes were doubled. A raw backslash (`d:\src`) means it did not.
+  /// Whether every backslash of the text starts a markdown escape (a backslash before ASCII
+  /// punctuation: `\#`, `\!`, `\_`, `\<`, `\\`): then the text went through a markdown
+  /// editor, and a path's backslashes were doubled. A raw backslash (`d:\src`) means it did not.
   private static func isMarkdownEscaped(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
     var index = text.startIndex
     var escapes = 0
     while index < text.endIndex {
       if text[index] == ASCII.backslash {
         guard index + 1 < text.endIndex else { return false }
-        switch text[index + 1] {
-        case ASCII.hash, ASCII.star, ASCII.underscore, ASCII.openBracket, ASCII.closeBracket, ASCII.lessThan,
-          ASCII.greaterThan, ASCII.backtick, ASCII.backslash:
-          escapes += 1
-          index += 2
-          continue
-        default:
-          return false
-        }
+        // CommonMark escapes any ASCII punctuation.
+        let next = text[index + 1]
+        guard next > ASCII.space, next < 0x7F, !ASCII.isLetter(next), !ASCII.isDigit(next) else { return false }
+        escapes += 1
+        index += 2
+        continue
       }
       index += 1
     }
