@@ -52,9 +52,6 @@ public enum FrameAnnotation: Sendable, Hashable {
   case stdcall(Int)
   /// An argument list printed from private symbols: `(0x…, 0x…)`, `({...})`, `(...)`.
   case argumentList([String])
-  /// `(Inline Function)`: the debugger printed this frame as a call the compiler inlined
-  /// into the frame below it; it has no stack pointer or return address of its own.
-  case inlined
   /// Anything else the row carried, kept verbatim.
   case other(String)
 
@@ -71,7 +68,6 @@ public enum FrameAnnotation: Sendable, Hashable {
     case .omap: "[omap]"
     case .stdcall(let bytes): "[Stdcall: \(bytes)]"
     case .argumentList(let arguments): "(" + arguments.joined(separator: ", ") + ")"
-    case .inlined: "(Inline Function)"
     case .other(let text): text
     }
   }

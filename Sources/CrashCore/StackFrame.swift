@@ -52,6 +52,10 @@ public struct StackFrame: Sendable, Hashable {
   public var lines: Optional<LineRange>
   /// The frame number the listing printed (`kvn`, `#` columns), when it printed one.
   public var printedNumber: Optional<Int>
+  /// Whether the listing printed this frame as a call the compiler inlined
+  /// (`(Inline Function) --------`): it has no stack pointer or return address of its own
+  /// and shares the instruction of the physical frame below it.
+  public var isInlined: Bool
   /// What the symbol maps say about this frame, after symbolication.
   public var resolution: FrameResolution? {
     get { storedResolution?.value }
@@ -72,7 +76,7 @@ public struct StackFrame: Sendable, Hashable {
     instruction: Address? = nil, parameters: [UInt64?] = [],
     parameterSource: ParameterSource = .none, symbol: FrameSymbol? = nil,
     sourceLine: SourceLine? = nil, annotations: [FrameAnnotation] = [],
-    trust: FrameTrust, lines: LineRange? = nil, printedNumber: Int? = nil
+    trust: FrameTrust, lines: LineRange? = nil, printedNumber: Int? = nil, isInlined: Bool = false
   ) {
     self.index = index
     self.framePointer = framePointer
@@ -86,11 +90,9 @@ public struct StackFrame: Sendable, Hashable {
     self.trust = trust
     self.lines = lines
     self.printedNumber = printedNumber
+    self.isInlined = isInlined
   }
 
-  /// Whether the listing printed this frame as an inlined call (`(Inline Function)`): it
-  /// shares the instruction of the physical frame below it.
-  public var isInlined: Bool { annotations.first == .inlined }
 
   /// The address a debugger displays for this frame (and measures `+0x…` offsets
   /// from): the instruction pointer for frame 0, the return address for callers.

@@ -46,7 +46,7 @@ public final class StackTextDecoder {
   private let options: TextDecoderOptions
   private var splitter: LineSplitter
   /// Undoes quoting, wrapping and flattening before any recogniser sees a line.
-  private let paste = PasteStageBox()
+  private let paste = PasteStage()
   @exclusivity(unchecked) private var line = TextLine()
   /// The registers of the current line (one value, refilled for each line).
   private let registerLine = RegisterLine()
@@ -117,13 +117,13 @@ public final class StackTextDecoder {
 
   /// Feeds the next chunk of input; findings completed in it go to `emit`.
   public func consume(_ chunk: UnsafeRawBufferPointer, _ emit: (TextDecodingEvent) -> Void) {
-    splitter.consume(chunk) { raw in paste.stage.feed(raw) { process($0, emit) } }
+    splitter.consume(chunk) { raw in paste.feed(raw) { process($0, emit) } }
   }
 
   /// Ends the input and reports everything still open.
   public func finish(_ emit: (TextDecodingEvent) -> Void) {
-    splitter.finish { raw in paste.stage.feed(raw) { process($0, emit) } }
-    paste.stage.finish { process($0, emit) }
+    splitter.finish { raw in paste.feed(raw) { process($0, emit) } }
+    paste.finish { process($0, emit) }
     if let pending = pendingWin9xText {
       pendingWin9xText = nil
       startWin9x(pending.text, pending.lines, emit)
@@ -513,6 +513,12 @@ public final class StackTextDecoder {
     let hasRegisters = RegisterDumpParser.parse(line, into: registerLine)
     if hasRegisters, registerLine.count >= 2 {
       if registerLine.architecture == .alpha { evidence.alphaRegisters = line.number } else { evidence.x86Registers = line.number }
+    }
+    // 64-bit register dumps are evidence only: their values are not decoded.
+    if hasRegisters, registerLine.count < 2 {
+      if registerLine.arm64Count >= 2 { evidence.arm64Registers = line.number }
+      if registerLine.amd64Count >= 2 { evidence.amd64Registers = line.number }
+      if registerLine.count == 0 { return false }
     }
     // Continue an open dump, changed in place (a copy would copy its register files on write).
     if hasCurrentRegisterDump {

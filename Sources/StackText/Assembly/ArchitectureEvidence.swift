@@ -40,9 +40,9 @@ struct ArchitectureEvidence {
   var arm64Mention: Int?
   /// The last line naming x64 (`x64`, `AMD64`, `amd64fre`, `x86_64`).
   var amd64Mention: Int?
-  /// The last line holding arm64 registers (`x0=`, `x28=`, `lr=`).
+  /// The last line holding arm64 registers (`x0=`, `x28=`, `lr=`; RegisterDumpParser).
   var arm64Registers: Int?
-  /// The last line holding amd64 registers (`rax=`, `rip=`).
+  /// The last line holding amd64 registers (`rax=`, `rip=`; RegisterDumpParser).
   var amd64Registers: Int?
 
   /// How close (in lines) a clue must be to count as "nearby".
@@ -51,10 +51,9 @@ struct ArchitectureEvidence {
   /// `a`, `e`, `m`, `p`, `s`, `t`: the clue words' first letters (`alpha`, `exchange`, `mips`,
   /// `powerpc`, `stack`, `trace`), as a constant (`TokenLeads.of` would be evaluated lazily on
   /// every line).
-  /// Also `l` and `r`: `lr=`, `rax=`, `rip=`.
-  static let proseLeads = TokenLeads(bits: 1 << 0 | 1 << 4 | 1 << 11 | 1 << 12 | 1 << 15 | 1 << 17 | 1 << 18 | 1 << 19)
-  /// `x`: `x0=`, `x64`, `x86_64` look like hex after their first letter, so they are found on
-  /// the lead set of every token (no hex column starts with `x`).
+  static let proseLeads = TokenLeads(bits: 1 << 0 | 1 << 4 | 1 << 12 | 1 << 15 | 1 << 18 | 1 << 19)
+  /// `x`: `x64`, `x86_64` look like hex after their first letter, so they are found on the
+  /// lead set of every token (no hex column starts with `x`).
   static let xLead = TokenLeads(bits: 1 << 23)
 
   /// Scans a line of prose for mentions; cheap enough to run on every line.
@@ -85,12 +84,6 @@ struct ArchitectureEvidence {
         amd64Mention = line.number
       case 0x78 where Bytes.equalsIgnoringCase(token, "x64") || Bytes.hasPrefix(token, "x86_64"):  // x
         amd64Mention = line.number
-      case 0x78 where token.count >= 3 && token.count <= 25 && isARM64Register(token):  // x
-        arm64Registers = line.number
-      case 0x6C where Bytes.hasPrefix(token, "lr="):  // l
-        arm64Registers = line.number
-      case 0x72 where Bytes.hasPrefix(token, "rax=") || Bytes.hasPrefix(token, "rip="):  // r
-        amd64Registers = line.number
       case 0x6D where Bytes.hasPrefix(token, "mips") && !isLongerWord(token, 4):  // m
         mipsMention = line.number
       case 0x70 where Bytes.hasPrefix(token, "powerpc") || (Bytes.equalsIgnoringCase(token, "ppc")):  // p
@@ -116,13 +109,6 @@ struct ArchitectureEvidence {
     {
       titleMentionsExchange = true
     }
-  }
-
-  /// `x0=` … `x28=` followed by a value.
-  private func isARM64Register(_ token: ByteSlice) -> Bool {
-    guard let equals = token.firstIndex(of: ASCII.equals), equals > token.startIndex + 1, equals < token.endIndex - 1 else { return false }
-    let number = token[(token.startIndex + 1)..<equals]
-    return number.count <= 2 && number.allSatisfy(ASCII.isDigit)
   }
 
   private func isLongerWord(_ token: some ByteCollection, _ length: Int) -> Bool {

@@ -553,12 +553,12 @@ struct StackBlockAssembler {
       sourceLine = parsed.sourceLine.take()
       swap(&annotations, &parsed.annotations)
     }
-    if row.isInline { annotations.insert(.inlined, at: 0) }
     let frame = StackFrame(
       index: index, framePointer: column(layout.framePointerColumn)?.value.map { Address($0) },
       returnAddress: column(layout.returnAddressColumn)?.value.map { Address($0) }, parameters: consume parameters,
       parameterSource: parameterSource, symbol: consume symbol, sourceLine: consume sourceLine,
-      annotations: consume annotations, trust: .text, lines: row.lines, printedNumber: row.frameNumber)
+      annotations: consume annotations, trust: .text, lines: row.lines, printedNumber: row.frameNumber,
+      isInlined: row.isInline)
     frames.append(consume frame)
   }
 }

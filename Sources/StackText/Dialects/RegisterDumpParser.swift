@@ -37,6 +37,9 @@ final class RegisterLine {
   @exclusivity(unchecked) private var stored = 0
   @exclusivity(unchecked) private var x86Count = 0
   @exclusivity(unchecked) private var alphaCount = 0
+  /// amd64 and arm64 register names seen (counted for the architecture evidence only).
+  @exclusivity(unchecked) private(set) var amd64Count = 0
+  @exclusivity(unchecked) private(set) var arm64Count = 0
 
   init() {}
 
@@ -45,6 +48,8 @@ final class RegisterLine {
     stored = 0
     x86Count = 0
     alphaCount = 0
+    amd64Count = 0
+    arm64Count = 0
   }
 
   /// The architecture whose register names the line shows more of (Alpha on a tie).
@@ -60,6 +65,12 @@ final class RegisterLine {
     case .x86: x86Count += 1
     case .alpha: alphaCount += 1
     case .extra: return
+    case .amd64:
+      amd64Count += 1
+      return
+    case .arm64:
+      arm64Count += 1
+      return
     }
     registers[stored] = register
     values[stored] = value
@@ -152,7 +163,7 @@ enum RegisterDumpParser {
       found.append(register, value)
       index = max(index, consumedEnd)
     }
-    return found.count > 0
+    return found.count > 0 || found.amd64Count > 0 || found.arm64Count > 0
   }
 
   /// Whether the line is only x86 flag mnemonics (`nv up ei pl zr na po nc`), the
@@ -239,6 +250,10 @@ enum RegisterName {
     case alpha(AlphaRegister)
     /// Printed among the registers but not one (iopl, vip, vif, ErrCode, mode, irql).
     case extra
+    /// An amd64 register (rax … rip): evidence of the architecture, not decoded.
+    case amd64
+    /// An arm64 register (x0 … x28, lr): evidence of the architecture, not decoded.
+    case arm64
   }
 
   /// The register named by `bytes[range]` (ASCII, any case), if any.
@@ -299,6 +314,9 @@ enum RegisterName {
     for name in ["iopl", "vip", "vif", "errcode", "mode", "ie", "irql", "cr0", "cr2", "cr3", "cr4", "tr"] {
       table[key(name)] = .extra
     }
+    // r8–r15 are Alpha's names too: only the names no other architecture prints.
+    for name in ["rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rip", "rsp", "rbp"] { table[key(name)] = .amd64 }
+    for name in (0...28).map({ "x\($0)" }) + ["lr"] { table[key(name)] = .arm64 }
     return table
   }()
 }

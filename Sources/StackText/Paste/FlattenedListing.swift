@@ -13,6 +13,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Splits flattened listings into rows.
 enum FlattenedListing {
   /// Shorter lines cannot hold two rows and are passed on at once.
@@ -20,7 +28,9 @@ enum FlattenedListing {
 
   /// Delivers `raw`, split into one line per row when it holds a flattened listing.
   static func deliver(_ raw: RawLine, _ deliver: (RawLine) -> Void) {
-    guard raw.bytes.count >= minimumLength else {
+    // Two rows carry two symbols (`module!function`), or a header leads: anything else is
+    // passed on after two memchr calls at most.
+    guard raw.bytes.count >= minimumLength, hasTwoBangs(raw.bytes) || beginsWithHeader(raw.bytes) else {
       deliver(raw)
       return
     }
@@ -47,53 +57,65 @@ enum FlattenedListing {
     }
   }
 
-  /// The byte offsets where rows start.
+  /// The byte offsets where rows start. Tokens are read through a window of four (the one
+  /// before, the one examined, two after), so no token list is built.
   static func rowStarts(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
-    var tokens: [Range<Int>] = []
-    var index = 0
-    while index < bytes.count {
-      while index < bytes.count, bytes[index] == ASCII.space || bytes[index] == ASCII.tab { index += 1 }
-      let start = index
-      while index < bytes.count, bytes[index] != ASCII.space, bytes[index] != ASCII.tab { index += 1 }
-      if index > start { tokens.append(start..<index) }
+    var cursor = 0
+    func nextToken() -> Range<Int>? {
+      while cursor < bytes.count, bytes[cursor] == ASCII.space || bytes[cursor] == ASCII.tab { cursor += 1 }
+      let start = cursor
+      while cursor < bytes.count, bytes[cursor] != ASCII.space, bytes[cursor] != ASCII.tab { cursor += 1 }
+      return cursor > start ? start..<cursor : nil
     }
-    func word(_ position: Int) -> Bool {
-      position < tokens.count && HexNumber.word(bytes[tokens[position]], allowMasked: false) != nil
+    func word(_ token: Range<Int>?) -> Bool {
+      guard let token else { return false }
+      return (token.count == 8 || token.count == 16 || token.count == 17) && HexNumber.word(bytes[token], allowMasked: false) != nil
     }
-    func colon(_ position: Int) -> Bool {
-      position < tokens.count && tokens[position].count == 1 && bytes[tokens[position].lowerBound] == ASCII.colon
-    }
-    func frameNumber(_ position: Int) -> Bool {
-      position < tokens.count && HexNumber.isFrameNumber(bytes[tokens[position]])
-    }
-    func inline(_ position: Int) -> Bool {
-      position < tokens.count && Bytes.hasPrefix(bytes[tokens[position]], "(Inline")
+    func colon(_ token: Range<Int>?) -> Bool { token.map { $0.count == 1 && bytes[$0.lowerBound] == ASCII.colon } ?? false }
+    func frameNumber(_ token: Range<Int>?) -> Bool { token.map { HexNumber.isFrameNumber(bytes[$0]) } ?? false }
+    func inline(_ token: Range<Int>?) -> Bool { token.map { Bytes.hasPrefix(bytes[$0], "(Inline") } ?? false }
+
+    var previous: Range<Int>?
+    var current = nextToken()
+    var ahead1 = nextToken()
+    var ahead2 = nextToken()
+    func advance(_ count: Int) {
+      for _ in 0..<count {
+        previous = current
+        current = ahead1
+        ahead1 = ahead2
+        ahead2 = nextToken()
+      }
     }
     // Frame numbers start rows only in a listing that prints them (`#` header, or a first row
     // with one): elsewhere a short hex token is the end of the row before.
-    var framesNumbered = !tokens.isEmpty && tokens[0].count == 1 && bytes[tokens[0].lowerBound] == ASCII.hash
+    var framesNumbered = current.map { $0.count == 1 && bytes[$0.lowerBound] == ASCII.hash } ?? false
     var starts: [Int] = []
-    var position = 0
-    while position < tokens.count {
-      let afterText = position == 0 || !(word(position - 1) || colon(position - 1))
-      guard afterText else {
-        position += 1
+    while let token = current {
+      let afterText = previous == nil || !(word(previous) || colon(previous))
+      if afterText && word(current) && (word(ahead1) || (colon(ahead1) && word(ahead2))) {
+        starts.append(token.lowerBound)
+        advance(2)
         continue
       }
-      if word(position) && (word(position + 1) || (colon(position + 1) && word(position + 2))) {
-        starts.append(tokens[position].lowerBound)
-        position += 2
-        continue
-      }
-      if (framesNumbered || starts.isEmpty) && frameNumber(position) && (word(position + 1) && word(position + 2) || inline(position + 1)) {
+      if afterText && (framesNumbered || starts.isEmpty) && frameNumber(current)
+        && (word(ahead1) && word(ahead2) || inline(ahead1))
+      {
         framesNumbered = true
-        starts.append(tokens[position].lowerBound)
-        position += 3
+        starts.append(token.lowerBound)
+        advance(3)
         continue
       }
-      position += 1
+      advance(1)
     }
     return starts
+  }
+
+  /// Whether the line holds `!` twice.
+  private static func hasTwoBangs(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress, let first = memchr(base, Int32(ASCII.bang), bytes.count) else { return false }
+    let next = UnsafeRawPointer(first).assumingMemoryBound(to: UInt8.self) + 1 - base
+    return next < bytes.count && memchr(base + next, Int32(ASCII.bang), bytes.count - next) != nil
   }
 
   /// Whether a lone `-` follows a hex word: the blue-screen `address word - name` layout.

@@ -52,7 +52,11 @@ struct OwnedLine {
 }
 
 /// Undoes what pasting did to the lines of a listing; see the file comment.
-struct PasteStage {
+///
+/// A class fed once per line: its state is read and written on every line and it hands out
+/// no overlapping access to it, so (like the decoder's) the stored properties opt out of
+/// dynamic exclusivity checks; as a struct inside the decoder, each call retained its arrays.
+final class PasteStage {
   /// Lines held while the wrap width is not known yet.
   static let maximumLookahead = 256
   /// Bytes held while the wrap width is not known yet.
@@ -60,24 +64,25 @@ struct PasteStage {
   /// Lines an argument list (`kP`) may continue over.
   static let maximumArgumentLines = 64
 
-  private var cleaned: [UInt8] = []
-  private var lookahead: [OwnedLine] = []
-  private var lookaheadBytes = 0
-  private var wrap = WrapWidth()
-  private var decided = false
-  /// A line that may continue on the next one.
-  private var held: OwnedLine?
-  private var heldArgumentLines = 0
+  @exclusivity(unchecked) private var cleaned: [UInt8] = []
+  @exclusivity(unchecked) private var lookahead: [OwnedLine] = []
+  @exclusivity(unchecked) private var lookaheadBytes = 0
+  @exclusivity(unchecked) private var wrap = WrapWidth()
+  @exclusivity(unchecked) private var decided = false
+  /// A line that may continue on the next one (meaningful while `isHolding`).
+  @exclusivity(unchecked) private var held: OwnedLine?
+  @exclusivity(unchecked) private var isHolding = false
+  @exclusivity(unchecked) private var heldArgumentLines = 0
 
   init() {
     cleaned.reserveCapacity(256)
   }
 
   /// Takes the next line from the splitter; every line ready goes to `deliver`.
-  mutating func feed(_ raw: RawLine, _ deliver: (RawLine) -> Void) {
+  func feed(_ raw: RawLine, _ deliver: (RawLine) -> Void) {
     // 1. The line alone.
     let outcome = PastedLine.clean(raw.bytes, into: &cleaned)
-    if decided, held == nil, case .unchanged = outcome, !wrap.mayContinue(length: raw.bytes.count, rawLength: raw.bytes.count),
+    if decided, !isHolding, case .unchanged = outcome, !wrap.mayContinue(length: raw.bytes.count, rawLength: raw.bytes.count),
       !ArgumentList.isOpen(raw.bytes)
     {
       wrap.observe(length: raw.bytes.count, rawLength: raw.bytes.count)
@@ -100,15 +105,18 @@ struct PasteStage {
   }
 
   /// Ends the input: everything held is delivered.
-  mutating func finish(_ deliver: (RawLine) -> Void) {
+  func finish(_ deliver: (RawLine) -> Void) {
     if !decided { decide(deliver) }
-    if let last = held.take() { Self.deliver(last, deliver) }
+    if isHolding, let last = held.take() {
+      isHolding = false
+      Self.deliver(last, deliver)
+    }
   }
 
   // MARK: - Joining
 
   /// The wrap width is decided from the lines held so far; they then go through in order.
-  private mutating func decide(_ deliver: (RawLine) -> Void) {
+  private func decide(_ deliver: (RawLine) -> Void) {
     decided = true
     wrap.decide(from: lookahead)
     let lines = lookahead
@@ -118,9 +126,10 @@ struct PasteStage {
   }
 
   /// One cleaned line after the width is known: joined to the held one, held, or delivered.
-  private mutating func take(_ line: OwnedLine, _ deliver: (RawLine) -> Void) {
+  private func take(_ line: OwnedLine, _ deliver: (RawLine) -> Void) {
     wrap.observe(length: line.lastLength, rawLength: line.lastRawLength)
-    if var previous = held.take() {
+    if isHolding, var previous = held.take() {
+      isHolding = false
       if let separator = continuation(of: previous, by: line) {
         previous.bytes += separator
         previous.bytes += separator.isEmpty ? line.bytes[...] : Self.trimmingLeadingBlanks(line.bytes)
@@ -131,6 +140,7 @@ struct PasteStage {
         // A joined line may go on: the next piece of a long line, or the next argument.
         if separator.isEmpty ? wrap.mayContinue(length: line.lastLength, rawLength: line.lastRawLength) : mayTakeArguments(previous) {
           held = previous
+          isHolding = true
           return
         }
         heldArgumentLines = 0
@@ -142,6 +152,7 @@ struct PasteStage {
     }
     if wrap.mayContinue(length: line.lastLength, rawLength: line.lastRawLength) || ArgumentList.isOpen(line.bytes) {
       held = line
+      isHolding = true
       return
     }
     Self.deliver(line, deliver)
@@ -149,7 +160,7 @@ struct PasteStage {
 
   /// How `line` continues `previous`: `[]` for a hard wrap (no blank: it was cut mid-token),
   /// a blank for an argument list; nil when it is a line of its own.
-  private mutating func continuation(of previous: OwnedLine, by line: OwnedLine) -> [UInt8]? {
+  private func continuation(of previous: OwnedLine, by line: OwnedLine) -> [UInt8]? {
     guard !line.bytes.isEmpty, !Self.isBlank(line.bytes) else { return nil }
     if ArgumentList.isOpen(previous.bytes), ArgumentList.isIndented(line.bytes), heldArgumentLines < Self.maximumArgumentLines {
       heldArgumentLines += 1
@@ -176,10 +187,4 @@ struct PasteStage {
   private static func trimmingLeadingBlanks(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
     bytes.drop { $0 == ASCII.space || $0 == ASCII.tab }
   }
-}
-
-/// The decoder's paste stage, held by reference: the stage is fed from inside the
-/// splitter's callback while the decoder's other state is in use.
-final class PasteStageBox {
-  var stage = PasteStage()
 }

@@ -15,6 +15,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Undoes the shapes pasting gives one line.
 enum PastedLine {
   /// What `clean` did with a line.
@@ -206,25 +214,22 @@ enum PastedLine {
   }
 }
 
-/// Scans of a whole line, eight bytes at a time.
+/// Scans of a whole line.
 enum LineScan {
-  /// Whether the bytes hold a backslash or a byte of 0x80 or more.
+  /// Whether the bytes hold a backslash or a byte of 0x80 or more: the high bytes found by
+  /// OR-ing the line eight bytes at a time (no branch per word), the backslash by memchr.
   static func hasBackslashOrHighByte(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let high: UInt64 = 0x8080_8080_8080_8080
-    let backslashes = UInt64(ASCII.backslash) &* ones
+    var bits: UInt64 = 0
     var index = 0
     while index + 8 <= count {
-      let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-      let difference = word ^ backslashes
-      // A zero byte of `difference` is a backslash (the classic has-zero-byte test).
-      if (word | ((difference &- ones) & ~difference)) & high != 0 { return true }
+      bits |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
       index += 8
     }
     while index < count {
-      if base[index] >= 0x80 || base[index] == ASCII.backslash { return true }
+      bits |= UInt64(base[index])
       index += 1
     }
-    return false
+    if bits & 0x8080_8080_8080_8080 != 0 { return true }
+    return memchr(base, Int32(ASCII.backslash), count) != nil
   }
 }

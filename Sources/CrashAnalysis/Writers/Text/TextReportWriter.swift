@@ -203,7 +203,7 @@ public enum TextReportWriter {
         }
       }
       if let line = frame.sourceLine { text += " [\(line.file) @ \(line.line)]" }
-      for annotation in frame.annotations where annotation != .inlined { text += " " + annotation.displayText }
+      for annotation in frame.annotations { text += " " + annotation.displayText }
       if frame.trust != .text { text += "  (found by \(frame.trust.phrase))" }
       out += "  " + (row + " " + text).trimmingTrailingBlanks() + "\n"
       for inlined in frame.resolution?.lookup.inlinedFrames ?? [] {
