@@ -36,6 +36,8 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   case win31DrWatson = "win31-drwatson"
   /// `Stack trace:` rows of frame pointer, return address and `symbol(args)`.
   case returnAddressSymbolArgs = "retaddr-sym-args"
+  /// Visual Studio's Call Stack window, copied: `app.exe!Class::Method(int x) Line 42	C++`.
+  case visualStudio = "vs-callstack"
   /// A list of `module!function+offset` with no addresses.
   case symbolsOnly = "symbols-only"
   /// Rows copied without their header line.

@@ -84,6 +84,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var shortStack: (text: String, lines: LineRange)?
   @exclusivity(unchecked) private var win31Frames: [StackFrame] = []
   @exclusivity(unchecked) private var win31Lines: LineRange?
+  @exclusivity(unchecked) private var visualStudio = VisualStudioCallStackCollector()
 
   // Bookkeeping.
   @exclusivity(unchecked) private var diagnosticCount = 0
@@ -92,6 +93,9 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var truncatedLines = 0
   @exclusivity(unchecked) private var lastLineEndedWithoutNewline = false
   @exclusivity(unchecked) private var titleSeen = false
+  @exclusivity(unchecked) private var threadsEmitted = 0
+  /// The first line that looked like another tool's stack (UnsupportedShape).
+  @exclusivity(unchecked) private var foreignShape: (shape: String, line: Int)?
 
   /// `c` (`caused`), as a constant (`TokenLeads.of` would be evaluated lazily on every use).
   static let causedLead = TokenLeads(bits: 1 << 2)
@@ -117,11 +121,30 @@ public final class StackTextDecoder {
 
   /// Feeds the next chunk of input; findings completed in it go to `emit`.
   public func consume(_ chunk: UnsafeRawBufferPointer, _ emit: (TextDecodingEvent) -> Void) {
-    splitter.consume(chunk) { raw in paste.feed(raw) { process($0, emit) } }
+    splitter.consume(chunk) { raw in paste.feed(raw) { process($0, { counting($0, emit) }) } }
+  }
+
+  /// Passes `event` on, counting threads (to say what the text was when it held none).
+  private func counting(_ event: TextDecodingEvent, _ emit: (TextDecodingEvent) -> Void) {
+    if case .thread = event { threadsEmitted += 1 }
+    emit(event)
   }
 
   /// Ends the input and reports everything still open.
   public func finish(_ emit: (TextDecodingEvent) -> Void) {
+    finishEverything { counting($0, emit) }
+    if threadsEmitted == 0, let foreign = foreignShape {
+      emit(
+        .diagnostic(
+          Diagnostic(
+            .note,
+            "unsupported input: line \(foreign.line) looks like \(foreign.shape), which analyse does not read; it reads "
+              + "Windows debugger listings (kd, WinDbg, cdb, !analyze), Dr. Watson logs, Visual Studio call stacks and minidumps",
+            line: foreign.line)))
+    }
+  }
+
+  private func finishEverything(_ emit: (TextDecodingEvent) -> Void) {
     splitter.finish { raw in paste.feed(raw) { process($0, emit) } }
     paste.finish { process($0, emit) }
     if let pending = pendingWin9xText {
@@ -132,6 +155,7 @@ public final class StackTextDecoder {
     releaseDeferred(upTo: Int.max, emit)
     finishShortStack(emit)
     finishWin31(emit)
+    finishVisualStudio(emit)
     finishAssembly(emit)
     finishStandaloneRegisters(emit)
     events.finish { emit(.event($0)) }
@@ -276,7 +300,12 @@ public final class StackTextDecoder {
     if handleSection(emit) { return }
 
     // 5. Starts of new things.
+    if visualStudio.isCollecting {
+      if visualStudio.consume(line) { return }
+      finishVisualStudio(emit)
+    }
     if line.isBlank { return }
+    if foreignShape == nil, let shape = UnsupportedShape.recognise(line) { foreignShape = (shape, line.number) }
     if let header = DebuggerThreadHeader.parse(line) {
       threadHeader = (header.id, header.label, line.number)
       return
@@ -355,6 +384,7 @@ public final class StackTextDecoder {
       evidence.x86Disassembly = line.number
       return
     }
+    if visualStudio.consume(line) { return }
     if resumeHexOnlyCandidate(emit) { return }
     if startHeaderlessBlock(emit) { return }
     if isHexOnlyRow(line) { hexOnlyCandidate = heldLineStorage.copy(of: line) }
@@ -724,6 +754,7 @@ public final class StackTextDecoder {
         Diagnostic(.error, "the input ends inside this stack listing without a final line break; it may be truncated", line: lineCount))
     }
     for diagnostic in finished.diagnostics { report(diagnostic, emit) }
+    attachThreadHeader(to: &finished)
     if let current = assembly, current.block == nil, current.kind == .drWatsonStateDump, isThreadSection {
       assembly?.block = finished
       assembly?.lines = current.lines.including(finished.lines.last)
@@ -755,6 +786,15 @@ public final class StackTextDecoder {
       else { return nil }
     }
     return step
+  }
+
+  /// A debugger's thread header (`~*kb`: `.  0  Id: 1a2c.1f30 Suspend: 1 …`) names the listing
+  /// right under it.
+  private func attachThreadHeader(to block: inout DecodedStackBlock) {
+    guard case .some = threadHeader, let header = threadHeader.take() else { return }
+    guard header.line < block.lines.first, block.lines.first - header.line <= 3 else { return }
+    block.threadID = header.id
+    block.label = header.label
   }
 
   private var isThreadSection: Bool {
@@ -891,6 +931,10 @@ public final class StackTextDecoder {
         CrashThread(
           architecture: .x86, architectureEvidence: ["the sql-short-stack format is printed only for x86"],
           frames: frames, format: .sqlShortStack, lines: collected.lines, label: "Short Stack Dump")))
+  }
+
+  private func finishVisualStudio(_ emit: (TextDecodingEvent) -> Void) {
+    if let thread = visualStudio.finish() { emit(.thread(thread)) }
   }
 
   private func finishWin31(_ emit: (TextDecodingEvent) -> Void) {

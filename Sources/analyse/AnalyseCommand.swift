@@ -86,7 +86,7 @@ struct AnalyseCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "The file to analyse, or - for standard input; several files or directories make a batch.")
+  @Argument(help: "The file to analyse, or - for standard input (read by default when it is a pipe); several files or directories make a batch.")
   var inputs: [String] = []
 
   @Option(name: .long, help: ArgumentHelp("Read the paths of a batch from a file, one per line (- for standard input).", valueName: "file"))
@@ -147,7 +147,10 @@ struct AnalyseCommand: ParsableCommand {
   var allThreads = false
 
   func validate() throws {
-    guard !inputs.isEmpty || filesFrom != nil else { throw ValidationError("give a file to analyse (or - for standard input)") }
+    // `pbpaste | analyse`: with no path, standard input is read when it is not a terminal.
+    guard !inputs.isEmpty || filesFrom != nil || isatty(0) == 0 else {
+      throw ValidationError("give a file to analyse, or - (or a pipe) for standard input")
+    }
     guard (maxFrames ?? 1) >= 1, maxTotalFrames >= 1, maxThreads >= 1, maxScanBytes >= 4, maxSymbolFileSize >= 1 else {
       throw ValidationError("--max-frames, --max-total-frames, --max-threads, --max-scan-bytes and --max-symbol-file-size must be positive")
     }
@@ -211,7 +214,12 @@ struct AnalyseCommand: ParsableCommand {
     }
     let status = AnalyseExitStatus(for: report)
     if status == .noStackFound {
-      Console.error("analyse: \(input): no stack found\n")
+      // Text that is another tool's stack says so, rather than a bare "no stack found".
+      if let foreign = report.diagnostics.first(where: { $0.message.hasPrefix("unsupported input: ") }) {
+        Console.error("analyse: \(input): no stack found: \(foreign.message.dropFirst("unsupported input: ".count))\n")
+      } else {
+        Console.error("analyse: \(input): no stack found\n")
+      }
     } else if status == .damagedInput {
       Console.error("analyse: \(input): the input is damaged; see the error diagnostics\n")
     }

@@ -233,8 +233,13 @@ public enum JSONReportWriter {
       if let printed = symbol.printedText { members.append(("printed", .string(printed))) }
     }
     if let source = frame.sourceLine {
-      members.append(("source", .object([("file", .string(source.file)), ("line", .int(source.line))])))
-      members.append(("file", .string(source.file)))
+      // A Visual Studio call stack names the line without the file.
+      if source.file.isEmpty {
+        members.append(("source", .object([("line", .int(source.line))])))
+      } else {
+        members.append(("source", .object([("file", .string(source.file)), ("line", .int(source.line))])))
+        members.append(("file", .string(source.file)))
+      }
       members.append(("line", .int(source.line)))
     }
     if let resolution = frame.resolution {

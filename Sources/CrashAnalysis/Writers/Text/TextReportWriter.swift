@@ -202,7 +202,7 @@ public enum TextReportWriter {
         case .mismatch: text += "  (map: \(resolution.displayText))"
         }
       }
-      if let line = frame.sourceLine { text += " [\(line.file) @ \(line.line)]" }
+      if let line = frame.sourceLine { text += line.file.isEmpty ? " Line \(line.line)" : " [\(line.file) @ \(line.line)]" }
       for annotation in frame.annotations { text += " " + annotation.displayText }
       if frame.trust != .text { text += "  (found by \(frame.trust.phrase))" }
       out += "  " + (row + " " + text).trimmingTrailingBlanks() + "\n"

@@ -1,0 +1,42 @@
+//===--- UnsupportedShape.swift - Stacks of other tools, recognised and named ---===//
+//
+// People paste what they have. When it is a stack this library does not read
+// (a gdb or lldb backtrace, a macOS crash report, a Java, .NET or Python trace,
+// a Linux kernel oops, a Go panic), "no stack found" would be a riddle: the
+// decoder notes the first such line, and when nothing decodes the report says
+// what the text looks like and what is read instead.
+//
+//===----------------------------------------------------------------------===//
+
+/// Recognises the first line of stack shapes the decoder does not read.
+enum UnsupportedShape {
+  /// What the line looks like, or nil when it is none of the known foreign shapes.
+  static func recognise(_ line: TextLine) -> String? {
+    guard let first = line.tokens.first else { return nil }
+    switch line.bytes[first.lowerBound] {
+    case ASCII.hash:
+      // gdb: `#0  0x00007f… in raise () from /lib/…`, `#1  main () at app.c:12`.
+      guard line.tokens.count >= 3, line.token(0).count >= 2, line.token(0).dropFirst().allSatisfy(ASCII.isDigit) else { return nil }
+      if line.contains(" in ") || line.contains(" at ") { return "a gdb backtrace" }
+    case 0x66:  // f
+      if line.starts(with: "frame #"), line.contains(": 0x") { return "an lldb backtrace" }
+    case 0x54:  // T
+      if line.starts(with: "Traceback (most recent call last)") { return "a Python traceback" }
+      if line.tokens.count >= 3, line.tokenEquals(0, "Thread"), line.tokenEquals(2, "Crashed:") { return "a macOS crash report" }
+    case 0x45:  // E
+      if line.starts(with: "Exception Type:") { return "a macOS crash report" }
+    case 0x61:  // a
+      // Java: `at com.example.Foo.bar(Foo.java:42)`; .NET: `at Ns.Class.Method() in C:\src\x.cs:line 12`.
+      guard line.tokens.count >= 2, line.tokenEquals(0, "at"), line.token(1).contains(ASCII.openParen) else { return nil }
+      if line.contains(":line ") || line.contains(") in ") { return "a .NET stack trace" }
+      if line.contains(".java:") || line.contains("(Native Method)") || line.contains("(Unknown Source)") { return "a Java stack trace" }
+    case 0x43:  // C
+      if line.starts(with: "Call Trace:") { return "a Linux kernel oops" }
+    case 0x67:  // g
+      if line.tokens.count >= 3, line.tokenEquals(0, "goroutine"), line.token(2).first == ASCII.openBracket { return "a Go panic" }
+    default:
+      return nil
+    }
+    return nil
+  }
+}
