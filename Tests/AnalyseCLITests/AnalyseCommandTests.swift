@@ -110,8 +110,10 @@ struct AnalyseCommandTests {
     let run = try AnalyseRunner.run(["--no-such-flag", Self.q276222])
     #expect(run.status == 64)
     #expect(run.standardError.contains("Usage: analyse"))
+    // No path and nothing piped in: standard input is read (a pipe, not a terminal) and is empty.
     let noInput = try AnalyseRunner.run([])
-    #expect(noInput.status == 64)
+    #expect(noInput.status == 3)
+    #expect(noInput.standardError.contains("-: the input is empty"))
   }
 
   @Test("--help describes the inputs and the exit codes")

@@ -57,7 +57,8 @@ enum VisualStudioCallStack {
       lineNumber = value
       text = text[..<words[words.count - 2].startIndex].trimmingBlanks()
     }
-    guard let separator = text.firstIndex(of: "!") else { return nil }
+    // Visual Studio always prints the argument list, `()` when empty.
+    guard let separator = text.firstIndex(of: "!"), text.hasSuffix(")") else { return nil }
     let moduleFile = text[..<separator]
     var function = text[text.index(after: separator)...]
     var arguments: [String]?
@@ -81,11 +82,14 @@ enum VisualStudioCallStack {
       trust: .text, lines: LineRange(line: line.number))
   }
 
-  /// `app.exe`, `user32.dll`, `ntoskrnl.sys`: a file name with an extension.
+  /// `app.exe`, `user32.dll`, `ntoskrnl.sys`: a module file name.
   private static func isModuleFile(_ name: ByteSlice) -> Bool {
-    guard let dot = name.lastIndex(of: ASCII.period), dot > name.startIndex, name.endIndex - dot >= 3 else { return false }
-    return name[(dot + 1)...].allSatisfy(ASCII.isLetter)
+    guard let dot = name.lastIndex(of: ASCII.period), dot > name.startIndex else { return false }
+    let extensionBytes = name[(dot + 1)...]
+    return extensions.contains { Bytes.equalsIgnoringCase(extensionBytes, $0) }
   }
+
+  private static let extensions: [StaticString] = ["exe", "dll", "sys", "ocx", "drv", "cpl", "scr", "efi"]
 
   /// The `(` that opens the argument list closing the text.
   private static func openingParenthesis(of text: Substring) -> Substring.Index? {
