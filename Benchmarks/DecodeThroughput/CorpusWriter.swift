@@ -25,11 +25,17 @@ enum CorpusWriter {
     case alpha
     /// KB-style articles: prose, event records, a listing.
     case article
+    /// 64-bit WinDbg output: `kn` listings with inline frames and `!analyze -v` with its
+    /// STACK_TEXT (not in the default corpus, whose figures go back sessions: `--kind x64`).
+    case x64
+
+    /// The kinds of the default corpus (the one docs/performance.md's history is measured on).
+    static let standard: [Kind] = [.x86, .kd, .alpha, .article]
   }
 
   /// Writes about `megabytes` MB of documents of `kinds` (in turn) to `path`; returns the
   /// bytes written.
-  static func write(path: String, megabytes: Int, kinds: [Kind] = Kind.allCases) -> Int {
+  static func write(path: String, megabytes: Int, kinds: [Kind] = Kind.standard) -> Int {
     guard let file = fopen(path, "w") else {
       print("cannot create \(path)")
       exit(1)
@@ -47,6 +53,7 @@ enum CorpusWriter {
       case .kd: kernelListing(&buffer, &generator)
       case .alpha: alphaDrWatson(&buffer, &generator)
       case .article: article(&buffer, &generator)
+      case .x64: sixtyFourBit(&buffer, &generator)
       }
       document += 1
       if buffer.utf8.count >= 1 << 20 {
@@ -169,6 +176,33 @@ enum CorpusWriter {
       out += "  \(hex(0x0ab1_fc00 + UInt64(row) * 0x40)) \(hex(0x0050_0001 + random.next() % 0x1000)) \(params) EMSMTA!otp\(row)+0x\(String(random.next() % 0x400, radix: 16))\n"
     }
     out += "\nRESOLUTION\n==========\n\nTo resolve this problem, obtain the latest service pack for Exchange Server 5.5.\n\n"
+  }
+
+  private static func sixtyFourBit(_ out: inout String, _ random: inout Generator) {
+    func wide(_ value: UInt64) -> String { HexText.word(value >> 32) + "`" + HexText.word(value & 0xFFFF_FFFF) }
+    out += "\n0:000> kn\n # Child-SP          RetAddr               Call Site\n"
+    var sp: UInt64 = 0x0000_005b_03ac_c000 + random.next() % 0x1000 * 16
+    for row in 0..<14 {
+      let number = HexText.byte(UInt64(row))
+      if row == 3 {
+        out += "\(number) (Inline Function) --------`--------     app!Widget::Refresh [c:\\src\\widget.cpp @ \(random.next() % 900 + 1)]\n"
+        continue
+      }
+      let module = modules[row % modules.count]
+      let function = functions[row % functions.count]
+      out += "\(number) \(wide(sp)) \(wide(0x7ff9_0000_0000 + random.next() % 0x1_0000_0000))     \(module)!\(function)+0x\(String(random.next() % 0x800, radix: 16))\n"
+      sp += 0x40 + random.next() % 0x20 * 16
+    }
+    out += "\n3: kd> !analyze -v\nKERNEL_SECURITY_CHECK_FAILURE (139)\nArguments:\nArg1: 0000000000000003, A LIST_ENTRY has been corrupted\n\n"
+    out += "BUGCHECK_CODE:  139\n\nPROCESS_NAME:  System\n\nSTACK_TEXT:  \n"
+    var kernel: UInt64 = 0xffff_f880_009f_6000 + random.next() % 0x100 * 16
+    for _ in 0..<10 {
+      let args = (0..<4).map { _ in wide(random.next()) }.joined(separator: " ")
+      out += "\(wide(kernel)) \(wide(0xffff_f800_0000_0000 + random.next() % 0x1000_0000)) : \(args) : nt!Ki\(functions[Int(random.next() % UInt64(functions.count))])+0x\(String(random.next() % 0x400, radix: 16))\n"
+      kernel += 0x60
+    }
+    out += "\n\nSYMBOL_NAME:  nt!KiFastFailDispatch+d0\n\nMODULE_NAME: nt\n\nIMAGE_NAME:  ntkrnlmp.exe\n\n"
+    out += "FAILURE_BUCKET_ID:  0x139_3_CORRUPT_LIST_ENTRY_nt!KiFastFailDispatch\n\n"
   }
 
   private static func hex(_ value: UInt64) -> String { HexText.word(value) }

@@ -33,7 +33,7 @@ enum DecodeThroughputBenchmark {
     var sizes: [Int] = []
     var keep: String?
     var inputs: [String] = []
-    var kinds = CorpusWriter.Kind.allCases
+    var kinds = CorpusWriter.Kind.standard
     var arguments = CommandLine.arguments.dropFirst()
     while let argument = arguments.popFirst() {
       switch argument {
@@ -108,7 +108,7 @@ enum DecodeThroughputBenchmark {
   }
 
   static func usage() -> Never {
-    print("usage: analyse-bench [--size-mb N]... [--kind x86|kd|alpha|article] [--keep PATH] [--input PATH]...")
+    print("usage: analyse-bench [--size-mb N]... [--kind x86|kd|alpha|article|x64] [--keep PATH] [--input PATH]...")
     exit(2)
   }
 

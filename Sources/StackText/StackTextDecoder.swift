@@ -121,18 +121,29 @@ public final class StackTextDecoder {
 
   /// Feeds the next chunk of input; findings completed in it go to `emit`.
   public func consume(_ chunk: UnsafeRawBufferPointer, _ emit: (TextDecodingEvent) -> Void) {
-    splitter.consume(chunk) { raw in paste.feed(raw) { process($0, { counting($0, emit) }) } }
+    splitter.consume(chunk) { raw in accept(raw, emit) }
   }
 
-  /// Passes `event` on, counting threads (to say what the text was when it held none).
-  private func counting(_ event: TextDecodingEvent, _ emit: (TextDecodingEvent) -> Void) {
-    if case .thread = event { threadsEmitted += 1 }
-    emit(event)
+  /// A line from the splitter, through the paste stage to the recognisers. Most lines pass
+  /// through as they are, and go to `process` directly.
+  @inline(__always)
+  private func accept(_ raw: RawLine, _ emit: (TextDecodingEvent) -> Void) {
+    if paste.passesThrough(raw) {
+      process(raw, emit)
+    } else {
+      paste.feed(raw) { process($0, emit) }
+    }
+  }
+
+  /// Emits a decoded thread, counting them (to say what the text was when it held none).
+  private func emitThread(_ thread: CrashThread, _ emit: (TextDecodingEvent) -> Void) {
+    threadsEmitted += 1
+    emit(.thread(thread))
   }
 
   /// Ends the input and reports everything still open.
   public func finish(_ emit: (TextDecodingEvent) -> Void) {
-    finishEverything { counting($0, emit) }
+    finishEverything(emit)
     if threadsEmitted == 0, let foreign = foreignShape {
       emit(
         .diagnostic(
@@ -145,7 +156,7 @@ public final class StackTextDecoder {
   }
 
   private func finishEverything(_ emit: (TextDecodingEvent) -> Void) {
-    splitter.finish { raw in paste.feed(raw) { process($0, emit) } }
+    splitter.finish { raw in accept(raw, emit) }
     paste.finish { process($0, emit) }
     if let pending = pendingWin9xText {
       pendingWin9xText = nil
@@ -208,7 +219,7 @@ public final class StackTextDecoder {
     // `deferred.first` would build a copy of the first block (or a large nil) on every line.
     while !deferred.isEmpty, deferred[0].release <= lineNumber {
       var block: DecodedStackBlock? = deferred.removeFirst().block
-      emit(.thread(makeThread(block: &block, context: nil, assembly: nil)))
+      emitThread(makeThread(block: &block, context: nil, assembly: nil), emit)
     }
   }
 
@@ -769,7 +780,7 @@ public final class StackTextDecoder {
       deferred.append((block!, block!.lines.last + ArchitectureEvidence.window))
       return
     }
-    emit(.thread(thread))
+    emitThread(thread, emit)
   }
 
   /// The step when the first column of three or more rows goes up by exactly 4, 8, 16 or 32
@@ -865,7 +876,7 @@ public final class StackTextDecoder {
       }
     }
     if thread.frames.isEmpty && thread.context == nil && thread.stackMemory.isEmpty && thread.fault == nil { return }
-    emit(.thread(thread))
+    emitThread(thread, emit)
   }
 
   // MARK: - Windows 9x
@@ -926,15 +937,14 @@ public final class StackTextDecoder {
     var frames = ShortStackDump.frames(collected.text, lines: collected.lines)
     guard !frames.isEmpty else { return }
     CallStack.assignInstructionAddresses(&frames, architecture: .x86, contextInstructionPointer: nil)
-    emit(
-      .thread(
-        CrashThread(
-          architecture: .x86, architectureEvidence: ["the sql-short-stack format is printed only for x86"],
-          frames: frames, format: .sqlShortStack, lines: collected.lines, label: "Short Stack Dump")))
+    emitThread(
+      CrashThread(
+        architecture: .x86, architectureEvidence: ["the sql-short-stack format is printed only for x86"],
+        frames: frames, format: .sqlShortStack, lines: collected.lines, label: "Short Stack Dump"), emit)
   }
 
   private func finishVisualStudio(_ emit: (TextDecodingEvent) -> Void) {
-    if let thread = visualStudio.finish() { emit(.thread(thread)) }
+    if let thread = visualStudio.finish() { emitThread(thread, emit) }
   }
 
   private func finishWin31(_ emit: (TextDecodingEvent) -> Void) {
@@ -943,11 +953,10 @@ public final class StackTextDecoder {
     for index in frames.indices { frames[index].index = index }
     win31Frames = []
     win31Lines = nil
-    emit(
-      .thread(
-        CrashThread(
-          architecture: .x86, architectureEvidence: ["Windows 3.1 Dr. Watson reports 16-bit x86 frames"],
-          frames: frames, format: .win31DrWatson, lines: lines, label: "Stack Dump (stack)")))
+    emitThread(
+      CrashThread(
+        architecture: .x86, architectureEvidence: ["Windows 3.1 Dr. Watson reports 16-bit x86 frames"],
+        frames: frames, format: .win31DrWatson, lines: lines, label: "Stack Dump (stack)"), emit)
   }
 
   private func flushDrWatsonHeader(_ emit: (TextDecodingEvent) -> Void) {

@@ -74,6 +74,20 @@ struct PasteShapeTests {
     #expect(stack.frames[2].text == "VCRUNTIME140_APP!CallSettingFrame+0x20")
   }
 
+  @Test("a path's backslashes and non-ASCII names are no markup: kept as written")
+  func plainBackslashesAndNonASCII() throws {
+    let text = """
+      ChildEBP RetAddr  Args to Child
+      0012f9a0 77f8e9a4 00000001 00000002 00000003 app!Zähler::Lesen+0x12 [d:\\src\\zähler.cpp @ 42]
+      0012fa00 77f8e9b4 00000004 00000005 00000006 app!main+0x10 [d:\\src\\main\\app.cpp @ 7]
+
+      """
+    let stack = try #require(decodeReport(text).stacks.first)
+    #expect(stack.frames.map(\.text) == ["app!Zähler::Lesen+0x12", "app!main+0x10"])
+    #expect(stack.frames[0].sourceLine == SourceLine(file: "d:\\src\\zähler.cpp", line: 42))
+    #expect(stack.frames[1].sourceLine == SourceLine(file: "d:\\src\\main\\app.cpp", line: 7))
+  }
+
   @Test("kP: arguments on tab-indented lines stay with their row; `anonymous namespace' names are kept")
   func kpArguments() throws {
     let text = """

@@ -28,9 +28,7 @@ enum FlattenedListing {
 
   /// Delivers `raw`, split into one line per row when it holds a flattened listing.
   static func deliver(_ raw: RawLine, _ deliver: (RawLine) -> Void) {
-    // Two rows carry two symbols (`module!function`), or a header leads: anything else is
-    // passed on after two memchr calls at most.
-    guard raw.bytes.count >= minimumLength, hasTwoBangs(raw.bytes) || beginsWithHeader(raw.bytes) else {
+    guard mayHoldRows(raw.bytes) else {
       deliver(raw)
       return
     }
@@ -55,6 +53,14 @@ enum FlattenedListing {
       piece.endedWithoutNewline = raw.endedWithoutNewline && index + 1 == pieces.count
       deliver(piece)
     }
+  }
+
+  /// Whether the line may hold a flattened listing: two rows carry two symbols
+  /// (`module!function`), or a header leads. Anything else is passed on after two memchr
+  /// calls at most.
+  @inline(__always)
+  static func mayHoldRows(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.count >= minimumLength && (hasTwoBangs(bytes) || beginsWithHeader(bytes))
   }
 
   /// The byte offsets where rows start. Tokens are read through a window of four (the one

@@ -78,7 +78,18 @@ final class PasteStage {
     cleaned.reserveCapacity(256)
   }
 
-  /// Takes the next line from the splitter; every line ready goes to `deliver`.
+  /// Whether `raw` goes through unchanged and alone, as it is, now: nothing to undo, nothing
+  /// held, no wrap width, no flattened rows. The common case, answered without a call, so the
+  /// decoder hands such a line straight to its recognisers (a closure per line retained it).
+  @inline(__always)
+  func passesThrough(_ raw: RawLine) -> Bool {
+    decided && !isHolding && !wrap.isKnown && !ArgumentList.mayBeOpen(raw.bytes) && PastedLine.isPlain(raw.bytes)
+      && !FlattenedListing.mayHoldRows(raw.bytes)
+  }
+
+  /// Takes the next line from the splitter (any line; one that `passesThrough` need not come
+  /// here); every line ready goes to `deliver`.
+  @inline(never)
   func feed(_ raw: RawLine, _ deliver: (RawLine) -> Void) {
     // 1. The line alone.
     let outcome = PastedLine.clean(raw.bytes, into: &cleaned)
@@ -86,7 +97,6 @@ final class PasteStage {
       !ArgumentList.isOpen(raw.bytes)
     {
       wrap.observe(length: raw.bytes.count, rawLength: raw.bytes.count)
-      // The common case: nothing to undo, nothing to hold.
       FlattenedListing.deliver(raw, deliver)
       return
     }

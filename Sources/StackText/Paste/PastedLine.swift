@@ -33,6 +33,23 @@ enum PastedLine {
     case rewritten(quoteDepth: Int)
   }
 
+  /// Whether `line` certainly needs nothing: its first byte after the indentation is no
+  /// quote mark, fence, bullet or digit, and it holds no backslash or non-ASCII byte. The
+  /// common case, decided without a call; `clean` looks at the rest.
+  @inline(__always)
+  static func isPlain(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = line.baseAddress else { return true }
+    let count = line.count
+    var start = 0
+    while start < count, base[start] == ASCII.space || base[start] == ASCII.tab { start += 1 }
+    guard start < count else { return true }
+    let lead = base[start]
+    let mayBeDecorated =
+      lead == ASCII.greaterThan || lead == 0x7C || lead == ASCII.backtick || lead == ASCII.tilde || lead == ASCII.minus
+      || lead == ASCII.star || lead == ASCII.plus || (ASCII.isDigit(lead) && hasNumberedBullet(line, from: start))
+    return !mayBeDecorated && !LineScan.hasBackslashOrHighByte(base, count)
+  }
+
   /// Cleans `line`; a rewritten line goes to `output` (cleared first).
   static func clean(_ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> Outcome {
     guard let base = line.baseAddress, !line.isEmpty else { return .unchanged }
@@ -77,15 +94,18 @@ enum PastedLine {
     var bulletAt = position
     while bulletAt < count, line[bulletAt] == ASCII.space { bulletAt += 1 }
     if let after = bulletEnd(line, from: bulletAt), startsListing(line, from: after) { position = after }
-    if depth == 0 && position == start && !needsRewrite { return .unchanged }
+    let body = UnsafeBufferPointer(rebasing: line[position...])
+    // A path's backslashes and non-ASCII text (a user name, a localised message) are kept:
+    // such a line is rewritten only when it holds escapes or typography.
+    let unescape = needsRewrite && isMarkdownEscaped(body)
+    let retype = needsRewrite && !unescape && hasTypography(body)
+    if depth == 0 && position == start && !unescape && !retype { return .unchanged }
 
     output.removeAll(keepingCapacity: true)
     output.reserveCapacity(count)
     // An unquoted line keeps its indentation: `kP` argument lines are read by it.
     if depth == 0 { output.append(contentsOf: line[..<start]) }
-    let body = UnsafeBufferPointer(rebasing: line[position...])
-    if needsRewrite {
-      let unescape = isMarkdownEscaped(body)
+    if unescape || retype {
       var index = body.startIndex
       while index < body.endIndex {
         let byte = body[index]
@@ -123,6 +143,7 @@ enum PastedLine {
   }
 
   /// `1. ` (up to three digits, a period, a blank) at `start`.
+  @inline(__always)
   private static func hasNumberedBullet(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
     var index = start
     while index < line.count, index - start < 3, ASCII.isDigit(line[index]) { index += 1 }
@@ -192,6 +213,16 @@ enum PastedLine {
     return escapes > 0
   }
 
+  /// Whether the text holds a sequence `typography` replaces.
+  private static func hasTypography(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    var index = text.startIndex
+    while index < text.endIndex {
+      if text[index] >= 0x80, typography(text, at: index) != nil { return true }
+      index += 1
+    }
+    return false
+  }
+
   /// The ASCII a web page's typography stands for at `index` (a UTF-8 sequence): `×` after
   /// `0` is `x` (`+0×8db5`), curly quotes and primes are `'`, a no-break space is a blank, a
   /// zero-width space or byte-order mark is nothing. Nil for any other sequence.
@@ -216,20 +247,34 @@ enum PastedLine {
 
 /// Scans of a whole line.
 enum LineScan {
-  /// Whether the bytes hold a backslash or a byte of 0x80 or more: the high bytes found by
-  /// OR-ing the line eight bytes at a time (no branch per word), the backslash by memchr.
+  /// Whether the bytes hold a backslash or a byte of 0x80 or more, eight bytes at a time in
+  /// one pass and without a branch per word: a word's high bits are OR-ed in as they are, and
+  /// a backslash byte is turned into a high bit by the zero-byte test on the word XOR `\\`s.
+  /// The last word is read overlapping the one before, so no byte is read alone.
+  @inline(__always)
   static func hasBackslashOrHighByte(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    var bits: UInt64 = 0
+    guard count >= 8 else {
+      var index = 0
+      while index < count {
+        if base[index] >= 0x80 || base[index] == ASCII.backslash { return true }
+        index += 1
+      }
+      return false
+    }
+    var marks: UInt64 = 0
     var index = 0
-    while index + 8 <= count {
-      bits |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+    while index + 8 < count {
+      marks |= mark(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
       index += 8
     }
-    while index < count {
-      bits |= UInt64(base[index])
-      index += 1
-    }
-    if bits & 0x8080_8080_8080_8080 != 0 { return true }
-    return memchr(base, Int32(ASCII.backslash), count) != nil
+    marks |= mark(UnsafeRawPointer(base + count - 8).loadUnaligned(as: UInt64.self))
+    return marks & 0x8080_8080_8080_8080 != 0
+  }
+
+  /// The word with a high bit set in (or, by the borrow, above) each backslash byte.
+  @inline(__always)
+  private static func mark(_ word: UInt64) -> UInt64 {
+    let backslashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
+    return word | ((backslashes &- 0x0101_0101_0101_0101) & ~backslashes)
   }
 }

@@ -19,6 +19,9 @@ struct WrapWidth {
   /// Narrower lines are never taken for wrapped ones.
   static let minimumWidth = 40
 
+  /// Whether the input was found hard-wrapped (at either width).
+  var isKnown: Bool { width != nil || rawWidth != nil }
+
   /// Whether a line of these lengths was cut at the wrap width (and may continue).
   func mayContinue(length: Int, rawLength: Int) -> Bool {
     (width != nil && length == width) || (rawWidth != nil && rawLength == rawWidth)
@@ -115,6 +118,14 @@ enum ArgumentList {
       if byte == ASCII.openParen { depth += 1 } else if byte == ASCII.closeParen { depth -= 1 }
     }
     return depth > 0
+  }
+
+  /// Whether the line may end inside an argument list (its last byte is `(`, `,` or a
+  /// blank): a test of one byte, before `isOpen` reads the line.
+  @inline(__always)
+  static func mayBeOpen(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let last = bytes.last else { return false }
+    return last == ASCII.openParen || last == ASCII.comma || last == ASCII.space || last == ASCII.tab
   }
 
   /// Whether the line is indented (a tab, or four blanks), as `kP` prints each argument.
