@@ -128,11 +128,15 @@ public final class StackTextDecoder {
   /// through as they are, and go to `process` directly.
   @inline(__always)
   private func accept(_ raw: RawLine, _ emit: (TextDecodingEvent) -> Void) {
-    if paste.passesThrough(raw) {
-      process(raw, emit)
-    } else {
-      paste.feed(raw) { process($0, emit) }
+    if paste.mayPassThrough(raw) {
+      lineStorage.refill(from: raw, into: &line)
+      if !line.flags.contains(.hadBackslashOrHighByte) || PastedLine.hasPlainContent(raw.bytes) {
+        processRefilled(raw, emit)
+        return
+      }
     }
+    // Refilled again when the stage delivers it (rewritten, joined or split).
+    paste.feed(raw) { process($0, emit) }
   }
 
   /// Emits a decoded thread, counting them (to say what the text was when it held none).
@@ -196,6 +200,11 @@ public final class StackTextDecoder {
 
   private func process(_ raw: RawLine, _ emit: (TextDecodingEvent) -> Void) {
     lineStorage.refill(from: raw, into: &line)
+    processRefilled(raw, emit)
+  }
+
+  /// Runs the recognisers on `line`, just refilled from `raw`.
+  private func processRefilled(_ raw: RawLine, _ emit: (TextDecodingEvent) -> Void) {
     lastLineEndedWithoutNewline = raw.endedWithoutNewline
 
     if raw.wasTruncated {
@@ -316,7 +325,8 @@ public final class StackTextDecoder {
       finishVisualStudio(emit)
     }
     if line.isBlank { return }
-    if foreignShape == nil, let shape = UnsupportedShape.recognise(line) { foreignShape = (shape, line.number) }
+    // Only said of a text that held no stack: once one is out, no line need be asked.
+    if threadsEmitted == 0, foreignShape == nil, let shape = UnsupportedShape.recognise(line) { foreignShape = (shape, line.number) }
     if let header = DebuggerThreadHeader.parse(line) {
       threadHeader = (header.id, header.label, line.number)
       return

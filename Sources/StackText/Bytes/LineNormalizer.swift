@@ -21,6 +21,9 @@ struct NormalizationFlags: OptionSet {
   static let hadNUL = NormalizationFlags(rawValue: 1)
   /// The line held HTML entities or tags that were decoded or dropped.
   static let hadMarkup = NormalizationFlags(rawValue: 2)
+  /// The line held a backslash or a byte of 0x80 or more: a markdown escape or web
+  /// typography may be in it (the paste stage looks).
+  static let hadBackslashOrHighByte = NormalizationFlags(rawValue: 4)
 }
 
 enum LineNormalizer {

@@ -199,6 +199,7 @@ final class LineStorage {
     var wordLeads: UInt32 = 0
     var hadNUL = false
     var mayHaveMarkup = false
+    var mayBePasted = false
     if let source = raw.bytes.baseAddress {
       var inToken = false
       var start = 0
@@ -252,6 +253,7 @@ final class LineStorage {
           continue
         }
         mayHaveMarkup = mayHaveMarkup || byte == ASCII.ampersand || byte == ASCII.lessThan
+        mayBePasted = mayBePasted || byte >= 0x80 || byte == ASCII.backslash
         bytes[index] = byte
         if !inToken {
           start = index
@@ -272,6 +274,7 @@ final class LineStorage {
       count = last + 1
     }
     if hadNUL { line.flags.insert(.hadNUL) }
+    if mayBePasted { line.flags.insert(.hadBackslashOrHighByte) }
     if mayHaveMarkup {
       // Rare: entities and tags are decoded in place, then the line is tokenised again.
       let decoded = LineNormalizer.decodeMarkup(in: UnsafeMutableBufferPointer(start: bytes, count: count))
@@ -434,8 +437,9 @@ enum LineBytesSWAR {
     let bytes = UInt64(littleEndian: word)
     // Below 0x21: the high bit of ((b | 0x80) - 0x21) is clear.
     let low = ~((bytes | highBits) &- 0x21 &* ones) & highBits
-    let special = low | zeroBytes(bytes ^ (0x7F &* ones)) | zeroBytes(bytes ^ (0x26 &* ones))
-      | zeroBytes(bytes ^ (0x3C &* ones))
+    // Also 0x80 and up, and `\`, which the paste stage asks about.
+    let special = low | (bytes & highBits) | zeroBytes(bytes ^ (0x7F &* ones)) | zeroBytes(bytes ^ (0x26 &* ones))
+      | zeroBytes(bytes ^ (0x3C &* ones)) | zeroBytes(bytes ^ (0x5C &* ones))
     // Only the lowest flagged byte matters, and it is always a true one.
     return special == 0 ? 8 : special.trailingZeroBitCount / 8
   }

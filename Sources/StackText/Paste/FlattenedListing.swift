@@ -56,8 +56,8 @@ enum FlattenedListing {
   }
 
   /// Whether the line may hold a flattened listing: two rows carry two symbols
-  /// (`module!function`), or a header leads. Anything else is passed on after two memchr
-  /// calls at most.
+  /// (`module!function`), or a header leads. Anything shorter than `minimumLength` is
+  /// turned away at once, anything else after two memchr calls at most.
   @inline(__always)
   static func mayHoldRows(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     bytes.count >= minimumLength && (hasTwoBangs(bytes) || beginsWithHeader(bytes))
@@ -140,6 +140,16 @@ enum FlattenedListing {
 
   /// Whether the line starts with a column header's first word.
   private static func beginsWithHeader(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    // Every header word is eight bytes or more and ends in `p`, `r` or `d` (`ChildEBP`,
+    // `Child-SP`, `FramePtr`, `Callee-SP`, `ReturnAd`), or follows `#`: most long lines
+    // (disassembly, raw stack) are turned away on their first token's length and last byte.
+    var end = 0
+    while end < bytes.count, bytes[end] == ASCII.space || bytes[end] == ASCII.tab { end += 1 }
+    let begin = end
+    while end < bytes.count, bytes[end] != ASCII.space, bytes[end] != ASCII.tab { end += 1 }
+    guard end > begin else { return false }
+    let last = bytes[end - 1] | 0x20
+    guard (end - begin >= 8 && (last == 0x70 || last == 0x72 || last == 0x64)) || bytes[begin] == ASCII.hash else { return false }
     var first = RecordStart.token(bytes, from: 0)
     if first.count == 1, first.first == ASCII.hash { first = RecordStart.token(bytes, from: first.endIndex) }
     return Bytes.hasSuffix(first, "childebp") || Bytes.equalsIgnoringCase(first, "child-sp")

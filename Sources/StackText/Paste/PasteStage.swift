@@ -78,17 +78,19 @@ final class PasteStage {
     cleaned.reserveCapacity(256)
   }
 
-  /// Whether `raw` goes through unchanged and alone, as it is, now: nothing to undo, nothing
-  /// held, no wrap width, no flattened rows. The common case, answered without a call, so the
-  /// decoder hands such a line straight to its recognisers (a closure per line retained it).
+  /// Whether `raw` may go through unchanged and alone, as it is, now: nothing held, no wrap
+  /// width, no open argument list, no quote mark or bullet, no flattened rows. What is left
+  /// to ask, its bytes, the tokeniser notices on its way (`hasPlainContent` then decides):
+  /// so the common line costs no pass of its own, and goes to the recognisers without a
+  /// closure (one per line retained the decoder).
   @inline(__always)
-  func passesThrough(_ raw: RawLine) -> Bool {
-    decided && !isHolding && !wrap.isKnown && !ArgumentList.mayBeOpen(raw.bytes) && PastedLine.isPlain(raw.bytes)
+  func mayPassThrough(_ raw: RawLine) -> Bool {
+    decided && !isHolding && !wrap.isKnown && !ArgumentList.mayBeOpen(raw.bytes) && PastedLine.hasPlainLead(raw.bytes)
       && !FlattenedListing.mayHoldRows(raw.bytes)
   }
 
-  /// Takes the next line from the splitter (any line; one that `passesThrough` need not come
-  /// here); every line ready goes to `deliver`.
+  /// Takes the next line from the splitter (any line; one that may pass through and has plain
+  /// content need not come here); every line ready goes to `deliver`.
   @inline(never)
   func feed(_ raw: RawLine, _ deliver: (RawLine) -> Void) {
     // 1. The line alone.

@@ -33,11 +33,10 @@ enum PastedLine {
     case rewritten(quoteDepth: Int)
   }
 
-  /// Whether `line` certainly needs nothing: its first byte after the indentation is no
-  /// quote mark, fence, bullet or digit, and it holds no backslash or non-ASCII byte. The
-  /// common case, decided without a call; `clean` looks at the rest.
+  /// Whether the first byte of `line` after its indentation is no quote mark, fence or list
+  /// bullet: the test of every line, inline. (`hasPlainContent` is the other half.)
   @inline(__always)
-  static func isPlain(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+  static func hasPlainLead(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let base = line.baseAddress else { return true }
     let count = line.count
     var start = 0
@@ -47,7 +46,15 @@ enum PastedLine {
     let mayBeDecorated =
       lead == ASCII.greaterThan || lead == 0x7C || lead == ASCII.backtick || lead == ASCII.tilde || lead == ASCII.minus
       || lead == ASCII.star || lead == ASCII.plus || (ASCII.isDigit(lead) && hasNumberedBullet(line, from: start))
-    return !mayBeDecorated && !LineScan.hasBackslashOrHighByte(base, count)
+    return !mayBeDecorated
+  }
+
+  /// Whether `line` holds no web typography and no backslash that could be a markdown escape
+  /// (a path's are not): asked only of lines with a backslash or a non-ASCII byte, which the
+  /// tokeniser notices on its way (`NormalizationFlags.hadBackslashOrHighByte`).
+  static func hasPlainContent(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    let scan = LineScan(line)
+    return !scan.hasHighByte && (!scan.hasBackslash || !isMarkdownEscaped(line))
   }
 
   /// Cleans `line`; a rewritten line goes to `output` (cleared first).
@@ -61,7 +68,8 @@ enum PastedLine {
     let mayBeDecorated =
       lead == ASCII.greaterThan || lead == 0x7C || lead == ASCII.backtick || lead == ASCII.tilde || lead == ASCII.minus
       || lead == ASCII.star || lead == ASCII.plus || (ASCII.isDigit(lead) && hasNumberedBullet(line, from: start))
-    let needsRewrite = LineScan.hasBackslashOrHighByte(base, count)
+    let scan = LineScan(line)
+    let needsRewrite = scan.hasHighByte || scan.hasBackslash
     guard mayBeDecorated || needsRewrite else { return .unchanged }
 
     // A fence is kept as it is: it ends whatever listing it closes, and starts none.
@@ -196,19 +204,18 @@ enum PastedLine {
   /// punctuation: `\#`, `\!`, `\_`, `\<`, `\\`): then the text went through a markdown
   /// editor, and a path's backslashes were doubled. A raw backslash (`d:\src`) means it did not.
   private static func isMarkdownEscaped(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-    var index = text.startIndex
+    guard let base = text.baseAddress else { return false }
+    var index = 0
     var escapes = 0
-    while index < text.endIndex {
-      if text[index] == ASCII.backslash {
-        guard index + 1 < text.endIndex else { return false }
-        // CommonMark escapes any ASCII punctuation.
-        let next = text[index + 1]
-        guard next > ASCII.space, next < 0x7F, !ASCII.isLetter(next), !ASCII.isDigit(next) else { return false }
-        escapes += 1
-        index += 2
-        continue
-      }
-      index += 1
+    // From backslash to backslash (memchr); a path's first one ends the search.
+    while index < text.count, let found = memchr(base + index, Int32(ASCII.backslash), text.count - index) {
+      let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+      guard at + 1 < text.count else { return false }
+      // CommonMark escapes any ASCII punctuation.
+      let next = base[at + 1]
+      guard next > ASCII.space, next < 0x7F, !ASCII.isLetter(next), !ASCII.isDigit(next) else { return false }
+      escapes += 1
+      index = at + 2
     }
     return escapes > 0
   }
@@ -242,39 +249,5 @@ enum PastedLine {
     }
     if first == 0xEF, rest >= 3, text[index + 1] == 0xBB, text[index + 2] == 0xBF { return (nil, 3) }  // U+FEFF
     return nil
-  }
-}
-
-/// Scans of a whole line.
-enum LineScan {
-  /// Whether the bytes hold a backslash or a byte of 0x80 or more, eight bytes at a time in
-  /// one pass and without a branch per word: a word's high bits are OR-ed in as they are, and
-  /// a backslash byte is turned into a high bit by the zero-byte test on the word XOR `\\`s.
-  /// The last word is read overlapping the one before, so no byte is read alone.
-  @inline(__always)
-  static func hasBackslashOrHighByte(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    guard count >= 8 else {
-      var index = 0
-      while index < count {
-        if base[index] >= 0x80 || base[index] == ASCII.backslash { return true }
-        index += 1
-      }
-      return false
-    }
-    var marks: UInt64 = 0
-    var index = 0
-    while index + 8 < count {
-      marks |= mark(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-      index += 8
-    }
-    marks |= mark(UnsafeRawPointer(base + count - 8).loadUnaligned(as: UInt64.self))
-    return marks & 0x8080_8080_8080_8080 != 0
-  }
-
-  /// The word with a high bit set in (or, by the borrow, above) each backslash byte.
-  @inline(__always)
-  private static func mark(_ word: UInt64) -> UInt64 {
-    let backslashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
-    return word | ((backslashes &- 0x0101_0101_0101_0101) & ~backslashes)
   }
 }
