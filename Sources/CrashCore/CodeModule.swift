@@ -42,16 +42,9 @@ public struct CodeModule: Sendable, Hashable {
     self.lines = lines
   }
 
-  /// The name without directory or extension, as stack listings name modules
-  /// (`EMSMTA` for `EMSMTA.EXE`, `ntdll` for `dll\ntdll.DBG`).
-  public var stem: String {
-    var stem = Substring(name)
-    if let slash = stem.lastIndex(where: { $0 == "\\" || $0 == "/" }) {
-      stem = stem[stem.index(after: slash)...]
-    }
-    if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = stem[..<dot] }
-    return String(stem)
-  }
+  /// The name frames print it by (`ModuleName.stem`): `EMSMTA` for `EMSMTA.EXE`, `ntdll` for
+  /// `dll\ntdll.DBG`, `libc.so.6` for `/lib/x86_64-linux-gnu/libc.so.6`.
+  public var stem: String { ModuleName.stem(name) }
 
   /// The first address past the image, when the size is known and does not overflow.
   public var end: Address? { size.flatMap { base.adding($0) } }

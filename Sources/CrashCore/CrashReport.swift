@@ -137,6 +137,15 @@ public struct CrashReport: Sendable, Hashable {
   /// Whether any thread has at least one frame.
   public var hasStack: Bool { threads.contains { !$0.frames.isEmpty } }
 
+  /// The index of the thread the crash happened on: the one flagged `isCrashed` (a dump's
+  /// exception thread), else, for inputs that flag none (text), the first with frames.
+  public var crashedThreadIndex: Int? {
+    threads.firstIndex(where: \.isCrashed) ?? threads.firstIndex { !$0.frames.isEmpty }
+  }
+
+  /// The thread the crash happened on (see `crashedThreadIndex`).
+  public var crashedThread: CrashThread? { crashedThreadIndex.map { threads[$0] } }
+
   /// The worst diagnostic severity, or `nil` when there are none.
   public var worstSeverity: Diagnostic.Severity? { diagnostics.map(\.severity).max() }
 

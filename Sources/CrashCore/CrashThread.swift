@@ -49,15 +49,18 @@ public struct CrashThread: Sendable, Hashable {
   public var format: Optional<StackFormat>
   /// Where the stack listing was printed, for text inputs.
   public var lines: Optional<LineRange>
-  /// A label for the listing (`State Dump for Thread Id 0xf3`, `kd> kv`), when one was printed.
+  /// A label for the listing (`State Dump for Thread Id 0xf3`, `kd> kv`), when one was printed,
+  /// or the thread's name (a dump's thread-names stream).
   public var label: Optional<String>
+  /// Whether the crash happened on this thread (a dump's exception thread).
+  public var isCrashed: Bool
 
   /// Creates a thread.
   public init(
     id: UInt32? = nil, architecture: Architecture = .unknown, architectureEvidence: [String] = [],
     frames: [StackFrame] = [], context: RegisterContext? = nil, contextLines: LineRange? = nil,
     stackMemory: [MemoryRegion] = [], fault: FaultInstruction? = nil, format: StackFormat? = nil,
-    lines: LineRange? = nil, label: String? = nil
+    lines: LineRange? = nil, label: String? = nil, isCrashed: Bool = false
   ) {
     self.id = id
     self.architecture = architecture
@@ -70,5 +73,6 @@ public struct CrashThread: Sendable, Hashable {
     self.format = format
     self.lines = lines
     self.label = label
+    self.isCrashed = isCrashed
   }
 }

@@ -30,7 +30,7 @@ public enum CrashSignature {
   /// The same, reusing the crash's frame views.
   public static func signature(of crash: ClassifiedCrash) -> String? {
     let report = crash.report
-    guard let thread = report.threads.indices.first(where: { !report.threads[$0].frames.isEmpty }) else { return nil }
+    guard let thread = report.crashedThreadIndex, !report.threads[thread].frames.isEmpty else { return nil }
     var parts: [String] = []
     for view in crash.frames(thread: thread) {
       if let function = view.function, function.utf8.count <= 28, skippedFunctions.contains(function.lowercased()) { continue }

@@ -61,27 +61,9 @@ public final class FrameView: Sendable {
     }
   }
 
-  /// `EMSMTA` for `EMSMTA.EXE`, `kernel32` for `c:\\windows\\system32\\kernel32.dll`.
-  public static func stem(_ name: String) -> String {
-    let bytes = name.utf8
-    var start = bytes.startIndex
-    var dot: String.UTF8View.Index?
-    var index = bytes.startIndex
-    while index != bytes.endIndex {
-      let byte = bytes[index]
-      if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\") {
-        start = bytes.index(after: index)
-        dot = nil
-      } else if byte == UInt8(ascii: ".") {
-        dot = index
-      }
-      index = bytes.index(after: index)
-    }
-    // Listings print bare module names: nothing to cut.
-    if start == bytes.startIndex && dot == nil { return name }
-    let end = (dot != nil && dot! > start) ? dot! : bytes.endIndex
-    return String(decoding: bytes[start..<end], as: UTF8.self)
-  }
+  /// The name frames print a module by (`ModuleName.stem`): `EMSMTA` for `EMSMTA.EXE`,
+  /// `kernel32` for `c:\\windows\\system32\\kernel32.dll`, `libc.so.6` as it is.
+  public static func stem(_ name: String) -> String { ModuleName.stem(name) }
 
   /// Whether the frame is `module!function` (ASCII case-insensitive; a nil module matches any).
   public func matches(module: String?, function: String) -> Bool {

@@ -58,13 +58,13 @@ public struct StoreEntry: Sendable, Hashable {
     self.learnedFrom = learnedFrom
   }
 
-  /// `EMSMTA` for `EMSMTA.EXE`, `test_app` for `test_app.pdb`, lowercased.
+  /// The module a file name is for, lowercased: `emsmta` for `EMSMTA.EXE` and `EMSMTA.map`,
+  /// `test_app` for `test_app.pdb`, `libc.so.6` for `libc.so.6` and `libc.so.6.sym`,
+  /// `linux_inline` for `linux_inline.debug` (ModuleName's stem, less a symbol file's extension).
   public static func moduleKey(for name: String) -> String {
-    var stem = Substring(name)
-    if let slash = stem.lastIndex(where: { $0 == "\\" || $0 == "/" }) { stem = stem[stem.index(after: slash)...] }
-    let lower = stem.lowercased()
-    for suffix in [".pdb", ".dbg", ".exe", ".dll", ".sys", ".sym", ".map", ".debug", ".so"] where lower.hasSuffix(suffix) {
-      return String(lower.dropLast(suffix.count))
+    let lower = ModuleName.stem(name).lowercased()
+    for suffix in [".sym", ".map", ".debug"] where lower.hasSuffix(suffix) && lower.count > suffix.count {
+      return ModuleName.stem(String(lower.dropLast(suffix.count)))
     }
     return lower
   }

@@ -91,7 +91,9 @@ public struct StackwalkerAMD64 {
         return Frame(rip: rip, rsp: rsp, registers: registers, trust: .cfi)
       }
     }
-    if let rbp = callee.registers["$rbp"], rbp > callee.rsp, rbp % 8 == 0,
+    // `rbp == rsp` is a frame too: a function that pushed rbp and set it from rsp, and has not
+    // (yet) reserved its locals.
+    if let rbp = callee.registers["$rbp"], rbp >= callee.rsp, rbp % 8 == 0,
       let savedRBP = memory.uint64(at: rbp), let returnAddress = memory.uint64(at: rbp &+ 8),
       modules.module(containing: returnAddress) != nil
     {
@@ -105,7 +107,22 @@ public struct StackwalkerAMD64 {
       return nil
     }
     var registers: [String: UInt64] = [:]
-    for name in Self.calleeSaved { registers[name] = callee.registers[name] }
+    for name in Self.calleeSaved where name != "$rbp" { registers[name] = callee.registers[name] }
+    registers["$rbp"] = Self.framePointer(afterScanningTo: found.location, callee: callee.registers["$rbp"], memory: memory)
     return Frame(rip: found.address, rsp: found.location &+ 8, registers: registers, trust: .scan)
+  }
+
+  /// The caller's rbp when its return address was found by scanning at `location`, so that a
+  /// later step can take the frame-pointer chain up again (as Breakpad does): a function pushes
+  /// its caller's rbp on entry and points rbp at it, so a callee rbp just below the return
+  /// address holds the caller's; a callee rbp further up is the caller's own, left unchanged.
+  /// Nil when neither holds.
+  static func framePointer(afterScanningTo location: UInt64, callee rbp: UInt64?, memory: any StackMemory) -> UInt64? {
+    guard let rbp else { return nil }
+    if rbp == location &- 8 {
+      guard let saved = memory.uint64(at: rbp), saved > location else { return nil }
+      return saved
+    }
+    return rbp >= location &+ 8 ? rbp : nil
   }
 }

@@ -42,20 +42,32 @@ struct WalkEnvironment {
   }
 
   /// The first word at or above `start`, within `words` words of `wordSize` bytes, whose value
-  /// (masked by `mask`) points into a module and passes `accept`.
+  /// (masked by `mask`) may be a return address (`mayBeReturnAddress`) and passes `accept`.
+  /// Scanning stops below `options.scanLimit` (the process's start block, when known).
   func scan(
     from start: UInt64, words: Int, wordSize: Int, mask: UInt64 = .max, accept: (UInt64) -> Bool = { _ in true }
   ) -> (location: UInt64, address: UInt64)? {
     var location = start
     lastScan.exhaustedBytes = nil
     for _ in 0..<words {
+      if let limit = options.scanLimit, location >= limit { return nil }
       let read = wordSize == 4 ? memory.uint32(at: location).map(UInt64.init) : memory.uint64(at: location)
       guard let word = read else { return nil }
       let value = word & mask
-      if value > 0xFFFF, modules.module(containing: value) != nil, accept(value) { return (location, value) }
+      if mayBeReturnAddress(value), accept(value) { return (location, value) }
       location &+= UInt64(wordSize)
     }
     lastScan.exhaustedBytes = words * wordSize
     return nil
+  }
+
+  /// Whether a word found by scanning may be a return address, as Breakpad judges one: the
+  /// call it returns from (the byte before it) lies inside a module, so a module's base address
+  /// is none; and when the module's symbol file is at hand, inside a function it knows (not
+  /// below its first function, not in a gap between functions).
+  func mayBeReturnAddress(_ value: UInt64) -> Bool {
+    guard value > 0xFFFF, let module = modules.module(containing: value &- 1) else { return false }
+    guard let symbols = unwindData?.unwindInfo(for: module) else { return true }
+    return symbols.lookup(value &- 1 &- module.base.rawValue) != nil
   }
 }

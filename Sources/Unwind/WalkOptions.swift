@@ -25,6 +25,10 @@ public struct WalkOptions: Sendable {
   }
   /// Whether scanning is allowed at all.
   public var allowsScanning = true
+  /// The address scanning stops at (exclusive): where a Linux process's start block (`argc`,
+  /// `argv`, the environment, the auxiliary vector) begins on the main thread's stack. Words
+  /// there are no return addresses, though some point into modules (`AT_ENTRY`, `AT_PHDR`).
+  public var scanLimit: UInt64?
 
   /// The default limits.
   public init() {}

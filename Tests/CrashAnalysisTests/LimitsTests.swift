@@ -56,7 +56,7 @@ struct LimitsTests {
     options.maximumThreads = 2
     let report = try Analyser(options: options).analyse(path: file.path)
     #expect(report.threads.count == 2)
-    #expect(report.threads.first?.label == "crashed")
+    #expect(report.threads.first?.isCrashed == true)
     #expect(report.diagnostics.contains { $0.message == "2 thread(s) not walked: the thread limit is 2" })
   }
 
@@ -66,7 +66,7 @@ struct LimitsTests {
     var options = AnalysisOptions()
     options.maximumFramesPerInput = 1
     let report = try Analyser(options: options).analyse(path: file.path)
-    #expect(report.threads.first?.label == "crashed")
+    #expect(report.threads.first?.isCrashed == true)
     #expect(report.threads.filter { !$0.frames.isEmpty }.count == 1)
     #expect(report.diagnostics.contains { $0.message.hasPrefix("3 thread(s) not walked:") && $0.message.hasSuffix("the limit is 1") })
   }
@@ -80,7 +80,7 @@ struct LimitsTests {
     var options = AnalysisOptions()
     options.maximumThreads = 1
     let report = try Analyser(options: options).analyse(path: file.path)
-    #expect(report.threads.filter { $0.label == "crashed" }.count == 1)
+    #expect(report.threads.filter(\.isCrashed).count == 1)
     #expect(report.threads.filter { !$0.frames.isEmpty }.count == 1)
     #expect(report.diagnostics.contains { $0.message == "3 thread(s) not walked: the thread limit is 1" })
   }

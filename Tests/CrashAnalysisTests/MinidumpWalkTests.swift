@@ -56,8 +56,8 @@ struct MinidumpWalkTests {
   @Test("the four frames: registers, names, files, lines, offsets, how found")
   func frames() throws {
     let report = try Self.report()
-    let thread = try #require(report.threads.first)
-    #expect(thread.label == "crashed")
+    let thread = try #require(report.crashedThread)
+    #expect(thread.isCrashed)
     #expect(thread.id == 0xbf4)
     let expected = try Self.expectedFrames()
     let machine = try ReferenceAnswerLines.machineReadable()

@@ -56,6 +56,22 @@ public struct SyntheticContext {
     return context
   }
 
+  /// An x64 CONTEXT (0x4D0 bytes, CONTEXT_AMD64 | CONTROL | INTEGER | SEGMENTS | FLOATING_POINT)
+  /// with rip, rsp, rbp and `others` (winnt.h offsets: Rax 0x78 … R15 0xF0) set.
+  public static func amd64(rip: UInt64, rsp: UInt64, rbp: UInt64, others: [Int: UInt64] = [:]) -> SyntheticContext {
+    var context = SyntheticContext(bytes: [UInt8](repeating: 0, count: 0x4D0))
+    context.put32(0x0010_000F, at: 0x30)  // ContextFlags
+    context.put32(0x1F80, at: 0x34)  // MxCsr
+    context.bytes[0x38] = 0x33  // SegCs
+    context.bytes[0x42] = 0x2B  // SegSs
+    context.put32(0x246, at: 0x44)  // EFlags
+    for (offset, value) in others { context.put64(value, at: offset) }
+    context.put64(rsp, at: 0x98)
+    context.put64(rbp, at: 0xA0)
+    context.put64(rip, at: 0xF8)
+    return context
+  }
+
   mutating func put32(_ value: UInt32, at offset: Int) {
     for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(index * 8)) }
   }
@@ -81,6 +97,8 @@ public struct SyntheticModule {
   public var version: (UInt16, UInt16, UInt16, UInt16)?
   /// An RSDS CodeView record: PDB name, GUID bytes (16, as stored), age.
   public var codeView: (pdb: String, guid: [UInt8], age: UInt32)?
+  /// A Breakpad ELF CodeView record ('BpEL' and the build id), when no RSDS one is given.
+  public var elfBuildID: [UInt8]?
 
   /// A module.
   public init(base: UInt64, size: UInt32, name: String) {
@@ -112,8 +130,10 @@ public struct SyntheticThread {
 
 /// A minidump to write.
 public struct SyntheticMinidump {
-  /// ProcessorArchitecture: 0 x86, 2 Alpha.
+  /// ProcessorArchitecture: 0 x86, 2 Alpha, 9 amd64.
   public var processorArchitecture: UInt16 = 0
+  /// PlatformId: 2 Windows NT, 0x8201 Linux.
+  public var platformID: UInt32 = 2
   /// ProcessorLevel and ProcessorRevision.
   public var processorLevel: UInt16 = 6
   /// ProcessorRevision (model << 8 | stepping on x86).
@@ -180,6 +200,14 @@ public struct SyntheticMinidump {
     let unloadedNameRVAs = unloadedModules.map { string($0.name) }
     var codeViewLocations: [(UInt32, UInt32)] = []
     for module in modules {
+      if module.codeView == nil, let buildID = module.elfBuildID {
+        out.align()
+        let start = out.count
+        out.u32(0x4270_454C)  // 'BpEL'
+        out.raw(buildID)
+        codeViewLocations.append((UInt32(out.count - start), UInt32(start)))
+        continue
+      }
       guard let record = module.codeView else {
         codeViewLocations.append((0, 0))
         continue
@@ -226,7 +254,7 @@ public struct SyntheticMinidump {
     out.u32(osVersion.0)
     out.u32(osVersion.1)
     out.u32(osVersion.2)
-    out.u32(2)  // PlatformId: VER_PLATFORM_WIN32_NT
+    out.u32(platformID)
     out.u32(servicePackRVA)
     out.u16(0)  // SuiteMask
     out.u16(0)

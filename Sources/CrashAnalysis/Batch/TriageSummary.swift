@@ -65,7 +65,7 @@ public struct BatchRecord: Sendable, Hashable {
   public static func of(_ report: CrashReport, classification: Classification, path: String, modified: Int?) -> BatchRecord {
     var record = BatchRecord(path: path, modified: modified, signature: classification.signature)
     if let top = classification.findings.first { record.knownIssue = KnownIssueKey(plugin: top.plugin, confidence: top.confidence) }
-    if let thread = report.threads.first(where: { !$0.frames.isEmpty }), let frame = thread.frames.first {
+    if let thread = report.crashedThread, let frame = thread.frames.first {
       let module = frame.resolution?.module ?? frame.symbol?.module ?? frame.instruction.flatMap { report.module(containing: $0)?.stem }
       if let module {
         let version = report.modules.first { FrameView.stem($0.name).lowercased() == module.lowercased() }?.version

@@ -1,9 +1,11 @@
 //===--- MinidumpReportBuilder.swift - A minidump as a CrashReport ----------===//
 //
-// System, exception, modules, and one thread per dump thread whose frames are
-// walked from its context over the captured stack memory (Unwind). The crashed
-// thread uses the exception's context. Walking uses unwind data (STACK WIN,
-// STACK CFI) when a provider is given, never names.
+// System, exception, modules, and one thread per dump thread, in the dump's
+// order and with its names, whose frames are walked from its context over the
+// captured stack memory (Unwind). The crashed thread is flagged and uses the
+// exception's context. Walking uses unwind data (STACK WIN,
+// STACK CFI) when a provider is given, never names; on Linux, scanning stops at
+// the process start block (ProcessStartBlock).
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,8 +40,8 @@ public enum MinidumpReportBuilder {
     if let misc = dump.miscInfo, let pid = misc.processID {
       report.application = ApplicationInfo(name: dump.modules.first.map { MinidumpModule.lastComponent($0.name) }, processID: pid)
     }
+    let isWindows = dump.systemInfo?.isWindows ?? true
     if let exception = dump.exception {
-      let isWindows = dump.systemInfo?.isWindows ?? true
       report.exception = CrashException(
         code: ExceptionCode(rawValue: exception.code),
         description: isWindows ? reason(exception) : signalName(exception.code),
@@ -77,19 +79,26 @@ public enum MinidumpReportBuilder {
       }
       walked += 1
       let location = isCrashed ? dump.exception?.context ?? thread.context : thread.context
-      var crashThread = CrashThread(id: thread.id, architecture: architecture, label: isCrashed ? "crashed" : thread.name)
+      var crashThread = CrashThread(id: thread.id, architecture: architecture, label: thread.name, isCrashed: isCrashed)
       do {
         let context = try dump.context(at: location)
         crashThread.context = context
         let result: WalkResult
+        var options = options
         switch context {
         case .x86(let registers):
+          if !isWindows, let esp = registers[.esp] {
+            options.scanLimit = ProcessStartBlock.start(in: memory, stackPointer: esp, wordSize: 4)
+          }
           result = StackwalkerX86(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
             .walk(context: registers)
         case .alpha(let registers):
           result = StackwalkerAlpha(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
             .walk(context: registers)
         case .amd64(let registers):
+          if !isWindows, let rsp = registers[.rsp] {
+            options.scanLimit = ProcessStartBlock.start(in: memory, stackPointer: rsp, wordSize: 8)
+          }
           result = StackwalkerAMD64(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
             .walk(context: registers)
         }
@@ -107,7 +116,7 @@ public enum MinidumpReportBuilder {
         report.diagnostics.append(
           Diagnostic(.error, "thread 0x\(String(thread.id, radix: 16)): \(error)", offset: Int(clamping: error.offset)))
       }
-      if isCrashed { report.threads.insert(crashThread, at: 0) } else { report.threads.append(crashThread) }
+      report.threads.append(crashThread)
     }
     if skippedByLimit > 0 {
       let why = stoppedByTime ? "the time limit was reached" : "the thread limit is \(maximumThreads)"

@@ -109,8 +109,19 @@ public struct CrashReportBuilder {
       exception.threadID = exception.threadID ?? faulting.id
       report.exception = exception
     }
+    flagCrashedThread()
     report.diagnostics.sort { ($0.line ?? 0, $0.offset ?? 0) < ($1.line ?? 0, $1.offset ?? 0) }
     return report
+  }
+
+  /// The thread the text says crashed: the one whose listing marks the faulting instruction
+  /// (Dr. Watson's `FAULT ->`), else the one with frames whose id the exception names. A text
+  /// that says neither flags none (`CrashReport.crashedThreadIndex` then takes the first stack).
+  private mutating func flagCrashedThread() {
+    let index =
+      report.threads.firstIndex { $0.fault != nil && !$0.frames.isEmpty }
+      ?? report.exception?.threadID.flatMap { id in report.threads.firstIndex { $0.id == id && !$0.frames.isEmpty } }
+    if let index { report.threads[index].isCrashed = true }
   }
 
   /// Register dumps printed outside a Dr. Watson state dump (kd's `!trap`, ntsd's `r`)

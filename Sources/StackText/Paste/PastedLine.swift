@@ -59,7 +59,7 @@ enum PastedLine {
 
   /// Cleans `line`; a rewritten line goes to `output` (cleared first).
   static func clean(_ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> Outcome {
-    guard let base = line.baseAddress, !line.isEmpty else { return .unchanged }
+    guard line.baseAddress != nil, !line.isEmpty else { return .unchanged }
     let count = line.count
     var start = 0
     while start < count, line[start] == ASCII.space || line[start] == ASCII.tab { start += 1 }

@@ -80,6 +80,7 @@ public enum JSONReportWriter {
       members.append(("architecture", .value(.string(architecture.rawValue))))
     }
     members.append(("stack_found", .value(.bool(report.hasStack))))
+    if let crashed = report.crashedThreadIndex { members.append(("crashed_thread", .value(.int(crashed)))) }
     if let application = report.application { members.append(("application", .value(self.application(application)))) }
     if !report.system.isEmpty {
       members.append(
@@ -181,6 +182,7 @@ public enum JSONReportWriter {
   private static func thread(_ thread: CrashThread, index: Int) -> JSONValue {
     var members: [(String, JSONValue)] = [("index", .int(index))]
     if let id = thread.id { members.append(("id", hex(UInt64(id)))) }
+    members.append(("crashed", .bool(thread.isCrashed)))
     members.append(("architecture", .string(thread.architecture.rawValue)))
     members.append(("architecture_evidence", .array(thread.architectureEvidence.map(JSONValue.string))))
     if let format = thread.format { members.append(("format", .string(format.rawValue))) }

@@ -35,9 +35,9 @@ public enum TextReportWriter {
     if let classification { findings(classification, &out) }
     summary(report, &out)
     // A minidump lists every thread of the process; by default only the crashed one is shown.
-    let crashedOnly =
-      report.input.kind == .minidump && !options.showAllThreads && report.threads.first?.label == "crashed"
-    for (index, thread) in report.threads.enumerated() where !crashedOnly || index == 0 {
+    let crashed = report.threads.firstIndex(where: \.isCrashed)
+    let crashedOnly = report.input.kind == .minidump && !options.showAllThreads && crashed != nil
+    for (index, thread) in report.threads.enumerated() where !crashedOnly || index == crashed {
       out += "\n"
       self.thread(thread, index: index, of: report.threads.count, options: options, &out)
     }
@@ -117,6 +117,7 @@ public enum TextReportWriter {
   private static func thread(_ thread: CrashThread, index: Int, of count: Int, options: Options, _ out: inout String) {
     var title = "Thread \(index) of \(count)"
     if let id = thread.id { title += ", id 0x" + String(id, radix: 16) }
+    if thread.isCrashed { title += " (crashed)" }
     title += " — \(thread.architecture.displayName)"
     if let format = thread.format { title += " — \(format.rawValue)" }
     if let lines = thread.lines { title += ", lines \(lines)" }
