@@ -4,8 +4,9 @@
 // first; then each known stream. Every count, RVA and size comes from a file
 // written by a crashing process or a stranger, so each is checked before any
 // read or allocation (ByteReader). A damaged stream becomes a diagnostic naming
-// its offset, and the other streams still load; only a file that is not a
-// minidump at all (bad signature, no room for the header) is refused.
+// its offset, and the other streams still load; a directory cut short keeps
+// the entries that fit; only a file that is not a minidump at all (bad
+// signature, no room for the header) is refused.
 //
 // Strings (module, unloaded-module and thread names) are read once per RVA:
 // a hostile dump pointing 100,000 names at one 64 KiB MINIDUMP_STRING costs
@@ -127,6 +128,7 @@ public final class MinidumpFile: @unchecked Sendable {
   public init(file mapped: MappedFile, options: MinidumpOptions = MinidumpOptions()) throws(MinidumpError) {
     file = mapped
     let path = mapped.path
+    var cutDirectory: Diagnostic?
     self.path = path
     self.options = options
     // Walks read a few pages of each stack: keep the rest of the dump out of memory.
@@ -151,10 +153,19 @@ public final class MinidumpFile: @unchecked Sendable {
       guard count <= options.maximumRecords else {
         throw ReadError(.implausibleCount, at: 8, reading: "the stream count (\(count))")
       }
-      try reader.checkArray(count: UInt64(count), size: 12, at: UInt64(directoryRVA), "the stream directory")
+      // A cut file keeps the entries that fit: the streams they name may still be whole.
+      let fileSize = UInt64(mapped.bytes.count)
+      let room = UInt64(directoryRVA) < fileSize ? (fileSize - UInt64(directoryRVA)) / 12 : 0
+      let present = min(UInt64(count), room)
+      if present < UInt64(count) {
+        cutDirectory = Diagnostic(
+          .error,
+          "the stream directory is cut: \(present) of its \(count) entries are in the file, which ends at offset \(fileSize)",
+          offset: Int(clamping: UInt64(directoryRVA) + present * 12))
+      }
       var entries: [MinidumpDirectoryEntry] = []
-      entries.reserveCapacity(Int(count))
-      for index in 0..<UInt64(count) {
+      entries.reserveCapacity(Int(present))
+      for index in 0..<present {
         let offset = UInt64(directoryRVA) + index * 12
         entries.append(
           MinidumpDirectoryEntry(
@@ -167,6 +178,7 @@ public final class MinidumpFile: @unchecked Sendable {
     } catch {
       throw .damagedHeader(path: path, error)
     }
+    if let cutDirectory { diagnostics.append(cutDirectory) }
     readStreams()
   }
 

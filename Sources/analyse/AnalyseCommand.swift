@@ -6,7 +6,7 @@
 //   analyse symbolize …     resolve addresses like llvm-symbolizer (SymbolizeCommand)
 //   analyse symbols learn … recover symbol maps from listings (SymbolsLearnCommand)
 //
-// Exit status (README, --help): 0 a stack was decoded; 2 no stack found;
+// Exit status (README, --help): 0 a stack was decoded; 2 no stack found (input whole);
 // 3 the input could not be read or is not a crash input; 4 a stack was decoded
 // but the input is damaged (error diagnostics: truncated, cut lines); 5 a batch
 // had failed inputs; 6 the output could not be written; 64 bad usage;
@@ -36,7 +36,7 @@ struct AnalyseTool: ParsableCommand {
       frames against the symbol store. See 'analyse report --help' for its options.
 
       Exit status of report: 0 a stack was decoded; 2 no stack found; 3 the input could \
-      not be read or is not a crash input; 4 a stack was decoded but the input is damaged; \
+      not be read or is not a crash input; 4 the input is damaged (a stack may still have been decoded); \
       5 a batch finished but some inputs failed; 6 the output could not be written (disk \
       full, I/O error); 64 bad usage; 130 interrupted.
       """,
@@ -81,7 +81,7 @@ struct AnalyseCommand: ParsableCommand {
       (or $CRASH_ANALYSIS_SYMBOLS) and every --symbols DIR.
 
       Exit status: 0 a stack was decoded; 2 no stack found; 3 the input could not be \
-      read or is not a crash input; 4 a stack was decoded but the input is damaged; 5 a \
+      read or is not a crash input; 4 the input is damaged (a stack may still have been decoded); 5 a \
       batch finished but some inputs failed; 6 the output could not be written.
       """
   )

@@ -6,11 +6,12 @@ import CrashCore
 enum AnalyseExitStatus: Int32 {
   /// A stack was decoded and the input was whole.
   case success = 0
-  /// The input was read but holds no stack.
+  /// The input was read, is whole, and holds no stack.
   case noStackFound = 2
   /// The input could not be read, or is not a crash input at all.
   case unreadableInput = 3
-  /// A stack was decoded, but the input is damaged (error diagnostics).
+  /// The input is damaged (error diagnostics: a cut or corrupt dump), whether or not a stack
+  /// was decoded from what is left.
   case damagedInput = 4
   /// A batch finished, but some of its inputs could not be analysed.
   case batchHadFailures = 5
@@ -18,10 +19,11 @@ enum AnalyseExitStatus: Int32 {
   case outputFailed = 6
 
   init(for report: CrashReport) {
-    if !report.hasStack {
-      self = .noStackFound
-    } else if report.worstSeverity == .error {
+    // Damage first: a dump cut before its thread list has no stack *because* it is damaged.
+    if report.worstSeverity == .error {
       self = .damagedInput
+    } else if !report.hasStack {
+      self = .noStackFound
     } else {
       self = .success
     }

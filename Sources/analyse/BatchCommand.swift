@@ -47,8 +47,10 @@ extension AnalyseCommand {
       done += 1
       summary.add(result.record)
       page?.add(result)
-      if let failure = result.record.failure {
-        Console.error((progress ? "\r\u{1B}[K" : "") + "analyse: \(failure)\n")
+      // One line per failure: on the report stream in text mode (`path: FAILED: reason`), on
+      // standard error when the report stream is JSON.
+      if let failure = result.record.failure, json || jsonl {
+        Console.error((progress ? "\r\u{1B}[K" : "") + "analyse: \(result.record.path): \(failure)\n")
       }
       if jsonl {
         Console.record(Self.jsonLine(result) + "\n")
@@ -66,7 +68,7 @@ extension AnalyseCommand {
     if json {
       Console.json(TriageReportWriter.json(summary) + "\n")
     } else if !jsonl {
-      Console.text("\n" + TriageReportWriter.text(summary))
+      Console.text("\n" + TriageReportWriter.text(summary, listingFailures: false))
     }
     try Console.finish()
     if !summary.failures.isEmpty { throw ExitCode(AnalyseExitStatus.batchHadFailures.rawValue) }

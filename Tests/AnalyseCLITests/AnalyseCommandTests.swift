@@ -56,6 +56,17 @@ struct AnalyseCommandTests {
     #expect(run.standardOutput.contains("00 0ab1fcfc 00510cc7 cffa119e 07ad9838 0069578c EMSMTA!otpmralt+0x25"))
   }
 
+  @Test("a dump cut anywhere from its directory on exits 4 (damaged), never 2 (no stack)")
+  func cutDumpIsDamaged() throws {
+    let whole = try Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot + "/" + Self.dump))
+    for length in [40, 100, 300, 600, 1_200, 2_400] where length < whole.count {
+      let file = try TemporaryFile(whole.prefix(length), suffix: ".dmp")
+      let run = try AnalyseRunner.run([file.path])
+      #expect(run.status == 4, "cut at \(length) bytes")
+      #expect(run.standardError.contains("the input is damaged"), "cut at \(length) bytes")
+    }
+  }
+
   @Test("an article with no stack exits 2 and says so", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func noStack() throws {
     let run = try AnalyseRunner.run(["../shared/kb/Q142258.md"])

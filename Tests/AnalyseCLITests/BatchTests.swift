@@ -49,7 +49,11 @@ struct BatchTests {
     #expect(run.standardOutput.contains("Triage: 400 input(s)"))
     #expect(run.standardOutput.contains("\(corrupt.count) failed"))
     #expect(run.standardOutput.contains("Q276222 confirmed"))
-    for path in corrupt { #expect(run.standardError.contains(path)) }
+    // One line per failure, naming its path once: the input's own line.
+    for path in corrupt {
+      #expect(run.standardOutput.components(separatedBy: path).count == 2, "\(path) printed once")
+      #expect(!run.standardError.contains(path))
+    }
   }
 
   @Test("--jsonl: one parseable report per line, in input order, each with its path", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))

@@ -129,8 +129,11 @@ public struct BatchAnalyser: Sendable {
       }
       return BatchResult(index: index, record: record, report: report, classification: classification)
     } catch {
+      // The record carries the path; the reason need not repeat it.
+      var reason = Substring(error.description)
+      if reason.hasPrefix(path + ": ") { reason = reason.dropFirst(path.count + 2) }
       return BatchResult(
-        index: index, record: BatchRecord(path: path, modified: modified, failure: error.description), report: nil,
+        index: index, record: BatchRecord(path: path, modified: modified, failure: String(reason)), report: nil,
         classification: nil)
     }
   }

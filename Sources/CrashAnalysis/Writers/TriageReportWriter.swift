@@ -8,9 +8,10 @@ import CrashCore
 
 /// Renders a `TriageSummary`.
 public enum TriageReportWriter {
-  /// A table: count, signature, known issue, first and last seen, modules; then failures
-  /// (control characters from inputs shown as escapes).
-  public static func text(_ summary: TriageSummary) -> String {
+  /// A table: count, signature, known issue, first and last seen, modules; then failures,
+  /// unless `listingFailures` is false (a batch printed each on its own line already).
+  /// Control characters from inputs are shown as escapes.
+  public static func text(_ summary: TriageSummary, listingFailures: Bool = true) -> String {
     let buckets = summary.sortedBuckets
     var out = "Triage: \(summary.total) input(s), \(buckets.count) bucket(s), \(summary.failures.count) failed\n"
     if !buckets.isEmpty {
@@ -24,6 +25,7 @@ public enum TriageReportWriter {
       if !modules.isEmpty { row += "  [" + modules.joined(separator: ", ") + "]" }
       out += row + "\n"
     }
+    guard listingFailures else { return TextLimits.printable(out) }
     for failure in summary.failures.prefix(50) {
       out += "  failed: " + (failure.reason.hasPrefix(failure.path) ? failure.reason : "\(failure.path): \(failure.reason)") + "\n"
     }
