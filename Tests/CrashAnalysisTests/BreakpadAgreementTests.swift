@@ -78,6 +78,10 @@ struct BreakpadAgreementTests {
     let frames = try #require(report.crashedThread).frames
     #expect(frames.map(\.trust) == [.context, .framePointer, .framePointer])
     #expect(frames.map { $0.instruction?.rawValue } == [Self.app.base + 0x1100, Self.app.base + 0x1233, Self.libc.base + 0x1233])
+    // g. amd64 words are written with all sixteen digits.
+    let json = JSONReportWriter.render(report)
+    #expect(json.contains("\"instruction\": \"0x0000000000401100\""))
+    #expect(json.contains("\"return_address\": \"0x0000000000401234\""))
   }
 
   @Test("b: scanning passes over a module's base address and, with symbols, addresses outside every function")
