@@ -72,7 +72,9 @@ enum StoreCatalog {
     return nil
   }
 
-  /// Reads MODULE and INFO lines (learned-map facts) up to the first FUNC, PUBLIC or STACK.
+  /// Reads the INFO lines (learned-map facts) after MODULE: they come first, so the first line
+  /// of any other kind (FILE, INLINE_ORIGIN, FUNC, PUBLIC, STACK) ends the header. A Breakpad
+  /// file of a Windows DLL opens with thousands of FILE lines: none of them is read.
   private static func readBreakpadHeader(into entry: inout StoreEntry) {
     // Opened without blocking: a FIFO planted in a store is refused, never waited on.
     guard let opened = try? FileOpener.openForReading(entry.path) else { return }
@@ -90,7 +92,7 @@ enum StoreCatalog {
       consumed += line.utf8.count + 1
       let fields = line.split(separator: " ", omittingEmptySubsequences: true)
       guard let first = fields.first else { continue }
-      if first == "FUNC" || first == "PUBLIC" || first == "STACK" { break }
+      guard first == "MODULE" || first == "INFO" else { break }
       guard first == "INFO", fields.count >= 3 else { continue }
       switch fields[1] {
       case "LOAD_ADDRESS":

@@ -54,6 +54,9 @@ public final class SymbolStore: Sendable {
 
   private struct State {
     var catalog: [StoreEntry]?
+    /// The entries found for a debug file and id (a batch asks for the same few again and
+    /// again); bounded, emptied when full.
+    var entriesByID: [String: [StoreEntry]] = [:]
     var cache: [String: CacheSlot] = [:]
     var cachedBytes = 0
     var clock = 0
@@ -90,9 +93,25 @@ public final class SymbolStore: Sendable {
 
   /// Every symbol file for a debug file and identifier, across roots, in search order:
   /// per root the Breakpad file, then linker maps, then ELF files in that directory.
+  /// Each directory is looked at once per store: a store is not expected to change while it
+  /// serves (a batch).
   public func entries(debugFile: String, debugIdentifier: String) throws(PathComponentError) -> [StoreEntry] {
     let file = try PathComponent.validated(debugFile)
     let identifier = try PathComponent.validated(debugIdentifier)
+    let key = file + "/" + identifier
+    if let known = state.withLock({ $0.entriesByID[key] }) { return known }
+    let found = findEntries(file: file, identifier: identifier)
+    state.withLock { state in
+      if state.entriesByID.count >= Self.maximumRememberedIDs { state.entriesByID.removeAll(keepingCapacity: true) }
+      state.entriesByID[key] = found
+    }
+    return found
+  }
+
+  /// Debug ids whose entries are remembered at once.
+  static let maximumRememberedIDs = 4_096
+
+  private func findEntries(file: String, identifier: String) -> [StoreEntry] {
     let stem = file.lowercased().hasSuffix(".pdb") ? String(file.dropLast(4)) : file
     var found: [StoreEntry] = []
     for root in roots {
