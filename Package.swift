@@ -89,7 +89,7 @@ let package = Package(
       name: "analyse",
       dependencies: [
         "CrashAnalysis", "CrashCore", "StackText", "Symbolication", "BreakpadSymbols", "MapFiles", "ELFSymbols",
-        "Signatures", "SignatureRules",
+        "Signatures", "SignatureRules", "ByteReading",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

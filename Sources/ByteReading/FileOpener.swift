@@ -84,6 +84,13 @@ public enum FileOpener {
     return (descriptor, status)
   }
 
+  /// The path with symbolic links, `.` and `..` resolved, or as given when it cannot be.
+  public static func canonicalPath(_ path: String) -> String {
+    guard let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
   /// The kind of object at `path` (following links), or nil when it cannot be examined.
   public static func kind(of path: String) -> FileKind? {
     var status = stat()

@@ -10,18 +10,8 @@
 import Signatures
 import Yams
 
-/// A mistake in a rule file.
-public struct RuleFileError: Error, Sendable, Hashable, CustomStringConvertible {
-  /// The file.
-  public var file: String
-  /// The 1-based line, when known.
-  public var line: Int?
-  /// What is wrong.
-  public var message: String
-
-  /// `file:line: message`.
-  public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
-}
+/// A mistake in a rule file (file, line, reason).
+public typealias RuleFileError = PluginLoadError
 
 /// Every mistake found in one rule file.
 public struct RuleFileErrors: Error, Sendable, Hashable, CustomStringConvertible {
@@ -114,6 +104,7 @@ public enum RuleFileParser {
         affectedVersions: string(top["affects"], "affects") ?? "", references: references),
       file: file, top: nil, sequence: [], within: 10, exception: nil, events: [], version: nil, parameter: nil,
       remedy: nil)
+    rule.idLine = top["id"]?.mark?.line
     if let match = mapping(matchNode, "match", keys: matchKeys, fail) {
       let module = string(match["module"], "module")
       if let text = string(match["top"], "top") { rule.top = RuleFrame(text, defaultModule: module) }

@@ -64,6 +64,8 @@ public struct SignatureRule: Sendable, Hashable {
   public var descriptor: PluginDescriptor
   /// The file it came from.
   public var file: String
+  /// The line of its `id` (for messages about duplicate ids).
+  public var idLine: Int? = nil
   /// The top frame, if stated.
   public var top: RuleFrame?
   /// The ordered run of frames, if stated.

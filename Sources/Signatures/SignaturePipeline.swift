@@ -17,12 +17,16 @@ public struct Classification: Sendable, Hashable {
   public var signature: String?
   /// Plugins that failed, with what they threw.
   public var notes: [String]
+  /// Plugins that were not loaded (rule files with mistakes, duplicate ids): the
+  /// classification was made without them.
+  public var pluginErrors: [PluginLoadError]
 
   /// Creates a classification.
-  public init(findings: [Finding], signature: String?, notes: [String]) {
+  public init(findings: [Finding], signature: String?, notes: [String], pluginErrors: [PluginLoadError] = []) {
     self.findings = findings
     self.signature = signature
     self.notes = notes
+    self.pluginErrors = pluginErrors
   }
 }
 
@@ -30,10 +34,13 @@ public struct Classification: Sendable, Hashable {
 public struct SignaturePipeline: Sendable {
   /// The plugins, in the order they run.
   public let plugins: [any SignaturePlugin]
+  /// Plugins that could not be loaded; every classification lists them.
+  public let loadErrors: [PluginLoadError]
 
-  /// A pipeline over `plugins`.
-  public init(plugins: [any SignaturePlugin]) {
+  /// A pipeline over `plugins`; `loadErrors` are the plugins that could not be loaded.
+  public init(plugins: [any SignaturePlugin], loadErrors: [PluginLoadError] = []) {
     self.plugins = plugins
+    self.loadErrors = loadErrors
   }
 
   /// Every plugin's findings for `report`, and its signature.
@@ -49,6 +56,7 @@ public struct SignaturePipeline: Sendable {
       }
     }
     findings.sort { ($0.finding.confidence, -$0.order) > ($1.finding.confidence, -$1.order) }
-    return Classification(findings: findings.map(\.finding), signature: CrashSignature.signature(of: crash), notes: notes)
+    return Classification(findings: findings.map(\.finding), signature: CrashSignature.signature(of: crash), notes: notes,
+      pluginErrors: loadErrors)
   }
 }

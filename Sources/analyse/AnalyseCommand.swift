@@ -38,7 +38,7 @@ struct AnalyseTool: ParsableCommand {
       Exit status of report: 0 a stack was decoded; 2 no stack found; 3 the input could \
       not be read or is not a crash input; 4 the input is damaged (a stack may still have been decoded); \
       5 a batch finished but some inputs failed; 6 the output could not be written (disk \
-      full, I/O error); 64 bad usage; 130 interrupted.
+      full, I/O error); 7 a rule file (--plugins) is missing or wrong, and the report was       made without it; 64 bad usage; 130 interrupted.
       """,
     version: AnalyseVersion.current,
     subcommands: [
@@ -82,7 +82,7 @@ struct AnalyseCommand: ParsableCommand {
 
       Exit status: 0 a stack was decoded; 2 no stack found; 3 the input could not be \
       read or is not a crash input; 4 the input is damaged (a stack may still have been decoded); 5 a \
-      batch finished but some inputs failed; 6 the output could not be written.
+      batch finished but some inputs failed; 6 the output could not be written; 7 a rule file       (--plugins) is missing or wrong (the report is made without it).
       """
   )
 
@@ -140,8 +140,10 @@ struct AnalyseCommand: ParsableCommand {
   @Option(name: .long, help: "Seconds one input may take; past it, decoding stops with a diagnostic.")
   var timeLimit: Double?
 
-  @Option(name: .customLong("plugins"), help: ArgumentHelp("A directory of rule files to load (repeatable).", valueName: "dir"))
-  var pluginDirectories: [String] = []
+  @Option(
+    name: .customLong("plugins"),
+    help: ArgumentHelp("A rule file, or a directory of rule files, to load (repeatable).", valueName: "path"))
+  var rulePaths: [String] = []
 
   @Flag(name: .long, help: "For a minidump, show every thread (default: the crashed thread only; --json has all).")
   var allThreads = false
@@ -201,9 +203,8 @@ struct AnalyseCommand: ParsableCommand {
     if let store, report.hasStack {
       report = Symbolicator(store: store).symbolicate(report)
     }
-    let loaded = BundledPlugins.all(ruleDirectories: pluginDirectories)
-    for error in loaded.errors { Console.error("analyse: rule skipped: \(error)\n") }
-    let classification = SignaturePipeline(plugins: loaded.plugins).classify(report)
+    let plugins = RunPlugins(rulePaths: rulePaths)
+    let classification = plugins.pipeline.classify(report)
     if json {
       JSONReportWriter.write(report, classification: classification, tool: "analyse \(AnalyseVersion.current)", to: Console.output)
     } else {
@@ -224,6 +225,7 @@ struct AnalyseCommand: ParsableCommand {
       Console.error("analyse: \(input): the input is damaged; see the error diagnostics\n")
     }
     if status != .success { throw ExitCode(status.rawValue) }
+    try plugins.requireAllLoaded()
   }
 
   /// Several inputs, a directory, or a list of paths: batch mode.

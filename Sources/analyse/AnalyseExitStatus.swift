@@ -17,6 +17,9 @@ enum AnalyseExitStatus: Int32 {
   case batchHadFailures = 5
   /// The output could not be written (a full disk, an I/O error): what was asked for is not there.
   case outputFailed = 6
+  /// A rule file named by --plugins (or a shipped one) is missing, has mistakes or reuses an
+  /// id: the report was made without it. An input's own status (2–5) comes first.
+  case pluginErrors = 7
 
   init(for report: CrashReport) {
     // Damage first: a dump cut before its thread list has no stack *because* it is damaged.

@@ -24,9 +24,8 @@ extension AnalyseCommand {
     var paths = inputs
     if let list = filesFrom { paths += try Self.readList(list) }
     let files = BatchAnalyser.expand(paths)
-    let loaded = BundledPlugins.all(ruleDirectories: pluginDirectories)
-    for error in loaded.errors { Console.error("analyse: rule skipped: \(error)\n") }
-    var batch = BatchAnalyser(pipeline: SignaturePipeline(plugins: loaded.plugins))
+    let plugins = RunPlugins(rulePaths: rulePaths)
+    var batch = BatchAnalyser(pipeline: plugins.pipeline)
     batch.options = analysisOptions
     batch.options.acceptsStreams = false
     batch.symbolStore = symbolStore
@@ -35,6 +34,7 @@ extension AnalyseCommand {
     let progress = isatty(2) == 1
     let started = Self.now()
     var summary = TriageSummary()
+    summary.pluginErrors = plugins.errors
     var done = 0
     let page: TriageHTMLWriter?
     do {
@@ -72,6 +72,7 @@ extension AnalyseCommand {
     }
     try Console.finish()
     if !summary.failures.isEmpty { throw ExitCode(AnalyseExitStatus.batchHadFailures.rawValue) }
+    try plugins.requireAllLoaded()
   }
 
   /// Writes the HTML page beside its destination and renames it into place; a failure is

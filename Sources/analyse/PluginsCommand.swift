@@ -1,11 +1,13 @@
 //===--- PluginsCommand.swift - `analyse plugins list | check` ---------------===//
 //
-//   analyse plugins list [--plugins DIR]…     every plugin that would run, in order
-//   analyse plugins check FILE…               check rule files; errors name file and line
+//   analyse plugins list [--plugins PATH]…    every plugin that would run, in order
+//   analyse plugins check FILE…               check rule files; errors name file and line,
+//                                             and an id already used (bundled or another file)
 //
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
+import ByteReading
 import CrashAnalysis
 import SignatureRules
 import Signatures
@@ -21,11 +23,13 @@ struct PluginsCommand: ParsableCommand {
 struct PluginsListCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "list", abstract: "List the plugins that run, in order.")
 
-  @Option(name: .customLong("plugins"), help: ArgumentHelp("A directory of rule files (repeatable).", valueName: "dir"))
-  var pluginDirectories: [String] = []
+  @Option(
+    name: .customLong("plugins"),
+    help: ArgumentHelp("A rule file, or a directory of rule files (repeatable).", valueName: "path"))
+  var rulePaths: [String] = []
 
   func run() throws {
-    let loaded = BundledPlugins.all(ruleDirectories: pluginDirectories)
+    let loaded = BundledPlugins.all(rulePaths: rulePaths)
     let swiftCount = BundledPlugins.swift.count
     for (index, plugin) in loaded.plugins.enumerated() {
       let kind = index < swiftCount ? "swift" : "rule "
@@ -36,7 +40,7 @@ struct PluginsListCommand: ParsableCommand {
       Console.text(line + "\n")
     }
     for error in loaded.errors { Console.error("analyse: rule skipped: \(error)\n") }
-    if !loaded.errors.isEmpty { throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue) }
+    if !loaded.errors.isEmpty { throw ExitCode(AnalyseExitStatus.pluginErrors.rawValue) }
   }
 }
 
@@ -49,15 +53,29 @@ struct PluginsCheckCommand: ParsableCommand {
 
   func run() throws {
     var failed = false
+    // An id is one known issue: a file may not reuse a bundled id, nor one of the files before it.
+    var owners = BundledPlugins.bundledIdentifiers
     for file in files {
       switch RuleLoader.loadFile(file) {
       case .success(let rule):
+        let key = rule.descriptor.id.lowercased()
+        // A shipped rule file checked by its own path is not a duplicate of itself.
+        if let owner = owners[key], owner.file.map(FileOpener.canonicalPath) != FileOpener.canonicalPath(file) {
+          failed = true
+          let where_ = owner.file.map { $0 + (owner.line.map { ":\($0)" } ?? "") } ?? "the built-in \(rule.descriptor.id) plugin"
+          let error = PluginLoadError(
+            file: file, line: rule.idLine, message: "id '\(rule.descriptor.id)' is already used by \(where_)")
+          Console.error("\(error)\n")
+          continue
+        }
+        owners[key] = (file, rule.idLine)
         Console.text("\(file): ok (\(rule.descriptor.id): \(rule.descriptor.title))\n")
       case .failure(let problems):
         failed = true
         for error in problems.errors { Console.error("\(error)\n") }
       }
     }
-    if failed { throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue) }
+    if failed { throw ExitCode(AnalyseExitStatus.pluginErrors.rawValue) }
   }
+
 }

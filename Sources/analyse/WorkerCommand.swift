@@ -32,13 +32,16 @@ struct WorkerCommand: ParsableCommand {
   @Flag(name: .long, help: "Do not search the shipped Symbols/ store.")
   var noDefaultSymbols = false
 
-  @Option(name: .customLong("plugins"), help: ArgumentHelp("A directory of rule files (repeatable).", valueName: "dir"))
-  var pluginDirectories: [String] = []
+  @Option(
+    name: .customLong("plugins"),
+    help: ArgumentHelp("A rule file, or a directory of rule files (repeatable).", valueName: "path"))
+  var rulePaths: [String] = []
 
   func run() throws {
-    let loaded = BundledPlugins.all(ruleDirectories: pluginDirectories)
-    for error in loaded.errors { Console.error("analyse: rule skipped: \(error)\n") }
-    var batch = BatchAnalyser(pipeline: SignaturePipeline(plugins: loaded.plugins))
+    // A worker serves many requests: it does not start with a rule missing.
+    let plugins = RunPlugins(rulePaths: rulePaths)
+    try plugins.requireAllLoaded()
+    var batch = BatchAnalyser(pipeline: plugins.pipeline)
     let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
     // One store for every request: each symbol file is loaded once per worker process.
     batch.symbolStore = roots.isEmpty ? nil : SymbolStore(roots: roots)

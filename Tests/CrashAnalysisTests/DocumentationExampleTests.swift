@@ -48,7 +48,7 @@ struct DocumentationExampleTests {
     if report.hasStack {
       report = Symbolicator(store: store).symbolicate(report)
     }
-    let plugins = BundledPlugins.all(ruleDirectories: [], includeShippedRules: true).plugins
+    let plugins = BundledPlugins.all(rulePaths: [], includeShippedRules: true).plugins
     let classification = SignaturePipeline(plugins: plugins).classify(report)
     let text = TextReportWriter.render(report, classification: classification)
     #expect(classification.findings.first?.plugin == "Q276222")

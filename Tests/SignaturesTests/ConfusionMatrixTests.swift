@@ -20,7 +20,7 @@ import Testing
 struct ConfusionMatrixTests {
   static func classify(_ path: String) throws -> [Finding] {
     let plugins = BundledPlugins.all(
-      ruleDirectories: [Fixtures.repositoryRoot + "/Plugins/rules"], includeShippedRules: false
+      rulePaths: [Fixtures.repositoryRoot + "/Plugins/rules"], includeShippedRules: false
     ).plugins
     let store = SymbolStore(roots: [Fixtures.repositoryRoot + "/Symbols"])
     let report = Symbolicator(store: store).symbolicate(try Analyser().analyse(path: path))

@@ -103,6 +103,8 @@ public struct TriageSummary: Sendable {
   public private(set) var buckets: [String: TriageBucket] = [:]
   /// Inputs that could not be analysed: path and reason.
   public private(set) var failures: [(path: String, reason: String)] = []
+  /// Rules that were not loaded for the batch (listed in JSON as `plugin_errors`).
+  public var pluginErrors: [PluginLoadError] = []
   /// Inputs seen.
   public private(set) var total = 0
 

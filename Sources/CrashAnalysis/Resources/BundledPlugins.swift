@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import ByteReading
 import Q276222Plugin
 import SignatureRules
 import Signatures
@@ -36,19 +37,47 @@ public enum BundledPlugins {
   }
 
   /// Every plugin: the Swift ones, then the rules of the shipped directory (unless
-  /// `includeShippedRules` is false) and of `ruleDirectories`, each in file-name order.
-  /// Rule files with mistakes are skipped and returned as errors.
-  public static func all(ruleDirectories: [String] = [], includeShippedRules: Bool = true)
-    -> (plugins: [any SignaturePlugin], errors: [RuleFileError])
+  /// `includeShippedRules` is false) and of `rulePaths` (rule files or directories of them,
+  /// each directory in file-name order). A path that is missing, a rule file with mistakes
+  /// and a rule whose id an earlier plugin already has are skipped and returned as errors
+  /// naming the file and line.
+  public static func all(rulePaths: [String] = [], includeShippedRules: Bool = true)
+    -> (plugins: [any SignaturePlugin], errors: [PluginLoadError])
   {
     var plugins = swift
-    var errors: [RuleFileError] = []
-    let directories = (includeShippedRules ? [rulesDirectory].compactMap { $0 } : []) + ruleDirectories
-    for directory in directories {
-      let loaded = RuleLoader.load(path: directory)
-      plugins += loaded.plugins.map { $0 as any SignaturePlugin }
+    var errors: [PluginLoadError] = []
+    var owners: [String: String] = [:]  // lower-cased id → where it was first defined
+    for plugin in plugins { owners[plugin.descriptor.id.lowercased()] = "the built-in \(plugin.descriptor.id) plugin" }
+    var files = Set<String>()  // canonical paths: a file named twice loads once
+    let paths = (includeShippedRules ? [rulesDirectory].compactMap { $0 } : []) + rulePaths
+    for path in paths {
+      let loaded = RuleLoader.load(path: path)
       errors += loaded.errors
+      for plugin in loaded.plugins {
+        let rule = plugin.rule
+        guard files.insert(FileOpener.canonicalPath(rule.file)).inserted else { continue }
+        let key = rule.descriptor.id.lowercased()
+        if let owner = owners[key] {
+          errors.append(
+            PluginLoadError(
+              file: rule.file, line: rule.idLine, message: "id '\(rule.descriptor.id)' is already used by \(owner)"))
+          continue
+        }
+        owners[key] = rule.file + (rule.idLine.map { ":\($0)" } ?? "")
+        plugins.append(plugin)
+      }
     }
     return (plugins, errors)
+  }
+
+  /// The ids of the built-in plugins and shipped rules (lower-cased), with the rule file
+  /// that defines each (nil for a built-in Swift plugin) and its line.
+  public static var bundledIdentifiers: [String: (file: String?, line: Int?)] {
+    var owners: [String: (file: String?, line: Int?)] = [:]
+    for plugin in all().plugins {
+      let rule = (plugin as? RulePlugin)?.rule
+      owners[plugin.descriptor.id.lowercased()] = (rule?.file, rule?.idLine)
+    }
+    return owners
   }
 }

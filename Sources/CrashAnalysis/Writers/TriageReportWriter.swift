@@ -1,6 +1,7 @@
 //===--- TriageReportWriter.swift - The triage summary as text and JSON ------===//
 
 import CrashCore
+import Signatures
 
 #if canImport(Glibc)
   import Glibc
@@ -33,7 +34,7 @@ public enum TriageReportWriter {
     return TextLimits.printable(out)
   }
 
-  /// The summary as a JSON object: `inputs`, `failed`, `buckets`, `failures`.
+  /// The summary as a JSON object: `inputs`, `failed`, `buckets`, `failures`, `plugin_errors`.
   public static func json(_ summary: TriageSummary) -> String {
     value(summary).serialized(indent: 2)
   }
@@ -59,6 +60,7 @@ public enum TriageReportWriter {
         "failures",
         .array(summary.failures.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) })
       ),
+      ("plugin_errors", .array(summary.pluginErrors.map(JSONReportWriter.pluginError))),
     ])
   }
 

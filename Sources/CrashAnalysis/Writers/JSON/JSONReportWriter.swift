@@ -75,6 +75,9 @@ public enum JSONReportWriter {
       if !classification.notes.isEmpty {
         members.append(("plugin_notes", .value(.array(classification.notes.map(JSONValue.string)))))
       }
+      if !classification.pluginErrors.isEmpty {
+        members.append(("plugin_errors", .value(.array(classification.pluginErrors.map(pluginError)))))
+      }
     }
     if let architecture = report.threads.first(where: { !$0.frames.isEmpty })?.architecture {
       members.append(("architecture", .value(.string(architecture.rawValue))))
@@ -105,6 +108,14 @@ public enum JSONReportWriter {
   }
 
   // MARK: - Pieces
+
+  /// A rule that was not loaded: `{"file", "line"?, "message"}`.
+  static func pluginError(_ error: PluginLoadError) -> JSONValue {
+    var members: [(String, JSONValue)] = [("file", .string(error.file))]
+    if let line = error.line { members.append(("line", .int(line))) }
+    members.append(("message", .string(error.message)))
+    return .object(members)
+  }
 
   /// A value as `0x` and 8 digits, or 16 when it needs them.
   static func hex(_ value: UInt64) -> JSONValue {

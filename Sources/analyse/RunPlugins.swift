@@ -1,0 +1,35 @@
+//===--- RunPlugins.swift - The plugins of one run of `analyse` --------------===//
+//
+// The built-in plugins, the shipped rules and every --plugins path (a rule
+// file or a directory of them). A rule that cannot be loaded (a missing path,
+// a mistake, an id already taken) is named on standard error with its file and
+// line, listed in JSON as `plugin_errors`, and makes the run exit 7 once the
+// report is out: a verdict made without a rule the user asked for is not a
+// success.
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import CrashAnalysis
+import Signatures
+
+/// The plugins of a run, loaded once, with what could not be loaded.
+struct RunPlugins {
+  /// The pipeline over every plugin that loaded; its classifications carry `errors`.
+  let pipeline: SignaturePipeline
+  /// The rules that were not loaded.
+  let errors: [PluginLoadError]
+
+  /// Loads the bundled plugins and `rulePaths`, printing each error once on standard error.
+  init(rulePaths: [String]) {
+    let loaded = BundledPlugins.all(rulePaths: rulePaths)
+    for error in loaded.errors { Console.error("analyse: rule skipped: \(error)\n") }
+    pipeline = SignaturePipeline(plugins: loaded.plugins, loadErrors: loaded.errors)
+    errors = loaded.errors
+  }
+
+  /// Exits 7 when a rule could not be loaded.
+  func requireAllLoaded() throws {
+    if !errors.isEmpty { throw ExitCode(AnalyseExitStatus.pluginErrors.rawValue) }
+  }
+}
