@@ -7,10 +7,13 @@
 // index) and 9405 (Failed to find socket). Fixed in 5.5.2654.22.
 //
 // What counts, and how much (README.md in this folder has the table):
-//   top      otpmralt on top, or — where the top frame has no name — the frame
-//            called from otpurert+0x307, the call site the article's listing shows
-//   chain    how many of the seven callers appear, in order (gaps and extra
-//            frames tolerated; offsets not required)
+//   top      (defining) otpmralt at the crash site, or — where that frame has no
+//            name — the frame called from otpurert+0x307, the call site the
+//            article's listing shows
+//   callers  otpurert → otpmrtry, in order (gaps tolerated; offsets not
+//            required); the rest of the chain (otpaasb … sbpiwbep) is on every
+//            MTA association thread and counts for nothing; another caller of
+//            otpmralt contradicts
 //   index    otpmralt's first parameter against the plausible range (callers
 //            pass 0x34; event 9202 names control block 203): an inference
 //   version  EMSMTA's version (module list or dump): ≥ 5.5.2654.22 rules it out;
@@ -62,106 +65,116 @@ public struct Q276222Detector: SignaturePlugin {
   /// The same, with the pipeline's shared frame views.
   public func examine(_ crash: ClassifiedCrash) throws -> [Finding] {
     let report = crash.report
-    var best: (score: Int, evidence: [Evidence], top: Bool, chain: Int)?
+    var best: StackMatch?
+    var anyStack = false
     for thread in report.threads.indices where !report.threads[thread].frames.isEmpty {
-      let result = examineStack(crash.frames(thread: thread))
-      let score = (result.top ? 10 : 0) + result.chain
-      if score > 0, score > best?.score ?? 0 { best = (score, result.evidence, result.top, result.chain) }
+      anyStack = true
+      let result = examineStack(crash.frames(thread: thread), top: crash.topIndex(thread: thread) ?? 0)
+      if result.score > 0, result.score > best?.score ?? 0 { best = result }
     }
-    var evidence = best?.evidence ?? []
-    let top = best?.top ?? false
-    let chain = best?.chain ?? 0
     let events = examineEvents(report)
-    evidence += events.evidence
+    // The crash site defines the issue; the events alone do only in an input with no stack.
+    let eventsOnly = !anyStack && events.both
+    guard best?.top == true || eventsOnly else { return [] }
+    var evidence = best?.evidence ?? []
+    evidence += eventsOnly ? events.evidence.map { var e = $0; e.isDefining = true; return e } : events.evidence
     let version = examineVersion(report)
     evidence += version.evidence
-    // No stack that looks like it and no events: not this issue.
-    guard top || chain >= 3 || events.both else { return [] }
+    let callers = best?.callers ?? 0
     let confidence: Confidence
-    if version.isFixed {
-      confidence = .ruledOut
-    } else if top && chain >= 5 && (events.any || version.isAffected) {
+    if eventsOnly {
+      confidence = .possible
+    } else if callers == Self.identifyingCallers.count && (events.any || version.isAffected) {
       confidence = .confirmed
-    } else if top && chain >= 3 {
-      confidence = .likely
-    } else if chain >= 5 && (events.any || version.isAffected) {
+    } else if callers >= 1 {
       confidence = .likely
     } else {
       confidence = .possible
     }
-    if version.isAffectedRangeMiss {
-      // A build outside SP3/SP4 weakens, but the stack still says what it says.
-      return [Finding(plugin: descriptor.id, title: descriptor.title, confidence: min(confidence, .possible), evidence: evidence, remedy: Self.remedy)]
-    }
+    // ConfidencePolicy (in the pipeline) lowers for a build outside SP3/SP4 or another caller,
+    // and rules out a build with the fix.
     return [Finding(plugin: descriptor.id, title: descriptor.title, confidence: confidence, evidence: evidence, remedy: Self.remedy)]
   }
 
   // MARK: - The stack
 
-  private func examineStack(_ frames: [FrameView]) -> (top: Bool, chain: Int, evidence: [Evidence]) {
+  /// What one thread's frames show.
+  struct StackMatch {
+    var top: Bool
+    /// How many of `identifyingCallers` appear, in order.
+    var callers: Int
+    var evidence: [Evidence]
+    var score: Int { (top ? 10 : 0) + callers }
+  }
+
+  /// The callers that identify this code path: otpmralt is called from otpurert, called from
+  /// otpmrtry. The rest of the article's chain (otpaasb … sbpiwbep) is on every MTA
+  /// association thread (Plugins/frames/exchange-5.5.yaml) and says nothing about this issue.
+  static let identifyingCallers = ["otpurert", "otpmrtry"]
+
+  private func examineStack(_ frames: [FrameView], top index: Int) -> StackMatch {
     var evidence: [Evidence] = []
-    guard let first = frames.first else { return (false, 0, []) }
-    // The top frame: otpmralt, or an unnamed frame called from otpurert+0x307.
+    guard index < frames.count else { return StackMatch(top: false, callers: 0, evidence: []) }
+    let first = frames[index]
+    // The crash site: otpmralt, or an unnamed frame called from otpurert+0x307.
     var top = false
-    var topFrame: FrameView?
     if first.matches(module: nil, function: "otpmralt"), first.module == nil || first.module?.lowercased() == "emsmta" {
       top = true
-      topFrame = first
-      evidence.append(Evidence(.supports, "EMSMTA!otpmralt is the top frame", at: first.location))
-    } else if first.function == nil, frames.count > 1, frames[1].matches(module: "EMSMTA", function: "otpurert") {
-      if frames[1].offset == 0x307 {
-        top = true
-        topFrame = first
-        evidence.append(
-          Evidence(
-            .supports,
-            "the top frame has no name but is called from EMSMTA!otpurert+0x307, the call site of otpmralt in the "
-              + "article's listing", at: frames[1].location))
-      } else {
-        evidence.append(
-          Evidence(.note, "the top frame has no name and is called from otpurert at another offset", at: frames[1].location))
+      evidence.append(Evidence(.supports, "EMSMTA!otpmralt is the top frame", at: first.location, defining: true))
+    } else if first.function == nil, index + 1 < frames.count, frames[index + 1].matches(module: "EMSMTA", function: "otpurert"),
+      frames[index + 1].offset == 0x307
+    {
+      top = true
+      evidence.append(
+        Evidence(
+          .supports,
+          "the top frame has no name but is called from EMSMTA!otpurert+0x307, the call site of otpmralt in the "
+            + "article's listing", at: frames[index + 1].location, defining: true))
+    }
+    guard top else { return StackMatch(top: false, callers: 0, evidence: []) }
+    // The callers that identify the path, in order, among the next frames (indices, not copies).
+    let end = min(frames.count, index + 1 + 16)
+    var matched: [Int] = []
+    var position = index + 1
+    for name in Self.identifyingCallers {
+      var candidate = position
+      while candidate < end && !frames[candidate].matches(module: "EMSMTA", function: name) { candidate += 1 }
+      if candidate < end {
+        matched.append(candidate)
+        position = candidate + 1
       }
     }
-    // The chain of callers, in order, among the first frames (indices, not copies).
-    let start = topFrame == nil ? 0 : 1
-    let end = min(frames.count, start + 16)
-    var matchedIndices: [Int] = []
-    var position = start
-    for name in Self.chain {
-      var index = position
-      while index < end && !frames[index].matches(module: "EMSMTA", function: name) { index += 1 }
-      if index < end {
-        matchedIndices.append(index)
-        position = index + 1
-      }
-    }
-    if let first = matchedIndices.first {
-      let names = matchedIndices.compactMap { frames[$0].function }.joined(separator: " → ")
-      let seen = Set(matchedIndices.compactMap { frames[$0].function?.lowercased() })
-      let missing = Self.chain.filter { !seen.contains($0) }
-      var text = "\(matchedIndices.count) of the \(Self.chain.count) callers appear in order: \(names)"
+    if let firstCaller = matched.first {
+      let names = matched.compactMap { frames[$0].function }.joined(separator: " → ")
+      var text = "\(matched.count) of the \(Self.identifyingCallers.count) callers that identify the path appear in order: \(names)"
+      let missing = Self.identifyingCallers.filter { name in !matched.contains { frames[$0].matches(module: nil, function: name) } }
       if !missing.isEmpty { text += " (not seen: \(missing.joined(separator: ", ")))" }
-      evidence.append(Evidence(matchedIndices.count >= 3 ? .supports : .note, text, at: frames[first].location))
+      evidence.append(Evidence(.supports, text, at: frames[firstCaller].location))
+    } else if index + 1 < frames.count, let caller = frames[index + 1].function, frames[index + 1].role.carriesEvidence {
+      evidence.append(
+        Evidence(
+          .contradicts, "otpmralt is called from \(caller), not from otpurert as in the article's listing",
+          at: frames[index + 1].location))
     }
     // The ECB index otpmralt received.
-    if let topFrame, top, let index = topFrame.parameters.first ?? nil {
-      let source = topFrame.parameterSource == .registers ? " (an Alpha register hint)" : ""
+    if let index = first.parameters.first ?? nil {
+      let source = first.parameterSource == .registers ? " (an Alpha register hint)" : ""
       if index > Self.largestPlausibleIndex {
         evidence.append(
           Evidence(
             .supports,
             "otpmralt's first parameter is 0x\(String(index, radix: 16))\(source), far outside the range of an ECB "
               + "index (its callers pass 0x34; event 9202 names control block index 203): the bad ECB index",
-            at: topFrame.location, isInference: true))
+            at: first.location, isInference: true))
       } else {
         evidence.append(
           Evidence(
             .note,
             "otpmralt's first parameter is 0x\(String(index, radix: 16))\(source), a plausible ECB index; reading it as "
-              + "the index is an inference", at: topFrame.location, isInference: true))
+              + "the index is an inference", at: first.location, isInference: true))
       }
     }
-    return (top, matchedIndices.count, evidence)
+    return StackMatch(top: true, callers: matched.count, evidence: evidence)
   }
 
   // MARK: - Events
@@ -199,7 +212,10 @@ public struct Q276222Detector: SignaturePlugin {
     {
       let location = EvidenceLocation.module(index: index, lines: report.modules[index].lines)
       if !VersionNumber.isBefore(version, Self.fixedVersion) {
-        return (true, false, false, [Evidence(.contradicts, "EMSMTA.EXE is \(text), which has the fix (5.5.2654.22)", at: location)])
+        return (
+          true, false, false,
+          [Evidence(.contradicts, "EMSMTA.EXE is \(text), which has the fix (5.5.2654.22)", at: location, rulesOut: true)]
+        )
       }
       if version.count >= 3, version[0] == 5, version[1] == 5, version[2] >= Self.firstAffectedBuild {
         return (false, true, false, [Evidence(.supports, "EMSMTA.EXE is \(text): Exchange 5.5 SP3/SP4, before the fix", at: location)])

@@ -24,7 +24,7 @@ public struct RuleFileErrors: Error, Sendable, Hashable, CustomStringConvertible
 /// Parses rule files.
 public enum RuleFileParser {
   static let topKeys = ["id", "title", "product", "affects", "references", "match", "remedy"]
-  static let matchKeys = ["module", "top", "frames", "exception", "events", "version", "parameter"]
+  static let matchKeys = ["module", "top", "frames", "exception", "events", "version", "parameter", "required"]
   static let framesKeys = ["within", "sequence"]
   static let eventKeys = ["id", "contains"]
   static let versionKeys = ["module", "affected_from", "fixed_in"]
@@ -153,6 +153,28 @@ public enum RuleFileParser {
         rule.parameter = RuleParameter(
           frame: integer(test["frame"], "frame") ?? 0, index: integer(test["index"], "index") ?? 0, above: above,
           below: below)
+      }
+      if let node = match["required"] {
+        if case .sequence(let items) = node {
+          for item in items {
+            guard let text = item.string, let part = RulePart(rawValue: text) else {
+              fail(item, "'required' lists parts of 'match': \(RulePart.allCases.map(\.rawValue).joined(separator: ", "))")
+              continue
+            }
+            let stated =
+              switch part {
+              case .frames: !rule.sequence.isEmpty
+              case .exception: rule.exception != nil
+              case .events: !rule.events.isEmpty
+              case .version: rule.version != nil
+              case .parameter: rule.parameter != nil
+              }
+            if !stated { fail(item, "'\(text)' is required but 'match' does not state it") }
+            rule.required.insert(part)
+          }
+        } else {
+          fail(node, "'required' must be a list such as [frames, events]")
+        }
       }
       if rule.top == nil && rule.sequence.isEmpty && rule.events.isEmpty {
         fail(matchNode, "'match' needs 'top', 'frames' or 'events'")

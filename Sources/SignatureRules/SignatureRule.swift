@@ -58,6 +58,20 @@ public struct RuleParameter: Sendable, Hashable {
   public var below: UInt64?
 }
 
+/// A part of a rule's match that may be marked `required`.
+public enum RulePart: String, Sendable, Hashable, CaseIterable {
+  /// The whole `frames.sequence`.
+  case frames
+  /// The exception code.
+  case exception
+  /// Every event.
+  case events
+  /// A version in the affected range.
+  case version
+  /// The parameter test.
+  case parameter
+}
+
 /// A rule, as read from a file.
 public struct SignatureRule: Sendable, Hashable {
   /// Who the rule is.
@@ -82,4 +96,6 @@ public struct SignatureRule: Sendable, Hashable {
   public var parameter: RuleParameter?
   /// The remedy.
   public var remedy: Remedy?
+  /// Parts that define the issue as much as the top frame: without each, no finding.
+  public var required: Set<RulePart> = []
 }

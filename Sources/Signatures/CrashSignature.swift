@@ -1,10 +1,23 @@
 //===--- CrashSignature.swift - A crash's bucket ------------------------------===//
 //
-// Crashes group by their top frames, as Mozilla's crash signatures do: the
-// first three frames as `module!function`, skipping frames that only show how
-// the exception was dispatched or raised (the list below is data), dropping
-// offsets and template arguments; a frame without a function shows as
-// `module` alone, one without a module as `@0xADDRESS`.
+// Crashes group by signature, generated as Socorro (Mozilla's crash reporter)
+// generates them, over the crashed thread's frames:
+//
+//   1. frames the catalog calls irrelevant (how the exception was raised or
+//      dispatched: RaiseException, KiUserExceptionDispatcher, abort) are skipped;
+//   2. each frame is written in a normal form: `function` without offset,
+//      argument list, template arguments or stdcall decoration; a frame without
+//      a function as `module+0xoffset` (the module folded to lower case;
+//      `module@0xaddress` when the module's base is unknown); a frame with
+//      neither as `@0xaddress`, and one without even an address is skipped;
+//   3. prefix frames (allocators, string and memory copies, frames with no
+//      module) are kept and the walk goes on; the first other frame ends it.
+//
+// So the same crash gives the same signature whether it came from a minidump,
+// a Dr. Watson log or a debugger listing (offsets and argument lists differ
+// between them, and some print the module's case differently), and two crashes
+// in different unnamed code of one module do not share one. docs/signatures.md
+// explains it with examples.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,56 +25,100 @@ import CrashCore
 
 /// Crash signatures for grouping.
 public enum CrashSignature {
-  /// Frames that say nothing about the crash itself: exception dispatch, raising, the
-  /// debugger's own entry points (matched on the function, case-insensitive).
-  public static let skippedFunctions: Set<String> = [
-    "kiuserexceptiondispatcher", "rtldispatchexception", "rtlraiseexception", "raiseexception",
-    "kiraiseexception", "_cxxthrowexception", "cxxthrowexception", "dbgbreakpoint", "dbgbreakpointwithstatus",
-    "kebugcheckex", "kebugcheck", "kitrap0e", "_kitrap0e", "kitrap0d", "_kitrap0d", "unhandledexceptionfilter",
-    "ntraiseexception", "zwraiseexception", "abort", "_abort", "raise",
-  ]
+  /// The most frames a signature joins (a run of prefix frames stops here).
+  public static let maximumFrames = 10
+  /// The longest signature in bytes; past it, whole frames are dropped from the end.
+  public static let maximumLength = 255
 
-  /// How many frames make a signature.
-  public static let frameCount = 3
-
-  /// The signature of the first thread with frames, or nil.
+  /// The signature of the crashed thread, or nil when it has no frames (no catalog: every
+  /// frame is specific).
   public static func signature(of report: CrashReport) -> String? { signature(of: ClassifiedCrash(report)) }
 
-  /// The same, reusing the crash's frame views.
+  /// The same, reusing the crash's frame views and their roles.
   public static func signature(of crash: ClassifiedCrash) -> String? {
     let report = crash.report
     guard let thread = report.crashedThreadIndex, !report.threads[thread].frames.isEmpty else { return nil }
     var parts: [String] = []
-    for view in crash.frames(thread: thread) {
-      if let function = view.function, function.utf8.count <= 28, skippedFunctions.contains(function.lowercased()) { continue }
-      parts.append(part(view))
-      if parts.count == frameCount { break }
+    var length = 0
+    for view in crash.frames(thread: thread) where view.role != .irrelevant {
+      // A frame with no name, no module and no address says nothing at all.
+      guard let part = self.part(view) else { continue }
+      if !parts.isEmpty && length + 3 + part.utf8.count > maximumLength { break }
+      length += (parts.isEmpty ? 0 : 3) + part.utf8.count
+      parts.append(part)
+      let isPrefix = view.role == .prefix || (view.function == nil && view.module == nil)
+      if !isPrefix || parts.count == maximumFrames { break }
     }
     return parts.isEmpty ? nil : parts.joined(separator: " | ")
   }
 
-  private static func part(_ view: FrameView) -> String {
-    if let function = view.function {
-      return (view.module.map { $0 + "!" } ?? "") + normalized(function)
+  /// One frame in its normal form: `function`, `module+0xoffset`, `module@0xaddress` (a
+  /// module whose base is unknown), `@0xaddress`; nil for a frame with none of them.
+  public static func part(_ view: FrameView) -> String? {
+    if let function = view.function, !function.isEmpty { return normalized(function) }
+    if let module = view.module {
+      let name = module.lowercased()
+      if let offset = view.moduleOffset { return name + "+0x" + String(offset, radix: 16) }
+      if let address = view.instruction?.rawValue { return name + "@0x" + String(address, radix: 16) }
+      return name
     }
-    if let module = view.module { return module }
-    return "@0x" + String(view.instruction?.rawValue ?? 0, radix: 16)
+    guard let address = view.instruction?.rawValue else { return nil }
+    return "@0x" + String(address, radix: 16)
   }
 
-  /// Without template arguments (`vector<…>` → `vector<T>`) or a leading underscore decoration.
-  static func normalized(_ function: String) -> String {
+  /// A function name without argument list, template arguments (`vector<…>` → `vector<T>`),
+  /// offset (`+0x12`), or MSVC stdcall/fastcall decoration (`_Name@8`, `@Name@8` → `Name`).
+  public static func normalized(_ function: String) -> String {
+    // Most names have nothing to remove: no `<`, `(`, `+`, `@` or space.
+    if !function.utf8.contains(where: { $0 == 0x3C || $0 == 0x28 || $0 == 0x2B || $0 == 0x40 || $0 == 0x20 }) {
+      return function
+    }
+    var text = Substring(function)
+    // An offset the listing glued to the name.
+    if let plus = text.lastIndex(of: "+"), text[text.index(after: plus)...].hasPrefix("0x") { text = text[..<plus] }
     var result = ""
-    var depth = 0
-    for character in function {
-      if character == "<" {
-        if depth == 0 { result += "<T>" }
-        depth += 1
-      } else if character == ">" && depth > 0 {
-        depth -= 1
-      } else if depth == 0 {
-        result.append(character)
+    var angle = 0
+    var paren = 0
+    for character in text {
+      switch character {
+      case "<" where paren == 0:
+        if angle == 0 { result += "<T>" }
+        angle += 1
+      case ">" where paren == 0 && angle > 0:
+        angle -= 1
+      case "(" where angle == 0:
+        paren += 1
+      case ")" where angle == 0 && paren > 0:
+        paren -= 1
+      default:
+        if angle == 0 && paren == 0 { result.append(character) }
       }
     }
-    return result
+    // `operator()` lost its parentheses above: give them back.
+    if result.hasSuffix("operator") && function.contains("operator()") { result += "()" }
+    // Trailing qualifiers after an argument list (`const`, `noexcept`).
+    for qualifier in [" const", " noexcept", " volatile"] where result.hasSuffix(qualifier) {
+      result.removeLast(qualifier.count)
+    }
+    return undecoratedC(result.trimmingCharacters())
+  }
+
+  /// `_Name@12` → `Name`, `@Name@8` → `Name`; anything else as it is.
+  static func undecoratedC(_ name: String) -> String {
+    guard let at = name.lastIndex(of: "@"), at != name.startIndex else { return name }
+    let digits = name[name.index(after: at)...]
+    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return name }
+    let base = name[..<at]
+    if base.hasPrefix("_") || base.hasPrefix("@"), base.count > 1 { return String(base.dropFirst()) }
+    return name
+  }
+}
+
+extension String {
+  fileprivate func trimmingCharacters() -> String {
+    var text = Substring(self)
+    while text.first == " " { text = text.dropFirst() }
+    while text.last == " " { text = text.dropLast() }
+    return String(text)
   }
 }

@@ -11,7 +11,8 @@ import CrashCore
 
 /// How sure a finding is.
 public enum Confidence: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
-  /// The evidence says it is that stack, but the build has the fix.
+  /// The defining evidence is there, but other evidence excludes the issue: the build has
+  /// the fix, or contradictions (another caller, another version) outweigh it.
   case ruledOut = "ruled-out"
   /// Some of the signature is present; worth checking.
   case possible
@@ -31,6 +32,15 @@ public enum Confidence: String, Sendable, Hashable, Codable, Comparable, CaseIte
 
   /// Orders from ruled out to confirmed.
   public static func < (lhs: Confidence, rhs: Confidence) -> Bool { lhs.rank < rhs.rank }
+
+  /// One level less sure: confirmed → likely → possible → ruled out.
+  public var lowered: Confidence {
+    switch self {
+    case .confirmed: .likely
+    case .likely: .possible
+    case .possible, .ruledOut: .ruledOut
+    }
+  }
 }
 
 /// Where a piece of evidence was found.
@@ -79,13 +89,24 @@ public struct Evidence: Sendable, Hashable {
   public var location: EvidenceLocation?
   /// Whether the statement is an inference rather than a documented fact.
   public var isInference: Bool
+  /// For supporting evidence: it is the issue's defining evidence (the crash site, a part a
+  /// rule marks `required`). The pipeline keeps no finding without it.
+  public var isDefining: Bool
+  /// For contradicting evidence: it alone excludes the issue (a build with the fix); the
+  /// pipeline makes the finding ruled out.
+  public var rulesOut: Bool
 
   /// Creates a piece of evidence.
-  public init(_ bearing: Bearing, _ text: String, at location: EvidenceLocation? = nil, isInference: Bool = false) {
+  public init(
+    _ bearing: Bearing, _ text: String, at location: EvidenceLocation? = nil, isInference: Bool = false,
+    defining: Bool = false, rulesOut: Bool = false
+  ) {
     self.bearing = bearing
     self.text = text
     self.location = location
     self.isInference = isInference
+    self.isDefining = defining
+    self.rulesOut = rulesOut
   }
 }
 

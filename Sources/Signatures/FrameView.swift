@@ -30,11 +30,18 @@ public final class FrameView: Sendable {
   public let instruction: Address?
   /// Where the frame was printed in a text input.
   public let lines: LineRange?
+  /// What the frame says about which crash this is (from the frame catalogs): evidence from
+  /// a frame that is not `.specific` or `.prefix` counts for nothing.
+  public let role: FrameRole
+  /// For a frame with a module but no function: its offset from the module's base (from the
+  /// dump's or log's module list, or as the listing printed `module+0xoffset`).
+  public let moduleOffset: UInt64?
 
   /// A view with these parts.
   public init(
     thread: Int, index: Int, module: String?, function: String?, offset: UInt64?, parameters: [UInt64?] = [],
-    parameterSource: ParameterSource = .none, instruction: Address? = nil, lines: LineRange? = nil
+    parameterSource: ParameterSource = .none, instruction: Address? = nil, lines: LineRange? = nil,
+    role: FrameRole = .specific, moduleOffset: UInt64? = nil
   ) {
     self.thread = thread
     self.index = index
@@ -45,19 +52,32 @@ public final class FrameView: Sendable {
     self.parameterSource = parameterSource
     self.instruction = instruction
     self.lines = lines
+    self.role = role
+    self.moduleOffset = moduleOffset
   }
 
-  /// The views of the frames of `thread` (the first `limit` of them).
-  public static func frames(of report: CrashReport, thread: Int, limit: Int = Int.max) -> [FrameView] {
+  /// The views of the frames of `thread` (the first `limit` of them), each with its role in
+  /// `catalog`.
+  public static func frames(
+    of report: CrashReport, thread: Int, limit: Int = Int.max, catalog: FrameCatalog = FrameCatalog()
+  ) -> [FrameView] {
     report.threads[thread].frames.prefix(limit).enumerated().map { index, frame in
       let resolution = frame.resolution
-      let module = resolution?.module ?? frame.symbol?.module
+      let module = (resolution?.module ?? frame.symbol?.module).map(Self.stem)
       let function = resolution.map { $0.lookup.function.name } ?? frame.symbol?.function
       let offset = resolution?.offset ?? (frame.symbol?.function != nil ? frame.symbol?.offset : nil)
+      var moduleOffset: UInt64?
+      if function == nil, module != nil {
+        if let instruction = frame.instruction, let image = report.module(containing: instruction) {
+          moduleOffset = instruction.rawValue &- image.base.rawValue
+        } else if frame.symbol?.function == nil {
+          moduleOffset = frame.symbol?.moduleOffset ?? frame.symbol?.offset
+        }
+      }
       return FrameView(
-        thread: thread, index: index, module: module.map(Self.stem), function: function, offset: offset,
+        thread: thread, index: index, module: module, function: function, offset: offset,
         parameters: frame.parameters, parameterSource: frame.parameterSource, instruction: frame.instruction,
-        lines: frame.lines)
+        lines: frame.lines, role: catalog.role(module: module, function: function), moduleOffset: moduleOffset)
     }
   }
 

@@ -1,9 +1,11 @@
 //===--- SignaturePipeline.swift - Running every plugin on a report ----------===//
 //
 // Plugins run in the order given (bundled Swift plugins first, then rule files
-// in file-name order). Each sees the same report value. A plugin that throws
-// becomes a note naming it; the others still run. Findings are returned most
-// confident first, then in plugin order.
+// in file-name order). Each sees the same report value, with frame roles from
+// the frame catalog. A plugin that throws becomes a note naming it; the others
+// still run. Every finding passes ConfidencePolicy (defining evidence, no
+// credit for uninformative frames, contradictions lower). Findings are
+// returned most confident first, then in plugin order.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,12 +36,16 @@ public struct Classification: Sendable, Hashable {
 public struct SignaturePipeline: Sendable {
   /// The plugins, in the order they run.
   public let plugins: [any SignaturePlugin]
+  /// Which frames carry no information (Plugins/frames/): for frame roles and signatures.
+  public let frames: FrameCatalog
   /// Plugins that could not be loaded; every classification lists them.
   public let loadErrors: [PluginLoadError]
 
-  /// A pipeline over `plugins`; `loadErrors` are the plugins that could not be loaded.
-  public init(plugins: [any SignaturePlugin], loadErrors: [PluginLoadError] = []) {
+  /// A pipeline over `plugins`, with frame roles from `frames`; `loadErrors` are the plugins
+  /// that could not be loaded.
+  public init(plugins: [any SignaturePlugin], frames: FrameCatalog = FrameCatalog(), loadErrors: [PluginLoadError] = []) {
     self.plugins = plugins
+    self.frames = frames
     self.loadErrors = loadErrors
   }
 
@@ -47,10 +53,17 @@ public struct SignaturePipeline: Sendable {
   public func classify(_ report: CrashReport) -> Classification {
     var findings: [(order: Int, finding: Finding)] = []
     var notes: [String] = []
-    let crash = ClassifiedCrash(report)
+    let crash = ClassifiedCrash(report, catalog: frames)
     for (order, plugin) in plugins.enumerated() {
       do {
-        for finding in try plugin.examine(crash) { findings.append((order, finding)) }
+        for proposed in try plugin.examine(crash) {
+          // Every plugin's finding obeys the written confidence rules (ConfidencePolicy).
+          if let finding = ConfidencePolicy.enforce(proposed, in: crash) {
+            findings.append((order, finding))
+          } else {
+            notes.append("plugin \(plugin.descriptor.id): a finding without defining evidence was withheld")
+          }
+        }
       } catch {
         notes.append("plugin \(plugin.descriptor.id) failed: \(error)")
       }

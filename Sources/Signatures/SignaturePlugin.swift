@@ -53,20 +53,29 @@ extension SignaturePlugin {
 public final class ClassifiedCrash {
   /// The report (a value: plugins cannot change it).
   public let report: CrashReport
+  /// The frame catalog the views' roles come from.
+  public let catalog: FrameCatalog
   private var views: [Int: [FrameView]] = [:]
   /// How many frames per thread the views cover.
   public static let viewedFrames = 32
 
-  /// Wraps `report`.
-  public init(_ report: CrashReport) {
+  /// Wraps `report`; frame roles come from `catalog`.
+  public init(_ report: CrashReport, catalog: FrameCatalog = FrameCatalog()) {
     self.report = report
+    self.catalog = catalog
   }
 
   /// The views of the first `viewedFrames` frames of `thread`.
   public func frames(thread: Int) -> [FrameView] {
     if let cached = views[thread] { return cached }
-    let computed = FrameView.frames(of: report, thread: thread, limit: Self.viewedFrames)
+    let computed = FrameView.frames(of: report, thread: thread, limit: Self.viewedFrames, catalog: catalog)
     views[thread] = computed
     return computed
+  }
+
+  /// The index of the crash site in `thread`: its first frame that is not `.irrelevant`
+  /// (below `RaiseException` and the dispatcher), or nil when there is none.
+  public func topIndex(thread: Int) -> Int? {
+    frames(thread: thread).firstIndex { $0.role != .irrelevant }
   }
 }

@@ -38,11 +38,13 @@ struct AnalyseTool: ParsableCommand {
       Exit status of report: 0 a stack was decoded; 2 no stack found; 3 the input could \
       not be read or is not a crash input; 4 the input is damaged (a stack may still have been decoded); \
       5 a batch finished but some inputs failed; 6 the output could not be written (disk \
-      full, I/O error); 7 a rule file (--plugins) is missing or wrong, and the report was       made without it; 64 bad usage; 130 interrupted.
+      full, I/O error); 7 a rule file (--plugins) is missing or wrong, and the report was \
+      made without it; 64 bad usage; 130 interrupted.
       """,
     version: AnalyseVersion.current,
     subcommands: [
-      AnalyseCommand.self, SymbolizeCommand.self, SymbolsCommand.self, PluginsCommand.self, WorkerCommand.self,
+      AnalyseCommand.self, SymbolizeCommand.self, SymbolsCommand.self, PluginsCommand.self, FramesCommand.self,
+      WorkerCommand.self,
       MergeCommand.self,
     ],
     defaultSubcommand: AnalyseCommand.self
@@ -82,7 +84,8 @@ struct AnalyseCommand: ParsableCommand {
 
       Exit status: 0 a stack was decoded; 2 no stack found; 3 the input could not be \
       read or is not a crash input; 4 the input is damaged (a stack may still have been decoded); 5 a \
-      batch finished but some inputs failed; 6 the output could not be written; 7 a rule file       (--plugins) is missing or wrong (the report is made without it).
+      batch finished but some inputs failed; 6 the output could not be written; 7 a rule file \
+      (--plugins) is missing or wrong (the report is made without it).
       """
   )
 

@@ -22,10 +22,9 @@ struct RunPlugins {
 
   /// Loads the bundled plugins and `rulePaths`, printing each error once on standard error.
   init(rulePaths: [String]) {
-    let loaded = BundledPlugins.all(rulePaths: rulePaths)
-    for error in loaded.errors { Console.error("analyse: rule skipped: \(error)\n") }
-    pipeline = SignaturePipeline(plugins: loaded.plugins, loadErrors: loaded.errors)
-    errors = loaded.errors
+    pipeline = BundledPlugins.pipeline(rulePaths: rulePaths)
+    errors = pipeline.loadErrors
+    for error in errors { Console.error("analyse: rule skipped: \(error)\n") }
   }
 
   /// Exits 7 when a rule could not be loaded.

@@ -93,3 +93,18 @@ struct RuleHygieneTests {
     #expect((errors.first?["message"] as? String)?.hasPrefix("not valid YAML") == true)
   }
 }
+
+@Suite("frames census")
+struct FramesCensusCommandTests {
+  @Test("`analyse frames census` prints a reviewable catalog with counts and roles")
+  func census() throws {
+    let run = try AnalyseRunner.run([
+      "frames", "census", "--min-crashes", "1", "Examples/Q276222/drwtsn32.log", "Examples/Alpha/drwtsn32.log",
+    ])
+    #expect(run.status == 0, "\(run.standardError)")
+    #expect(run.standardOutput.hasPrefix("# analyse frames census: 2 distinct crash(es)"))
+    #expect(run.standardOutput.contains("  - EMSMTA!otpmralt    # 1 crashes, specific"))
+    #expect(run.standardOutput.contains("  - EMSMTA!sbpiwbep    # 1 crashes, common"))
+    #expect(run.standardOutput.contains("\ncommon:\n"))
+  }
+}

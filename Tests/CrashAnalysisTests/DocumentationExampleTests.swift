@@ -30,7 +30,7 @@ struct CheckRecipInfoDetector: SignaturePlugin {
       return [
         Finding(
           plugin: descriptor.id, title: descriptor.title, confidence: .possible,
-          evidence: [Evidence(.supports, "EMSMTA!CheckRecipInfo is the top frame", at: top.location)],
+          evidence: [Evidence(.supports, "EMSMTA!CheckRecipInfo is the top frame", at: top.location, defining: true)],
           remedy: Remedy(summary: "Install the 5.5.2654.39 MTA fix.", fixedIn: "5.5.2654.39"))
       ]
     }

@@ -18,13 +18,16 @@ import Testing
 
 @Suite("Confusion matrix over the KB sample")
 struct ConfusionMatrixTests {
+  /// The shipped frame catalogs, as every run of `analyse` uses them.
+  static let catalog = BundledPlugins.frameCatalog().catalog
+
   static func classify(_ path: String) throws -> [Finding] {
     let plugins = BundledPlugins.all(
       rulePaths: [Fixtures.repositoryRoot + "/Plugins/rules"], includeShippedRules: false
     ).plugins
     let store = SymbolStore(roots: [Fixtures.repositoryRoot + "/Symbols"])
     let report = Symbolicator(store: store).symbolicate(try Analyser().analyse(path: path))
-    return SignaturePipeline(plugins: plugins).classify(report).findings
+    return SignaturePipeline(plugins: plugins, frames: catalog).classify(report).findings
   }
 
   @Test("findings per article equal the committed matrix; MTA crashes get their own issue only", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))

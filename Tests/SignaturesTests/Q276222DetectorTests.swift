@@ -21,8 +21,11 @@ struct Q276222DetectorTests {
   static func findings(_ report: CrashReport, symbols: Bool = true) throws -> [Finding] {
     let store = SymbolStore(roots: [Fixtures.repositoryRoot + "/Symbols"])
     let resolved = symbols ? Symbolicator(store: store).symbolicate(report) : report
-    return try Q276222Detector().examine(resolved)
+    return pipeline.classify(resolved).findings
   }
+
+  /// The detector alone, held to the pipeline's confidence rules, with the shipped frame catalogs.
+  static let pipeline = SignaturePipeline(plugins: [Q276222Detector()], frames: BundledPlugins.frameCatalog().catalog)
 
   static func text(_ text: String, symbols: Bool = true) throws -> [Finding] {
     try findings(Analyser().analyse(text: text, name: "variant"), symbols: symbols)
@@ -87,30 +90,64 @@ struct Q276222DetectorTests {
     }
     let finding = try #require(try Self.text(stack + (try Self.seedEvents()), symbols: false).first)
     #expect(finding.confidence == .confirmed)
-    #expect(finding.evidence.contains { $0.text.hasPrefix("7 of the 7 callers") })
+    #expect(finding.evidence.contains { $0.text.hasPrefix("2 of the 2 callers that identify the path") })
   }
 
-  @Test("a missing middle frame and an extra one: tolerated", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
+  @Test("a missing thread frame and an extra one: tolerated; a missing caller lowers", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func missingAndExtraFrames() throws {
     var lines = try Self.seedStack().split(separator: "\n").map(String.init)
-    lines.remove(at: 4)  // otpaasb
+    lines.remove(at: 4)  // otpaasb, a frame of every MTA association thread
     lines.insert("  0ab1ff20  004c56c0  00000034 0069578c 0786a290 EMSMTA!otpextra+0x10", at: 5)
     let finding = try #require(try Self.text(lines.joined(separator: "\n") + "\n" + (try Self.seedEvents()), symbols: false).first)
     #expect(finding.confidence == .confirmed)
-    #expect(finding.evidence.contains { $0.text.hasPrefix("6 of the 7 callers") && $0.text.contains("not seen: otpaasb") })
+    lines.remove(at: 3)  // otpmrtry, one of the callers that identify the path
+    let lowered = try #require(try Self.text(lines.joined(separator: "\n") + "\n" + (try Self.seedEvents()), symbols: false).first)
+    #expect(lowered.confidence == .likely)
+    #expect(lowered.evidence.contains { $0.text.hasPrefix("1 of the 2 callers") && $0.text.contains("not seen: otpmrtry") })
   }
 
-  @Test("the fixed build 5.5.2654.22 is ruled out; a pre-SP3 build is only possible", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
+  @Test("an MTA crash elsewhere, with the MTA's thread frames: no finding at any confidence")
+  func commonFramesOnly() throws {
+    let listing = """
+      FramePtr  RetAddr   Param1   Param2   Param3   Function Name
+      0ab1fcfc  00510cc7  cffa119e 07ad9838 0069578c EMSMTA!otpmrsnd+0x25
+      0ab1fee8  004c6b99  00000034 00000141 0346b110 EMSMTA!otpaasb+0x93e
+      0ab1ff18  004c56be  00000034 0069578c 0786a290 EMSMTA!otparecv+0x119
+      0ab1ff54  004e24c5  00000034 000041e8 00000820 EMSMTA!otpamain+0x4ce
+      0ab1ff8c  00554b98  000041e8 00f70006 00000034 EMSMTA!otpimain+0x395
+      0ab1ffb8  77f04ede  00000034 000041e8 00f70006 EMSMTA!sbpiwbep+0x58
+      0ab1ffec  00000000  00000000 00000000 00000000 KERNEL32!BaseThreadStart+0x51
+
+      """
+    #expect(try Self.text(listing, symbols: false).isEmpty)
+    #expect(try Self.text(listing + (try Self.seedEvents()), symbols: false).isEmpty, "events do not outweigh a stack that is not it")
+  }
+
+  @Test("otpmralt called from elsewhere: the other caller is listed against it and lowers it")
+  func otherCaller() throws {
+    let listing = """
+      FramePtr  RetAddr   Param1   Param2   Param3   Function Name
+      0ab1fcfc  00510cc7  00000034 07ad9838 0069578c EMSMTA!otpmralt+0x25
+      0ab1fd4c  004dfe5a  00000034 08564d01 0786a290 EMSMTA!otpmrsnd+0x112
+      0ab1fee8  004c6b99  00000034 00000141 0346b110 EMSMTA!otpaasb+0x93e
+
+      """
+    let finding = try #require(try Self.text(listing, symbols: false).first)
+    #expect(finding.confidence == .ruledOut)
+    #expect(finding.evidence.contains { $0.bearing == .contradicts && $0.text.contains("called from otpmrsnd") })
+  }
+
+  @Test("the fixed build 5.5.2654.22 is ruled out; a pre-SP3 build lowers the finding one level", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func versions() throws {
     var report = try Analyser().analyse(path: SharedFixtures.path("kb/Q276222.md"))
     report.modules = [CodeModule(name: "EMSMTA.EXE", base: Address(0x400000), size: 0x1a0000, version: "5.5.2654.22")]
-    let fixed = try #require(try Q276222Detector().examine(report).first)
+    let fixed = try #require(try Self.findings(report, symbols: false).first)
     #expect(fixed.confidence == .ruledOut)
-    #expect(fixed.evidence.contains { $0.bearing == .contradicts && $0.text.contains("has the fix") })
+    #expect(fixed.evidence.contains { $0.bearing == .contradicts && $0.rulesOut && $0.text.contains("has the fix") })
     report.modules[0].version = "5.5.2653.12"
-    #expect(try Q276222Detector().examine(report).first?.confidence == .confirmed)
+    #expect(try Self.findings(report, symbols: false).first?.confidence == .confirmed)
     report.modules[0].version = "5.5.2448.0"
-    #expect(try Q276222Detector().examine(report).first?.confidence == .possible)
+    #expect(try Self.findings(report, symbols: false).first?.confidence == .likely)
   }
 
   @Test("the events alone: possible", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
@@ -136,7 +173,7 @@ struct Q276222DetectorTests {
       """
     let report = Analyser().analyse(text: alpha + (try Self.seedEvents()), name: "alpha")
     #expect(report.threads.first?.architecture != .x86)
-    let finding = try #require(try Q276222Detector().examine(report).first)
+    let finding = try #require(try Self.findings(report, symbols: false).first)
     #expect(finding.confidence == .confirmed)
   }
 
@@ -167,20 +204,6 @@ struct SignaturePipelineTests {
     let result = SignaturePipeline(plugins: [Failing(), Q276222Detector()]).classify(report)
     #expect(result.findings.map(\.plugin) == ["Q276222"])
     #expect(result.notes == ["plugin BROKEN failed: index out of range in the test plugin"])
-    #expect(result.signature == "EMSMTA!otpmralt | EMSMTA!otpurert | EMSMTA!otpmrtry")
-  }
-
-  @Test("signatures skip dispatch frames and collapse templates")
-  func signatures() {
-    var report = CrashReport(input: InputDescription(name: "t", kind: .text, byteCount: 0))
-    report.threads = [
-      CrashThread(frames: [
-        StackFrame(index: 0, symbol: FrameSymbol(module: "ntdll", function: "KiUserExceptionDispatcher"), trust: .text),
-        StackFrame(index: 1, symbol: FrameSymbol(module: "app", function: "std::vector<int>::at", offset: 4), trust: .text),
-        StackFrame(index: 2, symbol: FrameSymbol(module: "app", moduleOffset: 0x10), trust: .text),
-        StackFrame(index: 3, instruction: Address(0x1234), trust: .scan),
-      ])
-    ]
-    #expect(CrashSignature.signature(of: report) == "app!std::vector<T>::at | app | @0x1234")
+    #expect(result.signature == "otpmralt")
   }
 }

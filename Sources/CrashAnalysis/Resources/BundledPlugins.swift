@@ -36,6 +36,30 @@ public enum BundledPlugins {
     return directory
   }
 
+  /// The shipped frame catalogs' directory (`Plugins/frames`, beside the rules).
+  public static var framesDirectory: String? {
+    guard let rules = rulesDirectory else { return nil }
+    let directory = String(rules[..<(rules.lastIndex(of: "/") ?? rules.startIndex)]) + "/frames"
+    var status = stat()
+    guard stat(directory, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { return nil }
+    return directory
+  }
+
+  /// The shipped frame catalogs, merged (which frames carry no information; FrameRole), and
+  /// the files that could not be read.
+  public static func frameCatalog() -> (catalog: FrameCatalog, errors: [PluginLoadError]) {
+    guard let directory = framesDirectory else { return (FrameCatalog(), []) }
+    return FrameCatalogParser.load(directory: directory)
+  }
+
+  /// A pipeline over every plugin (`all(rulePaths:)`) with the shipped frame catalogs; the
+  /// rules and catalogs that could not be loaded are its `loadErrors`.
+  public static func pipeline(rulePaths: [String] = []) -> SignaturePipeline {
+    let loaded = all(rulePaths: rulePaths)
+    let frames = frameCatalog()
+    return SignaturePipeline(plugins: loaded.plugins, frames: frames.catalog, loadErrors: frames.errors + loaded.errors)
+  }
+
   /// Every plugin: the Swift ones, then the rules of the shipped directory (unless
   /// `includeShippedRules` is false) and of `rulePaths` (rule files or directories of them,
   /// each directory in file-name order). A path that is missing, a rule file with mistakes

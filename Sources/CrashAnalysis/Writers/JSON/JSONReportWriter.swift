@@ -288,6 +288,8 @@ public enum JSONReportWriter {
           finding.evidence.map { evidence in
             var item: [(String, JSONValue)] = [("bearing", .string(evidence.bearing.rawValue)), ("text", .string(evidence.text))]
             if evidence.isInference { item.append(("inference", .bool(true))) }
+            if evidence.isDefining { item.append(("defining", .bool(true))) }
+            if evidence.rulesOut { item.append(("rules_out", .bool(true))) }
             if let location = evidence.location { item.append(("where", self.location(location))) }
             return .object(item)
           })

@@ -230,6 +230,8 @@ public enum TextReportWriter {
         }
         var line = "  \(mark) \(evidence.text)"
         if evidence.isInference { line += " [inference]" }
+        if evidence.isDefining { line += " [defining]" }
+        if evidence.rulesOut { line += " [rules out]" }
         if let location = evidence.location { line += " — \(location.description)" }
         out += line + "\n"
       }

@@ -1,0 +1,101 @@
+//===--- FrameCatalogParser.swift - Reading a frame catalog file -------------===//
+//
+// A frame catalog file (Plugins/frames/*.yaml) states which frames carry no
+// information about a crash, per product and module:
+//
+//   product: Microsoft Exchange Server 5.5, MTA (EMSMTA.EXE)
+//   module: EMSMTA                 # the module of names written without `module!`
+//   common: [otpaasb, otpamain]    # on every thread of the product
+//   prefix: [HeapCheckFree]        # generic helpers: signatures go past them
+//   irrelevant: [RaiseException]   # how the exception was raised: skipped
+//
+// Names are `module!function` or `function`; a trailing `*` matches a prefix.
+// Mistakes are errors with file and line, as in rule files.
+//
+//===----------------------------------------------------------------------===//
+
+import ByteReading
+import Signatures
+import Yams
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Reads frame catalog files.
+public enum FrameCatalogParser {
+  static let keys = ["product", "module", "common", "prefix", "irrelevant"]
+
+  /// The catalog in `text` (named `file` in errors), or every mistake found.
+  public static func parse(_ text: String, file: String) -> Result<FrameCatalog, RuleFileErrors> {
+    var errors: [PluginLoadError] = []
+    func fail(_ node: Node?, _ message: String) { errors.append(PluginLoadError(file: file, line: node?.mark?.line, message: message)) }
+    let root: Node
+    do {
+      guard let composed = try Yams.compose(yaml: text) else {
+        return .failure(RuleFileErrors(errors: [PluginLoadError(file: file, line: nil, message: "the file is empty")]))
+      }
+      root = composed
+    } catch {
+      return .failure(RuleFileErrors(errors: [PluginLoadError(file: file, line: nil, message: "not valid YAML: \(error)")]))
+    }
+    guard case .mapping(let mapping) = root else {
+      return .failure(RuleFileErrors(errors: [PluginLoadError(file: file, line: root.mark?.line, message: "the file must be a mapping of keys to values")]))
+    }
+    for (key, _) in mapping where !keys.contains(key.string ?? "") {
+      fail(key, "unknown key '\(key.string ?? "?")' (expected: \(keys.joined(separator: ", ")))")
+    }
+    let module = mapping["module"]?.string
+    var catalog = FrameCatalog()
+    for (name, role) in [("irrelevant", FrameRole.irrelevant), ("prefix", .prefix), ("common", .common)] {
+      guard let node = mapping[name] else { continue }
+      guard case .sequence(let items) = node else {
+        fail(node, "'\(name)' must be a list of frame names")
+        continue
+      }
+      for item in items {
+        guard let text = item.string, !text.isEmpty, text != "*", !text.contains(" ") || text.contains("::") || text.contains("operator") else {
+          fail(item, "each entry of '\(name)' must be a frame name (`module!function` or `function`, `*` at the end for a prefix)")
+          continue
+        }
+        catalog.add(FrameCatalog.Entry(text, role: role, defaultModule: module, origin: "\(file):\(item.mark?.line ?? 0)"))
+      }
+    }
+    return errors.isEmpty ? .success(catalog) : .failure(RuleFileErrors(errors: errors))
+  }
+
+  /// Every `*.yaml` catalog in `directory`, in file-name order, merged; files with mistakes are
+  /// skipped and returned as errors.
+  public static func load(directory: String) -> (catalog: FrameCatalog, errors: [PluginLoadError]) {
+    guard let handle = opendir(directory) else { return (FrameCatalog(), []) }
+    var names: [String] = []
+    while let entry = readdir(handle) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { names.append(name) }
+    }
+    closedir(handle)
+    var catalog = FrameCatalog()
+    var errors: [PluginLoadError] = []
+    for name in names.sorted() {
+      let path = directory + "/" + name
+      let bytes: [UInt8]?
+      do {
+        bytes = try FileOpener.contents(of: path, limit: RuleLoader.maximumFileSize)
+      } catch {
+        errors.append(PluginLoadError(file: path, line: nil, message: "\(error)"))
+        continue
+      }
+      guard let bytes, let text = String(validating: bytes, as: UTF8.self) else {
+        errors.append(PluginLoadError(file: path, line: nil, message: "larger than \(RuleLoader.maximumFileSize) bytes, or not UTF-8"))
+        continue
+      }
+      switch parse(text, file: path) {
+      case .success(let parsed): catalog.merge(parsed)
+      case .failure(let problems): errors += problems.errors
+      }
+    }
+    return (catalog, errors)
+  }
+}

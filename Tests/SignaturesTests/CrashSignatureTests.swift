@@ -1,0 +1,103 @@
+//===--- CrashSignatureTests.swift - Buckets built as Socorro builds them ----===//
+
+import CrashAnalysis
+import CrashCore
+import CrashTestSupport
+import Foundation
+import Signatures
+import Symbolication
+import Testing
+
+@Suite("Crash signatures")
+struct CrashSignatureTests {
+  static let catalog = FrameCatalog([
+    .init("ntdll!KiUserExceptionDispatcher", role: .irrelevant), .init("RaiseException", role: .irrelevant),
+    .init("memcpy", role: .prefix), .init("RtlFreeHeap", role: .prefix), .init("__memcpy_*", role: .prefix),
+    .init("KERNEL32!BaseThreadStart", role: .common),
+  ])
+
+  static func signature(_ frames: [StackFrame], modules: [CodeModule] = []) -> String? {
+    var report = CrashReport(input: InputDescription(name: "t", kind: .text, byteCount: 0))
+    report.threads = [CrashThread(frames: frames)]
+    report.modules = modules
+    return CrashSignature.signature(of: ClassifiedCrash(report, catalog: catalog))
+  }
+
+  static func named(_ index: Int, _ module: String?, _ function: String, offset: UInt64? = 4) -> StackFrame {
+    StackFrame(index: index, symbol: FrameSymbol(module: module, function: function, offset: offset), trust: .text)
+  }
+
+  @Test("irrelevant frames are skipped; the first specific frame ends the signature")
+  func irrelevantFrames() {
+    let frames = [
+      Self.named(0, "ntdll", "KiUserExceptionDispatcher"), Self.named(1, "KERNEL32", "RaiseException"),
+      Self.named(2, "app", "std::vector<int>::at(unsigned long) const"), Self.named(3, "app", "main"),
+    ]
+    #expect(Self.signature(frames) == "std::vector<T>::at")
+  }
+
+  @Test("prefix frames are kept and the signature goes on; pattern entries match")
+  func prefixFrames() {
+    let frames = [
+      Self.named(0, "ntdll", "RtlFreeHeap"), Self.named(1, "libc.so.6", "__memcpy_avx_unaligned_erms"),
+      Self.named(2, "EXCHMEM", "_ExchMHeapFree@8"), Self.named(3, "app", "main"),
+    ]
+    #expect(Self.signature(frames) == "RtlFreeHeap | __memcpy_avx_unaligned_erms | ExchMHeapFree")
+  }
+
+  @Test("offsets, argument lists and templates do not split a bucket")
+  func normalisation() {
+    let a = Self.signature([Self.named(0, "STORE", "CACHE::EcCacheOneProp(unsigned long, void *)", offset: 0x10)])
+    let b = Self.signature([Self.named(0, "store", "CACHE::EcCacheOneProp", offset: 0x9c)])
+    #expect(a == b)
+    #expect(a == "CACHE::EcCacheOneProp")
+    #expect(CrashSignature.normalized("std::map<int, std::vector<char>>::find(int const&) const") == "std::map<T>::find")
+    #expect(CrashSignature.normalized("_otpmralt@12") == "otpmralt")
+    #expect(CrashSignature.normalized("@FastCall@8") == "FastCall")
+    #expect(CrashSignature.normalized("operator()") == "operator()")
+  }
+
+  @Test("unnamed frames are module+0xoffset: different code in one module, different buckets")
+  func unnamedFrames() {
+    let modules = [CodeModule(name: "C:\\EXCHSRVR\\BIN\\STORE.EXE", base: Address(0x400000), size: 0x200000)]
+    let first = Self.signature([StackFrame(index: 0, instruction: Address(0x4012a0), trust: .context)], modules: modules)
+    let second = Self.signature([StackFrame(index: 0, instruction: Address(0x4a0000), trust: .context)], modules: modules)
+    #expect(first == nil || first != second)
+    // With the module known from a symbol, and its base from the module list:
+    let named = Self.signature(
+      [StackFrame(index: 0, instruction: Address(0x4012a0), symbol: FrameSymbol(module: "STORE"), trust: .context)],
+      modules: modules)
+    #expect(named == "store+0x12a0")
+    #expect(
+      Self.signature([StackFrame(index: 0, symbol: FrameSymbol(module: "STORE", moduleOffset: 0x1a2b), trust: .text)])
+        == "store+0x1a2b")
+  }
+
+  @Test("frames with neither module nor function are prefix frames: @0xaddress, then on")
+  func unknownFrames() {
+    let frames = [
+      StackFrame(index: 0, instruction: Address(0x1234), trust: .scan), Self.named(1, "SNADMOD", "sepdq2_int"),
+    ]
+    #expect(Self.signature(frames) == "@0x1234 | sepdq2_int")
+  }
+
+  @Test("the bundled Q276222 log and its kb listing: one signature", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
+  func q276222Sources() throws {
+    let pipeline = BundledPlugins.pipeline()
+    let store = SymbolStore(roots: [Fixtures.repositoryRoot + "/Symbols"])
+    func signature(_ path: String) throws -> String? {
+      let report = try Analyser().analyse(path: path, unwindData: StoreUnwindData(store: store))
+      return pipeline.classify(Symbolicator(store: store).symbolicate(report)).signature
+    }
+    let log = try signature(Fixtures.repositoryRoot + "/Examples/Q276222/drwtsn32.log")
+    #expect(log == "otpmralt")
+    #expect(try signature(SharedFixtures.path("kb/Q276222.md")) == log)
+  }
+
+  @Test("two crashes that differ only in offsets inside the same functions: one signature")
+  func offsetsOnly() {
+    let first = [Self.named(0, "EMSMTA", "otpmralt", offset: 0x25), Self.named(1, "EMSMTA", "otpurert", offset: 0x307)]
+    let second = [Self.named(0, "EMSMTA", "otpmralt", offset: 0x31), Self.named(1, "EMSMTA", "otpurert", offset: 0x2f0)]
+    #expect(Self.signature(first) == Self.signature(second))
+  }
+}

@@ -1,0 +1,75 @@
+//===--- FrameCatalogTests.swift - Which frames carry no information ---------===//
+
+import CrashAnalysis
+import CrashCore
+import CrashTestSupport
+import Foundation
+import SignatureRules
+import Signatures
+import Testing
+
+@Suite("Frame catalogs and the census")
+struct FrameCatalogTests {
+  @Test("the shipped catalogs load without a mistake and give the roles docs/signatures.md lists")
+  func shippedCatalogs() throws {
+    let loaded = BundledPlugins.frameCatalog()
+    #expect(loaded.errors.isEmpty, "\(loaded.errors)")
+    let catalog = loaded.catalog
+    #expect(catalog.role(module: "KERNEL32", function: "RaiseException") == .irrelevant)
+    #expect(catalog.role(module: "NT", function: "_KiTrap0E") == .irrelevant, "a C name's underscore is tried without")
+    #expect(catalog.role(module: "ntdll", function: "rtlfreeheap") == .prefix, "case is ignored")
+    #expect(catalog.role(module: "libc.so.6", function: "__memcpy_avx_unaligned_erms") == .prefix, "a * pattern")
+    #expect(catalog.role(module: "EMSMTA", function: "otpaasb") == .common)
+    #expect(catalog.role(module: "STORE", function: "otpaasb") == .specific, "a module-specific entry is that module's only")
+    #expect(catalog.role(module: "EMSMTA", function: "otpmralt") == .specific)
+    #expect(catalog.role(module: "RPCRT4", function: "?DispatchToStub@RPC_INTERFACE@@QAEJPAU_RPC_MESSAGE@@IPAJ@Z") == .common)
+    #expect(catalog.role(module: "EMSMTA", function: nil) == .specific)
+  }
+
+  @Test("a catalog's mistakes are errors with file and line")
+  func mistakes() {
+    let text = """
+      product: test
+      comon: [a]
+      prefix: memcpy
+      irrelevant:
+        - ''
+        - RaiseException
+
+      """
+    guard case .failure(let errors) = FrameCatalogParser.parse(text, file: "bad.yaml") else {
+      Issue.record("a catalog with mistakes must not load")
+      return
+    }
+    let messages = errors.errors.map(\.description)
+    #expect(messages.contains { $0.hasPrefix("bad.yaml:2: unknown key 'comon'") })
+    #expect(messages.contains { $0.hasPrefix("bad.yaml:3: 'prefix' must be a list") })
+    #expect(messages.contains { $0.hasPrefix("bad.yaml:5: each entry of 'irrelevant'") })
+  }
+
+  @Test("the census counts distinct crashes: copies of one crash count once")
+  func census() {
+    func report(_ functions: [String]) -> CrashReport {
+      var report = CrashReport(input: InputDescription(name: "t", kind: .text, byteCount: 0))
+      report.threads = [
+        CrashThread(
+          frames: functions.enumerated().map { index, name in
+            StackFrame(index: index, symbol: FrameSymbol(module: "app", function: name, offset: 4), trust: .text)
+          })
+      ]
+      return report
+    }
+    let catalog = FrameCatalog([.init("app!threadstart", role: .common)])
+    var census = FrameCensus()
+    for _ in 0..<5 { census.add(ClassifiedCrash(report(["crashA", "dispatch", "threadstart"]), catalog: catalog)) }
+    census.add(ClassifiedCrash(report(["crashB", "dispatch", "threadstart"]), catalog: catalog))
+    census.add(ClassifiedCrash(report(["crashC", "other", "threadstart"]), catalog: catalog))
+    #expect(census.crashes == 3)
+    let rows = census.rows(minimumCrashes: 2)
+    #expect(rows.map(\.frame) == ["APP!threadstart", "APP!dispatch"])
+    #expect(rows.first?.crashes == 3)
+    #expect(rows.first?.role == .common)
+    #expect(rows.last?.role == .specific)
+    #expect(census.rows(minimumCrashes: 1, minimumShare: 1.0).map(\.frame) == ["APP!threadstart"])
+  }
+}
