@@ -120,7 +120,12 @@ public struct Q276222Detector: SignaturePlugin {
     var top = false
     if first.matches(module: nil, function: "otpmralt"), first.module == nil || first.module?.lowercased() == "emsmta" {
       top = true
-      evidence.append(Evidence(.supports, "EMSMTA!otpmralt is the top frame", at: first.location, defining: true))
+      let text =
+        first.isNamedByCallSite
+        ? "the top frame is otpmralt by its call site: no map covers it, and it is called from the site in "
+          + "otpurert that enters otpmralt in the article's listing"
+        : "EMSMTA!otpmralt is the top frame"
+      evidence.append(Evidence(.supports, text, at: first.location, isInference: first.isNamedByCallSite, defining: true))
     } else if first.function == nil, index + 1 < frames.count, frames[index + 1].matches(module: "EMSMTA", function: "otpurert"),
       frames[index + 1].offset == 0x307
     {

@@ -54,6 +54,9 @@ public enum FrameAnnotation: Sendable, Hashable {
   case argumentList([String])
   /// Anything else the row carried, kept verbatim.
   case other(String)
+  /// Not printed but inferred: no symbol covers the frame, and its function is named after
+  /// the function its caller's call site enters (a learned map's `CALL_TARGET`).
+  case namedByCallSite
 
   /// The annotation as a debugger would print it.
   public var displayText: String {
@@ -69,6 +72,7 @@ public enum FrameAnnotation: Sendable, Hashable {
     case .stdcall(let bytes): "[Stdcall: \(bytes)]"
     case .argumentList(let arguments): "(" + arguments.joined(separator: ", ") + ")"
     case .other(let text): text
+    case .namedByCallSite: "[named by its call site]"
     }
   }
 

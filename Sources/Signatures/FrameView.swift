@@ -36,12 +36,15 @@ public final class FrameView: Sendable {
   /// For a frame with a module but no function: its offset from the module's base (from the
   /// dump's or log's module list, or as the listing printed `module+0xoffset`).
   public let moduleOffset: UInt64?
+  /// Whether `function` is inferred from the call site that entered the frame (no symbol
+  /// covers it; `FrameAnnotation.namedByCallSite`).
+  public let isNamedByCallSite: Bool
 
   /// A view with these parts.
   public init(
     thread: Int, index: Int, module: String?, function: String?, offset: UInt64?, parameters: [UInt64?] = [],
     parameterSource: ParameterSource = .none, instruction: Address? = nil, lines: LineRange? = nil,
-    role: FrameRole = .specific, moduleOffset: UInt64? = nil
+    role: FrameRole = .specific, moduleOffset: UInt64? = nil, isNamedByCallSite: Bool = false
   ) {
     self.thread = thread
     self.index = index
@@ -54,6 +57,7 @@ public final class FrameView: Sendable {
     self.lines = lines
     self.role = role
     self.moduleOffset = moduleOffset
+    self.isNamedByCallSite = isNamedByCallSite
   }
 
   /// The views of the frames of `thread` (the first `limit` of them), each with its role in
@@ -77,7 +81,8 @@ public final class FrameView: Sendable {
       return FrameView(
         thread: thread, index: index, module: module, function: function, offset: offset,
         parameters: frame.parameters, parameterSource: frame.parameterSource, instruction: frame.instruction,
-        lines: frame.lines, role: catalog.role(module: module, function: function), moduleOffset: moduleOffset)
+        lines: frame.lines, role: catalog.role(module: module, function: function), moduleOffset: moduleOffset,
+        isNamedByCallSite: resolution == nil && !frame.annotations.isEmpty && frame.annotations.contains(.namedByCallSite))
     }
   }
 

@@ -102,6 +102,10 @@ enum StoreCatalog {
         entry.learnedFrom += fields[2...].map(String.init)
       case "RETURN_SITE":
         if let site = UInt64(fields[2], radix: 16), entry.returnSites.count < 1_000_000 { entry.returnSites.insert(site) }
+      case "CALL_TARGET":
+        if fields.count >= 4, let site = UInt64(fields[2], radix: 16), entry.callTargets.count < 1_000_000 {
+          entry.callTargets[site] = String(fields[3])
+        }
       case "ADDRESS_RANGE":
         if fields.count >= 4, let low = UInt64(fields[2], radix: 16), let high = UInt64(fields[3], radix: 16), low <= high {
           entry.addressRange = low...high

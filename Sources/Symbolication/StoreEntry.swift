@@ -8,6 +8,8 @@
 //   INFO LOAD_ADDRESS <hex>                  where the module was loaded in them
 //   INFO RETURN_SITE <rva> <function>+<off>  an address a listing showed, exactly
 //   INFO ADDRESS_RANGE <low> <high>          lowest start and highest site, module-relative
+//   INFO CALL_TARGET <rva> <function>        the call that returns to <rva> entered <function>
+//                                            (the row above a caller's in a listing)
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +39,9 @@ public struct StoreEntry: Sendable, Hashable {
   public var addressRange: ClosedRange<UInt64>?
   /// The listings a learned map came from.
   public var learnedFrom: [String]
+  /// Return sites whose call the listings show entering a function of this module (by name):
+  /// names a frame no FUNC covers by the call site that entered it.
+  public var callTargets: [UInt64: String] = [:]
 
   /// Whether this is a map learned from listings (it records where it was loaded).
   public var isLearned: Bool { loadAddress != nil && !learnedFrom.isEmpty }

@@ -17,7 +17,9 @@
 // lines for the sources, the load address and every exact address seen
 // (RETURN_SITE), which later lets an address-only listing of the same build be
 // recognised. A function that no listing fixes — a top frame whose instruction
-// pointer was not printed — is absent.
+// pointer was not printed — has no FUNC; but the row below it shows the call
+// that entered it (CALL_TARGET: the caller's return site and the callee's
+// name), so a frame called from that site can still be named.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,6 +41,16 @@ public struct LearnedFact: Sendable, Hashable {
   public var origin: String
 }
 
+/// A call a listing shows: the row above a caller's is the function its call entered.
+public struct LearnedCall: Sendable, Hashable {
+  /// The caller's return site, module-relative (the address the caller's row displays).
+  public var site: UInt64
+  /// The function the call entered (same module).
+  public var callee: String
+  /// `source:line` of the callee's row.
+  public var origin: String
+}
+
 /// The functions of one build of one module, as the listings prove them.
 public struct LearnedBuild: Sendable, Hashable {
   /// The module as listings print it (`EMSMTA`).
@@ -54,6 +66,9 @@ public struct LearnedBuild: Sendable, Hashable {
   public var functions: [String: UInt64]
   /// Every fact, sorted by site.
   public var facts: [LearnedFact]
+  /// Calls the listings show, sorted by site; a site whose calls enter different functions
+  /// (an indirect call) is left out.
+  public var calls: [LearnedCall] = []
 
   /// The sources (input names) the build was learned from, sorted.
   public var sources: [String] {
@@ -92,6 +107,15 @@ public struct LearnedBuild: Sendable, Hashable {
         "INFO RETURN_SITE \(String(fact.site, radix: 16)) \(SymbolFileText.field(fact.function))+0x\(String(fact.offset, radix: 16)) "
           + SymbolFileText.name(fact.origin))
     }
+    // A site's call entered one function in every listing that shows it: a direct call.
+    var callees: [UInt64: Set<String>] = [:]
+    for call in calls { callees[call.site, default: []].insert(call.callee) }
+    var written = Set<UInt64>()
+    for call in calls where callees[call.site]?.count == 1 && written.insert(call.site).inserted {
+      lines.append(
+        "INFO CALL_TARGET \(String(call.site, radix: 16)) \(SymbolFileText.field(call.callee)) "
+          + SymbolFileText.name(call.origin))
+    }
     // FUNC sizes are the proven extent: from the start through the last address a listing
     // showed in the function. Addresses past it are not claimed for any function.
     var extent: [String: UInt64] = [:]
@@ -124,7 +148,8 @@ public struct SymbolMapLearner {
   /// Why rows were not used.
   public private(set) var skipped: [Diagnostic] = []
 
-  private var stacks: [(architecture: String, module: String, base: UInt64, baseSource: String, facts: [LearnedFact])] = []
+  private var stacks:
+    [(architecture: String, module: String, base: UInt64, baseSource: String, facts: [LearnedFact], calls: [LearnedCall])] = []
 
   /// A learner with no facts yet.
   public init() {}
@@ -139,7 +164,25 @@ public struct SymbolMapLearner {
       default: continue
       }
       var perModule: [String: (module: String, base: UInt64, baseSource: String, facts: [LearnedFact])] = [:]
-      for frame in thread.frames {
+      var calls: [String: [LearnedCall]] = [:]
+      for (index, frame) in thread.frames.enumerated() {
+        // The row below a named row is its caller: the caller's displayed address is the
+        // return site of the call that entered this function (same module, no inlining).
+        if index + 1 < thread.frames.count, !frame.isInlined, let callee = frame.symbol?.function,
+          let module = frame.symbol?.module
+        {
+          let caller = thread.frames[index + 1]
+          let key = StoreEntry.moduleKey(for: module)
+          if !caller.isInlined, let callerModule = caller.symbol?.module, StoreEntry.moduleKey(for: callerModule) == key,
+            modules.isEmpty || modules.contains(key),
+            let returnSite = caller.displayedAddress(on: thread.architecture),
+            let base = report.modules.first(where: { StoreEntry.moduleKey(for: $0.name) == key })?.base.rawValue ?? givenBases[key],
+            returnSite.rawValue >= base
+          {
+            calls[key, default: []].append(
+              LearnedCall(site: returnSite.rawValue - base, callee: callee, origin: "\(source):\(frame.lines?.first ?? 0)"))
+          }
+        }
         guard let symbol = frame.symbol, let module = symbol.module, let function = symbol.function,
           let offset = symbol.offset, let displayed = frame.displayedAddress(on: thread.architecture)
         else { continue }
@@ -167,7 +210,7 @@ public struct SymbolMapLearner {
       }
       for key in perModule.keys.sorted() {
         guard let group = perModule[key] else { continue }
-        stacks.append((architecture, group.module, group.base, group.baseSource, group.facts))
+        stacks.append((architecture, group.module, group.base, group.baseSource, group.facts, calls[key] ?? []))
       }
     }
   }
@@ -205,17 +248,19 @@ public struct SymbolMapLearner {
       if let target = compatible.first, compatible.count == 1 {
         builds[target].functions.merge(starts) { old, _ in old }
         builds[target].facts += stack.facts
+        builds[target].calls += stack.calls
       } else if compatible.isEmpty {
         builds.append(
           LearnedBuild(
             module: stack.module, architecture: stack.architecture, loadAddress: stack.base,
-            loadAddressSource: stack.baseSource, functions: starts, facts: stack.facts))
+            loadAddressSource: stack.baseSource, functions: starts, facts: stack.facts, calls: stack.calls))
       }
       // A stack that fits two builds would join them on its own word; it is left out.
     }
     return builds.map { build in
       var sorted = build
       sorted.facts.sort { ($0.site, $0.origin) < ($1.site, $1.origin) }
+      sorted.calls.sort { ($0.site, $0.callee, $0.origin) < ($1.site, $1.callee, $1.origin) }
       return sorted
     }.sorted { ($0.module.lowercased(), $0.identifier) < ($1.module.lowercased(), $1.identifier) }
   }

@@ -172,8 +172,12 @@ public final class Symbolicator: Sendable {
       source: combined, isCorrupt: sources.allSatisfy(\.isCorrupt), diagnostics: sources.flatMap(\.diagnostics))
     let status: ModuleSymbols.Status = loaded.isCorrupt ? .corrupt : .loaded
     report.moduleSymbols.append(ModuleSymbols(module: name, status: status, origin: loaded.source.origin, detail: detail))
+    var unnamed: [ModuleFrame] = []
     for frame in frames where frame.lookupAddress >= base {
-      guard let answer = loaded.source.lookup(frame.lookupAddress - base) else { continue }
+      guard let answer = loaded.source.lookup(frame.lookupAddress - base) else {
+        unnamed.append(frame)
+        continue
+      }
       let offset = frame.displayedAddress &- base &- answer.functionStart
       var agreement = FrameResolution.Agreement.supplied
       if let printed = frame.printedFunction {
@@ -198,6 +202,43 @@ public final class Symbolicator: Sendable {
         agreement: agreement)
       if stackFrame.sourceLine == nil { stackFrame.sourceLine = answer.sourceLine }
       report.threads[frame.thread].frames[frame.frame] = stackFrame
+    }
+    nameByCallSite(unnamed, entries: entries, base: base, module: name, frames: frames, in: &report)
+  }
+
+  /// Frames no FUNC covers, named by the call that entered them: when the caller's frame is
+  /// in this module at a return site whose call the learned listings show entering one
+  /// function (`INFO CALL_TARGET`), the frame is in that function. An inference, marked so.
+  private func nameByCallSite(
+    _ unnamed: [ModuleFrame], entries: [StoreEntry], base: UInt64, module name: String, frames: [ModuleFrame],
+    in report: inout CrashReport
+  ) {
+    let targets = entries.reduce(into: [UInt64: String]()) { $0.merge($1.callTargets) { old, _ in old } }
+    guard !targets.isEmpty, !unnamed.isEmpty else { return }
+    var sites: [Int: [Int: UInt64]] = [:]  // thread → frame → return site (module-relative)
+    for frame in frames where frame.displayedAddress >= base {
+      sites[frame.thread, default: [:]][frame.frame] = frame.displayedAddress - base
+    }
+    for frame in unnamed {
+      var stackFrame = report.threads[frame.thread].frames[frame.frame]
+      guard stackFrame.symbol?.function == nil, !stackFrame.isInlined,
+        let site = sites[frame.thread]?[frame.frame + 1], let callee = targets[site]
+      else { continue }
+      var symbol = stackFrame.symbol ?? FrameSymbol(module: name)
+      symbol.module = symbol.module ?? name
+      symbol.function = callee
+      symbol.moduleOffset = frame.displayedAddress &- base
+      symbol.moduleBase = Address(base)
+      stackFrame.symbol = symbol
+      stackFrame.annotations.append(.namedByCallSite)
+      report.threads[frame.thread].frames[frame.frame] = stackFrame
+      report.diagnostics.append(
+        Diagnostic(
+          .note,
+          "thread \(frame.thread) frame \(frame.frame): no map covers \(name)+\(HexFormat.prefixed(frame.displayedAddress &- base)); "
+            + "it is in \(callee), which the call returning to \(name)+\(HexFormat.prefixed(site)) enters in the learned listings "
+            + "(an inference: the call is taken as direct)",
+          line: stackFrame.lines?.first))
     }
   }
 }

@@ -38,9 +38,12 @@ struct ExampleDumpTests {
       let resolution = try #require(frames[index].resolution, "frame \(index)")
       #expect(resolution.displayText == printed[index].symbol?.displayText, "frame \(index)")
     }
-    // Frame 0: an EMSMTA address no map names, called from otpurert+0x307.
+    // Frame 0: an EMSMTA address no FUNC covers, called from otpurert+0x307: named by that call
+    // site (the learned maps' CALL_TARGET), and marked so.
     #expect(frames[0].resolution == nil)
-    #expect(frames[0].symbol?.displayText == "EMSMTA+0xf1e25")
+    #expect(frames[0].symbol?.displayText == "EMSMTA!otpmralt")
+    #expect(frames[0].symbol?.moduleOffset == 0xf1e25)
+    #expect(frames[0].annotations.contains(.namedByCallSite))
     #expect(frames[1].resolution?.displayText == "EMSMTA!otpurert+0x307")
     #expect(frames[0].trust == .context)
     #expect(frames.dropFirst().allSatisfy { $0.trust == .framePointer })

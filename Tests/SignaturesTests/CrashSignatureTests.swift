@@ -81,7 +81,7 @@ struct CrashSignatureTests {
     #expect(Self.signature(frames) == "@0x1234 | sepdq2_int")
   }
 
-  @Test("the bundled Q276222 log and its kb listing: one signature", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
+  @Test("the bundled Q276222 log, its minidump and its kb listing: one signature", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func q276222Sources() throws {
     let pipeline = BundledPlugins.pipeline()
     let store = SymbolStore(roots: [Fixtures.repositoryRoot + "/Symbols"])
@@ -91,6 +91,7 @@ struct CrashSignatureTests {
     }
     let log = try signature(Fixtures.repositoryRoot + "/Examples/Q276222/drwtsn32.log")
     #expect(log == "otpmralt")
+    #expect(try signature(Fixtures.repositoryRoot + "/Examples/Q276222/emsmta.dmp") == log)
     #expect(try signature(SharedFixtures.path("kb/Q276222.md")) == log)
   }
 

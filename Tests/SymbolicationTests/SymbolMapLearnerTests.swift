@@ -42,6 +42,44 @@ struct SymbolMapLearnerTests {
     }
   }
 
+  @Test("a call site is learned from the row below a named row; a site entering two functions is not")
+  func callTargets() throws {
+    let listing = """
+      FramePtr RetAddr  Param1   Param2   Param3
+      0012ff00 00401234 00000001 00000002 00000003 APP!inner+0x10
+      0012ff40 00402345 00000001 00000002 00000003 APP!middle+0x20
+      0012ff80 00000000 00000001 00000002 00000003 APP!outer+0x30
+      """
+    var learner = Self.learner(bases: ["app": 0x400000])
+    learner.add(Analyser().analyse(text: listing, name: "first"), source: "first")
+    let build = try #require(learner.builds().first)
+    #expect(build.calls.map(\.site) == [0x1234, 0x2345])
+    #expect(build.calls.map(\.callee) == ["inner", "middle"])
+    #expect(build.symbolFileText().contains("INFO CALL_TARGET 1234 inner first:2\n"))
+
+    // The same site entering another function in another listing: an indirect call, not written.
+    var mixed = Self.learner(bases: ["app": 0x400000])
+    mixed.add(Analyser().analyse(text: listing, name: "first"), source: "first")
+    mixed.add(Analyser().analyse(text: listing.replacingOccurrences(of: "APP!inner", with: "APP!other"), name: "second"), source: "second")
+    let text = try #require(mixed.builds().first).symbolFileText()
+    #expect(!text.contains("INFO CALL_TARGET 1234 "))
+    #expect(text.contains("INFO CALL_TARGET 2345 middle"))
+  }
+
+  @Test("the Q276222 minidump's unnamed top frame is named by its call site, and marked so")
+  func namedByCallSite() throws {
+    let store = SymbolStore(roots: [Fixtures.repositoryRoot + "/Symbols"])
+    let dump = try Analyser().analyse(path: Fixtures.repositoryRoot + "/Examples/Q276222/emsmta.dmp")
+    let report = Symbolicator(store: store).symbolicate(dump)
+    let top = try #require(report.threads.first?.frames.first)
+    #expect(top.resolution == nil, "no FUNC covers it")
+    #expect(top.symbol?.function == "otpmralt")
+    #expect(top.annotations.contains(.namedByCallSite))
+    #expect(report.diagnostics.contains { $0.severity == .note && $0.message.contains("an inference") })
+    // The frame below is not renamed: it has its own FUNC.
+    #expect(report.threads.first?.frames[1].resolution?.lookup.function.name == "otpurert")
+  }
+
   @Test("a function at two different starts means two builds")
   func twoBuilds() throws {
     let first = """

@@ -217,7 +217,7 @@ enum ArchitectureClassifier {
     switch annotation {
     case .fpo, .trapFrame, .nonFPO, .sehFrame, .unknownFPOType, .noFPO, .stdcall: true
     case .other(let text): text.hasPrefix("(FPO") || text.hasPrefix("(fpo")
-    case .omap, .argumentList: false
+    case .omap, .argumentList, .namedByCallSite: false
     }
   }
 
