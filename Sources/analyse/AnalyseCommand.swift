@@ -185,6 +185,7 @@ struct AnalyseCommand: ParsableCommand {
 
   /// The symbol store of the run: every --symbols DIR, then the shipped maps (nil when none).
   var symbolStore: SymbolStore? {
+    if !noDefaultSymbols { ShippedData.warnIfMissing(.symbols) }
     let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
     return roots.isEmpty ? nil : SymbolStore(roots: roots, maximumFileSize: maxSymbolFileSize)
   }

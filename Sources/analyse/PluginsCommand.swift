@@ -28,7 +28,12 @@ struct PluginsListCommand: ParsableCommand {
     help: ArgumentHelp("A rule file, or a directory of rule files (repeatable).", valueName: "path"))
   var rulePaths: [String] = []
 
+  @Flag(name: .long, help: "Also print where the shipped rules, frame catalogs, symbol maps and examples were found.")
+  var locations = false
+
   func run() throws {
+    if locations { Console.text(ShippedData.locations() + "\n") }
+    ShippedData.warnIfMissing(.rules)
     let loaded = BundledPlugins.all(rulePaths: rulePaths)
     let swiftCount = BundledPlugins.swift.count
     for (index, plugin) in loaded.plugins.enumerated() {

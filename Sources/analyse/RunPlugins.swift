@@ -22,6 +22,8 @@ struct RunPlugins {
 
   /// Loads the bundled plugins and `rulePaths`, printing each error once on standard error.
   init(rulePaths: [String]) {
+    ShippedData.warnIfMissing(.rules)
+    ShippedData.warnIfMissing(.frames)
     pipeline = BundledPlugins.pipeline(rulePaths: rulePaths)
     errors = pipeline.loadErrors
     for error in errors { Console.error("analyse: rule skipped: \(error)\n") }

@@ -21,29 +21,12 @@ public enum BundledPlugins {
   /// The Swift plugins, in run order.
   public static var swift: [any SignaturePlugin] { [Q276222Detector()] }
 
-  /// The shipped rule files' directory: `$CRASH_ANALYSIS_RULES`, else `Plugins/rules` of the
-  /// checkout this library was built from.
-  public static var rulesDirectory: String? {
-    if let override = getenv("CRASH_ANALYSIS_RULES") {
-      let path = String(cString: override)
-      return path.isEmpty ? nil : path
-    }
-    var path = #filePath
-    for _ in 0..<4 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
-    let directory = path + "/Plugins/rules"
-    var status = stat()
-    guard stat(directory, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { return nil }
-    return directory
-  }
+  /// The shipped rule files' directory (`BundledResources`: `$CRASH_ANALYSIS_RULES`, the
+  /// installation prefix, the checkout), or nil when none is found.
+  public static var rulesDirectory: String? { BundledResources.location(of: .rules)?.path }
 
-  /// The shipped frame catalogs' directory (`Plugins/frames`, beside the rules).
-  public static var framesDirectory: String? {
-    guard let rules = rulesDirectory else { return nil }
-    let directory = String(rules[..<(rules.lastIndex(of: "/") ?? rules.startIndex)]) + "/frames"
-    var status = stat()
-    guard stat(directory, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { return nil }
-    return directory
-  }
+  /// The shipped frame catalogs' directory, found the same way (`$CRASH_ANALYSIS_FRAMES`).
+  public static var framesDirectory: String? { BundledResources.location(of: .frames)?.path }
 
   /// The shipped frame catalogs, merged (which frames carry no information; FrameRole), and
   /// the files that could not be read.

@@ -1,0 +1,54 @@
+//===--- ShippedDataTests.swift - Where analyse finds what it ships ----------===//
+//
+// The lookup order of docs/installing.md: environment variable, then
+// $CRASH_ANALYSIS_HOME, then the installation prefix, then the checkout. (The
+// installed case, with the checkout out of reach, is what scripts/check-install
+// tests in CI.)
+//
+//===----------------------------------------------------------------------===//
+
+import CrashTestSupport
+import Foundation
+import Testing
+
+@Suite("shipped data", .serialized)
+struct ShippedDataTests {
+  @Test("from a development build: every kind from the checkout")
+  func checkout() throws {
+    let run = try AnalyseRunner.run(["plugins", "list", "--locations"], environment: [:])
+    #expect(run.status == 0)
+    for kind in ["rules", "frames", "symbols", "examples"] {
+      #expect(run.standardOutput.contains("\(kind):"), "\(kind)")
+      #expect(run.standardOutput.contains(" (checkout)"))
+    }
+  }
+
+  @Test("CRASH_ANALYSIS_HOME comes before the checkout; a variable of its own before both")
+  func home() throws {
+    let home = NSTemporaryDirectory() + "analyse-home-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: home) }
+    try FileManager.default.createDirectory(atPath: home + "/rules", withIntermediateDirectories: true)
+    try "id: HOME-1\ntitle: a rule from the home\nmatch:\n  top: nowhere\n".write(
+      toFile: home + "/rules/home.yaml", atomically: true, encoding: .utf8)
+    let run = try AnalyseRunner.run(["plugins", "list", "--locations"], environment: ["CRASH_ANALYSIS_HOME": home])
+    #expect(run.status == 0, "\(run.standardError)")
+    #expect(run.standardOutput.contains("rules:    \(home)/rules (home)"))
+    #expect(run.standardOutput.contains("HOME-1"))
+    #expect(!run.standardOutput.contains("Q182547"), "the checkout's rules are not read when the home has them")
+    #expect(run.standardOutput.contains("frames:   ") && run.standardOutput.contains("Plugins/frames (checkout)"))
+
+    let own = try AnalyseRunner.run(
+      ["plugins", "list", "--locations"],
+      environment: ["CRASH_ANALYSIS_HOME": home, "CRASH_ANALYSIS_RULES": Fixtures.repositoryRoot + "/Plugins/rules"])
+    #expect(own.standardOutput.contains("(environment)"))
+    #expect(own.standardOutput.contains("Q182547"))
+  }
+
+  @Test("an empty variable turns a kind off, quietly")
+  func turnedOff() throws {
+    let off = try AnalyseRunner.run(["plugins", "list"], environment: ["CRASH_ANALYSIS_RULES": ""])
+    #expect(off.status == 0)
+    #expect(!off.standardError.contains("warning"))
+    #expect(off.standardOutput.contains("Q276222") && !off.standardOutput.contains("Q182547"))
+  }
+}
