@@ -98,6 +98,15 @@ struct AnalyseCommand: ParsableCommand {
   @Flag(name: .long, help: "In a batch: one JSON report per line, in input order, each with its path.")
   var jsonl = false
 
+  @Option(name: .long, help: ArgumentHelp("In a directory: take only files matching this glob (repeatable; name or path).", valueName: "glob"))
+  var include: [String] = []
+
+  @Option(name: .long, help: ArgumentHelp("In a directory: skip files matching this glob (repeatable; name or path).", valueName: "glob"))
+  var exclude: [String] = []
+
+  @Option(name: .long, help: ArgumentHelp("Colour the report: auto (a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
+  var color: ColorChoice = .auto
+
   @Option(name: .long, help: ArgumentHelp("Also write the triage as a self-contained HTML page (implies a batch).", valueName: "file"))
   var html: String?
 
@@ -163,6 +172,7 @@ struct AnalyseCommand: ParsableCommand {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     guard maxInputSize > 0 else { throw ValidationError("--max-input-size must be positive") }
     guard maxLineLength >= 80 else { throw ValidationError("--max-line-length must be at least 80") }
+    if json && jsonl { throw ValidationError("--json and --jsonl cannot be used together: pick the triage summary (--json) or a report per line (--jsonl)") }
   }
 
   /// The analysis settings the options describe.
@@ -215,7 +225,7 @@ struct AnalyseCommand: ParsableCommand {
       var textOptions = TextReportWriter.Options()
       textOptions.showInstructionAddresses = verbose
       textOptions.showAllThreads = allThreads
-      Console.text(TextReportWriter.render(report, classification: classification, options: textOptions))
+      Console.report(TextReportWriter.render(report, classification: classification, options: textOptions), colour: color.isOn)
     }
     let status = AnalyseExitStatus(for: report)
     if status == .noStackFound {

@@ -23,7 +23,7 @@ extension AnalyseCommand {
   func runBatch() throws {
     var paths = inputs
     if let list = filesFrom { paths += try Self.readList(list) }
-    let files = BatchAnalyser.expand(paths)
+    let files = BatchAnalyser.expand(paths, filter: BatchFileFilter(include: include, exclude: exclude))
     let plugins = RunPlugins(rulePaths: rulePaths)
     var batch = BatchAnalyser(pipeline: plugins.pipeline)
     batch.options = analysisOptions
@@ -32,6 +32,7 @@ extension AnalyseCommand {
     if let jobs { batch.jobs = jobs }
 
     let progress = isatty(2) == 1
+    let colouring = color.isOn
     let started = Self.now()
     var summary = TriageSummary()
     summary.pluginErrors = plugins.errors
@@ -55,7 +56,8 @@ extension AnalyseCommand {
       if jsonl {
         Console.record(Self.jsonLine(result) + "\n")
       } else if !json {
-        Console.record(TextLimits.printable(Self.textLine(result.record)) + "\n")
+        let line = TextLimits.printable(Self.textLine(result.record))
+        Console.record((colouring ? Colour.apply(line) : line) + "\n")
       }
       if progress && (done % 10 == 0 || done == files.count) {
         let rate = Double(done) / max(Self.now() - started, 0.001)

@@ -25,6 +25,13 @@ enum Console {
   /// Writes `text` to standard output with control characters escaped.
   static func text(_ text: String) { output.write(TextLimits.printable(text)) }
 
+  /// Writes a report with control characters from its inputs escaped, then, when `colour`,
+  /// its key lines coloured (the only escape sequences that reach the terminal are ours).
+  static func report(_ text: String, colour: Bool) {
+    let printable = TextLimits.printable(text)
+    output.write(colour ? Colour.apply(printable) : printable)
+  }
+
   /// Writes JSON (already free of raw control characters) to standard output.
   static func json(_ text: String) { output.write(text) }
 

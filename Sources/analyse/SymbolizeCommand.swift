@@ -43,6 +43,9 @@ struct SymbolizeCommand: ParsableCommand {
   @Option(name: .long, help: "The module to find in the store (with --symbols).")
   var module: String?
 
+  @Option(name: .long, help: ArgumentHelp("Which build of --module: its debug id (the store's directory name).", valueName: "id"))
+  var debugId: String?
+
   @Option(name: .long, help: "Directories holding separate ELF debug files (.build-id/…).")
   var debugRoot: [String] = []
 
@@ -60,10 +63,12 @@ struct SymbolizeCommand: ParsableCommand {
       throw ValidationError("give either --obj FILE or --symbols DIR --module NAME")
     }
     if module != nil && symbolRoots.isEmpty { throw ValidationError("--module needs --symbols DIR") }
+    if debugId != nil && module == nil { throw ValidationError("--debug-id needs --symbols DIR --module NAME") }
   }
 
   func run() throws {
     let source = try openSource()
+    var notAddresses = 0
     var output: [UInt8] = []
     output.reserveCapacity(1 << 17)
     func flush(force: Bool = false) {
@@ -78,6 +83,9 @@ struct SymbolizeCommand: ParsableCommand {
         let text = String(decoding: bytes.prefix(64), as: UTF8.self)
         let message = json ? "{\"Address\":\"\(text)\",\"Error\":\"not a hex address\"}\n" : "??\n??:0:0\n\n"
         output.append(contentsOf: message.utf8)
+        // The answer keeps its place in the stream; the mistake is named, and the exit says so.
+        notAddresses += 1
+        if notAddresses <= 10 { Console.error("analyse symbolize: '\(text)' is not a hex address\n") }
         return
       }
       let lookup = source.lookup(address)
@@ -111,19 +119,26 @@ struct SymbolizeCommand: ParsableCommand {
       addresses.forEach(answer)
     }
     flush(force: true)
+    if notAddresses > 0 {
+      if notAddresses > 10 { Console.error("analyse symbolize: \(notAddresses) inputs were not hex addresses\n") }
+      try Console.finish()
+      throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
+    }
   }
 
   private func openSource() throws -> any SymbolSource {
     if let obj { return try Self.open(obj, debugRoots: debugRoot) }
     let store = SymbolStore(roots: symbolRoots)
-    let entries = store.entries(forModule: module ?? "")
+    let all = store.entries(forModule: module ?? "")
+    let entries = debugId.map { id in all.filter { $0.debugIdentifier.lowercased() == id.lowercased() } } ?? all
     guard let entry = entries.first else {
-      throw fail("no symbol file for module \(module ?? "") under \(symbolRoots.joined(separator: ", "))")
+      let build = debugId.map { " with debug id \($0) (builds: \(all.map(\.debugIdentifier).joined(separator: ", ")))" } ?? ""
+      throw fail("no symbol file for module \(module ?? "")\(build) under \(symbolRoots.joined(separator: ", "))")
     }
     if entries.count > 1 {
       throw fail(
         "\(entries.count) symbol files for \(module ?? ""): "
-          + entries.map(\.path).joined(separator: ", ") + "; pick one with --obj")
+          + entries.map { "\($0.debugIdentifier) (\($0.path))" }.joined(separator: ", ") + "; pick one with --debug-id or --obj")
     }
     switch store.load(entry) {
     case .success(let loaded): return loaded.source

@@ -59,7 +59,9 @@ public struct BatchAnalyser: Sendable {
   /// skipped), in order. Each directory is entered once, however many links lead to it (its
   /// device and inode are remembered), so link loops end. Paths that do not exist and special
   /// files (FIFOs, sockets, devices) are kept so that they fail visibly: reading refuses them.
-  public static func expand(_ paths: [String], limit: Int = 10_000_000) -> [String] {
+  /// Files found inside directories are kept only when `filter` accepts them; paths named
+  /// directly are always kept.
+  public static func expand(_ paths: [String], limit: Int = 10_000_000, filter: BatchFileFilter = BatchFileFilter()) -> [String] {
     struct DirectoryIdentity: Hashable {
       var device: UInt64
       var inode: UInt64
@@ -70,7 +72,7 @@ public struct BatchAnalyser: Sendable {
       guard result.count < limit else { return }
       var status = stat()
       guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
-        result.append(path)
+        if depth == 0 || filter.accepts(path) { result.append(path) }
         return
       }
       guard depth < 64, entered.insert(DirectoryIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))).inserted
