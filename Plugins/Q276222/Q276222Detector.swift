@@ -53,10 +53,10 @@ public struct Q276222Detector: SignaturePlugin {
       + "service pack that contains it; the fix is meant only for servers with this problem.",
     fixedIn: "5.5.2654.22",
     files: [
-      ("Dbserver.sch", nil), ("Dcprods.cat", nil), ("Ems_rid.dll", "5.5.2654.22"), ("Emsmta.exe", "5.5.2654.22"),
-      ("Infoplog.cfg", nil), ("Mtamsg.dll", "5.5.2654.22"), ("Mtacheck.exe", "5.5.2654.22"),
-      ("Mtaperf.dll", "5.5.2654.22"), ("P42.tpl", nil), ("P772.tpl", nil), ("P2.xv2", nil),
-      ("X400om.dll", "5.5.2654.22"),
+      .init("Dbserver.sch"), .init("Dcprods.cat"), .init("Ems_rid.dll", version: "5.5.2654.22"), .init("Emsmta.exe", version: "5.5.2654.22"),
+      .init("Infoplog.cfg"), .init("Mtamsg.dll", version: "5.5.2654.22"), .init("Mtacheck.exe", version: "5.5.2654.22"),
+      .init("Mtaperf.dll", version: "5.5.2654.22"), .init("P42.tpl"), .init("P772.tpl"), .init("P2.xv2"),
+      .init("X400om.dll", version: "5.5.2654.22"),
     ])
 
   /// The finding for the best-matching thread, if any thread or event matches.

@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 /// A Windows exception code (an NTSTATUS value such as `0xc0000005`).
-public struct ExceptionCode: RawRepresentable, Hashable, Sendable {
+public struct ExceptionCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
   /// The 32-bit code.
   public var rawValue: UInt32
 
@@ -24,6 +24,12 @@ public struct ExceptionCode: RawRepresentable, Hashable, Sendable {
 
   /// The header name (`EXCEPTION_ACCESS_VIOLATION`), or `nil` for codes not in the table.
   public var name: String? { Self.names[rawValue] }
+
+  /// `0xc0000005 EXCEPTION_ACCESS_VIOLATION`: the code, and its name when known.
+  public var description: String {
+    let hex = "0x" + HexFormat.digits(UInt64(rawValue), width: 8)
+    return name.map { hex + " " + $0 } ?? hex
+  }
 
   /// The name when known, otherwise `0x` and 8 hex digits.
   public var displayText: String { name ?? "0x" + HexFormat.digits(UInt64(rawValue), width: 8) }

@@ -94,6 +94,16 @@ public struct StackFrame: Sendable, Hashable {
   }
 
 
+  /// Where the frame is, as a debugger prints it: what the symbol maps resolved
+  /// (`EMSMTA!otpurert+0x307`) when they did, else what the listing printed or the walk
+  /// inferred (`EMSMTA!otpmralt`, `EMSMTA+0xf1e25`), else nil. Use this rather than
+  /// `symbol` or `resolution` alone: a minidump's frames have names only in `resolution`.
+  public var locationText: String? {
+    if let resolution { return resolution.displayText }
+    if let symbol { return symbol.displayText }
+    return nil
+  }
+
   /// The address a debugger displays for this frame (and measures `+0x…` offsets
   /// from): the instruction pointer for frame 0, the return address for callers.
   public func displayedAddress(on architecture: Architecture) -> Address? {

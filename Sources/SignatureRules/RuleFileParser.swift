@@ -181,13 +181,13 @@ public enum RuleFileParser {
       }
     }
     if let node = top["remedy"], let remedy = mapping(node, "remedy", keys: remedyKeys, fail) {
-      var files: [(name: String, version: String?)] = []
+      var files: [RemedyFile] = []
       if let filesNode = remedy["files"] {
         if case .sequence(let items) = filesNode {
           for item in items {
             guard let text = string(item, "files") else { continue }
             let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
-            files.append((parts[0], parts.count > 1 ? parts[1] : nil))
+            files.append(RemedyFile(parts[0], version: parts.count > 1 ? parts[1] : nil))
           }
         } else {
           fail(filesNode, "'files' must be a list")

@@ -110,6 +110,20 @@ public struct Evidence: Sendable, Hashable {
   }
 }
 
+/// A file a fix ships, with its version where the article gives one.
+public struct RemedyFile: Sendable, Hashable, Codable {
+  /// The file name (`Emsmta.exe`).
+  public var name: String
+  /// Its version in the fix (`5.5.2654.22`), when stated.
+  public var version: String?
+
+  /// A file of a fix.
+  public init(_ name: String, version: String? = nil) {
+    self.name = name
+    self.version = version
+  }
+}
+
 /// What fixes a known issue.
 public struct Remedy: Sendable, Hashable {
   /// What to do, in a sentence or two.
@@ -117,25 +131,13 @@ public struct Remedy: Sendable, Hashable {
   /// The first version with the fix, when one is known.
   public var fixedIn: String?
   /// Files the fix ships, with versions where the article gives them.
-  public var files: [(name: String, version: String?)]
+  public var files: [RemedyFile]
 
   /// Creates a remedy.
-  public init(summary: String, fixedIn: String? = nil, files: [(name: String, version: String?)] = []) {
+  public init(summary: String, fixedIn: String? = nil, files: [RemedyFile] = []) {
     self.summary = summary
     self.fixedIn = fixedIn
     self.files = files
-  }
-
-  /// Compares summary, version and files.
-  public static func == (lhs: Remedy, rhs: Remedy) -> Bool {
-    lhs.summary == rhs.summary && lhs.fixedIn == rhs.fixedIn && lhs.files.map(\.name) == rhs.files.map(\.name)
-      && lhs.files.map(\.version) == rhs.files.map(\.version)
-  }
-
-  /// Hashes summary and version.
-  public func hash(into hasher: inout Hasher) {
-    hasher.combine(summary)
-    hasher.combine(fixedIn)
   }
 }
 

@@ -7,12 +7,14 @@
 //===----------------------------------------------------------------------===//
 
 import CrashCore
+import Synchronization
 import Unwind
 
-/// A symbol store as the walkers' source of unwind records.
-public final class StoreUnwindData: UnwindDataProvider {
+/// A symbol store as the walkers' source of unwind records. Sendable: one can serve every
+/// task of a task group (the cache is behind a lock).
+public final class StoreUnwindData: UnwindDataProvider, Sendable {
   private let store: SymbolStore
-  private var cache: [String: (any UnwindInfoSource)?] = [:]
+  private let cache = Mutex<[String: (any UnwindInfoSource)?]>([:])
 
   /// Unwind records from `store`.
   public init(store: SymbolStore) {
@@ -23,7 +25,7 @@ public final class StoreUnwindData: UnwindDataProvider {
   public func unwindInfo(for module: CodeModule) -> (any UnwindInfoSource)? {
     guard let debugFile = module.debugFile, let identifier = module.debugIdentifier else { return nil }
     let key = debugFile + "/" + identifier
-    if let cached = cache[key] { return cached }
+    if let cached = cache.withLock({ $0[key] }) { return cached }
     var found: (any UnwindInfoSource)?
     if let entries = try? store.entries(debugFile: debugFile, debugIdentifier: identifier) {
       for entry in entries where entry.format == .breakpad {
@@ -33,7 +35,7 @@ public final class StoreUnwindData: UnwindDataProvider {
         }
       }
     }
-    cache[key] = found
+    cache.withLock { $0[key] = found }
     return found
   }
 }

@@ -86,3 +86,17 @@ struct DocumentationExampleTests {
     #expect(try CheckRecipInfoDetector().examine(other).isEmpty)
   }
 }
+
+@Suite("the README's library snippet")
+struct ReadmeSnippetTests {
+  @Test("every line of the README's 'Linking the library' snippet is in Examples/Client, which CI builds and runs")
+  func snippetComesFromTheClient() throws {
+    let readme = try String(contentsOfFile: Fixtures.repositoryRoot + "/README.md", encoding: .utf8)
+    let client = try String(contentsOfFile: Fixtures.repositoryRoot + "/Examples/Client/Sources/Client/main.swift", encoding: .utf8)
+    let section = try #require(readme.components(separatedBy: "## Linking the library").dropFirst().first)
+    let block = try #require(section.components(separatedBy: "```swift\n").dropFirst().first?.components(separatedBy: "```").first)
+    let lines = block.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    #expect(lines.count >= 10)
+    for line in lines { #expect(client.contains(line), "not in Examples/Client: \(line)") }
+  }
+}
