@@ -157,6 +157,9 @@ struct AnalyseCommand: ParsableCommand {
     help: ArgumentHelp("A rule file, or a directory of rule files, to load (repeatable).", valueName: "path"))
   var rulePaths: [String] = []
 
+  @Option(name: .long, help: ArgumentHelp("Seconds an external plugin (analyse-plugin-NAME) may take per crash.", valueName: "seconds"))
+  var pluginTimeout: Double = ExternalPlugin.defaultTimeLimit
+
   @Flag(name: .long, help: "For a minidump, show every thread (default: the crashed thread only; --json has all).")
   var allThreads = false
 
@@ -172,6 +175,7 @@ struct AnalyseCommand: ParsableCommand {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     guard maxInputSize > 0 else { throw ValidationError("--max-input-size must be positive") }
     guard maxLineLength >= 80 else { throw ValidationError("--max-line-length must be at least 80") }
+    guard pluginTimeout > 0 else { throw ValidationError("--plugin-timeout must be a positive number of seconds") }
     if json && jsonl { throw ValidationError("--json and --jsonl cannot be used together: pick the triage summary (--json) or a report per line (--jsonl)") }
   }
 
@@ -217,7 +221,7 @@ struct AnalyseCommand: ParsableCommand {
     if let store, report.hasStack {
       report = Symbolicator(store: store).symbolicate(report)
     }
-    let plugins = RunPlugins(rulePaths: rulePaths)
+    let plugins = RunPlugins(rulePaths: rulePaths, timeLimit: pluginTimeout)
     let classification = plugins.pipeline.classify(report)
     if json {
       JSONReportWriter.write(report, classification: classification, tool: "analyse \(AnalyseVersion.current)", to: Console.output)

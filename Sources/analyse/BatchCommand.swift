@@ -24,7 +24,7 @@ extension AnalyseCommand {
     var paths = inputs
     if let list = filesFrom { paths += try Self.readList(list) }
     let files = BatchAnalyser.expand(paths, filter: BatchFileFilter(include: include, exclude: exclude))
-    let plugins = RunPlugins(rulePaths: rulePaths)
+    let plugins = RunPlugins(rulePaths: rulePaths, timeLimit: pluginTimeout)
     var batch = BatchAnalyser(pipeline: plugins.pipeline)
     batch.options = analysisOptions
     batch.options.acceptsStreams = false

@@ -33,19 +33,18 @@ struct PluginsListCommand: ParsableCommand {
 
   func run() throws {
     if locations { Console.text(ShippedData.locations() + "\n") }
-    ShippedData.warnIfMissing(.rules)
-    let loaded = BundledPlugins.all(rulePaths: rulePaths)
-    let swiftCount = BundledPlugins.swift.count
-    for (index, plugin) in loaded.plugins.enumerated() {
-      let kind = index < swiftCount ? "swift" : "rule "
+    let plugins = RunPlugins(rulePaths: rulePaths)
+    for plugin in plugins.pipeline.plugins {
       let descriptor = plugin.descriptor
+      let kind = plugin is RulePlugin ? "rule " : plugin is ExternalPlugin ? "exec " : "swift"
       var line = "\(kind)  \(descriptor.id.padding(toLength: 9, withPad: " ", startingAt: 0)) \(descriptor.title)"
       if !descriptor.affectedVersions.isEmpty { line += "  [\(descriptor.affectedVersions)]" }
       if let rule = plugin as? RulePlugin { line += "  (\(rule.rule.file))" }
+      if let external = plugin as? ExternalPlugin { line += "  (\(external.path))" }
       Console.text(line + "\n")
     }
-    for error in loaded.errors { Console.error("analyse: rule skipped: \(error)\n") }
-    if !loaded.errors.isEmpty { throw ExitCode(AnalyseExitStatus.pluginErrors.rawValue) }
+    try Console.finish()
+    try plugins.requireAllLoaded()
   }
 }
 

@@ -13,6 +13,10 @@ import ArgumentParser
 import CrashAnalysis
 import Signatures
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The plugins of a run, loaded once, with what could not be loaded.
 struct RunPlugins {
   /// The pipeline over every plugin that loaded; its classifications carry `errors`.
@@ -21,10 +25,11 @@ struct RunPlugins {
   let errors: [PluginLoadError]
 
   /// Loads the bundled plugins and `rulePaths`, printing each error once on standard error.
-  init(rulePaths: [String]) {
+  init(rulePaths: [String], external: Bool = true, timeLimit: Double = ExternalPlugin.defaultTimeLimit) {
     ShippedData.warnIfMissing(.rules)
     ShippedData.warnIfMissing(.frames)
-    pipeline = BundledPlugins.pipeline(rulePaths: rulePaths)
+    let path = getenv("PATH").map { String(cString: $0) }
+    pipeline = BundledPlugins.pipeline(rulePaths: rulePaths, external: external, searchPath: path, timeLimit: timeLimit)
     errors = pipeline.loadErrors
     for error in errors { Console.error("analyse: rule skipped: \(error)\n") }
   }

@@ -36,11 +36,33 @@ public enum BundledPlugins {
   }
 
   /// A pipeline over every plugin (`all(rulePaths:)`) with the shipped frame catalogs; the
-  /// rules and catalogs that could not be loaded are its `loadErrors`.
-  public static func pipeline(rulePaths: [String] = []) -> SignaturePipeline {
+  /// rules and catalogs that could not be loaded are its `loadErrors`. With `external`, the
+  /// external plugins (`analyse-plugin-NAME` executables in `rulePaths` and on `searchPath`)
+  /// are started too, each given `timeLimit` seconds per answer.
+  public static func pipeline(
+    rulePaths: [String] = [], external: Bool = false, searchPath: String? = nil,
+    timeLimit: Double = ExternalPlugin.defaultTimeLimit
+  ) -> SignaturePipeline {
     let loaded = all(rulePaths: rulePaths)
+    var plugins = loaded.plugins
+    var errors = loaded.errors
+    if external {
+      var ids = Set(plugins.map { $0.descriptor.id.lowercased() })
+      for path in ExternalPluginLocator.executables(in: rulePaths, searchPath: searchPath) {
+        do {
+          let plugin = try ExternalPlugin(path: path, timeLimit: timeLimit, tool: "analyse")
+          guard ids.insert(plugin.descriptor.id.lowercased()).inserted else {
+            errors.append(PluginLoadError(file: path, line: nil, message: "id '\(plugin.descriptor.id)' is already used by another plugin"))
+            continue
+          }
+          plugins.append(plugin)
+        } catch {
+          errors.append(error)
+        }
+      }
+    }
     let frames = frameCatalog()
-    return SignaturePipeline(plugins: loaded.plugins, frames: frames.catalog, loadErrors: frames.errors + loaded.errors)
+    return SignaturePipeline(plugins: plugins, frames: frames.catalog, loadErrors: frames.errors + errors)
   }
 
   /// Every plugin: the Swift ones, then the rules of the shipped directory (unless

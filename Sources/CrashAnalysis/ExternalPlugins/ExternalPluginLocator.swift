@@ -1,0 +1,50 @@
+//===--- ExternalPluginLocator.swift - Finding analyse-plugin-NAME -----------===//
+//
+// External plugins are executables named `analyse-plugin-NAME`, found like
+// git's subcommands: in each --plugins directory (or named directly), then in
+// each directory of PATH. The first executable of a name wins.
+//
+//===----------------------------------------------------------------------===//
+
+import ByteReading
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Finds external plugin executables.
+public enum ExternalPluginLocator {
+  /// The file-name prefix of an external plugin.
+  public static let prefix = "analyse-plugin-"
+
+  /// The executables named `analyse-plugin-*` in `paths` (directories searched, files taken
+  /// when so named), then in the directories of `searchPath` (`PATH`'s `:`-separated form).
+  public static func executables(in paths: [String], searchPath: String? = nil) -> [String] {
+    var found: [String] = []
+    var names = Set<String>()
+    func consider(_ path: String) {
+      let name = path.split(separator: "/").last.map(String.init) ?? path
+      guard name.hasPrefix(prefix), name.count > prefix.count, FileOpener.kind(of: path) == .regular,
+        access(path, X_OK) == 0, names.insert(name).inserted
+      else { return }
+      found.append(path)
+    }
+    func scan(_ directory: String) {
+      guard let handle = opendir(directory) else { return }
+      var entries: [String] = []
+      while let entry = readdir(handle) {
+        let name = withUnsafePointer(to: entry.pointee.d_name) {
+          $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        }
+        if name.hasPrefix(prefix) { entries.append(name) }
+      }
+      closedir(handle)
+      for name in entries.sorted() { consider(directory + "/" + name) }
+    }
+    for path in paths {
+      if FileOpener.kind(of: path) == .directory { scan(path) } else { consider(path) }
+    }
+    for directory in (searchPath ?? "").split(separator: ":") where !directory.isEmpty { scan(String(directory)) }
+    return found
+  }
+}
