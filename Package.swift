@@ -12,6 +12,7 @@
 //   CLibDW, ELFSymbols  ELF symbol tables and DWARF through elfutils' libdw.
 //   MapFiles       MSVC linker maps (LINK /MAP) and name undecoration.
 //   Minidump       the MDMP reader: streams, contexts, memory.
+//   WindowsImages  PE/COFF images: headers, exports, CodeView ids, x64 unwind data → Breakpad .sym.
 //   Unwind         stack walkers (x86, Alpha, amd64): frame records from raw stack memory.
 //   Signatures     the plugin API: findings, evidence, the pipeline, crash signatures.
 //   SignatureRules declarative rule files (YAML) as plugins.
@@ -32,6 +33,7 @@ let package = Package(
     .library(name: "ELFSymbols", targets: ["ELFSymbols"]),
     .library(name: "MapFiles", targets: ["MapFiles"]),
     .library(name: "Minidump", targets: ["Minidump"]),
+    .library(name: "WindowsImages", targets: ["WindowsImages"]),
     .library(name: "Unwind", targets: ["Unwind"]),
     .library(name: "Signatures", targets: ["Signatures"]),
     .library(name: "SignatureRules", targets: ["SignatureRules"]),
@@ -58,6 +60,7 @@ let package = Package(
     .target(name: "ELFSymbols", dependencies: ["CLibDW", "CrashCore"]),
     .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
+    .target(name: "WindowsImages", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "Unwind", dependencies: ["CrashCore"]),
     .target(name: "Signatures", dependencies: ["CrashCore"]),
     .target(
@@ -89,7 +92,7 @@ let package = Package(
       name: "analyse",
       dependencies: [
         "CrashAnalysis", "CrashCore", "StackText", "Symbolication", "BreakpadSymbols", "MapFiles", "ELFSymbols",
-        "Signatures", "SignatureRules", "ByteReading",
+        "Signatures", "SignatureRules", "ByteReading", "WindowsImages",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -145,6 +148,10 @@ let package = Package(
       name: "make-example-dumps",
       dependencies: ["CrashTestSupport"],
       path: "Tests/ExampleDumpMaker"
+    ),
+    .testTarget(
+      name: "WindowsImagesTests",
+      dependencies: ["WindowsImages", "ByteReading", "CrashCore", "CrashTestSupport"]
     ),
     .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
     .testTarget(

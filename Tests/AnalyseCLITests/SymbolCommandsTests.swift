@@ -72,3 +72,29 @@ struct SymbolCommandsTests {
     #expect(!off.standardOutput.contains("Symbols:"))
   }
 }
+
+@Suite("symbols dump")
+struct SymbolsDumpCommandTests {
+  @Test(
+    "a PE image alone: the .sym Mozilla's dump_syms writes, put in a store where lookups find it",
+    .enabled(if: SharedFixtures.has("fixtures/dump_syms"), "needs ../shared/fixtures/dump_syms beside the checkout"))
+  func peImage() throws {
+    let image = SharedFixtures.path("fixtures/dump_syms/windows/mozwer.dll")
+    let printed = try AnalyseRunner.run(["symbols", "dump", image])
+    #expect(printed.status == 0)
+    #expect(printed.standardOutput == (try String(contentsOfFile: SharedFixtures.path("fixtures/dump_syms/windows/mozwer.sym"), encoding: .utf8)))
+    let store = NSTemporaryDirectory() + "dump-store-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: store) }
+    let stored = try AnalyseRunner.run(["symbols", "dump", image, "--store", store])
+    #expect(stored.status == 0, "\(stored.standardError)")
+    let path = store + "/mozwer.pdb/5A9EC5FA8DE834784C4C44205044422E1/mozwer.sym"
+    #expect(FileManager.default.fileExists(atPath: path))
+    let lookup = try AnalyseRunner.run([
+      "symbolize", "--symbols", store, "--module", "mozwer.pdb", "--debug-id", "5A9EC5FA8DE834784C4C44205044422E1", "0x10a5",
+    ])
+    #expect(lookup.standardOutput.hasPrefix("OutOfProcessExceptionEventSignatureCallback\n"), "\(lookup.standardError)")
+    let notPE = try AnalyseRunner.run(["symbols", "dump", "README.md"])
+    #expect(notPE.status == 3)
+    #expect(notPE.standardError.contains("README.md: not a PE image: no MZ signature"))
+  }
+}

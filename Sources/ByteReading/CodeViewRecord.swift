@@ -1,5 +1,7 @@
-//===--- CodeViewRecord.swift - Debug file and id from a module's CV record -===//
+//===--- CodeViewRecord.swift - Debug file and id from a CodeView record ----===//
 //
+// The record a PE image's debug directory and a minidump's module list both
+// point at, naming the PDB (or, for Breakpad's ELF dumps, the build id):
 //   RSDS (PDB 7.0): signature 'RSDS', GUID (16 bytes), age (u32), UTF-8 PDB path
 //   NB10 (PDB 2.0): signature 'NB10', offset (u32), timestamp (u32), age (u32), path
 //   BpEL (Breakpad ELF): signature 'BpEL', build id bytes (the debug file is the
@@ -9,13 +11,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-import ByteReading
-
-enum CodeViewRecord {
-  /// (debug file, debug identifier) for the record at `location`.
-  static func read(_ reader: ByteReader, _ location: MinidumpLocation) throws(ReadError) -> (String?, String?) {
-    let base = UInt64(location.rva)
-    let size = UInt64(min(location.size, 4096))
+/// Reads CodeView debug records.
+public enum CodeViewRecord {
+  /// (debug file, debug identifier) of the record at `base` (at most `length` bytes) in `reader`.
+  public static func read(_ reader: ByteReader, at base: UInt64, length: UInt64) throws(ReadError) -> (String?, String?) {
+    let size = min(length, 4096)
     let bytes = try reader.slice(at: base, length: size, "a CodeView record")
     guard size >= 4 else { throw ReadError(.outOfBounds, at: base, reading: "a CodeView record") }
     let signature = bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self).littleEndian
