@@ -132,7 +132,7 @@ let package = Package(
       name: "fuzz-crash",
       dependencies: [
         "CFuzzerDriver", "Minidump", "Unwind", "StackText", "BreakpadSymbols", "MapFiles", "SignatureRules", "CrashCore",
-        "ByteReading", "CrashAnalysis", "CrashTestSupport",
+        "ByteReading", "CrashAnalysis", "CrashTestSupport", "WindowsImages",
       ],
       path: "Tests/Fuzz/FuzzTargets"
     ),
@@ -190,7 +190,7 @@ let package = Package(
     ),
     .testTarget(
       name: "CrashAnalysisTests",
-      dependencies: ["CrashAnalysis", "Symbolication", "CrashTestSupport"]
+      dependencies: ["CrashAnalysis", "Symbolication", "CrashTestSupport", "WindowsImages"]
     ),
     // Runs the built `analyse` binary (the dependency makes `swift test` build it).
     .testTarget(

@@ -5,7 +5,8 @@
 // timestamp, optional header size), the optional header (PE32 0x10b or PE32+
 // 0x20b: entry point, image base, SizeOfImage, the data directories), then the
 // section table. Every offset, size and count comes from the file and is
-// checked before use; an RVA is read through the section that holds it.
+// checked before use; an RVA is read through the section that holds it, and
+// RVA arithmetic wraps (a wrapped RVA is just one no section holds).
 //
 //===----------------------------------------------------------------------===//
 
@@ -193,10 +194,10 @@ public struct PEImage: Sendable {
     guard let debug = directory(.debug) else { return nil }
     let count = min(UInt32(debug.size) / 28, 64)
     for index in 0..<count {
-      let entry = debug.rva + index * 28
-      guard let type = try? read(UInt32.self, rva: entry + 12, "a debug entry's type"), type == 2,  // CODEVIEW
-        let size = try? read(UInt32.self, rva: entry + 16, "a debug entry's size"),
-        let pointer = try? read(UInt32.self, rva: entry + 24, "a debug entry's file offset"),
+      let entry = debug.rva &+ index &* 28
+      guard let type = try? read(UInt32.self, rva: entry &+ 12, "a debug entry's type"), type == 2,  // CODEVIEW
+        let size = try? read(UInt32.self, rva: entry &+ 16, "a debug entry's size"),
+        let pointer = try? read(UInt32.self, rva: entry &+ 24, "a debug entry's file offset"),
         let record = try? CodeViewRecord.read(reader, at: UInt64(pointer), length: UInt64(size))
       else { continue }
       return record

@@ -38,10 +38,10 @@ extension PEImage {
     var result: [RuntimeFunction] = []
     result.reserveCapacity(Int(count))
     for index in 0..<count {
-      let entry = directory.rva + index * 12
+      let entry = directory.rva &+ index &* 12
       let begin = try read(UInt32.self, rva: entry, "a RUNTIME_FUNCTION's begin")
-      let end = try read(UInt32.self, rva: entry + 4, "a RUNTIME_FUNCTION's end")
-      let info = try read(UInt32.self, rva: entry + 8, "a RUNTIME_FUNCTION's unwind info")
+      let end = try read(UInt32.self, rva: entry &+ 4, "a RUNTIME_FUNCTION's end")
+      let info = try read(UInt32.self, rva: entry &+ 8, "a RUNTIME_FUNCTION's unwind info")
       guard begin < end, begin != 0 else { continue }
       result.append(RuntimeFunction(begin: begin, end: end, unwindInfo: info))
     }
@@ -60,11 +60,11 @@ extension PEImage {
       guard version == 1 || version == 2 else {
         throw ReadError(.invalidValue, at: UInt64(info), reading: "an UNWIND_INFO (version \(version))")
       }
-      let codeCount = UInt32(try read(UInt8.self, rva: info + 2, "an UNWIND_INFO's code count"))
+      let codeCount = UInt32(try read(UInt8.self, rva: info &+ 2, "an UNWIND_INFO's code count"))
       var index: UInt32 = 0
       func slot(_ at: UInt32) throws(ReadError) -> UInt16 {
         guard at < codeCount else { throw ReadError(.outOfBounds, at: UInt64(info), reading: "an unwind code's operand") }
-        return try read(UInt16.self, rva: info + 4 + at * 2, "an unwind code")
+        return try read(UInt16.self, rva: info &+ 4 &+ at &* 2, "an unwind code")
       }
       while index < codeCount {
         let code = try slot(index)
@@ -91,8 +91,8 @@ extension PEImage {
       }
       guard flags & 0x4 != 0 else { return total }
       // Chained: the parent RUNTIME_FUNCTION follows the codes (their count rounded up to even).
-      let parent = info + 4 + ((codeCount + 1) & ~1) * 2
-      info = try read(UInt32.self, rva: parent + 8, "a chained RUNTIME_FUNCTION")
+      let parent = info &+ 4 &+ ((codeCount + 1) & ~1) &* 2
+      info = try read(UInt32.self, rva: parent &+ 8, "a chained RUNTIME_FUNCTION")
     }
     throw ReadError(.invalidValue, at: UInt64(function.unwindInfo), reading: "an unwind chain deeper than 32")
   }

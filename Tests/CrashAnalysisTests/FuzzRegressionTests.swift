@@ -19,6 +19,7 @@ import SignatureRules
 import StackText
 import Testing
 import Unwind
+import WindowsImages
 
 @Suite("fuzzing regression inputs")
 struct FuzzRegressionTests {
@@ -44,7 +45,7 @@ struct FuzzRegressionTests {
   @Test("the folder holds inputs, each under a known target")
   func inventory() {
     #expect(!Self.inputs.isEmpty)
-    for input in Self.inputs { #expect(["minidump", "text", "sym", "map", "rules"].contains(input.target)) }
+    for input in Self.inputs { #expect(["minidump", "text", "sym", "map", "rules", "pe"].contains(input.target)) }
   }
 
   @Test("each input goes through its reader without a crash", arguments: inputs.map { "\($0.target)/\($0.file)" })
@@ -75,6 +76,11 @@ struct FuzzRegressionTests {
       }
     case "rules":
       _ = RuleFileParser.parse(String(decoding: bytes, as: UTF8.self), file: name)
+    case "pe":
+      bytes.withUnsafeBytes { raw in
+        guard let image = try? PEImage(ByteReader(raw)) else { return }
+        _ = try? PEBreakpadWriter.symbolFile(for: image, fileName: name)
+      }
     default:
       Issue.record("no reader for \(name)")
     }

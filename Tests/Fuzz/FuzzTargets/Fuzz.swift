@@ -5,7 +5,8 @@
 //   text      StackTextDecoder (all dialects, Dr. Watson logs, events)
 //   sym       BreakpadSymbolFile + lookups, STACK WIN/CFI queries
 //   map       LinkerMapFile + lookups
-//   rules     RuleFileParser (YAML rule files)
+//   rules     RuleFileParser (YAML rule files) and FrameCatalogParser (frame catalogs)
+//   pe        PEImage + exports, CodeView, .pdata and unwind codes, the Breakpad writer
 //   html      merge's JSON-line reader and the triage page: the page must keep its
 //             structure (HTMLStructure: no element, attribute or class it does not
 //             write) whatever the lines hold; a violation stops the fuzzer
@@ -26,9 +27,10 @@
   import SignatureRules
   import StackText
   import Unwind
+  import WindowsImages
 
   enum FuzzTarget: String {
-    case minidump, text, sym, map, rules, html
+    case minidump, text, sym, map, rules, html, pe
   }
 
   nonisolated(unsafe) var selectedTarget = FuzzTarget.text
@@ -41,7 +43,15 @@
     case .text: fuzzText(bytes)
     case .sym: fuzzSym(bytes)
     case .map: fuzzMap(bytes)
-    case .rules: _ = RuleFileParser.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml")
+    case .rules:
+      let text = String(decoding: bytes, as: UTF8.self)
+      _ = RuleFileParser.parse(text, file: "fuzz.yaml")
+      _ = FrameCatalogParser.parse(text, file: "fuzz.yaml")
+    case .pe:
+      bytes.withUnsafeBytes { raw in
+        guard let image = try? PEImage(ByteReader(raw)) else { return }
+        _ = try? PEBreakpadWriter.symbolFile(for: image, fileName: "fuzz.dll")
+      }
     case .html: fuzzHTML(bytes)
     }
     return 0
@@ -131,7 +141,7 @@
     if let name = getenv("FUZZ_TARGET"), let target = FuzzTarget(rawValue: String(cString: name)) {
       selectedTarget = target
     } else {
-      let message = "set FUZZ_TARGET to minidump, text, sym, map, rules or html\n"
+      let message = "set FUZZ_TARGET to minidump, text, sym, map, rules, html or pe\n"
       _ = message.withCString { write(2, $0, strlen($0)) }
       return 2
     }
