@@ -190,7 +190,7 @@ let package = Package(
     ),
     .testTarget(
       name: "CrashAnalysisTests",
-      dependencies: ["CrashAnalysis", "Symbolication", "CrashTestSupport", "WindowsImages"]
+      dependencies: ["CrashAnalysis", "Symbolication", "CrashTestSupport", "WindowsImages", "Q276222Plugin"]
     ),
     // Runs the built `analyse` binary (the dependency makes `swift test` build it).
     .testTarget(

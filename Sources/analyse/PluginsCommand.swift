@@ -16,7 +16,7 @@ struct PluginsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plugins",
     abstract: "List signature plugins, check rule files.",
-    subcommands: [PluginsListCommand.self, PluginsCheckCommand.self]
+    subcommands: [PluginsListCommand.self, PluginsCheckCommand.self, PluginsNewCommand.self]
   )
 }
 

@@ -276,7 +276,7 @@ public enum JSONReportWriter {
     return .object(members)
   }
 
-  private static func finding(_ finding: Finding) -> JSONValue {
+  static func finding(_ finding: Finding) -> JSONValue {
     var members: [(String, JSONValue)] = [
       ("plugin", .string(finding.plugin)), ("title", .string(finding.title)),
       ("confidence", .string(finding.confidence.rawValue)),
