@@ -108,7 +108,7 @@ struct Q276222DetectorTests {
     #expect(lowered.evidence.contains { $0.text.hasPrefix("1 of the 2 callers") && $0.text.contains("not seen: otpmrtry") })
   }
 
-  @Test("an MTA crash elsewhere, with the MTA's thread frames: no finding at any confidence")
+  @Test("an MTA crash elsewhere, with the MTA's thread frames: no finding at any confidence", .enabled(if: SharedFixtures.has("kb"), "needs ../shared/kb, the KB sample beside the checkout"))
   func commonFramesOnly() throws {
     let listing = """
       FramePtr  RetAddr   Param1   Param2   Param3   Function Name
