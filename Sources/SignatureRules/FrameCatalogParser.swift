@@ -18,10 +18,6 @@ import ByteReading
 import Signatures
 import Yams
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Reads frame catalog files.
 public enum FrameCatalogParser {
   static let keys = ["product", "module", "common", "prefix", "irrelevant"]
@@ -67,18 +63,10 @@ public enum FrameCatalogParser {
   /// Every `*.yaml` catalog in `directory`, in file-name order, merged; files with mistakes are
   /// skipped and returned as errors.
   public static func load(directory: String) -> (catalog: FrameCatalog, errors: [PluginLoadError]) {
-    guard let handle = opendir(directory) else { return (FrameCatalog(), []) }
-    var names: [String] = []
-    while let entry = readdir(handle) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
-      if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { names.append(name) }
-    }
-    closedir(handle)
+    guard let names = RuleLoader.yamlFiles(in: directory) else { return (FrameCatalog(), []) }
     var catalog = FrameCatalog()
     var errors: [PluginLoadError] = []
-    for name in names.sorted() {
+    for name in names {
       let path = directory + "/" + name
       let bytes: [UInt8]?
       do {

@@ -39,18 +39,10 @@ public enum RuleLoader {
 
   /// The plugins from every rule file in `directory`, and the mistakes of the files that failed.
   public static func load(directory: String) -> (plugins: [RulePlugin], errors: [RuleFileError]) {
-    guard let handle = opendir(directory) else {
+    guard let names = yamlFiles(in: directory) else {
       let reason = String(cString: strerror(errno))
       return ([], [RuleFileError(file: directory, line: nil, message: "cannot read the directory: \(reason)")])
     }
-    var names: [String] = []
-    while let entry = readdir(handle) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
-      if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { names.append(name) }
-    }
-    closedir(handle)
     var plugins: [RulePlugin] = []
     var errors: [RuleFileError] = []
     for name in names.sorted() {
@@ -60,6 +52,21 @@ public enum RuleLoader {
       }
     }
     return (plugins, errors)
+  }
+
+  /// The names of the `*.yaml` and `*.yml` files directly in `directory`, sorted; nil when it
+  /// cannot be read (errno says why).
+  static func yamlFiles(in directory: String) -> [String]? {
+    guard let handle = opendir(directory) else { return nil }
+    var names: [String] = []
+    while let entry = readdir(handle) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { names.append(name) }
+    }
+    closedir(handle)
+    return names.sorted()
   }
 
   /// The rule in one file, or its mistakes.
