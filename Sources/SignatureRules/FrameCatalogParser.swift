@@ -27,13 +27,9 @@ public enum FrameCatalogParser {
     var errors: [PluginLoadError] = []
     func fail(_ node: Node?, _ message: String) { errors.append(PluginLoadError(file: file, line: node?.mark?.line, message: message)) }
     let root: Node
-    do {
-      guard let composed = try Yams.compose(yaml: text) else {
-        return .failure(RuleFileErrors(errors: [PluginLoadError(file: file, line: nil, message: "the file is empty")]))
-      }
-      root = composed
-    } catch {
-      return .failure(RuleFileErrors(errors: [PluginLoadError(file: file, line: nil, message: "not valid YAML: \(error)")]))
+    switch RuleFileParser.document(text, file: file) {
+    case .success(let node): root = node
+    case .failure(let problem): return .failure(problem)
     }
     guard case .mapping(let mapping) = root else {
       return .failure(RuleFileErrors(errors: [PluginLoadError(file: file, line: root.mark?.line, message: "the file must be a mapping of keys to values")]))

@@ -37,18 +37,9 @@ public enum RuleFileParser {
     func fail(_ node: Node?, _ message: String) { errors.append(RuleFileError(file: file, line: node?.mark?.line, message: message)) }
 
     let root: Node
-    do {
-      guard let composed = try Yams.compose(yaml: text) else {
-        return .failure(RuleFileErrors(errors: [RuleFileError(file: file, line: nil, message: "the file is empty")]))
-      }
-      root = composed
-    } catch let error as YamlError {
-      return .failure(
-        RuleFileErrors(errors: [
-          RuleFileError(file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
-        ]))
-    } catch {
-      return .failure(RuleFileErrors(errors: [RuleFileError(file: file, line: nil, message: "not valid YAML: \(error)")]))
+    switch document(text, file: file) {
+    case .success(let node): root = node
+    case .failure(let problem): return .failure(problem)
     }
     guard let top = mapping(root, "the file", keys: topKeys, fail) else { return .failure(RuleFileErrors(errors: errors)) }
 
@@ -198,6 +189,24 @@ public enum RuleFileParser {
         fixedIn: string(remedy["fixed_in"], "fixed_in"), files: files)
     }
     return errors.isEmpty ? .success(rule) : .failure(RuleFileErrors(errors: errors))
+  }
+
+  /// The YAML document in `text`, or why there is none (empty; not YAML, with its line).
+  /// Shared by every YAML file the plugins read (rules, frame catalogs).
+  static func document(_ text: String, file: String) -> Result<Node, RuleFileErrors> {
+    do {
+      guard let composed = try Yams.compose(yaml: text) else {
+        return .failure(RuleFileErrors(errors: [RuleFileError(file: file, line: nil, message: "the file is empty")]))
+      }
+      return .success(composed)
+    } catch let error as YamlError {
+      return .failure(
+        RuleFileErrors(errors: [
+          RuleFileError(file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
+        ]))
+    } catch {
+      return .failure(RuleFileErrors(errors: [RuleFileError(file: file, line: nil, message: "not valid YAML: \(error)")]))
+    }
   }
 
   /// The node as a mapping whose keys are all in `keys`; reports what is not.

@@ -51,10 +51,10 @@ struct PluginsNewCommand: ParsableCommand {
   func run() throws {
     let package = "analyse-plugin-" + name
     let root = output + "/" + package
-    let checkout = library ?? BundledResources.candidates(for: .rules).last.map { String($0.path.dropLast("/Plugins/rules".count)) }
+    let checkout = library ?? BundledResources.checkoutRoot
     let dependency: String
     let identity: String
-    if let checkout, FileOpener.kind(of: checkout + "/Package.swift") == .regular {
+    if FileOpener.kind(of: checkout + "/Package.swift") == .regular {
       let absolute = FileOpener.canonicalPath(checkout)
       dependency = ".package(path: \"\(absolute)\")"
       identity = String(absolute.split(separator: "/").last ?? "crash-analysis").lowercased()

@@ -33,6 +33,22 @@ struct ExternalPluginTests {
     return directory
   }
 
+  /// A Python plugin `analyse-plugin-NAME` that answers hello with the descriptor `id`, and each
+  /// examine request with `examine` (Python statements; `line` holds the request).
+  private func pythonPlugin(_ name: String, id: String, examine: String) throws -> String {
+    try pluginDirectory(
+      name,
+      """
+      #!/usr/bin/env python3
+      import json, sys, time
+      for line in sys.stdin:
+          if json.loads(line)["type"] == "hello":
+              print(json.dumps({"type": "descriptor", "id": "\(id)", "title": "\(id)"}), flush=True)
+          else:
+              \(examine)
+      """)
+  }
+
   @Test("the Python example plugin runs in a batch; its findings are in the JSON, held to the confidence rules")
   func pythonPluginInBatch() throws {
     let listing = try TemporaryFile(text: Self.heapListing, suffix: ".log")
@@ -67,17 +83,7 @@ struct ExternalPluginTests {
 
   @Test("a plugin too slow, or answering with what is not JSON, is stopped; each input notes why")
   func misbehaving() throws {
-    let slow = try pluginDirectory(
-      "slow",
-      """
-      #!/usr/bin/env python3
-      import json, sys, time
-      for line in sys.stdin:
-          if json.loads(line)["type"] == "hello":
-              print(json.dumps({"type": "descriptor", "id": "slow", "title": "slow"}), flush=True)
-          else:
-              time.sleep(30)
-      """)
+    let slow = try pythonPlugin("slow", id: "slow", examine: "time.sleep(30)")
     defer { try? FileManager.default.removeItem(atPath: slow) }
     let started = Date()
     let run = try AnalyseRunner.run([
@@ -94,17 +100,7 @@ struct ExternalPluginTests {
     #expect(all.filter { $0.contains("no answer within 1.0 s") }.count == 2)
     #expect(all.filter { $0.contains("is disabled") }.count == 1, "a stopped plugin is not asked again")
 
-    let garbage = try pluginDirectory(
-      "garbage",
-      """
-      #!/usr/bin/env python3
-      import json, sys
-      for line in sys.stdin:
-          if json.loads(line)["type"] == "hello":
-              print(json.dumps({"type": "descriptor", "id": "garbage", "title": "garbage"}), flush=True)
-          else:
-              print("<html>not json</html>", flush=True)
-      """)
+    let garbage = try pythonPlugin("garbage", id: "garbage", examine: "print(\"<html>not json</html>\", flush=True)")
     defer { try? FileManager.default.removeItem(atPath: garbage) }
     let bad = try AnalyseRunner.run(["--json", "--plugins", garbage, "Examples/Q276222/drwtsn32.log"])
     let object = try JSONSerialization.jsonObject(with: Data(bad.standardOutput.utf8)) as? [String: Any]
@@ -114,31 +110,15 @@ struct ExternalPluginTests {
 
   @Test("a plugin's finding without defining evidence is withheld; its id must be its own")
   func heldToTheRules() throws {
-    let directory = try pluginDirectory(
-      "loud",
-      """
-      #!/usr/bin/env python3
-      import json, sys
-      for line in sys.stdin:
-          if json.loads(line)["type"] == "hello":
-              print(json.dumps({"type": "descriptor", "id": "Q276222", "title": "an impostor"}), flush=True)
-      """)
+    let directory = try pythonPlugin("loud", id: "Q276222", examine: "pass")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let run = try AnalyseRunner.run(["--plugins", directory, "Examples/Q276222/drwtsn32.log"])
     #expect(run.status == 7)
     #expect(run.standardError.contains("id 'Q276222' is already used"))
 
-    let claims = try pluginDirectory(
-      "claims",
-      """
-      #!/usr/bin/env python3
-      import json, sys
-      for line in sys.stdin:
-          if json.loads(line)["type"] == "hello":
-              print(json.dumps({"type": "descriptor", "id": "claims", "title": "claims everything"}), flush=True)
-          else:
-              print(json.dumps({"type": "findings", "findings": [{"confidence": "confirmed", "evidence": []}]}), flush=True)
-      """)
+    let claims = try pythonPlugin(
+      "claims", id: "claims",
+      examine: #"print(json.dumps({"type": "findings", "findings": [{"confidence": "confirmed", "evidence": []}]}), flush=True)"#)
     defer { try? FileManager.default.removeItem(atPath: claims) }
     let claimed = try AnalyseRunner.run(["--json", "--plugins", claims, "Examples/Q276222/drwtsn32.log"])
     let object = try JSONSerialization.jsonObject(with: Data(claimed.standardOutput.utf8)) as? [String: Any]

@@ -45,6 +45,12 @@ struct FrameCatalogTests {
     #expect(messages.contains { $0.hasPrefix("bad.yaml:2: unknown key 'comon'") })
     #expect(messages.contains { $0.hasPrefix("bad.yaml:3: 'prefix' must be a list") })
     #expect(messages.contains { $0.hasPrefix("bad.yaml:5: each entry of 'irrelevant'") })
+    guard case .failure(let notYAML) = FrameCatalogParser.parse("common: [a\nprefix: b\n", file: "broken.yaml") else {
+      Issue.record("text that is not YAML must not load")
+      return
+    }
+    #expect(notYAML.errors.first?.line != nil, "a YAML error names its line, as in rule files")
+    #expect(notYAML.errors.first?.message.hasPrefix("not valid YAML") == true)
   }
 
   @Test("the census counts distinct crashes: copies of one crash count once")

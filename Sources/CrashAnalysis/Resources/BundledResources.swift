@@ -100,8 +100,8 @@ public enum BundledResources {
     return directory.isEmpty ? nil : parent(directory)
   }
 
-  /// The package root of the checkout this file was compiled from.
-  static var checkoutRoot: String {
+  /// The package root of the checkout this library was compiled from (it may no longer exist).
+  public static var checkoutRoot: String {
     // …/Sources/CrashAnalysis/Resources/BundledResources.swift → …
     var path = #filePath
     for _ in 0..<4 { path = parent(path) }
