@@ -13,6 +13,7 @@
 //   MapFiles       MSVC linker maps (LINK /MAP) and name undecoration.
 //   Minidump       the MDMP reader: streams, contexts, memory.
 //   WindowsImages  PE/COFF images: headers, exports, CodeView ids, x64 unwind data → Breakpad .sym.
+//   ProgramDatabase  PDB 7.0: MSF streams, DBI, publics, procedures, C13 lines, types → Breakpad .sym.
 //   Unwind         stack walkers (x86, Alpha, amd64): frame records from raw stack memory.
 //   Signatures     the plugin API: findings, evidence, the pipeline, crash signatures.
 //   SignatureRules declarative rule files (YAML) as plugins.
@@ -34,6 +35,7 @@ let package = Package(
     .library(name: "MapFiles", targets: ["MapFiles"]),
     .library(name: "Minidump", targets: ["Minidump"]),
     .library(name: "WindowsImages", targets: ["WindowsImages"]),
+    .library(name: "ProgramDatabase", targets: ["ProgramDatabase"]),
     .library(name: "Unwind", targets: ["Unwind"]),
     .library(name: "Signatures", targets: ["Signatures"]),
     .library(name: "SignatureRules", targets: ["SignatureRules"]),
@@ -61,6 +63,7 @@ let package = Package(
     .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "WindowsImages", dependencies: ["CrashCore", "ByteReading"]),
+    .target(name: "ProgramDatabase", dependencies: ["ByteReading"]),
     .target(name: "Unwind", dependencies: ["CrashCore"]),
     .target(name: "Signatures", dependencies: ["CrashCore"]),
     .target(
@@ -76,7 +79,9 @@ let package = Package(
     ),
     .target(
       name: "Symbolication",
-      dependencies: ["CrashCore", "ByteReading", "BreakpadSymbols", "MapFiles", "ELFSymbols", "StackText", "Unwind"]
+      dependencies: ["CrashCore", "ByteReading", "BreakpadSymbols", "MapFiles", "ELFSymbols", "StackText", "Unwind",
+        "WindowsImages", "ProgramDatabase",
+      ]
     ),
     .target(name: "StackText", dependencies: ["CrashCore"]),
     .target(

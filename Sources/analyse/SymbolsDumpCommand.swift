@@ -40,16 +40,14 @@ struct SymbolsDumpCommand: ParsableCommand {
       Console.error("analyse: \(file): \(error)\n")
       throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
     }
+    withExtendedLifetime(mapped) {}
     let text: String
-    let image: PEImage
     do {
-      image = try PEImage(ByteReader(mapped.bytes))
-      text = try PEBreakpadWriter.symbolFile(for: image, fileName: file)
+      text = try SymbolFileDumper.symbolFile(at: file)
     } catch {
-      Console.error("analyse: \(file): \(error)\n")
+      Console.error("analyse: \(error)\n")
       throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
     }
-    withExtendedLifetime(mapped) {}
     guard let store else {
       Console.json(text)
       try Console.finish()

@@ -1,0 +1,219 @@
+//===--- PDBBreakpadWriter.swift - A Breakpad .sym from a PDB 7.0 -------------===//
+//
+// What a PDB says about an image, in Breakpad's symbol format, laid out as
+// Mozilla's dump_syms writes it for the same input:
+//   MODULE windows <cpu> <debug id> <pdb name>
+//   INFO CODE_ID <timestamp><SizeOfImage> <image name>   (when the image is at hand)
+//   FILE <n> <path>             files in the order lines first name them
+//   FUNC <rva> <size> 0 <name(arguments)>   one per procedure, then its lines:
+//   <rva> <size> <line> <file>
+//   PUBLIC <rva> 0 <name>       code publics no FUNC starts at, names undecorated;
+//                               and one at the end of the last FUNC, so lookups
+//                               past it find no function
+//   STACK WIN 4 …  / STACK WIN 0 …   frame data and FPO records, by address
+//
+//===----------------------------------------------------------------------===//
+
+import ByteReading
+
+/// Writes Breakpad symbol files for PDB 7.0 files.
+public enum PDBBreakpadWriter {
+  /// The Breakpad text for `pdb`, named `pdbName`; `image` (with its file name) adds the
+  /// code id and names the end-of-code marker.
+  public static func symbolFile(
+    for pdb: ProgramDatabase, pdbName: String, image: (codeIdentifier: String, name: String)?,
+    undecorate: (String) -> String
+  ) throws(PDBError) -> String {
+    var output = "MODULE windows \(pdb.cpuName) \(pdb.debugIdentifier) \(pdbName)\n"
+    if let image { output += "INFO CODE_ID \(image.codeIdentifier) \(image.name)\n" }
+
+    let names = pdb.typeNames()
+    var functions: [Function] = []
+    // Files are numbered module by module.
+    var fileNumbers: [String: Int] = [:]
+    var fileOrder: [String] = []
+    for module in pdb.dbi.modules {
+      guard let (procedures, tables) = try pdb.moduleSymbols(module) else { continue }
+      var moduleFunctions: [Function] = []
+      for procedure in procedures {
+        guard let rva = pdb.sections.rva(section: procedure.section, offset: procedure.offset) else { continue }
+        let name = names.functionName(
+          anonymousNamespaceSpelled(procedure.name), typeIndex: procedure.typeIndex, isID: procedure.typeIsID)
+        moduleFunctions.append(
+          Function(rva: rva, size: procedure.codeSize, name: name, lines: [], order: moduleFunctions.count))
+      }
+      moduleFunctions.sort { $0.rva < $1.rva }
+      // Lines first hold the file's checksum offset, replaced by the file's number below.
+      for block in tables.blocks {
+        guard let base = pdb.sections.rva(section: block.section, offset: block.offset) else { continue }
+        // 0xF00F00 and 0xFEEFEE mark compiler-made code with no source line: the line
+        // before runs on over it.
+        for line in block.lines where line.line != 0xF0_0F00 && line.line != 0xFE_EFEE {
+          let rva = base &+ line.offset
+          guard let owner = Self.index(containing: rva, in: moduleFunctions) else { continue }
+          moduleFunctions[owner].lines.append(Line(rva: rva, size: 0, line: line.line, file: Int(block.fileChecksumOffset)))
+        }
+      }
+      for index in moduleFunctions.indices { moduleFunctions[index].settleLines() }
+      // The module's files are numbered as its procedures, in symbol order, first name them.
+      var numbers: [UInt32: Int] = [:]
+      for index in moduleFunctions.indices.sorted(by: { moduleFunctions[$0].order < moduleFunctions[$1].order }) {
+        for line in moduleFunctions[index].lines {
+          let checksum = UInt32(line.file)
+          guard numbers[checksum] == nil else { continue }
+          let fileName = tables.fileNames[checksum].flatMap { pdb.strings?.string(at: $0) } ?? "<unknown>"
+          if let known = fileNumbers[fileName] {
+            numbers[checksum] = known
+          } else {
+            numbers[checksum] = fileOrder.count
+            fileNumbers[fileName] = fileOrder.count
+            fileOrder.append(fileName)
+          }
+        }
+      }
+      for index in moduleFunctions.indices {
+        for line in moduleFunctions[index].lines.indices {
+          moduleFunctions[index].lines[line].file = numbers[UInt32(moduleFunctions[index].lines[line].file)] ?? 0
+        }
+      }
+      functions += moduleFunctions
+    }
+    functions.sort { $0.rva < $1.rva }
+
+    // Code publics; several at one address: the first in the stream, marked `m`.
+    var publicsByAddress: [UInt32: (name: String, count: Int)] = [:]
+    var publicOrder: [UInt32] = []
+    for symbol in try pdb.publicSymbols() where symbol.isFunction || pdb.sections.isCode(section: symbol.section) {
+      guard let rva = pdb.sections.rva(section: symbol.section, offset: symbol.offset) else { continue }
+      if let known = publicsByAddress[rva] {
+        publicsByAddress[rva] = (known.name, known.count + 1)
+      } else {
+        publicsByAddress[rva] = (symbol.name, 1)
+        publicOrder.append(rva)
+      }
+    }
+
+    var functionStarts = Set<UInt32>()
+    var body = ""
+    var records: [(rva: UInt32, order: Int, text: String)] = []
+    var lastEnd: UInt32 = 0
+    for var function in functions where functionStarts.insert(function.rva).inserted {
+      let parameters = publicsByAddress[function.rva].map { parameterSize(of: $0.name) } ?? 0
+      var text = "FUNC \(hex(function.rva)) \(hex(function.size)) \(hex(parameters)) \(function.name)\n"
+      for line in function.lines {
+        text += "\(hex(line.rva)) \(hex(line.size)) \(line.line) \(line.file)\n"
+      }
+      records.append((function.rva, 0, text))
+      lastEnd = max(lastEnd, function.rva &+ function.size)
+    }
+    var publicStarts = Set<UInt32>()
+    // Publics inside a function's range are its labels (`_NLG_Return`), not functions.
+    for rva in publicOrder where Self.index(containing: rva, in: functions) == nil && !functionStarts.contains(rva) {
+      guard let (name, count) = publicsByAddress[rva] else { continue }
+      publicStarts.insert(rva)
+      let parameters = hex(parameterSize(of: name))
+      records.append((rva, 1, "PUBLIC \(count > 1 ? "m " : "")\(hex(rva)) \(parameters) \(undecorate(name))\n"))
+    }
+    if lastEnd > 0, !publicStarts.contains(lastEnd), !functionStarts.contains(lastEnd) {
+      records.append((lastEnd, 1, "PUBLIC \(hex(lastEnd)) 0 <unknown in \(image?.name ?? pdbName)>\n"))
+    }
+    records.sort { ($0.rva, $0.order) < ($1.rva, $1.order) }
+    for (number, file) in fileOrder.enumerated() { output += "FILE \(number) \(file)\n" }
+    for record in records { body += record.text }
+    output += body
+
+    let frames = try pdb.frameRecords()
+    let frameDataStarts = Set(frames.lazy.filter { $0.type == 4 }.map(\.rva))
+    let kept = frames.filter { $0.type == 4 || !frameDataStarts.contains($0.rva) }
+    for frame in kept.sorted(by: { ($0.rva, $0.type) < ($1.rva, $1.type) }) {
+      output += "STACK WIN \(frame.type) \(hex(frame.rva)) \(hex(frame.codeSize)) \(hex(frame.prologSize)) 0 "
+      output += "\(hex(frame.parameterSize)) \(hex(frame.savedRegisterSize)) \(hex(frame.localSize)) "
+      output += "\(hex(frame.maxStackSize)) "
+      if let program = frame.program, frame.type == 4 {
+        output += "1 \(program.trimmingWhitespace)\n"
+      } else {
+        output += "0 \(frame.allocatesBasePointer ? 1 : 0)\n"
+      }
+    }
+    return output
+  }
+
+  private struct Line {
+    var rva: UInt32
+    var size: UInt32
+    var line: UInt32
+    var file: Int
+  }
+
+  private struct Function {
+    var rva: UInt32
+    var size: UInt32
+    var name: String
+    var lines: [Line]
+    /// The procedure's position in its module's symbols.
+    var order: Int
+
+    /// Orders the lines by address and sizes each up to the next (the last up to the
+    /// function's end); a line left with no bytes (two at one address) is dropped, and a
+    /// line continuing the one before it (same line, same file) joins it.
+    mutating func settleLines() {
+      let sorted = lines.enumerated().sorted { ($0.element.rva, $0.offset) < ($1.element.rva, $1.offset) }.map(\.element)
+      let end = rva &+ size
+      var settled: [Line] = []
+      settled.reserveCapacity(sorted.count)
+      for (position, line) in sorted.enumerated() {
+        let next = position + 1 < sorted.count ? sorted[position + 1].rva : end
+        guard next > line.rva else { continue }
+        if var last = settled.last, last.line == line.line, last.file == line.file, last.rva &+ last.size == line.rva {
+          last.size = next - last.rva
+          settled[settled.count - 1] = last
+        } else {
+          settled.append(Line(rva: line.rva, size: next - line.rva, line: line.line, file: line.file))
+        }
+      }
+      lines = settled
+    }
+  }
+
+  /// The function whose range holds `rva`, by binary search over functions sorted by start.
+  private static func index(containing rva: UInt32, in functions: [Function]) -> Int? {
+    var low = 0
+    var high = functions.count
+    while low < high {
+      let middle = (low + high) / 2
+      if functions[middle].rva <= rva { low = middle + 1 } else { high = middle }
+    }
+    guard low > 0 else { return nil }
+    let candidate = functions[low - 1]
+    return rva &- candidate.rva < candidate.size ? low - 1 : nil
+  }
+
+  /// Bytes of stack arguments a C name's decoration states: `_name@12` (stdcall) and
+  /// `@name@8` (fastcall) give 12 and 8; other names give 0.
+  static func parameterSize(of decorated: String) -> UInt32 {
+    guard let first = decorated.utf8.first, first == UInt8(ascii: "_") || first == UInt8(ascii: "@"),
+      let at = decorated.utf8.lastIndex(of: UInt8(ascii: "@")), at != decorated.utf8.startIndex
+    else { return 0 }
+    let digits = decorated.utf8[decorated.utf8.index(after: at)...]
+    guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return 0 }
+    return UInt32(String(decoding: digits, as: UTF8.self)) ?? 0
+  }
+
+  /// Procedure names as Mozilla's dump_syms writes them: MSVC's `` `anonymous namespace' ``
+  /// becomes `(anonymous namespace)`.
+  static func anonymousNamespaceSpelled(_ name: String) -> String {
+    name.contains("`anonymous namespace'")
+      ? name.replacing("`anonymous namespace'", with: "(anonymous namespace)") : name
+  }
+
+  private static func hex(_ value: UInt32) -> String { String(value, radix: 16) }
+}
+
+extension String {
+  /// The string without leading and trailing spaces, tabs and line breaks.
+  fileprivate var trimmingWhitespace: String {
+    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+    return String(self[first...last])
+  }
+}

@@ -1,0 +1,128 @@
+//===--- ProgramDatabase.swift - A PDB 7.0 file, read ------------------------===//
+//
+// Opens the MSF container and the streams every use needs: the PDB info stream
+// (GUID), the DBI stream (age, modules, where the rest is), the section headers
+// (section:offset → image address) and the string table. The rest — publics,
+// each module's procedures and lines, frame data, types — is read when asked for,
+// one stream at a time, so memory stays near the size of the largest stream.
+//
+//===----------------------------------------------------------------------===//
+
+import ByteReading
+
+/// A PDB 7.0 file.
+public struct ProgramDatabase: Sendable {
+  /// The container.
+  public let file: MSFFile
+  /// Stream 1.
+  public let info: PDBInfoStream
+  /// Stream 3.
+  public let dbi: DBIStream
+  /// The image's sections, from the DBI's section header stream.
+  public let sections: SectionTable
+  /// "/names", when present.
+  public let strings: StringTable?
+
+  /// Stream numbers of the fixed streams.
+  private enum FixedStream: Int { case info = 1, types = 2, dbi = 3, ids = 4 }
+
+  /// Reads the PDB held in `reader` (a mapping the caller keeps alive).
+  public init(_ reader: ByteReader) throws(PDBError) {
+    file = try MSFFile(reader)
+    guard let infoStream = try file.stream(FixedStream.info.rawValue) else { throw .missingStream("PDB info") }
+    guard let dbiStream = try file.stream(FixedStream.dbi.rawValue) else { throw .missingStream("DBI") }
+    do {
+      info = try PDBInfoStream(infoStream.reader)
+      dbi = try DBIStream(dbiStream.reader)
+      if let index = dbi.debugStreams[.sectionHeaders], let stream = try? file.stream(index) {
+        sections = try SectionTable(stream.reader)
+      } else {
+        throw PDBError.missingStream("section header")
+      }
+      if let index = info.namedStreams["/names"], let stream = try? file.stream(index) {
+        strings = try? StringTable(stream)
+      } else {
+        strings = nil
+      }
+    } catch let error as ReadError {
+      throw .read(error)
+    } catch let error as PDBError {
+      throw error
+    } catch {
+      throw .notAPDB(offset: 0)
+    }
+  }
+
+  /// The debug identifier images carry for this PDB: GUID and the DBI's age.
+  public var debugIdentifier: String { info.debugIdentifier(age: dbi.age) }
+
+  /// Breakpad's name for the target CPU.
+  public var cpuName: String {
+    switch dbi.machine {
+    case 0x8664: "x86_64"
+    case 0xAA64: "arm64"
+    case 0x1C4, 0x1C0: "arm"
+    default: "x86"
+    }
+  }
+
+  /// Every S_PUB32 in the symbol record stream.
+  public func publicSymbols() throws(PDBError) -> [PublicSymbol] {
+    guard let index = dbi.symbolRecordStream, let stream = try file.stream(index) else { return [] }
+    let reader = stream.reader
+    do {
+      return try SymbolRecord.records(in: reader, from: 0, to: UInt64(stream.count))
+        .filter { $0.kind == SymbolRecord.publicSymbol }
+        .map { (record) throws(ReadError) in try PublicSymbol(record, in: reader) }
+    } catch {
+      throw .read(error)
+    }
+  }
+
+  /// A module's procedures and line tables.
+  public func moduleSymbols(_ module: PDBModule) throws(PDBError) -> (procedures: [ProcedureSymbol], lines: LineTables)? {
+    guard let index = module.symbolStream, let stream = try file.stream(index) else { return nil }
+    let reader = stream.reader
+    let symbolEnd = UInt64(module.symbolBytes)
+    let linesStart = symbolEnd + UInt64(module.c11Bytes)
+    let linesEnd = linesStart + UInt64(module.c13Bytes)
+    guard symbolEnd >= 4, linesEnd <= UInt64(stream.count) else {
+      throw .badValue(offset: 0, what: "symbol sizes of module \(module.name)", value: UInt64(module.symbolBytes))
+    }
+    do {
+      let procedures = try SymbolRecord.records(in: reader, from: 4, to: symbolEnd)
+        .filter { SymbolRecord.procedures.contains($0.kind) }
+        .map { (record) throws(ReadError) in try ProcedureSymbol(record, in: reader) }
+      return (procedures, try LineTables(reader, from: linesStart, to: linesEnd))
+    } catch {
+      throw .read(error)
+    }
+  }
+
+  /// Frame data (STACK WIN 4) and FPO (STACK WIN 0) records.
+  public func frameRecords() throws(PDBError) -> [FrameRecord] {
+    var records: [FrameRecord] = []
+    do {
+      if let index = dbi.debugStreams[.frameData], let stream = try file.stream(index) {
+        records += try FrameRecord.frameData(stream.reader, strings: strings)
+      }
+      if let index = dbi.debugStreams[.fpo], let stream = try file.stream(index) {
+        records += try FrameRecord.fpoData(stream.reader)
+      }
+    } catch let error as ReadError {
+      throw .read(error)
+    } catch let error as PDBError {
+      throw error
+    } catch {
+      return records
+    }
+    return records
+  }
+
+  /// A formatter over the type and id streams (absent streams give bare names).
+  public func typeNames() -> TypeNameFormatter {
+    let types = (try? file.stream(FixedStream.types.rawValue)).flatMap { $0 }.flatMap { try? TypeTable($0) }
+    let ids = (try? file.stream(FixedStream.ids.rawValue)).flatMap { $0 }.flatMap { try? TypeTable($0) }
+    return TypeNameFormatter(types: types, ids: ids)
+  }
+}
