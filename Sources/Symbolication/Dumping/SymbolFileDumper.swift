@@ -77,7 +77,7 @@ public enum SymbolFileDumper {
       let pdb = try ProgramDatabase(reader)
       return try PDBBreakpadWriter.symbolFile(
         for: pdb, pdbName: baseName(path), image: image,
-        undecorate: { MSVCUndecorator.undecorate($0) })
+        undecorate: { MSVCDemangler.publicName($0) })
     } catch {
       throw .damaged(path: path, reason: error.description)
     }
