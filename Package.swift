@@ -14,6 +14,7 @@
 //   Minidump       the MDMP reader: streams, contexts, memory.
 //   WindowsImages  PE/COFF images: headers, exports, CodeView ids, x64 unwind data → Breakpad .sym.
 //   ProgramDatabase  PDB 7.0: MSF streams, DBI, publics, procedures, C13 lines, types → Breakpad .sym.
+//   CLibMSPack, CabinetFiles  CAB-compressed files (.pd_, .dl_) through libmspack.
 //   Unwind         stack walkers (x86, Alpha, amd64): frame records from raw stack memory.
 //   Signatures     the plugin API: findings, evidence, the pipeline, crash signatures.
 //   SignatureRules declarative rule files (YAML) as plugins.
@@ -36,6 +37,7 @@ let package = Package(
     .library(name: "Minidump", targets: ["Minidump"]),
     .library(name: "WindowsImages", targets: ["WindowsImages"]),
     .library(name: "ProgramDatabase", targets: ["ProgramDatabase"]),
+    .library(name: "CabinetFiles", targets: ["CabinetFiles"]),
     .library(name: "Unwind", targets: ["Unwind"]),
     .library(name: "Signatures", targets: ["Signatures"]),
     .library(name: "SignatureRules", targets: ["SignatureRules"]),
@@ -64,6 +66,9 @@ let package = Package(
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "WindowsImages", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "ProgramDatabase", dependencies: ["ByteReading"]),
+    // libmspack through pkg-config (Debian: libmspack-dev); only CabinetFiles imports it.
+    .systemLibrary(name: "CLibMSPack", pkgConfig: "libmspack", providers: [.apt(["libmspack-dev"])]),
+    .target(name: "CabinetFiles", dependencies: ["CLibMSPack"]),
     .target(name: "Unwind", dependencies: ["CrashCore"]),
     .target(name: "Signatures", dependencies: ["CrashCore"]),
     .target(
@@ -80,7 +85,7 @@ let package = Package(
     .target(
       name: "Symbolication",
       dependencies: ["CrashCore", "ByteReading", "BreakpadSymbols", "MapFiles", "ELFSymbols", "StackText", "Unwind",
-        "WindowsImages", "ProgramDatabase",
+        "WindowsImages", "ProgramDatabase", "CabinetFiles",
       ]
     ),
     .target(name: "StackText", dependencies: ["CrashCore"]),
@@ -137,7 +142,7 @@ let package = Package(
       name: "fuzz-crash",
       dependencies: [
         "CFuzzerDriver", "Minidump", "Unwind", "StackText", "BreakpadSymbols", "MapFiles", "SignatureRules", "CrashCore",
-        "ByteReading", "CrashAnalysis", "CrashTestSupport", "WindowsImages",
+        "ByteReading", "CrashAnalysis", "CrashTestSupport", "WindowsImages", "ProgramDatabase", "CabinetFiles",
       ],
       path: "Tests/Fuzz/FuzzTargets"
     ),
@@ -157,6 +162,12 @@ let package = Package(
     .testTarget(
       name: "WindowsImagesTests",
       dependencies: ["WindowsImages", "ByteReading", "CrashCore", "CrashTestSupport"]
+    ),
+    .testTarget(
+      name: "ProgramDatabaseTests",
+      dependencies: [
+        "ProgramDatabase", "CabinetFiles", "Symbolication", "MapFiles", "ByteReading", "CrashCore", "CrashTestSupport",
+      ]
     ),
     .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
     .testTarget(

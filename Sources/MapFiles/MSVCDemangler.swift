@@ -7,7 +7,7 @@
 //   ?meth1@A@@QAEXFC@Z                       → A::meth1(short, signed char)
 //   ??1?$basic_string@DU?$char_traits@D@std@@V?$allocator@D@2@@std@@QAE@XZ
 //       → std::basic_string<char, std::char_traits<char>, std::allocator<char> >::~basic_string<…>(void)
-//   ?test7@@YAXP6AXHIGPAN@Z@Z                → test7(void (*)(int, unsigned int, unsigned short, double*))
+//   ?test7@@YAHP6AXHIGPAN@Z@Z                → test7(void (*)(int, unsigned int, unsigned short, double*))
 // The grammar followed: names and nested scopes with back references (0–9), templates
 // (`?$`, each with its own back references), special names (`?0` constructor, `?1`
 // destructor, operators, `?_G` … `'scalar deleting destructor'`), anonymous namespaces;

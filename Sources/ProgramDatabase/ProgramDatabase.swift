@@ -32,10 +32,10 @@ public struct ProgramDatabase: Sendable {
     guard let infoStream = try file.stream(FixedStream.info.rawValue) else { throw .missingStream("PDB info") }
     guard let dbiStream = try file.stream(FixedStream.dbi.rawValue) else { throw .missingStream("DBI") }
     do {
-      info = try PDBInfoStream(infoStream.reader)
-      dbi = try DBIStream(dbiStream.reader)
+      info = try infoStream.withReader { (reader) throws(ReadError) in try PDBInfoStream(reader) }
+      dbi = try dbiStream.withReader { (reader) throws(ReadError) in try DBIStream(reader) }
       if let index = dbi.debugStreams[.sectionHeaders], let stream = try? file.stream(index) {
-        sections = try SectionTable(stream.reader)
+        sections = try stream.withReader { (reader) throws(ReadError) in try SectionTable(reader) }
       } else {
         throw PDBError.missingStream("section header")
       }
@@ -69,11 +69,12 @@ public struct ProgramDatabase: Sendable {
   /// Every S_PUB32 in the symbol record stream.
   public func publicSymbols() throws(PDBError) -> [PublicSymbol] {
     guard let index = dbi.symbolRecordStream, let stream = try file.stream(index) else { return [] }
-    let reader = stream.reader
     do {
-      return try SymbolRecord.records(in: reader, from: 0, to: UInt64(stream.count))
-        .filter { $0.kind == SymbolRecord.publicSymbol }
-        .map { (record) throws(ReadError) in try PublicSymbol(record, in: reader) }
+      return try stream.withReader { (reader) throws(ReadError) in
+        try SymbolRecord.records(in: reader, from: 0, to: UInt64(stream.count))
+          .filter { $0.kind == SymbolRecord.publicSymbol }
+          .map { (record) throws(ReadError) in try PublicSymbol(record, in: reader) }
+      }
     } catch {
       throw .read(error)
     }
@@ -82,7 +83,6 @@ public struct ProgramDatabase: Sendable {
   /// A module's procedures and line tables.
   public func moduleSymbols(_ module: PDBModule) throws(PDBError) -> (procedures: [ProcedureSymbol], lines: LineTables)? {
     guard let index = module.symbolStream, let stream = try file.stream(index) else { return nil }
-    let reader = stream.reader
     let symbolEnd = UInt64(module.symbolBytes)
     let linesStart = symbolEnd + UInt64(module.c11Bytes)
     let linesEnd = linesStart + UInt64(module.c13Bytes)
@@ -90,10 +90,12 @@ public struct ProgramDatabase: Sendable {
       throw .badValue(offset: 0, what: "symbol sizes of module \(module.name)", value: UInt64(module.symbolBytes))
     }
     do {
-      let procedures = try SymbolRecord.records(in: reader, from: 4, to: symbolEnd)
-        .filter { SymbolRecord.procedures.contains($0.kind) }
-        .map { (record) throws(ReadError) in try ProcedureSymbol(record, in: reader) }
-      return (procedures, try LineTables(reader, from: linesStart, to: linesEnd))
+      return try stream.withReader { (reader) throws(ReadError) in
+        let procedures = try SymbolRecord.records(in: reader, from: 4, to: symbolEnd)
+          .filter { SymbolRecord.procedures.contains($0.kind) }
+          .map { (record) throws(ReadError) in try ProcedureSymbol(record, in: reader) }
+        return (procedures, try LineTables(reader, from: linesStart, to: linesEnd))
+      }
     } catch {
       throw .read(error)
     }
@@ -104,10 +106,12 @@ public struct ProgramDatabase: Sendable {
     var records: [FrameRecord] = []
     do {
       if let index = dbi.debugStreams[.frameData], let stream = try file.stream(index) {
-        records += try FrameRecord.frameData(stream.reader, strings: strings)
+        records += try stream.withReader { (reader) throws(ReadError) in
+          try FrameRecord.frameData(reader, strings: strings)
+        }
       }
       if let index = dbi.debugStreams[.fpo], let stream = try file.stream(index) {
-        records += try FrameRecord.fpoData(stream.reader)
+        records += try stream.withReader { (reader) throws(ReadError) in try FrameRecord.fpoData(reader) }
       }
     } catch let error as ReadError {
       throw .read(error)

@@ -28,7 +28,8 @@ struct SymbolizeCommand: ParsableCommand {
     commandName: "symbolize",
     abstract: "Resolve module-relative addresses to functions, files and lines.",
     discussion: """
-      Reads a Breakpad .sym, an MSVC .map or an ELF file (DWARF through libdw) with --obj, \
+      Reads a Breakpad .sym, an MSVC .map, an ELF file (DWARF through libdw), a PE image (with its \
+      PDB beside it), a PDB 7.0 file or a CAB-compressed one (.pd_) with --obj, \
       or finds the module's file in a symbol store with --symbols and --module. Addresses \
       come from the arguments or, one per line, from standard input.
       """
@@ -151,6 +152,8 @@ struct SymbolizeCommand: ParsableCommand {
     let head = FileHead(path: path)
     do {
       if head.isELF { return try ELFSymbolFile(path: path, debugRoots: debugRoots) }
+      // PE images (with their PDB beside them), PDB 7.0 files and cabinets of either.
+      if SymbolFileDumper.reads(path) { return try SymbolFileDumper.symbolSource(at: path) }
       if head.startsWith("MODULE ") || path.lowercased().hasSuffix(".sym") { return try BreakpadSymbolFile(path: path) }
       return try LinkerMapFile(path: path)
     } catch let error as CustomStringConvertible {

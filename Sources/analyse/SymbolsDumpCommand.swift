@@ -1,13 +1,13 @@
 //===--- SymbolsDumpCommand.swift - `analyse symbols dump FILE` --------------===//
 //
-//   analyse symbols dump IMAGE.dll [--store DIR]
+//   analyse symbols dump FILE [--store DIR]
 //
-// Writes the Breakpad symbol file of a PE image (x86, amd64, arm64): MODULE
-// and CODE_ID from its headers and CodeView record, FUNC from .pdata, PUBLIC
-// from its exports, STACK CFI from its x64 unwind data (WindowsImages). With
-// --store, the file goes where a Breakpad store keeps it:
-// DIR/<pdb name>/<debug id>/<pdb name less .pdb>.sym; names from the image are
-// checked so that none escapes DIR. PDB, .dbg and ELF input: not yet (#11).
+// Writes the Breakpad symbol file of a PE image (with its PDB when one with the
+// image's debug id sits beside it, as NAME.pdb or NAME.pd_), a PDB 7.0 file, or
+// either compressed in a cabinet (SymbolFileDumper: WindowsImages, ProgramDatabase,
+// CabinetFiles). With --store, the file goes where a Breakpad store keeps it:
+// DIR/<pdb name>/<debug id>/<pdb name less .pdb>.sym; names from the input are
+// checked so that none escapes DIR. PDB 2.0, .dbg and ELF input: not yet (#11).
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,14 +19,16 @@ import WindowsImages
 struct SymbolsDumpCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dump",
-    abstract: "Write the Breakpad symbol file of a PE image (.exe, .dll).",
+    abstract: "Write the Breakpad symbol file of a PE image, a PDB 7.0 file or a CAB-compressed one.",
     discussion: """
-      From the image alone: MODULE and INFO CODE_ID, FUNC from .pdata, PUBLIC from the exports, \
-      STACK CFI from the x64 unwind data — what Mozilla's dump_syms writes for an image without \
-      its PDB. Reading PDB, .dbg and ELF files is not implemented yet.
+      An image (.exe, .dll) with its PDB beside it (NAME.pdb or NAME.pd_, same debug id), or a PDB \
+      alone: FILE, FUNC with lines and argument lists, PUBLIC (demangled), STACK WIN from the frame \
+      data — what Mozilla's dump_syms writes. An image without its PDB: FUNC from .pdata, PUBLIC from \
+      the exports, STACK CFI from the x64 unwind data. Cabinets (.pd_, .dl_) are expanded in memory \
+      with libmspack. PDB 2.0, .dbg and ELF input are not implemented yet.
       """)
 
-  @Argument(help: "The image.")
+  @Argument(help: "The image, PDB or cabinet.")
   var file: String
 
   @Option(name: .long, help: ArgumentHelp("Write into this Breakpad store instead of standard output.", valueName: "dir"))

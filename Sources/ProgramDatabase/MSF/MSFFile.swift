@@ -165,8 +165,14 @@ public final class MSFStream: @unchecked Sendable {
 
   deinit { storage.baseAddress.map { $0.deallocate() } }
 
-  /// A bounds-checked reader over the stream.
+  /// A bounds-checked reader over the stream, valid only while this object lives: hold the
+  /// stream (as TypeTable and StringTable do) or read inside `withReader`.
   public var reader: ByteReader { ByteReader(UnsafeRawBufferPointer(storage)) }
+
+  /// Runs `body` with a reader over the stream, keeping the stream alive until it returns.
+  public func withReader<T, E: Error>(_ body: (ByteReader) throws(E) -> T) throws(E) -> T {
+    try withExtendedLifetime(self) { () throws(E) -> T in try body(reader) }
+  }
   /// The stream's size.
   public var count: Int { storage.count }
 }

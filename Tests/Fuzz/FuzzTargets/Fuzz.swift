@@ -7,6 +7,9 @@
 //   map       LinkerMapFile + lookups
 //   rules     RuleFileParser (YAML rule files) and FrameCatalogParser (frame catalogs)
 //   pe        PEImage + exports, CodeView, .pdata and unwind codes, the Breakpad writer
+//   pdb       MSF container, PDB streams, symbols, lines, types, frame data, the Breakpad
+//             writer; the input as a decorated name through the MSVC demangler
+//   cab       CAB extraction through libmspack (1 MiB output limit)
 //   html      merge's JSON-line reader and the triage page: the page must keep its
 //             structure (HTMLStructure: no element, attribute or class it does not
 //             write) whatever the lines hold; a violation stops the fuzzer
@@ -28,9 +31,11 @@
   import StackText
   import Unwind
   import WindowsImages
+  import ProgramDatabase
+  import CabinetFiles
 
   enum FuzzTarget: String {
-    case minidump, text, sym, map, rules, html, pe
+    case minidump, text, sym, map, rules, html, pe, pdb, cab
   }
 
   nonisolated(unsafe) var selectedTarget = FuzzTarget.text
@@ -52,6 +57,15 @@
         guard let image = try? PEImage(ByteReader(raw)) else { return }
         _ = try? PEBreakpadWriter.symbolFile(for: image, fileName: "fuzz.dll")
       }
+    case .pdb:
+      _ = MSVCDemangler.publicName(String(decoding: bytes.prefix(4096), as: UTF8.self))
+      bytes.withUnsafeBytes { raw in
+        guard let pdb = try? ProgramDatabase(ByteReader(raw)) else { return }
+        _ = try? PDBBreakpadWriter.symbolFile(
+          for: pdb, pdbName: "fuzz.pdb", image: nil, undecorate: { MSVCDemangler.publicName($0) })
+      }
+    case .cab:
+      bytes.withUnsafeBytes { raw in _ = try? CabinetFile.extractFirst(from: raw, limit: 1 << 20) }
     case .html: fuzzHTML(bytes)
     }
     return 0
@@ -141,7 +155,7 @@
     if let name = getenv("FUZZ_TARGET"), let target = FuzzTarget(rawValue: String(cString: name)) {
       selectedTarget = target
     } else {
-      let message = "set FUZZ_TARGET to minidump, text, sym, map, rules, html or pe\n"
+      let message = "set FUZZ_TARGET to minidump, text, sym, map, rules, html, pe, pdb or cab\n"
       _ = message.withCString { write(2, $0, strlen($0)) }
       return 2
     }
