@@ -15,6 +15,7 @@
 //   WindowsImages  PE/COFF images: headers, exports, CodeView ids, x64 unwind data → Breakpad .sym.
 //   ProgramDatabase  PDB 7.0: MSF streams, DBI, publics, procedures, C13 lines, types → Breakpad .sym.
 //   CLibMSPack, CabinetFiles  CAB-compressed files (.pd_, .dl_) through libmspack.
+//   SymbolServers  symbol paths (_NT_SYMBOL_PATH) and HTTP symbol servers behind a local cache.
 //   Unwind         stack walkers (x86, Alpha, amd64): frame records from raw stack memory.
 //   Signatures     the plugin API: findings, evidence, the pipeline, crash signatures.
 //   SignatureRules declarative rule files (YAML) as plugins.
@@ -38,6 +39,7 @@ let package = Package(
     .library(name: "WindowsImages", targets: ["WindowsImages"]),
     .library(name: "ProgramDatabase", targets: ["ProgramDatabase"]),
     .library(name: "CabinetFiles", targets: ["CabinetFiles"]),
+    .library(name: "SymbolServers", targets: ["SymbolServers"]),
     .library(name: "Unwind", targets: ["Unwind"]),
     .library(name: "Signatures", targets: ["Signatures"]),
     .library(name: "SignatureRules", targets: ["SignatureRules"]),
@@ -47,6 +49,10 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    // Symbol servers: the client (SymbolServers) and `analyse symbols serve`.
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     // DocC: `swift package generate-documentation --target CrashAnalysis` (README.md).
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
@@ -69,6 +75,10 @@ let package = Package(
     // libmspack through pkg-config (Debian: libmspack-dev); only CabinetFiles imports it.
     .systemLibrary(name: "CLibMSPack", pkgConfig: "libmspack", providers: [.apt(["libmspack-dev"])]),
     .target(name: "CabinetFiles", dependencies: ["CLibMSPack"]),
+    .target(
+      name: "SymbolServers",
+      dependencies: ["Symbolication", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+    ),
     .target(name: "Unwind", dependencies: ["CrashCore"]),
     .target(name: "Signatures", dependencies: ["CrashCore"]),
     .target(
@@ -102,8 +112,10 @@ let package = Package(
       name: "analyse",
       dependencies: [
         "CrashAnalysis", "CrashCore", "StackText", "Symbolication", "BreakpadSymbols", "MapFiles", "ELFSymbols",
-        "Signatures", "SignatureRules", "ByteReading", "WindowsImages",
+        "Signatures", "SignatureRules", "ByteReading", "WindowsImages", "SymbolServers",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     // Decoding-throughput benchmark: `scripts/bench-decode` builds it in release and runs it.
@@ -169,6 +181,10 @@ let package = Package(
         "ProgramDatabase", "CabinetFiles", "Symbolication", "MapFiles", "ByteReading", "CrashCore", "CrashTestSupport",
       ]
     ),
+    .testTarget(
+      name: "SymbolServersTests",
+      dependencies: ["SymbolServers", "Symbolication", "CrashTestSupport"]
+    ),
     .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
     .testTarget(
       name: "ELFSymbolsTests",
@@ -211,7 +227,7 @@ let package = Package(
     // Runs the built `analyse` binary (the dependency makes `swift test` build it).
     .testTarget(
       name: "AnalyseCLITests",
-      dependencies: ["analyse", "CrashTestSupport"]
+      dependencies: ["analyse", "CrashTestSupport", "SymbolServers"]
     ),
   ],
   swiftLanguageModes: [.v6]

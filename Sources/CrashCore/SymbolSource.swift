@@ -38,6 +38,8 @@ public struct SymbolSourceOrigin: Sendable, Hashable, CustomStringConvertible {
     case linkerMap = "map"
     /// An ELF file's symbol tables and DWARF, read through libdw.
     case elf
+    /// A PE image, PDB 7.0 file or a cabinet of either, turned into Breakpad records when loaded.
+    case windows
   }
 
   /// The format.

@@ -45,8 +45,9 @@ enum StoreCatalog {
   private static func rank(_ format: SymbolSourceOrigin.Format) -> Int {
     switch format {
     case .breakpad: 0
-    case .linkerMap: 1
-    case .elf: 2
+    case .windows: 1
+    case .linkerMap: 2
+    case .elf: 3
     }
   }
 
@@ -62,6 +63,12 @@ enum StoreCatalog {
     if lower.hasSuffix(".map") {
       return StoreEntry(
         path: path, format: .linkerMap, debugFile: debugFile, debugIdentifier: identifier,
+        moduleKey: StoreEntry.moduleKey(for: debugFile))
+    }
+    // A symbol store's own files: NAME.pdb, NAME.pd_ (a cabinet), images — by content.
+    if SymbolFileDumper.reads(path) {
+      return StoreEntry(
+        path: path, format: .windows, debugFile: debugFile, debugIdentifier: identifier,
         moduleKey: StoreEntry.moduleKey(for: debugFile))
     }
     if hasELFMagic(path) {

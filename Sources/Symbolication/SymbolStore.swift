@@ -49,6 +49,8 @@ public final class SymbolStore: Sendable {
   public let maximumFileSize: Int
   /// Loaded symbol files are kept while their sizes add up to at most this many bytes.
   public let maximumCachedBytes: Int
+  /// Where symbol files no root has come from (symbol servers), asked in order.
+  public let fetchers: [any SymbolFileFetcher]
 
   private let state = Mutex(State())
 
@@ -73,12 +75,14 @@ public final class SymbolStore: Sendable {
     let result = Mutex<Result<LoadedSymbols, SymbolLoadError>?>(nil)
   }
 
-  /// A store over `roots` (directories that do not exist are skipped).
+  /// A store over `roots` (directories that do not exist are skipped) and, for debug files
+  /// none of them holds, `fetchers` (whose caches are searched like roots).
   public init(
-    roots: [String], maximumFileSize: Int = 4 << 30, maximumCachedBytes: Int = 2 << 30,
-    maximumCatalogFiles: Int = 100_000
+    roots: [String], fetchers: [any SymbolFileFetcher] = [], maximumFileSize: Int = 4 << 30,
+    maximumCachedBytes: Int = 2 << 30, maximumCatalogFiles: Int = 100_000
   ) {
     self.roots = roots
+    self.fetchers = fetchers
     self.maximumFileSize = maximumFileSize
     self.maximumCachedBytes = maximumCachedBytes
     self.maximumCatalogFiles = maximumCatalogFiles
@@ -112,6 +116,16 @@ public final class SymbolStore: Sendable {
   static let maximumRememberedIDs = 4_096
 
   private func findEntries(file: String, identifier: String) -> [StoreEntry] {
+    var found = findLocalEntries(file: file, identifier: identifier, in: roots + fetchers.map(\.cacheRoot))
+    // Nothing here: each fetcher in turn, until one brings something into its cache.
+    for fetcher in fetchers where found.isEmpty {
+      guard fetcher.fetch(debugFile: file, identifier: identifier) else { continue }
+      found = findLocalEntries(file: file, identifier: identifier, in: [fetcher.cacheRoot])
+    }
+    return found
+  }
+
+  private func findLocalEntries(file: String, identifier: String, in roots: [String]) -> [StoreEntry] {
     let stem = file.lowercased().hasSuffix(".pdb") ? String(file.dropLast(4)) : file
     var found: [StoreEntry] = []
     for root in roots {
@@ -159,12 +173,13 @@ public final class SymbolStore: Sendable {
     }
   }
 
-  /// The whole catalog, read on first use.
+  /// The whole catalog, read on first use: the roots, then the fetchers' caches (what earlier
+  /// runs fetched serves lookups by module name too).
   public func allEntries() -> [StoreEntry] {
     state.withLock { state in
       if let catalog = state.catalog { return catalog }
       var entries: [StoreEntry] = []
-      for root in roots {
+      for root in roots + fetchers.map(\.cacheRoot) {
         entries += StoreCatalog.scan(root: root, limit: maximumCatalogFiles)
       }
       state.catalog = entries
@@ -226,6 +241,13 @@ public final class SymbolStore: Sendable {
       do {
         let map = try LinkerMapFile(path: entry.path, maximumFileSize: min(maximumFileSize, 1 << 30))
         return .success(LoadedSymbols(source: map, isCorrupt: false, diagnostics: map.diagnostics))
+      } catch {
+        return .failure(SymbolLoadError(path: entry.path, message: error.description))
+      }
+    case .windows:
+      do {
+        let file = try SymbolFileDumper.symbolSource(at: entry.path)
+        return .success(LoadedSymbols(source: file, isCorrupt: file.isCorrupt, diagnostics: file.diagnostics))
       } catch {
         return .failure(SymbolLoadError(path: entry.path, message: error.description))
       }

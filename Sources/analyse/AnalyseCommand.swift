@@ -134,6 +134,9 @@ struct AnalyseCommand: ParsableCommand {
   @Flag(name: .long, help: "Do not search the shipped Symbols/ store.")
   var noDefaultSymbols = false
 
+  @OptionGroup(title: "Symbol servers")
+  var symbolPath: SymbolPathOptions
+
   @Option(name: .long, help: "Frames per thread, walked or read from one listing (default: 1024 walked, 10000 listed).")
   var maxFrames: Int?
 
@@ -197,11 +200,12 @@ struct AnalyseCommand: ParsableCommand {
     return options
   }
 
-  /// The symbol store of the run: every --symbols DIR, then the shipped maps (nil when none).
+  /// The symbol store of the run: the symbol path's directories, every --symbols DIR, the
+  /// shipped maps, then the path's servers (nil when there is nothing to search).
   var symbolStore: SymbolStore? {
     if !noDefaultSymbols { ShippedData.warnIfMissing(.symbols) }
     let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
-    return roots.isEmpty ? nil : SymbolStore(roots: roots, maximumFileSize: maxSymbolFileSize)
+    return symbolPath.store(roots: roots, maximumFileSize: maxSymbolFileSize)
   }
 
   func run() throws {

@@ -35,7 +35,7 @@ struct SymbolizeCommand: ParsableCommand {
       """
   )
 
-  @Option(name: .long, help: ArgumentHelp("The symbol file: .sym, .map or ELF.", valueName: "file"))
+  @Option(name: .long, help: ArgumentHelp("The symbol file: .sym, .map, ELF, PE, PDB or .pd_.", valueName: "file"))
   var obj: String?
 
   @Option(name: .customLong("symbols"), help: ArgumentHelp("A symbol store (repeatable).", valueName: "dir"))
@@ -59,11 +59,16 @@ struct SymbolizeCommand: ParsableCommand {
   @Argument(help: "Addresses (hex). With none, read them from standard input.")
   var addresses: [String] = []
 
+  @OptionGroup(title: "Symbol servers")
+  var symbolPath: SymbolPathOptions
+
   func validate() throws {
     guard (obj != nil) != (module != nil) else {
       throw ValidationError("give either --obj FILE or --symbols DIR --module NAME")
     }
-    if module != nil && symbolRoots.isEmpty { throw ValidationError("--module needs --symbols DIR") }
+    if module != nil && symbolRoots.isEmpty && symbolPath.parsedPath == nil {
+      throw ValidationError("--module needs --symbols DIR or --symbol-path")
+    }
     if debugId != nil && module == nil { throw ValidationError("--debug-id needs --symbols DIR --module NAME") }
   }
 
@@ -129,8 +134,12 @@ struct SymbolizeCommand: ParsableCommand {
 
   private func openSource() throws -> any SymbolSource {
     if let obj { return try Self.open(obj, debugRoots: debugRoot) }
-    let store = SymbolStore(roots: symbolRoots)
-    let all = store.entries(forModule: module ?? "")
+    let store = symbolPath.store(roots: symbolRoots) ?? SymbolStore(roots: symbolRoots)
+    var all = store.entries(forModule: module ?? "")
+    // A build named by its id is looked up as a dump's module is: the servers on the path are asked.
+    if let debugId, let module, let byID = try? store.entries(debugFile: module, debugIdentifier: debugId), !byID.isEmpty {
+      all = byID
+    }
     let entries = debugId.map { id in all.filter { $0.debugIdentifier.lowercased() == id.lowercased() } } ?? all
     guard let entry = entries.first else {
       let build = debugId.map { " with debug id \($0) (builds: \(all.map(\.debugIdentifier).joined(separator: ", ")))" } ?? ""

@@ -22,7 +22,7 @@ struct SymbolsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "symbols",
     abstract: "Work with symbol maps.",
-    subcommands: [SymbolsLearnCommand.self, SymbolsDumpCommand.self]
+    subcommands: [SymbolsLearnCommand.self, SymbolsDumpCommand.self, SymbolsServeCommand.self]
   )
 }
 

@@ -32,6 +32,9 @@ struct WorkerCommand: ParsableCommand {
   @Flag(name: .long, help: "Do not search the shipped Symbols/ store.")
   var noDefaultSymbols = false
 
+  @OptionGroup(title: "Symbol servers")
+  var symbolPath: SymbolPathOptions
+
   @Option(
     name: .customLong("plugins"),
     help: ArgumentHelp("A rule file, or a directory of rule files (repeatable).", valueName: "path"))
@@ -44,7 +47,7 @@ struct WorkerCommand: ParsableCommand {
     var batch = BatchAnalyser(pipeline: plugins.pipeline)
     let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
     // One store for every request: each symbol file is loaded once per worker process.
-    batch.symbolStore = roots.isEmpty ? nil : SymbolStore(roots: roots)
+    batch.symbolStore = symbolPath.store(roots: roots)
     var index = 0
     // Requests are paths or small JSON objects: a line past 64 KiB is answered with an error.
     guard let input = fdopen(dup(0), "r") else { throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue) }

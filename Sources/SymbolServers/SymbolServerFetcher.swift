@@ -1,0 +1,213 @@
+//===--- SymbolServerFetcher.swift - A symbol server behind a local cache ---===//
+//
+// For a debug file and id no local store holds, asks one HTTP server, in this order,
+// for the layouts servers use:
+//   URL/NAME/ID/STEM.sym        Breakpad's HTTP layout (Mozilla, Chromium symbol servers)
+//   URL/NAME/ID/NAME            Microsoft's symstore layout (NAME.pdb, NAME.dll)
+//   URL/NAME/ID/NAME_           the same, CAB-compressed (NAME.pd_)
+// and keeps what it gets in CACHE/NAME/ID/, where the store reads it like any root (a
+// second run asks nothing). Every file is written beside its final name and renamed
+// into place, so a reader never sees half a file. A miss — every candidate answered
+// 404 — is remembered per server (CACHE/NAME/ID/.miss-<hash of the URL>) and not
+// asked again for `negativeCacheSeconds`; a failure is not a miss and is asked again
+// next run. Failures that
+// may pass (5xx, time-outs, resets) are retried `retries` times. At most
+// `maximumConcurrentDownloads` run at once across threads; one debug file and id is
+// fetched by one thread while others wait for its result. With `offline`, only the
+// cache answers. After each download the cache is trimmed, oldest files first, to
+// `maximumCacheBytes`. Names and ids arrive checked as single path components (the
+// store checks them), so nothing lands outside CACHE.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Symbolication
+import Synchronization
+
+/// How a server is asked and its cache kept.
+public struct FetchOptions: Sendable {
+  /// The most bytes one file may have.
+  public var maximumFileBytes = 2 << 30
+  /// The longest one request may take, in seconds.
+  public var timeoutSeconds: Int64 = 60
+  /// Further attempts after a failure that may pass.
+  public var retries = 2
+  /// How long a miss is remembered, in seconds.
+  public var negativeCacheSeconds: Double = 24 * 3600
+  /// Downloads at once, across threads.
+  public var maximumConcurrentDownloads = 4
+  /// The most bytes the cache may hold; older files go first.
+  public var maximumCacheBytes: Int64 = 20 << 30
+  /// Answer from the cache only.
+  public var offline = false
+
+  /// The defaults above.
+  public init() {}
+}
+
+/// One HTTP symbol server, cached in a local directory.
+public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
+  /// The server's base URL (no trailing slash).
+  public let url: String
+  /// Where fetched files are kept.
+  public let cacheRoot: String
+  /// Limits and behaviour.
+  public let options: FetchOptions
+  private let log: @Sendable (String) -> Void
+  private let downloads: DispatchSemaphore
+  private let inFlight = Mutex<Set<String>>([])
+  private let counters = Mutex((requests: 0, files: 0))
+
+  /// A fetcher for `url` caching in `cacheRoot`; `log` receives one line per request.
+  public init(url: String, cacheRoot: String, options: FetchOptions = FetchOptions(), log: @escaping @Sendable (String) -> Void = { _ in }) {
+    self.url = url
+    self.cacheRoot = cacheRoot
+    self.options = options
+    self.log = log
+    downloads = DispatchSemaphore(value: max(1, options.maximumConcurrentDownloads))
+  }
+
+  /// Requests made and files stored so far.
+  public var statistics: (requests: Int, files: Int) { counters.withLock { $0 } }
+
+  public func fetch(debugFile: String, identifier: String) -> Bool {
+    guard !options.offline else { return false }
+    let key = debugFile + "/" + identifier
+    // One thread per debug file and id; the others wait, then look at what it left.
+    while !inFlight.withLock({ $0.insert(key).inserted }) { usleep(5_000) }
+    defer { _ = inFlight.withLock { $0.remove(key) } }
+    let directory = cacheRoot + "/" + key
+    if hasFiles(directory) { return true }
+    if recentlyMissed(directory) { return false }
+    var failed = false
+    for name in Self.candidates(for: debugFile) {
+      switch get(path: key + "/" + name, into: directory, as: name) {
+      case .stored:
+        trimCache()
+        return true
+      case .absent:
+        continue
+      case .failed:
+        failed = true
+      }
+    }
+    if !failed { markMissed(directory) }
+    return false
+  }
+
+  /// The file names a server may hold for `debugFile`, in the order they are asked for.
+  static func candidates(for debugFile: String) -> [String] {
+    let lower = debugFile.lowercased()
+    let stem = lower.hasSuffix(".pdb") || lower.hasSuffix(".dll") || lower.hasSuffix(".exe")
+      ? String(debugFile.dropLast(4)) : debugFile
+    var names = [stem + ".sym"]
+    if stem != debugFile {
+      names.append(debugFile)
+      names.append(String(debugFile.dropLast()) + "_")
+    }
+    return names
+  }
+
+  private func get(path: String, into directory: String, as name: String) -> DownloadOutcome {
+    downloads.wait()
+    defer { downloads.signal() }
+    let address = url + "/" + path.split(separator: "/").map { Self.percentEncoded(String($0)) }.joined(separator: "/")
+    var outcome = DownloadOutcome.absent
+    for attempt in 0...max(0, options.retries) {
+      guard let (descriptor, temporary) = temporaryFile(in: directory, for: name) else {
+        return .failed(reason: "cannot create a file in \(directory)", retryable: false)
+      }
+      counters.withLock { $0.requests += 1 }
+      outcome = SymbolDownloader(maximumBytes: options.maximumFileBytes, timeoutSeconds: options.timeoutSeconds)
+        .download(address, into: descriptor)
+      let synced = fsync(descriptor) == 0
+      close(descriptor)
+      log("GET \(Self.withoutCredentials(address)): \(Self.describe(outcome))")
+      if case .stored = outcome, synced, rename(temporary, directory + "/" + name) == 0 {
+        counters.withLock { $0.files += 1 }
+        return outcome
+      }
+      unlink(temporary)
+      guard case .failed(_, let retryable) = outcome, retryable, attempt < options.retries else { break }
+      usleep(useconds_t(200_000 * (attempt + 1)))
+    }
+    if case .stored = outcome { return .failed(reason: "cannot store the file", retryable: false) }
+    return outcome
+  }
+
+  private func temporaryFile(in directory: String, for name: String) -> (Int32, String)? {
+    guard (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else {
+      return nil
+    }
+    let path = "\(directory)/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial"
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+    return descriptor < 0 ? nil : (descriptor, path)
+  }
+
+  private func hasFiles(_ directory: String) -> Bool {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return names.contains { !$0.hasPrefix(".") }
+  }
+
+  private func recentlyMissed(_ directory: String) -> Bool {
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + missMarker),
+      let date = attributes[.modificationDate] as? Date
+    else { return false }
+    return Date().timeIntervalSince(date) < options.negativeCacheSeconds
+  }
+
+  private func markMissed(_ directory: String) {
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    _ = FileManager.default.createFile(atPath: directory + "/" + missMarker, contents: Data())
+  }
+
+  /// `.miss-<FNV-1a of the URL>`: one marker per server sharing a cache.
+  private var missMarker: String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in url.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return ".miss-" + String(hash, radix: 16)
+  }
+
+  /// Removes the oldest cached files until the cache holds at most `maximumCacheBytes`.
+  private func trimCache() {
+    guard let walker = FileManager.default.enumerator(atPath: cacheRoot) else { return }
+    var files: [(path: String, size: Int64, date: Date)] = []
+    var total: Int64 = 0
+    while let relative = walker.nextObject() as? String, files.count < 1_000_000 {
+      let path = cacheRoot + "/" + relative
+      guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+        attributes[.type] as? FileAttributeType == .typeRegular,
+        !relative.split(separator: "/").last!.hasPrefix(".")
+      else { continue }
+      let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+      files.append((path, size, attributes[.modificationDate] as? Date ?? .distantPast))
+      total += size
+    }
+    guard total > options.maximumCacheBytes else { return }
+    for file in files.sorted(by: { $0.date < $1.date }) where total > options.maximumCacheBytes {
+      if unlink(file.path) == 0 { total -= file.size }
+    }
+  }
+
+  private static func describe(_ outcome: DownloadOutcome) -> String {
+    switch outcome {
+    case .stored(let bytes): "stored \(bytes) bytes"
+    case .absent: "not there"
+    case .failed(let reason, _): "failed: \(reason)"
+    }
+  }
+
+  /// `url` without a `user:password@` part, for logs.
+  static func withoutCredentials(_ url: String) -> String {
+    guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@"),
+      !url[scheme.upperBound..<at].contains("/")
+    else { return url }
+    return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
+  }
+
+  private static func percentEncoded(_ component: String) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    return component.addingPercentEncoding(withAllowedCharacters: allowed) ?? component
+  }
+}

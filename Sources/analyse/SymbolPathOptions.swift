@@ -1,0 +1,69 @@
+//===--- SymbolPathOptions.swift - --symbol-path, --offline, the cache -------===//
+//
+// The options every command that looks symbols up shares: a symbol path in the
+// _NT_SYMBOL_PATH syntax (SymbolServers.SymbolPath; the environment variable is read
+// when the option is absent), the cache servers' files are kept in, --offline, and
+// --symbol-log (one line per request on standard error; credentials in URLs are
+// never printed).
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Foundation
+import SymbolServers
+import Symbolication
+
+struct SymbolPathOptions: ParsableArguments {
+  @Option(
+    name: .customLong("symbol-path"),
+    help: ArgumentHelp(
+      "Where symbols are, in _NT_SYMBOL_PATH syntax: DIR;srv*CACHE*https://server;… (default: $_NT_SYMBOL_PATH).",
+      valueName: "path"))
+  var symbolPath: String?
+
+  @Option(name: .long, help: ArgumentHelp("Where servers' files are kept when srv* names no cache.", valueName: "dir"))
+  var symbolCache: String?
+
+  @Flag(name: .long, help: "Ask no symbol server: only local stores and the cache answer.")
+  var offline = false
+
+  @Flag(name: .long, help: "Print one line per symbol server request on standard error.")
+  var symbolLog = false
+
+  /// The cache used when the path names none: $XDG_CACHE_HOME or ~/.cache, crash-analysis/symbols.
+  var defaultCache: String {
+    if let symbolCache { return symbolCache }
+    let environment = ProcessInfo.processInfo.environment
+    if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/crash-analysis/symbols" }
+    return (environment["HOME"] ?? "/tmp") + "/.cache/crash-analysis/symbols"
+  }
+
+  /// The parsed path (option, else environment), its notes printed once.
+  var parsedPath: SymbolPath? {
+    guard let text = symbolPath ?? ProcessInfo.processInfo.environment["_NT_SYMBOL_PATH"], !text.isEmpty else {
+      return nil
+    }
+    let path = SymbolPath(parsing: text, defaultCache: defaultCache)
+    for note in path.notes { Console.error("analyse: symbol path: \(note)\n") }
+    return path
+  }
+
+  /// A store over `roots` and the path's directories, asking its servers for the rest;
+  /// nil when there is nothing to search.
+  func store(roots: [String], maximumFileSize: Int = 4 << 30) -> SymbolStore? {
+    let path = parsedPath
+    var options = FetchOptions()
+    options.offline = offline
+    let printsRequests = symbolLog
+    let log: @Sendable (String) -> Void = { line in
+      if printsRequests { Console.error("analyse: symbol server: \(line)\n") }
+    }
+    let fetchers = (path?.elements ?? []).compactMap { element -> SymbolServerFetcher? in
+      guard case .server(let url, let cache) = element else { return nil }
+      return SymbolServerFetcher(url: url, cacheRoot: cache, options: options, log: log)
+    }
+    let all = (path?.directories ?? []) + roots
+    guard !all.isEmpty || !fetchers.isEmpty else { return nil }
+    return SymbolStore(roots: all, fetchers: fetchers, maximumFileSize: maximumFileSize)
+  }
+}

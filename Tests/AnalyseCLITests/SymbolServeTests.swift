@@ -1,0 +1,85 @@
+//===--- SymbolServeTests.swift - `symbols serve` and --symbol-path, end to end -===//
+//
+// `analyse symbols serve` on loopback serves a store (the shared Breakpad symbols);
+// `analyse --symbol-path srv*CACHE*URL` reads a minidump through it and must write the
+// report a local store gives, ask once, and ask nothing the second time. The server
+// refuses paths that are not NAME/ID/FILE of plain names and files outside its store.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashTestSupport
+import Foundation
+import SymbolServers
+import Testing
+
+@Suite("symbols serve and symbol paths", .serialized)
+struct SymbolServeTests {
+  static let available = SharedFixtures.has("fixtures/breakpad")
+
+  static func serve(_ directory: String) throws -> BackgroundServer {
+    try BackgroundServer(
+      executable: AnalyseRunner.executable, arguments: ["symbols", "serve", directory, "--port", "0"],
+      portPrefix: "on http://127.0.0.1:")
+  }
+
+  @Test(
+    "a minidump through the server: the local store's report; one request per module; none the second run",
+    .enabled(if: available, "needs ../shared/fixtures/breakpad beside the checkout"))
+  func sameReport() throws {
+    let store = SharedFixtures.path("fixtures/breakpad/symbols")
+    let dump = SharedFixtures.path("fixtures/breakpad/minidump2.dmp")
+    let server = try Self.serve(store)
+    defer { server.stop() }
+    let cache = NSTemporaryDirectory() + "serve-cache-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: cache) }
+    let local = try AnalyseRunner.run(["--no-default-symbols", "--symbols", store, dump])
+    let path = "srv*\(cache)*http://127.0.0.1:\(server.port)"
+    let remote = try AnalyseRunner.run(["--no-default-symbols", "--symbol-path", path, dump])
+    // The same report; only the lines naming where each symbol file was read differ.
+    func located(_ report: String) -> String { report.replacingOccurrences(of: cache, with: store) }
+    #expect(remote.status == local.status)
+    #expect(located(remote.standardOutput) == local.standardOutput)
+    #expect(remote.standardOutput.contains("CrashFunction"))
+    let first = server.lines(containing: "GET /").count
+    #expect(first == 2, "\(server.output)")  // test_app.pdb and kernel32.pdb: the modules with frames
+    let again = try AnalyseRunner.run(["--no-default-symbols", "--symbol-path", path, dump])
+    #expect(located(again.standardOutput) == local.standardOutput)
+    #expect(server.lines(containing: "GET /").count == first)
+    // --json too, and the same through _NT_SYMBOL_PATH.
+    let json = try AnalyseRunner.run(
+      ["--no-default-symbols", "--json", dump],
+      environment: ["CRASH_ANALYSIS_SYMBOLS": "Symbols", "_NT_SYMBOL_PATH": path])
+    let localJSON = try AnalyseRunner.run(["--no-default-symbols", "--json", "--symbols", store, dump])
+    #expect(located(json.standardOutput) == localJSON.standardOutput)
+  }
+
+  @Test(
+    "path-safe: not NAME/ID/FILE, dot-dot, encoded separators, a symlink out of the store: refused; one log line each",
+    .enabled(if: available, "needs ../shared/fixtures/breakpad beside the checkout"))
+  func pathSafety() throws {
+    let root = NSTemporaryDirectory() + "serve-store-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try FileManager.default.createDirectory(atPath: "\(root)/evil.pdb/ID", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: "\(root)/evil.pdb/ID/evil.sym", withDestinationPath: "/etc/passwd")
+    try "MODULE windows x86 ID good.pdb\n".write(toFile: "\(root)/evil.pdb/ID/good.sym", atomically: true, encoding: .utf8)
+    let server = try Self.serve(root)
+    defer { server.stop() }
+    let base = "http://127.0.0.1:\(server.port)"
+    let downloader = SymbolDownloader(maximumBytes: 1 << 20, timeoutSeconds: 10)
+    func get(_ path: String) -> DownloadOutcome {
+      let file = NSTemporaryDirectory() + "serve-get-\(UUID().uuidString)"
+      defer { unlink(file) }
+      let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+      defer { close(descriptor) }
+      return downloader.download(base + path, into: descriptor)
+    }
+    #expect(get("/evil.pdb/ID/good.sym") == .stored(bytes: 31))
+    #expect(get("/evil.pdb/ID/evil.sym") == .absent)
+    #expect(get("/evil.pdb/ID/missing.sym") == .absent)
+    for refused in ["/evil.pdb/ID", "/a/b/c/d", "/%2e%2e/ID/passwd", "/evil.pdb/..%2F..%2Fetc/passwd", "/evil.pdb/ID/%00x"] {
+      #expect(get(refused) == .failed(reason: "HTTP 400", retryable: false), "\(refused)")
+    }
+    #expect(server.lines(containing: "GET /").count == 8)
+    #expect(!server.output.joined().contains("root:"))
+  }
+}
