@@ -5,6 +5,8 @@
 //   URL/NAME/ID/STEM.sym        Breakpad's HTTP layout (Mozilla, Chromium symbol servers)
 //   URL/NAME/ID/NAME            Microsoft's symstore layout (NAME.pdb, NAME.dll)
 //   URL/NAME/ID/NAME_           the same, CAB-compressed (NAME.pd_)
+// (a two-tier symstore, one serving URL/index2.txt, under URL/NA/NAME/… — NA the name's
+// first two letters; asked for once per fetcher)
 // and keeps what it gets in CACHE/NAME/ID/, where the store reads it like any root (a
 // second run asks nothing). Every file is written beside its final name and renamed
 // into place, so a reader never sees half a file. A miss — every candidate answered
@@ -57,6 +59,7 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
   private let downloads: DispatchSemaphore
   private let inFlight = Mutex<Set<String>>([])
   private let counters = Mutex((requests: 0, files: 0))
+  private let twoTier = Mutex<Bool?>(nil)
 
   /// A fetcher for `url` caching in `cacheRoot`; `log` receives one line per request.
   public init(url: String, cacheRoot: String, options: FetchOptions = FetchOptions(), log: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -80,8 +83,9 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
     if hasFiles(directory) { return true }
     if recentlyMissed(directory) { return false }
     var failed = false
+    let prefix = isTwoTier() ? String(debugFile.prefix(2)) + "/" : ""
     for name in Self.candidates(for: debugFile) {
-      switch get(path: key + "/" + name, into: directory, as: name) {
+      switch get(path: prefix + key + "/" + name, into: directory, as: name) {
       case .stored:
         trimCache()
         return true
@@ -93,6 +97,26 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
     }
     if !failed { markMissed(directory) }
     return false
+  }
+
+  /// Whether the server is a two-tier symstore (it serves index2.txt); asked once.
+  private func isTwoTier() -> Bool {
+    if let known = twoTier.withLock({ $0 }) { return known }
+    let probe = cacheRoot + "/.index2.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+    try? FileManager.default.createDirectory(atPath: cacheRoot, withIntermediateDirectories: true)
+    let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    var answer = false
+    if descriptor >= 0 {
+      counters.withLock { $0.requests += 1 }
+      let outcome = SymbolDownloader(maximumBytes: 1 << 16, timeoutSeconds: options.timeoutSeconds)
+        .download(url + "/index2.txt", into: descriptor)
+      close(descriptor)
+      unlink(probe)
+      log("GET \(Self.withoutCredentials(url))/index2.txt: \(Self.describe(outcome))")
+      if case .stored = outcome { answer = true }
+    }
+    twoTier.withLock { $0 = answer }
+    return answer
   }
 
   /// The file names a server may hold for `debugFile`, in the order they are asked for.

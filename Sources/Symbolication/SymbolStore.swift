@@ -129,7 +129,9 @@ public final class SymbolStore: Sendable {
     let stem = file.lowercased().hasSuffix(".pdb") ? String(file.dropLast(4)) : file
     var found: [StoreEntry] = []
     for root in roots {
-      let directory = "\(root)/\(file)/\(identifier)"
+      // A two-tier symstore (index2.txt at its root) puts NAME under its first two letters.
+      let tier = Self.isRegularFile(root + "/index2.txt") ? "/" + String(file.prefix(2)) : ""
+      let directory = "\(root)\(tier)/\(file)/\(identifier)"
       let breakpad = "\(directory)/\(stem).sym"
       if Self.isRegularFile(breakpad) {
         found.append(

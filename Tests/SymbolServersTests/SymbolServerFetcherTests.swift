@@ -55,7 +55,10 @@ struct SymbolServerFetcherTests {
         url: "http://127.0.0.1:\(server.port)/\(behaviour)", cacheRoot: "\(root)/\(cache)", options: options)
     }
 
-    func requests(_ behaviour: String) -> Int { server.lines(containing: "GET /\(behaviour)/").count }
+    /// Requests for symbol files under `behaviour` (the index2.txt probe not counted).
+    func requests(_ behaviour: String) -> Int {
+      server.lines(containing: "GET /\(behaviour)/").filter { !$0.hasSuffix("/index2.txt") }.count
+    }
 
     func cachedFiles(_ cache: String = "cache") -> [String] {
       let walker = FileManager.default.enumerator(atPath: "\(root)/\(cache)")
@@ -149,7 +152,7 @@ struct SymbolServerFetcherTests {
     let failing = setup.fetcher("error", cache: "error") { $0.retries = 2 }
     #expect(!failing.fetch(debugFile: id.0, identifier: id.1))
     #expect(setup.requests("error") == 3 * 3)
-    #expect(failing.statistics.requests == 9 && failing.statistics.files == 0)
+    #expect(failing.statistics.requests == 9 + 1 && failing.statistics.files == 0)  // and the index2.txt probe
     // Failures leave no file, no partial file, and no miss marker: the next run asks again.
     for cache in ["slow", "truncated", "huge", "endless", "loop", "error"] {
       #expect(setup.cachedFiles(cache).isEmpty, "\(cache): \(setup.cachedFiles(cache))")
@@ -159,6 +162,25 @@ struct SymbolServerFetcherTests {
     // A redirect within bounds is followed.
     #expect(setup.fetcher("redirect", cache: "redirect").fetch(debugFile: id.0, identifier: id.1))
     #expect(setup.cachedFiles("redirect") == ["test_app.pdb/\(Self.testApp.id)/test_app.sym"])
+  }
+
+  @Test(
+    "a two-tier symstore (index2.txt): files under the name's first two letters, asked for once",
+    .enabled(if: available, "needs python3 and ../shared/fixtures (breakpad, dump_syms)"))
+  func twoTier() throws {
+    let setup = try Setup()
+    let manager = FileManager.default
+    let tiered = "\(setup.root)/store/tiered"
+    try manager.createDirectory(atPath: "\(tiered)/te", withIntermediateDirectories: true)
+    try manager.copyItem(atPath: "\(setup.root)/store/\(Self.testApp.file)", toPath: "\(tiered)/te/\(Self.testApp.file)")
+    try "".write(toFile: "\(tiered)/index2.txt", atomically: true, encoding: .utf8)
+    let fetcher = setup.fetcher("files/tiered")
+    #expect(fetcher.fetch(debugFile: Self.testApp.file, identifier: Self.testApp.id))
+    #expect(setup.server.lines(containing: "GET /files/tiered/te/test_app.pdb/").count == 1)
+    #expect(setup.server.lines(containing: "index2.txt").count == 1)
+    // The same layout on disk, as a local root.
+    let store = SymbolStore(roots: [tiered])
+    #expect(try store.entry(debugFile: Self.testApp.file, debugIdentifier: Self.testApp.id)?.format == .breakpad)
   }
 
   @Test(
