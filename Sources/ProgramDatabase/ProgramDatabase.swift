@@ -80,8 +80,8 @@ public struct ProgramDatabase: Sendable {
     }
   }
 
-  /// A module's procedures and line tables.
-  public func moduleSymbols(_ module: PDBModule) throws(PDBError) -> (procedures: [ProcedureSymbol], lines: LineTables)? {
+  /// A module's procedures, line tables and inlined calls.
+  public func moduleSymbols(_ module: PDBModule) throws(PDBError) -> ModuleSymbols? {
     guard let index = module.symbolStream, let stream = try file.stream(index) else { return nil }
     let symbolEnd = UInt64(module.symbolBytes)
     let linesStart = symbolEnd + UInt64(module.c11Bytes)
@@ -91,14 +91,33 @@ public struct ProgramDatabase: Sendable {
     }
     do {
       return try stream.withReader { (reader) throws(ReadError) in
-        let procedures = try SymbolRecord.records(in: reader, from: 4, to: symbolEnd)
-          .filter { SymbolRecord.procedures.contains($0.kind) }
+        let records = try SymbolRecord.records(in: reader, from: 4, to: symbolEnd)
+        let procedures = try records.filter { SymbolRecord.procedures.contains($0.kind) }
           .map { (record) throws(ReadError) in try ProcedureSymbol(record, in: reader) }
-        return (procedures, try LineTables(reader, from: linesStart, to: linesEnd))
+        let sites = try records.filter { $0.kind == SymbolRecord.inlineSite }
+          .map { (record) throws(ReadError) in try InlineSite(record, in: reader) }
+        return ModuleSymbols(
+          procedures: procedures, lines: try LineTables(reader, from: linesStart, to: linesEnd), inlineSites: sites,
+          inlineeLines: sites.isEmpty ? InlineeLines() : try InlineeLines(reader, from: linesStart, to: linesEnd))
       }
     } catch {
       throw .read(error)
     }
+  }
+
+  /// The name of inlined function `id` (an IPI LF_FUNC_ID or LF_MFUNC_ID), with its argument
+  /// list; `nil` when the id is unknown.
+  public func inlineeName(_ id: UInt32, names: TypeNameFormatter) -> String? {
+    guard let ids = names.ids, let record = ids.record(id), let name = ids.string(record, at: 8) else { return nil }
+    var qualified = name
+    if record.kind == 0x1602, let owner = ids.field(UInt32.self, record, at: 0) {
+      qualified = names.typeName(owner) + "::" + name
+    } else if record.kind == 0x1601, let scope = ids.field(UInt32.self, record, at: 0), scope != 0,
+      let scopeRecord = ids.record(scope), scopeRecord.kind == 0x1605, let scopeName = ids.string(scopeRecord, at: 4)
+    {
+      qualified = scopeName + "::" + name
+    }
+    return names.functionName(qualified, typeIndex: id, isID: true)
   }
 
   /// Frame data (STACK WIN 4) and FPO (STACK WIN 0) records.
@@ -129,4 +148,16 @@ public struct ProgramDatabase: Sendable {
     let ids = (try? file.stream(FixedStream.ids.rawValue)).flatMap { $0 }.flatMap { try? TypeTable($0) }
     return TypeNameFormatter(types: types, ids: ids)
   }
+}
+
+/// What one module's symbol stream holds that symbol files need.
+public struct ModuleSymbols: Sendable {
+  /// Its procedures.
+  public var procedures: [ProcedureSymbol]
+  /// Its C13 line tables.
+  public var lines: LineTables
+  /// Its inlined calls (S_INLINESITE), in record order.
+  public var inlineSites: [InlineSite]
+  /// Each inlinee's first line and file.
+  public var inlineeLines: InlineeLines
 }

@@ -1,6 +1,6 @@
 //===--- SymbolsDumpCommand.swift - `analyse symbols dump FILE` --------------===//
 //
-//   analyse symbols dump FILE [--store DIR]
+//   analyse symbols dump FILE [--inlines] [--store DIR]
 //
 // Writes the Breakpad symbol file of a PE image (with its PDB when one with the
 // image's debug id sits beside it, as NAME.pdb or NAME.pd_), a PDB 7.0 file, or
@@ -34,6 +34,9 @@ struct SymbolsDumpCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Write into this Breakpad store instead of standard output.", valueName: "dir"))
   var store: String?
 
+  @Flag(name: .long, help: "Also write inlined calls: INLINE_ORIGIN and INLINE records (PDB input).")
+  var inlines = false
+
   func run() throws {
     let mapped: MappedFile
     do {
@@ -45,7 +48,7 @@ struct SymbolsDumpCommand: ParsableCommand {
     withExtendedLifetime(mapped) {}
     let text: String
     do {
-      text = try SymbolFileDumper.symbolFile(at: file)
+      text = try SymbolFileDumper.symbolFile(at: file, inlines: inlines)
     } catch {
       Console.error("analyse: \(error)\n")
       throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)

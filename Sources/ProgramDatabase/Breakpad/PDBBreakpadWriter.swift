@@ -11,6 +11,9 @@
 //                               and one at the end of the last FUNC, so lookups
 //                               past it find no function
 //   STACK WIN 4 …  / STACK WIN 0 …   frame data and FPO records, by address
+// With `inlines`, also INLINE_ORIGIN <n> <name(arguments)> and, after each FUNC line,
+// INLINE <depth> <call line> <call file> <origin> <rva> <size>… from the S_INLINESITE
+// records, and the FUNC's line rows in inlined code are the inlined function's own.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,7 +25,7 @@ public enum PDBBreakpadWriter {
   /// code id and names the end-of-code marker.
   public static func symbolFile(
     for pdb: ProgramDatabase, pdbName: String, image: (codeIdentifier: String, name: String)?,
-    undecorate: (String) -> String
+    inlines: Bool = false, undecorate: (String) -> String
   ) throws(PDBError) -> String {
     var output = "MODULE windows \(pdb.cpuName) \(pdb.debugIdentifier) \(pdbName)\n"
     if let image { output += "INFO CODE_ID \(image.codeIdentifier) \(image.name)\n" }
@@ -32,15 +35,20 @@ public enum PDBBreakpadWriter {
     // Files are numbered module by module.
     var fileNumbers: [String: Int] = [:]
     var fileOrder: [String] = []
+    var origins: [String: Int] = [:]
+    var originOrder: [String] = []
     for module in pdb.dbi.modules {
-      guard let (procedures, tables) = try pdb.moduleSymbols(module) else { continue }
+      guard let symbols = try pdb.moduleSymbols(module) else { continue }
+      let (procedures, tables) = (symbols.procedures, symbols.lines)
       var moduleFunctions: [Function] = []
       for procedure in procedures {
         guard let rva = pdb.sections.rva(section: procedure.section, offset: procedure.offset) else { continue }
         let name = names.functionName(
           anonymousNamespaceSpelled(procedure.name), typeIndex: procedure.typeIndex, isID: procedure.typeIsID)
         moduleFunctions.append(
-          Function(rva: rva, size: procedure.codeSize, name: name, lines: [], order: moduleFunctions.count))
+          Function(
+            rva: rva, size: procedure.codeSize, name: name, lines: [], order: moduleFunctions.count,
+            recordOffset: procedure.recordOffset))
       }
       moduleFunctions.sort { $0.rva < $1.rva }
       // Lines first hold the file's checksum offset, replaced by the file's number below.
@@ -55,11 +63,16 @@ public enum PDBBreakpadWriter {
         }
       }
       for index in moduleFunctions.indices { moduleFunctions[index].settleLines() }
+      if inlines && !symbols.inlineSites.isEmpty {
+        Self.placeInlineSites(
+          symbols, in: &moduleFunctions, pdb: pdb, names: names, origins: &origins, originOrder: &originOrder)
+      }
       // The module's files are numbered as its procedures, in symbol order, first name them.
       var numbers: [UInt32: Int] = [:]
       for index in moduleFunctions.indices.sorted(by: { moduleFunctions[$0].order < moduleFunctions[$1].order }) {
-        for line in moduleFunctions[index].lines {
-          let checksum = UInt32(line.file)
+        for checksum in moduleFunctions[index].lines.map({ UInt32($0.file) })
+          + moduleFunctions[index].inlines.map({ UInt32($0.callFile) })
+        {
           guard numbers[checksum] == nil else { continue }
           let fileName = tables.fileNames[checksum].flatMap { pdb.strings?.string(at: $0) } ?? "<unknown>"
           if let known = fileNumbers[fileName] {
@@ -74,6 +87,9 @@ public enum PDBBreakpadWriter {
       for index in moduleFunctions.indices {
         for line in moduleFunctions[index].lines.indices {
           moduleFunctions[index].lines[line].file = numbers[UInt32(moduleFunctions[index].lines[line].file)] ?? 0
+        }
+        for site in moduleFunctions[index].inlines.indices {
+          moduleFunctions[index].inlines[site].callFile = numbers[UInt32(moduleFunctions[index].inlines[site].callFile)] ?? 0
         }
       }
       functions += moduleFunctions
@@ -100,6 +116,11 @@ public enum PDBBreakpadWriter {
     for var function in functions where functionStarts.insert(function.rva).inserted {
       let parameters = publicsByAddress[function.rva].map { parameterSize(of: $0.name) } ?? 0
       var text = "FUNC \(hex(function.rva)) \(hex(function.size)) \(hex(parameters)) \(function.name)\n"
+      for site in function.inlines.sorted(by: { ($0.depth, $0.ranges.first?.0 ?? 0) < ($1.depth, $1.ranges.first?.0 ?? 0) }) {
+        text += "INLINE \(site.depth) \(site.callLine) \(site.callFile) \(site.origin)"
+        for (start, end) in site.ranges { text += " \(hex(start)) \(hex(end - start))" }
+        text += "\n"
+      }
       for line in function.lines {
         text += "\(hex(line.rva)) \(hex(line.size)) \(line.line) \(line.file)\n"
       }
@@ -119,6 +140,7 @@ public enum PDBBreakpadWriter {
     }
     records.sort { ($0.rva, $0.order) < ($1.rva, $1.order) }
     for (number, file) in fileOrder.enumerated() { output += "FILE \(number) \(file)\n" }
+    for (number, origin) in originOrder.enumerated() { output += "INLINE_ORIGIN \(number) \(origin)\n" }
     for record in records { body += record.text }
     output += body
 
@@ -138,6 +160,84 @@ public enum PDBBreakpadWriter {
     return output
   }
 
+  private struct InlineRecord {
+    var depth: Int
+    var callLine: UInt32
+    var callFile: Int
+    var origin: Int
+    var ranges: [(UInt32, UInt32)]
+  }
+
+  /// Turns a module's inline sites into INLINE records on their functions, and lays the
+  /// inlined functions' rows over the callers' lines (shallower sites first).
+  private static func placeInlineSites(
+    _ symbols: ModuleSymbols, in functions: inout [Function], pdb: ProgramDatabase, names: TypeNameFormatter,
+    origins: inout [String: Int], originOrder: inout [String]
+  ) {
+    var sitesByOffset: [UInt64: InlineSite] = [:]
+    for site in symbols.inlineSites { sitesByOffset[site.recordOffset] = site }
+    var functionByRecord: [UInt64: Int] = [:]
+    for (index, function) in functions.enumerated() { functionByRecord[function.recordOffset] = index }
+    // (function, depth, site, rows as absolute (start, end, line, file)), by depth.
+    var placed: [(function: Int, depth: Int, site: InlineSite, ranges: [(UInt32, UInt32)], rows: [(UInt32, UInt32, UInt32, UInt32)])] = []
+    var rowsBySite: [UInt64: [(UInt32, UInt32, UInt32, UInt32)]] = [:]
+    for site in symbols.inlineSites {
+      var depth = 0
+      var parent = UInt64(site.parent)
+      while let enclosing = sitesByOffset[parent], depth < 64 {
+        depth += 1
+        parent = UInt64(enclosing.parent)
+      }
+      guard let owner = functionByRecord[parent] else { continue }
+      let base = functions[owner].rva
+      let start = symbols.inlineeLines.starts[site.inlinee] ?? (file: 0, line: 0)
+      let (ranges, rows) = site.decode(startLine: start.line, startFile: start.file)
+      let absolute = ranges.map { (base &+ $0.start, base &+ $0.end) }.filter { $0.1 > $0.0 }
+      guard !absolute.isEmpty else { continue }
+      // Each row runs to the next row or to the end of the range holding it.
+      var spans: [(UInt32, UInt32, UInt32, UInt32)] = []
+      for (position, row) in rows.enumerated() {
+        let rowStart = base &+ row.offset
+        guard let range = absolute.first(where: { $0.0 <= rowStart && rowStart < $0.1 }) else { continue }
+        let next = position + 1 < rows.count ? base &+ rows[position + 1].offset : range.1
+        let end = min(range.1, next > rowStart ? next : range.1)
+        spans.append((rowStart, end, row.line, row.file))
+      }
+      rowsBySite[site.recordOffset] = spans
+      placed.append((owner, depth, site, absolute, spans))
+    }
+    placed.sort { $0.depth < $1.depth }
+    for entry in placed {
+      let name = pdb.inlineeName(entry.site.inlinee, names: names) ?? "<inlinee 0x\(String(entry.site.inlinee, radix: 16))>"
+      let origin: Int
+      if let known = origins[name] {
+        origin = known
+      } else {
+        origin = originOrder.count
+        origins[name] = origin
+        originOrder.append(name)
+      }
+      // The call site: the enclosing level's row at the site's first address.
+      let first = entry.ranges[0].0
+      var callLine: UInt32 = 0
+      var callFile = 0
+      if entry.depth == 0 {
+        if let line = functions[entry.function].lines.last(where: { $0.rva <= first }) {
+          (callLine, callFile) = (line.line, line.file)
+        }
+      } else if let parentRows = rowsBySite[UInt64(entry.site.parent)],
+        let row = parentRows.last(where: { $0.0 <= first })
+      {
+        (callLine, callFile) = (row.2, Int(row.3))
+      }
+      functions[entry.function].inlines.append(
+        InlineRecord(depth: entry.depth, callLine: callLine, callFile: callFile, origin: origin, ranges: entry.ranges))
+      for (start, end, line, file) in entry.rows {
+        functions[entry.function].overlay(Line(rva: start, size: end - start, line: line, file: Int(file)))
+      }
+    }
+  }
+
   private struct Line {
     var rva: UInt32
     var size: UInt32
@@ -152,10 +252,37 @@ public enum PDBBreakpadWriter {
     var lines: [Line]
     /// The procedure's position in its module's symbols.
     var order: Int
+    /// The procedure record's offset in its module stream.
+    var recordOffset: UInt64 = 0
+    /// Inlined calls: depth, call line, call file (checksum offset, then number), origin, ranges.
+    var inlines: [InlineRecord] = []
 
     /// Orders the lines by address and sizes each up to the next (the last up to the
     /// function's end); a line left with no bytes (two at one address) is dropped, and a
     /// line continuing the one before it (same line, same file) joins it.
+    /// Puts `line` over whatever rows it covers, cutting them.
+    mutating func overlay(_ line: Line) {
+      let end = line.rva &+ line.size
+      var result: [Line] = []
+      result.reserveCapacity(lines.count + 2)
+      for existing in lines {
+        let existingEnd = existing.rva &+ existing.size
+        if existingEnd <= line.rva || existing.rva >= end {
+          result.append(existing)
+          continue
+        }
+        if existing.rva < line.rva {
+          result.append(Line(rva: existing.rva, size: line.rva - existing.rva, line: existing.line, file: existing.file))
+        }
+        if existingEnd > end {
+          result.append(Line(rva: end, size: existingEnd - end, line: existing.line, file: existing.file))
+        }
+      }
+      result.append(line)
+      result.sort { $0.rva < $1.rva }
+      lines = result
+    }
+
     mutating func settleLines() {
       let sorted = lines.enumerated().sorted { ($0.element.rva, $0.offset) < ($1.element.rva, $1.offset) }.map(\.element)
       let end = rva &+ size

@@ -47,27 +47,29 @@ public enum SymbolFileDumper {
     return head.withUnsafeBytes { isImage || MSFFile.isMSF($0) || CabinetFile.isCabinet($0) }
   }
 
-  /// The file at `path` converted and indexed as a Breakpad symbol file, for lookups.
+  /// The file at `path` converted (with inlined calls) and indexed as a Breakpad symbol file,
+  /// for lookups.
   public static func symbolSource(at path: String) throws(SymbolDumpError) -> BreakpadSymbolFile {
-    let text = try symbolFile(at: path)
+    let text = try symbolFile(at: path, inlines: true)
     return BreakpadSymbolFile(mapped: MappedFile(copying: Array(text.utf8), name: path))
   }
 
   /// The largest file a cabinet may expand to.
   public static let cabinetLimit = 2 << 30
 
-  /// The Breakpad text for the file at `path`.
-  public static func symbolFile(at path: String) throws(SymbolDumpError) -> String {
+  /// The Breakpad text for the file at `path`; with `inlines`, INLINE_ORIGIN and INLINE
+  /// records for inlined calls (PDB input).
+  public static func symbolFile(at path: String, inlines: Bool = false) throws(SymbolDumpError) -> String {
     let mapped = try map(path)
     return try withExtendedLifetime(mapped) { () throws(SymbolDumpError) -> String in
-      try symbolFile(bytes: mapped.bytes, path: path, name: baseName(path))
+      try symbolFile(bytes: mapped.bytes, path: path, name: baseName(path), inlines: inlines)
     }
   }
 
   /// The Breakpad text for `bytes`, the file at `path` whose own name is `name` (for a
   /// cabinet's content: the name stored in the cabinet).
-  private static func symbolFile(bytes: UnsafeRawBufferPointer, path: String, name: String) throws(SymbolDumpError)
-    -> String
+  private static func symbolFile(bytes: UnsafeRawBufferPointer, path: String, name: String, inlines: Bool)
+    throws(SymbolDumpError) -> String
   {
     let reader = ByteReader(bytes)
     if CabinetFile.isCabinet(bytes) {
@@ -83,11 +85,12 @@ public enum SymbolFileDumper {
       let storedName = baseName(content.name.isEmpty ? name : content.name)
       let copy = MappedFile(copying: content.bytes, name: path)
       return try withExtendedLifetime(copy) { () throws(SymbolDumpError) -> String in
-        try symbolFile(bytes: copy.bytes, path: directory(of: path) + storedName, name: storedName)
+        try symbolFile(bytes: copy.bytes, path: directory(of: path) + storedName, name: storedName, inlines: inlines)
       }
     }
     if MSFFile.isMSF(bytes) {
-      return try pdbSymbols(reader, path: path, name: name, image: imageBeside(pdb: reader, path: path, name: name))
+      return try pdbSymbols(
+        reader, path: path, name: name, image: imageBeside(pdb: reader, path: path, name: name), inlines: inlines)
     }
     guard bytes.count >= 2, bytes[0] == 0x4D, bytes[1] == 0x5A else { throw .unknownKind(path: path) }
     let image: PEImage
@@ -98,7 +101,8 @@ public enum SymbolFileDumper {
     }
     if let pdb = pdbBeside(image: image, path: path) {
       return try withExtendedLifetime(pdb.file) { () throws(SymbolDumpError) -> String in
-        try pdbSymbols(ByteReader(pdb.file.bytes), path: pdb.path, name: pdb.name, image: (image.codeIdentifier, name))
+        try pdbSymbols(
+          ByteReader(pdb.file.bytes), path: pdb.path, name: pdb.name, image: (image.codeIdentifier, name), inlines: inlines)
       }
     }
     do {
@@ -108,13 +112,13 @@ public enum SymbolFileDumper {
     }
   }
 
-  private static func pdbSymbols(_ reader: ByteReader, path: String, name: String, image: (String, String)?)
-    throws(SymbolDumpError) -> String
-  {
+  private static func pdbSymbols(
+    _ reader: ByteReader, path: String, name: String, image: (String, String)?, inlines: Bool
+  ) throws(SymbolDumpError) -> String {
     do {
       let pdb = try ProgramDatabase(reader)
       return try PDBBreakpadWriter.symbolFile(
-        for: pdb, pdbName: name, image: image, undecorate: { MSVCDemangler.publicName($0) })
+        for: pdb, pdbName: name, image: image, inlines: inlines, undecorate: { MSVCDemangler.publicName($0) })
     } catch {
       throw .damaged(path: path, reason: error.description)
     }
