@@ -132,29 +132,24 @@ public struct InlineeLines: Sendable {
 
   /// Reads the 0xF6 subsections among the C13 subsections between `start` and `end`.
   public init(_ reader: ByteReader, from start: UInt64, to end: UInt64) throws(ReadError) {
-    var cursor = start
-    while cursor + 8 <= end {
-      let kind = try reader.read(UInt32.self, at: cursor, "a debug subsection's kind")
-      let length = UInt64(try reader.read(UInt32.self, at: cursor + 4, "a debug subsection's length"))
-      let body = cursor + 8
-      guard body + length <= end else { throw ReadError(.outOfBounds, at: cursor, reading: "a debug subsection") }
-      if kind == 0xF6, length >= 4 {
-        let extended = try reader.read(UInt32.self, at: body, "inlinee lines' signature") == 1
-        var entry = body + 4
-        while entry + 12 <= body + length {
-          let inlinee = try reader.read(UInt32.self, at: entry, "an inlinee")
-          let file = try reader.read(UInt32.self, at: entry + 4, "an inlinee's file")
-          let line = try reader.read(UInt32.self, at: entry + 8, "an inlinee's line")
-          starts[inlinee] = (file, line)
-          entry += 12
-          if extended {
-            let extra = UInt64(try reader.read(UInt32.self, at: entry, "an inlinee's extra files"))
-            guard extra <= length / 4 else { throw ReadError(.implausibleCount, at: entry, reading: "extra files") }
-            entry += 4 + extra * 4
-          }
+    var starts: [UInt32: (file: UInt32, line: UInt32)] = [:]
+    try DebugSubsections.forEach(in: reader, from: start, to: end) { (kind, body, bodyEnd) throws(ReadError) in
+      guard kind == 0xF6, bodyEnd - body >= 4 else { return }
+      let extended = try reader.read(UInt32.self, at: body, "inlinee lines' signature") == 1
+      var entry = body + 4
+      while entry + 12 <= bodyEnd {
+        let inlinee = try reader.read(UInt32.self, at: entry, "an inlinee")
+        let file = try reader.read(UInt32.self, at: entry + 4, "an inlinee's file")
+        let line = try reader.read(UInt32.self, at: entry + 8, "an inlinee's line")
+        starts[inlinee] = (file, line)
+        entry += 12
+        if extended {
+          let extra = UInt64(try reader.read(UInt32.self, at: entry, "an inlinee's extra files"))
+          guard extra <= (bodyEnd - body) / 4 else { throw ReadError(.implausibleCount, at: entry, reading: "extra files") }
+          entry += 4 + extra * 4
         }
       }
-      cursor = (body + length + 3) & ~3
     }
+    self.starts = starts
   }
 }

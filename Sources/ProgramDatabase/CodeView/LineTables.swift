@@ -1,7 +1,6 @@
 //===--- LineTables.swift - C13 line information of one module --------------===//
 //
-// After a module's symbols come C13 debug subsections: kind u32, length u32, data,
-// padded to 4. Two are read:
+// After a module's symbols come C13 debug subsections (DebugSubsections). Two are read:
 //   DEBUG_S_LINES (0xF2)       offset u32, section u16, flags u16 (1: columns follow),
 //                              code size u32; then blocks: file (offset into the
 //                              checksums) u32, line count u32, block size u32, and per
@@ -37,20 +36,18 @@ public struct LineTables: Sendable {
 
   /// Reads the C13 subsections in `reader` between `start` and `end`.
   public init(_ reader: ByteReader, from start: UInt64, to end: UInt64) throws(ReadError) {
-    var cursor = start
-    while cursor + 8 <= end {
-      let kind = try reader.read(UInt32.self, at: cursor, "a debug subsection's kind")
-      let length = UInt64(try reader.read(UInt32.self, at: cursor + 4, "a debug subsection's length"))
-      let body = cursor + 8
-      guard body + length <= end else { throw ReadError(.outOfBounds, at: cursor, reading: "a debug subsection") }
+    var tables = LineTables()
+    try DebugSubsections.forEach(in: reader, from: start, to: end) { (kind, body, bodyEnd) throws(ReadError) in
       switch kind {
-      case 0xF2: try readLines(reader, from: body, to: body + length)
-      case 0xF4: try readChecksums(reader, from: body, to: body + length)
+      case 0xF2: try tables.readLines(reader, from: body, to: bodyEnd)
+      case 0xF4: try tables.readChecksums(reader, from: body, to: bodyEnd)
       default: break
       }
-      cursor = (body + length + 3) & ~3
     }
+    self = tables
   }
+
+  private init() {}
 
   private mutating func readLines(_ reader: ByteReader, from start: UInt64, to end: UInt64) throws(ReadError) {
     guard start + 12 <= end else { throw ReadError(.outOfBounds, at: start, reading: "a line subsection") }
