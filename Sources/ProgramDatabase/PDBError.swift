@@ -13,6 +13,16 @@ public enum PDBError: Error, Sendable, Equatable, CustomStringConvertible {
   /// A bounds-checked read failed.
   case read(ReadError)
 
+  /// `error` as a PDBError: a read error wrapped, a PDBError as it is, anything else as a
+  /// file that is not a PDB (the readers throw nothing else).
+  init(_ error: any Error) {
+    switch error {
+    case let error as ReadError: self = .read(error)
+    case let error as PDBError: self = error
+    default: self = .notAPDB(offset: 0)
+    }
+  }
+
   /// The one-line text a user sees.
   public var description: String {
     switch self {

@@ -44,12 +44,8 @@ public struct ProgramDatabase: Sendable {
       } else {
         strings = nil
       }
-    } catch let error as ReadError {
-      throw .read(error)
-    } catch let error as PDBError {
-      throw error
     } catch {
-      throw .notAPDB(offset: 0)
+      throw PDBError(error)
     }
   }
 

@@ -160,6 +160,9 @@ public enum PDBBreakpadWriter {
     return output
   }
 
+  /// The most row rewrites inline overlays may cost one function (tens of milliseconds).
+  static let overlayBudget = 20_000_000
+
   private struct InlineRecord {
     var depth: Int
     var callLine: UInt32
@@ -232,7 +235,13 @@ public enum PDBBreakpadWriter {
       }
       functions[entry.function].inlines.append(
         InlineRecord(depth: entry.depth, callLine: callLine, callFile: callFile, origin: origin, ranges: entry.ranges))
+      // Each overlay rewrites the function's rows: a budget keeps a hostile PDB (a function
+      // with huge line tables and thousands of inline rows) from taking quadratic time; past it
+      // the caller's rows stay and the INLINE records still say what was inlined.
       for (start, end, line, file) in entry.rows {
+        guard functions[entry.function].overlayWork + functions[entry.function].lines.count <= Self.overlayBudget
+        else { break }
+        functions[entry.function].overlayWork += functions[entry.function].lines.count
         functions[entry.function].overlay(Line(rva: start, size: end - start, line: line, file: Int(file)))
       }
     }
@@ -256,6 +265,8 @@ public enum PDBBreakpadWriter {
     var recordOffset: UInt64 = 0
     /// Inlined calls: depth, call line, call file (checksum offset, then number), origin, ranges.
     var inlines: [InlineRecord] = []
+    /// Rows rewritten so far by inline overlays (bounded by `overlayBudget`).
+    var overlayWork = 0
 
     /// Orders the lines by address and sizes each up to the next (the last up to the
     /// function's end); a line left with no bytes (two at one address) is dropped, and a

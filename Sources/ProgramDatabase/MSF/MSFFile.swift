@@ -94,12 +94,8 @@ public struct MSFFile: @unchecked Sendable {
       }
       streamSizes = sizes
       streamBlocks = blocks
-    } catch let error as ReadError {
-      throw .read(error)
-    } catch let error as PDBError {
-      throw error
     } catch {
-      throw .notAPDB(offset: 0)
+      throw PDBError(error)
     }
   }
 
