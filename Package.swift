@@ -77,7 +77,9 @@ let package = Package(
     .target(name: "CabinetFiles", dependencies: ["CLibMSPack"]),
     .target(
       name: "SymbolServers",
-      dependencies: ["Symbolication", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+      dependencies: [
+        "Symbolication", "ELFSymbols", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
     ),
     .target(name: "Unwind", dependencies: ["CrashCore"]),
     .target(name: "Signatures", dependencies: ["CrashCore"]),
@@ -183,7 +185,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SymbolServersTests",
-      dependencies: ["SymbolServers", "Symbolication", "CrashTestSupport"]
+      dependencies: ["SymbolServers", "Symbolication", "CrashAnalysis", "CrashCore", "Minidump", "CrashTestSupport"]
     ),
     .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
     .testTarget(

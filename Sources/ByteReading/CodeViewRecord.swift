@@ -49,6 +49,22 @@ public enum CodeViewRecord {
     }
   }
 
+  /// The GNU build id (lower-case hex) of a Breakpad ELF record at `base`, or nil when the
+  /// record is another kind (or has no bytes after its signature).
+  public static func elfBuildID(_ reader: ByteReader, at base: UInt64, length: UInt64) -> String? {
+    let size = min(length, 4 + 64)
+    guard size > 4, let bytes = try? reader.slice(at: base, length: size, "a CodeView record"),
+      bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self).littleEndian == 0x4270_454C
+    else { return nil }
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    for byte in bytes[4...] {
+      text.append(digits[Int(byte >> 4)])
+      text.append(digits[Int(byte & 0xF)])
+    }
+    return String(decoding: text, as: UTF8.self)
+  }
+
   private static func hex(_ value: UInt64, _ width: Int) -> String {
     let text = String(value, radix: 16, uppercase: true)
     return String(repeating: "0", count: max(0, width - text.count)) + text

@@ -23,12 +23,15 @@ public struct CodeModule: Sendable, Hashable {
   public var debugIdentifier: Optional<String>
   /// Where the module was listed in a text input.
   public var lines: Optional<LineRange>
+  /// The GNU build id of an ELF module (lower-case hex), when known: what debuginfod
+  /// servers and `.build-id` directories find its files by.
+  public var buildID: Optional<String>
 
   /// Creates a module record.
   public init(
     name: String, path: String? = nil, base: Address, size: UInt64? = nil,
     version: String? = nil, timestamp: UInt32? = nil, checksum: UInt32? = nil,
-    debugFile: String? = nil, debugIdentifier: String? = nil, lines: LineRange? = nil
+    debugFile: String? = nil, debugIdentifier: String? = nil, lines: LineRange? = nil, buildID: String? = nil
   ) {
     self.name = name
     self.path = path
@@ -40,6 +43,7 @@ public struct CodeModule: Sendable, Hashable {
     self.debugFile = debugFile
     self.debugIdentifier = debugIdentifier
     self.lines = lines
+    self.buildID = buildID
   }
 
   /// The name frames print it by (`ModuleName.stem`): `EMSMTA` for `EMSMTA.EXE`, `ntdll` for

@@ -188,6 +188,16 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
     elf_errmsg(-1).map { String(cString: $0) } ?? "unknown error"
   }
 
+  /// The GNU build id (lower-case hex) of the ELF file at `path`; nil when it has none.
+  public static func buildID(atPath path: String) throws(ELFSymbolError) -> String? {
+    let (descriptor, elf) = try open(path)
+    defer {
+      elf_end(elf)
+      Glibc.close(descriptor)
+    }
+    return buildID(of: elf)
+  }
+
   private static func buildID(of elf: OpaquePointer) -> String? {
     var bytes: UnsafeRawPointer? = nil
     let count = dwelf_elf_gnu_build_id(elf, &bytes)

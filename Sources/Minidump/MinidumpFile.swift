@@ -300,6 +300,7 @@ public final class MinidumpFile: @unchecked Sendable {
       if codeView.size > 0 {
         do {
           (module.debugFile, module.debugIdentifier) = try CodeViewRecord.read(reader, codeView)
+          module.buildID = CodeViewRecord.elfBuildID(reader, codeView)
           module.debugFile = module.debugFile.map { budgeted($0, "the debug file of module \(index)", offset: UInt64(codeView.rva)) }
           if module.debugFile == nil, module.debugIdentifier != nil {
             module.debugFile = MinidumpModule.lastComponent(module.name)

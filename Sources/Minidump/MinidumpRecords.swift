@@ -155,9 +155,12 @@ public struct MinidumpModule: Sendable, Hashable {
   public var debugFile: String?
   /// The debug identifier as Breakpad prints it (GUID and age in hex, upper case).
   public var debugIdentifier: String?
-  /// The code identifier as Breakpad prints it (timestamp and size in hex).
+  /// The GNU build id (lower-case hex) of an ELF module, from a Breakpad ELF CodeView record.
+  public var buildID: String? = nil
+  /// The code identifier as Breakpad prints it: an ELF module's build id, else the
+  /// timestamp and size in hex.
   public var codeIdentifier: String {
-    String(timestamp, radix: 16, uppercase: true) + String(size, radix: 16)
+    buildID ?? String(timestamp, radix: 16, uppercase: true) + String(size, radix: 16)
   }
 
   /// The module in the report's vocabulary.
@@ -165,7 +168,7 @@ public struct MinidumpModule: Sendable, Hashable {
     CodeModule(
       name: name, path: name, base: Address(base), size: UInt64(size), version: version.fileVersion,
       timestamp: timestamp, checksum: checksum, debugFile: debugFile.map(Self.lastComponent),
-      debugIdentifier: debugIdentifier)
+      debugIdentifier: debugIdentifier, buildID: buildID)
   }
 
   /// The last component of a Windows or POSIX path.

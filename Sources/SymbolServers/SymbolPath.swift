@@ -36,7 +36,9 @@ public struct SymbolPath: Sendable, Equatable {
     for raw in text.split(separator: ";") {
       let element = String(raw).trimmingSpaces
       guard !element.isEmpty else { continue }
-      var parts = element.split(separator: "*", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+      var parts = element.split(separator: "*", omittingEmptySubsequences: false).map {
+        String($0).trimmingSpaces
+      }
       let keyword = parts.count > 1 ? parts[0].lowercased() : ""
       switch keyword {
       case "cache":
@@ -46,7 +48,8 @@ public struct SymbolPath: Sendable, Equatable {
         }
         continue
       case "symsrv":
-        notes.append("\(element): the symsrv DLL \(parts.count > 1 ? parts[1] : "") is ignored; read as srv*…")
+        notes.append(
+          "\(element): the symsrv DLL \(parts.count > 1 ? parts[1] : "") is ignored; read as srv*…")
         parts = ["srv"] + parts.dropFirst(2)
       case "srv":
         break
@@ -77,6 +80,21 @@ public struct SymbolPath: Sendable, Equatable {
         elements.append(.directory(target))
       }
     }
+  }
+
+  /// The servers of a `DEBUGINFOD_URLS` value (space-separated http or https URLs, as
+  /// elfutils reads it), without trailing slashes; what is not such a URL goes to `notes`.
+  public static func debuginfodServers(parsing text: String, notes: inout [String]) -> [String] {
+    var servers: [String] = []
+    for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+      let url = String(word)
+      if isHTTP(url) {
+        servers.append(trimmingSlash(url))
+      } else {
+        notes.append("DEBUGINFOD_URLS: \(url) is not an http or https URL, ignored")
+      }
+    }
+    return servers
   }
 
   /// The local directories, in order.

@@ -5,8 +5,12 @@
 //   URL/NAME/ID/STEM.sym        Breakpad's HTTP layout (Mozilla, Chromium symbol servers)
 //   URL/NAME/ID/NAME            Microsoft's symstore layout (NAME.pdb, NAME.dll)
 //   URL/NAME/ID/NAME_           the same, CAB-compressed (NAME.pd_)
+//   URL/NAME/ID/file.ptr        a symstore pointer: `PATH:` an http(s) URL is fetched;
+//                               a path (a share on the server's side) is not followed
 // (a two-tier symstore, one serving URL/index2.txt, under URL/NA/NAME/… — NA the name's
-// first two letters; asked for once per fetcher)
+// first two letters; asked for once per fetcher). A debuginfod server is asked, for an
+// ELF module whose GNU build id is known, URL/buildid/ID/debuginfo then
+// URL/buildid/ID/executable; what arrives must carry that build id or is removed.
 // and keeps what it gets in CACHE/NAME/ID/, where the store reads it like any root (a
 // second run asks nothing). Every file is written beside its final name and renamed
 // into place, so a reader never sees half a file. A miss — every candidate answered
@@ -22,9 +26,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+import ELFSymbols
 import Foundation
 import Symbolication
 import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// How a server is asked and its cache kept.
 public struct FetchOptions: Sendable {
@@ -47,12 +56,22 @@ public struct FetchOptions: Sendable {
   public init() {}
 }
 
+/// The file layouts servers use.
+public enum ServerLayout: Sendable, Equatable {
+  /// Breakpad's HTTP layout and Microsoft's symstore (`NAME/ID/FILE`).
+  case symbolServer
+  /// debuginfod: ELF files by GNU build id (`buildid/ID/debuginfo`, `buildid/ID/executable`).
+  case debuginfod
+}
+
 /// One HTTP symbol server, cached in a local directory.
 public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
   /// The server's base URL (no trailing slash).
   public let url: String
   /// Where fetched files are kept.
   public let cacheRoot: String
+  /// How the server lays its files out.
+  public let layout: ServerLayout
   /// Limits and behaviour.
   public let options: FetchOptions
   private let log: @Sendable (String) -> Void
@@ -61,10 +80,16 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
   private let counters = Mutex((requests: 0, files: 0))
   private let twoTier = Mutex<Bool?>(nil)
 
-  /// A fetcher for `url` caching in `cacheRoot`; `log` receives one line per request.
-  public init(url: String, cacheRoot: String, options: FetchOptions = FetchOptions(), log: @escaping @Sendable (String) -> Void = { _ in }) {
+  /// A fetcher for `url` (laid out as `layout`) caching in `cacheRoot`; `log` receives one
+  /// line per request.
+  public init(
+    url: String, cacheRoot: String, layout: ServerLayout = .symbolServer,
+    options: FetchOptions = FetchOptions(),
+    log: @escaping @Sendable (String) -> Void = { _ in }
+  ) {
     self.url = url
     self.cacheRoot = cacheRoot
+    self.layout = layout
     self.options = options
     self.log = log
     downloads = DispatchSemaphore(value: max(1, options.maximumConcurrentDownloads))
@@ -74,7 +99,13 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
   public var statistics: (requests: Int, files: Int) { counters.withLock { $0 } }
 
   public func fetch(debugFile: String, identifier: String) -> Bool {
+    fetch(debugFile: debugFile, identifier: identifier, buildID: nil)
+  }
+
+  public func fetch(debugFile: String, identifier: String, buildID: String?) -> Bool {
     guard !options.offline else { return false }
+    // debuginfod knows files by build id only: a module without one is not asked.
+    if layout == .debuginfod && buildID == nil { return false }
     let key = debugFile + "/" + identifier
     // One thread per debug file and id; the others wait, then look at what it left.
     while !inFlight.withLock({ $0.insert(key).inserted }) { usleep(5_000) }
@@ -83,9 +114,18 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
     if hasFiles(directory) { return true }
     if recentlyMissed(directory) { return false }
     var failed = false
-    let prefix = isTwoTier() ? String(debugFile.prefix(2)) + "/" : ""
-    for name in Self.candidates(for: debugFile) {
-      switch get(path: prefix + key + "/" + name, into: directory, as: name) {
+    for request in requests(debugFile: debugFile, key: key, buildID: buildID) {
+      var outcome = get(request.address, into: directory, as: request.name)
+      if case .stored = outcome, request.isPointer {
+        outcome = followPointer(
+          at: directory + "/" + request.name, from: request.address, into: directory, as: debugFile)
+      }
+      if case .stored = outcome, layout == .debuginfod, let buildID,
+        !hasBuildID(buildID, directory + "/" + request.name, from: request.address)
+      {
+        outcome = .failed(reason: "not the ELF file with build id \(buildID)", retryable: false)
+      }
+      switch outcome {
       case .stored:
         trimCache()
         return true
@@ -97,6 +137,98 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
     }
     if !failed { markMissed(directory) }
     return false
+  }
+
+  /// One file to ask for: its URL, the name it is kept under, and whether it is a symstore
+  /// `file.ptr` (a pointer to the file, not the file).
+  struct Request {
+    var address: String
+    var name: String
+    var isPointer = false
+  }
+
+  /// What is asked for one debug file, in order.
+  private func requests(debugFile: String, key: String, buildID: String?) -> [Request] {
+    switch layout {
+    case .debuginfod:
+      guard let buildID else { return [] }
+      return ["debuginfo", "executable"].map {
+        Request(address: "\(url)/buildid/\(buildID)/\($0)", name: debugFile)
+      }
+    case .symbolServer:
+      let prefix = isTwoTier() ? String(debugFile.prefix(2)) + "/" : ""
+      let base =
+        url + "/"
+        + (prefix + key).split(separator: "/").map { Self.percentEncoded(String($0)) }.joined(
+          separator: "/")
+      var requests = Self.candidates(for: debugFile).map {
+        Request(address: base + "/" + Self.percentEncoded($0), name: $0)
+      }
+      if requests.count > 1 {
+        requests.append(Request(address: base + "/file.ptr", name: ".file.ptr", isPointer: true))
+      }
+      return requests
+    }
+  }
+
+  /// Follows a symstore `file.ptr` (`PATH:where` or `MSG:text`): a pointer to an http(s) URL
+  /// is fetched as `name`; one to a path (a share on the server's network, or a file on
+  /// this machine) is not followed — a server does not name files here.
+  private func followPointer(
+    at path: String, from address: String, into directory: String, as name: String
+  )
+    -> DownloadOutcome
+  {
+    defer { unlink(path) }
+    let text = Self.firstBytes(of: path, count: 4096)
+    let line = text.split(whereSeparator: \.isNewline).first.map(String.init)?.trimmingSpaces ?? ""
+    let shown = Self.withoutCredentials(address)
+    if line.uppercased().hasPrefix("PATH:") {
+      let target = String(line.dropFirst(5)).trimmingSpaces
+      let lower = target.lowercased()
+      if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+        return get(target, into: directory, as: name)
+      }
+      log(
+        "\(shown): points at \(Self.printable(target)), a path on the server's side: not followed")
+      return .absent
+    }
+    if line.uppercased().hasPrefix("MSG:") {
+      log("\(shown): the server says: \(Self.printable(String(line.dropFirst(4))))")
+      return .absent
+    }
+    log("\(shown): not a file.ptr (no PATH: or MSG:)")
+    return .failed(reason: "not a file.ptr", retryable: false)
+  }
+
+  /// Whether the ELF file fetched for `buildID` has that build id (a server answering with
+  /// another file is refused, the file removed).
+  private func hasBuildID(_ buildID: String, _ path: String, from address: String) -> Bool {
+    let found = try? ELFSymbolFile.buildID(atPath: path)
+    guard found == buildID else {
+      log(
+        "\(Self.withoutCredentials(address)): build id \(found ?? "none") is not \(buildID): refused"
+      )
+      unlink(path)
+      return false
+    }
+    return true
+  }
+
+  private static func firstBytes(of path: String, count: Int) -> String {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    guard descriptor >= 0 else { return "" }
+    defer { close(descriptor) }
+    var buffer = [UInt8](repeating: 0, count: count)
+    let read = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, count) }
+    return String(decoding: buffer.prefix(max(0, read)), as: UTF8.self)
+  }
+
+  /// `text` with control characters shown as `?` and at most 200 characters, for logs.
+  static func printable(_ text: String) -> String {
+    String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.prefix(200).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
   }
 
   /// Whether the server is a two-tier symstore (it serves index2.txt); asked once.
@@ -122,7 +254,8 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
   /// The file names a server may hold for `debugFile`, in the order they are asked for.
   static func candidates(for debugFile: String) -> [String] {
     let lower = debugFile.lowercased()
-    let stem = lower.hasSuffix(".pdb") || lower.hasSuffix(".dll") || lower.hasSuffix(".exe")
+    let stem =
+      lower.hasSuffix(".pdb") || lower.hasSuffix(".dll") || lower.hasSuffix(".exe")
       ? String(debugFile.dropLast(4)) : debugFile
     var names = [stem + ".sym"]
     if stem != debugFile {
@@ -132,18 +265,19 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
     return names
   }
 
-  private func get(path: String, into directory: String, as name: String) -> DownloadOutcome {
+  private func get(_ address: String, into directory: String, as name: String) -> DownloadOutcome {
     downloads.wait()
     defer { downloads.signal() }
-    let address = url + "/" + path.split(separator: "/").map { Self.percentEncoded(String($0)) }.joined(separator: "/")
     var outcome = DownloadOutcome.absent
     for attempt in 0...max(0, options.retries) {
       guard let (descriptor, temporary) = temporaryFile(in: directory, for: name) else {
         return .failed(reason: "cannot create a file in \(directory)", retryable: false)
       }
       counters.withLock { $0.requests += 1 }
-      outcome = SymbolDownloader(maximumBytes: options.maximumFileBytes, timeoutSeconds: options.timeoutSeconds)
-        .download(address, into: descriptor)
+      outcome = SymbolDownloader(
+        maximumBytes: options.maximumFileBytes, timeoutSeconds: options.timeoutSeconds
+      )
+      .download(address, into: descriptor)
       let synced = fsync(descriptor) == 0
       close(descriptor)
       log("GET \(Self.withoutCredentials(address)): \(Self.describe(outcome))")
@@ -152,7 +286,9 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
         return outcome
       }
       unlink(temporary)
-      guard case .failed(_, let retryable) = outcome, retryable, attempt < options.retries else { break }
+      guard case .failed(_, let retryable) = outcome, retryable, attempt < options.retries else {
+        break
+      }
       usleep(useconds_t(200_000 * (attempt + 1)))
     }
     if case .stored = outcome { return .failed(reason: "cannot store the file", retryable: false) }
@@ -160,7 +296,10 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
   }
 
   private func temporaryFile(in directory: String, for name: String) -> (Int32, String)? {
-    guard (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else {
+    guard
+      (try? FileManager.default.createDirectory(
+        atPath: directory, withIntermediateDirectories: true)) != nil
+    else {
       return nil
     }
     let path = "\(directory)/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial"
@@ -174,7 +313,9 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
   }
 
   private func recentlyMissed(_ directory: String) -> Bool {
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + missMarker),
+    guard
+      let attributes = try? FileManager.default.attributesOfItem(
+        atPath: directory + "/" + missMarker),
       let date = attributes[.modificationDate] as? Date
     else { return false }
     return Date().timeIntervalSince(date) < options.negativeCacheSeconds

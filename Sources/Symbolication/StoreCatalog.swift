@@ -51,7 +51,8 @@ enum StoreCatalog {
     }
   }
 
-  private static func describe(path: String, file: String, debugFile: String, identifier: String) -> StoreEntry? {
+  /// The entry for the file at `path` (named `file`), when it is a symbol file this reads.
+  static func describe(path: String, file: String, debugFile: String, identifier: String) -> StoreEntry? {
     let lower = file.lowercased()
     if lower.hasSuffix(".sym") {
       var entry = StoreEntry(

@@ -27,7 +27,7 @@ public final class StoreUnwindData: UnwindDataProvider, Sendable {
     let key = debugFile + "/" + identifier
     if let cached = cache.withLock({ $0[key] }) { return cached }
     var found: (any UnwindInfoSource)?
-    if let entries = try? store.entries(debugFile: debugFile, debugIdentifier: identifier) {
+    if let entries = try? store.entries(debugFile: debugFile, debugIdentifier: identifier, buildID: module.buildID) {
       for entry in entries where entry.format == .breakpad {
         if case .success(let loaded) = store.load(entry), let source = loaded.source as? any UnwindInfoSource {
           found = source

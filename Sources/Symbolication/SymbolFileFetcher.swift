@@ -15,4 +15,14 @@ public protocol SymbolFileFetcher: Sendable {
   /// as single path components) into `cacheRoot/debugFile/identifier/`; whether anything
   /// arrived.
   func fetch(debugFile: String, identifier: String) -> Bool
+  /// The same, for a module whose GNU build id (lower-case hex, checked) is known: what
+  /// sources that index ELF files by build id (debuginfod) need.
+  func fetch(debugFile: String, identifier: String, buildID: String?) -> Bool
+}
+
+extension SymbolFileFetcher {
+  /// Sources that do not use build ids ask by debug file and id alone.
+  public func fetch(debugFile: String, identifier: String, buildID: String?) -> Bool {
+    fetch(debugFile: debugFile, identifier: identifier)
+  }
 }

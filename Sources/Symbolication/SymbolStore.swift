@@ -91,41 +91,74 @@ public final class SymbolStore: Sendable {
   // MARK: - Finding
 
   /// The Breakpad file for a debug file and identifier (as a minidump names them).
-  public func entry(debugFile: String, debugIdentifier: String) throws(PathComponentError) -> StoreEntry? {
+  public func entry(debugFile: String, debugIdentifier: String) throws(PathComponentError)
+    -> StoreEntry?
+  {
     try entries(debugFile: debugFile, debugIdentifier: debugIdentifier).first
   }
 
   /// Every symbol file for a debug file and identifier, across roots, in search order:
-  /// per root the Breakpad file, then linker maps, then ELF files in that directory.
+  /// per root the Breakpad file, then linker maps, then ELF files in that directory; then,
+  /// for an ELF module whose GNU `buildID` is given, `.build-id/xx/rest.debug` under the
+  /// roots; then what the fetchers bring.
   /// Each directory is looked at once per store: a store is not expected to change while it
   /// serves (a batch).
-  public func entries(debugFile: String, debugIdentifier: String) throws(PathComponentError) -> [StoreEntry] {
+  public func entries(debugFile: String, debugIdentifier: String, buildID: String? = nil)
+    throws(PathComponentError)
+    -> [StoreEntry]
+  {
     let file = try PathComponent.validated(debugFile)
     let identifier = try PathComponent.validated(debugIdentifier)
+    let buildID = buildID.flatMap(Self.validatedBuildID)
     let key = file + "/" + identifier
     if let known = state.withLock({ $0.entriesByID[key] }) { return known }
-    let found = findEntries(file: file, identifier: identifier)
+    let found = findEntries(file: file, identifier: identifier, buildID: buildID)
     state.withLock { state in
-      if state.entriesByID.count >= Self.maximumRememberedIDs { state.entriesByID.removeAll(keepingCapacity: true) }
+      if state.entriesByID.count >= Self.maximumRememberedIDs {
+        state.entriesByID.removeAll(keepingCapacity: true)
+      }
       state.entriesByID[key] = found
     }
     return found
   }
 
+  /// A GNU build id as sources index it: lower-case hex, 2 to 128 digits; nil otherwise.
+  static func validatedBuildID(_ text: String) -> String? {
+    let digits = text.lowercased()
+    let isHexDigit = { (byte: UInt8) in (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte)
+    }
+    guard digits.utf8.count > 2, digits.utf8.count <= 128, digits.utf8.allSatisfy(isHexDigit) else {
+      return nil
+    }
+    return digits
+  }
+
   /// Debug ids whose entries are remembered at once.
   static let maximumRememberedIDs = 4_096
 
-  private func findEntries(file: String, identifier: String) -> [StoreEntry] {
-    var found = findLocalEntries(file: file, identifier: identifier, in: roots + fetchers.map(\.cacheRoot))
+  private func findEntries(file: String, identifier: String, buildID: String?) -> [StoreEntry] {
+    var found = findLocalEntries(
+      file: file, identifier: identifier, in: roots + fetchers.map(\.cacheRoot))
+    if found.isEmpty, let buildID, let byBuildID = entry(buildID: buildID) {
+      found = [
+        StoreEntry(
+          path: byBuildID.path, format: .elf, debugFile: file, debugIdentifier: identifier,
+          moduleKey: StoreEntry.moduleKey(for: file))
+      ]
+    }
     // Nothing here: each fetcher in turn, until one brings something into its cache.
     for fetcher in fetchers where found.isEmpty {
-      guard fetcher.fetch(debugFile: file, identifier: identifier) else { continue }
+      guard fetcher.fetch(debugFile: file, identifier: identifier, buildID: buildID) else {
+        continue
+      }
       found = findLocalEntries(file: file, identifier: identifier, in: [fetcher.cacheRoot])
     }
     return found
   }
 
-  private func findLocalEntries(file: String, identifier: String, in roots: [String]) -> [StoreEntry] {
+  private func findLocalEntries(file: String, identifier: String, in roots: [String])
+    -> [StoreEntry]
+  {
     let stem = file.lowercased().hasSuffix(".pdb") ? String(file.dropLast(4)) : file
     var found: [StoreEntry] = []
     for root in roots {
@@ -143,19 +176,62 @@ public final class SymbolStore: Sendable {
       where other.path != breakpad {
         found.append(other)
       }
+      if let pointed = pointedEntry(
+        directory: directory, root: root, file: file, identifier: identifier)
+      {
+        found.append(pointed)
+      }
     }
     return found
   }
 
+  /// The file a symstore `file.ptr` in `directory` points at (`PATH:/abs/path`, or a path
+  /// relative to the store's root without `..`), when it is a symbol file this reads.
+  /// Pointers to shares (`\\server\share\…`) and `MSG:` lines name nothing here.
+  private func pointedEntry(directory: String, root: String, file: String, identifier: String)
+    -> StoreEntry?
+  {
+    let pointer = directory + "/file.ptr"
+    guard Self.isRegularFile(pointer), let text = Self.firstLine(of: pointer, maximumBytes: 4096),
+      text.uppercased().hasPrefix("PATH:")
+    else { return nil }
+    let target = String(
+      text.dropFirst(5).drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }
+        .reversed())
+    guard !target.isEmpty, !target.hasPrefix("\\\\"), !target.contains("\0") else { return nil }
+    let path: String
+    if target.hasPrefix("/") {
+      path = target
+    } else {
+      let parts = target.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+      guard !parts.contains(where: { $0 == ".." }) else { return nil }
+      path = root + "/" + parts.joined(separator: "/")
+    }
+    guard Self.isRegularFile(path), let name = path.split(separator: "/").last else { return nil }
+    return StoreCatalog.describe(
+      path: path, file: String(name), debugFile: file, identifier: identifier)
+  }
+
+  private static func firstLine(of path: String, maximumBytes: Int) -> String? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var buffer = [UInt8](repeating: 0, count: maximumBytes)
+    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, maximumBytes) }
+    guard count > 0 else { return nil }
+    let bytes = buffer.prefix(count).prefix { $0 != 0x0A && $0 != 0x0D }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
   /// The separate ELF debug file for a GNU build id: `<root>/.build-id/xx/rest.debug`.
   public func entry(buildID: String) -> StoreEntry? {
-    let digits = buildID.lowercased()
-    guard digits.count > 2, digits.count <= 128, digits.allSatisfy(\.isHexDigit) else { return nil }
+    guard let digits = Self.validatedBuildID(buildID) else { return nil }
     for root in roots {
       let path = "\(root)/.build-id/\(digits.prefix(2))/\(digits.dropFirst(2)).debug"
       if Self.isRegularFile(path) {
         return StoreEntry(
-          path: path, format: .elf, debugFile: ".build-id", debugIdentifier: digits, moduleKey: digits)
+          path: path, format: .elf, debugFile: ".build-id", debugIdentifier: digits,
+          moduleKey: digits)
       }
     }
     return nil
@@ -170,7 +246,9 @@ public final class SymbolStore: Sendable {
   /// Learned maps whose recorded image holds `address` (for frames printed without a module).
   public func learnedEntries(containing address: UInt64) -> [StoreEntry] {
     allEntries().filter { entry in
-      guard let base = entry.loadAddress, let range = entry.addressRange, address >= base else { return false }
+      guard let base = entry.loadAddress, let range = entry.addressRange, address >= base else {
+        return false
+      }
       return range.contains(address - base)
     }
   }
@@ -220,7 +298,10 @@ public final class SymbolStore: Sendable {
       state.cache[path]!.bytes = bytes
       state.cachedBytes += bytes
       while state.cachedBytes > maximumCachedBytes, state.cache.count > 1 {
-        guard let oldest = state.cache.filter({ $0.value.bytes > 0 && $0.key != path }).min(by: { $0.value.lastUse < $1.value.lastUse })
+        guard
+          let oldest = state.cache.filter({ $0.value.bytes > 0 && $0.key != path }).min(by: {
+            $0.value.lastUse < $1.value.lastUse
+          })
         else { break }
         state.cachedBytes -= oldest.value.bytes
         state.cache[oldest.key] = nil
@@ -235,13 +316,15 @@ public final class SymbolStore: Sendable {
         var options = BreakpadLoadOptions()
         options.maximumFileSize = maximumFileSize
         let file = try BreakpadSymbolFile(path: entry.path, options: options)
-        return .success(LoadedSymbols(source: file, isCorrupt: file.isCorrupt, diagnostics: file.diagnostics))
+        return .success(
+          LoadedSymbols(source: file, isCorrupt: file.isCorrupt, diagnostics: file.diagnostics))
       } catch {
         return .failure(SymbolLoadError(path: entry.path, message: error.description))
       }
     case .linkerMap:
       do {
-        let map = try LinkerMapFile(path: entry.path, maximumFileSize: min(maximumFileSize, 1 << 30))
+        let map = try LinkerMapFile(
+          path: entry.path, maximumFileSize: min(maximumFileSize, 1 << 30))
         return .success(LoadedSymbols(source: map, isCorrupt: false, diagnostics: map.diagnostics))
       } catch {
         return .failure(SymbolLoadError(path: entry.path, message: error.description))
@@ -249,7 +332,8 @@ public final class SymbolStore: Sendable {
     case .windows:
       do {
         let file = try SymbolFileDumper.symbolSource(at: entry.path)
-        return .success(LoadedSymbols(source: file, isCorrupt: file.isCorrupt, diagnostics: file.diagnostics))
+        return .success(
+          LoadedSymbols(source: file, isCorrupt: file.isCorrupt, diagnostics: file.diagnostics))
       } catch {
         return .failure(SymbolLoadError(path: entry.path, message: error.description))
       }

@@ -2,7 +2,9 @@
 //
 // The options every command that looks symbols up shares: a symbol path in the
 // _NT_SYMBOL_PATH syntax (SymbolServers.SymbolPath; the environment variable is read
-// when the option is absent), the cache servers' files are kept in, --offline, and
+// when the option is absent), debuginfod servers from DEBUGINFOD_URLS (asked for ELF
+// modules by build id, after the path's servers), the cache servers' files are kept in,
+// --offline, and
 // --symbol-log (one line per request on standard error; credentials in URLs are
 // never printed).
 //
@@ -17,11 +19,13 @@ struct SymbolPathOptions: ParsableArguments {
   @Option(
     name: .customLong("symbol-path"),
     help: ArgumentHelp(
-      "Where symbols are, in _NT_SYMBOL_PATH syntax: DIR;srv*CACHE*https://server;… (default: $_NT_SYMBOL_PATH).",
+      "Where symbols are, in _NT_SYMBOL_PATH syntax: DIR;srv*CACHE*https://server;… (default: $_NT_SYMBOL_PATH). $DEBUGINFOD_URLS adds debuginfod servers for ELF modules.",
       valueName: "path"))
   var symbolPath: String?
 
-  @Option(name: .long, help: ArgumentHelp("Where servers' files are kept when srv* names no cache.", valueName: "dir"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Where servers' files are kept when srv* names no cache.", valueName: "dir"))
   var symbolCache: String?
 
   @Flag(name: .long, help: "Ask no symbol server: only local stores and the cache answer.")
@@ -34,13 +38,17 @@ struct SymbolPathOptions: ParsableArguments {
   var defaultCache: String {
     if let symbolCache { return symbolCache }
     let environment = ProcessInfo.processInfo.environment
-    if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/crash-analysis/symbols" }
+    if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+      return xdg + "/crash-analysis/symbols"
+    }
     return (environment["HOME"] ?? "/tmp") + "/.cache/crash-analysis/symbols"
   }
 
   /// The parsed path (option, else environment), its notes printed once.
   var parsedPath: SymbolPath? {
-    guard let text = symbolPath ?? ProcessInfo.processInfo.environment["_NT_SYMBOL_PATH"], !text.isEmpty else {
+    guard let text = symbolPath ?? ProcessInfo.processInfo.environment["_NT_SYMBOL_PATH"],
+      !text.isEmpty
+    else {
       return nil
     }
     let path = SymbolPath(parsing: text, defaultCache: defaultCache)
@@ -58,9 +66,18 @@ struct SymbolPathOptions: ParsableArguments {
     let log: @Sendable (String) -> Void = { line in
       if printsRequests { Console.error("analyse: symbol server: \(line)\n") }
     }
-    let fetchers = (path?.elements ?? []).compactMap { element -> SymbolServerFetcher? in
+    var fetchers = (path?.elements ?? []).compactMap { element -> SymbolServerFetcher? in
       guard case .server(let url, let cache) = element else { return nil }
       return SymbolServerFetcher(url: url, cacheRoot: cache, options: options, log: log)
+    }
+    if let urls = ProcessInfo.processInfo.environment["DEBUGINFOD_URLS"], !urls.isEmpty {
+      var notes: [String] = []
+      for url in SymbolPath.debuginfodServers(parsing: urls, notes: &notes) {
+        fetchers.append(
+          SymbolServerFetcher(
+            url: url, cacheRoot: defaultCache, layout: .debuginfod, options: options, log: log))
+      }
+      for note in notes { Console.error("analyse: \(note)\n") }
     }
     let all = (path?.directories ?? []) + roots
     guard !all.isEmpty || !fetchers.isEmpty else { return nil }

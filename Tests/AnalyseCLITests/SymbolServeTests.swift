@@ -83,3 +83,38 @@ struct SymbolServeTests {
     #expect(!server.output.joined().contains("root:"))
   }
 }
+
+@Suite("DEBUGINFOD_URLS")
+struct DebuginfodCommandTests {
+  static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+  @Test(
+    "analyse with DEBUGINFOD_URLS: an ELF module found by build id, the local store's report, no request the second run",
+    .enabled(if: python != nil, "needs python3"))
+  func debuginfodURLs() throws {
+    let buildID = "c6237e31390601d51dc27e7290e840122d62deb0"
+    let root = NSTemporaryDirectory() + "debuginfod-cli-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try FileManager.default.createDirectory(atPath: "\(root)/served/buildid/\(buildID)", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+      atPath: Fixtures.path("elf/inline_demo.debug"), toPath: "\(root)/served/buildid/\(buildID)/debuginfo")
+    var module = SyntheticModule(base: 0x5555_0000_0000, size: 0x5000, name: "/usr/bin/inline_demo")
+    module.elfBuildID = SyntheticModule.bytes(hex: buildID)
+    let dump = try TemporaryFile(SyntheticMinidump.linuxAmd64(module: module, rip: 0x5555_0000_1060).bytes(), suffix: ".dmp")
+    let server = try BackgroundServer(
+      executable: Self.python!, arguments: [Fixtures.path("symbol-server/static_server.py"), "\(root)/served"],
+      portPrefix: "port ")
+    defer { server.stop() }
+    let environment = ["DEBUGINFOD_URLS": "http://127.0.0.1:\(server.port)/files/ ftp://ignored"]
+    let arguments = ["--no-default-symbols", "--symbol-cache", "\(root)/cache", dump.path]
+    let remote = try AnalyseRunner.run(arguments, environment: environment)
+    #expect(remote.standardOutput.contains("inline_demo!main"), "\(remote.standardOutput)")
+    #expect(remote.standardError.contains("DEBUGINFOD_URLS: ftp://ignored is not an http or https URL, ignored"))
+    #expect(server.lines(containing: "GET /files/buildid/\(buildID)/debuginfo").count == 1)
+    // The cached file as a local store gives the same report.
+    let local = try AnalyseRunner.run(["--no-default-symbols", "--symbols", "\(root)/cache", dump.path], environment: [:])
+    #expect(local.standardOutput == remote.standardOutput)
+    _ = try AnalyseRunner.run(arguments, environment: environment)
+    #expect(server.lines(containing: "GET /").count == 1)
+  }
+}

@@ -433,3 +433,30 @@ struct FileBuilder {
     return rva
   }
 }
+
+extension SyntheticMinidump {
+  /// A Linux amd64 dump of `module` with one thread (id 1, crashed) standing at `rip`, an
+  /// empty stack below it.
+  public static func linuxAmd64(module: SyntheticModule, rip: UInt64) -> SyntheticMinidump {
+    var dump = SyntheticMinidump()
+    dump.processorArchitecture = 9
+    dump.platformID = 0x8201
+    dump.osVersion = (0, 0, 0)
+    dump.modules = [module]
+    let stackBase: UInt64 = 0x7ffd_0000_0000
+    let context = SyntheticContext.amd64(rip: rip, rsp: stackBase, rbp: 0)
+    dump.threads = [SyntheticThread(id: 1, context: context, stackBase: stackBase, stack: [UInt8](repeating: 0, count: 64))]
+    dump.exception = (threadID: 1, code: 11, address: 0, parameters: [], context: context)
+    return dump
+  }
+}
+
+extension SyntheticModule {
+  /// Bytes of a build id written in hex (`c6237e31…`).
+  public static func bytes(hex: String) -> [UInt8] {
+    let digits = Array(hex.utf8)
+    return stride(from: 0, to: digits.count - 1, by: 2).compactMap {
+      UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16)
+    }
+  }
+}

@@ -116,12 +116,12 @@ struct SymbolServerFetcherTests {
     let setup = try Setup()
     let absentID = "0123456789ABCDEF0123456789ABCDEF1"
     #expect(!setup.fetcher("files").fetch(debugFile: "absent.pdb", identifier: absentID))
-    #expect(setup.requests("files") == 3)
+    #expect(setup.requests("files") == 4)  // .sym, .pdb, .pd_, file.ptr
     #expect(!setup.fetcher("files").fetch(debugFile: "absent.pdb", identifier: absentID))
-    #expect(setup.requests("files") == 3)
+    #expect(setup.requests("files") == 4)
     let expired = setup.fetcher("files") { $0.negativeCacheSeconds = 0 }
     #expect(!expired.fetch(debugFile: "absent.pdb", identifier: absentID))
-    #expect(setup.requests("files") == 6)
+    #expect(setup.requests("files") == 8)
   }
 
   @Test(
@@ -141,24 +141,24 @@ struct SymbolServerFetcherTests {
     let started = Date()
     let id = (Self.testApp.file, Self.testApp.id)
     #expect(!setup.fetcher("slow", cache: "slow") { $0.timeoutSeconds = 1 }.fetch(debugFile: id.0, identifier: id.1))
-    #expect(Date().timeIntervalSince(started) < 4.5)
-    #expect(setup.requests("slow") == 3)
+    #expect(Date().timeIntervalSince(started) < 5.5)
+    #expect(setup.requests("slow") == 4)
     #expect(!setup.fetcher("truncated", cache: "truncated").fetch(debugFile: id.0, identifier: id.1))
-    #expect(setup.requests("truncated") == 3)
+    #expect(setup.requests("truncated") == 4)
     #expect(!setup.fetcher("huge", cache: "huge") { $0.maximumFileBytes = 1 << 20 }.fetch(debugFile: id.0, identifier: id.1))
     #expect(!setup.fetcher("endless", cache: "endless") { $0.maximumFileBytes = 1 << 20 }.fetch(debugFile: id.0, identifier: id.1))
     #expect(!setup.fetcher("loop", cache: "loop").fetch(debugFile: id.0, identifier: id.1))
-    #expect(setup.requests("loop") <= 3 * 6)
+    #expect(setup.requests("loop") <= 4 * 6)
     let failing = setup.fetcher("error", cache: "error") { $0.retries = 2 }
     #expect(!failing.fetch(debugFile: id.0, identifier: id.1))
-    #expect(setup.requests("error") == 3 * 3)
-    #expect(failing.statistics.requests == 9 + 1 && failing.statistics.files == 0)  // and the index2.txt probe
+    #expect(setup.requests("error") == 4 * 3)
+    #expect(failing.statistics.requests == 12 + 1 && failing.statistics.files == 0)  // and the index2.txt probe
     // Failures leave no file, no partial file, and no miss marker: the next run asks again.
     for cache in ["slow", "truncated", "huge", "endless", "loop", "error"] {
       #expect(setup.cachedFiles(cache).isEmpty, "\(cache): \(setup.cachedFiles(cache))")
     }
     #expect(!setup.fetcher("error", cache: "error").fetch(debugFile: id.0, identifier: id.1))
-    #expect(setup.requests("error") == 3 * 3 + 3)
+    #expect(setup.requests("error") == 4 * 3 + 4)
     // A redirect within bounds is followed.
     #expect(setup.fetcher("redirect", cache: "redirect").fetch(debugFile: id.0, identifier: id.1))
     #expect(setup.cachedFiles("redirect") == ["test_app.pdb/\(Self.testApp.id)/test_app.sym"])
