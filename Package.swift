@@ -224,7 +224,9 @@ let package = Package(
     ),
     .testTarget(
       name: "CrashAnalysisTests",
-      dependencies: ["CrashAnalysis", "Symbolication", "CrashTestSupport", "WindowsImages", "Q276222Plugin"]
+      dependencies: [
+        "CrashAnalysis", "Symbolication", "CrashTestSupport", "WindowsImages", "ProgramDatabase", "Q276222Plugin",
+      ]
     ),
     // Runs the built `analyse` binary (the dependency makes `swift test` build it).
     .testTarget(

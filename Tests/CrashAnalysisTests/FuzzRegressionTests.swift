@@ -15,6 +15,7 @@ import CrashTestSupport
 import Foundation
 import MapFiles
 import Minidump
+import ProgramDatabase
 import SignatureRules
 import StackText
 import Testing
@@ -45,7 +46,7 @@ struct FuzzRegressionTests {
   @Test("the folder holds inputs, each under a known target")
   func inventory() {
     #expect(!Self.inputs.isEmpty)
-    for input in Self.inputs { #expect(["minidump", "text", "sym", "map", "rules", "pe"].contains(input.target)) }
+    for input in Self.inputs { #expect(["minidump", "text", "sym", "map", "rules", "pe", "dbg"].contains(input.target)) }
   }
 
   @Test("each input goes through its reader without a crash", arguments: inputs.map { "\($0.target)/\($0.file)" })
@@ -80,6 +81,11 @@ struct FuzzRegressionTests {
       bytes.withUnsafeBytes { raw in
         guard let image = try? PEImage(ByteReader(raw)) else { return }
         _ = try? PEBreakpadWriter.symbolFile(for: image, fileName: name)
+      }
+    case "dbg":
+      bytes.withUnsafeBytes { raw in
+        guard let file = try? SeparateDebugFile(ByteReader(raw)) else { return }
+        _ = try? DBGBreakpadWriter.symbolFile(for: file, reader: ByteReader(raw), name: name, undecorate: { $0 })
       }
     default:
       Issue.record("no reader for \(name)")

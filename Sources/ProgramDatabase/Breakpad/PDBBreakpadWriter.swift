@@ -147,16 +147,7 @@ public enum PDBBreakpadWriter {
     let frames = try pdb.frameRecords()
     let frameDataStarts = Set(frames.lazy.filter { $0.type == 4 }.map(\.rva))
     let kept = frames.filter { $0.type == 4 || !frameDataStarts.contains($0.rva) }
-    for frame in kept.sorted(by: { ($0.rva, $0.type) < ($1.rva, $1.type) }) {
-      output += "STACK WIN \(frame.type) \(hex(frame.rva)) \(hex(frame.codeSize)) \(hex(frame.prologSize)) 0 "
-      output += "\(hex(frame.parameterSize)) \(hex(frame.savedRegisterSize)) \(hex(frame.localSize)) "
-      output += "\(hex(frame.maxStackSize)) "
-      if let program = frame.program, frame.type == 4 {
-        output += "1 \(program.trimmingWhitespace)\n"
-      } else {
-        output += "0 \(frame.allocatesBasePointer ? 1 : 0)\n"
-      }
-    }
+    for frame in kept.sorted(by: { ($0.rva, $0.type) < ($1.rva, $1.type) }) { output += frame.breakpadLine }
     return output
   }
 
@@ -349,7 +340,7 @@ public enum PDBBreakpadWriter {
 
 extension String {
   /// The string without leading and trailing spaces, tabs and line breaks.
-  fileprivate var trimmingWhitespace: String {
+  var trimmingWhitespace: String {
     let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
     guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
     return String(self[first...last])

@@ -6,6 +6,7 @@
 //                         code id; without: what the image alone says
 //   PDB 7.0               its records; the image beside it (same stem, .dll/.exe,
 //                         same debug id) adds INFO CODE_ID
+//   NT 4 .dbg             its CodeView (NB09/NB11), COFF symbols and FPO records
 //   CAB (.pd_, .dl_, …)   the file inside, extracted in memory (libmspack), then as above
 // The kind is decided by the file's first bytes, never by its name.
 //
@@ -31,7 +32,7 @@ public enum SymbolDumpError: Error, Sendable, Equatable, CustomStringConvertible
   public var description: String {
     switch self {
     case .unreadable(let path, let reason): "\(path): \(reason)"
-    case .unknownKind(let path): "\(path): not a PE image, PDB 7.0 file or cabinet"
+    case .unknownKind(let path): "\(path): not a PE image, PDB 7.0 file, .dbg file or cabinet"
     case .damaged(let path, let reason): "\(path): \(reason)"
     }
   }
@@ -39,12 +40,14 @@ public enum SymbolDumpError: Error, Sendable, Equatable, CustomStringConvertible
 
 /// Turns PE images and PDB files into Breakpad symbol files.
 public enum SymbolFileDumper {
-  /// Whether the file at `path` is one this reads (PE image, PDB 7.0, cabinet), by its
+  /// Whether the file at `path` is one this reads (PE image, PDB 7.0, .dbg, cabinet), by its
   /// first bytes.
   public static func reads(_ path: String) -> Bool {
-    guard let head = FileOpener.prefix(of: path, count: MSFFile.magic.count) else { return false }
+    guard let head = FileOpener.prefix(of: path, count: max(MSFFile.magic.count, 48)) else { return false }
     let isImage = head.count >= 2 && head[0] == 0x4D && head[1] == 0x5A
-    return head.withUnsafeBytes { isImage || MSFFile.isMSF($0) || CabinetFile.isCabinet($0) }
+    return head.withUnsafeBytes {
+      isImage || MSFFile.isMSF($0) || CabinetFile.isCabinet($0) || SeparateDebugFile.isSeparateDebugFile($0)
+    }
   }
 
   /// The file at `path` converted (with inlined calls) and indexed as a Breakpad symbol file,
@@ -91,6 +94,15 @@ public enum SymbolFileDumper {
     if MSFFile.isMSF(bytes) {
       return try pdbSymbols(
         reader, path: path, name: name, image: imageBeside(pdb: reader, path: path, name: name), inlines: inlines)
+    }
+    if SeparateDebugFile.isSeparateDebugFile(bytes) {
+      do {
+        let file = try SeparateDebugFile(reader)
+        return try DBGBreakpadWriter.symbolFile(
+          for: file, reader: reader, name: name, undecorate: { MSVCDemangler.publicName($0) })
+      } catch {
+        throw .damaged(path: path, reason: error.description)
+      }
     }
     guard bytes.count >= 2, bytes[0] == 0x4D, bytes[1] == 0x5A else { throw .unknownKind(path: path) }
     let image: PEImage

@@ -9,6 +9,8 @@
 //   pe        PEImage + exports, CodeView, .pdata and unwind codes, the Breakpad writer
 //   pdb       MSF container, PDB streams, symbols, lines, types, frame data, the Breakpad
 //             writer; the input as a decorated name through the MSVC demangler
+//   dbg       NT 4 .dbg: header, sections, CodeView NB09/NB11, COFF symbols, FPO, the
+//             Breakpad writer
 //   cab       CAB extraction through libmspack (1 MiB output limit)
 //   html      merge's JSON-line reader and the triage page: the page must keep its
 //             structure (HTMLStructure: no element, attribute or class it does not
@@ -35,7 +37,7 @@
   import CabinetFiles
 
   enum FuzzTarget: String {
-    case minidump, text, sym, map, rules, html, pe, pdb, cab
+    case minidump, text, sym, map, rules, html, pe, pdb, dbg, cab
   }
 
   nonisolated(unsafe) var selectedTarget = FuzzTarget.text
@@ -63,6 +65,12 @@
         guard let pdb = try? ProgramDatabase(ByteReader(raw)) else { return }
         _ = try? PDBBreakpadWriter.symbolFile(
           for: pdb, pdbName: "fuzz.pdb", image: nil, undecorate: { MSVCDemangler.publicName($0) })
+      }
+    case .dbg:
+      bytes.withUnsafeBytes { raw in
+        guard let file = try? SeparateDebugFile(ByteReader(raw)) else { return }
+        _ = try? DBGBreakpadWriter.symbolFile(
+          for: file, reader: ByteReader(raw), name: "fuzz.dbg", undecorate: { MSVCDemangler.publicName($0) })
       }
     case .cab:
       bytes.withUnsafeBytes { raw in _ = try? CabinetFile.extractFirst(from: raw, limit: 1 << 20) }
@@ -155,7 +163,7 @@
     if let name = getenv("FUZZ_TARGET"), let target = FuzzTarget(rawValue: String(cString: name)) {
       selectedTarget = target
     } else {
-      let message = "set FUZZ_TARGET to minidump, text, sym, map, rules, html, pe, pdb or cab\n"
+      let message = "set FUZZ_TARGET to minidump, text, sym, map, rules, html, pe, pdb, dbg or cab\n"
       _ = message.withCString { write(2, $0, strlen($0)) }
       return 2
     }
