@@ -4,7 +4,7 @@ import ByteReading
 
 /// Why a PDB (or one of its streams) could not be read; each case names where.
 public enum PDBError: Error, Sendable, Equatable, CustomStringConvertible {
-  /// The file does not start with the MSF 7.00 magic.
+  /// The file starts with neither the MSF 7.00 nor the PDB 2.00 magic.
   case notAPDB(offset: UInt64)
   /// A field holds a value the format does not allow.
   case badValue(offset: UInt64, what: String, value: UInt64)
@@ -26,7 +26,7 @@ public enum PDBError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The one-line text a user sees.
   public var description: String {
     switch self {
-    case .notAPDB(let offset): "offset 0x\(String(offset, radix: 16)): not a PDB 7.0 file (no MSF 7.00 magic)"
+    case .notAPDB(let offset): "offset 0x\(String(offset, radix: 16)): not a PDB file (no MSF 7.00 or PDB 2.00 magic)"
     case .badValue(let offset, let what, let value):
       "offset 0x\(String(offset, radix: 16)): invalid \(what): \(value)"
     case .missingStream(let name): "the PDB has no \(name) stream"

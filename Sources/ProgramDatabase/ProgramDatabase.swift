@@ -1,16 +1,21 @@
-//===--- ProgramDatabase.swift - A PDB 7.0 file, read ------------------------===//
+//===--- ProgramDatabase.swift - A PDB file (7.0 or 2.00), read ---------------===//
 //
 // Opens the MSF container and the streams every use needs: the PDB info stream
 // (GUID), the DBI stream (age, modules, where the rest is), the section headers
 // (section:offset → image address) and the string table. The rest — publics,
 // each module's procedures and lines, frame data, types — is read when asked for,
 // one stream at a time, so memory stays near the size of the largest stream.
+// A PDB 2.00 (VC 2.0–6.0) goes through the same streams: the small MSF, an info stream
+// without GUID, older DBI module entries, procedures and publics in the CodeView 4/5
+// record kinds (LegacySymbolRecords), C11 line tables; its type records are not read
+// (names are written without argument lists). One without section headers needs them
+// from its image or .dbg (`sectionsIfMissing`).
 //
 //===----------------------------------------------------------------------===//
 
 import ByteReading
 
-/// A PDB 7.0 file.
+/// A PDB file: 7.0, or 2.00.
 public struct ProgramDatabase: Sendable {
   /// The container.
   public let file: MSFFile
@@ -26,8 +31,9 @@ public struct ProgramDatabase: Sendable {
   /// Stream numbers of the fixed streams.
   private enum FixedStream: Int { case info = 1, types = 2, dbi = 3, ids = 4 }
 
-  /// Reads the PDB held in `reader` (a mapping the caller keeps alive).
-  public init(_ reader: ByteReader) throws(PDBError) {
+  /// Reads the PDB held in `reader` (a mapping the caller keeps alive); `sectionsIfMissing`
+  /// stands in for a section header stream the PDB lacks (older PDBs leave it to the image).
+  public init(_ reader: ByteReader, sectionsIfMissing: SectionTable? = nil) throws(PDBError) {
     file = try MSFFile(reader)
     guard let infoStream = try file.stream(FixedStream.info.rawValue) else { throw .missingStream("PDB info") }
     guard let dbiStream = try file.stream(FixedStream.dbi.rawValue) else { throw .missingStream("DBI") }
@@ -36,6 +42,8 @@ public struct ProgramDatabase: Sendable {
       dbi = try dbiStream.withReader { (reader) throws(ReadError) in try DBIStream(reader) }
       if let index = dbi.debugStreams[.sectionHeaders], let stream = try? file.stream(index) {
         sections = try stream.withReader { (reader) throws(ReadError) in try SectionTable(reader) }
+      } else if let sectionsIfMissing {
+        sections = sectionsIfMissing
       } else {
         throw PDBError.missingStream("section header")
       }
@@ -49,8 +57,12 @@ public struct ProgramDatabase: Sendable {
     }
   }
 
-  /// The debug identifier images carry for this PDB: GUID and the DBI's age.
-  public var debugIdentifier: String { info.debugIdentifier(age: dbi.age) }
+  /// The debug identifier images carry for this PDB: GUID and the DBI's age; for a PDB 2.00,
+  /// signature and the PDB's age (as its NB10 CodeView record names them).
+  public var debugIdentifier: String { info.debugIdentifier(age: isVersion2 ? info.age : dbi.age) }
+
+  /// Whether this is a PDB from before VC 7.0 (no GUID; CodeView 4/5 records, C11 lines).
+  public var isVersion2: Bool { info.guid.isEmpty }
 
   /// Breakpad's name for the target CPU.
   public var cpuName: String {
@@ -68,8 +80,11 @@ public struct ProgramDatabase: Sendable {
     do {
       return try stream.withReader { (reader) throws(ReadError) in
         try SymbolRecord.records(in: reader, from: 0, to: UInt64(stream.count))
-          .filter { $0.kind == SymbolRecord.publicSymbol }
-          .map { (record) throws(ReadError) in try PublicSymbol(record, in: reader) }
+          .filter { $0.kind == SymbolRecord.publicSymbol || SymbolRecord.legacyPublics.contains($0.kind) }
+          .map { (record) throws(ReadError) in
+            record.kind == SymbolRecord.publicSymbol
+              ? try PublicSymbol(record, in: reader) : try PublicSymbol(legacy: record, in: reader)
+          }
       }
     } catch {
       throw .read(error)
@@ -88,12 +103,23 @@ public struct ProgramDatabase: Sendable {
     do {
       return try stream.withReader { (reader) throws(ReadError) in
         let records = try SymbolRecord.records(in: reader, from: 4, to: symbolEnd)
-        let procedures = try records.filter { SymbolRecord.procedures.contains($0.kind) }
-          .map { (record) throws(ReadError) in try ProcedureSymbol(record, in: reader) }
+        var procedures: [ProcedureSymbol] = []
+        for record in records {
+          if SymbolRecord.procedures.contains(record.kind) {
+            procedures.append(try ProcedureSymbol(record, in: reader))
+          } else if SymbolRecord.legacyProcedures.contains(record.kind) {
+            procedures.append(try ProcedureSymbol(legacy: record, in: reader))
+          }
+        }
         let sites = try records.filter { $0.kind == SymbolRecord.inlineSite }
           .map { (record) throws(ReadError) in try InlineSite(record, in: reader) }
+        // C11 line tables (sstSrcModule layout) when there are no C13 ones.
+        let lines =
+          module.c13Bytes == 0 && module.c11Bytes > 0
+          ? LineTables(c11: try SourceModuleLines.blocks(in: reader, at: symbolEnd, size: UInt64(module.c11Bytes)))
+          : try LineTables(reader, from: linesStart, to: linesEnd)
         return ModuleSymbols(
-          procedures: procedures, lines: try LineTables(reader, from: linesStart, to: linesEnd), inlineSites: sites,
+          procedures: procedures, lines: lines, inlineSites: sites,
           inlineeLines: sites.isEmpty ? InlineeLines() : try InlineeLines(reader, from: linesStart, to: linesEnd))
       }
     } catch {
@@ -138,8 +164,10 @@ public struct ProgramDatabase: Sendable {
     return records
   }
 
-  /// A formatter over the type and id streams (absent streams give bare names).
+  /// A formatter over the type and id streams (absent streams give bare names; so does a
+  /// PDB 2.00, whose type records this does not read).
   public func typeNames() -> TypeNameFormatter {
+    if isVersion2 { return TypeNameFormatter(types: nil, ids: nil) }
     let types = (try? file.stream(FixedStream.types.rawValue)).flatMap { $0 }.flatMap { try? TypeTable($0) }
     let ids = (try? file.stream(FixedStream.ids.rawValue)).flatMap { $0 }.flatMap { try? TypeTable($0) }
     return TypeNameFormatter(types: types, ids: ids)

@@ -7,9 +7,11 @@
 //   FUNC <rva> <size> <parameters> <name>   CodeView procedures (NB09/NB11), then lines
 //   PUBLIC <rva> <parameters> <name>   CodeView publics, then COFF function symbols, where
 //                              no FUNC covers the address; names undecorated
+//   PUBLIC <end> 0 <unknown in IMAGE>   at the end of the last FUNC, as dump_syms marks it
 //   STACK WIN 0 …              the FPO records
 // Parameter sizes come from a `@N` stdcall suffix of the public at the same address.
-// A CodeView entry that only points at a PDB (NB10, RSDS) adds nothing here.
+// A CodeView entry that only points at a PDB (NB10, RSDS) adds nothing here: the dumper
+// reads that PDB with this file's sections and FPO records instead (SymbolFileDumper).
 //
 //===----------------------------------------------------------------------===//
 
@@ -105,7 +107,9 @@ public enum DBGBreakpadWriter {
     var fileOrder: [String] = []
     var body = ""
     var records: [(rva: UInt32, text: String)] = []
+    var lastEnd: UInt32 = 0
     for function in functions {
+      lastEnd = max(lastEnd, function.rva &+ function.size)
       let parameters =
         publicNames[function.rva].map { PDBBreakpadWriter.parameterSize(of: $0) } ?? 0
       var text =
@@ -137,6 +141,10 @@ public enum DBGBreakpadWriter {
           rva,
           "PUBLIC \(hex(rva)) \(hex(PDBBreakpadWriter.parameterSize(of: name))) \(undecorate(name))\n"
         ))
+    }
+    // As dump_syms does: a marker at the end of the last function, so lookups past it find none.
+    if lastEnd > 0, !starts.contains(lastEnd), publicNames[lastEnd] == nil {
+      records.append((lastEnd, "PUBLIC \(hex(lastEnd)) 0 <unknown in \(file.imageName(reader) ?? name)>\n"))
     }
     records.sort { $0.rva < $1.rva }
     for (number, path) in fileOrder.enumerated() { output += "FILE \(number) \(path)\n" }

@@ -22,10 +22,11 @@ import ByteReading
 /// Writes Breakpad symbol files for PDB 7.0 files.
 public enum PDBBreakpadWriter {
   /// The Breakpad text for `pdb`, named `pdbName`; `image` (with its file name) adds the
-  /// code id and names the end-of-code marker.
+  /// code id and names the end-of-code marker; `frames` stand in for frame records the PDB
+  /// lacks (a PDB 2.00 whose FPO records are in its .dbg).
   public static func symbolFile(
     for pdb: ProgramDatabase, pdbName: String, image: (codeIdentifier: String, name: String)?,
-    inlines: Bool = false, undecorate: (String) -> String
+    inlines: Bool = false, frames extraFrames: [FrameRecord] = [], undecorate: (String) -> String
   ) throws(PDBError) -> String {
     var output = "MODULE windows \(pdb.cpuName) \(pdb.debugIdentifier) \(pdbName)\n"
     if let image { output += "INFO CODE_ID \(image.codeIdentifier) \(image.name)\n" }
@@ -43,8 +44,10 @@ public enum PDBBreakpadWriter {
       var moduleFunctions: [Function] = []
       for procedure in procedures {
         guard let rva = pdb.sections.rva(section: procedure.section, offset: procedure.offset) else { continue }
+        // PDB 2.00 procedures may carry decorated names.
+        let spelled = pdb.isVersion2 && procedure.name.hasPrefix("?") ? undecorate(procedure.name) : procedure.name
         let name = names.functionName(
-          anonymousNamespaceSpelled(procedure.name), typeIndex: procedure.typeIndex, isID: procedure.typeIsID)
+          anonymousNamespaceSpelled(spelled), typeIndex: procedure.typeIndex, isID: procedure.typeIsID)
         moduleFunctions.append(
           Function(
             rva: rva, size: procedure.codeSize, name: name, lines: [], order: moduleFunctions.count,
@@ -74,7 +77,7 @@ public enum PDBBreakpadWriter {
           + moduleFunctions[index].inlines.map({ UInt32($0.callFile) })
         {
           guard numbers[checksum] == nil else { continue }
-          let fileName = tables.fileNames[checksum].flatMap { pdb.strings?.string(at: $0) } ?? "<unknown>"
+          let fileName = tables.fileName(checksum, strings: pdb.strings) ?? "<unknown>"
           if let known = fileNumbers[fileName] {
             numbers[checksum] = known
           } else {
@@ -144,7 +147,8 @@ public enum PDBBreakpadWriter {
     for record in records { body += record.text }
     output += body
 
-    let frames = try pdb.frameRecords()
+    let own = try pdb.frameRecords()
+    let frames = own.isEmpty ? extraFrames : own
     let frameDataStarts = Set(frames.lazy.filter { $0.type == 4 }.map(\.rva))
     let kept = frames.filter { $0.type == 4 || !frameDataStarts.contains($0.rva) }
     for frame in kept.sorted(by: { ($0.rva, $0.type) < ($1.rva, $1.type) }) { output += frame.breakpadLine }

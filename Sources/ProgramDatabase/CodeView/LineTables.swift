@@ -33,6 +33,28 @@ public struct LineTables: Sendable {
   public var blocks: [LineBlock] = []
   /// Name offsets (into /names) by checksum-subsection offset.
   public var fileNames: [UInt32: UInt32] = [:]
+  /// File names given in place (C11 line tables, which have no checksums): blocks name
+  /// them by their index here instead of a checksum offset.
+  public var namedFiles: [UInt32: String] = [:]
+
+  /// The C11 (sstSrcModule) blocks of a PDB 2.00 module as line blocks, the segment read
+  /// as the section.
+  public init(c11 blocks: [SourceModuleLines.Block]) {
+    var numbers: [String: UInt32] = [:]
+    for block in blocks {
+      let number = numbers[block.file] ?? UInt32(numbers.count)
+      numbers[block.file] = number
+      namedFiles[number] = block.file
+      let size = (block.lines.map(\.offset).max() ?? 0) &- (block.lines.map(\.offset).min() ?? 0)
+      self.blocks.append(
+        LineBlock(section: block.segment, offset: 0, codeSize: size, fileChecksumOffset: number, lines: block.lines))
+    }
+  }
+
+  /// The name of the file a block names by `file` (a checksum offset, or a C11 index).
+  public func fileName(_ file: UInt32, strings: StringTable?) -> String? {
+    namedFiles[file] ?? fileNames[file].flatMap { strings?.string(at: $0) }
+  }
 
   /// Reads the C13 subsections in `reader` between `start` and `end`.
   public init(_ reader: ByteReader, from start: UInt64, to end: UInt64) throws(ReadError) {

@@ -122,6 +122,23 @@ public struct SeparateDebugFile: Sendable {
     }
   }
 
+  /// The PDB the CodeView entry points at (NB10 or RSDS): its file name (last component) and
+  /// debug identifier; nil when the entry holds CodeView itself (NB09/NB11) or is absent.
+  public func pdbReference(_ reader: ByteReader) -> (pdb: String, identifier: String)? {
+    guard let codeView = data(ofType: 2),
+      let (path, identifier) = try? CodeViewRecord.read(reader, at: codeView.offset, length: codeView.size),
+      let path, let identifier
+    else { return nil }
+    let name = path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).last.map(String.init) ?? path
+    return name.isEmpty ? nil : (name, identifier)
+  }
+
+  /// The FPO records (STACK WIN 0), when the file has them.
+  public func frameRecords(_ reader: ByteReader) throws(ReadError) -> [FrameRecord] {
+    guard let fpo = data(ofType: 3) else { return [] }
+    return try FrameRecord.fpoData(ByteReader(try reader.slice(at: fpo.offset, length: fpo.size, "the FPO data")))
+  }
+
   /// The image's file name from the misc record (IMAGE_DEBUG_MISC, type 1 = EXENAME), if any.
   public func imageName(_ reader: ByteReader) -> String? {
     guard let misc = data(ofType: 4), misc.size > 12,

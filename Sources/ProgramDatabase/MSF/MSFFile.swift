@@ -1,4 +1,4 @@
-//===--- MSFFile.swift - The multi-stream file under a PDB 7.0 ---------------===//
+//===--- MSFFile.swift - The multi-stream file under a PDB --------------------===//
 //
 // A PDB 7.0 is an MSF 7.00 container: a file of fixed-size blocks holding
 // numbered streams, each a list of blocks named in a directory.
@@ -11,6 +11,13 @@
 // against the bytes that could hold it; a stream is copied out only when asked for
 // and never larger than the file. Layout: LLVM's "The MSF File Format"
 // (llvm.org/docs/PDB/MsfFile.html).
+// A PDB 2.00 (VC 2.0–6.0) is the older, small MSF: 16-bit block numbers and counts.
+//   header    "Microsoft C/C++ program database 2.00\r\n\x1aJG\0\0" (44 bytes), block
+//             size u32, free-block-map block u16, block count u16, directory size u32,
+//             reserved u32, then the directory's own block numbers, u16 each
+//   directory stream count u16, pad u16; each stream's size u32 and a reserved u32;
+//             then each stream's block numbers, u16 each
+// (microsoft-pdb's msf.cpp, MSF_HDR and the stream table; Wine's dbghelp reads the same.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +29,11 @@ public struct MSFFile: @unchecked Sendable {
 
   /// The magic the first 32 bytes hold.
   public static let magic: [UInt8] = Array("Microsoft C/C++ MSF 7.00\r\n".utf8) + [0x1A, 0x44, 0x53, 0, 0, 0]
+  /// The magic the first 44 bytes of a PDB 2.00 hold.
+  public static let smallMagic: [UInt8] = Array("Microsoft C/C++ program database 2.00\r\n".utf8) + [0x1A, 0x4A, 0x47, 0, 0]
+
+  /// Which container: MSF 7.00, or the small MSF of PDB 2.00.
+  public let isSmall: Bool
 
   /// The file's bytes.
   public let reader: ByteReader
@@ -34,15 +46,25 @@ public struct MSFFile: @unchecked Sendable {
   /// Each stream's blocks.
   private let streamBlocks: [[UInt32]]
 
-  /// Whether `bytes` start with the MSF 7.00 magic.
+  /// Whether `bytes` start with the MSF 7.00 or the PDB 2.00 magic.
   public static func isMSF(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    starts(bytes, with: magic) || starts(bytes, with: smallMagic)
+  }
+
+  private static func starts(_ bytes: UnsafeRawBufferPointer, with magic: [UInt8]) -> Bool {
     bytes.count >= magic.count && zip(bytes.prefix(magic.count), magic).allSatisfy { $0 == $1 }
   }
 
   /// Reads the superblock and the stream directory.
   public init(_ reader: ByteReader) throws(PDBError) {
     self.reader = reader
-    guard Self.isMSF(reader.bytes) else { throw .notAPDB(offset: 0) }
+    if Self.starts(reader.bytes, with: Self.smallMagic) {
+      isSmall = true
+      (blockSize, blockCount, streamSizes, streamBlocks) = try Self.readSmall(reader)
+      return
+    }
+    isSmall = false
+    guard Self.starts(reader.bytes, with: Self.magic) else { throw .notAPDB(offset: 0) }
     do {
       blockSize = try reader.read(UInt32.self, at: 32, "the block size")
       guard [512, 1024, 2048, 4096, 8192, 16384, 32768].contains(blockSize) else {
@@ -94,6 +116,58 @@ public struct MSFFile: @unchecked Sendable {
       }
       streamSizes = sizes
       streamBlocks = blocks
+    } catch {
+      throw PDBError(error)
+    }
+  }
+
+  /// The header and directory of a PDB 2.00 (16-bit block numbers).
+  private static func readSmall(_ reader: ByteReader) throws(PDBError) -> (UInt32, UInt32, [UInt32?], [[UInt32]]) {
+    do {
+      let blockSize = try reader.read(UInt32.self, at: 44, "the block size")
+      guard [512, 1024, 2048, 4096].contains(blockSize) else {
+        throw PDBError.badValue(offset: 44, what: "block size", value: UInt64(blockSize))
+      }
+      let blockCount = UInt32(try reader.read(UInt16.self, at: 50, "the block count"))
+      guard UInt64(blockCount) <= UInt64(reader.count) / UInt64(blockSize) + 1 else {
+        throw PDBError.badValue(offset: 50, what: "block count past the end of the file", value: UInt64(blockCount))
+      }
+      let directorySize = try reader.read(UInt32.self, at: 52, "the directory size")
+      let directoryBlockCount = (UInt64(directorySize) + UInt64(blockSize) - 1) / UInt64(blockSize)
+      guard directorySize >= 4, 60 + directoryBlockCount * 2 <= UInt64(blockSize) else {
+        throw PDBError.badValue(offset: 52, what: "directory size", value: UInt64(directorySize))
+      }
+      var directoryBlocks: [UInt32] = []
+      for index in 0..<directoryBlockCount {
+        directoryBlocks.append(UInt32(try reader.read(UInt16.self, at: 60 + index * 2, "the directory's blocks")))
+      }
+      let directory = try gather(
+        blocks: directoryBlocks, size: directorySize, blockSize: blockSize, blockCount: blockCount, from: reader,
+        what: "the stream directory")
+      defer { directory.deallocate() }
+      let dir = ByteReader(UnsafeRawBufferPointer(directory))
+      let streamCount = UInt64(try dir.read(UInt16.self, at: 0, "the stream count"))
+      try dir.checkArray(count: streamCount, size: 8, at: 4, "the stream sizes")
+      var sizes: [UInt32?] = []
+      var blocks: [[UInt32]] = []
+      var cursor = 4 + streamCount * 8
+      for stream in 0..<streamCount {
+        let size = try dir.read(UInt32.self, at: 4 + stream * 8, "a stream size")
+        sizes.append(size == 0xFFFF_FFFF ? nil : size)
+      }
+      for size in sizes {
+        let count = (UInt64(size ?? 0) + UInt64(blockSize) - 1) / UInt64(blockSize)
+        guard count <= UInt64(blockCount) else {
+          throw PDBError.badValue(offset: 52, what: "stream size past the block count", value: UInt64(size ?? 0))
+        }
+        try dir.checkArray(count: count, size: 2, at: cursor, "a stream's block list")
+        blocks.append(
+          try (0..<count).map { (index) throws(ReadError) in
+            UInt32(try dir.read(UInt16.self, at: cursor + index * 2, "a stream's block list"))
+          })
+        cursor += count * 2
+      }
+      return (blockSize, blockCount, sizes, blocks)
     } catch {
       throw PDBError(error)
     }

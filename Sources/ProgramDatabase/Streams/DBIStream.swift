@@ -12,6 +12,13 @@
 //                  source, section headers, token map, xdata, pdata, new FPO (frame
 //                  data), original section headers (0xFFFF: none)
 // Layout: LLVM's "The DBI Stream" (llvm.org/docs/PDB/DbiStream.html).
+// Older PDBs (microsoft-pdb's dbi.h):
+//   versions before VC 6.0 (19970606): module entries are MODI50, 48 bytes: first section
+//     contribution of 20 bytes, flags u16, symbol stream u16 (offset 26), symbol bytes,
+//     C11 line bytes, (unused) FPO bytes, file count u16, pad, file offsets u32; then names
+//   VC 2.0 / 4.0 (no -1 signature, DBIHdr): global, public and symbol record streams u16,
+//     pad u16, module info size, section contributions size, section map size, file info
+//     size (i32 each); MODI50 entries from offset 24; no debug header
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +44,8 @@ public struct PDBModule: Sendable, Hashable {
 public struct DBIStream: Sendable {
   /// The age images carry in their CodeView record.
   public var age: UInt32
+  /// The header's version (19970606 VC 6.0, 19990903 VC 7.0, …); 0 for the VC 2.0/4.0 header.
+  public var version: UInt32
   /// The stream of global symbol references.
   public var globalSymbolStream: Int?
   /// The stream of the public symbols' hash.
@@ -58,13 +67,28 @@ public struct DBIStream: Sendable {
 
   /// Reads stream 3.
   public init(_ reader: ByteReader) throws(ReadError) {
-    let signature = try reader.read(UInt32.self, at: 0, "the DBI signature")
-    guard signature == 0xFFFF_FFFF else { throw ReadError(.invalidValue, at: 0, reading: "the DBI signature") }
-    age = try reader.read(UInt32.self, at: 8, "the DBI age")
     func stream(_ offset: UInt64, _ what: String) throws(ReadError) -> Int? {
       let value = try reader.read(UInt16.self, at: offset, what)
       return value == 0xFFFF ? nil : Int(value)
     }
+    let signature = try reader.read(UInt32.self, at: 0, "the DBI signature")
+    guard signature == 0xFFFF_FFFF else {
+      // The VC 2.0 / 4.0 header.
+      age = 0
+      version = 0
+      machine = 0
+      debugStreams = [:]
+      globalSymbolStream = try stream(0, "the global symbol stream")
+      publicSymbolStream = try stream(2, "the public symbol stream")
+      symbolRecordStream = try stream(4, "the symbol record stream")
+      let moduleInfoSize = UInt64(try reader.read(UInt32.self, at: 8, "the module list size"))
+      guard moduleInfoSize < 0x8000_0000 else { throw ReadError(.invalidValue, at: 8, reading: "the module list size") }
+      try reader.check(offset: 24, length: moduleInfoSize, "the module list")
+      modules = try Self.modules(reader, from: 24, size: moduleInfoSize, layout: .modi50)
+      return
+    }
+    version = try reader.read(UInt32.self, at: 4, "the DBI version")
+    age = try reader.read(UInt32.self, at: 8, "the DBI age")
     globalSymbolStream = try stream(12, "the global symbol stream")
     publicSymbolStream = try stream(16, "the public symbol stream")
     symbolRecordStream = try stream(20, "the symbol record stream")
@@ -81,7 +105,7 @@ public struct DBIStream: Sendable {
     let (moduleInfoSize, contributions, sectionMap, sourceInfo, typeServerMap, debugHeaderSize, ecSize) =
       (sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], sizes[5], sizes[6])
     try reader.check(offset: moduleInfo, length: moduleInfoSize, "the module list")
-    modules = try Self.modules(reader, from: moduleInfo, size: moduleInfoSize)
+    modules = try Self.modules(reader, from: moduleInfo, size: moduleInfoSize, layout: version < 19_970_606 ? .modi50 : .modi60)
     let debugHeader = moduleInfo + moduleInfoSize + contributions + sectionMap + sourceInfo + typeServerMap + ecSize
     debugStreams = [:]
     if debugHeaderSize > 0 {
@@ -94,16 +118,33 @@ public struct DBIStream: Sendable {
     }
   }
 
-  private static func modules(_ reader: ByteReader, from start: UInt64, size: UInt64) throws(ReadError) -> [PDBModule] {
+  /// How module entries are laid out: MODI50 (before VC 6.0) or MODI_60_Persist.
+  enum ModuleLayout {
+    case modi50, modi60
+
+    /// The fixed part's size and the offset of the symbol stream number.
+    var fixedSizeAndStreamOffset: (UInt64, UInt64) {
+      switch self {
+      case .modi50: (48, 26)
+      case .modi60: (64, 34)
+      }
+    }
+  }
+
+  private static func modules(_ reader: ByteReader, from start: UInt64, size: UInt64, layout: ModuleLayout)
+    throws(ReadError) -> [PDBModule]
+  {
     var modules: [PDBModule] = []
     var cursor = start
     let end = start + size
-    while cursor + 64 <= end {
-      let streamNumber = try reader.read(UInt16.self, at: cursor + 34, "a module's symbol stream")
-      let symbolBytes = try reader.read(UInt32.self, at: cursor + 36, "a module's symbol size")
-      let c11Bytes = try reader.read(UInt32.self, at: cursor + 40, "a module's C11 line size")
-      let c13Bytes = try reader.read(UInt32.self, at: cursor + 44, "a module's C13 line size")
-      var offset = cursor + 64
+    let (fixedSize, streamOffset) = layout.fixedSizeAndStreamOffset
+    while cursor + fixedSize <= end {
+      let streamNumber = try reader.read(UInt16.self, at: cursor + streamOffset, "a module's symbol stream")
+      let symbolBytes = try reader.read(UInt32.self, at: cursor + streamOffset + 2, "a module's symbol size")
+      let c11Bytes = try reader.read(UInt32.self, at: cursor + streamOffset + 6, "a module's C11 line size")
+      // MODI50's third size counted FPO bytes, never used; only MODI_60 has C13 lines.
+      let c13Bytes = layout == .modi60 ? try reader.read(UInt32.self, at: cursor + 44, "a module's C13 line size") : 0
+      var offset = cursor + fixedSize
       let name = try cString(reader, at: &offset, end: end, "a module name")
       let objectName = try cString(reader, at: &offset, end: end, "a module's object name")
       modules.append(

@@ -1,6 +1,7 @@
 //===--- PDBInfoStream.swift - Stream 1: the PDB's identity and named streams ---===//
 //
-//   version u32, signature (timestamp) u32, age u32, GUID 16 bytes
+//   version u32, signature (timestamp) u32, age u32, GUID 16 bytes (VC 7.0 and later:
+//   version 20000404 and up; a PDB 2.00 has no GUID and is known by signature and age)
 //   named stream map: string buffer size u32, the strings; a hash table: size u32,
 //   capacity u32, present bit vector (word count u32, words), deleted bit vector,
 //   then one (name offset u32, stream u32) pair per present bucket
@@ -18,8 +19,11 @@ public struct PDBInfoStream: Sendable {
   public var signature: UInt32
   /// How many times the PDB was written (the DBI stream's age is the one images carry).
   public var age: UInt32
-  /// The GUID's 16 bytes as stored.
+  /// The GUID's 16 bytes as stored; empty before VC 7.0.
   public var guid: [UInt8]
+
+  /// The first version with a GUID (VC 7.0).
+  public static let firstVersionWithGUID: UInt32 = 20_000_404
   /// Stream numbers by name.
   public var namedStreams: [String: Int]
 
@@ -28,8 +32,13 @@ public struct PDBInfoStream: Sendable {
     version = try reader.read(UInt32.self, at: 0, "the PDB info version")
     signature = try reader.read(UInt32.self, at: 4, "the PDB signature")
     age = try reader.read(UInt32.self, at: 8, "the PDB age")
-    guid = Array(try reader.slice(at: 12, length: 16, "the PDB GUID"))
     namedStreams = [:]
+    guard version >= Self.firstVersionWithGUID else {
+      // VC 2.0–6.0: the named stream map, when there is one, is of no use here.
+      guid = []
+      return
+    }
+    guid = Array(try reader.slice(at: 12, length: 16, "the PDB GUID"))
     let stringsSize = UInt64(try reader.read(UInt32.self, at: 28, "the named stream strings' size"))
     let strings = try reader.slice(at: 32, length: stringsSize, "the named stream strings")
     var cursor = 32 + stringsSize
@@ -61,8 +70,13 @@ public struct PDBInfoStream: Sendable {
   }
 
   /// The debug identifier for `age`, as Breakpad and symbol servers print it: the GUID's
-  /// fields in hex (the first three little-endian), then the age in hex.
+  /// fields in hex (the first three little-endian), then the age in hex; for a PDB without
+  /// a GUID, the signature (8 hex digits) then the age, as an NB10 CodeView record names it.
   public func debugIdentifier(age: UInt32) -> String {
+    guard guid.count == 16 else {
+      let stamp = String(signature, radix: 16, uppercase: true)
+      return String(repeating: "0", count: max(0, 8 - stamp.count)) + stamp + String(age, radix: 16, uppercase: true)
+    }
     func hex(_ bytes: [UInt8]) -> String {
       bytes.map { (($0 < 16) ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined()
     }

@@ -6,7 +6,11 @@
 //                         code id; without: what the image alone says
 //   PDB 7.0               its records; the image beside it (same stem, .dll/.exe,
 //                         same debug id) adds INFO CODE_ID
-//   NT 4 .dbg             its CodeView (NB09/NB11), COFF symbols and FPO records
+//   NT 4 .dbg             its CodeView (NB09/NB11), COFF symbols and FPO records; when its
+//                         CodeView entry names a PDB 2.00 (NB10) found beside it, that PDB
+//                         read with the .dbg's sections, FPO records and code id
+//   PDB 2.00              as PDB 7.0; without section headers, with those of the .dbg
+//                         beside it that names it (same stem)
 //   CAB (.pd_, .dl_, …)   the file inside, extracted in memory (libmspack), then as above
 // The kind is decided by the file's first bytes, never by its name.
 //
@@ -32,7 +36,7 @@ public enum SymbolDumpError: Error, Sendable, Equatable, CustomStringConvertible
   public var description: String {
     switch self {
     case .unreadable(let path, let reason): "\(path): \(reason)"
-    case .unknownKind(let path): "\(path): not a PE image, PDB 7.0 file, .dbg file or cabinet"
+    case .unknownKind(let path): "\(path): not a PE image, PDB file, .dbg file or cabinet"
     case .damaged(let path, let reason): "\(path): \(reason)"
     }
   }
@@ -92,12 +96,36 @@ public enum SymbolFileDumper {
       }
     }
     if MSFFile.isMSF(bytes) {
+      // A PDB 2.00 without section headers takes them (and FPO and the code id) from the
+      // .dbg beside it that names it.
+      if let dbg = dbgBeside(pdb: reader, path: path, name: name) {
+        return try pdbSymbols(
+          reader, path: path, name: name, image: dbg.image, inlines: inlines, sections: dbg.sections, frames: dbg.frames)
+      }
       return try pdbSymbols(
         reader, path: path, name: name, image: imageBeside(pdb: reader, path: path, name: name), inlines: inlines)
     }
     if SeparateDebugFile.isSeparateDebugFile(bytes) {
+      let file: SeparateDebugFile
       do {
-        let file = try SeparateDebugFile(reader)
+        file = try SeparateDebugFile(reader)
+      } catch {
+        throw .damaged(path: path, reason: error.description)
+      }
+      // A .dbg whose CodeView is in a PDB 2.00 (NB10): that PDB, with this file's sections,
+      // FPO records and code id.
+      if let reference = file.pdbReference(reader),
+        let pdb = pdbBeside(path: path, pdbName: reference.pdb, identifier: reference.identifier, sections: file.sections)
+      {
+        let frames = (try? file.frameRecords(reader)) ?? []
+        let image = (file.identifier, file.imageName(reader) ?? name)
+        return try withExtendedLifetime(pdb.file) { () throws(SymbolDumpError) -> String in
+          try pdbSymbols(
+            ByteReader(pdb.file.bytes), path: pdb.path, name: pdb.name, image: image, inlines: inlines,
+            sections: file.sections, frames: frames)
+        }
+      }
+      do {
         return try DBGBreakpadWriter.symbolFile(
           for: file, reader: reader, name: name, undecorate: { MSVCDemangler.publicName($0) })
       } catch {
@@ -125,12 +153,17 @@ public enum SymbolFileDumper {
   }
 
   private static func pdbSymbols(
-    _ reader: ByteReader, path: String, name: String, image: (String, String)?, inlines: Bool
+    _ reader: ByteReader, path: String, name: String, image: (String, String)?, inlines: Bool,
+    sections: SectionTable? = nil, frames: [FrameRecord] = []
   ) throws(SymbolDumpError) -> String {
     do {
-      let pdb = try ProgramDatabase(reader)
+      let pdb = try ProgramDatabase(reader, sectionsIfMissing: sections)
       return try PDBBreakpadWriter.symbolFile(
-        for: pdb, pdbName: name, image: image, inlines: inlines, undecorate: { MSVCDemangler.publicName($0) })
+        for: pdb, pdbName: name, image: image, inlines: inlines, frames: frames,
+        undecorate: { MSVCDemangler.publicName($0) })
+    } catch .missingStream("section header") {
+      throw .damaged(
+        path: path, reason: "the PDB has no section headers; put the image or the .dbg that names it beside it")
     } catch {
       throw .damaged(path: path, reason: error.description)
     }
@@ -142,6 +175,42 @@ public enum SymbolFileDumper {
     guard let codeView = image.codeView(), let pdb = codeView.pdb, let identifier = codeView.identifier else {
       return nil
     }
+    return pdbBeside(path: path, pdbName: pdb, identifier: identifier, sections: nil)
+  }
+
+  /// The .dbg beside a PDB (same stem, `.dbg` or `.db_`) whose CodeView entry names this PDB
+  /// and its id: its sections, FPO records and code id, for a PDB that lacks them.
+  private static func dbgBeside(pdb reader: ByteReader, path: String, name: String)
+    -> (sections: SectionTable, frames: [FrameRecord], image: (String, String))?
+  {
+    guard let file = try? MSFFile(reader), file.isSmall else { return nil }
+    let stem = name.lowercased().hasSuffix(".pdb") ? String(name.dropLast(4)) : name
+    for suffix in [".dbg", ".DBG", ".db_", ".DB_"] {
+      let candidate = directory(of: path) + stem + suffix
+      guard FileOpener.kind(of: candidate) == .regular, var mapped = try? MappedFile(path: candidate) else { continue }
+      if CabinetFile.isCabinet(mapped.bytes) {
+        guard let content = try? CabinetFile.extractFirst(from: mapped.bytes, limit: cabinetLimit) else { continue }
+        mapped = MappedFile(copying: content.bytes, name: candidate)
+      }
+      let found: (SectionTable, [FrameRecord], (String, String))? = withExtendedLifetime(mapped) {
+        let dbgReader = ByteReader(mapped.bytes)
+        guard SeparateDebugFile.isSeparateDebugFile(mapped.bytes), let dbg = try? SeparateDebugFile(dbgReader),
+          let reference = dbg.pdbReference(dbgReader), reference.pdb.lowercased() == name.lowercased(),
+          (try? ProgramDatabase(reader, sectionsIfMissing: dbg.sections))?.debugIdentifier == reference.identifier
+        else { return nil }
+        return (dbg.sections, (try? dbg.frameRecords(dbgReader)) ?? [], (dbg.identifier, dbg.imageName(dbgReader) ?? stem))
+      }
+      if let found { return found }
+    }
+    return nil
+  }
+
+  /// The PDB named `pdb` (a path; its last component counts) beside `path`, as NAME.pdb or
+  /// NAME.pd_, whose debug id is `identifier`; `sections` stand in for section headers it
+  /// lacks.
+  private static func pdbBeside(path: String, pdbName pdb: String, identifier: String, sections: SectionTable?)
+    -> (file: MappedFile, path: String, name: String)?
+  {
     let pdbName = baseName(pdb)
     let compressedName = String(pdbName.dropLast()) + "_"
     for candidate in [pdbName, compressedName] where !candidate.isEmpty {
@@ -154,7 +223,7 @@ public enum SymbolFileDumper {
         mapped = MappedFile(copying: content.bytes, name: candidatePath)
       }
       let matches = withExtendedLifetime(mapped) {
-        (try? ProgramDatabase(ByteReader(mapped.bytes)))?.debugIdentifier == identifier
+        (try? ProgramDatabase(ByteReader(mapped.bytes), sectionsIfMissing: sections))?.debugIdentifier == identifier
       }
       if matches { return (mapped, directory(of: path) + pdbName, pdbName) }
     }
