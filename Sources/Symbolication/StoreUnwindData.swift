@@ -1,8 +1,9 @@
 //===--- StoreUnwindData.swift - Unwind records from the symbol store -------===//
 //
 // Gives the stack walkers the STACK WIN / STACK CFI records of a module's
-// Breakpad file, found by debug file and id (what a dump records). Names play
-// no part in walking; a module without such a file is walked without them.
+// Breakpad file — or of a Windows debug file (PE image, PDB, .dbg, cabinet), converted
+// when loaded — found by debug file and id (what a dump records). Names play no part
+// in walking; a module without such a file is walked without them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,14 +22,15 @@ public final class StoreUnwindData: UnwindDataProvider, Sendable {
     self.store = store
   }
 
-  /// The Breakpad file of `module`, when the store has one for its debug id.
+  /// The Breakpad (or converted Windows) file of `module`, when the store has one for its
+  /// debug id.
   public func unwindInfo(for module: CodeModule) -> (any UnwindInfoSource)? {
     guard let debugFile = module.debugFile, let identifier = module.debugIdentifier else { return nil }
     let key = debugFile + "/" + identifier
     if let cached = cache.withLock({ $0[key] }) { return cached }
     var found: (any UnwindInfoSource)?
     if let entries = try? store.entries(debugFile: debugFile, debugIdentifier: identifier, buildID: module.buildID) {
-      for entry in entries where entry.format == .breakpad {
+      for entry in entries where entry.format == .breakpad || entry.format == .windows {
         if case .success(let loaded) = store.load(entry), let source = loaded.source as? any UnwindInfoSource {
           found = source
           break

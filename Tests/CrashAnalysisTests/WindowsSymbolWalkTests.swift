@@ -1,0 +1,129 @@
+//===--- WindowsSymbolWalkTests.swift - Walks with unwind data read from PE/PDB ===//
+//
+// Composed Windows minidumps (SyntheticMinidump) of the shared dump_syms fixtures'
+// modules, walked twice: with the store holding the image or the (CAB-compressed) PDB
+// itself, and with the store holding dump_syms' reference .sym. The x64 walk takes its
+// STACK CFI straight from mozwer.dll's .pdata and unwind codes, the x86 walk its STACK WIN
+// straight from basic32.pdb's frame data; each must equal the reference walk.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashAnalysis
+import CrashCore
+import CrashTestSupport
+import Foundation
+import Symbolication
+import Testing
+
+@Suite("Walks with unwind data from PE and PDB files")
+struct WindowsSymbolWalkTests {
+  static let available = SharedFixtures.has("fixtures/dump_syms/windows")
+
+  /// The RSDS GUID bytes (as stored) of a Breakpad debug id's first 32 hex digits.
+  static func guid(_ identifier: String) -> [UInt8] {
+    let bytes = SyntheticModule.bytes(hex: String(identifier.prefix(32)))
+    return Array(bytes[0..<4].reversed()) + Array(bytes[4..<6].reversed()) + Array(bytes[6..<8].reversed())
+      + Array(bytes[8..<16])
+  }
+
+  static func words32(_ values: [UInt32]) -> [UInt8] {
+    values.flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value >> UInt32($0 * 8)) } }
+  }
+
+  static func words64(_ values: [UInt64]) -> [UInt8] {
+    values.flatMap { value in (0..<8).map { UInt8(truncatingIfNeeded: value >> UInt64($0 * 8)) } }
+  }
+
+  /// A store holding `file` as `root/DEBUG_FILE/ID/NAME`.
+  static func store(debugFile: String, identifier: String, file: String, as name: String) throws -> String {
+    let root = NSTemporaryDirectory() + "walk-store-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: "\(root)/\(debugFile)/\(identifier)", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: file, toPath: "\(root)/\(debugFile)/\(identifier)/\(name)")
+    return root
+  }
+
+  static func frames(_ dump: SyntheticMinidump, root: String) throws -> [(UInt64?, FrameTrust, String?)] {
+    let file = try TemporaryFile(dump.bytes(), suffix: ".dmp")
+    let store = SymbolStore(roots: [root])
+    let report = Symbolicator(store: store).symbolicate(
+      try Analyser().analyse(path: file.path, unwindData: StoreUnwindData(store: store)))
+    return try #require(report.crashedThread).frames.map {
+      ($0.instruction?.rawValue, $0.trust, $0.resolution?.lookup.function.name)
+    }
+  }
+
+  @Test(
+    "x64: STACK CFI from mozwer.dll's unwind data walks as dump_syms' mozwer.sym does",
+    .enabled(if: available, "needs ../shared/fixtures/dump_syms"))
+  func x64FromImage() throws {
+    let id = "5A9EC5FA8DE834784C4C44205044422E1"
+    let base: UInt64 = 0x1_8000_0000
+    var module = SyntheticModule(base: base, size: 0x71000, name: "C:\\Program Files\\Firefox\\mozwer.dll")
+    module.timestamp = 0x5FDB_6A28
+    module.codeView = (pdb: "mozwer.pdb", guid: Self.guid(id), age: 1)
+    // rip in OutOfProcessExceptionEventCallback (0x1000, frame of 80 bytes): its return
+    // address at rsp + 72, into OutOfProcessExceptionEventSignatureCallback (0x10a0, 288).
+    let stackBase: UInt64 = 0x0000_00d0_1000_0000
+    var stack = [UInt64](repeating: 0, count: 64)
+    stack[9] = base + 0x10d0
+    var dump = SyntheticMinidump()
+    dump.processorArchitecture = 9
+    dump.osVersion = (10, 0, 19041)
+    dump.modules = [module]
+    let context = SyntheticContext.amd64(rip: base + 0x1010, rsp: stackBase, rbp: 0)
+    dump.threads = [SyntheticThread(id: 4, context: context, stackBase: stackBase, stack: Self.words64(stack))]
+    dump.exception = (threadID: 4, code: 0xC000_0005, address: base + 0x1010, parameters: [0, 0], context: context)
+
+    let direct = try Self.frames(
+      dump, root: try Self.store(
+        debugFile: "mozwer.pdb", identifier: id, file: SharedFixtures.path("fixtures/dump_syms/windows/mozwer.dll"),
+        as: "mozwer.dll"))
+    let reference = try Self.frames(
+      dump, root: try Self.store(
+        debugFile: "mozwer.pdb", identifier: id, file: SharedFixtures.path("fixtures/dump_syms/windows/mozwer.sym"),
+        as: "mozwer.sym"))
+    #expect(direct.map(\.0) == reference.map(\.0))
+    #expect(direct.map(\.1) == reference.map(\.1))
+    #expect(direct.map(\.2) == reference.map(\.2))
+    #expect(direct.count >= 2)
+    #expect(direct.dropFirst().first?.0 == base + 0x10cf)
+    #expect(direct.dropFirst().first?.1 == .cfi)
+    #expect(direct.dropFirst().first?.2 == "OutOfProcessExceptionEventSignatureCallback")
+  }
+
+  @Test(
+    "x86: STACK WIN from basic32.pd_'s frame data walks as dump_syms' basic32.sym does",
+    .enabled(if: available, "needs ../shared/fixtures/dump_syms"))
+  func x86FromPDB() throws {
+    let id = "34060D222DBB44E5AA72243CE8326C2F2"
+    let base: UInt64 = 0x1000_0000
+    var module = SyntheticModule(base: base, size: 0x6C000, name: "C:\\test\\basic32.dll")
+    module.timestamp = 0x5DDC_1E9A
+    module.codeView = (pdb: "basic32.pdb", guid: Self.guid(id), age: 2)
+    // eip in test1(int*) after its prolog (frame data at 0x6be3: $T0 = $ebp + 4); the
+    // return address at ebp + 4, into test2 (0x6c00); the saved ebp 0 ends the chain.
+    let stackBase: UInt64 = 0x0012_f000
+    let stack = Self.words32([0, 0, 0, UInt32(base + 0x6c0b), 0, 0, 0, 0] + [UInt32](repeating: 0, count: 24))
+    var dump = SyntheticMinidump()
+    dump.osVersion = (10, 0, 19041)
+    dump.modules = [module]
+    let context = SyntheticContext.x86(eip: UInt32(base + 0x6be5), esp: UInt32(stackBase), ebp: UInt32(stackBase + 8))
+    dump.threads = [SyntheticThread(id: 4, context: context, stackBase: stackBase, stack: stack)]
+    dump.exception = (threadID: 4, code: 0xC000_0005, address: base + 0x6be5, parameters: [0, 0], context: context)
+
+    let direct = try Self.frames(
+      dump, root: try Self.store(
+        debugFile: "basic32.pdb", identifier: id, file: SharedFixtures.path("fixtures/dump_syms/windows/basic32.pd_"),
+        as: "basic32.pd_"))
+    let reference = try Self.frames(
+      dump, root: try Self.store(
+        debugFile: "basic32.pdb", identifier: id, file: SharedFixtures.path("fixtures/dump_syms/windows/basic32.sym"),
+        as: "basic32.sym"))
+    #expect(direct.map(\.0) == reference.map(\.0))
+    #expect(direct.map(\.1) == reference.map(\.1))
+    #expect(direct.map(\.2) == reference.map(\.2))
+    #expect(direct.dropFirst().first?.0 == base + 0x6c0a)
+    #expect(direct.dropFirst().first?.1 == .frameData)
+    #expect(direct.dropFirst().first?.2 == "test2(int, unsigned int)")
+  }
+}
