@@ -67,7 +67,9 @@ let package = Package(
       pkgConfig: "libdw",
       providers: [.apt(["libdw-dev", "libelf-dev"])]
     ),
-    .target(name: "ELFSymbols", dependencies: ["CLibDW", "CrashCore"]),
+    // The C++ runtime's Itanium demangler (__cxa_demangle, libstdc++); only ELFSymbols imports it.
+    .systemLibrary(name: "CCxxABI"),
+    .target(name: "ELFSymbols", dependencies: ["CLibDW", "CCxxABI", "CrashCore"]),
     .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "WindowsImages", dependencies: ["CrashCore", "ByteReading"]),

@@ -230,7 +230,7 @@ struct DWARFIndex {
     var name = "??"
     for code in [DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name] {
       if dwarf_attr_integrate(&die, UInt32(code), &attribute) != nil, let text = dwarf_formstring(&attribute) {
-        name = TextLimits.capped(cString: text)
+        name = ItaniumDemangler.demangle(TextLimits.capped(cString: text))
         break
       }
     }
@@ -368,6 +368,28 @@ struct DWARFIndex {
   }
 
   private static let blockSize = 64
+
+  /// Breakpad line records for `[low, high)`: (start, size, line, file) for each address a
+  /// row starts at (the last row at an address wins), running to the next row or `high`;
+  /// rows without a line number are left out.
+  func lineRecords(from low: UInt64, to high: UInt64) -> [(UInt64, UInt64, Int32, Int32)] {
+    guard var index = Self.lastIndex(atOrBelow: low, in: rowAddresses) ?? (rowAddresses.isEmpty ? nil : 0) else {
+      return []
+    }
+    if rowAddresses[index] < low { index += 1 }
+    var records: [(UInt64, UInt64, Int32, Int32)] = []
+    while index < rows.count, rows[index].address < high {
+      var last = index
+      while last + 1 < rows.count, rows[last + 1].address == rows[index].address { last += 1 }
+      let row = rows[last]
+      let next = last + 1 < rows.count ? min(rows[last + 1].address, high) : high
+      if !row.isEndOfSequence, row.line > 0, next > row.address {
+        records.append((row.address, next - row.address, row.line, row.file))
+      }
+      index = last + 1
+    }
+    return records
+  }
 
   /// The index of the last element ≤ `value` in a sorted array.
   private static func lastIndex(atOrBelow value: UInt64, in sorted: [UInt64]) -> Int? {

@@ -5,7 +5,7 @@
 // are file addresses (what `nm` prints; for a shared object or PIE, the runtime
 // address minus the load address).
 //
-// A lookup answers with the DWARF function that holds the address, the inlined
+// Names are demangled (ItaniumDemangler). A lookup answers with the DWARF function that holds the address, the inlined
 // calls down to it, and the line table's file:line:column — the answers of
 // `llvm-symbolizer --inlining` and `eu-addr2line -f -i`. Where DWARF has no
 // function, the ELF symbol table names it.
@@ -40,12 +40,14 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
   public var hasDWARF: Bool { dwarf != nil }
 
   private let descriptor: Int32
-  private let elf: OpaquePointer
+  /// The file asked for (ELFBreakpadWriter reads its sections and call frames).
+  let elf: OpaquePointer
   private let debugDescriptor: Int32?
-  private let debugElf: OpaquePointer?
-  private let dwarf: OpaquePointer?
-  private let index: DWARFIndex?
-  private let symbols: ELFSymbolTable
+  /// The separate debug file, when the DWARF came from one.
+  let debugElf: OpaquePointer?
+  let dwarf: OpaquePointer?
+  let index: DWARFIndex?
+  let symbols: ELFSymbolTable
 
   /// Opens the ELF file at `path`. When it has no DWARF, a separate debug file is looked
   /// for by build id (`<root>/.build-id/xx/rest.debug`) and by `.gnu_debuglink`, under

@@ -55,7 +55,7 @@ struct ELFSymbolTable {
       let binding = Int32(clibdw_symbol_binding(symbol.st_info))
       symbols.append(
         ELFSymbol(
-          address: symbol.st_value, size: symbol.st_size, name: TextLimits.capped(cString: name),
+          address: symbol.st_value, size: symbol.st_size, name: ItaniumDemangler.demangle(TextLimits.capped(cString: name)),
           isGlobal: binding == STB_GLOBAL || binding == STB_WEAK, file: binding == STB_LOCAL ? currentFile : nil))
     }
     // At one address, prefer a sized global symbol: it sorts last and wins the search.

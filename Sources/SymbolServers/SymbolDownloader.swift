@@ -60,9 +60,7 @@ public struct SymbolDownloader: Sendable {
       return .failed(reason: error.reason, retryable: false)
     } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
       return .failed(reason: "no answer within \(timeoutSeconds) s", retryable: true)
-    } catch let error as HTTPClientError
-      where error == .redirectLimitReached || error == .redirectCycleDetected
-    {
+    } catch let error as HTTPClientError where error == .redirectLimitReached || error == .redirectCycleDetected {
       return .failed(reason: "too many redirects", retryable: false)
     } catch {
       return .failed(reason: "\(error)", retryable: true)
@@ -89,26 +87,18 @@ final class BodyToFile: HTTPClientResponseDelegate, @unchecked Sendable {
     self.limit = limit
   }
 
-  func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<
-    Void
-  > {
+  func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
     status = head.status.code
-    if status == 200, let length = head.headers.first(name: "content-length").flatMap({ Int($0) }),
-      length > limit
-    {
-      return task.eventLoop.makeFailedFuture(
-        Failure(reason: "the file is \(length) bytes, over the \(limit)-byte limit"))
+    if status == 200, let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > limit {
+      return task.eventLoop.makeFailedFuture(Failure(reason: "the file is \(length) bytes, over the \(limit)-byte limit"))
     }
     return task.eventLoop.makeSucceededVoidFuture()
   }
 
-  func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ buffer: ByteBuffer) -> EventLoopFuture<
-    Void
-  > {
+  func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
     guard status == 200 else { return task.eventLoop.makeSucceededVoidFuture() }
     guard buffer.readableBytes <= limit - written else {
-      return task.eventLoop.makeFailedFuture(
-        Failure(reason: "the file is over the \(limit)-byte limit"))
+      return task.eventLoop.makeFailedFuture(Failure(reason: "the file is over the \(limit)-byte limit"))
     }
     let ok = buffer.withUnsafeReadableBytes { bytes -> Bool in
       var offset = 0
@@ -120,10 +110,7 @@ final class BodyToFile: HTTPClientResponseDelegate, @unchecked Sendable {
       }
       return true
     }
-    guard ok else {
-      return task.eventLoop.makeFailedFuture(
-        Failure(reason: "cannot write the cache file: errno \(errno)"))
-    }
+    guard ok else { return task.eventLoop.makeFailedFuture(Failure(reason: "cannot write the cache file: errno \(errno)")) }
     written += buffer.readableBytes
     return task.eventLoop.makeSucceededVoidFuture()
   }

@@ -1,8 +1,8 @@
 //===--- StoreUnwindData.swift - Unwind records from the symbol store -------===//
 //
 // Gives the stack walkers the STACK WIN / STACK CFI records of a module's
-// Breakpad file — or of a Windows debug file (PE image, PDB, .dbg, cabinet), converted
-// when loaded — found by debug file and id (what a dump records). Names play no part
+// Breakpad file — or of a Windows debug file (PE image, PDB, .dbg, cabinet) or an ELF
+// file (its .eh_frame), converted when loaded — found by debug file and id (what a dump records). Names play no part
 // in walking; a module without such a file is walked without them.
 //
 //===----------------------------------------------------------------------===//
@@ -30,11 +30,19 @@ public final class StoreUnwindData: UnwindDataProvider, Sendable {
     if let cached = cache.withLock({ $0[key] }) { return cached }
     var found: (any UnwindInfoSource)?
     if let entries = try? store.entries(debugFile: debugFile, debugIdentifier: identifier, buildID: module.buildID) {
-      for entry in entries where entry.format == .breakpad || entry.format == .windows {
-        if case .success(let loaded) = store.load(entry), let source = loaded.source as? any UnwindInfoSource {
-          found = source
-          break
+      for entry in entries {
+        switch entry.format {
+        case .breakpad, .windows:
+          if case .success(let loaded) = store.load(entry), let source = loaded.source as? any UnwindInfoSource {
+            found = source
+          }
+        case .elf:
+          // An ELF file's call frames, as the STACK CFI its Breakpad dump holds.
+          found = try? SymbolFileDumper.symbolSource(at: entry.path)
+        case .linkerMap:
+          continue
         }
+        if found != nil { break }
       }
     }
     cache.withLock { $0[key] = found }

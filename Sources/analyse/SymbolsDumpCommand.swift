@@ -3,11 +3,12 @@
 //   analyse symbols dump FILE [--inlines] [--store DIR]
 //
 // Writes the Breakpad symbol file of a PE image (with its PDB when one with the
-// image's debug id sits beside it, as NAME.pdb or NAME.pd_), a PDB 7.0 file, or
-// either compressed in a cabinet (SymbolFileDumper: WindowsImages, ProgramDatabase,
-// CabinetFiles). With --store, the file goes where a Breakpad store keeps it:
-// DIR/<pdb name>/<debug id>/<pdb name less .pdb>.sym; names from the input are
-// checked so that none escapes DIR. PDB 2.0, .dbg and ELF input: not yet (#11).
+// image's debug id sits beside it, as NAME.pdb or NAME.pd_), a PDB (7.0 or 2.00), an
+// NT 4 .dbg (with the PDB 2.00 it names, when beside it), any of these compressed in a
+// cabinet, or an ELF file (SymbolFileDumper: WindowsImages, ProgramDatabase,
+// CabinetFiles, ELFSymbols). With --store, the file goes where a Breakpad store keeps
+// it: DIR/<debug file>/<debug id>/<debug file less .pdb>.sym; names from the input are
+// checked so that none escapes DIR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,22 +20,24 @@ import WindowsImages
 struct SymbolsDumpCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dump",
-    abstract: "Write the Breakpad symbol file of a PE image, a PDB 7.0 file or a CAB-compressed one.",
+    abstract: "Write the Breakpad symbol file of a PE image, PDB, NT 4 .dbg, ELF file, or a CAB-compressed one.",
     discussion: """
       An image (.exe, .dll) with its PDB beside it (NAME.pdb or NAME.pd_, same debug id), or a PDB \
       alone: FILE, FUNC with lines and argument lists, PUBLIC (demangled), STACK WIN from the frame \
       data — what Mozilla's dump_syms writes. An image without its PDB: FUNC from .pdata, PUBLIC from \
-      the exports, STACK CFI from the x64 unwind data. Cabinets (.pd_, .dl_) are expanded in memory \
-      with libmspack. PDB 2.0, .dbg and ELF input are not implemented yet.
+      the exports, STACK CFI from the x64 unwind data. PDB 2.00 (VC 4–6) and NT 4 .dbg files (CodeView \
+      NB09/NB11, COFF symbols, FPO; a .dbg naming a PDB 2.00 is read with it). Cabinets (.pd_, .dl_, \
+      .db_) are expanded in memory with libmspack. ELF: FUNC, lines and inlines from DWARF (in the file \
+      or its separate debug file), PUBLIC from the symbol table, STACK CFI from .eh_frame.
       """)
 
-  @Argument(help: "The image, PDB or cabinet.")
+  @Argument(help: "The image, PDB, .dbg, ELF file or cabinet.")
   var file: String
 
   @Option(name: .long, help: ArgumentHelp("Write into this Breakpad store instead of standard output.", valueName: "dir"))
   var store: String?
 
-  @Flag(name: .long, help: "Also write inlined calls: INLINE_ORIGIN and INLINE records (PDB input).")
+  @Flag(name: .long, help: "Also write inlined calls: INLINE_ORIGIN and INLINE records (PDB 7.0 and ELF input).")
   var inlines = false
 
   func run() throws {

@@ -98,7 +98,7 @@ struct CombinedSourceTests {
     #expect(store.entry(buildID: "../../etc") == nil)
     // A module a dump names by debug file, id and build id finds it there too.
     let byModule = try store.entries(
-      debugFile: "inline_demo", debugIdentifier: "317E23C606390D511DC27E7290E840120", buildID: buildID.uppercased())
+      debugFile: "inline_demo", debugIdentifier: "317E23C60639D5011DC27E7290E840120", buildID: buildID.uppercased())
     #expect(byModule.map(\.path) == [entry.path])
     #expect(byModule.first?.debugFile == "inline_demo")
     guard case .success(let loaded) = store.load(entry) else {

@@ -12,6 +12,8 @@
 //   PDB 2.00              as PDB 7.0; without section headers, with those of the .dbg
 //                         beside it that names it (same stem)
 //   CAB (.pd_, .dl_, …)   the file inside, extracted in memory (libmspack), then as above
+//   ELF                   its symbols, DWARF (in it or a separate debug file) and call
+//                         frames (ELFSymbols' ELFBreakpadWriter)
 // The kind is decided by the file's first bytes, never by its name.
 //
 //===----------------------------------------------------------------------===//
@@ -19,6 +21,7 @@
 import BreakpadSymbols
 import ByteReading
 import CabinetFiles
+import ELFSymbols
 import MapFiles
 import ProgramDatabase
 import WindowsImages
@@ -36,13 +39,13 @@ public enum SymbolDumpError: Error, Sendable, Equatable, CustomStringConvertible
   public var description: String {
     switch self {
     case .unreadable(let path, let reason): "\(path): \(reason)"
-    case .unknownKind(let path): "\(path): not a PE image, PDB file, .dbg file or cabinet"
+    case .unknownKind(let path): "\(path): not a PE image, PDB file, .dbg file, ELF file or cabinet"
     case .damaged(let path, let reason): "\(path): \(reason)"
     }
   }
 }
 
-/// Turns PE images and PDB files into Breakpad symbol files.
+/// Turns PE images, PDB, .dbg and ELF files into Breakpad symbol files.
 public enum SymbolFileDumper {
   /// Whether the file at `path` is one this reads (PE image, PDB 7.0, .dbg, cabinet), by its
   /// first bytes.
@@ -67,6 +70,13 @@ public enum SymbolFileDumper {
   /// The Breakpad text for the file at `path`; with `inlines`, INLINE_ORIGIN and INLINE
   /// records for inlined calls (PDB input).
   public static func symbolFile(at path: String, inlines: Bool = false) throws(SymbolDumpError) -> String {
+    if let head = FileOpener.prefix(of: path, count: 4), head == [0x7F, 0x45, 0x4C, 0x46] {
+      do {
+        return try ELFSymbolFile(path: path).breakpadSymbolFile(inlines: inlines)
+      } catch {
+        throw .damaged(path: path, reason: error.description)
+      }
+    }
     let mapped = try map(path)
     return try withExtendedLifetime(mapped) { () throws(SymbolDumpError) -> String in
       try symbolFile(bytes: mapped.bytes, path: path, name: baseName(path), inlines: inlines)
