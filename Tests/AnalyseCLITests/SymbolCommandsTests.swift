@@ -95,6 +95,6 @@ struct SymbolsDumpCommandTests {
     #expect(lookup.standardOutput.hasPrefix("OutOfProcessExceptionEventSignatureCallback\n"), "\(lookup.standardError)")
     let notPE = try AnalyseRunner.run(["symbols", "dump", "README.md"])
     #expect(notPE.status == 3)
-    #expect(notPE.standardError.contains("README.md: not a PE image, PDB 7.0 file or cabinet"))
+    #expect(notPE.standardError.contains("README.md: not a PE image, PDB file, .dbg file, ELF file or cabinet"))
   }
 }
