@@ -10,7 +10,9 @@
 //                                 FUNC, so lookups past it find no function
 //   STACK CFI INIT <rva> <size> .cfa: $rsp 8 + .ra: .cfa 8 - ^
 //   STACK CFI <rva> .cfa: $rsp <8 + prolog allocation> +
-// FUNC and PUBLIC lines in address order, then the STACK CFI records.
+// FUNC and PUBLIC lines in address order, then the STACK CFI records. An x64 image with
+// its PDB gets the same STACK CFI records after the PDB's (SymbolFileDumper), as dump_syms
+// writes them: the PDB holds no x64 unwind data.
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,14 +49,22 @@ public enum PEBreakpadWriter {
     records.sort { ($0.rva, $0.order) < ($1.rva, $1.order) }
     lines += records.map(\.text)
 
+    lines += try stackCFILines(for: image)
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The STACK CFI records of the image's `.pdata` functions (x64 unwind data), without
+  /// newlines; empty for images without them.
+  public static func stackCFILines(for image: PEImage) throws(ReadError) -> [String] {
+    var lines: [String] = []
     var seen = Set<UInt32>()
-    for function in functions where seen.insert(function.begin).inserted {
+    for function in try image.runtimeFunctions() where seen.insert(function.begin).inserted {
       let size = function.end - function.begin
       lines.append("STACK CFI INIT \(hex(function.begin)) \(hex(size)) .cfa: $rsp 8 + .ra: .cfa 8 - ^")
       let allocation = (try? image.stackAllocation(of: function)) ?? 0
       lines.append("STACK CFI \(hex(function.begin)) .cfa: $rsp \(allocation + 8) +")
     }
-    return lines.joined(separator: "\n") + "\n"
+    return lines
   }
 
   private static func hex(_ value: UInt32) -> String { String(value, radix: 16) }

@@ -97,6 +97,10 @@ struct PDBInliningLookupTests {
       in: directory)
     let text = try SymbolFileDumper.symbolFile(at: "\(directory)/many.dll", inlines: true)
     #expect(text.contains("\nINLINE "))
+    // The x64 unwind data is in the image: with the PDB, the STACK CFI of the image alone.
+    let imageCFI = try imageStackCFI(directory: directory)
+    #expect(text.split(separator: "\n").filter { $0.hasPrefix("STACK CFI") }.map(String.init) == imageCFI)
+    #expect(machine == "x86" || imageCFI.count > 100)
     let source = try SymbolFileDumper.symbolSource(at: "\(directory)/many.dll")
     var addresses: [UInt64] = []
     var entries = Set<UInt64>()
@@ -145,5 +149,13 @@ struct PDBInliningLookupTests {
     // statement's line at one address: dump_syms (and we) keep the second, llvm-symbolizer the first.
     #expect(outerAway == 0)
     #expect(outerLines <= 10)
+  }
+
+  /// The STACK CFI lines of many.dll read alone (its PDB moved away for the moment).
+  func imageStackCFI(directory: String) throws -> [String] {
+    try FileManager.default.moveItem(atPath: "\(directory)/many.pdb", toPath: "\(directory)/many.pdb.away")
+    defer { try? FileManager.default.moveItem(atPath: "\(directory)/many.pdb.away", toPath: "\(directory)/many.pdb") }
+    return try SymbolFileDumper.symbolFile(at: "\(directory)/many.dll").split(separator: "\n")
+      .filter { $0.hasPrefix("STACK CFI") }.map(String.init)
   }
 }

@@ -150,10 +150,13 @@ public enum SymbolFileDumper {
       throw .damaged(path: path, reason: "\(error)")
     }
     if let pdb = pdbBeside(image: image, path: path) {
-      return try withExtendedLifetime(pdb.file) { () throws(SymbolDumpError) -> String in
+      let text = try withExtendedLifetime(pdb.file) { () throws(SymbolDumpError) -> String in
         try pdbSymbols(
           ByteReader(pdb.file.bytes), path: pdb.path, name: pdb.name, image: (image.codeIdentifier, name), inlines: inlines)
       }
+      // x64 unwind data lives in the image, not the PDB.
+      let frames = (try? PEBreakpadWriter.stackCFILines(for: image)) ?? []
+      return frames.isEmpty ? text : text + frames.joined(separator: "\n") + "\n"
     }
     do {
       return try PEBreakpadWriter.symbolFile(for: image, fileName: path)
