@@ -10,7 +10,7 @@
 ///
 /// Addresses are values, not pointers: they may refer to memory that only
 /// exists in a dump or a log. 32-bit addresses are stored zero-extended.
-public struct Address: RawRepresentable, Hashable, Comparable, Sendable {
+public struct Address: RawRepresentable, Hashable, Comparable, Sendable, Codable {
   /// The address as an unsigned 64-bit number.
   public var rawValue: UInt64
 

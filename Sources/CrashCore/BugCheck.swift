@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 /// A bug check (blue screen, STOP error) with its four parameters.
-public struct BugCheck: Sendable, Hashable {
+public struct BugCheck: Sendable, Hashable, Codable {
   /// The bug check code.
   public var code: UInt32
   /// The parameters in order; `nil` where the text masked a value (`0xXXXXXXXX`).

@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 /// A register of one architecture, numbered by its offset in the NT `CONTEXT`.
-public protocol CPURegister: CaseIterable, Hashable, Sendable, RawRepresentable
+public protocol CPURegister: CaseIterable, Hashable, Sendable, Codable, RawRepresentable
 where RawValue == Int, AllCases == [Self] {
   /// The register's name as debuggers and Dr. Watson print it (`eax`, `ra`).
   var name: String { get }

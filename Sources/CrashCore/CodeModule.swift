@@ -2,7 +2,7 @@
 
 // Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// An executable image (EXE, DLL, driver) loaded in the crashed process or system.
-public struct CodeModule: Sendable, Hashable {
+public struct CodeModule: Sendable, Hashable, Codable {
   /// The image's file name as recorded (`EMSMTA.EXE`, `ntdll.DBG`).
   public var name: String
   /// The full path as recorded, when one was given.

@@ -2,7 +2,7 @@
 
 // Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// The exception a process died of, as far as the input tells.
-public struct CrashException: Sendable, Hashable {
+public struct CrashException: Sendable, Hashable, Codable {
   /// The exception code.
   public var code: ExceptionCode
   /// How the input described it (`access violation`), when it did.

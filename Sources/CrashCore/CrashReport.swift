@@ -8,7 +8,7 @@
 
 // Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// What kind of input a report was decoded from.
-public struct InputDescription: Sendable, Hashable {
+public struct InputDescription: Sendable, Hashable, Codable {
   /// The kinds of input.
   public enum Kind: String, Sendable, Hashable, Codable {
     /// Text: debugger output, a Dr. Watson log, a KB article, an event-log export.
@@ -40,7 +40,7 @@ public struct InputDescription: Sendable, Hashable {
 
 // Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// The crashed application as Dr. Watson's header names it.
-public struct ApplicationInfo: Sendable, Hashable {
+public struct ApplicationInfo: Sendable, Hashable, Codable {
   /// `App:` (`exe\emsmta.dbg`).
   public var name: Optional<String>
   /// The process id from `(pid=203)`.
@@ -60,7 +60,7 @@ public struct ApplicationInfo: Sendable, Hashable {
 }
 
 /// A process from a task list.
-public struct ProcessEntry: Sendable, Hashable {
+public struct ProcessEntry: Sendable, Hashable, Codable {
   /// The process id.
   public var id: UInt32
   /// The image name (`emsmta.exe`).
@@ -74,7 +74,7 @@ public struct ProcessEntry: Sendable, Hashable {
 }
 
 /// One line of system information (`Computer Name: X`), in input order.
-public struct SystemProperty: Sendable, Hashable {
+public struct SystemProperty: Sendable, Hashable, Codable {
   /// The label as printed, without the colon.
   public var key: String
   /// The value as printed.
@@ -89,7 +89,7 @@ public struct SystemProperty: Sendable, Hashable {
 
 // Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// Everything known about one crash.
-public struct CrashReport: Sendable, Hashable {
+public struct CrashReport: Sendable, Hashable, Codable {
   /// What the report was decoded from.
   public var input: InputDescription
   /// The crashed application, when named.

@@ -7,7 +7,7 @@
 
 // Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// The instruction a Dr. Watson or debugger log marked as the fault.
-public struct FaultInstruction: Sendable, Hashable {
+public struct FaultInstruction: Sendable, Hashable, Codable {
   /// The faulting instruction's address.
   public var address: Address
   /// The disassembly as printed (`mov edx,[eax+ecx*8-0x4]`), when given.
@@ -28,7 +28,7 @@ public struct FaultInstruction: Sendable, Hashable {
 
 // Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// One thread of a crash: its frames, registers and stack memory.
-public struct CrashThread: Sendable, Hashable {
+public struct CrashThread: Sendable, Hashable, Codable {
   /// The thread id, when the input gave one.
   public var id: Optional<UInt32>
   /// The architecture the thread ran on.

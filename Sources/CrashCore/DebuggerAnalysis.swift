@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 /// The fields of a `!analyze -v` text that triage uses.
-public struct DebuggerAnalysis: Sendable, Hashable {
+public struct DebuggerAnalysis: Sendable, Hashable, Codable {
   /// `FAILURE_BUCKET_ID` (or `Failure.Bucket`): the debugger's bucket.
   public var failureBucketID: Optional<String>
   /// `SYMBOL_NAME`: the faulting symbol (`nt!KiFastFailDispatch+d0`).
@@ -48,7 +48,7 @@ public struct DebuggerAnalysis: Sendable, Hashable {
   }
 
   /// One field as the debugger printed it.
-  public enum Field: Sendable, Hashable {
+  public enum Field: Sendable, Hashable, Codable {
     case failureBucketID(String)
     case symbolName(String)
     case moduleName(String)

@@ -1,7 +1,7 @@
 //===--- Diagnostic.swift - What went wrong reading an input ----------------===//
 
 /// A problem found while reading an input, with where it was found.
-public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible, Codable {
   /// How serious the problem is.
   public enum Severity: String, Sendable, Hashable, Comparable, Codable {
     /// Worth knowing; nothing was lost (a noise line skipped, a repaired wrap).

@@ -2,7 +2,7 @@
 
 // Optionals spelled `Optional<T>`: the initialiser then builds without a copy (see `StackFrame`).
 /// An entry of the Windows event log, as KB articles and Event Viewer copies show it.
-public struct EventRecord: Sendable, Hashable {
+public struct EventRecord: Sendable, Hashable, Codable {
   /// The event id (`9405`).
   public var id: UInt32
   /// The event source (`MSExchangeMTA`), when given.

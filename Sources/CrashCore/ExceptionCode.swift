@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 /// A Windows exception code (an NTSTATUS value such as `0xc0000005`).
-public struct ExceptionCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct ExceptionCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible, Codable {
   /// The 32-bit code.
   public var rawValue: UInt32
 

@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 /// The frame-pointer-omission data a listing printed for a frame.
-public struct FPOSummary: Sendable, Hashable {
+public struct FPOSummary: Sendable, Hashable, Codable {
   /// DWORDs of parameters (`cdwParams`).
   public var parameterDwords: Int?
   /// DWORDs of locals (`cdwLocals`).
@@ -33,7 +33,7 @@ public struct FPOSummary: Sendable, Hashable {
 }
 
 /// A note a listing printed after a frame's symbol.
-public enum FrameAnnotation: Sendable, Hashable {
+public enum FrameAnnotation: Sendable, Hashable, Codable {
   /// `(FPO: [p,l,r])`, optionally with `[EBP 0x…]`: the function omits the frame pointer.
   case fpo(FPOSummary)
   /// `(FPO: [p,l] TrapFrame @ addr)`: a kernel trap frame at `addr`.

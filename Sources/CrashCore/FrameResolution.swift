@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 /// The symbol-map answer for one frame.
-public struct FrameResolution: Sendable, Hashable {
+public struct FrameResolution: Sendable, Hashable, Codable {
   /// How the answer relates to what the listing printed.
   public enum Agreement: String, Sendable, Hashable, Codable {
     /// The listing printed no function; the map supplied it.
@@ -47,7 +47,7 @@ public struct FrameResolution: Sendable, Hashable {
 }
 
 /// Whether symbols were found for a module, and where.
-public struct ModuleSymbols: Sendable, Hashable {
+public struct ModuleSymbols: Sendable, Hashable, Codable {
   /// The outcome for one module.
   public enum Status: String, Sendable, Hashable, Codable {
     /// A symbol file was found and used.

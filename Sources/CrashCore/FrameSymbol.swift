@@ -14,7 +14,7 @@
 /// (`markPrintedTextAsLocation`), and `printedText` renders it from the parts when read;
 /// changing a part afterwards first stores the text as it was, so `printedText` always says
 /// what the listing printed.
-public struct FrameSymbol: Sendable, Hashable {
+public struct FrameSymbol: Sendable, Hashable, Codable {
   /// The module name as printed (`EMSMTA`, `ntdll`), or `nil` when none was given.
   public var module: Optional<String> {
     didSet { keepPrintedText(module: oldValue, function: function, offset: offset) }

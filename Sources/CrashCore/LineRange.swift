@@ -1,7 +1,7 @@
 //===--- LineRange.swift - Where in a text input something came from --------===//
 
 /// A range of 1-based line numbers in a text input.
-public struct LineRange: Hashable, Sendable, CustomStringConvertible {
+public struct LineRange: Hashable, Sendable, CustomStringConvertible, Codable {
   /// The first line (1-based).
   public var first: Int
   /// The last line (1-based, inclusive).

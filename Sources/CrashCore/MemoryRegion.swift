@@ -2,7 +2,7 @@
 
 /// A contiguous run of bytes from the crashed process's memory, such as a raw
 /// stack dump.
-public struct MemoryRegion: Sendable, Hashable {
+public struct MemoryRegion: Sendable, Hashable, Codable {
   /// The address of the first byte.
   public var base: Address
   /// The bytes, in address order.

@@ -1,7 +1,7 @@
 //===--- RegisterContext.swift - A thread's registers, any architecture -----===//
 
 /// The register state of a thread, for whichever architecture it ran on.
-public enum RegisterContext: Sendable, Hashable {
+public enum RegisterContext: Sendable, Hashable, Codable {
   /// i386 registers.
   case x86(RegisterFile<X86Register>)
   /// DEC Alpha AXP registers.

@@ -12,11 +12,11 @@
 //===----------------------------------------------------------------------===//
 
 /// Known register values of one architecture; absent registers are unknown.
-public struct RegisterFile<Register: CPURegister>: Sendable, Hashable {
+public struct RegisterFile<Register: CPURegister>: Sendable, Hashable, Codable {
   // Inlinable: the file is generic, and a client module (the text decoder, the stack
   // walkers) would otherwise run unspecialised code with a metadata lookup per access.
   @usableFromInline
-  struct Entry: Sendable, Hashable {
+  struct Entry: Sendable, Hashable, Codable {
     @usableFromInline var register: Register
     @usableFromInline var value: UInt64
 

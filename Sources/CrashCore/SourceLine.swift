@@ -1,7 +1,7 @@
 //===--- SourceLine.swift - A file and line ---------------------------------===//
 
 /// A position in source code: file, line and optionally column.
-public struct SourceLine: Sendable, Hashable, CustomStringConvertible {
+public struct SourceLine: Sendable, Hashable, CustomStringConvertible, Codable {
   /// The file as the symbol data or listing named it.
   public var file: String
   /// The 1-based line number.

@@ -29,7 +29,7 @@ public protocol UnwindInfoSource: SymbolSource {
 }
 
 /// Where a symbol source came from.
-public struct SymbolSourceOrigin: Sendable, Hashable, CustomStringConvertible {
+public struct SymbolSourceOrigin: Sendable, Hashable, CustomStringConvertible, Codable {
   /// The symbol file's format.
   public enum Format: String, Sendable, Hashable, Codable {
     /// A Breakpad text symbol file (`.sym`).
@@ -59,7 +59,7 @@ public struct SymbolSourceOrigin: Sendable, Hashable, CustomStringConvertible {
 
 /// One function in the answer: the function that holds the address, or one of the
 /// calls inlined into it.
-public struct SymbolizedFunction: Sendable, Hashable {
+public struct SymbolizedFunction: Sendable, Hashable, Codable {
   /// The function's name as the symbol data gives it (decorated names kept); empty only
   /// in a `lineOnly` answer.
   public var name: String
@@ -87,7 +87,7 @@ public struct SymbolizedFunction: Sendable, Hashable {
 }
 
 /// What a symbol source knows about one address.
-public struct SymbolLookup: Sendable, Hashable {
+public struct SymbolLookup: Sendable, Hashable, Codable {
   /// How precise the answer is.
   public enum Kind: String, Sendable, Hashable, Codable {
     /// A function record with a start and a size (Breakpad `FUNC`, DWARF subprogram,

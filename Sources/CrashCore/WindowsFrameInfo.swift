@@ -10,9 +10,9 @@
 //===----------------------------------------------------------------------===//
 
 /// One `STACK WIN` record, all fields hexadecimal in the file.
-public struct WindowsFrameInfo: Sendable, Hashable {
+public struct WindowsFrameInfo: Sendable, Hashable, Codable {
   /// The record type: 0 FPO, 1 trap, 2 TSS, 3 standard, 4 frame data.
-  public enum Kind: Int, Sendable, Hashable {
+  public enum Kind: Int, Sendable, Hashable, Codable {
     /// `FPO_DATA` from the PDB.
     case fpo = 0
     /// A kernel trap frame.
@@ -70,7 +70,7 @@ public struct WindowsFrameInfo: Sendable, Hashable {
 
 /// The `STACK CFI` rules in force at an address: the INIT record's, then each delta up
 /// to the address, in order. Rule strings are kept as written (`.cfa: $esp 4 + .ra: .cfa 4 - ^`).
-public struct CFIRules: Sendable, Hashable {
+public struct CFIRules: Sendable, Hashable, Codable {
   /// Start of the range the INIT record covers, module-relative.
   public var start: UInt64
   /// Bytes covered.
