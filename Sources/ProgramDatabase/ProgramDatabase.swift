@@ -32,9 +32,14 @@ public struct ProgramDatabase: Sendable {
   private enum FixedStream: Int { case info = 1, types = 2, dbi = 3, ids = 4 }
 
   /// Reads the PDB held in `reader` (a mapping the caller keeps alive); `sectionsIfMissing`
-  /// stands in for a section header stream the PDB lacks (older PDBs leave it to the image).
-  public init(_ reader: ByteReader, sectionsIfMissing: SectionTable? = nil) throws(PDBError) {
-    file = try MSFFile(reader)
+  /// stands in for a section header stream the PDB lacks (older PDBs leave it to the image);
+  /// `releasePages` drops the mapping's resident pages (MSFFile.releasePages).
+  public init(
+    _ reader: ByteReader, sectionsIfMissing: SectionTable? = nil, releasePages: (@Sendable () -> Void)? = nil
+  ) throws(PDBError) {
+    var file = try MSFFile(reader)
+    file.releasePages = releasePages
+    self.file = file
     guard let infoStream = try file.stream(FixedStream.info.rawValue) else { throw .missingStream("PDB info") }
     guard let dbiStream = try file.stream(FixedStream.dbi.rawValue) else { throw .missingStream("DBI") }
     do {

@@ -112,40 +112,52 @@ public enum PDBBreakpadWriter {
       }
     }
 
+    // Function starts and the end of code first; then the text, written once in address
+    // order (functions and publics merged), never held twice.
     var functionStarts = Set<UInt32>()
-    var body = ""
-    var records: [(rva: UInt32, order: Int, text: String)] = []
     var lastEnd: UInt32 = 0
-    for var function in functions where functionStarts.insert(function.rva).inserted {
-      let parameters = publicsByAddress[function.rva].map { parameterSize(of: $0.name) } ?? 0
-      var text = "FUNC \(hex(function.rva)) \(hex(function.size)) \(hex(parameters)) \(function.name)\n"
-      for site in function.inlines.sorted(by: { ($0.depth, $0.ranges.first?.0 ?? 0) < ($1.depth, $1.ranges.first?.0 ?? 0) }) {
-        text += "INLINE \(site.depth) \(site.callLine) \(site.callFile) \(site.origin)"
-        for (start, end) in site.ranges { text += " \(hex(start)) \(hex(end - start))" }
-        text += "\n"
-      }
-      for line in function.lines {
-        text += "\(hex(line.rva)) \(hex(line.size)) \(line.line) \(line.file)\n"
-      }
-      records.append((function.rva, 0, text))
+    var distinct: [Int] = []
+    for (index, function) in functions.enumerated() where functionStarts.insert(function.rva).inserted {
+      distinct.append(index)
       lastEnd = max(lastEnd, function.rva &+ function.size)
     }
+    var publicRecords: [(rva: UInt32, text: String)] = []
     var publicStarts = Set<UInt32>()
     // Publics inside a function's range are its labels (`_NLG_Return`), not functions.
     for rva in publicOrder where Self.index(containing: rva, in: functions) == nil && !functionStarts.contains(rva) {
       guard let (name, count) = publicsByAddress[rva] else { continue }
       publicStarts.insert(rva)
       let parameters = hex(parameterSize(of: name))
-      records.append((rva, 1, "PUBLIC \(count > 1 ? "m " : "")\(hex(rva)) \(parameters) \(undecorate(name))\n"))
+      publicRecords.append((rva, "PUBLIC \(count > 1 ? "m " : "")\(hex(rva)) \(parameters) \(undecorate(name))\n"))
     }
     if lastEnd > 0, !publicStarts.contains(lastEnd), !functionStarts.contains(lastEnd) {
-      records.append((lastEnd, 1, "PUBLIC \(hex(lastEnd)) 0 <unknown in \(image?.name ?? pdbName)>\n"))
+      publicRecords.append((lastEnd, "PUBLIC \(hex(lastEnd)) 0 <unknown in \(image?.name ?? pdbName)>\n"))
     }
-    records.sort { ($0.rva, $0.order) < ($1.rva, $1.order) }
+    publicRecords.sort { $0.rva < $1.rva }
     for (number, file) in fileOrder.enumerated() { output += "FILE \(number) \(file)\n" }
     for (number, origin) in originOrder.enumerated() { output += "INLINE_ORIGIN \(number) \(origin)\n" }
-    for record in records { body += record.text }
-    output += body
+    var nextPublic = 0
+    for index in distinct {
+      let function = functions[index]
+      while nextPublic < publicRecords.count, publicRecords[nextPublic].rva < function.rva {
+        output += publicRecords[nextPublic].text
+        nextPublic += 1
+      }
+      let parameters = publicsByAddress[function.rva].map { parameterSize(of: $0.name) } ?? 0
+      output += "FUNC \(hex(function.rva)) \(hex(function.size)) \(hex(parameters)) \(function.name)\n"
+      for site in function.inlines.sorted(by: { ($0.depth, $0.ranges.first?.0 ?? 0) < ($1.depth, $1.ranges.first?.0 ?? 0) }) {
+        output += "INLINE \(site.depth) \(site.callLine) \(site.callFile) \(site.origin)"
+        for (start, end) in site.ranges { output += " \(hex(start)) \(hex(end - start))" }
+        output += "\n"
+      }
+      for line in function.lines {
+        output += "\(hex(line.rva)) \(hex(line.size)) \(line.line) \(line.file)\n"
+      }
+      // The function's rows are written: let them go.
+      functions[index].lines = []
+      functions[index].inlines = []
+    }
+    for record in publicRecords[nextPublic...] { output += record.text }
 
     let own = try pdb.frameRecords()
     let frames = own.isEmpty ? extraFrames : own

@@ -45,6 +45,10 @@ public struct MSFFile: @unchecked Sendable {
   public let streamSizes: [UInt32?]
   /// Each stream's blocks.
   private let streamBlocks: [[UInt32]]
+  /// Called after a stream of 64 KiB or more is copied out of its blocks: a mapped file's
+  /// owner drops the pages read, so reading every stream of a large PDB does not keep the
+  /// whole file resident.
+  public var releasePages: (@Sendable () -> Void)? = nil
 
   /// Whether `bytes` start with the MSF 7.00 or the PDB 2.00 magic.
   public static func isMSF(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -183,6 +187,7 @@ public struct MSFFile: @unchecked Sendable {
       let buffer = try Self.gather(
         blocks: streamBlocks[index], size: size, blockSize: blockSize, blockCount: blockCount, from: reader,
         what: "stream \(index)")
+      if size >= 1 << 16 { releasePages?() }
       return MSFStream(index: index, owning: buffer)
     } catch {
       throw .read(error)

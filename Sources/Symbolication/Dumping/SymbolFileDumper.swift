@@ -79,15 +79,19 @@ public enum SymbolFileDumper {
     }
     let mapped = try map(path)
     return try withExtendedLifetime(mapped) { () throws(SymbolDumpError) -> String in
-      try symbolFile(bytes: mapped.bytes, path: path, name: baseName(path), inlines: inlines)
+      try symbolFile(
+        bytes: mapped.bytes, path: path, name: baseName(path), inlines: inlines,
+        releasePages: { mapped.releaseResidentPages() })
     }
   }
 
   /// The Breakpad text for `bytes`, the file at `path` whose own name is `name` (for a
-  /// cabinet's content: the name stored in the cabinet).
-  private static func symbolFile(bytes: UnsafeRawBufferPointer, path: String, name: String, inlines: Bool)
-    throws(SymbolDumpError) -> String
-  {
+  /// cabinet's content: the name stored in the cabinet); `releasePages` drops the pages of
+  /// the mapping `bytes` lie in that have been read (a PDB's streams are copied out).
+  private static func symbolFile(
+    bytes: UnsafeRawBufferPointer, path: String, name: String, inlines: Bool,
+    releasePages: (@Sendable () -> Void)? = nil
+  ) throws(SymbolDumpError) -> String {
     let reader = ByteReader(bytes)
     if CabinetFile.isCabinet(bytes) {
       let content: (name: String, bytes: [UInt8])
@@ -110,10 +114,12 @@ public enum SymbolFileDumper {
       // .dbg beside it that names it.
       if let dbg = dbgBeside(pdb: reader, path: path, name: name) {
         return try pdbSymbols(
-          reader, path: path, name: name, image: dbg.image, inlines: inlines, sections: dbg.sections, frames: dbg.frames)
+          reader, path: path, name: name, image: dbg.image, inlines: inlines, sections: dbg.sections, frames: dbg.frames,
+          releasePages: releasePages)
       }
       return try pdbSymbols(
-        reader, path: path, name: name, image: imageBeside(pdb: reader, path: path, name: name), inlines: inlines)
+        reader, path: path, name: name, image: imageBeside(pdb: reader, path: path, name: name), inlines: inlines,
+        releasePages: releasePages)
     }
     if SeparateDebugFile.isSeparateDebugFile(bytes) {
       let file: SeparateDebugFile
@@ -132,7 +138,7 @@ public enum SymbolFileDumper {
         return try withExtendedLifetime(pdb.file) { () throws(SymbolDumpError) -> String in
           try pdbSymbols(
             ByteReader(pdb.file.bytes), path: pdb.path, name: pdb.name, image: image, inlines: inlines,
-            sections: file.sections, frames: frames)
+            sections: file.sections, frames: frames, releasePages: { pdb.file.releaseResidentPages() })
         }
       }
       do {
@@ -152,7 +158,8 @@ public enum SymbolFileDumper {
     if let pdb = pdbBeside(image: image, path: path) {
       let text = try withExtendedLifetime(pdb.file) { () throws(SymbolDumpError) -> String in
         try pdbSymbols(
-          ByteReader(pdb.file.bytes), path: pdb.path, name: pdb.name, image: (image.codeIdentifier, name), inlines: inlines)
+          ByteReader(pdb.file.bytes), path: pdb.path, name: pdb.name, image: (image.codeIdentifier, name), inlines: inlines,
+          releasePages: { pdb.file.releaseResidentPages() })
       }
       // x64 unwind data lives in the image, not the PDB.
       let frames = (try? PEBreakpadWriter.stackCFILines(for: image)) ?? []
@@ -167,10 +174,10 @@ public enum SymbolFileDumper {
 
   private static func pdbSymbols(
     _ reader: ByteReader, path: String, name: String, image: (String, String)?, inlines: Bool,
-    sections: SectionTable? = nil, frames: [FrameRecord] = []
+    sections: SectionTable? = nil, frames: [FrameRecord] = [], releasePages: (@Sendable () -> Void)? = nil
   ) throws(SymbolDumpError) -> String {
     do {
-      let pdb = try ProgramDatabase(reader, sectionsIfMissing: sections)
+      let pdb = try ProgramDatabase(reader, sectionsIfMissing: sections, releasePages: releasePages)
       return try PDBBreakpadWriter.symbolFile(
         for: pdb, pdbName: name, image: image, inlines: inlines, frames: frames,
         undecorate: { MSVCDemangler.publicName($0) })
