@@ -27,6 +27,9 @@ public struct ProgramDatabase: Sendable {
   public let sections: SectionTable
   /// "/names", when present.
   public let strings: StringTable?
+  /// OMAP from the original layout to the image's, when the image was rearranged after
+  /// linking (AddressMap); `sections` are then the original section headers.
+  public let omap: AddressMap?
 
   /// Stream numbers of the fixed streams.
   private enum FixedStream: Int { case info = 1, types = 2, dbi = 3, ids = 4 }
@@ -45,7 +48,14 @@ public struct ProgramDatabase: Sendable {
     do {
       info = try infoStream.withReader { (reader) throws(ReadError) in try PDBInfoStream(reader) }
       dbi = try dbiStream.withReader { (reader) throws(ReadError) in try DBIStream(reader) }
-      if let index = dbi.debugStreams[.sectionHeaders], let stream = try? file.stream(index) {
+      if let index = dbi.debugStreams[.omapFromSource], let stream = try? file.stream(index) {
+        omap = try stream.withReader { (reader) throws(ReadError) in try AddressMap(reader) }
+      } else {
+        omap = nil
+      }
+      if omap != nil, let index = dbi.debugStreams[.originalSectionHeaders], let stream = try? file.stream(index) {
+        sections = try stream.withReader { (reader) throws(ReadError) in try SectionTable(reader) }
+      } else if let index = dbi.debugStreams[.sectionHeaders], let stream = try? file.stream(index) {
         sections = try stream.withReader { (reader) throws(ReadError) in try SectionTable(reader) }
       } else if let sectionsIfMissing {
         sections = sectionsIfMissing
@@ -68,6 +78,23 @@ public struct ProgramDatabase: Sendable {
 
   /// Whether this is a PDB from before VC 7.0 (no GUID; CodeView 4/5 records, C11 lines).
   public var isVersion2: Bool { info.guid.isEmpty }
+
+  /// The image address of `offset` in 1-based `section`: through the OMAP when there is
+  /// one; nil for code the rearrangement removed.
+  public func imageRVA(section: UInt16, offset: UInt32) -> UInt32? {
+    guard let rva = sections.rva(section: section, offset: offset) else { return nil }
+    guard let omap else { return rva }
+    return omap.translate(rva)
+  }
+
+  /// The image address of `size` bytes at `offset` in `section`, and how many of them stay
+  /// together in the image (all of them without OMAP; up to the first move with it).
+  public func imageRange(section: UInt16, offset: UInt32, size: UInt32) -> (rva: UInt32, size: UInt32)? {
+    guard let original = sections.rva(section: section, offset: offset) else { return nil }
+    guard let omap else { return (original, size) }
+    guard let rva = omap.translate(original) else { return nil }
+    return (rva, omap.contiguousLength(from: original, length: size))
+  }
 
   /// Breakpad's name for the target CPU.
   public var cpuName: String {
@@ -158,6 +185,16 @@ public struct ProgramDatabase: Sendable {
       }
       if let index = dbi.debugStreams[.fpo], let stream = try file.stream(index) {
         records += try stream.withReader { (reader) throws(ReadError) in try FrameRecord.fpoData(reader) }
+      }
+      // Frame records name original addresses: through the OMAP, as the symbols.
+      if let omap {
+        records = records.compactMap { record in
+          var moved = record
+          guard let rva = omap.translate(record.rva) else { return nil }
+          moved.rva = rva
+          moved.codeSize = omap.contiguousLength(from: record.rva, length: record.codeSize)
+          return moved
+        }
       }
     } catch let error as ReadError {
       throw .read(error)

@@ -28,7 +28,7 @@ struct PDB2Tests {
     "each composed PDB 2.00 (and the .dbg naming one) gives the reviewed .sym",
     arguments: [
       ("tiny-vc6.pdb", "tiny-vc6.sym"), ("tiny-vc4.pdb", "tiny-vc4.sym"), ("tiny-nt4.pdb", "tiny-nt4.sym"),
-      ("tiny-nt4.dbg", "tiny-nt4.dbg.sym"),
+      ("tiny-nt4.dbg", "tiny-nt4.dbg.sym"), ("tiny-omap.pdb", "tiny-omap.sym"),
     ])
   func dumps(_ input: String, _ expected: String) throws {
     let text = try String(contentsOfFile: Fixtures.path("pdb2/\(expected)"), encoding: .utf8)
@@ -115,5 +115,24 @@ struct PDB2Tests {
         #expect(error.description.contains(expected), "\(what): \(error.description)")
       }
     }
+  }
+
+  @Test("OMAP: symbols, lines, publics and frame records move to the rearranged image's addresses")
+  func omap() throws {
+    let bytes = try Self.bytes("tiny-omap.pdb")
+    try bytes.withUnsafeBytes { raw in
+      let pdb = try ProgramDatabase(ByteReader(raw))
+      let omap = try #require(pdb.omap)
+      #expect(omap.translate(0x1000) == 0x1800)
+      #expect(omap.translate(0x1075) == 0x1015)
+      #expect(omap.translate(0x10A9) == nil)  // removed
+      #expect(omap.translate(0x0FFF) == nil)  // before the first entry
+      #expect(omap.contiguousLength(from: 0x1140, length: 0x80) == 0x20)  // WorkerThread is split
+      #expect(pdb.imageRVA(section: 1, offset: 0x1D0) == 0x1510)
+    }
+    let source = try SymbolFileDumper.symbolSource(at: Fixtures.path("pdb2/tiny-omap.pdb"))
+    #expect(source.lookup(0x1812)?.function.name == "main")
+    #expect(source.lookup(0x1812)?.function.line == 11)
+    #expect(source.lookup(0x1015)?.function.name == "ParseRecord")
   }
 }

@@ -43,25 +43,26 @@ public enum PDBBreakpadWriter {
       let (procedures, tables) = (symbols.procedures, symbols.lines)
       var moduleFunctions: [Function] = []
       for procedure in procedures {
-        guard let rva = pdb.sections.rva(section: procedure.section, offset: procedure.offset) else { continue }
+        guard
+          let (rva, size) = pdb.imageRange(section: procedure.section, offset: procedure.offset, size: procedure.codeSize)
+        else { continue }
         // PDB 2.00 procedures may carry decorated names.
         let spelled = pdb.isVersion2 && procedure.name.hasPrefix("?") ? undecorate(procedure.name) : procedure.name
         let name = names.functionName(
           anonymousNamespaceSpelled(spelled), typeIndex: procedure.typeIndex, isID: procedure.typeIsID)
         moduleFunctions.append(
           Function(
-            rva: rva, size: procedure.codeSize, name: name, lines: [], order: moduleFunctions.count,
+            rva: rva, size: size, name: name, lines: [], order: moduleFunctions.count,
             recordOffset: procedure.recordOffset))
       }
       moduleFunctions.sort { $0.rva < $1.rva }
       // Lines first hold the file's checksum offset, replaced by the file's number below.
       for block in tables.blocks {
-        guard let base = pdb.sections.rva(section: block.section, offset: block.offset) else { continue }
         // 0xF00F00 and 0xFEEFEE mark compiler-made code with no source line: the line
-        // before runs on over it.
+        // before runs on over it. Each row is placed on its own (with OMAP rows move apart).
         for line in block.lines where line.line != 0xF0_0F00 && line.line != 0xFE_EFEE {
-          let rva = base &+ line.offset
-          guard let owner = Self.index(containing: rva, in: moduleFunctions) else { continue }
+          guard let rva = pdb.imageRVA(section: block.section, offset: block.offset &+ line.offset),
+            let owner = Self.index(containing: rva, in: moduleFunctions) else { continue }
           moduleFunctions[owner].lines.append(Line(rva: rva, size: 0, line: line.line, file: Int(block.fileChecksumOffset)))
         }
       }
@@ -103,7 +104,7 @@ public enum PDBBreakpadWriter {
     var publicsByAddress: [UInt32: (name: String, count: Int)] = [:]
     var publicOrder: [UInt32] = []
     for symbol in try pdb.publicSymbols() where symbol.isFunction || pdb.sections.isCode(section: symbol.section) {
-      guard let rva = pdb.sections.rva(section: symbol.section, offset: symbol.offset) else { continue }
+      guard let rva = pdb.imageRVA(section: symbol.section, offset: symbol.offset) else { continue }
       if let known = publicsByAddress[rva] {
         publicsByAddress[rva] = (known.name, known.count + 1)
       } else {

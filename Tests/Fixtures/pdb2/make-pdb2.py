@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Composes PDB 2.00 files (VC 4-6 era) for tests, from the published layouts.
 
-    make-pdb2.py OUTDIR      writes tiny-vc6.pdb, tiny-vc4.pdb, and the pair
-                             tiny-nt4.pdb + tiny-nt4.dbg
+    make-pdb2.py OUTDIR      writes tiny-vc6.pdb, tiny-vc4.pdb, the pair
+                             tiny-nt4.pdb + tiny-nt4.dbg, and tiny-omap.pdb
 
 There is no public PDB 2.00 sample at hand, so these are written from the layouts:
   - microsoft-pdb (github.com/microsoft/microsoft-pdb): msf.cpp (MSF_HDR: the 44-byte
@@ -19,7 +19,10 @@ so a PDB and a .dbg of one build must give the same records. tiny-vc6.pdb (VC 6:
 `_ST` records) and tiny-vc4.pdb (VC 4.1: MODI50, 16-bit-type records) carry their own section
 headers and FPO; tiny-nt4.pdb (VC 5) carries neither, as NT 4-era PDBs left them to the .dbg:
 tiny-nt4.dbg holds the sections, FPO and the image name, and a CodeView NB10 entry naming
-tiny-nt4.pdb by signature and age.
+tiny-nt4.pdb by signature and age. tiny-omap.pdb is tiny-vc6.pdb for an image rearranged
+after linking (as BBT laid out Windows system binaries): OMAP from and to the original
+layout and the original section headers in the DBI debug header's slots 3, 4 and 10
+(dbi.h; LLVM's DbiStream documentation), functions moved, one split in two, gaps removed.
 Written for this project; the expected .sym beside each file was reviewed by hand.
 """
 import importlib.util
@@ -59,10 +62,12 @@ def module_entry(modern, stream, symbols, lines):
     return entry + b"\0" * ((-len(entry)) % 4)
 
 
-def dbi_stream(version, modern, module_stream, symbols, lines, debug_header=True):
+def dbi_stream(version, modern, module_stream, symbols, lines, debug_header=True, omap=False):
     modules = module_entry(modern, module_stream, symbols, lines)
     # Debug header: FPO 6, exception, fixup, OMAP to, OMAP from: none, section headers 7, …
     debug = u16(6) + u16(NIL) * 4 + u16(7) + u16(NIL) * 5 if debug_header else b""
+    if omap:  # … OMAP to 8, OMAP from 9, original section headers 10
+        debug = u16(6) + u16(NIL) * 2 + u16(8) + u16(9) + u16(7) + u16(NIL) * 4 + u16(10)
     header = u32(0xFFFFFFFF) + u32(version) + u32(AGE) + u16(NIL) + u16(0) + u16(NIL) + u16(0)
     header += u16(5) + u16(0) + u32(len(modules)) + u32(0) + u32(0) + u32(0) + u32(0) + u32(0)
     header += u32(len(debug)) + u32(0) + u16(0) + u16(0x14C) + u32(0)
@@ -105,7 +110,36 @@ def msf(streams):
     return b"".join(page.ljust(PAGE, b"\0") for page in pages)
 
 
-def pdb(version, dbi_version, wide, debug_header=True):
+# The rearranged image: (original address, image address); 0 for removed bytes.
+OMAP_FROM_SOURCE = [
+    (0x1000, 0x1800),  # main
+    (0x1060, 0x1000),  # ParseRecord
+    (0x10A8, 0),
+    (0x10B0, 0x1200),  # helper
+    (0x10D0, 0),
+    (0x1100, 0x1100),  # Queue::Dispatch
+    (0x1134, 0),
+    (0x1140, 0x1300),  # WorkerThread, first part
+    (0x1160, 0x1400),  # WorkerThread, the rest moved away
+    (0x11C0, 0x1500),  # StartQueue
+]
+
+
+def omap_streams():
+    from_source = b"".join(u32(a) + u32(b) for a, b in OMAP_FROM_SOURCE)
+    to_source = sorted((b, a) for a, b in OMAP_FROM_SOURCE if b)
+    return from_source, b"".join(u32(a) + u32(b) for a, b in to_source)
+
+
+def rearranged_sections():
+    out = b""
+    for name, vsize, address, flags in tiny.SECTIONS:
+        size = 0x800 if name == b".text" else vsize
+        out += name.ljust(8, b"\0") + u32(size) + u32(address) + u32(size) + u32(0) * 3 + u16(0) * 2 + u32(flags)
+    return out
+
+
+def pdb(version, dbi_version, wide, debug_header=True, omap=False):
     symbols = tiny.align_sym(wide)
     symbols = u32(2 if wide else 1) + symbols[4:]  # CV_SIGNATURE_C11 / C7
     lines = tiny.src_module()
@@ -115,11 +149,14 @@ def pdb(version, dbi_version, wide, debug_header=True):
         b"",  # 0: the old stream table
         info_stream(version),  # 1
         b"",  # 2: types (not read)
-        dbi_stream(dbi_version, dbi_version >= 19970606, 4, len(symbols), len(lines), debug_header),  # 3
+        dbi_stream(dbi_version, dbi_version >= 19970606, 4, len(symbols), len(lines), debug_header, omap),  # 3
         module,  # 4
         publics,  # 5: symbol records
     ]
-    if debug_header:
+    if omap:
+        from_source, to_source = omap_streams()
+        streams += [tiny.fpo(), rearranged_sections(), to_source, from_source, sections()]  # 6 … 10
+    elif debug_header:
         streams += [tiny.fpo(), sections()]  # 6, 7
     return msf(streams)
 
@@ -138,6 +175,7 @@ def main():
         "tiny-vc4.pdb": pdb(19950623, 930803, wide=False),
         "tiny-nt4.pdb": pdb(19960307, 19960307, wide=True, debug_header=False),
         "tiny-nt4.dbg": nt4_dbg("tiny-nt4.pdb"),
+        "tiny-omap.pdb": pdb(19970604, 19970606, wide=True, omap=True),
     }
     for name, data in files.items():
         with open(f"{outdir}/{name}", "wb") as handle:
