@@ -49,17 +49,24 @@ struct SymbolsDumpCommand: ParsableCommand {
       throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
     }
     withExtendedLifetime(mapped) {}
+    guard let store else {
+      // To standard output as it is made: a large PDB's text is never held whole.
+      do {
+        try SymbolFileDumper.write(at: file, inlines: inlines) { Console.json($0) }
+      } catch {
+        try? Console.finish()
+        Console.error("analyse: \(error)\n")
+        throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
+      }
+      try Console.finish()
+      return
+    }
     let text: String
     do {
       text = try SymbolFileDumper.symbolFile(at: file, inlines: inlines)
     } catch {
       Console.error("analyse: \(error)\n")
       throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
-    }
-    guard let store else {
-      Console.json(text)
-      try Console.finish()
-      return
     }
     // MODULE windows <cpu> <id> <pdb name>: the store path comes from the id and the name.
     let fields = text.prefix { $0 != "\n" }.split(separator: " ", maxSplits: 4)

@@ -28,6 +28,20 @@ public enum PDBBreakpadWriter {
     for pdb: ProgramDatabase, pdbName: String, image: (codeIdentifier: String, name: String)?,
     inlines: Bool = false, frames extraFrames: [FrameRecord] = [], undecorate: (String) -> String
   ) throws(PDBError) -> String {
+    var text = ""
+    try write(
+      for: pdb, pdbName: pdbName, image: image, inlines: inlines, frames: extraFrames, undecorate: undecorate
+    ) { text += $0 }
+    return text
+  }
+
+  /// The same text, handed to `sink` in pieces of about a megabyte as it is made (a large
+  /// PDB's `.sym` is never held whole).
+  public static func write(
+    for pdb: ProgramDatabase, pdbName: String, image: (codeIdentifier: String, name: String)?,
+    inlines: Bool = false, frames extraFrames: [FrameRecord] = [], undecorate: (String) -> String,
+    to sink: (String) -> Void
+  ) throws(PDBError) {
     var output = "MODULE windows \(pdb.cpuName) \(pdb.debugIdentifier) \(pdbName)\n"
     if let image { output += "INFO CODE_ID \(image.codeIdentifier) \(image.name)\n" }
 
@@ -154,9 +168,13 @@ public enum PDBBreakpadWriter {
       for line in function.lines {
         output += "\(hex(line.rva)) \(hex(line.size)) \(line.line) \(line.file)\n"
       }
-      // The function's rows are written: let them go.
+      // The function's rows are written: let them go, and the text when it has grown.
       functions[index].lines = []
       functions[index].inlines = []
+      if output.utf8.count >= 1 << 20 {
+        sink(output)
+        output = ""
+      }
     }
     for record in publicRecords[nextPublic...] { output += record.text }
 
@@ -165,7 +183,7 @@ public enum PDBBreakpadWriter {
     let frameDataStarts = Set(frames.lazy.filter { $0.type == 4 }.map(\.rva))
     let kept = frames.filter { $0.type == 4 || !frameDataStarts.contains($0.rva) }
     for frame in kept.sorted(by: { ($0.rva, $0.type) < ($1.rva, $1.type) }) { output += frame.breakpadLine }
-    return output
+    sink(output)
   }
 
   /// The most row rewrites inline overlays may cost one function (tens of milliseconds).

@@ -70,28 +70,37 @@ public enum SymbolFileDumper {
   /// The Breakpad text for the file at `path`; with `inlines`, INLINE_ORIGIN and INLINE
   /// records for inlined calls (PDB input).
   public static func symbolFile(at path: String, inlines: Bool = false) throws(SymbolDumpError) -> String {
+    var text = ""
+    try write(at: path, inlines: inlines) { text += $0 }
+    return text
+  }
+
+  /// The same text, handed to `sink` in pieces as it is made (a PDB's in pieces of about a
+  /// megabyte, so a large one's `.sym` is never held whole).
+  public static func write(at path: String, inlines: Bool = false, to sink: (String) -> Void) throws(SymbolDumpError) {
     if let head = FileOpener.prefix(of: path, count: 4), head == [0x7F, 0x45, 0x4C, 0x46] {
       do {
-        return try ELFSymbolFile(path: path).breakpadSymbolFile(inlines: inlines)
+        sink(try ELFSymbolFile(path: path).breakpadSymbolFile(inlines: inlines))
+        return
       } catch {
         throw .damaged(path: path, reason: error.description)
       }
     }
     let mapped = try map(path)
-    return try withExtendedLifetime(mapped) { () throws(SymbolDumpError) -> String in
-      try symbolFile(
+    try withExtendedLifetime(mapped) { () throws(SymbolDumpError) in
+      try write(
         bytes: mapped.bytes, path: path, name: baseName(path), inlines: inlines,
-        releasePages: { mapped.releaseResidentPages() })
+        releasePages: { mapped.releaseResidentPages() }, to: sink)
     }
   }
 
   /// The Breakpad text for `bytes`, the file at `path` whose own name is `name` (for a
   /// cabinet's content: the name stored in the cabinet); `releasePages` drops the pages of
   /// the mapping `bytes` lie in that have been read (a PDB's streams are copied out).
-  private static func symbolFile(
+  private static func write(
     bytes: UnsafeRawBufferPointer, path: String, name: String, inlines: Bool,
-    releasePages: (@Sendable () -> Void)? = nil
-  ) throws(SymbolDumpError) -> String {
+    releasePages: (@Sendable () -> Void)? = nil, to sink: (String) -> Void
+  ) throws(SymbolDumpError) {
     let reader = ByteReader(bytes)
     if CabinetFile.isCabinet(bytes) {
       let content: (name: String, bytes: [UInt8])
@@ -105,21 +114,24 @@ public enum SymbolFileDumper {
       }
       let storedName = baseName(content.name.isEmpty ? name : content.name)
       let copy = MappedFile(copying: content.bytes, name: path)
-      return try withExtendedLifetime(copy) { () throws(SymbolDumpError) -> String in
-        try symbolFile(bytes: copy.bytes, path: directory(of: path) + storedName, name: storedName, inlines: inlines)
+      try withExtendedLifetime(copy) { () throws(SymbolDumpError) in
+        try write(bytes: copy.bytes, path: directory(of: path) + storedName, name: storedName, inlines: inlines, to: sink)
       }
+      return
     }
     if MSFFile.isMSF(bytes) {
       // A PDB 2.00 without section headers takes them (and FPO and the code id) from the
       // .dbg beside it that names it.
       if let dbg = dbgBeside(pdb: reader, path: path, name: name) {
-        return try pdbSymbols(
+        try pdbSymbols(
           reader, path: path, name: name, image: dbg.image, inlines: inlines, sections: dbg.sections, frames: dbg.frames,
-          releasePages: releasePages)
+          releasePages: releasePages, to: sink)
+        return
       }
-      return try pdbSymbols(
+      try pdbSymbols(
         reader, path: path, name: name, image: imageBeside(pdb: reader, path: path, name: name), inlines: inlines,
-        releasePages: releasePages)
+        releasePages: releasePages, to: sink)
+      return
     }
     if SeparateDebugFile.isSeparateDebugFile(bytes) {
       let file: SeparateDebugFile
@@ -135,15 +147,17 @@ public enum SymbolFileDumper {
       {
         let frames = (try? file.frameRecords(reader)) ?? []
         let image = (file.identifier, file.imageName(reader) ?? name)
-        return try withExtendedLifetime(pdb.file) { () throws(SymbolDumpError) -> String in
+        try withExtendedLifetime(pdb.file) { () throws(SymbolDumpError) in
           try pdbSymbols(
             ByteReader(pdb.file.bytes), path: pdb.path, name: pdb.name, image: image, inlines: inlines,
-            sections: file.sections, frames: frames, releasePages: { pdb.file.releaseResidentPages() })
+            sections: file.sections, frames: frames, releasePages: { pdb.file.releaseResidentPages() }, to: sink)
         }
+        return
       }
       do {
-        return try DBGBreakpadWriter.symbolFile(
-          for: file, reader: reader, name: name, undecorate: { MSVCDemangler.publicName($0) })
+        sink(
+          try DBGBreakpadWriter.symbolFile(for: file, reader: reader, name: name, undecorate: { MSVCDemangler.publicName($0) }))
+        return
       } catch {
         throw .damaged(path: path, reason: error.description)
       }
@@ -156,17 +170,18 @@ public enum SymbolFileDumper {
       throw .damaged(path: path, reason: "\(error)")
     }
     if let pdb = pdbBeside(image: image, path: path) {
-      let text = try withExtendedLifetime(pdb.file) { () throws(SymbolDumpError) -> String in
+      try withExtendedLifetime(pdb.file) { () throws(SymbolDumpError) in
         try pdbSymbols(
           ByteReader(pdb.file.bytes), path: pdb.path, name: pdb.name, image: (image.codeIdentifier, name), inlines: inlines,
-          releasePages: { pdb.file.releaseResidentPages() })
+          releasePages: { pdb.file.releaseResidentPages() }, to: sink)
       }
       // x64 unwind data lives in the image, not the PDB.
       let frames = (try? PEBreakpadWriter.stackCFILines(for: image)) ?? []
-      return frames.isEmpty ? text : text + frames.joined(separator: "\n") + "\n"
+      if !frames.isEmpty { sink(frames.joined(separator: "\n") + "\n") }
+      return
     }
     do {
-      return try PEBreakpadWriter.symbolFile(for: image, fileName: path)
+      sink(try PEBreakpadWriter.symbolFile(for: image, fileName: path))
     } catch {
       throw .damaged(path: path, reason: "\(error)")
     }
@@ -174,13 +189,14 @@ public enum SymbolFileDumper {
 
   private static func pdbSymbols(
     _ reader: ByteReader, path: String, name: String, image: (String, String)?, inlines: Bool,
-    sections: SectionTable? = nil, frames: [FrameRecord] = [], releasePages: (@Sendable () -> Void)? = nil
-  ) throws(SymbolDumpError) -> String {
+    sections: SectionTable? = nil, frames: [FrameRecord] = [], releasePages: (@Sendable () -> Void)? = nil,
+    to sink: (String) -> Void
+  ) throws(SymbolDumpError) {
     do {
       let pdb = try ProgramDatabase(reader, sectionsIfMissing: sections, releasePages: releasePages)
-      return try PDBBreakpadWriter.symbolFile(
+      try PDBBreakpadWriter.write(
         for: pdb, pdbName: name, image: image, inlines: inlines, frames: frames,
-        undecorate: { MSVCDemangler.publicName($0) })
+        undecorate: { MSVCDemangler.publicName($0) }, to: sink)
     } catch .missingStream("section header") {
       throw .damaged(
         path: path, reason: "the PDB has no section headers; put the image or the .dbg that names it beside it")
