@@ -36,6 +36,8 @@ struct ELFCallFrames {
   static let maximumEntries = 2_000_000
   /// Rows per FDE at most.
   static let maximumRows = 100_000
+  /// Rows over the whole file at most (a hostile file's FDEs cannot make the walk endless).
+  static let maximumTotalRows = 20_000_000
 
   init?(machine: Int32) {
     switch machine {
@@ -126,6 +128,7 @@ struct ELFCallFrames {
     var encodings: [Dwarf_Off: UInt8] = [:]
     var output: [String] = []
     var offset: Dwarf_Off = 0
+    var budget = Self.maximumTotalRows
     for _ in 0..<Self.maximumEntries {
       var next: Dwarf_Off = 0
       var entry = Dwarf_CFI_Entry()
@@ -150,18 +153,20 @@ struct ELFCallFrames {
           encoding & 0x0F, at: &cursor, end: UnsafeRawPointer(end), fieldAddress: 0),
         range > 0
       else { continue }
-      output += rows(cfi: cfi, start: location, size: range)
+      output += rows(cfi: cfi, start: location, size: range, budget: &budget)
+      if budget <= 0 { break }
     }
     return output
   }
 
   /// The STACK CFI lines of one FDE's range.
-  private func rows(cfi: OpaquePointer, start: UInt64, size: UInt64) -> [String] {
+  private func rows(cfi: OpaquePointer, start: UInt64, size: UInt64, budget: inout Int) -> [String] {
     var output: [String] = []
     var previous: Rules?
     var address = start
     let end = start &+ size
-    for _ in 0..<Self.maximumRows where address < end {
+    for _ in 0..<Self.maximumRows where address < end && budget > 0 {
+      budget -= 1
       var frame: OpaquePointer? = nil
       guard dwarf_cfi_addrframe(cfi, address, &frame) == 0, let frame else { break }
       defer { free(UnsafeMutableRawPointer(frame)) }

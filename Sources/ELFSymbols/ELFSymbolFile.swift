@@ -166,7 +166,8 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
     guard libraryVersion != UInt32(EV_NONE) else {
       throw .library(path: path, function: "elf_version", message: libraryMessage())
     }
-    let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    // O_NONBLOCK: a FIFO planted where a file was expected must not block the open.
+    let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
     var status = stat()
     guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {

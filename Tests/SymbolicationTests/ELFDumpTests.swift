@@ -55,6 +55,21 @@ struct ELFDumpTests {
   }
 
   @Test(
+    "a debug file alone finds its image beside it; a FIFO in the same directory does not stop the search",
+    .enabled(if: available, "needs ../shared/fixtures/dump_syms"))
+  func debugFileBesideFIFO() throws {
+    let directory = NSTemporaryDirectory() + "elf-dump-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    #expect(mkfifo(directory + "/a-fifo", 0o600) == 0)
+    for name in ["basic.dbg", "basic.full"] {
+      try FileManager.default.copyItem(
+        atPath: SharedFixtures.path("fixtures/dump_syms/linux/\(name)"), toPath: "\(directory)/\(name)")
+    }
+    #expect(try SymbolFileDumper.symbolFile(at: directory + "/basic.dbg") == (try Self.reference("basic.dbg.sym")))
+  }
+
+  @Test(
     "basic.full with inline records: dump_syms' .sym, origins compared by name",
     .enabled(if: available, "needs ../shared/fixtures/dump_syms"))
   func inlines() throws {
