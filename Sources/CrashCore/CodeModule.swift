@@ -50,6 +50,23 @@ public struct CodeModule: Sendable, Hashable, Codable {
   /// `dll\ntdll.DBG`, `libc.so.6` for `/lib/x86_64-linux-gnu/libc.so.6`.
   public var stem: String { ModuleName.stem(name) }
 
+  /// The image's file name without its directory (`ntdll.dll`): the last component of the
+  /// path when one was recorded, else of the name.
+  public var fileName: String {
+    let whole = path ?? name
+    return whole.split(whereSeparator: { $0 == "\\" || $0 == "/" }).last.map(String.init) ?? whole
+  }
+
+  /// The id Microsoft's symbol stores file a Windows image under (its "code id"): the link
+  /// time stamp as eight upper-case hex digits, then the image size in lower-case hex without
+  /// leading zeros (`5902C871180000`, `printf("%08X%x")`), as Microsoft's symbol server protocol
+  /// and Breakpad's processor spell it; nil unless both are known and non-zero.
+  public var codeIdentifier: String? {
+    guard let timestamp, timestamp != 0, let size, size > 0, size <= UInt64(UInt32.max) else { return nil }
+    let stamp = String(timestamp, radix: 16, uppercase: true)
+    return String(repeating: "0", count: 8 - stamp.utf8.count) + stamp + String(size, radix: 16, uppercase: false)
+  }
+
   /// The first address past the image, when the size is known and does not overflow.
   public var end: Address? { size.flatMap { base.adding($0) } }
 

@@ -75,6 +75,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var events = EventLogParser()
   @exclusivity(unchecked) private var bugChecks = BugCheckParser()
   @exclusivity(unchecked) private var analysis = AnalyzeOutputParser()
+  @exclusivity(unchecked) private var moduleList = WinDbgModuleList()
   @exclusivity(unchecked) private var section: DrWatsonSection?
   @exclusivity(unchecked) private var drWatsonHeader: (info: ApplicationInfo, exception: CrashException?)?
   /// Lines after the crash header that may still hold its fields.
@@ -175,6 +176,7 @@ public final class StackTextDecoder {
     finishStandaloneRegisters(emit)
     events.finish { emit(.event($0)) }
     bugChecks.finish { emit(.bugCheck($0)) }
+    moduleList.finish { emit(.module($0)) }
     flushDrWatsonHeader(emit)
     if truncatedLines > 1 {
       report(.warning, "\(truncatedLines) lines were longer than \(options.maximumLineLength) bytes and were cut", line: nil, emit)
@@ -313,6 +315,7 @@ public final class StackTextDecoder {
     }
     if handleWin9x(emit) { return }
     if events.consumeIfActive(line, emit: { emit(.event($0)) }) { return }
+    if moduleList.isActive, moduleList.consume(line, emit: { emit(.module($0)) }) { return }
     if handleRegisters(emit) { return }
     if bugChecks.consume(line, emit: { emit(.bugCheck($0)) }) { return }
 
@@ -392,6 +395,8 @@ public final class StackTextDecoder {
       emit(.module(module))
       return
     }
+    // WinDbg's `lm`: its column header, `Unloaded modules:`, or a row with a symbol status.
+    if WinDbgModuleList.mayStart(line), moduleList.consume(line, emit: { emit(.module($0)) }) { return }
     if events.consume(line, emit: { emit(.event($0)) }) { return }
     if let fault = FaultLine.parse(line) {
       recordFault(fault)

@@ -1,8 +1,8 @@
 //===--- Symbolicator.swift - Names, lines and inlines for a report's frames -===//
 //
 // For every module that has frames: find its symbol file (by debug id when the
-// input gives one, else by name with the build chosen from evidence — see
-// BuildEvidence), then look up each frame's instruction address relative to
+// input gives one, then by a Windows image's code id, else by name with the build
+// chosen from evidence — see BuildEvidence), then look up each frame's instruction address relative to
 // the module's load address. Frames that printed a name are checked against the
 // map (a mismatch is a diagnostic); frames that printed only an address gain a
 // name. Each module's outcome is recorded in `CrashReport.moduleSymbols`.
@@ -94,7 +94,19 @@ public final class Symbolicator: Sendable {
         report.diagnostics.append(Diagnostic(.warning, "symbols for \(name): \(error.description)"))
       }
     }
-    // 2. By name, the build chosen from the frames.
+    // 2. A Windows image by its code id (time stamp and size), as symbol stores file images:
+    //    what a text's `lmv` record or a dump without a usable debug id gives.
+    if let listed, let codeIdentifier = listed.codeIdentifier {
+      do {
+        let entries = try store.entries(debugFile: listed.fileName, debugIdentifier: codeIdentifier)
+        if !entries.isEmpty {
+          return use(entries, base: listed.base.rawValue, module: name, frames: frames, detail: "by code id", in: &report)
+        }
+      } catch {
+        report.diagnostics.append(Diagnostic(.warning, "symbols for \(name): \(error.description)"))
+      }
+    }
+    // 3. By name, the build chosen from the frames.
     let candidates = store.entries(forModule: name)
     guard !candidates.isEmpty else {
       report.moduleSymbols.append(ModuleSymbols(module: name, status: .missing))

@@ -82,6 +82,47 @@ struct SymbolServeTests {
     #expect(server.lines(containing: "GET /").count == 8)
     #expect(!server.output.joined().contains("root:"))
   }
+
+  @Test(
+    "text listings through the server: lm's PDB id and lmv's code id fetch what a local store gives; nothing asked twice",
+    .enabled(if: SharedFixtures.has("fixtures/dump_syms"), "needs ../shared/fixtures/dump_syms beside the checkout"))
+  func textListings() throws {
+    // A symstore as Microsoft's tools lay it out: the CAB-compressed PDB under its debug id,
+    // the image under its code id (time stamp and size).
+    let root = NSTemporaryDirectory() + "serve-listings-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let manager = FileManager.default
+    let pdbDirectory = "\(root)/store/basic32.pdb/34060D222DBB44E5AA72243CE8326C2F2"
+    let imageDirectory = "\(root)/store/mozwer.dll/5FDB6A2871000"
+    try manager.createDirectory(atPath: pdbDirectory, withIntermediateDirectories: true)
+    try manager.createDirectory(atPath: imageDirectory, withIntermediateDirectories: true)
+    try manager.copyItem(
+      atPath: SharedFixtures.path("fixtures/dump_syms/windows/basic32.pd_"), toPath: "\(pdbDirectory)/basic32.pd_")
+    try manager.copyItem(
+      atPath: SharedFixtures.path("fixtures/dump_syms/windows/mozwer.dll"), toPath: "\(imageDirectory)/mozwer.dll")
+    let server = try Self.serve("\(root)/store")
+    defer { server.stop() }
+    let path = "srv*\(root)/cache*http://127.0.0.1:\(server.port)"
+    let listings = [Fixtures.path("windbg-lm/basic32-lm.txt"), Fixtures.path("windbg-lm/mozwer-lmv.txt")]
+    for listing in listings {
+      let local = try AnalyseRunner.run(["--no-default-symbols", "--symbols", "\(root)/store", listing])
+      let remote = try AnalyseRunner.run(["--no-default-symbols", "--symbol-path", path, listing])
+      #expect(remote.status == local.status)
+      #expect(
+        remote.standardOutput.replacingOccurrences(of: "\(root)/cache", with: "\(root)/store") == local.standardOutput)
+    }
+    let first = try AnalyseRunner.run(["--no-default-symbols", "--symbol-path", path, listings[0]]).standardOutput
+    #expect(first.contains("0x10006c5a = basic32!test4(int, unsigned int, unsigned short, double*)+0x1a"), "\(first)")
+    #expect(first.contains("basic32+0x6c2f = basic32!test3(int, unsigned int, short)+0xf"))
+    #expect(first.contains("(by debug id)"))
+    let second = try AnalyseRunner.run(["--no-default-symbols", "--symbol-path", path, listings[1]]).standardOutput
+    #expect(second.contains("mozwer+0x10b0 = mozwer!OutOfProcessExceptionEventSignatureCallback+0x10"), "\(second)")
+    #expect(second.contains("(by code id)"))
+    // Each file once; the miss (ntdll's PDB) asked once, in each name a server may hold it under.
+    #expect(server.lines(containing: "GET /basic32.pdb/34060D222DBB44E5AA72243CE8326C2F2/basic32.pd_ 200").count == 1)
+    #expect(server.lines(containing: "GET /mozwer.dll/5FDB6A2871000/mozwer.dll 200").count == 1)
+    #expect(server.lines(containing: "GET /wntdll.pdb/0A5C4E2D6B2E4F3B8C1D2E3F4A5B6C7D1/wntdll.pd_ 404").count == 1)
+  }
 }
 
 @Suite("DEBUGINFOD_URLS")

@@ -100,6 +100,7 @@ public struct CrashReportBuilder {
         Diagnostic(.warning, "\(droppedRecords) record(s) were not kept: at most \(maximumRecords) of each kind are"))
     }
     report.threads.sort { ($0.lines?.first ?? 0) < ($1.lines?.first ?? 0) }
+    readModuleOffsets()
     attachLooseRegisters()
     if report.exception == nil { report.exception = exceptionFromDrWatsonEvent() }
     if var exception = report.exception, exception.address == nil,
@@ -122,6 +123,37 @@ public struct CrashReportBuilder {
       report.threads.firstIndex { $0.fault != nil && !$0.frames.isEmpty }
       ?? report.exception?.threadID.flatMap { id in report.threads.firstIndex { $0.id == id && !$0.frames.isEmpty } }
     if let index { report.threads[index].isCrashed = true }
+  }
+
+  /// WinDbg prints a frame in a module it has no symbols for as `MODULE+0xoffset`, which reads
+  /// like a function named after the module. When the text lists that module (`lm`, a module
+  /// list) and the frame's address, if known, falls inside it, the frame is read as the module
+  /// and an offset into it; frame 0 without an address is then at base + offset.
+  private mutating func readModuleOffsets() {
+    guard !report.modules.isEmpty else { return }
+    var byName: [String: CodeModule] = [:]
+    for module in report.modules where module.size != nil {
+      byName[module.name.lowercased()] = byName[module.name.lowercased()] ?? module
+      byName[module.stem.lowercased()] = byName[module.stem.lowercased()] ?? module
+    }
+    guard !byName.isEmpty else { return }
+    for threadIndex in report.threads.indices {
+      for frameIndex in report.threads[threadIndex].frames.indices {
+        let frame = report.threads[threadIndex].frames[frameIndex]
+        guard let symbol = frame.symbol, symbol.module == nil, symbol.address == nil, symbol.moduleOffset == nil,
+          let function = symbol.function, let offset = symbol.offset, let module = byName[function.lowercased()],
+          let size = module.size, offset < size
+        else { continue }
+        if let instruction = frame.instruction, !module.contains(instruction) { continue }
+        var replaced = FrameSymbol(
+          module: function, moduleOffset: offset, moduleBase: module.base, isUnresolved: symbol.isUnresolved)
+        replaced.printedText = symbol.printedText
+        report.threads[threadIndex].frames[frameIndex].symbol = replaced
+        if frame.instruction == nil, frame.index == 0 {
+          report.threads[threadIndex].frames[frameIndex].instruction = module.base.adding(offset)
+        }
+      }
+    }
   }
 
   /// Register dumps printed outside a Dr. Watson state dump (kd's `!trap`, ntsd's `r`)

@@ -371,6 +371,7 @@ public enum JSONReportWriter {
     if let timestamp = module.timestamp { members.append(("timestamp", hex(UInt64(timestamp)))) }
     if let debugFile = module.debugFile { members.append(("debug_file", .string(debugFile))) }
     if let debugID = module.debugIdentifier { members.append(("debug_id", .string(debugID))) }
+    if let codeID = module.codeIdentifier { members.append(("code_id", .string(codeID))) }
     if let range = module.lines { members.append(("lines", lines(range))) }
     return .object(members)
   }
