@@ -46,12 +46,12 @@ public enum PDBBreakpadWriter {
     if let image { output += "INFO CODE_ID \(image.codeIdentifier) \(image.name)\n" }
 
     let names = pdb.typeNames()
-    var functions: [Function] = []
+    // Each function's text goes out of memory as soon as its module is read.
+    let spool = FunctionSpool()
     // Files are numbered module by module.
     var fileNumbers: [String: Int] = [:]
     var fileOrder: [String] = []
-    var origins: [String: Int] = [:]
-    var originOrder: [String] = []
+    let origins = InlineOriginTable()
     for module in pdb.dbi.modules {
       guard let symbols = try pdb.moduleSymbols(module) else { continue }
       let (procedures, tables) = (symbols.procedures, symbols.lines)
@@ -83,7 +83,7 @@ public enum PDBBreakpadWriter {
       for index in moduleFunctions.indices { moduleFunctions[index].settleLines() }
       if inlines && !symbols.inlineSites.isEmpty {
         Self.placeInlineSites(
-          symbols, in: &moduleFunctions, pdb: pdb, names: names, origins: &origins, originOrder: &originOrder)
+          symbols, in: &moduleFunctions, pdb: pdb, names: names, origins: origins)
       }
       // The module's files are numbered as its procedures, in symbol order, first name them.
       var numbers: [UInt32: Int] = [:]
@@ -102,17 +102,23 @@ public enum PDBBreakpadWriter {
           }
         }
       }
-      for index in moduleFunctions.indices {
-        for line in moduleFunctions[index].lines.indices {
-          moduleFunctions[index].lines[line].file = numbers[UInt32(moduleFunctions[index].lines[line].file)] ?? 0
+      // Each function's text after `FUNC <rva> <size> <parameters> ` (the parameter size
+      // comes from the publics, read at the end): its name, INLINE records, line rows.
+      for function in moduleFunctions {
+        var text = function.name + "\n"
+        for site in function.inlines.sorted(by: { ($0.depth, $0.ranges.first?.0 ?? 0) < ($1.depth, $1.ranges.first?.0 ?? 0) }) {
+          text += "INLINE \(site.depth) \(site.callLine) \(numbers[UInt32(site.callFile)] ?? 0) \(site.origin)"
+          for (start, end) in site.ranges { text += " \(hex(start)) \(hex(end - start))" }
+          text += "\n"
         }
-        for site in moduleFunctions[index].inlines.indices {
-          moduleFunctions[index].inlines[site].callFile = numbers[UInt32(moduleFunctions[index].inlines[site].callFile)] ?? 0
+        for line in function.lines {
+          text += "\(hex(line.rva)) \(hex(line.size)) \(line.line) \(numbers[UInt32(line.file)] ?? 0)\n"
         }
+        spool.append(rva: function.rva, size: function.size, text: text)
       }
-      functions += moduleFunctions
     }
-    functions.sort { $0.rva < $1.rva }
+    spool.sortByAddress()
+    let functions = spool.entries
 
     // Code publics; several at one address: the first in the stream, marked `m`.
     var publicsByAddress: [UInt32: (name: String, count: Int)] = [:]
@@ -150,8 +156,15 @@ public enum PDBBreakpadWriter {
     }
     publicRecords.sort { $0.rva < $1.rva }
     for (number, file) in fileOrder.enumerated() { output += "FILE \(number) \(file)\n" }
-    for (number, origin) in originOrder.enumerated() { output += "INLINE_ORIGIN \(number) \(origin)\n" }
+    origins.forEachLine { line in
+      output += line
+      if output.utf8.count >= 1 << 20 {
+        sink(output)
+        output = ""
+      }
+    }
     var nextPublic = 0
+    var buffer: [UInt8] = []
     for index in distinct {
       let function = functions[index]
       while nextPublic < publicRecords.count, publicRecords[nextPublic].rva < function.rva {
@@ -159,18 +172,8 @@ public enum PDBBreakpadWriter {
         nextPublic += 1
       }
       let parameters = publicsByAddress[function.rva].map { parameterSize(of: $0.name) } ?? 0
-      output += "FUNC \(hex(function.rva)) \(hex(function.size)) \(hex(parameters)) \(function.name)\n"
-      for site in function.inlines.sorted(by: { ($0.depth, $0.ranges.first?.0 ?? 0) < ($1.depth, $1.ranges.first?.0 ?? 0) }) {
-        output += "INLINE \(site.depth) \(site.callLine) \(site.callFile) \(site.origin)"
-        for (start, end) in site.ranges { output += " \(hex(start)) \(hex(end - start))" }
-        output += "\n"
-      }
-      for line in function.lines {
-        output += "\(hex(line.rva)) \(hex(line.size)) \(line.line) \(line.file)\n"
-      }
-      // The function's rows are written: let them go, and the text when it has grown.
-      functions[index].lines = []
-      functions[index].inlines = []
+      output += "FUNC \(hex(function.rva)) \(hex(function.size)) \(hex(parameters)) "
+      output += spool.text(of: function, buffer: &buffer)
       if output.utf8.count >= 1 << 20 {
         sink(output)
         output = ""
@@ -201,7 +204,7 @@ public enum PDBBreakpadWriter {
   /// inlined functions' rows over the callers' lines (shallower sites first).
   private static func placeInlineSites(
     _ symbols: ModuleSymbols, in functions: inout [Function], pdb: ProgramDatabase, names: TypeNameFormatter,
-    origins: inout [String: Int], originOrder: inout [String]
+    origins: InlineOriginTable
   ) {
     var sitesByOffset: [UInt64: InlineSite] = [:]
     for site in symbols.inlineSites { sitesByOffset[site.recordOffset] = site }
@@ -238,14 +241,7 @@ public enum PDBBreakpadWriter {
     placed.sort { $0.depth < $1.depth }
     for entry in placed {
       let name = pdb.inlineeName(entry.site.inlinee, names: names) ?? "<inlinee 0x\(String(entry.site.inlinee, radix: 16))>"
-      let origin: Int
-      if let known = origins[name] {
-        origin = known
-      } else {
-        origin = originOrder.count
-        origins[name] = origin
-        originOrder.append(name)
-      }
+      let origin = origins.number(for: name)
       // The call site: the enclosing level's row at the site's first address.
       let first = entry.ranges[0].0
       var callLine: UInt32 = 0
@@ -280,7 +276,7 @@ public enum PDBBreakpadWriter {
     var file: Int
   }
 
-  private struct Function {
+  private struct Function: AddressRange {
     var rva: UInt32
     var size: UInt32
     var name: String
@@ -340,7 +336,7 @@ public enum PDBBreakpadWriter {
   }
 
   /// The function whose range holds `rva`, by binary search over functions sorted by start.
-  private static func index(containing rva: UInt32, in functions: [Function]) -> Int? {
+  private static func index<Range: AddressRange>(containing rva: UInt32, in functions: [Range]) -> Int? {
     var low = 0
     var high = functions.count
     while low < high {
@@ -350,6 +346,12 @@ public enum PDBBreakpadWriter {
     guard low > 0 else { return nil }
     let candidate = functions[low - 1]
     return rva &- candidate.rva < candidate.size ? low - 1 : nil
+  }
+
+  /// Something that starts at `rva` and runs `size` bytes.
+  fileprivate protocol AddressRange {
+    var rva: UInt32 { get }
+    var size: UInt32 { get }
   }
 
   /// Bytes of stack arguments a C name's decoration states: `_name@12` (stdcall) and
@@ -381,3 +383,5 @@ extension String {
     return String(self[first...last])
   }
 }
+
+extension FunctionSpool.Entry: PDBBreakpadWriter.AddressRange {}

@@ -129,8 +129,8 @@ public enum SymbolFileDumper {
         return
       }
       try pdbSymbols(
-        reader, path: path, name: name, image: imageBeside(pdb: reader, path: path, name: name), inlines: inlines,
-        releasePages: releasePages, to: sink)
+        reader, path: path, name: name, image: nil, findsImage: true, inlines: inlines, releasePages: releasePages,
+        to: sink)
       return
     }
     if SeparateDebugFile.isSeparateDebugFile(bytes) {
@@ -187,13 +187,16 @@ public enum SymbolFileDumper {
     }
   }
 
+  /// Writes the PDB's symbols; `findsImage`: the image beside it that names its id adds the
+  /// code id (the PDB is opened once, for both).
   private static func pdbSymbols(
-    _ reader: ByteReader, path: String, name: String, image: (String, String)?, inlines: Bool,
-    sections: SectionTable? = nil, frames: [FrameRecord] = [], releasePages: (@Sendable () -> Void)? = nil,
-    to sink: (String) -> Void
+    _ reader: ByteReader, path: String, name: String, image: (String, String)?, findsImage: Bool = false,
+    inlines: Bool, sections: SectionTable? = nil, frames: [FrameRecord] = [],
+    releasePages: (@Sendable () -> Void)? = nil, to sink: (String) -> Void
   ) throws(SymbolDumpError) {
     do {
       let pdb = try ProgramDatabase(reader, sectionsIfMissing: sections, releasePages: releasePages)
+      let image = findsImage ? imageBeside(identifier: pdb.debugIdentifier, path: path, name: name) : image
       try PDBBreakpadWriter.write(
         for: pdb, pdbName: name, image: image, inlines: inlines, frames: frames,
         undecorate: { MSVCDemangler.publicName($0) }, to: sink)
@@ -267,8 +270,7 @@ public enum SymbolFileDumper {
   }
 
   /// The image (same stem, .dll or .exe) beside a PDB whose CodeView record names the PDB's id.
-  private static func imageBeside(pdb reader: ByteReader, path: String, name: String) -> (String, String)? {
-    guard let identifier = (try? ProgramDatabase(reader))?.debugIdentifier else { return nil }
+  private static func imageBeside(identifier: String, path: String, name: String) -> (String, String)? {
     let stem = name.lowercased().hasSuffix(".pdb") ? String(name.dropLast(4)) : name
     for suffix in [".dll", ".exe", ".DLL", ".EXE", ".sys", ".ocx"] {
       let candidate = directory(of: path) + stem + suffix
