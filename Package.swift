@@ -77,6 +77,8 @@ let package = Package(
     // libmspack through pkg-config (Debian: libmspack-dev); only CabinetFiles imports it.
     .systemLibrary(name: "CLibMSPack", pkgConfig: "libmspack", providers: [.apt(["libmspack-dev"])]),
     .target(name: "CabinetFiles", dependencies: ["CLibMSPack"]),
+    // glibc's mallopt (<malloc.h>); only the analyse command imports it.
+    .systemLibrary(name: "CMallocTuning"),
     .target(
       name: "SymbolServers",
       dependencies: [
@@ -116,7 +118,7 @@ let package = Package(
       name: "analyse",
       dependencies: [
         "CrashAnalysis", "CrashCore", "StackText", "Symbolication", "BreakpadSymbols", "MapFiles", "ELFSymbols",
-        "Signatures", "SignatureRules", "ByteReading", "WindowsImages", "SymbolServers",
+        "Signatures", "SignatureRules", "ByteReading", "WindowsImages", "SymbolServers", "CMallocTuning",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),

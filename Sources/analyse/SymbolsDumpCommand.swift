@@ -17,6 +17,10 @@ import ByteReading
 import Symbolication
 import WindowsImages
 
+#if canImport(CMallocTuning)
+  import CMallocTuning
+#endif
+
 struct SymbolsDumpCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dump",
@@ -41,6 +45,12 @@ struct SymbolsDumpCommand: ParsableCommand {
   var inlines = false
 
   func run() throws {
+    #if canImport(CMallocTuning)
+      // Streams of a large PDB are copied out one at a time (hundreds of KiB to MiBs each):
+      // allocated with mmap, each goes back to the system when freed instead of leaving the
+      // heap fragmented (glibc otherwise raises this threshold to the largest block freed).
+      _ = mallopt(M_MMAP_THRESHOLD, 128 * 1024)
+    #endif
     let mapped: MappedFile
     do {
       mapped = try MappedFile(path: file, limit: 4 << 30)

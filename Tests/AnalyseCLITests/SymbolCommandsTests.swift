@@ -97,4 +97,21 @@ struct SymbolsDumpCommandTests {
     #expect(notPE.status == 3)
     #expect(notPE.standardError.contains("README.md: not a PE image, PDB file, .dbg file, ELF file or cabinet"))
   }
+
+  @Test(
+    "a CAB-compressed PDB: functions spooled to a temporary file or, with no usable TMPDIR, kept in memory: one text",
+    .enabled(if: SharedFixtures.has("fixtures/dump_syms"), "needs ../shared/fixtures/dump_syms beside the checkout"))
+  func spooledOrInMemory() throws {
+    let pdb = SharedFixtures.path("fixtures/dump_syms/windows/basic32.pd_")
+    let spooled = try AnalyseRunner.run(["symbols", "dump", "--inlines", pdb])
+    let inMemory = try AnalyseRunner.run(
+      ["symbols", "dump", "--inlines", pdb], environment: ["TMPDIR": "/nonexistent-\(UUID().uuidString)"])
+    #expect(spooled.status == 0, "\(spooled.standardError)")
+    #expect(inMemory.status == 0, "\(inMemory.standardError)")
+    #expect(spooled.standardOutput == inMemory.standardOutput)
+    let reference = try String(
+      contentsOfFile: SharedFixtures.path("fixtures/dump_syms/windows/basic32.sym"), encoding: .utf8)
+    let functions = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("FUNC ") }.count }
+    #expect(functions(spooled.standardOutput) == functions(reference))
+  }
 }

@@ -30,7 +30,7 @@ public enum DBGBreakpadWriter {
     }
   }
 
-  private struct Function {
+  private struct Function: AddressRange {
     var rva: UInt32
     var size: UInt32
     var name: String
@@ -90,7 +90,7 @@ public enum DBGBreakpadWriter {
     for block in blocks {
       for (offset, line) in block.lines {
         guard let rva = file.sections.rva(segment: block.segment, offset: offset, map: segmentMap),
-          let owner = index(containing: rva, in: functions)
+          let owner = functions.index(containing: rva, emptyHoldsStart: true)
         else { continue }
         functions[owner].lines.append((rva, line, block.file))
       }
@@ -134,7 +134,7 @@ public enum DBGBreakpadWriter {
       records.append((function.rva, text))
     }
     for rva in publicOrder
-    where !starts.contains(rva) && index(containing: rva, in: functions) == nil {
+    where !starts.contains(rva) && functions.index(containing: rva, emptyHoldsStart: true) == nil {
       guard let name = publicNames[rva] else { continue }
       records.append(
         (
@@ -157,18 +157,6 @@ public enum DBGBreakpadWriter {
       for frame in frames.sorted(by: { $0.rva < $1.rva }) { output += frame.breakpadLine }
     }
     return output
-  }
-
-  private static func index(containing rva: UInt32, in functions: [Function]) -> Int? {
-    var low = 0
-    var high = functions.count
-    while low < high {
-      let middle = (low + high) / 2
-      if functions[middle].rva <= rva { low = middle + 1 } else { high = middle }
-    }
-    guard low > 0 else { return nil }
-    let candidate = functions[low - 1]
-    return rva - candidate.rva < max(candidate.size, 1) ? low - 1 : nil
   }
 
   private static func hex(_ value: UInt32) -> String { String(value, radix: 16) }

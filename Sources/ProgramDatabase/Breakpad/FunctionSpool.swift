@@ -24,9 +24,9 @@ final class FunctionSpool {
     var rva: UInt32
     var size: UInt32
     var offset: Int
-    var length: Int
+    var length: UInt32
     /// Order of arrival: functions at one address keep it.
-    var order: Int
+    var order: UInt32
   }
 
   private(set) var entries: [Entry] = []
@@ -36,7 +36,12 @@ final class FunctionSpool {
   private var written = 0
   private static let flushSize = 1 << 16
 
-  init() {
+  /// Whether each text is indexed (for `text(of:)`); an unindexed spool is only read back
+  /// whole, in order (`forEachPiece`).
+  private let isIndexed: Bool
+
+  init(indexed: Bool = true) {
+    isIndexed = indexed
     descriptor = Self.temporaryFile()
   }
 
@@ -52,7 +57,10 @@ final class FunctionSpool {
     let offset = written + pending.count
     var text = text
     text.withUTF8 { pending.append(contentsOf: $0) }
-    entries.append(Entry(rva: rva, size: size, offset: offset, length: written + pending.count - offset, order: entries.count))
+    if isIndexed {
+      let length = UInt32(truncatingIfNeeded: written + pending.count - offset)
+      entries.append(Entry(rva: rva, size: size, offset: offset, length: length, order: UInt32(truncatingIfNeeded: entries.count)))
+    }
     if descriptor >= 0, pending.count >= Self.flushSize { flush() }
   }
 
@@ -70,20 +78,51 @@ final class FunctionSpool {
 
   /// The text of `entry`, read back.
   func text(of entry: Entry, buffer: inout [UInt8]) -> String {
-    guard descriptor >= 0 else {
-      return String(decoding: pending[entry.offset..<entry.offset + entry.length], as: UTF8.self)
-    }
-    if buffer.count < entry.length { buffer = [UInt8](repeating: 0, count: entry.length) }
-    var done = 0
-    while done < entry.length {
-      let count = buffer.withUnsafeMutableBytes {
-        pread(descriptor, $0.baseAddress! + done, entry.length - done, off_t(entry.offset + done))
-      }
-      if count < 0 && errno == EINTR { continue }
+    read(at: entry.offset, count: Int(entry.length), into: &buffer)
+  }
+
+  /// Every text appended, in order, in pieces of about 64 KiB that end at a line's end.
+  func forEachPiece(_ body: (String) -> Void) {
+    finishWriting()
+    let total = written + pending.count
+    var buffer: [UInt8] = []
+    var offset = 0
+    while offset < total {
+      var count = readBytes(at: offset, count: min(Self.flushSize, total - offset), into: &buffer)
       guard count > 0 else { break }
-      done += count
+      if offset + count < total, let lastNewline = buffer[..<count].lastIndex(of: 0x0A) {
+        // The piece ends after its last whole line; the rest comes with the next piece.
+        count = lastNewline + 1
+      }
+      body(String(decoding: buffer[..<count], as: UTF8.self))
+      offset += count
     }
+  }
+
+  /// `count` bytes from `offset`, as text.
+  private func read(at offset: Int, count: Int, into buffer: inout [UInt8]) -> String {
+    let done = readBytes(at: offset, count: count, into: &buffer)
     return String(decoding: buffer[..<done], as: UTF8.self)
+  }
+
+  /// Reads up to `count` bytes from `offset` into the start of `buffer`; how many were read.
+  private func readBytes(at offset: Int, count: Int, into buffer: inout [UInt8]) -> Int {
+    if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
+    guard descriptor >= 0 else {
+      let available = max(0, min(count, pending.count - offset))
+      buffer.replaceSubrange(0..<available, with: pending[offset..<offset + available])
+      return available
+    }
+    var done = 0
+    while done < count {
+      let read = buffer.withUnsafeMutableBytes {
+        pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done))
+      }
+      if read < 0 && errno == EINTR { continue }
+      guard read > 0 else { break }
+      done += read
+    }
+    return done
   }
 
   private func flush() {

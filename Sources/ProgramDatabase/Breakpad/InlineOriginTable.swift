@@ -18,7 +18,7 @@ final class InlineOriginTable {
   }
 
   private var numbers: [Digest: Int] = [:]
-  private let lines = FunctionSpool()
+  private let lines = FunctionSpool(indexed: false)
 
   /// How many origins are numbered.
   var count: Int { numbers.count }
@@ -33,11 +33,9 @@ final class InlineOriginTable {
     return number
   }
 
-  /// The INLINE_ORIGIN lines, in number order, in pieces.
-  func forEachLine(_ body: (String) -> Void) {
-    lines.finishWriting()
-    var buffer: [UInt8] = []
-    for entry in lines.entries { body(lines.text(of: entry, buffer: &buffer)) }
+  /// The INLINE_ORIGIN lines, in number order, in pieces of whole lines.
+  func forEachPiece(_ body: (String) -> Void) {
+    lines.forEachPiece(body)
   }
 
   /// FNV-1a and a multiply–xorshift hash over the UTF-8 bytes: independent enough that

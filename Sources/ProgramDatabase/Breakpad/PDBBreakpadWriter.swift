@@ -76,7 +76,7 @@ public enum PDBBreakpadWriter {
         // before runs on over it. Each row is placed on its own (with OMAP rows move apart).
         for line in block.lines where line.line != 0xF0_0F00 && line.line != 0xFE_EFEE {
           guard let rva = pdb.imageRVA(section: block.section, offset: block.offset &+ line.offset),
-            let owner = Self.index(containing: rva, in: moduleFunctions) else { continue }
+            let owner = moduleFunctions.index(containing: rva) else { continue }
           moduleFunctions[owner].lines.append(Line(rva: rva, size: 0, line: line.line, file: Int(block.fileChecksumOffset)))
         }
       }
@@ -145,7 +145,7 @@ public enum PDBBreakpadWriter {
     var publicRecords: [(rva: UInt32, text: String)] = []
     var publicStarts = Set<UInt32>()
     // Publics inside a function's range are its labels (`_NLG_Return`), not functions.
-    for rva in publicOrder where Self.index(containing: rva, in: functions) == nil && !functionStarts.contains(rva) {
+    for rva in publicOrder where functions.index(containing: rva) == nil && !functionStarts.contains(rva) {
       guard let (name, count) = publicsByAddress[rva] else { continue }
       publicStarts.insert(rva)
       let parameters = hex(parameterSize(of: name))
@@ -156,8 +156,8 @@ public enum PDBBreakpadWriter {
     }
     publicRecords.sort { $0.rva < $1.rva }
     for (number, file) in fileOrder.enumerated() { output += "FILE \(number) \(file)\n" }
-    origins.forEachLine { line in
-      output += line
+    origins.forEachPiece { lines in
+      output += lines
       if output.utf8.count >= 1 << 20 {
         sink(output)
         output = ""
@@ -335,25 +335,6 @@ public enum PDBBreakpadWriter {
     }
   }
 
-  /// The function whose range holds `rva`, by binary search over functions sorted by start.
-  private static func index<Range: AddressRange>(containing rva: UInt32, in functions: [Range]) -> Int? {
-    var low = 0
-    var high = functions.count
-    while low < high {
-      let middle = (low + high) / 2
-      if functions[middle].rva <= rva { low = middle + 1 } else { high = middle }
-    }
-    guard low > 0 else { return nil }
-    let candidate = functions[low - 1]
-    return rva &- candidate.rva < candidate.size ? low - 1 : nil
-  }
-
-  /// Something that starts at `rva` and runs `size` bytes.
-  fileprivate protocol AddressRange {
-    var rva: UInt32 { get }
-    var size: UInt32 { get }
-  }
-
   /// Bytes of stack arguments a C name's decoration states: `_name@12` (stdcall) and
   /// `@name@8` (fastcall) give 12 and 8; other names give 0.
   static func parameterSize(of decorated: String) -> UInt32 {
@@ -384,4 +365,4 @@ extension String {
   }
 }
 
-extension FunctionSpool.Entry: PDBBreakpadWriter.AddressRange {}
+extension FunctionSpool.Entry: AddressRange {}
