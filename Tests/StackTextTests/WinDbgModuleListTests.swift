@@ -137,4 +137,21 @@ struct WinDbgModuleListTests {
     #expect(frames[2].symbol?.function == "notlisted")
     #expect(frames[2].symbol?.module == nil)
   }
+
+  @Test("lmt's time stamp and the row's size make the code id; a hex-letter name is a module only with a status")
+  func timestampsAndHexNames() {
+    let report = decodeReport(
+      """
+      kd> lmt
+      start             end                 module name
+      fffff801`0fa00000 fffff801`10a46000   nt       Fri Apr 28 06:11:29 2017 (5902C871)
+      fffff801`12200000 fffff801`12230000   cdd      (deferred)
+      fffff801`12300000 fffff801`12330000   bcd      Tue Mar 01 10:00:00 2016 (56D56A60)
+
+      """)
+    #expect(report.modules.map(\.name) == ["nt", "cdd"])
+    #expect(report.modules.first?.timestamp == 0x5902_C871)
+    #expect(report.modules.first?.codeIdentifier == "5902C8711046000")
+    #expect(report.modules.first?.path == nil)
+  }
 }

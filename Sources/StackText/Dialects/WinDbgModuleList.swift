@@ -7,6 +7,7 @@
 //   00007ffd`2a2e0000 00007ffd`2a4d0000   KERNELBASE   (deferred)
 //   00000001`80000000 00000001`80071000   mozwer     (export symbols)       mozwer.dll
 //   77b20000 77cbf000   ntdll      C:\Windows\SYSTEM32\ntdll.dll      `lmf`: the image path
+//   77b20000 77cbf000   ntdll    Fri Apr 28 06:11:29 2017 (5902C871)   `lmt`: the time stamp
 // and, after a row of `lmv`, its record:
 //       Image path: C:\Program Files\Mozilla Firefox\mozwer.dll
 //       Image name: mozwer.dll
@@ -15,8 +16,10 @@
 //       CheckSum:         00000000
 //       ImageSize:        00071000
 //       File version:     84.0.0.7642
-// Rows without a symbol status (`lmf`, `lmn`) are read only under the column header; the
-// rows after `Unloaded modules:` are not loaded modules and are skipped.
+// Rows without a symbol status (`lmf`, `lmn`, `lmt`) are read only under the column header,
+// and then not when the name is all hex letters (a memory dump's row); the rows after
+// `Unloaded modules:` are not loaded modules and are skipped. A row's range is the image's
+// size, so `lmt`'s time stamp alone makes the code id.
 //
 // What a row gives besides the range: a symbol path in a symbol cache
 // (`…\NAME.pdb\GUIDAGE\NAME.pdb`) names the debug file and id a symbol server files the PDB
@@ -36,7 +39,8 @@ struct WinDbgModuleList {
   private var inUnloaded = false
 
   /// Whether a list is open (a module waits for its record lines, or the header was read).
-  var isActive: Bool { current != nil || underHeader || inUnloaded }
+  /// Stored, not computed: the decoder asks on every line, and testing `current` would copy it.
+  private(set) var isActive = false
 
   /// Offers a line; modules completed are passed to `emit`. Returns whether the line was
   /// part of a module list.
@@ -48,11 +52,13 @@ struct WinDbgModuleList {
     if Self.isColumnHeader(line) {
       finish(emit: emit)
       underHeader = true
+      isActive = true
       return true
     }
     if Self.isUnloadedTitle(line) {
       finish(emit: emit)
       inUnloaded = true
+      isActive = true
       return true
     }
     if current != nil, line.contentStart > 0, recordField(line) { return true }
@@ -60,6 +66,7 @@ struct WinDbgModuleList {
       if let current { emit(current) }
       current = nil
       if !inUnloaded { current = row }
+      isActive = true
       return true
     }
     // DML link text WinDbg prints around the list.
@@ -70,10 +77,12 @@ struct WinDbgModuleList {
 
   /// Emits a module still waiting for record lines and closes the list.
   mutating func finish(emit: (CodeModule) -> Void) {
+    guard isActive else { return }
     if let current { emit(current) }
     current = nil
     underHeader = false
     inUnloaded = false
+    isActive = false
   }
 
   /// `start end module name` (`lm`'s column header).
@@ -109,6 +118,8 @@ struct WinDbgModuleList {
     else { return nil }
     let name = line.token(2)
     guard isModuleName(name) else { return nil }
+    // A name of hex letters only (`cdd`, the display driver) only with a symbol status after it.
+    let nameIsHex = name.allSatisfy(ASCII.isHexDigit)
     var index = 3
     // Flags between the name and the status: C (checksum), T (time stamp), # (mismatch), M.
     while index < line.tokens.count, line.token(index).count == 1, line.token(index).first != ASCII.openParen {
@@ -130,24 +141,31 @@ struct WinDbgModuleList {
       }
       return module
     }
-    guard withoutStatus else { return nil }
-    // `lmf` / `lmn`: the image's path or name.
-    if index < line.tokens.count {
-      let path = Bytes.string(line.bytes(fromToken: index))
-      module.path = path
+    guard withoutStatus, !nameIsHex else { return nil }
+    guard index < line.tokens.count else { return module }
+    // `lmt`: the link time stamp, `Fri Apr 28 06:11:29 2017 (5902C871)`; with the row's size
+    // (the image's), the code id.
+    let last = line.token(line.tokens.count - 1)
+    if last.count == 10, last.first == ASCII.openParen, last.last == ASCII.closeParen,
+      let stamp = timestamp(Bytes.string(last))
+    {
+      module.timestamp = stamp
+      return module
     }
+    // `lmf` / `lmn`: the image's path or name.
+    module.path = Bytes.string(line.bytes(fromToken: index))
     return module
   }
 
-  /// A module name as `lm` prints it: no `!`, `+` or `(`, not `0x…`, not all hex digits.
+  /// A module name as `lm` prints it: no `!`, `+`, `(` or backtick, not `0x…`, not a number.
   private static func isModuleName(_ name: ByteSlice) -> Bool {
     guard !name.isEmpty, name.count <= 256, !Bytes.hasPrefix(name, "0x") else { return false }
-    var sawNonHex = false
+    var sawLetter = false
     for byte in name {
       if byte == ASCII.bang || byte == ASCII.plus || byte == ASCII.openParen || byte == ASCII.backtick { return false }
-      if !ASCII.isHexDigit(byte) { sawNonHex = true }
+      if !ASCII.isDigit(byte) { sawLetter = true }
     }
-    return sawNonHex
+    return sawLetter
   }
 
   /// What the path after the status says: a PDB in a symbol cache names its debug file and
