@@ -96,6 +96,21 @@ public struct ProgramDatabase: Sendable {
     return (rva, omap.contiguousLength(from: original, length: size))
   }
 
+  /// The image addresses of `size` bytes at `offset` in `section`: one piece without OMAP;
+  /// with it, each run that stays together (a function the image's rearranging split), with
+  /// the run's original address.
+  public func imagePieces(section: UInt16, offset: UInt32, size: UInt32) -> [(original: UInt32, rva: UInt32, size: UInt32)] {
+    guard let original = sections.rva(section: section, offset: offset) else { return [] }
+    guard let omap else { return [(original, original, size)] }
+    return omap.pieces(from: original, length: size)
+  }
+
+  /// The address `offset` in `section` had before the image was rearranged (the image
+  /// address when it was not).
+  public func originalRVA(section: UInt16, offset: UInt32) -> UInt32? {
+    sections.rva(section: section, offset: offset)
+  }
+
   /// Breakpad's name for the target CPU.
   public var cpuName: String {
     switch dbi.machine {

@@ -134,5 +134,19 @@ struct PDB2Tests {
     #expect(source.lookup(0x1812)?.function.name == "main")
     #expect(source.lookup(0x1812)?.function.line == 11)
     #expect(source.lookup(0x1015)?.function.name == "ParseRecord")
+    // WorkerThread's moved piece: its own FUNC, the row in force where the piece begins.
+    #expect(pdb2Pieces(try Self.bytes("tiny-omap.pdb")) == [[0x1140, 0x1300, 0x20], [0x1160, 0x1400, 0x60]])
+    #expect(source.lookup(0x1410)?.function.name == "WorkerThread")
+    #expect(source.lookup(0x1410)?.function.line == 61)
+    #expect(source.lookup(0x1450)?.function.line == 63)
+    #expect(source.lookup(0x1460) == nil)  // past the piece: StartQueue's public is at 0x1510
+  }
+
+  /// WorkerThread's pieces: (original, image address, size).
+  private func pdb2Pieces(_ bytes: [UInt8]) -> [[UInt32]] {
+    bytes.withUnsafeBytes { raw in
+      guard let pdb = try? ProgramDatabase(ByteReader(raw)) else { return [] }
+      return pdb.imagePieces(section: 1, offset: 0x140, size: 0x80).map { [$0.original, $0.rva, $0.size] }
+    }
   }
 }

@@ -27,6 +27,8 @@ final class FunctionSpool {
     var length: UInt32
     /// Order of arrival: functions at one address keep it.
     var order: UInt32
+    /// The address of the function's first piece (where its parameter size is found).
+    var parameterRVA: UInt32
   }
 
   private(set) var entries: [Entry] = []
@@ -53,13 +55,16 @@ final class FunctionSpool {
   var isOnDisk: Bool { descriptor >= 0 }
 
   /// Adds a function's text.
-  func append(rva: UInt32, size: UInt32, text: String) {
+  func append(rva: UInt32, size: UInt32, parameterRVA: UInt32 = 0, text: String) {
     let offset = written + pending.count
     var text = text
     text.withUTF8 { pending.append(contentsOf: $0) }
     if isIndexed {
       let length = UInt32(truncatingIfNeeded: written + pending.count - offset)
-      entries.append(Entry(rva: rva, size: size, offset: offset, length: length, order: UInt32(truncatingIfNeeded: entries.count)))
+      entries.append(
+        Entry(
+          rva: rva, size: size, offset: offset, length: length, order: UInt32(truncatingIfNeeded: entries.count),
+          parameterRVA: parameterRVA))
     }
     if descriptor >= 0, pending.count >= Self.flushSize { flush() }
   }

@@ -56,18 +56,26 @@ public enum PDBBreakpadWriter {
       guard let symbols = try pdb.moduleSymbols(module) else { continue }
       let (procedures, tables) = (symbols.procedures, symbols.lines)
       var moduleFunctions: [Function] = []
+      // A function the image's rearranging split (OMAP) is written as one FUNC per piece, as
+      // Breakpad's dump_syms writes it; a piece that starts inside a line row gets that row's
+      // line at its start (`pieceStarts`, filled from the rows in original addresses).
+      var pieceStarts: [(original: UInt32, rva: UInt32, procedureStart: UInt32)] = []
+      var originalRows: [(original: UInt32, line: UInt32, file: Int)] = []
       for procedure in procedures {
-        guard
-          let (rva, size) = pdb.imageRange(section: procedure.section, offset: procedure.offset, size: procedure.codeSize)
-        else { continue }
+        let pieces = pdb.imagePieces(section: procedure.section, offset: procedure.offset, size: procedure.codeSize)
+        guard let first = pieces.first else { continue }
         // PDB 2.00 procedures may carry decorated names.
         let spelled = pdb.isVersion2 && procedure.name.hasPrefix("?") ? undecorate(procedure.name) : procedure.name
         let name = names.functionName(
           anonymousNamespaceSpelled(spelled), typeIndex: procedure.typeIndex, isID: procedure.typeIsID)
-        moduleFunctions.append(
-          Function(
-            rva: rva, size: size, name: name, lines: [], order: moduleFunctions.count,
-            recordOffset: procedure.recordOffset))
+        let order = moduleFunctions.count
+        for (position, piece) in pieces.enumerated() {
+          moduleFunctions.append(
+            Function(
+              rva: piece.rva, size: piece.size, name: name, lines: [], order: order,
+              recordOffset: procedure.recordOffset, parameterRVA: first.rva))
+          if position > 0 { pieceStarts.append((piece.original, piece.rva, first.original)) }
+        }
       }
       moduleFunctions.sort { $0.rva < $1.rva }
       // Lines first hold the file's checksum offset, replaced by the file's number below.
@@ -75,9 +83,30 @@ public enum PDBBreakpadWriter {
         // 0xF00F00 and 0xFEEFEE mark compiler-made code with no source line: the line
         // before runs on over it. Each row is placed on its own (with OMAP rows move apart).
         for line in block.lines where line.line != 0xF0_0F00 && line.line != 0xFE_EFEE {
+          if !pieceStarts.isEmpty, let original = pdb.originalRVA(section: block.section, offset: block.offset &+ line.offset) {
+            originalRows.append((original, line.line, Int(block.fileChecksumOffset)))
+          }
           guard let rva = pdb.imageRVA(section: block.section, offset: block.offset &+ line.offset),
             let owner = moduleFunctions.index(containing: rva) else { continue }
           moduleFunctions[owner].lines.append(Line(rva: rva, size: 0, line: line.line, file: Int(block.fileChecksumOffset)))
+        }
+      }
+      if !pieceStarts.isEmpty {
+        originalRows.sort { $0.original < $1.original }
+        for piece in pieceStarts {
+          // The row in force at the piece's original start, if it belongs to the same procedure.
+          var low = 0
+          var high = originalRows.count
+          while low < high {
+            let middle = (low + high) / 2
+            if originalRows[middle].original <= piece.original { low = middle + 1 } else { high = middle }
+          }
+          guard low > 0, originalRows[low - 1].original >= piece.procedureStart,
+            let owner = moduleFunctions.index(containing: piece.rva),
+            !moduleFunctions[owner].lines.contains(where: { $0.rva == piece.rva })
+          else { continue }
+          let row = originalRows[low - 1]
+          moduleFunctions[owner].lines.append(Line(rva: piece.rva, size: 0, line: row.line, file: row.file))
         }
       }
       for index in moduleFunctions.indices { moduleFunctions[index].settleLines() }
@@ -114,7 +143,7 @@ public enum PDBBreakpadWriter {
         for line in function.lines {
           text += "\(hex(line.rva)) \(hex(line.size)) \(line.line) \(numbers[UInt32(line.file)] ?? 0)\n"
         }
-        spool.append(rva: function.rva, size: function.size, text: text)
+        spool.append(rva: function.rva, size: function.size, parameterRVA: function.parameterRVA, text: text)
       }
     }
     spool.sortByAddress()
@@ -171,7 +200,7 @@ public enum PDBBreakpadWriter {
         output += publicRecords[nextPublic].text
         nextPublic += 1
       }
-      let parameters = publicsByAddress[function.rva].map { parameterSize(of: $0.name) } ?? 0
+      let parameters = publicsByAddress[function.parameterRVA].map { parameterSize(of: $0.name) } ?? 0
       output += "FUNC \(hex(function.rva)) \(hex(function.size)) \(hex(parameters)) "
       output += spool.text(of: function, buffer: &buffer)
       if output.utf8.count >= 1 << 20 {
@@ -209,7 +238,10 @@ public enum PDBBreakpadWriter {
     var sitesByOffset: [UInt64: InlineSite] = [:]
     for site in symbols.inlineSites { sitesByOffset[site.recordOffset] = site }
     var functionByRecord: [UInt64: Int] = [:]
-    for (index, function) in functions.enumerated() { functionByRecord[function.recordOffset] = index }
+    // A split function's inline sites go with its first piece.
+    for (index, function) in functions.enumerated() where function.rva == function.parameterRVA {
+      functionByRecord[function.recordOffset] = index
+    }
     // (function, depth, site, rows as absolute (start, end, line, file)), by depth.
     var placed: [(function: Int, depth: Int, site: InlineSite, ranges: [(UInt32, UInt32)], rows: [(UInt32, UInt32, UInt32, UInt32)])] = []
     var rowsBySite: [UInt64: [(UInt32, UInt32, UInt32, UInt32)]] = [:]
@@ -285,6 +317,8 @@ public enum PDBBreakpadWriter {
     var order: Int
     /// The procedure record's offset in its module stream.
     var recordOffset: UInt64 = 0
+    /// Where the public that states the parameter size is: the function's first piece.
+    var parameterRVA: UInt32 = 0
     /// Inlined calls: depth, call line, call file (checksum offset, then number), origin, ranges.
     var inlines: [InlineRecord] = []
     /// Rows rewritten so far by inline overlays (bounded by `overlayBudget`).

@@ -63,4 +63,25 @@ public struct AddressMap: Sendable {
     guard index + 1 < entries.count else { return length }
     return min(length, entries[index + 1].from &- address)
   }
+
+  /// The `length` bytes from `address` as the pieces the image holds them in: each run that
+  /// stays together, its original start, its image address and size; removed runs are left
+  /// out (as Breakpad maps an original range, `omap.cc`). At most `limit` pieces.
+  public func pieces(from address: UInt32, length: UInt32, limit: Int = 4_096) -> [(original: UInt32, rva: UInt32, size: UInt32)] {
+    var found: [(original: UInt32, rva: UInt32, size: UInt32)] = []
+    let end = UInt64(address) + UInt64(length)
+    var cursor = UInt64(address)
+    guard var index = entry(covering: address) else { return [] }
+    while cursor < end, index < entries.count, found.count < limit {
+      let next = index + 1 < entries.count ? UInt64(entries[index + 1].from) : end
+      let runEnd = min(end, max(next, cursor))
+      if runEnd > cursor, entries[index].to != 0 {
+        let (rva, overflow) = entries[index].to.addingReportingOverflow(UInt32(cursor) - entries[index].from)
+        if !overflow { found.append((UInt32(cursor), rva, UInt32(runEnd - cursor))) }
+      }
+      cursor = runEnd
+      index += 1
+    }
+    return found
+  }
 }
