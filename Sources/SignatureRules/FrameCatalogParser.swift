@@ -37,10 +37,10 @@ public enum FrameCatalogParser {
     for (key, _) in mapping where !keys.contains(key.string ?? "") {
       fail(key, "unknown key '\(key.string ?? "?")' (expected: \(keys.joined(separator: ", ")))")
     }
-    let module = mapping["module"]?.string
+    let module = mapping[key: "module"]?.string
     var catalog = FrameCatalog()
     for (name, role) in [("irrelevant", FrameRole.irrelevant), ("prefix", .prefix), ("common", .common)] {
-      guard let node = mapping[name] else { continue }
+      guard let node = mapping[key: name] else { continue }
       guard case .sequence(let items) = node else {
         fail(node, "'\(name)' must be a list of frame names")
         continue

@@ -71,13 +71,13 @@ public enum RuleFileParser {
       return parsed
     }
 
-    let id = string(top["id"], "id", required: true)
-    let title = string(top["title"], "title", required: true)
+    let id = string(top[key: "id"], "id", required: true)
+    let title = string(top[key: "title"], "title", required: true)
     if let id, !PluginIdentifier.isValid(id) {
-      fail(top["id"], "'id' may hold only 1 to \(PluginIdentifier.maximumLength) ASCII letters, digits, '-' and '_'")
+      fail(top[key: "id"], "'id' may hold only 1 to \(PluginIdentifier.maximumLength) ASCII letters, digits, '-' and '_'")
     }
     var references: [String] = []
-    if let node = top["references"] {
+    if let node = top[key: "references"] {
       if case .sequence(let items) = node {
         for item in items { if let text = string(item, "references") { references.append(text) } }
       } else {
@@ -85,67 +85,67 @@ public enum RuleFileParser {
       }
     }
 
-    guard let matchNode = top["match"] else {
+    guard let matchNode = top[key: "match"] else {
       fail(root, "missing 'match'")
       return .failure(RuleFileErrors(errors: errors))
     }
     var rule = SignatureRule(
       descriptor: PluginDescriptor(
-        id: id ?? "?", title: title ?? "?", product: string(top["product"], "product") ?? "",
-        affectedVersions: string(top["affects"], "affects") ?? "", references: references),
+        id: id ?? "?", title: title ?? "?", product: string(top[key: "product"], "product") ?? "",
+        affectedVersions: string(top[key: "affects"], "affects") ?? "", references: references),
       file: file, top: nil, sequence: [], within: 10, exception: nil, events: [], version: nil, parameter: nil,
       remedy: nil)
-    rule.idLine = top["id"]?.mark?.line
+    rule.idLine = top[key: "id"]?.mark?.line
     if let match = mapping(matchNode, "match", keys: matchKeys, fail) {
-      let module = string(match["module"], "module")
-      if let text = string(match["top"], "top") { rule.top = RuleFrame(text, defaultModule: module) }
-      if let framesNode = match["frames"], let frames = mapping(framesNode, "frames", keys: framesKeys, fail) {
-        rule.within = integer(frames["within"], "within", minimum: 1) ?? 10
-        if case .sequence(let items)? = frames["sequence"], !items.isEmpty {
+      let module = string(match[key: "module"], "module")
+      if let text = string(match[key: "top"], "top") { rule.top = RuleFrame(text, defaultModule: module) }
+      if let framesNode = match[key: "frames"], let frames = mapping(framesNode, "frames", keys: framesKeys, fail) {
+        rule.within = integer(frames[key: "within"], "within", minimum: 1) ?? 10
+        if case .sequence(let items)? = frames[key: "sequence"], !items.isEmpty {
           rule.sequence = items.compactMap { string($0, "sequence") }.map { RuleFrame($0, defaultModule: module) }
         } else {
-          fail(frames["sequence"] ?? framesNode, "'frames' needs a non-empty 'sequence' list")
+          fail(frames[key: "sequence"] ?? framesNode, "'frames' needs a non-empty 'sequence' list")
         }
         if rule.sequence.count > rule.within { fail(framesNode, "'sequence' is longer than 'within'") }
       }
-      if let node = match["exception"] {
+      if let node = match[key: "exception"] {
         if let text = node.string, let value = Self.number(text), value <= UInt64(UInt32.max) {
           rule.exception = UInt32(value)
         } else {
           fail(node, "'exception' must be a 32-bit code such as 0xc0000005")
         }
       }
-      if let node = match["events"] {
+      if let node = match[key: "events"] {
         if case .sequence(let items) = node {
           for item in items {
             guard let event = mapping(item, "an event", keys: eventKeys, fail) else { continue }
-            guard let idNode = event["id"], let value = integer(idNode, "id"), value <= Int(UInt32.max) else {
+            guard let idNode = event[key: "id"], let value = integer(idNode, "id"), value <= Int(UInt32.max) else {
               fail(item, "each event needs an 'id'")
               continue
             }
-            rule.events.append(RuleEvent(id: UInt32(value), contains: string(event["contains"], "contains")))
+            rule.events.append(RuleEvent(id: UInt32(value), contains: string(event[key: "contains"], "contains")))
           }
         } else {
           fail(node, "'events' must be a list")
         }
       }
-      if let node = match["version"], let range = mapping(node, "version", keys: versionKeys, fail) {
-        let from = version(range["affected_from"], "affected_from")
-        let fixed = version(range["fixed_in"], "fixed_in")
+      if let node = match[key: "version"], let range = mapping(node, "version", keys: versionKeys, fail) {
+        let from = version(range[key: "affected_from"], "affected_from")
+        let fixed = version(range[key: "fixed_in"], "fixed_in")
         if from == nil && fixed == nil { fail(node, "'version' needs 'affected_from' or 'fixed_in'") }
         rule.version = RuleVersion(
-          module: string(range["module"], "module") ?? module ?? "", affectedFrom: from, fixedIn: fixed)
+          module: string(range[key: "module"], "module") ?? module ?? "", affectedFrom: from, fixedIn: fixed)
         if rule.version?.module.isEmpty == true { fail(node, "'version' needs a 'module' (or match.module)") }
       }
-      if let node = match["parameter"], let test = mapping(node, "parameter", keys: parameterKeys, fail) {
-        let above = test["above"].flatMap { $0.string }.flatMap(Self.number)
-        let below = test["below"].flatMap { $0.string }.flatMap(Self.number)
+      if let node = match[key: "parameter"], let test = mapping(node, "parameter", keys: parameterKeys, fail) {
+        let above = test[key: "above"].flatMap { $0.string }.flatMap(Self.number)
+        let below = test[key: "below"].flatMap { $0.string }.flatMap(Self.number)
         if above == nil && below == nil { fail(node, "'parameter' needs 'above' or 'below' (a number)") }
         rule.parameter = RuleParameter(
-          frame: integer(test["frame"], "frame") ?? 0, index: integer(test["index"], "index") ?? 0, above: above,
+          frame: integer(test[key: "frame"], "frame") ?? 0, index: integer(test[key: "index"], "index") ?? 0, above: above,
           below: below)
       }
-      if let node = match["required"] {
+      if let node = match[key: "required"] {
         if case .sequence(let items) = node {
           for item in items {
             guard let text = item.string, let part = RulePart(rawValue: text) else {
@@ -171,9 +171,9 @@ public enum RuleFileParser {
         fail(matchNode, "'match' needs 'top', 'frames' or 'events'")
       }
     }
-    if let node = top["remedy"], let remedy = mapping(node, "remedy", keys: remedyKeys, fail) {
+    if let node = top[key: "remedy"], let remedy = mapping(node, "remedy", keys: remedyKeys, fail) {
       var files: [RemedyFile] = []
-      if let filesNode = remedy["files"] {
+      if let filesNode = remedy[key: "files"] {
         if case .sequence(let items) = filesNode {
           for item in items {
             guard let text = string(item, "files") else { continue }
@@ -185,8 +185,8 @@ public enum RuleFileParser {
         }
       }
       rule.remedy = Remedy(
-        summary: string(remedy["summary"], "summary", required: true) ?? "",
-        fixedIn: string(remedy["fixed_in"], "fixed_in"), files: files)
+        summary: string(remedy[key: "summary"], "summary", required: true) ?? "",
+        fixedIn: string(remedy[key: "fixed_in"], "fixed_in"), files: files)
     }
     return errors.isEmpty ? .success(rule) : .failure(RuleFileErrors(errors: errors))
   }
@@ -195,7 +195,9 @@ public enum RuleFileParser {
   /// Shared by every YAML file the plugins read (rules, frame catalogs).
   static func document(_ text: String, file: String) -> Result<Node, RuleFileErrors> {
     do {
-      guard let composed = try Yams.compose(yaml: text) else {
+      // Yams' basic resolver: every scalar stays a string (numbers are read here), and no
+      // regular expression is compiled for tag resolution (Foundation's, through ICU).
+      guard let composed = try Yams.compose(yaml: text, .basic) else {
         return .failure(RuleFileErrors(errors: [RuleFileError(file: file, line: nil, message: "the file is empty")]))
       }
       return .success(composed)
