@@ -46,7 +46,11 @@ public enum FrameCatalogParser {
         continue
       }
       for item in items {
-        guard let text = item.string, !text.isEmpty, text != "*", !text.contains(" ") || text.contains("::") || text.contains("operator") else {
+        // `firstRange(of:)`, the standard library's search: `contains(_:)` on strings would
+        // resolve to Foundation's (visible through Yams), which loads CoreFoundation's search.
+        guard let text = item.string, !text.isEmpty, text != "*",
+          text.firstRange(of: " ") == nil || text.firstRange(of: "::") != nil || text.firstRange(of: "operator") != nil
+        else {
           fail(item, "each entry of '\(name)' must be a frame name (`module!function` or `function`, `*` at the end for a prefix)")
           continue
         }

@@ -73,7 +73,7 @@ public struct RulePlugin: SignaturePlugin {
     var eventEvidence: [Evidence] = []
     for wanted in rule.events {
       let found = report.events.enumerated().first { _, event in
-        event.id == wanted.id && (wanted.contains.map { (event.description ?? "").lowercased().contains($0.lowercased()) } ?? true)
+        event.id == wanted.id && (wanted.contains.map { (event.description ?? "").lowercased().firstRange(of: $0.lowercased()) != nil } ?? true)
       }
       if let (index, event) = found {
         supports += 1
