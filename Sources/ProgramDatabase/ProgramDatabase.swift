@@ -87,15 +87,6 @@ public struct ProgramDatabase: Sendable {
     return omap.translate(rva)
   }
 
-  /// The image address of `size` bytes at `offset` in `section`, and how many of them stay
-  /// together in the image (all of them without OMAP; up to the first move with it).
-  public func imageRange(section: UInt16, offset: UInt32, size: UInt32) -> (rva: UInt32, size: UInt32)? {
-    guard let original = sections.rva(section: section, offset: offset) else { return nil }
-    guard let omap else { return (original, size) }
-    guard let rva = omap.translate(original) else { return nil }
-    return (rva, omap.contiguousLength(from: original, length: size))
-  }
-
   /// The image addresses of `size` bytes at `offset` in `section`: one piece without OMAP;
   /// with it, each run that stays together (a function the image's rearranging split), with
   /// the run's original address.

@@ -2,10 +2,10 @@
 //
 // For every module that has frames: find its symbol file (by debug id when the
 // input gives one, then by a Windows image's code id, else by name with the build
-// chosen from evidence — see BuildEvidence), then look up each frame's instruction address relative to
-// the module's load address. Frames that printed a name are checked against the
-// map (a mismatch is a diagnostic); frames that printed only an address gain a
-// name. Each module's outcome is recorded in `CrashReport.moduleSymbols`.
+// chosen from evidence — see BuildEvidence), then look up each frame's instruction
+// address relative to the module's load address. Frames that printed a name are
+// checked against the map (a mismatch is a diagnostic); frames that printed only an
+// address gain a name. Each module's outcome is recorded in `CrashReport.moduleSymbols`.
 //
 //===----------------------------------------------------------------------===//
 
