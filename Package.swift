@@ -104,7 +104,8 @@ let package = Package(
         "WindowsImages", "ProgramDatabase", "CabinetFiles",
       ]
     ),
-    .target(name: "StackText", dependencies: ["CrashCore"]),
+    .target(name: "CLineScan"),
+    .target(name: "StackText", dependencies: ["CrashCore", "CLineScan"]),
     .target(
       name: "CrashAnalysis",
       dependencies: [

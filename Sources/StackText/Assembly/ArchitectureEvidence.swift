@@ -72,28 +72,34 @@ struct ArchitectureEvidence {
     // `exchange`, `stack`, `trace`): rows of hex columns are skipped on the lead set.
     guard line.wordLeads.intersects(Self.proseLeads) || line.tokenLeads.intersects(Self.xLead), !line.starts(with: "Hardware")
     else { return }
-    for (index, range) in line.tokens.enumerated() {
+    for range in line.tokens {
+      // Every clue word has three letters or more.
+      guard range.count >= 3 else { continue }
       let token = line.bytes[range]
-      guard let first = token.first else { continue }
-      switch ASCII.lowercased(first) {
-      case 0x61 where Bytes.hasPrefix(token, "alpha") && !isLongerWord(token, 5):  // a
-        alphaMention = line.number
-      case 0x61 where Bytes.hasPrefix(token, "arm64") || Bytes.hasPrefix(token, "aarch64"):  // a
-        arm64Mention = line.number
-      case 0x61 where Bytes.hasPrefix(token, "amd64"):  // a
-        amd64Mention = line.number
-      case 0x78 where Bytes.equalsIgnoringCase(token, "x64") || Bytes.hasPrefix(token, "x86_64"):  // x
-        amd64Mention = line.number
-      case 0x6D where Bytes.hasPrefix(token, "mips") && !isLongerWord(token, 4):  // m
-        mipsMention = line.number
-      case 0x70 where Bytes.hasPrefix(token, "powerpc") || (Bytes.equalsIgnoringCase(token, "ppc")):  // p
-        powerPCMention = line.number
-      case 0x65 where Bytes.hasPrefix(token, "exchange") && !isLongerWord(token, 8):  // e
-        exchangeMention = line.number
-      case 0x73 where Bytes.hasPrefix(token, "stack"), 0x74 where Bytes.hasPrefix(token, "trace"):  // s, t
-        stackMention = line.number
+      // `| 0x20` lower-cases a letter; no other byte becomes one of these.
+      switch token[range.lowerBound] | 0x20 {
+      case 0x61:  // a
+        if Bytes.hasPrefix(token, "alpha") {
+          if !isLongerWord(token, 5) { alphaMention = line.number }
+        } else if Bytes.hasPrefix(token, "arm64") || Bytes.hasPrefix(token, "aarch64") {
+          arm64Mention = line.number
+        } else if Bytes.hasPrefix(token, "amd64") {
+          amd64Mention = line.number
+        }
+      case 0x78:  // x
+        if Bytes.equalsIgnoringCase(token, "x64") || Bytes.hasPrefix(token, "x86_64") { amd64Mention = line.number }
+      case 0x6D:  // m
+        if Bytes.hasPrefix(token, "mips") && !isLongerWord(token, 4) { mipsMention = line.number }
+      case 0x70:  // p
+        if Bytes.hasPrefix(token, "powerpc") || Bytes.equalsIgnoringCase(token, "ppc") { powerPCMention = line.number }
+      case 0x65:  // e
+        if Bytes.hasPrefix(token, "exchange") && !isLongerWord(token, 8) { exchangeMention = line.number }
+      case 0x73:  // s
+        if Bytes.hasPrefix(token, "stack") { stackMention = line.number }
+      case 0x74:  // t
+        if Bytes.hasPrefix(token, "trace") { stackMention = line.number }
       default:
-        _ = index
+        continue
       }
     }
   }

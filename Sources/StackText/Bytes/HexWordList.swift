@@ -41,6 +41,8 @@ struct HexWordList {
   /// Whether any 16-digit word holds a value no 32-bit address is: its high half neither 0
   /// nor the sign extension `ffffffff`.
   var hasSixtyFourBitValue: Bool {
+    // Most rows are 32-bit: no 16-digit word, nothing to look at.
+    guard wide & ~masked != 0 else { return false }
     for index in 0..<count where wide & (1 << UInt16(index)) != 0 && masked & (1 << UInt16(index)) == 0 {
       let high = values[index] >> 32
       if high != 0 && high != 0xFFFF_FFFF { return true }

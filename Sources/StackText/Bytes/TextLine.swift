@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+import CLineScan
+
 /// The bytes of a line, or of one of its tokens.
 typealias ByteSlice = Slice<UnsafeBufferPointer<UInt8>>
 
@@ -191,8 +193,8 @@ final class LineStorage {
     line.offset = raw.offset
     line.wasTruncated = raw.wasTruncated
     line.endedWithoutNewline = raw.endedWithoutNewline
-    // One pass (LineNormalizer's rules): control bytes become blanks while the bytes are
-    // copied, and the tokens and their lead bytes are found on the way.
+    // One pass (LineNormalizer's rules, in CLineScan): control bytes become blanks while the
+    // bytes are copied, and the tokens and their lead bytes are found on the way.
     var count = 0
     var found = 0
     var leads: UInt32 = 0
@@ -201,11 +203,9 @@ final class LineStorage {
     var mayHaveMarkup = false
     var mayBePasted = false
     if let source = raw.bytes.baseAddress {
-      var inToken = false
-      var start = 0
-      var last = -1
       let total = raw.bytes.count
-      var index = 0
+      var from = 0
+      var last = -1
       // A Dr. Watson raw stack dump line: its fixed first 59 bytes are tokenised by position.
       if total >= DumpLineLayout.length, DumpLineLayout.matches(source, count: total) {
         bytes.update(from: source, count: DumpLineLayout.length)
@@ -214,64 +214,19 @@ final class LineStorage {
         leads = fixed.leads
         wordLeads = fixed.wordLeads
         last = DumpLineLayout.length - 1
-        index = DumpLineLayout.length
+        from = DumpLineLayout.length
       }
-      while index < total {
-        // Eight bytes at a time up to the next byte that needs a look (a blank, a control
-        // byte, `&`, `<`): those before it are copied as they are.
-        if index + 8 <= total {
-          let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
-          UnsafeMutableRawPointer(bytes + index).storeBytes(of: word, as: UInt64.self)
-          let plain = LineBytesSWAR.plainPrefixLength(word)
-          if plain > 0 {
-            if !inToken {
-              start = index
-              inToken = true
-              let bit = TokenLeads.bit(source[index])
-              leads |= bit
-              // `plain` > 0 and the load covered 8 bytes: the next two bytes are in bounds.
-              if TokenLeads.startsWord(source[index + 1], source[index + 2]) { wordLeads |= bit }
-            }
-            last = index + plain - 1
-            index += plain
-            if plain == 8 { continue }
-          }
-        }
-        var byte = source[index]
-        if byte <= ASCII.space || byte == 0x7F {
-          if byte != ASCII.space {
-            hadNUL = hadNUL || byte == 0
-            byte = ASCII.space
-          }
-          bytes[index] = byte
-          if inToken {
-            tokens[found] = start..<index
-            found += 1
-            inToken = false
-          }
-          index += 1
-          continue
-        }
-        mayHaveMarkup = mayHaveMarkup || byte == ASCII.ampersand || byte == ASCII.lessThan
-        mayBePasted = mayBePasted || byte >= 0x80 || byte == ASCII.backslash
-        bytes[index] = byte
-        if !inToken {
-          start = index
-          inToken = true
-          let bit = TokenLeads.bit(byte)
-          leads |= bit
-          let second = index + 1 < total ? source[index + 1] : ASCII.space
-          let third = index + 2 < total ? source[index + 2] : ASCII.space
-          if TokenLeads.startsWord(second, third) { wordLeads |= bit }
-        }
-        last = index
-        index += 1
+      // `reserve` left room for a token every other byte: pairs of offsets, as `Range<Int>` holds them.
+      let scan = UnsafeMutableRawPointer(tokens).withMemoryRebound(to: Int64.self, capacity: 2 * tokenCapacity) { pairs in
+        line_scan(source, Int64(total), Int64(from), Int64(last), bytes, pairs, Int64(found))
       }
-      if inToken {
-        tokens[found] = start..<(last + 1)
-        found += 1
-      }
-      count = last + 1
+      count = Int(scan.count)
+      found = Int(scan.tokenCount)
+      leads |= scan.leads
+      wordLeads |= scan.wordLeads
+      hadNUL = scan.flags & UInt32(LINE_SCAN_HAD_NUL) != 0
+      mayHaveMarkup = scan.flags & UInt32(LINE_SCAN_MAY_HAVE_MARKUP) != 0
+      mayBePasted = scan.flags & UInt32(LINE_SCAN_MAY_BE_PASTED) != 0
     }
     if hadNUL { line.flags.insert(.hadNUL) }
     if mayBePasted { line.flags.insert(.hadBackslashOrHighByte) }
@@ -422,31 +377,3 @@ enum Bytes {
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-/// Finds, eight bytes at a time, how far a line runs before a byte the normaliser must
-/// look at: a blank or control byte (at most 0x20, and 0x7F), or a possible markup start
-/// (`&`, `<`). Bytes 0x80–0xA0 are reported too (they pass the range test); the caller
-/// then handles them one at a time, as ordinary bytes.
-enum LineBytesSWAR {
-  private static let ones: UInt64 = 0x0101_0101_0101_0101
-  private static let highBits: UInt64 = 0x8080_8080_8080_8080
-
-  /// How many leading bytes of `word` (in memory order) need no look: 0–8.
-  @inline(__always)
-  static func plainPrefixLength(_ word: UInt64) -> Int {
-    let bytes = UInt64(littleEndian: word)
-    // Below 0x21: the high bit of ((b | 0x80) - 0x21) is clear.
-    let low = ~((bytes | highBits) &- 0x21 &* ones) & highBits
-    // Also 0x80 and up, and `\`, which the paste stage asks about.
-    let special = low | (bytes & highBits) | zeroBytes(bytes ^ (0x7F &* ones)) | zeroBytes(bytes ^ (0x26 &* ones))
-      | zeroBytes(bytes ^ (0x3C &* ones)) | zeroBytes(bytes ^ (0x5C &* ones))
-    // Only the lowest flagged byte matters, and it is always a true one.
-    return special == 0 ? 8 : special.trailingZeroBitCount / 8
-  }
-
-  /// High bits set at zero bytes (exact at the lowest one; later ones may be false).
-  @inline(__always)
-  private static func zeroBytes(_ bytes: UInt64) -> UInt64 {
-    (bytes &- ones) & ~bytes & highBits
-  }
-}

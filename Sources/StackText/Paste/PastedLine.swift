@@ -43,10 +43,15 @@ enum PastedLine {
     while start < count, base[start] == ASCII.space || base[start] == ASCII.tab { start += 1 }
     guard start < count else { return true }
     let lead = base[start]
-    let mayBeDecorated =
-      lead == ASCII.greaterThan || lead == 0x7C || lead == ASCII.backtick || lead == ASCII.tilde || lead == ASCII.minus
-      || lead == ASCII.star || lead == ASCII.plus || (ASCII.isDigit(lead) && hasNumberedBullet(line, from: start))
-    return !mayBeDecorated
+    let next = start + 1 < count ? base[start + 1] : 0
+    // A `>` always quotes; `|` quotes and `-`, `*`, `+` are bullets only before a blank; a
+    // fence repeats its mark (so `*----> System Information <----*` passes).
+    switch lead {
+    case ASCII.greaterThan: return false
+    case 0x7C, ASCII.minus, ASCII.star, ASCII.plus: return next != ASCII.space
+    case ASCII.backtick, ASCII.tilde: return next != lead
+    default: return !(ASCII.isDigit(lead) && hasNumberedBullet(line, from: start))
+    }
   }
 
   /// Whether `line` holds no web typography and no backslash that could be a markdown escape
