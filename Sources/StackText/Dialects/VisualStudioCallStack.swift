@@ -32,6 +32,14 @@ enum VisualStudioCallStack {
 
   /// The frame a line shows, or nil when it is not one: `module.ext!function(…)`, then
   /// optionally `Line N`, `+ 0xNN bytes` and the language.
+  /// Whether the first token has a `!` after its first byte (`app.exe!main()`): what every
+  /// frame has, and most lines lack.
+  @inline(__always)
+  static func mayBeFrame(_ line: TextLine) -> Bool {
+    guard let first = line.tokens.first, first.count > 1 else { return false }
+    return line.bytes[(first.lowerBound + 1)..<first.upperBound].contains(ASCII.bang)
+  }
+
   static func frame(_ line: TextLine) -> StackFrame? {
     guard let first = line.tokens.first else { return nil }
     let token = line.bytes[first]
@@ -115,7 +123,8 @@ struct VisualStudioCallStackCollector {
 
   /// Takes the line when it is a frame or one of the window's notes; false otherwise.
   mutating func consume(_ line: TextLine) -> Bool {
-    if let frame = VisualStudioCallStack.frame(line) {
+    // Asked first, inline: a call that returns no frame still clears an optional frame.
+    if VisualStudioCallStack.mayBeFrame(line), let frame = VisualStudioCallStack.frame(line) {
       frames.append(frame)
       lines = lines?.including(line.number) ?? LineRange(line: line.number)
       return true
