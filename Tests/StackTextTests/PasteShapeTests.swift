@@ -58,6 +58,29 @@ struct PasteShapeTests {
     #expect(Self.symbols(numbered) == [Self.expected])
   }
 
+  @Test("markdown escapes beside a path's own backslashes: each escaped backtick undone, the path kept, quoted or not")
+  func escapedBackticksBesidePaths() throws {
+    // Composed: a GitHub comment escapes the backticks of 64-bit words (else they open code
+    // spans) and leaves `d:\src\…` alone (markdown keeps a backslash before a letter).
+    let rows = [
+      "ffffd001\\`61a2c3f0 fffff802\\`3c41d2a3 : ffffc001\\`00001000 00000000\\`00000000 : nt!KiExceptionDispatch+0xf",
+      "ffffd001\\`61a2c5d0 fffff801\\`7e0a1b24 : fffff801\\`7e0c3000 00000000\\`00000008 : mydrv!DispatchIoctl+0x74 [d:\\src\\mydrv\\ioctl.c @ 43]",
+      "ffffd001\\`61a2c6a0 fffff802\\`3c3f004c : ffffd001\\`61a2d348 ffffd001\\`61a2cb60 : mydrv!DispatchIoctl$filt$0+0x1d [d:\\src\\mydrv\\dispatch.c @ 47]",
+      "ffffd001\\`61a2c790 fffff802\\`3c3fa1b0 : 00000000\\`00000000 ffffd001\\`61a2c930 : nt!RtlDispatchException+0x429",
+    ]
+    for quote in ["", "> "] {
+      let text = (["STACK_TEXT:  "] + rows).map { quote + $0 }.joined(separator: "\n") + "\n"
+      let stacks = decodeReport(text).stacks
+      #expect(stacks.count == 1, "quoted with '\(quote)'")
+      let stack = try #require(stacks.first)
+      #expect(
+        stack.frames.map(\.text)
+          == ["nt!KiExceptionDispatch+0xf", "mydrv!DispatchIoctl+0x74", "mydrv!DispatchIoctl$filt$0+0x1d", "nt!RtlDispatchException+0x429"])
+      #expect(stack.frames[1].framePointer == Address(0xffff_d001_61a2_c5d0))
+      #expect(stack.frames[1].sourceLine == SourceLine(file: "d:\\src\\mydrv\\ioctl.c", line: 43))
+    }
+  }
+
   @Test("web typography: 0× for 0x, curly quotes and primes, no-break spaces")
   func typography() throws {
     let text = """

@@ -59,7 +59,7 @@ enum PastedLine {
   /// tokeniser notices on its way (`NormalizationFlags.hadBackslashOrHighByte`).
   static func hasPlainContent(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
     let scan = LineScan(line)
-    return !scan.hasHighByte && (!scan.hasBackslash || !isMarkdownEscaped(line))
+    return !scan.hasHighByte && (!scan.hasBackslash || (!isMarkdownEscaped(line) && !hasUnmistakableEscape(line)))
   }
 
   /// Cleans `line`; a rewritten line goes to `output` (cleared first).
@@ -111,18 +111,23 @@ enum PastedLine {
     // A path's backslashes and non-ASCII text (a user name, a localised message) are kept:
     // such a line is rewritten only when it holds escapes or typography.
     let unescape = needsRewrite && isMarkdownEscaped(body)
+    // A line whose paths kept their single backslashes may still escape a backtick (a
+    // 64-bit word's `ffffd001\`528e3fb0`): such escapes alone are undone.
+    let unescapeSome = needsRewrite && !unescape && hasUnmistakableEscape(body)
     let retype = needsRewrite && !unescape && hasTypography(body)
-    if depth == 0 && position == start && !unescape && !retype { return .unchanged }
+    if depth == 0 && position == start && !unescape && !unescapeSome && !retype { return .unchanged }
 
     output.removeAll(keepingCapacity: true)
     output.reserveCapacity(count)
     // An unquoted line keeps its indentation: `kP` argument lines are read by it.
     if depth == 0 { output.append(contentsOf: line[..<start]) }
-    if unescape || retype {
+    if unescape || unescapeSome || retype {
       var index = body.startIndex
       while index < body.endIndex {
         let byte = body[index]
-        if unescape, byte == ASCII.backslash, index + 1 < body.endIndex {
+        if byte == ASCII.backslash, index + 1 < body.endIndex,
+          unescape || (unescapeSome && isNeverAfterPathBackslash(body[index + 1]))
+        {
           output.append(body[index + 1])
           index += 2
           continue
@@ -223,6 +228,29 @@ enum PastedLine {
       index = at + 2
     }
     return escapes > 0
+  }
+
+  /// Whether the text holds a backslash before a byte no Windows path puts after one (see
+  /// `isNeverAfterPathBackslash`): a markdown escape even in a line whose other backslashes
+  /// are a path's.
+  static func hasUnmistakableEscape(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = text.baseAddress else { return false }
+    var index = 0
+    while index < text.count, let found = memchr(base + index, Int32(ASCII.backslash), text.count - index) {
+      let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+      guard at + 1 < text.count else { return false }
+      if isNeverAfterPathBackslash(base[at + 1]) { return true }
+      index = at + 1
+    }
+    return false
+  }
+
+  /// `` ` ``, `*`, `<`, `>`, `|`, `"`, `?`: bytes a file name cannot hold (and a backtick,
+  /// which none in a listing starts with), so a backslash before one is markdown's escape.
+  @inline(__always)
+  private static func isNeverAfterPathBackslash(_ byte: UInt8) -> Bool {
+    byte == ASCII.backtick || byte == ASCII.star || byte == ASCII.lessThan || byte == ASCII.greaterThan
+      || byte == 0x7C || byte == 0x22 || byte == 0x3F
   }
 
   /// Whether the text holds a sequence `typography` replaces.
