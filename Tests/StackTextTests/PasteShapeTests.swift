@@ -133,6 +133,29 @@ struct PasteShapeTests {
     #expect(stack.frames[1].sourceLine == SourceLine(file: "c:\\src\\rand.cpp", line: 42))
   }
 
+  @Test("kP from a web page: argument lines that lost their indentation still join their row; curly double quotes are straight again")
+  func kpArgumentsUnindented() throws {
+    let text = """
+      0:000> kPL
+       # Child-SP          RetAddr           Call Site
+      00 00000071`2a3fe488 00007ff8`11c58037 ntdll!NtWaitForSingleObject+0x14
+      01 00000071`2a3fe490 00007ff6`0b2c1568 app!parse(
+      unsigned int64 count = 0,
+      wchar_t * text = 0x00000071`2a3fe9d0 \u{201C}abc\u{201D})+0x28
+      02 00000071`2a3fe9a0 00007ff6`0b2c1b64 app!wmain(
+      int argc = 0n1,
+      wchar_t ** argv = 0x00000203`0e5f6b40)+0x51
+      03 00000071`2a3fea00 00007ff8`11c21234 kernel32!BaseThreadInitThunk+0x14
+
+      """
+    let report = decodeReport(text)
+    #expect(report.stacks.count == 1)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.frames.map(\.text) == ["ntdll!NtWaitForSingleObject+0x14", "app!parse+0x28", "app!wmain+0x51", "kernel32!BaseThreadInitThunk+0x14"])
+    #expect(stack.frames[1].annotations == [.argumentList(["unsigned int64 count = 0", "wchar_t * text = 0x00000071`2a3fe9d0 \"abc\""])])
+    #expect(stack.frames[2].annotations == [.argumentList(["int argc = 0n1", "wchar_t ** argv = 0x00000203`0e5f6b40"])])
+  }
+
   @Test("prompts, symbol errors and unwind warnings between the rows")
   func interleaved() {
     let text = """

@@ -174,7 +174,9 @@ final class PasteStage {
   /// a blank for an argument list; nil when it is a line of its own.
   private func continuation(of previous: OwnedLine, by line: OwnedLine) -> [UInt8]? {
     guard !line.bytes.isEmpty, !Self.isBlank(line.bytes) else { return nil }
-    if ArgumentList.isOpen(previous.bytes), ArgumentList.isIndented(line.bytes), heldArgumentLines < Self.maximumArgumentLines {
+    if ArgumentList.isOpen(previous.bytes), ArgumentList.isIndented(line.bytes) || ArgumentList.isArgument(line.bytes),
+      heldArgumentLines < Self.maximumArgumentLines
+    {
       heldArgumentLines += 1
       return [ASCII.space]
     }

@@ -264,8 +264,9 @@ enum PastedLine {
   }
 
   /// The ASCII a web page's typography stands for at `index` (a UTF-8 sequence): `×` after
-  /// `0` is `x` (`+0×8db5`), curly quotes and primes are `'`, a no-break space is a blank, a
-  /// zero-width space or byte-order mark is nothing. Nil for any other sequence.
+  /// `0` is `x` (`+0×8db5`), curly single quotes and primes are `'`, curly double quotes `"`,
+  /// a no-break space is a blank, a zero-width space or byte-order mark is nothing. Nil for
+  /// any other sequence.
   private static func typography(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt8?, Int)? {
     let rest = text.endIndex - index
     let first = text[index]
@@ -276,6 +277,7 @@ enum PastedLine {
     if first == 0xE2, rest >= 3, text[index + 1] == 0x80 {
       switch text[index + 2] {
       case 0x98, 0x99, 0xB2: return (0x27, 3)  // ‘ ’ ′
+      case 0x9C, 0x9D: return (0x22, 3)  // “ ”
       case 0x8B: return (nil, 3)  // U+200B
       default: return nil
       }

@@ -128,6 +128,16 @@ enum ArgumentList {
     return last == ASCII.openParen || last == ASCII.comma || last == ASCII.space || last == ASCII.tab
   }
 
+  /// Whether the line reads as one of `kP`'s arguments whose indentation a web page or a mail
+  /// client dropped: `type name = value` followed by `,` (more follow) or by the `)` that
+  /// closes the list (`wchar_t ** argv = 0x…)+0x51`), and no row, header or prompt.
+  static func isArgument(_ bytes: [UInt8]) -> Bool {
+    guard let last = bytes.last(where: { $0 != ASCII.space && $0 != ASCII.tab }) else { return false }
+    guard last == ASCII.comma || bytes.contains(ASCII.closeParen) else { return false }
+    guard Bytes.contains(bytes[...], " = ") else { return false }
+    return !RecordStart.begins(bytes)
+  }
+
   /// Whether the line is indented (a tab, or four blanks), as `kP` prints each argument.
   static func isIndented(_ bytes: [UInt8]) -> Bool {
     guard let first = bytes.first else { return false }
