@@ -843,7 +843,7 @@ public final class StackTextDecoder {
     if let format {
       decision = ArchitectureClassifier.decide(
         frames: frames, format: format, lines: lines, evidence: evidence, threadRegisters: context?.architecture,
-        wideColumns: block?.hasWideColumns ?? false)
+        wideColumns: block?.hasWideColumns ?? false, onlyEightDigitColumns: block?.hasOnlyEightDigitColumns ?? false)
     } else if let context {
       decision = ArchitectureDecision(architecture: context.architecture, evidence: ["the thread's register dump is \(context.architecture.displayName)'s"])
     } else {

@@ -194,6 +194,37 @@ struct SixtyFourBitDialectTests {
     #expect(stack.architectureEvidence.last == "nothing points to arm64; amd64 is the usual 64-bit Windows")
   }
 
+  @Test("a Child-SP listing of 8-digit columns (32-bit ARM) is not called 64-bit, and says why")
+  func eightDigitChildSP() throws {
+    let stack = try #require(
+      decodeReport(
+        """
+        0:000> k
+         # Child-SP RetAddr  Call Site
+        00 0012e004 0f2400f1 app!Probe+0x10 [c:\\src\\probe.asm @ 65]
+        01 0012ef68 0f2621f5 app!Widget::Run+0xbc
+        02 0012ef80 0f2d4741 app!main+0x15
+        """
+      ).stacks.first)
+    #expect(stack.format == .childSP)
+    #expect(stack.architecture == .unknown)
+    #expect(stack.frames.count == 3)
+    #expect(stack.architectureEvidence.first?.hasPrefix("the Child-SP listing's columns are 8 digits wide") == true)
+  }
+
+  @Test("a debugger warning printed at the end of a row is cut from the frame and noted")
+  func warningGluedToRow() throws {
+    let report = decodeReport(
+      """
+       # Child-SP          RetAddr           Call Site
+      00 0000005b`03acc5c0 00007ff9`b6288935 app!Parse+0xbc*** WARNING: Unable to verify checksum for app.exe
+      01 0000005b`03accb90 00007ff9`b399654f app!main+0x44
+      """)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.frames.map(\.text) == ["app!Parse+0xbc", "app!main+0x44"])
+    #expect(report.diagnostics.contains { $0.message.contains("a debugger message printed at the end of the row") && $0.line == 2 })
+  }
+
   @Test("x86 stacks printed 16 digits wide stay x86")
   func widePrintedX86() throws {
     let stack = try #require(

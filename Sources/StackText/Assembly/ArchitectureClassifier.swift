@@ -18,7 +18,8 @@
 //     names (`NT!_KiTrap0E`), which RISC NT does not print.
 //
 // 64-bit listings (`Child-SP` headers, 16-digit or backticked columns) come from
-// amd64 or arm64 Windows, decided by `decide64`: an unaligned return address
+// amd64 or arm64 Windows, decided by `decide64` (a Child-SP listing of 8-digit columns is
+// 32-bit ARM's, and left unknown): an unaligned return address
 // proves amd64; arm64 registers (x0–x28, lr) or `ARM64` / `arm64fre` / `aarch64`
 // nearby mean arm64, amd64 registers (rax, rip) or `x64` / `AMD64` / `amd64fre`
 // amd64; four or more return addresses all 4-byte aligned mean arm64 (its
@@ -39,8 +40,17 @@ enum ArchitectureClassifier {
   /// Decides the architecture of `frames`, printed in `format` on lines `lines`.
   static func decide(
     frames: [StackFrame], format: StackFormat, lines: LineRange, evidence: ArchitectureEvidence,
-    threadRegisters: Architecture? = nil, wideColumns: Bool = false
+    threadRegisters: Architecture? = nil, wideColumns: Bool = false, onlyEightDigitColumns: Bool = false
   ) -> ArchitectureDecision {
+    // A Child-SP listing whose columns are all 8 digits: WinDbg prints that header for 32-bit
+    // ARM (Windows RT) as well, which this project does not model; 64-bit targets print 16.
+    if format == .childSP || format == .childSPArgs, onlyEightDigitColumns {
+      return ArchitectureDecision(
+        architecture: .unknown,
+        evidence: [
+          "the Child-SP listing's columns are 8 digits wide: a 32-bit target, and 32-bit Windows debuggers print Child-SP only for ARM, which analyse does not model"
+        ])
+    }
     // 64-bit: a Child-SP listing, or columns holding 64-bit values, unless FPO data (i386
     // only) says a 64-bit-aware debugger printed an x86 stack with wide columns.
     if format == .childSP || format == .childSPArgs

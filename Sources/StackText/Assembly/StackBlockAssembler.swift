@@ -43,6 +43,8 @@ struct DecodedStackBlock {
   /// Whether any column held a 64-bit value (16 digits whose high half is neither 0 nor a
   /// sign extension: x86 stacks printed 16 digits wide are not 64-bit).
   var hasWideColumns = false
+  /// Whether every row's columns were 8 digits wide (none 16).
+  var hasOnlyEightDigitColumns = false
   /// The thread a debugger header (`~*kb`: `120  id: f0f0f0f0.a1c …`) named for it.
   var threadID: UInt32?
   /// That header, as printed.
@@ -78,6 +80,9 @@ struct StackBlockAssembler {
   /// first row's shape sets the layout.
   private var layoutFromFirstRow = false
   private var hasWideColumns = false
+  /// Whether some row's columns were 16 digits wide, and whether some row's were all 8.
+  private var hasSixteenDigitColumns = false
+  private var hasEightDigitColumns = false
   private var diagnostics: [Diagnostic] = []
   private var suppressedDiagnostics = 0
 
@@ -249,6 +254,9 @@ struct StackBlockAssembler {
       }
     }
     if !hasWideColumns && start.hexWords.hasSixtyFourBitValue { hasWideColumns = true }
+    if !start.hexWords.isEmpty {
+      if start.hexWords.hasWideWord { hasSixteenDigitColumns = true } else { hasEightDigitColumns = true }
+    }
     // A list of bare symbols has no columns: a line of hex words starts something else.
     if layout.hexColumns == 0 { return .notConsumed }
     // A `ChildEBP Ret…` header cut short: the first row tells `k` from `kb`.
@@ -477,6 +485,7 @@ struct StackBlockAssembler {
     }
     var block = DecodedStackBlock(layout: layout, frames: consume frames, lines: lines, hadHeader: hadHeader, diagnostics: diagnostics)
     block.hasWideColumns = hasWideColumns
+    block.hasOnlyEightDigitColumns = hasEightDigitColumns && !hasSixteenDigitColumns
     return block
   }
 
@@ -519,6 +528,15 @@ struct StackBlockAssembler {
     var parameterSource = parameters.isEmpty ? ParameterSource.none : layout.parameterSource
     // Hex words beyond the layout's columns belong to the symbol text.
     var symbolBytes = symbolText(of: row)
+    // WinDbg loads symbols while it prints a listing, and its warnings can land at the end of
+    // a row (`…+0xbc*** WARNING: Unable to verify checksum for app.exe`): not the frame's.
+    if let message = RowText.debuggerMessageStart(in: symbolBytes) {
+      note(
+        Diagnostic(
+          .note, "a debugger message printed at the end of the row ('\(String(decoding: RowText.trimmed(symbolBytes[message...]), as: UTF8.self))') is not part of the frame",
+          line: row.lines.first))
+      symbolBytes = RowText.trimmed(symbolBytes[..<message])
+    }
     if words.count > expected && expected > 0 {
       let extra = (expected..<words.count).map { index in
         words[index].value.map { HexFormat.digits($0, width: words[index].digits) } ?? "????????"
@@ -605,6 +623,13 @@ struct PendingRow {
 /// Readings of a row's symbol text: a slice of the listing's arena, so every index here is
 /// the arena's (`startIndex`, not 0).
 enum RowText {
+  /// Where `*** WARNING: ` or `*** ERROR: ` (a debugger message) starts in a row's text.
+  static func debuggerMessageStart(in text: ArraySlice<UInt8>) -> Int? {
+    guard let stars = Bytes.firstIndex(of: "*** ", in: text) else { return nil }
+    let rest = text[(stars + 4)...]
+    return Bytes.hasPrefix(rest, "WARNING: ") || Bytes.hasPrefix(rest, "ERROR: ") ? stars : nil
+  }
+
   /// The text without trailing blanks.
   static func trimmed(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
     var end = text.endIndex
