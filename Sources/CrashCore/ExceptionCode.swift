@@ -31,6 +31,15 @@ public struct ExceptionCode: RawRepresentable, Hashable, Sendable, CustomStringC
     return name.map { hex + " " + $0 } ?? hex
   }
 
+  /// The code a header name stands for (`EXCEPTION_ACCESS_VIOLATION`), or `nil` for a name
+  /// not in the table.
+  public static func named(_ name: String) -> ExceptionCode? {
+    codesByName[name].map(ExceptionCode.init(rawValue:))
+  }
+
+  private static let codesByName: [String: UInt32] = Dictionary(
+    names.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+
   /// The name when known, otherwise `0x` and 8 hex digits.
   public var displayText: String { name ?? "0x" + HexFormat.digits(UInt64(rawValue), width: 8) }
 

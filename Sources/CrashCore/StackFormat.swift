@@ -40,6 +40,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   case visualStudio = "vs-callstack"
   /// A list of `module!function+offset` with no addresses.
   case symbolsOnly = "symbols-only"
+  /// Breakpad's `minidump_stackwalk` text: ` 0  module!function [file : line + 0x3]` with the
+  /// walker's registers and `Found by:` under each frame.
+  case breakpadStackwalk = "breakpad-stackwalk"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

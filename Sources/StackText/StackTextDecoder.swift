@@ -86,6 +86,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var win31Frames: [StackFrame] = []
   @exclusivity(unchecked) private var win31Lines: LineRange?
   @exclusivity(unchecked) private var visualStudio = VisualStudioCallStackCollector()
+  @exclusivity(unchecked) private var stackwalk = BreakpadStackwalkCollector()
 
   // Bookkeeping.
   @exclusivity(unchecked) private var diagnosticCount = 0
@@ -112,6 +113,7 @@ public final class StackTextDecoder {
   public init(options: TextDecoderOptions = TextDecoderOptions()) {
     self.options = options
     splitter = LineSplitter(maximumLineLength: options.maximumLineLength, crIsLineBreak: options.crEndsLines)
+    stackwalk.maximumFrames = options.maximumFramesPerStack
   }
 
   /// Lines read so far.
@@ -172,6 +174,7 @@ public final class StackTextDecoder {
     finishShortStack(emit)
     finishWin31(emit)
     finishVisualStudio(emit)
+    finishStackwalk(emit)
     finishAssembly(emit)
     finishStandaloneRegisters(emit)
     events.finish { emit(.event($0)) }
@@ -313,6 +316,14 @@ public final class StackTextDecoder {
       }
       startWin9x(pending.text, pending.lines, emit)
     }
+    // minidump_stackwalk's thread: its frames, and the registers and `Found by:` under each
+    // (which would otherwise read as register dumps).
+    if stackwalk.isReadingModules, stackwalk.consumeModules(line, emit: { emit(.module($0)) }) { return }
+    if stackwalk.isCollecting {
+      if stackwalk.consume(line) { return }
+      finishStackwalk(emit)
+      if line.isBlank { return }
+    }
     if handleWin9x(emit) { return }
     if events.consumeIfActive(line, emit: { emit(.event($0)) }) { return }
     if moduleList.isActive, moduleList.consume(line, emit: { emit(.module($0)) }) { return }
@@ -330,6 +341,9 @@ public final class StackTextDecoder {
     if line.isBlank { return }
     // Only said of a text that held no stack: once one is out, no line need be asked.
     if threadsEmitted == 0, foreignShape == nil, let shape = UnsupportedShape.recognise(line) { foreignShape = (shape, line.number) }
+    if stackwalk.observeHeader(line, emit: { emit(.exception($0)) }) { return }
+    if stackwalk.consumeModules(line, emit: { emit(.module($0)) }) { return }
+    if stackwalk.start(line, emit: { emitThread($0, emit) }) { return }
     if let header = DebuggerThreadHeader.parse(line) {
       threadHeader = (header.id, header.label, line.number)
       return
@@ -956,6 +970,10 @@ public final class StackTextDecoder {
       CrashThread(
         architecture: .x86, architectureEvidence: ["the sql-short-stack format is printed only for x86"],
         frames: frames, format: .sqlShortStack, lines: collected.lines, label: "Short Stack Dump"), emit)
+  }
+
+  private func finishStackwalk(_ emit: (TextDecodingEvent) -> Void) {
+    if let thread = stackwalk.finish() { emitThread(thread, emit) }
   }
 
   private func finishVisualStudio(_ emit: (TextDecodingEvent) -> Void) {

@@ -88,6 +88,25 @@ struct MinidumpWalkTests {
     }
   }
 
+  @Test("minidump_stackwalk's own text, decoded, gives the walk's frames: names, instructions, return addresses, how found")
+  func stackwalkTextAgreesWithWalk() throws {
+    let walked = try #require(try Self.report().crashedThread)
+    let decoded = try Analyser().analyse(path: SharedFixtures.path("fixtures/breakpad/minidump2.stackwalk.out"))
+    let thread = try #require(decoded.crashedThread)
+    #expect(thread.format == .breakpadStackwalk)
+    #expect(thread.architecture == .x86)
+    #expect(thread.frames.count == walked.frames.count)
+    for (index, (text, walk)) in zip(thread.frames, walked.frames).enumerated() {
+      #expect(text.symbol?.function == walk.resolution?.lookup.function.name, "frame \(index)")
+      #expect(text.instruction == walk.instruction, "frame \(index)")
+      #expect(text.returnAddress == walk.returnAddress || index == thread.frames.count - 1, "frame \(index)")
+      #expect(text.trust.breakpadPhrase == walk.trust.breakpadPhrase, "frame \(index)")
+    }
+    #expect(decoded.exception?.code == .accessViolation)
+    #expect(decoded.exception?.address == Address(0x45))
+    #expect(decoded.modules.count == 13)
+  }
+
   @Test("crash reason and address, system, modules", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func summary() throws {
     let report = try Self.report()

@@ -2,7 +2,7 @@
 //
 // People paste what they have. When it is a stack this library does not read
 // (a gdb or lldb backtrace, a macOS crash report, a Java, .NET or Python trace,
-// a Linux kernel oops, a Go panic), "no stack found" would be a riddle: the
+// a Linux kernel oops, a Go panic, a Dr. Memory report), "no stack found" would be a riddle: the
 // decoder notes the first such line, and when nothing decodes the report says
 // what the text looks like and what is read instead.
 //
@@ -16,8 +16,10 @@ enum UnsupportedShape {
     switch line.bytes[first.lowerBound] {
     case ASCII.hash:
       // gdb: `#0  0x00007f… in raise () from /lib/…`, `#1  main () at app.c:12`.
-      guard line.tokens.count >= 3, line.token(0).count >= 2, line.token(0).dropFirst().allSatisfy(ASCII.isDigit) else { return nil }
-      if line.contains(" in ") || line.contains(" at ") { return "a gdb backtrace" }
+      guard line.tokens.count >= 2, line.token(0).count >= 2, line.token(0).dropFirst().allSatisfy(ASCII.isDigit) else { return nil }
+      if line.tokens.count >= 3, line.contains(" in ") || line.contains(" at ") { return "a gdb backtrace" }
+      // Dr. Memory: `#1 GDI32.dll!SelectObject`, `#0 ntdll.dll!RtlpAllocateHeap+0xec1b (0x770024f8 <ntdll.dll+0x424f8>)`.
+      if line.token(1).contains(ASCII.bang) { return "a Dr. Memory callstack" }
     case 0x66:  // f
       if line.starts(with: "frame #"), line.contains(": 0x") { return "an lldb backtrace" }
     case 0x54:  // T
@@ -25,6 +27,11 @@ enum UnsupportedShape {
       if line.tokens.count >= 3, line.tokenEquals(0, "Thread"), line.tokenEquals(2, "Crashed:") { return "a macOS crash report" }
     case 0x45:  // E
       if line.starts(with: "Exception Type:") { return "a macOS crash report" }
+      if line.starts(with: "Error #"), line.contains(": UNADDRESSABLE ACCESS") || line.contains(": UNINITIALIZED READ")
+        || line.contains(": INVALID HEAP ARGUMENT")
+      {
+        return "a Dr. Memory report"
+      }
     case 0x61:  // a
       // Java: `at com.example.Foo.bar(Foo.java:42)`; .NET: `at Ns.Class.Method() in C:\src\x.cs:line 12`.
       guard line.tokens.count >= 2, line.tokenEquals(0, "at"), line.token(1).contains(ASCII.openParen) else { return nil }

@@ -64,7 +64,8 @@ struct WrapWidth {
 /// that does not may be the rest of the line before it.
 enum RecordStart {
   /// Whether `bytes` begins with a hex word, a frame number and a hex word, a column header,
-  /// an upper-case field (`STACK_TEXT:`), a prompt or a Dr. Watson banner.
+  /// an upper-case field (`STACK_TEXT:`), a prompt, a Dr. Watson banner, or a register or
+  /// `Found by:` line of minidump_stackwalk.
   static func begins(_ bytes: [UInt8]) -> Bool {
     bytes.withUnsafeBufferPointer { begins($0) }
   }
@@ -84,6 +85,10 @@ enum RecordStart {
       }
     }
     if first.first == ASCII.hash || first.first == ASCII.star { return true }
+    // minidump_stackwalk's lines under a frame: `eip = 0x0040429e   esp = …`, `Found by: …`.
+    let second = token(bytes, from: first.endIndex)
+    if second.count == 1, second.first == 0x3D, Bytes.hasPrefix(token(bytes, from: second.endIndex), "0x") { return true }
+    if Bytes.equalsIgnoringCase(first, "Found"), Bytes.equalsIgnoringCase(second, "by:") { return true }
     for header in headers where Bytes.equalsIgnoringCase(first, header) { return true }
     // `STACK_TEXT:`, `FAILURE_BUCKET_ID:`, `0:000>`, `kd>`.
     if let last = first.last, last == ASCII.colon || last == ASCII.greaterThan,
