@@ -166,8 +166,10 @@ enum BreakpadStackwalk {
     else { return nil }
     let file = Substring(line.string(3))
     let version = count > 4 && !line.tokenEquals(4, "???") && !line.tokenEquals(4, "(main)") ? line.string(4) : nil
+    // `last` is the module's last byte: one more is its size (none for a module ending at 2^64).
+    let (size, overflow) = (last - base).addingReportingOverflow(1)
     return CodeModule(
-      name: moduleName(file), path: String(file), base: Address(base), size: last - base + 1, version: version,
+      name: moduleName(file), path: String(file), base: Address(base), size: overflow ? nil : size, version: version,
       lines: LineRange(line: line.number))
   }
 
@@ -279,7 +281,8 @@ struct BreakpadStackwalkCollector {
     if let pairs = BreakpadStackwalk.registers(line) {
       let last = entries.count - 1
       for (name, value) in pairs {
-        entries[last].registerNames.append(name)
+        // The names decide the architecture; a frame has a few dozen registers at most.
+        if entries[last].registerNames.count < 64 { entries[last].registerNames.append(name) }
         switch name {
         case "eip", "rip", "pc": entries[last].instructionPointer = value
         case "ebp", "rbp", "fp", "x29": entries[last].frame.framePointer = Address(value)
