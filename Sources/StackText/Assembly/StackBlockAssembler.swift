@@ -28,6 +28,14 @@
 
 import CrashCore
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A stack listing decoded from text.
 struct DecodedStackBlock {
   /// The row layout used.
@@ -625,7 +633,12 @@ struct PendingRow {
 enum RowText {
   /// Where `*** WARNING: ` or `*** ERROR: ` (a debugger message) starts in a row's text.
   static func debuggerMessageStart(in text: ArraySlice<UInt8>) -> Int? {
-    guard let stars = Bytes.firstIndex(of: "*** ", in: text) else { return nil }
+    // Asked of every frame: most texts hold no `*` at all, which memchr finds out at once.
+    let star = text.withUnsafeBufferPointer { buffer -> Int? in
+      guard let base = buffer.baseAddress, let found = memchr(base, Int32(ASCII.star), buffer.count) else { return nil }
+      return text.startIndex + (UnsafeRawPointer(found) - UnsafeRawPointer(base))
+    }
+    guard let star, let stars = Bytes.firstIndex(of: "*** ", in: text[star...]) else { return nil }
     let rest = text[(stars + 4)...]
     return Bytes.hasPrefix(rest, "WARNING: ") || Bytes.hasPrefix(rest, "ERROR: ") ? stars : nil
   }
