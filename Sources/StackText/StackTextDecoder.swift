@@ -341,9 +341,11 @@ public final class StackTextDecoder {
     if line.isBlank { return }
     // Only said of a text that held no stack: once one is out, no line need be asked.
     if threadsEmitted == 0, foreignShape == nil, let shape = UnsupportedShape.recognise(line) { foreignShape = (shape, line.number) }
-    if stackwalk.observeHeader(line, emit: { emit(.exception($0)) }) { return }
-    if stackwalk.consumeModules(line, emit: { emit(.module($0)) }) { return }
-    if stackwalk.start(line, emit: { emitThread($0, emit) }) { return }
+    if BreakpadStackwalk.mayStartSomething(line) {
+      if stackwalk.observeHeader(line, emit: { emit(.exception($0)) }) { return }
+      if stackwalk.consumeModules(line, emit: { emit(.module($0)) }) { return }
+      if stackwalk.start(line, emit: { emitThread($0, emit) }) { return }
+    }
     if let header = DebuggerThreadHeader.parse(line) {
       threadHeader = (header.id, header.label, line.number)
       return

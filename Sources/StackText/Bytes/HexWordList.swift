@@ -30,7 +30,9 @@ struct HexWordList {
   var isEmpty: Bool { count == 0 }
 
   /// Whether any word has 16 digits (a 64-bit column).
-  var hasWideWord: Bool { wide & ((1 << UInt16(count)) &- 1) != 0 }
+  var hasWideWord: Bool {
+    @inline(__always) get { wide & ((1 << UInt16(count)) &- 1) != 0 }
+  }
 
   /// Whether a row with these words is a 64-bit one (amd64, arm64): a 64-bit value, or
   /// 16-digit words with the colon after two columns that `kb` prints on 64-bit targets.

@@ -33,6 +33,15 @@ import CrashCore
 
 /// Reads the lines of `minidump_stackwalk`'s text output.
 enum BreakpadStackwalk {
+  /// Whether the line may be one of the walker's unindented lines that start something
+  /// (`CPU:`, `Crash …`, `Loaded modules:`, `Thread N`): asked of many lines, inline.
+  @inline(__always)
+  static func mayStartSomething(_ line: TextLine) -> Bool {
+    guard let first = line.tokens.first, first.lowerBound == 0 else { return false }
+    let lead = line.bytes[0]
+    return lead == 0x43 || lead == 0x4C || lead == 0x54  // C, L, T
+  }
+
   /// `Thread 3` or `Thread 0 (crashed)`: the thread's number and whether it crashed.
   static func threadHeader(_ line: TextLine) -> (number: Int, crashed: Bool)? {
     let count = line.tokens.count
