@@ -69,11 +69,37 @@ static inline void close_token(scan_state *state, int64_t *tokens, int64_t end) 
   state->found += 1;
 }
 
+/// The tokens that start and end in sixteen bytes from `base`, given the blanks' bits and the
+/// bits of the bytes to look at (`fresh`), and whether a token runs into the first of them
+/// (`entering`, at its bit). A token's lead and the two bytes after it are read from `source`
+/// (blanks past `total`).
+static inline void take_edges(scan_state *state, int64_t *tokens, const uint8_t *source, int64_t total, int64_t base,
+                              uint32_t blanks, uint32_t fresh, uint32_t entering) {
+  blanks &= fresh;
+  uint32_t filled = ~blanks & fresh;
+  uint32_t before = ((filled << 1) | entering) & 0xFFFFu;
+  uint32_t ends = blanks & before;
+  uint32_t edges = (filled & ~before) | ends;
+  while (edges != 0) {
+    int bit = __builtin_ctz(edges);
+    int64_t position = base + bit;
+    if ((ends >> bit) & 1u) {
+      close_token(state, tokens, position);
+    } else {
+      open_token(state, position, source[position], position + 1 < total ? source[position + 1] : 0x20,
+                 position + 2 < total ? source[position + 2] : 0x20);
+    }
+    edges &= edges - 1;
+  }
+  state->inToken = (int)((filled >> 15) & 1u);
+  if (filled != 0) state->last = base + 31 - __builtin_clz(filled);
+}
+
 #if defined(__SSE2__)
-/// One block of sixteen bytes at `block` (offset `index` in the line), whose two following
-/// bytes are `block[16]`, `block[17]` when `padded`, else read from `source` within `total`.
+/// One block of sixteen bytes at `block` (offset `index` in the line: the line itself, or a
+/// copy of its last bytes padded with blanks, of which `stored` are written to `output`).
 static inline void scan_block(scan_state *state, const uint8_t *block, int64_t index, const uint8_t *source,
-                              int64_t total, int padded, uint8_t *output, int64_t stored, int64_t *tokens,
+                              int64_t total, uint8_t *output, int64_t stored, int64_t *tokens,
                               __m128i *nul, __m128i *markup, __m128i *pasted) {
   const __m128i blank = _mm_set1_epi8(0x20);
   __m128i bytes = _mm_loadu_si128((const __m128i *)block);
@@ -93,31 +119,9 @@ static inline void scan_block(scan_state *state, const uint8_t *block, int64_t i
                                                _mm_cmpeq_epi8(bytes, _mm_set1_epi8('<'))));
   *pasted = _mm_or_si128(*pasted, _mm_or_si128(bytes, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))));
 
-  uint32_t blanks = (uint32_t)_mm_movemask_epi8(isBlank);
-  uint32_t filled = ~blanks & 0xFFFFu;
-  uint32_t before = ((filled << 1) | (uint32_t)state->inToken) & 0xFFFFu;
-  uint32_t ends = blanks & before;
-  uint32_t edges = (filled & ~before) | ends;
-  while (edges != 0) {
-    int bit = __builtin_ctz(edges);
-    int64_t position = index + bit;
-    if ((ends >> bit) & 1u) {
-      close_token(state, tokens, position);
-    } else {
-      uint8_t second, third;
-      if (padded) {
-        second = block[bit + 1];
-        third = block[bit + 2];
-      } else {
-        second = position + 1 < total ? source[position + 1] : 0x20;
-        third = position + 2 < total ? source[position + 2] : 0x20;
-      }
-      open_token(state, position, block[bit], second, third);
-    }
-    edges &= edges - 1;
-  }
-  state->inToken = (int)((filled >> 15) & 1u);
-  if (filled != 0) state->last = index + 31 - __builtin_clz(filled);
+  // Padding blanks end a token like any blank; no token starts in them.
+  take_edges(state, tokens, source, total, index, (uint32_t)_mm_movemask_epi8(isBlank), 0xFFFFu,
+             (uint32_t)state->inToken);
 }
 
 /// The last `total - index` bytes (fewer than sixteen) of a line at least sixteen bytes
@@ -142,24 +146,8 @@ static inline void scan_tail(scan_state *state, const uint8_t *source, int64_t i
   if ((uint32_t)_mm_movemask_epi8(_mm_or_si128(bytes, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\')))) & fresh)
     *flags |= LINE_SCAN_MAY_BE_PASTED;
 
-  uint32_t blanks = (uint32_t)_mm_movemask_epi8(isBlank) & fresh;
-  uint32_t filled = ~blanks & fresh;
-  uint32_t before = ((filled << 1) | ((uint32_t)state->inToken << skip)) & 0xFFFFu;
-  uint32_t ends = blanks & before;
-  uint32_t edges = (filled & ~before) | ends;
-  while (edges != 0) {
-    int bit = __builtin_ctz(edges);
-    int64_t position = base + bit;
-    if ((ends >> bit) & 1u) {
-      close_token(state, tokens, position);
-    } else {
-      open_token(state, position, source[position], position + 1 < total ? source[position + 1] : 0x20,
-                 position + 2 < total ? source[position + 2] : 0x20);
-    }
-    edges &= edges - 1;
-  }
-  state->inToken = (int)((filled >> 15) & 1u);
-  if (filled != 0) state->last = base + 31 - __builtin_clz(filled);
+  take_edges(state, tokens, source, total, base, (uint32_t)_mm_movemask_epi8(isBlank), fresh,
+             (uint32_t)state->inToken << skip);
 }
 #endif
 
@@ -173,7 +161,7 @@ line_scan_result line_scan(const uint8_t *source, int64_t total, int64_t from, i
   __m128i markup = _mm_setzero_si128();
   __m128i pasted = _mm_setzero_si128();
   for (; index + 16 <= total; index += 16) {
-    scan_block(&state, source + index, index, source, total, 0, output, 16, tokens, &nul, &markup, &pasted);
+    scan_block(&state, source + index, index, source, total, output, 16, tokens, &nul, &markup, &pasted);
   }
   if (index < total && total - 16 >= from) {
     // The rest, as the last sixteen bytes of the line, those scanned already masked off.
@@ -184,7 +172,7 @@ line_scan_result line_scan(const uint8_t *source, int64_t total, int64_t from, i
     uint8_t padded[32];
     memset(padded, 0x20, sizeof padded);
     memcpy(padded, source + index, (size_t)(total - index));
-    scan_block(&state, padded, index, source, total, 1, output, total - index, tokens, &nul, &markup, &pasted);
+    scan_block(&state, padded, index, source, total, output, total - index, tokens, &nul, &markup, &pasted);
     index = total;
   }
   if (_mm_movemask_epi8(nul)) flags |= LINE_SCAN_HAD_NUL;

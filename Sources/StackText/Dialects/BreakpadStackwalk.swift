@@ -298,19 +298,22 @@ struct BreakpadStackwalkCollector {
         default: break
         }
       }
-      entries[last].frame.lines = entries[last].frame.lines?.including(line.number)
-      lines = lines?.including(line.number)
+      extendLastFrame(to: line.number)
       return true
     }
     if let (trust, inlined) = BreakpadStackwalk.trust(line) {
-      let last = entries.count - 1
-      entries[last].frame.trust = trust
-      entries[last].frame.isInlined = inlined
-      entries[last].frame.lines = entries[last].frame.lines?.including(line.number)
-      lines = lines?.including(line.number)
+      entries[entries.count - 1].frame.trust = trust
+      entries[entries.count - 1].frame.isInlined = inlined
+      extendLastFrame(to: line.number)
       return true
     }
     return false
+  }
+
+  /// The last frame, and the thread, run to `line` (a line printed under the frame).
+  private mutating func extendLastFrame(to line: Int) {
+    entries[entries.count - 1].frame.lines = entries[entries.count - 1].frame.lines?.including(line)
+    lines = lines?.including(line)
   }
 
   /// The thread read so far (nil when none, or when it had no frame), which is then forgotten.
