@@ -111,6 +111,23 @@ struct BreakpadStackwalkTests {
     #expect(stack.frames[0].returnAddress == Address(0x77c3_92b2))
   }
 
+  @Test("a negative source line (a damaged .sym) keeps the frame and drops the line")
+  func negativeSourceLine() throws {
+    let report = decodeReport(
+      """
+      Thread 0 (crashed)
+       0  app.exe!Widget::Draw(int) [widget.cpp : -7 + 0x4]
+          Found by: given as instruction pointer in context
+       1  app.exe!Widget::Paint [widget.cpp : 88 + 0x9]
+          Found by: call frame info
+      """)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.frames.map(\.text) == ["app!Widget::Draw(int)", "app!Widget::Paint"])
+    #expect(stack.frames[0].sourceLine == nil)
+    #expect(stack.frames[1].sourceLine == SourceLine(file: "widget.cpp", line: 88))
+    #expect(stack.frames.map(\.trust) == [.context, .cfi])
+  }
+
   @Test("lines that only look like it stay out: a numbered list, prose about threads")
   func notStackwalk() {
     let report = decodeReport(

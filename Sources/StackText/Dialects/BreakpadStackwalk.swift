@@ -76,7 +76,8 @@ enum BreakpadStackwalk {
       guard parts.count == 2 else { return nil }
       let lineText = parts[1].split(separator: " ").first ?? ""
       guard let lineNumber = Int(lineText) else { return nil }
-      sourceLine = SourceLine(file: String(parts[0]), line: lineNumber)
+      // A negative line (from a damaged .sym) is printed as read; the frame stays, its line does not.
+      if lineNumber >= 0 { sourceLine = SourceLine(file: String(parts[0]), line: lineNumber) }
       rest = rest[..<open.lowerBound].trimmingBlanks()
     }
     // ` + 0x23`: the offset into the function, or into the module.
@@ -120,15 +121,10 @@ enum BreakpadStackwalk {
   static func trust(_ line: TextLine) -> (trust: FrameTrust, inlined: Bool)? {
     guard line.tokens.count >= 3, line.tokenEquals(0, "Found"), line.tokenEquals(1, "by:") else { return nil }
     let how = String(decoding: line.bytes(fromToken: 2), as: UTF8.self)
-    switch how {
-    case "given as instruction pointer in context": return (.context, false)
-    case "call frame info": return (.cfi, false)
-    case "call frame info with scanning": return (.frameDataScan, false)
-    case "previous frame's frame pointer": return (.framePointer, false)
-    case "stack scanning": return (.scan, false)
-    case "inlining": return (.text, true)
-    default: return (.text, false)
-    }
+    if how == "inlining" { return (.text, true) }
+    // Breakpad prints "call frame info" for STACK CFI and STACK WIN alike: `.cfi` comes first.
+    let trust = FrameTrust.allCases.first { $0.breakpadPhrase == how } ?? .text
+    return (trust, false)
   }
 
   /// `CPU: amd64`: the architecture the walker read from the dump.
