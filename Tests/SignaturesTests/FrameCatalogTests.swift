@@ -53,6 +53,26 @@ struct FrameCatalogTests {
     #expect(notYAML.errors.first?.message.hasPrefix("not valid YAML") == true)
   }
 
+  @Test("a name with blanks is a mistake unless C++ puts them there")
+  func blanksInNames() {
+    let good = """
+      common:
+        - operator new
+        - std::map<int, int>::find
+        - KERNEL32!BaseThreadStart
+      """
+    guard case .success(let catalog) = FrameCatalogParser.parse(good, file: "good.yaml") else {
+      Issue.record("C++ names with blanks must load")
+      return
+    }
+    #expect(catalog.entries.map(\.function) == ["operator new", "std::map<int, int>::find", "BaseThreadStart"])
+    guard case .failure(let errors) = FrameCatalogParser.parse("common:\n  - the dispatch loop\n", file: "prose.yaml") else {
+      Issue.record("a sentence is not a frame name")
+      return
+    }
+    #expect(errors.errors.first?.description.hasPrefix("prose.yaml:2: each entry of 'common'") == true)
+  }
+
   @Test("the census counts distinct crashes: copies of one crash count once")
   func census() {
     func report(_ functions: [String]) -> CrashReport {
