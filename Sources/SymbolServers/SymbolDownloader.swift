@@ -3,8 +3,10 @@
 // GETs one URL with AsyncHTTPClient and streams the body into a file, enforcing
 // what a file from a stranger's server needs: a size limit (the Content-Length is
 // checked before the body, the bytes as they come), a deadline for the whole request,
-// redirects followed at most five times and never in a cycle (the shared client's
-// configuration), and a clear outcome: stored, absent (404/410), or failed with the
+// redirects followed at most five times and never in a cycle, a connection that
+// cannot be made failing the request at once (the caller decides whether to try
+// again: SymbolServerFetcher's bounded retries) rather than being retried by the
+// connection pool until the deadline, and a clear outcome: stored, absent (404/410), or failed with the
 // reason. The event-loop API is used (not async/await) so that synchronous callers —
 // a store lookup inside a batch — never block a Swift concurrency thread waiting for
 // work that needs one.
@@ -43,6 +45,19 @@ public struct SymbolDownloader: Sendable {
     self.timeoutSeconds = timeoutSeconds
   }
 
+  /// The client every download uses: at most five redirects and no cycle; 10 s to connect;
+  /// a refused or failed connection fails the request instead of being retried by the pool
+  /// (AsyncHTTPClient's shared client retries it until the deadline: a server that is down
+  /// would cost each request its whole time limit).
+  static let client: HTTPClient = {
+    var configuration = HTTPClient.Configuration(
+      redirectConfiguration: .follow(max: 5, allowCycles: false),
+      timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10)),
+      decompression: .enabled(limit: .ratio(25)))
+    configuration.connectionPool.retryConnectionEstablishment = false
+    return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+  }()
+
   /// GETs `url` into the file descriptor `descriptor` (open for writing, empty).
   public func download(_ url: String, into descriptor: Int32) -> DownloadOutcome {
     let request: HTTPClient.Request
@@ -52,7 +67,7 @@ public struct SymbolDownloader: Sendable {
       return .failed(reason: "not a URL the client reads", retryable: false)
     }
     let delegate = BodyToFile(descriptor: descriptor, limit: maximumBytes)
-    let task = HTTPClient.shared.execute(
+    let task = Self.client.execute(
       request: request, delegate: delegate, deadline: .now() + .seconds(timeoutSeconds))
     do {
       return try task.futureResult.wait()
