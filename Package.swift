@@ -22,6 +22,7 @@
 //   Symbolication  the symbol store, build choice, frame resolution, learning maps from listings.
 //   CrashAnalysis  the facade programs link: read → sniff → decode → report writers.
 //   analyse        the command-line tool.
+//   analyse-net    its network side (symbol-server downloads, `symbols serve`), a helper.
 import PackageDescription
 
 let package = Package(
@@ -45,11 +46,12 @@ let package = Package(
     .library(name: "SignatureRules", targets: ["SignatureRules"]),
     .library(name: "Symbolication", targets: ["Symbolication"]),
     .executable(name: "analyse", targets: ["analyse"]),
+    .executable(name: "analyse-net", targets: ["analyse-net"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-    // Symbol servers: the client (SymbolServers) and `analyse symbols serve`.
+    // Symbol servers: the client (SymbolServers) and `analyse symbols serve` (in analyse-net).
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -119,7 +121,16 @@ let package = Package(
       name: "analyse",
       dependencies: [
         "CrashAnalysis", "CrashCore", "StackText", "Symbolication", "BreakpadSymbols", "MapFiles", "ELFSymbols",
-        "Signatures", "SignatureRules", "ByteReading", "WindowsImages", "SymbolServers", "CMallocTuning",
+        "Signatures", "SignatureRules", "ByteReading", "WindowsImages", "CMallocTuning",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // The network side of analyse (symbol-server downloads, `symbols serve`): a helper
+    // executable, so that the binary every run starts holds no HTTP stack.
+    .executableTarget(
+      name: "analyse-net",
+      dependencies: [
+        "SymbolServers", "Symbolication", "ByteReading", "CrashCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
@@ -236,7 +247,7 @@ let package = Package(
     // Runs the built `analyse` binary (the dependency makes `swift test` build it).
     .testTarget(
       name: "AnalyseCLITests",
-      dependencies: ["analyse", "CrashTestSupport", "SymbolServers"]
+      dependencies: ["analyse", "analyse-net", "CrashTestSupport", "SymbolServers"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -116,7 +116,7 @@ public struct SymbolPath: Sendable, Equatable {
 
 extension String {
   /// Without leading and trailing spaces and tabs.
-  var trimmingSpaces: String {
+  package var trimmingSpaces: String {
     guard let first = firstIndex(where: { $0 != " " && $0 != "\t" }),
       let last = lastIndex(where: { $0 != " " && $0 != "\t" })
     else { return "" }

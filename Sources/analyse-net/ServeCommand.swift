@@ -1,6 +1,7 @@
-//===--- SymbolsServeCommand.swift - `analyse symbols serve DIR` -------------===//
+//===--- ServeCommand.swift - `analyse symbols serve DIR`, run here ---------===//
 //
 //   analyse symbols serve DIR [--host 127.0.0.1] [--port 8080]
+//   (analyse runs: analyse-net serve DIR --host HOST --port PORT)
 //
 // Serves a local symbol store read-only over HTTP (Hummingbird), in the layout both
 // Breakpad's HTTP symbol servers and Microsoft's symstore use: GET /NAME/ID/FILE →
@@ -20,7 +21,7 @@ import Hummingbird
 import Logging
 import Symbolication
 
-struct SymbolsServeCommand: ParsableCommand {
+struct ServeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "serve",
     abstract: "Serve a symbol store read-only over HTTP (Breakpad and symstore layouts).",
@@ -39,12 +40,15 @@ struct SymbolsServeCommand: ParsableCommand {
   @Option(name: .long, help: "The port to listen on (0: any free port).")
   var port = 8080
 
+  /// analyse's exit status for input it cannot read (AnalyseExitStatus.unreadableInput).
+  static let unreadableInput: Int32 = 3
+
   func run() throws {
     guard let root = realpath(directory, nil).map({ pointer in defer { free(pointer) }; return String(cString: pointer) }),
       FileOpener.kind(of: root) == .directory
     else {
-      Console.error("analyse: \(directory): not a directory\n")
-      throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
+      HelperConsole.error("analyse: \(directory): not a directory\n")
+      throw ExitCode(Self.unreadableInput)
     }
     let router = Router()
     let files = FileIO()
@@ -61,7 +65,7 @@ struct SymbolsServeCommand: ParsableCommand {
     let app = Application(
       router: router, configuration: .init(address: .hostname(host, port: port), serverName: "analyse"),
       onServerRunning: { channel in
-        Console.error("analyse: serving \(shown) on http://\(host):\(channel.localAddress?.port ?? 0)\n")
+        HelperConsole.error("analyse: serving \(shown) on http://\(host):\(channel.localAddress?.port ?? 0)\n")
       },
       logger: Logger(label: "analyse.symbols.serve", factory: { _ in SwiftLogNoOpLogHandler() }))
     let done = DispatchSemaphore(value: 0)
@@ -72,8 +76,8 @@ struct SymbolsServeCommand: ParsableCommand {
     }
     done.wait()
     if let error = failure.get() {
-      Console.error("analyse: symbols serve: \(error)\n")
-      throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
+      HelperConsole.error("analyse: symbols serve: \(error)\n")
+      throw ExitCode(Self.unreadableInput)
     }
   }
 
@@ -110,7 +114,7 @@ struct SymbolsServeCommand: ParsableCommand {
 
   private static func log(_ request: Request, status: Int, bytes: Int) {
     let path = String(request.uri.path.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
-    Console.error("\(request.method) \(path) \(status) \(bytes)\n")
+    HelperConsole.error("\(request.method) \(path) \(status) \(bytes)\n")
   }
 }
 

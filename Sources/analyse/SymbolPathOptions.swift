@@ -1,18 +1,17 @@
 //===--- SymbolPathOptions.swift - --symbol-path, --offline, the cache -------===//
 //
 // The options every command that looks symbols up shares: a symbol path in the
-// _NT_SYMBOL_PATH syntax (SymbolServers.SymbolPath; the environment variable is read
+// _NT_SYMBOL_PATH syntax (Symbolication.SymbolPath; the environment variable is read
 // when the option is absent), debuginfod servers from DEBUGINFOD_URLS (asked for ELF
 // modules by build id, after the path's servers), the cache servers' files are kept in,
 // --offline, and
 // --symbol-log (one line per request on standard error; credentials in URLs are
-// never printed).
+// never printed). Servers are asked through the helper analyse-net (HelperSymbolFetcher).
 //
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
 import Foundation
-import SymbolServers
 import Symbolication
 
 struct SymbolPathOptions: ParsableArguments {
@@ -60,22 +59,16 @@ struct SymbolPathOptions: ParsableArguments {
   /// nil when there is nothing to search.
   func store(roots: [String], maximumFileSize: Int = 4 << 30) -> SymbolStore? {
     let path = parsedPath
-    var options = FetchOptions()
-    options.offline = offline
-    let printsRequests = symbolLog
-    let log: @Sendable (String) -> Void = { line in
-      if printsRequests { Console.error("analyse: symbol server: \(line)\n") }
-    }
-    var fetchers = (path?.elements ?? []).compactMap { element -> SymbolServerFetcher? in
+    let (offline, logs) = (self.offline, symbolLog)
+    var fetchers = (path?.elements ?? []).compactMap { element -> HelperSymbolFetcher? in
       guard case .server(let url, let cache) = element else { return nil }
-      return SymbolServerFetcher(url: url, cacheRoot: cache, options: options, log: log)
+      return HelperSymbolFetcher(url: url, cacheRoot: cache, offline: offline, logs: logs)
     }
     if let urls = ProcessInfo.processInfo.environment["DEBUGINFOD_URLS"], !urls.isEmpty {
       var notes: [String] = []
       for url in SymbolPath.debuginfodServers(parsing: urls, notes: &notes) {
         fetchers.append(
-          SymbolServerFetcher(
-            url: url, cacheRoot: defaultCache, layout: .debuginfod, options: options, log: log))
+          HelperSymbolFetcher(url: url, cacheRoot: defaultCache, debuginfod: true, offline: offline, logs: logs))
       }
       for note in notes { Console.error("analyse: \(note)\n") }
     }

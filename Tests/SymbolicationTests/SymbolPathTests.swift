@@ -1,6 +1,6 @@
 //===--- SymbolPathTests.swift - _NT_SYMBOL_PATH as Windows users write it ---===//
 
-import SymbolServers
+import Symbolication
 import Testing
 
 @Suite("Symbol paths")

@@ -35,7 +35,7 @@ public final class ExternalPlugin: SignaturePlugin, Sendable {
   private let state: Mutex<State>
 
   private struct State: ~Copyable {
-    var process: PluginProcess?
+    var process: LineProcess?
     var failure: String?
   }
 
@@ -46,9 +46,9 @@ public final class ExternalPlugin: SignaturePlugin, Sendable {
   {
     self.path = path
     self.timeLimit = timeLimit
-    let process: PluginProcess
+    let process: LineProcess
     do {
-      process = try PluginProcess(path: path)
+      process = try LineProcess(path: path)
     } catch {
       throw PluginLoadError(file: path, line: nil, message: error.description)
     }

@@ -1,6 +1,7 @@
-//===--- PluginProcess.swift - A child process spoken to in JSON lines -------===//
+//===--- LineProcess.swift - A child process spoken to in lines -------------===//
 //
-// One long-lived process per external plugin: its standard input is a socket
+// One long-lived process per external plugin (and per download slot of the
+// network helper, analyse-net): its standard input is a socket
 // and its output a pipe, each message one line. Every read has a deadline (poll), every
 // answer a size limit; a plugin that is too slow, too chatty, or gone is
 // killed and reported, never waited on forever. Its standard error is passed
@@ -40,18 +41,20 @@ public enum PluginProcessError: Error, Sendable, Hashable, CustomStringConvertib
 }
 
 /// A child process exchanging one-line messages. Not thread-safe: its owner serialises use.
-final class PluginProcess {
-  let path: String
+public final class LineProcess {
+  /// The executable.
+  public let path: String
   private var pid: pid_t = 0
   private var input: Int32 = -1  // the child's standard input (we write)
   private var output: Int32 = -1  // the child's standard output (we read)
   private var pending: [UInt8] = []
-  private(set) var isRunning = false
+  /// Whether the process is still spoken to (not stopped, not found gone).
+  public private(set) var isRunning = false
   /// The longest answer accepted.
   static let maximumAnswer = 16 << 20
 
-  /// Starts `path` with no arguments.
-  init(path: String) throws(PluginProcessError) {
+  /// Starts `path` with `arguments` (after its name).
+  public init(path: String, arguments: [String] = []) throws(PluginProcessError) {
     self.path = path
     // The child's standard input is a socket, so a write to a plugin that has gone fails with
     // EPIPE (MSG_NOSIGNAL) instead of raising SIGPIPE in analyse.
@@ -73,7 +76,7 @@ final class PluginProcess {
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
     posix_spawnattr_setpgroup(&attributes, 0)
     var child: pid_t = 0
-    let argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
     defer { for pointer in argv { free(pointer) } }
     let status = posix_spawn(&child, path, &actions, &attributes, argv, environ)
     close(toChild[0])
@@ -95,14 +98,14 @@ final class PluginProcess {
 
   /// Sends `line` (no line break in it) and returns the next line the plugin writes, within
   /// `seconds`.
-  func exchange(_ line: String, seconds: Double) throws(PluginProcessError) -> [UInt8] {
+  public func exchange(_ line: String, seconds: Double) throws(PluginProcessError) -> [UInt8] {
     guard isRunning else { throw .exited(status: nil) }
     try send(line)
     return try receive(seconds: seconds)
   }
 
   /// Reads the next line within `seconds`.
-  func receive(seconds: Double) throws(PluginProcessError) -> [UInt8] {
+  public func receive(seconds: Double) throws(PluginProcessError) -> [UInt8] {
     let deadline = Self.now() + seconds
     while true {
       if let newline = pending.firstIndex(of: 0x0A) {
@@ -152,7 +155,7 @@ final class PluginProcess {
 
   /// Closes the pipes, ends the process and returns its exit status (killed if still running).
   @discardableResult
-  func stop() -> Int32? {
+  public func stop() -> Int32? {
     guard isRunning else { return nil }
     isRunning = false
     close(input)

@@ -1,0 +1,112 @@
+//===--- HelperSymbolFetcher.swift - A symbol server, asked through analyse-net ===//
+//
+// The store's fetcher for one server of the symbol path. The downloads themselves run in
+// `analyse-net fetch` (NetworkHelper), one long-lived helper per download slot, started
+// when a module first needs the server and kept for the rest of the run (a batch asks
+// through the same few processes). Each request is one line, each answer one line
+// (docs/symbol-servers.md, "The helper"); the helper does what SymbolServerFetcher does
+// for a library user: layouts, limits, retries, the negative cache, atomic writes into
+// the cache, trimming. Here: --offline, one thread per debug file and id, at most
+// `slots` downloads at once, and a deadline on each answer, so a helper that hangs is
+// stopped and the module goes without symbols instead of the run waiting.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashAnalysis
+import Dispatch
+import Symbolication
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One symbol server of the symbol path, its files kept in `cacheRoot`.
+final class HelperSymbolFetcher: SymbolFileFetcher, Sendable {
+  let cacheRoot: String
+  /// The helper's arguments after its name.
+  private let arguments: [String]
+  private let offline: Bool
+  /// debuginfod knows files by build id only: a module without one is not asked.
+  private let needsBuildID: Bool
+  private let idle = Mutex<[HelperProcess]>([])
+  private let slots: DispatchSemaphore
+  private let inFlight = Mutex<Set<String>>([])
+
+  /// The longest one answer may take, in seconds: every file a server may hold for one
+  /// module (five requests), each tried three times with the helper's 60-second limit.
+  static let answerSeconds = 1_000.0
+
+  /// A fetcher for the server at `url` (debuginfod when `debuginfod`), caching in
+  /// `cacheRoot`; `logs` passes --log (one line per request on standard error).
+  init(url: String, cacheRoot: String, debuginfod: Bool = false, offline: Bool, logs: Bool, slots: Int = 4) {
+    self.cacheRoot = cacheRoot
+    self.offline = offline
+    needsBuildID = debuginfod
+    arguments =
+      ["fetch", "--url", url, "--cache", cacheRoot, "--layout", debuginfod ? "debuginfod" : "symbol-server"]
+      + (logs ? ["--log"] : [])
+    self.slots = DispatchSemaphore(value: max(1, slots))
+  }
+
+  func fetch(debugFile: String, identifier: String) -> Bool {
+    fetch(debugFile: debugFile, identifier: identifier, buildID: nil)
+  }
+
+  func fetch(debugFile: String, identifier: String, buildID: String?) -> Bool {
+    guard !offline, !needsBuildID || buildID != nil else { return false }
+    let key = debugFile + "/" + identifier
+    // One thread per debug file and id; the others wait, then ask the helper, which finds
+    // the files already in the cache.
+    while !inFlight.withLock({ $0.insert(key).inserted }) { usleep(5_000) }
+    defer { _ = inFlight.withLock { $0.remove(key) } }
+    slots.wait()
+    defer { slots.signal() }
+    guard let helper = idle.withLock({ $0.popLast() }) ?? HelperProcess.start(arguments) else { return false }
+    let request = "fetch\t\(debugFile)\t\(identifier)\t\(buildID ?? "")"
+    do throws(PluginProcessError) {
+      let answer = String(decoding: try helper.process.exchange(request, seconds: Self.answerSeconds), as: UTF8.self)
+      idle.withLock { $0.append(helper) }
+      if answer.hasPrefix("error: ") {
+        Console.error("analyse: symbol server: \(NetworkHelper.name) refused a request: \(answer.dropFirst(7))\n")
+      }
+      return answer == "stored"
+    } catch {
+      Console.error("analyse: symbol server: \(NetworkHelper.name): \(Self.describe(error))\n")
+      return false
+    }
+  }
+
+  private static func describe(_ error: PluginProcessError) -> String {
+    switch error {
+    case .cannotStart(let path, let reason): "cannot start \(path): \(reason)"
+    case .timedOut(let seconds): "no answer within \(Int(seconds)) s (stopped)"
+    case .exited(let status): "exited" + (status.map { " with status \($0)" } ?? "")
+    case .answerTooLong(let limit): "an answer longer than \(limit) bytes (stopped)"
+    case .cannotWrite(let reason): "cannot send it a request: \(reason)"
+    }
+  }
+}
+
+/// One running `analyse-net fetch`; used by one thread at a time (taken from and given
+/// back to a fetcher's idle list under its lock).
+final class HelperProcess: @unchecked Sendable {
+  // @unchecked Sendable: only the thread that took it from the idle list touches it.
+  let process: LineProcess
+
+  private init(_ process: LineProcess) { self.process = process }
+
+  /// Starts the helper with `arguments`; nil (said once) when it cannot be found or started.
+  static func start(_ arguments: [String]) -> HelperProcess? {
+    guard let path = NetworkHelper.path else {
+      NetworkHelper.warnMissing()
+      return nil
+    }
+    do throws(PluginProcessError) {
+      return HelperProcess(try LineProcess(path: path, arguments: arguments))
+    } catch {
+      Console.error("analyse: symbol server: cannot start \(path): \(error)\n")
+      return nil
+    }
+  }
+}
