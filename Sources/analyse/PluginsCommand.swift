@@ -28,11 +28,16 @@ struct PluginsListCommand: ParsableCommand {
     help: ArgumentHelp("A rule file, or a directory of rule files (repeatable).", valueName: "path"))
   var rulePaths: [String] = []
 
-  @Flag(name: .long, help: "Also print where the shipped rules, frame catalogs, symbol maps and examples were found.")
+  @Flag(
+    name: .long,
+    help: "Also print where the shipped rules, frame catalogs, symbol maps, examples and the network helper were found.")
   var locations = false
 
   func run() throws {
-    if locations { Console.text(ShippedData.locations() + "\n") }
+    if locations {
+      let helper = NetworkHelper.path ?? "(not found: \(NetworkHelper.whereLooked))"
+      Console.text(ShippedData.locations() + "helper:   " + helper + "\n\n")
+    }
     let plugins = RunPlugins(rulePaths: rulePaths)
     for plugin in plugins.pipeline.plugins {
       let descriptor = plugin.descriptor

@@ -21,6 +21,8 @@ struct ShippedDataTests {
       #expect(run.standardOutput.contains("\(kind):"), "\(kind)")
       #expect(run.standardOutput.contains(" (checkout)"))
     }
+    // The network helper, built beside analyse.
+    #expect(run.standardOutput.contains("helper:   " + NetworkHelperTests.helper + "\n"), "\(run.standardOutput)")
   }
 
   @Test("CRASH_ANALYSIS_HOME comes before the checkout; a variable of its own before both")
