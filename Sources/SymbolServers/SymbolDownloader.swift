@@ -27,9 +27,12 @@ public enum DownloadOutcome: Sendable, Equatable {
   case stored(bytes: Int)
   /// The server has no such file (404 or 410).
   case absent
-  /// Anything else: status, limit, time-out, connection; the reason. `retryable` for
-  /// failures another attempt may not meet (5xx, connection and time-out errors).
+  /// The server answered, but not with the file: a status, a limit, a cut body; the reason.
+  /// `retryable` for failures another attempt may not meet (5xx, a connection lost mid-body).
   case failed(reason: String, retryable: Bool)
+  /// The server never answered: no connection, or no response head within the time limit.
+  /// Worth another attempt; after that, the server is down for now.
+  case unreachable(reason: String)
 }
 
 /// Downloads single files with limits.
@@ -73,11 +76,14 @@ public struct SymbolDownloader: Sendable {
       return try task.futureResult.wait()
     } catch let error as BodyToFile.Failure {
       return .failed(reason: error.reason, retryable: false)
-    } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-      return .failed(reason: "no answer within \(timeoutSeconds) s", retryable: true)
     } catch let error as HTTPClientError where error == .redirectLimitReached || error == .redirectCycleDetected {
       return .failed(reason: "too many redirects", retryable: false)
+    } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+      // The future has completed: the delegate's last call happened before it.
+      guard delegate.hasAnswered else { return .unreachable(reason: "no answer within \(timeoutSeconds) s") }
+      return .failed(reason: "the file did not arrive within \(timeoutSeconds) s", retryable: true)
     } catch {
+      guard delegate.hasAnswered else { return .unreachable(reason: "\(error)") }
       return .failed(reason: "\(error)", retryable: true)
     }
   }
@@ -96,6 +102,9 @@ final class BodyToFile: HTTPClientResponseDelegate, @unchecked Sendable {
   private let limit: Int
   private var written = 0
   private var status: UInt = 0
+
+  /// Whether a response head arrived (read once the request's future has completed).
+  var hasAnswered: Bool { status != 0 }
 
   init(descriptor: Int32, limit: Int) {
     self.descriptor = descriptor

@@ -17,7 +17,10 @@
 // 404 — is remembered per server (CACHE/NAME/ID/.miss-<hash of the URL>) and not
 // asked again for `negativeCacheSeconds`; a failure is not a miss and is asked again
 // next run. Failures that
-// may pass (5xx, time-outs, resets) are retried `retries` times. At most
+// may pass (5xx, time-outs, resets) are retried `retries` times. A server that never
+// answers (no connection, no response head within the time limit) after those attempts is
+// down: it is not asked again by this fetcher (this run, a whole batch), so a server
+// that is off the network costs one request's attempts, not every module's. At most
 // `maximumConcurrentDownloads` run at once across threads; one debug file and id is
 // fetched by one thread while others wait for its result. With `offline`, only the
 // cache answers. After each download the cache is trimmed, oldest files first, to
@@ -79,6 +82,8 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
   private let inFlight = Mutex<Set<String>>([])
   private let counters = Mutex((requests: 0, files: 0))
   private let twoTier = Mutex<Bool?>(nil)
+  /// Why the server is taken as down, once it is.
+  private let down = Mutex<String?>(nil)
 
   /// A fetcher for `url` (laid out as `layout`) caching in `cacheRoot`; `log` receives one
   /// line per request.
@@ -113,8 +118,10 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
     let directory = cacheRoot + "/" + key
     if hasFiles(directory) { return true }
     if recentlyMissed(directory) { return false }
+    let requests = requests(debugFile: debugFile, key: key, buildID: buildID)
+    if isDown { return false }
     var failed = false
-    for request in requests(debugFile: debugFile, key: key, buildID: buildID) {
+    for request in requests {
       var outcome = get(request.address, into: directory, as: request.name)
       if case .stored = outcome, request.isPointer {
         outcome = followPointer(
@@ -133,6 +140,9 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
         continue
       case .failed:
         failed = true
+      case .unreachable(let reason):
+        markDown(reason)
+        return false
       }
     }
     if !failed { markMissed(directory) }
@@ -231,6 +241,17 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
         text.unicodeScalars.prefix(200).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
   }
 
+  /// Whether the server has been found down (it is then not asked again).
+  public var isDown: Bool { down.withLock { $0 != nil } }
+
+  private func markDown(_ reason: String) {
+    let first = down.withLock { known in
+      defer { known = known ?? reason }
+      return known == nil
+    }
+    if first { log("\(Self.withoutCredentials(url)): unreachable (\(reason)); not asked again in this run") }
+  }
+
   /// Whether the server is a two-tier symstore (it serves index2.txt); asked once.
   private func isTwoTier() -> Bool {
     if let known = twoTier.withLock({ $0 }) { return known }
@@ -246,6 +267,7 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
       unlink(probe)
       log("GET \(Self.withoutCredentials(url))/index2.txt: \(Self.describe(outcome))")
       if case .stored = outcome { answer = true }
+      if case .unreachable(let reason) = outcome { markDown(reason) }
     }
     twoTier.withLock { $0 = answer }
     return answer
@@ -286,9 +308,13 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
         return outcome
       }
       unlink(temporary)
-      guard case .failed(_, let retryable) = outcome, retryable, attempt < options.retries else {
-        break
+      let retryable: Bool
+      switch outcome {
+      case .failed(_, let mayPass): retryable = mayPass
+      case .unreachable: retryable = true
+      case .stored, .absent: retryable = false
       }
+      guard retryable, attempt < options.retries else { break }
       usleep(useconds_t(200_000 * (attempt + 1)))
     }
     if case .stored = outcome { return .failed(reason: "cannot store the file", retryable: false) }
@@ -359,6 +385,7 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
     case .stored(let bytes): "stored \(bytes) bytes"
     case .absent: "not there"
     case .failed(let reason, _): "failed: \(reason)"
+    case .unreachable(let reason): "unreachable: \(reason)"
     }
   }
 

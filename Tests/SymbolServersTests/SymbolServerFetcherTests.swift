@@ -140,9 +140,17 @@ struct SymbolServerFetcherTests {
     let setup = try Setup()
     let started = Date()
     let id = (Self.testApp.file, Self.testApp.id)
-    #expect(!setup.fetcher("slow", cache: "slow") { $0.timeoutSeconds = 1 }.fetch(debugFile: id.0, identifier: id.1))
+    // A server that does not answer: its attempts at the first file, then it is down for
+    // this fetcher — no further request, for this module or any other.
+    let slow = setup.fetcher("slow", cache: "slow") { $0.timeoutSeconds = 1 }
+    #expect(!slow.fetch(debugFile: id.0, identifier: id.1))
     #expect(Date().timeIntervalSince(started) < 5.5)
-    #expect(setup.requests("slow") == 4)
+    #expect(slow.isDown)
+    let asked = slow.statistics.requests
+    #expect(asked <= 1 + 3, "the index2.txt probe and three attempts at most")
+    let again = Date()
+    #expect(!slow.fetch(debugFile: "other.pdb", identifier: id.1))
+    #expect(slow.statistics.requests == asked && Date().timeIntervalSince(again) < 0.5)
     #expect(!setup.fetcher("truncated", cache: "truncated").fetch(debugFile: id.0, identifier: id.1))
     #expect(setup.requests("truncated") == 4)
     #expect(!setup.fetcher("huge", cache: "huge") { $0.maximumFileBytes = 1 << 20 }.fetch(debugFile: id.0, identifier: id.1))
