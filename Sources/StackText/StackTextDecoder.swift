@@ -324,6 +324,10 @@ public final class StackTextDecoder {
       finishStackwalk(emit)
       if line.isBlank { return }
     }
+    if stackwalk.machineReadable.isCollecting {
+      if stackwalk.machineReadable.consume(line, emit: emit, emitThread: { emitThread($0, emit) }) { return }
+      finishStackwalk(emit)
+    }
     if handleWin9x(emit) { return }
     if events.consumeIfActive(line, emit: { emit(.event($0)) }) { return }
     if moduleList.isActive, moduleList.consume(line, emit: { emit(.module($0)) }) { return }
@@ -341,6 +345,11 @@ public final class StackTextDecoder {
     if line.isBlank { return }
     // Only said of a text that held no stack: once one is out, no line need be asked.
     if threadsEmitted == 0, foreignShape == nil, let shape = UnsupportedShape.recognise(line) { foreignShape = (shape, line.number) }
+    if BreakpadMachineReadable.mayBe(line),
+      stackwalk.machineReadable.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
+    }
     if BreakpadStackwalk.mayStartSomething(line) {
       if stackwalk.observeHeader(line, emit: { emit(.exception($0)) }) { return }
       if stackwalk.consumeModules(line, emit: { emit(.module($0)) }) { return }
@@ -976,6 +985,7 @@ public final class StackTextDecoder {
 
   private func finishStackwalk(_ emit: (TextDecodingEvent) -> Void) {
     if let thread = stackwalk.finish() { emitThread(thread, emit) }
+    if let thread = stackwalk.machineReadable.finish() { emitThread(thread, emit) }
   }
 
   private func finishVisualStudio(_ emit: (TextDecodingEvent) -> Void) {

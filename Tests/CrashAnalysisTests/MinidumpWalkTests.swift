@@ -107,6 +107,27 @@ struct MinidumpWalkTests {
     #expect(decoded.modules.count == 13)
   }
 
+  @Test("minidump_stackwalk -m, decoded, gives the frames, crash and modules of its human-readable output")
+  func machineReadableAgreesWithText() throws {
+    let text = try Analyser().analyse(path: SharedFixtures.path("fixtures/breakpad/minidump2.stackwalk.out"))
+    let machine = try Analyser().analyse(path: SharedFixtures.path("fixtures/breakpad/minidump2.stackwalk.machine_readable.out"))
+    let human = try #require(text.crashedThread)
+    let thread = try #require(machine.crashedThread)
+    #expect(thread.format == .breakpadStackwalk)
+    #expect(thread.architecture == human.architecture)
+    #expect(thread.label == human.label)
+    #expect(thread.frames.map(\.symbol?.module) == human.frames.map(\.symbol?.module))
+    #expect(thread.frames.map(\.symbol?.function) == human.frames.map(\.symbol?.function))
+    #expect(thread.frames.map(\.sourceLine?.line) == human.frames.map(\.sourceLine?.line))
+    #expect(thread.frames.map(\.symbol?.offset) == human.frames.map(\.symbol?.offset))
+    #expect(machine.exception?.code == text.exception?.code)
+    #expect(machine.exception?.address == text.exception?.address)
+    #expect(machine.modules.map(\.base) == text.modules.map(\.base))
+    #expect(machine.modules.map(\.end) == text.modules.map(\.end))
+    // Only the machine-readable form carries the debug ids a store is asked by.
+    #expect(machine.modules.allSatisfy { $0.debugIdentifier?.count == 33 })
+  }
+
   @Test("crash reason and address, system, modules", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func summary() throws {
     let report = try Self.report()

@@ -131,13 +131,18 @@ enum BreakpadStackwalk {
   static func cpu(_ line: TextLine) -> (Architecture, String)? {
     guard line.tokens.count == 2, line.contentStart == 0, line.tokenEquals(0, "CPU:") else { return nil }
     let name = line.string(1)
+    return (architecture(named: name), name)
+  }
+
+  /// The architecture a walker's CPU name (`x86`, `amd64`, `arm64`, `ppc`, `mips`) stands for.
+  static func architecture(named name: String) -> Architecture {
     switch name.lowercased() {
-    case "x86": return (.x86, name)
-    case "amd64": return (.amd64, name)
-    case "arm64": return (.arm64, name)
-    case "ppc": return (.ppc, name)
-    case "mips": return (.mips, name)
-    default: return (.unknown, name)
+    case "x86": .x86
+    case "amd64": .amd64
+    case "arm64": .arm64
+    case "ppc": .ppc
+    case "mips": .mips
+    default: .unknown
     }
   }
 
@@ -184,7 +189,7 @@ enum BreakpadStackwalk {
   }
 
   /// `test_app.exe` → `test_app`, as WinDbg names modules; `libc.so.6` stays as it is.
-  private static func moduleName(_ file: Substring) -> String {
+  static func moduleName(_ file: Substring) -> String {
     for suffix in [".exe", ".dll", ".sys", ".ocx", ".drv", ".cpl", ".scr", ".efi"]
     where file.count > suffix.count && file.lowercased().hasSuffix(suffix) {
       return String(file.dropLast(suffix.count))
@@ -214,6 +219,8 @@ struct BreakpadStackwalkCollector {
   private var lines: LineRange?
   /// The most frames kept for one thread.
   var maximumFrames = 4096
+  /// The same walker's machine-readable form (`-m`), read beside this one.
+  var machineReadable = BreakpadMachineReadableCollector()
 
   /// Whether a thread is being read.
   var isCollecting: Bool { thread != nil }

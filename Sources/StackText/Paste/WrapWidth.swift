@@ -64,8 +64,8 @@ struct WrapWidth {
 /// that does not may be the rest of the line before it.
 enum RecordStart {
   /// Whether `bytes` begins with a hex word, a frame number and a hex word, a column header,
-  /// an upper-case field (`STACK_TEXT:`), a prompt, a Dr. Watson banner, or a register or
-  /// `Found by:` line of minidump_stackwalk.
+  /// an upper-case field (`STACK_TEXT:`), a prompt, a Dr. Watson banner, a register or
+  /// `Found by:` line of minidump_stackwalk, or a line of its `-m` form.
   static func begins(_ bytes: [UInt8]) -> Bool {
     bytes.withUnsafeBufferPointer { begins($0) }
   }
@@ -90,6 +90,7 @@ enum RecordStart {
     if second.count == 1, second.first == 0x3D, Bytes.hasPrefix(token(bytes, from: second.endIndex), "0x") { return true }
     if Bytes.equalsIgnoringCase(first, "Found"), Bytes.equalsIgnoringCase(second, "by:") { return true }
     for header in headers where Bytes.equalsIgnoringCase(first, header) { return true }
+    if isMachineReadableLead(first) { return true }
     // `STACK_TEXT:`, `FAILURE_BUCKET_ID:`, `0:000>`, `kd>`.
     if let last = first.last, last == ASCII.colon || last == ASCII.greaterThan,
       first.dropLast().allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || $0 == ASCII.underscore || ASCII.isDigit($0) || $0 == ASCII.colon })
@@ -100,6 +101,16 @@ enum RecordStart {
   }
 
   private static let headers: [StaticString] = ["ChildEBP", "Child-SP", "FramePtr", "Callee-SP", "RetAddr", "ReturnAd"]
+
+  /// `minidump_stackwalk -m`'s lines: `Module|…`, `Crash|…`, `CPU|…`, a frame's `0|3|…`.
+  private static func isMachineReadableLead(_ token: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+    guard let bar = token.firstIndex(of: 0x7C) else { return false }
+    let lead = token[token.startIndex..<bar]
+    if !lead.isEmpty, lead.count <= 6, lead.allSatisfy(ASCII.isDigit) { return true }
+    return machineReadableKeywords.contains { Bytes.equalsIgnoringCase(lead, $0) }
+  }
+
+  private static let machineReadableKeywords: [StaticString] = ["Module", "Crash", "CPU", "GPU", "OS"]
 
   static func token(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Slice<UnsafeBufferPointer<UInt8>> {
     var begin = start
