@@ -390,12 +390,7 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
   }
 
   /// `url` without a `user:password@` part, for logs.
-  static func withoutCredentials(_ url: String) -> String {
-    guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@"),
-      !url[scheme.upperBound..<at].contains("/")
-    else { return url }
-    return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
-  }
+  static func withoutCredentials(_ url: String) -> String { SymbolPath.withoutCredentials(url) }
 
   private static func percentEncoded(_ component: String) -> String {
     var allowed = CharacterSet.alphanumerics

@@ -102,6 +102,14 @@ public struct SymbolPath: Sendable, Equatable {
     elements.compactMap { if case .directory(let path) = $0 { path } else { nil } }
   }
 
+  /// `url` without a `user:password@` part: what logs and messages may show of a server.
+  public static func withoutCredentials(_ url: String) -> String {
+    guard let scheme = url.firstRange(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@"),
+      !url[scheme.upperBound..<at].contains("/")
+    else { return url }
+    return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
+  }
+
   private static func isHTTP(_ text: String) -> Bool {
     let lower = text.lowercased()
     return lower.hasPrefix("http://") || lower.hasPrefix("https://")

@@ -8,7 +8,9 @@
 // for a library user: layouts, limits, retries, the negative cache, atomic writes into
 // the cache, trimming. Here: --offline, one thread per debug file and id, at most
 // `slots` downloads at once, and a deadline on each answer, so a helper that hangs is
-// stopped and the module goes without symbols instead of the run waiting.
+// stopped and the module goes without symbols instead of the run waiting; after two
+// helpers in a row failed (not found, would not start, exited, hung), the server is not
+// asked again in this run.
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,6 +34,13 @@ final class HelperSymbolFetcher: SymbolFileFetcher, Sendable {
   private let idle = Mutex<[HelperProcess]>([])
   private let slots: DispatchSemaphore
   private let inFlight = Mutex<Set<String>>([])
+  /// Helpers that failed in a row (would not start, exited, hung); at `maximumFailures` the
+  /// server is not asked again in this run.
+  private let failures = Mutex(0)
+  private let url: String
+
+  /// Failures in a row after which a server's helper is given up.
+  static let maximumFailures = 2
 
   /// The longest one answer may take, in seconds: every file a server may hold for one
   /// module (five requests), each tried three times with the helper's 60-second limit.
@@ -41,6 +50,7 @@ final class HelperSymbolFetcher: SymbolFileFetcher, Sendable {
   /// `cacheRoot`; `logs` passes --log (one line per request on standard error).
   init(url: String, cacheRoot: String, debuginfod: Bool = false, offline: Bool, logs: Bool, slots: Int = 4) {
     self.cacheRoot = cacheRoot
+    self.url = url
     self.offline = offline
     needsBuildID = debuginfod
     arguments =
@@ -54,7 +64,7 @@ final class HelperSymbolFetcher: SymbolFileFetcher, Sendable {
   }
 
   func fetch(debugFile: String, identifier: String, buildID: String?) -> Bool {
-    guard !offline, !needsBuildID || buildID != nil else { return false }
+    guard !offline, !needsBuildID || buildID != nil, failures.withLock({ $0 }) < Self.maximumFailures else { return false }
     let key = debugFile + "/" + identifier
     // One thread per debug file and id; the others wait, then ask the helper, which finds
     // the files already in the cache.
@@ -62,18 +72,36 @@ final class HelperSymbolFetcher: SymbolFileFetcher, Sendable {
     defer { _ = inFlight.withLock { $0.remove(key) } }
     slots.wait()
     defer { slots.signal() }
-    guard let helper = idle.withLock({ $0.popLast() }) ?? HelperProcess.start(arguments) else { return false }
+    guard let helper = idle.withLock({ $0.popLast() }) ?? HelperProcess.start(arguments) else {
+      noteFailure()
+      return false
+    }
     let request = "fetch\t\(debugFile)\t\(identifier)\t\(buildID ?? "")"
     do throws(PluginProcessError) {
       let answer = String(decoding: try helper.process.exchange(request, seconds: Self.answerSeconds), as: UTF8.self)
       idle.withLock { $0.append(helper) }
+      failures.withLock { $0 = 0 }
       if answer.hasPrefix("error: ") {
         Console.error("analyse: symbol server: \(NetworkHelper.name) refused a request: \(answer.dropFirst(7))\n")
       }
       return answer == "stored"
     } catch {
       Console.error("analyse: symbol server: \(NetworkHelper.name): \(Self.describe(error))\n")
+      noteFailure()
       return false
+    }
+  }
+
+  /// Counts a failed helper; says so when the server is given up.
+  private func noteFailure() {
+    let count = failures.withLock { count in
+      count += 1
+      return count
+    }
+    if count == Self.maximumFailures {
+      Console.error(
+        "analyse: symbol server: \(NetworkHelper.name) failed \(count) times in a row; "
+          + "\(SymbolPath.withoutCredentials(url)) is not asked again in this run\n")
     }
   }
 

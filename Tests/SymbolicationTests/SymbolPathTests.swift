@@ -34,4 +34,11 @@ struct SymbolPathTests {
     #expect(path.notes[1].contains("unknown symbol path element foo*"))
     #expect(path.notes[2].contains("only http and https"))
   }
+
+  @Test("what messages show of a server: no user:password")
+  func withoutCredentials() {
+    #expect(SymbolPath.withoutCredentials("https://me:secret@sym.example/store") == "https://sym.example/store")
+    #expect(SymbolPath.withoutCredentials("https://sym.example/a@b") == "https://sym.example/a@b")
+    #expect(SymbolPath.withoutCredentials("http://sym.example") == "http://sym.example")
+  }
 }
