@@ -169,14 +169,10 @@ struct BreakpadMachineReadableCollector {
     frames = []
     guard !collected.isEmpty else { return nil }
     let architecture = cpu?.architecture ?? .unknown
-    let evidence =
-      if let cpu {
-        cpu.architecture == .unknown
-          ? ["minidump_stackwalk's CPU line names \(cpu.name) (line \(cpu.line)), which analyse does not model"]
-          : ["minidump_stackwalk's CPU line names \(cpu.name) (line \(cpu.line))"]
-      } else {
-        ["no CPU line: the architecture is unknown"]
-      }
+    let evidence = [
+      cpu.map { BreakpadStackwalk.cpuEvidence(name: $0.name, line: $0.line, architecture: $0.architecture) }
+        ?? "no CPU line: the architecture is unknown"
+    ]
     CallStack.assignInstructionAddresses(&collected, architecture: architecture, contextInstructionPointer: nil)
     let crashed = crashedThread == current.number
     return CrashThread(

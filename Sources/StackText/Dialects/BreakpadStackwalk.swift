@@ -134,6 +134,11 @@ enum BreakpadStackwalk {
     return (architecture(named: name), name)
   }
 
+  /// What a CPU line (`CPU: x86`, `CPU|x86|…`) says of the architecture, for the thread's evidence.
+  static func cpuEvidence(name: String, line: Int, architecture: Architecture) -> String {
+    "minidump_stackwalk's CPU line names \(name) (line \(line))" + (architecture == .unknown ? ", which analyse does not model" : "")
+  }
+
   /// The architecture a walker's CPU name (`x86`, `amd64`, `arm64`, `ppc`, `mips`) stands for.
   static func architecture(named name: String) -> Architecture {
     switch name.lowercased() {
@@ -345,14 +350,14 @@ struct BreakpadStackwalkCollector {
 
   private func decide(_ entries: [Entry]) -> (Architecture, [String]) {
     if let cpu, cpu.architecture != .unknown {
-      return (cpu.architecture, ["minidump_stackwalk's CPU line names \(cpu.name) (line \(cpu.line))"])
+      return (cpu.architecture, [BreakpadStackwalk.cpuEvidence(name: cpu.name, line: cpu.line, architecture: cpu.architecture)])
     }
     let names = Set(entries.flatMap(\.registerNames))
     if names.contains("eip") { return (.x86, ["the walker's registers are x86's (eip, esp, ebp)"]) }
     if names.contains("rip") { return (.amd64, ["the walker's registers are amd64's (rip, rsp, rbp)"]) }
     if names.contains("x29") || names.contains("x0") { return (.arm64, ["the walker's registers are arm64's (x0–x29, pc)"]) }
     if let cpu {
-      return (.unknown, ["minidump_stackwalk's CPU line names \(cpu.name) (line \(cpu.line)), which analyse does not model"])
+      return (.unknown, [BreakpadStackwalk.cpuEvidence(name: cpu.name, line: cpu.line, architecture: .unknown)])
     }
     return (.unknown, ["no CPU line and no registers that name the architecture"])
   }
