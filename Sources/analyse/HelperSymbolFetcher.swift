@@ -86,7 +86,7 @@ final class HelperSymbolFetcher: SymbolFileFetcher, Sendable {
       }
       return answer == "stored"
     } catch {
-      Console.error("analyse: symbol server: \(NetworkHelper.name): \(Self.describe(error))\n")
+      Console.error("analyse: symbol server: \(NetworkHelper.name): \(error)\n")
       noteFailure()
       return false
     }
@@ -105,15 +105,6 @@ final class HelperSymbolFetcher: SymbolFileFetcher, Sendable {
     }
   }
 
-  private static func describe(_ error: PluginProcessError) -> String {
-    switch error {
-    case .cannotStart(let path, let reason): "cannot start \(path): \(reason)"
-    case .timedOut(let seconds): "no answer within \(Int(seconds)) s (stopped)"
-    case .exited(let status): "exited" + (status.map { " with status \($0)" } ?? "")
-    case .answerTooLong(let limit): "an answer longer than \(limit) bytes (stopped)"
-    case .cannotWrite(let reason): "cannot send it a request: \(reason)"
-    }
-  }
 }
 
 /// One running `analyse-net fetch`; used by one thread at a time (taken from and given

@@ -69,7 +69,7 @@ struct NetworkHelperTests {
     // Gone before or after the request was sent: either is said.
     #expect(
       run.standardError.contains("analyse-net: exited with status 1")
-        || run.standardError.contains("analyse-net: cannot send it a request"), "\(run.standardError)")
+        || run.standardError.contains("analyse-net: cannot send a request"), "\(run.standardError)")
   }
 
   @Test("symbols serve without the helper: exit 1, naming where it looked")

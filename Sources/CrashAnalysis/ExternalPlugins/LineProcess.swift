@@ -28,14 +28,14 @@ public enum PluginProcessError: Error, Sendable, Hashable, CustomStringConvertib
   /// Writing the request failed.
   case cannotWrite(reason: String)
 
-  /// One sentence.
+  /// One sentence, about the process (the caller names it: a plugin, the network helper).
   public var description: String {
     switch self {
     case .cannotStart(let path, let reason): "cannot start \(path): \(reason)"
-    case .timedOut(let seconds): "no answer within \(seconds) s (the plugin was stopped)"
-    case .exited(let status): "the plugin exited" + (status.map { " (status \($0))" } ?? "")
-    case .answerTooLong(let limit): "an answer longer than \(limit) bytes (the plugin was stopped)"
-    case .cannotWrite(let reason): "cannot write to the plugin: \(reason)"
+    case .timedOut(let seconds): "no answer within \(seconds) s (stopped)"
+    case .exited(let status): "exited" + (status.map { " with status \($0)" } ?? "")
+    case .answerTooLong(let limit): "an answer longer than \(limit) bytes (stopped)"
+    case .cannotWrite(let reason): "cannot send a request: \(reason)"
     }
   }
 }
