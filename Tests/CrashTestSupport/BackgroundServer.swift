@@ -19,6 +19,8 @@ public final class BackgroundServer: @unchecked Sendable {
   private let lock = NSLock()
   private var lines: [String] = []
   private var buffer = Data()
+  /// When the server last printed something.
+  private var lastOutput = Date()
   /// The port the server listens on.
   public private(set) var port = 0
 
@@ -34,6 +36,7 @@ public final class BackgroundServer: @unchecked Sendable {
       let data = handle.availableData
       guard let self, !data.isEmpty else { return }
       self.lock.withLock {
+        self.lastOutput = Date()
         self.buffer.append(data)
         while let newline = self.buffer.firstIndex(of: 0x0A) {
           self.lines.append(String(decoding: self.buffer[self.buffer.startIndex..<newline], as: UTF8.self))
@@ -60,8 +63,14 @@ public final class BackgroundServer: @unchecked Sendable {
   /// Every line printed so far.
   public var output: [String] { lock.withLock { lines } }
 
-  /// Lines printed so far that contain `text`.
-  public func lines(containing text: String) -> [String] { output.filter { $0.contains(text) } }
+  /// Lines printed so far that contain `text`, once the server has printed nothing for 0.2 s
+  /// (at most 5 s): its log lines reach this process through a pipe and a reader thread, a
+  /// little after the response they describe.
+  public func lines(containing text: String) -> [String] {
+    let deadline = Date().addingTimeInterval(5)
+    while Date() < deadline, Date().timeIntervalSince(lock.withLock({ lastOutput })) < 0.2 { usleep(20_000) }
+    return output.filter { $0.contains(text) }
+  }
 
   /// Stops the server. SIGKILL: a process started from a Dispatch worker thread inherits
   /// that thread's blocked signals, SIGTERM among them, so `terminate()` may not reach it.
