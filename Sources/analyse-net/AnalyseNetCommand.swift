@@ -1,6 +1,6 @@
 //===--- AnalyseNetCommand.swift - analyse-net: the network side of analyse ===//
 //
-//   analyse-net fetch --url URL --cache DIR [--layout symbol-server|debuginfod] [--log]
+//   analyse-net fetch --cache DIR [--layout symbol-server|debuginfod] [--log]   (the server: first line of input)
 //   analyse-net serve DIR [--host 127.0.0.1] [--port 8080]
 //
 // The HTTP client (AsyncHTTPClient, SwiftNIO, BoringSSL) and server (Hummingbird) live

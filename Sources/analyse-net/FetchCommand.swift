@@ -1,10 +1,12 @@
 //===--- FetchCommand.swift - `analyse-net fetch`: one server, asked in lines ===//
 //
-//   analyse-net fetch --url URL --cache DIR [--layout symbol-server|debuginfod] [--log]
+//   analyse-net fetch --cache DIR [--layout symbol-server|debuginfod] [--log]
 //
-// Reads requests on standard input, one a line, and answers each on standard output
-// before reading the next:
+// Reads lines on standard input and answers each on standard output before reading
+// the next. The first names the server (on standard input, not the command line, where
+// any user of the machine could read a URL's credentials in the process list):
 //
+//   server<TAB>URL                                     → ready
 //   fetch<TAB>DEBUG-FILE<TAB>DEBUG-ID<TAB>BUILD-ID     (BUILD-ID empty when unknown)
 //   → stored        the files are in DIR/DEBUG-FILE/DEBUG-ID/
 //   → missing       the server has none (or failed; its reason on standard error with --log)
@@ -36,9 +38,6 @@ struct FetchCommand: ParsableCommand {
     case debuginfod
   }
 
-  @Option(name: .long, help: "The server's base URL.")
-  var url: String
-
   @Option(name: .long, help: "The local cache fetched files are kept in.")
   var cache: String
 
@@ -52,11 +51,18 @@ struct FetchCommand: ParsableCommand {
   static let maximumLine = 4096
 
   func run() throws {
+    var reader = RequestReader()
+    // The server first: `server<TAB>URL`.
+    guard let first = reader.next() else { return }
+    guard let url = Self.server(first) else {
+      _ = Self.writeLine("error: the first line must be server<TAB>URL (http or https)")
+      throw ExitCode.failure
+    }
+    guard Self.writeLine("ready") else { return }
     let printsRequests = log
     let fetcher = SymbolServerFetcher(
       url: url, cacheRoot: cache, layout: layout == .debuginfod ? .debuginfod : .symbolServer,
       log: { line in if printsRequests { HelperConsole.error("analyse: symbol server: \(line)\n") } })
-    var reader = RequestReader()
     while let line = reader.next() {
       let answer: String
       switch Self.request(line) {
@@ -91,6 +97,20 @@ struct FetchCommand: ParsableCommand {
       case .notAName(let word): "not a plain file name or id: \(word.prefix(80))"
       }
     }
+  }
+
+  /// The URL of a `server<TAB>URL` line (http or https, no trailing slash).
+  static func server(_ line: [UInt8]?) -> String? {
+    guard let line else { return nil }
+    let fields = line.split(separator: 0x09, omittingEmptySubsequences: false).map {
+      String(decoding: $0, as: UTF8.self)
+    }
+    guard fields.count == 2, fields[0] == "server" else { return nil }
+    let lower = fields[1].lowercased()
+    guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return nil }
+    var url = fields[1]
+    while url.hasSuffix("/") { url.removeLast() }
+    return url
   }
 
   /// `fetch NAME ID BUILD-ID`, tab-separated, its names checked.

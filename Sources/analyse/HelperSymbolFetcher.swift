@@ -54,8 +54,7 @@ final class HelperSymbolFetcher: SymbolFileFetcher, Sendable {
     self.offline = offline
     needsBuildID = debuginfod
     arguments =
-      ["fetch", "--url", url, "--cache", cacheRoot, "--layout", debuginfod ? "debuginfod" : "symbol-server"]
-      + (logs ? ["--log"] : [])
+      ["fetch", "--cache", cacheRoot, "--layout", debuginfod ? "debuginfod" : "symbol-server"] + (logs ? ["--log"] : [])
     self.slots = DispatchSemaphore(value: max(1, slots))
   }
 
@@ -72,7 +71,7 @@ final class HelperSymbolFetcher: SymbolFileFetcher, Sendable {
     defer { _ = inFlight.withLock { $0.remove(key) } }
     slots.wait()
     defer { slots.signal() }
-    guard let helper = idle.withLock({ $0.popLast() }) ?? HelperProcess.start(arguments) else {
+    guard let helper = idle.withLock({ $0.popLast() }) ?? HelperProcess.start(arguments, server: url) else {
       noteFailure()
       return false
     }
@@ -115,16 +114,28 @@ final class HelperProcess: @unchecked Sendable {
 
   private init(_ process: LineProcess) { self.process = process }
 
-  /// Starts the helper with `arguments`; nil (said once) when it cannot be found or started.
-  static func start(_ arguments: [String]) -> HelperProcess? {
+  /// How long a helper may take to start and say `ready`, in seconds.
+  static let startSeconds = 30.0
+
+  /// Starts the helper with `arguments` and names `server` to it on its input (never on its
+  /// command line, which every user of the machine can read); nil when it cannot be found,
+  /// started or told (the first said once, the others each time).
+  static func start(_ arguments: [String], server: String) -> HelperProcess? {
     guard let path = NetworkHelper.path else {
       NetworkHelper.warnMissing()
       return nil
     }
     do throws(PluginProcessError) {
-      return HelperProcess(try LineProcess(path: path, arguments: arguments))
+      let process = try LineProcess(path: path, arguments: arguments)
+      let answer = String(decoding: try process.exchange("server\t" + server, seconds: startSeconds), as: UTF8.self)
+      guard answer == "ready" else {
+        process.stop()
+        Console.error("analyse: symbol server: \(NetworkHelper.name) did not take the server: \(answer.prefix(200))\n")
+        return nil
+      }
+      return HelperProcess(process)
     } catch {
-      Console.error("analyse: symbol server: cannot start \(path): \(error)\n")
+      Console.error("analyse: symbol server: \(NetworkHelper.name): \(error)\n")
       return nil
     }
   }

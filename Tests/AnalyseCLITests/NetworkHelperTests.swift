@@ -31,7 +31,9 @@ struct NetworkHelperTests {
 
   /// The shared Windows minidump (its modules carry CodeView ids, so a server would be asked)
   /// through `srv*CACHE*nowhere` with `helper`, and the same dump with an empty local store.
-  static func throughServer(helper: String) throws -> (run: AnalyseRun, alone: AnalyseRun, cache: [String]) {
+  static func throughServer(helper: String, server: String = nowhere) throws
+    -> (run: AnalyseRun, alone: AnalyseRun, cache: [String])
+  {
     let cache = temporaryDirectory("helper-cache")
     let empty = temporaryDirectory("empty-store")
     defer {
@@ -41,7 +43,7 @@ struct NetworkHelperTests {
     let dump = SharedFixtures.path("fixtures/breakpad/minidump2.dmp")
     let alone = try AnalyseRunner.run(["--no-default-symbols", "--symbols", empty, dump])
     let run = try AnalyseRunner.run(
-      ["--no-default-symbols", "--symbols", empty, "--symbol-path", "srv*\(cache)*\(nowhere)", dump],
+      ["--no-default-symbols", "--symbols", empty, "--symbol-path", "srv*\(cache)*\(server)", dump],
       environment: ["CRASH_ANALYSIS_NET_HELPER": helper])
     return (run, alone, (try? FileManager.default.subpathsOfDirectory(atPath: cache)) ?? [])
   }
@@ -72,6 +74,35 @@ struct NetworkHelperTests {
         || run.standardError.contains("analyse-net: cannot send a request"), "\(run.standardError)")
   }
 
+  @Test(
+    "a server's URL reaches the helper on its input, never its command line (credentials in ps); ready before requests",
+    .enabled(if: available, "needs ../shared/fixtures/breakpad/minidump2.dmp beside the checkout"))
+  func serverOnInput() throws {
+    // A probe in the helper's place: it records its arguments and the lines it is sent,
+    // answers `ready` to the server line and `missing` to each request.
+    let directory = Self.temporaryDirectory("helper-probe")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let probe = directory + "/probe"
+    try """
+      #!/bin/sh
+      echo "$@" > '\(directory)/arguments'
+      while IFS= read -r line; do
+        printf '%s\\n' "$line" >> '\(directory)/input'
+        case "$line" in server*) echo ready ;; *) echo missing ;; esac
+      done
+      """.write(toFile: probe, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: probe)
+    let (run, alone, _) = try Self.throughServer(helper: probe, server: "http://reader:s3cret@127.0.0.1:1/store")
+    #expect(run.standardOutput == alone.standardOutput)
+    let arguments = try String(contentsOfFile: directory + "/arguments", encoding: .utf8)
+    let input = try String(contentsOfFile: directory + "/input", encoding: .utf8).split(separator: "\n")
+    #expect(arguments.hasPrefix("fetch --cache "), "\(arguments)")
+    #expect(!arguments.contains("s3cret") && !arguments.contains("127.0.0.1"))
+    #expect(input.first == "server\thttp://reader:s3cret@127.0.0.1:1/store")
+    #expect(input.dropFirst().allSatisfy { $0.hasPrefix("fetch\t") } && input.count > 1, "\(input)")
+    #expect(!run.standardError.contains("s3cret"))
+  }
+
   @Test("symbols serve without the helper: exit 1, naming where it looked")
   func serveWithoutHelper() throws {
     let run = try AnalyseRunner.run(
@@ -85,6 +116,7 @@ struct NetworkHelperTests {
     let cache = Self.temporaryDirectory("helper-protocol-cache")
     defer { try? FileManager.default.removeItem(atPath: cache) }
     let requests = [
+      "server\t\(Self.nowhere)/",
       "hello",
       "fetch\t..\tABCDEF0123\t",
       "fetch\ta/b.pdb\tABCDEF0123\t",
@@ -95,7 +127,7 @@ struct NetworkHelperTests {
     ]
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Self.helper)
-    process.arguments = ["fetch", "--url", Self.nowhere, "--cache", cache]
+    process.arguments = ["fetch", "--cache", cache]
     let input = Pipe()
     let output = Pipe()
     process.standardInput = input
@@ -109,11 +141,27 @@ struct NetworkHelperTests {
     process.waitUntilExit()
     #expect(process.terminationStatus == 0)
     #expect(answers.count == requests.count, "\(answers)")
+    // Without the server line first, nothing is fetched.
+    let refused = Process()
+    refused.executableURL = URL(fileURLWithPath: Self.helper)
+    refused.arguments = ["fetch", "--cache", cache]
+    let refusedInput = Pipe()
+    let refusedOutput = Pipe()
+    refused.standardInput = refusedInput
+    refused.standardOutput = refusedOutput
+    try refused.run()
+    refusedInput.fileHandleForWriting.write(Data("fetch\tx.pdb\tABCDEF0123\t\n".utf8))
+    try refusedInput.fileHandleForWriting.close()
+    let refusal = String(decoding: refusedOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    refused.waitUntilExit()
+    #expect(refused.terminationStatus == 1)
+    #expect(refusal.hasPrefix("error: the first line must be server"))
     guard answers.count == requests.count else { return }
-    #expect(answers[0].hasPrefix("error: not a fetch request"))
-    for index in 1...4 { #expect(answers[index].hasPrefix("error: not a plain file name or id"), "\(answers[index])") }
-    #expect(answers[5].hasPrefix("error: a request longer than 4096 bytes"))
-    #expect(answers[6] == "missing")
+    #expect(answers[0] == "ready")
+    #expect(answers[1].hasPrefix("error: not a fetch request"))
+    for index in 2...5 { #expect(answers[index].hasPrefix("error: not a plain file name or id"), "\(answers[index])") }
+    #expect(answers[6].hasPrefix("error: a request longer than 4096 bytes"))
+    #expect(answers[7] == "missing")
     // Nothing was written outside the cache, and nothing but the miss's own directory inside it.
     let inside = (try? FileManager.default.subpathsOfDirectory(atPath: cache)) ?? []
     #expect(inside.allSatisfy { $0.hasPrefix("x.pdb") }, "\(inside)")
