@@ -15,11 +15,12 @@
 //   WindowsImages  PE/COFF images: headers, exports, CodeView ids, x64 unwind data → Breakpad .sym.
 //   ProgramDatabase  PDB 7.0: MSF streams, DBI, publics, procedures, C13 lines, types → Breakpad .sym.
 //   CLibMSPack, CabinetFiles  CAB-compressed files (.pd_, .dl_) through libmspack.
-//   SymbolServers  symbol paths (_NT_SYMBOL_PATH) and HTTP symbol servers behind a local cache.
+//   SymbolServers  HTTP symbol servers (AsyncHTTPClient) behind a local cache.
 //   Unwind         stack walkers (x86, Alpha, amd64): frame records from raw stack memory.
 //   Signatures     the plugin API: findings, evidence, the pipeline, crash signatures.
 //   SignatureRules declarative rule files (YAML) as plugins.
-//   Symbolication  the symbol store, build choice, frame resolution, learning maps from listings.
+//   Symbolication  the symbol store, symbol paths (_NT_SYMBOL_PATH), build choice, frame resolution,
+//                  learning maps from listings.
 //   CrashAnalysis  the facade programs link: read → sniff → decode → report writers.
 //   analyse        the command-line tool.
 //   analyse-net    its network side (symbol-server downloads, `symbols serve`), a helper.
