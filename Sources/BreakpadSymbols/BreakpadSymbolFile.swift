@@ -91,7 +91,7 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
   private let base: UnsafePointer<UInt8>
   private let functions: [FunctionRecord]
   private let publics: [PublicRecord]
-  private let files: [Int: TextSpan]
+  private let files: FileTable
   private let inlineOrigins: [Int: InlineOriginRecord]
   private let windowsFrames: [[StackRangeRecord]]
   private let cfiInitial: [StackRangeRecord]

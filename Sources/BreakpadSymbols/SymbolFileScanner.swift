@@ -31,7 +31,7 @@ struct SymbolFileScanner {
 
   var functions: [FunctionRecord] = []
   var publics: [PublicRecord] = []
-  var files: [Int: TextSpan] = [:]
+  var files = FileTable()
   var inlineOrigins: [Int: InlineOriginRecord] = [:]
   var windowsFrames: [[StackRangeRecord]] = Array(repeating: [], count: 5)
   var cfiInitial: [StackRangeRecord] = []
@@ -141,7 +141,7 @@ struct SymbolFileScanner {
     guard let number = cursor.decimal(), let name = cursor.rest() else {
       return damaged("FILE record needs a number and a name")
     }
-    files[number] = TextSpan(start: name.lowerBound, count: name.count)
+    files.add(number, TextSpan(start: name.lowerBound, count: name.count))
   }
 
   private mutating func inlineOrigin(_ cursor: inout RecordCursor) {
@@ -252,6 +252,7 @@ struct SymbolFileScanner {
 
   /// Sorts records that were out of order and drops functions that overlap an earlier one.
   mutating func finishIndex() {
+    files.finish()
     if !isSorted(functions, by: { $0.address }) {
       note("FUNC records are not in address order; sorted")
       functions.sort { ($0.address, $0.line) < ($1.address, $1.line) }

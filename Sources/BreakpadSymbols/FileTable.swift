@@ -1,0 +1,66 @@
+//===--- FileTable.swift - A symbol file's FILE records, by number -----------===//
+//
+// `FILE number name` records come first in a .sym file, numbered 0, 1, 2… in order as
+// dump_syms writes them (6,661 of them in a Windows application's file). Kept as two
+// arrays filled in reading order, a lookup in such a table is an index; numbers out of
+// order or repeated (a hand-made or damaged file) are sorted once when reading ends and
+// found by binary search, the last record of a number winning as it would in a
+// dictionary. A dictionary here cost a dump's walk 3.5 million instructions in hashing
+// and regrowth for one file.
+//
+//===----------------------------------------------------------------------===//
+
+/// The FILE records of one symbol file.
+struct FileTable {
+  private var numbers: [Int] = []
+  private var names: [TextSpan] = []
+  /// Whether every number so far was greater than the one before.
+  private var isIncreasing = true
+
+  /// How many files (after `finish`, without repeated numbers).
+  var count: Int { numbers.count }
+
+  /// Records `FILE number name`.
+  mutating func add(_ number: Int, _ name: TextSpan) {
+    if let last = numbers.last, number <= last { isIncreasing = false }
+    numbers.append(number)
+    names.append(name)
+  }
+
+  /// Sorts records that came out of order and keeps the last of each number.
+  mutating func finish() {
+    guard !isIncreasing else { return }
+    // Stable by number, so that among equal numbers the later record stays later.
+    let order = numbers.indices.sorted { (numbers[$0], $0) < (numbers[$1], $1) }
+    var keptNumbers: [Int] = []
+    var keptNames: [TextSpan] = []
+    keptNumbers.reserveCapacity(order.count)
+    keptNames.reserveCapacity(order.count)
+    for index in order {
+      if keptNumbers.last == numbers[index] {
+        keptNames[keptNames.count - 1] = names[index]
+      } else {
+        keptNumbers.append(numbers[index])
+        keptNames.append(names[index])
+      }
+    }
+    numbers = keptNumbers
+    names = keptNames
+    isIncreasing = true
+  }
+
+  /// The name's span of file `number`, if there is such a record.
+  subscript(number: Int) -> TextSpan? {
+    guard let first = numbers.first else { return nil }
+    // Dense numbering (0, 1, 2…): the position is the number's distance from the first.
+    let (position, overflow) = number.subtractingReportingOverflow(first)
+    if !overflow, position >= 0, position < numbers.count, numbers[position] == number { return names[position] }
+    var low = 0
+    var high = numbers.count
+    while low < high {
+      let middle = (low + high) / 2
+      if numbers[middle] < number { low = middle + 1 } else { high = middle }
+    }
+    return low < numbers.count && numbers[low] == number ? names[low] : nil
+  }
+}
