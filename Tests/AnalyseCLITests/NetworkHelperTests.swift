@@ -111,6 +111,26 @@ struct NetworkHelperTests {
     #expect(run.standardError.contains("analyse-net was not found (looked in /nonexistent/analyse-net)"))
   }
 
+  /// Runs `analyse-net fetch --cache CACHE` with `lines` on its input: its exit status and
+  /// the lines it answered.
+  static func fetch(cache: String, lines: [String]) throws -> (status: Int32, answers: [String]) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: helper)
+    process.arguments = ["fetch", "--cache", cache]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    try input.fileHandleForWriting.close()
+    let answers = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      .split(separator: "\n").map(String.init)
+    process.waitUntilExit()
+    return (process.terminationStatus, answers)
+  }
+
   @Test("the line protocol: malformed lines and names leaving the cache refused; an absent server is a miss")
   func lineProtocol() throws {
     let cache = Self.temporaryDirectory("helper-protocol-cache")
@@ -125,37 +145,13 @@ struct NetworkHelperTests {
       "fetch\t" + String(repeating: "a", count: 5_000) + "\tABCDEF0123\t",
       "fetch\tx.pdb\tABCDEF0123\t",
     ]
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.helper)
-    process.arguments = ["fetch", "--cache", cache]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    input.fileHandleForWriting.write(Data((requests.joined(separator: "\n") + "\n").utf8))
-    try input.fileHandleForWriting.close()
-    let answers = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      .split(separator: "\n").map(String.init)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
+    let (status, answers) = try Self.fetch(cache: cache, lines: requests)
+    #expect(status == 0)
     #expect(answers.count == requests.count, "\(answers)")
     // Without the server line first, nothing is fetched.
-    let refused = Process()
-    refused.executableURL = URL(fileURLWithPath: Self.helper)
-    refused.arguments = ["fetch", "--cache", cache]
-    let refusedInput = Pipe()
-    let refusedOutput = Pipe()
-    refused.standardInput = refusedInput
-    refused.standardOutput = refusedOutput
-    try refused.run()
-    refusedInput.fileHandleForWriting.write(Data("fetch\tx.pdb\tABCDEF0123\t\n".utf8))
-    try refusedInput.fileHandleForWriting.close()
-    let refusal = String(decoding: refusedOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    refused.waitUntilExit()
-    #expect(refused.terminationStatus == 1)
-    #expect(refusal.hasPrefix("error: the first line must be server"))
+    let (refusedStatus, refusal) = try Self.fetch(cache: cache, lines: ["fetch\tx.pdb\tABCDEF0123\t"])
+    #expect(refusedStatus == 1)
+    #expect(refusal.first?.hasPrefix("error: the first line must be server") == true)
     guard answers.count == requests.count else { return }
     #expect(answers[0] == "ready")
     #expect(answers[1].hasPrefix("error: not a fetch request"))
