@@ -122,11 +122,26 @@ struct AnalyseCommand: ParsableCommand {
   @Flag(name: [.short, .long], help: "Also show each frame's lookup address (return address − 1 on x86, − 4 on Alpha).")
   var verbose = false
 
-  @Option(name: .long, help: "Refuse inputs larger than this many bytes.")
-  var maxInputSize: Int = AnalysisOptions().maximumInputSize
+  // The numeric options with defaults are optionals whose help names the default, and the
+  // value used is a computed property: ArgumentParser describes a non-optional default
+  // through dynamic casts and String(describing:), 1.9 M instructions at every start (a
+  // sixth of `--version`'s), each time it reads the command's options.
 
-  @Option(name: .long, help: "Cut lines longer than this many bytes.")
-  var maxLineLength: Int = TextDecoderOptions().maximumLineLength
+  @Option(
+    name: .customLong("max-input-size"),
+    help: ArgumentHelp(
+      "Refuse inputs larger than this many bytes. (default: \(AnalysisOptions().maximumInputSize))",
+      valueName: "max-input-size"))
+  var maxInputSizeOption: Int?
+  var maxInputSize: Int { maxInputSizeOption ?? AnalysisOptions().maximumInputSize }
+
+  @Option(
+    name: .customLong("max-line-length"),
+    help: ArgumentHelp(
+      "Cut lines longer than this many bytes. (default: \(TextDecoderOptions().maximumLineLength))",
+      valueName: "max-line-length"))
+  var maxLineLengthOption: Int?
+  var maxLineLength: Int { maxLineLengthOption ?? TextDecoderOptions().maximumLineLength }
 
   @Option(name: .customLong("symbols"), help: ArgumentHelp("A symbol store to search (repeatable).", valueName: "dir"))
   var symbolRoots: [String] = []
@@ -140,17 +155,33 @@ struct AnalyseCommand: ParsableCommand {
   @Option(name: .long, help: "Frames per thread, walked or read from one listing (default: 1024 walked, 10000 listed).")
   var maxFrames: Int?
 
-  @Option(name: .long, help: "Frames one report keeps across all its stacks (text stacks or dump threads past it are left out).")
-  var maxTotalFrames: Int = AnalysisOptions().maximumFramesPerInput
+  @Option(
+    name: .customLong("max-total-frames"),
+    help: ArgumentHelp(
+      "Frames one report keeps across all its stacks (text stacks or dump threads past it are left out). (default: \(AnalysisOptions().maximumFramesPerInput))",
+      valueName: "max-total-frames"))
+  var maxTotalFramesOption: Int?
+  var maxTotalFrames: Int { maxTotalFramesOption ?? AnalysisOptions().maximumFramesPerInput }
 
-  @Option(name: .long, help: "Threads of a minidump that are walked (the crashed one always is).")
-  var maxThreads: Int = 4_096
+  @Option(
+    name: .customLong("max-threads"),
+    help: ArgumentHelp(
+      "Threads of a minidump that are walked (the crashed one always is). (default: 4096)", valueName: "max-threads"))
+  var maxThreadsOption: Int?
+  var maxThreads: Int { maxThreadsOption ?? 4_096 }
 
-  @Option(name: .long, help: "Bytes of stack scanned for a return address, per frame.")
-  var maxScanBytes: Int = 480
+  @Option(
+    name: .customLong("max-scan-bytes"),
+    help: ArgumentHelp("Bytes of stack scanned for a return address, per frame. (default: 480)", valueName: "max-scan-bytes"))
+  var maxScanBytesOption: Int?
+  var maxScanBytes: Int { maxScanBytesOption ?? 480 }
 
-  @Option(name: .long, help: "Symbol files larger than this many bytes are refused.")
-  var maxSymbolFileSize: Int = 4 << 30
+  @Option(
+    name: .customLong("max-symbol-file-size"),
+    help: ArgumentHelp(
+      "Symbol files larger than this many bytes are refused. (default: \(4 << 30))", valueName: "max-symbol-file-size"))
+  var maxSymbolFileSizeOption: Int?
+  var maxSymbolFileSize: Int { maxSymbolFileSizeOption ?? 4 << 30 }
 
   @Option(name: .long, help: "Seconds one input may take; past it, decoding stops with a diagnostic.")
   var timeLimit: Double?
@@ -160,8 +191,13 @@ struct AnalyseCommand: ParsableCommand {
     help: ArgumentHelp("A rule file, or a directory of rule files, to load (repeatable).", valueName: "path"))
   var rulePaths: [String] = []
 
-  @Option(name: .long, help: ArgumentHelp("Seconds an external plugin (analyse-plugin-NAME) may take per crash.", valueName: "seconds"))
-  var pluginTimeout: Double = ExternalPlugin.defaultTimeLimit
+  @Option(
+    name: .customLong("plugin-timeout"),
+    help: ArgumentHelp(
+      "Seconds an external plugin (analyse-plugin-NAME) may take per crash. (default: \(ExternalPlugin.defaultTimeLimit))",
+      valueName: "seconds"))
+  var pluginTimeoutOption: Double?
+  var pluginTimeout: Double { pluginTimeoutOption ?? ExternalPlugin.defaultTimeLimit }
 
   @Flag(name: .long, help: "For a minidump, show every thread (default: the crashed thread only; --json has all).")
   var allThreads = false
