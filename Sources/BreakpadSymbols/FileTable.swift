@@ -17,9 +17,6 @@ struct FileTable {
   /// Whether every number so far was greater than the one before.
   private var isIncreasing = true
 
-  /// How many files (after `finish`, without repeated numbers).
-  var count: Int { numbers.count }
-
   /// Records `FILE number name`.
   mutating func add(_ number: Int, _ name: TextSpan) {
     if let last = numbers.last, number <= last { isIncreasing = false }

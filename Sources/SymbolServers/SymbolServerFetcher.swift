@@ -192,7 +192,7 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
     defer { unlink(path) }
     let text = Self.firstBytes(of: path, count: 4096)
     let line = text.split(whereSeparator: \.isNewline).first.map(String.init)?.trimmingSpaces ?? ""
-    let shown = Self.withoutCredentials(address)
+    let shown = SymbolPath.withoutCredentials(address)
     if line.uppercased().hasPrefix("PATH:") {
       let target = String(line.dropFirst(5)).trimmingSpaces
       let lower = target.lowercased()
@@ -217,7 +217,7 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
     let found = try? ELFSymbolFile.buildID(atPath: path)
     guard found == buildID else {
       log(
-        "\(Self.withoutCredentials(address)): build id \(found ?? "none") is not \(buildID): refused"
+        "\(SymbolPath.withoutCredentials(address)): build id \(found ?? "none") is not \(buildID): refused"
       )
       unlink(path)
       return false
@@ -249,7 +249,7 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
       defer { known = known ?? reason }
       return known == nil
     }
-    if first { log("\(Self.withoutCredentials(url)): unreachable (\(reason)); not asked again in this run") }
+    if first { log("\(SymbolPath.withoutCredentials(url)): unreachable (\(reason)); not asked again in this run") }
   }
 
   /// Whether the server is a two-tier symstore (it serves index2.txt); asked once.
@@ -265,7 +265,7 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
         .download(url + "/index2.txt", into: descriptor)
       close(descriptor)
       unlink(probe)
-      log("GET \(Self.withoutCredentials(url))/index2.txt: \(Self.describe(outcome))")
+      log("GET \(SymbolPath.withoutCredentials(url))/index2.txt: \(Self.describe(outcome))")
       if case .stored = outcome { answer = true }
       if case .unreachable(let reason) = outcome { markDown(reason) }
     }
@@ -302,7 +302,7 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
       .download(address, into: descriptor)
       let synced = fsync(descriptor) == 0
       close(descriptor)
-      log("GET \(Self.withoutCredentials(address)): \(Self.describe(outcome))")
+      log("GET \(SymbolPath.withoutCredentials(address)): \(Self.describe(outcome))")
       if case .stored = outcome, synced, rename(temporary, directory + "/" + name) == 0 {
         counters.withLock { $0.files += 1 }
         return outcome
@@ -389,8 +389,6 @@ public final class SymbolServerFetcher: SymbolFileFetcher, Sendable {
     }
   }
 
-  /// `url` without a `user:password@` part, for logs.
-  static func withoutCredentials(_ url: String) -> String { SymbolPath.withoutCredentials(url) }
 
   private static func percentEncoded(_ component: String) -> String {
     var allowed = CharacterSet.alphanumerics

@@ -54,8 +54,8 @@ public struct SymbolPath: Sendable, Equatable {
       case "srv":
         break
       case "":
-        if Self.isHTTP(element) {
-          elements.append(.server(url: Self.trimmingSlash(element), cache: cache))
+        if let url = Self.serverURL(element) {
+          elements.append(.server(url: url, cache: cache))
         } else {
           elements.append(.directory(element))
         }
@@ -71,8 +71,8 @@ public struct SymbolPath: Sendable, Equatable {
         continue
       }
       let ownCache = rest.count > 1 ? rest.first! : cache
-      if Self.isHTTP(target) {
-        elements.append(.server(url: Self.trimmingSlash(target), cache: ownCache))
+      if let url = Self.serverURL(target) {
+        elements.append(.server(url: url, cache: ownCache))
       } else if target.contains("://") {
         notes.append("\(element): only http and https servers are read, ignored")
       } else {
@@ -88,8 +88,8 @@ public struct SymbolPath: Sendable, Equatable {
     var servers: [String] = []
     for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
       let url = String(word)
-      if isHTTP(url) {
-        servers.append(trimmingSlash(url))
+      if let server = serverURL(url) {
+        servers.append(server)
       } else {
         notes.append("DEBUGINFOD_URLS: \(url) is not an http or https URL, ignored")
       }
@@ -110,13 +110,11 @@ public struct SymbolPath: Sendable, Equatable {
     return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
   }
 
-  private static func isHTTP(_ text: String) -> Bool {
+  /// `text` as a server's base URL (http or https, without trailing slashes), or nil.
+  public static func serverURL(_ text: String) -> String? {
     let lower = text.lowercased()
-    return lower.hasPrefix("http://") || lower.hasPrefix("https://")
-  }
-
-  private static func trimmingSlash(_ url: String) -> String {
-    var url = url
+    guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return nil }
+    var url = text
     while url.hasSuffix("/") { url.removeLast() }
     return url
   }

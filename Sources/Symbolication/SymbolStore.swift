@@ -123,7 +123,7 @@ public final class SymbolStore: Sendable {
   }
 
   /// A GNU build id as sources index it: lower-case hex, 2 to 128 digits; nil otherwise.
-  static func validatedBuildID(_ text: String) -> String? {
+  public static func validatedBuildID(_ text: String) -> String? {
     let digits = text.lowercased()
     let isHexDigit = { (byte: UInt8) in (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte)
     }

@@ -106,11 +106,7 @@ struct FetchCommand: ParsableCommand {
       String(decoding: $0, as: UTF8.self)
     }
     guard fields.count == 2, fields[0] == "server" else { return nil }
-    let lower = fields[1].lowercased()
-    guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return nil }
-    var url = fields[1]
-    while url.hasSuffix("/") { url.removeLast() }
-    return url
+    return SymbolPath.serverURL(fields[1])
   }
 
   /// `fetch NAME ID BUILD-ID`, tab-separated, its names checked.
@@ -125,9 +121,10 @@ struct FetchCommand: ParsableCommand {
     for word in fields[1...2] {
       guard (try? PathComponent.validated(word)) == word else { return .failure(.notAName(word)) }
     }
-    let buildID = fields[3].isEmpty ? nil : fields[3]
-    if let buildID, !buildID.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
-      return .failure(.notAName(buildID))
+    var buildID: String?
+    if !fields[3].isEmpty {
+      guard let valid = SymbolStore.validatedBuildID(fields[3]) else { return .failure(.notAName(fields[3])) }
+      buildID = valid
     }
     return .success(Request(debugFile: fields[1], identifier: fields[2], buildID: buildID))
   }
