@@ -24,6 +24,11 @@ public enum FrameCatalogParser {
 
   /// The catalog in `text` (named `file` in errors), or every mistake found.
   public static func parse(_ text: String, file: String) -> Result<FrameCatalog, RuleFileErrors> {
+    entries(text, file: file).map(FrameCatalog.init)
+  }
+
+  /// The entries of the catalog in `text`, in file order, or every mistake found.
+  static func entries(_ text: String, file: String) -> Result<[FrameCatalog.Entry], RuleFileErrors> {
     var errors: [PluginLoadError] = []
     func fail(_ node: Node?, _ message: String) { errors.append(PluginLoadError(file: file, line: node?.mark?.line, message: message)) }
     let root: Node
@@ -31,14 +36,16 @@ public enum FrameCatalogParser {
     case .success(let node): root = node
     case .failure(let problem): return .failure(problem)
     }
-    guard case .mapping(let mapping) = root else {
+    guard case .mapping(let nodes) = root else {
       return .failure(RuleFileErrors(errors: [PluginLoadError(file: file, line: root.mark?.line, message: "the file must be a mapping of keys to values")]))
     }
-    for (key, _) in mapping where !keys.contains(key.string ?? "") {
-      fail(key, "unknown key '\(key.string ?? "?")' (expected: \(keys.joined(separator: ", ")))")
+    let mapping = KeyedMapping(nodes)
+    for (text, key) in zip(mapping.texts, mapping.keys) where !keys.contains(text ?? "") {
+      fail(key, "unknown key '\(text ?? "?")' (expected: \(keys.joined(separator: ", ")))")
     }
     let module = mapping[key: "module"]?.string
-    var catalog = FrameCatalog()
+    let originPrefix = file + ":"
+    var entries: [FrameCatalog.Entry] = []
     for (name, role) in [("irrelevant", FrameRole.irrelevant), ("prefix", .prefix), ("common", .common)] {
       guard let node = mapping[key: name] else { continue }
       guard case .sequence(let items) = node else {
@@ -50,19 +57,30 @@ public enum FrameCatalogParser {
           fail(item, "each entry of '\(name)' must be a frame name (`module!function` or `function`, `*` at the end for a prefix)")
           continue
         }
-        catalog.add(FrameCatalog.Entry(text, role: role, defaultModule: module, origin: "\(file):\(item.mark?.line ?? 0)"))
+        let origin = originPrefix + String(item.mark?.line ?? 0)
+        entries.append(FrameCatalog.Entry(text, role: role, defaultModule: module, origin: origin))
       }
     }
-    return errors.isEmpty ? .success(catalog) : .failure(RuleFileErrors(errors: errors))
+    return errors.isEmpty ? .success(entries) : .failure(RuleFileErrors(errors: errors))
   }
 
   /// Whether `text` reads as a frame name: no blank, unless C++ puts one there (`operator new`,
-  /// `std::map<int, int>::find`). The blank is looked for byte by byte; `firstRange(of:)` (the
-  /// standard library's, not Foundation's `contains`, which loads CoreFoundation's search) only
-  /// when there is one: each call costs some 12,000 instructions, and catalogs list hundreds.
+  /// `std::map<int, int>::find`). Searched byte by byte: the standard library's generic
+  /// `firstRange(of:)` costs some 65,000 instructions a call, and catalogs list hundreds of names.
   static func isFrameName(_ text: String) -> Bool {
-    guard text.utf8.contains(UInt8(ascii: " ")) else { return true }
-    return text.firstRange(of: "::") != nil || text.firstRange(of: "operator") != nil
+    let bytes = Array(text.utf8)
+    guard bytes.contains(UInt8(ascii: " ")) else { return true }
+    return contains(bytes, "::") || contains(bytes, "operator")
+  }
+
+  /// Whether `bytes` holds `word` (ASCII) anywhere.
+  private static func contains(_ bytes: [UInt8], _ word: StaticString) -> Bool {
+    let pattern = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+    guard !pattern.isEmpty, bytes.count >= pattern.count else { return pattern.isEmpty }
+    for start in 0...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
+      if pattern.indices.allSatisfy({ bytes[start + $0] == pattern[$0] }) { return true }
+    }
+    return false
   }
 
   /// Every `*.yaml` catalog in `directory`, in file-name order, merged; files with mistakes are
@@ -84,8 +102,8 @@ public enum FrameCatalogParser {
         errors.append(PluginLoadError(file: path, line: nil, message: "larger than \(RuleLoader.maximumFileSize) bytes, or not UTF-8"))
         continue
       }
-      switch parse(text, file: path) {
-      case .success(let parsed): catalog.merge(parsed)
+      switch entries(text, file: path) {
+      case .success(let parsed): for entry in parsed { catalog.add(entry) }
       case .failure(let problems): errors += problems.errors
       }
     }

@@ -214,14 +214,15 @@ public enum RuleFileParser {
   }
 
   /// The node as a mapping whose keys are all in `keys`; reports what is not.
-  private static func mapping(_ node: Node, _ name: String, keys: [String], _ fail: (Node?, String) -> Void) -> Node.Mapping? {
-    guard case .mapping(let mapping) = node else {
+  private static func mapping(_ node: Node, _ name: String, keys: [String], _ fail: (Node?, String) -> Void) -> KeyedMapping? {
+    guard case .mapping(let nodes) = node else {
       fail(node, "\(name) must be a mapping of keys to values")
       return nil
     }
+    let mapping = KeyedMapping(nodes)
     var seen = Set<String>()
-    for (key, _) in mapping {
-      guard let text = key.string else {
+    for (text, key) in zip(mapping.texts, mapping.keys) {
+      guard let text else {
         fail(key, "keys must be text")
         continue
       }

@@ -26,16 +26,22 @@ public struct FrameCatalog: Sendable {
 
     /// An entry for `module!function` (`function*` for a prefix pattern).
     public init(_ text: String, role: FrameRole, defaultModule: String? = nil, origin: String? = nil) {
-      var name = Substring(text)
-      if let bang = name.firstIndex(of: "!") {
-        let moduleText = name[..<bang]
-        module = moduleText.isEmpty || moduleText == "*" ? nil : String(moduleText)
-        name = name[name.index(after: bang)...]
+      // By bytes: `!` and `*` are ASCII, and Character-wise slicing costs thousands of
+      // instructions an entry (a catalog has hundreds, read at every start).
+      let bytes = text.utf8
+      var functionStart = bytes.startIndex
+      if let bang = bytes.firstIndex(of: UInt8(ascii: "!")) {
+        let moduleBytes = bytes[..<bang]
+        let isAny = moduleBytes.isEmpty || (moduleBytes.count == 1 && moduleBytes.first == UInt8(ascii: "*"))
+        module = isAny ? nil : String(Substring(moduleBytes))
+        functionStart = bytes.index(after: bang)
       } else {
         module = defaultModule
       }
-      isPrefixPattern = name.hasSuffix("*")
-      function = String(isPrefixPattern ? name.dropLast() : name)
+      var functionEnd = bytes.endIndex
+      isPrefixPattern = functionStart < functionEnd && bytes.last == UInt8(ascii: "*")
+      if isPrefixPattern { functionEnd = bytes.index(before: functionEnd) }
+      function = String(Substring(bytes[functionStart..<functionEnd]))
       self.role = role
       self.origin = origin
     }
@@ -64,12 +70,22 @@ public struct FrameCatalog: Sendable {
     entries.append(entry)
     if entry.isPrefixPattern {
       let first = Self.folded(entry.function.utf8.first ?? 0)
-      patterns[first, default: []].append(entry)
-      patterns[first]?.sort { $0.function.utf8.count > $1.function.utf8.count }
+      // Longest first; among equal lengths, in the order added.
+      let length = entry.function.utf8.count
+      var list = patterns.removeValue(forKey: first) ?? []
+      let position = list.firstIndex { $0.function.utf8.count < length } ?? list.endIndex
+      list.insert(entry, at: position)
+      patterns[first] = list
     } else {
+      // Module-specific entries before any-module ones; otherwise in the order added.
       let key = CaseFoldedName(entry.function)
-      exact[key, default: []].append(entry)
-      exact[key]?.sort { ($0.module != nil ? 0 : 1) < ($1.module != nil ? 0 : 1) }
+      if var list = exact.removeValue(forKey: key) {
+        let position = entry.module == nil ? list.endIndex : (list.firstIndex { $0.module == nil } ?? list.endIndex)
+        list.insert(entry, at: position)
+        exact[key] = list
+      } else {
+        exact[key] = [entry]
+      }
     }
   }
 

@@ -32,11 +32,16 @@ public enum ExternalPluginLocator {
     func scan(_ directory: String) {
       guard let handle = opendir(directory) else { return }
       var entries: [String] = []
+      // PATH directories hold thousands of names: compare the prefix in place, and make a
+      // String only of those that have it.
+      let prefixLength = prefix.utf8.count
       while let entry = readdir(handle) {
         let name = withUnsafePointer(to: entry.pointee.d_name) {
-          $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+          $0.withMemoryRebound(to: CChar.self, capacity: 256) { name in
+            strncmp(name, prefix, prefixLength) == 0 ? String(cString: name) : nil
+          }
         }
-        if name.hasPrefix(prefix) { entries.append(name) }
+        if let name { entries.append(name) }
       }
       closedir(handle)
       for name in entries.sorted() { consider(directory + "/" + name) }
