@@ -41,25 +41,43 @@ struct RecordCursor {
   }
 
   /// Whether the next field is exactly `word` (consumed when it is).
+  @inline(__always)
   mutating func take(_ word: StaticString) -> Bool {
-    let saved = position
-    guard let range = field(), range.count == word.utf8CodeUnitCount else {
-      position = saved
-      return false
-    }
+    skipBlanks()
+    let length = word.utf8CodeUnitCount
+    guard end - position >= length else { return false }
     let pattern = word.utf8Start
-    for index in 0..<range.count where base[range.lowerBound + index] != pattern[index] {
-      position = saved
-      return false
-    }
+    for index in 0..<length where base[position + index] != pattern[index] { return false }
+    let after = position + length
+    guard after == end || Self.isBlank(base[after]) else { return false }
+    position = after
     return true
   }
 
-  /// The next field as hexadecimal (no prefix), or nil.
+  /// The next field as hexadecimal (no prefix, at most 16 digits), or nil. Read in the same
+  /// pass that finds the field's end: the records of a symbol file are mostly numbers.
   @inline(__always)
   mutating func hex() -> UInt64? {
-    guard let range = field() else { return nil }
-    return hex(range)
+    skipBlanks()
+    let start = position
+    var value: UInt64 = 0
+    while position < end {
+      let byte = base[position]
+      let digit: UInt8
+      if byte &- 0x30 < 10 {
+        digit = byte &- 0x30
+      } else if (byte | 0x20) &- 0x61 < 6 {
+        digit = (byte | 0x20) &- 0x61 &+ 10
+      } else if Self.isBlank(byte) {
+        break
+      } else {
+        return nil
+      }
+      value = value << 4 | UInt64(digit)
+      position += 1
+    }
+    let length = position - start
+    return length > 0 && length <= 16 ? value : nil
   }
 
   /// The field at `range` as hexadecimal (no prefix, at most 16 digits), or nil.
@@ -81,11 +99,25 @@ struct RecordCursor {
     return value
   }
 
-  /// The next field as a non-negative decimal, or nil.
+  /// The next field as a non-negative decimal (at most 18 digits), or nil.
   @inline(__always)
   mutating func decimal() -> Int? {
-    guard let range = field() else { return nil }
-    return decimal(range)
+    skipBlanks()
+    let start = position
+    var value = 0
+    while position < end {
+      let byte = base[position]
+      if byte &- 0x30 < 10 {
+        value = value &* 10 &+ Int(byte &- 0x30)
+      } else if Self.isBlank(byte) {
+        break
+      } else {
+        return nil
+      }
+      position += 1
+    }
+    let length = position - start
+    return length > 0 && length <= 18 ? value : nil
   }
 
   /// The field at `range` as a non-negative decimal (at most 18 digits), or nil.

@@ -62,10 +62,14 @@ struct SymbolFileScanner {
 
   mutating func scan() {
     var position = 0
+    var lastLineBreak = count - 1
+    while lastLineBreak >= 0 && base[lastLineBreak] != 0x0A { lastLineBreak -= 1 }
     while position < count {
       // Line records are most of a file: inside a FUNC, check one in a single pass that
       // also finds its end, and fall back to the general path when it does not fit.
-      if openFunction != nil, let next = LineRecordScanner.validRecordEnd(base, from: position, count: count) {
+      if openFunction != nil,
+        let next = LineRecordScanner.validRecordEnd(base, from: position, count: count, lastLineBreak: lastLineBreak)
+      {
         lineNumber += 1
         position = next
         continue

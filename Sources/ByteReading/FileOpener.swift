@@ -18,6 +18,14 @@
   import Darwin
 #endif
 
+/// Which file system object a path names: its device and inode.
+public struct FileIdentity: Sendable, Hashable {
+  /// The device holding it.
+  public var device: UInt64
+  /// Its inode on that device.
+  public var inode: UInt64
+}
+
 /// What kind of file system object a path names.
 public enum FileKind: String, Sendable, Hashable {
   case regular = "a regular file"
@@ -89,6 +97,15 @@ public enum FileOpener {
     guard let resolved = realpath(path, nil) else { return path }
     defer { free(resolved) }
     return String(cString: resolved)
+  }
+
+  /// The device and inode of the object at `path` (following links), or nil when it cannot be
+  /// examined: two paths name the same file or directory when these are equal. One stat(2),
+  /// where `canonicalPath` reads every component's link (six system calls for a rule file).
+  public static func identity(of path: String) -> FileIdentity? {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return nil }
+    return FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
   }
 
   /// The kind of object at `path` (following links), or nil when it cannot be examined.

@@ -2,7 +2,8 @@
 //
 // External plugins are executables named `analyse-plugin-NAME`, found like
 // git's subcommands: in each --plugins directory (or named directly), then in
-// each directory of PATH. The first executable of a name wins.
+// each directory of PATH. The first executable of a name wins; a directory
+// reached twice (a link to another, as /bin to /usr/bin) is read once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,7 +30,11 @@ public enum ExternalPluginLocator {
       else { return }
       found.append(path)
     }
+    // A directory named twice (`/bin` and `/usr/bin` on a merged-/usr system) is read once:
+    // reading a directory of a thousand programs is most of this search's time.
+    var directories = Set<FileIdentity>()
     func scan(_ directory: String) {
+      if let identity = FileOpener.identity(of: directory), !directories.insert(identity).inserted { return }
       guard let handle = opendir(directory) else { return }
       var entries: [String] = []
       // PATH directories hold thousands of names: compare the prefix in place, and make a

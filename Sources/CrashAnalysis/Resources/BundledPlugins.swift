@@ -77,14 +77,14 @@ public enum BundledPlugins {
     var errors: [PluginLoadError] = []
     var owners: [String: String] = [:]  // lower-cased id → where it was first defined
     for plugin in plugins { owners[plugin.descriptor.id.lowercased()] = "the built-in \(plugin.descriptor.id) plugin" }
-    var files = Set<String>()  // canonical paths: a file named twice loads once
+    var files = Set<FileIdentity>()  // a file named twice (or linked) loads once
     let paths = (includeShippedRules ? [rulesDirectory].compactMap { $0 } : []) + rulePaths
     for path in paths {
       let loaded = RuleLoader.load(path: path)
       errors += loaded.errors
       for plugin in loaded.plugins {
         let rule = plugin.rule
-        guard files.insert(FileOpener.canonicalPath(rule.file)).inserted else { continue }
+        if let identity = FileOpener.identity(of: rule.file), !files.insert(identity).inserted { continue }
         let key = rule.descriptor.id.lowercased()
         if let owner = owners[key] {
           errors.append(
