@@ -104,8 +104,12 @@ struct AnalyseCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("In a directory: skip files matching this glob (repeatable; name or path).", valueName: "glob"))
   var exclude: [String] = []
 
-  @Option(name: .long, help: ArgumentHelp("Colour the report: auto (a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
-  var color: ColorChoice = .auto
+  // Optional for the reason given below for the numeric options.
+  @Option(
+    name: .customLong("color"),
+    help: ArgumentHelp("Colour the report: auto (the default: on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
+  var colorOption: ColorChoice?
+  var color: ColorChoice { colorOption ?? .auto }
 
   @Option(name: .long, help: ArgumentHelp("Also write the triage as a self-contained HTML page (implies a batch).", valueName: "file"))
   var html: String?

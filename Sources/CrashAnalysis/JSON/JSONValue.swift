@@ -47,21 +47,24 @@ public indirect enum JSONValue: Sendable, Equatable {
   /// The value as JSON text as it is written `level` levels deep in an enclosing value
   /// (its inner lines indented to match), for writers that stream the enclosing value.
   public func serialized(indent: Int, level: Int) -> String {
-    var output = ""
+    // Bytes, made a String once: appending short literals to a String one at a time cost
+    // some 180 instructions per byte of output.
+    var output: [UInt8] = []
+    output.reserveCapacity(1024)
     write(to: &output, indent: indent, level: level)
-    return output
+    return String(decoding: output, as: UTF8.self)
   }
 
-  private func write(to output: inout String, indent: Int, level: Int) {
+  private func write(to output: inout [UInt8], indent: Int, level: Int) {
     switch self {
-    case .null: output += "null"
-    case .bool(let value): output += value ? "true" : "false"
-    case .int(let value): output += String(value)
-    case .double(let value): output += value.isFinite ? String(value) : "null"
+    case .null: output.append(contentsOf: "null".utf8)
+    case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+    case .int(let value): JSONValue.writeInteger(value, to: &output)
+    case .double(let value): output.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
     case .string(let value): JSONValue.writeString(value, to: &output)
     case .array(let values):
       if values.isEmpty {
-        output += "[]"
+        output.append(contentsOf: "[]".utf8)
         return
       }
       // Arrays of scalars stay on one line: parameter lists read better that way.
@@ -71,17 +74,20 @@ public indirect enum JSONValue: Sendable, Equatable {
         default: true
         }
       }
-      output += "["
+      output.append(UInt8(ascii: "["))
       for (position, value) in values.enumerated() {
-        if position > 0 { output += scalars || indent == 0 ? ", " : "," }
+        if position > 0 {
+          output.append(UInt8(ascii: ","))
+          if scalars || indent == 0 { output.append(UInt8(ascii: " ")) }
+        }
         if !scalars { newline(&output, indent: indent, level: level + 1) }
         value.write(to: &output, indent: indent, level: level + 1)
       }
       if !scalars { newline(&output, indent: indent, level: level) }
-      output += "]"
+      output.append(UInt8(ascii: "]"))
     case .object(let members):
       if members.isEmpty {
-        output += "{}"
+        output.append(contentsOf: "{}".utf8)
         return
       }
       // Small objects of scalars (line ranges, source positions) stay on one line.
@@ -92,58 +98,75 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
       }
       if inline {
-        output += "{"
+        output.append(UInt8(ascii: "{"))
         for (position, (key, value)) in members.enumerated() {
-          if position > 0 { output += ", " }
+          if position > 0 { output.append(contentsOf: ", ".utf8) }
           JSONValue.writeString(key, to: &output)
-          output += ": "
+          output.append(contentsOf: ": ".utf8)
           value.write(to: &output, indent: indent, level: level + 1)
         }
-        output += "}"
+        output.append(UInt8(ascii: "}"))
         return
       }
-      output += "{"
+      output.append(UInt8(ascii: "{"))
       for (position, (key, value)) in members.enumerated() {
-        if position > 0 { output += "," }
+        if position > 0 { output.append(UInt8(ascii: ",")) }
         newline(&output, indent: indent, level: level + 1)
         JSONValue.writeString(key, to: &output)
-        output += indent > 0 ? ": " : ":"
+        output.append(UInt8(ascii: ":"))
+        if indent > 0 { output.append(UInt8(ascii: " ")) }
         value.write(to: &output, indent: indent, level: level + 1)
       }
       newline(&output, indent: indent, level: level)
-      output += "}"
+      output.append(UInt8(ascii: "}"))
     }
   }
 
-  private func newline(_ output: inout String, indent: Int, level: Int) {
+  private func newline(_ output: inout [UInt8], indent: Int, level: Int) {
     guard indent > 0 else { return }
-    output += "\n"
-    output += String(repeating: " ", count: indent * level)
+    output.append(UInt8(ascii: "\n"))
+    output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
   }
 
-  private static func writeString(_ value: String, to output: inout String) {
-    output += "\""
+  private static func writeInteger(_ value: Int, to output: inout [UInt8]) {
+    if value < 0 { output.append(UInt8(ascii: "-")) }
+    var magnitude = value.magnitude
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+        count += 1
+      } while magnitude > 0
+      output.append(contentsOf: buffer[(20 - count)...])
+    }
+  }
+
+  private static func writeString(_ value: String, to output: inout [UInt8]) {
+    output.append(UInt8(ascii: "\""))
     // Most strings need no escape: append them whole.
     if !needsEscaping(value) {
-      output += value
-      output += "\""
+      output.append(contentsOf: value.utf8)
+      output.append(UInt8(ascii: "\""))
       return
     }
     for scalar in value.unicodeScalars {
       switch scalar {
-      case "\"": output += "\\\""
-      case "\\": output += "\\\\"
-      case "\n": output += "\\n"
-      case "\r": output += "\\r"
-      case "\t": output += "\\t"
+      case "\"": output.append(contentsOf: "\\\"".utf8)
+      case "\\": output.append(contentsOf: "\\\\".utf8)
+      case "\n": output.append(contentsOf: "\\n".utf8)
+      case "\r": output.append(contentsOf: "\\r".utf8)
+      case "\t": output.append(contentsOf: "\\t".utf8)
       // C0, DEL and C1 (U+009B is a terminal's CSI), and the line separators JavaScript
       // parsers reject: escaped, so JSON printed on a terminal or embedded in a page is inert.
       case _ where TextLimits.isControl(scalar):
-        output += "\\u" + HexDigits.pad(String(scalar.value, radix: 16), 4)
-      default: output.unicodeScalars.append(scalar)
+        output.append(contentsOf: ("\\u" + HexDigits.pad(String(scalar.value, radix: 16), 4)).utf8)
+      default: UTF8.encode(scalar) { output.append($0) }
       }
     }
-    output += "\""
+    output.append(UInt8(ascii: "\""))
   }
 }
 
