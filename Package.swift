@@ -8,7 +8,8 @@
 //                  modules, threads, events, diagnostics, CrashReport. No I/O.
 //   ByteReading    mapped files and bounds-checked reads.
 //   StackText      decoders for the stack dialects debuggers and Dr. Watson printed.
-//   BreakpadSymbols  Breakpad .sym files: mapped, indexed, looked up.
+//   BreakpadSymbols  Breakpad .sym files: mapped, indexed, looked up (CSymbolLines: line
+//                  records checked 32 bytes at a time).
 //   CLibDW, ELFSymbols  ELF symbol tables and DWARF through elfutils' libdw.
 //   MapFiles       MSVC linker maps (LINK /MAP) and name undecoration.
 //   Minidump       the MDMP reader: streams, contexts, memory.
@@ -63,7 +64,8 @@ let package = Package(
     // MARK: Core library
     .target(name: "ByteReading"),
     .target(name: "CrashCore"),
-    .target(name: "BreakpadSymbols", dependencies: ["CrashCore", "ByteReading"]),
+    .target(name: "CSymbolLines"),
+    .target(name: "BreakpadSymbols", dependencies: ["CrashCore", "ByteReading", "CSymbolLines"]),
     // elfutils through pkg-config (Debian: libdw-dev, libelf-dev); only ELFSymbols imports it.
     .systemLibrary(
       name: "CLibDW",
@@ -233,7 +235,7 @@ let package = Package(
     ),
     .testTarget(
       name: "BreakpadSymbolsTests",
-      dependencies: ["BreakpadSymbols", "CrashCore", "CrashTestSupport"]
+      dependencies: ["BreakpadSymbols", "CSymbolLines", "CrashCore", "CrashTestSupport"]
     ),
     .testTarget(
       name: "StackTextTests",
