@@ -56,7 +56,7 @@ public enum RuleLoader {
 
   /// The names of the `*.yaml` and `*.yml` files directly in `directory`, sorted; nil when it
   /// cannot be read (errno says why).
-  static func yamlFiles(in directory: String) -> [String]? {
+  public static func yamlFiles(in directory: String) -> [String]? {
     guard let handle = opendir(directory) else { return nil }
     var names: [String] = []
     while let entry = readdir(handle) {

@@ -16,6 +16,12 @@ public struct RuleFrame: Sendable, Hashable {
   /// The function.
   public var function: String
 
+  /// A frame of `module` (nil: any) named `function`.
+  public init(module: String?, function: String) {
+    self.module = module
+    self.function = function
+  }
+
   /// Parses `EMSMTA!otpmralt` or `otpmralt` (the default module applies to the latter).
   init(_ text: String, defaultModule: String?) {
     if let bang = text.firstIndex(of: "!") {
@@ -34,6 +40,12 @@ public struct RuleEvent: Sendable, Hashable {
   public var id: UInt32
   /// Text the description must contain (case-insensitive), if any.
   public var contains: String?
+
+  /// An event `id`, its description containing `contains` when given.
+  public init(id: UInt32, contains: String? = nil) {
+    self.id = id
+    self.contains = contains
+  }
 }
 
 /// A module version range.
@@ -44,6 +56,13 @@ public struct RuleVersion: Sendable, Hashable {
   public var affectedFrom: [Int]?
   /// The first fixed version, if stated.
   public var fixedIn: [Int]?
+
+  /// The range of `module`'s versions from `affectedFrom` up to (not including) `fixedIn`.
+  public init(module: String, affectedFrom: [Int]?, fixedIn: [Int]?) {
+    self.module = module
+    self.affectedFrom = affectedFrom
+    self.fixedIn = fixedIn
+  }
 }
 
 /// A test on a frame's parameter.
@@ -56,6 +75,14 @@ public struct RuleParameter: Sendable, Hashable {
   public var above: UInt64?
   /// The value must be less than this, if stated.
   public var below: UInt64?
+
+  /// A test of parameter `index` of frame `frame`.
+  public init(frame: Int, index: Int, above: UInt64?, below: UInt64?) {
+    self.frame = frame
+    self.index = index
+    self.above = above
+    self.below = below
+  }
 }
 
 /// A part of a rule's match that may be marked `required`.
@@ -98,4 +125,24 @@ public struct SignatureRule: Sendable, Hashable {
   public var remedy: Remedy?
   /// Parts that define the issue as much as the top frame: without each, no finding.
   public var required: Set<RulePart> = []
+
+  /// A rule of every part.
+  public init(
+    descriptor: PluginDescriptor, file: String, idLine: Int? = nil, top: RuleFrame?, sequence: [RuleFrame],
+    within: Int, exception: UInt32?, events: [RuleEvent], version: RuleVersion?, parameter: RuleParameter?,
+    remedy: Remedy?, required: Set<RulePart> = []
+  ) {
+    self.descriptor = descriptor
+    self.file = file
+    self.idLine = idLine
+    self.top = top
+    self.sequence = sequence
+    self.within = within
+    self.exception = exception
+    self.events = events
+    self.version = version
+    self.parameter = parameter
+    self.remedy = remedy
+    self.required = required
+  }
 }

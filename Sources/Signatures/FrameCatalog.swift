@@ -24,6 +24,15 @@ public struct FrameCatalog: Sendable {
     /// Where the entry was written (`file:line`), for messages.
     public var origin: String?
 
+    /// An entry of every part (as a compiled catalog stores it).
+    public init(module: String?, function: String, isPrefixPattern: Bool, role: FrameRole, origin: String?) {
+      self.module = module
+      self.function = function
+      self.isPrefixPattern = isPrefixPattern
+      self.role = role
+      self.origin = origin
+    }
+
     /// An entry for `module!function` (`function*` for a prefix pattern).
     public init(_ text: String, role: FrameRole, defaultModule: String? = nil, origin: String? = nil) {
       // By bytes: `!` and `*` are ASCII, and Character-wise slicing costs thousands of
@@ -59,6 +68,8 @@ public struct FrameCatalog: Sendable {
 
   /// A catalog of `entries`.
   public init(_ entries: [Entry]) {
+    self.entries.reserveCapacity(entries.count)
+    exact.reserveCapacity(entries.count)
     for entry in entries { add(entry) }
   }
 
@@ -69,24 +80,21 @@ public struct FrameCatalog: Sendable {
   public mutating func add(_ entry: Entry) {
     entries.append(entry)
     if entry.isPrefixPattern {
-      let first = Self.folded(entry.function.utf8.first ?? 0)
       // Longest first; among equal lengths, in the order added.
       let length = entry.function.utf8.count
-      var list = patterns.removeValue(forKey: first) ?? []
-      let position = list.firstIndex { $0.function.utf8.count < length } ?? list.endIndex
-      list.insert(entry, at: position)
-      patterns[first] = list
+      Self.insert(entry, into: &patterns[Self.folded(entry.function.utf8.first ?? 0), default: []]) {
+        $0.function.utf8.count < length
+      }
     } else {
       // Module-specific entries before any-module ones; otherwise in the order added.
-      let key = CaseFoldedName(entry.function)
-      if var list = exact.removeValue(forKey: key) {
-        let position = entry.module == nil ? list.endIndex : (list.firstIndex { $0.module == nil } ?? list.endIndex)
-        list.insert(entry, at: position)
-        exact[key] = list
-      } else {
-        exact[key] = [entry]
-      }
+      let isAnyModule = entry.module == nil
+      Self.insert(entry, into: &exact[CaseFoldedName(entry.function), default: []]) { !isAnyModule && $0.module == nil }
     }
+  }
+
+  /// Puts `entry` before the first element of `list` that `goesAfter`, or at the end.
+  private static func insert(_ entry: Entry, into list: inout [Entry], before goesAfter: (Entry) -> Bool) {
+    list.insert(entry, at: list.firstIndex(where: goesAfter) ?? list.endIndex)
   }
 
   /// Adds every entry of `other`.

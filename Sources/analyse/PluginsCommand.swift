@@ -3,6 +3,9 @@
 //   analyse plugins list [--plugins PATH]…    every plugin that would run, in order
 //   analyse plugins check FILE…               check rule files; errors name file and line,
 //                                             and an id already used (bundled or another file)
+//   analyse plugins compile                   write the shipped rules and frame catalogs in
+//                                             their compiled form (CompiledRules), read at
+//                                             every start instead of the YAML while current
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,7 +19,7 @@ struct PluginsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plugins",
     abstract: "List signature plugins, check rule files.",
-    subcommands: [PluginsListCommand.self, PluginsCheckCommand.self, PluginsNewCommand.self]
+    subcommands: [PluginsListCommand.self, PluginsCheckCommand.self, PluginsNewCommand.self, PluginsCompileCommand.self]
   )
 }
 
@@ -87,4 +90,41 @@ struct PluginsCheckCommand: ParsableCommand {
     if failed { throw ExitCode(AnalyseExitStatus.pluginErrors.rawValue) }
   }
 
+}
+
+struct PluginsCompileCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "compile",
+    abstract: "Compile the shipped rules and frame catalogs (scripts/install runs this).",
+    discussion: """
+      Writes DIR.compiled.json beside the shipped rules and frame-catalog directories: what \
+      their YAML says, with each file's name, size and modification time. Every start reads \
+      it instead of the YAML while the directory holds exactly those files, unchanged; after \
+      an edit the YAML is read again until the next compile. Files with mistakes are not \
+      compiled (exit 7, each mistake named).
+      """)
+
+  func run() throws {
+    var failed = false
+    let directories: [(String?, String, (String) throws(CompiledRules.CompileError) -> Int)] = [
+      (BundledPlugins.rulesDirectory, "rules", CompiledRules.compileRules(in:)),
+      (BundledPlugins.framesDirectory, "frame-catalog entries", CompiledRules.compileCatalogs(in:)),
+    ]
+    for (directory, what, compile) in directories {
+      guard let directory else {
+        Console.error("analyse: plugins compile: no shipped \(what) directory found\n")
+        failed = true
+        continue
+      }
+      do {
+        let count = try compile(directory)
+        Console.text("\(count) \(what) → \(CompiledRules.path(for: directory))\n")
+      } catch {
+        Console.error("analyse: plugins compile: \(error)\n")
+        failed = true
+      }
+    }
+    try Console.finish()
+    if failed { throw ExitCode(AnalyseExitStatus.pluginErrors.rawValue) }
+  }
 }

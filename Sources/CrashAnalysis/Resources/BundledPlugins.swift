@@ -32,6 +32,7 @@ public enum BundledPlugins {
   /// the files that could not be read.
   public static func frameCatalog() -> (catalog: FrameCatalog, errors: [PluginLoadError]) {
     guard let directory = framesDirectory else { return (FrameCatalog(), []) }
+    if let entries = CompiledRules.catalogEntries(in: directory) { return (FrameCatalog(entries), []) }
     return FrameCatalogParser.load(directory: directory)
   }
 
@@ -78,9 +79,12 @@ public enum BundledPlugins {
     var owners: [String: String] = [:]  // lower-cased id → where it was first defined
     for plugin in plugins { owners[plugin.descriptor.id.lowercased()] = "the built-in \(plugin.descriptor.id) plugin" }
     var files = Set<FileIdentity>()  // a file named twice (or linked) loads once
-    let paths = (includeShippedRules ? [rulesDirectory].compactMap { $0 } : []) + rulePaths
+    let shipped = includeShippedRules ? rulesDirectory : nil
+    let paths = [shipped].compactMap { $0 } + rulePaths
     for path in paths {
-      let loaded = RuleLoader.load(path: path)
+      // The shipped directory from its compiled form when that is current (CompiledRules).
+      let compiled = path == shipped ? CompiledRules.rules(in: path) : nil
+      let loaded = compiled.map { (plugins: $0.map(RulePlugin.init(rule:)), errors: [PluginLoadError]()) } ?? RuleLoader.load(path: path)
       errors += loaded.errors
       for plugin in loaded.plugins {
         let rule = plugin.rule
