@@ -11,8 +11,11 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
 import Symbolication
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 struct SymbolPathOptions: ParsableArguments {
   @Option(
@@ -36,16 +39,15 @@ struct SymbolPathOptions: ParsableArguments {
   /// The cache used when the path names none: $XDG_CACHE_HOME or ~/.cache, crash-analysis/symbols.
   var defaultCache: String {
     if let symbolCache { return symbolCache }
-    let environment = ProcessInfo.processInfo.environment
-    if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+    if let xdg = Self.environment("XDG_CACHE_HOME"), !xdg.isEmpty {
       return xdg + "/crash-analysis/symbols"
     }
-    return (environment["HOME"] ?? "/tmp") + "/.cache/crash-analysis/symbols"
+    return (Self.environment("HOME") ?? "/tmp") + "/.cache/crash-analysis/symbols"
   }
 
   /// The parsed path (option, else environment), its notes printed once.
   var parsedPath: SymbolPath? {
-    guard let text = symbolPath ?? ProcessInfo.processInfo.environment["_NT_SYMBOL_PATH"],
+    guard let text = symbolPath ?? Self.environment("_NT_SYMBOL_PATH"),
       !text.isEmpty
     else {
       return nil
@@ -64,7 +66,7 @@ struct SymbolPathOptions: ParsableArguments {
       guard case .server(let url, let cache) = element else { return nil }
       return HelperSymbolFetcher(url: url, cacheRoot: cache, offline: offline, logs: logs)
     }
-    if let urls = ProcessInfo.processInfo.environment["DEBUGINFOD_URLS"], !urls.isEmpty {
+    if let urls = Self.environment("DEBUGINFOD_URLS"), !urls.isEmpty {
       var notes: [String] = []
       for url in SymbolPath.debuginfodServers(parsing: urls, notes: &notes) {
         fetchers.append(
@@ -75,5 +77,11 @@ struct SymbolPathOptions: ParsableArguments {
     let all = (path?.directories ?? []) + roots
     guard !all.isEmpty || !fetchers.isEmpty else { return nil }
     return SymbolStore(roots: all, fetchers: fetchers, maximumFileSize: maximumFileSize)
+  }
+
+  /// One environment variable (Foundation's `ProcessInfo.environment` copies the whole
+  /// environment into a dictionary first: 0.7 M instructions a run).
+  private static func environment(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
   }
 }
