@@ -21,18 +21,29 @@ enum StoreCatalog {
 
   static func scan(root: String, limit: Int) -> [StoreEntry] {
     var entries: [StoreEntry] = []
-    for debugFile in directoryNames(root) where !debugFile.hasPrefix(".") {
-      for identifier in directoryNames("\(root)/\(debugFile)") where !identifier.hasPrefix(".") {
-        for file in fileNames("\(root)/\(debugFile)/\(identifier)") {
-          guard entries.count < limit else { return entries }
-          let path = "\(root)/\(debugFile)/\(identifier)/\(file)"
-          if let entry = describe(path: path, file: file, debugFile: debugFile, identifier: identifier) {
-            entries.append(entry)
-          }
+    for debugFile in debugFiles(root) {
+      scan(root: root, debugFile: debugFile, limit: limit, into: &entries)
+      guard entries.count < limit else { return entries }
+    }
+    return entries
+  }
+
+  /// The `<debug_file>` directories of a store root, in catalog order.
+  static func debugFiles(_ root: String) -> [String] {
+    directoryNames(root).filter { !$0.hasPrefix(".") }
+  }
+
+  /// Appends the entries of one `<debug_file>` directory (every id under it), up to `limit` in all.
+  static func scan(root: String, debugFile: String, limit: Int, into entries: inout [StoreEntry]) {
+    for identifier in directoryNames("\(root)/\(debugFile)") where !identifier.hasPrefix(".") {
+      for file in fileNames("\(root)/\(debugFile)/\(identifier)") {
+        guard entries.count < limit else { return }
+        let path = "\(root)/\(debugFile)/\(identifier)/\(file)"
+        if let entry = describe(path: path, file: file, debugFile: debugFile, identifier: identifier) {
+          entries.append(entry)
         }
       }
     }
-    return entries
   }
 
   /// The symbol files in one `<debug_file>/<id>` directory.

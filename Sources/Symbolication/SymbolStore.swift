@@ -56,6 +56,10 @@ public final class SymbolStore: Sendable {
 
   private struct State {
     var catalog: [StoreEntry]?
+    /// Each root's `<debug_file>` directories by module key (listed once), and what was found
+    /// under those of a key: lookups by name read only their module's directories.
+    var debugFilesByKey: [String: [(root: String, debugFile: String)]]?
+    var entriesByModule: [String: [StoreEntry]] = [:]
     /// The entries found for a debug file and id (a batch asks for the same few again and
     /// again); bounded, emptied when full.
     var entriesByID: [String: [StoreEntry]] = [:]
@@ -238,9 +242,31 @@ public final class SymbolStore: Sendable {
   }
 
   /// Every catalogued file for a module name as listings print it (`EMSMTA`, `kernel32.dll`).
+  /// Only that module's `<debug_file>` directories are read (the roots' listings once), not
+  /// every file of every store: a dump's module without symbols by id no longer opens them all.
   public func entries(forModule name: String) -> [StoreEntry] {
     let key = StoreEntry.moduleKey(for: name)
-    return allEntries().filter { $0.moduleKey == key }
+    return state.withLock { state in
+      if let catalog = state.catalog { return catalog.filter { $0.moduleKey == key } }
+      if let found = state.entriesByModule[key] { return found }
+      if state.debugFilesByKey == nil {
+        var byKey: [String: [(root: String, debugFile: String)]] = [:]
+        for root in roots + fetchers.map(\.cacheRoot) {
+          for debugFile in StoreCatalog.debugFiles(root) {
+            byKey[StoreEntry.moduleKey(for: debugFile), default: []].append((root, debugFile))
+          }
+        }
+        state.debugFilesByKey = byKey
+      }
+      // The same entries, in the same order, as the whole catalog filtered by key.
+      var found: [StoreEntry] = []
+      for (root, debugFile) in state.debugFilesByKey?[key] ?? [] where found.count < maximumCatalogFiles {
+        StoreCatalog.scan(root: root, debugFile: debugFile, limit: maximumCatalogFiles, into: &found)
+      }
+      if state.entriesByModule.count >= 4_096 { state.entriesByModule.removeAll() }
+      state.entriesByModule[key] = found
+      return found
+    }
   }
 
   /// Learned maps whose recorded image holds `address` (for frames printed without a module).
