@@ -507,6 +507,21 @@ public final class MinidumpFile: @unchecked Sendable {
     let bytes = try reader.slice(at: offset + 4, length: UInt64(length), what)
     // A UTF-16 unit gives at most 3 UTF-8 bytes: decode no more units than the cap can keep.
     let kept = min(Int(length / 2), TextLimits.maximumNameBytes)
+    // Names are nearly always ASCII: those become a String from their low bytes directly
+    // (the standard library's UTF-16 decoding takes its slow path, some 40,000 instructions
+    // for a module path).
+    var isASCII = true
+    for index in stride(from: 0, to: kept * 2, by: 2) where bytes[index] >= 0x80 || bytes[index + 1] != 0 {
+      isASCII = false
+      break
+    }
+    if isASCII {
+      let text = String(unsafeUninitializedCapacity: kept) { buffer in
+        for unit in 0..<kept { buffer[unit] = bytes[unit * 2] }
+        return kept
+      }
+      return kept < Int(length / 2) ? TextLimits.capped(text + TextLimits.cutMarker) : TextLimits.capped(text)
+    }
     var units: [UInt16] = []
     units.reserveCapacity(kept)
     for index in stride(from: 0, to: kept * 2, by: 2) {
