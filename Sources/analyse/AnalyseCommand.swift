@@ -89,41 +89,46 @@ struct AnalyseCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "The file to analyse, or - for standard input (read by default when it is a pipe); several files or directories make a batch.")
+  @Argument(
+    help: ArgumentHelp(
+      "The file to analyse, or - for standard input (read by default when it is a pipe); several files or directories make a batch.",
+      valueName: "inputs"))
   var inputs: [String] = []
 
-  @Option(name: .long, help: ArgumentHelp("Read the paths of a batch from a file, one per line (- for standard input).", valueName: "file"))
+  @Option(name: .customLong("files-from"), help: ArgumentHelp("Read the paths of a batch from a file, one per line (- for standard input).", valueName: "file"))
   var filesFrom: String?
 
-  @Flag(name: .long, help: "In a batch: one JSON report per line, in input order, each with its path.")
+  @Flag(name: .customLong("jsonl"), help: "In a batch: one JSON report per line, in input order, each with its path.")
   var jsonl = false
 
-  @Option(name: .long, help: ArgumentHelp("In a directory: take only files matching this glob (repeatable; name or path).", valueName: "glob"))
+  @Option(name: .customLong("include"), help: ArgumentHelp("In a directory: take only files matching this glob (repeatable; name or path).", valueName: "glob"))
   var include: [String] = []
 
-  @Option(name: .long, help: ArgumentHelp("In a directory: skip files matching this glob (repeatable; name or path).", valueName: "glob"))
+  @Option(name: .customLong("exclude"), help: ArgumentHelp("In a directory: skip files matching this glob (repeatable; name or path).", valueName: "glob"))
   var exclude: [String] = []
 
-  // Optional for the reason given below for the numeric options.
+  // Optional for the reason given below for the numeric options. Every option's name is
+  // spelled out (`.customLong`): one derived from the property name is converted to kebab
+  // case again each time ArgumentParser reads the options, several times a run.
   @Option(
     name: .customLong("color"),
     help: ArgumentHelp("Colour the report: auto (the default: on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
   var colorOption: ColorChoice?
   var color: ColorChoice { colorOption ?? .auto }
 
-  @Option(name: .long, help: ArgumentHelp("Also write the triage as a self-contained HTML page (implies a batch).", valueName: "file"))
+  @Option(name: .customLong("html"), help: ArgumentHelp("Also write the triage as a self-contained HTML page (implies a batch).", valueName: "file"))
   var html: String?
 
-  @Option(name: .long, help: "In a batch: files analysed at once (default: the number of processors).")
+  @Option(name: .customLong("jobs"), help: ArgumentHelp("In a batch: files analysed at once (default: the number of processors).", valueName: "jobs"))
   var jobs: Int?
 
   /// The single input (single-file mode).
   var input: String { inputs.first ?? "-" }
 
-  @Flag(name: .long, help: "Print the report as JSON (schema in docs/json-output.md).")
+  @Flag(name: .customLong("json"), help: "Print the report as JSON (schema in docs/json-output.md).")
   var json = false
 
-  @Flag(name: [.short, .long], help: "Also show each frame's lookup address (return address − 1 on x86, − 4 on Alpha).")
+  @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Also show each frame's lookup address (return address − 1 on x86, − 4 on Alpha).")
   var verbose = false
 
   // The numeric options with defaults are optionals whose help names the default, and the
@@ -150,13 +155,13 @@ struct AnalyseCommand: ParsableCommand {
   @Option(name: .customLong("symbols"), help: ArgumentHelp("A symbol store to search (repeatable).", valueName: "dir"))
   var symbolRoots: [String] = []
 
-  @Flag(name: .long, help: "Do not search the shipped Symbols/ store.")
+  @Flag(name: .customLong("no-default-symbols"), help: "Do not search the shipped Symbols/ store.")
   var noDefaultSymbols = false
 
   @OptionGroup(title: "Symbol servers")
   var symbolPath: SymbolPathOptions
 
-  @Option(name: .long, help: "Frames per thread, walked or read from one listing (default: 1024 walked, 10000 listed).")
+  @Option(name: .customLong("max-frames"), help: ArgumentHelp("Frames per thread, walked or read from one listing (default: 1024 walked, 10000 listed).", valueName: "max-frames"))
   var maxFrames: Int?
 
   @Option(
@@ -187,7 +192,7 @@ struct AnalyseCommand: ParsableCommand {
   var maxSymbolFileSizeOption: Int?
   var maxSymbolFileSize: Int { maxSymbolFileSizeOption ?? 4 << 30 }
 
-  @Option(name: .long, help: "Seconds one input may take; past it, decoding stops with a diagnostic.")
+  @Option(name: .customLong("time-limit"), help: ArgumentHelp("Seconds one input may take; past it, decoding stops with a diagnostic.", valueName: "time-limit"))
   var timeLimit: Double?
 
   @Option(
@@ -203,7 +208,7 @@ struct AnalyseCommand: ParsableCommand {
   var pluginTimeoutOption: Double?
   var pluginTimeout: Double { pluginTimeoutOption ?? ExternalPlugin.defaultTimeLimit }
 
-  @Flag(name: .long, help: "For a minidump, show every thread (default: the crashed thread only; --json has all).")
+  @Flag(name: .customLong("all-threads"), help: "For a minidump, show every thread (default: the crashed thread only; --json has all).")
   var allThreads = false
 
   func validate() throws {

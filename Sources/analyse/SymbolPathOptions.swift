@@ -26,14 +26,14 @@ struct SymbolPathOptions: ParsableArguments {
   var symbolPath: String?
 
   @Option(
-    name: .long,
+    name: .customLong("symbol-cache"),
     help: ArgumentHelp("Where servers' files are kept when srv* names no cache.", valueName: "dir"))
   var symbolCache: String?
 
-  @Flag(name: .long, help: "Ask no symbol server: only local stores and the cache answer.")
+  @Flag(name: .customLong("offline"), help: "Ask no symbol server: only local stores and the cache answer.")
   var offline = false
 
-  @Flag(name: .long, help: "Print one line per symbol server request on standard error.")
+  @Flag(name: .customLong("symbol-log"), help: "Print one line per symbol server request on standard error.")
   var symbolLog = false
 
   /// The cache used when the path names none: $XDG_CACHE_HOME or ~/.cache, crash-analysis/symbols.
