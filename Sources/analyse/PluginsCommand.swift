@@ -101,11 +101,11 @@ struct PluginsCompileCommand: ParsableCommand {
       their YAML says, with each file's name, size and modification time. Every start reads \
       it instead of the YAML while the directory holds exactly those files, unchanged; after \
       an edit the YAML is read again until the next compile. Files with mistakes are not \
-      compiled (exit 7, each mistake named).
+      compiled (exit 7, each mistake named); exit 6 when the file cannot be written.
       """)
 
   func run() throws {
-    var failed = false
+    var status: AnalyseExitStatus?
     let directories: [(String?, String, (String) throws(CompiledRules.CompileError) -> Int)] = [
       (BundledPlugins.rulesDirectory, "rules", CompiledRules.compileRules(in:)),
       (BundledPlugins.framesDirectory, "frame-catalog entries", CompiledRules.compileCatalogs(in:)),
@@ -113,7 +113,7 @@ struct PluginsCompileCommand: ParsableCommand {
     for (directory, what, compile) in directories {
       guard let directory else {
         Console.error("analyse: plugins compile: no shipped \(what) directory found\n")
-        failed = true
+        status = status ?? .pluginErrors
         continue
       }
       do {
@@ -121,10 +121,10 @@ struct PluginsCompileCommand: ParsableCommand {
         Console.text("\(count) \(what) → \(CompiledRules.path(for: directory))\n")
       } catch {
         Console.error("analyse: plugins compile: \(error)\n")
-        failed = true
+        if case .cannotWrite = error { status = .outputFailed } else { status = status ?? .pluginErrors }
       }
     }
     try Console.finish()
-    if failed { throw ExitCode(AnalyseExitStatus.pluginErrors.rawValue) }
+    if let status { throw ExitCode(status.rawValue) }
   }
 }

@@ -53,4 +53,32 @@ struct ShippedDataTests {
     #expect(!off.standardError.contains("warning"))
     #expect(off.standardOutput.contains("Q276222") && !off.standardOutput.contains("Q182547"))
   }
+
+  @Test("plugins compile writes the compiled rules and catalogs; a run lists the same plugins from them")
+  func compile() throws {
+    let home = NSTemporaryDirectory() + "analyse-compile-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: home) }
+    try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: Fixtures.repositoryRoot + "/Plugins/rules", toPath: home + "/rules")
+    try FileManager.default.copyItem(atPath: Fixtures.repositoryRoot + "/Plugins/frames", toPath: home + "/frames")
+    let environment = ["CRASH_ANALYSIS_HOME": home]
+    let fromYAML = try AnalyseRunner.run(["plugins", "list"], environment: environment)
+
+    let compiled = try AnalyseRunner.run(["plugins", "compile"], environment: environment)
+    #expect(compiled.status == 0, "\(compiled.standardError)")
+    #expect(compiled.standardOutput.contains("rules → \(home)/rules.compiled.json"))
+    #expect(compiled.standardOutput.contains("frame-catalog entries → \(home)/frames.compiled.json"))
+    #expect(FileManager.default.fileExists(atPath: home + "/rules.compiled.json"))
+    let fromCompiled = try AnalyseRunner.run(["plugins", "list"], environment: environment)
+    #expect(fromCompiled.status == 0)
+    #expect(fromCompiled.standardOutput == fromYAML.standardOutput)
+
+    // A broken rule: nothing compiled, exit 7, the mistake named; the old compiled file is stale.
+    try "id: broken\ntitle: x\nmatch: {tpo: f}\n".write(toFile: home + "/rules/broken.yaml", atomically: true, encoding: .utf8)
+    let broken = try AnalyseRunner.run(["plugins", "compile"], environment: environment)
+    #expect(broken.status == 7)
+    #expect(broken.standardError.contains("broken.yaml"))
+    let listed = try AnalyseRunner.run(["plugins", "list"], environment: environment)
+    #expect(listed.status == 7, "the broken rule is reported from its YAML at every run")
+  }
 }
