@@ -48,15 +48,7 @@ enum LineRecordScanner {
     var value: UInt64 = 0
     let start = position
     while !checked || position < count {
-      let byte = base[position]
-      let digit: UInt8
-      if byte &- 0x30 < 10 {
-        digit = byte &- 0x30
-      } else if (byte | 0x20) &- 0x61 < 6 {
-        digit = (byte | 0x20) &- 0x61 &+ 10
-      } else {
-        break
-      }
+      guard let digit = HexDigit.value(base[position]) else { break }
       value = value << 4 | UInt64(digit)
       position += 1
     }

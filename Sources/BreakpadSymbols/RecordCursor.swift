@@ -63,14 +63,8 @@ struct RecordCursor {
     var value: UInt64 = 0
     while position < end {
       let byte = base[position]
-      let digit: UInt8
-      if byte &- 0x30 < 10 {
-        digit = byte &- 0x30
-      } else if (byte | 0x20) &- 0x61 < 6 {
-        digit = (byte | 0x20) &- 0x61 &+ 10
-      } else if Self.isBlank(byte) {
-        break
-      } else {
+      guard let digit = HexDigit.value(byte) else {
+        if Self.isBlank(byte) { break }
         return nil
       }
       value = value << 4 | UInt64(digit)
