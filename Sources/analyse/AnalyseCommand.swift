@@ -258,8 +258,6 @@ struct AnalyseCommand: ParsableCommand {
       try runBatch()
       return
     }
-    // The plugins load on another thread while the input is analysed.
-    let loading = RunPlugins.start(rulePaths: rulePaths, timeLimit: pluginTimeout)
     let analyser = Analyser(options: analysisOptions)
     let store = symbolStore
     var report: CrashReport
@@ -272,7 +270,7 @@ struct AnalyseCommand: ParsableCommand {
     if let store, report.hasStack {
       report = Symbolicator(store: store).symbolicate(report)
     }
-    let plugins = loading.wait()
+    let plugins = RunPlugins(rulePaths: rulePaths, timeLimit: pluginTimeout)
     let classification = plugins.pipeline.classify(report)
     if json {
       JSONReportWriter.write(report, classification: classification, tool: "analyse \(AnalyseVersion.current)", to: Console.output)
