@@ -64,10 +64,10 @@ public enum CompiledRules {
   /// The rules of `directory` from its compiled file, or nil when there is none or it does not
   /// match the directory's files as they are now.
   public static func rules(in directory: String) -> [SignatureRule]? {
-    guard let items = current(directory, kind: "rules") else { return nil }
+    guard let (items, files) = current(directory, kind: "rules") else { return nil }
     var rules: [SignatureRule] = []
     for item in items {
-      guard let rule = rule(from: item, directory: directory) else { return nil }
+      guard let rule = rule(from: item, directory: directory, files: files) else { return nil }
       rules.append(rule)
     }
     return rules
@@ -76,14 +76,14 @@ public enum CompiledRules {
   /// The frame-catalog entries of `directory` from its compiled file, in load order, or nil
   /// when there is none or it does not match the directory's files as they are now.
   public static func catalogEntries(in directory: String) -> [FrameCatalog.Entry]? {
-    guard let items = current(directory, kind: "frames") else { return nil }
+    guard let (items, files) = current(directory, kind: "frames") else { return nil }
     var entries: [FrameCatalog.Entry] = []
     entries.reserveCapacity(items.count)
     var originPrefixes: [String: String] = [:]  // file name → `DIR/FILE:`
     for item in items {
       guard let function = item["function"]?.stringValue, let roleName = item["role"]?.stringValue,
         let role = FrameRole(rawValue: roleName), case .bool(let isPrefixPattern)? = item["prefix"],
-        let file = item["file"]?.stringValue, isPlainName(file), let line = item["line"]?.intValue
+        let file = item["file"]?.stringValue, files.contains(file), let line = item["line"]?.intValue
       else { return nil }
       let prefix = originPrefixes[file] ?? directory + "/" + file + ":"
       originPrefixes[file] = prefix
@@ -95,8 +95,9 @@ public enum CompiledRules {
     return entries
   }
 
-  /// The items of `directory`'s compiled file of `kind`, when it is current.
-  private static func current(_ directory: String, kind: String) -> [JSONValue]? {
+  /// The items of `directory`'s compiled file of `kind`, when it is current, and the names of
+  /// the files they came from (an item naming any other file is refused).
+  private static func current(_ directory: String, kind: String) -> (items: [JSONValue], files: Set<String>)? {
     guard let sources = sources(of: directory),
       let bytes = try? FileOpener.contents(of: path(for: directory), limit: maximumSize),
       let document = try? JSONValue.parse(bytes),
@@ -109,7 +110,7 @@ public enum CompiledRules {
         entry["modified"]?.intValue == source.modified
       else { return nil }
     }
-    return items
+    return (items, Set(sources.map(\.name)))
   }
 
   /// The `*.yaml` files of `directory` as they are now, in load order.
@@ -125,10 +126,10 @@ public enum CompiledRules {
     return sources
   }
 
-  private static func rule(from item: JSONValue, directory: String) -> SignatureRule? {
+  private static func rule(from item: JSONValue, directory: String, files: Set<String>) -> SignatureRule? {
     guard let id = item["id"]?.stringValue, let title = item["title"]?.stringValue,
       let product = item["product"]?.stringValue, let affects = item["affects"]?.stringValue,
-      let file = item["file"]?.stringValue, isPlainName(file), let within = item["within"]?.intValue,
+      let file = item["file"]?.stringValue, files.contains(file), let within = item["within"]?.intValue,
       let references = strings(item["references"]), let sequence = frames(item["sequence"]),
       case .array(let eventItems)? = item["events"], let requiredNames = strings(item["required"])
     else { return nil }
@@ -157,14 +158,14 @@ public enum CompiledRules {
       guard let module = value["module"]?.stringValue, let from = optionalNumbers(value["affected_from"]),
         let fixed = optionalNumbers(value["fixed_in"])
       else { return nil }
-      version = RuleVersion(module: module, affectedFrom: from.value, fixedIn: fixed.value)
+      version = RuleVersion(module: module, affectedFrom: from, fixedIn: fixed)
     }
     var parameter: RuleParameter?
     if let value = item["parameter"], value != .null {
       guard let frame = value["frame"]?.intValue, let index = value["index"]?.intValue,
         let above = optionalUnsigned(value["above"]), let below = optionalUnsigned(value["below"])
       else { return nil }
-      parameter = RuleParameter(frame: frame, index: index, above: above.value, below: below.value)
+      parameter = RuleParameter(frame: frame, index: index, above: above, below: below)
     }
     var remedy: Remedy?
     if let value = item["remedy"], value != .null {
@@ -180,10 +181,6 @@ public enum CompiledRules {
       descriptor: PluginDescriptor(id: id, title: title, product: product, affectedVersions: affects, references: references),
       file: directory + "/" + file, idLine: item["id_line"]?.intValue, top: top, sequence: sequence, within: within,
       exception: exception, events: events, version: version, parameter: parameter, remedy: remedy, required: required)
-  }
-
-  private static func isPlainName(_ name: String) -> Bool {
-    !name.isEmpty && !name.utf8.contains(UInt8(ascii: "/")) && name != "." && name != ".."
   }
 
   private static func optionalString(_ value: JSONValue?) -> String? { value?.stringValue }
@@ -213,23 +210,24 @@ public enum CompiledRules {
     return result
   }
 
-  /// A list of numbers or null (`value` is nil for null); nil when it is neither.
-  private static func optionalNumbers(_ value: JSONValue?) -> (value: [Int]?, Void)? {
-    guard let value, value != .null else { return (nil, ()) }
+  /// A list of numbers, `.some(nil)` for null or absent, nil when it is neither.
+  private static func optionalNumbers(_ value: JSONValue?) -> [Int]?? {
+    guard let value, value != .null else { return .some(nil) }
     guard case .array(let items) = value else { return nil }
     var numbers: [Int] = []
     for item in items {
       guard let number = item.intValue else { return nil }
       numbers.append(number)
     }
-    return (numbers, ())
+    return numbers
   }
 
-  /// An unsigned number (written as a decimal string: JSON numbers stop at 2^53) or null.
-  private static func optionalUnsigned(_ value: JSONValue?) -> (value: UInt64?, Void)? {
-    guard let value, value != .null else { return (nil, ()) }
+  /// An unsigned number (written as a decimal string: JSON numbers stop at 2^53), `.some(nil)`
+  /// for null or absent, nil when it is neither.
+  private static func optionalUnsigned(_ value: JSONValue?) -> UInt64?? {
+    guard let value, value != .null else { return .some(nil) }
     guard let text = value.stringValue, let number = UInt64(text) else { return nil }
-    return (number, ())
+    return number
   }
 
   // MARK: - Writing
