@@ -141,7 +141,7 @@ public enum FileOpener {
     // file of /proc says 0) and at most 64 KiB: a 64 KiB buffer zeroed for each of the dozen
     // small rule files cost a million instructions.
     let expected = Int(clamping: status.st_size)
-    var buffer = [UInt8](repeating: 0, count: min(max(expected + 1, 4096), 64 * 1024))
+    var buffer = [UInt8](repeating: 0, count: expected < 64 * 1024 ? max(expected + 1, 4096) : 64 * 1024)
     while true {
       let read = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, $0.count) }
       if read < 0 && errno == EINTR { continue }
