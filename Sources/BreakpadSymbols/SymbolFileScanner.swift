@@ -287,12 +287,12 @@ struct SymbolFileScanner {
       kept += 1
     }
     functions.removeLast(functions.count - kept)
-    if !isSorted(publics, by: { $0.address }) { publics.sort { $0.address < $1.address } }
+    if !isSorted(publics, by: { $0.address }) { AddressSort.sort(&publics) { $0.address } }
     for kind in windowsFrames.indices where !isSorted(windowsFrames[kind], by: { $0.address }) {
-      windowsFrames[kind].sort { $0.address < $1.address }
+      AddressSort.sort(&windowsFrames[kind]) { $0.address }
     }
-    if !isSorted(cfiInitial, by: { $0.address }) { cfiInitial.sort { $0.address < $1.address } }
-    if !isSorted(cfiDeltas, by: { $0.address }) { cfiDeltas.sort { $0.address < $1.address } }
+    if !isSorted(cfiInitial, by: { $0.address }) { AddressSort.sort(&cfiInitial) { $0.address } }
+    if !isSorted(cfiDeltas, by: { $0.address }) { AddressSort.sort(&cfiDeltas) { $0.address } }
     if module == nil { warn("no MODULE record at the start of the file", line: 1) }
   }
 
