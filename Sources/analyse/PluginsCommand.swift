@@ -45,7 +45,7 @@ struct PluginsListCommand: ParsableCommand {
     for plugin in plugins.pipeline.plugins {
       let descriptor = plugin.descriptor
       let kind = plugin is RulePlugin ? "rule " : plugin is ExternalPlugin ? "exec " : "swift"
-      var line = "\(kind)  \(descriptor.id.padding(toLength: 9, withPad: " ", startingAt: 0)) \(descriptor.title)"
+      var line = "\(kind)  \(descriptor.id.padded(to: 9)) \(descriptor.title)"
       if !descriptor.affectedVersions.isEmpty { line += "  [\(descriptor.affectedVersions)]" }
       if let rule = plugin as? RulePlugin { line += "  (\(rule.rule.file))" }
       if let external = plugin as? ExternalPlugin { line += "  (\(external.path))" }

@@ -26,7 +26,7 @@ enum ShippedData {
   /// `rules: /usr/local/share/crash-analysis/rules (installed)`, one line per kind.
   static func locations() -> String {
     BundledResources.Kind.allCases.map { kind in
-      let name = (kind.rawValue + ":").padding(toLength: 10, withPad: " ", startingAt: 0)
+      let name = (kind.rawValue + ":").padded(to: 10)
       guard let found = BundledResources.location(of: kind) else { return name + "(not found)" }
       return name + found.path + " (" + found.origin.rawValue + ")"
     }.joined(separator: "\n") + "\n"

@@ -126,4 +126,20 @@ struct ExternalPluginTests {
     #expect(!plugins.contains("claims"))
     #expect((object?["plugin_notes"] as? [String] ?? []).contains { $0.contains("without defining evidence was withheld") })
   }
+
+  @Test("plugins on PATH are found; one added after a run is found by the next, whatever the cache kept")
+  func pluginsOnPath() throws {
+    let directory = try pythonPlugin("first", id: "first-on-path", examine: "print(json.dumps({'type': 'findings', 'findings': []}), flush=True)")
+    let cache = NSTemporaryDirectory() + "cache-" + UUID().uuidString
+    let environment = ["CRASH_ANALYSIS_SYMBOLS": "Symbols", "PATH": directory + ":/usr/bin:/bin", "XDG_CACHE_HOME": cache]
+    let first = try AnalyseRunner.run(["plugins", "list"], environment: environment)
+    #expect(first.status == 0, "\(first.standardError)")
+    #expect(first.standardOutput.contains("exec   first-on-path"))
+    #expect(FileManager.default.fileExists(atPath: cache + "/crash-analysis/plugin-directories.json"))
+    let second = try pythonPlugin("second", id: "second-on-path", examine: "pass")
+    try FileManager.default.moveItem(atPath: second + "/analyse-plugin-second", toPath: directory + "/analyse-plugin-second")
+    let next = try AnalyseRunner.run(["plugins", "list"], environment: environment)
+    #expect(next.standardOutput.contains("exec   first-on-path"))
+    #expect(next.standardOutput.contains("exec   second-on-path"), "\(next.standardOutput)")
+  }
 }

@@ -39,17 +39,20 @@ public enum BundledPlugins {
   /// A pipeline over every plugin (`all(rulePaths:)`) with the shipped frame catalogs; the
   /// rules and catalogs that could not be loaded are its `loadErrors`. With `external`, the
   /// external plugins (`analyse-plugin-NAME` executables in `rulePaths` and on `searchPath`)
-  /// are started too, each given `timeLimit` seconds per answer.
+  /// are started too, each given `timeLimit` seconds per answer; `pathCache` keeps the plugin
+  /// names of `searchPath`'s directories between runs (PluginDirectoryCache).
   public static func pipeline(
     rulePaths: [String] = [], external: Bool = false, searchPath: String? = nil,
-    timeLimit: Double = ExternalPlugin.defaultTimeLimit
+    timeLimit: Double = ExternalPlugin.defaultTimeLimit, pathCache: PluginDirectoryCache? = nil
   ) -> SignaturePipeline {
     let loaded = all(rulePaths: rulePaths)
     var plugins = loaded.plugins
     var errors = loaded.errors
     if external {
       var ids = Set(plugins.map { $0.descriptor.id.lowercased() })
-      for path in ExternalPluginLocator.executables(in: rulePaths, searchPath: searchPath) {
+      let paths = ExternalPluginLocator.executables(in: rulePaths, searchPath: searchPath, cache: pathCache)
+      pathCache?.save()
+      for path in paths {
         do {
           let plugin = try ExternalPlugin(path: path, timeLimit: timeLimit, tool: "analyse")
           guard ids.insert(plugin.descriptor.id.lowercased()).inserted else {
