@@ -66,12 +66,9 @@ let package = Package(
     .target(name: "CrashCore"),
     .target(name: "CSymbolLines"),
     .target(name: "BreakpadSymbols", dependencies: ["CrashCore", "ByteReading", "CSymbolLines"]),
-    // elfutils through pkg-config (Debian: libdw-dev, libelf-dev); only ELFSymbols imports it.
-    .systemLibrary(
-      name: "CLibDW",
-      pkgConfig: "libdw",
-      providers: [.apt(["libdw-dev", "libelf-dev"])]
-    ),
+    // elfutils (Debian: libdw-dev, libelf-dev for the headers), opened with dlopen on first use
+    // (Sources/CLibDW/include/CLibDW.h); only ELFSymbols imports it.
+    .target(name: "CLibDW", linkerSettings: [.linkedLibrary("dl")]),
     // The C++ runtime's Itanium demangler (__cxa_demangle, libstdc++); only ELFSymbols imports it.
     .systemLibrary(name: "CCxxABI"),
     .target(name: "ELFSymbols", dependencies: ["CLibDW", "CCxxABI", "CrashCore"]),
@@ -79,8 +76,9 @@ let package = Package(
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "WindowsImages", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "ProgramDatabase", dependencies: ["ByteReading"]),
-    // libmspack through pkg-config (Debian: libmspack-dev); only CabinetFiles imports it.
-    .systemLibrary(name: "CLibMSPack", pkgConfig: "libmspack", providers: [.apt(["libmspack-dev"])]),
+    // libmspack (Debian: libmspack-dev for the header), opened with dlopen on first use; only
+    // CabinetFiles imports it.
+    .target(name: "CLibMSPack", linkerSettings: [.linkedLibrary("dl")]),
     .target(name: "CabinetFiles", dependencies: ["CLibMSPack"]),
     // glibc's mallopt (<malloc.h>); only the analyse command imports it.
     .systemLibrary(name: "CMallocTuning"),

@@ -22,6 +22,8 @@ public enum CabinetError: Error, Sendable, Equatable, CustomStringConvertible {
   case damaged(code: Int32, reason: String)
   /// The extracted file would be larger than allowed.
   case tooLarge(limit: Int)
+  /// libmspack could not be loaded (it is opened on first use); why.
+  case libraryMissing(reason: String)
 
   /// The one-line text a user sees.
   public var description: String {
@@ -29,6 +31,7 @@ public enum CabinetError: Error, Sendable, Equatable, CustomStringConvertible {
     case .notACabinet: "not a cabinet (no MSCF signature at offset 0)"
     case .damaged(let code, let reason): "damaged cabinet: \(reason) (libmspack error \(code))"
     case .tooLarge(let limit): "the cabinet's file is larger than the \(limit)-byte limit"
+    case .libraryMissing(let reason): reason
     }
   }
 }
@@ -45,6 +48,7 @@ public enum CabinetFile {
     -> (name: String, bytes: [UInt8])
   {
     guard isCabinet(bytes), let base = bytes.baseAddress else { throw .notACabinet }
+    if let failure = clibmspack_load() { throw .libraryMissing(reason: String(cString: failure)) }
     var job = clibmspack_job(
       input: base.assumingMemoryBound(to: UInt8.self), input_size: bytes.count, output: nil, output_size: 0,
       output_capacity: 0, output_limit: max(0, limit), over_limit: 0)

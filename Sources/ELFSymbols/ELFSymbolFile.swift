@@ -160,11 +160,17 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
 
   // MARK: - Opening
 
-  private static let libraryVersion: UInt32 = elf_version(UInt32(EV_CURRENT))
+  /// Why elfutils cannot be used (it is opened on first use: CLibDW), or nil when it can;
+  /// elf_version is called once it is open.
+  private static let libraryProblem: (function: String, message: String)? = {
+    if let failure = clibdw_load() { return ("dlopen", String(cString: failure)) }
+    if elf_version(UInt32(EV_CURRENT)) == UInt32(EV_NONE) { return ("elf_version", libraryMessage()) }
+    return nil
+  }()
 
   private static func open(_ path: String) throws(ELFSymbolError) -> (descriptor: Int32, elf: OpaquePointer) {
-    guard libraryVersion != UInt32(EV_NONE) else {
-      throw .library(path: path, function: "elf_version", message: libraryMessage())
+    if let problem = libraryProblem {
+      throw .library(path: path, function: problem.function, message: problem.message)
     }
     // O_NONBLOCK: a FIFO planted where a file was expected must not block the open.
     let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)

@@ -18,6 +18,19 @@ struct SymbolCommandsTests {
     #expect(run.standardOutput == expected)
   }
 
+  @Test("elfutils is opened only by a run that reads an ELF file: never for a Windows dump with .sym maps")
+  func elfutilsOnDemand() throws {
+    // ld.so's LD_DEBUG=files names each library it loads, and whether dlopen asked for it.
+    let environment = ["CRASH_ANALYSIS_SYMBOLS": "Symbols", "LD_DEBUG": "files"]
+    let dump = try AnalyseRunner.run(["--json", "Examples/Q276222/emsmta.dmp"], environment: environment)
+    #expect(dump.status == 0)
+    #expect(!dump.standardError.contains("libdw.so.1"))
+    #expect(!dump.standardError.contains("libmspack.so.0"))
+    let elf = try AnalyseRunner.run(["symbolize", "--obj", "Tests/Fixtures/elf/inline_demo", "0x1139"], environment: environment)
+    #expect(elf.status == 0)
+    #expect(elf.standardError.contains("file=libdw.so.1 [0];  dynamically loaded by"), "\(elf.standardError.prefix(2000))")
+  }
+
   @Test("symbolize --obj .sym and --symbols/--module; --json has llvm-symbolizer's keys", .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
   func symbolizeBreakpad() throws {
     let sym = "../shared/fixtures/breakpad/symbols/test_app.pdb/5A9832E5287241C1838ED98914E9B7FF1/test_app.sym"

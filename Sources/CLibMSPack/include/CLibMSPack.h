@@ -5,7 +5,11 @@
    libmspack does its I/O through a struct mspack_system of callbacks and hands
    the "file name" it is given straight to open(); the name here is a pointer to a
    clibmspack_name saying which buffer it means, the way libmspack's own in-memory
-   examples do it. */
+   examples do it.
+
+   libmspack is opened with dlopen the first time clibmspack_load() is called (libmspack.c):
+   most runs decompress nothing, and a library linked the ordinary way is mapped and relocated
+   at every start. CabinetFile calls clibmspack_load() before clibmspack_extract_first. */
 #ifndef CLIBMSPACK_SHIM_H
 #define CLIBMSPACK_SHIM_H
 
@@ -151,5 +155,9 @@ static inline int clibmspack_extract_first(struct clibmspack_job *job, char name
   mspack_destroy_cab_decompressor(cab);
   return error;
 }
+
+/* Opens libmspack.so.0 once per process. Returns NULL when it is ready, else why not (valid
+   for the life of the process). Safe to call from any thread, any number of times. */
+const char *clibmspack_load(void);
 
 #endif
