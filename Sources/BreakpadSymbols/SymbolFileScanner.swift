@@ -98,26 +98,28 @@ struct SymbolFileScanner {
   private mutating func record(start: Int, end: Int) {
     guard start < end else { return }  // blank line
     let first = base[start]
+    // Each reader below takes the cursor by value and reads through a local copy, kept in
+    // registers: through an inout parameter every byte read stored the position back to memory.
     var cursor = RecordCursor(base: base, start: start, end: end)
     switch first {
     case UInt8(ascii: "F"):
-      if cursor.take("FUNC") { return function(&cursor, start: start) }
-      if cursor.take("FILE") { return fileRecord(&cursor) }
+      if cursor.take("FUNC") { return function(cursor, start: start) }
+      if cursor.take("FILE") { return fileRecord(cursor) }
     case UInt8(ascii: "P"):
-      if cursor.take("PUBLIC") { return publicRecord(&cursor, start: start) }
+      if cursor.take("PUBLIC") { return publicRecord(cursor, start: start) }
     case UInt8(ascii: "S"):
-      if cursor.take("STACK") { return stackRecord(&cursor, start: start) }
+      if cursor.take("STACK") { return stackRecord(cursor, start: start) }
     case UInt8(ascii: "I"):
-      if cursor.take("INLINE") { return inlineRecord(&cursor) }
-      if cursor.take("INLINE_ORIGIN") { return inlineOrigin(&cursor) }
-      if cursor.take("INFO") { return infoRecord(&cursor) }
+      if cursor.take("INLINE") { return inlineRecord(cursor) }
+      if cursor.take("INLINE_ORIGIN") { return inlineOrigin(cursor) }
+      if cursor.take("INFO") { return infoRecord(cursor) }
     case UInt8(ascii: "M"):
-      if cursor.take("MODULE") { return moduleRecord(&cursor) }
+      if cursor.take("MODULE") { return moduleRecord(cursor) }
     default:
       break
     }
     if isHexDigit(first) {
-      return lineRecord(&cursor)
+      return lineRecord(cursor)
     }
     closeFunction(at: start)
     damaged("unrecognised record")
@@ -125,7 +127,8 @@ struct SymbolFileScanner {
 
   // MARK: - Records
 
-  private mutating func moduleRecord(_ cursor: inout RecordCursor) {
+  private mutating func moduleRecord(_ record: RecordCursor) {
+    var cursor = record
     closeFunction(at: cursor.position)
     guard lineNumber == 1 || module == nil else {
       return damaged("a second MODULE record")
@@ -136,7 +139,8 @@ struct SymbolFileScanner {
       operatingSystem: string(os), architecture: string(cpu), debugIdentifier: string(id), debugFile: string(name))
   }
 
-  private mutating func infoRecord(_ cursor: inout RecordCursor) {
+  private mutating func infoRecord(_ record: RecordCursor) {
+    var cursor = record
     closeFunction(at: cursor.position)
     let saved = cursor.position
     if cursor.take("CODE_ID") {
@@ -149,7 +153,8 @@ struct SymbolFileScanner {
     if let rest = cursor.rest(), info.count < 1000 { info.append(string(rest)) }
   }
 
-  private mutating func fileRecord(_ cursor: inout RecordCursor) {
+  private mutating func fileRecord(_ record: RecordCursor) {
+    var cursor = record
     closeFunction(at: cursor.position)
     guard let number = cursor.decimal(), let name = cursor.rest() else {
       return damaged("FILE record needs a number and a name")
@@ -157,7 +162,8 @@ struct SymbolFileScanner {
     files.add(number, TextSpan(start: name.lowerBound, count: name.count))
   }
 
-  private mutating func inlineOrigin(_ cursor: inout RecordCursor) {
+  private mutating func inlineOrigin(_ record: RecordCursor) {
+    var cursor = record
     closeFunction(at: cursor.position)
     guard let id = cursor.decimal() else { return damaged("INLINE_ORIGIN record needs a number") }
     // Old form: a decimal file id before the name. A name never starts with a digit.
@@ -173,7 +179,8 @@ struct SymbolFileScanner {
     inlineOrigins[id] = InlineOriginRecord(name: TextSpan(start: name.lowerBound, count: name.count), file: file)
   }
 
-  private mutating func function(_ cursor: inout RecordCursor, start: Int) {
+  private mutating func function(_ record: RecordCursor, start: Int) {
+    var cursor = record
     closeFunction(at: start)
     let isMultiple = cursor.take("m")
     guard let address = cursor.hex(), let size = cursor.hex(), let parameters = cursor.hex(),
@@ -188,7 +195,8 @@ struct SymbolFileScanner {
     openFunction = functions.count - 1
   }
 
-  private mutating func lineRecord(_ cursor: inout RecordCursor) {
+  private mutating func lineRecord(_ record: RecordCursor) {
+    var cursor = record
     guard openFunction != nil else {
       return damaged("line record outside a FUNC")
     }
@@ -197,14 +205,16 @@ struct SymbolFileScanner {
     }
   }
 
-  private mutating func inlineRecord(_ cursor: inout RecordCursor) {
+  private mutating func inlineRecord(_ record: RecordCursor) {
+    var cursor = record
     guard openFunction != nil else { return damaged("INLINE record outside a FUNC") }
     guard InlineRecordFields.isValid(&cursor) else {
       return damaged("INLINE record needs level, call line, [call file,] origin and address/size pairs")
     }
   }
 
-  private mutating func publicRecord(_ cursor: inout RecordCursor, start: Int) {
+  private mutating func publicRecord(_ record: RecordCursor, start: Int) {
+    var cursor = record
     closeFunction(at: start)
     let isMultiple = cursor.take("m")
     guard let address = cursor.hex(), let parameters = cursor.hex(), let name = cursor.rest() else {
@@ -218,23 +228,26 @@ struct SymbolFileScanner {
         isMultiple: isMultiple))
   }
 
-  private mutating func stackRecord(_ cursor: inout RecordCursor, start: Int) {
+  private mutating func stackRecord(_ record: RecordCursor, start: Int) {
+    var cursor = record
     closeFunction(at: start)
     if cursor.take("WIN") {
       let fields = cursor.position
-      guard let type = cursor.hex(), type <= 4, let address = cursor.hex(), let size = cursor.hex(),
-        address &+ size >= address
-      else { return damaged("STACK WIN record needs a type 0–4, an address and a size") }
-      // Seven more numbers, then a program string or the allocates-base-pointer flag.
-      for _ in 0..<6 where cursor.hex() == nil {
-        return damaged("STACK WIN record is missing fields")
+      let text = TextSpan(start: fields, count: cursor.end - fields)
+      // Thirty-two bytes at a time where the CPU can (CSymbolLines), which only accepts.
+      var type: UInt64 = 0
+      var address: UInt64 = 0
+      var size: UInt64 = 0
+      if symbol_stack_win_fields(base, Int64(fields), Int64(cursor.end), Int64(count), &type, &address, &size) != 0 {
+        windowsFrames[Int(type)].append(StackRangeRecord(address: address, size: size, text: text))
+        return
       }
-      guard let hasProgram = cursor.hex() else { return damaged("STACK WIN record is missing fields") }
-      if hasProgram != 0 ? cursor.rest() == nil : cursor.hex() == nil {
-        return damaged("STACK WIN record has no program string or base-pointer flag")
+      switch StackWinFields.parse(&cursor) {
+      case .success(let record):
+        windowsFrames[Int(record.type)].append(StackRangeRecord(address: record.address, size: record.size, text: text))
+      case .failure(let damage):
+        damaged(damage.message)
       }
-      windowsFrames[Int(type)].append(
-        StackRangeRecord(address: address, size: size, text: TextSpan(start: fields, count: cursor.end - fields)))
       return
     }
     if cursor.take("CFI") {
