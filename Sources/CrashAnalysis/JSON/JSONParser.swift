@@ -81,7 +81,12 @@ private struct JSONParser {
   private func fail(_ reason: String) -> JSONParseError { JSONParseError(reason: reason, offset: position) }
 
   private mutating func skipBlanks() {
-    while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+    while position < bytes.count {
+      switch bytes[position] {
+      case 0x20, 0x09, 0x0A, 0x0D: position += 1
+      default: return
+      }
+    }
   }
 
   private mutating func expect(_ word: StaticString) throws(JSONParseError) {
@@ -195,6 +200,12 @@ private struct JSONParser {
       isInteger = false
       if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
       guard digits() > 0 else { throw fail("an exponent needs digits") }
+    }
+    // Integers of up to 18 digits (every one a report or a compiled rule holds) without a String.
+    if isInteger, integerDigits <= 18 {
+      var magnitude = 0
+      for index in integerStart..<position { magnitude = magnitude &* 10 &+ Int(bytes[index] &- 0x30) }
+      return .int(integerStart > start ? -magnitude : magnitude)
     }
     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
     if isInteger, let value = Int(text) { return .int(value) }
