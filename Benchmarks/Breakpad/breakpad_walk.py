@@ -28,6 +28,8 @@ def symbol_files(state, store):
     NAME/ID/*.sym the way analyse and minidump_stackwalk find them."""
     found = []
     for module in state.modules():
+        if not module.debug_file or not module.debug_id:
+            continue
         name = os.path.basename(module.debug_file.replace("\\", "/"))
         identifier = module.debug_id.replace("-", "").upper()
         for path in sorted(glob.glob(os.path.join(store, name, "*", "*.sym"))):
@@ -53,23 +55,29 @@ def whole_file_cache(path, directory):
     return CfiCache.open(cache)
 
 
+def frame_infos(dump, store, directory=None):
+    """Breakpad's view of the dump's symbol files: every record of each (whole_file_cache)."""
+    infos = FrameInfoMap.new()
+    directory = directory or tempfile.mkdtemp(prefix="breakpad-walk-")
+    for debug_id, path in symbol_files(ProcessState.from_minidump(dump), store):
+        cache = whole_file_cache(path, directory)
+        if cache is not None:
+            infos.add(debug_id, cache)
+    return infos
+
+
 def main():
     repeat, store, dumps = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
     with tempfile.TemporaryDirectory() as directory:
         for dump in dumps:
-            files = symbol_files(ProcessState.from_minidump(dump), store)
-            infos = FrameInfoMap.new()
-            for debug_id, path in files:
-                cache = whole_file_cache(path, directory)
-                if cache is not None:
-                    infos.add(debug_id, cache)
+            infos = frame_infos(dump, store, directory)
             state = ProcessState.from_minidump(dump, infos)
             times = []
             for _ in range(repeat):
                 start = time.perf_counter()
                 ProcessState.from_minidump(dump, infos)
                 times.append(time.perf_counter() - start)
-            print(f"== {os.path.basename(dump)}: {len(files)} symbol files")
+            print(f"== {os.path.basename(dump)}")
             for number, thread in enumerate(state.threads()):
                 for index, frame in enumerate(thread.frames()):
                     module = frame.module

@@ -1,0 +1,94 @@
+"""analyse's minidump walks against Google Breakpad's, frame by frame.
+
+Breakpad's processor comes compiled into Sentry's symbolic 8.7.3 wheel (PyPI); see
+breakpad_walk.py. For each dump, both walk every thread with the same Breakpad .sym files:
+Breakpad through symbolic's ProcessState (its MinidumpProcessor and BasicSourceLineResolver),
+analyse as a user runs it (`analyse --json --symbols STORE DUMP`). Then, thread by thread:
+
+  - every frame Breakpad found from the context, CFI, a frame pointer or a prewalk must be
+    analyse's frame at the same position, with the same instruction address (a failure);
+  - the share of all Breakpad's frames, scanned ones included, that analyse has in the same
+    order (the longest common subsequence of the two address lists) is printed: analyse
+    follows frame-pointer chains Breakpad gives up on and stops scanning at the end of the
+    real stack, so where Breakpad scans its way through stale stack memory the share is low
+    by design (docs/performance.md, "Breakpad's processor, measured").
+
+usage: python compare_walks.py ANALYSE STORE DUMP...   (scripts/check-breakpad)
+Exit status 1 when a trusted Breakpad frame is missing or misplaced.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+from symbolic.minidump import ProcessState
+
+from breakpad_walk import frame_infos
+
+TRUSTED = {"context", "cfi", "fp", "prewalked"}
+
+
+def breakpad_threads(dump, store):
+    state = ProcessState.from_minidump(dump, frame_infos(dump, store))
+    return [[(frame.instruction, frame.trust) for frame in thread.frames()] for thread in state.threads()]
+
+
+def analyse_threads(analyse, dump, store):
+    run = subprocess.run(
+        [analyse, "--json", "--symbols", store, dump], capture_output=True, text=True, check=False,
+        env=dict(os.environ, CRASH_ANALYSIS_SYMBOLS=""),
+    )
+    if run.returncode not in (0, 2, 3):
+        sys.exit(f"{dump}: analyse exited {run.returncode}: {run.stderr.strip()}")
+    report = json.loads(run.stdout)
+    threads = []
+    for thread in report.get("threads", []):
+        frames = [frame for frame in thread.get("frames", []) if frame.get("trust") != "inline"]
+        threads.append([(int(frame["instruction"], 16), frame.get("trust", "")) for frame in frames])
+    return threads
+
+
+def common_in_order(first, second):
+    """The length of the longest common subsequence of two address lists."""
+    previous = [0] * (len(second) + 1)
+    for left in first:
+        current = [0]
+        for index, right in enumerate(second):
+            current.append(previous[index] + 1 if left == right else max(previous[index + 1], current[index]))
+        previous = current
+    return previous[-1]
+
+
+def main():
+    analyse, store, dumps = sys.argv[1], sys.argv[2], sys.argv[3:]
+    failed = False
+    for dump in dumps:
+        theirs = breakpad_threads(dump, store)
+        ours = analyse_threads(analyse, dump, store)
+        total = trusted = placed = in_order = 0
+        for number, frames in enumerate(theirs):
+            mine = ours[number] if number < len(ours) else []
+            total += len(frames)
+            in_order += common_in_order([address for address, _ in frames], [address for address, _ in mine])
+            for index, (address, trust) in enumerate(frames):
+                if trust not in TRUSTED:
+                    continue
+                trusted += 1
+                if index < len(mine) and mine[index][0] == address:
+                    placed += 1
+                else:
+                    failed = True
+                    found = f"{mine[index][0]:#x} ({mine[index][1]})" if index < len(mine) else "nothing"
+                    print(f"  {os.path.basename(dump)} thread {number} frame {index}: Breakpad {address:#x} ({trust}), analyse {found}")
+        share = 100.0 * in_order / total if total else 100.0
+        print(
+            f"{os.path.basename(dump)}: Breakpad {total} frames, {trusted} from context/CFI/frame pointer;"
+            f" analyse {sum(len(frames) for frames in ours)}; trusted frames in place {placed}/{trusted};"
+            f" Breakpad's frames in analyse's order {in_order}/{total} ({share:.0f} %)"
+        )
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
