@@ -160,7 +160,7 @@ extension ELFSymbolFile {
 
   /// The first file (by name) in this file's directory with the same build id and call
   /// frames of its own: the image a debug file was split from.
-  private func siblingImage() -> (name: String, file: ELFSymbolFile)? {
+  func siblingImage() -> (name: String, file: ELFSymbolFile)? {
     guard let buildID else { return nil }
     let directory = path.contains("/") ? String(path[...path.lastIndex(of: "/")!]) : "./"
     guard let folder = opendir(directory) else { return nil }

@@ -79,6 +79,33 @@ struct ELFCallFrames {
     return []
   }
 
+  /// Where `lines(elf:dwarf:)` reads call frames from: `elf`'s `.eh_frame` (a handle the caller
+  /// ends with dwarf_cfi_end), else `dwarf`'s `.debug_frame` (owned by `dwarf`); nil when neither
+  /// has data in this file.
+  static func source(elf: OpaquePointer, dwarf: OpaquePointer?) -> (cfi: OpaquePointer, ownedByCaller: Bool)? {
+    if section(named: ".eh_frame", in: elf) != nil, let cfi = dwarf_getcfi_elf(elf) { return (cfi, true) }
+    if let dwarf, section(named: ".debug_frame", in: dwarf_getelf(dwarf)) != nil, let cfi = dwarf_getcfi(dwarf) {
+      return (cfi, false)
+    }
+    return nil
+  }
+
+  /// The rules in force at `address` as one Breakpad rule text (`.cfa: … .ra: … $reg: …`, as
+  /// an INIT record writes them) and the row they hold for, run from the CIE and FDE
+  /// instructions by `dwarf_cfi_addrframe`; nil when no FDE covers the address or its CFA is
+  /// one Breakpad cannot say.
+  func rules(at address: UInt64, cfi: OpaquePointer) -> (start: UInt64, end: UInt64, text: String)? {
+    var frame: OpaquePointer? = nil
+    guard dwarf_cfi_addrframe(cfi, address, &frame) == 0, let frame else { return nil }
+    defer { free(UnsafeMutableRawPointer(frame)) }
+    var rowStart: Dwarf_Addr = 0
+    var rowEnd: Dwarf_Addr = 0
+    var signal = false
+    let returnRegister = dwarf_frame_info(frame, &rowStart, &rowEnd, &signal)
+    guard let rules = rules(frame, returnRegister: Int(returnRegister)), rowEnd > rowStart else { return nil }
+    return (rowStart, rowEnd, text(rules))
+  }
+
   /// Whether `elf` has call frame data of its own (not a NOBITS copy in a debug file).
   static func hasCallFrames(_ elf: OpaquePointer) -> Bool {
     section(named: ".eh_frame", in: elf) != nil || section(named: ".debug_frame", in: elf) != nil

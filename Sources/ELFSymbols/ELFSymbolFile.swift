@@ -10,15 +10,16 @@
 // `llvm-symbolizer --inlining` and `eu-addr2line -f -i`. Where DWARF has no
 // function, the ELF symbol table names it.
 //
-// Sendable: libdw is used only while the file is opened and indexed; lookups
-// read the Swift index built then (DWARFIndex, ELFSymbolTable), which never
-// changes, so one file can answer many threads. The handles are released in
-// deinit.
+// Sendable: libdw is used while the file is opened and indexed, and afterwards
+// only for call frames, under a lock; lookups read the Swift index built at
+// opening (DWARFIndex, ELFSymbolTable), which never changes, so one file can
+// answer many threads. The handles are released in deinit.
 //
 //===----------------------------------------------------------------------===//
 
 import CLibDW
 import CrashCore
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -48,6 +49,9 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
   let dwarf: OpaquePointer?
   let index: DWARFIndex?
   let symbols: ELFSymbolTable
+  /// The call frames walks read, found on first use and read through libdw under this lock
+  /// (ELFSymbolFile+CallFrames.swift).
+  let callFrameState = Mutex<CallFrameState>(.unresolved)
 
   /// Opens the ELF file at `path`. When it has no DWARF, a separate debug file is looked
   /// for by build id (`<root>/.build-id/xx/rest.debug`) and by `.gnu_debuglink`, under

@@ -2,7 +2,7 @@
 //
 // Gives the stack walkers the STACK WIN / STACK CFI records of a module's
 // Breakpad file — or of a Windows debug file (PE image, PDB, .dbg, cabinet) or an ELF
-// file (its .eh_frame), converted when loaded — found by debug file and id (what a dump records). Names play no part
+// file (its .eh_frame, read where the walk asks) — found by debug file and id (what a dump records). Names play no part
 // in walking; a module without such a file is walked without them.
 //
 //===----------------------------------------------------------------------===//
@@ -32,13 +32,12 @@ public final class StoreUnwindData: UnwindDataProvider, Sendable {
     if let entries = try? store.entries(debugFile: debugFile, debugIdentifier: identifier, buildID: module.buildID) {
       for entry in entries {
         switch entry.format {
-        case .breakpad, .windows:
+        case .breakpad, .windows, .elf:
+          // An ELF file answers for its call frames where the walk asks (ELFSymbolFile's
+          // cfiRules), loaded once with its symbols.
           if case .success(let loaded) = store.load(entry), let source = loaded.source as? any UnwindInfoSource {
             found = source
           }
-        case .elf:
-          // An ELF file's call frames, as the STACK CFI its Breakpad dump holds.
-          found = try? SymbolFileDumper.symbolSource(at: entry.path)
         case .linkerMap:
           continue
         }

@@ -54,6 +54,77 @@ struct ELFDumpTests {
     #expect(dumped == (try Self.reference("\(name).sym")))
   }
 
+  /// One rule set as a map, later rules replacing earlier ones; a register said to keep its
+  /// value (`$rbx: $rbx`, what a delta record writes when a rule ends) counts as having no
+  /// rule, as the walkers treat callee-saved registers without one.
+  static func merged(_ rules: [String]) -> [String: String] {
+    var map: [String: String] = [:]
+    for text in rules {
+      var name: String?
+      var expression: [Substring] = []
+      func flush() {
+        guard let name else { return }
+        let value = expression.joined(separator: " ")
+        if value == name { map[name] = nil } else { map[name] = value }
+      }
+      for token in text.split(separator: " ") {
+        if token.hasSuffix(":") {
+          flush()
+          name = String(token.dropLast())
+          expression = []
+        } else {
+          expression.append(token)
+        }
+      }
+      flush()
+    }
+    return map
+  }
+
+  @Test(
+    "a walk's CFI rules read from an ELF file where asked equal its converted STACK CFI records, at every address they cover",
+    arguments: ["elf/inline_demo", "elf/inline_demo_clang", "shared:basic.full", "shared:basic.dbg"])
+  func callFramesWhereAsked(_ name: String) throws {
+    let path: String
+    if name.hasPrefix("shared:") {
+      guard Self.available else { return }
+      path = SharedFixtures.path("fixtures/dump_syms/linux/\(name.dropFirst(7))")
+    } else {
+      path = Fixtures.path(name)
+    }
+    let elf = try ELFSymbolFile(path: path)
+    let text = elf.breakpadSymbolFile()
+    let converted = BreakpadSymbolFile(mapped: MappedFile(copying: Array(text.utf8), name: path))
+    // Where a record starts, a row Breakpad can say starts.
+    var recordStarts = Set<UInt64>()
+    for line in text.split(separator: "\n") where line.hasPrefix("STACK CFI ") {
+      let fields = line.split(separator: " ")
+      recordStarts.insert(try #require(UInt64(fields[2] == "INIT" ? fields[3] : fields[2], radix: 16)))
+    }
+    var checked = 0
+    var unsayable = 0
+    for line in text.split(separator: "\n") where line.hasPrefix("STACK CFI INIT ") {
+      let fields = line.split(separator: " ")
+      let start = try #require(UInt64(fields[3], radix: 16))
+      let size = try #require(UInt64(fields[4], radix: 16))
+      for address in start..<(start + size) {
+        let expected = try #require(converted.cfiRules(at: address))
+        // A row whose CFA is a DWARF expression (a PLT entry's) has no rules here, where the
+        // converted records carry the row before it on: never a different rule set.
+        guard let found = elf.cfiRules(at: address) else {
+          #expect(!recordStarts.contains(address), "no rules at \(String(address, radix: 16))")
+          unsayable += 1
+          continue
+        }
+        #expect(Self.merged(found.rules) == Self.merged(expected.rules), "at \(String(address, radix: 16))")
+        checked += 1
+      }
+    }
+    #expect(checked > 50)
+    #expect(unsayable * 4 < checked)
+    #expect(elf.cfiRules(at: 0) == nil)
+  }
+
   @Test(
     "a debug file alone finds its image beside it; a FIFO in the same directory does not stop the search",
     .enabled(if: available, "needs ../shared/fixtures/dump_syms"))

@@ -140,7 +140,7 @@ public final class PluginDirectoryCache {
     let document = JSONValue.object([("format", .int(Self.format)), ("directories", .array(directories))])
     do {
       let file = try AtomicOutputFile(path: path)
-      try file.stream.write(document.serialized(indent: 0) + "\n")
+      file.stream.write(document.serialized(indent: 0) + "\n")
       try file.commit()
       return true
     } catch {
