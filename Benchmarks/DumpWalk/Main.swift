@@ -3,6 +3,9 @@
 //   dump-bench [--repeat N] DUMP…                read and walk every thread of each dump
 //   dump-bench --generate PATH [--threads N] [--stack-kb K]
 //                                                write a large synthetic x86 dump
+//   dump-bench --cfi-scenarios DIR [--count N] [--seed S]
+//                                                write amd64 dumps walked by STACK CFI
+//                                                and their symbol store (CFIScenarios)
 //
 // Prints dumps/s, threads and frames per second, and peak resident memory: the
 // dump is mapped, so memory follows the pages a walk touches, not the file size.
@@ -29,6 +32,9 @@ enum DumpWalkBenchmark {
     var threads = 256
     var stackKB = 400
     var paths: [String] = []
+    var scenarios: String?
+    var count = 10
+    var seed: UInt64 = 1
     while !arguments.isEmpty {
       let argument = arguments.removeFirst()
       switch argument {
@@ -36,8 +42,20 @@ enum DumpWalkBenchmark {
       case "--generate": generate = arguments.removeFirst()
       case "--threads": threads = Int(arguments.removeFirst()) ?? 256
       case "--stack-kb": stackKB = Int(arguments.removeFirst()) ?? 400
+      case "--cfi-scenarios": scenarios = arguments.removeFirst()
+      case "--count": count = Int(arguments.removeFirst()) ?? 10
+      case "--seed": seed = UInt64(arguments.removeFirst()) ?? 1
       default: paths.append(argument)
       }
+    }
+    if let scenarios {
+      do {
+        try CFIScenarios.write(to: scenarios, count: count, seed: seed)
+      } catch {
+        fatal(error.message)
+      }
+      print("generated \(count) amd64 CFI scenarios and their store in \(scenarios)")
+      return
     }
     if let generate {
       let bytes = syntheticDump(threads: threads, stackBytes: stackKB * 1024)

@@ -1,0 +1,149 @@
+//===--- CFIScenarios.swift - Linux amd64 dumps walked by STACK CFI ----------===//
+//
+// `dump-bench --cfi-scenarios DIR [--count N] [--seed S]` writes N minidumps
+// (DIR/cfi-K.dmp) of one Linux amd64 module and a Breakpad symbol store for it
+// (DIR/store/NAME/ID/NAME.sym): 48 functions of 256 bytes, each with a FUNC and
+// its STACK CFI, of one of two kinds: a leaf-style function whose CFA is rsp plus
+// a fixed size (`.cfa: $rsp K + .ra: .cfa -8 + ^`, K a multiple of 8 up to 512),
+// or one that pushes rbp and sets it from rsp (INIT `.cfa: $rsp 8 +`, then at +1
+// `.cfa: $rsp 16 + $rbp: .cfa -16 + ^`, at +4 `.cfa: $rbp 16 +`). In each dump four
+// threads' stacks hold a chain of 2 to 40 frames laid out by those rules: each
+// return address at its frame's CFA minus 8, just past a call inside the next
+// function; a pushing function's saved rbp at CFA minus 16, and rbp pointing
+// there while it runs. The other words point nowhere, so only CFI finds frames.
+// scripts/check-breakpad walks them with Breakpad's processor and with analyse.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+import CrashTestSupport
+import Minidump
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+enum CFIScenarios {
+  static let base: UInt64 = 0x0000_7f12_3400_0000
+  static let functionCount = 48
+  static let functionSize: UInt64 = 0x100
+  static let firstFunction: UInt64 = 0x1000
+
+  /// Writes the dumps and the store under `directory` (which must exist).
+  static func write(to directory: String, count: Int, seed: UInt64) throws(GenerationError) {
+    var random = SplitMixGenerator(seed: seed)
+    // Per function: whether it pushes rbp, and for the others the CFA's offset from rsp.
+    let pushes = (0..<functionCount).map { _ in random.next() % 2 == 0 }
+    let offsets = (0..<functionCount).map { _ in 8 * (1 + random.next() % 64) }
+    var module = SyntheticModule(base: base, size: 0x10000, name: "/usr/lib/libscenario.so")
+    module.elfBuildID = (0..<20).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+    for number in 0..<count {
+      var dump = SyntheticMinidump()
+      dump.processorArchitecture = 9
+      dump.platformID = 0x8201
+      dump.osVersion = (0, 0, 0)
+      dump.servicePack = "Linux 6.1.0 #1 SMP x86_64"
+      dump.modules = [module]
+      for thread in 0..<4 {
+        dump.threads.append(chain(thread: thread, pushes: pushes, offsets: offsets, random: &random))
+      }
+      let first = dump.threads[0]
+      dump.exception = (threadID: first.id, code: 11, address: 0, parameters: [], context: first.context)
+      try save(dump.bytes(), to: "\(directory)/cfi-\(number).dmp")
+    }
+    // The store, named as the dump's reader names the module.
+    let probe = "\(directory)/cfi-0.dmp"
+    guard let parsed = try? MinidumpFile(path: probe), let code = parsed.modules.first?.codeModule,
+      let debugFile = code.debugFile, let identifier = code.debugIdentifier
+    else { throw GenerationError(message: "\(probe): the generated dump does not read back") }
+    var text = "MODULE Linux x86_64 \(identifier) \(debugFile)\n"
+    for index in 0..<functionCount {
+      text += "FUNC \(hex(function(index))) \(hex(functionSize)) 0 scenario_function_\(index)\n"
+    }
+    for index in 0..<functionCount {
+      let start = function(index)
+      if pushes[index] {
+        text += "STACK CFI INIT \(hex(start)) \(hex(functionSize)) .cfa: $rsp 8 + .ra: .cfa -8 + ^\n"
+        text += "STACK CFI \(hex(start + 1)) .cfa: $rsp 16 + $rbp: .cfa -16 + ^\n"
+        text += "STACK CFI \(hex(start + 4)) .cfa: $rbp 16 +\n"
+      } else {
+        text += "STACK CFI INIT \(hex(start)) \(hex(functionSize)) .cfa: $rsp \(offsets[index]) + .ra: .cfa -8 + ^\n"
+      }
+    }
+    let folder = "\(directory)/store/\(debugFile)/\(identifier)"
+    for path in ["\(directory)/store", "\(directory)/store/\(debugFile)", folder] where mkdir(path, 0o755) != 0 && errno != EEXIST {
+      throw GenerationError(message: "\(path): cannot create the directory")
+    }
+    try save(Array(text.utf8), to: "\(folder)/\(debugFile).sym")
+  }
+
+  /// One thread: a chain of frames through random functions, laid out by their CFI.
+  static func chain(thread: Int, pushes: [Bool], offsets: [UInt64], random: inout SplitMixGenerator) -> SyntheticThread {
+    let stackBase = 0x7ffc_0000_0000 + UInt64(thread) * 0x10_0000
+    func junk() -> UInt64 { 0x1111_0000_0000_0000 | (random.next() & 0xFFFF_FFFF) }
+    let depth = 2 + Int(random.next() % 39)
+    let functions = (0..<depth).map { _ in Int(random.next() % UInt64(functionCount)) }
+    // Return addresses land past a call, and past a pushing function's prologue.
+    let positions = (0..<depth).map { _ in 5 + random.next() % (functionSize - 5) }
+    // Each frame's CFA, from the first frame's rsp up.
+    let firstRSP = stackBase + 8 * (random.next() % 8)
+    var cfas: [UInt64] = []
+    var rsp = firstRSP
+    for level in 0..<depth {
+      let size = pushes[functions[level]] ? 16 + 8 * (random.next() % 32) : offsets[functions[level]]
+      cfas.append(rsp + size)
+      rsp = rsp + size
+    }
+    // rbp while each frame runs: a pushing function's points at its saved rbp; the others
+    // leave their caller's as it was.
+    var rbps = [UInt64](repeating: 0, count: depth)
+    var memory: [UInt64: UInt64] = [:]
+    for level in stride(from: depth - 1, through: 0, by: -1) {
+      if pushes[functions[level]] {
+        rbps[level] = cfas[level] - 16
+        memory[cfas[level] - 16] = level + 1 < depth ? rbps[level + 1] : junk()
+      } else {
+        rbps[level] = level + 1 < depth ? rbps[level + 1] : junk()
+      }
+      memory[cfas[level] - 8] = level + 1 < depth ? base + function(functions[level + 1]) + positions[level + 1] : 0
+    }
+    var words: [UInt64] = []
+    let top = cfas[depth - 1] + 32
+    var address = stackBase
+    while address < top {
+      words.append(memory[address] ?? junk())
+      address += 8
+    }
+    let stack = words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
+    let rip = base + function(functions[0]) + positions[0]
+    let context = SyntheticContext.amd64(rip: rip, rsp: firstRSP, rbp: rbps[0])
+    return SyntheticThread(id: UInt32(100 + thread), context: context, stackBase: stackBase, stack: stack)
+  }
+
+  static func function(_ index: Int) -> UInt64 { firstFunction + UInt64(index) * functionSize }
+
+  static func hex(_ value: UInt64) -> String { String(value, radix: 16) }
+
+  static func save(_ bytes: [UInt8], to path: String) throws(GenerationError) {
+    guard let file = fopen(path, "wb") else { throw GenerationError(message: "\(path): cannot write") }
+    defer { fclose(file) }
+    guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw GenerationError(message: "\(path): short write") }
+  }
+
+  struct GenerationError: Error {
+    let message: String
+  }
+}
+
+/// A small seeded generator: the same seed, the same scenarios.
+struct SplitMixGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var value = state
+    value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+    return value ^ (value >> 31)
+  }
+}
