@@ -6,6 +6,9 @@
 //   dump-bench --cfi-scenarios DIR [--count N] [--seed S]
 //                                                write amd64 dumps walked by STACK CFI
 //                                                and their symbol store (CFIScenarios)
+//   dump-bench --win-scenarios DIR [--count N] [--seed S]
+//                                                the same for x86 and STACK WIN
+//                                                (WindowsFrameScenarios)
 //
 // Prints dumps/s, threads and frames per second, and peak resident memory: the
 // dump is mapped, so memory follows the pages a walk touches, not the file size.
@@ -33,6 +36,7 @@ enum DumpWalkBenchmark {
     var stackKB = 400
     var paths: [String] = []
     var scenarios: String?
+    var windowsScenarios: String?
     var count = 10
     var seed: UInt64 = 1
     while !arguments.isEmpty {
@@ -43,10 +47,20 @@ enum DumpWalkBenchmark {
       case "--threads": threads = Int(arguments.removeFirst()) ?? 256
       case "--stack-kb": stackKB = Int(arguments.removeFirst()) ?? 400
       case "--cfi-scenarios": scenarios = arguments.removeFirst()
+      case "--win-scenarios": windowsScenarios = arguments.removeFirst()
       case "--count": count = Int(arguments.removeFirst()) ?? 10
       case "--seed": seed = UInt64(arguments.removeFirst()) ?? 1
       default: paths.append(argument)
       }
+    }
+    if let windowsScenarios {
+      do {
+        try WindowsFrameScenarios.write(to: windowsScenarios, count: count, seed: seed)
+      } catch {
+        fatal(error.message)
+      }
+      print("generated \(count) x86 STACK WIN scenarios and their store in \(windowsScenarios)")
+      return
     }
     if let scenarios {
       do {
