@@ -31,13 +31,14 @@ enum CFIScenarios {
 
   /// Writes the dumps and the store under `directory` (which must exist).
   static func write(to directory: String, count: Int, seed: UInt64) throws(GenerationError) {
-    var random = SplitMixGenerator(seed: seed)
+    var random = SplitMix(seed: seed)
     // Per function: whether it pushes rbp, and for the others the CFA's offset from rsp.
     let pushes = (0..<functionCount).map { _ in random.next() % 2 == 0 }
     let offsets = (0..<functionCount).map { _ in 8 * (1 + random.next() % 64) }
     var module = SyntheticModule(base: base, size: 0x10000, name: "/usr/lib/libscenario.so")
     module.elfBuildID = (0..<20).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-    for number in 0..<count {
+    var dumps: [SyntheticMinidump] = []
+    for _ in 0..<count {
       var dump = SyntheticMinidump()
       dump.processorArchitecture = 9
       dump.platformID = 0x8201
@@ -49,36 +50,46 @@ enum CFIScenarios {
       }
       let first = dump.threads[0]
       dump.exception = (threadID: first.id, code: 11, address: 0, parameters: [], context: first.context)
-      try save(dump.bytes(), to: "\(directory)/cfi-\(number).dmp")
+      dumps.append(dump)
     }
-    // The store, named as the dump's reader names the module.
-    let probe = "\(directory)/cfi-0.dmp"
-    guard let parsed = try? MinidumpFile(path: probe), let code = parsed.modules.first?.codeModule,
-      let debugFile = code.debugFile, let identifier = code.debugIdentifier
-    else { throw GenerationError(message: "\(probe): the generated dump does not read back") }
-    var text = "MODULE Linux x86_64 \(identifier) \(debugFile)\n"
+    var records = ""
     for index in 0..<functionCount {
-      text += "FUNC \(hex(function(index))) \(hex(functionSize)) 0 scenario_function_\(index)\n"
+      records += "FUNC \(hex(function(index))) \(hex(functionSize)) 0 scenario_function_\(index)\n"
     }
     for index in 0..<functionCount {
       let start = function(index)
       if pushes[index] {
-        text += "STACK CFI INIT \(hex(start)) \(hex(functionSize)) .cfa: $rsp 8 + .ra: .cfa -8 + ^\n"
-        text += "STACK CFI \(hex(start + 1)) .cfa: $rsp 16 + $rbp: .cfa -16 + ^\n"
-        text += "STACK CFI \(hex(start + 4)) .cfa: $rbp 16 +\n"
+        records += "STACK CFI INIT \(hex(start)) \(hex(functionSize)) .cfa: $rsp 8 + .ra: .cfa -8 + ^\n"
+        records += "STACK CFI \(hex(start + 1)) .cfa: $rsp 16 + $rbp: .cfa -16 + ^\n"
+        records += "STACK CFI \(hex(start + 4)) .cfa: $rbp 16 +\n"
       } else {
-        text += "STACK CFI INIT \(hex(start)) \(hex(functionSize)) .cfa: $rsp \(offsets[index]) + .ra: .cfa -8 + ^\n"
+        records += "STACK CFI INIT \(hex(start)) \(hex(functionSize)) .cfa: $rsp \(offsets[index]) + .ra: .cfa -8 + ^\n"
       }
     }
+    try writeScenarios(dumps, named: "cfi", to: directory, module: "Linux x86_64", records: records)
+  }
+
+  /// Writes `dumps` as DIR/NAME-K.dmp, and the Breakpad store of their one module: DIR/store,
+  /// the MODULE line for `module` (operating system and CPU) and the debug file and id the
+  /// dump's reader gives the module, then `records`.
+  static func writeScenarios(
+    _ dumps: [SyntheticMinidump], named name: String, to directory: String, module: String, records: String
+  ) throws(GenerationError) {
+    for (number, dump) in dumps.enumerated() { try save(dump.bytes(), to: "\(directory)/\(name)-\(number).dmp") }
+    let probe = "\(directory)/\(name)-0.dmp"
+    guard let parsed = try? MinidumpFile(path: probe), let code = parsed.modules.first?.codeModule,
+      let debugFile = code.debugFile, let identifier = code.debugIdentifier
+    else { throw GenerationError(message: "\(probe): the generated dump does not read back") }
     let folder = "\(directory)/store/\(debugFile)/\(identifier)"
     for path in ["\(directory)/store", "\(directory)/store/\(debugFile)", folder] where mkdir(path, 0o755) != 0 && errno != EEXIST {
       throw GenerationError(message: "\(path): cannot create the directory")
     }
-    try save(Array(text.utf8), to: "\(folder)/\(debugFile).sym")
+    let stem = debugFile.hasSuffix(".pdb") ? String(debugFile.dropLast(4)) : debugFile
+    try save(Array("MODULE \(module) \(identifier) \(debugFile)\n\(records)".utf8), to: "\(folder)/\(stem).sym")
   }
 
   /// One thread: a chain of frames through random functions, laid out by their CFI.
-  static func chain(thread: Int, pushes: [Bool], offsets: [UInt64], random: inout SplitMixGenerator) -> SyntheticThread {
+  static func chain(thread: Int, pushes: [Bool], offsets: [UInt64], random: inout SplitMix) -> SyntheticThread {
     let stackBase = 0x7ffc_0000_0000 + UInt64(thread) * 0x10_0000
     func junk() -> UInt64 { 0x1111_0000_0000_0000 | (random.next() & 0xFFFF_FFFF) }
     let depth = 2 + Int(random.next() % 39)
@@ -132,18 +143,5 @@ enum CFIScenarios {
 
   struct GenerationError: Error {
     let message: String
-  }
-}
-
-/// A small seeded generator: the same seed, the same scenarios.
-struct SplitMixGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var value = state
-    value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-    return value ^ (value >> 31)
   }
 }

@@ -18,7 +18,6 @@
 //===----------------------------------------------------------------------===//
 
 import CrashTestSupport
-import Minidump
 
 #if canImport(Glibc)
   import Glibc
@@ -32,7 +31,7 @@ enum WindowsFrameScenarios {
 
   /// Writes the dumps and the store under `directory` (which must exist).
   static func write(to directory: String, count: Int, seed: UInt64) throws(CFIScenarios.GenerationError) {
-    var random = SplitMixGenerator(seed: seed)
+    var random = SplitMix(seed: seed)
     // Per function: whether it keeps a frame pointer; its locals and saved registers.
     let framed = (0..<functionCount).map { _ in random.next() % 2 == 0 }
     let locals = (0..<functionCount).map { _ in UInt32(4 * (random.next() % 17)) }
@@ -40,7 +39,8 @@ enum WindowsFrameScenarios {
     var module = SyntheticModule(base: UInt64(base), size: 0x10000, name: "C:\\\\scenario\\\\scenario.exe")
     module.codeView = (pdb: "scenario.pdb", guid: (0..<16).map { _ in UInt8(truncatingIfNeeded: random.next()) }, age: 1)
     module.timestamp = 0x3A2B_1C0D
-    for number in 0..<count {
+    var dumps: [SyntheticMinidump] = []
+    for _ in 0..<count {
       var dump = SyntheticMinidump()
       dump.modules = [module]
       for thread in 0..<4 {
@@ -49,36 +49,27 @@ enum WindowsFrameScenarios {
       }
       let first = dump.threads[0]
       dump.exception = (threadID: first.id, code: 0xC000_0005, address: 0, parameters: [], context: first.context)
-      try CFIScenarios.save(dump.bytes(), to: "\(directory)/win-\(number).dmp")
+      dumps.append(dump)
     }
-    let probe = "\(directory)/win-0.dmp"
-    guard let parsed = try? MinidumpFile(path: probe), let code = parsed.modules.first?.codeModule,
-      let debugFile = code.debugFile, let identifier = code.debugIdentifier
-    else { throw CFIScenarios.GenerationError(message: "\(probe): the generated dump does not read back") }
-    var text = "MODULE windows x86 \(identifier) \(debugFile)\n"
+    var records = ""
     for index in 0..<functionCount {
-      text += "FUNC \(hex(function(index))) \(hex(functionSize)) 0 scenario_function_\(index)\n"
+      records += "FUNC \(hex(function(index))) \(hex(functionSize)) 0 scenario_function_\(index)\n"
     }
     for index in 0..<functionCount {
       let start = hex(function(index))
       if framed[index] {
-        text += "STACK WIN 4 \(start) \(hex(functionSize)) 3 0 0 \(hex(saved[index])) \(hex(locals[index])) 0 1 "
+        records += "STACK WIN 4 \(start) \(hex(functionSize)) 3 0 0 \(hex(saved[index])) \(hex(locals[index])) 0 1 "
           + "$T0 $ebp = $eip $T0 4 + ^ = $ebp $T0 ^ = $esp $T0 8 + =\n"
       } else {
-        text += "STACK WIN 0 \(start) \(hex(functionSize)) 0 0 0 \(hex(saved[index])) \(hex(locals[index])) 0 0 0\n"
+        records += "STACK WIN 0 \(start) \(hex(functionSize)) 0 0 0 \(hex(saved[index])) \(hex(locals[index])) 0 0 0\n"
       }
     }
-    let stem = debugFile.hasSuffix(".pdb") ? String(debugFile.dropLast(4)) : debugFile
-    let folder = "\(directory)/store/\(debugFile)/\(identifier)"
-    for path in ["\(directory)/store", "\(directory)/store/\(debugFile)", folder] where mkdir(path, 0o755) != 0 && errno != EEXIST {
-      throw CFIScenarios.GenerationError(message: "\(path): cannot create the directory")
-    }
-    try CFIScenarios.save(Array(text.utf8), to: "\(folder)/\(stem).sym")
+    try CFIScenarios.writeScenarios(dumps, named: "win", to: directory, module: "windows x86", records: records)
   }
 
   /// One thread: a chain of frames through random functions, laid out by their records.
   static func chain(
-    thread: Int, framed: [Bool], locals: [UInt32], saved: [UInt32], random: inout SplitMixGenerator
+    thread: Int, framed: [Bool], locals: [UInt32], saved: [UInt32], random: inout SplitMix
   ) -> SyntheticThread {
     let stackBase = 0x0012_0000 + UInt32(thread) * 0x1_0000
     func junk() -> UInt32 { 0x9000_0000 | UInt32(truncatingIfNeeded: random.next() & 0x0FFF_FFFC) }

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import CrashTestSupport
 import Testing
 
 @testable import BreakpadSymbols

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 import CSymbolLines
+import CrashTestSupport
 import Testing
 
 @testable import BreakpadSymbols
