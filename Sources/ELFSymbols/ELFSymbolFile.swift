@@ -104,6 +104,9 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
   }
 
   deinit {
+    // The call-frame handle reads this file's sections: ended first (stored properties are
+    // released only after this body, when the ELF handles are already gone).
+    callFrameState.withLock { $0 = .absent }
     if let dwarf { dwarf_end(dwarf) }
     if let debugElf { elf_end(debugElf) }
     if let debugDescriptor { Glibc.close(debugDescriptor) }
