@@ -53,22 +53,18 @@ enum DumpWalkBenchmark {
       default: paths.append(argument)
       }
     }
-    if let windowsScenarios {
+    if let directory = scenarios ?? windowsScenarios {
       do {
-        try WindowsFrameScenarios.write(to: windowsScenarios, count: count, seed: seed)
+        if scenarios != nil {
+          try CFIScenarios.write(to: directory, count: count, seed: seed)
+        } else {
+          try WindowsFrameScenarios.write(to: directory, count: count, seed: seed)
+        }
       } catch {
         fatal(error.message)
       }
-      print("generated \(count) x86 STACK WIN scenarios and their store in \(windowsScenarios)")
-      return
-    }
-    if let scenarios {
-      do {
-        try CFIScenarios.write(to: scenarios, count: count, seed: seed)
-      } catch {
-        fatal(error.message)
-      }
-      print("generated \(count) amd64 CFI scenarios and their store in \(scenarios)")
+      let kind = scenarios != nil ? "amd64 STACK CFI" : "x86 STACK WIN"
+      print("generated \(count) \(kind) scenarios and their store in \(directory)")
       return
     }
     if let generate {
