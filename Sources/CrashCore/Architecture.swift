@@ -1,7 +1,7 @@
 //===--- Architecture.swift - CPU architectures a crash can come from -------===//
 //
 // The architectures of Windows NT and its successors that crash data exists for.
-// x86 and DEC Alpha are decoded today; amd64 and arm64 have room in the model.
+// x86, DEC Alpha, amd64 and arm64 are decoded and walked; the others are named.
 // What differs between them and matters to analysis lives here as data: pointer
 // width, instruction alignment and how far a return address is from the call.
 //

@@ -16,6 +16,9 @@ public struct ModuleIndex: Sendable {
     self.modules = modules.filter { $0.size != nil }.sorted { $0.base < $1.base }
   }
 
+  /// The first address past the highest module's image, or nil when there are no modules.
+  public var highestEnd: UInt64? { modules.lazy.map { $0.base.rawValue &+ ($0.size ?? 0) }.max() }
+
   /// The module whose image holds `address`.
   public func module(containing address: UInt64) -> CodeModule? {
     guard let index = SortedSearch.lastIndex(atOrBelow: address, count: modules.count, key: { modules[$0].base.rawValue })

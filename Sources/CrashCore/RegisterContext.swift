@@ -8,6 +8,8 @@ public enum RegisterContext: Sendable, Hashable, Codable {
   case alpha(RegisterFile<AlphaRegister>)
   /// x86-64 registers.
   case amd64(RegisterFile<AMD64Register>)
+  /// 64-bit ARM registers.
+  case arm64(RegisterFile<ARM64Register>)
 
   /// The architecture these registers belong to.
   public var architecture: Architecture {
@@ -15,15 +17,17 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .x86: .x86
     case .alpha: .alpha
     case .amd64: .amd64
+    case .arm64: .arm64
     }
   }
 
-  /// The instruction pointer (`eip`, `fir`), if known.
+  /// The instruction pointer (`eip`, `fir`, `pc`), if known.
   public var instructionPointer: UInt64? {
     switch self {
     case .x86(let file): file.instructionPointer
     case .alpha(let file): file.instructionPointer
     case .amd64(let file): file.instructionPointer
+    case .arm64(let file): file.instructionPointer
     }
   }
 
@@ -33,6 +37,7 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .x86(let file): file.stackPointer
     case .alpha(let file): file.stackPointer
     case .amd64(let file): file.stackPointer
+    case .arm64(let file): file.stackPointer
     }
   }
 
@@ -42,6 +47,7 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .x86(let file): file.framePointer
     case .alpha(let file): file.framePointer
     case .amd64(let file): file.framePointer
+    case .arm64(let file): file.framePointer
     }
   }
 
@@ -54,6 +60,8 @@ public enum RegisterContext: Sendable, Hashable, Codable {
       file.knownRegisters.map { ($0.register.name, $0.value, $0.register.byteWidth * 2) }
     case .amd64(let file):
       file.knownRegisters.map { ($0.register.name, $0.value, $0.register.byteWidth * 2) }
+    case .arm64(let file):
+      file.knownRegisters.map { ($0.register.name, $0.value, $0.register.byteWidth * 2) }
     }
   }
 
@@ -63,6 +71,7 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .x86(let file): file.isEmpty
     case .alpha(let file): file.isEmpty
     case .amd64(let file): file.isEmpty
+    case .arm64(let file): file.isEmpty
     }
   }
 }

@@ -6,6 +6,11 @@
 //          0x00020000); registers at their ksalpha.h offsets (AlphaRegister).
 //   amd64: the x64 CONTEXT (0x4D0 bytes; ContextFlags at 0x30 carries
 //          0x00100000); registers at their winnt.h offsets (AMD64Register).
+//   arm64: the ARM64 CONTEXT of Windows, Crashpad and today's Breakpad (0x390
+//          bytes; a 32-bit ContextFlags carrying 0x00400000, Cpsr at 4), or
+//          Breakpad's older layout (0x31C bytes; a 64-bit ContextFlags carrying
+//          0x80000000, Cpsr at 0x110); x0 … x28, fp, lr, sp, pc at the same
+//          offsets in both (ARM64Register).
 // The layout is chosen by the dump's processor architecture, then checked
 // against the record's size and flags; a mismatch is an error naming the offset.
 //
@@ -48,9 +53,39 @@ enum ContextReader {
         throw ReadError(.invalidValue, at: base + 0x30, reading: "x64 context flags 0x\(String(flags, radix: 16))")
       }
       return .amd64(try registers(reader, at: base, "the x64 context"))
+    case .arm64:
+      return .arm64(try arm64Registers(reader, location))
     default:
       throw ReadError(.invalidValue, at: base, reading: "a CONTEXT for \(architecture.rawValue) (not decoded yet)")
     }
+  }
+
+  /// The registers of an ARM64 CONTEXT in either layout, told apart by size and flags.
+  private static func arm64Registers(_ reader: ByteReader, _ location: MinidumpLocation) throws(ReadError)
+    -> RegisterFile<ARM64Register>
+  {
+    let base = UInt64(location.rva)
+    if location.size >= UInt32(ARM64Register.contextSize) {
+      let flags = try reader.read(UInt32.self, at: base, "the ARM64 context flags")
+      guard flags & ARM64Register.contextFlag != 0 else {
+        throw ReadError(.invalidValue, at: base, reading: "ARM64 context flags 0x\(String(flags, radix: 16))")
+      }
+      return try registers(reader, at: base, "the ARM64 context")
+    }
+    guard location.size >= UInt32(ARM64Register.oldContextSize) else {
+      throw ReadError(
+        .invalidValue, at: base, reading: "an ARM64 CONTEXT of \(location.size) bytes (needs 0x390, or 0x31C in Breakpad's old layout)")
+    }
+    let flags = try reader.read(UInt64.self, at: base, "the old ARM64 context flags")
+    guard flags & ARM64Register.oldContextFlag != 0 else {
+      throw ReadError(.invalidValue, at: base, reading: "old ARM64 context flags 0x\(String(flags, radix: 16))")
+    }
+    var file = RegisterFile<ARM64Register>()
+    for register in ARM64Register.allCases where register != .cpsr {
+      file[register] = try reader.read(UInt64.self, at: base + UInt64(register.rawValue), "the old ARM64 context")
+    }
+    file[.cpsr] = UInt64(try reader.read(UInt32.self, at: base + 0x110, "the old ARM64 context"))
+    return file
   }
 
   /// Every register of `R` from the CONTEXT at `base` (each at its offset, DWORD or QWORD).

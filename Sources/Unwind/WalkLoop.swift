@@ -18,6 +18,14 @@ protocol WalkerFrame {
   var sp: UInt64 { get }
   /// How the frame was found.
   var trust: FrameTrust { get }
+  /// Whether it may have its callee's stack pointer: a caller found through a return-address
+  /// register (the callee is a leaf that reserved no stack).
+  var mayKeepStackPointer: Bool { get }
+}
+
+extension WalkerFrame {
+  /// A caller found through the return-address register may keep its callee's stack pointer.
+  var mayKeepStackPointer: Bool { trust == .returnAddressRegister }
 }
 
 /// The frames a walk found and why it stopped.
@@ -46,7 +54,7 @@ extension WalkEnvironment {
           endedAtZeroInstructionPointer: true)
       }
       let callee = frames[frames.count - 1]
-      if next.sp < callee.sp || (next.sp == callee.sp && next.trust != .returnAddressRegister) {
+      if next.sp < callee.sp || (next.sp == callee.sp && !next.mayKeepStackPointer) {
         return WalkLoopResult(frames: frames, stopReason: "the stack pointer did not grow (0x\(String(next.sp, radix: 16)))")
       }
       if next.pc == callee.pc && next.sp == callee.sp {

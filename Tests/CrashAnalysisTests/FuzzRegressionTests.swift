@@ -63,6 +63,7 @@ struct FuzzRegressionTests {
         case .x86(let registers): _ = StackwalkerX86(memory: memory, modules: modules).walk(context: registers)
         case .alpha(let registers): _ = StackwalkerAlpha(memory: memory, modules: modules).walk(context: registers)
         case .amd64(let registers): _ = StackwalkerAMD64(memory: memory, modules: modules).walk(context: registers)
+        case .arm64(let registers): _ = StackwalkerARM64(memory: memory, modules: modules).walk(context: registers)
         }
       }
     case "text":

@@ -48,6 +48,8 @@ struct RoundTripTests {
       return StackwalkerAlpha(memory: MinidumpMemory(minidump), modules: modules, unwindData: unwind).walk(context: registers).frames
     case .amd64(let registers):
       return StackwalkerAMD64(memory: MinidumpMemory(minidump), modules: modules, unwindData: unwind).walk(context: registers).frames
+    case .arm64(let registers):
+      return StackwalkerARM64(memory: MinidumpMemory(minidump), modules: modules, unwindData: unwind).walk(context: registers).frames
     }
   }
 

@@ -101,6 +101,12 @@ public enum MinidumpReportBuilder {
           }
           result = StackwalkerAMD64(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
             .walk(context: registers)
+        case .arm64(let registers):
+          if !isWindows, let sp = registers[.sp] {
+            options.scanLimit = ProcessStartBlock.start(in: memory, stackPointer: sp, wordSize: 8)
+          }
+          result = StackwalkerARM64(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
+            .walk(context: registers)
         }
         crashThread.frames = result.frames
         framesWalked += result.frames.count

@@ -91,6 +91,7 @@
       case .x86(let registers): _ = StackwalkerX86(memory: memory, modules: modules, options: options).walk(context: registers)
       case .alpha(let registers): _ = StackwalkerAlpha(memory: memory, modules: modules, options: options).walk(context: registers)
       case .amd64(let registers): _ = StackwalkerAMD64(memory: memory, modules: modules, options: options).walk(context: registers)
+      case .arm64(let registers): _ = StackwalkerARM64(memory: memory, modules: modules, options: options).walk(context: registers)
       }
     }
   }

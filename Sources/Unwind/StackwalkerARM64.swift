@@ -1,0 +1,234 @@
+//===--- StackwalkerARM64.swift - Walking a 64-bit ARM stack ----------------===//
+//
+// Strategies in order, as Breakpad's processor (StackwalkerARM64) and
+// rust-minidump take them, so that a walk finds the frames their users know:
+//
+//   STACK CFI  `.cfa: sp 0 + .ra: x30`, `.cfa: x29 16 + .ra: .cfa -8 + ^ …`:
+//              register names as dump_syms writes them (x0 … x30, sp, pc); the
+//              caller's pc from `pc` or `.ra`, its sp from `sp` or `.cfa`; x19 …
+//              x29 (callee-saved) kept where the rules leave them out.
+//   frame pointer  a frame record is {saved x29, saved x30} at x29. Each frame
+//              holds its registers as at its function's entry: the caller's pc
+//              is the frame's lr, its lr [fp + 8], its fp [fp], its sp fp + 16.
+//              A leaf at the top of the stack is so found through lr; a frame
+//              whose lr was not recovered takes it from its callee's frame record
+//              when that record's saved fp is the frame's own. Where Breakpad then
+//              ends the walk (a frame found by CFI, x30 unknown, no such record),
+//              the frame's own record gives its x29 and x30 as at entry, so a walk
+//              goes on from code with CFI into code without it.
+//   scanning   8-byte words from sp for a value just past a call in a module.
+//
+// Return addresses may carry pointer-authentication bits above the address
+// space the modules span; they are masked off when the masked value lands in a
+// module. The frame column is the Child-SP (sp), as WinDbg prints it.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// Walks 64-bit ARM stacks.
+public struct StackwalkerARM64 {
+  private let environment: WalkEnvironment
+  /// Bits an address in this process may have: every bit up to the highest module's end.
+  private let addressMask: UInt64
+  private var memory: any StackMemory { environment.memory }
+  private var modules: ModuleIndex { environment.modules }
+  private var options: WalkOptions { environment.options }
+
+  /// A walker over `memory`, with the process's modules and, optionally, unwind data.
+  public init(
+    memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)? = nil,
+    options: WalkOptions = WalkOptions()
+  ) {
+    self.init(memory: memory, moduleIndex: ModuleIndex(modules), unwindData: unwindData, options: options)
+  }
+
+  /// A walker with modules already sorted (one map serves every thread of a dump).
+  public init(
+    memory: any StackMemory, moduleIndex: ModuleIndex, unwindData: (any UnwindDataProvider)? = nil,
+    options: WalkOptions = WalkOptions()
+  ) {
+    environment = WalkEnvironment(memory: memory, modules: moduleIndex, unwindData: unwindData, options: options)
+    if var mask = moduleIndex.highestEnd {
+      for shift: UInt64 in [1, 2, 4, 8, 16, 32] { mask |= mask >> shift }
+      addressMask = mask
+    } else {
+      addressMask = .max
+    }
+  }
+
+  /// Slots of a frame's registers: x0 … x30, then sp and pc.
+  private static let fp = 29
+  private static let lr = 30
+  private static let sp = 31
+  private static let pc = 32
+  private static let ruleNames = (0...30).map { "x\($0)" } + ["sp", "pc"]
+  private static let calleeSaved = 19...29
+
+  private struct Frame: WalkerFrame {
+    /// x0 … x30, sp, pc: values as Breakpad's frame context holds them (a scanned frame keeps
+    /// its callee's, stale; only `valid` ones are known).
+    var registers: [UInt64]
+    /// Bit n: registers[n] is known.
+    var valid: UInt64
+    var trust: FrameTrust
+    /// Whether this is the context frame's caller, which may keep its stack pointer (a leaf
+    /// that reserved no stack returns through lr).
+    var isFirstCaller = false
+    var pc: UInt64 { registers[StackwalkerARM64.pc] }
+    var sp: UInt64 { registers[StackwalkerARM64.sp] }
+    var mayKeepStackPointer: Bool { isFirstCaller }
+
+    func isValid(_ slot: Int) -> Bool { valid & (1 << UInt64(slot)) != 0 }
+    mutating func set(_ slot: Int, _ value: UInt64) {
+      registers[slot] = value
+      valid |= 1 << UInt64(slot)
+    }
+  }
+
+  /// Walks from a thread's context.
+  public func walk(context: RegisterFile<ARM64Register>) -> WalkResult {
+    guard context[.pc] != nil, context[.sp] != nil else {
+      return WalkResult(frames: [], stopReason: "the context has no pc or sp")
+    }
+    var first = Frame(registers: [UInt64](repeating: 0, count: 33), valid: 0, trust: .context)
+    for slot in 0...30 {
+      if let register = ARM64Register.general(slot), let value = context[register] { first.set(slot, value) }
+    }
+    first.set(Self.sp, context[.sp]!)
+    first.set(Self.pc, context[.pc]!)
+    if first.isValid(Self.lr) { first.registers[Self.lr] = stripped(first.registers[Self.lr]) }
+    let loop = environment.walkLoop(from: first) { callerFrame($0) }
+    let frames = loop.frames
+    var walked = frames.enumerated().map { index, frame -> StackFrame in
+      var file = RegisterFile<ARM64Register>()
+      file[.pc] = frame.pc
+      file[.sp] = frame.sp
+      if frame.isValid(Self.fp) { file[.fp] = frame.registers[Self.fp] }
+      if frame.isValid(Self.lr) { file[.lr] = frame.registers[Self.lr] }
+      var result = StackFrame(
+        index: index, framePointer: Address(frame.sp),
+        returnAddress: index + 1 < frames.count ? Address(frames[index + 1].pc) : nil,
+        instruction: Address(index == 0 ? frame.pc : frame.pc &- 4), trust: frame.trust)
+      result.context = .arm64(file)
+      return result
+    }
+    walked[0].context = .arm64(context)
+    return WalkResult(frames: walked, stopReason: loop.stopReason)
+  }
+
+  /// The caller of the last frame: by CFI, else the frame pointer, else scanning. Like Breakpad,
+  /// a caller the first strategy to answer gives is final (the loop's checks may end the walk
+  /// there); one whose pc is below 4 KiB ends it.
+  private func callerFrame(_ frames: [Frame]) -> Frame? {
+    let callee = frames[frames.count - 1]
+    let isFirstUnwind = callee.trust == .context
+    var caller: Frame?
+    let lookup = isFirstUnwind ? callee.pc : callee.pc &- 4
+    if let (info, relative) = environment.unwindInfo(at: lookup), let rules = info.cfiRules(at: relative),
+      let ruleSet = CFIRuleSet(rules.rules)
+    {
+      caller = callerByCFI(callee, ruleSet)
+    }
+    if caller == nil { caller = callerByFramePointer(frames) }
+    if caller == nil, options.allowsScanning { caller = callerByScanning(callee, isFirstUnwind: isFirstUnwind) }
+    guard var caller, caller.pc == 0 || caller.pc >= 0x1000 else { return nil }
+    caller.isFirstCaller = isFirstUnwind
+    return caller
+  }
+
+  private func callerByCFI(_ callee: Frame, _ ruleSet: CFIRuleSet) -> Frame? {
+    var variables: [String: UInt64] = [:]
+    for slot in 0...Self.pc where callee.isValid(slot) { variables[Self.ruleNames[slot]] = callee.registers[slot] }
+    guard let recovered = ruleSet.callerRegisters(from: variables, memory: memory, wordSize: 8) else { return nil }
+    var caller = Frame(registers: [UInt64](repeating: 0, count: 33), valid: 0, trust: .cfi)
+    for slot in 0...Self.pc {
+      if let value = recovered[Self.ruleNames[slot]] {
+        caller.set(slot, value)
+      } else if Self.calleeSaved.contains(slot), callee.isValid(slot) {
+        caller.set(slot, callee.registers[slot])
+      }
+    }
+    if !caller.isValid(Self.pc), let returnAddress = recovered[".ra"] { caller.set(Self.pc, returnAddress) }
+    if !caller.isValid(Self.sp), let cfa = recovered[".cfa"] { caller.set(Self.sp, cfa) }
+    guard caller.isValid(Self.pc), caller.isValid(Self.sp) else { return nil }
+    caller.registers[Self.pc] = stripped(caller.registers[Self.pc])
+    return caller
+  }
+
+  private func callerByFramePointer(_ frames: [Frame]) -> Frame? {
+    var callee = frames[frames.count - 1]
+    if !callee.isValid(Self.lr) {
+      if let lr = linkRegisterFromCalleeRecord(frames) {
+        callee.registers[Self.lr] = lr
+      } else if callee.trust == .cfi, let record = ownFrameRecord(callee) {
+        // Breakpad ends the walk here (its caller's pc would be the unknown lr, 0).
+        callee.registers[Self.fp] = record.fp
+        callee.registers[Self.lr] = record.lr
+      }
+    }
+    let fp = callee.registers[Self.fp]
+    var savedFP: UInt64 = 0
+    var savedLR: UInt64 = 0
+    if fp != 0 {
+      guard let value = memory.uint64(at: fp), let link = memory.uint64(at: fp &+ 8) else { return nil }
+      savedFP = value
+      savedLR = link
+    }
+    var caller = callee
+    caller.trust = .framePointer
+    caller.valid = 0
+    caller.set(Self.pc, callee.registers[Self.lr])
+    caller.set(Self.lr, stripped(savedLR))
+    caller.set(Self.fp, savedFP)
+    caller.set(Self.sp, fp != 0 ? fp &+ 16 : callee.sp)
+    return caller
+  }
+
+  /// The link register of the last frame when it was not recovered (a CFI step leaves x30
+  /// out): its callee's frame record holds it when that record's saved fp is the frame's fp.
+  private func linkRegisterFromCalleeRecord(_ frames: [Frame]) -> UInt64? {
+    guard frames.count >= 2 else { return nil }
+    let frame = frames[frames.count - 1]
+    guard frame.registers[Self.fp] > frame.sp else { return nil }
+    let recordAddress = frames[frames.count - 2].registers[Self.fp]
+    guard recordAddress != 0 else { return nil }
+    guard let savedFP = memory.uint64(at: recordAddress), savedFP == frame.registers[Self.fp],
+      let savedLR = memory.uint64(at: recordAddress &+ 8)
+    else { return nil }
+    return stripped(savedLR)
+  }
+
+  /// A frame found by CFI holds its registers as at its call: x29 is its own frame record, if
+  /// it keeps one, and x30 is unknown. Read as at its entry instead, x29 and x30 are the saved
+  /// ones in that record, when the record lies at or above sp and its x30 is a return address into
+  /// a module. (A function that keeps no record leaves x29 its caller's: that caller is then
+  /// skipped, and the walk goes on from the caller's caller.)
+  private func ownFrameRecord(_ frame: Frame) -> (fp: UInt64, lr: UInt64)? {
+    let record = frame.registers[Self.fp]
+    guard frame.isValid(Self.fp), record >= frame.sp, record % 8 == 0, let savedFP = memory.uint64(at: record),
+      let savedLR = memory.uint64(at: record &+ 8)
+    else { return nil }
+    let returnAddress = stripped(savedLR)
+    guard environment.mayBeReturnAddress(returnAddress) else { return nil }
+    return (savedFP, returnAddress)
+  }
+
+  private func callerByScanning(_ callee: Frame, isFirstUnwind: Bool) -> Frame? {
+    let words = isFirstUnwind ? options.contextScanWords : options.scanWords
+    guard let found = environment.scan(from: callee.sp, words: words, wordSize: 8) else { return nil }
+    var caller = callee
+    caller.trust = .scan
+    caller.valid = 0
+    caller.set(Self.pc, found.address)
+    caller.set(Self.sp, found.location &+ 8)
+    return caller
+  }
+
+  /// `address` without pointer-authentication bits, when masking them leaves an address in a
+  /// module; else as it is.
+  private func stripped(_ address: UInt64) -> UInt64 {
+    let masked = address & addressMask
+    return masked != address && modules.module(containing: masked) != nil ? masked : address
+  }
+}
