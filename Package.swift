@@ -211,7 +211,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SymbolicationTests",
-      dependencies: ["Symbolication", "CrashAnalysis", "CrashCore", "CrashTestSupport"]
+      dependencies: ["Symbolication", "CrashAnalysis", "CrashCore", "CrashTestSupport", "Minidump", "ELFSymbols"]
     ),
     .testTarget(
       name: "MinidumpTests",

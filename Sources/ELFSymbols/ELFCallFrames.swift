@@ -55,8 +55,10 @@ struct ELFCallFrames {
         uniqueKeysWithValues: names.enumerated().map { ($0.offset, "$" + $0.element) })
       stackPointer = 4
     case Int32(EM_AARCH64):
-      var names = Dictionary(uniqueKeysWithValues: (0...30).map { ($0, "$x\($0)") })
-      names[31] = "$sp"
+      // Without the `$` of the x86 names, as Breakpad's dump_syms writes them and its
+      // processor looks them up.
+      var names = Dictionary(uniqueKeysWithValues: (0...30).map { ($0, "x\($0)") })
+      names[31] = "sp"
       registerNames = names
       stackPointer = 31
     default:
@@ -274,8 +276,24 @@ struct ELFCallFrames {
     {
       returnRule = rule
     }
+    // On arm64 the return address stays in x30 until a function saves it: `.ra: x30`, as
+    // dump_syms writes it.
+    if returnRule == nil, let name = registerNames[returnRegister], Self.keepsValue(frame, returnRegister) {
+      returnRule = name
+    }
     if let returnRule { registers.insert((".ra", returnRule), at: 0) }
     return Rules(cfa: cfa, registers: registers)
+  }
+
+  /// Whether the CFI says register `number` keeps its value in this frame ("same value").
+  private static func keepsValue(_ frame: OpaquePointer, _ number: Int) -> Bool {
+    var memory = [Dwarf_Op](repeating: Dwarf_Op(), count: 3)
+    var ops: UnsafeMutablePointer<Dwarf_Op>? = nil
+    var count = 0
+    let status = memory.withUnsafeMutableBufferPointer { buffer in
+      dwarf_frame_register(frame, Int32(number), buffer.baseAddress!, &ops, &count)
+    }
+    return status == 0 && count == 0 && ops == nil
   }
 
   /// Register `number`'s rule as Breakpad text; nil for "same value", "undefined", or a

@@ -3,6 +3,8 @@
 # Needs gcc, objcopy (binutils), eu-addr2line (elfutils) and llvm-symbolizer (the Swift toolchain's).
 #   inline_demo              gcc -g -O2, PIE, with DWARF and .symtab (and .debug_aranges)
 #   inline_demo_clang        clang -g -O2, PIE, DWARF 5 and no .debug_aranges
+#   arm64_frames.so          clang --target=aarch64-linux-gnu -g -O1, a shared object without libc
+#                            (its .eh_frame and the code ARM64WalkTests lays a stack out for)
 #   inline_demo.stripped     the same, stripped, with a .gnu_debuglink and its build id
 #   inline_demo.debug        the separate debug file (tests lay it out as .build-id/xx/rest.debug)
 #   NAME.addresses           every address of .text (one per line, hex)
@@ -16,6 +18,9 @@ CLANG=${CLANG:-/opt/swift/usr/bin/clang}
 flags=(-g -O2 -fno-omit-frame-pointer "-fdebug-prefix-map=$PWD=/elf-fixture" -Wl,--build-id=sha1)
 gcc "${flags[@]}" -o inline_demo src/main.c src/checksum.c
 "$CLANG" "${flags[@]}" -fuse-ld=gold -o inline_demo_clang src/main.c src/checksum.c
+"$CLANG" --target=aarch64-linux-gnu -g -O1 -fno-omit-frame-pointer -fasynchronous-unwind-tables -fPIC -shared \
+  -nostdlib -fvisibility=hidden -fuse-ld=lld "-fdebug-prefix-map=$PWD=/elf-fixture" -Wl,--build-id=sha1 \
+  -o arm64_frames.so src/arm64_frames.c
 build_id=$(readelf -n inline_demo | awk '/Build ID/ {print $3}')
 # The debuglink records the debug file's name as its build-id path does (`rest.debug`).
 objcopy --only-keep-debug inline_demo "${build_id:2}.debug"
