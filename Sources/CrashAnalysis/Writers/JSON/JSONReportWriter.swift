@@ -89,7 +89,10 @@ public enum JSONReportWriter {
       members.append(
         ("system", .value(.array(report.system.map { .object([("key", .string($0.key)), ("value", .string($0.value))]) }))))
     }
-    if let exception = report.exception { members.append(("exception", .value(self.exception(exception)))) }
+    if let exception = report.exception {
+      let architecture = report.threads.first { $0.isCrashed }?.architecture ?? report.threads.first?.architecture ?? .unknown
+      members.append(("exception", .value(self.exception(exception, architecture))))
+    }
     if !report.bugChecks.isEmpty { members.append(("bug_checks", .value(.array(report.bugChecks.map(bugCheck))))) }
     if let analysis = report.debuggerAnalysis { members.append(("debugger_analysis", .value(debuggerAnalysis(analysis)))) }
     members.append(("threads", .objects(count: report.threads.count) { thread(report.threads[$0], index: $0) }))
@@ -155,11 +158,12 @@ public enum JSONReportWriter {
     return .object(members)
   }
 
-  private static func exception(_ exception: CrashException) -> JSONValue {
+  /// The exception; its address as a word of the crashed thread's architecture.
+  private static func exception(_ exception: CrashException, _ architecture: Architecture) -> JSONValue {
     var members: [(String, JSONValue)] = [("code", hex(UInt64(exception.code.rawValue)))]
     if let name = exception.code.name { members.append(("name", .string(name))) }
     if let description = exception.description { members.append(("description", .string(description))) }
-    if let address = exception.address { members.append(("address", hex(address))) }
+    if let address = exception.address { members.append(("address", word(address.rawValue, architecture))) }
     if let thread = exception.threadID { members.append(("thread_id", hex(UInt64(thread)))) }
     if let range = exception.lines { members.append(("lines", lines(range))) }
     return .object(members)

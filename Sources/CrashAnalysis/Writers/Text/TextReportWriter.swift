@@ -86,7 +86,15 @@ public enum TextReportWriter {
       var text = "0x" + HexFormat.digits(UInt64(exception.code.rawValue), width: 8)
       if let name = exception.code.name { text += " " + name }
       if let description = exception.description, description != exception.code.name { text += " (\(description))" }
-      if let address = exception.address { text += " at \(address)" }
+      if let address = exception.address {
+        // A word of the crashed thread's architecture: 16 digits on amd64 and arm64.
+        let crashed = report.threads.first { $0.isCrashed } ?? report.threads.first
+        if let size = crashed?.architecture.pointerSize, size == 8 {
+          text += " at 0x" + HexFormat.digits(address.rawValue, width: 16)
+        } else {
+          text += " at \(address)"
+        }
+      }
       if let thread = exception.threadID { text += ", thread 0x" + String(thread, radix: 16) }
       out += "Exception:    \(text)\n"
     }
