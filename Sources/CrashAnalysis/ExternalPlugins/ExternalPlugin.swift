@@ -86,7 +86,7 @@ public final class ExternalPlugin: SignaturePlugin, Sendable {
   }
 
   deinit {
-    state.withLock { $0.process?.stop() }
+    _ = state.withLock { $0.process?.stop() }
   }
 
   /// Why the plugin failed.
