@@ -9,6 +9,9 @@
 //   dump-bench --win-scenarios DIR [--count N] [--seed S]
 //                                                the same for x86 and STACK WIN
 //                                                (WindowsFrameScenarios)
+//   dump-bench --arm64-scenarios DIR [--count N] [--seed S]
+//                                                ARM64 dumps walked by STACK CFI and by
+//                                                frame records (ARM64Scenarios)
 //
 // Prints dumps/s, threads and frames per second, and peak resident memory: the
 // dump is mapped, so memory follows the pages a walk touches, not the file size.
@@ -37,6 +40,7 @@ enum DumpWalkBenchmark {
     var paths: [String] = []
     var scenarios: String?
     var windowsScenarios: String?
+    var arm64Scenarios: String?
     var count = 10
     var seed: UInt64 = 1
     while !arguments.isEmpty {
@@ -48,22 +52,25 @@ enum DumpWalkBenchmark {
       case "--stack-kb": stackKB = Int(arguments.removeFirst()) ?? 400
       case "--cfi-scenarios": scenarios = arguments.removeFirst()
       case "--win-scenarios": windowsScenarios = arguments.removeFirst()
+      case "--arm64-scenarios": arm64Scenarios = arguments.removeFirst()
       case "--count": count = Int(arguments.removeFirst()) ?? 10
       case "--seed": seed = UInt64(arguments.removeFirst()) ?? 1
       default: paths.append(argument)
       }
     }
-    if let directory = scenarios ?? windowsScenarios {
+    if let directory = scenarios ?? windowsScenarios ?? arm64Scenarios {
       do {
         if scenarios != nil {
           try CFIScenarios.write(to: directory, count: count, seed: seed)
-        } else {
+        } else if windowsScenarios != nil {
           try WindowsFrameScenarios.write(to: directory, count: count, seed: seed)
+        } else {
+          try ARM64Scenarios.write(to: directory, count: count, seed: seed)
         }
       } catch {
         fatal(error.message)
       }
-      let kind = scenarios != nil ? "amd64 STACK CFI" : "x86 STACK WIN"
+      let kind = scenarios != nil ? "amd64 STACK CFI" : windowsScenarios != nil ? "x86 STACK WIN" : "ARM64 (CFI and frame-pointer)"
       print("generated \(count) \(kind) scenarios and their store in \(directory)")
       return
     }
