@@ -46,8 +46,10 @@ public struct StackwalkerX86 {
     var ebp: UInt64
     var others: [String: UInt64] = [:]
     var trust: FrameTrust
-    /// Parameter bytes the function pops (from its unwind data), for its caller's walk.
-    var parameterSize: UInt64?
+    /// Parameter bytes its callee pops on return (`parameter_size` of the STACK WIN record that
+    /// found this frame): they lie between the callee's return address and this frame's locals,
+    /// so the next step's `.cbCalleeParams` (0 when the frame was found otherwise).
+    var calleeParameterSize: UInt64 = 0
     var pc: UInt64 { eip }
     var sp: UInt64 { esp }
   }
@@ -107,7 +109,7 @@ public struct StackwalkerX86 {
   /// STACK WIN: run the frame's program (or the one FPO data implies).
   private func byWindowsFrameInfo(_ frames: [Frame], _ info: WindowsFrameInfo) -> Frame? {
     let callee = frames[frames.count - 1]
-    let calleeParameters = frames.count >= 2 ? frames[frames.count - 2].parameterSize ?? 0 : 0
+    let calleeParameters = callee.calleeParameterSize
     var searchStart = callee.esp &+ calleeParameters &+ info.localSize &+ info.savedRegisterSize
     // A context frame with FPO data whose return-address search lands on its own EIP
     // found a stale copy; search on (as Breakpad does).
@@ -186,7 +188,7 @@ public struct StackwalkerX86 {
         }
       }
     }
-    var caller = Frame(eip: eip, esp: esp, ebp: ebp, trust: trust, parameterSize: nil)
+    var caller = Frame(eip: eip, esp: esp, ebp: ebp, trust: trust, calleeParameterSize: info.parameterSize)
     for name in ["$ebx", "$esi", "$edi"] {
       if let value = evaluator.assigned.contains(name) ? evaluator.variables[name] : callee.others[name] {
         caller.others[name] = value

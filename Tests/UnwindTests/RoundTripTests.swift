@@ -139,6 +139,36 @@ struct RoundTripTests {
     #expect(frames[1].instruction == Address(0x0040_5677))
   }
 
+  @Test("x86 FPO: a stdcall callee's parameters lie between its return address and its caller's locals (.cbCalleeParams)")
+  func stdcallCalleeParameters() throws {
+    // a (FPO, 4 bytes of locals, pops 16 bytes of parameters) ← b (FPO, 8 of locals, 4 of saved
+    // registers) ← c (FPO, nothing), which returns to 0.
+    var stack = StackSection(base: 0x8000_0000)
+    stack.d32(0x1111_1111)  // a's local
+    stack.d32(0x0040_2010)  // return into b
+    for _ in 0..<4 { stack.d32(0x2222_2222) }  // a's parameters, pushed by b
+    stack.d32(0x3333_3333)  // b's locals
+    stack.d32(0x3333_3333)
+    stack.d32(0x4444_4444)  // b's saved register
+    stack.d32(0x0040_3010)  // return into c
+    stack.d32(0)  // c's return address: the end
+    stack.fill(16)
+    let symbols = """
+      MODULE windows x86 00000000000000000000000000000000 app.pdb
+      FUNC 1000 100 0 a
+      FUNC 2000 100 0 b
+      FUNC 3000 100 0 c
+      STACK WIN 0 1000 100 0 0 10 0 4 0 0 0
+      STACK WIN 0 2000 100 0 0 0 4 8 0 0 0
+      STACK WIN 0 3000 100 0 0 0 0 0 0 0 0
+
+      """
+    let unwind = try TestUnwindData(moduleBase: 0x0040_0000, symbolText: symbols)
+    let frames = try Self.walk(Self.x86Dump(eip: 0x0040_1010, esp: stack.base, ebp: 0x5555_5555, stack: stack), unwind: unwind)
+    #expect(frames.map(\.instruction) == [0x0040_1010, 0x0040_200f, 0x0040_300f].map { Address($0) })
+    #expect(frames.map(\.trust) == [.context, .frameData, .frameData])
+  }
+
   @Test("x86: a frame chain that loops ends the walk with the stack pointer rule")
   func loopingChain() throws {
     var stack = StackSection(base: 0x8000_0000)
