@@ -6,7 +6,8 @@ Breakpad through symbolic's ProcessState (its MinidumpProcessor and BasicSourceL
 analyse as a user runs it (`analyse --json --symbols STORE DUMP`). Then, thread by thread:
 
   - every frame Breakpad found from the context, CFI, a frame pointer or a prewalk must be
-    analyse's frame at the same position, with the same instruction address (a failure);
+    analyse's frame at the same position, with the same instruction address, found the same
+    way (STACK WIN or CFI, a frame pointer or return-address register: not by scanning);
   - the share of all Breakpad's frames, scanned ones included, that analyse has in the same
     order (the longest common subsequence of the two address lists) is printed: analyse
     follows frame-pointer chains Breakpad gives up on and stops scanning at the end of the
@@ -27,6 +28,16 @@ from symbolic.minidump import ProcessState
 from breakpad_walk import frame_infos
 
 TRUSTED = {"context", "cfi", "fp", "prewalked"}
+
+# How analyse names the ways Breakpad's trusted frames are found (Breakpad calls STACK WIN and
+# STACK CFI alike "cfi"); a frame at the right address found another way (by scanning) is not
+# in place.
+SAME_WAY = {
+    "context": {"context"},
+    "cfi": {"cfi", "frame_data"},
+    "fp": {"frame_pointer", "ra_register"},
+    "prewalked": {"context", "cfi", "frame_data", "frame_pointer", "ra_register", "scan", "frame_data_scan"},
+}
 
 
 def breakpad_threads(dump, store):
@@ -75,7 +86,7 @@ def main():
                 if trust not in TRUSTED:
                     continue
                 trusted += 1
-                if index < len(mine) and mine[index][0] == address:
+                if index < len(mine) and mine[index][0] == address and mine[index][1] in SAME_WAY[trust]:
                     placed += 1
                 else:
                     failed = True

@@ -7,9 +7,12 @@
 // dump_syms writes them from a PDB:
 //   - FPO data (type 0) of a function that keeps no frame pointer: `local_size`
 //     and `saved_register_size` bytes below the return address, found from the
-//     callee's esp (Breakpad's .raSearchStart), then esp just above it;
+//     callee's esp past the callee's stdcall parameters (Breakpad's
+//     .raSearchStart, with .cbCalleeParams), then esp just above it;
 //   - frame data (type 4) of a function that pushes ebp and sets it from esp, with
 //     the program `$T0 $ebp = $eip $T0 4 + ^ = $ebp $T0 ^ = $esp $T0 8 + =`.
+// Each function pops 0 to 32 bytes of parameters (`parameter_size`), which lie
+// between its return address and its caller's locals.
 // Four threads per dump hold chains of 2 to 40 frames laid out by those records;
 // every other word (and ebp, where no frame has set it) points nowhere, so only
 // the STACK WIN records find the frames. scripts/check-breakpad walks them with
@@ -36,6 +39,9 @@ enum WindowsFrameScenarios {
     let framed = (0..<functionCount).map { _ in random.next() % 2 == 0 }
     let locals = (0..<functionCount).map { _ in UInt32(4 * (random.next() % 17)) }
     let saved = (0..<functionCount).map { _ in UInt32(4 * (random.next() % 5)) }
+    // Parameter bytes each pops on return (stdcall), up to 8 arguments: past the three words
+    // Breakpad searches above .raSearchStart, so a walk that leaves out .cbCalleeParams misses.
+    let parameters = (0..<functionCount).map { _ in UInt32(4 * (random.next() % 9)) }
     var module = SyntheticModule(base: UInt64(base), size: 0x10000, name: "C:\\\\scenario\\\\scenario.exe")
     module.codeView = (pdb: "scenario.pdb", guid: (0..<16).map { _ in UInt8(truncatingIfNeeded: random.next()) }, age: 1)
     module.timestamp = 0x3A2B_1C0D
@@ -45,7 +51,7 @@ enum WindowsFrameScenarios {
       dump.modules = [module]
       for thread in 0..<4 {
         dump.threads.append(
-          chain(thread: thread, framed: framed, locals: locals, saved: saved, random: &random))
+          chain(thread: thread, framed: framed, locals: locals, saved: saved, parameters: parameters, random: &random))
       }
       let first = dump.threads[0]
       dump.exception = (threadID: first.id, code: 0xC000_0005, address: 0, parameters: [], context: first.context)
@@ -58,10 +64,11 @@ enum WindowsFrameScenarios {
     for index in 0..<functionCount {
       let start = hex(function(index))
       if framed[index] {
-        records += "STACK WIN 4 \(start) \(hex(functionSize)) 3 0 0 \(hex(saved[index])) \(hex(locals[index])) 0 1 "
-          + "$T0 $ebp = $eip $T0 4 + ^ = $ebp $T0 ^ = $esp $T0 8 + =\n"
+        records += "STACK WIN 4 \(start) \(hex(functionSize)) 3 0 \(hex(parameters[index])) \(hex(saved[index])) "
+          + "\(hex(locals[index])) 0 1 $T0 $ebp = $eip $T0 4 + ^ = $ebp $T0 ^ = $esp $T0 8 + =\n"
       } else {
-        records += "STACK WIN 0 \(start) \(hex(functionSize)) 0 0 0 \(hex(saved[index])) \(hex(locals[index])) 0 0 0\n"
+        records += "STACK WIN 0 \(start) \(hex(functionSize)) 0 0 \(hex(parameters[index])) \(hex(saved[index])) "
+          + "\(hex(locals[index])) 0 0 0\n"
       }
     }
     try CFIScenarios.writeScenarios(dumps, named: "win", to: directory, module: "windows x86", records: records)
@@ -69,7 +76,7 @@ enum WindowsFrameScenarios {
 
   /// One thread: a chain of frames through random functions, laid out by their records.
   static func chain(
-    thread: Int, framed: [Bool], locals: [UInt32], saved: [UInt32], random: inout SplitMix
+    thread: Int, framed: [Bool], locals: [UInt32], saved: [UInt32], parameters: [UInt32], random: inout SplitMix
   ) -> SyntheticThread {
     let stackBase = 0x0012_0000 + UInt32(thread) * 0x1_0000
     func junk() -> UInt32 { 0x9000_0000 | UInt32(truncatingIfNeeded: random.next() & 0x0FFF_FFFC) }
@@ -77,14 +84,16 @@ enum WindowsFrameScenarios {
     let functions = (0..<depth).map { _ in Int(random.next() % UInt64(functionCount)) }
     // Return addresses land past a call, and past a framed function's prologue.
     let positions = (0..<depth).map { _ in 5 + UInt32(random.next() % UInt64(functionSize - 5)) }
-    // Where each frame's return address is, from the first frame's esp up: above its locals and
-    // saved registers (and, for a framed function, above the saved ebp its ebp points at).
+    // Where each frame's return address is, from the first frame's esp up: above its callee's
+    // parameters, its locals and saved registers (and, for a framed function, above the saved
+    // ebp its ebp points at).
     let firstESP = stackBase + 4 * UInt32(random.next() % 8)
     var esp = firstESP
     var returnSlots: [UInt32] = []
     for level in 0..<depth {
       let function = functions[level]
-      let slot = framed[function] ? esp + locals[function] + saved[function] + 4 : esp + locals[function] + saved[function]
+      let below = level > 0 ? parameters[functions[level - 1]] : 0
+      let slot = esp + below + locals[function] + saved[function] + (framed[function] ? 4 : 0)
       returnSlots.append(slot)
       esp = slot + 4
     }
