@@ -12,7 +12,9 @@
 //   - frame data (type 4) of a function that pushes ebp and sets it from esp, with
 //     the program `$T0 $ebp = $eip $T0 4 + ^ = $ebp $T0 ^ = $esp $T0 8 + =`.
 // Each function pops 0 to 32 bytes of parameters (`parameter_size`), which lie
-// between its return address and its caller's locals.
+// between its return address and its caller's locals. In one thread in four
+// whose innermost function is FPO, a stale copy of its eip sits where its return
+// address is looked for (a system call's), the return address one word above.
 // Four threads per dump hold chains of 2 to 40 frames laid out by those records;
 // every other word (and ebp, where no frame has set it) points nowhere, so only
 // the STACK WIN records find the frames. scripts/check-breakpad walks them with
@@ -88,12 +90,18 @@ enum WindowsFrameScenarios {
     // parameters, its locals and saved registers (and, for a framed function, above the saved
     // ebp its ebp points at).
     let firstESP = stackBase + 4 * UInt32(random.next() % 8)
+    let eip = base + function(functions[0]) + positions[0]
+    // One thread in four stops in an FPO function just back from a system call, whose return
+    // address (its own eip) is still on the stack where its own is looked for: Breakpad skips
+    // that word for the context frame.
+    let staleCopy = !framed[functions[0]] && random.next() % 4 == 0
     var esp = firstESP
     var returnSlots: [UInt32] = []
     for level in 0..<depth {
       let function = functions[level]
       let below = level > 0 ? parameters[functions[level - 1]] : 0
-      let slot = esp + below + locals[function] + saved[function] + (framed[function] ? 4 : 0)
+      var slot = esp + below + locals[function] + saved[function] + (framed[function] ? 4 : 0)
+      if level == 0 && staleCopy { slot += 4 }
       returnSlots.append(slot)
       esp = slot + 4
     }
@@ -108,6 +116,7 @@ enum WindowsFrameScenarios {
       }
       memory[returnSlots[level]] = level + 1 < depth ? base + function(functions[level + 1]) + positions[level + 1] : 0
     }
+    if staleCopy { memory[returnSlots[0] - 4] = eip }
     var words: [UInt32] = []
     var address = stackBase
     while address < returnSlots[depth - 1] + 32 {
@@ -115,7 +124,6 @@ enum WindowsFrameScenarios {
       address += 4
     }
     let stack = words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
-    let eip = base + function(functions[0]) + positions[0]
     let context = SyntheticContext.x86(eip: eip, esp: firstESP, ebp: ebps[0])
     return SyntheticThread(id: UInt32(200 + thread), context: context, stackBase: UInt64(stackBase), stack: stack)
   }
