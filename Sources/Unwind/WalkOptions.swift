@@ -12,10 +12,11 @@ public protocol UnwindDataProvider {
 public struct WalkOptions: Sendable {
   /// Frames per thread.
   public var maximumFrames = 1_024
-  /// Words scanned for a return address, per frame.
-  public var scanWords = 40
-  /// Words scanned from the context frame (where no unwind data is known yet).
-  public var contextScanWords = 120
+  /// Words scanned for a return address, per frame: Breakpad's 30 words past the first.
+  public var scanWords = 31
+  /// Words scanned from the context frame (where no unwind data is known yet): Breakpad's four
+  /// times as many, 120 past the first.
+  public var contextScanWords = 121
 
   /// Sets both scan windows from a byte count, in 4-byte words (the 64-bit walkers scan the
   /// same number of 8-byte words).

@@ -181,9 +181,10 @@ struct AnalyseCommand: ParsableCommand {
 
   @Option(
     name: .customLong("max-scan-bytes"),
-    help: ArgumentHelp("Bytes of stack scanned for a return address, per frame. (default: 480)", valueName: "max-scan-bytes"))
+    help: ArgumentHelp(
+      "Bytes of stack scanned for a return address, per frame. (default: as Breakpad, 31 words, 121 from the context frame)",
+      valueName: "max-scan-bytes"))
   var maxScanBytesOption: Int?
-  var maxScanBytes: Int { maxScanBytesOption ?? 480 }
 
   @Option(
     name: .customLong("max-symbol-file-size"),
@@ -216,7 +217,8 @@ struct AnalyseCommand: ParsableCommand {
     guard !inputs.isEmpty || filesFrom != nil || isatty(0) == 0 else {
       throw ValidationError("give a file to analyse, or - (or a pipe) for standard input")
     }
-    guard (maxFrames ?? 1) >= 1, maxTotalFrames >= 1, maxThreads >= 1, maxScanBytes >= 4, maxSymbolFileSize >= 1 else {
+    guard (maxFrames ?? 1) >= 1, maxTotalFrames >= 1, maxThreads >= 1, (maxScanBytesOption ?? 4) >= 4, maxSymbolFileSize >= 1
+    else {
       throw ValidationError("--max-frames, --max-total-frames, --max-threads, --max-scan-bytes and --max-symbol-file-size must be positive")
     }
     if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
@@ -236,7 +238,7 @@ struct AnalyseCommand: ParsableCommand {
       options.text.maximumFramesPerStack = maxFrames
       options.walk.maximumFrames = maxFrames
     }
-    options.walk.limitScan(toBytes: maxScanBytes)
+    if let maxScanBytesOption { options.walk.limitScan(toBytes: maxScanBytesOption) }
     options.maximumThreads = maxThreads
     options.maximumFramesPerInput = maxTotalFrames
     options.timeLimit = timeLimit

@@ -169,6 +169,22 @@ struct RoundTripTests {
     #expect(frames.map(\.trust) == [.context, .frameData, .frameData])
   }
 
+  @Test("x86 scanning restores ebp from the word below the return address, and the EBP chain goes on from there")
+  func scanRestoresFramePointer() throws {
+    var stack = StackSection(base: 0x8000_0000)
+    stack.d32(0x1111_1111)  // a local of frame 0, whose ebp (0x10) leads nowhere
+    stack.d32(label: "record")  // the caller's ebp, pushed by the function frame 0 returns into
+    stack.d32(0x0040_1234)  // return address, found by scanning
+    stack.fill(8)
+    stack.mark("record")
+    stack.d32(0)  // the end of the chain
+    stack.d32(0x0040_2345)
+    stack.fill(16)
+    let frames = try Self.walk(Self.x86Dump(eip: 0x0040_1000, esp: stack.base, ebp: 0x10, stack: stack))
+    #expect(frames.map(\.instruction) == [0x0040_1000, 0x0040_1233, 0x0040_2344].map { Address($0) })
+    #expect(frames.map(\.trust) == [.context, .scan, .framePointer])
+  }
+
   @Test("x86: a frame chain that loops ends the walk with the stack pointer rule")
   func loopingChain() throws {
     var stack = StackSection(base: 0x8000_0000)
