@@ -12,6 +12,9 @@
 //   dump-bench --arm64-scenarios DIR [--count N] [--seed S]
 //                                                ARM64 dumps walked by STACK CFI and by
 //                                                frame records (ARM64Scenarios)
+//   dump-bench --scan-scenarios DIR [--count N] [--seed S]
+//                                                x86 and amd64 Windows dumps walked by
+//                                                scanning (ScanScenarios)
 //
 // Prints dumps/s, threads and frames per second, and peak resident memory: the
 // dump is mapped, so memory follows the pages a walk touches, not the file size.
@@ -41,6 +44,7 @@ enum DumpWalkBenchmark {
     var scenarios: String?
     var windowsScenarios: String?
     var arm64Scenarios: String?
+    var scanScenarios: String?
     var count = 10
     var seed: UInt64 = 1
     while !arguments.isEmpty {
@@ -53,24 +57,31 @@ enum DumpWalkBenchmark {
       case "--cfi-scenarios": scenarios = arguments.removeFirst()
       case "--win-scenarios": windowsScenarios = arguments.removeFirst()
       case "--arm64-scenarios": arm64Scenarios = arguments.removeFirst()
+      case "--scan-scenarios": scanScenarios = arguments.removeFirst()
       case "--count": count = Int(arguments.removeFirst()) ?? 10
       case "--seed": seed = UInt64(arguments.removeFirst()) ?? 1
       default: paths.append(argument)
       }
     }
-    if let directory = scenarios ?? windowsScenarios ?? arm64Scenarios {
+    if let directory = scenarios ?? windowsScenarios ?? arm64Scenarios ?? scanScenarios {
+      let kind: String
       do {
         if scenarios != nil {
           try CFIScenarios.write(to: directory, count: count, seed: seed)
+          kind = "amd64 STACK CFI"
         } else if windowsScenarios != nil {
           try WindowsFrameScenarios.write(to: directory, count: count, seed: seed)
-        } else {
+          kind = "x86 STACK WIN"
+        } else if arm64Scenarios != nil {
           try ARM64Scenarios.write(to: directory, count: count, seed: seed)
+          kind = "ARM64 (CFI, frame records, both)"
+        } else {
+          try ScanScenarios.write(to: directory, count: count, seed: seed)
+          kind = "x86 and amd64 scanning"
         }
       } catch {
         fatal(error.message)
       }
-      let kind = scenarios != nil ? "amd64 STACK CFI" : windowsScenarios != nil ? "x86 STACK WIN" : "ARM64 (CFI and frame-pointer)"
       print("generated \(count) \(kind) scenarios and their store in \(directory)")
       return
     }
