@@ -2,8 +2,9 @@
 //
 // Strategies in order: STACK CFI rules (`.cfa: $rsp 8 + .ra: .cfa -8 + ^`),
 // the RBP chain ([rbp] the caller's RBP, [rbp+8] the return address, caller
-// RSP = rbp + 16) when RBP points into the stack above RSP, then scanning
-// quadwords for an address inside a module. The frame column is the Child-SP
+// RSP = rbp + 16) when RBP points into the stack above RSP (not on Windows,
+// where MSVC and LLVM keep no such chain: WalkOptions.followsFramePointers),
+// then scanning quadwords for an address inside a module. The frame column is the Child-SP
 // (RSP), as WinDbg prints it for x64; arguments travel in registers, so no
 // parameter columns are reported.
 //
@@ -91,17 +92,7 @@ public struct StackwalkerAMD64 {
         return Frame(rip: rip, rsp: rsp, registers: registers, trust: .cfi)
       }
     }
-    // `rbp == rsp` is a frame too: a function that pushed rbp and set it from rsp, and has not
-    // (yet) reserved its locals.
-    if let rbp = callee.registers["$rbp"], rbp >= callee.rsp, rbp % 8 == 0,
-      let savedRBP = memory.uint64(at: rbp), let returnAddress = memory.uint64(at: rbp &+ 8),
-      modules.module(containing: returnAddress) != nil
-    {
-      var registers: [String: UInt64] = [:]
-      for name in Self.calleeSaved { registers[name] = callee.registers[name] }
-      registers["$rbp"] = savedRBP
-      return Frame(rip: returnAddress, rsp: rbp &+ 16, registers: registers, trust: .framePointer)
-    }
+    if options.followsFramePointers, let caller = callerByFramePointer(callee) { return caller }
     let words = frames.count == 1 ? options.contextScanWords : options.scanWords
     guard options.allowsScanning, let found = environment.scan(from: callee.rsp, words: words, wordSize: 8) else {
       return nil
@@ -110,6 +101,32 @@ public struct StackwalkerAMD64 {
     for name in Self.calleeSaved where name != "$rbp" { registers[name] = callee.registers[name] }
     registers["$rbp"] = Self.framePointer(afterScanningTo: found.location, callee: callee.registers["$rbp"], memory: memory)
     return Frame(rip: found.address, rsp: found.location &+ 8, registers: registers, trust: .scan)
+  }
+
+  /// The rbp chain: [rbp] the caller's rbp, [rbp+8] the return address, the caller's rsp rbp + 16.
+  /// `rbp == rsp` is a frame too: a function that pushed rbp and set it from rsp, and has not
+  /// (yet) reserved its locals. Taken, as Breakpad takes it, when the return address is a
+  /// canonical address and the caller's rbp lies at or above its rsp in readable memory (JIT
+  /// code that keeps frame pointers has return addresses in no module); and also, where
+  /// Breakpad refuses, when the return address is in a module (the outermost frame's caller
+  /// has rbp 0: `__libc_start_main` is found without scanning).
+  private func callerByFramePointer(_ callee: Frame) -> Frame? {
+    guard let rbp = callee.registers["$rbp"], rbp >= callee.rsp, rbp % 8 == 0,
+      let savedRBP = memory.uint64(at: rbp), let returnAddress = memory.uint64(at: rbp &+ 8)
+    else { return nil }
+    let callerRSP = rbp &+ 16
+    let chainGoesOn =
+      Self.isCanonical(returnAddress) && savedRBP >= callerRSP && memory.uint64(at: savedRBP) != nil
+    guard chainGoesOn || modules.module(containing: returnAddress) != nil else { return nil }
+    var registers: [String: UInt64] = [:]
+    for name in Self.calleeSaved { registers[name] = callee.registers[name] }
+    registers["$rbp"] = savedRBP
+    return Frame(rip: returnAddress, rsp: callerRSP, registers: registers, trust: .framePointer)
+  }
+
+  /// Whether `address` is in x86-64 canonical form (bits 47 … 63 all equal).
+  static func isCanonical(_ address: UInt64) -> Bool {
+    address <= 0x0000_7FFF_FFFF_FFFF || address >= 0xFFFF_8000_0000_0000
   }
 
   /// The caller's rbp when its return address was found by scanning at `location`, so that a

@@ -84,6 +84,39 @@ struct BreakpadAgreementTests {
     #expect(json.contains("\"return_address\": \"0x0000000000401234\""))
   }
 
+  @Test("an rbp chain through JIT code (return addresses in no module) is followed, as Breakpad follows it")
+  func framePointerThroughJITCode() throws {
+    let top = Self.stackBase
+    let jit: UInt64 = 0x3a5b_0000_1234
+    // Records at +0x10 (return into JIT code), +0x40 (into app), +0x80 ({0, 0}: the end).
+    var stack: [UInt64] = [0, 0, top + 0x40, jit, 0, 0, 0, 0, top + 0x80, Self.app.base + 0x1234]
+    stack += [UInt64](repeating: 0, count: 6)
+    stack += [0, 0]
+    let report = try Self.report(Self.dump(rip: Self.app.base + 0x1100, rbp: top + 0x10, stack: stack))
+    let frames = try #require(report.crashedThread).frames
+    #expect(frames.map { $0.instruction?.rawValue } == [Self.app.base + 0x1100, jit - 1, Self.app.base + 0x1233])
+    #expect(frames.map(\.trust) == [.context, .framePointer, .framePointer])
+  }
+
+  @Test("Windows x64: no rbp chain is followed (MSVC keeps none); the walk scans, as Breakpad's does")
+  func noFramePointersOnWindowsX64() throws {
+    let top = Self.stackBase
+    // A valid-looking record at +0x10 whose return address is not the first one above rsp.
+    let stack: [UInt64] = [Self.libc.base + 0x2000, 0, top + 0x40, Self.app.base + 0x1234]
+    var dump = Self.dump(rip: Self.app.base + 0x1100, rbp: top + 0x10, stack: stack)
+    dump.platformID = 2
+    dump.osVersion = (10, 0, 19045)
+    dump.servicePack = nil
+    let frames = try #require(try Self.report(dump).crashedThread).frames
+    #expect(frames.count >= 2)
+    #expect(frames[1].trust == .scan)
+    #expect(frames[1].instruction?.rawValue == Self.libc.base + 0x1fff)
+    // The same dump from Linux follows the record.
+    let linux = try #require(try Self.report(Self.dump(rip: Self.app.base + 0x1100, rbp: top + 0x10, stack: stack)).crashedThread)
+    #expect(linux.frames[1].trust == .framePointer)
+    #expect(linux.frames[1].instruction?.rawValue == Self.app.base + 0x1233)
+  }
+
   @Test("b: scanning passes over a module's base address and, with symbols, addresses outside every function")
   func scanCandidates() throws {
     let stack = [Self.app.base, Self.app.base + 0x10, Self.libc.base, Self.app.base + 0x1234]

@@ -99,6 +99,7 @@ public enum MinidumpReportBuilder {
           if !isWindows, let rsp = registers[.rsp] {
             options.scanLimit = ProcessStartBlock.start(in: memory, stackPointer: rsp, wordSize: 8)
           }
+          options.followsFramePointers = !isWindows
           result = StackwalkerAMD64(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
             .walk(context: registers)
         case .arm64(let registers):
