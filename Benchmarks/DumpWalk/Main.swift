@@ -15,6 +15,9 @@
 //   dump-bench --scan-scenarios DIR [--count N] [--seed S]
 //                                                x86 and amd64 Windows dumps walked by
 //                                                scanning (ScanScenarios)
+//   dump-bench --jit-scenarios DIR [--count N] [--seed S]
+//                                                Linux amd64 rbp chains through JIT code
+//                                                (JITScenarios)
 //
 // Prints dumps/s, threads and frames per second, and peak resident memory: the
 // dump is mapped, so memory follows the pages a walk touches, not the file size.
@@ -45,6 +48,7 @@ enum DumpWalkBenchmark {
     var windowsScenarios: String?
     var arm64Scenarios: String?
     var scanScenarios: String?
+    var jitScenarios: String?
     var count = 10
     var seed: UInt64 = 1
     while !arguments.isEmpty {
@@ -58,12 +62,13 @@ enum DumpWalkBenchmark {
       case "--win-scenarios": windowsScenarios = arguments.removeFirst()
       case "--arm64-scenarios": arm64Scenarios = arguments.removeFirst()
       case "--scan-scenarios": scanScenarios = arguments.removeFirst()
+      case "--jit-scenarios": jitScenarios = arguments.removeFirst()
       case "--count": count = Int(arguments.removeFirst()) ?? 10
       case "--seed": seed = UInt64(arguments.removeFirst()) ?? 1
       default: paths.append(argument)
       }
     }
-    if let directory = scenarios ?? windowsScenarios ?? arm64Scenarios ?? scanScenarios {
+    if let directory = scenarios ?? windowsScenarios ?? arm64Scenarios ?? scanScenarios ?? jitScenarios {
       let kind: String
       do {
         if scenarios != nil {
@@ -75,9 +80,12 @@ enum DumpWalkBenchmark {
         } else if arm64Scenarios != nil {
           try ARM64Scenarios.write(to: directory, count: count, seed: seed)
           kind = "ARM64 (CFI, frame records, both)"
-        } else {
+        } else if scanScenarios != nil {
           try ScanScenarios.write(to: directory, count: count, seed: seed)
           kind = "x86 and amd64 scanning"
+        } else {
+          try JITScenarios.write(to: directory, count: count, seed: seed)
+          kind = "amd64 rbp chains through JIT code"
         }
       } catch {
         fatal(error.message)
