@@ -51,13 +51,21 @@ struct AnalyseTool: ParsableCommand {
   )
 
   /// Parses and runs the command; then standard output is flushed and checked, so a failed
-  /// write is exit status 6 whatever the command's own status was.
+  /// write is exit status 6 whatever the command's own status was. The report command's
+  /// common forms are read without ArgumentParser (QuickArguments); a form it does not take,
+  /// or one that does not validate, goes to ArgumentParser whole.
   static func main() {
     Interrupts.install()
     var failure: (any Error)?
     do {
-      var command = try parseAsRoot()
-      try command.run()
+      if let request = QuickArguments.reportRequest(Array(CommandLine.arguments.dropFirst())),
+        (try? request.validate()) != nil
+      {
+        try request.run()
+      } else {
+        var command = try parseAsRoot()
+        try command.run()
+      }
     } catch {
       failure = error
     }
@@ -114,16 +122,12 @@ struct AnalyseCommand: ParsableCommand {
     name: .customLong("color"),
     help: ArgumentHelp("Colour the report: auto (the default: on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
   var colorOption: ColorChoice?
-  var color: ColorChoice { colorOption ?? .auto }
 
   @Option(name: .customLong("html"), help: ArgumentHelp("Also write the triage as a self-contained HTML page (implies a batch).", valueName: "file"))
   var html: String?
 
   @Option(name: .customLong("jobs"), help: ArgumentHelp("In a batch: files analysed at once (default: the number of processors).", valueName: "jobs"))
   var jobs: Int?
-
-  /// The single input (single-file mode).
-  var input: String { inputs.first ?? "-" }
 
   @Flag(name: .customLong("json"), help: "Print the report as JSON (schema in docs/json-output.md).")
   var json = false
@@ -142,7 +146,6 @@ struct AnalyseCommand: ParsableCommand {
       "Refuse inputs larger than this many bytes. (default: \(AnalysisOptions().maximumInputSize))",
       valueName: "max-input-size"))
   var maxInputSizeOption: Int?
-  var maxInputSize: Int { maxInputSizeOption ?? AnalysisOptions().maximumInputSize }
 
   @Option(
     name: .customLong("max-line-length"),
@@ -150,7 +153,6 @@ struct AnalyseCommand: ParsableCommand {
       "Cut lines longer than this many bytes. (default: \(TextDecoderOptions().maximumLineLength))",
       valueName: "max-line-length"))
   var maxLineLengthOption: Int?
-  var maxLineLength: Int { maxLineLengthOption ?? TextDecoderOptions().maximumLineLength }
 
   @Option(name: .customLong("symbols"), help: ArgumentHelp("A symbol store to search (repeatable).", valueName: "dir"))
   var symbolRoots: [String] = []
@@ -170,14 +172,12 @@ struct AnalyseCommand: ParsableCommand {
       "Frames one report keeps across all its stacks (text stacks or dump threads past it are left out). (default: \(AnalysisOptions().maximumFramesPerInput))",
       valueName: "max-total-frames"))
   var maxTotalFramesOption: Int?
-  var maxTotalFrames: Int { maxTotalFramesOption ?? AnalysisOptions().maximumFramesPerInput }
 
   @Option(
     name: .customLong("max-threads"),
     help: ArgumentHelp(
       "Threads of a minidump that are walked (the crashed one always is). (default: 4096)", valueName: "max-threads"))
   var maxThreadsOption: Int?
-  var maxThreads: Int { maxThreadsOption ?? 4_096 }
 
   @Option(
     name: .customLong("max-scan-bytes"),
@@ -191,7 +191,6 @@ struct AnalyseCommand: ParsableCommand {
     help: ArgumentHelp(
       "Symbol files larger than this many bytes are refused. (default: \(4 << 30))", valueName: "max-symbol-file-size"))
   var maxSymbolFileSizeOption: Int?
-  var maxSymbolFileSize: Int { maxSymbolFileSizeOption ?? 4 << 30 }
 
   @Option(name: .customLong("time-limit"), help: ArgumentHelp("Seconds one input may take; past it, decoding stops with a diagnostic.", valueName: "time-limit"))
   var timeLimit: Double?
@@ -207,101 +206,41 @@ struct AnalyseCommand: ParsableCommand {
       "Seconds an external plugin (analyse-plugin-NAME) may take per crash. (default: \(ExternalPlugin.defaultTimeLimit))",
       valueName: "seconds"))
   var pluginTimeoutOption: Double?
-  var pluginTimeout: Double { pluginTimeoutOption ?? ExternalPlugin.defaultTimeLimit }
 
   @Flag(name: .customLong("all-threads"), help: "For a minidump, show every thread (default: the crashed thread only; --json has all).")
   var allThreads = false
 
-  func validate() throws {
-    // `pbpaste | analyse`: with no path, standard input is read when it is not a terminal.
-    guard !inputs.isEmpty || filesFrom != nil || isatty(0) == 0 else {
-      throw ValidationError("give a file to analyse, or - (or a pipe) for standard input")
-    }
-    guard (maxFrames ?? 1) >= 1, maxTotalFrames >= 1, maxThreads >= 1, (maxScanBytesOption ?? 4) >= 4, maxSymbolFileSize >= 1
-    else {
-      throw ValidationError("--max-frames, --max-total-frames, --max-threads, --max-scan-bytes and --max-symbol-file-size must be positive")
-    }
-    if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
-    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-    guard maxInputSize > 0 else { throw ValidationError("--max-input-size must be positive") }
-    guard maxLineLength >= 80 else { throw ValidationError("--max-line-length must be at least 80") }
-    guard pluginTimeout > 0 else { throw ValidationError("--plugin-timeout must be a positive number of seconds") }
-    if json && jsonl { throw ValidationError("--json and --jsonl cannot be used together: pick the triage summary (--json) or a report per line (--jsonl)") }
+  /// The options as plain values: what the run reads.
+  var request: ReportRequest {
+    var request = ReportRequest()
+    request.inputs = inputs
+    request.filesFrom = filesFrom
+    request.jsonl = jsonl
+    request.include = include
+    request.exclude = exclude
+    request.colorOption = colorOption
+    request.html = html
+    request.jobs = jobs
+    request.json = json
+    request.verbose = verbose
+    request.maxInputSizeOption = maxInputSizeOption
+    request.maxLineLengthOption = maxLineLengthOption
+    request.symbolRoots = symbolRoots
+    request.noDefaultSymbols = noDefaultSymbols
+    request.symbolPath = symbolPath.settings
+    request.maxFrames = maxFrames
+    request.maxTotalFramesOption = maxTotalFramesOption
+    request.maxThreadsOption = maxThreadsOption
+    request.maxScanBytesOption = maxScanBytesOption
+    request.maxSymbolFileSizeOption = maxSymbolFileSizeOption
+    request.timeLimit = timeLimit
+    request.rulePaths = rulePaths
+    request.pluginTimeoutOption = pluginTimeoutOption
+    request.allThreads = allThreads
+    return request
   }
 
-  /// The analysis settings the options describe.
-  var analysisOptions: AnalysisOptions {
-    var options = AnalysisOptions()
-    options.maximumInputSize = maxInputSize
-    options.text.maximumLineLength = maxLineLength
-    if let maxFrames {
-      options.text.maximumFramesPerStack = maxFrames
-      options.walk.maximumFrames = maxFrames
-    }
-    if let maxScanBytesOption { options.walk.limitScan(toBytes: maxScanBytesOption) }
-    options.maximumThreads = maxThreads
-    options.maximumFramesPerInput = maxTotalFrames
-    options.timeLimit = timeLimit
-    // A path named on the command line may be a pipe on purpose (`analyse <(zcat log.gz)`).
-    options.acceptsStreams = true
-    return options
-  }
+  func validate() throws { try request.validate() }
 
-  /// The symbol store of the run: the symbol path's directories, every --symbols DIR, the
-  /// shipped maps, then the path's servers (nil when there is nothing to search).
-  var symbolStore: SymbolStore? {
-    if !noDefaultSymbols { ShippedData.warnIfMissing(.symbols) }
-    let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
-    return symbolPath.store(roots: roots, maximumFileSize: maxSymbolFileSize)
-  }
-
-  func run() throws {
-    if isBatch {
-      try runBatch()
-      return
-    }
-    let analyser = Analyser(options: analysisOptions)
-    let store = symbolStore
-    var report: CrashReport
-    do {
-      report = try analyser.analyse(path: input, unwindData: store.map { StoreUnwindData(store: $0) })
-    } catch {
-      Console.error("analyse: \(error)\n")
-      throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
-    }
-    if let store, report.hasStack {
-      report = Symbolicator(store: store).symbolicate(report)
-    }
-    let plugins = RunPlugins(rulePaths: rulePaths, timeLimit: pluginTimeout)
-    let classification = plugins.pipeline.classify(report)
-    if json {
-      JSONReportWriter.write(report, classification: classification, tool: "analyse \(AnalyseVersion.current)", to: Console.output)
-    } else {
-      var textOptions = TextReportWriter.Options()
-      textOptions.showInstructionAddresses = verbose
-      textOptions.showAllThreads = allThreads
-      Console.report(TextReportWriter.render(report, classification: classification, options: textOptions), colour: color.isOn)
-    }
-    let status = AnalyseExitStatus(for: report)
-    if status == .noStackFound {
-      // Text that is another tool's stack says so, rather than a bare "no stack found".
-      if let foreign = report.diagnostics.first(where: { $0.message.hasPrefix("unsupported input: ") }) {
-        Console.error("analyse: \(input): no stack found: \(foreign.message.dropFirst("unsupported input: ".count))\n")
-      } else {
-        Console.error("analyse: \(input): no stack found\n")
-      }
-    } else if status == .damagedInput {
-      Console.error("analyse: \(input): the input is damaged; see the error diagnostics\n")
-    }
-    if status != .success { throw ExitCode(status.rawValue) }
-    try plugins.requireAllLoaded()
-  }
-
-  /// Several inputs, a directory, or a list of paths: batch mode.
-  var isBatch: Bool {
-    if filesFrom != nil || inputs.count > 1 || jsonl || html != nil { return true }
-    guard let only = inputs.first, only != "-" else { return false }
-    var status = stat()
-    return stat(only, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
-  }
+  func run() throws { try request.run() }
 }

@@ -19,7 +19,7 @@ import Symbolication
   import Glibc
 #endif
 
-extension AnalyseCommand {
+extension ReportRequest {
   func runBatch() throws {
     var paths = inputs
     if let list = filesFrom { paths += try Self.readList(list) }

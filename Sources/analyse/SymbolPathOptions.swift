@@ -7,6 +7,7 @@
 // --offline, and
 // --symbol-log (one line per request on standard error; credentials in URLs are
 // never printed). Servers are asked through the helper analyse-net (HelperSymbolFetcher).
+// SymbolPathSettings holds the values and does the work; the options only declare them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,6 +35,33 @@ struct SymbolPathOptions: ParsableArguments {
   var offline = false
 
   @Flag(name: .customLong("symbol-log"), help: "Print one line per symbol server request on standard error.")
+  var symbolLog = false
+
+  /// The options as plain values.
+  var settings: SymbolPathSettings {
+    SymbolPathSettings(symbolPath: symbolPath, symbolCache: symbolCache, offline: offline, symbolLog: symbolLog)
+  }
+
+  /// The parsed path (option, else environment), its notes printed once.
+  var parsedPath: SymbolPath? { settings.parsedPath }
+
+  /// A store over `roots` and the path's directories, asking its servers for the rest;
+  /// nil when there is nothing to search.
+  func store(roots: [String], maximumFileSize: Int = 4 << 30) -> SymbolStore? {
+    settings.store(roots: roots, maximumFileSize: maximumFileSize)
+  }
+}
+
+/// What the symbol-server options asked for, as plain values (the report command's quick
+/// reading fills it without ArgumentParser).
+struct SymbolPathSettings: Equatable {
+  /// --symbol-path.
+  var symbolPath: String?
+  /// --symbol-cache.
+  var symbolCache: String?
+  /// --offline.
+  var offline = false
+  /// --symbol-log.
   var symbolLog = false
 
   /// The cache used when the path names none: $XDG_CACHE_HOME or ~/.cache, crash-analysis/symbols.

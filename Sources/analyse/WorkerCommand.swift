@@ -76,7 +76,7 @@ struct WorkerCommand: ParsableCommand {
       }
       let result = batch.analyse(path, index: index)
       // Each answer leaves as soon as it is ready, whole.
-      Console.record(AnalyseCommand.jsonLine(result, id: id) + "\n")
+      Console.record(ReportRequest.jsonLine(result, id: id) + "\n")
       index += 1
       if Console.output.failure != nil { break }
     }
@@ -162,7 +162,7 @@ struct MergeCommand: ParsableCommand {
         summary.add(record)
       }
     }
-    if let page { try AnalyseCommand.finish(page, summary) }
+    if let page { try ReportRequest.finish(page, summary) }
     if json { Console.json(TriageReportWriter.json(summary) + "\n") } else { Console.text(TriageReportWriter.text(summary)) }
     try Console.finish()
     if bad > 0 { throw ExitCode(AnalyseExitStatus.batchHadFailures.rawValue) }
