@@ -126,6 +126,9 @@ private struct JSONParser {
     defer { depth -= 1 }
     position += 1
     var members: [(String, JSONValue)] = []
+    // Room for a report's or a compiled rule's members at once: growing from one member by
+    // doubling took four allocations an object.
+    members.reserveCapacity(8)
     skipBlanks()
     if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
       position += 1
