@@ -42,6 +42,12 @@ struct QuickArgumentsTests {
     #expect(quick == (try Self.parsed(arguments)))
   }
 
+  @Test("the words QuickArguments leaves to ArgumentParser as subcommands are the tool's subcommands")
+  func subcommandNames() {
+    let configured = AnalyseTool.configuration.subcommands.map { $0.configuration.commandName ?? "?" }
+    #expect(QuickArguments.subcommandNames == Set(configured + ["help"]))
+  }
+
   @Test(
     "forms left to ArgumentParser give nil",
     arguments: [
