@@ -232,9 +232,18 @@ private struct JSONParser {
       position += 1
     }
     guard position < bytes.count else { throw fail("an unterminated string") }
-    // With escapes: the text as UTF-8 (escapes encoded), decoded once at the closing quote.
+    // With escapes: the text as UTF-8 (escapes encoded), decoded once at the closing quote;
+    // the bytes between escapes appended a run at a time.
     var text = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
     while position < bytes.count {
+      let runStart = position
+      while position < bytes.count, bytes[position] >= 0x20, bytes[position] != UInt8(ascii: "\""),
+        bytes[position] != UInt8(ascii: "\\")
+      {
+        position += 1
+      }
+      if position > runStart { text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position])) }
+      guard position < bytes.count else { break }
       let byte = bytes[position]
       if byte == UInt8(ascii: "\"") {
         position += 1
@@ -242,10 +251,6 @@ private struct JSONParser {
       }
       if byte < 0x20 { throw fail("a control character in a string") }
       position += 1
-      guard byte == UInt8(ascii: "\\") else {
-        text.append(byte)
-        continue
-      }
       guard position < bytes.count else { break }
       let escape = bytes[position]
       position += 1
