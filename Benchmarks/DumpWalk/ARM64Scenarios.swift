@@ -25,10 +25,6 @@
 
 import CrashTestSupport
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 enum ARM64Scenarios {
   static let base: UInt64 = 0x0000_7f56_7800_0000
   static let functionCount = 48
@@ -45,11 +41,8 @@ enum ARM64Scenarios {
   /// Writes both sets under `directory` (which must exist).
   static func write(to directory: String, count: Int, seed: UInt64) throws(CFIScenarios.GenerationError) {
     for kind in Kind.allCases {
-      let folder = "\(directory)/\(kind.rawValue)"
-      guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
-        throw CFIScenarios.GenerationError(message: "\(folder): cannot create the directory")
-      }
-      try write(kind, to: folder, count: count, seed: seed)
+      try CFIScenarios.makeDirectory("\(directory)/\(kind.rawValue)")
+      try write(kind, to: "\(directory)/\(kind.rawValue)", count: count, seed: seed)
     }
   }
 
@@ -62,25 +55,11 @@ enum ARM64Scenarios {
     let sizes = (0..<functionCount).map { _ in 16 * (1 + random.next() % 16) }
     var module = SyntheticModule(base: base, size: 0x10000, name: "/usr/lib/libscenario_arm64.so")
     module.elfBuildID = (0..<20).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-    var dumps: [SyntheticMinidump] = []
-    for _ in 0..<count {
-      var dump = SyntheticMinidump()
-      dump.processorArchitecture = 12
-      dump.platformID = 0x8201
-      dump.osVersion = (0, 0, 0)
-      dump.servicePack = "Linux 6.1.0 #1 SMP aarch64"
-      dump.modules = [module]
-      for thread in 0..<4 {
-        dump.threads.append(chain(thread: thread, keepsRecord: keepsRecord, sizes: sizes, random: &random))
-      }
-      let first = dump.threads[0]
-      dump.exception = (threadID: first.id, code: 11, address: 0, parameters: [], context: first.context)
-      dumps.append(dump)
+    let dumps = CFIScenarios.linuxDumps(count: count, processor: 12, machine: "aarch64", module: module, random: &random) {
+      chain(thread: $0, keepsRecord: keepsRecord, sizes: sizes, random: &$1)
     }
-    var records = ""
-    for index in 0..<functionCount {
-      records += "FUNC \(hex(function(index))) \(hex(functionSize)) 0 scenario_function_\(index)\n"
-    }
+    var records = CFIScenarios.functionRecords(
+      count: functionCount, at: firstFunction, size: functionSize, named: "scenario_function_")
     for index in 0..<functionCount where hasCFI[index] {
       let start = function(index)
       let size = sizes[index]

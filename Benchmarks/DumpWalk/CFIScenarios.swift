@@ -37,25 +37,10 @@ enum CFIScenarios {
     let offsets = (0..<functionCount).map { _ in 8 * (1 + random.next() % 64) }
     var module = SyntheticModule(base: base, size: 0x10000, name: "/usr/lib/libscenario.so")
     module.elfBuildID = (0..<20).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-    var dumps: [SyntheticMinidump] = []
-    for _ in 0..<count {
-      var dump = SyntheticMinidump()
-      dump.processorArchitecture = 9
-      dump.platformID = 0x8201
-      dump.osVersion = (0, 0, 0)
-      dump.servicePack = "Linux 6.1.0 #1 SMP x86_64"
-      dump.modules = [module]
-      for thread in 0..<4 {
-        dump.threads.append(chain(thread: thread, pushes: pushes, offsets: offsets, random: &random))
-      }
-      let first = dump.threads[0]
-      dump.exception = (threadID: first.id, code: 11, address: 0, parameters: [], context: first.context)
-      dumps.append(dump)
+    let dumps = linuxDumps(count: count, processor: 9, machine: "x86_64", module: module, random: &random) {
+      chain(thread: $0, pushes: pushes, offsets: offsets, random: &$1)
     }
-    var records = ""
-    for index in 0..<functionCount {
-      records += "FUNC \(hex(function(index))) \(hex(functionSize)) 0 scenario_function_\(index)\n"
-    }
+    var records = functionRecords(count: functionCount, at: firstFunction, size: functionSize, named: "scenario_function_")
     for index in 0..<functionCount {
       let start = function(index)
       if pushes[index] {
@@ -67,6 +52,43 @@ enum CFIScenarios {
       }
     }
     try writeScenarios(dumps, named: "cfi", to: directory, module: "Linux x86_64", records: records)
+  }
+
+  /// `count` Linux dumps of `module` (processor 9 amd64, 12 arm64; `machine` as `uname -m`
+  /// says it), each of four threads `thread` lays out (given the thread's number), the first
+  /// crashed by SIGSEGV.
+  static func linuxDumps(
+    count: Int, processor: UInt16, machine: String, module: SyntheticModule, random: inout SplitMix,
+    thread: (Int, inout SplitMix) -> SyntheticThread
+  ) -> [SyntheticMinidump] {
+    var dumps: [SyntheticMinidump] = []
+    for _ in 0..<count {
+      var dump = SyntheticMinidump()
+      dump.processorArchitecture = processor
+      dump.platformID = 0x8201
+      dump.osVersion = (0, 0, 0)
+      dump.servicePack = "Linux 6.1.0 #1 SMP \(machine)"
+      dump.modules = [module]
+      for number in 0..<4 { dump.threads.append(thread(number, &random)) }
+      let first = dump.threads[0]
+      dump.exception = (threadID: first.id, code: 11, address: 0, parameters: [], context: first.context)
+      dumps.append(dump)
+    }
+    return dumps
+  }
+
+  /// FUNC records of `count` functions of `size` bytes from `first` on, named `prefix` and their number.
+  static func functionRecords(count: Int, at first: UInt64, size: UInt64, named prefix: String) -> String {
+    var records = ""
+    for index in 0..<count {
+      records += "FUNC \(hex(first + UInt64(index) * size)) \(hex(size)) 0 \(prefix)\(index)\n"
+    }
+    return records
+  }
+
+  /// Creates the directory `path` unless it exists.
+  static func makeDirectory(_ path: String) throws(GenerationError) {
+    guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw GenerationError(message: "\(path): cannot create the directory") }
   }
 
   /// Writes `dumps` as DIR/NAME-K.dmp, and the Breakpad store of their one module: DIR/store,
@@ -81,9 +103,7 @@ enum CFIScenarios {
       let debugFile = code.debugFile, let identifier = code.debugIdentifier
     else { throw GenerationError(message: "\(probe): the generated dump does not read back") }
     let folder = "\(directory)/store/\(debugFile)/\(identifier)"
-    for path in ["\(directory)/store", "\(directory)/store/\(debugFile)", folder] where mkdir(path, 0o755) != 0 && errno != EEXIST {
-      throw GenerationError(message: "\(path): cannot create the directory")
-    }
+    for path in ["\(directory)/store", "\(directory)/store/\(debugFile)", folder] { try makeDirectory(path) }
     let stem = debugFile.hasSuffix(".pdb") ? String(debugFile.dropLast(4)) : debugFile
     try save(Array("MODULE \(module) \(identifier) \(debugFile)\n\(records)".utf8), to: "\(folder)/\(stem).sym")
   }

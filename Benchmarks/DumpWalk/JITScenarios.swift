@@ -27,23 +27,10 @@ enum JITScenarios {
     var random = SplitMix(seed: seed)
     var module = SyntheticModule(base: base, size: 0x10000, name: "/usr/lib/libapp.so")
     module.elfBuildID = (0..<20).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-    var dumps: [SyntheticMinidump] = []
-    for _ in 0..<count {
-      var dump = SyntheticMinidump()
-      dump.processorArchitecture = 9
-      dump.platformID = 0x8201
-      dump.osVersion = (0, 0, 0)
-      dump.servicePack = "Linux 6.1.0 #1 SMP x86_64"
-      dump.modules = [module]
-      for thread in 0..<4 { dump.threads.append(chain(thread: thread, random: &random)) }
-      let first = dump.threads[0]
-      dump.exception = (threadID: first.id, code: 11, address: 0, parameters: [], context: first.context)
-      dumps.append(dump)
+    let dumps = CFIScenarios.linuxDumps(count: count, processor: 9, machine: "x86_64", module: module, random: &random) {
+      chain(thread: $0, random: &$1)
     }
-    var records = ""
-    for index in 0..<functionCount {
-      records += "FUNC \(hex(function(index))) \(hex(functionSize)) 0 app_function_\(index)\n"
-    }
+    let records = CFIScenarios.functionRecords(count: functionCount, at: firstFunction, size: functionSize, named: "app_function_")
     try CFIScenarios.writeScenarios(dumps, named: "jit", to: directory, module: "Linux x86_64", records: records)
   }
 

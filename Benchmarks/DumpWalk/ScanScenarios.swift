@@ -25,10 +25,6 @@
 
 import CrashTestSupport
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 enum ScanScenarios {
   static let functionSize: UInt64 = 0x100
   static let firstFunction: UInt64 = 0x1000
@@ -48,11 +44,8 @@ enum ScanScenarios {
   /// Writes both sets under `directory` (which must exist).
   static func write(to directory: String, count: Int, seed: UInt64) throws(CFIScenarios.GenerationError) {
     for kind in Kind.allCases {
-      let folder = "\(directory)/\(kind.rawValue)"
-      guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
-        throw CFIScenarios.GenerationError(message: "\(folder): cannot create the directory")
-      }
-      try write(kind, to: folder, count: count, seed: seed)
+      try CFIScenarios.makeDirectory("\(directory)/\(kind.rawValue)")
+      try write(kind, to: "\(directory)/\(kind.rawValue)", count: count, seed: seed)
     }
   }
 

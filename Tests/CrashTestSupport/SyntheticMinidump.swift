@@ -442,30 +442,6 @@ struct FileBuilder {
   mutating func zero(_ count: Int) { bytes += [UInt8](repeating: 0, count: count) }
   mutating func align() { while bytes.count % 4 != 0 { bytes.append(0) } }
 
-  /// An ARM64 CONTEXT (0x390 bytes, CONTEXT_ARM64 | CONTROL | INTEGER | FLOATING_POINT, the
-  /// Windows and Crashpad layout) with pc, sp, fp, lr and `general` (x0 … x28 by number) set.
-  /// With `oldLayout`, Breakpad's older MDRawContextARM64_Old (0x31C bytes, 64-bit flags
-  /// 0x80000007, cpsr after pc).
-  public static func arm64(
-    pc: UInt64, sp: UInt64, fp: UInt64, lr: UInt64, general: [Int: UInt64] = [:], cpsr: UInt32 = 0x6000_0000,
-    oldLayout: Bool = false
-  ) -> SyntheticContext {
-    var context = SyntheticContext(bytes: [UInt8](repeating: 0, count: oldLayout ? 0x31C : 0x390))
-    if oldLayout {
-      context.put64(0x8000_0007, at: 0x00)  // ContextFlags
-      context.put32(cpsr, at: 0x110)
-    } else {
-      context.put32(0x0040_0007, at: 0x00)  // ContextFlags
-      context.put32(cpsr, at: 0x04)
-    }
-    for (number, value) in general { context.put64(value, at: 0x08 + 8 * number) }
-    context.put64(fp, at: 0xF0)  // X29
-    context.put64(lr, at: 0xF8)  // X30
-    context.put64(sp, at: 0x100)
-    context.put64(pc, at: 0x108)
-    return context
-  }
-
   mutating func put32(_ value: UInt32, at offset: Int) {
     for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(index * 8)) }
   }
