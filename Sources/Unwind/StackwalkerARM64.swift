@@ -27,21 +27,10 @@
 import CrashCore
 
 /// Walks 64-bit ARM stacks.
-public struct StackwalkerARM64 {
-  private let environment: WalkEnvironment
+public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
+  let environment: WalkEnvironment
   /// Bits an address in this process may have: every bit up to the highest module's end.
   private let addressMask: UInt64
-  private var memory: any StackMemory { environment.memory }
-  private var modules: ModuleIndex { environment.modules }
-  private var options: WalkOptions { environment.options }
-
-  /// A walker over `memory`, with the process's modules and, optionally, unwind data.
-  public init(
-    memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)? = nil,
-    options: WalkOptions = WalkOptions()
-  ) {
-    self.init(memory: memory, moduleIndex: ModuleIndex(modules), unwindData: unwindData, options: options)
-  }
 
   /// A walker with modules already sorted (one map serves every thread of a dump).
   public init(

@@ -19,19 +19,8 @@
 import CrashCore
 
 /// Walks Alpha stacks.
-public struct StackwalkerAlpha {
-  private let environment: WalkEnvironment
-  private var memory: any StackMemory { environment.memory }
-  private var modules: ModuleIndex { environment.modules }
-  private var options: WalkOptions { environment.options }
-
-  /// A walker over `memory`, with the process's modules and, optionally, unwind data.
-  public init(
-    memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)? = nil,
-    options: WalkOptions = WalkOptions()
-  ) {
-    self.init(memory: memory, moduleIndex: ModuleIndex(modules), unwindData: unwindData, options: options)
-  }
+public struct StackwalkerAlpha: StackWalker, WalksInEnvironment {
+  let environment: WalkEnvironment
 
   /// A walker with modules already sorted (one map serves every thread of a dump).
   public init(

@@ -17,19 +17,8 @@
 import CrashCore
 
 /// Walks x86 stacks.
-public struct StackwalkerX86 {
-  private let environment: WalkEnvironment
-  private var memory: any StackMemory { environment.memory }
-  private var modules: ModuleIndex { environment.modules }
-  private var options: WalkOptions { environment.options }
-
-  /// A walker over `memory`, with the process's modules and, optionally, unwind data.
-  public init(
-    memory: any StackMemory, modules: [CodeModule], unwindData: (any UnwindDataProvider)? = nil,
-    options: WalkOptions = WalkOptions()
-  ) {
-    self.init(memory: memory, moduleIndex: ModuleIndex(modules), unwindData: unwindData, options: options)
-  }
+public struct StackwalkerX86: StackWalker, WalksInEnvironment {
+  let environment: WalkEnvironment
 
   /// A walker with modules already sorted (one map serves every thread of a dump).
   public init(
