@@ -4,9 +4,9 @@
 // the RBP chain ([rbp] the caller's RBP, [rbp+8] the return address, caller
 // RSP = rbp + 16) when RBP points into the stack above RSP (not on Windows,
 // where MSVC and LLVM keep no such chain: WalkOptions.followsFramePointers),
-// then scanning quadwords for an address inside a module. The frame column is the Child-SP
-// (RSP), as WinDbg prints it for x64; arguments travel in registers, so no
-// parameter columns are reported.
+// then scanning quadwords for an address inside a module. The frame column is
+// the Child-SP (RSP), as WinDbg prints it for x64; arguments travel in
+// registers, so no parameter columns are reported.
 //
 //===----------------------------------------------------------------------===//
 

@@ -77,15 +77,15 @@ public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
 
   /// Walks from a thread's context.
   public func walk(context: RegisterFile<ARM64Register>) -> WalkResult {
-    guard context[.pc] != nil, context[.sp] != nil else {
+    guard let pc = context[.pc], let sp = context[.sp] else {
       return WalkResult(frames: [], stopReason: "the context has no pc or sp")
     }
     var first = Frame(registers: [UInt64](repeating: 0, count: 33), valid: 0, trust: .context)
     for slot in 0...30 {
       if let register = ARM64Register.general(slot), let value = context[register] { first.set(slot, value) }
     }
-    first.set(Self.sp, context[.sp]!)
-    first.set(Self.pc, context[.pc]!)
+    first.set(Self.sp, sp)
+    first.set(Self.pc, pc)
     if first.isValid(Self.lr) { first.registers[Self.lr] = stripped(first.registers[Self.lr]) }
     let loop = environment.walkLoop(from: first) { callerFrame($0) }
     let frames = loop.frames
