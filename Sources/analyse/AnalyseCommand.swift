@@ -57,10 +57,12 @@ struct AnalyseTool: ParsableCommand {
   static func main() {
     Interrupts.install()
     var failure: (any Error)?
+    let arguments = Array(CommandLine.arguments.dropFirst())
     do {
-      if let request = QuickArguments.reportRequest(Array(CommandLine.arguments.dropFirst())),
-        (try? request.validate()) != nil
-      {
+      if arguments == ["--version"] {
+        // What ArgumentParser prints for it, without reading the commands.
+        Console.text(AnalyseVersion.current + "\n")
+      } else if let request = QuickArguments.reportRequest(arguments), (try? request.validate()) != nil {
         try request.run()
       } else {
         var command = try parseAsRoot()

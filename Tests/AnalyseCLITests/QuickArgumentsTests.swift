@@ -60,3 +60,20 @@ struct QuickArgumentsTests {
     #expect(QuickArguments.reportRequest(arguments) == nil)
   }
 }
+
+@Suite("--version without ArgumentParser")
+struct QuickVersionTests {
+  @Test("analyse --version prints what ArgumentParser would")
+  func sameVersion() throws {
+    var message: String?
+    do {
+      _ = try AnalyseTool.parseAsRoot(["--version"])
+    } catch {
+      message = AnalyseTool.message(for: error)
+    }
+    #expect(message == AnalyseVersion.current)
+    let run = try AnalyseRunner.run(["--version"])
+    #expect(run.status == 0)
+    #expect(run.standardOutput == AnalyseVersion.current + "\n")
+  }
+}
