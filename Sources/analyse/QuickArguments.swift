@@ -13,8 +13,13 @@
 //===----------------------------------------------------------------------===//
 
 enum QuickArguments {
-  /// Sets the flag `name` (a long name) and says whether it is one taken here.
-  private static func setFlag(_ name: String, in request: inout ReportRequest) -> Bool {
+  /// The flags taken, by long name.
+  private static let flagNames: Set<String> = [
+    "json", "jsonl", "all-threads", "verbose", "no-default-symbols", "offline", "symbol-log",
+  ]
+
+  /// Sets the flag `name` (one of `flagNames`).
+  private static func setFlag(_ name: String, in request: inout ReportRequest) {
     switch name {
     case "json": request.json = true
     case "jsonl": request.jsonl = true
@@ -23,15 +28,8 @@ enum QuickArguments {
     case "no-default-symbols": request.noDefaultSymbols = true
     case "offline": request.symbolPath.offline = true
     case "symbol-log": request.symbolPath.symbolLog = true
-    default: return false
+    default: break
     }
-    return true
-  }
-
-  /// Whether `name` is a flag taken here.
-  private static func isFlag(_ name: String) -> Bool {
-    var scratch = ReportRequest()
-    return setFlag(name, in: &scratch)
   }
 
   /// Sets the option `name` to `value` and says whether it is one taken here; `once` is false
@@ -90,9 +88,9 @@ enum QuickArguments {
       } else {
         return nil
       }
-      if isFlag(name) {
+      if flagNames.contains(name) {
         guard inlineValue == nil, seen.insert(name).inserted else { return nil }
-        _ = setFlag(name, in: &request)
+        setFlag(name, in: &request)
         continue
       }
       let value: String
