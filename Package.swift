@@ -52,7 +52,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     // Symbol servers: the client (SymbolServers) and `analyse symbols serve` (in analyse-net).
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -80,6 +79,9 @@ let package = Package(
     // CabinetFiles imports it.
     .target(name: "CLibMSPack", linkerSettings: [.linkedLibrary("dl")]),
     .target(name: "CabinetFiles", dependencies: ["CLibMSPack"]),
+    // libyaml (Debian: libyaml-dev for the header), opened with dlopen on first use; only
+    // SignatureRules imports it (rule files and frame catalogs).
+    .target(name: "CLibYAML", linkerSettings: [.linkedLibrary("dl")]),
     // glibc's mallopt (<malloc.h>); only the analyse command imports it.
     .systemLibrary(name: "CMallocTuning"),
     .target(
@@ -92,7 +94,7 @@ let package = Package(
     .target(name: "Signatures", dependencies: ["CrashCore"]),
     .target(
       name: "SignatureRules",
-      dependencies: ["Signatures", "CrashCore", "ByteReading", .product(name: "Yams", package: "Yams")]
+      dependencies: ["Signatures", "CrashCore", "ByteReading", "CLibYAML"]
     ),
     // Signature plugins: one folder per known issue (Plugins/README.md).
     .target(

@@ -16,7 +16,6 @@
 
 import ByteReading
 import Signatures
-import Yams
 
 /// Reads frame catalog files.
 public enum FrameCatalogParser {
@@ -30,14 +29,14 @@ public enum FrameCatalogParser {
   /// The entries of the catalog in `text`, in file order, or every mistake found.
   static func entries(_ text: String, file: String) -> Result<[FrameCatalog.Entry], RuleFileErrors> {
     var errors: [PluginLoadError] = []
-    func fail(_ node: Node?, _ message: String) { errors.append(PluginLoadError(file: file, line: node?.mark?.line, message: message)) }
-    let root: Node
+    func fail(_ node: YAMLNode?, _ message: String) { errors.append(PluginLoadError(file: file, line: node?.line, message: message)) }
+    let root: YAMLNode
     switch RuleFileParser.document(text, file: file) {
     case .success(let node): root = node
     case .failure(let problem): return .failure(problem)
     }
-    guard case .mapping(let nodes) = root else {
-      return .failure(RuleFileErrors(errors: [PluginLoadError(file: file, line: root.mark?.line, message: "the file must be a mapping of keys to values")]))
+    guard case .mapping(let nodes) = root.content else {
+      return .failure(RuleFileErrors(errors: [PluginLoadError(file: file, line: root.line, message: "the file must be a mapping of keys to values")]))
     }
     let mapping = KeyedMapping(nodes)
     for (text, key) in zip(mapping.texts, mapping.keys) where !keys.contains(text ?? "") {
@@ -48,7 +47,7 @@ public enum FrameCatalogParser {
     var entries: [FrameCatalog.Entry] = []
     for (name, role) in [("irrelevant", FrameRole.irrelevant), ("prefix", .prefix), ("common", .common)] {
       guard let node = mapping[key: name] else { continue }
-      guard case .sequence(let items) = node else {
+      guard case .sequence(let items) = node.content else {
         fail(node, "'\(name)' must be a list of frame names")
         continue
       }
@@ -57,7 +56,7 @@ public enum FrameCatalogParser {
           fail(item, "each entry of '\(name)' must be a frame name (`module!function` or `function`, `*` at the end for a prefix)")
           continue
         }
-        let origin = originPrefix + String(item.mark?.line ?? 0)
+        let origin = originPrefix + String(item.line)
         entries.append(FrameCatalog.Entry(text, role: role, defaultModule: module, origin: origin))
       }
     }

@@ -1,6 +1,7 @@
 //===--- RuleFileParser.swift - Reading and checking a rule file -------------===//
 //
-// YAML through Yams' node API, so every complaint names the file and line:
+// YAML composed into nodes that know their lines (YAMLDocument), so every
+// complaint names the file and line:
 //   Plugins/rules/Q282275.yaml:7: unknown key 'tpo' in 'match' (expected: module, top, …)
 // Unknown keys, wrong types, missing required keys and impossible values are
 // errors; a file with any error is not loaded.
@@ -8,7 +9,6 @@
 //===----------------------------------------------------------------------===//
 
 import Signatures
-import Yams
 
 /// A mistake in a rule file (file, line, reason).
 public typealias RuleFileError = PluginLoadError
@@ -34,27 +34,27 @@ public enum RuleFileParser {
   /// The rule in `text` (named `file` in errors), or every mistake found.
   public static func parse(_ text: String, file: String) -> Result<SignatureRule, RuleFileErrors> {
     var errors: [RuleFileError] = []
-    func fail(_ node: Node?, _ message: String) { errors.append(RuleFileError(file: file, line: node?.mark?.line, message: message)) }
+    func fail(_ node: YAMLNode?, _ message: String) { errors.append(RuleFileError(file: file, line: node?.line, message: message)) }
 
-    let root: Node
+    let root: YAMLNode
     switch document(text, file: file) {
     case .success(let node): root = node
     case .failure(let problem): return .failure(problem)
     }
     guard let top = mapping(root, "the file", keys: topKeys, fail) else { return .failure(RuleFileErrors(errors: errors)) }
 
-    func string(_ node: Node?, _ name: String, required: Bool = false) -> String? {
+    func string(_ node: YAMLNode?, _ name: String, required: Bool = false) -> String? {
       guard let node else {
         if required { fail(root, "missing '\(name)'") }
         return nil
       }
-      guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
+      guard let text = node.string, !text.isEmpty else {
         fail(node, "'\(name)' must be a text value")
         return nil
       }
-      return scalar.string
+      return text
     }
-    func integer(_ node: Node?, _ name: String, minimum: Int = 0) -> Int? {
+    func integer(_ node: YAMLNode?, _ name: String, minimum: Int = 0) -> Int? {
       guard let node else { return nil }
       guard let text = node.string, let value = Self.number(text), value >= UInt64(minimum), value <= UInt64(Int.max) else {
         fail(node, "'\(name)' must be a whole number ≥ \(minimum)")
@@ -62,7 +62,7 @@ public enum RuleFileParser {
       }
       return Int(value)
     }
-    func version(_ node: Node?, _ name: String) -> [Int]? {
+    func version(_ node: YAMLNode?, _ name: String) -> [Int]? {
       guard let node else { return nil }
       guard let text = node.string, let parsed = Self.version(text) else {
         fail(node, "'\(name)' must be a version such as 5.5.2654.22")
@@ -78,7 +78,7 @@ public enum RuleFileParser {
     }
     var references: [String] = []
     if let node = top[key: "references"] {
-      if case .sequence(let items) = node {
+      if case .sequence(let items) = node.content {
         for item in items { if let text = string(item, "references") { references.append(text) } }
       } else {
         fail(node, "'references' must be a list")
@@ -95,13 +95,13 @@ public enum RuleFileParser {
         affectedVersions: string(top[key: "affects"], "affects") ?? "", references: references),
       file: file, top: nil, sequence: [], within: 10, exception: nil, events: [], version: nil, parameter: nil,
       remedy: nil)
-    rule.idLine = top[key: "id"]?.mark?.line
+    rule.idLine = top[key: "id"]?.line
     if let match = mapping(matchNode, "match", keys: matchKeys, fail) {
       let module = string(match[key: "module"], "module")
       if let text = string(match[key: "top"], "top") { rule.top = RuleFrame(text, defaultModule: module) }
       if let framesNode = match[key: "frames"], let frames = mapping(framesNode, "frames", keys: framesKeys, fail) {
         rule.within = integer(frames[key: "within"], "within", minimum: 1) ?? 10
-        if case .sequence(let items)? = frames[key: "sequence"], !items.isEmpty {
+        if case .sequence(let items)? = frames[key: "sequence"]?.content, !items.isEmpty {
           rule.sequence = items.compactMap { string($0, "sequence") }.map { RuleFrame($0, defaultModule: module) }
         } else {
           fail(frames[key: "sequence"] ?? framesNode, "'frames' needs a non-empty 'sequence' list")
@@ -116,7 +116,7 @@ public enum RuleFileParser {
         }
       }
       if let node = match[key: "events"] {
-        if case .sequence(let items) = node {
+        if case .sequence(let items) = node.content {
           for item in items {
             guard let event = mapping(item, "an event", keys: eventKeys, fail) else { continue }
             guard let idNode = event[key: "id"], let value = integer(idNode, "id"), value <= Int(UInt32.max) else {
@@ -146,7 +146,7 @@ public enum RuleFileParser {
           below: below)
       }
       if let node = match[key: "required"] {
-        if case .sequence(let items) = node {
+        if case .sequence(let items) = node.content {
           for item in items {
             guard let text = item.string, let part = RulePart(rawValue: text) else {
               fail(item, "'required' lists parts of 'match': \(RulePart.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -174,7 +174,7 @@ public enum RuleFileParser {
     if let node = top[key: "remedy"], let remedy = mapping(node, "remedy", keys: remedyKeys, fail) {
       var files: [RemedyFile] = []
       if let filesNode = remedy[key: "files"] {
-        if case .sequence(let items) = filesNode {
+        if case .sequence(let items) = filesNode.content {
           for item in items {
             guard let text = string(item, "files") else { continue }
             let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
@@ -193,29 +193,15 @@ public enum RuleFileParser {
 
   /// The YAML document in `text`, or why there is none (empty; not YAML, with its line).
   /// Shared by every YAML file the plugins read (rules, frame catalogs).
-  static func document(_ text: String, file: String) -> Result<Node, RuleFileErrors> {
-    do {
-      // Yams' basic resolver: every scalar stays a string (numbers are read here), and no
-      // regular expression is compiled for tag resolution (Foundation's, through ICU). UTF-8
-      // named: Yams' default encoding reads the whole environment through Foundation on every
-      // call (about 350,000 instructions a file).
-      guard let composed = try Yams.compose(yaml: text, .basic, .default, .utf8) else {
-        return .failure(RuleFileErrors(errors: [RuleFileError(file: file, line: nil, message: "the file is empty")]))
-      }
-      return .success(composed)
-    } catch let error as YamlError {
-      return .failure(
-        RuleFileErrors(errors: [
-          RuleFileError(file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
-        ]))
-    } catch {
-      return .failure(RuleFileErrors(errors: [RuleFileError(file: file, line: nil, message: "not valid YAML: \(error)")]))
+  static func document(_ text: String, file: String) -> Result<YAMLNode, RuleFileErrors> {
+    YAMLDocument.compose(text).mapError { problem in
+      RuleFileErrors(errors: [RuleFileError(file: file, line: problem.line, message: problem.description)])
     }
   }
 
   /// The node as a mapping whose keys are all in `keys`; reports what is not.
-  private static func mapping(_ node: Node, _ name: String, keys: [String], _ fail: (Node?, String) -> Void) -> KeyedMapping? {
-    guard case .mapping(let nodes) = node else {
+  private static func mapping(_ node: YAMLNode, _ name: String, keys: [String], _ fail: (YAMLNode?, String) -> Void) -> KeyedMapping? {
+    guard case .mapping(let nodes) = node.content else {
       fail(node, "\(name) must be a mapping of keys to values")
       return nil
     }
@@ -243,20 +229,6 @@ public enum RuleFileParser {
 
   /// `5.5.2654.22` → [5, 5, 2654, 22].
   static func version(_ text: String) -> [Int]? { VersionNumber.parse(text) }
-
-  private static func line(of error: YamlError) -> Int? {
-    switch error {
-    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-    default: return nil
-    }
-  }
-
-  private static func problem(of error: YamlError) -> String {
-    switch error {
-    case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
-    default: return "\(error)"
-    }
-  }
 }
 
 extension String {

@@ -79,6 +79,6 @@ struct FramesCensusCommand: ParsableCommand {
   static func quoted(_ text: String) -> String {
     let plain = text.allSatisfy { $0.isLetter || $0.isNumber || "_!:.~$".contains($0) } && !(text.first?.isNumber ?? true)
     if plain { return text }
-    return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
   }
 }

@@ -368,7 +368,7 @@ public enum CompiledRules {
     ])
     do {
       let file = try AtomicOutputFile(path: path)
-      try file.stream.write(document.serialized(indent: 0) + "\n")
+      file.stream.write(document.serialized(indent: 0) + "\n")
       try file.commit()
     } catch {
       throw .cannotWrite(error)
