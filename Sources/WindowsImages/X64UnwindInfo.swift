@@ -1,8 +1,8 @@
 //===--- X64UnwindInfo.swift - .pdata and UNWIND_INFO of x64 images ----------===//
 //
-// The exception directory of an x64 (or arm64: same RUNTIME_FUNCTION layout
-// for the ranges) image lists every non-leaf function: begin and end RVA and
-// its UNWIND_INFO. For x64 the unwind codes say how the prolog moved the stack
+// The exception directory of an x64 image lists every non-leaf function: begin
+// and end RVA and its UNWIND_INFO (ARM64 images' entries differ:
+// ARM64UnwindInfo.swift). The unwind codes say how the prolog moved the stack
 // pointer (Microsoft's "x64 exception handling"):
 //   UWOP_PUSH_NONVOL 0       8 bytes
 //   UWOP_ALLOC_LARGE 1       info 0: next slot × 8; info 1: next two slots (32 bits)
@@ -25,7 +25,8 @@ public struct RuntimeFunction: Sendable, Hashable {
   public var begin: UInt32
   /// One past the last byte (RVA).
   public var end: UInt32
-  /// The UNWIND_INFO's RVA.
+  /// x64: the UNWIND_INFO's RVA. ARM64: the entry's second word (an .xdata record's RVA, or
+  /// packed unwind data; its low two bits say which).
   public var unwindInfo: UInt32
 }
 
@@ -33,7 +34,9 @@ extension PEImage {
   /// The functions of the exception directory, in address order (x64 and arm64 images;
   /// empty for others). At most 4 million entries.
   public func runtimeFunctions() throws(ReadError) -> [RuntimeFunction] {
-    guard machine == 0x8664, let directory = directory(.exception) else { return [] }
+    guard let directory = directory(.exception) else { return [] }
+    if machine == 0xAA64 { return try arm64RuntimeFunctions(directory) }
+    guard machine == 0x8664 else { return [] }
     let count = min(directory.size / 12, 4 << 20)
     var result: [RuntimeFunction] = []
     result.reserveCapacity(Int(count))
@@ -51,6 +54,7 @@ extension PEImage {
   /// The bytes the prolog of `function` (and its chain) puts on the stack below the return
   /// address: the frame size once the prolog has run.
   public func stackAllocation(of function: RuntimeFunction) throws(ReadError) -> UInt64 {
+    guard machine == 0x8664 else { throw ReadError(.invalidValue, at: UInt64(function.unwindInfo), reading: "x64 unwind data in a non-x64 image") }
     var total: UInt64 = 0
     var info = function.unwindInfo
     for _ in 0..<32 {

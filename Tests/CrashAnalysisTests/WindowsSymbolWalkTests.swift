@@ -4,16 +4,20 @@
 // modules, walked twice: with the store holding the image or the (CAB-compressed) PDB
 // itself, and with the store holding dump_syms' reference .sym. The x64 walk takes its
 // STACK CFI straight from mozwer.dll's .pdata and unwind codes, the x86 walk its STACK WIN
-// straight from basic32.pdb's frame data; each must equal the reference walk.
+// straight from basic32.pdb's frame data; each must equal the reference walk. The ARM64 walk
+// takes its STACK CFI from the packed and .xdata unwind data of this project's
+// Tests/Fixtures/pe-arm64/arm64_unwind.dll and must equal the walk with its reviewed .sym.
 //
 //===----------------------------------------------------------------------===//
 
+import ByteReading
 import CrashAnalysis
 import CrashCore
 import CrashTestSupport
 import Foundation
 import Symbolication
 import Testing
+import WindowsImages
 
 @Suite("Walks with unwind data from PE and PDB files")
 struct WindowsSymbolWalkTests {
@@ -125,5 +129,51 @@ struct WindowsSymbolWalkTests {
     #expect(direct.dropFirst().first?.0 == base + 0x6c0a)
     #expect(direct.dropFirst().first?.1 == .frameData)
     #expect(direct.dropFirst().first?.2 == "test2(int, unsigned int)")
+  }
+
+  @Test("ARM64: STACK CFI from arm64_unwind.dll's packed and .xdata unwind data, the frame pointer's rule included")
+  func arm64FromImage() throws {
+    let path = Fixtures.path("pe-arm64/arm64_unwind.dll")
+    let raw = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+    let (identifier, timestamp) = try raw.withUnsafeBytes { bytes in
+      let image = try PEImage(ByteReader(bytes))
+      return (try #require(image.codeView()?.identifier), image.timestamp)
+    }
+    let base: UInt64 = 0x1_8000_0000
+    var module = SyntheticModule(base: base, size: 0x5000, name: "C:\\Program Files\\Demo\\arm64_unwind.dll")
+    module.timestamp = timestamp
+    module.codeView = (pdb: "arm64_unwind.pdb", guid: Self.guid(identifier), age: UInt32(identifier.dropFirst(32), radix: 16)!)
+    // pc in callee_saved's body (packed: x19–x27 and lr saved, a frame of 80 bytes); its
+    // return into mixed (0x12a0, after its call at 0x129c; .xdata: a frame of 80, x19–x22 and
+    // lr saved); mixed's return into frame_record_fp (0x1364), whose CFA is x29 + 16 and whose
+    // record {0, 0} ends the stack. x29 is the context's: neither callee touches it.
+    let stackBase: UInt64 = 0x0000_00d0_2000_0000
+    var stack = [UInt64](repeating: 0, count: 32)
+    for register in 0..<9 { stack[register] = 0x1900 + UInt64(register) }
+    stack[9] = base + 0x12a0
+    for register in 0..<4 { stack[14 + register] = 0x2900 + UInt64(register) }
+    stack[18] = base + 0x1364
+    var dump = SyntheticMinidump()
+    dump.processorArchitecture = 12
+    dump.osVersion = (10, 0, 22621)
+    dump.modules = [module]
+    let context = SyntheticContext.arm64(pc: base + 0x1060, sp: stackBase, fp: stackBase + 176, lr: 0x4141)
+    dump.threads = [SyntheticThread(id: 4, context: context, stackBase: stackBase, stack: Self.words64(stack))]
+    dump.exception = (threadID: 4, code: 0xC000_0005, address: 0, parameters: [0, 0], context: context)
+
+    let direct = try Self.frames(
+      dump, root: try Self.store(debugFile: "arm64_unwind.pdb", identifier: identifier, file: path, as: "arm64_unwind.dll"))
+    let converted = try Self.frames(
+      dump, root: try Self.store(
+        debugFile: "arm64_unwind.pdb", identifier: identifier, file: Fixtures.path("pe-arm64/arm64_unwind.sym"),
+        as: "arm64_unwind.sym"))
+    let expected: [(UInt64?, FrameTrust, String?)] = [
+      (base + 0x1060, .context, "callee_saved"), (base + 0x129c, .cfi, "mixed"), (base + 0x1360, .cfi, "frame_record_fp"),
+    ]
+    for walked in [direct, converted] {
+      #expect(walked.map(\.0) == expected.map(\.0))
+      #expect(walked.map(\.1) == expected.map(\.1))
+      #expect(walked.map(\.2) == expected.map(\.2))
+    }
   }
 }
