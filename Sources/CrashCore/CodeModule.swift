@@ -67,6 +67,16 @@ public struct CodeModule: Sendable, Hashable, Codable {
     return String(repeating: "0", count: 8 - stamp.utf8.count) + stamp + String(size, radix: 16, uppercase: false)
   }
 
+  /// The spellings stores file the image under: `codeIdentifier` as Microsoft spells it, then,
+  /// when the size holds a letter, all upper case, as Mozilla's `dump_syms` writes `INFO
+  /// CODE_ID` (and stores built from its output name directories). On a case-sensitive file
+  /// system or server only one of them is found. Empty when there is no code id.
+  public var codeIdentifierSpellings: [String] {
+    guard let microsoft = codeIdentifier else { return [] }
+    let upper = microsoft.uppercased()
+    return upper == microsoft ? [microsoft] : [microsoft, upper]
+  }
+
   /// The first address past the image, when the size is known and does not overflow.
   public var end: Address? { size.flatMap { base.adding($0) } }
 

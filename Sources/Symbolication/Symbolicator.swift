@@ -95,15 +95,18 @@ public final class Symbolicator: Sendable {
       }
     }
     // 2. A Windows image by its code id (time stamp and size), as symbol stores file images:
-    //    what a text's `lmv` record or a dump without a usable debug id gives.
-    if let listed, let codeIdentifier = listed.codeIdentifier {
-      do {
-        let entries = try store.entries(debugFile: listed.fileName, debugIdentifier: codeIdentifier)
-        if !entries.isEmpty {
-          return use(entries, base: listed.base.rawValue, module: name, frames: frames, detail: "by code id", in: &report)
+    //    what a text's `lmv` record or a dump without a usable debug id gives; in symstore's
+    //    spelling, then in dump_syms' upper case.
+    if let listed {
+      for codeIdentifier in listed.codeIdentifierSpellings {
+        do {
+          let entries = try store.entries(debugFile: listed.fileName, debugIdentifier: codeIdentifier)
+          if !entries.isEmpty {
+            return use(entries, base: listed.base.rawValue, module: name, frames: frames, detail: "by code id", in: &report)
+          }
+        } catch {
+          report.diagnostics.append(Diagnostic(.warning, "symbols for \(name): \(error.description)"))
         }
-      } catch {
-        report.diagnostics.append(Diagnostic(.warning, "symbols for \(name): \(error.description)"))
       }
     }
     // 3. By name, the build chosen from the frames.

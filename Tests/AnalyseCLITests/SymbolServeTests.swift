@@ -123,6 +123,51 @@ struct SymbolServeTests {
     #expect(server.lines(containing: "GET /mozwer.dll/5FDB6A2871000/mozwer.dll 200").count == 1)
     #expect(server.lines(containing: "GET /wntdll.pdb/0A5C4E2D6B2E4F3B8C1D2E3F4A5B6C7D1/wntdll.pd_ 404").count == 1)
   }
+
+  @Test("a code id whose image size holds letters is found under either spelling, locally and through the server")
+  func codeIdentifierSpellings() throws {
+    // Microsoft's symstore files an image under `%08X%x` (5FDB6A287a000); Mozilla's dump_syms
+    // writes INFO CODE_ID in upper case (5FDB6A287A000), and stores built from it use that.
+    // On a case-sensitive file system or server only one of them exists.
+    let listing = """
+      0:000> k
+       # Child-SP          RetAddr               Call Site
+      00 00000000`0014f1a8 00000001`800010b0     demo+0x1020
+      01 00000000`0014f1b0 00000000`00000000     demo+0x10b0
+      0:000> lmv m demo
+      start             end                 module name
+      00000001`80000000 00000001`8007a000   demo       (deferred)
+          Image path: C:\\Program Files\\Demo\\demo.dll
+          Image name: demo.dll
+          Timestamp:        Thu Dec 17 14:20:56 2020 (5FDB6A28)
+          CheckSum:         00000000
+          ImageSize:        0007A000
+
+      """
+    let symbols = """
+      MODULE windows x86_64 0123456789ABCDEF0123456789ABCDEF1 demo.pdb
+      INFO CODE_ID 5FDB6A287A000 demo.dll
+      FUNC 1000 50 0 first_function
+      FUNC 1080 80 0 second_function
+
+      """
+    let root = NSTemporaryDirectory() + "code-id-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try FileManager.default.createDirectory(atPath: "\(root)/store/demo.dll/5FDB6A287A000", withIntermediateDirectories: true)
+    try symbols.write(toFile: "\(root)/store/demo.dll/5FDB6A287A000/demo.sym", atomically: true, encoding: .utf8)
+    try listing.write(toFile: "\(root)/listing.txt", atomically: true, encoding: .utf8)
+
+    let local = try AnalyseRunner.run(["--no-default-symbols", "--symbols", "\(root)/store", "\(root)/listing.txt"])
+    #expect(local.standardOutput.contains("demo+0x1020 = demo!first_function+0x20"), "\(local.standardOutput)")
+    #expect(local.standardOutput.contains("(by code id)"))
+
+    let server = try Self.serve("\(root)/store")
+    defer { server.stop() }
+    let path = "srv*\(root)/cache*http://127.0.0.1:\(server.port)"
+    let remote = try AnalyseRunner.run(["--no-default-symbols", "--symbol-path", path, "\(root)/listing.txt"])
+    #expect(remote.standardOutput.contains("demo+0x1020 = demo!first_function+0x20"), "\(remote.standardOutput)")
+    #expect(server.lines(containing: "GET /demo.dll/5FDB6A287A000/demo.sym 200").count == 1)
+  }
 }
 
 @Suite("DEBUGINFOD_URLS")
