@@ -18,6 +18,15 @@ public protocol SymbolSource: AnyObject, Sendable {
   var origin: SymbolSourceOrigin { get }
   /// What is known about `relativeAddress`, or `nil` when the source has nothing for it.
   func lookup(_ relativeAddress: UInt64) -> SymbolLookup?
+  /// This source's unwind records, when it has any: itself if it is an `UnwindInfoSource`
+  /// (the default implementations below), so that no dynamic cast is needed, whose first use
+  /// for each type costs a scan of every protocol conformance in the program.
+  var unwindInfoSource: (any UnwindInfoSource)? { get }
+}
+
+extension SymbolSource {
+  /// None: a source that is not an `UnwindInfoSource`.
+  public var unwindInfoSource: (any UnwindInfoSource)? { nil }
 }
 
 /// A symbol source that also knows how to unwind frames (Breakpad `STACK WIN`, `STACK CFI`).
@@ -26,6 +35,11 @@ public protocol UnwindInfoSource: SymbolSource {
   func windowsFrameInfo(at relativeAddress: UInt64) -> WindowsFrameInfo?
   /// The CFI rules in force at a module-relative address.
   func cfiRules(at relativeAddress: UInt64) -> CFIRules?
+}
+
+extension UnwindInfoSource {
+  /// The source itself.
+  public var unwindInfoSource: (any UnwindInfoSource)? { self }
 }
 
 /// Where a symbol source came from.

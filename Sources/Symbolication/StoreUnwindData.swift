@@ -35,7 +35,7 @@ public final class StoreUnwindData: UnwindDataProvider, Sendable {
         case .breakpad, .windows, .elf:
           // An ELF file answers for its call frames where the walk asks (ELFSymbolFile's
           // cfiRules), loaded once with its symbols.
-          if case .success(let loaded) = store.load(entry), let source = loaded.source as? any UnwindInfoSource {
+          if case .success(let loaded) = store.load(entry), let source = loaded.source.unwindInfoSource {
             found = source
           }
         case .linkerMap:
