@@ -190,7 +190,7 @@ public struct Q276222Detector: SignaturePlugin {
     var saw9405 = false
     for (index, event) in report.events.enumerated() {
       let text = (event.description ?? "").lowercased()
-      if event.id == 9202 && text.contains("accept()") {
+      if event.id == 9202 && Self.end(of: "accept()", in: text) != nil {
         saw9202 = true
         var message = "event 9202: a sockets error on an accept() call"
         if let index = Self.number(after: "control block index:", in: text) {
@@ -198,7 +198,7 @@ public struct Q276222Detector: SignaturePlugin {
         }
         evidence.append(Evidence(.supports, message, at: .event(index: index, lines: event.lines)))
       }
-      if event.id == 9405 && text.contains("failed to find socket") {
+      if event.id == 9405 && Self.end(of: "failed to find socket", in: text) != nil {
         saw9405 = true
         evidence.append(
           Evidence(.supports, "event 9405: Failed to find socket", at: .event(index: index, lines: event.lines)))
@@ -228,7 +228,7 @@ public struct Q276222Detector: SignaturePlugin {
       return (false, false, true, [Evidence(.contradicts, "EMSMTA.EXE is \(text); the article covers 5.5 SP3 and SP4", at: location)])
     }
     if let status = report.moduleSymbols.first(where: { $0.module.lowercased() == "emsmta" }), status.status == .loaded,
-      let path = status.origin?.path, path.contains(Self.articleBuildIdentifier)
+      let path = status.origin?.path, Self.end(of: Self.articleBuildIdentifier, in: path) != nil
     {
       return (
         false, true, false,
@@ -240,12 +240,27 @@ public struct Q276222Detector: SignaturePlugin {
 
   /// The decimal number after `label` in `text`, if any (no Foundation needed).
   static func number(after label: String, in text: String) -> Int? {
-    let characters = Array(text)
-    let pattern = Array(label)
-    guard characters.count >= pattern.count else { return nil }
-    for start in 0...(characters.count - pattern.count) where Array(characters[start..<(start + pattern.count)]) == pattern {
-      let rest = characters[(start + pattern.count)...].drop { $0 == " " }.prefix { $0.isNumber }
-      return Int(String(rest))
+    guard let end = end(of: label, in: text) else { return nil }
+    var value = 0
+    var digits = 0
+    for byte in text.utf8.dropFirst(end).drop(while: { $0 == UInt8(ascii: " ") }) {
+      guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { break }
+      guard digits < 18 else { return nil }  // past what an Int holds for sure
+      value = value * 10 + Int(byte - UInt8(ascii: "0"))
+      digits += 1
+    }
+    return digits > 0 ? value : nil
+  }
+
+  /// The byte offset just past the first `word` in `text`, or nil. Compared byte by byte:
+  /// `String.contains(_:)` from _StringProcessing is generic, and its first use in a process
+  /// instantiates metadata by name, which scans every protocol conformance in the program.
+  static func end(of word: String, in text: String) -> Int? {
+    let haystack = Array(text.utf8)
+    let needle = Array(word.utf8)
+    guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty ? 0 : nil }
+    for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+      if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start + needle.count }
     }
     return nil
   }

@@ -38,18 +38,22 @@ public enum CrashSignature {
   public static func signature(of crash: ClassifiedCrash) -> String? {
     let report = crash.report
     guard let thread = report.crashedThreadIndex, !report.threads[thread].frames.isEmpty else { return nil }
-    var parts: [String] = []
-    var length = 0
+    // Built by appending: `[String].joined(separator:)` is not specialised in the standard
+    // library, and its first call instantiates generic metadata by name, which scans every
+    // protocol conformance in the program (0.2 M instructions and a megabyte of pages touched).
+    var signature = ""
+    var count = 0
     for view in crash.frames(thread: thread) where view.role != .irrelevant {
       // A frame with no name, no module and no address says nothing at all.
       guard let part = self.part(view) else { continue }
-      if !parts.isEmpty && length + 3 + part.utf8.count > maximumLength { break }
-      length += (parts.isEmpty ? 0 : 3) + part.utf8.count
-      parts.append(part)
+      if count > 0 && signature.utf8.count + 3 + part.utf8.count > maximumLength { break }
+      if count > 0 { signature += " | " }
+      signature += part
+      count += 1
       let isPrefix = view.role == .prefix || (view.function == nil && view.module == nil)
-      if !isPrefix || parts.count == maximumFrames { break }
+      if !isPrefix || count == maximumFrames { break }
     }
-    return parts.isEmpty ? nil : parts.joined(separator: " | ")
+    return count == 0 ? nil : signature
   }
 
   /// One frame in its normal form: `function`, `module+0xoffset`, `module@0xaddress` (a

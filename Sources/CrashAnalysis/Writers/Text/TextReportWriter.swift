@@ -311,12 +311,13 @@ public enum TextReportWriter {
   private static func wrap(_ text: String, indent: String, width: Int) -> String {
     var out = ""
     var current = indent
-    for word in text.split(separator: " ") {
+    for word in text.split(separator: " ").map(String.init) {
       if current.count + word.count + 1 > width && current.count > indent.count {
         out += current + "\n"
         current = indent
       }
-      current += (current.count > indent.count ? " " : "") + word
+      if current.count > indent.count { current += " " }
+      current += word
     }
     if current.count > indent.count { out += current + "\n" }
     return out
