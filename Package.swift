@@ -65,9 +65,11 @@ let package = Package(
     .target(name: "CrashCore"),
     .target(name: "CSymbolLines"),
     .target(name: "BreakpadSymbols", dependencies: ["CrashCore", "ByteReading", "CSymbolLines"]),
+    // The dlopen-on-first-use loader the three library shims below share.
+    .target(name: "CSharedLibrary", linkerSettings: [.linkedLibrary("dl")]),
     // elfutils (Debian: libdw-dev, libelf-dev for the headers), opened with dlopen on first use
     // (Sources/CLibDW/include/CLibDW.h); only ELFSymbols imports it.
-    .target(name: "CLibDW", linkerSettings: [.linkedLibrary("dl")]),
+    .target(name: "CLibDW", dependencies: ["CSharedLibrary"]),
     // The C++ runtime's Itanium demangler (__cxa_demangle, libstdc++); only ELFSymbols imports it.
     .systemLibrary(name: "CCxxABI"),
     .target(name: "ELFSymbols", dependencies: ["CLibDW", "CCxxABI", "CrashCore"]),
@@ -77,11 +79,11 @@ let package = Package(
     .target(name: "ProgramDatabase", dependencies: ["ByteReading"]),
     // libmspack (Debian: libmspack-dev for the header), opened with dlopen on first use; only
     // CabinetFiles imports it.
-    .target(name: "CLibMSPack", linkerSettings: [.linkedLibrary("dl")]),
+    .target(name: "CLibMSPack", dependencies: ["CSharedLibrary"]),
     .target(name: "CabinetFiles", dependencies: ["CLibMSPack"]),
     // libyaml (Debian: libyaml-dev for the header), opened with dlopen on first use; only
     // SignatureRules imports it (rule files and frame catalogs).
-    .target(name: "CLibYAML", linkerSettings: [.linkedLibrary("dl")]),
+    .target(name: "CLibYAML", dependencies: ["CSharedLibrary"]),
     // glibc's mallopt (<malloc.h>); only the analyse command imports it.
     .systemLibrary(name: "CMallocTuning"),
     .target(
@@ -209,7 +211,7 @@ let package = Package(
     .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
     .testTarget(
       name: "ELFSymbolsTests",
-      dependencies: ["ELFSymbols", "CrashCore", "CrashTestSupport"]
+      dependencies: ["ELFSymbols", "CSharedLibrary", "CrashCore", "CrashTestSupport"]
     ),
     .testTarget(
       name: "SymbolicationTests",

@@ -10,8 +10,10 @@
 
 #include "CLibDW.h"
 
-#include <dlfcn.h>
+#include "CSharedLibrary.h"
+
 #include <pthread.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -70,41 +72,33 @@ static struct {
 #undef X
 } real;
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static const char *failure = "libdw was never opened";
-static char message[512];
-
-static void open_library(void) {
-  void *handle = dlopen("libdw.so.1", RTLD_NOW | RTLD_LOCAL);
-  if (handle == NULL) {
-    const char *reason = dlerror();
-    snprintf(message, sizeof message, "cannot load libdw.so.1 (Debian: apt-get install libdw1): %s",
-             reason ? reason : "unknown error");
-    failure = message;
-    return;
-  }
-#define X(name)                                                                                   \
-  real.name = (__typeof__(name) *)dlsym(handle, #name);                                           \
-  if (real.name == NULL) {                                                                        \
-    snprintf(message, sizeof message, "libdw.so.1 has no %s: elfutils older than 0.177?", #name); \
-    failure = message;                                                                            \
-    return;                                                                                       \
-  }
+static const char *const names[] = {
+#define X(name) #name,
   CLIBDW_FUNCTIONS(X)
 #undef X
-  failure = NULL;
+};
+static void *slots[sizeof names / sizeof names[0]];
+_Static_assert(sizeof real == sizeof slots, "one pointer per function");
+
+static struct csharedlibrary library = {
+  "libdw.so.1", "libdw1", "elfutils older than 0.177?", names, slots, sizeof names / sizeof names[0], "libdw was never opened", {0}};
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void open_library(void) {
+  csharedlibrary_open(&library);
+  if (library.failure == NULL) memcpy(&real, slots, sizeof real);
 }
 
 const char *clibdw_load(void) {
   pthread_once(&once, open_library);
-  return failure;
+  return library.failure;
 }
 
 // The forwarders. Callers have had NULL from clibdw_load(); a call before that (its pointer still
 // null) is a bug in this package, stopped here rather than made through a null pointer.
 static void require_loaded(void) {
   if (clibdw_load() != NULL) {
-    fprintf(stderr, "CLibDW: elfutils called before clibdw_load() succeeded: %s\n", failure);
+    fprintf(stderr, "CLibDW: elfutils called before clibdw_load() succeeded: %s\n", library.failure);
     abort();
   }
 }

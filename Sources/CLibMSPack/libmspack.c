@@ -10,41 +10,32 @@
 
 #include "CLibMSPack.h"
 
-#include <dlfcn.h>
+#include "CSharedLibrary.h"
+
 #include <pthread.h>
-#include <stdio.h>
+#include <string.h>
 
 static struct {
   __typeof__(mspack_create_cab_decompressor) *create;
   __typeof__(mspack_destroy_cab_decompressor) *destroy;
 } real;
 
+static const char *const names[] = {"mspack_create_cab_decompressor", "mspack_destroy_cab_decompressor"};
+static void *slots[sizeof names / sizeof names[0]];
+_Static_assert(sizeof real == sizeof slots, "one pointer per function");
+
+static struct csharedlibrary library = {
+  "libmspack.so.0", "libmspack0", NULL, names, slots, sizeof names / sizeof names[0], "libmspack was never opened", {0}};
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static const char *failure = "libmspack was never opened";
-static char message[512];
 
 static void open_library(void) {
-  void *handle = dlopen("libmspack.so.0", RTLD_NOW | RTLD_LOCAL);
-  if (handle == NULL) {
-    const char *reason = dlerror();
-    snprintf(message, sizeof message, "cannot load libmspack.so.0 (Debian: apt-get install libmspack0): %s",
-             reason ? reason : "unknown error");
-    failure = message;
-    return;
-  }
-  real.create = (__typeof__(mspack_create_cab_decompressor) *)dlsym(handle, "mspack_create_cab_decompressor");
-  real.destroy = (__typeof__(mspack_destroy_cab_decompressor) *)dlsym(handle, "mspack_destroy_cab_decompressor");
-  if (real.create == NULL || real.destroy == NULL) {
-    snprintf(message, sizeof message, "libmspack.so.0 lacks the CAB decompressor");
-    failure = message;
-    return;
-  }
-  failure = NULL;
+  csharedlibrary_open(&library);
+  if (library.failure == NULL) memcpy(&real, slots, sizeof real);
 }
 
 const char *clibmspack_load(void) {
   pthread_once(&once, open_library);
-  return failure;
+  return library.failure;
 }
 
 // Called only after clibmspack_load() returned NULL (CabinetFile); otherwise no decompressor,

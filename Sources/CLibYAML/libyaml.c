@@ -8,9 +8,10 @@
 
 #include "CLibYAML.h"
 
-#include <dlfcn.h>
+#include "CSharedLibrary.h"
+
 #include <pthread.h>
-#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #define CLIBYAML_FUNCTIONS(X) \
@@ -27,34 +28,26 @@ static struct {
 #undef X
 } real;
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static const char *failure = "libyaml was never opened";
-static char message[512];
-
-static void open_library(void) {
-  void *handle = dlopen("libyaml-0.so.2", RTLD_NOW | RTLD_LOCAL);
-  if (handle == NULL) {
-    const char *reason = dlerror();
-    snprintf(message, sizeof message, "cannot load libyaml-0.so.2 (Debian: apt-get install libyaml-0-2): %s",
-             reason ? reason : "unknown error");
-    failure = message;
-    return;
-  }
-#define X(name)                                                                    \
-  real.name = (__typeof__(name) *)dlsym(handle, #name);                            \
-  if (real.name == NULL) {                                                         \
-    snprintf(message, sizeof message, "libyaml-0.so.2 has no %s", #name);          \
-    failure = message;                                                             \
-    return;                                                                        \
-  }
+static const char *const names[] = {
+#define X(name) #name,
   CLIBYAML_FUNCTIONS(X)
 #undef X
-  failure = NULL;
+};
+static void *slots[sizeof names / sizeof names[0]];
+_Static_assert(sizeof real == sizeof slots, "one pointer per function");
+
+static struct csharedlibrary library = {
+  "libyaml-0.so.2", "libyaml-0-2", NULL, names, slots, sizeof names / sizeof names[0], "libyaml was never opened", {0}};
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void open_library(void) {
+  csharedlibrary_open(&library);
+  if (library.failure == NULL) memcpy(&real, slots, sizeof real);
 }
 
 const char *clibyaml_load(void) {
   pthread_once(&once, open_library);
-  return failure;
+  return library.failure;
 }
 
 struct clibyaml_parser {

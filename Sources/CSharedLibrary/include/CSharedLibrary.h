@@ -1,0 +1,30 @@
+/* A shared library opened with dlopen on first use and the functions looked up in it: what
+   CLibDW (elfutils), CLibMSPack (libmspack) and CLibYAML (libyaml) share. Each keeps its
+   functions' names and a struct of pointers of their types, and calls csharedlibrary_open
+   once (pthread_once) before any of them is used. */
+#ifndef CSHAREDLIBRARY_H
+#define CSHAREDLIBRARY_H
+
+#include <stddef.h>
+
+struct csharedlibrary {
+  /* The soname opened, e.g. "libdw.so.1". */
+  const char *soname;
+  /* The Debian package that installs it, named in the message when it is missing. */
+  const char *package;
+  /* Added to the message when a function is missing (a version too old), or NULL. */
+  const char *hint;
+  /* The functions' names, and where each one's address is stored, in the same order. */
+  const char *const *names;
+  void **slots;
+  size_t count;
+  /* NULL once every function is found; else why not (valid for the life of the process). */
+  const char *failure;
+  char message[512];
+};
+
+/* Opens `library->soname` and looks up every name into its slot, setting `failure`. Call it
+   once per process (the shims call it through pthread_once). */
+void csharedlibrary_open(struct csharedlibrary *library);
+
+#endif

@@ -1,0 +1,34 @@
+//===--- sharedlibrary.c - A library opened on first use ---------------------===//
+//
+// dlopen with RTLD_LOCAL (the library's symbols stay out of the global scope),
+// then dlsym for each function; a missing library or function is a message
+// naming it and the package that provides it, never a process that fails to
+// start.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CSharedLibrary.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+
+void csharedlibrary_open(struct csharedlibrary *library) {
+  void *handle = dlopen(library->soname, RTLD_NOW | RTLD_LOCAL);
+  if (handle == NULL) {
+    const char *reason = dlerror();
+    snprintf(library->message, sizeof library->message, "cannot load %s (Debian: apt-get install %s): %s",
+             library->soname, library->package, reason ? reason : "unknown error");
+    library->failure = library->message;
+    return;
+  }
+  for (size_t index = 0; index < library->count; index++) {
+    library->slots[index] = dlsym(handle, library->names[index]);
+    if (library->slots[index] == NULL) {
+      snprintf(library->message, sizeof library->message, "%s has no %s%s%s", library->soname,
+               library->names[index], library->hint ? ": " : "", library->hint ? library->hint : "");
+      library->failure = library->message;
+      return;
+    }
+  }
+  library->failure = NULL;
+}
