@@ -83,7 +83,8 @@ public enum PEBreakpadWriter {
     for function in try image.runtimeFunctions() where seen.insert(function.begin).inserted {
       guard let prolog = try? image.arm64Prolog(of: function), let entry = prolog.states.first else { continue }
       let returnAddress = entry.savedRegisters[30] == nil ? " .ra: x30" : ""
-      lines.append("STACK CFI INIT \(hex(function.begin)) \(hex(function.end - function.begin)) \(rules(entry, since: nil))\(returnAddress)")
+      let range = "\(hex(function.begin)) \(hex(function.end - function.begin))"
+      lines.append("STACK CFI INIT \(range) \(rules(entry, since: nil))\(returnAddress)")
       var previous = entry
       for (index, state) in prolog.states.enumerated().dropFirst() where state != previous {
         let address = UInt64(function.begin) + UInt64(index) * 4

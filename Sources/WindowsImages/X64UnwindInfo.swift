@@ -54,7 +54,9 @@ extension PEImage {
   /// The bytes the prolog of `function` (and its chain) puts on the stack below the return
   /// address: the frame size once the prolog has run.
   public func stackAllocation(of function: RuntimeFunction) throws(ReadError) -> UInt64 {
-    guard machine == 0x8664 else { throw ReadError(.invalidValue, at: UInt64(function.unwindInfo), reading: "x64 unwind data in a non-x64 image") }
+    guard machine == 0x8664 else {
+      throw ReadError(.invalidValue, at: UInt64(function.unwindInfo), reading: "x64 unwind data in a non-x64 image")
+    }
     var total: UInt64 = 0
     var info = function.unwindInfo
     for _ in 0..<32 {
