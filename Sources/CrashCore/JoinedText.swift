@@ -24,3 +24,8 @@ extension Array where Element == String {
     return result
   }
 }
+
+extension ArraySlice where Element == String {
+  /// The elements in order with `separator` between them (a slice such as `prefix(3)`).
+  package func joined(separator: String = "") -> String { Array(self).joined(separator: separator) }
+}

@@ -18,6 +18,7 @@ struct JoinedTextTests {
         #expect(strings.joined(separator: separator) == Self.standard(strings, separator))
       }
       #expect(strings.joined() == Self.standard(strings, ""))
+      #expect(strings.dropFirst().joined(separator: ", ") == Self.standard(strings.dropFirst(), ", "))
     }
   }
 }

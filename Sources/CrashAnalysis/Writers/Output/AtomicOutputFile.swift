@@ -34,7 +34,7 @@ public final class AtomicOutputFile {
     let directory = slash.map { String(path[...$0]) } ?? ""
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
     guard !name.isEmpty else { throw .cannotCreate(path: path, reason: "the path names a directory") }
-    var template = Array((directory + "." + name.prefix(64) + ".XXXXXX").utf8CString)
+    var template = Array((directory + "." + String(name.prefix(64)) + ".XXXXXX").utf8CString)
     // mkstemp opens with O_CREAT | O_EXCL: an existing name, a planted link included, is never opened.
     let descriptor = mkstemp(&template)
     guard descriptor >= 0 else { throw .cannotCreate(path: path, reason: String(cString: strerror(errno))) }
