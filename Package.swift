@@ -84,6 +84,9 @@ let package = Package(
     // libyaml (Debian: libyaml-dev for the header), opened with dlopen on first use; only
     // SignatureRules imports it (rule files and frame catalogs).
     .target(name: "CLibYAML", dependencies: ["CSharedLibrary"]),
+    // The C math library opened on first use (Sources/CLibM/include/CLibM.h): the analyse
+    // executables link it instead of libm (scripts/install), which no run needs at start.
+    .target(name: "CLibM", dependencies: ["CSharedLibrary"]),
     // glibc's mallopt (<malloc.h>); only the analyse command imports it.
     .systemLibrary(name: "CMallocTuning"),
     .target(
@@ -126,7 +129,7 @@ let package = Package(
       name: "analyse",
       dependencies: [
         "CrashAnalysis", "CrashCore", "StackText", "Symbolication", "BreakpadSymbols", "MapFiles", "ELFSymbols",
-        "Signatures", "SignatureRules", "ByteReading", "WindowsImages", "CMallocTuning",
+        "Signatures", "SignatureRules", "ByteReading", "WindowsImages", "CMallocTuning", "CLibM",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -135,7 +138,7 @@ let package = Package(
     .executableTarget(
       name: "analyse-net",
       dependencies: [
-        "SymbolServers", "Symbolication", "ByteReading", "CrashCore",
+        "SymbolServers", "Symbolication", "ByteReading", "CrashCore", "CLibM",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
@@ -252,7 +255,7 @@ let package = Package(
     // Runs the built `analyse` binary (the dependency makes `swift test` build it).
     .testTarget(
       name: "AnalyseCLITests",
-      dependencies: ["analyse", "analyse-net", "CrashTestSupport", "SymbolServers"]
+      dependencies: ["analyse", "analyse-net", "CrashTestSupport", "SymbolServers", "CLibM"]
     ),
   ],
   swiftLanguageModes: [.v6]

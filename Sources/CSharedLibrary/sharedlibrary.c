@@ -30,5 +30,10 @@ void csharedlibrary_open(struct csharedlibrary *library) {
       return;
     }
   }
+  library->handle = handle;
   library->failure = NULL;
+}
+
+void *csharedlibrary_function(struct csharedlibrary *library, const char *name) {
+  return library->handle != NULL ? dlsym(library->handle, name) : NULL;
 }

@@ -21,10 +21,16 @@ struct csharedlibrary {
   /* NULL once every function is found; else why not (valid for the life of the process). */
   const char *failure;
   char message[512];
+  /* dlopen's handle once the library is open, else NULL. */
+  void *handle;
 };
 
 /* Opens `library->soname` and looks up every name into its slot, setting `failure`. Call it
    once per process (the shims call it through pthread_once). */
 void csharedlibrary_open(struct csharedlibrary *library);
+
+/* The address of `name` in the opened library (dlsym), or NULL when the library is not open or
+   has no such symbol: for functions looked up one at a time, on first use. */
+void *csharedlibrary_function(struct csharedlibrary *library, const char *name);
 
 #endif
