@@ -25,27 +25,41 @@ public enum CodeViewRecord {
       let data1 = bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian
       let data2 = bytes.loadUnaligned(fromByteOffset: 8, as: UInt16.self).littleEndian
       let data3 = bytes.loadUnaligned(fromByteOffset: 10, as: UInt16.self).littleEndian
-      var identifier = hex(UInt64(data1), 8) + hex(UInt64(data2), 4) + hex(UInt64(data3), 4)
-      for index in 12..<20 { identifier += hex(UInt64(bytes[index]), 2) }
+      var identifier: [UInt8] = []
+      identifier.reserveCapacity(41)
+      appendHex(UInt64(data1), width: 8, to: &identifier)
+      appendHex(UInt64(data2), width: 4, to: &identifier)
+      appendHex(UInt64(data3), width: 4, to: &identifier)
+      for index in 12..<20 { appendHex(UInt64(bytes[index]), width: 2, to: &identifier) }
       let age = bytes.loadUnaligned(fromByteOffset: 20, as: UInt32.self).littleEndian
-      identifier += String(age, radix: 16, uppercase: true)
-      return (cString(bytes, from: 24), identifier)
+      appendHex(UInt64(age), width: 1, to: &identifier)
+      return (cString(bytes, from: 24), String(decoding: identifier, as: UTF8.self))
     case 0x3031_424E:  // 'NB10'
       guard size >= 16 else { throw ReadError(.outOfBounds, at: base, reading: "an NB10 record") }
       let timestamp = bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
       let age = bytes.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian
-      return (cString(bytes, from: 16), hex(UInt64(timestamp), 8) + String(age, radix: 16, uppercase: true))
+      var identifier: [UInt8] = []
+      appendHex(UInt64(timestamp), width: 8, to: &identifier)
+      appendHex(UInt64(age), width: 1, to: &identifier)
+      return (cString(bytes, from: 16), String(decoding: identifier, as: UTF8.self))
     case 0x4270_454C:  // 'BpEL' (bytes 4c 45 70 42)
       // Breakpad's debug id for an ELF build id: its first 16 bytes (zero-padded) read as a
       // GUID (the first three fields little-endian), then age 0.
       var id = [UInt8](repeating: 0, count: 16)
       for index in 0..<min(16, Int(size) - 4) { id[index] = bytes[4 + index] }
-      var identifier = hex(UInt64(id[3]) << 24 | UInt64(id[2]) << 16 | UInt64(id[1]) << 8 | UInt64(id[0]), 8)
-      identifier += hex(UInt64(id[5]) << 8 | UInt64(id[4]), 4) + hex(UInt64(id[7]) << 8 | UInt64(id[6]), 4)
-      for index in 8..<16 { identifier += hex(UInt64(id[index]), 2) }
-      return (nil, identifier + "0")
+      var identifier: [UInt8] = []
+      identifier.reserveCapacity(33)
+      appendHex(UInt64(id[3]) << 24 | UInt64(id[2]) << 16 | UInt64(id[1]) << 8 | UInt64(id[0]), width: 8, to: &identifier)
+      appendHex(UInt64(id[5]) << 8 | UInt64(id[4]), width: 4, to: &identifier)
+      appendHex(UInt64(id[7]) << 8 | UInt64(id[6]), width: 4, to: &identifier)
+      for index in 8..<16 { appendHex(UInt64(id[index]), width: 2, to: &identifier) }
+      identifier.append(UInt8(ascii: "0"))
+      return (nil, String(decoding: identifier, as: UTF8.self))
     default:
-      throw ReadError(.invalidValue, at: base, reading: "a CodeView record (signature 0x\(String(signature, radix: 16)))")
+      var text = Array("a CodeView record (signature 0x".utf8)
+      appendHex(UInt64(signature), width: 1, uppercase: false, to: &text)
+      text.append(UInt8(ascii: ")"))
+      throw ReadError(.invalidValue, at: base, reading: String(decoding: text, as: UTF8.self))
     }
   }
 
@@ -65,9 +79,17 @@ public enum CodeViewRecord {
     return String(decoding: text, as: UTF8.self)
   }
 
-  private static func hex(_ value: UInt64, _ width: Int) -> String {
-    let text = String(value, radix: 16, uppercase: true)
-    return String(repeating: "0", count: max(0, width - text.count)) + text
+  /// Appends `value` as hex digits, zero-padded to `width` (written directly: the standard
+  /// library's generic `String(_:radix:)` maps code a dump run otherwise never needs).
+  private static func appendHex(_ value: UInt64, width: Int, uppercase: Bool = true, to text: inout [UInt8]) {
+    var digits = 1
+    while digits < 16 && value >> UInt64(4 * digits) != 0 { digits += 1 }
+    var position = max(digits, width)
+    while position > 0 {
+      position -= 1
+      let digit = position < 16 ? UInt8(truncatingIfNeeded: value >> UInt64(4 * position)) & 0xF : 0
+      text.append(digit < 10 ? 48 + digit : (uppercase ? 55 : 87) + digit)
+    }
   }
 
   private static func cString(_ bytes: UnsafeRawBufferPointer, from start: Int) -> String? {

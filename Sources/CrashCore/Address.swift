@@ -53,10 +53,9 @@ extension Address: CustomStringConvertible {
 public enum HexFormat {
   /// `value` as lower-case hex digits, left-padded with zeros to `width`.
   public static func digits(_ value: UInt64, width: Int) -> String {
-    let text = String(value, radix: 16)
-    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    IntegerText.text(negative: false, magnitude: value, radix: 16, minimumDigits: width)
   }
 
   /// `value` as `0x` and lower-case hex digits without padding (`0x25`).
-  public static func prefixed(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+  public static func prefixed(_ value: UInt64) -> String { "0x" + IntegerText.text(value, radix: 16) }
 }
