@@ -121,6 +121,9 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
     origin = SymbolSourceOrigin(format: .breakpad, path: mapped.path)
     mapped.adviseSequential()
     var scanner = SymbolFileScanner(bytes: mapped.bytes, errorBudget: options.errorBudget)
+    // Pages already scanned leave memory as the scan goes (a 0.8 MB file is never resident
+    // whole); lookups later fault in the few they read.
+    scanner.releasePagesBefore = { mapped.releaseResidentPages(before: $0) }
     scanner.scan()
     scanner.finishIndex()
     // The scan touched every page; lookups need only a few of them again.

@@ -38,6 +38,12 @@ struct SymbolFileScanner {
   var cfiInitial: [StackRangeRecord] = []
   var cfiDeltas: [StackDeltaRecord] = []
 
+  /// Called with the offset the scan has reached, every `releaseInterval` bytes: the pages
+  /// before it are not read again during the scan, so the mapped file may drop them.
+  var releasePagesBefore: ((Int) -> Void)?
+  /// Bytes between two calls of `releasePagesBefore`.
+  static let releaseInterval = 128 * 1024
+
   /// The FUNC whose line records are being read.
   private var openFunction: Int?
   private var lineNumber = 0
@@ -65,7 +71,12 @@ struct SymbolFileScanner {
     var position = 0
     var lastLineBreak = count - 1
     while lastLineBreak >= 0 && base[lastLineBreak] != 0x0A { lastLineBreak -= 1 }
+    var nextRelease = Self.releaseInterval
     while position < count {
+      if position >= nextRelease {
+        releasePagesBefore?(position)
+        nextRelease = position + Self.releaseInterval
+      }
       // Line records are most of a file: inside a FUNC, check one in a single pass that
       // also finds its end, and fall back to the general path when it does not fit.
       if openFunction != nil {

@@ -112,5 +112,18 @@ public final class MappedFile: @unchecked Sendable {
     _ = madvise(UnsafeMutableRawPointer(mutating: base), bytes.count, MADV_RANDOM)
   }
 
+  /// Drops the pages wholly before byte `offset` from this process's memory, as
+  /// `releaseResidentPages()` does for the whole file: a scan front to back calls it as it goes,
+  /// so that a symbol file is never resident all at once. Nothing for a copy in memory.
+  public func releaseResidentPages(before offset: Int) {
+    guard !isCopy, let base = bytes.baseAddress, offset > 0 else { return }
+    let pageSize = Self.pageSize
+    let length = min(offset, bytes.count) / pageSize * pageSize
+    guard length > 0 else { return }
+    _ = madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_DONTNEED)
+  }
+
+  private static let pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
+
   private static func errnoText() -> String { String(cString: strerror(errno)) }
 }
