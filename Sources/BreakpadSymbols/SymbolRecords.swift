@@ -7,10 +7,31 @@
 //
 //===----------------------------------------------------------------------===//
 
-/// A byte range of the mapped file holding a name or a rule string.
+/// A byte range of the mapped file holding a name or a rule string, in one word: the offset in
+/// 40 bits (files up to 1 TiB) and the length in 24 (up to 16 MiB, longer texts kept to that
+/// much; every reader cuts names and rules at 8 KiB, TextLimits). Half the size of two Ints, in
+/// every FUNC, PUBLIC, FILE and STACK record of the index.
 struct TextSpan: Hashable {
-  var start: Int
-  var count: Int
+  private var packed: UInt64
+
+  static let maximumStart = (1 << 40) - 1
+  static let maximumCount = (1 << 24) - 1
+
+  /// The span of `count` bytes at `start`; an offset past 1 TiB (a file no store maps) gives
+  /// an empty span.
+  init(start: Int, count: Int) {
+    guard start >= 0, start <= Self.maximumStart else {
+      packed = 0
+      return
+    }
+    let kept = max(0, min(count, Self.maximumCount))
+    packed = UInt64(start) << 24 | UInt64(kept)
+  }
+
+  /// The offset of the first byte.
+  var start: Int { Int(truncatingIfNeeded: packed >> 24) }
+  /// How many bytes.
+  var count: Int { Int(truncatingIfNeeded: packed & UInt64(Self.maximumCount)) }
 }
 
 /// A `FUNC [m] address size parameter_size name` record and where its body lies.
