@@ -108,7 +108,7 @@ extension PEImage {
 }
 
 /// One ARM64 unwind code, as far as the frame's state needs it.
-enum ARM64UnwindCode: Equatable {
+enum ARM64UnwindCode {
   /// sp moves down by this many bytes (`alloc_*`), or by this many as a pre-indexed store
   /// saves registers at the new sp (`*_x` forms: `registers` at offsets from it).
   case allocate(Int64, saving: [(register: Int, offset: Int64)])
@@ -126,16 +126,10 @@ enum ARM64UnwindCode: Equatable {
   /// The end of this region's prolog; the codes after it describe its host's frame.
   case endOfRegion
 
-  static func == (lhs: ARM64UnwindCode, rhs: ARM64UnwindCode) -> Bool {
-    switch (lhs, rhs) {
-    case (.allocate(let a, let x), .allocate(let b, let y)):
-      a == b && x.map(\.register) == y.map(\.register) && x.map(\.offset) == y.map(\.offset)
-    case (.save(let x), .save(let y)): x.map(\.register) == y.map(\.register) && x.map(\.offset) == y.map(\.offset)
-    case (.saveNext, .saveNext), (.other, .other), (.endOfRegion, .endOfRegion): true
-    case (.setFramePointer(let a), .setFramePointer(let b)): a == b
-    case (.saveFloatingPoint(let p, let a), .saveFloatingPoint(let q, let b)): p == q && a == b
-    default: false
-    }
+  /// Whether this is the end of a region's prolog.
+  var isEndOfRegion: Bool {
+    if case .endOfRegion = self { return true }
+    return false
   }
 
   /// The codes before `end`, or nil when one describes no ordinary frame or the list is cut.
@@ -197,10 +191,10 @@ enum ARM64UnwindCode: Equatable {
   /// The frame's state after each prolog instruction, from codes stored in reverse order of
   /// execution; nil when they contradict themselves (a `save_next` with no pair before it).
   static func prolog(_ codes: [ARM64UnwindCode]) -> ARM64Prolog? {
-    let ownCount = codes.firstIndex(of: .endOfRegion) ?? codes.count
+    let ownCount = codes.firstIndex(where: \.isEndOfRegion) ?? codes.count
     var simulation = ARM64PrologSimulation()
     // The host's codes (after `end_c`) ran before this region was entered.
-    for code in codes[ownCount...].reversed() where code != .endOfRegion {
+    for code in codes[ownCount...].reversed() where !code.isEndOfRegion {
       guard simulation.apply(code) else { return nil }
     }
     var states = [simulation.state]
