@@ -47,11 +47,7 @@ extension PEImage {
   /// the unwind data. At most 4 million entries; entries with the reserved flag or an .xdata
   /// record outside the image are skipped.
   func arm64RuntimeFunctions(_ directory: (rva: UInt32, size: UInt32)) throws(ReadError) -> [RuntimeFunction] {
-    let count = min(directory.size / 8, 4 << 20)
-    var result: [RuntimeFunction] = []
-    result.reserveCapacity(Int(count))
-    for index in 0..<count {
-      let entry = directory.rva &+ index &* 8
+    try exceptionDirectoryEntries(directory, entrySize: 8) { (entry) throws(ReadError) -> RuntimeFunction? in
       let begin = try read(UInt32.self, rva: entry, "a RUNTIME_FUNCTION's begin")
       let word = try read(UInt32.self, rva: entry &+ 4, "a RUNTIME_FUNCTION's unwind data")
       let length: UInt32
@@ -59,15 +55,14 @@ extension PEImage {
       case 0:
         // A record that cannot be read drops its function, as a reserved flag does: the
         // image's other functions stay (x64's unwind data is read per function the same way).
-        guard let header = try? read(UInt32.self, rva: word, "an .xdata header") else { continue }
+        guard let header = try? read(UInt32.self, rva: word, "an .xdata header") else { return nil }
         length = (header & 0x3_FFFF) &* 4
       case 1, 2: length = ((word >> 2) & 0x7FF) &* 4
-      default: continue
+      default: return nil
       }
-      guard begin != 0, length > 0, begin &+ length > begin else { continue }
-      result.append(RuntimeFunction(begin: begin, end: begin + length, unwindInfo: word))
+      guard begin != 0, length > 0, begin &+ length > begin else { return nil }
+      return RuntimeFunction(begin: begin, end: begin + length, unwindInfo: word)
     }
-    return result.sorted { $0.begin < $1.begin }
   }
 
   /// The prolog of an ARM64 `function`, or nil when its unwind data describes something other

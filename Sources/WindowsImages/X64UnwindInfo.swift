@@ -37,16 +37,26 @@ extension PEImage {
     guard let directory = directory(.exception) else { return [] }
     if machine == 0xAA64 { return try arm64RuntimeFunctions(directory) }
     guard machine == 0x8664 else { return [] }
-    let count = min(directory.size / 12, 4 << 20)
-    var result: [RuntimeFunction] = []
-    result.reserveCapacity(Int(count))
-    for index in 0..<count {
-      let entry = directory.rva &+ index &* 12
+    return try exceptionDirectoryEntries(directory, entrySize: 12) { (entry) throws(ReadError) -> RuntimeFunction? in
       let begin = try read(UInt32.self, rva: entry, "a RUNTIME_FUNCTION's begin")
       let end = try read(UInt32.self, rva: entry &+ 4, "a RUNTIME_FUNCTION's end")
       let info = try read(UInt32.self, rva: entry &+ 8, "a RUNTIME_FUNCTION's unwind info")
-      guard begin < end, begin != 0 else { continue }
-      result.append(RuntimeFunction(begin: begin, end: end, unwindInfo: info))
+      guard begin < end, begin != 0 else { return nil }
+      return RuntimeFunction(begin: begin, end: end, unwindInfo: info)
+    }
+  }
+
+  /// The exception directory's entries of `entrySize` bytes (at most 4 million), each read by
+  /// `entry` from its RVA (nil skips it), in address order.
+  func exceptionDirectoryEntries(
+    _ directory: (rva: UInt32, size: UInt32), entrySize: UInt32,
+    _ entry: (UInt32) throws(ReadError) -> RuntimeFunction?
+  ) throws(ReadError) -> [RuntimeFunction] {
+    let count = min(directory.size / entrySize, 4 << 20)
+    var result: [RuntimeFunction] = []
+    result.reserveCapacity(Int(count))
+    for index in 0..<count {
+      if let function = try entry(directory.rva &+ index &* entrySize) { result.append(function) }
     }
     return result.sorted { $0.begin < $1.begin }
   }
