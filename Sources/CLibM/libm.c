@@ -6,9 +6,10 @@
 // CSharedLibrary) and searched (dlsym) the first time one of them is called.
 // Results, errno and floating-point exceptions are then libm's own.
 //
-// scripts/install links the analyse executables against an empty libm.a, so
-// they name no libm.so.6 and the loader does not map it; a build that links the
-// real libm as well (debug builds, tests) still calls these definitions first.
+// scripts/install links libm only as needed (a linker script found before the
+// standard library's -lm), and with every libm function defined here the analyse
+// executables name no libm.so.6: the loader does not map it. A build that links
+// the real libm as well (debug builds, tests) still calls these definitions first.
 //
 //===----------------------------------------------------------------------===//
 
