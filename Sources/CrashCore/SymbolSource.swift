@@ -18,6 +18,9 @@ public protocol SymbolSource: AnyObject, Sendable {
   var origin: SymbolSourceOrigin { get }
   /// What is known about `relativeAddress`, or `nil` when the source has nothing for it.
   func lookup(_ relativeAddress: UInt64) -> SymbolLookup?
+  /// Whether `lookup(relativeAddress)` would answer, decided without building the answer: a
+  /// stack scan asks it of every word it considers. The default asks `lookup`.
+  func covers(_ relativeAddress: UInt64) -> Bool
   /// This source's unwind records, when it has any: itself if it is an `UnwindInfoSource`
   /// (the default implementations below), so that no dynamic cast is needed, whose first use
   /// for each type costs a scan of every protocol conformance in the program.
@@ -25,6 +28,9 @@ public protocol SymbolSource: AnyObject, Sendable {
 }
 
 extension SymbolSource {
+  /// Whether `lookup(relativeAddress)` answers.
+  public func covers(_ relativeAddress: UInt64) -> Bool { lookup(relativeAddress) != nil }
+
   /// None: a source that is not an `UnwindInfoSource`.
   public var unwindInfoSource: (any UnwindInfoSource)? { nil }
 }

@@ -29,4 +29,9 @@ public final class CombinedSymbolSource: SymbolSource {
     }
     return nil
   }
+
+  /// Whether any source answers.
+  public func covers(_ relativeAddress: UInt64) -> Bool {
+    sources.contains { $0.covers(relativeAddress) }
+  }
 }

@@ -68,6 +68,6 @@ struct WalkEnvironment {
   func mayBeReturnAddress(_ value: UInt64) -> Bool {
     guard value > 0xFFFF, let module = modules.module(containing: value &- 1) else { return false }
     guard let symbols = unwindData?.unwindInfo(for: module) else { return true }
-    return symbols.lookup(value &- 1 &- module.base.rawValue) != nil
+    return symbols.covers(value &- 1 &- module.base.rawValue)
   }
 }
