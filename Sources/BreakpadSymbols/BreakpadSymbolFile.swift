@@ -12,8 +12,10 @@
 //   STACK WIN type rva code_size …          STACK CFI INIT address size rules
 //   STACK CFI address rules
 //
-// The file is mapped and scanned once; the index records where things are and
-// reads names, line records and rules from the mapping when a lookup needs them.
+// The file is mapped and scanned once; the index records where things are, and
+// lookups read names, line records and rules with `pread` (through the mapping
+// when the process's budget of kept descriptors is spent): a page faulted in
+// through the mapping would bring the 64 KiB around it.
 // Damaged records become diagnostics with their line numbers; past the error
 // budget the file is marked corrupt, and what was read is still used.
 //
@@ -88,7 +90,6 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
   public let isCorrupt: Bool
 
   private let file: MappedFile
-  private let base: UnsafePointer<UInt8>
   private let functions: [FunctionRecord]
   private let publics: [PublicRecord]
   private let files: FileTable
@@ -108,7 +109,7 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
   public convenience init(path: String, options: BreakpadLoadOptions = BreakpadLoadOptions()) throws(BreakpadSymbolError) {
     let mapped: MappedFile
     do {
-      mapped = try MappedFile(path: path, limit: options.maximumFileSize)
+      mapped = try MappedFile(path: path, limit: options.maximumFileSize, keepingDescriptor: true)
     } catch {
       throw .cannotRead(error)
     }
@@ -128,7 +129,6 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
     scanner.finishIndex()
     // The scan touched every page; lookups need only a few of them again.
     mapped.releaseResidentPages()
-    base = scanner.base
     module = scanner.module
     codeIdentifier = scanner.codeIdentifier
     codeFile = scanner.codeFile
@@ -149,20 +149,39 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
 
   /// The function, source line and inlined calls at a module-relative address.
   public func lookup(_ address: UInt64) -> SymbolLookup? {
+    switch locate(address) {
+    case .function(let index):
+      return functionAnswer(functions[index], address)
+    case .publicSymbol(let index):
+      let symbol = publics[index]
+      return SymbolLookup(
+        frames: [SymbolizedFunction(name: text(symbol.name))], functionStart: symbol.address,
+        parameterSize: symbol.parameterSize, kind: .publicSymbol, origin: origin)
+    case nil:
+      return nil
+    }
+  }
+
+  /// Whether `lookup(address)` answers: decided from the index alone, reading nothing.
+  public func covers(_ address: UInt64) -> Bool { locate(address) != nil }
+
+  /// The record a lookup answers from.
+  private enum Located: Equatable {
+    /// `functions[index]` holds the address.
+    case function(Int)
+    /// `publics[index]` is the nearest symbol at or below it, with no function between.
+    case publicSymbol(Int)
+  }
+
+  private func locate(_ address: UInt64) -> Located? {
     let nearestFunction = SortedSearch.lastIndex(atOrBelow: address, count: functions.count) { functions[$0].address }
-    if let index = nearestFunction {
-      let function = functions[index]
-      if address - function.address < function.size {
-        return functionAnswer(function, address)
-      }
+    if let index = nearestFunction, address - functions[index].address < functions[index].size {
+      return .function(index)
     }
     guard let publicIndex = SortedSearch.lastIndex(atOrBelow: address, count: publics.count, key: { publics[$0].address })
     else { return nil }
-    let symbol = publics[publicIndex]
-    if let index = nearestFunction, symbol.address <= functions[index].address { return nil }
-    return SymbolLookup(
-      frames: [SymbolizedFunction(name: text(symbol.name))], functionStart: symbol.address,
-      parameterSize: symbol.parameterSize, kind: .publicSymbol, origin: origin)
+    if let index = nearestFunction, publics[publicIndex].address <= functions[index].address { return nil }
+    return .publicSymbol(publicIndex)
   }
 
   /// The `STACK WIN` record covering `address`: frame data first, then FPO, then the rest.
@@ -199,8 +218,8 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
   // MARK: - Answer building
 
   private func functionAnswer(_ function: FunctionRecord, _ address: UInt64) -> SymbolLookup {
-    var body = FunctionBody(base: base, start: function.bodyStart, end: function.bodyEnd)
-    let found = body.find(address)
+    var found = FunctionBody(address: address)
+    file.forEachLineChunk(in: function.bodyStart..<function.bodyEnd) { found.read($0) }
     var frames: [SymbolizedFunction] = []
     // Innermost first. The address's own line goes to the innermost entry; each
     // enclosing entry gets the call site recorded by the entry inside it.
@@ -219,7 +238,17 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
   }
 
   private func parseWindowsFrame(_ span: TextSpan) -> WindowsFrameInfo? {
-    var cursor = RecordCursor(base: base, start: span.start, end: span.start + span.count)
+    file.withBytes(in: span.start..<span.start + min(span.count, Self.maximumRecordBytes)) {
+      Self.parseWindowsFrame($0)
+    }
+  }
+
+  /// The longest `STACK WIN` record read: its fields and a program string as long as a name may be.
+  private static let maximumRecordBytes = TextLimits.maximumNameBytes + 1024
+
+  private static func parseWindowsFrame(_ record: UnsafeBufferPointer<UInt8>) -> WindowsFrameInfo? {
+    guard let base = record.baseAddress else { return nil }
+    var cursor = RecordCursor(base: base, start: 0, end: record.count)
     guard let type = cursor.hex(), let kind = WindowsFrameInfo.Kind(rawValue: Int(type)),
       let address = cursor.hex(), let codeSize = cursor.hex(), let prologue = cursor.hex(),
       let epilogue = cursor.hex(), let parameters = cursor.hex(), let saved = cursor.hex(),
@@ -229,7 +258,7 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
     var allocatesBasePointer = false
     if hasProgram != 0 {
       guard let range = cursor.rest() else { return nil }
-      program = text(TextSpan(start: range.lowerBound, count: range.count))
+      program = TextLimits.capped(UnsafeBufferPointer(rebasing: record[range]))
     } else {
       guard let flag = cursor.hex() else { return nil }
       allocatesBasePointer = flag != 0
@@ -240,7 +269,10 @@ public final class BreakpadSymbolFile: UnwindInfoSource, @unchecked Sendable {
       programString: program, allocatesBasePointer: allocatesBasePointer)
   }
 
+  /// The text at `span`, read no further than the cap on names needs.
   private func text(_ span: TextSpan) -> String {
-    TextLimits.capped(UnsafeBufferPointer(start: base + span.start, count: span.count))
+    file.withBytes(in: span.start..<span.start + min(span.count, TextLimits.maximumNameBytes + 1)) {
+      TextLimits.capped($0)
+    }
   }
 }

@@ -24,19 +24,29 @@ struct InlineCall {
   var origin: Int
 }
 
-/// The body of one FUNC record in the mapped file.
+/// The search of one FUNC record's body for an address, fed the body's lines a piece at a time
+/// (a piece holds whole lines; the file is read with `pread`, or through its mapping).
 struct FunctionBody {
-  let base: UnsafePointer<UInt8>
-  let start: Int
-  let end: Int
+  /// The module-relative address looked up.
+  let address: UInt64
+  /// The first line record holding the address.
+  private(set) var line: LineRecord?
+  private var calls: [InlineCall] = []
 
-  /// The line record and the chain of inlined calls (outermost first) at `address`.
-  mutating func find(_ address: UInt64) -> (line: LineRecord?, inlines: [InlineCall]) {
-    var line: LineRecord?
-    var calls: [InlineCall] = []
-    var position = start
+  /// A search for `address`.
+  init(address: UInt64) { self.address = address }
+
+  /// The chain of inlined calls (outermost first) holding the address, from the pieces read.
+  var inlines: [InlineCall] { Self.chain(calls) }
+
+  /// Reads one piece of whole lines (the last may lack its line break).
+  mutating func read(_ lines: UnsafeBufferPointer<UInt8>) {
+    guard let base = lines.baseAddress else { return }
+    let end = lines.count
+    var position = 0
     while position < end {
-      let lineEnd = nextLineEnd(from: position)
+      var lineEnd = position
+      while lineEnd < end && base[lineEnd] != 0x0A { lineEnd += 1 }
       var contentEnd = lineEnd
       if contentEnd > position && base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
       var cursor = RecordCursor(base: base, start: position, end: contentEnd)
@@ -49,13 +59,6 @@ struct FunctionBody {
       }
       position = lineEnd + 1
     }
-    return (line, Self.chain(calls))
-  }
-
-  private func nextLineEnd(from position: Int) -> Int {
-    var index = position
-    while index < end && base[index] != 0x0A { index += 1 }
-    return index
   }
 
   /// Parses a line record; nil when damaged.
