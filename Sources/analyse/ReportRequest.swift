@@ -128,17 +128,12 @@ struct ReportRequest: Equatable {
       try runBatch()
       return
     }
-    let analyser = Analyser(options: analysisOptions)
-    let store = symbolStore
-    var report: CrashReport
+    let report: CrashReport
     do {
-      report = try analyser.analyse(path: input, unwindData: store.map { StoreUnwindData(store: $0) })
+      report = try symbolicatedReport()
     } catch {
       Console.error("analyse: \(error)\n")
       throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
-    }
-    if let store, report.hasStack {
-      report = Symbolicator(store: store).symbolicate(report)
     }
     let plugins = RunPlugins(rulePaths: rulePaths, timeLimit: pluginTimeout)
     let classification = plugins.pipeline.classify(report)
@@ -163,6 +158,16 @@ struct ReportRequest: Equatable {
     }
     if status != .success { throw ExitCode(status.rawValue) }
     try plugins.requireAllLoaded()
+  }
+
+  /// The input walked or decoded, then symbolicated. The symbol store (its files' indexes,
+  /// their descriptors) ends with this call, so the plugins and the writers that follow reuse
+  /// its memory instead of adding to it.
+  private func symbolicatedReport() throws -> CrashReport {
+    let store = symbolStore
+    let report = try Analyser(options: analysisOptions).analyse(path: input, unwindData: store.map { StoreUnwindData(store: $0) })
+    guard let store, report.hasStack else { return report }
+    return Symbolicator(store: store).symbolicate(report)
   }
 
   /// Several inputs, a directory, or a list of paths: batch mode.
