@@ -165,6 +165,15 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
       frames: frames, functionStart: start, functionSize: size, lineStart: row?.address, kind: kind, origin: origin)
   }
 
+  /// Whether `lookup(address)` answers, decided without building the answer (no names, no
+  /// inlined calls): a function's range, a symbol, or a line row with a line.
+  public func covers(_ address: UInt64) -> Bool {
+    if let index, index.function(at: address) != nil { return true }
+    if symbols.symbol(at: address) != nil { return true }
+    if let row = index?.row(at: address), row.line > 0 { return true }
+    return false
+  }
+
   // MARK: - Opening
 
   /// Why elfutils cannot be used (it is opened on first use: CLibDW), or nil when it can;

@@ -54,4 +54,19 @@ struct SymbolizerAgreementTests {
     #expect(mismatches.isEmpty, "\(mismatches.count) of \(addresses.count) differ; first: \(mismatches.prefix(5))")
     #expect(inlined > 50, "the fixture should exercise inlined frames")
   }
+
+  @Test("covers answers as lookup does, inside .text and around it", arguments: ["inline_demo", "inline_demo_clang"])
+  func coversAgrees(binary: String) throws {
+    let symbols = try ELFSymbolFile(path: Fixtures.path("elf/\(binary)"))
+    let addresses = try Self.addresses(binary)
+    let low = (addresses.min() ?? 0) &- 0x200
+    let high = (addresses.max() ?? 0) &+ 0x2000
+    var covered = 0
+    for address in stride(from: low, through: high, by: 3) {
+      let answers = symbols.lookup(address) != nil
+      #expect(symbols.covers(address) == answers, "0x\(String(address, radix: 16))")
+      if answers { covered += 1 }
+    }
+    #expect(covered > addresses.count / 4)
+  }
 }
