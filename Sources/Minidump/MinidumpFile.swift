@@ -552,8 +552,13 @@ public final class MinidumpFile: @unchecked Sendable {
     let base = UInt64(location.rva)
     let count = try reader.read(UInt32.self, at: base, "the count of \(what)")
     try checkCount(count, at: base, what)
-    try reader.checkArray(count: UInt64(count), size: entrySize, at: base + 4, "\(what) (\(count) entries)")
-    return stride(from: base + 4, to: base + 4 + UInt64(count) * entrySize, by: Int(entrySize))
+    // Writers for 64-bit ABIs (Breakpad's on macOS) align the entries to 8 bytes: 4 bytes of
+    // padding after the count, which the stream's size then counts. Skipped only when the
+    // size says exactly that, as Breakpad's reader does.
+    let entriesSize = UInt64(count) * entrySize
+    let first = UInt64(location.size) == 8 + entriesSize ? base + 8 : base + 4
+    try reader.checkArray(count: UInt64(count), size: entrySize, at: first, "\(what) (\(count) entries)")
+    return stride(from: first, to: first + entriesSize, by: Int(entrySize))
   }
 
   private func checkCount(_ count: UInt32, at offset: UInt64, _ what: String) throws(ReadError) {

@@ -176,6 +176,8 @@ public struct SyntheticMinidump {
   public var modules: [SyntheticModule] = []
   /// Exception: thread, code, address, parameters, and the context to record with it.
   public var exception: (threadID: UInt32, code: UInt32, address: UInt64, parameters: [UInt64], context: SyntheticContext)?
+  /// The exception's `ExceptionFlags` (a signal's `si_code` on Linux, a Mach code on macOS).
+  public var exceptionFlags: UInt32 = 0
   /// Memory outside thread stacks.
   public var extraMemory: [(base: UInt64, bytes: [UInt8])] = []
   /// Write memory as a Memory64List (full-memory dumps) instead of a MemoryList.
@@ -189,6 +191,9 @@ public struct SyntheticMinidump {
   /// Write each distinct string once and point every name that repeats it at that one
   /// copy, as a hostile dump may (default: one copy per name, as Windows writes them).
   public var sharesStrings = false
+  /// Pad the thread, module and memory lists' counts to 8 bytes (4 bytes of zeros the
+  /// streams' sizes count), as Breakpad's writer on macOS and other 64-bit ABIs does.
+  public var padsListCounts = false
 
   /// An empty x86 dump description.
   public init() {}
@@ -294,6 +299,7 @@ public struct SyntheticMinidump {
     out.align()
     start = out.count
     out.u32(UInt32(threads.count))
+    if padsListCounts { out.u32(0) }
     for (index, thread) in threads.enumerated() {
       out.u32(thread.id)
       out.u32(0)  // SuspendCount
@@ -341,6 +347,7 @@ public struct SyntheticMinidump {
     out.align()
     start = out.count
     out.u32(UInt32(modules.count))
+    if padsListCounts { out.u32(0) }
     for (index, module) in modules.enumerated() {
       out.u64(module.base)
       out.u32(module.size)
@@ -389,6 +396,7 @@ public struct SyntheticMinidump {
       out.align()
       start = out.count
       out.u32(UInt32(threads.count + extraMemory.count))
+      if padsListCounts { out.u32(0) }
       for (index, thread) in threads.enumerated() {
         out.u64(thread.stackBase)
         out.u32(UInt32(thread.stack.count))
@@ -409,7 +417,7 @@ public struct SyntheticMinidump {
       out.u32(exception.threadID)
       out.u32(0)
       out.u32(exception.code)
-      out.u32(0)  // ExceptionFlags
+      out.u32(exceptionFlags)
       out.u64(0)  // ExceptionRecord
       out.u64(exception.address)
       out.u32(UInt32(min(exception.parameters.count, 15)))
