@@ -46,31 +46,44 @@ struct PostfixEvaluator {
     var stack: [Item] = []
     for token in tokens {
       guard stack.count <= Self.maximumDepth else { return false }
-      switch token {
-      case "+", "-", "*", "/", "%", "@":
-        guard let right = pop(&stack), let left = pop(&stack), let result = apply(token, left, right) else {
-          return false
-        }
-        stack.append(.value(result))
-      case "^":
-        guard let address = pop(&stack), let value = read(address) else { return false }
-        stack.append(.value(value))
-      case "=":
-        guard let value = pop(&stack), case .name(let name)? = stack.popLast() else { return false }
-        variables[name] = value
-        assigned.insert(name)
-      default:
-        if let number = Self.number(token) {
-          stack.append(.value(number))
-        } else if token.first == "$" || token.first == "." {
-          stack.append(.name(String(token)))
-        } else {
-          return false
-        }
+      // Some MSVC toolchains wrote an assignment against the next variable, without a blank
+      // (`$T0 $ebp 204 + =$eip $T0 4 + ^ =$ebp $T0 ^ =`): Breakpad reads that as `=` and
+      // the rest, and so does this.
+      if token.count > 1, token.first == "=" {
+        guard step("=", &stack), step(token.dropFirst(), &stack) else { return false }
+      } else {
+        guard step(token, &stack) else { return false }
       }
     }
     // A well-formed program leaves nothing behind.
     return stack.isEmpty
+  }
+
+  /// Applies one token of a program of assignments; false on any error.
+  private mutating func step(_ token: Substring, _ stack: inout [Item]) -> Bool {
+    switch token {
+    case "+", "-", "*", "/", "%", "@":
+      guard let right = pop(&stack), let left = pop(&stack), let result = apply(token, left, right) else {
+        return false
+      }
+      stack.append(.value(result))
+    case "^":
+      guard let address = pop(&stack), let value = read(address) else { return false }
+      stack.append(.value(value))
+    case "=":
+      guard let value = pop(&stack), case .name(let name)? = stack.popLast() else { return false }
+      variables[name] = value
+      assigned.insert(name)
+    default:
+      if let number = Self.number(token) {
+        stack.append(.value(number))
+      } else if token.first == "$" || token.first == "." {
+        stack.append(.name(String(token)))
+      } else {
+        return false
+      }
+    }
+    return true
   }
 
   /// Evaluates one expression (a CFI rule) to a value, or nil.
