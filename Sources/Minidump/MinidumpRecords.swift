@@ -83,6 +83,9 @@ public struct MinidumpSystemInfo: Sendable, Hashable {
   /// Whether the dump comes from a Windows system (exception codes are NTSTATUS values).
   public var isWindows: Bool { platformID <= 2 }
 
+  /// Whether the dump comes from macOS or iOS (exception codes are Mach exception types).
+  public var isApple: Bool { platformID == 0x8101 || platformID == 0x8102 }
+
   /// `Windows NT 5.1.2600 Service Pack 2`, `Linux 0.0.0 5.10.28 …` (Breakpad prints the same parts).
   public var operatingSystem: String {
     var text = "\(platformName) \(majorVersion).\(minorVersion).\(buildNumber)"

@@ -44,7 +44,7 @@ public enum MinidumpReportBuilder {
     if let exception = dump.exception {
       report.exception = CrashException(
         code: ExceptionCode(rawValue: exception.code),
-        description: isWindows ? reason(exception) : signalName(exception.code),
+        description: CrashReason.text(exception, platform: dump.systemInfo),
         address: Address(crashAddress(exception)), threadID: exception.threadID)
     }
     report.modules = dump.modules.map(\.codeModule)
@@ -135,30 +135,6 @@ public enum MinidumpReportBuilder {
           .warning, "\(skippedByFrames) thread(s) not walked: \(framesWalked) frames were walked, the limit is \(maximumTotalFrames)"))
     }
     return report
-  }
-
-  /// Breakpad's crash reason: the exception name, refined for access violations.
-  static func reason(_ exception: MinidumpException) -> String? {
-    let code = ExceptionCode(rawValue: exception.code)
-    guard var name = code.name else { return nil }
-    if exception.code == 0xC000_0005, let kind = exception.parameters.first {
-      switch kind {
-      case 0: name += "_READ"
-      case 1: name += "_WRITE"
-      case 8: name += "_EXEC"
-      default: break
-      }
-    }
-    return name
-  }
-
-  /// POSIX signal names, for Linux and macOS dumps (whose exception code is the signal).
-  static func signalName(_ code: UInt32) -> String? {
-    let names: [UInt32: String] = [
-      1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE",
-      9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 15: "SIGTERM",
-    ]
-    return names[code]
   }
 
   /// The faulting data address for access violations (parameter 1), else the exception address.
