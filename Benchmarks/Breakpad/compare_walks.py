@@ -20,7 +20,7 @@ scanned frame, where Breakpad's minidump_stackwalk with the same symbols rejects
 every function and scans on (as analyse does); the frames it then finds by CFI or a frame pointer
 hang on a choice the wheel cannot show. The public dumps are checked this way.
 
-usage: python compare_walks.py [--until-scan] ANALYSE STORE DUMP...   (scripts/check-breakpad)
+usage: python compare_walks.py ANALYSE [--until-scan] STORE DUMP...   (scripts/check-breakpad)
 Exit status 1 when a required Breakpad frame is missing or misplaced.
 """
 
@@ -79,9 +79,8 @@ def common_in_order(first, second):
 
 def main():
     arguments = sys.argv[1:]
-    until_scan = bool(arguments) and arguments[0] == "--until-scan"
-    if until_scan:
-        arguments = arguments[1:]
+    until_scan = "--until-scan" in arguments
+    arguments = [argument for argument in arguments if argument != "--until-scan"]
     analyse, store, dumps = arguments[0], arguments[1], arguments[2:]
     failed = False
     for dump in dumps:
