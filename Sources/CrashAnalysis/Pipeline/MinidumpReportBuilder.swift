@@ -83,32 +83,10 @@ public enum MinidumpReportBuilder {
       do {
         let context = try dump.context(at: location)
         crashThread.context = context
-        let result: WalkResult
-        var options = options
-        switch context {
-        case .x86(let registers):
-          if !isWindows, let esp = registers[.esp] {
-            options.scanLimit = ProcessStartBlock.start(in: memory, stackPointer: esp, wordSize: 4)
-          }
-          result = StackwalkerX86(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
-            .walk(context: registers)
-        case .alpha(let registers):
-          result = StackwalkerAlpha(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
-            .walk(context: registers)
-        case .amd64(let registers):
-          if !isWindows, let rsp = registers[.rsp] {
-            options.scanLimit = ProcessStartBlock.start(in: memory, stackPointer: rsp, wordSize: 8)
-          }
-          options.followsFramePointers = !isWindows
-          result = StackwalkerAMD64(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
-            .walk(context: registers)
-        case .arm64(let registers):
-          if !isWindows, let sp = registers[.sp] {
-            options.scanLimit = ProcessStartBlock.start(in: memory, stackPointer: sp, wordSize: 8)
-          }
-          result = StackwalkerARM64(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
-            .walk(context: registers)
-        }
+        let result = ThreadWalk.walk(
+          context, memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options,
+          isWindows: isWindows
+        ) { ProcessStartBlock.start(in: memory, stackPointer: $0, wordSize: $1) }
         crashThread.frames = result.frames
         framesWalked += result.frames.count
         if result.hitScanLimit && crashThread.frames.count <= 1 {
