@@ -222,7 +222,7 @@ let package = Package(
     ),
     .testTarget(
       name: "MinidumpTests",
-      dependencies: ["Minidump", "CrashCore", "CrashTestSupport"]
+      dependencies: ["Minidump", "ByteReading", "CrashCore", "CrashTestSupport"]
     ),
     .testTarget(
       name: "SignaturesTests",
