@@ -15,6 +15,8 @@ public struct InputDescription: Sendable, Hashable, Codable {
     case text
     /// A Windows minidump (MDMP).
     case minidump
+    /// A Breakpad microdump: log text holding one thread's registers and stack.
+    case microdump
   }
 
   /// The name the input was given as (a path, or `-` for standard input).

@@ -79,7 +79,32 @@ public struct Analyser: Sendable {
         throw .tooLarge(path: path, size: size, limit: options.maximumInputSize)
       }
     }
+    // A Breakpad microdump in a log: registers and stack to walk, not a listing to decode.
+    if Microdump.contains(reader.peek(InputSniffer.sampleSize)) {
+      return try analyseMicrodump(reader, unwindData: unwindData)
+    }
     return try analyse(reader)
+  }
+
+  /// Reads the whole log (within the input size limit) and walks its first microdump.
+  private func analyseMicrodump(_ reader: InputReader, unwindData: (any UnwindDataProvider)?) throws(AnalysisError)
+    -> CrashReport
+  {
+    var bytes: [UInt8] = []
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    defer { chunk.deallocate() }
+    while true {
+      let count = try reader.read(into: chunk)
+      if count == 0 { break }
+      bytes += UnsafeRawBufferPointer(rebasing: chunk[0..<count])
+      if bytes.count > options.maximumInputSize {
+        throw .tooLarge(path: reader.name, size: bytes.count, limit: options.maximumInputSize)
+      }
+    }
+    let microdump = bytes.withUnsafeBytes { Microdump(text: $0) }
+    return MicrodumpReportBuilder.report(
+      microdump, name: reader.name, byteCount: bytes.count, lineCount: bytes.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 },
+      unwindData: unwindData, options: options.walk)
   }
 
   /// Analyses text already in memory.

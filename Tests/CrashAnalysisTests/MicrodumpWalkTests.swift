@@ -1,0 +1,69 @@
+//===--- MicrodumpWalkTests.swift - A microdump in a log, walked -------------===//
+//
+// `analyse` on a log holding a Breakpad microdump walks its thread as it walks
+// a minidump's: here an ARM64 leaf and a chain of frame records (the stack of
+// ARM64WalkTests), with the module from the M record and the signal from the R
+// record; a 32-bit ARM one lists its modules and says its stack is not walked.
+// (scripts/check-breakpad compares Breakpad's own arm64 microdump with its
+// reference output, frame by frame.)
+//
+//===----------------------------------------------------------------------===//
+
+import CrashAnalysis
+import CrashCore
+import CrashTestSupport
+import Testing
+
+@Suite("Microdumps walked")
+struct MicrodumpWalkTests {
+  static let base: UInt64 = 0x0000_5555_0000_0000
+  static let stackBase: UInt64 = 0x0000_7fff_f000_0000
+  static func at(_ offset: UInt64) -> UInt64 { base + offset }
+
+  /// A leaf at +0x1010 with nothing saved, then f1's, f2's and main's frame records.
+  static func microdump(cpu: String = "arm64") -> SyntheticMicrodump {
+    var stack = StackSection(base: stackBase)
+    stack.fill(32)
+    let returns: [UInt64] = [at(0x3010), at(0x4010), 0]
+    for (index, returnAddress) in returns.enumerated() {
+      stack.mark("record\(index + 1)")
+      if index + 1 < returns.count { stack.d64(label: "record\(index + 2)") } else { stack.d64(0) }
+      stack.d64(returnAddress)
+      stack.fill(16)
+    }
+    let context = SyntheticContext.arm64(
+      pc: at(0x1010), sp: stackBase, fp: stack.address(of: "record1"), lr: at(0x2010), oldLayout: true)
+    var microdump = SyntheticMicrodump(context: context, stack: stack, stackPointer: stackBase)
+    microdump.cpu = cpu
+    microdump.modules = [(base, 0x10000, "0123456789ABCDEF0123456789ABCDEF0", "/system/lib64/libapp.so")]
+    microdump.crash = (11, "SIGSEGV", 0x45)
+    return microdump
+  }
+
+  static func report(_ text: String) throws -> CrashReport {
+    let file = try TemporaryFile(text: "I/ActivityManager( 1000): Start proc 3728\n" + text, suffix: ".log")
+    return try Analyser().analyse(path: file.path)
+  }
+
+  @Test("An ARM64 microdump: the leaf, then the frame-record chain; module, signal, system")
+  func arm64() throws {
+    let report = try Self.report(Self.microdump().text())
+    #expect(report.input.kind == .microdump)
+    #expect(report.exception?.description == "SIGSEGV")
+    #expect(report.exception?.address == Address(0x45))
+    #expect(report.system.first { $0.key == "Operating system" }?.value == "Android OS 64 VERSION INFO")
+    #expect(report.modules.map(\.name) == ["libapp.so"])
+    let thread = try #require(report.threads.first)
+    #expect(thread.isCrashed && thread.architecture == .arm64)
+    #expect(thread.frames.map(\.instruction) == [Self.at(0x1010), Self.at(0x200c), Self.at(0x300c), Self.at(0x400c)].map { Address($0) })
+    #expect(thread.frames.map(\.trust) == [.context, .framePointer, .framePointer, .framePointer])
+  }
+
+  @Test("A 32-bit ARM microdump: modules listed, the stack not walked, and said so")
+  func armIsNotWalked() throws {
+    let report = try Self.report(Self.microdump(cpu: "arm").text())
+    #expect(report.modules.count == 1)
+    #expect(report.threads.first?.frames.isEmpty == true)
+    #expect(report.diagnostics.contains { $0.message.contains("CPU is arm") })
+  }
+}
