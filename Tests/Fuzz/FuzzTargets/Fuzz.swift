@@ -2,6 +2,7 @@
 //
 // One binary, the target chosen by $FUZZ_TARGET:
 //   minidump  MinidumpFile + every thread walked (x86/Alpha/amd64)
+//   microdump Breakpad microdumps in log text (Microdump) + the thread walked
 //   text      StackTextDecoder (all dialects, Dr. Watson logs, events)
 //   sym       BreakpadSymbolFile + lookups, STACK WIN/CFI queries
 //   map       LinkerMapFile + lookups
@@ -37,7 +38,7 @@
   import CabinetFiles
 
   enum FuzzTarget: String {
-    case minidump, text, sym, map, rules, html, pe, pdb, dbg, cab
+    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab
   }
 
   nonisolated(unsafe) var selectedTarget = FuzzTarget.text
@@ -47,6 +48,7 @@
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     switch selectedTarget {
     case .minidump: fuzzMinidump(bytes)
+    case .microdump: fuzzMicrodump(bytes)
     case .text: fuzzText(bytes)
     case .sym: fuzzSym(bytes)
     case .map: fuzzMap(bytes)
@@ -93,6 +95,19 @@
       case .amd64(let registers): _ = StackwalkerAMD64(memory: memory, modules: modules, options: options).walk(context: registers)
       case .arm64(let registers): _ = StackwalkerARM64(memory: memory, modules: modules, options: options).walk(context: registers)
       }
+    }
+  }
+
+  func fuzzMicrodump(_ bytes: [UInt8]) {
+    let microdump = bytes.withUnsafeBytes { Microdump(text: $0) }
+    guard let context = try? microdump.context() else { return }
+    let memory = MicrodumpMemory(microdump)
+    var options = WalkOptions()
+    options.maximumFrames = 64
+    switch context {
+    case .x86(let registers): _ = StackwalkerX86(memory: memory, modules: microdump.modules, options: options).walk(context: registers)
+    case .arm64(let registers): _ = StackwalkerARM64(memory: memory, modules: microdump.modules, options: options).walk(context: registers)
+    default: break
     }
   }
 
@@ -164,7 +179,7 @@
     if let name = getenv("FUZZ_TARGET"), let target = FuzzTarget(rawValue: String(cString: name)) {
       selectedTarget = target
     } else {
-      let message = "set FUZZ_TARGET to minidump, text, sym, map, rules, html, pe, pdb, dbg or cab\n"
+      let message = "set FUZZ_TARGET to minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg or cab\n"
       _ = message.withCString { write(2, $0, strlen($0)) }
       return 2
     }
