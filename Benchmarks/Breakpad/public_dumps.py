@@ -7,8 +7,9 @@ dump with their .sym files). Nothing of it is committed here: this unpacks it in
 
   DIR/breakpad/*.dmp with DIR/breakpad/symbols      (Breakpad's store, as shipped)
   DIR/symbolic/*.dmp with DIR/symbolic/symbols      (laid out by each file's MODULE line)
-
-Microdumps (Android logcat text) are left out: analyse does not read them.
+  DIR/reference/                                    (Breakpad's microdumps, Android logcat text,
+                                                     and the `minidump_stackwalk -m` outputs
+                                                     kept beside some dumps)
 
 usage: python public_dumps.py SDIST.zip DIR       (scripts/check-breakpad)
 """
@@ -48,6 +49,8 @@ def main():
         relative = name[len(TESTDATA):]
         if relative.startswith("symbols/") or (relative.endswith(".dmp") and not relative.startswith("microdump")):
             write(safe_join(os.path.join(target, "breakpad"), relative), inner.read(name))
+        elif "/" not in relative and (relative.startswith("microdump-") or "machine_readable" in relative):
+            write(safe_join(os.path.join(target, "reference"), relative), inner.read(name))
     for source, dump in SYMBOLIC_DUMPS.items():
         write(safe_join(os.path.join(target, "symbolic"), dump), inner.read(FIXTURES + source))
     for source in SYMBOLIC_SYMBOLS:
