@@ -10,10 +10,10 @@ usage: python compare_reference.py ANALYSE STORE DUMP REFERENCE   (scripts/check
 Exit status 1 when a frame differs.
 """
 
-import json
 import os
-import subprocess
 import sys
+
+from analyse_report import analyse_report
 
 
 def stem(module):
@@ -32,13 +32,7 @@ def reference_frames(path):
 
 
 def analyse_frames(analyse, store, dump):
-    run = subprocess.run(
-        [analyse, "--json", "--symbols", store, dump], capture_output=True, text=True, check=False,
-        env=dict(os.environ, CRASH_ANALYSIS_SYMBOLS=""),
-    )
-    if run.returncode not in (0, 2, 3):
-        sys.exit(f"{dump}: analyse exited {run.returncode}: {run.stderr.strip()}")
-    report = json.loads(run.stdout)
+    report = analyse_report(analyse, store, dump)
     thread = next((thread for thread in report["threads"] if thread.get("crashed")), report["threads"][0])
     modules = sorted((int(module["base"], 16), module["name"]) for module in report.get("modules", []))
     frames = []

@@ -24,13 +24,12 @@ usage: python compare_walks.py ANALYSE [--until-scan] STORE DUMP...   (scripts/c
 Exit status 1 when a required Breakpad frame is missing or misplaced.
 """
 
-import json
 import os
-import subprocess
 import sys
 
 from symbolic.minidump import ProcessState
 
+from analyse_report import analyse_report
 from breakpad_walk import frame_infos
 
 TRUSTED = {"context", "cfi", "fp", "prewalked"}
@@ -52,13 +51,7 @@ def breakpad_threads(dump, store):
 
 
 def analyse_threads(analyse, dump, store):
-    run = subprocess.run(
-        [analyse, "--json", "--symbols", store, dump], capture_output=True, text=True, check=False,
-        env=dict(os.environ, CRASH_ANALYSIS_SYMBOLS=""),
-    )
-    if run.returncode not in (0, 2, 3):
-        sys.exit(f"{dump}: analyse exited {run.returncode}: {run.stderr.strip()}")
-    report = json.loads(run.stdout)
+    report = analyse_report(analyse, store, dump)
     threads = []
     for thread in report.get("threads", []):
         frames = [frame for frame in thread.get("frames", []) if frame.get("trust") != "inline"]
