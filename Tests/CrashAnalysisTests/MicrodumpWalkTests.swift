@@ -24,13 +24,7 @@ struct MicrodumpWalkTests {
   static func microdump(cpu: String = "arm64") -> SyntheticMicrodump {
     var stack = StackSection(base: stackBase)
     stack.fill(32)
-    let returns: [UInt64] = [at(0x3010), at(0x4010), 0]
-    for (index, returnAddress) in returns.enumerated() {
-      stack.mark("record\(index + 1)")
-      if index + 1 < returns.count { stack.d64(label: "record\(index + 2)") } else { stack.d64(0) }
-      stack.d64(returnAddress)
-      stack.fill(16)
-    }
+    stack.arm64FrameRecords(returning: [at(0x3010), at(0x4010), 0])
     let context = SyntheticContext.arm64(
       pc: at(0x1010), sp: stackBase, fp: stack.address(of: "record1"), lr: at(0x2010), oldLayout: true)
     var microdump = SyntheticMicrodump(context: context, stack: stack, stackPointer: stackBase)

@@ -33,13 +33,7 @@ struct ARM64WalkTests {
   /// f1's, f2's and main's frame records, from `stack`'s current address: each {caller's
   /// record, return address into the caller}, main's {0, 0}; 16 bytes of locals above each.
   static func records(_ stack: inout StackSection) {
-    let returns: [UInt64] = [at(0x3010), at(0x4010), 0]
-    for (index, returnAddress) in returns.enumerated() {
-      stack.mark("record\(index + 1)")
-      if index + 1 < returns.count { stack.d64(label: "record\(index + 2)") } else { stack.d64(0) }
-      stack.d64(returnAddress)
-      stack.fill(16)
-    }
+    stack.arm64FrameRecords(returning: [at(0x3010), at(0x4010), 0])
   }
 
   @Test("a leaf at the top: its caller from lr, then the frame-record chain to the end")
