@@ -154,7 +154,14 @@ public struct Microdump: Sendable {
           stackCut = true
           continue
         }
-        if stack.isEmpty && stackExpected == nil { stackStart = address }
+        // The first chunk says where the stack starts (Breakpad's reader takes it from there
+        // too); the `S 0` record's start is only a cross-check.
+        if stack.isEmpty {
+          if stackExpected != nil, address != stackStart {
+            note("the stack starts at 0x\(String(address, radix: 16)), not where `S 0` said", line: lineNumber)
+          }
+          stackStart = address
+        }
         guard address == stackStart &+ UInt64(stack.count) else {
           note(
             "stack bytes at 0x\(String(address, radix: 16)) do not follow those before (0x\(String(stackStart &+ UInt64(stack.count), radix: 16))); the stack is cut there",

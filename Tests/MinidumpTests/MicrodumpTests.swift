@@ -121,6 +121,15 @@ struct MicrodumpTests {
     #expect(!tooMuch.diagnostics.isEmpty)
   }
 
+  @Test("A stack whose first chunk is not where `S 0` said is read from the chunk, with a note")
+  func stackStartFromFirstChunk() {
+    let text = Self.sample().text().replacingOccurrences(of: "0000007FE2BA6020 0000007FE2BA6000", with: "0000007FE2BA6020 0000007FE2BA5000")
+    let microdump = Self.read(text)
+    #expect(microdump.stackStart == Self.stackBase)
+    #expect(microdump.stack == Self.sample().stack.finished())
+    #expect(microdump.diagnostics.count == 1)
+  }
+
   @Test("Short or damaged O, R, M and C records are named and skipped")
   func damagedRecords() {
     let prefix = "W/google-breakpad( 1): "
