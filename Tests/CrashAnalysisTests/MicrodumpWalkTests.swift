@@ -53,6 +53,27 @@ struct MicrodumpWalkTests {
     #expect(thread.frames.map(\.trust) == [.context, .framePointer, .framePointer, .framePointer])
   }
 
+  @Test("A microdump after 3 MB of other log lines (a whole `adb logcat -d`) is found and walked")
+  func deepInALog() throws {
+    var log = ""
+    for index in 0..<40_000 { log += "I/ActivityManager( 1000): line \(index) of a busy log, nothing to see here\n" }
+    let report = try Self.report(log + Self.microdump().text() + log)
+    #expect(report.input.kind == .microdump)
+    #expect(report.threads.first?.frames.count == 4)
+  }
+
+  @Test("A BEGIN line across the 1 MiB pieces the search reads is found wherever it is cut", arguments: [-1, 0, 1, 2, 34, 35])
+  func beginLineAcrossPieces(shift: Int) throws {
+    // The marker follows the 26-byte logcat prefix; its first byte goes `shift` bytes past 1 MiB,
+    // where the first piece (1 MiB and the marker's length) ends and the next, overlapping, starts.
+    let fillerLength = (1 << 20) + shift - 26
+    let filler = String(repeating: String(repeating: "x", count: 99) + "\n", count: fillerLength / 100)
+      + String(repeating: "y", count: fillerLength % 100)
+    let file = try TemporaryFile(text: filler + Self.microdump().text(), suffix: ".log")
+    let report = try Analyser().analyse(path: file.path)
+    #expect(report.input.kind == .microdump)
+  }
+
   @Test("A 32-bit ARM microdump: modules listed, the stack not walked, and said so")
   func armIsNotWalked() throws {
     let report = try Self.report(Self.microdump(cpu: "arm").text())

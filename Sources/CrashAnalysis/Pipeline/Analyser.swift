@@ -79,12 +79,16 @@ public struct Analyser: Sendable {
         throw .tooLarge(path: path, size: size, limit: options.maximumInputSize)
       }
     }
-    // A Breakpad microdump in a log: registers and stack to walk, not a listing to decode.
-    if Microdump.contains(reader.peek(InputSniffer.sampleSize)) {
+    // A Breakpad microdump in a log (anywhere in the first 64 MiB: `adb logcat -d` holds much
+    // else before it): registers and stack to walk, not a listing to decode.
+    if reader.contains(Array(Microdump.beginMarker.utf8), within: Self.microdumpSearchLimit) {
       return try analyseMicrodump(reader, unwindData: unwindData)
     }
     return try analyse(reader)
   }
+
+  /// How far into a file a microdump's first line is looked for.
+  static let microdumpSearchLimit = 64 << 20
 
   /// Reads the whole log (within the input size limit) and walks its first microdump.
   private func analyseMicrodump(_ reader: InputReader, unwindData: (any UnwindDataProvider)?) throws(AnalysisError)

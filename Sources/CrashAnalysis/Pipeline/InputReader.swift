@@ -64,6 +64,47 @@ final class InputReader {
     return Array(bytes.prefix(max(0, read)))
   }
 
+  /// Whether the first `limit` bytes of a regular file hold `pattern`, read in 1 MiB pieces
+  /// (overlapping by the pattern's length) without moving the read position; false for streams.
+  func contains(_ pattern: [UInt8], within limit: Int) -> Bool {
+    guard let size = knownSize, !pattern.isEmpty else { return false }
+    let limit = min(limit, size)
+    guard limit >= pattern.count else { return false }
+    // No bigger than the file: a small listing costs a small read, not a megabyte of memory.
+    let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: min(1 << 20, limit) + pattern.count, alignment: 16)
+    defer { piece.deallocate() }
+    var offset = 0
+    while offset < limit {
+      let wanted = min(piece.count, limit - offset)
+      let got = pread(descriptor, piece.baseAddress!, wanted, off_t(offset))
+      guard got >= pattern.count else { return false }
+      if Self.find(pattern, in: UnsafeRawBufferPointer(rebasing: piece[0..<got])) { return true }
+      guard got == wanted else { return false }
+      offset += got - pattern.count + 1
+    }
+    return false
+  }
+
+  /// Whether `bytes` hold `pattern`: memchr for its rarest letter in text (a `K`, `Q`, `X`, `Z`
+  /// or `J` when it has one), then the whole pattern compared around each hit.
+  static func find(_ pattern: [UInt8], in bytes: UnsafeRawBufferPointer) -> Bool {
+    guard let base = bytes.baseAddress, bytes.count >= pattern.count else { return false }
+    let anchor = pattern.firstIndex { "KQXZJ".utf8.contains($0) } ?? 0
+    var from = anchor
+    while from < bytes.count - (pattern.count - 1 - anchor) {
+      guard let hit = memchr(base + from, Int32(pattern[anchor]), bytes.count - from) else { return false }
+      let position = base.distance(to: UnsafeRawPointer(hit))
+      let start = position - anchor
+      if start + pattern.count <= bytes.count,
+        memcmp(base + start, pattern, pattern.count) == 0
+      {
+        return true
+      }
+      from = position + 1
+    }
+    return false
+  }
+
   deinit {
     if ownsDescriptor { close(descriptor) }
   }
