@@ -1,7 +1,7 @@
 """analyse's walk of a dump against the output Breakpad's minidump_stackwalk left beside it.
 
-Breakpad's test data keeps `minidump_stackwalk -m` output for some of its dumps (the arm64
-microdump: `microdump.stackwalk.machine_readable-arm64.out`): one line per frame,
+Breakpad's test data keeps `minidump_stackwalk -m` output for some of its dumps (the arm64 and
+arm microdumps: `microdump.stackwalk.machine_readable-arm64.out`, `…-arm.out`): one line per frame,
 `thread|frame|module|function|file|line|offset`. Every frame of the crashed thread must be
 analyse's at the same position with the same module, function, file and line (for a frame
 without a function, the same offset in its module).

@@ -12,6 +12,9 @@
 //   dump-bench --arm64-scenarios DIR [--count N] [--seed S]
 //                                                ARM64 dumps walked by STACK CFI and by
 //                                                frame records (ARM64Scenarios)
+//   dump-bench --arm-scenarios DIR [--count N] [--seed S]
+//                                                32-bit ARM dumps walked by STACK CFI, by
+//                                                scanning and by r7 records (ARMScenarios)
 //   dump-bench --scan-scenarios DIR [--count N] [--seed S]
 //                                                x86 and amd64 Windows dumps walked by
 //                                                scanning (ScanScenarios)
@@ -47,6 +50,7 @@ enum DumpWalkBenchmark {
     var scenarios: String?
     var windowsScenarios: String?
     var arm64Scenarios: String?
+    var armScenarios: String?
     var scanScenarios: String?
     var jitScenarios: String?
     var count = 10
@@ -61,6 +65,7 @@ enum DumpWalkBenchmark {
       case "--cfi-scenarios": scenarios = arguments.removeFirst()
       case "--win-scenarios": windowsScenarios = arguments.removeFirst()
       case "--arm64-scenarios": arm64Scenarios = arguments.removeFirst()
+      case "--arm-scenarios": armScenarios = arguments.removeFirst()
       case "--scan-scenarios": scanScenarios = arguments.removeFirst()
       case "--jit-scenarios": jitScenarios = arguments.removeFirst()
       case "--count": count = Int(arguments.removeFirst()) ?? 10
@@ -68,7 +73,7 @@ enum DumpWalkBenchmark {
       default: paths.append(argument)
       }
     }
-    if let directory = scenarios ?? windowsScenarios ?? arm64Scenarios ?? scanScenarios ?? jitScenarios {
+    if let directory = scenarios ?? windowsScenarios ?? arm64Scenarios ?? armScenarios ?? scanScenarios ?? jitScenarios {
       let kind: String
       do {
         if scenarios != nil {
@@ -80,6 +85,9 @@ enum DumpWalkBenchmark {
         } else if arm64Scenarios != nil {
           try ARM64Scenarios.write(to: directory, count: count, seed: seed)
           kind = "ARM64 (CFI, frame records, both)"
+        } else if armScenarios != nil {
+          try ARMScenarios.write(to: directory, count: count, seed: seed)
+          kind = "32-bit ARM (CFI, scanning, r7 records)"
         } else if scanScenarios != nil {
           try ScanScenarios.write(to: directory, count: count, seed: seed)
           kind = "x86 and amd64 scanning"

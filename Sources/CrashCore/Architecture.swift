@@ -1,7 +1,8 @@
 //===--- Architecture.swift - CPU architectures a crash can come from -------===//
 //
 // The architectures of Windows NT and its successors that crash data exists for.
-// x86, DEC Alpha, amd64 and arm64 are decoded and walked; the others are named.
+// x86, DEC Alpha, amd64, arm64 and 32-bit ARM are decoded and walked; the
+// others are named.
 // What differs between them and matters to analysis lives here as data: pointer
 // width, instruction alignment and how far a return address is from the call.
 //
@@ -19,6 +20,8 @@ public enum Architecture: String, Sendable, Hashable, CaseIterable, Codable {
   case alpha64
   /// 64-bit ARM.
   case arm64
+  /// 32-bit ARM (ARMv7 and earlier, Android's and iOS's older devices, Windows RT), ARM and Thumb code.
+  case arm
   /// MIPS R4000, as Windows NT 3.x and 4.0 ran on.
   case mips
   /// PowerPC, as Windows NT 3.51 and 4.0 ran on.
@@ -29,7 +32,7 @@ public enum Architecture: String, Sendable, Hashable, CaseIterable, Codable {
   /// Bytes in a pointer, or `nil` when unknown.
   public var pointerSize: Int? {
     switch self {
-    case .x86, .alpha, .mips, .ppc: 4
+    case .x86, .alpha, .arm, .mips, .ppc: 4
     case .amd64, .alpha64, .arm64: 8
     case .unknown: nil
     }
@@ -39,19 +42,21 @@ public enum Architecture: String, Sendable, Hashable, CaseIterable, Codable {
   public var hasFixedWidthInstructions: Bool {
     switch self {
     case .alpha, .alpha64, .arm64, .mips, .ppc: true
-    case .x86, .amd64, .unknown: false
+    case .x86, .amd64, .arm, .unknown: false
     }
   }
 
   /// How many bytes to step back from a return address to land inside the call
   /// instruction, so that a symbol lookup names the caller rather than whatever
   /// follows the call. x86 and amd64 use 1 (variable-length calls); the
-  /// fixed-width RISC ports use 4, the call instruction itself. `nil` when the
-  /// architecture is unknown.
+  /// fixed-width RISC ports use 4, the call instruction itself; 32-bit ARM uses 2,
+  /// as Breakpad does, which lands inside a Thumb call as well as an ARM one. `nil`
+  /// when the architecture is unknown.
   public var returnAddressAdjustment: UInt64? {
     switch self {
     case .x86, .amd64: 1
     case .alpha, .alpha64, .arm64, .mips, .ppc: 4
+    case .arm: 2
     case .unknown: nil
     }
   }
@@ -64,6 +69,7 @@ public enum Architecture: String, Sendable, Hashable, CaseIterable, Codable {
     case .alpha: "Alpha"
     case .alpha64: "Alpha64"
     case .arm64: "arm64"
+    case .arm: "arm"
     case .mips: "MIPS"
     case .ppc: "PowerPC"
     case .unknown: "unknown"

@@ -10,6 +10,8 @@ public enum RegisterContext: Sendable, Hashable, Codable {
   case amd64(RegisterFile<AMD64Register>)
   /// 64-bit ARM registers.
   case arm64(RegisterFile<ARM64Register>)
+  /// 32-bit ARM registers.
+  case arm(RegisterFile<ARMRegister>)
 
   /// The architecture these registers belong to.
   public var architecture: Architecture {
@@ -18,6 +20,7 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .alpha: .alpha
     case .amd64: .amd64
     case .arm64: .arm64
+    case .arm: .arm
     }
   }
 
@@ -28,6 +31,7 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .alpha(let file): file.instructionPointer
     case .amd64(let file): file.instructionPointer
     case .arm64(let file): file.instructionPointer
+    case .arm(let file): file.instructionPointer
     }
   }
 
@@ -38,16 +42,18 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .alpha(let file): file.stackPointer
     case .amd64(let file): file.stackPointer
     case .arm64(let file): file.stackPointer
+    case .arm(let file): file.stackPointer
     }
   }
 
-  /// The frame pointer (`ebp`, `fp`), if known.
+  /// The frame pointer (`ebp`, `fp`, `r11`), if known.
   public var framePointer: UInt64? {
     switch self {
     case .x86(let file): file.framePointer
     case .alpha(let file): file.framePointer
     case .amd64(let file): file.framePointer
     case .arm64(let file): file.framePointer
+    case .arm(let file): file.framePointer
     }
   }
 
@@ -62,6 +68,8 @@ public enum RegisterContext: Sendable, Hashable, Codable {
       file.knownRegisters.map { ($0.register.name, $0.value, $0.register.byteWidth * 2) }
     case .arm64(let file):
       file.knownRegisters.map { ($0.register.name, $0.value, $0.register.byteWidth * 2) }
+    case .arm(let file):
+      file.knownRegisters.map { ($0.register.name, $0.value, 8) }
     }
   }
 
@@ -72,6 +80,7 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .alpha(let file): file.isEmpty
     case .amd64(let file): file.isEmpty
     case .arm64(let file): file.isEmpty
+    case .arm(let file): file.isEmpty
     }
   }
 }

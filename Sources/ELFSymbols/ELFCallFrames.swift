@@ -61,6 +61,14 @@ struct ELFCallFrames {
       names[31] = "sp"
       registerNames = names
       stackPointer = 31
+    case Int32(EM_ARM):
+      // r0 … r12, sp, lr, pc (DWARF numbers 0 … 15), as dump_syms writes them.
+      var names = Dictionary(uniqueKeysWithValues: (0...12).map { ($0, "r\($0)") })
+      names[13] = "sp"
+      names[14] = "lr"
+      names[15] = "pc"
+      registerNames = names
+      stackPointer = 13
     default:
       return nil
     }
@@ -276,8 +284,8 @@ struct ELFCallFrames {
     {
       returnRule = rule
     }
-    // On arm64 the return address stays in x30 until a function saves it: `.ra: x30`, as
-    // dump_syms writes it.
+    // On arm64 and arm the return address stays in x30 (lr) until a function saves it:
+    // `.ra: x30`, `.ra: lr`, as dump_syms writes it.
     if returnRule == nil, let name = registerNames[returnRegister], Self.keepsValue(frame, returnRegister) {
       returnRule = name
     }

@@ -11,6 +11,11 @@
 //          Breakpad's older layout (0x31C bytes; a 64-bit ContextFlags carrying
 //          0x80000000, Cpsr at 0x110); x0 … x28, fp, lr, sp, pc at the same
 //          offsets in both (ARM64Register).
+//   arm:   Breakpad's and Crashpad's MDRawContextARM (flags at 0 carrying
+//          0x40000000, or 0x00000040 in Breakpad's first ARM dumps; 0x170 bytes)
+//          or the Windows CONTEXT for ARM (0x00200000; 0x1A0 bytes): r0 … r15
+//          and cpsr at the same offsets in all (ARMRegister); only those 0x48
+//          bytes are required.
 // The layout is chosen by the dump's processor architecture, then checked
 // against the record's size and flags; a mismatch is an error naming the offset.
 //
@@ -55,6 +60,16 @@ enum ContextReader {
       return .amd64(try registers(reader, at: base, "the x64 context"))
     case .arm64:
       return .arm64(try arm64Registers(reader, location))
+    case .arm:
+      guard location.size >= UInt32(ARMRegister.integerContextSize) else {
+        throw ReadError(.invalidValue, at: base, reading: "an ARM CONTEXT of \(location.size) bytes (needs 0x48)")
+      }
+      let flags = try reader.read(UInt32.self, at: base, "the ARM context flags")
+      let known = [ARMRegister.contextFlag, ARMRegister.oldContextFlag, ARMRegister.windowsContextFlag]
+      guard known.contains(where: { flags & $0 != 0 }) else {
+        throw ReadError(.invalidValue, at: base, reading: "ARM context flags 0x\(String(flags, radix: 16))")
+      }
+      return .arm(try registers(reader, at: base, "the ARM context"))
     default:
       throw ReadError(.invalidValue, at: base, reading: "a CONTEXT for \(architecture.rawValue) (not decoded yet)")
     }

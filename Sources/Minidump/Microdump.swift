@@ -53,10 +53,11 @@ public struct Microdump: Sendable {
   /// How many more microdumps followed the one read.
   public var laterMicrodumps = 0
 
-  /// The architecture the walkers know it by (`.unknown` for `arm`, `mips` and others).
+  /// The architecture the walkers know it by (`.unknown` for `mips`, `mips64` and others).
   public var architecture: Architecture {
     switch cpu {
     case "arm64": .arm64
+    case "arm": .arm
     case "x86": .x86
     default: .unknown
     }

@@ -56,6 +56,7 @@ public struct MinidumpSystemInfo: Sendable, Hashable {
     case 7: .alpha64
     case 9: .amd64
     case 12, 0x8003: .arm64  // 0x8003: Breakpad's MD_CPU_ARCHITECTURE_ARM64_OLD
+    case 5: .arm
     case 1: .mips
     case 3: .ppc
     default: .unknown

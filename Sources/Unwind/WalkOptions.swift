@@ -29,6 +29,9 @@ public struct WalkOptions: Sendable {
   /// Whether the amd64 walker may follow rbp chains. Not in Windows x64 dumps: MSVC and LLVM
   /// keep no frame-pointer chain there, and Breakpad never follows one (it scans).
   public var followsFramePointers = true
+  /// The register 32-bit ARM frame records are chained through, where the platform keeps them
+  /// (r7 on iOS, as Breakpad walks it); nil, as on Android and Linux: no frame-pointer steps.
+  public var armFramePointer: ARMRegister?
   /// The address scanning stops at (exclusive): where a Linux process's start block (`argc`,
   /// `argv`, the environment, the auxiliary vector) begins on the main thread's stack. Words
   /// there are no return addresses, though some point into modules (`AT_ENTRY`, `AT_PHDR`).

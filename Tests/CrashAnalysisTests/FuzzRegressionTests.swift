@@ -64,6 +64,7 @@ struct FuzzRegressionTests {
         case .alpha(let registers): _ = StackwalkerAlpha(memory: memory, modules: modules).walk(context: registers)
         case .amd64(let registers): _ = StackwalkerAMD64(memory: memory, modules: modules).walk(context: registers)
         case .arm64(let registers): _ = StackwalkerARM64(memory: memory, modules: modules).walk(context: registers)
+        case .arm(let registers): _ = StackwalkerARM(memory: memory, modules: modules).walk(context: registers)
         }
       }
     case "text":

@@ -3,9 +3,9 @@
 // `analyse` on a log holding a Breakpad microdump walks its thread as it walks
 // a minidump's: here an ARM64 leaf and a chain of frame records (the stack of
 // ARM64WalkTests), with the module from the M record and the signal from the R
-// record; a 32-bit ARM one lists its modules and says its stack is not walked.
-// (scripts/check-breakpad compares Breakpad's own arm64 microdump with its
-// reference output, frame by frame.)
+// record; a 32-bit ARM one walked by scanning; a MIPS one lists its modules and
+// says its stack is not walked. (scripts/check-breakpad compares Breakpad's own
+// arm64 and arm microdumps with their reference outputs, frame by frame.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -74,11 +74,36 @@ struct MicrodumpWalkTests {
     #expect(report.input.kind == .microdump)
   }
 
-  @Test("A 32-bit ARM microdump: modules listed, the stack not walked, and said so")
-  func armIsNotWalked() throws {
-    let report = try Self.report(Self.microdump(cpu: "arm").text())
+  @Test("A 32-bit ARM microdump (Android, Thumb code): walked by scanning, 8-digit words")
+  func arm() throws {
+    let base: UInt64 = 0xb6f0_0000
+    let stackBase: UInt64 = 0xbe80_0000
+    var stack = StackSection(base: stackBase)
+    stack.fill(8)
+    stack.d32(UInt32(base + 0x2010) | 1)  // return into f1
+    stack.fill(8)
+    stack.d32(UInt32(base + 0x4010) | 1)  // return into main
+    stack.fill(16)
+    let context = SyntheticContext.arm(pc: UInt32(base + 0x1010), sp: UInt32(stackBase), lr: 0)
+    var microdump = SyntheticMicrodump(context: context, stack: stack, stackPointer: stackBase)
+    microdump.cpu = "arm"
+    microdump.modules = [(base, 0x10000, "0123456789ABCDEF0123456789ABCDEF0", "/system/lib/libapp.so")]
+    let report = try Self.report(microdump.text())
+    let thread = try #require(report.threads.first)
+    #expect(thread.architecture == .arm)
+    #expect(thread.frames.map(\.instruction) == [0x1010, 0x200f, 0x400f].map { Address(base + $0) })
+    #expect(thread.frames.map(\.trust) == [.context, .scan, .scan])
+    #expect(!report.diagnostics.contains { $0.message.contains("not walked") })
+    let text = TextReportWriter.render(report)
+    #expect(text.contains("Child-SP RetAddr"))
+    #expect(text.contains("01 be80000c b6f04011"))
+  }
+
+  @Test("A MIPS microdump: modules listed, the stack not walked, and said so")
+  func mipsIsNotWalked() throws {
+    let report = try Self.report(Self.microdump(cpu: "mips").text())
     #expect(report.modules.count == 1)
     #expect(report.threads.first?.frames.isEmpty == true)
-    #expect(report.diagnostics.contains { $0.message.contains("CPU is arm") })
+    #expect(report.diagnostics.contains { $0.message.contains("CPU is mips") })
   }
 }

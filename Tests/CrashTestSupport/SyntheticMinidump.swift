@@ -14,6 +14,11 @@ public struct SyntheticContext {
   /// The record.
   public private(set) var bytes: [UInt8]
 
+  /// A record given byte for byte (a damaged or foreign one).
+  public init(raw: [UInt8]) { bytes = raw }
+
+  init(bytes: [UInt8]) { self.bytes = bytes }
+
   /// An x86 CONTEXT (0x2CC bytes, CONTEXT_i386 | CONTROL | INTEGER | SEGMENTS | FLOATING_POINT
   /// | DEBUG_REGISTERS | EXTENDED_REGISTERS) with the given registers.
   /// With `extended: false`, the 0xCC-byte NT 4.0 layout without ExtendedRegisters.
@@ -96,6 +101,23 @@ public struct SyntheticContext {
     return context
   }
 
+  /// A 32-bit ARM context with pc, sp, lr and `general` (r0 … r12 by number) set: Breakpad's
+  /// MDRawContextARM (0x170 bytes, MD_CONTEXT_ARM_FULL), or with `windowsLayout` the Windows
+  /// CONTEXT for ARM (0x1A0 bytes, CONTEXT_ARM | CONTROL | INTEGER | FLOATING_POINT).
+  public static func arm(
+    pc: UInt32, sp: UInt32, lr: UInt32, general: [Int: UInt32] = [:], cpsr: UInt32 = 0x6000_0030,
+    windowsLayout: Bool = false
+  ) -> SyntheticContext {
+    var context = SyntheticContext(bytes: [UInt8](repeating: 0, count: windowsLayout ? 0x1A0 : 0x170))
+    context.put32(windowsLayout ? 0x0020_0007 : 0x4000_0006, at: 0x00)  // ContextFlags
+    for (number, value) in general where number <= 12 { context.put32(value, at: 0x04 + 4 * number) }
+    context.put32(sp, at: 0x38)
+    context.put32(lr, at: 0x3C)
+    context.put32(pc, at: 0x40)
+    context.put32(cpsr, at: 0x44)
+    return context
+  }
+
   mutating func put32(_ value: UInt32, at offset: Int) {
     for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(index * 8)) }
   }
@@ -154,7 +176,7 @@ public struct SyntheticThread {
 
 /// A minidump to write.
 public struct SyntheticMinidump {
-  /// ProcessorArchitecture: 0 x86, 2 Alpha, 9 amd64, 12 arm64.
+  /// ProcessorArchitecture: 0 x86, 2 Alpha, 5 arm, 9 amd64, 12 arm64.
   public var processorArchitecture: UInt16 = 0
   /// PlatformId: 2 Windows NT, 0x8201 Linux.
   public var platformID: UInt32 = 2

@@ -83,7 +83,9 @@ struct ELFDumpTests {
 
   @Test(
     "a walk's CFI rules read from an ELF file where asked equal its converted STACK CFI records, at every address they cover",
-    arguments: ["elf/inline_demo", "elf/inline_demo_clang", "elf/arm64_frames.so", "shared:basic.full", "shared:basic.dbg"])
+    arguments: [
+      "elf/inline_demo", "elf/inline_demo_clang", "elf/arm64_frames.so", "elf/arm_frames.so", "shared:basic.full", "shared:basic.dbg",
+    ])
   func callFramesWhereAsked(_ name: String) throws {
     let path: String
     if name.hasPrefix("shared:") {
@@ -120,7 +122,7 @@ struct ELFDumpTests {
         checked += 1
       }
     }
-    #expect(checked > 50)
+    #expect(checked >= 40)  // arm_frames.so, the smallest, covers 44 bytes
     #expect(unsayable * 4 < checked)
     #expect(elf.cfiRules(at: 0) == nil)
   }

@@ -50,6 +50,8 @@ struct RoundTripTests {
       return StackwalkerAMD64(memory: MinidumpMemory(minidump), modules: modules, unwindData: unwind).walk(context: registers).frames
     case .arm64(let registers):
       return StackwalkerARM64(memory: MinidumpMemory(minidump), modules: modules, unwindData: unwind).walk(context: registers).frames
+    case .arm(let registers):
+      return StackwalkerARM(memory: MinidumpMemory(minidump), modules: modules, unwindData: unwind).walk(context: registers).frames
     }
   }
 

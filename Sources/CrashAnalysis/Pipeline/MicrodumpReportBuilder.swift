@@ -3,9 +3,9 @@
 // A microdump holds one thread (the crashed one): its registers and its stack
 // from the stack pointer up, the mapped modules with their debug ids, the
 // system and the signal. The thread is walked as a minidump's would be (STACK
-// CFI and STACK WIN from the unwind data, frame records on ARM64); ARM (32-bit)
-// and MIPS microdumps, for which there is no walker, list their modules and say
-// so. Breakpad prints such dumps with `minidump_stackwalk` from the log text.
+// CFI and STACK WIN from the unwind data, frame records on ARM64, scanning on
+// 32-bit ARM as Breakpad walks Android); MIPS microdumps, for which there is no
+// walker, list their modules and say so. Breakpad prints such dumps with `minidump_stackwalk` from the log text.
 //
 //===----------------------------------------------------------------------===//
 

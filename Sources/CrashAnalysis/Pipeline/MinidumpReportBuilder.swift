@@ -41,6 +41,7 @@ public enum MinidumpReportBuilder {
       report.application = ApplicationInfo(name: dump.modules.first.map { MinidumpModule.lastComponent($0.name) }, processID: pid)
     }
     let isWindows = dump.systemInfo?.isWindows ?? true
+    let isApple = dump.systemInfo?.isApple ?? false
     if let exception = dump.exception {
       report.exception = CrashException(
         code: ExceptionCode(rawValue: exception.code),
@@ -85,7 +86,7 @@ public enum MinidumpReportBuilder {
         crashThread.context = context
         let result = ThreadWalk.walk(
           context, memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options,
-          isWindows: isWindows
+          isWindows: isWindows, isApple: isApple
         ) { ProcessStartBlock.start(in: memory, stackPointer: $0, wordSize: $1) }
         crashThread.frames = result.frames
         framesWalked += result.frames.count

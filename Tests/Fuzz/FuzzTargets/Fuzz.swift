@@ -94,6 +94,7 @@
       case .alpha(let registers): _ = StackwalkerAlpha(memory: memory, modules: modules, options: options).walk(context: registers)
       case .amd64(let registers): _ = StackwalkerAMD64(memory: memory, modules: modules, options: options).walk(context: registers)
       case .arm64(let registers): _ = StackwalkerARM64(memory: memory, modules: modules, options: options).walk(context: registers)
+      case .arm(let registers): _ = StackwalkerARM(memory: memory, modules: modules, options: options).walk(context: registers)
       }
     }
   }
@@ -107,6 +108,7 @@
     switch context {
     case .x86(let registers): _ = StackwalkerX86(memory: memory, modules: microdump.modules, options: options).walk(context: registers)
     case .arm64(let registers): _ = StackwalkerARM64(memory: memory, modules: microdump.modules, options: options).walk(context: registers)
+    case .arm(let registers): _ = StackwalkerARM(memory: memory, modules: microdump.modules, options: options).walk(context: registers)
     default: break
     }
   }

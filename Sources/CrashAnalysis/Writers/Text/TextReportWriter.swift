@@ -169,8 +169,8 @@ public enum TextReportWriter {
     let parameterCount = thread.frames.map(\.parameters.count).max() ?? 0
     let source = thread.frames.first { !$0.parameters.isEmpty }?.parameterSource ?? .none
     let isRISC = thread.architecture.hasFixedWidthInstructions && thread.architecture != .arm64
-    // A listing read as Child-SP keeps that name, whatever its width (32-bit ARM's).
-    let isChildSP = thread.format == .childSP || thread.format == .childSPArgs
+    // A listing read as Child-SP keeps that name, whatever its width, as does a 32-bit ARM walk.
+    let isChildSP = thread.format == .childSP || thread.format == .childSPArgs || thread.architecture == .arm
     let stackTitle = isRISC ? "Callee-SP" : isWide || isChildSP ? "Child-SP" : "ChildEBP"
     var header = " # " + pad(stackTitle, width) + " " + pad(isRISC ? "Return-RA" : "RetAddr", width)
     if parameterCount > 0 {

@@ -1,0 +1,166 @@
+//===--- StackwalkerARM.swift - Walking a 32-bit ARM stack ------------------===//
+//
+// Strategies in order, as Breakpad's processor (StackwalkerARM) and
+// rust-minidump take them, so that a walk finds the frames their users know:
+//
+//   STACK CFI  `.cfa: sp 8 + .ra: .cfa -4 + ^ r4: .cfa -8 + ^`: register names
+//              as dump_syms writes them (r0 … r12, sp, lr, pc); the caller's pc
+//              from `pc` or `.ra`, its sp from `sp` or `.cfa`; r4 … r11
+//              (callee-saved) kept where the rules leave them out.
+//   frame pointer  only where the platform keeps frame records (iOS: r7 holds
+//              {saved r7, saved lr}); Android and Linux code does not, and
+//              Breakpad does not try there. The caller's pc is the frame's lr,
+//              its lr [fp + 4], its fp [fp], its sp fp + 8. (Breakpad skips CFI
+//              on iOS altogether, for symbol files its dump_syms wrote badly: its
+//              issue 764; a symbol file with right CFI gives the same callers.)
+//   scanning   4-byte words from sp for a value just past a call in a module.
+//
+// A return address keeps its Thumb bit; the caller's instruction is taken 2
+// bytes before it, inside a Thumb or an ARM call alike, and CFI for a caller is
+// looked up there, as Breakpad does. The frame column is the stack pointer.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// Walks 32-bit ARM stacks.
+public struct StackwalkerARM: StackWalker, WalksInEnvironment {
+  let environment: WalkEnvironment
+
+  /// A walker with modules already sorted (one map serves every thread of a dump).
+  public init(
+    memory: any StackMemory, moduleIndex: ModuleIndex, unwindData: (any UnwindDataProvider)? = nil,
+    options: WalkOptions = WalkOptions()
+  ) {
+    environment = WalkEnvironment(memory: memory, modules: moduleIndex, unwindData: unwindData, options: options)
+  }
+
+  /// Slots of a frame's registers: r0 … r12, sp, lr, pc.
+  private static let sp = 13
+  private static let lr = 14
+  private static let pc = 15
+  private static let ruleNames = (0...12).map { "r\($0)" } + ["sp", "lr", "pc"]
+  private static let calleeSaved = 4...11
+
+  private struct Frame: WalkerFrame {
+    /// r0 … r15: values as Breakpad's frame context holds them (a scanned frame keeps its
+    /// callee's, stale; only `valid` ones are known).
+    var registers: [UInt64]
+    /// Bit n: registers[n] is known.
+    var valid: UInt32
+    var trust: FrameTrust
+    /// Whether this is the context frame's caller, which may keep its stack pointer (a leaf
+    /// that reserved no stack returns through lr).
+    var isFirstCaller = false
+    var pc: UInt64 { registers[StackwalkerARM.pc] }
+    var sp: UInt64 { registers[StackwalkerARM.sp] }
+    var mayKeepStackPointer: Bool { isFirstCaller }
+
+    func isValid(_ slot: Int) -> Bool { valid & (1 << UInt32(slot)) != 0 }
+    mutating func set(_ slot: Int, _ value: UInt64) {
+      registers[slot] = value & 0xFFFF_FFFF
+      valid |= 1 << UInt32(slot)
+    }
+  }
+
+  /// Walks from a thread's context.
+  public func walk(context: RegisterFile<ARMRegister>) -> WalkResult {
+    guard let pc = context[.pc], let sp = context[.sp] else {
+      return WalkResult(frames: [], stopReason: "the context has no pc or sp")
+    }
+    var first = Frame(registers: [UInt64](repeating: 0, count: 16), valid: 0, trust: .context)
+    for slot in 0...15 {
+      if let register = ARMRegister.general(slot), let value = context[register] { first.set(slot, value) }
+    }
+    first.set(Self.sp, sp)
+    first.set(Self.pc, pc)
+    let loop = environment.walkLoop(from: first) { callerFrame($0) }
+    let frames = loop.frames
+    var walked = frames.enumerated().map { index, frame -> StackFrame in
+      var file = RegisterFile<ARMRegister>()
+      for slot in 0...15 where frame.isValid(slot) {
+        if let register = ARMRegister.general(slot) { file[register] = frame.registers[slot] }
+      }
+      var result = StackFrame(
+        index: index, framePointer: Address(frame.sp),
+        returnAddress: index + 1 < frames.count ? Address(frames[index + 1].pc) : nil,
+        instruction: Address(index == 0 ? frame.pc : frame.pc &- 2), trust: frame.trust)
+      result.context = .arm(file)
+      return result
+    }
+    walked[0].context = .arm(context)
+    return WalkResult(frames: walked, stopReason: loop.stopReason)
+  }
+
+  /// The caller of the last frame: by CFI, else the frame pointer (where the platform keeps
+  /// one), else scanning. Like Breakpad, a caller the first strategy to answer gives is final
+  /// (the loop's checks may end the walk there); one whose pc is below 4 KiB ends it.
+  private func callerFrame(_ frames: [Frame]) -> Frame? {
+    let callee = frames[frames.count - 1]
+    let isFirstUnwind = callee.trust == .context
+    var caller: Frame?
+    let lookup = isFirstUnwind ? callee.pc : callee.pc &- 2
+    if let (info, relative) = environment.unwindInfo(at: lookup), let rules = info.cfiRules(at: relative),
+      let ruleSet = CFIRuleSet(rules.rules)
+    {
+      caller = callerByCFI(callee, ruleSet)
+    }
+    if caller == nil, let register = options.armFramePointer, let number = register.number {
+      caller = callerByFramePointer(callee, through: number)
+    }
+    if caller == nil, options.allowsScanning { caller = callerByScanning(callee, isFirstUnwind: isFirstUnwind) }
+    guard var caller, caller.pc == 0 || caller.pc >= 0x1000 else { return nil }
+    caller.isFirstCaller = isFirstUnwind
+    return caller
+  }
+
+  private func callerByCFI(_ callee: Frame, _ ruleSet: CFIRuleSet) -> Frame? {
+    var variables: [String: UInt64] = [:]
+    for slot in 0...Self.pc where callee.isValid(slot) { variables[Self.ruleNames[slot]] = callee.registers[slot] }
+    guard let recovered = ruleSet.callerRegisters(from: variables, memory: memory, wordSize: 4) else { return nil }
+    var caller = Frame(registers: [UInt64](repeating: 0, count: 16), valid: 0, trust: .cfi)
+    for slot in 0...Self.pc {
+      if let value = recovered[Self.ruleNames[slot]] {
+        caller.set(slot, value)
+      } else if Self.calleeSaved.contains(slot), callee.isValid(slot) {
+        caller.set(slot, callee.registers[slot])
+      }
+    }
+    if !caller.isValid(Self.pc), let returnAddress = recovered[".ra"] { caller.set(Self.pc, returnAddress) }
+    if !caller.isValid(Self.sp), let cfa = recovered[".cfa"] { caller.set(Self.sp, cfa) }
+    guard caller.isValid(Self.pc), caller.isValid(Self.sp) else { return nil }
+    return caller
+  }
+
+  /// The caller through the frame record at the frame-pointer register `fp`: {saved fp, saved lr}.
+  private func callerByFramePointer(_ callee: Frame, through fp: Int) -> Frame? {
+    guard callee.isValid(fp) else { return nil }
+    let record = callee.registers[fp]
+    var savedFP: UInt64 = 0
+    var savedLR: UInt64 = 0
+    if record != 0 {
+      guard let value = memory.uint32(at: record), let link = memory.uint32(at: record &+ 4) else { return nil }
+      savedFP = UInt64(value)
+      savedLR = UInt64(link)
+    }
+    var caller = callee
+    caller.trust = .framePointer
+    caller.valid = 0
+    caller.set(Self.pc, callee.registers[Self.lr])
+    caller.set(Self.lr, savedLR)
+    caller.set(fp, savedFP)
+    caller.set(Self.sp, record != 0 ? record &+ 8 : callee.sp)
+    return caller
+  }
+
+  private func callerByScanning(_ callee: Frame, isFirstUnwind: Bool) -> Frame? {
+    let words = isFirstUnwind ? options.contextScanWords : options.scanWords
+    guard let found = environment.scan(from: callee.sp, words: words, wordSize: 4) else { return nil }
+    var caller = callee
+    caller.trust = .scan
+    caller.valid = 0
+    caller.set(Self.pc, found.address)
+    caller.set(Self.sp, found.location &+ 4)
+    return caller
+  }
+}
