@@ -111,6 +111,26 @@ struct BreakpadStackwalkTests {
     #expect(stack.frames[0].returnAddress == Address(0x77c3_92b2))
   }
 
+  @Test("32-bit ARM, by its CPU line or by its registers: a caller's instruction 2 bytes before its return address")
+  func arm() throws {
+    let frames = """
+      Thread 0 (crashed)
+       0  libapp.so!Crash [crash.c : 12 + 0x2]
+           r4 = 0xffea6900    r5 = 0xffea68f0    r6 = 0xffea68f8    r7 = 0xffea6904
+           sp = 0xffea68c0    lr = 0xaaaeb307    pc = 0xaaaeb306
+          Found by: given as instruction pointer in context
+       1  libapp.so!main [main.c : 40 + 0x5]
+           r4 = 0xffea6900    r7 = 0xffea6f30    sp = 0xffea6f28    pc = 0xaab0a741
+          Found by: call frame info
+      """
+    for text in ["CPU: arm\n     ARMv7 ARM Cortex-A15 features: swp,half,thumb\n     4 CPUs\n\n" + frames, frames] {
+      let stack = try #require(decodeReport(text).stacks.first)
+      #expect(stack.architecture == .arm)
+      #expect(stack.frames.map(\.instruction) == [Address(0xaaae_b306), Address(0xaab0_a73f)])
+      #expect(stack.frames[0].returnAddress == Address(0xaab0_a741))
+    }
+  }
+
   @Test("a negative source line (a damaged .sym) keeps the frame and drops the line")
   func negativeSourceLine() throws {
     let report = decodeReport(

@@ -194,7 +194,7 @@ struct SixtyFourBitDialectTests {
     #expect(stack.architectureEvidence.last == "nothing points to arm64; amd64 is the usual 64-bit Windows")
   }
 
-  @Test("a Child-SP listing of 8-digit columns (32-bit ARM) is not called 64-bit, and says why")
+  @Test("a Child-SP listing of 8-digit columns is 32-bit ARM's, not 64-bit, and says why")
   func eightDigitChildSP() throws {
     let stack = try #require(
       decodeReport(
@@ -207,7 +207,7 @@ struct SixtyFourBitDialectTests {
         """
       ).stacks.first)
     #expect(stack.format == .childSP)
-    #expect(stack.architecture == .unknown)
+    #expect(stack.architecture == .arm)
     #expect(stack.frames.count == 3)
     #expect(stack.architectureEvidence.first?.hasPrefix("the Child-SP listing's columns are 8 digits wide") == true)
   }

@@ -1,4 +1,4 @@
-//===--- ArchitectureClassifier.swift - x86, Alpha, or unknown --------------===//
+//===--- ArchitectureClassifier.swift - x86, Alpha, amd64, ARM, or unknown --===//
 //
 // Decides the architecture of a decoded stack the way docs/formats.md §3 does,
 // strongest rule first, and records the evidence in words:
@@ -19,7 +19,7 @@
 //
 // 64-bit listings (`Child-SP` headers, 16-digit or backticked columns) come from
 // amd64 or arm64 Windows, decided by `decide64` (a Child-SP listing of 8-digit columns is
-// 32-bit ARM's, and left unknown): an unaligned return address
+// 32-bit ARM's): an unaligned return address
 // proves amd64; arm64 registers (x0–x28, lr) or `ARM64` / `arm64fre` / `aarch64`
 // nearby mean arm64, amd64 registers (rax, rip) or `x64` / `AMD64` / `amd64fre`
 // amd64; four or more return addresses all 4-byte aligned mean arm64 (its
@@ -43,12 +43,12 @@ enum ArchitectureClassifier {
     threadRegisters: Architecture? = nil, wideColumns: Bool = false, onlyEightDigitColumns: Bool = false
   ) -> ArchitectureDecision {
     // A Child-SP listing whose columns are all 8 digits: WinDbg prints that header for 32-bit
-    // ARM (Windows RT) as well, which this project does not model; 64-bit targets print 16.
+    // ARM (Windows RT, Windows 10 IoT) as well; 64-bit targets print 16.
     if format == .childSP || format == .childSPArgs, onlyEightDigitColumns {
       return ArchitectureDecision(
-        architecture: .unknown,
+        architecture: .arm,
         evidence: [
-          "the Child-SP listing's columns are 8 digits wide: a 32-bit target, and 32-bit Windows debuggers print Child-SP only for ARM, which analyse does not model"
+          "the Child-SP listing's columns are 8 digits wide: a 32-bit target, and 32-bit Windows debuggers print Child-SP only for ARM"
         ])
     }
     // 64-bit: a Child-SP listing, or columns holding 64-bit values, unless FPO data (i386

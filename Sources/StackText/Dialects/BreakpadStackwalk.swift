@@ -139,12 +139,13 @@ enum BreakpadStackwalk {
     "minidump_stackwalk's CPU line names \(name) (line \(line))" + (architecture == .unknown ? ", which analyse does not model" : "")
   }
 
-  /// The architecture a walker's CPU name (`x86`, `amd64`, `arm64`, `ppc`, `mips`) stands for.
+  /// The architecture a walker's CPU name (`x86`, `amd64`, `arm64`, `arm`, `ppc`, `mips`) stands for.
   static func architecture(named name: String) -> Architecture {
     switch name.lowercased() {
     case "x86": .x86
     case "amd64": .amd64
     case "arm64": .arm64
+    case "arm": .arm
     case "ppc": .ppc
     case "mips": .mips
     default: .unknown
@@ -356,6 +357,9 @@ struct BreakpadStackwalkCollector {
     if names.contains("eip") { return (.x86, ["the walker's registers are x86's (eip, esp, ebp)"]) }
     if names.contains("rip") { return (.amd64, ["the walker's registers are amd64's (rip, rsp, rbp)"]) }
     if names.contains("x29") || names.contains("x0") { return (.arm64, ["the walker's registers are arm64's (x0–x29, pc)"]) }
+    if names.contains("pc") && (names.contains("r4") || names.contains("r7") || names.contains("r11")) {
+      return (.arm, ["the walker's registers are 32-bit ARM's (r0–r12, sp, lr, pc)"])
+    }
     if let cpu {
       return (.unknown, [BreakpadStackwalk.cpuEvidence(name: cpu.name, line: cpu.line, architecture: .unknown)])
     }
