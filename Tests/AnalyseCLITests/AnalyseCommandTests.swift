@@ -56,6 +56,25 @@ struct AnalyseCommandTests {
     #expect(run.standardOutput.contains("00 0ab1fcfc 00510cc7 cffa119e 07ad9838 0069578c EMSMTA!otpmralt+0x25"))
   }
 
+  @Test("a microdump in a log on standard input is walked as from a file")
+  func microdumpOnStandardInput() throws {
+    var stack = StackSection(base: 0xbe80_0000)
+    stack.fill(8)
+    stack.d32(0xb6f0_2011)  // return into f1 (Thumb)
+    stack.fill(24)
+    let context = SyntheticContext.arm(pc: 0xb6f0_1010, sp: 0xbe80_0000, lr: 0)
+    var microdump = SyntheticMicrodump(context: context, stack: stack, stackPointer: 0xbe80_0000)
+    microdump.cpu = "arm"
+    microdump.modules = [(0xb6f0_0000, 0x10000, "0123456789ABCDEF0123456789ABCDEF0", "/system/lib/libapp.so")]
+    let log = String(repeating: "I/ActivityManager( 1000): a busy log line of no interest at all\n", count: 30_000)
+    let run = try AnalyseRunner.run(["--json", "-"], input: Data((log + microdump.text()).utf8))
+    #expect(run.status == 0)
+    let object = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+    #expect((object?["input"] as? [String: Any])?["kind"] as? String == "microdump")
+    let frames = ((object?["threads"] as? [[String: Any]])?.first?["frames"] as? [[String: Any]]) ?? []
+    #expect(frames.compactMap { $0["instruction"] as? String } == ["0xb6f01010", "0xb6f0200f"])
+  }
+
   @Test("a dump cut anywhere from its directory on exits 4 (damaged), never 2 (no stack)")
   func cutDumpIsDamaged() throws {
     let whole = try Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot + "/" + Self.dump))

@@ -84,7 +84,7 @@ public struct Analyser: Sendable {
     if reader.contains(Array(Microdump.beginMarker.utf8), within: Self.microdumpSearchLimit) {
       return try analyseMicrodump(reader, unwindData: unwindData)
     }
-    return try analyse(reader)
+    return try analyse(reader, unwindData: unwindData)
   }
 
   /// How far into a file a microdump's first line is looked for.
@@ -109,6 +109,38 @@ public struct Analyser: Sendable {
     return MicrodumpReportBuilder.report(
       microdump, name: reader.name, byteCount: bytes.count, lineCount: bytes.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 },
       unwindData: unwindData, options: options.walk)
+  }
+
+  /// Decodes text from `reader` into a report; a microdump found in it (standard input, or a
+  /// file holding one past the first 64 MiB) is walked instead, as a file's is.
+  private func analyse(_ reader: InputReader, unwindData: (any UnwindDataProvider)?) throws(AnalysisError)
+    -> CrashReport
+  {
+    var collector = MicrodumpCollector(limit: min(options.maximumInputSize, Self.microdumpSearchLimit))
+    var builder: CrashReportBuilder?
+    var lines = 0
+    let description = try stream(reader) { event in
+      builder?.add(event)
+    } onStart: { input in
+      builder = CrashReportBuilder(input: input, maximumFrames: options.maximumFramesPerInput)
+    } onFinish: { count in
+      lines = count
+    } watch: { chunk in
+      collector.consume(chunk)
+    }
+    if collector.found {
+      let microdump = collector.bytes.withUnsafeBytes { Microdump(text: $0) }
+      return MicrodumpReportBuilder.report(
+        microdump, name: reader.name, byteCount: description.byteCount, lineCount: lines, unwindData: unwindData,
+        options: options.walk)
+    }
+    guard var builder else { throw .empty(path: reader.name) }
+    var report = builder.build(lineCount: lines)
+    report.input.byteCount = description.byteCount
+    if description.encoding == TextEncoding.windows1252.rawValue {
+      report.diagnostics.insert(Diagnostic(.note, "the text is not UTF-8; read it as Windows-1252"), at: 0)
+    }
+    return report
   }
 
   /// Analyses text already in memory.
@@ -138,28 +170,10 @@ public struct Analyser: Sendable {
     return try stream(reader, handler)
   }
 
-  private func analyse(_ reader: InputReader) throws(AnalysisError) -> CrashReport {
-    var builder: CrashReportBuilder?
-    var lines = 0
-    let description = try stream(reader) { event in
-      builder?.add(event)
-    } onStart: { input in
-      builder = CrashReportBuilder(input: input, maximumFrames: options.maximumFramesPerInput)
-    } onFinish: { count in
-      lines = count
-    }
-    guard var builder else { throw .empty(path: reader.name) }
-    var report = builder.build(lineCount: lines)
-    report.input.byteCount = description.byteCount
-    if description.encoding == TextEncoding.windows1252.rawValue {
-      report.diagnostics.insert(Diagnostic(.note, "the text is not UTF-8; read it as Windows-1252"), at: 0)
-    }
-    return report
-  }
-
   private func stream(
     _ reader: InputReader, _ handler: (TextDecodingEvent) -> Void,
-    onStart: (InputDescription) -> Void = { _ in }, onFinish: (Int) -> Void = { _ in }
+    onStart: (InputDescription) -> Void = { _ in }, onFinish: (Int) -> Void = { _ in },
+    watch: (UnsafeRawBufferPointer) -> Void = { _ in }
   ) throws(AnalysisError) -> InputDescription {
     let chunkSize = max(options.chunkSize, InputSniffer.sampleSize)
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
@@ -200,6 +214,7 @@ public struct Analyser: Sendable {
       if total > options.maximumInputSize {
         throw .tooLarge(path: reader.name, size: total, limit: options.maximumInputSize)
       }
+      watch(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
       feed(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
       if let deadline, Self.now() > deadline {
         handler(

@@ -85,24 +85,29 @@ final class InputReader {
     return false
   }
 
-  /// Whether `bytes` hold `pattern`: memchr for its rarest letter in text (a `K`, `Q`, `X`, `Z`
-  /// or `J` when it has one), then the whole pattern compared around each hit.
+  /// Whether `bytes` hold `pattern` (`offset(of:in:)`).
   static func find(_ pattern: [UInt8], in bytes: UnsafeRawBufferPointer) -> Bool {
-    guard let base = bytes.baseAddress, bytes.count >= pattern.count else { return false }
+    offset(of: pattern, in: bytes) != nil
+  }
+
+  /// Where `pattern` first starts in `bytes`: memchr for its rarest letter in text (a `K`, `Q`,
+  /// `X`, `Z` or `J` when it has one), then the whole pattern compared around each hit.
+  static func offset(of pattern: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int? {
+    guard let base = bytes.baseAddress, !pattern.isEmpty, bytes.count >= pattern.count else { return nil }
     let anchor = pattern.firstIndex { "KQXZJ".utf8.contains($0) } ?? 0
     var from = anchor
     while from < bytes.count - (pattern.count - 1 - anchor) {
-      guard let hit = memchr(base + from, Int32(pattern[anchor]), bytes.count - from) else { return false }
+      guard let hit = memchr(base + from, Int32(pattern[anchor]), bytes.count - from) else { return nil }
       let position = base.distance(to: UnsafeRawPointer(hit))
       let start = position - anchor
       if start + pattern.count <= bytes.count,
         memcmp(base + start, pattern, pattern.count) == 0
       {
-        return true
+        return start
       }
       from = position + 1
     }
-    return false
+    return nil
   }
 
   deinit {
