@@ -13,7 +13,8 @@
 //   PUBLIC <address> 0 <name>    symbol table functions no FUNC covers, and
 //                                `<SECTION ELF section in FILE>` at the start of an
 //                                executable section nothing else names (.plt, .plt.got)
-//   STACK CFI …                  from .eh_frame / .debug_frame (ELFCallFrames)
+//   STACK CFI …                  from .eh_frame / .debug_frame (ELFCallFrames); 32-bit ARM
+//                                without them: .ARM.exidx / .ARM.extab (ARMExceptionIndex)
 // FUNC and PUBLIC records in address order, then STACK CFI in the section's FDE order.
 // A separate debug file keeps only NOBITS copies of .eh_frame: given one alone, the call
 // frames come from its image — the first file by name in the same directory with the same
@@ -39,7 +40,7 @@ extension ELFSymbolFile {
     var header = GElf_Ehdr()
     let machine = gelf_getehdr(elf, &header) != nil ? Int32(header.e_machine) : 0
     // A debug file alone (its code and call frames NOBITS) is named after its image beside it.
-    let image = ELFCallFrames.hasCallFrames(elf) || debugElf != nil ? nil : siblingImage()
+    let image = ELFCallFrames.hasUnwindTables(elf) || debugElf != nil ? nil : siblingImage()
     var output =
       "MODULE Linux \(Self.cpuName(machine)) \(Self.debugIdentifier(buildID)) \(image?.name ?? fileName)\n"
     if let buildID { output += "INFO CODE_ID \(buildID.uppercased())\n" }
@@ -187,12 +188,19 @@ extension ELFSymbolFile {
   /// (for a debug file whose .eh_frame is NOBITS) those of its image.
   private func callFrameLines(machine: Int32, image: ELFSymbolFile?) -> [String] {
     guard let frames = ELFCallFrames(machine: machine) else { return [] }
-    if ELFCallFrames.hasCallFrames(elf) { return frames.lines(elf: elf, dwarf: dwarf) }
-    if let debugElf, ELFCallFrames.hasCallFrames(debugElf) {
-      return frames.lines(elf: debugElf, dwarf: dwarf)
+    let lines: [String]
+    if ELFCallFrames.hasCallFrames(elf) {
+      lines = frames.lines(elf: elf, dwarf: dwarf)
+    } else if let debugElf, ELFCallFrames.hasCallFrames(debugElf) {
+      lines = frames.lines(elf: debugElf, dwarf: dwarf)
+    } else if let image {
+      lines = frames.lines(elf: image.elf, dwarf: image.dwarf)
+    } else {
+      lines = frames.lines(elf: elf, dwarf: dwarf)
     }
-    if let image { return frames.lines(elf: image.elf, dwarf: image.dwarf) }
-    return frames.lines(elf: elf, dwarf: dwarf)
+    // 32-bit ARM code without DWARF call frames: its EHABI tables, as dump_syms reads them.
+    guard lines.isEmpty, machine == Int32(EM_ARM) else { return lines }
+    return (ARMExceptionIndex(elf: elf) ?? image.flatMap { ARMExceptionIndex(elf: $0.elf) })?.lines() ?? []
   }
 
   /// Breakpad's CPU name for an ELF machine.

@@ -116,13 +116,18 @@ struct ELFCallFrames {
     return (rowStart, rowEnd, text(rules))
   }
 
+  /// Whether `elf` has DWARF call frames or (32-bit ARM) EHABI unwind tables of its own.
+  static func hasUnwindTables(_ elf: OpaquePointer) -> Bool {
+    hasCallFrames(elf) || section(named: ".ARM.exidx", in: elf) != nil
+  }
+
   /// Whether `elf` has call frame data of its own (not a NOBITS copy in a debug file).
   static func hasCallFrames(_ elf: OpaquePointer) -> Bool {
     section(named: ".eh_frame", in: elf) != nil || section(named: ".debug_frame", in: elf) != nil
   }
 
   /// A section with contents: its data and address.
-  private static func section(named name: String, in elf: OpaquePointer?) -> (
+  static func section(named name: String, in elf: OpaquePointer?) -> (
     data: UnsafeMutablePointer<Elf_Data>, address: UInt64
   )? {
     guard let elf else { return nil }

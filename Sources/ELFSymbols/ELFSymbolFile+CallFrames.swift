@@ -6,7 +6,8 @@
 // and FDE instructions for the one address asked (`dwarf_cfi_addrframe`),
 // from the same section the conversion would read: the file's `.eh_frame`, else
 // its separate debug file's, else (a debug file alone) its image's beside it,
-// else `.debug_frame`. The rules come back as one Breakpad rule text, the whole
+// else `.debug_frame`; 32-bit ARM code without any of them, its EHABI tables
+// (ARMExceptionIndex). The rules come back as one Breakpad rule text, the whole
 // set in force at the address, so the walkers read them as they read a .sym's.
 // A row whose CFA is a DWARF expression Breakpad cannot say (a PLT entry's) has
 // no rules here, and the walker goes on by frame pointer or scan; the converted
@@ -27,6 +28,8 @@ enum CallFrameState {
   case unresolved
   case absent
   case found(CallFrameReader)
+  /// 32-bit ARM without DWARF call frames: the EHABI tables.
+  case exceptionIndex(ARMExceptionIndex)
 }
 
 /// One call-frame section opened through libdw, and what must stay open with it.
@@ -57,9 +60,13 @@ extension ELFSymbolFile: UnwindInfoSource {
   public func cfiRules(at relativeAddress: UInt64) -> CFIRules? {
     callFrameState.withLock { state -> CFIRules? in
       if case .unresolved = state { state = findCallFrames() }
-      guard case .found(let reader) = state,
-        let row = reader.frames.rules(at: relativeAddress, cfi: reader.cfi)
-      else { return nil }
+      let row: (start: UInt64, end: UInt64, text: String)?
+      switch state {
+      case .found(let reader): row = reader.frames.rules(at: relativeAddress, cfi: reader.cfi)
+      case .exceptionIndex(let index): row = index.rules(at: relativeAddress)
+      case .unresolved, .absent: row = nil
+      }
+      guard let row else { return nil }
       return CFIRules(start: row.start, size: row.end - row.start, rules: [row.text])
     }
   }
@@ -76,7 +83,13 @@ extension ELFSymbolFile: UnwindInfoSource {
     }
     if ELFCallFrames.hasCallFrames(elf) { return reader(elf, dwarf) }
     if let debugElf, ELFCallFrames.hasCallFrames(debugElf) { return reader(debugElf, dwarf) }
-    if debugElf == nil, let image = siblingImage()?.file { return reader(image.elf, image.dwarf, image: image) }
+    if machine == Int32(EM_ARM), let index = ARMExceptionIndex(elf: elf) { return .exceptionIndex(index) }
+    if debugElf == nil, let image = siblingImage()?.file {
+      if machine == Int32(EM_ARM), !ELFCallFrames.hasCallFrames(image.elf), let index = ARMExceptionIndex(elf: image.elf) {
+        return .exceptionIndex(index)
+      }
+      return reader(image.elf, image.dwarf, image: image)
+    }
     return reader(elf, dwarf)
   }
 }

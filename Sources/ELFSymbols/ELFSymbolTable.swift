@@ -3,6 +3,8 @@
 // The fallback when DWARF has no function for an address (stripped binaries,
 // startup code, hand-written assembly): the function and ifunc symbols of
 // `.symtab`, or of `.dynsym` when the file has no `.symtab`, sorted by address.
+// On 32-bit ARM a Thumb function's value has bit 0 set (the ARM ELF ABI's mark of
+// Thumb code); its code starts at the even address, where it is entered here.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,6 +37,8 @@ struct ELFSymbolTable {
         tables.append((next, header))
       }
     }
+    var fileHeader = GElf_Ehdr()
+    let isARM = gelf_getehdr(elf, &fileHeader) != nil && fileHeader.e_machine == UInt16(EM_ARM)
     let chosen = tables.first { $0.header.sh_type == UInt32(SHT_SYMTAB) } ?? tables.first
     guard let chosen, chosen.header.sh_entsize > 0, let data = elf_getdata(chosen.section, nil) else { return }
     let count = Int(min(chosen.header.sh_size / chosen.header.sh_entsize, UInt64(Int32.max)))
@@ -55,7 +59,7 @@ struct ELFSymbolTable {
       let binding = Int32(clibdw_symbol_binding(symbol.st_info))
       symbols.append(
         ELFSymbol(
-          address: symbol.st_value, size: symbol.st_size, name: ItaniumDemangler.demangle(TextLimits.capped(cString: name)),
+          address: isARM && type == STT_FUNC ? symbol.st_value & ~1 : symbol.st_value, size: symbol.st_size, name: ItaniumDemangler.demangle(TextLimits.capped(cString: name)),
           isGlobal: binding == STB_GLOBAL || binding == STB_WEAK, file: binding == STB_LOCAL ? currentFile : nil))
     }
     // At one address, prefer a sized global symbol: it sorts last and wins the search.

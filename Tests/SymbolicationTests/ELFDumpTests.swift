@@ -84,7 +84,8 @@ struct ELFDumpTests {
   @Test(
     "a walk's CFI rules read from an ELF file where asked equal its converted STACK CFI records, at every address they cover",
     arguments: [
-      "elf/inline_demo", "elf/inline_demo_clang", "elf/arm64_frames.so", "elf/arm_frames.so", "shared:basic.full", "shared:basic.dbg",
+      "elf/inline_demo", "elf/inline_demo_clang", "elf/arm64_frames.so", "elf/arm_frames.so", "elf/arm_frames_exidx.so",
+      "shared:basic.full", "shared:basic.dbg",
     ])
   func callFramesWhereAsked(_ name: String) throws {
     let path: String
