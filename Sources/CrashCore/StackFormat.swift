@@ -43,6 +43,8 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// Breakpad's `minidump_stackwalk` text: ` 0  module!function [file : line + 0x3]` with the
   /// walker's registers and `Found by:` under each frame.
   case breakpadStackwalk = "breakpad-stackwalk"
+  /// Android's crash dump (debuggerd's tombstone, or its logcat copy): `#00 pc 0004af4c  /system/lib/libc.so (tgkill+12)`.
+  case androidTombstone = "android-tombstone"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

@@ -221,20 +221,7 @@ extension ELFSymbolFile {
   /// Breakpad's debug id for a build id: its first 16 bytes (zero-padded) as a GUID, the
   /// first three fields byte-swapped, then age 0; all zeros without a build id.
   static func debugIdentifier(_ buildID: String?) -> String {
-    guard let buildID else { return String(repeating: "0", count: 33) }
-    var bytes = [UInt8](repeating: 0, count: 16)
-    let digits = Array(buildID.utf8)
-    for index in 0..<min(16, digits.count / 2) {
-      bytes[index] =
-        UInt8(String(decoding: digits[(index * 2)...(index * 2 + 1)], as: UTF8.self), radix: 16)
-        ?? 0
-    }
-    let ordered =
-      Array(bytes[0..<4].reversed()) + Array(bytes[4..<6].reversed())
-      + Array(bytes[6..<8].reversed())
-      + Array(bytes[8..<16])
-    return ordered.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined()
-      + "0"
+    buildID.map(GNUBuildID.breakpadIdentifier) ?? String(repeating: "0", count: 33)
   }
 
   /// Executable sections with contents or addresses: (name, address), in section order.

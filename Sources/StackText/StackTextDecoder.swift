@@ -7,7 +7,7 @@
 //   1. Dr. Watson banners and the crash header switch the section.
 //   2. An open stack listing gets the line first (StackBlockAssembler).
 //   3. Multi-line records in progress: event-log records, register dumps,
-//      Windows 9x reports, SQL short stacks.
+//      Windows 9x reports, SQL short stacks, Android tombstones.
 //   4. Lines that belong to the current Dr. Watson section: module list, task
 //      list, system information, raw stack dump, the state dump's fault line.
 //   5. Starts of new things: stack headers, symbol-list headers, register dumps,
@@ -86,6 +86,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var win31Frames: [StackFrame] = []
   @exclusivity(unchecked) private var win31Lines: LineRange?
   @exclusivity(unchecked) private var visualStudio = VisualStudioCallStackCollector()
+  @exclusivity(unchecked) private var tombstone = AndroidTombstoneCollector()
   @exclusivity(unchecked) private var stackwalk = BreakpadStackwalkCollector()
 
   // Bookkeeping.
@@ -175,6 +176,7 @@ public final class StackTextDecoder {
     finishWin31(emit)
     finishVisualStudio(emit)
     finishStackwalk(emit)
+    tombstone.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
     finishStandaloneRegisters(emit)
     events.finish { emit(.event($0)) }
@@ -327,6 +329,13 @@ public final class StackTextDecoder {
     if stackwalk.machineReadable.isCollecting {
       if stackwalk.machineReadable.consume(line, emit: emit, emitThread: { emitThread($0, emit) }) { return }
       finishStackwalk(emit)
+    }
+    // An Android tombstone: its threads, registers and backtraces, and its other sections kept
+    // from the recognisers below.
+    if tombstone.isCollecting || AndroidTombstone.mayOpen(line),
+      tombstone.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
     }
     if handleWin9x(emit) { return }
     if events.consumeIfActive(line, emit: { emit(.event($0)) }) { return }
