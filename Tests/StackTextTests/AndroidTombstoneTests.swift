@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 import CrashCore
+import CrashTestSupport
 import StackText
 import Testing
 
@@ -106,6 +107,25 @@ struct AndroidTombstoneTests {
       #expect(report.exception?.description == "SIGSEGV / SEGV_MAPERR")
     }
     #expect(decodeReport(threadtime, chunkSize: 7).stacks.map { $0.frames.map(\.text) } == expected)
+  }
+
+  @Test("the composed logcat paste: six frames with C++ names, the SIGSEGV, and nothing from the stack section")
+  func logcatPaste() throws {
+    let report = decodeReport(try String(contentsOfFile: Fixtures.path("pastes/android-tombstone-logcat.txt"), encoding: .utf8))
+    #expect(report.stacks.count == 1)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.architecture == .arm && stack.id == 2490)
+    #expect(stack.frames.map(\.text) == [
+      "libc.so!memcpy+0x34", "libviewer.so!Texture::upload(unsigned char const*, int)+0x42",
+      "libviewer.so!Renderer::frame()+0xc0", "libviewer.so!Java_com_example_viewer_Native_frame+0x8",
+      "libart.so!art_quick_generic_jni_trampoline+0x2a", "libart.so!art_quick_invoke_stub_internal+0x48",
+    ])
+    #expect(report.exception?.description == "SIGSEGV / SEGV_ACCERR" && report.exception?.address == Address(0xa1b2_c3d4))
+    guard case .arm(let registers)? = stack.context else {
+      Issue.record("no ARM registers")
+      return
+    }
+    #expect(registers[.r11] == 0xb1f7_eb20 && registers[.sp] == 0xb1f7_e9f8)
   }
 
   @Test("other logcat tags between a tombstone's lines are not its, and do not end it")
