@@ -72,7 +72,7 @@ let package = Package(
     .target(name: "CLibDW", dependencies: ["CSharedLibrary"]),
     // The C++ runtime's Itanium demangler (__cxa_demangle, libstdc++); only ELFSymbols imports it.
     .systemLibrary(name: "CCxxABI"),
-    .target(name: "ELFSymbols", dependencies: ["CLibDW", "CCxxABI", "CrashCore"]),
+    .target(name: "ELFSymbols", dependencies: ["CLibDW", "CCxxABI", "CrashCore", "ByteReading"]),
     .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "WindowsImages", dependencies: ["CrashCore", "ByteReading"]),
@@ -181,6 +181,7 @@ let package = Package(
       dependencies: [
         "CFuzzerDriver", "Minidump", "Unwind", "StackText", "BreakpadSymbols", "MapFiles", "SignatureRules", "CrashCore",
         "ByteReading", "CrashAnalysis", "CrashTestSupport", "WindowsImages", "ProgramDatabase", "CabinetFiles",
+        "ELFSymbols",
       ],
       path: "Tests/Fuzz/FuzzTargets"
     ),
@@ -250,6 +251,7 @@ let package = Package(
       name: "CrashAnalysisTests",
       dependencies: [
         "CrashAnalysis", "Symbolication", "CrashTestSupport", "WindowsImages", "ProgramDatabase", "Q276222Plugin",
+        "ELFSymbols",
       ]
     ),
     // Runs the built `analyse` binary (the dependency makes `swift test` build it).

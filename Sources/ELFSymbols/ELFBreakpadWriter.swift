@@ -23,6 +23,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import ByteReading
 import CLibDW
 import CrashCore
 
@@ -167,9 +168,7 @@ extension ELFSymbolFile {
     guard let folder = opendir(directory) else { return nil }
     var names: [String] = []
     while let entry = readdir(folder), names.count < 1024 {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) {
-        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-      }
+      let name = DirectoryEntry.name(of: entry)
       if name != ".", name != "..", directory + name != path { names.append(name) }
     }
     closedir(folder)

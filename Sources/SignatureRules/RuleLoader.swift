@@ -60,9 +60,7 @@ public enum RuleLoader {
     guard let handle = opendir(directory) else { return nil }
     var names: [String] = []
     while let entry = readdir(handle) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
+      let name = DirectoryEntry.name(of: entry)
       if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { names.append(name) }
     }
     closedir(handle)

@@ -147,9 +147,7 @@ enum StoreCatalog {
     defer { closedir(directory) }
     var result: [String] = []
     while let entry = readdir(directory) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
+      let name = DirectoryEntry.name(of: entry)
       guard name != "." && name != ".." else { continue }
       var status = stat()
       guard stat("\(path)/\(name)", &status) == 0 else { continue }

@@ -12,6 +12,7 @@ import ByteReading
 import CrashAnalysis
 import CrashCore
 import CrashTestSupport
+import ELFSymbols
 import Foundation
 import MapFiles
 import Minidump
@@ -46,7 +47,7 @@ struct FuzzRegressionTests {
   @Test("the folder holds inputs, each under a known target")
   func inventory() {
     #expect(!Self.inputs.isEmpty)
-    for input in Self.inputs { #expect(["minidump", "text", "sym", "map", "rules", "pe", "dbg"].contains(input.target)) }
+    for input in Self.inputs { #expect(["minidump", "text", "sym", "map", "rules", "pe", "dbg", "elf"].contains(input.target)) }
   }
 
   @Test("each input goes through its reader without a crash", arguments: inputs.map { "\($0.target)/\($0.file)" })
@@ -89,6 +90,19 @@ struct FuzzRegressionTests {
         guard let file = try? SeparateDebugFile(ByteReader(raw)) else { return }
         _ = try? DBGBreakpadWriter.symbolFile(for: file, reader: ByteReader(raw), name: name, undecorate: { $0 })
       }
+    case "elf":
+      // In a directory of its own with a copy beside it: a file with a build id and no call
+      // frames looks there for the image it may have been split from.
+      let directory = NSTemporaryDirectory() + "fuzz-elf-\(UUID().uuidString)"
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      defer { try? FileManager.default.removeItem(atPath: directory) }
+      for file in ["input.so", "sibling.so"] { try Data(bytes).write(to: URL(fileURLWithPath: "\(directory)/\(file)")) }
+      guard let elf = try? ELFSymbolFile(path: "\(directory)/input.so") else { return }
+      for address in [0, 0x1000, 0x10204, 0x401000] as [UInt64] {
+        _ = elf.lookup(address)
+        _ = elf.cfiRules(at: address)
+      }
+      _ = elf.breakpadSymbolFile(inlines: true)
     default:
       Issue.record("no reader for \(name)")
     }

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import ByteReading
 import CrashCore
 import Dispatch
 import Signatures
@@ -83,9 +84,7 @@ public struct BatchAnalyser: Sendable {
       }
       var names: [String] = []
       while let entry = readdir(directory) {
-        let name = withUnsafePointer(to: entry.pointee.d_name) {
-          $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-        }
+        let name = DirectoryEntry.name(of: entry)
         if !name.hasPrefix(".") { names.append(name) }
       }
       closedir(directory)

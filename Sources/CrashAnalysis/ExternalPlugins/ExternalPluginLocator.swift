@@ -62,11 +62,8 @@ public enum ExternalPluginLocator {
     // only of those that have it.
     let prefixLength = prefix.utf8.count
     while let entry = readdir(handle) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { name in
-          strncmp(name, prefix, prefixLength) == 0 ? String(cString: name) : nil
-        }
-      }
+      let pointer = DirectoryEntry.namePointer(of: entry)
+      let name = strncmp(pointer, prefix, prefixLength) == 0 ? String(cString: pointer) : nil
       if let name { names.append(name) }
     }
     return names

@@ -13,6 +13,8 @@
 //   dbg       NT 4 .dbg: header, sections, CodeView NB09/NB11, COFF symbols, FPO, the
 //             Breakpad writer
 //   cab       CAB extraction through libmspack (1 MiB output limit)
+//   elf       ELFSymbolFile through libelf/libdw (written to a scratch file): lookups,
+//             CFI rows (DWARF, and 32-bit ARM's EHABI tables), the Breakpad writer
 //   html      merge's JSON-line reader and the triage page: the page must keep its
 //             structure (HTMLStructure: no element, attribute or class it does not
 //             write) whatever the lines hold; a violation stops the fuzzer
@@ -36,9 +38,10 @@
   import WindowsImages
   import ProgramDatabase
   import CabinetFiles
+  import ELFSymbols
 
   enum FuzzTarget: String {
-    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab
+    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf
   }
 
   nonisolated(unsafe) var selectedTarget = FuzzTarget.text
@@ -77,8 +80,24 @@
     case .cab:
       bytes.withUnsafeBytes { raw in _ = try? CabinetFile.extractFirst(from: raw, limit: 1 << 20) }
     case .html: fuzzHTML(bytes)
+    case .elf: fuzzELF(bytes)
     }
     return 0
+  }
+
+  /// The scratch file ELF inputs are written to (libelf reads files).
+  nonisolated(unsafe) let elfScratch = "/tmp/fuzz-elf-\(getpid()).so"
+
+  func fuzzELF(_ bytes: [UInt8]) {
+    guard let file = fopen(elfScratch, "wb") else { return }
+    _ = fwrite(bytes, 1, bytes.count, file)
+    fclose(file)
+    guard let elf = try? ELFSymbolFile(path: elfScratch) else { return }
+    for address in [0, 0x1000, 0x10204, 0x10210, 0x401000] as [UInt64] {
+      _ = elf.lookup(address)
+      _ = elf.cfiRules(at: address)
+    }
+    _ = elf.breakpadSymbolFile(inlines: true)
   }
 
   func fuzzMinidump(_ bytes: [UInt8]) {
@@ -181,7 +200,7 @@
     if let name = getenv("FUZZ_TARGET"), let target = FuzzTarget(rawValue: String(cString: name)) {
       selectedTarget = target
     } else {
-      let message = "set FUZZ_TARGET to minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg or cab\n"
+      let message = "set FUZZ_TARGET to minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab or elf\n"
       _ = message.withCString { write(2, $0, strlen($0)) }
       return 2
     }
