@@ -47,7 +47,7 @@ public struct StackwalkerARM: StackWalker, WalksInEnvironment {
     /// callee's, stale; only `valid` ones are known).
     var registers: [UInt64]
     /// Bit n: registers[n] is known.
-    var valid: UInt32
+    var valid: UInt64
     var trust: FrameTrust
     /// Whether this is the context frame's caller, which may keep its stack pointer (a leaf
     /// that reserved no stack returns through lr).
@@ -56,10 +56,10 @@ public struct StackwalkerARM: StackWalker, WalksInEnvironment {
     var sp: UInt64 { registers[StackwalkerARM.sp] }
     var mayKeepStackPointer: Bool { isFirstCaller }
 
-    func isValid(_ slot: Int) -> Bool { valid & (1 << UInt32(slot)) != 0 }
+    func isValid(_ slot: Int) -> Bool { valid & (1 << UInt64(slot)) != 0 }
     mutating func set(_ slot: Int, _ value: UInt64) {
       registers[slot] = value & 0xFFFF_FFFF
-      valid |= 1 << UInt32(slot)
+      valid |= 1 << UInt64(slot)
     }
   }
 
@@ -114,22 +114,12 @@ public struct StackwalkerARM: StackWalker, WalksInEnvironment {
     return caller
   }
 
+  private static let cfiStep = SlotCFIStep(names: ruleNames, calleeSaved: calleeSaved, pc: pc, sp: sp, wordSize: 4)
+
   private func callerByCFI(_ callee: Frame, _ ruleSet: CFIRuleSet) -> Frame? {
-    var variables: [String: UInt64] = [:]
-    for slot in 0...Self.pc where callee.isValid(slot) { variables[Self.ruleNames[slot]] = callee.registers[slot] }
-    guard let recovered = ruleSet.callerRegisters(from: variables, memory: memory, wordSize: 4) else { return nil }
-    var caller = Frame(registers: [UInt64](repeating: 0, count: 16), valid: 0, trust: .cfi)
-    for slot in 0...Self.pc {
-      if let value = recovered[Self.ruleNames[slot]] {
-        caller.set(slot, value)
-      } else if Self.calleeSaved.contains(slot), callee.isValid(slot) {
-        caller.set(slot, callee.registers[slot])
-      }
-    }
-    if !caller.isValid(Self.pc), let returnAddress = recovered[".ra"] { caller.set(Self.pc, returnAddress) }
-    if !caller.isValid(Self.sp), let cfa = recovered[".cfa"] { caller.set(Self.sp, cfa) }
-    guard caller.isValid(Self.pc), caller.isValid(Self.sp) else { return nil }
-    return caller
+    guard let (registers, valid) = Self.cfiStep.caller(of: callee.registers, valid: callee.valid, rules: ruleSet, memory: memory)
+    else { return nil }
+    return Frame(registers: registers, valid: valid, trust: .cfi)
   }
 
   /// The caller through the frame record at the frame-pointer register `fp`: {saved fp, saved lr}.

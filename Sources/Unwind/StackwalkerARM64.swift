@@ -126,21 +126,12 @@ public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
     return caller
   }
 
+  private static let cfiStep = SlotCFIStep(names: ruleNames, calleeSaved: calleeSaved, pc: pc, sp: sp, wordSize: 8)
+
   private func callerByCFI(_ callee: Frame, _ ruleSet: CFIRuleSet) -> Frame? {
-    var variables: [String: UInt64] = [:]
-    for slot in 0...Self.pc where callee.isValid(slot) { variables[Self.ruleNames[slot]] = callee.registers[slot] }
-    guard let recovered = ruleSet.callerRegisters(from: variables, memory: memory, wordSize: 8) else { return nil }
-    var caller = Frame(registers: [UInt64](repeating: 0, count: 33), valid: 0, trust: .cfi)
-    for slot in 0...Self.pc {
-      if let value = recovered[Self.ruleNames[slot]] {
-        caller.set(slot, value)
-      } else if Self.calleeSaved.contains(slot), callee.isValid(slot) {
-        caller.set(slot, callee.registers[slot])
-      }
-    }
-    if !caller.isValid(Self.pc), let returnAddress = recovered[".ra"] { caller.set(Self.pc, returnAddress) }
-    if !caller.isValid(Self.sp), let cfa = recovered[".cfa"] { caller.set(Self.sp, cfa) }
-    guard caller.isValid(Self.pc), caller.isValid(Self.sp) else { return nil }
+    guard let (registers, valid) = Self.cfiStep.caller(of: callee.registers, valid: callee.valid, rules: ruleSet, memory: memory)
+    else { return nil }
+    var caller = Frame(registers: registers, valid: valid, trust: .cfi)
     caller.registers[Self.pc] = stripped(caller.registers[Self.pc])
     return caller
   }

@@ -128,7 +128,7 @@ enum AndroidTombstone {
       rest = rest[..<open.lowerBound].trimmingBlanks()
     }
     // `(function+offset)`, the offset decimal; `(offset 0x1000)` says where in an APK the library is.
-    if rest.hasSuffix(")"), let open = openingParenthesis(of: rest) {
+    if rest.hasSuffix(")"), let open = Parentheses.openingOfLastGroup(in: rest) {
       let inside = rest[rest.index(after: open)..<rest.index(before: rest.endIndex)]
       if !inside.hasPrefix("offset 0x") {
         if let plus = inside.lastIndex(of: "+"), let value = UInt64(inside[inside.index(after: plus)...]) {
@@ -245,21 +245,6 @@ enum AndroidTombstone {
   private static func hex(_ token: ByteSlice) -> UInt64? {
     guard !token.isEmpty, token.count <= 16 else { return nil }
     return HexNumber.digits(token)
-  }
-
-  /// The `(` that opens the parenthesised group closing the text.
-  private static func openingParenthesis(of text: Substring) -> Substring.Index? {
-    var depth = 0
-    var index = text.endIndex
-    while index > text.startIndex {
-      index = text.index(before: index)
-      if text[index] == ")" { depth += 1 }
-      if text[index] == "(" {
-        depth -= 1
-        if depth == 0 { return index }
-      }
-    }
-    return nil
   }
 }
 

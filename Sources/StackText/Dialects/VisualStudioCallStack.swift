@@ -70,7 +70,7 @@ enum VisualStudioCallStack {
     let moduleFile = text[..<separator]
     var function = text[text.index(after: separator)...]
     var arguments: [String]?
-    if function.hasSuffix(")"), let open = openingParenthesis(of: function) {
+    if function.hasSuffix(")"), let open = Parentheses.openingOfLastGroup(in: function) {
       let inside = function[function.index(after: open)..<function.index(before: function.endIndex)]
       arguments = inside.isEmpty ? [] : inside.split(separator: ",").map { String($0.trimmingBlanks()) }
       function = function[..<open]
@@ -98,21 +98,6 @@ enum VisualStudioCallStack {
   }
 
   private static let extensions: [StaticString] = ["exe", "dll", "sys", "ocx", "drv", "cpl", "scr", "efi"]
-
-  /// The `(` that opens the argument list closing the text.
-  private static func openingParenthesis(of text: Substring) -> Substring.Index? {
-    var depth = 0
-    var index = text.endIndex
-    while index > text.startIndex {
-      index = text.index(before: index)
-      if text[index] == ")" { depth += 1 }
-      if text[index] == "(" {
-        depth -= 1
-        if depth == 0 { return index }
-      }
-    }
-    return nil
-  }
 }
 
 

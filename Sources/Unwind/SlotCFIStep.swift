@@ -1,0 +1,54 @@
+//===--- SlotCFIStep.swift - One STACK CFI step over registers kept by slot ---===//
+//
+// The ARM and ARM64 walkers keep a frame's registers in an array by slot (r0 …
+// pc, x0 … pc) with a mask of the known ones, as Breakpad's frame contexts do.
+// A STACK CFI step is the same for both, as Breakpad's StackwalkerARM and
+// StackwalkerARM64 take it: the callee's known registers by their rule names,
+// the rules run, every register the rules recover is the caller's, a callee-
+// saved one the rules leave out keeps the callee's value, and where no rule
+// names pc or sp the caller's comes from `.ra` or `.cfa`. Without both, no
+// caller.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// A STACK CFI step for one architecture's slot layout.
+struct SlotCFIStep {
+  /// The rule name of each slot (`r0` … `pc`, `x0` … `pc`), as dump_syms writes them.
+  let names: [String]
+  /// The callee-saved slots: kept where the rules leave them out.
+  let calleeSaved: ClosedRange<Int>
+  /// The program counter's and the stack pointer's slots.
+  let pc: Int
+  let sp: Int
+  /// Bytes in a word (values are cut to it).
+  let wordSize: Int
+
+  /// The caller's registers and mask, or nil when the rules do not run or give no pc or sp.
+  func caller(of registers: [UInt64], valid: UInt64, rules: CFIRuleSet, memory: any StackMemory)
+    -> (registers: [UInt64], valid: UInt64)?
+  {
+    var variables: [String: UInt64] = [:]
+    for slot in names.indices where valid & (1 << UInt64(slot)) != 0 { variables[names[slot]] = registers[slot] }
+    guard let recovered = rules.callerRegisters(from: variables, memory: memory, wordSize: wordSize) else { return nil }
+    let mask: UInt64 = wordSize == 4 ? 0xFFFF_FFFF : .max
+    var callerRegisters = [UInt64](repeating: 0, count: names.count)
+    var callerValid: UInt64 = 0
+    func set(_ slot: Int, _ value: UInt64) {
+      callerRegisters[slot] = value & mask
+      callerValid |= 1 << UInt64(slot)
+    }
+    for slot in names.indices {
+      if let value = recovered[names[slot]] {
+        set(slot, value)
+      } else if calleeSaved.contains(slot), valid & (1 << UInt64(slot)) != 0 {
+        set(slot, registers[slot])
+      }
+    }
+    if callerValid & (1 << UInt64(pc)) == 0, let returnAddress = recovered[".ra"] { set(pc, returnAddress) }
+    if callerValid & (1 << UInt64(sp)) == 0, let cfa = recovered[".cfa"] { set(sp, cfa) }
+    guard callerValid & (1 << UInt64(pc)) != 0, callerValid & (1 << UInt64(sp)) != 0 else { return nil }
+    return (callerRegisters, callerValid)
+  }
+}
