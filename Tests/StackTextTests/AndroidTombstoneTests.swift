@@ -91,6 +91,7 @@ struct AndroidTombstoneTests {
     #expect(report.modules[0].debugIdentifier == "2A40415D4BBC762AB9719D911017C5920")
     #expect(report.modules[0].debugFile == "libnative.so" && report.modules[0].base == Address(0))
     #expect(report.system.contains { $0.key == "ABI" && $0.value == "arm64" })
+    #expect(report.system.contains { $0.key == "Cause" && $0.value == "null pointer dereference" })
   }
 
   @Test("the same lines behind logcat prefixes, and in pieces of any size")
@@ -152,6 +153,7 @@ struct AndroidTombstoneTests {
       ABI: 'arm'
       pid: 12002, tid: 12002, name: example.app  >>> com.example.app <<<
       signal 6 (SIGABRT), code -6 (SI_TKILL), fault addr --------
+      Abort message: 'Check failed: buffer != nullptr. '
           r0 00000000  r1 00002ee2  r2 00000006  r3 00000000
           r4 b6f4d800  r5 00000006  r6 b6f4d7a4  r7 0000010c
           ip 00000000  sp be8f3a08  lr b6e7d9c1  pc b6ea8f4c  cpsr 200e0010
@@ -169,6 +171,7 @@ struct AndroidTombstoneTests {
       "libc.so!tgkill+0xc", "base.apk!Java_com_example_Native_run+0x18", "0x000ab7c3", "0x00b4a7d1",
     ])
     #expect(report.exception?.description == "SIGABRT / SI_TKILL" && report.exception?.address == nil)
+    #expect(report.system.contains { $0.key == "Abort message" && $0.value == "Check failed: buffer != nullptr. " })
     guard case .arm(let registers)? = stack.context else {
       Issue.record("no ARM registers")
       return

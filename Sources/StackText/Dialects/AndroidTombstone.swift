@@ -7,6 +7,8 @@
 //   ABI: 'arm64'
 //   pid: 4535, tid: 4560, name: RenderThread  >>> com.example.app <<<
 //   signal 11 (SIGSEGV), code 1 (SEGV_MAPERR), fault addr 0x0000000000000000
+//   Cause: null pointer dereference     (or `Abort message: '…'`: both kept, as
+//                                        properties of the report)
 //       x0  0000000000000000  x1  0000007fd2a3c8b0  …  (the thread's registers)
 //   backtrace:
 //         #00 pc 000000000004e8c8  /apex/com.android.runtime/lib64/bionic/libc.so (abort+164) (BuildId: 2f…)
@@ -206,6 +208,24 @@ enum AndroidTombstone {
       code: ExceptionCode(rawValue: number), description: description, address: address, lines: LineRange(line: line.number))
   }
 
+  /// `Abort message: 'Check failed: …'` and `Cause: null pointer dereference`: what the process
+  /// said as it aborted, and debuggerd's reading of the fault, as (name, text).
+  static func note(_ line: TextLine, at first: Int) -> (name: String, text: String)? {
+    let name: String
+    let from: Int
+    if line.tokenEquals(first, "Cause:") {
+      (name, from) = ("Cause", first + 1)
+    } else if line.tokenEquals(first, "Abort"), first + 1 < line.tokens.count, line.tokenEquals(first + 1, "message:") {
+      (name, from) = ("Abort message", first + 2)
+    } else {
+      return nil
+    }
+    guard from < line.tokens.count else { return nil }
+    var text = Substring(line.text(fromToken: from))
+    if text.count >= 2, text.hasPrefix("'"), text.hasSuffix("'") { text = text.dropFirst().dropLast() }
+    return (name, TextLimits.singleLine(TextLimits.capped(String(text))))
+  }
+
   /// `backtrace:` (the frames follow).
   static func isBacktraceHeader(_ line: TextLine, at first: Int) -> Bool {
     first == line.tokens.count - 1 && line.tokenEquals(first, "backtrace:")
@@ -316,6 +336,10 @@ struct AndroidTombstoneCollector {
       exception.threadID = header?.tid
       emit(.exception(exception))
       lines = lines?.including(line.number)
+      return true
+    }
+    if let note = AndroidTombstone.note(line, at: start) {
+      emit(.systemProperty(SystemProperty(key: note.name, value: note.text)))
       return true
     }
     if AndroidTombstone.isBacktraceHeader(line, at: start) {
