@@ -56,6 +56,15 @@ struct AnalyseCommandTests {
     #expect(run.standardOutput.contains("00 0ab1fcfc 00510cc7 cffa119e 07ad9838 0069578c EMSMTA!otpmralt+0x25"))
   }
 
+  @Test("an Android tombstone from logcat: its ABI, the signal, the frames, exit 0")
+  func androidTombstone() throws {
+    let run = try AnalyseRunner.run([Fixtures.path("pastes/android-tombstone-logcat.txt")])
+    #expect(run.status == 0)
+    #expect(run.standardOutput.contains("System:       ABI: arm\n"))
+    #expect(run.standardOutput.contains("(SIGSEGV / SEGV_ACCERR) at 0xa1b2c3d4"))
+    #expect(run.standardOutput.contains("libviewer.so!Texture::upload(unsigned char const*, int)+0x42"))
+  }
+
   @Test("a microdump in a log on standard input is walked as from a file")
   func microdumpOnStandardInput() throws {
     var stack = StackSection(base: 0xbe80_0000)
