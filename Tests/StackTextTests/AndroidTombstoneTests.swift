@@ -202,6 +202,20 @@ struct AndroidTombstoneTests {
     #expect(report.stacks.last?.format == .childEBP && report.stacks.last?.frames.count == 2)
   }
 
+  @Test("Play Console's form: `0x` before the pc, two blanks after the number")
+  func playConsole() throws {
+    let stack = try #require(
+      decodeReport(
+        """
+        backtrace:
+          #00  pc 0x000000000004e8c8  /apex/com.android.runtime/lib64/bionic/libc.so (abort+164)
+          #01  pc 0x0000000000005c2d  /data/app/lib/arm64/libnative.so (Java_com_example_crash+20)
+        """
+      ).stacks.first)
+    #expect(stack.frames.map { $0.instruction?.rawValue } == [0x4e8c8, 0x5c2d])
+    #expect(stack.frames.map(\.text) == ["libc.so!abort+0xa4", "libnative.so!Java_com_example_crash+0x14"])
+  }
+
   @Test("lines that only look like it stay out: a `#1` list item, prose about pids and signals")
   func lookalikes() {
     let report = decodeReport(

@@ -13,6 +13,7 @@
 //   backtrace:
 //         #00 pc 000000000004e8c8  /apex/com.android.runtime/lib64/bionic/libc.so (abort+164) (BuildId: 2f…)
 //         #01 pc 0000000000005c2d  /data/app/…/lib/arm64/libnative.so (Java_com_example_crash+20)
+//     (Google Play Console prints the pc with `0x`: `#00  pc 0x000000000004e8c8  …`)
 //   --- --- --- …  then the next thread's pid line, registers and backtrace.
 //
 // Each frame's pc is relative to its module (the ELF file's addresses, as a .sym
@@ -115,7 +116,7 @@ enum AndroidTombstone {
     else { return nil }
     let numberToken = line.token(first).dropFirst()
     guard !numberToken.isEmpty, numberToken.count <= 6, numberToken.allSatisfy(ASCII.isDigit),
-      let pc = hex(line.token(first + 2))
+      let pc = hex(Bytes.hasPrefix(line.token(first + 2), "0x") ? line.token(first + 2).dropFirst(2) : line.token(first + 2))
     else { return nil }
     let number = numberToken.reduce(0) { $0 * 10 + Int($1 - ASCII.zero) }
     var row = Row(number: number, pc: pc, text: line.text(fromToken: first))
