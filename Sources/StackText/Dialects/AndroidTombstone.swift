@@ -29,9 +29,6 @@ import CrashCore
 
 /// The lines of an Android tombstone.
 enum AndroidTombstone {
-  /// The most tokens a logcat prefix takes before a tombstone line's own first token.
-  static let maximumPrefixTokens = 8
-
   /// A frame row: its number, pc, mapped file, function, offset and build id.
   struct Row {
     var number: Int
@@ -107,7 +104,7 @@ enum AndroidTombstone {
 
   private static let otherLineWords: [StaticString] = [
     "***", "Build", "Revision:", "Timestamp:", "Process", "Cmdline:", "uid:", "tagged_addr_ctrl:", "pac_enabled_keys:",
-    "Cause:", "Abort", "stack:", "memory", "code", "open", "log", "signal", "backtrace:", "ABI:", "pid:", "x86_64",
+    "Cause:", "Abort", "stack:", "memory", "code", "open", "log", "signal", "backtrace:", "ABI:", "pid:",
   ]
 
   /// `#00 pc 0004af4c  /system/lib/libc.so (tgkill+12)`.
