@@ -48,7 +48,7 @@ enum CrashReason {
   static func posix(_ exception: MinidumpException) -> String? {
     // Breakpad's writer records a dump taken on request, not for a signal, as 0xFFFFFFFF.
     if exception.code == 0xFFFF_FFFF { return "DUMP_REQUESTED" }
-    guard let signal = signalNames[exception.code] else { return nil }
+    guard let signal = LinuxSignal.names[exception.code] else { return nil }
     // Only a fault's own codes: older writers leave the flags 0, which would read as SI_USER.
     guard let detail = signalCodeNames[exception.code]?[Int32(bitPattern: exception.flags)] else { return signal }
     return signal + " / " + detail
@@ -67,15 +67,6 @@ enum CrashReason {
     }
     return detail.map { type + " / " + $0 } ?? type
   }
-
-  /// Linux's signal numbers (x86, ARM and most others).
-  static let signalNames: [UInt32: String] = [
-    1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE",
-    9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM",
-    16: "SIGSTKFLT", 17: "SIGCHLD", 18: "SIGCONT", 19: "SIGSTOP", 20: "SIGTSTP", 21: "SIGTTIN", 22: "SIGTTOU",
-    23: "SIGURG", 24: "SIGXCPU", 25: "SIGXFSZ", 26: "SIGVTALRM", 27: "SIGPROF", 28: "SIGWINCH", 29: "SIGIO",
-    30: "SIGPWR", 31: "SIGSYS",
-  ]
 
   /// `si_code` values of the signals a fault raises.
   static let signalCodeNames: [UInt32: [Int32: String]] = [
