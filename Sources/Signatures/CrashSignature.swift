@@ -83,7 +83,17 @@ public enum CrashSignature {
     var result = ""
     var angle = 0
     var paren = 0
-    for character in text {
+    let characters = Array(text)
+    var index = 0
+    while index < characters.count {
+      let character = characters[index]
+      // Names the brackets below would take apart: `(anonymous namespace)` (gdb, Breakpad),
+      // `` `anonymous namespace' `` (MSVC), and operators spelled with `<`, `>` or `(`.
+      if angle == 0 && paren == 0, let kept = Self.keptSpelling(characters, at: index) {
+        result += kept
+        index += kept.count
+        continue
+      }
       switch character {
       case "<" where paren == 0:
         if angle == 0 { result += "<T>" }
@@ -97,14 +107,36 @@ public enum CrashSignature {
       default:
         if angle == 0 && paren == 0 { result.append(character) }
       }
+      index += 1
     }
-    // `operator()` lost its parentheses above: give them back.
-    if result.hasSuffix("operator") && function.contains("operator()") { result += "()" }
     // Trailing qualifiers after an argument list (`const`, `noexcept`).
     for qualifier in [" const", " noexcept", " volatile"] where result.hasSuffix(qualifier) {
       result.removeLast(qualifier.count)
     }
     return undecoratedC(result.trimmingCharacters())
+  }
+
+  /// The text at `index` kept as it is: `(anonymous namespace)`, or `operator` and the
+  /// symbol after it (`operator<<`, `operator->`, `operator()`, `operator<=>`).
+  private static func keptSpelling(_ characters: [Character], at index: Int) -> String? {
+    func matches(_ word: String) -> Bool {
+      var position = index
+      for character in word {
+        guard position < characters.count, characters[position] == character else { return false }
+        position += 1
+      }
+      return true
+    }
+    if characters[index] == "(" {
+      return matches("(anonymous namespace)") ? "(anonymous namespace)" : nil
+    }
+    guard characters[index] == "o", matches("operator"),
+      index == 0 || !(characters[index - 1].isLetter || characters[index - 1].isNumber || characters[index - 1] == "_")
+    else { return nil }
+    for symbol in ["()", "<=>", "<<=", ">>=", "<<", ">>", "<=", ">=", "->*", "->", "<", ">"] where matches("operator" + symbol) {
+      return "operator" + symbol
+    }
+    return nil
   }
 
   /// `_Name@12` → `Name`, `@Name@8` → `Name`; anything else as it is.

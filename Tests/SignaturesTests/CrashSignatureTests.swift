@@ -55,6 +55,16 @@ struct CrashSignatureTests {
     #expect(CrashSignature.normalized("_otpmralt@12") == "otpmralt")
     #expect(CrashSignature.normalized("@FastCall@8") == "FastCall")
     #expect(CrashSignature.normalized("operator()") == "operator()")
+    // Parentheses and angle brackets that are part of the name stay.
+    #expect(CrashSignature.normalized("(anonymous namespace)::store") == "(anonymous namespace)::store")
+    #expect(
+      CrashSignature.normalized("void (anonymous namespace)::refresh<(anonymous namespace)::Widget>(Widget*, int)")
+        == "void (anonymous namespace)::refresh<T>")
+    #expect(CrashSignature.normalized("std::ostream::operator<<(int)") == "std::ostream::operator<<")
+    #expect(CrashSignature.normalized("Iter::operator->() const") == "Iter::operator->")
+    #expect(CrashSignature.normalized("Less::operator<(Key const&, Key const&)") == "Less::operator<")
+    #expect(CrashSignature.normalized("Fn::operator()(int) const") == "Fn::operator()")
+    #expect(CrashSignature.normalized("cooperator(int)") == "cooperator")
   }
 
   @Test("unnamed frames are module+0xoffset: different code in one module, different buckets")
