@@ -45,6 +45,10 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   case breakpadStackwalk = "breakpad-stackwalk"
   /// Android's crash dump (debuggerd's tombstone, or its logcat copy): `#00 pc 0004af4c  /system/lib/libc.so (tgkill+12)`.
   case androidTombstone = "android-tombstone"
+  /// gdb's `bt` and `thread apply all bt`: `#1  0x00007ffff7a24859 in abort () at abort.c:79`.
+  case gdbBacktrace = "gdb-backtrace"
+  /// A sanitizer's or LLVM's stack trace: `#0 0x4c8a1f in main /src/a.c:12:5`, `#1 0x7f… (/lib/libc.so.6+0x29d8f)`.
+  case sanitizer = "sanitizer-stack"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

@@ -87,6 +87,8 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var win31Lines: LineRange?
   @exclusivity(unchecked) private var visualStudio = VisualStudioCallStackCollector()
   @exclusivity(unchecked) private var tombstone = AndroidTombstoneCollector()
+  @exclusivity(unchecked) private var gdb = GDBBacktraceCollector()
+  @exclusivity(unchecked) private var sanitizer = SanitizerStackCollector()
   @exclusivity(unchecked) private var stackwalk = BreakpadStackwalkCollector()
 
   // Bookkeeping.
@@ -158,7 +160,8 @@ public final class StackTextDecoder {
           Diagnostic(
             .note,
             "unsupported input: line \(foreign.line) looks like \(foreign.shape), which analyse does not read; it reads "
-              + "Windows debugger listings (kd, WinDbg, cdb, !analyze), Dr. Watson logs, Visual Studio call stacks and minidumps",
+              + "Windows debugger listings (kd, WinDbg, cdb, !analyze), Dr. Watson logs, Visual Studio call stacks, gdb "
+              + "backtraces, sanitizer reports, Android tombstones, minidump_stackwalk text and minidumps",
             line: foreign.line)))
     }
   }
@@ -177,6 +180,8 @@ public final class StackTextDecoder {
     finishVisualStudio(emit)
     finishStackwalk(emit)
     tombstone.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    gdb.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    sanitizer.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
     finishStandaloneRegisters(emit)
     events.finish { emit(.event($0)) }
@@ -334,6 +339,14 @@ public final class StackTextDecoder {
     // from the recognisers below.
     if tombstone.isCollecting || AndroidTombstone.mayOpen(line),
       tombstone.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
+    }
+    // gdb's backtraces: rows (wrapped ones joined), the lines under them, thread headers, the stop.
+    if gdb.holdsAnything || GDBBacktrace.mayStart(line), gdb.consume(line) { return }
+    // A sanitizer's report (its stacks, registers and summary) or an LLVM crash stack.
+    if sanitizer.isCollecting || GDBBacktrace.mayBeRow(line) || SanitizerStack.mayOpen(line),
+      sanitizer.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return
     }

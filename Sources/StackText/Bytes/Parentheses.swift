@@ -2,7 +2,9 @@
 //
 // Symbol texts end in parenthesised groups that nest (`f(std::pair<int,
 // int>(…))`, `(Renderer::draw(Frame const&, int)+48)`): the group that closes
-// the text is found from its end, counting depth.
+// the text is found from its end, counting depth. Debuggers that print argument
+// values (gdb) put strings and characters in them (`why=0x4a94 "paint (now)"`,
+// `c=40 '('`): `groups(in:)` reads those groups from the start, outside quotes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,5 +23,40 @@ enum Parentheses {
       }
     }
     return nil
+  }
+
+  /// The top-level parenthesised groups of `text`, each from its `(` to its `)`, reading
+  /// double- and single-quoted text (with backslash escapes) as opaque. A group still open
+  /// at the end is left out; `depth` tells whether one is.
+  static func groups(in text: Substring) -> (groups: [ClosedRange<Substring.Index>], depth: Int) {
+    var groups: [ClosedRange<Substring.Index>] = []
+    var depth = 0
+    var open = text.startIndex
+    var quote: Character?
+    var escaped = false
+    for index in text.indices {
+      let character = text[index]
+      if let current = quote {
+        if escaped {
+          escaped = false
+        } else if character == "\\" {
+          escaped = true
+        } else if character == current {
+          quote = nil
+        }
+        continue
+      }
+      switch character {
+      case "\"", "'": quote = character
+      case "(":
+        if depth == 0 { open = index }
+        depth += 1
+      case ")" where depth > 0:
+        depth -= 1
+        if depth == 0 { groups.append(open...index) }
+      default: break
+      }
+    }
+    return (groups, depth)
   }
 }

@@ -414,7 +414,7 @@ struct AndroidTombstoneCollector {
     var thread = CrashThread(
       id: header?.tid, architecture: architecture, architectureEvidence: evidence, frames: frames, format: .androidTombstone,
       lines: lines, label: header?.label ?? "backtrace", isCrashed: threadsFinished == 0)
-    if let registerLines { thread.context = Self.context(registers, architecture: architecture, lines: registerLines) }
+    if let registerLines { thread.context = NamedRegisters.context(registers, architecture: architecture) }
     thread.contextLines = registerLines
     threadsFinished += 1
     emitThread(thread)
@@ -446,23 +446,5 @@ struct AndroidTombstoneCollector {
   /// The last component of a path.
   private static func fileName(_ path: String) -> String {
     path.split(separator: "/").last.map(String.init) ?? path
-  }
-
-  /// The registers as a context of the tombstone's architecture (names it does not know are left out).
-  private static func context(
-    _ pairs: [(name: String, value: UInt64)], architecture: Architecture, lines: LineRange
-  ) -> RegisterContext? {
-    func file<R: CPURegister>(_: R.Type) -> RegisterFile<R> {
-      var file = RegisterFile<R>()
-      for (name, value) in pairs { if let register = R(name: name) { file[register] = value } }
-      return file
-    }
-    switch architecture {
-    case .arm: return .arm(file(ARMRegister.self))
-    case .arm64: return .arm64(file(ARM64Register.self))
-    case .amd64: return .amd64(file(AMD64Register.self))
-    case .x86: return .x86(file(X86Register.self))
-    default: return nil
-    }
   }
 }

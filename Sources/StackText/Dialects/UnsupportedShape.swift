@@ -1,7 +1,7 @@
 //===--- UnsupportedShape.swift - Stacks of other tools, recognised and named ---===//
 //
 // People paste what they have. When it is a stack this library does not read
-// (a gdb or lldb backtrace, a macOS crash report, a Java, .NET or Python trace,
+// (an lldb backtrace, a macOS crash report, a Java, .NET or Python trace,
 // a Linux kernel oops, a Go panic, a Dr. Memory report), "no stack found" would be a riddle: the
 // decoder notes the first such line, and when nothing decodes the report says
 // what the text looks like and what is read instead.
@@ -15,9 +15,7 @@ enum UnsupportedShape {
     guard let first = line.tokens.first else { return nil }
     switch line.bytes[first.lowerBound] {
     case ASCII.hash:
-      // gdb: `#0  0x00007f… in raise () from /lib/…`, `#1  main () at app.c:12`.
       guard line.tokens.count >= 2, line.token(0).count >= 2, line.token(0).dropFirst().allSatisfy(ASCII.isDigit) else { return nil }
-      if line.tokens.count >= 3, line.contains(" in ") || line.contains(" at ") { return "a gdb backtrace" }
       // Dr. Memory: `#1 GDI32.dll!SelectObject`, `#0 ntdll.dll!RtlpAllocateHeap+0xec1b (0x770024f8 <ntdll.dll+0x424f8>)`.
       if line.token(1).contains(ASCII.bang) { return "a Dr. Memory callstack" }
     case 0x66:  // f

@@ -78,7 +78,7 @@ public enum TextReportWriter {
     }
     for property in report.system where [
       "computer name", "processor type", "windows version", "current build", "service pack", "number of processors",
-      "operating system", "cpu", "processors", "abi", "abort message", "cause",
+      "operating system", "cpu", "processors", "abi", "abort message", "cause", "sanitizer", "summary",
     ].contains(property.key.lowercased()) {
       out += "System:       \(property.key): \(property.value)\n"
     }
