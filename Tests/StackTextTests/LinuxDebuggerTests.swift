@@ -175,6 +175,21 @@ struct LinuxDebuggerTests {
     #expect(registers[.rbp] == 0x7b5b_647f_dda0 && registers[.r8] == 8)
   }
 
+  @Test("ThreadSanitizer: frames without a pc, the racing accesses and the threads' creators")
+  func tsanRace() throws {
+    let report = decodeReport(try Self.text("tsan-data-race.txt"))
+    #expect(report.stacks.map(\.label) == [
+      "Write of size 4 at 0x555556a0c8f0 by thread T2", "Previous write of size 4 at 0x555556a0c8f0 by thread T1",
+      "Thread T2 (tid=16193, running) created by main thread at", "Thread T1 (tid=16192, finished) created by main thread at",
+    ])
+    let first = try #require(report.stacks.first)
+    #expect(first.isCrashed && first.frames.count == 1)
+    #expect(first.frames[0].symbol?.module == "race" && first.frames[0].symbol?.function == "Thread2")
+    #expect(first.frames[0].sourceLine == SourceLine(file: "/tmp/dbg/race.c", line: 5, column: 32))
+    #expect(first.frames[0].instruction == nil)
+    #expect(report.system.first { $0.key == "Summary" }?.value == "ThreadSanitizer: data race /tmp/dbg/race.c:5:32 in Thread2")
+  }
+
   @Test("an LLVM tool's crash stack, with and without names")
   func llvmCrashStack() throws {
     let text = """
