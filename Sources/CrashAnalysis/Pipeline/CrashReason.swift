@@ -56,7 +56,7 @@ enum CrashReason {
 
   /// The Mach exception type's name, and its code's when the flags hold a known one.
   static func mach(_ exception: MinidumpException, architecture: Architecture) -> String? {
-    guard let type = machExceptionNames[exception.code] else { return nil }
+    guard let type = MachException.names[exception.code] else { return nil }
     let code = exception.flags
     let detail: String?
     switch exception.code {
@@ -80,13 +80,6 @@ enum CrashReason {
       7: "FPE_FLTINV", 8: "FPE_FLTSUB",
     ],
     11: [1: "SEGV_MAPERR", 2: "SEGV_ACCERR", 3: "SEGV_BNDERR", 4: "SEGV_PKUERR"],
-  ]
-
-  /// Mach exception types.
-  static let machExceptionNames: [UInt32: String] = [
-    1: "EXC_BAD_ACCESS", 2: "EXC_BAD_INSTRUCTION", 3: "EXC_ARITHMETIC", 4: "EXC_EMULATION", 5: "EXC_SOFTWARE",
-    6: "EXC_BREAKPOINT", 7: "EXC_SYSCALL", 8: "EXC_MACH_SYSCALL", 9: "EXC_RPC_ALERT", 10: "EXC_CRASH",
-    11: "EXC_RESOURCE", 12: "EXC_GUARD", 13: "EXC_CORPSE_NOTIFY", 0x4350_7378: "Simulated Exception",
   ]
 
   /// `kern_return_t` codes an EXC_BAD_ACCESS carries.
