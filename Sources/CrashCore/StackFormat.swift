@@ -47,6 +47,8 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   case androidTombstone = "android-tombstone"
   /// gdb's `bt` and `thread apply all bt`: `#1  0x00007ffff7a24859 in abort () at abort.c:79`.
   case gdbBacktrace = "gdb-backtrace"
+  /// A macOS or iOS crash report (`.crash`, or an `.ips` as Console shows it): `0   libsystem_kernel.dylib  0x00007fff6c4c0b66 __pthread_kill + 10`.
+  case appleCrashReport = "apple-crash-report"
   /// A sanitizer's or LLVM's stack trace: `#0 0x4c8a1f in main /src/a.c:12:5`, `#1 0x7f… (/lib/libc.so.6+0x29d8f)`.
   case sanitizer = "sanitizer-stack"
   /// Rows copied without their header line.

@@ -89,6 +89,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var tombstone = AndroidTombstoneCollector()
   @exclusivity(unchecked) private var gdb = GDBBacktraceCollector()
   @exclusivity(unchecked) private var sanitizer = SanitizerStackCollector()
+  @exclusivity(unchecked) private var appleReport = AppleCrashReportCollector()
   @exclusivity(unchecked) private var stackwalk = BreakpadStackwalkCollector()
 
   // Bookkeeping.
@@ -161,7 +162,7 @@ public final class StackTextDecoder {
             .note,
             "unsupported input: line \(foreign.line) looks like \(foreign.shape), which analyse does not read; it reads "
               + "Windows debugger listings (kd, WinDbg, cdb, !analyze), Dr. Watson logs, Visual Studio call stacks, gdb "
-              + "backtraces, sanitizer reports, Android tombstones, minidump_stackwalk text and minidumps",
+              + "backtraces, sanitizer reports, macOS and iOS crash reports, Android tombstones, minidump_stackwalk text and minidumps",
             line: foreign.line)))
     }
   }
@@ -182,6 +183,7 @@ public final class StackTextDecoder {
     tombstone.finish(emit: emit, emitThread: { emitThread($0, emit) })
     gdb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     sanitizer.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    appleReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
     finishStandaloneRegisters(emit)
     events.finish { emit(.event($0)) }
@@ -339,6 +341,12 @@ public final class StackTextDecoder {
     // from the recognisers below.
     if tombstone.isCollecting || AndroidTombstone.mayOpen(line),
       tombstone.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
+    }
+    // A macOS or iOS crash report: its header fields, threads, registers and binary images.
+    if appleReport.isCollecting || AppleCrashReportCollector.mayOpen(line),
+      appleReport.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return
     }

@@ -1,7 +1,7 @@
 //===--- UnsupportedShape.swift - Stacks of other tools, recognised and named ---===//
 //
 // People paste what they have. When it is a stack this library does not read
-// (an lldb backtrace, a macOS crash report, a Java, .NET or Python trace,
+// (an lldb backtrace, a Java, .NET or Python trace,
 // a Linux kernel oops, a Go panic, a Dr. Memory report), "no stack found" would be a riddle: the
 // decoder notes the first such line, and when nothing decodes the report says
 // what the text looks like and what is read instead.
@@ -22,9 +22,7 @@ enum UnsupportedShape {
       if line.starts(with: "frame #"), line.contains(": 0x") { return "an lldb backtrace" }
     case 0x54:  // T
       if line.starts(with: "Traceback (most recent call last)") { return "a Python traceback" }
-      if line.tokens.count >= 3, line.tokenEquals(0, "Thread"), line.tokenEquals(2, "Crashed:") { return "a macOS crash report" }
     case 0x45:  // E
-      if line.starts(with: "Exception Type:") { return "a macOS crash report" }
       if line.starts(with: "Error #"), line.contains(": UNADDRESSABLE ACCESS") || line.contains(": UNINITIALIZED READ")
         || line.contains(": INVALID HEAP ARGUMENT")
       {
