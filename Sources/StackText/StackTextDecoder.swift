@@ -90,6 +90,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var gdb = GDBBacktraceCollector()
   @exclusivity(unchecked) private var sanitizer = SanitizerStackCollector()
   @exclusivity(unchecked) private var appleReport = AppleCrashReportCollector()
+  @exclusivity(unchecked) private var backtraceSymbols = BacktraceSymbolsCollector()
   @exclusivity(unchecked) private var stackwalk = BreakpadStackwalkCollector()
 
   // Bookkeeping.
@@ -184,6 +185,7 @@ public final class StackTextDecoder {
     gdb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     sanitizer.finish(emit: emit, emitThread: { emitThread($0, emit) })
     appleReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    backtraceSymbols.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
     finishStandaloneRegisters(emit)
     events.finish { emit(.event($0)) }
@@ -355,6 +357,12 @@ public final class StackTextDecoder {
     // A sanitizer's report (its stacks, registers and summary) or an LLVM crash stack.
     if sanitizer.isCollecting || GDBBacktrace.mayBeRow(line) || SanitizerStack.mayOpen(line),
       sanitizer.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
+    }
+    // glibc's `backtrace_symbols` lines: `./app(main+0x1d)[0x400b1d]`.
+    if backtraceSymbols.isCollecting || BacktraceSymbols.mayBeRow(line),
+      backtraceSymbols.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return
     }

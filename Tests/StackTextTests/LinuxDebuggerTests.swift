@@ -209,6 +209,35 @@ struct LinuxDebuggerTests {
     #expect(report.modules.first { $0.name == "clang" }?.base.rawValue == 0x5_5d0c_4b6_0000)
   }
 
+  @Test("glibc's backtrace_symbols: names and offsets, modules placed by `(+0x…)` lines")
+  func backtraceSymbols() throws {
+    let report = decodeReport(try Self.text("backtrace-symbols-rdynamic.txt"))
+    let stack = try #require(report.stacks.first)
+    #expect(stack.format == .backtraceSymbols && stack.architecture == .amd64 && stack.frames.count == 9)
+    #expect(stack.frames.map(\.text) == [
+      "handler+0xa5f", "libc.so.6+0x3c050", "handler!parse_record+0xc", "handler+0x9e5", "handler!run+0x15",
+      "handler!main+0x48", "libc.so.6+0x2724a", "libc.so.6!__libc_start_main+0x85", "handler!_start+0x21",
+    ])
+    // Every address is a return address: the next frame's, stepped back for lookups.
+    #expect(stack.frames[0].instruction?.rawValue == 0x55eb_0988_da5f)
+    #expect(stack.frames[0].returnAddress?.rawValue == 0x7efe_fdd0_d050 && stack.frames[1].instruction?.rawValue == 0x7efe_fdd0_d04f)
+    #expect(report.modules.map(\.name) == ["handler", "libc.so.6"])
+    #expect(report.modules.first?.base.rawValue == 0x55eb_0988_d000)
+  }
+
+  @Test("backtrace_symbols with a blank before `[`, behind a log prefix; lone lines are not listings")
+  func backtraceSymbolsForms() throws {
+    let spaced = """
+      2024-01-02 10:00:01 FATAL ./app(_Z5crashv+0x12) [0x401136]
+      2024-01-02 10:00:01 FATAL ./app(main+0x9) [0x401150]
+      2024-01-02 10:00:01 FATAL [0x7f0c2a1b3c4d]
+      """
+    let stack = try #require(decodeReport(spaced).stacks.first)
+    #expect(stack.frames.map(\.text) == ["app!_Z5crashv+0x12", "app!main+0x9", "0x00007f0c2a1b3c4d"])
+    #expect(decodeReport("see ./app(main+0x9)[0x401150] for details\n").stacks.isEmpty)
+    #expect(decodeReport("the value [0x10] was wrong\nand [0x20] too\n").stacks.isEmpty)
+  }
+
   @Test("rows of other tools stay theirs", arguments: [
     "#00 pc 000000000004e8c8  /apex/com.android.runtime/lib64/bionic/libc.so (abort+164)",
     "#1 Introduction (see below)",
