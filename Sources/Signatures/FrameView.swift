@@ -78,10 +78,17 @@ public final class FrameView: Sendable {
           moduleOffset = frame.symbol?.moduleOffset ?? frame.symbol?.offset
         }
       }
+      // A name with its argument list or template arguments (`std::terminate()`, Swift's
+      // `_assertionFailure(_:_:file:line:flags:)`) is looked up as the signature writes it too.
+      var role = catalog.role(module: module, function: function)
+      if role == .specific, let function {
+        let plain = CrashSignature.normalized(function)
+        if plain != function { role = catalog.role(module: module, function: plain) }
+      }
       return FrameView(
         thread: thread, index: index, module: module, function: function, offset: offset,
         parameters: frame.parameters, parameterSource: frame.parameterSource, instruction: frame.instruction,
-        lines: frame.lines, role: catalog.role(module: module, function: function), moduleOffset: moduleOffset,
+        lines: frame.lines, role: role, moduleOffset: moduleOffset,
         isNamedByCallSite: resolution == nil && !frame.annotations.isEmpty && frame.annotations.contains(.namedByCallSite))
     }
   }

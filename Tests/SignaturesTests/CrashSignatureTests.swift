@@ -36,6 +36,15 @@ struct CrashSignatureTests {
     #expect(Self.signature(frames) == "std::vector<T>::at")
   }
 
+  @Test("a name printed with its argument list takes the role of its plain name")
+  func rolesOfNamesWithArguments() {
+    let frames = [
+      Self.named(0, "KERNEL32", "RaiseException(unsigned long, unsigned long)"), Self.named(1, "libc.so.6", "memcpy()"),
+      Self.named(2, "app", "Ledger.balance(of:)"),
+    ]
+    #expect(Self.signature(frames) == "memcpy | Ledger.balance")
+  }
+
   @Test("prefix frames are kept and the signature goes on; pattern entries match")
   func prefixFrames() {
     let frames = [
