@@ -49,6 +49,8 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   case gdbBacktrace = "gdb-backtrace"
   /// A macOS or iOS crash report (`.crash`, or an `.ips` as Console shows it): `0   libsystem_kernel.dylib  0x00007fff6c4c0b66 __pthread_kill + 10`.
   case appleCrashReport = "apple-crash-report"
+  /// The Swift runtime's crash backtrace: `2 [ra] 0x000055cda815a9d1 Ledger.balance(of:) + 272 in settle0 at main.swift:7:70`.
+  case swiftBacktrace = "swift-backtrace"
   /// glibc's `backtrace_symbols` lines, as programs' crash handlers log them: `./app(main+0x1d)[0x400b1d]`.
   case backtraceSymbols = "backtrace-symbols"
   /// A sanitizer's or LLVM's stack trace: `#0 0x4c8a1f in main /src/a.c:12:5`, `#1 0x7f… (/lib/libc.so.6+0x29d8f)`.

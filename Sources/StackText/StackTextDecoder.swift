@@ -91,6 +91,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var sanitizer = SanitizerStackCollector()
   @exclusivity(unchecked) private var appleReport = AppleCrashReportCollector()
   @exclusivity(unchecked) private var backtraceSymbols = BacktraceSymbolsCollector()
+  @exclusivity(unchecked) private var swiftBacktrace = SwiftBacktraceCollector()
   @exclusivity(unchecked) private var stackwalk = BreakpadStackwalkCollector()
 
   // Bookkeeping.
@@ -163,7 +164,7 @@ public final class StackTextDecoder {
             .note,
             "unsupported input: line \(foreign.line) looks like \(foreign.shape), which analyse does not read; it reads "
               + "Windows debugger listings (kd, WinDbg, cdb, !analyze), Dr. Watson logs, Visual Studio call stacks, gdb "
-              + "backtraces, sanitizer reports, macOS and iOS crash reports, Android tombstones, minidump_stackwalk text and minidumps",
+              + "backtraces, sanitizer reports, Swift runtime backtraces, macOS and iOS crash reports, Android tombstones, minidump_stackwalk text and minidumps",
             line: foreign.line)))
     }
   }
@@ -186,6 +187,7 @@ public final class StackTextDecoder {
     sanitizer.finish(emit: emit, emitThread: { emitThread($0, emit) })
     appleReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
     backtraceSymbols.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    swiftBacktrace.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
     finishStandaloneRegisters(emit)
     events.finish { emit(.event($0)) }
@@ -343,6 +345,12 @@ public final class StackTextDecoder {
     // from the recognisers below.
     if tombstone.isCollecting || AndroidTombstone.mayOpen(line),
       tombstone.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
+    }
+    // The Swift runtime's backtrace: the crash, its threads, registers and images.
+    if swiftBacktrace.isCollecting || SwiftBacktraceCollector.mayOpen(line),
+      swiftBacktrace.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return
     }

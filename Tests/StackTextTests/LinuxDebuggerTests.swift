@@ -238,6 +238,42 @@ struct LinuxDebuggerTests {
     #expect(decodeReport("the value [0x10] was wrong\nand [0x20] too\n").stacks.isEmpty)
   }
 
+  @Test("the Swift runtime's backtrace: threads, [ra] and inlined frames, registers, images with build ids")
+  func swiftBacktrace() throws {
+    let report = decodeReport(try Self.text("swift-backtrace-onone.txt"))
+    #expect(report.stacks.map(\.label) == ["Thread 0 \"settle0\"", "Thread 1"])
+    #expect(report.stacks.map(\.isCrashed) == [false, true])
+    #expect(report.stacks.allSatisfy { $0.format == .swiftBacktrace && $0.architecture == .amd64 })
+    let exception = try #require(report.exception)
+    #expect(exception.code.rawValue == 4 && exception.description == "SIGILL, Illegal instruction")
+    #expect(exception.address?.rawValue == 0x7fdd_7176_df7f)
+    let frames = report.stacks[1].frames
+    #expect(frames.count == 10)
+    #expect(frames[2].symbol?.module == "settle0" && frames[2].symbol?.function == "Ledger.balance(of:)")
+    // `+ 272` is measured from ra - 1; offsets here are from the return address.
+    #expect(frames[2].symbol?.offset == 273)
+    #expect(frames[2].sourceLine == SourceLine(file: "/tmp/swb/main.swift", line: 7, column: 70))
+    // Frame 0 gives its pc; `[ra]` frames the return address into them.
+    #expect(frames[0].instruction?.rawValue == 0x7fdd_7176_df7f && frames[1].instruction?.rawValue == 0x7fdd_718f_961e)
+    #expect(frames[1].returnAddress?.rawValue == 0x55cd_a815_a9d1)
+    let settle = try #require(report.modules.first { $0.name == "settle0" })
+    #expect(settle.base.rawValue == 0x55cd_a815_8000 && settle.buildID == "829bb9664d05f869a91d78bcf211187116d9c459")
+    guard case .amd64(let registers)? = report.stacks[1].context else {
+      Issue.record("no amd64 registers")
+      return
+    }
+    #expect(registers[.rip] == 0x7fdd_7176_df7f)
+  }
+
+  @Test("an optimized build's backtrace: [inlined] frames share the pc of the frame below")
+  func swiftBacktraceInlined() throws {
+    let report = decodeReport(try Self.text("swift-backtrace-optimized.txt"))
+    let crashed = try #require(report.stacks.first { $0.isCrashed })
+    #expect(crashed.frames.map(\.isInlined) == [true, true, false])
+    #expect(crashed.frames.allSatisfy { $0.instruction?.rawValue == 0x555b_a745_5743 })
+    #expect(crashed.frames[1].symbol?.function == "Swift runtime failure: Unexpectedly found nil while unwrapping an Optional value")
+  }
+
   @Test("rows of other tools stay theirs", arguments: [
     "#00 pc 000000000004e8c8  /apex/com.android.runtime/lib64/bionic/libc.so (abort+164)",
     "#1 Introduction (see below)",
@@ -248,7 +284,7 @@ struct LinuxDebuggerTests {
   }
 
   @Test("the same text fed in small chunks decodes the same", arguments: [
-    "gdb-threads.txt", "gdb-wrapped.txt", "asan-segv-thread.txt",
+    "gdb-threads.txt", "gdb-wrapped.txt", "asan-segv-thread.txt", "swift-backtrace-onone.txt",
   ])
   func chunks(_ name: String) throws {
     let text = try Self.text(name)

@@ -102,7 +102,7 @@ enum AppleCrashReport {
     var nameFrom = 2
     if numberText.hasSuffix(":") {
       numberText = numberText.dropLast(numberText.hasSuffix("::") ? 2 : 1)
-    } else if line.tokens.count >= 3, Bytes.hasPrefix(line.token(2), "Crashed:") {
+    } else if line.tokens.count >= 3, isCrashedWord(line.token(2)) {
       crashed = true
       nameFrom = 3
     } else {
@@ -111,6 +111,11 @@ enum AppleCrashReport {
     guard let number = Int(numberText), number >= 0 else { return nil }
     let name = nameFrom < line.tokens.count ? TextLimits.singleLine(TextLimits.capped(line.text(fromToken: nameFrom), maximumBytes: 256)) : nil
     return (number, crashed, name)
+  }
+
+  /// `Crashed:` or `Crashed::`, capitalised as Apple prints it (the Swift runtime prints `crashed:`).
+  static func isCrashedWord(_ token: ByteSlice) -> Bool {
+    token.first == UInt8(ascii: "C") && Bytes.hasPrefix(token, "Crashed:")
   }
 
   /// `Thread 0 name:  Dispatch queue: com.apple.main-thread` (iOS prints it above the thread).
@@ -273,7 +278,7 @@ struct AppleCrashReportCollector {
     case UInt8(ascii: "P"): return line.tokenEquals(0, "Process:")
     case UInt8(ascii: "I"): return line.tokens.count >= 3 && line.tokenEquals(0, "Incident")
     case UInt8(ascii: "E"): return line.tokens.count >= 3 && line.tokenEquals(0, "Exception") && line.tokenEquals(1, "Type:")
-    case UInt8(ascii: "T"): return line.tokens.count >= 3 && line.tokenEquals(0, "Thread") && Bytes.hasPrefix(line.token(2), "Crashed:")
+    case UInt8(ascii: "T"): return line.tokens.count >= 3 && line.tokenEquals(0, "Thread") && AppleCrashReport.isCrashedWord(line.token(2))
     default: return false
     }
   }
