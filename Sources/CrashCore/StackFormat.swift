@@ -53,6 +53,8 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   case swiftBacktrace = "swift-backtrace"
   /// glibc's `backtrace_symbols` lines, as programs' crash handlers log them: `./app(main+0x1d)[0x400b1d]`.
   case backtraceSymbols = "backtrace-symbols"
+  /// lldb's `bt` and `bt all`: `frame #1: 0x0000555555555158 a.out`main at main.c:12:3`.
+  case lldbBacktrace = "lldb-backtrace"
   /// A sanitizer's or LLVM's stack trace: `#0 0x4c8a1f in main /src/a.c:12:5`, `#1 0x7f… (/lib/libc.so.6+0x29d8f)`.
   case sanitizer = "sanitizer-stack"
   /// Rows copied without their header line.

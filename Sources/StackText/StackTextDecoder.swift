@@ -92,6 +92,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var appleReport = AppleCrashReportCollector()
   @exclusivity(unchecked) private var backtraceSymbols = BacktraceSymbolsCollector()
   @exclusivity(unchecked) private var swiftBacktrace = SwiftBacktraceCollector()
+  @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
   @exclusivity(unchecked) private var stackwalk = BreakpadStackwalkCollector()
 
   // Bookkeeping.
@@ -164,7 +165,7 @@ public final class StackTextDecoder {
             .note,
             "unsupported input: line \(foreign.line) looks like \(foreign.shape), which analyse does not read; it reads "
               + "Windows debugger listings (kd, WinDbg, cdb, !analyze), Dr. Watson logs, Visual Studio call stacks, gdb "
-              + "backtraces, sanitizer reports, Swift runtime backtraces, macOS and iOS crash reports, Android tombstones, minidump_stackwalk text and minidumps",
+              + "and lldb backtraces, sanitizer reports, Swift runtime backtraces, macOS and iOS crash reports, Android tombstones, minidump_stackwalk text and minidumps",
             line: foreign.line)))
     }
   }
@@ -188,6 +189,7 @@ public final class StackTextDecoder {
     appleReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
     backtraceSymbols.finish(emit: emit, emitThread: { emitThread($0, emit) })
     swiftBacktrace.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
     finishStandaloneRegisters(emit)
     events.finish { emit(.event($0)) }
@@ -357,6 +359,12 @@ public final class StackTextDecoder {
     // A macOS or iOS crash report: its header fields, threads, registers and binary images.
     if appleReport.isCollecting || AppleCrashReportCollector.mayOpen(line),
       appleReport.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
+    }
+    // lldb's backtraces: thread headers and frame rows (its source listings are left alone).
+    if LLDBBacktrace.mayBe(line) || (line.tokens.count >= 4 && (line.tokenEquals(0, "Process") || line.tokenEquals(0, "Current"))),
+      lldb.consume(line)
     {
       return
     }

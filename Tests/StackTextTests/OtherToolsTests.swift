@@ -47,7 +47,6 @@ struct OtherToolsTests {
   }
 
   @Test("another tool's stack is named when nothing decodes", arguments: [
-    ("frame #0: 0x0000000100003f94 a.out`crash(p=0x0) at main.c:3:6\n", "an lldb backtrace"),
     ("Traceback (most recent call last):\n  File \"x.py\", line 3, in <module>\n", "a Python traceback"),
     ("Exception in thread \"main\" java.lang.NullPointerException\n\tat com.example.App.run(App.java:42)\n", "a Java stack trace"),
     ("Unhandled exception. System.NullReferenceException\n   at App.Program.Main() in C:\\src\\Program.cs:line 12\n", "a .NET stack trace"),

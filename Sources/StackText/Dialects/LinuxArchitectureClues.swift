@@ -24,6 +24,20 @@ struct LinuxArchitectureClues {
     fromPath = (architecture, TextLimits.capped(String(path), maximumBytes: 200))
   }
 
+  /// A target's architecture as a debugger names it (`x86_64`, `arm64`, `aarch64`, `i386`).
+  mutating func observe(architectureName name: Substring) {
+    guard fromRegisters == nil else { return }
+    let architecture: Architecture? =
+      switch name.lowercased() {
+      case "x86_64", "x86_64h", "amd64": .amd64
+      case "arm64", "arm64e", "aarch64": .arm64
+      case "i386", "i686", "x86": .x86
+      case "armv7", "armv7s", "armv7k", "arm": .arm
+      default: nil
+      }
+    if let architecture { fromRegisters = (architecture, "the target is \(name)") }
+  }
+
   /// The digits gdb padded a pc to.
   mutating func observe(addressDigits: Int) {
     if widths.count < 4 { widths.insert(addressDigits) }
@@ -48,7 +62,8 @@ struct LinuxArchitectureClues {
   /// The architecture, with the evidence for it in words; `tool` names what printed the text.
   func decision(source tool: String) -> (Architecture, [String]) {
     if let fromRegisters {
-      return (fromRegisters.architecture, ["\(tool) printed \(fromRegisters.architecture.rawValue) registers (\(fromRegisters.names))"])
+      let what = fromRegisters.names.hasPrefix("the target") ? fromRegisters.names : "\(fromRegisters.architecture.rawValue) registers (\(fromRegisters.names))"
+      return (fromRegisters.architecture, ["\(tool) printed \(what)"])
     }
     if let fromPath {
       return (fromPath.architecture, ["a path \(tool) printed names \(fromPath.architecture.rawValue): \(fromPath.path)"])

@@ -1,7 +1,7 @@
 //===--- UnsupportedShape.swift - Stacks of other tools, recognised and named ---===//
 //
 // People paste what they have. When it is a stack this library does not read
-// (an lldb backtrace, a Java, .NET or Python trace,
+// (a Java, .NET or Python trace,
 // a Linux kernel oops, a Go panic, a Dr. Memory report), "no stack found" would be a riddle: the
 // decoder notes the first such line, and when nothing decodes the report says
 // what the text looks like and what is read instead.
@@ -18,8 +18,6 @@ enum UnsupportedShape {
       guard line.tokens.count >= 2, line.token(0).count >= 2, line.token(0).dropFirst().allSatisfy(ASCII.isDigit) else { return nil }
       // Dr. Memory: `#1 GDI32.dll!SelectObject`, `#0 ntdll.dll!RtlpAllocateHeap+0xec1b (0x770024f8 <ntdll.dll+0x424f8>)`.
       if line.token(1).contains(ASCII.bang) { return "a Dr. Memory callstack" }
-    case 0x66:  // f
-      if line.starts(with: "frame #"), line.contains(": 0x") { return "an lldb backtrace" }
     case 0x54:  // T
       if line.starts(with: "Traceback (most recent call last)") { return "a Python traceback" }
     case 0x45:  // E

@@ -85,6 +85,21 @@ enum RecordStart {
       }
     }
     if first.first == ASCII.hash || first.first == ASCII.star { return true }
+    // lldb's `frame #1:` and `thread #2`; gdb's, Apple's and the Swift runtime's `Thread N`.
+    let afterFirst = token(bytes, from: first.endIndex)
+    if Bytes.equalsIgnoringCase(first, "frame") || Bytes.equalsIgnoringCase(first, "thread") {
+      if afterFirst.first == ASCII.hash || (!afterFirst.isEmpty && afterFirst.allSatisfy(ASCII.isDigit)) { return true }
+    }
+    // An Apple crash report's or the Swift runtime's row: a frame number, then (after a module
+    // name of up to two words, or `[ra]`-style flags) a `0x` address.
+    if first.count <= 4, first.allSatisfy(ASCII.isDigit) {
+      var next = afterFirst
+      for _ in 0..<4 {
+        if Bytes.hasPrefix(next, "0x") { return true }
+        guard !next.isEmpty else { break }
+        next = token(bytes, from: next.endIndex)
+      }
+    }
     // minidump_stackwalk's lines under a frame: `eip = 0x0040429e   esp = …`, `Found by: …`.
     let second = token(bytes, from: first.endIndex)
     if second.count == 1, second.first == 0x3D, Bytes.hasPrefix(token(bytes, from: second.endIndex), "0x") { return true }
