@@ -26,12 +26,29 @@ enum Parentheses {
   }
 
   /// The top-level parenthesised groups of `text`, each from its `(` to its `)`, reading
-  /// double- and single-quoted text (with backslash escapes) as opaque. A group still open
-  /// at the end is left out; `depth` tells whether one is.
+  /// quoted text as opaque (`forEachOutsideQuotes`). A group still open at the end is left
+  /// out; `depth` tells whether one is.
   static func groups(in text: Substring) -> (groups: [ClosedRange<Substring.Index>], depth: Int) {
     var groups: [ClosedRange<Substring.Index>] = []
     var depth = 0
     var open = text.startIndex
+    forEachOutsideQuotes(text) { index, character in
+      switch character {
+      case "(":
+        if depth == 0 { open = index }
+        depth += 1
+      case ")" where depth > 0:
+        depth -= 1
+        if depth == 0 { groups.append(open...index) }
+      default: break
+      }
+    }
+    return (groups, depth)
+  }
+
+  /// Calls `body` with each character of `text` (and its index) that is outside double- and
+  /// single-quoted runs (`"paint (now)"`, `'('`), whose backslash escapes are honoured.
+  static func forEachOutsideQuotes(_ text: Substring, _ body: (Substring.Index, Character) -> Void) {
     var quote: Character?
     var escaped = false
     for index in text.indices {
@@ -46,17 +63,11 @@ enum Parentheses {
         }
         continue
       }
-      switch character {
-      case "\"", "'": quote = character
-      case "(":
-        if depth == 0 { open = index }
-        depth += 1
-      case ")" where depth > 0:
-        depth -= 1
-        if depth == 0 { groups.append(open...index) }
-      default: break
+      if character == "\"" || character == "'" {
+        quote = character
+        continue
       }
+      body(index, character)
     }
-    return (groups, depth)
   }
 }

@@ -426,7 +426,6 @@ struct AppleCrashReportCollector {
   private static func frames(_ thread: Thread, images: [AppleCrashReport.Image], architecture: Architecture) -> [StackFrame] {
     var frames: [StackFrame] = []
     frames.reserveCapacity(thread.rows.count)
-    var previousPhysical: Int?
     for (index, row) in thread.rows.enumerated() {
       let image = images.last { $0.start <= row.address && row.address <= $0.end }
       let module = image?.fileName ?? (row.module == "???" ? nil : row.module)
@@ -441,20 +440,12 @@ struct AppleCrashReportCollector {
           symbol.address = Address(row.address)
         }
       }
-      var frame = StackFrame(
-        index: index, symbol: symbol, sourceLine: row.file.map { SourceLine(file: $0, line: row.line ?? 0) }, trust: .text,
-        lines: LineRange(line: thread.rowLines[index]), printedNumber: row.number, isInlined: row.isInlined)
-      if !row.isInlined {
-        if let previous = previousPhysical {
-          frames[previous].returnAddress = Address(row.address)
-        } else {
-          frame.instruction = Address(row.address)
-        }
-        previousPhysical = index
-      }
-      frames.append(frame)
+      frames.append(
+        StackFrame(
+          index: index, symbol: symbol, sourceLine: row.file.map { SourceLine(file: $0, line: row.line ?? 0) }, trust: .text,
+          lines: LineRange(line: thread.rowLines[index]), printedNumber: row.number, isInlined: row.isInlined))
     }
-    CallStack.assignInstructionAddresses(&frames, architecture: architecture, contextInstructionPointer: nil)
+    CallStack.place(thread.rows.map { .returnAddress($0.address) }, in: &frames, architecture: architecture)
     return frames
   }
 

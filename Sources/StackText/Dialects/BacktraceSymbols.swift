@@ -93,8 +93,8 @@ struct BacktraceSymbolsCollector {
   /// The most frames kept.
   var maximumFrames = 4096
 
-  /// Whether a listing is being read.
-  var isCollecting: Bool { !rows.isEmpty }
+  /// Whether a listing is being read (stored: the decoder asks on every line).
+  private(set) var isCollecting = false
 
   /// Takes a frame line (a lone `[0x…]` only inside a listing); false for any other line,
   /// which ends the listing.
@@ -102,6 +102,7 @@ struct BacktraceSymbolsCollector {
     if BacktraceSymbols.mayBeRow(line), var row = BacktraceSymbols.row(line), row.path != nil || !rows.isEmpty {
       row.lineNumber = line.number
       if rows.count < maximumFrames { rows.append(row) }
+      isCollecting = true
       if let path = row.path { clues.observe(path: path[...]) }
       lines = (lines ?? LineRange(line: line.number)).including(line.number)
       return true
@@ -116,6 +117,7 @@ struct BacktraceSymbolsCollector {
       rows = []
       lines = nil
       clues = LinuxArchitectureClues()
+      isCollecting = false
     }
     // One line alone is too little to call a listing (a log line that ends in brackets).
     guard rows.count >= 2, let lines else { return }
@@ -138,11 +140,9 @@ struct BacktraceSymbolsCollector {
       } else if module == nil {
         symbol.address = Address(row.address)
       }
-      var frame = StackFrame(index: index, symbol: symbol, trust: .text, lines: LineRange(line: row.lineNumber))
-      if index == 0 { frame.instruction = Address(row.address) } else { frames[index - 1].returnAddress = Address(row.address) }
-      frames.append(frame)
+      frames.append(StackFrame(index: index, symbol: symbol, trust: .text, lines: LineRange(line: row.lineNumber)))
     }
-    CallStack.assignInstructionAddresses(&frames, architecture: architecture, contextInstructionPointer: nil)
+    CallStack.place(rows.map { .returnAddress($0.address) }, in: &frames, architecture: architecture)
     emitThread(
       CrashThread(
         architecture: architecture, architectureEvidence: evidence, frames: frames, format: .backtraceSymbols, lines: lines,

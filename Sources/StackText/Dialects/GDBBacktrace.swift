@@ -63,8 +63,9 @@ enum GDBBacktrace {
     guard let first = line.tokens.first else { return false }
     switch line.bytes[first.lowerBound] {
     case ASCII.hash: return mayBeRow(line)
-    case UInt8(ascii: "T"), UInt8(ascii: "P"): return line.tokens.count >= 3
-    case ASCII.openBracket: return line.tokens.count >= 3
+    case UInt8(ascii: "T"): return line.tokens.count >= 3 && line.tokenEquals(0, "Thread")
+    case UInt8(ascii: "P"): return line.tokens.count >= 4 && line.tokenEquals(0, "Program")
+    case ASCII.openBracket: return line.tokens.count >= 3 && (line.tokenEquals(0, "[Switching") || line.tokenEquals(0, "[Current"))
     default: return false
     }
   }
@@ -177,23 +178,9 @@ enum GDBBacktrace {
   private static func splitTopLevel(_ text: Substring) -> [Substring] {
     var pieces: [Substring] = []
     var depth = 0
-    var quote: Character?
-    var escaped = false
     var start = text.startIndex
-    for index in text.indices {
-      let character = text[index]
-      if let current = quote {
-        if escaped {
-          escaped = false
-        } else if character == "\\" {
-          escaped = true
-        } else if character == current {
-          quote = nil
-        }
-        continue
-      }
+    Parentheses.forEachOutsideQuotes(text) { index, character in
       switch character {
-      case "\"", "'": quote = character
       case "(", "{", "[": depth += 1
       case ")", "}", "]": depth = max(0, depth - 1)
       case "," where depth == 0:
@@ -312,14 +299,24 @@ struct GDBBacktraceCollector {
   var maximumFrames = 4096
   var maximumThreads = 4096
 
-  /// Whether rows are being read (the lines under them are this collector's).
-  var isCollecting: Bool { current != nil || pending != nil }
-  /// Whether anything is held for `finish`.
-  var holdsAnything: Bool { isCollecting || !threads.isEmpty || exception != nil || stoppedThread != nil }
+  /// Whether rows are being read (the lines under them are this collector's). Stored, and
+  /// set after each line: the decoder asks on every line, and a computed test of the optionals
+  /// copied the whole collector each time.
+  private(set) var isCollecting = false
+  /// Whether anything is held for `finish` (stored, as `isCollecting`).
+  private(set) var holdsAnything = false
+
+  /// Takes a line (`take(_:)`), then notes what is held.
+  mutating func consume(_ line: TextLine) -> Bool {
+    let taken = take(line)
+    isCollecting = current != nil || pending != nil
+    holdsAnything = isCollecting || !threads.isEmpty || exception != nil || stoppedThread != nil
+    return taken
+  }
 
   /// Takes a line of the session: a row or its continuation, a line under a row, a thread
   /// header, the stop, `info registers`. False for any other line (which ends the rows).
-  mutating func consume(_ line: TextLine) -> Bool {
+  private mutating func take(_ line: TextLine) -> Bool {
     if let held = pending {
       let rest = Substring(line.trimmedText)
       let isContinuation =
@@ -467,6 +464,8 @@ struct GDBBacktraceCollector {
     registers = []
     registerLines = nil
     clues = LinuxArchitectureClues()
+    isCollecting = false
+    holdsAnything = false
   }
 
   private static func label(_ thread: Thread) -> String {
@@ -482,37 +481,32 @@ struct GDBBacktraceCollector {
   private static func frames(_ thread: Thread, architecture: Architecture) -> [StackFrame] {
     let rows = thread.rows
     var frames: [StackFrame] = []
+    var addresses: [PrintedAddress] = []
     frames.reserveCapacity(rows.count)
-    var previousPhysical: Int?
+    addresses.reserveCapacity(rows.count)
     var groupAddress: UInt64?
     var afterSignalHandler = false
     for (index, row) in rows.enumerated() {
       let next = index + 1 < rows.count ? rows[index + 1] : nil
       let isInlined = next.map { $0.address == nil && !$0.isSignalHandler } ?? false
       if row.address != nil || index == 0 || row.isSignalHandler { groupAddress = row.address }
-      var symbol = FrameSymbol(
-        module: row.library.map(Self.fileName), function: row.function, printedText: row.text)
+      var symbol = FrameSymbol(module: row.library.map(Self.fileName), function: row.function, printedText: row.text)
       if row.function == nil, row.library == nil, let address = row.address { symbol.address = Address(address) }
-      var frame = StackFrame(
-        index: index, symbol: symbol,
-        sourceLine: row.file.map { SourceLine(file: $0, line: row.line ?? 0) },
-        annotations: row.arguments.isEmpty ? [] : [.argumentList(row.arguments)], trust: .text,
-        lines: thread.rowLines[index], printedNumber: row.number, isInlined: isInlined)
-      if !isInlined {
-        if let address = groupAddress {
-          if let previous = previousPhysical, !afterSignalHandler {
-            frames[previous].returnAddress = Address(address)
-          } else {
-            // The innermost frame, or the one a signal interrupted: the pc itself.
-            frame.instruction = Address(address)
-          }
-        }
-        afterSignalHandler = row.isSignalHandler
-        previousPhysical = index
+      frames.append(
+        StackFrame(
+          index: index, symbol: symbol, sourceLine: row.file.map { SourceLine(file: $0, line: row.line ?? 0) },
+          annotations: row.arguments.isEmpty ? [] : [.argumentList(row.arguments)], trust: .text,
+          lines: thread.rowLines[index], printedNumber: row.number, isInlined: isInlined))
+      // A group's pc belongs to its physical frame (the group's last row); above a signal
+      // handler it is the interrupted instruction.
+      if isInlined || groupAddress == nil {
+        addresses.append(.none)
+      } else {
+        addresses.append(afterSignalHandler ? .pc(groupAddress!) : .returnAddress(groupAddress!))
       }
-      frames.append(frame)
+      if !isInlined { afterSignalHandler = row.isSignalHandler }
     }
-    CallStack.assignInstructionAddresses(&frames, architecture: architecture, contextInstructionPointer: nil)
+    CallStack.place(addresses, in: &frames, architecture: architecture)
     return frames
   }
 

@@ -38,7 +38,8 @@ enum LLDBBacktrace {
     var text: String
   }
 
-  /// Whether the line may be lldb's: its first token is `frame`, `thread` or `*`.
+  /// Whether the line may be lldb's: its first token is `frame`, `thread` or `*`, or it may name
+  /// the target (`Current executable set to …`, `Process 4242 launched: …`).
   @inline(__always)
   static func mayBe(_ line: TextLine) -> Bool {
     guard line.tokens.count >= 3, let first = line.tokens.first else { return false }
@@ -46,6 +47,8 @@ enum LLDBBacktrace {
     case UInt8(ascii: "*"): return first.count == 1
     case UInt8(ascii: "f"): return line.tokenEquals(0, "frame")
     case UInt8(ascii: "t"): return line.tokenEquals(0, "thread")
+    case UInt8(ascii: "C"): return line.tokens.count >= 4 && line.tokenEquals(0, "Current")
+    case UInt8(ascii: "P"): return line.tokens.count >= 4 && line.tokenEquals(0, "Process")
     default: return false
     }
   }
@@ -185,8 +188,8 @@ struct LLDBBacktraceCollector {
   var maximumFrames = 4096
   var maximumThreads = 4096
 
-  /// Whether a backtrace is being read.
-  var isCollecting: Bool { !threads.isEmpty }
+  /// Whether a backtrace is being read (stored: the decoder asks after every line it offers).
+  private(set) var isCollecting = false
 
   /// Takes a thread header or a frame row (lldb's source listing and prompts between them are
   /// left to the others); false for any other line.
@@ -196,10 +199,12 @@ struct LLDBBacktraceCollector {
       return true
     }
     guard LLDBBacktrace.mayBe(line) else { return false }
+    if line.tokens.count >= 4, line.tokenEquals(0, "Current") || line.tokenEquals(0, "Process") { return false }
     if let row = LLDBBacktrace.row(line) {
       if threads.isEmpty || (row.number == 0 && !threads[threads.count - 1].rows.isEmpty) {
         guard threads.count < maximumThreads else { return true }
         threads.append(Thread(selected: threads.isEmpty, lines: LineRange(line: line.number)))
+        isCollecting = true
       }
       let last = threads.count - 1
       if threads[last].rows.count < maximumFrames {
@@ -218,6 +223,7 @@ struct LLDBBacktraceCollector {
     guard threads.count < maximumThreads else { return true }
     threads.append(
       Thread(number: header.number, selected: header.selected, name: header.name, tid: header.tid, lines: LineRange(line: line.number)))
+    isCollecting = true
     if header.selected, exception == nil, let reason = header.reason, let found = LLDBBacktrace.exception(reason: reason) {
       exception = CrashException(
         code: ExceptionCode(rawValue: found.code), description: reason, address: found.address.map { Address($0) },
@@ -232,6 +238,7 @@ struct LLDBBacktraceCollector {
       threads = []
       exception = nil
       clues = LinuxArchitectureClues()
+      isCollecting = false
     }
     guard !threads.isEmpty else { return }
     // macOS's signals are reported as Mach exceptions; its paths name no multiarch triple.
@@ -264,24 +271,15 @@ struct LLDBBacktraceCollector {
   private static func frames(_ thread: Thread, architecture: Architecture) -> [StackFrame] {
     var frames: [StackFrame] = []
     frames.reserveCapacity(thread.rows.count)
-    var previousPhysical: Int?
     for (index, row) in thread.rows.enumerated() {
       var symbol = FrameSymbol(module: row.module, function: row.function, offset: row.function == nil ? nil : row.offset, printedText: row.text)
       if row.function == nil, row.module == nil { symbol.address = Address(row.address) }
-      var frame = StackFrame(
-        index: index, symbol: symbol, sourceLine: row.file.map { SourceLine(file: $0, line: row.line ?? 0, column: row.column) },
-        trust: .text, lines: LineRange(line: thread.rowLines[index]), printedNumber: row.number, isInlined: row.isInlined)
-      if !row.isInlined {
-        if let previous = previousPhysical {
-          frames[previous].returnAddress = Address(row.address)
-        } else {
-          frame.instruction = Address(row.address)
-        }
-        previousPhysical = index
-      }
-      frames.append(frame)
+      frames.append(
+        StackFrame(
+          index: index, symbol: symbol, sourceLine: row.file.map { SourceLine(file: $0, line: row.line ?? 0, column: row.column) },
+          trust: .text, lines: LineRange(line: thread.rowLines[index]), printedNumber: row.number, isInlined: row.isInlined))
     }
-    CallStack.assignInstructionAddresses(&frames, architecture: architecture, contextInstructionPointer: nil)
+    CallStack.place(thread.rows.map { .returnAddress($0.address) }, in: &frames, architecture: architecture)
     return frames
   }
 }

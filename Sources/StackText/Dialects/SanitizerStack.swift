@@ -217,11 +217,19 @@ struct SanitizerStackCollector {
   var maximumModules = 4096
 
   /// Whether a report (or a stack without one) is open: its lines are this collector's.
-  var isCollecting: Bool { header != nil || current != nil }
+  /// Stored, and set after each line (the decoder asks on every line).
+  private(set) var isCollecting = false
+
+  /// Takes a line (`take(_:emit:emitThread:)`), then notes whether a report is open.
+  mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
+    let taken = take(line, emit: emit, emitThread: emitThread)
+    isCollecting = header != nil || current != nil
+    return taken
+  }
 
   /// Takes a line of the report; false for one that is not (which ends a report that had no
   /// header line, or one whose summary has been read).
-  mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
+  private mutating func take(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
     if let found = SanitizerStack.header(line) {
       finish(emit: emit, emitThread: emitThread)
       header = (found.tool, found.text, line.number)
@@ -238,10 +246,10 @@ struct SanitizerStackCollector {
       return true
     }
     if GDBBacktrace.mayBeRow(line), let row = SanitizerStack.row(Substring(line.trimmedText)) {
-      take(row, line: line.number)
+      add(row, line: line.number)
       return true
     }
-    guard isCollecting else { return false }
+    guard header != nil || current != nil else { return false }
     finishStack()
     if line.isBlank {
       isReadingRegisters = false
@@ -302,7 +310,7 @@ struct SanitizerStackCollector {
     heading = TextLimits.singleLine(TextLimits.capped(String(words), maximumBytes: 512))
   }
 
-  private mutating func take(_ row: SanitizerStack.Row, line: Int) {
+  private mutating func add(_ row: SanitizerStack.Row, line: Int) {
     linesWithoutRows = 0
     if row.number == 0 { finishStack() }
     if current == nil {
@@ -379,6 +387,7 @@ struct SanitizerStackCollector {
     clues = LinuxArchitectureClues()
     modules = [:]
     moduleOrder = []
+    isCollecting = false
   }
 
   /// The rows as frames: each pc is the one to look up (a caller's already stepped back);

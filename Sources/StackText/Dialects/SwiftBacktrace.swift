@@ -375,7 +375,6 @@ struct SwiftBacktraceCollector {
   ) -> [StackFrame] {
     var frames: [StackFrame] = []
     frames.reserveCapacity(thread.rows.count)
-    var previousPhysical: Int?
     for (index, row) in thread.rows.enumerated() {
       let image = images.last { $0.start <= row.address && row.address <= $0.end }
       let module = row.image ?? image?.name
@@ -385,20 +384,13 @@ struct SwiftBacktraceCollector {
       if row.symbol == nil {
         if let image { symbol.moduleOffset = row.address &- image.start } else { symbol.address = Address(row.address) }
       }
-      var frame = StackFrame(
-        index: index, symbol: symbol, sourceLine: row.file.map { SourceLine(file: $0, line: row.line ?? 0, column: row.column) },
-        trust: .text, lines: LineRange(line: thread.rowLines[index]), printedNumber: row.number, isInlined: row.isInlined)
-      if !row.isInlined {
-        if row.isReturnAddress, let previous = previousPhysical {
-          frames[previous].returnAddress = Address(row.address)
-        } else {
-          frame.instruction = Address(row.address)
-        }
-        previousPhysical = index
-      }
-      frames.append(frame)
+      frames.append(
+        StackFrame(
+          index: index, symbol: symbol, sourceLine: row.file.map { SourceLine(file: $0, line: row.line ?? 0, column: row.column) },
+          trust: .text, lines: LineRange(line: thread.rowLines[index]), printedNumber: row.number, isInlined: row.isInlined))
     }
-    CallStack.assignInstructionAddresses(&frames, architecture: architecture, contextInstructionPointer: nil)
+    let addresses: [PrintedAddress] = thread.rows.map { $0.isReturnAddress ? .returnAddress($0.address) : .pc($0.address) }
+    CallStack.place(addresses, in: &frames, architecture: architecture)
     return frames
   }
 
