@@ -93,6 +93,8 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var backtraceSymbols = BacktraceSymbolsCollector()
   @exclusivity(unchecked) private var swiftBacktrace = SwiftBacktraceCollector()
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
+  /// Whether one of the native tools' collectors holds something (it then sees every line).
+  @exclusivity(unchecked) private var nativeToolsActive = false
   @exclusivity(unchecked) private var stackwalk = BreakpadStackwalkCollector()
 
   // Bookkeeping.
@@ -350,38 +352,8 @@ public final class StackTextDecoder {
     {
       return
     }
-    // The Swift runtime's backtrace: the crash, its threads, registers and images.
-    if swiftBacktrace.isCollecting || SwiftBacktraceCollector.mayOpen(line),
-      swiftBacktrace.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
-    {
-      return
-    }
-    // A macOS or iOS crash report: its header fields, threads, registers and binary images.
-    if appleReport.isCollecting || AppleCrashReportCollector.mayOpen(line),
-      appleReport.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
-    {
-      return
-    }
-    // lldb's backtraces: thread headers and frame rows (its source listings are left alone).
-    if LLDBBacktrace.mayBe(line) || (line.tokens.count >= 4 && (line.tokenEquals(0, "Process") || line.tokenEquals(0, "Current"))),
-      lldb.consume(line)
-    {
-      return
-    }
-    // gdb's backtraces: rows (wrapped ones joined), the lines under them, thread headers, the stop.
-    if gdb.holdsAnything || GDBBacktrace.mayStart(line), gdb.consume(line) { return }
-    // A sanitizer's report (its stacks, registers and summary) or an LLVM crash stack.
-    if sanitizer.isCollecting || GDBBacktrace.mayBeRow(line) || SanitizerStack.mayOpen(line),
-      sanitizer.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
-    {
-      return
-    }
-    // glibc's `backtrace_symbols` lines: `./app(main+0x1d)[0x400b1d]`.
-    if backtraceSymbols.isCollecting || BacktraceSymbols.mayBeRow(line),
-      backtraceSymbols.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
-    {
-      return
-    }
+    // Today's native tools: the Swift runtime, Apple's reports, lldb, gdb, sanitizers, glibc.
+    if nativeToolsActive || NativeDebuggerLeads.mayOpen(line), handleNativeTools(emit) { return }
     if handleWin9x(emit) { return }
     if events.consumeIfActive(line, emit: { emit(.event($0)) }) { return }
     if moduleList.isActive, moduleList.consume(line, emit: { emit(.module($0)) }) { return }
@@ -493,6 +465,49 @@ public final class StackTextDecoder {
     if resumeHexOnlyCandidate(emit) { return }
     if startHeaderlessBlock(emit) { return }
     if isHexOnlyRow(line) { hexOnlyCandidate = heldLineStorage.copy(of: line) }
+  }
+
+  // MARK: - Native tools
+
+  /// Offers the line to the native tools' collectors (Swift runtime, Apple crash reports, lldb,
+  /// gdb, sanitizers, glibc's backtrace_symbols), in that order; true when one took it. Kept out
+  /// of `dispatch`, which every line runs through.
+  @inline(never)
+  private func handleNativeTools(_ emit: (TextDecodingEvent) -> Void) -> Bool {
+    defer {
+      nativeToolsActive =
+        swiftBacktrace.isCollecting || appleReport.isCollecting || lldb.isCollecting || gdb.holdsAnything
+        || sanitizer.isCollecting || backtraceSymbols.isCollecting
+    }
+    // The Swift runtime's backtrace: the crash, its threads, registers and images.
+    if swiftBacktrace.isCollecting || SwiftBacktraceCollector.mayOpen(line),
+      swiftBacktrace.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // A macOS or iOS crash report: its header fields, threads, registers and binary images.
+    if appleReport.isCollecting || AppleCrashReportCollector.mayOpen(line),
+      appleReport.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // lldb's backtraces: thread headers and frame rows (its source listings are left alone).
+    if LLDBBacktrace.mayBe(line), lldb.consume(line) { return true }
+    // gdb's backtraces: rows (wrapped ones joined), the lines under them, thread headers, the stop.
+    if gdb.holdsAnything || GDBBacktrace.mayStart(line), gdb.consume(line) { return true }
+    // A sanitizer's report (its stacks, registers and summary) or an LLVM crash stack.
+    if sanitizer.isCollecting || GDBBacktrace.mayBeRow(line) || SanitizerStack.mayOpen(line),
+      sanitizer.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // glibc's `backtrace_symbols` lines: `./app(main+0x1d)[0x400b1d]`.
+    if backtraceSymbols.isCollecting || BacktraceSymbols.mayBeRow(line),
+      backtraceSymbols.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    return false
   }
 
   // MARK: - Sections
