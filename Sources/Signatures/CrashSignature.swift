@@ -83,15 +83,14 @@ public enum CrashSignature {
     var result = ""
     var angle = 0
     var paren = 0
-    let characters = Array(text)
-    var index = 0
-    while index < characters.count {
-      let character = characters[index]
-      // Names the brackets below would take apart: `(anonymous namespace)` (gdb, Breakpad),
-      // `` `anonymous namespace' `` (MSVC), and operators spelled with `<`, `>` or `(`.
-      if angle == 0 && paren == 0, let kept = Self.keptSpelling(characters, at: index) {
+    var index = text.startIndex
+    while index < text.endIndex {
+      let character = text[index]
+      // Names the brackets below would take apart: `(anonymous namespace)` (gdb, Breakpad) and
+      // operators spelled with `<`, `>` or `(`.
+      if angle == 0 && paren == 0, character == "(" || character == "o", let kept = Self.keptSpelling(text, at: index) {
         result += kept
-        index += kept.count
+        index = text.utf8.index(index, offsetBy: kept.utf8.count)
         continue
       }
       switch character {
@@ -107,7 +106,7 @@ public enum CrashSignature {
       default:
         if angle == 0 && paren == 0 { result.append(character) }
       }
-      index += 1
+      index = text.index(after: index)
     }
     // Trailing qualifiers after an argument list (`const`, `noexcept`).
     for qualifier in [" const", " noexcept", " volatile"] where result.hasSuffix(qualifier) {
@@ -118,23 +117,17 @@ public enum CrashSignature {
 
   /// The text at `index` kept as it is: `(anonymous namespace)`, or `operator` and the
   /// symbol after it (`operator<<`, `operator->`, `operator()`, `operator<=>`).
-  private static func keptSpelling(_ characters: [Character], at index: Int) -> String? {
-    func matches(_ word: String) -> Bool {
-      var position = index
-      for character in word {
-        guard position < characters.count, characters[position] == character else { return false }
-        position += 1
-      }
-      return true
+  private static func keptSpelling(_ text: Substring, at index: Substring.Index) -> String? {
+    let rest = text[index...]
+    if rest.hasPrefix("(anonymous namespace)") { return "(anonymous namespace)" }
+    guard rest.hasPrefix("operator") else { return nil }
+    if index > text.startIndex {
+      let before = text[text.index(before: index)]
+      guard !(before.isLetter || before.isNumber || before == "_") else { return nil }
     }
-    if characters[index] == "(" {
-      return matches("(anonymous namespace)") ? "(anonymous namespace)" : nil
-    }
-    guard characters[index] == "o", matches("operator"),
-      index == 0 || !(characters[index - 1].isLetter || characters[index - 1].isNumber || characters[index - 1] == "_")
-    else { return nil }
-    for symbol in ["()", "<=>", "<<=", ">>=", "<<", ">>", "<=", ">=", "->*", "->", "<", ">"] where matches("operator" + symbol) {
-      return "operator" + symbol
+    let symbol = rest.dropFirst(8)
+    for candidate in ["()", "<=>", "<<=", ">>=", "<<", ">>", "<=", ">=", "->*", "->", "<", ">"] where symbol.hasPrefix(candidate) {
+      return "operator" + candidate
     }
     return nil
   }
