@@ -2,32 +2,36 @@
 //
 // The dialects of today's Linux and Apple tools (gdb, lldb, the sanitizers,
 // glibc's backtrace_symbols, the Swift runtime, Apple's crash reports) each open
-// on a line whose first byte is one of a few (`#0 …`, `==9345==ERROR`, `*** Signal`,
-// `Thread 1 crashed:`, `Process:`, `frame #0:`, `[Switching to …]`, `WARNING:`) or
-// whose last byte is `]` (`./app(main+0x1d)[0x400b1d]`). The decoder asks this
-// one question of a line before asking any of them: most lines of a Windows
-// listing answer no in a few instructions.
+// on a line whose first word is one of a few (`#0 …`, `==9345==ERROR`, `*** Signal`,
+// `Thread 1 crashed:`, `Process:`, `Program received`, `Exception Type:`, `frame #0:`,
+// `[Switching to …]`, `WARNING:`) or whose last word holds `[0x`
+// (`./app(main+0x1d)[0x400b1d]`). The decoder asks this one question of a line
+// before asking any of them: the lines of a Windows listing or a Dr. Watson log
+// answer no in a few instructions, and the collectors' code is not touched.
 //
 //===----------------------------------------------------------------------===//
 
-/// The first and last bytes of lines that may open a native tool's text.
+/// The first and last words of lines that may open a native tool's text.
 enum NativeDebuggerLeads {
-  /// Lead bytes below 64: `#` (0x23), `*` (0x2A), `=` (0x3D).
-  private static let lowMask: UInt64 = 1 << 0x23 | 1 << 0x2A | 1 << 0x3D
-  /// Lead bytes 64–127, less 64: `[` (27) and C, E, F, I, P, T, W in either case (a constant: a
-  /// computed one would be initialised lazily, and checked on every line).
-  private static let highMask: UInt64 =
-    1 << 27 | 1 << 3 | 1 << 35 | 1 << 5 | 1 << 37 | 1 << 6 | 1 << 38 | 1 << 9 | 1 << 41 | 1 << 16 | 1 << 48
-    | 1 << 20 | 1 << 52 | 1 << 23 | 1 << 55
-
-  /// Whether `line` may open one of the native tools' texts.
+  /// Whether `line` may open one of the native tools' texts: its first word is one they open
+  /// with, or its last word holds `[0x` (a byte and a word or two looked at).
   @inline(__always)
   static func mayOpen(_ line: TextLine) -> Bool {
     guard let first = line.tokens.first, let last = line.tokens.last else { return false }
-    if line.bytes[last.upperBound - 1] == UInt8(ascii: "]") { return true }
-    let lead = line.bytes[first.lowerBound]
-    if lead < 64 { return lowMask >> UInt64(lead) & 1 != 0 }
-    if lead < 128 { return highMask >> UInt64(lead - 64) & 1 != 0 }
-    return false
+    if line.bytes[last.upperBound - 1] == UInt8(ascii: "]"), Bytes.contains(line.bytes[last], "[0x") { return true }
+    switch line.bytes[first.lowerBound] {
+    case ASCII.hash: return GDBBacktrace.mayBeRow(line)
+    case ASCII.star: return first.count == 1 || first.count == 3
+    case UInt8(ascii: "="): return first.count >= 4 && line.bytes[first.lowerBound + 1] == UInt8(ascii: "=")
+    case ASCII.openBracket: return line.tokenEquals(0, "[Switching") || line.tokenEquals(0, "[Current")
+    case UInt8(ascii: "T"), UInt8(ascii: "t"): return line.tokens.count >= 2 && line.tokenEquals(0, "Thread")
+    case UInt8(ascii: "P"): return line.tokens.count >= 2 && (line.tokenEquals(0, "Process:") || line.tokenEquals(0, "Program") || line.tokenEquals(0, "Process"))
+    case UInt8(ascii: "E"): return line.tokens.count >= 3 && line.tokenEquals(0, "Exception") && line.tokenEquals(1, "Type:")
+    case UInt8(ascii: "I"): return line.tokens.count >= 3 && line.tokenEquals(0, "Incident")
+    case UInt8(ascii: "C"): return line.tokens.count >= 4 && line.tokenEquals(0, "Current")
+    case UInt8(ascii: "W"): return line.tokenEquals(0, "WARNING:")
+    case UInt8(ascii: "f"): return line.tokenEquals(0, "frame")
+    default: return false
+    }
   }
 }
