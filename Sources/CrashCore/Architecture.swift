@@ -76,3 +76,19 @@ public enum Architecture: String, Sendable, Hashable, CaseIterable, Codable {
     }
   }
 }
+
+extension Architecture {
+  /// The architecture an Apple crash report names (`Code Type:` / `cpuType`: `X86-64`, `ARM-64`,
+  /// `X86`, `ARM`, `PPC`, with or without `(Native)` or `(Translated)` after it), or nil.
+  public init?(appleCPUType text: String) {
+    let name = text.split(separator: " ").first.map(String.init) ?? ""
+    switch name.uppercased() {
+    case "X86-64", "X86_64": self = .amd64
+    case "ARM-64", "ARM64", "ARM64E": self = .arm64
+    case "X86", "I386": self = .x86
+    case "ARM", "ARMV7", "ARMV7S": self = .arm
+    case "PPC", "POWERPC": self = .ppc
+    default: return nil
+    }
+  }
+}

@@ -17,6 +17,8 @@ public struct InputDescription: Sendable, Hashable, Codable {
     case minidump
     /// A Breakpad microdump: log text holding one thread's registers and stack.
     case microdump
+    /// An Apple crash report in its JSON form (`.ips`, macOS 12 and iOS 15 on).
+    case appleIPS = "apple-ips"
   }
 
   /// The name the input was given as (a path, or `-` for standard input).

@@ -79,6 +79,10 @@ public struct Analyser: Sendable {
         throw .tooLarge(path: path, size: size, limit: options.maximumInputSize)
       }
     }
+    // An Apple crash report's JSON (`.ips`): its threads and images, not text to decode.
+    if AppleIPSReportBuilder.mayBe(reader.peek(1024)) {
+      return try AppleIPSReportBuilder.report(readAll(reader), name: reader.name)
+    }
     // A Breakpad microdump in a log (anywhere in the first 64 MiB: `adb logcat -d` holds much
     // else before it): registers and stack to walk, not a listing to decode.
     if reader.contains(Array(Microdump.beginMarker.utf8), within: Self.microdumpSearchLimit) {
@@ -94,6 +98,15 @@ public struct Analyser: Sendable {
   private func analyseMicrodump(_ reader: InputReader, unwindData: (any UnwindDataProvider)?) throws(AnalysisError)
     -> CrashReport
   {
+    let bytes = try readAll(reader)
+    let microdump = bytes.withUnsafeBytes { Microdump(text: $0) }
+    return MicrodumpReportBuilder.report(
+      microdump, name: reader.name, byteCount: bytes.count, lineCount: bytes.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 },
+      unwindData: unwindData, options: options.walk)
+  }
+
+  /// The whole input (within the input size limit).
+  private func readAll(_ reader: InputReader) throws(AnalysisError) -> [UInt8] {
     var bytes: [UInt8] = []
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     defer { chunk.deallocate() }
@@ -105,10 +118,7 @@ public struct Analyser: Sendable {
         throw .tooLarge(path: reader.name, size: bytes.count, limit: options.maximumInputSize)
       }
     }
-    let microdump = bytes.withUnsafeBytes { Microdump(text: $0) }
-    return MicrodumpReportBuilder.report(
-      microdump, name: reader.name, byteCount: bytes.count, lineCount: bytes.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 },
-      unwindData: unwindData, options: options.walk)
+    return bytes
   }
 
   /// Decodes text from `reader` into a report; a microdump found in it (standard input, or a

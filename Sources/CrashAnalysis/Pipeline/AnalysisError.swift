@@ -15,6 +15,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case empty(path: String)
   /// The input is neither text nor a minidump.
   case unrecognised(path: String, offset: Int, reason: String)
+  /// A file of a known format (an Apple `.ips` crash report) that breaks it at `offset`.
+  case damaged(path: String, offset: Int, format: String, reason: String)
   /// A minidump on standard input: dumps are mapped, so they must be files.
   case minidumpOnStandardInput
   /// The minidump's header or directory is unreadable (damage inside streams is a diagnostic).
@@ -31,6 +33,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case .empty(let path): "\(path): the input is empty"
     case .unrecognised(let path, let offset, let reason):
       "\(path): unrecognised input at byte offset \(offset): \(reason); expected text (a stack listing, a Dr. Watson log, an event-log export) or a minidump"
+    case .damaged(let path, let offset, let format, let reason):
+      "\(path): a damaged \(format) at byte offset \(offset): \(reason)"
     case .minidumpOnStandardInput:
       "-: this is a Windows minidump (MDMP); give it as a file path, not on standard input"
     case .minidump(let message): message

@@ -9,10 +9,10 @@
 import CrashCore
 
 /// Registers given as (name, value) pairs, made a context.
-enum NamedRegisters {
+package enum NamedRegisters {
   /// The pairs as a context of `architecture` (names it does not know are left out); nil
   /// for an architecture without a register file here.
-  static func context(_ pairs: [(name: String, value: UInt64)], architecture: Architecture) -> RegisterContext? {
+  package static func context(_ pairs: [(name: String, value: UInt64)], architecture: Architecture) -> RegisterContext? {
     func file<R: CPURegister>(_: R.Type) -> RegisterFile<R> {
       var file = RegisterFile<R>()
       for (name, value) in pairs { if let register = R(name: name) { file[register] = value } }

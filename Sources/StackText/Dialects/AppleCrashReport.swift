@@ -81,19 +81,6 @@ enum AppleCrashReport {
     "Version", "Path", "Date/Time", "Report Version",
   ]
 
-  /// The architecture `Code Type:` names.
-  static func architecture(codeType: String) -> Architecture? {
-    let name = codeType.split(separator: " ").first.map(String.init) ?? ""
-    switch name.uppercased() {
-    case "X86-64", "X86_64": return .amd64
-    case "ARM-64", "ARM64", "ARM64E": return .arm64
-    case "X86", "I386": return .x86
-    case "ARM", "ARMV7", "ARMV7S": return .arm
-    case "PPC", "POWERPC": return .ppc
-    default: return nil
-    }
-  }
-
   /// `Thread 0 Crashed:: Dispatch queue: com.apple.main-thread`, `Thread 2:`, `Thread 13:: com.apple.NSEventThread`.
   static func threadHeader(_ line: TextLine) -> (number: Int, crashed: Bool, name: String?)? {
     guard line.tokens.count >= 2, line.contentStart == 0, line.tokenEquals(0, "Thread") else { return nil }
@@ -358,7 +345,7 @@ struct AppleCrashReportCollector {
     defer { reset() }
     guard isCollecting else { return }
     let codeType = fields["Code Type"]
-    let architecture = codeType.flatMap { AppleCrashReport.architecture(codeType: $0.value) } ?? .unknown
+    let architecture = codeType.flatMap { Architecture(appleCPUType: $0.value) } ?? .unknown
     let evidence =
       codeType.map { ["the report's Code Type line names \($0.value) (line \($0.line))"] }
       ?? ["the report has no Code Type line"]

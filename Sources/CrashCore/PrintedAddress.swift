@@ -1,4 +1,4 @@
-//===--- PrintedAddresses.swift - Frames from the addresses a listing printed ---===//
+//===--- PrintedAddress.swift - Frames from the addresses a listing printed -----===//
 //
 // Debuggers and crash reporters that print one address per frame (gdb, lldb, the
 // Swift runtime, Apple's reports, glibc's backtrace_symbols) print the pc for the
@@ -10,10 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-import CrashCore
-
 /// What a printed frame address is.
-enum PrintedAddress {
+public enum PrintedAddress: Sendable, Hashable {
   /// The instruction the frame was at (the innermost frame, one a signal interrupted).
   case pc(UInt64)
   /// The return address into the frame's function (a caller); the innermost frame's is read
@@ -27,7 +25,7 @@ extension CallStack {
   /// Places the printed addresses (one per frame, in order) in `frames`: a physical frame's pc
   /// as its instruction, a caller's return address as the return address of the physical frame
   /// above it; then each instruction the return addresses imply, and the inlined frames'.
-  static func place(_ addresses: [PrintedAddress], in frames: inout [StackFrame], architecture: Architecture) {
+  public static func place(_ addresses: [PrintedAddress], in frames: inout [StackFrame], architecture: Architecture) {
     var previousPhysical: Int?
     for index in frames.indices where !frames[index].isInlined {
       switch addresses[index] {
