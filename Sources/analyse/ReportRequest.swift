@@ -133,6 +133,10 @@ struct ReportRequest: Equatable {
       report = try symbolicatedReport()
     } catch {
       Console.error("analyse: \(error)\n")
+      // A file of a known format that breaks it is damaged input, as a cut minidump is.
+      if let failure = error as? AnalysisError, case .damaged = failure {
+        throw ExitCode(AnalyseExitStatus.damagedInput.rawValue)
+      }
       throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue)
     }
     let plugins = RunPlugins(rulePaths: rulePaths, timeLimit: pluginTimeout)

@@ -65,6 +65,18 @@ struct AnalyseCommandTests {
     #expect(run.standardOutput.contains("libviewer.so!Texture::upload(unsigned char const*, int)+0x42"))
   }
 
+  @Test("an Apple .ips on standard input reads as from a file; one cut short exits 4 with the offset")
+  func appleIPS() throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("apple/ice-arm64.ips")))
+    let piped = try AnalyseRunner.run(["-"], input: data)
+    #expect(piped.status == 0)
+    #expect(piped.standardOutput.contains("Input:        - (apple-ips, "))
+    #expect(piped.standardOutput.contains("Ice!closure #1 in MenuBarManager.start()+0x60 [MenuBarManager.swift @ 42]"))
+    let cut = try AnalyseRunner.run(["-"], input: data.prefix(3000))
+    #expect(cut.status == 4)
+    #expect(cut.standardError.contains("-: a damaged Apple crash report (.ips) at byte offset 3000"))
+  }
+
   @Test("a microdump in a log on standard input is walked as from a file")
   func microdumpOnStandardInput() throws {
     var stack = StackSection(base: 0xbe80_0000)

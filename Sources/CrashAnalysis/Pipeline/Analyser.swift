@@ -127,6 +127,7 @@ public struct Analyser: Sendable {
     -> CrashReport
   {
     var collector = MicrodumpCollector(limit: min(options.maximumInputSize, Self.microdumpSearchLimit))
+    var ips = AppleIPSWatcher(limit: options.maximumInputSize)
     var builder: CrashReportBuilder?
     var lines = 0
     let description = try stream(reader) { event in
@@ -137,7 +138,9 @@ public struct Analyser: Sendable {
       lines = count
     } watch: { chunk in
       collector.consume(chunk)
+      ips.consume(chunk)
     }
+    if let bytes = ips.bytes { return try AppleIPSReportBuilder.report(bytes, name: reader.name) }
     if collector.found {
       let microdump = collector.bytes.withUnsafeBytes { Microdump(text: $0) }
       return MicrodumpReportBuilder.report(
