@@ -60,6 +60,16 @@ struct AppleIPSTests {
     }
   }
 
+  @Test("an .ips past 64 MiB is refused by its size, not parsed")
+  func tooLarge() throws {
+    var text = "{\"bug_type\":\"309\"}\n{\"threads\":[" + String(repeating: "[]", count: 1)
+    text += String(repeating: " ", count: (64 << 20)) + "]}"
+    let file = try TemporaryFile(text: text, suffix: ".ips")
+    #expect(throws: AnalysisError.tooLarge(path: file.path, size: text.utf8.count, limit: (64 << 20))) {
+      _ = try Analyser().analyse(path: file.path)
+    }
+  }
+
   @Test("frames whose image index, offsets or values are out of range are kept without addresses")
   func hostileValues() throws {
     let text = """

@@ -81,6 +81,9 @@ public struct Analyser: Sendable {
     }
     // An Apple crash report's JSON (`.ips`): its threads and images, not text to decode.
     if AppleIPSReportBuilder.mayBe(reader.peek(1024)) {
+      if let size = reader.knownSize, size > AppleIPSReportBuilder.maximumSize {
+        throw .tooLarge(path: reader.name, size: size, limit: AppleIPSReportBuilder.maximumSize)
+      }
       return try AppleIPSReportBuilder.report(readAll(reader), name: reader.name)
     }
     // A Breakpad microdump in a log (anywhere in the first 64 MiB: `adb logcat -d` holds much
@@ -127,7 +130,7 @@ public struct Analyser: Sendable {
     -> CrashReport
   {
     var collector = MicrodumpCollector(limit: min(options.maximumInputSize, Self.microdumpSearchLimit))
-    var ips = AppleIPSWatcher(limit: options.maximumInputSize)
+    var ips = AppleIPSWatcher(limit: min(options.maximumInputSize, AppleIPSReportBuilder.maximumSize))
     var builder: CrashReportBuilder?
     var lines = 0
     let description = try stream(reader) { event in

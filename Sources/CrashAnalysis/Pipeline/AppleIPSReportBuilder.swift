@@ -39,6 +39,10 @@ enum AppleIPSReportBuilder {
   /// What the errors call the format.
   static let format = "Apple crash report (.ips)"
 
+  /// The largest `.ips` read (ReportCrash's are a few hundred KiB; its JSON is held as a tree,
+  /// several times its size, so a larger one is refused rather than read).
+  static let maximumSize = 64 << 20
+
   /// The most threads, frames a thread, images and registers read.
   static let maximumThreads = 4096
   static let maximumFrames = 4096
@@ -47,6 +51,7 @@ enum AppleIPSReportBuilder {
   /// The report of the `.ips` text in `bytes`; an error naming the byte offset where its JSON
   /// is not well formed, or what it lacks.
   static func report(_ bytes: [UInt8], name: String) throws(AnalysisError) -> CrashReport {
+    guard bytes.count <= maximumSize else { throw .tooLarge(path: name, size: bytes.count, limit: maximumSize) }
     let headerEnd = bytes.firstIndex(of: 0x0A) ?? bytes.count
     let header: JSONValue
     let body: JSONValue
