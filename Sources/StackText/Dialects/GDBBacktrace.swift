@@ -380,11 +380,7 @@ struct GDBBacktraceCollector {
   private mutating func takeRow(_ text: String, lines: LineRange) {
     guard let row = GDBBacktrace.row(text[...]) else { return }
     // A new `#0` after rows starts another backtrace (`bt` pasted twice, or `bt` then `thread apply`).
-    if row.number == 0, let rows = current?.rows, !rows.isEmpty {
-      let header = current!
-      finishThread()
-      if header.rows.isEmpty { current = header }
-    }
+    if row.number == 0, current?.rows.isEmpty == false { finishThread() }
     if current == nil { current = Thread(lines: lines) }
     if row.addressDigits > 0 { clues.observe(addressDigits: row.addressDigits) }
     if let file = row.file { clues.observe(path: file[...]) }
