@@ -104,35 +104,71 @@ enum StoreCatalog {
     defer { fclose(file) }
     var buffer = [CChar](repeating: 0, count: 4096)
     var consumed = 0
+    // Read by bytes: a learned map's header holds thousands of INFO lines, and making each a
+    // String, trimming and splitting it by Character took an eighth of a text report's run.
     while consumed < headerLimit, fgets(&buffer, Int32(buffer.count), file) != nil {
-      let length = buffer.firstIndex(of: 0) ?? buffer.count
-      let line = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        .trimmingTrailingNewline()
-      consumed += line.utf8.count + 1
-      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-      guard let first = fields.first else { continue }
-      guard first == "MODULE" || first == "INFO" else { break }
-      guard first == "INFO", fields.count >= 3 else { continue }
-      switch fields[1] {
-      case "LOAD_ADDRESS":
-        entry.loadAddress = UInt64(fields[2], radix: 16)
-        entry.addressesAreAbsolute = fields.count > 3 && fields[3] == "absolute"
-      case "LEARNED_FROM":
-        entry.learnedFrom += fields[2...].map(String.init)
-      case "RETURN_SITE":
-        if let site = UInt64(fields[2], radix: 16), entry.returnSites.count < 1_000_000 { entry.returnSites.insert(site) }
-      case "CALL_TARGET":
-        if fields.count >= 4, let site = UInt64(fields[2], radix: 16), entry.callTargets.count < 1_000_000 {
-          entry.callTargets[site] = String(fields[3])
-        }
-      case "ADDRESS_RANGE":
-        if fields.count >= 4, let low = UInt64(fields[2], radix: 16), let high = UInt64(fields[3], radix: 16), low <= high {
-          entry.addressRange = low...high
-        }
-      default:
-        break
+      let goesOn = buffer.withUnsafeBytes { raw -> Bool in
+        let bytes = raw.bindMemory(to: UInt8.self)
+        var length = bytes.firstIndex(of: 0) ?? bytes.count
+        while length > 0, bytes[length - 1] == 0x0A || bytes[length - 1] == 0x0D { length -= 1 }
+        consumed += length + 1
+        return readHeaderLine(UnsafeBufferPointer(rebasing: bytes[0..<length]), into: &entry)
       }
+      if !goesOn { break }
     }
+  }
+
+  /// One line of a `.sym` file's header (`MODULE …`, `INFO …`) into `entry`; false at the first
+  /// line of another kind, where the header ends.
+  private static func readHeaderLine(_ line: UnsafeBufferPointer<UInt8>, into entry: inout StoreEntry) -> Bool {
+    var fields: [Slice<UnsafeBufferPointer<UInt8>>] = []
+    var start = 0
+    for index in 0...line.count where index == line.count || line[index] == 0x20 {
+      if index > start { fields.append(line[start..<index]) }
+      start = index + 1
+    }
+    guard let first = fields.first else { return true }
+    guard equals(first, "MODULE") || equals(first, "INFO") else { return false }
+    guard equals(first, "INFO"), fields.count >= 3 else { return true }
+    let value = fields[2]
+    if equals(fields[1], "LOAD_ADDRESS") {
+      entry.loadAddress = hex(value)
+      entry.addressesAreAbsolute = fields.count > 3 && equals(fields[3], "absolute")
+    } else if equals(fields[1], "LEARNED_FROM") {
+      entry.learnedFrom += fields[2...].map { String(decoding: $0, as: UTF8.self) }
+    } else if equals(fields[1], "RETURN_SITE") {
+      if let site = hex(value), entry.returnSites.count < 1_000_000 { entry.returnSites.insert(site) }
+    } else if equals(fields[1], "CALL_TARGET") {
+      if fields.count >= 4, let site = hex(value), entry.callTargets.count < 1_000_000 {
+        entry.callTargets[site] = String(decoding: fields[3], as: UTF8.self)
+      }
+    } else if equals(fields[1], "ADDRESS_RANGE") {
+      if fields.count >= 4, let low = hex(value), let high = hex(fields[3]), low <= high { entry.addressRange = low...high }
+    }
+    return true
+  }
+
+  /// Whether `field` is exactly `word`.
+  private static func equals(_ field: Slice<UnsafeBufferPointer<UInt8>>, _ word: StaticString) -> Bool {
+    field.count == word.utf8CodeUnitCount
+      && field.elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+  }
+
+  /// A hexadecimal number of at most 16 digits, either case, no prefix; nil for anything else.
+  private static func hex(_ field: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64? {
+    guard !field.isEmpty, field.count <= 16 else { return nil }
+    var value: UInt64 = 0
+    for byte in field {
+      let digit: UInt8
+      switch byte {
+      case 0x30...0x39: digit = byte - 0x30
+      case 0x41...0x46: digit = byte - 0x41 + 10
+      case 0x61...0x66: digit = byte - 0x61 + 10
+      default: return nil
+      }
+      value = value << 4 | UInt64(digit)
+    }
+    return value
   }
 
   private static func hasELFMagic(_ path: String) -> Bool {
@@ -156,13 +192,5 @@ enum StoreCatalog {
       if wantDirectories ? isDirectory : isFile { result.append(name) }
     }
     return result.sorted()
-  }
-}
-
-extension String {
-  fileprivate func trimmingTrailingNewline() -> String {
-    var text = Substring(self)
-    while let last = text.last, last == "\n" || last == "\r" { text = text.dropLast() }
-    return String(text)
   }
 }
