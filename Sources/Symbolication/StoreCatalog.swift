@@ -155,21 +155,7 @@ enum StoreCatalog {
   }
 
   /// A hexadecimal number of at most 16 digits, either case, no prefix; nil for anything else.
-  private static func hex(_ field: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64? {
-    guard !field.isEmpty, field.count <= 16 else { return nil }
-    var value: UInt64 = 0
-    for byte in field {
-      let digit: UInt8
-      switch byte {
-      case 0x30...0x39: digit = byte - 0x30
-      case 0x41...0x46: digit = byte - 0x41 + 10
-      case 0x61...0x66: digit = byte - 0x61 + 10
-      default: return nil
-      }
-      value = value << 4 | UInt64(digit)
-    }
-    return value
-  }
+  private static func hex(_ field: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64? { HexField.value(field) }
 
   private static func hasELFMagic(_ path: String) -> Bool {
     FileOpener.prefix(of: path, count: 4) == [0x7F, 0x45, 0x4C, 0x46]

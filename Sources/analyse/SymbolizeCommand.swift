@@ -248,19 +248,7 @@ struct SymbolizeCommand: ParsableCommand {
   static func parseAddress(_ bytes: ArraySlice<UInt8>) -> UInt64? {
     var digits = bytes
     if digits.count >= 2, digits.first == 0x30, digits[digits.startIndex + 1] | 0x20 == 0x78 { digits = digits.dropFirst(2) }
-    guard !digits.isEmpty, digits.count <= 16 else { return nil }
-    var value: UInt64 = 0
-    for byte in digits {
-      let nibble: UInt8
-      switch byte {
-      case 0x30...0x39: nibble = byte - 0x30
-      case 0x61...0x66: nibble = byte - 0x61 + 10
-      case 0x41...0x46: nibble = byte - 0x41 + 10
-      default: return nil
-      }
-      value = value << 4 | UInt64(nibble)
-    }
-    return value
+    return HexField.value(digits)
   }
 
   static func parseAddress(_ text: String) -> UInt64? {
