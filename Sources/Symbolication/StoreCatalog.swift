@@ -129,6 +129,9 @@ enum StoreCatalog {
     }
     guard let first = fields.first else { return true }
     guard equals(first, "MODULE") || equals(first, "INFO") else { return false }
+    if equals(first, "MODULE"), fields.count >= 3, fields[2].count <= 16 {
+      entry.architecture = Architecture(breakpadName: String(decoding: fields[2], as: UTF8.self))
+    }
     guard equals(first, "INFO"), fields.count >= 3 else { return true }
     let value = fields[2]
     if equals(fields[1], "LOAD_ADDRESS") {

@@ -43,6 +43,9 @@ public struct StoreEntry: Sendable, Hashable {
   /// names a frame no FUNC covers by the call site that entered it.
   public var callTargets: [UInt64: String] = [:]
 
+  /// The processor its `MODULE` line names, when it names one this library knows.
+  public var architecture: Architecture?
+
   /// Whether this is a map learned from listings (it records where it was loaded).
   public var isLearned: Bool { loadAddress != nil && !learnedFrom.isEmpty }
 

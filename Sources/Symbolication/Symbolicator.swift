@@ -59,7 +59,7 @@ public final class Symbolicator: Sendable {
         guard let instruction = frame.instruction, instruction.rawValue != 0,
           let displayed = frame.displayedAddress(on: thread.architecture)
         else { continue }
-        guard let name = moduleName(of: frame, at: instruction, in: modules) else { continue }
+        guard let name = moduleName(of: frame, at: instruction, in: modules, architecture: thread.architecture) else { continue }
         let key = StoreEntry.moduleKey(for: name)
         let entry = ModuleFrame(
           thread: threadIndex, frame: frameIndex, lookupAddress: instruction.rawValue,
@@ -71,10 +71,14 @@ public final class Symbolicator: Sendable {
     return groups
   }
 
-  private func moduleName(of frame: StackFrame, at address: Address, in modules: ModuleIndex) -> String? {
+  private func moduleName(of frame: StackFrame, at address: Address, in modules: ModuleIndex, architecture: Architecture) -> String? {
     if let module = frame.symbol?.module, !module.isEmpty { return module }
     if let module = modules.module(containing: address.rawValue) { return module.stem }
-    let learned = store.learnedEntries(containing: address.rawValue)
+    // A learned map for another processor (an NT 4 program's, for a Go program's amd64 frame
+    // at the same address) is no guess for it.
+    let learned = store.learnedEntries(containing: address.rawValue).filter { entry in
+      architecture == .unknown || entry.architecture == nil || entry.architecture == architecture
+    }
     guard Set(learned.map(\.moduleKey)).count == 1 else { return nil }
     return learned.first?.debugFile
   }
