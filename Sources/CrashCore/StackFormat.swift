@@ -57,6 +57,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   case lldbBacktrace = "lldb-backtrace"
   /// A sanitizer's or LLVM's stack trace: `#0 0x4c8a1f in main /src/a.c:12:5`, `#1 0x7f… (/lib/libc.so.6+0x29d8f)`.
   case sanitizer = "sanitizer-stack"
+  /// A Go panic, fatal error or goroutine dump: `main.settle(0xc000088e28, {…})` over
+  /// `\t/src/main.go:26 +0x8d`.
+  case goPanic = "go-panic"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

@@ -115,11 +115,18 @@ public enum CrashSignature {
     return undecoratedC(result.trimmingCharacters())
   }
 
-  /// The text at `index` kept as it is: `(anonymous namespace)`, or `operator` and the
-  /// symbol after it (`operator<<`, `operator->`, `operator()`, `operator<=>`).
+  /// The text at `index` kept as it is: `(anonymous namespace)`, a Go pointer receiver
+  /// (`.(*Ledger)`), or `operator` and the symbol after it (`operator<<`, `operator->`,
+  /// `operator()`, `operator<=>`).
   private static func keptSpelling(_ text: Substring, at index: Substring.Index) -> String? {
     let rest = text[index...]
     if rest.hasPrefix("(anonymous namespace)") { return "(anonymous namespace)" }
+    // A Go method's pointer receiver: `main.(*Ledger).balance`, `net/http.(*conn).serve`.
+    if rest.hasPrefix("(*"), index > text.startIndex, text[text.index(before: index)] == ".",
+      let close = rest.prefix(256).firstIndex(of: ")"), !rest[rest.index(after: rest.startIndex)..<close].contains("(")
+    {
+      return String(rest[...close])
+    }
     guard rest.hasPrefix("operator") else { return nil }
     if index > text.startIndex {
       let before = text[text.index(before: index)]

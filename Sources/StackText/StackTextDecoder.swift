@@ -92,6 +92,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var appleReport = AppleCrashReportCollector()
   @exclusivity(unchecked) private var backtraceSymbols = BacktraceSymbolsCollector()
   @exclusivity(unchecked) private var swiftBacktrace = SwiftBacktraceCollector()
+  @exclusivity(unchecked) private var goPanic = GoPanicCollector()
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
   /// Whether one of the native tools' collectors holds something (it then sees every line).
   @exclusivity(unchecked) private var nativeToolsActive = false
@@ -167,7 +168,7 @@ public final class StackTextDecoder {
             .note,
             "unsupported input: line \(foreign.line) looks like \(foreign.shape), which analyse does not read; it reads "
               + "Windows debugger listings (kd, WinDbg, cdb, !analyze), Dr. Watson logs, Visual Studio call stacks, gdb "
-              + "and lldb backtraces, sanitizer reports, Swift runtime backtraces, macOS and iOS crash reports, Android tombstones, minidump_stackwalk text and minidumps",
+              + "and lldb backtraces, sanitizer reports, Go panics, Swift runtime backtraces, macOS and iOS crash reports, Android tombstones, minidump_stackwalk text and minidumps",
             line: foreign.line)))
     }
   }
@@ -191,6 +192,7 @@ public final class StackTextDecoder {
     appleReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
     backtraceSymbols.finish(emit: emit, emitThread: { emitThread($0, emit) })
     swiftBacktrace.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    goPanic.finish(emit: emit, emitThread: { emitThread($0, emit) })
     lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
     finishStandaloneRegisters(emit)
@@ -477,7 +479,7 @@ public final class StackTextDecoder {
     defer {
       nativeToolsActive =
         swiftBacktrace.isCollecting || appleReport.isCollecting || lldb.isCollecting || gdb.holdsAnything
-        || sanitizer.isCollecting || backtraceSymbols.isCollecting
+        || sanitizer.isCollecting || backtraceSymbols.isCollecting || goPanic.isCollecting
     }
     // The Swift runtime's backtrace: the crash, its threads, registers and images.
     if swiftBacktrace.isCollecting || SwiftBacktraceCollector.mayOpen(line),
@@ -498,6 +500,12 @@ public final class StackTextDecoder {
     // A sanitizer's report (its stacks, registers and summary) or an LLVM crash stack.
     if sanitizer.isCollecting || GDBBacktrace.mayBeRow(line) || SanitizerStack.mayOpen(line),
       sanitizer.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // A Go panic, fatal error or goroutine dump.
+    if goPanic.isCollecting || GoPanicCollector.mayOpen(line),
+      goPanic.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return true
     }

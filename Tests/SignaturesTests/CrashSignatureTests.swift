@@ -74,6 +74,10 @@ struct CrashSignatureTests {
     #expect(CrashSignature.normalized("Less::operator<(Key const&, Key const&)") == "Less::operator<")
     #expect(CrashSignature.normalized("Fn::operator()(int) const") == "Fn::operator()")
     #expect(CrashSignature.normalized("cooperator(int)") == "cooperator")
+    // Go's pointer receivers; its argument words go.
+    #expect(CrashSignature.normalized("main.(*Ledger).balance") == "main.(*Ledger).balance")
+    #expect(CrashSignature.normalized("net/http.(*conn).serve(0xc000, {0x1, 0x2})") == "net/http.(*conn).serve")
+    #expect(CrashSignature.normalized("main.Map[...](...)") == "main.Map[...]")
   }
 
   @Test("unnamed frames are module+0xoffset: different code in one module, different buckets")

@@ -73,6 +73,28 @@ struct FrameCatalogTests {
     #expect(errors.errors.first?.description.hasPrefix("prose.yaml:2: each entry of 'common'") == true)
   }
 
+  @Test("Go: the runtime's panic and signal frames skipped, waits passed through; one crash, one signature at every GOTRACEBACK level")
+  func goSignatures() throws {
+    let catalog = BundledPlugins.frameCatalog().catalog
+    #expect(catalog.role(module: nil, function: "runtime.sigpanic") == .irrelevant)
+    #expect(catalog.role(module: nil, function: "runtime.goPanicIndex") == .irrelevant, "a * pattern")
+    #expect(catalog.role(module: nil, function: "sync.(*Mutex).Lock") == .prefix)
+    #expect(catalog.role(module: nil, function: "runtime.goexit") == .common)
+    #expect(catalog.role(module: nil, function: "main.settle") == .specific)
+    func signature(_ name: String) throws -> String? {
+      let report = try Analyser().analyse(path: Fixtures.path("pastes/\(name)"))
+      return CrashSignature.signature(of: ClassifiedCrash(report, catalog: catalog))
+    }
+    #expect(try signature("go-nil-dereference.txt") == "main.(*Ledger).balance")
+    #expect(try signature("go-nil-dereference-system.txt") == "main.(*Ledger).balance")
+    #expect(try signature("go-concurrent-map-writes.txt") == "main.fill")
+    #expect(try signature("go-cgo-sigsegv.txt") == "runtime.cgocall | main._Cfunc_record")
+    // The shipped EMSMTA maps were learned at 0x400000 from NT 4 listings: no guess for an amd64
+    // Go frame at 0x48144d.
+    let report = try Analyser().analyse(path: Fixtures.path("pastes/go-nil-dereference-system.txt"))
+    #expect(report.moduleSymbols.isEmpty && report.diagnostics.isEmpty, "\(report.moduleSymbols) \(report.diagnostics)")
+  }
+
   @Test("the census counts distinct crashes: copies of one crash count once")
   func census() {
     func report(_ functions: [String]) -> CrashReport {

@@ -1,10 +1,10 @@
 //===--- NativeDebuggerLeads.swift - Which lines may open a native tool's text ---===//
 //
 // The dialects of today's Linux and Apple tools (gdb, lldb, the sanitizers,
-// glibc's backtrace_symbols, the Swift runtime, Apple's crash reports) each open
+// glibc's backtrace_symbols, the Swift runtime, Apple's crash reports, Go) each open
 // on a line whose first word is one of a few (`#0 …`, `==9345==ERROR`, `*** Signal`,
 // `Thread 1 crashed:`, `Process:`, `Program received`, `Exception Type:`, `frame #0:`,
-// `[Switching to …]`, `WARNING:`) or whose last word holds `[0x`
+// `[Switching to …]`, `WARNING:`, `panic:`, `goroutine`) or whose last word holds `[0x`
 // (`./app(main+0x1d)[0x400b1d]`). The decoder asks this one question of a line
 // before asking any of them: the lines of a Windows listing or a Dr. Watson log
 // answer no in a few instructions, and the collectors' code is not touched.
@@ -23,14 +23,17 @@ enum NativeDebuggerLeads {
     case ASCII.hash: return GDBBacktrace.mayBeRow(line)
     case ASCII.star: return first.count == 1 || first.count == 3
     case UInt8(ascii: "="): return first.count >= 4 && line.bytes[first.lowerBound + 1] == UInt8(ascii: "=")
-    case ASCII.openBracket: return line.tokenEquals(0, "[Switching") || line.tokenEquals(0, "[Current")
+    case ASCII.openBracket: return line.tokenEquals(0, "[Switching") || line.tokenEquals(0, "[Current") || line.tokenEquals(0, "[signal")
     case UInt8(ascii: "T"), UInt8(ascii: "t"): return line.tokens.count >= 2 && line.tokenEquals(0, "Thread")
-    case UInt8(ascii: "P"): return line.tokens.count >= 2 && (line.tokenEquals(0, "Process:") || line.tokenEquals(0, "Program") || line.tokenEquals(0, "Process"))
+    case UInt8(ascii: "P"):
+      return line.tokens.count >= 2 && (line.tokenEquals(0, "Process:") || line.tokenEquals(0, "Program") || line.tokenEquals(0, "Process"))
+        || GoPanicCollector.mayOpen(line)
     case UInt8(ascii: "E"): return line.tokens.count >= 3 && line.tokenEquals(0, "Exception") && line.tokenEquals(1, "Type:")
     case UInt8(ascii: "I"): return line.tokens.count >= 3 && line.tokenEquals(0, "Incident")
     case UInt8(ascii: "C"): return line.tokens.count >= 4 && line.tokenEquals(0, "Current")
     case UInt8(ascii: "W"): return line.tokenEquals(0, "WARNING:")
-    case UInt8(ascii: "f"): return line.tokenEquals(0, "frame")
+    case UInt8(ascii: "f"): return line.tokenEquals(0, "frame") || GoPanicCollector.mayOpen(line)
+    case UInt8(ascii: "p"), UInt8(ascii: "g"), UInt8(ascii: "r"), UInt8(ascii: "S"): return GoPanicCollector.mayOpen(line)
     default: return false
     }
   }

@@ -2,7 +2,7 @@
 //
 // People paste what they have. When it is a stack this library does not read
 // (a Java, .NET or Python trace,
-// a Linux kernel oops, a Go panic, a Dr. Memory report), "no stack found" would be a riddle: the
+// a Linux kernel oops, a Dr. Memory report), "no stack found" would be a riddle: the
 // decoder notes the first such line, and when nothing decodes the report says
 // what the text looks like and what is read instead.
 //
@@ -33,8 +33,6 @@ enum UnsupportedShape {
       if line.contains(".java:") || line.contains("(Native Method)") || line.contains("(Unknown Source)") { return "a Java stack trace" }
     case 0x43:  // C
       if line.starts(with: "Call Trace:") { return "a Linux kernel oops" }
-    case 0x67:  // g
-      if line.tokens.count >= 3, line.tokenEquals(0, "goroutine"), line.token(2).first == ASCII.openBracket { return "a Go panic" }
     default:
       return nil
     }

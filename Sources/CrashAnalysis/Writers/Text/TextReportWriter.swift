@@ -167,7 +167,10 @@ public enum TextReportWriter {
       || (thread.architecture == .unknown
         && thread.frames.contains { ($0.framePointer?.rawValue ?? 0) > UInt64(UInt32.max) || ($0.returnAddress?.rawValue ?? 0) > UInt64(UInt32.max) })
     let width = isWide ? 17 : 8
-    let parameterCount = thread.frames.map(\.parameters.count).max() ?? 0
+    // An argument list a debugger printed (Go's words) is shown whole after the name; its
+    // first four words fill the columns, as a `kb` listing's four.
+    let parameterCount =
+      thread.frames.map { $0.parameterSource == .argumentList ? min($0.parameters.count, 4) : $0.parameters.count }.max() ?? 0
     let source = thread.frames.first { !$0.parameters.isEmpty }?.parameterSource ?? .none
     let isRISC = thread.architecture.hasFixedWidthInstructions && thread.architecture != .arm64
     // A listing read as Child-SP keeps that name, whatever its width, as does a 32-bit ARM walk.
@@ -201,7 +204,7 @@ public enum TextReportWriter {
       for position in 0..<parameterCount {
         let value = position < frame.parameters.count ? frame.parameters[position] : nil
         let present = position < frame.parameters.count
-        row += " " + (present ? (value.map { isWide ? word($0) : HexFormat.digits($0, width: 8) } ?? "????????") : String(repeating: " ", count: isWide ? width : 8))
+        row += " " + (present ? (value.map { isWide ? word($0) : HexFormat.digits($0, width: 8) } ?? (isWide ? "????????`????????" : "????????")) : String(repeating: " ", count: isWide ? width : 8))
       }
       if options.showInstructionAddresses {
         row += " " + word(frame.instruction?.rawValue)
