@@ -60,6 +60,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// A Go panic, fatal error or goroutine dump: `main.settle(0xc000088e28, {…})` over
   /// `\t/src/main.go:26 +0x8d`.
   case goPanic = "go-panic"
+  /// A Linux kernel oops, BUG or WARNING with its `Call Trace:` (dmesg, journal or syslog):
+  /// `? __die+0x23/0x70`, `faulty_init+0x15/0x1000 [faulty]`.
+  case kernelOops = "kernel-oops"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

@@ -93,6 +93,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var backtraceSymbols = BacktraceSymbolsCollector()
   @exclusivity(unchecked) private var swiftBacktrace = SwiftBacktraceCollector()
   @exclusivity(unchecked) private var goPanic = GoPanicCollector()
+  @exclusivity(unchecked) private var kernelOops = KernelOopsCollector()
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
   /// Whether one of the native tools' collectors holds something (it then sees every line).
   @exclusivity(unchecked) private var nativeToolsActive = false
@@ -168,7 +169,7 @@ public final class StackTextDecoder {
             .note,
             "unsupported input: line \(foreign.line) looks like \(foreign.shape), which analyse does not read; it reads "
               + "Windows debugger listings (kd, WinDbg, cdb, !analyze), Dr. Watson logs, Visual Studio call stacks, gdb "
-              + "and lldb backtraces, sanitizer reports, Go panics, Swift runtime backtraces, macOS and iOS crash reports, Android tombstones, minidump_stackwalk text and minidumps",
+              + "and lldb backtraces, sanitizer reports, Go panics, Linux kernel oopses, Swift runtime backtraces, macOS and iOS crash reports, Android tombstones, minidump_stackwalk text and minidumps",
             line: foreign.line)))
     }
   }
@@ -193,6 +194,7 @@ public final class StackTextDecoder {
     backtraceSymbols.finish(emit: emit, emitThread: { emitThread($0, emit) })
     swiftBacktrace.finish(emit: emit, emitThread: { emitThread($0, emit) })
     goPanic.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    kernelOops.finish(emit: emit, emitThread: { emitThread($0, emit) })
     lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
     finishStandaloneRegisters(emit)
@@ -480,6 +482,7 @@ public final class StackTextDecoder {
       nativeToolsActive =
         swiftBacktrace.isCollecting || appleReport.isCollecting || lldb.isCollecting || gdb.holdsAnything
         || sanitizer.isCollecting || backtraceSymbols.isCollecting || goPanic.isCollecting
+        || kernelOops.isCollecting
     }
     // The Swift runtime's backtrace: the crash, its threads, registers and images.
     if swiftBacktrace.isCollecting || SwiftBacktraceCollector.mayOpen(line),
@@ -500,6 +503,12 @@ public final class StackTextDecoder {
     // A sanitizer's report (its stacks, registers and summary) or an LLVM crash stack.
     if sanitizer.isCollecting || GDBBacktrace.mayBeRow(line) || SanitizerStack.mayOpen(line),
       sanitizer.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // A Linux kernel oops, BUG or WARNING and its trace.
+    if kernelOops.isCollecting || KernelOopsCollector.mayOpen(line),
+      kernelOops.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return true
     }

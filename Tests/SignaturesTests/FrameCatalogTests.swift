@@ -95,6 +95,22 @@ struct FrameCatalogTests {
     #expect(report.moduleSymbols.isEmpty && report.diagnostics.isEmpty, "\(report.moduleSymbols) \(report.diagnostics)")
   }
 
+  @Test("Linux kernel: the oops machinery skipped, the faulting function named, at every kernel's layout")
+  func kernelSignatures() throws {
+    let catalog = BundledPlugins.frameCatalog().catalog
+    #expect(catalog.role(module: nil, function: "asm_exc_page_fault") == .irrelevant)
+    #expect(catalog.role(module: nil, function: "__asan_load8") == .irrelevant, "a * pattern")
+    #expect(catalog.role(module: nil, function: "entry_SYSCALL_64_after_hwframe") == .common)
+    func signature(_ name: String) throws -> String? {
+      let report = try Analyser().analyse(path: Fixtures.path("pastes/\(name)"))
+      return CrashSignature.signature(of: ClassifiedCrash(report, catalog: catalog))
+    }
+    #expect(try signature("kernel-oops-x86_64-6.1.txt") == "ledger_read")
+    #expect(try signature("kernel-oops-x86_64-3.10.txt") == "ledger_find")
+    #expect(try signature("kernel-oops-arm64-journal.txt") == "sensor_poll")
+    #expect(try signature("kernel-warning-5.15.txt") == "dev_watchdog")
+  }
+
   @Test("the census counts distinct crashes: copies of one crash count once")
   func census() {
     func report(_ functions: [String]) -> CrashReport {

@@ -5,6 +5,7 @@
 // on a line whose first word is one of a few (`#0 …`, `==9345==ERROR`, `*** Signal`,
 // `Thread 1 crashed:`, `Process:`, `Program received`, `Exception Type:`, `frame #0:`,
 // `[Switching to …]`, `WARNING:`, `panic:`, `goroutine`) or whose last word holds `[0x`
+// (and kernel messages, after their log prefix: `BUG:`, `Call Trace:`)
 // (`./app(main+0x1d)[0x400b1d]`). The decoder asks this one question of a line
 // before asking any of them: the lines of a Windows listing or a Dr. Watson log
 // answer no in a few instructions, and the collectors' code is not touched.
@@ -17,6 +18,11 @@ enum NativeDebuggerLeads {
   /// with, or its last word holds `[0x` (a byte and a word or two looked at).
   @inline(__always)
   static func mayOpen(_ line: TextLine) -> Bool {
+    opensDebuggerText(line) || KernelOopsCollector.mayOpen(line)
+  }
+
+  @inline(__always)
+  private static func opensDebuggerText(_ line: TextLine) -> Bool {
     guard let first = line.tokens.first, let last = line.tokens.last else { return false }
     if line.bytes[last.upperBound - 1] == UInt8(ascii: "]"), Bytes.contains(line.bytes[last], "[0x") { return true }
     switch line.bytes[first.lowerBound] {

@@ -2,7 +2,7 @@
 //
 // People paste what they have. When it is a stack this library does not read
 // (a Java, .NET or Python trace,
-// a Linux kernel oops, a Dr. Memory report), "no stack found" would be a riddle: the
+// a Dr. Memory report), "no stack found" would be a riddle: the
 // decoder notes the first such line, and when nothing decodes the report says
 // what the text looks like and what is read instead.
 //
@@ -31,8 +31,6 @@ enum UnsupportedShape {
       guard line.tokens.count >= 2, line.tokenEquals(0, "at"), line.token(1).contains(ASCII.openParen) else { return nil }
       if line.contains(":line ") || line.contains(") in ") { return "a .NET stack trace" }
       if line.contains(".java:") || line.contains("(Native Method)") || line.contains("(Unknown Source)") { return "a Java stack trace" }
-    case 0x43:  // C
-      if line.starts(with: "Call Trace:") { return "a Linux kernel oops" }
     default:
       return nil
     }

@@ -1,0 +1,589 @@
+//===--- KernelOops.swift - Linux kernel oopses, BUGs and WARNINGs --------------===//
+//
+// What the Linux kernel logs when it oopses, hits a BUG or a WARN, or finds a
+// task hung (Documentation/admin-guide/bug-hunting.rst and reporting-issues.rst
+// in the kernel source; arch/x86/kernel/dumpstack.c and process_64.c,
+// arch/arm64/kernel/traps.c and process.c print it), as dmesg, the journal or
+// syslog show it:
+//
+//   [   24.125123] BUG: kernel NULL pointer dereference, address: 0000000000000008
+//   [   24.125212] Oops: 0000 [#1] PREEMPT SMP NOPTI
+//   [   24.125232] CPU: 2 PID: 1543 Comm: insmod Tainted: G           OE      6.1.0-13-amd64 #1
+//   [   24.125297] RIP: 0010:faulty_init+0x15/0x1000 [faulty]
+//   [   24.125360] RSP: 0018:ffffb1a4c0b2fc68 EFLAGS: 00010246
+//   [   24.125382] RAX: 0000000000000000 RBX: 0000000000000000 RCX: 0000000000000000
+//   [   24.125611] Call Trace:
+//   [   24.125625]  <TASK>
+//   [   24.125637]  ? __die+0x23/0x70
+//   [   24.125741]  do_one_initcall+0x5b/0x320
+//   [   24.126130] Modules linked in: faulty(OE+) nls_ascii …
+//   [   24.126434] ---[ end trace 0000000000000000 ]---
+//
+// Kernels before 4.16 print each trace entry's address (`[<ffffffff8100212a>]
+// do_one_initcall+0xda/0x180`) and `RIP: 0010:[<…>]  [<…>] sym`; arm64 prints
+// `pc : sym`, `lr : sym`, `sp : …`, `x29: … x28: …` and `Call trace:`. A `?`
+// entry is a word found on the stack that the unwinder could not vouch for. The
+// message's first line (`BUG: …`, `general protection fault …`, `WARNING: …`,
+// `Unable to handle kernel …`, `kernel BUG at …`, `INFO: task … blocked …`) is
+// kept as the `Kernel message` property; the die line (`Oops: 0002 [#1]`,
+// `invalid opcode: 0000 [#1]`, `Internal error: Oops: 96000005 [#1]`) gives the
+// exception's code.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// The lines of a kernel oops, after their log prefix.
+enum KernelOops {
+  /// A trace entry: `? do_one_initcall+0xda/0x180 [mod]`, `[<ffffffff8100212a>] sym+0x1/0x2`.
+  struct Row {
+    var function: String?
+    var offset: UInt64?
+    var module: String?
+    var buildID: String?
+    var address: UInt64?
+    var isReliable: Bool
+    var text: String
+    var line: Int
+    /// A `RIP: 0010:sym` line inside the trace (an exception's registers): the pc, not a return.
+    var isInterrupted = false
+  }
+
+  /// The index of the first token after the log prefix: syslog's `Dec  6 18:00:00 host kernel:`,
+  /// the journal's ISO time, `<4>`, dmesg's `[   24.125123]` and `[ T1543]`, `dmesg -T`'s
+  /// `[Sun Dec  6 18:00:00 2026]`.
+  static func payloadStart(_ line: TextLine) -> Int {
+    var index = 0
+    let count = line.tokens.count
+    guard count > 0 else { return 0 }
+    // `Dec  6 18:00:00 host kernel:`, `2026-12-06T18:00:00+0000 host kernel:`.
+    if count >= 5, line.tokenEquals(4, "kernel:"), line.token(2).contains(ASCII.colon) {
+      index = 5
+    } else if count >= 3, line.tokenEquals(2, "kernel:"), line.token(0).count >= 19, line.token(0).contains(UInt8(ascii: "T")) {
+      index = 3
+    }
+    // `<4>`, possibly glued to what follows (`<4>[   24.1]`).
+    var levelGlued = false
+    if index < count, line.token(index).count >= 3, line.token(index).first == ASCII.lessThan,
+      ASCII.isDigit(line.token(index)[line.token(index).startIndex + 1]),
+      line.token(index)[line.token(index).startIndex + 2] == ASCII.greaterThan
+    {
+      if line.token(index).count == 3 {
+        index += 1
+      } else if line.token(index)[line.token(index).startIndex + 3] == ASCII.openBracket {
+        levelGlued = true
+      }
+    }
+    // `[   24.125123]`, `[24.125123]`, `[ T1543]`, `[Sun Dec  6 18:00:00 2026]`: bracketed groups
+    // of at most six tokens, each ending at a token ending with `]` whose first token opens `[`.
+    var groups = 0
+    while index < count, groups < 3,
+      levelGlued || (line.token(index).first == ASCII.openBracket && !isTraceMarker(line.token(index))
+        && !Bytes.hasPrefix(line.token(index), "[<"))
+    {
+      levelGlued = false
+      var end = index
+      while end < count, end - index < 6, line.token(end).last != ASCII.closeBracket { end += 1 }
+      guard end < count, end - index < 6 else { break }
+      // `[#1]` belongs to a die line, not a prefix.
+      if Bytes.hasPrefix(line.token(index), "[#") { break }
+      index = end + 1
+      groups += 1
+    }
+    return index
+  }
+
+  /// `<TASK>`, `</IRQ>`, `<NMI>`, `<#DF>`: where the trace crosses stacks.
+  static func isTraceMarker(_ token: ByteSlice) -> Bool {
+    token.count >= 3 && token.first == ASCII.lessThan && token.last == ASCII.greaterThan
+  }
+
+  /// Whether the words open a kernel message: `BUG:`, `WARNING:`, `general protection fault`,
+  /// `Unable to handle kernel …`, `kernel BUG at`, `Kernel panic`, `INFO: task … blocked`,
+  /// `watchdog: BUG:`, `Internal error: Oops`, `Oops:`, `UBSAN:`.
+  static func isTitle(_ line: TextLine) -> Bool {
+    guard let first = line.tokens.first else { return false }
+    switch line.bytes[first.lowerBound] {
+    case UInt8(ascii: "B"): return line.tokenEquals(0, "BUG:") && line.tokens.count >= 2
+    case UInt8(ascii: "W"): return line.tokenEquals(0, "WARNING:") && line.tokenEquals(1, "CPU:")
+    case UInt8(ascii: "g"): return line.tokenEquals(0, "general") && line.tokenEquals(1, "protection")
+    case UInt8(ascii: "U"):
+      return (line.tokenEquals(0, "Unable") && line.tokenEquals(3, "kernel")) || line.tokenEquals(0, "UBSAN:")
+    case UInt8(ascii: "k"): return line.tokenEquals(0, "kernel") && line.tokenEquals(1, "BUG")
+    case UInt8(ascii: "K"): return line.tokenEquals(0, "Kernel") && line.tokenEquals(1, "panic")
+    case UInt8(ascii: "I"):
+      return (line.tokenEquals(0, "INFO:") && line.tokenEquals(1, "task"))
+        || (line.tokenEquals(0, "Internal") && line.tokenEquals(1, "error:"))
+    case UInt8(ascii: "w"): return line.tokenEquals(0, "watchdog:") && line.tokenEquals(1, "BUG:")
+    case UInt8(ascii: "O"): return line.tokenEquals(0, "Oops:") || line.tokenEquals(0, "Oops")
+    default: return false
+    }
+  }
+
+  /// A die line: `Oops: 0002 [#1] SMP`, `invalid opcode: 0000 [#1] PREEMPT SMP NOPTI`,
+  /// `general protection fault, …: 0000 [#1] SMP`, `Internal error: Oops: 96000005 [#1] SMP`:
+  /// the words before the code, and the code.
+  static func dieLine(_ line: TextLine) -> (words: String, code: UInt64)? {
+    guard line.tokens.count >= 3, line.tokens.count <= 32 else { return nil }
+    for index in 1..<line.tokens.count where Bytes.hasPrefix(line.token(index), "[#") {
+      let code = line.token(index - 1)
+      guard code.count <= 16, let value = HexNumber.digits(code), index >= 2 else { return nil }
+      var words = line.text(fromToken: 0, throughToken: index - 2)
+      if words.hasSuffix(":") { words.removeLast() }
+      return (TextLimits.singleLine(TextLimits.capped(words, maximumBytes: 256)), value)
+    }
+    return nil
+  }
+
+  /// `CPU: 2 PID: 1543 Comm: insmod Tainted: G   OE   6.1.0-13-amd64 #1`, and 6.12's
+  /// `CPU: 0 UID: 0 PID: 1 Comm: swapper/0 Not tainted 6.12.0 #1`.
+  static func task(_ line: TextLine) -> (cpu: Int?, pid: UInt32?, command: String?, tainted: String?, release: String?)? {
+    guard line.tokens.count >= 4, line.tokenEquals(0, "CPU:"), line.tokens.count <= 64 else { return nil }
+    var result: (cpu: Int?, pid: UInt32?, command: String?, tainted: String?, release: String?) = (Int(line.string(1)), nil, nil, nil, nil)
+    var index = 2
+    while index < line.tokens.count {
+      if line.tokenEquals(index, "PID:"), index + 1 < line.tokens.count {
+        result.pid = UInt32(line.string(index + 1))
+        index += 2
+      } else if line.tokenEquals(index, "Comm:"), index + 1 < line.tokens.count {
+        result.command = TextLimits.singleLine(TextLimits.capped(line.string(index + 1), maximumBytes: 64))
+        index += 2
+      } else if line.tokenEquals(index, "Tainted:") || (line.tokenEquals(index, "Not") && line.tokenEquals(index + 1, "tainted")) {
+        let isTainted = line.tokenEquals(index, "Tainted:")
+        index += isTainted ? 1 : 2
+        var flags: [String] = []
+        // The taint letters, then the release (the first word starting with a digit).
+        while index < line.tokens.count, !(line.token(index).first.map(ASCII.isDigit) ?? false), flags.count < 32 {
+          flags.append(line.string(index))
+          index += 1
+        }
+        result.tainted = isTainted ? flags.joined(separator: " ") : "not tainted"
+        if index < line.tokens.count { result.release = TextLimits.capped(line.string(index), maximumBytes: 128) }
+        break
+      } else {
+        index += 1
+      }
+    }
+    return result
+  }
+
+  /// A trace entry, or nil.
+  static func row(_ line: TextLine) -> Row? {
+    let count = line.tokens.count
+    guard count >= 1, count <= 7 else { return nil }
+    var index = 0
+    // ` <IRQ>  [<ffffffff81234567>] ? foo+0x1/0x2`: older kernels put the marker on the row.
+    if count >= 2, isTraceMarker(line.token(0)) { index = 1 }
+    var row = Row(isReliable: true, text: "", line: line.number)
+    // `[<ffffffff8100212a>]`
+    if Bytes.hasPrefix(line.token(index), "[<"), Bytes.hasSuffix(line.token(index), ">]") {
+      let digits = line.token(index).dropFirst(2).dropLast(2)
+      guard digits.count <= 16, let address = HexNumber.digits(digits) else { return nil }
+      row.address = address
+      index += 1
+    }
+    if index < count, line.tokenEquals(index, "?") {
+      row.isReliable = false
+      index += 1
+    }
+    guard index < count else { return nil }
+    let symbol = line.token(index)
+    row.text = TextLimits.capped(line.text(fromToken: index))
+    if Bytes.hasPrefix(symbol, "0x") {
+      // An address no symbol covers: `0xffffffffc0a1b015`.
+      guard symbol.count <= 18, let address = HexNumber.digits(symbol.dropFirst(2)), index + 1 == count else { return nil }
+      row.address = row.address ?? address
+      return row
+    }
+    // `name+0xOFF/0xSIZE`
+    guard let plus = symbol.lastIndex(of: ASCII.plus), plus > symbol.startIndex, let slash = symbol.lastIndex(of: ASCII.slash),
+      slash > plus, Bytes.hasPrefix(symbol[(plus + 1)...], "0x"), Bytes.hasPrefix(symbol[(slash + 1)...], "0x"),
+      let offset = HexNumber.digits(symbol[(plus + 3)..<slash]), HexNumber.digits(symbol[(slash + 3)...]) != nil
+    else { return nil }
+    row.function = TextLimits.capped(Bytes.string(symbol[..<plus]))
+    row.offset = offset
+    index += 1
+    // `[faulty]`, `[faulty 4d1c…]` (CONFIG_STACKTRACE_BUILD_ID).
+    if index < count, line.token(index).first == ASCII.openBracket {
+      let last = line.token(count - 1)
+      guard last.last == ASCII.closeBracket, count - index <= 2 else { return nil }
+      if count - index == 1 {
+        row.module = TextLimits.capped(Bytes.string(last.dropFirst().dropLast()), maximumBytes: 64)
+      } else {
+        row.module = TextLimits.capped(Bytes.string(line.token(index).dropFirst()), maximumBytes: 64)
+        let id = last.dropLast()
+        if id.count >= 16, id.count <= 80, id.allSatisfy(ASCII.isHexDigit) { row.buildID = Bytes.string(id).lowercased() }
+      }
+      index = count
+    }
+    return index == count ? row : nil
+  }
+
+  /// `RIP: 0010:faulty_init+0x15/0x1000 [faulty]`, `RIP: 0010:[<ffffffffa0001015>]  [<…>] sym`,
+  /// `EIP: sym`, arm64's `pc : sym`: the faulting frame, and whether it ran in the kernel (a
+  /// `RIP: 0033:` line is a user-mode pc).
+  static func instructionPointer(_ line: TextLine) -> (row: Row?, isKernel: Bool)? {
+    guard line.tokens.count >= 2 else { return nil }
+    var rest: TextLine
+    var isKernel = true
+    if line.tokenEquals(0, "IP:") {
+      // Kernels 2.6–4.14 name the faulting function on an `IP:` line under the message.
+      rest = line.droppingTokens(1)
+    } else if line.tokenEquals(0, "RIP:") || line.tokenEquals(0, "EIP:") {
+      let second = line.token(1)
+      // `0010:sym…` (the code segment glued to what follows) or, on 32-bit, the symbol alone.
+      if second.count >= 5, second[second.startIndex + 4] == ASCII.colon, second.prefix(4).allSatisfy(ASCII.isHexDigit) {
+        isKernel = Bytes.string(second.prefix(4)) != "0033" && Bytes.string(second.prefix(4)) != "0023"
+          && Bytes.string(second.prefix(4)) != "0073"
+      }
+      rest = line.droppingTokens(1)
+    } else if line.tokens.count >= 3, line.tokenEquals(0, "pc"), line.tokenEquals(1, ":") {
+      rest = line.droppingTokens(2)
+    } else if line.tokens.count >= 4, line.tokenEquals(1, "is"), line.tokenEquals(2, "at"),
+      line.tokenEquals(0, "EIP") || line.tokenEquals(0, "RIP") || line.tokenEquals(0, "PC")
+    {
+      // Older kernels' `EIP is at faulty_init+0x15/0x20 [faulty]`, 32-bit ARM's `PC is at …`.
+      return (row(line.droppingTokens(3)), true)
+    } else {
+      return nil
+    }
+    // The text after the segment: `faulty_init+0x15/0x1000 [faulty]` or `[<…>]  [<…>] sym`.
+    guard isKernel else { return (nil, false) }
+    var text = rest
+    if let first = text.tokens.first, text.bytes[first].count > 5, text.bytes[first.lowerBound + 4] == ASCII.colon {
+      // Re-read `0010:sym` as `sym`: the symbol starts after the colon.
+      let symbolStart = first.lowerBound + 5
+      var tokens = Array(text.tokens)
+      tokens[0] = symbolStart..<first.upperBound
+      return tokens.withUnsafeBufferPointer { buffer in
+        text.tokens = buffer
+        return (Self.pointerRow(text), true)
+      }
+    }
+    return (Self.pointerRow(text), true)
+  }
+
+  /// `sym+0x…/0x… [mod]` or `[<addr>]  [<addr>] sym+0x…/0x…` (the address once, then the row).
+  private static func pointerRow(_ line: TextLine) -> Row? {
+    if line.tokens.count >= 2, Bytes.hasPrefix(line.token(0), "[<"), Bytes.hasPrefix(line.token(1), "[<") {
+      return row(line.droppingTokens(1))
+    }
+    return row(line)
+  }
+
+  /// Register pairs of an oops's dump: `RAX: 0000… RBX: …`, `RSP: 0018:ffffb1a4c0b2fc68 EFLAGS: 00010246`,
+  /// `x29: ffff800008f3bb80 x28: 0000…`, `sp : ffff800008f3bb80`, `ESI: … EDI: …`.
+  static func registers(_ line: TextLine) -> [(name: String, value: UInt64)] {
+    var pairs: [(name: String, value: UInt64)] = []
+    var index = 0
+    let count = line.tokens.count
+    while index + 1 < count, pairs.count < 8 {
+      var name = line.token(index)
+      var valueIndex = index + 1
+      if name.last != ASCII.colon {
+        // arm64's `sp : ffff…`.
+        guard line.tokenEquals(index + 1, ":"), index + 2 < count else { break }
+        valueIndex = index + 2
+      } else {
+        name = name.dropLast()
+      }
+      guard (2...6).contains(name.count), name.allSatisfy({ ASCII.isDigit($0) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }) else { break }
+      var value = line.token(valueIndex)
+      // `0018:ffffb1a4c0b2fc68`: the segment, then the pointer.
+      if value.count > 5, value[value.startIndex + 4] == ASCII.colon { value = value.dropFirst(5) }
+      // `00007f8c4e9e5740(0000)`: FS and GS with their selector.
+      if let open = value.firstIndex(of: ASCII.openParen) { value = value[..<open] }
+      guard value.count >= 2, value.count <= 16, let number = HexNumber.digits(value) else { break }
+      pairs.append((Bytes.string(name).lowercased(), number))
+      index = valueIndex + 1
+    }
+    return pairs
+  }
+}
+
+/// One kernel message with its trace, gathered line by line and given out at `---[ end trace`,
+/// at the next message's first line, or when the input ends.
+struct KernelOopsCollector {
+  private var title: (text: String, line: Int)?
+  private var die: (words: String, code: UInt64, line: Int)?
+  private var task: (cpu: Int?, pid: UInt32?, command: String?, tainted: String?, release: String?)?
+  private var hardware: String?
+  private var modulesLinked: String?
+  private var faulting: KernelOops.Row?
+  private var registers: [(name: String, value: UInt64)] = []
+  private var registerLines: LineRange?
+  private var rows: [KernelOops.Row] = []
+  private var lines: LineRange?
+  private var inTrace = false
+  /// Whether `Call Trace:` was seen: registers after it are a user task's or a repeat.
+  private var traceSeen = false
+  /// Whether the lines are the raw words under `Stack:` (kernels before 4.9).
+  private var inStackWords = false
+  /// Whether the trace is between a user-mode `RIP: 0033:` and the next kernel frame (its
+  /// registers are the user task's).
+  private var inUserRegisters = false
+  /// The most entries kept for one trace.
+  var maximumFrames = 4096
+
+  /// Whether a kernel message is being read.
+  private(set) var isCollecting = false
+
+  /// Whether the line may open one: after its log prefix, a message's first line or `Call Trace:`.
+  static func mayOpen(_ line: TextLine) -> Bool {
+    guard let first = line.tokens.first else { return false }
+    let lead = line.bytes[first.lowerBound]
+    // A prefix (`[`, `<`, a month's or a year's first letter or digit) or a title's first letter.
+    switch lead {
+    case ASCII.openBracket, ASCII.lessThan, UInt8(ascii: "B"), UInt8(ascii: "W"), UInt8(ascii: "g"), UInt8(ascii: "U"),
+      UInt8(ascii: "k"), UInt8(ascii: "K"), UInt8(ascii: "I"), UInt8(ascii: "w"), UInt8(ascii: "O"), UInt8(ascii: "C"),
+      UInt8(ascii: "J"), UInt8(ascii: "F"), UInt8(ascii: "M"), UInt8(ascii: "A"), UInt8(ascii: "S"), UInt8(ascii: "N"),
+      UInt8(ascii: "D"):
+      break
+    case UInt8(ascii: "1"), UInt8(ascii: "2"):
+      // The journal's `2026-12-06T18:00:00+0000 host kernel:`, not a hex column.
+      guard first.count >= 19, line.tokens.count >= 3, line.bytes[first.lowerBound + 4] == ASCII.minus else { return false }
+    default:
+      return false
+    }
+    let start = KernelOops.payloadStart(line)
+    guard start < line.tokens.count else { return false }
+    let payload = start == 0 ? line : line.droppingTokens(start)
+    return KernelOops.isTitle(payload) || (payload.tokens.count == 2 && payload.tokenEquals(0, "Call") && payload.tokenEquals(1, "Trace:"))
+  }
+
+  /// Takes a line; false for a line it does not read.
+  mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
+    let start = KernelOops.payloadStart(line)
+    guard start < line.tokens.count else {
+      // A prefix alone (`[   24.1]`): nothing printed.
+      return isCollecting && start > 0
+    }
+    let payload = start == 0 ? line : line.droppingTokens(start)
+    if KernelOops.isTitle(payload) {
+      let isDieLine = KernelOops.dieLine(payload) != nil
+      // A new message after a trace; `Oops:` and `Internal error:` belong to the message before.
+      if !rows.isEmpty || (title != nil && !isDieLine && !payload.tokenEquals(0, "Kernel")) {
+        finish(emit: emit, emitThread: emitThread)
+      }
+      isCollecting = true
+      include(line.number)
+      if let found = KernelOops.dieLine(payload), die == nil { die = (found.words, found.code, line.number) }
+      if title == nil, !isDieLine || payload.tokenEquals(0, "general") {
+        title = (TextLimits.singleLine(TextLimits.capped(payload.text(fromToken: 0), maximumBytes: 512)), line.number)
+      } else if payload.tokenEquals(0, "Kernel"), payload.tokenEquals(1, "panic") {
+        // `Kernel panic - not syncing: Fatal exception` after the trace ends it.
+        return true
+      }
+      return true
+    }
+    guard isCollecting || (payload.tokens.count == 2 && payload.tokenEquals(0, "Call") && payload.tokenEquals(1, "Trace:")) else {
+      return false
+    }
+    if payload.tokens.count == 2, payload.tokenEquals(0, "Call"), payload.tokenEquals(1, "Trace:") {
+      isCollecting = true
+      inTrace = true
+      traceSeen = true
+      inStackWords = false
+      include(line.number)
+      return true
+    }
+    if payload.tokens.count == 1, payload.tokenEquals(0, "Stack:") {
+      inStackWords = true
+      include(line.number)
+      return true
+    }
+    if inStackWords {
+      // ` ffff880627117d78 ffffffffa05d4012 …`: words of the stack, no frames.
+      if (0..<payload.tokens.count).allSatisfy({ payload.token($0).count <= 16 && HexNumber.digits(payload.token($0)) != nil }) {
+        include(line.number)
+        return true
+      }
+      inStackWords = false
+    }
+    if payload.starts(with: "---[ end trace") || payload.starts(with: "---[ end Kernel panic") {
+      include(line.number)
+      finish(emit: emit, emitThread: emitThread)
+      return true
+    }
+    if let found = KernelOops.dieLine(payload) {
+      if die == nil { die = (found.words, found.code, line.number) }
+      include(line.number)
+      return true
+    }
+    if let found = KernelOops.task(payload) {
+      if task == nil { task = found }
+      include(line.number)
+      return true
+    }
+    if payload.tokenEquals(0, "task:") {
+      // `task: ffff8806270f3100 ti: ffff880627116000 task.ti: …` (kernels before 4.9): no registers.
+      include(line.number)
+      return true
+    }
+    if payload.tokenEquals(0, "Hardware"), payload.tokenEquals(1, "name:") {
+      hardware = TextLimits.singleLine(TextLimits.capped(payload.text(fromToken: 2), maximumBytes: 256))
+      include(line.number)
+      return true
+    }
+    if payload.tokenEquals(0, "Modules"), payload.tokenEquals(1, "linked"), payload.tokenEquals(2, "in:") {
+      modulesLinked = TextLimits.singleLine(TextLimits.capped(payload.text(fromToken: 3), maximumBytes: 2048))
+      include(line.number)
+      return true
+    }
+    if payload.tokenEquals(0, "Code:") || payload.tokenEquals(0, "#PF:") || payload.tokenEquals(0, "PGD")
+      || payload.tokenEquals(0, "PKRU:") || payload.tokenEquals(0, "pstate:") || payload.tokenEquals(0, "Mem")
+    {
+      include(line.number)
+      return true
+    }
+    if let pointer = KernelOops.instructionPointer(payload) {
+      include(line.number)
+      if inTrace {
+        // An exception's registers inside the trace: its pc is a frame; a user-mode one ends
+        // the kernel's part.
+        inUserRegisters = !pointer.isKernel
+        if var row = pointer.row, rows.count < maximumFrames {
+          row.isInterrupted = true
+          rows.append(row)
+        }
+      } else if let row = pointer.row, !traceSeen {
+        if faulting == nil { faulting = row }
+        // `RIP: 0010:[<…>]` and `EIP: 0060:[<…>]` are the register; `IP: [<…>]` names no width.
+        let register = payload.tokenEquals(0, "RIP:") ? "rip" : payload.tokenEquals(0, "EIP:") ? "eip" : nil
+        if let register, let address = row.address, registers.count < 128 { registers.append((register, address)) }
+      }
+      return true
+    }
+    if inTrace {
+      if payload.tokens.count == 1, KernelOops.isTraceMarker(payload.token(0)) {
+        include(line.number)
+        return true
+      }
+      if let row = KernelOops.row(payload) {
+        inUserRegisters = false
+        if rows.count < maximumFrames { rows.append(row) }
+        include(line.number)
+        return true
+      }
+    }
+    let pairs = KernelOops.registers(payload)
+    if !pairs.isEmpty {
+      // The faulting context's registers, not those a trace prints for a user task or an
+      // exception inside it.
+      if !traceSeen, registers.count < 128 {
+        registers += pairs
+        registerLines = (registerLines ?? LineRange(line: line.number)).including(line.number)
+      }
+      include(line.number)
+      return true
+    }
+    if inTrace, !inUserRegisters {
+      // Anything else ends the trace (another message of the log).
+      inTrace = false
+    }
+    return false
+  }
+
+  private mutating func include(_ number: Int) {
+    lines = (lines ?? LineRange(line: number)).including(number)
+  }
+
+  /// Ends the message: its properties, the exception, the trace as the crashed thread.
+  mutating func finish(emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) {
+    defer { self = KernelOopsCollector() }
+    guard isCollecting, title != nil || !rows.isEmpty || faulting != nil else { return }
+    if let title { emit(.systemProperty(SystemProperty(key: "Kernel message", value: title.text))) }
+    if let release = task?.release { emit(.systemProperty(SystemProperty(key: "Kernel", value: release))) }
+    if let tainted = task?.tainted { emit(.systemProperty(SystemProperty(key: "Tainted", value: tainted))) }
+    if let hardware { emit(.systemProperty(SystemProperty(key: "Hardware", value: hardware))) }
+    if let modulesLinked { emit(.systemProperty(SystemProperty(key: "Modules linked in", value: modulesLinked))) }
+    let (architecture, evidence) = decideArchitecture()
+    if let die {
+      var description = die.words
+      if let title, title.text != die.words, !title.text.hasPrefix(die.words) { description = title.text + " (" + die.words + ")" }
+      var exceptionLines = LineRange(line: die.line)
+      if let title { exceptionLines = exceptionLines.including(title.line) }
+      emit(
+        .exception(
+          CrashException(
+            code: ExceptionCode(rawValue: UInt32(truncatingIfNeeded: die.code)),
+            description: TextLimits.capped(description, maximumBytes: 1024),
+            address: faulting?.address.map { Address($0) }, threadID: task?.pid, lines: exceptionLines)))
+    }
+    var label = "kernel"
+    if let command = task?.command { label = command }
+    if let pid = task?.pid { label += " (PID \(pid))" }
+    if let cpu = task?.cpu { label += ", CPU \(cpu)" }
+    var thread = CrashThread(
+      id: task?.pid, architecture: architecture, architectureEvidence: evidence, frames: frames(architecture: architecture),
+      format: .kernelOops, lines: lines, label: label, isCrashed: true)
+    if let registerLines, !registers.isEmpty {
+      thread.context = NamedRegisters.context(Self.contextNames(registers, architecture: architecture), architecture: architecture)
+      thread.contextLines = registerLines
+    }
+    if !thread.frames.isEmpty { emitThread(thread) }
+  }
+
+  /// The trace as frames: the faulting function first unless the trace prints it (newer x86
+  /// kernels list it among the `?` words under the exception's frames; arm64 starts with it).
+  private func frames(architecture: Architecture) -> [StackFrame] {
+    var entries = rows
+    var exact: Int?
+    if let faulting {
+      let matches = entries.indices.filter { entries[$0].text == faulting.text }
+      if matches.isEmpty {
+        entries.insert(faulting, at: 0)
+        exact = 0
+      } else {
+        // The last unreliable copy before the first reliable entry is the exception's (the
+        // others are stale words on the stack), or else the first copy.
+        let firstReliable = entries.firstIndex { $0.isReliable } ?? entries.count
+        exact = matches.last { $0 < firstReliable } ?? matches[0]
+      }
+      entries[exact!].isInterrupted = true
+    }
+    var frames: [StackFrame] = []
+    var addresses: [PrintedAddress] = []
+    for (index, entry) in entries.enumerated() {
+      var symbol = FrameSymbol(module: entry.module, function: entry.function, offset: entry.offset, printedText: entry.text)
+      if entry.function == nil, let address = entry.address { symbol.address = Address(address) }
+      frames.append(
+        StackFrame(
+          index: index, symbol: symbol, trust: entry.isReliable || index == exact ? .text : .scan,
+          lines: LineRange(line: entry.line)))
+      addresses.append(entry.address.map { entry.isInterrupted ? .pc($0) : .returnAddress($0) } ?? .none)
+    }
+    CallStack.place(addresses, in: &frames, architecture: architecture)
+    return frames
+  }
+
+  /// The architecture from the registers' names, else from the kernel's release.
+  private func decideArchitecture() -> (Architecture, [String]) {
+    let names = Set(registers.map(\.name))
+    if names.contains("rax") || names.contains("rip") || names.contains("r15") {
+      return (.amd64, ["the oops printed amd64 registers (RAX, RIP, R8–R15)"])
+    }
+    if names.contains("eax") || names.contains("eip") { return (.x86, ["the oops printed x86 registers (EAX, EIP)"]) }
+    if names.contains("x29") || names.contains("x0") { return (.arm64, ["the oops printed arm64 registers (x0–x29, sp, pc)"]) }
+    if let release = task?.release {
+      for (marker, architecture) in [("amd64", Architecture.amd64), ("x86_64", .amd64), ("arm64", .arm64), ("aarch64", .arm64)]
+      where release.contains(marker) {
+        return (architecture, ["the kernel's release names it: \(release)"])
+      }
+    }
+    return (.unknown, ["the oops printed no register and no release that names the processor"])
+  }
+
+  /// The oops's register names as the contexts name them (`efl` for EFLAGS, `x29` as `fp`).
+  private static func contextNames(
+    _ pairs: [(name: String, value: UInt64)], architecture: Architecture
+  ) -> [(name: String, value: UInt64)] {
+    pairs.map { pair in
+      switch architecture {
+      case .arm64 where pair.name == "x29": return ("fp", pair.value)
+      case .arm64 where pair.name == "x30": return ("lr", pair.value)
+      default: return pair
+      }
+    }
+  }
+}

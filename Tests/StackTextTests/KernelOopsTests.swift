@@ -1,0 +1,177 @@
+//===--- KernelOopsTests.swift - Linux kernel oopses, BUGs and WARNINGs --------===//
+//
+// The fixtures are composed from the layouts the kernel prints
+// (Tests/Fixtures/pastes/README.md says from which sources); no kernel was
+// crashed to make them.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+import CrashTestSupport
+import Foundation
+import StackText
+import Testing
+
+@Suite("Linux kernel oopses")
+struct KernelOopsTests {
+  static func text(_ name: String) throws -> String {
+    try String(contentsOfFile: Fixtures.path("pastes/\(name)"), encoding: .utf8)
+  }
+
+  static func property(_ report: CrashReport, _ key: String) -> String? {
+    report.system.first { $0.key == key }?.value
+  }
+
+  static func functions(_ thread: CrashThread) -> [String] { thread.frames.map { $0.symbol?.function ?? "?" } }
+
+  @Test("x86-64, kernel 6.1 in dmesg: the message, die code, task, registers, `?` words as scanned, the exception's frame")
+  func modernX86() throws {
+    let report = decodeReport(try Self.text("kernel-oops-x86_64-6.1.txt"))
+    #expect(report.stacks.count == 1)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.format == .kernelOops && stack.isCrashed && stack.id == 1543 && stack.label == "insmod (PID 1543), CPU 2")
+    #expect(stack.architecture == .amd64)
+    #expect(Self.functions(stack) == [
+      "__die", "page_fault_oops", "ledger_read", "exc_page_fault", "asm_exc_page_fault", "ledger_read", "faulty_init",
+      "__pfx_faulty_init", "do_one_initcall", "do_init_module", "__do_sys_finit_module", "do_syscall_64",
+      "entry_SYSCALL_64_after_hwframe",
+    ])
+    // `?` words are found on the stack, not unwound; the copy of the faulting function under the
+    // exception's frames is where it faulted.
+    #expect(stack.frames.map { $0.trust == .scan } == [
+      true, true, true, true, true, false, false, true, false, false, false, false, false,
+    ])
+    #expect(stack.frames[5].symbol?.module == "faulty" && stack.frames[5].symbol?.offset == 0x15)
+    #expect(stack.frames[8].symbol?.module == nil, "a core kernel function has no module")
+    let exception = try #require(report.exception)
+    #expect(exception.code.rawValue == 0 && exception.threadID == 1543)
+    #expect(exception.description == "BUG: kernel NULL pointer dereference, address: 0000000000000008 (Oops)")
+    #expect(Self.property(report, "Kernel") == "6.1.0-13-amd64" && Self.property(report, "Tainted") == "G OE")
+    #expect(Self.property(report, "Modules linked in")?.hasPrefix("faulty(OE+) nls_ascii") == true)
+    guard case .amd64(let registers)? = stack.context else {
+      Issue.record("no amd64 registers")
+      return
+    }
+    // The faulting context's, not the user task's printed inside the trace.
+    #expect(registers[.rsp] == 0xffff_b1a4_c0b2_fc68 && registers[.rax] == 0 && registers[.r15] == 0xffff_ffff_c0a2_2000)
+    #expect(registers[.eflags] == 0x10246)
+  }
+
+  @Test("arm64 in the journal: the ESR as the code, pc and lr by name, x0–x29, the trace from the faulting function")
+  func arm64Journal() throws {
+    let report = decodeReport(try Self.text("kernel-oops-arm64-journal.txt"))
+    let stack = try #require(report.stacks.first)
+    #expect(stack.architecture == .arm64 && stack.label == "sensord (PID 812), CPU 3")
+    #expect(Self.functions(stack).prefix(3) == ["sensor_poll", "sensor_read", "vfs_read"])
+    #expect(stack.frames.count == 11 && stack.frames.allSatisfy { $0.trust == .text })
+    #expect(report.exception?.code.rawValue == 0x9600_0005)
+    #expect(
+      report.exception?.description
+        == "Unable to handle kernel NULL pointer dereference at virtual address 0000000000000010 (Internal error: Oops)")
+    guard case .arm64(let registers)? = stack.context else {
+      Issue.record("no arm64 registers")
+      return
+    }
+    #expect(registers[.fp] == 0xffff_ffc0_099b_bc70 && registers[.x9] == 0xffff_ffd8_a2c1_e4dc && registers[.sp] == 0xffff_ffc0_099b_bc70)
+  }
+
+  @Test("kernel 3.10 in syslog: addresses on every entry, IP: and RIP: with addresses, the Stack: words skipped")
+  func olderX86() throws {
+    let report = decodeReport(try Self.text("kernel-oops-x86_64-3.10.txt"))
+    #expect(report.stacks.count == 1)
+    let stack = try #require(report.stacks.first)
+    #expect(Self.functions(stack) == ["ledger_find", "ledger_lookup", "ledger_ioctl", "do_vfs_ioctl", "file_has_perm", "SyS_ioctl", "system_call_fastpath"])
+    #expect(stack.frames[0].instruction?.rawValue == 0xffff_ffff_a05d_3e68, "the faulting pc, from IP:")
+    #expect(stack.frames[0].returnAddress?.rawValue == 0xffff_ffff_a05d_4012)
+    #expect(stack.frames[1].instruction?.rawValue == 0xffff_ffff_a05d_4011, "a caller is looked up inside its call")
+    #expect(stack.frames[4].trust == .scan)
+    #expect(report.exception?.address?.rawValue == 0xffff_ffff_a05d_3e68)
+    #expect(Self.property(report, "Kernel") == "3.10.0-327.el7.x86_64" && Self.property(report, "Tainted") == "GF O--------------")
+    #expect(stack.contextLines == LineRange(10, 18), "the registers before the trace, not the repeat after it")
+    if case .amd64(let registers)? = stack.context {
+      #expect(registers[.rip] == 0xffff_ffff_a05d_3e68 && registers[.rsp] == 0xffff_8806_2711_7d48)
+    } else {
+      Issue.record("no amd64 registers")
+    }
+  }
+
+  @Test("a WARNING: no exception, the interrupt and task stacks as one trace, an exception's RIP inside it as a frame")
+  func warning() throws {
+    let report = decodeReport(try Self.text("kernel-warning-5.15.txt"))
+    #expect(report.exception == nil)
+    #expect(Self.property(report, "Kernel message") == "WARNING: CPU: 1 PID: 0 at net/sched/sch_generic.c:477 dev_watchdog+0x277/0x280")
+    #expect(Self.property(report, "Tainted") == "not tainted" && Self.property(report, "Kernel") == "5.15.0-91-generic")
+    let stack = try #require(report.stacks.first)
+    #expect(stack.id == 0 && stack.label == "swapper/1 (PID 0), CPU 1")
+    #expect(Self.functions(stack).first == "dev_watchdog" && stack.frames.count == 16)
+    #expect(Self.functions(stack)[9...10] == ["asm_sysvec_apic_timer_interrupt", "cpuidle_enter_state"])
+  }
+
+  @Test("a trace pasted alone, with build ids, markers on the rows, an unnamed address")
+  func composedShapes() throws {
+    let text = """
+      Call Trace:
+       <IRQ>  [<ffffffff8155a1f2>] ? skb_release_data+0xa2/0xb0
+       [<ffffffffc0a1b015>] faulty_irq+0x15/0x40 [faulty 2f1c8e4d9a0b7c6e5f4a3b2c1d0e9f8a7b6c5d4e]
+       0xffffffffc0a1b0ff
+       __handle_irq_event_percpu+0x4a/0x1a0
+      """
+    let report = decodeReport(text)
+    let stack = try #require(report.stacks.first)
+    #expect(Self.functions(stack) == ["skb_release_data", "faulty_irq", "?", "__handle_irq_event_percpu"])
+    #expect(stack.frames[1].symbol?.module == "faulty")
+    #expect(stack.frames[2].symbol?.address?.rawValue == 0xffff_ffff_c0a1_b0ff)
+  }
+
+  @Test("32-bit x86 (a 3.2 kernel): EIP and EAX registers, the IP: line's address, 8-digit entries")
+  func x86() throws {
+    let text = """
+      BUG: unable to handle kernel NULL pointer dereference at 00000010
+      IP: [<f8a1b015>] faulty_irq+0x15/0x40 [faulty]
+      *pde = 00000000
+      Oops: 0000 [#1] SMP
+      EIP: 0060:[<f8a1b015>] EFLAGS: 00010246 CPU: 0
+      EIP is at faulty_irq+0x15/0x40 [faulty]
+      EAX: 00000000 EBX: f5c3a000 ECX: 00000000 EDX: 00000001
+      ESI: f5c3a0c0 EDI: 00000010 EBP: f5d3bf08 ESP: f5d3bef8
+       DS: 007b ES: 007b FS: 00d8 GS: 00e0 SS: 0068
+      Call Trace:
+       [<c10a4e5a>] ? irq_thread_fn+0x1a/0x40
+       [<c10a5ba2>] irq_thread+0x102/0x140
+       [<c1046a24>] kthread+0x74/0x80
+      """
+    let report = decodeReport(text)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.architecture == .x86 && Self.functions(stack) == ["faulty_irq", "irq_thread_fn", "irq_thread", "kthread"])
+    #expect(stack.frames[0].instruction?.rawValue == 0xf8a1_b015 && stack.frames[1].instruction?.rawValue == 0xc10a_4e59)
+    guard case .x86(let registers)? = stack.context else {
+      Issue.record("no x86 registers")
+      return
+    }
+    #expect(registers[.esp] == 0xf5d3_bef8 && registers[.edi] == 0x10)
+  }
+
+  @Test("quoted, or copied without the log prefix, the same frames")
+  func pastedShapes() throws {
+    let text = try Self.text("kernel-oops-arm64-journal.txt")
+    let expected = decodeReport(text).stacks.map { $0.frames.map(\.symbol) }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    for shaped in [
+      lines.map { "> " + $0 }.joined(separator: "\n"),
+      lines.map { $0.replacingOccurrences(of: "Dec 06 18:02:11 pi5 kernel: ", with: "") }.joined(separator: "\n"),
+      lines.map { $0.replacingOccurrences(of: "Dec 06 18:02:11 pi5 kernel: ", with: "<4>[  812.104211] ") }.joined(separator: "\n"),
+    ] {
+      #expect(decodeReport(shaped).stacks.map { $0.frames.map(\.symbol) } == expected)
+    }
+    #expect(decodeReport(text, chunkSize: 3).stacks == decodeReport(text).stacks)
+  }
+
+  @Test("not a kernel message", arguments: [
+    "BUG: the button does nothing\n",
+    "[12:00:01] Call me later\n",
+    "Dec 06 18:02:11 pi5 sshd[812]: Accepted publickey for pi\n",
+  ])
+  func notKernel(_ text: String) {
+    #expect(decodeReport(text).stacks.isEmpty)
+  }
+}
