@@ -172,6 +172,7 @@ struct KernelOopsTests {
     "Dec 06 18:02:11 pi5 sshd[812]: Accepted publickey for pi\n",
   ])
   func notKernel(_ text: String) {
-    #expect(decodeReport(text).stacks.isEmpty)
+    let report = decodeReport(text)
+    #expect(report.stacks.isEmpty && report.system.isEmpty && report.exception == nil)
   }
 }

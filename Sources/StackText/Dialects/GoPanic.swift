@@ -460,7 +460,9 @@ struct GoPanicCollector {
   /// Ends the panic or dump: the properties, the signal, the goroutines as threads.
   mutating func finish(emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) {
     defer { reset() }
-    guard isCollecting else { return }
+    // A `panic:` or `fatal error:` line without goroutines (a compiler's `fatal error: x.h: No
+    // such file`, a log's words) is no Go crash.
+    guard isCollecting, goroutines.contains(where: { !$0.rows.isEmpty }) else { return }
     let (architecture, evidence) = decideArchitecture()
     if !panics.isEmpty {
       emit(.systemProperty(SystemProperty(key: "Panic", value: panics.map(\.message).joined(separator: " → "))))

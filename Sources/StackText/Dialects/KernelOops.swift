@@ -491,7 +491,9 @@ struct KernelOopsCollector {
   /// Ends the message: its properties, the exception, the trace as the crashed thread.
   mutating func finish(emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) {
     defer { self = KernelOopsCollector() }
-    guard isCollecting, title != nil || !rows.isEmpty || faulting != nil else { return }
+    // A message's first line alone (`BUG: …` in prose) is no oops: a trace, a faulting function
+    // or a die line makes one.
+    guard isCollecting, !rows.isEmpty || faulting != nil || die != nil else { return }
     if let title { emit(.systemProperty(SystemProperty(key: "Kernel message", value: title.text))) }
     if let release = task?.release { emit(.systemProperty(SystemProperty(key: "Kernel", value: release))) }
     if let tainted = task?.tainted { emit(.systemProperty(SystemProperty(key: "Tainted", value: tainted))) }
