@@ -78,21 +78,6 @@ public enum Architecture: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 extension Architecture {
-  /// The architecture a Breakpad symbol file's `MODULE` line names (`x86`, `x86_64`, `arm64`,
-  /// `arm`, `alpha`, `mips`, `ppc`; `amd64` and `aarch64` too), or nil.
-  public init?(breakpadName name: some StringProtocol) {
-    switch name.lowercased() {
-    case "x86", "i386": self = .x86
-    case "x86_64", "amd64": self = .amd64
-    case "arm64", "aarch64", "arm64e": self = .arm64
-    case "arm": self = .arm
-    case "alpha", "axp": self = .alpha
-    case "mips", "mips64": self = .mips
-    case "ppc", "ppc64": self = .ppc
-    default: return nil
-    }
-  }
-
   /// The architecture an Apple crash report names (`Code Type:` / `cpuType`: `X86-64`, `ARM-64`,
   /// `X86`, `ARM`, `PPC`, with or without `(Native)` or `(Translated)` after it), or nil.
   public init?(appleCPUType text: String) {

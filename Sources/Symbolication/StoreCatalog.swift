@@ -129,9 +129,7 @@ enum StoreCatalog {
     }
     guard let first = fields.first else { return true }
     guard equals(first, "MODULE") || equals(first, "INFO") else { return false }
-    if equals(first, "MODULE"), fields.count >= 3, fields[2].count <= 16 {
-      entry.architecture = Architecture(breakpadName: String(decoding: fields[2], as: UTF8.self))
-    }
+    if equals(first, "MODULE"), fields.count >= 3 { entry.architecture = architecture(fields[2]) }
     guard equals(first, "INFO"), fields.count >= 3 else { return true }
     let value = fields[2]
     if equals(fields[1], "LOAD_ADDRESS") {
@@ -149,6 +147,20 @@ enum StoreCatalog {
       if fields.count >= 4, let low = hex(value), let high = hex(fields[3]), low <= high { entry.addressRange = low...high }
     }
     return true
+  }
+
+  /// The processor a `MODULE` line names, as dump_syms spells it (`x86`, `x86_64`, `arm64`,
+  /// `arm`, `mips`, `ppc`; `amd64`, `aarch64` and `axp` too), compared by bytes: no `String` is
+  /// made (lowercasing one pulls the Unicode tables into every run that reads a store).
+  private static func architecture(_ field: Slice<UnsafeBufferPointer<UInt8>>) -> Architecture? {
+    if equals(field, "x86") { return .x86 }
+    if equals(field, "x86_64") || equals(field, "amd64") { return .amd64 }
+    if equals(field, "arm64") || equals(field, "aarch64") || equals(field, "arm64e") { return .arm64 }
+    if equals(field, "arm") { return .arm }
+    if equals(field, "alpha") || equals(field, "axp") { return .alpha }
+    if equals(field, "mips") || equals(field, "mips64") { return .mips }
+    if equals(field, "ppc") || equals(field, "ppc64") { return .ppc }
+    return nil
   }
 
   /// Whether `field` is exactly `word`.
