@@ -8,10 +8,16 @@
 /// Hexadecimal numbers written as ASCII digits.
 package enum HexField {
   /// The value of 1–16 hex digits (either case, no prefix), or nil for anything else.
-  /// (Inlinable: called from other modules unspecialised, each byte went through the iterator's
-  /// witness table, 1,700 instructions a field and the runtime's conformance lookups once.)
-  @inlinable
-  package static func value(_ digits: some Collection<UInt8>) -> UInt64? {
+  package static func value(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64? { parse(digits) }
+
+  /// The value of 1–16 hex digits (either case, no prefix), or nil for anything else.
+  package static func value(_ digits: ArraySlice<UInt8>) -> UInt64? { parse(digits) }
+
+  // One concrete entry point per caller's type, each specialised here: the generic function
+  // called from another module ran unspecialised (each byte through the iterator's witness
+  // table, 1,700 instructions a field, and the runtime's conformance lookups once a run), and
+  // `@inlinable` on it did not make the callers specialise it.
+  private static func parse(_ digits: some Collection<UInt8>) -> UInt64? {
     guard !digits.isEmpty, digits.count <= 16 else { return nil }
     var value: UInt64 = 0
     for byte in digits {

@@ -329,21 +329,26 @@ struct KernelOopsCollector {
   private(set) var isCollecting = false
 
   /// Whether the line may open one: after its log prefix, a message's first line or `Call Trace:`.
+  /// Every line of every input asks, so the first byte is tested against a mask inline and only
+  /// a line that may be a kernel's goes on.
+  @inline(__always)
   static func mayOpen(_ line: TextLine) -> Bool {
     guard let first = line.tokens.first else { return false }
     let lead = line.bytes[first.lowerBound]
-    // A prefix (`[`, `<`, a month's or a year's first letter or digit) or a title's first letter.
-    switch lead {
-    case ASCII.openBracket, ASCII.lessThan, UInt8(ascii: "B"), UInt8(ascii: "W"), UInt8(ascii: "g"), UInt8(ascii: "U"),
-      UInt8(ascii: "k"), UInt8(ascii: "K"), UInt8(ascii: "I"), UInt8(ascii: "w"), UInt8(ascii: "O"), UInt8(ascii: "C"),
-      UInt8(ascii: "J"), UInt8(ascii: "F"), UInt8(ascii: "M"), UInt8(ascii: "A"), UInt8(ascii: "S"), UInt8(ascii: "N"),
-      UInt8(ascii: "D"):
-      break
-    case UInt8(ascii: "1"), UInt8(ascii: "2"):
-      // The journal's `2026-12-06T18:00:00+0000 host kernel:`, not a hex column.
+    // `1`, `2` (the journal's ISO time), `<` (a printk level) below 0x40; above it `[` (dmesg's
+    // time) and the first letters of months (syslog) and of the messages' first words:
+    // A B C D F I J K M N O S U W g k w.
+    let bits: UInt64 = lead < 0x40 ? 0x1006_0000_0000_0000 >> UInt64(lead) : lead < 0x80 ? 0x80_0880_08a8_ee5e >> UInt64(lead &- 0x40) : 0
+    guard bits & 1 != 0 else { return false }
+    return opens(line, lead: lead)
+  }
+
+  @inline(never)
+  private static func opens(_ line: TextLine, lead: UInt8) -> Bool {
+    if lead == UInt8(ascii: "1") || lead == UInt8(ascii: "2") {
+      // `2026-12-06T18:00:00+0000 host kernel:`, not a hex column.
+      let first = line.tokens[0]
       guard first.count >= 19, line.tokens.count >= 3, line.bytes[first.lowerBound + 4] == ASCII.minus else { return false }
-    default:
-      return false
     }
     let start = KernelOops.payloadStart(line)
     guard start < line.tokens.count else { return false }
