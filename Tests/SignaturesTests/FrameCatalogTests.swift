@@ -73,6 +73,12 @@ struct FrameCatalogTests {
     #expect(errors.errors.first?.description.hasPrefix("prose.yaml:2: each entry of 'common'") == true)
   }
 
+  /// The signature of a fixture in Tests/Fixtures/pastes, analysed as `analyse` would.
+  static func signature(ofPaste name: String, catalog: FrameCatalog) throws -> String? {
+    let report = try Analyser().analyse(path: Fixtures.path("pastes/\(name)"))
+    return CrashSignature.signature(of: ClassifiedCrash(report, catalog: catalog))
+  }
+
   @Test("Go: the runtime's panic and signal frames skipped, waits passed through; one crash, one signature at every GOTRACEBACK level")
   func goSignatures() throws {
     let catalog = BundledPlugins.frameCatalog().catalog
@@ -81,10 +87,7 @@ struct FrameCatalogTests {
     #expect(catalog.role(module: nil, function: "sync.(*Mutex).Lock") == .prefix)
     #expect(catalog.role(module: nil, function: "runtime.goexit") == .common)
     #expect(catalog.role(module: nil, function: "main.settle") == .specific)
-    func signature(_ name: String) throws -> String? {
-      let report = try Analyser().analyse(path: Fixtures.path("pastes/\(name)"))
-      return CrashSignature.signature(of: ClassifiedCrash(report, catalog: catalog))
-    }
+    func signature(_ name: String) throws -> String? { try Self.signature(ofPaste: name, catalog: catalog) }
     #expect(try signature("go-nil-dereference.txt") == "main.(*Ledger).balance")
     #expect(try signature("go-nil-dereference-system.txt") == "main.(*Ledger).balance")
     #expect(try signature("go-concurrent-map-writes.txt") == "main.fill")
@@ -101,10 +104,7 @@ struct FrameCatalogTests {
     #expect(catalog.role(module: nil, function: "asm_exc_page_fault") == .irrelevant)
     #expect(catalog.role(module: nil, function: "__asan_load8") == .irrelevant, "a * pattern")
     #expect(catalog.role(module: nil, function: "entry_SYSCALL_64_after_hwframe") == .common)
-    func signature(_ name: String) throws -> String? {
-      let report = try Analyser().analyse(path: Fixtures.path("pastes/\(name)"))
-      return CrashSignature.signature(of: ClassifiedCrash(report, catalog: catalog))
-    }
+    func signature(_ name: String) throws -> String? { try Self.signature(ofPaste: name, catalog: catalog) }
     #expect(try signature("kernel-oops-x86_64-6.1.txt") == "ledger_read")
     #expect(try signature("kernel-oops-x86_64-3.10.txt") == "ledger_find")
     #expect(try signature("kernel-oops-arm64-journal.txt") == "sensor_poll")
