@@ -56,10 +56,14 @@ enum LLDBBacktrace {
   /// `Current executable set to '/tmp/a.out' (x86_64).`, `Process 54064 launched: '/tmp/app' (arm64)`:
   /// the architecture lldb names for the target.
   static func targetArchitecture(_ line: TextLine) -> Substring? {
-    guard line.tokens.count >= 4, line.tokenEquals(0, "Current") || line.tokenEquals(0, "Process") else { return nil }
-    let text = Substring(line.trimmedText)
-    guard text.hasPrefix("Current executable set to ") || text.contains(" launched: ") else { return nil }
-    var tail = text
+    // `Current executable set to '…' (x86_64).`, `Process 4242 launched: '…' (arm64)`, by words:
+    // `String.contains` on text is `_StringProcessing`'s search (300,000 instructions the first
+    // time, on any log with a line starting `Process`).
+    guard line.tokens.count >= 4,
+      (line.tokenEquals(0, "Current") && line.tokenEquals(1, "executable") && line.tokenEquals(2, "set")
+        && line.tokenEquals(3, "to")) || (line.tokenEquals(0, "Process") && line.tokenEquals(2, "launched:"))
+    else { return nil }
+    var tail = Substring(line.trimmedText)
     if tail.hasSuffix(".") { tail = tail.dropLast() }
     guard tail.hasSuffix(")"), let open = tail.lastIndex(of: "(") else { return nil }
     return tail[tail.index(after: open)..<tail.index(before: tail.endIndex)]
