@@ -92,6 +92,8 @@ struct FrameCatalogTests {
     #expect(try signature("go-nil-dereference-system.txt") == "main.(*Ledger).balance")
     #expect(try signature("go-concurrent-map-writes.txt") == "main.fill")
     #expect(try signature("go-cgo-sigsegv.txt") == "runtime.cgocall | main._Cfunc_record")
+    // The test runner's re-raise is no crash site: the method that dereferenced nil is.
+    #expect(try signature("go-test-failure.txt") == "ledgertest.(*Ledger).Balance")
     // The shipped EMSMTA maps were learned at 0x400000 from NT 4 listings: no guess for an amd64
     // Go frame at 0x48144d.
     let report = try Analyser().analyse(path: Fixtures.path("pastes/go-nil-dereference-system.txt"))

@@ -1,0 +1,3 @@
+module ledgertest
+
+go 1.19

@@ -1,0 +1,5 @@
+package ledgertest
+
+type Ledger struct{ accounts map[string]*int }
+
+func (l *Ledger) Balance(name string) int { return *l.accounts[name] }
