@@ -91,7 +91,7 @@ struct PEImageTests {
     var section = [UInt8](repeating: 0, count: 0x200)
     for offset in stride(from: 0, to: 0x40, by: 4) { section.replaceSubrange(offset..<(offset + 4), with: [0xF0, 0xFF, 0xFF, 0xFF]) }
     let image = Self.syntheticImage(directories: [0: (0x1000, 0x40), 3: (0x1000, 0x24)], section: section)
-    try image.withUnsafeBytes { raw in
+    image.withUnsafeBytes { raw in
       _ = try? PEBreakpadWriter.symbolFile(for: try PEImage(ByteReader(raw)), fileName: "wrap.dll")
     }
   }
@@ -101,7 +101,7 @@ struct PEImageTests {
     #expect(throws: PEImageError.self) { try PEImage(ByteReader(UnsafeRawBufferPointer(start: nil, count: 0))) }
     let text = Array("MZ but nothing else".utf8)
     text.withUnsafeBytes { bytes in
-      #expect(throws: PEImageError.self) { try PEImage(ByteReader(bytes)) }
+      _ = #expect(throws: PEImageError.self) { try PEImage(ByteReader(bytes)) }
     }
     guard SharedFixtures.has("fixtures/dump_syms") else { return }
     let whole = try Array(Data(contentsOf: URL(fileURLWithPath: SharedFixtures.path("fixtures/dump_syms/windows/mozwer.dll"))))

@@ -414,7 +414,7 @@ struct AndroidTombstoneCollector {
     var thread = CrashThread(
       id: header?.tid, architecture: architecture, architectureEvidence: evidence, frames: frames, format: .androidTombstone,
       lines: lines, label: header?.label ?? "backtrace", isCrashed: threadsFinished == 0)
-    if let registerLines { thread.context = NamedRegisters.context(registers, architecture: architecture) }
+    if registerLines != nil { thread.context = NamedRegisters.context(registers, architecture: architecture) }
     thread.contextLines = registerLines
     threadsFinished += 1
     emitThread(thread)
