@@ -35,17 +35,20 @@ public final class Symbolicator: Sendable {
   }
 
   /// A frame no map names, inside a listed module, reads `MODULE+0xoffset` (WinDbg's form):
-  /// where it is, with no function invented.
+  /// where it is, with no function invented. A frame a listing printed only as an address
+  /// (gdb's `0x0000555555554a77 in ?? ()`) is placed the same way, keeping what was printed.
   private func nameUnresolvedByModule(_ report: inout CrashReport, _ modules: ModuleIndex) {
     for threadIndex in report.threads.indices {
       let architecture = report.threads[threadIndex].architecture
       for frameIndex in report.threads[threadIndex].frames.indices {
         let frame = report.threads[threadIndex].frames[frameIndex]
-        guard frame.symbol == nil, frame.resolution == nil, let instruction = frame.instruction,
+        let printedOnlyAnAddress = frame.symbol.map { $0.function == nil && $0.module == nil && $0.moduleOffset == nil } ?? true
+        guard printedOnlyAnAddress, frame.resolution == nil, let instruction = frame.instruction,
           let displayed = frame.displayedAddress(on: architecture), let module = modules.module(containing: instruction.rawValue)
         else { continue }
-        report.threads[threadIndex].frames[frameIndex].symbol = FrameSymbol(
-          module: module.stem, moduleOffset: displayed.rawValue &- module.base.rawValue, moduleBase: module.base)
+        var placed = FrameSymbol(module: module.stem, moduleOffset: displayed.rawValue &- module.base.rawValue, moduleBase: module.base)
+        placed.printedText = frame.symbol?.printedText
+        report.threads[threadIndex].frames[frameIndex].symbol = placed
       }
     }
   }

@@ -66,8 +66,43 @@ enum GDBBacktrace {
     case UInt8(ascii: "T"): return line.tokens.count >= 3 && line.tokenEquals(0, "Thread")
     case UInt8(ascii: "P"): return line.tokens.count >= 4 && line.tokenEquals(0, "Program")
     case ASCII.openBracket: return line.tokens.count >= 3 && (line.tokenEquals(0, "[Switching") || line.tokenEquals(0, "[Current"))
+    case UInt8(ascii: "M"): return isMappingsHeading(line)
+    case UInt8(ascii: "S"): return isMappingsColumns(line)
     default: return false
     }
+  }
+
+  /// `Mapped address spaces:`, which `info proc mappings` prints before its table.
+  static func isMappingsHeading(_ line: TextLine) -> Bool {
+    line.tokens.count == 3 && line.tokenEquals(0, "Mapped") && line.tokenEquals(1, "address") && line.tokenEquals(2, "spaces:")
+  }
+
+  /// `Start Addr  End Addr  Size  Offset  Perms  objfile` (gdb 12 and older have no `Perms`).
+  static func isMappingsColumns(_ line: TextLine) -> Bool {
+    line.tokens.count >= 7 && line.tokenEquals(0, "Start") && line.tokenEquals(1, "Addr") && line.tokenEquals(2, "End")
+      && line.tokenEquals(3, "Addr")
+  }
+
+  /// A mapping of `info proc mappings`: `0x7ffff7a44000  0x7ffff7b9a000  0x156000  0x26000  r-xp
+  /// /usr/lib/x86_64-linux-gnu/libc.so.6`; the file is nil for an anonymous mapping.
+  static func mapping(_ line: TextLine) -> (start: UInt64, end: UInt64, offset: UInt64, file: String?)? {
+    guard line.tokens.count >= 4 else { return nil }
+    var values: [UInt64] = []
+    for index in 0..<4 {
+      let token = line.token(index)
+      guard Bytes.hasPrefix(token, "0x"), token.count <= 18, let value = HexNumber.digits(token.dropFirst(2)) else { return nil }
+      values.append(value)
+    }
+    guard values[0] < values[1] else { return nil }
+    var next = 4
+    // `r-xp`: the permissions, when gdb prints them.
+    if next < line.tokens.count, line.token(next).count == 4,
+      line.token(next).allSatisfy({ $0 == UInt8(ascii: "r") || $0 == UInt8(ascii: "w") || $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "p") || $0 == UInt8(ascii: "s") || $0 == ASCII.minus })
+    {
+      next += 1
+    }
+    guard next < line.tokens.count, line.token(next).first == ASCII.slash else { return (values[0], values[1], values[3], nil) }
+    return (values[0], values[1], values[3], TextLimits.capped(line.text(fromToken: next), maximumBytes: 1024))
   }
 
   /// The row in `text` (a whole row, its wrapped lines joined), or nil when it is not one of
@@ -295,6 +330,12 @@ struct GDBBacktraceCollector {
   private var registers: [(name: String, value: UInt64)] = []
   private var registerLines: LineRange?
   private var clues = LinuxArchitectureClues()
+  /// `info proc mappings`: each file's lowest load address (a mapping's start less its offset)
+  /// and highest end, in the order first seen.
+  private var mappedFiles: [(path: String, base: UInt64, end: UInt64, lines: LineRange)] = []
+  private var readingMappings = false
+  /// The most files kept from the mappings.
+  var maximumMappedFiles = 4096
   /// The most frames kept for one thread, and the most threads.
   var maximumFrames = 4096
   var maximumThreads = 4096
@@ -310,7 +351,8 @@ struct GDBBacktraceCollector {
   mutating func consume(_ line: TextLine) -> Bool {
     let taken = take(line)
     isCollecting = current != nil || pending != nil
-    holdsAnything = isCollecting || !threads.isEmpty || exception != nil || stoppedThread != nil
+    holdsAnything =
+      isCollecting || !threads.isEmpty || exception != nil || stoppedThread != nil || readingMappings || !mappedFiles.isEmpty
     return taken
   }
 
@@ -335,6 +377,18 @@ struct GDBBacktraceCollector {
     if line.isBlank {
       finishThread()
       return false
+    }
+    if readingMappings {
+      if let mapping = GDBBacktrace.mapping(line) {
+        if let file = mapping.file { addMapping(file, start: mapping.start, end: mapping.end, offset: mapping.offset, line: line.number) }
+        return true
+      }
+      readingMappings = false
+    }
+    if GDBBacktrace.isMappingsHeading(line) || GDBBacktrace.isMappingsColumns(line) {
+      finishThread()
+      readingMappings = true
+      return true
     }
     if GDBBacktrace.mayBeRow(line) {
       let text = line.trimmedText
@@ -374,6 +428,20 @@ struct GDBBacktraceCollector {
       finishThread()
     }
     return false
+  }
+
+  /// Notes a file's mapping: its load address is the lowest start less offset of its mappings
+  /// (the first segment of an ELF file maps offset 0), its end the highest end.
+  private mutating func addMapping(_ path: String, start: UInt64, end: UInt64, offset: UInt64, line: Int) {
+    let base = start >= offset ? start - offset : start
+    if let index = mappedFiles.firstIndex(where: { $0.path == path }) {
+      mappedFiles[index].base = min(mappedFiles[index].base, base)
+      mappedFiles[index].end = max(mappedFiles[index].end, end)
+      mappedFiles[index].lines = mappedFiles[index].lines.including(line)
+    } else if mappedFiles.count < maximumMappedFiles {
+      mappedFiles.append((path, base, end, LineRange(line: line)))
+      clues.observe(path: path[...])
+    }
   }
 
   /// Adds a complete row to the thread being read (a thread without a header starts).
@@ -433,6 +501,15 @@ struct GDBBacktraceCollector {
       }
       emitThread(crashThread)
     }
+    // The files `info proc mappings` listed, as modules at their load addresses: a `?? ()` row's
+    // pc then falls in one, and is looked up there by offset.
+    for file in mappedFiles {
+      emit(
+        .module(
+          CodeModule(
+            name: Self.fileName(file.path), path: file.path, base: Address(file.base), size: file.end - file.base,
+            debugFile: Self.fileName(file.path), lines: file.lines)))
+    }
   }
 
   /// A `bt` (or the lone `#0` row gdb prints where it stopped) whose rows `thread apply all
@@ -459,6 +536,8 @@ struct GDBBacktraceCollector {
     exception = nil
     registers = []
     registerLines = nil
+    mappedFiles = []
+    readingMappings = false
     clues = LinuxArchitectureClues()
     isCollecting = false
     holdsAnything = false

@@ -39,7 +39,9 @@ enum NativeDebuggerLeads {
     case UInt8(ascii: "C"): return line.tokens.count >= 4 && line.tokenEquals(0, "Current")
     case UInt8(ascii: "W"): return line.tokenEquals(0, "WARNING:")
     case UInt8(ascii: "f"): return line.tokenEquals(0, "frame") || GoPanicCollector.mayOpen(line)
-    case UInt8(ascii: "p"), UInt8(ascii: "g"), UInt8(ascii: "r"), UInt8(ascii: "S"): return GoPanicCollector.mayOpen(line)
+    case UInt8(ascii: "p"), UInt8(ascii: "g"), UInt8(ascii: "r"): return GoPanicCollector.mayOpen(line)
+    case UInt8(ascii: "S"): return GoPanicCollector.mayOpen(line) || GDBBacktrace.isMappingsColumns(line)
+    case UInt8(ascii: "M"): return GDBBacktrace.isMappingsHeading(line)
     default: return false
     }
   }
