@@ -4,9 +4,10 @@
 // glibc's backtrace_symbols, the Swift runtime, Apple's crash reports, Go) each open
 // on a line whose first word is one of a few (`#0 …`, `==9345==ERROR`, `*** Signal`,
 // `Thread 1 crashed:`, `Process:`, `Program received`, `Exception Type:`, `frame #0:`,
-// `[Switching to …]`, `WARNING:`, `panic:`, `goroutine`) or whose last word holds `[0x`
-// (and kernel messages, after their log prefix: `BUG:`, `Call Trace:`)
-// (`./app(main+0x1d)[0x400b1d]`). The decoder asks this one question of a line
+// `[Switching to …]`, `WARNING:`, `panic:`, `goroutine`, `Mapped address spaces:`) or
+// whose last word holds `[0x` (`./app(main+0x1d)[0x400b1d]`); a kernel's messages open
+// on `BUG:`, `Call Trace:` and the like after their log prefix (KernelOopsCollector's
+// own first-byte mask). The decoder asks this one question of a line
 // before asking any of them: the lines of a Windows listing or a Dr. Watson log
 // answer no in a few instructions, and the collectors' code is not touched.
 //
