@@ -151,6 +151,21 @@ struct KernelOopsTests {
     #expect(registers[.esp] == 0xf5d3_bef8 && registers[.edi] == 0x10)
   }
 
+  @Test("no registers pasted: the kernel's release names the processor, else it stays unknown", arguments: [
+    ("6.1.0-13-arm64", Architecture.arm64), ("3.10.0-327.el7.x86_64", .amd64), ("6.6.7", .unknown),
+  ])
+  func architectureFromRelease(_ release: String, _ architecture: Architecture) throws {
+    let text = """
+      Oops: 0000 [#1] PREEMPT SMP
+      CPU: 2 PID: 1543 Comm: insmod Tainted: G           OE      \(release) #1
+      Call Trace:
+       ledger_read+0x15/0x40 [faulty]
+       do_one_initcall+0x5b/0x320
+      """
+    let stack = try #require(decodeReport(text).stacks.first)
+    #expect(stack.architecture == architecture && stack.frames.count == 2)
+  }
+
   @Test("quoted, or copied without the log prefix, the same frames")
   func pastedShapes() throws {
     let text = try Self.text("kernel-oops-arm64-journal.txt")

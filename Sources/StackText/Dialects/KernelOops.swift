@@ -573,10 +573,12 @@ struct KernelOopsCollector {
     if names.contains("eax") || names.contains("eip") { return (.x86, ["the oops printed x86 registers (EAX, EIP)"]) }
     if names.contains("x29") || names.contains("x0") { return (.arm64, ["the oops printed arm64 registers (x0–x29, sp, pc)"]) }
     if let release = task?.release {
-      for (marker, architecture) in [("amd64", Architecture.amd64), ("x86_64", .amd64), ("arm64", .arm64), ("aarch64", .arm64)]
-      where release.contains(marker) {
-        return (architecture, ["the kernel's release names it: \(release)"])
-      }
+      // By bytes: `String.contains` would build `_StringProcessing`'s search tables.
+      let bytes = Array(release.utf8)[...]
+      let architecture: Architecture? =
+        Bytes.contains(bytes, "amd64") || Bytes.contains(bytes, "x86_64")
+        ? .amd64 : Bytes.contains(bytes, "arm64") || Bytes.contains(bytes, "aarch64") ? .arm64 : nil
+      if let architecture { return (architecture, ["the kernel's release names it: \(release)"]) }
     }
     return (.unknown, ["the oops printed no register and no release that names the processor"])
   }
