@@ -171,6 +171,13 @@ struct GoPanicTests {
     #expect(stack.frames[0].symbol?.offset == 0x1a5)
   }
 
+  @Test("a signal's name is Go's only with its PC= line right under it")
+  func signalHeaderNeedsItsPCLine() throws {
+    let text = "SIGQUIT: quit\nsomething else\nPC=0x45f140 m=0 sigcode=0\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/main.go:12 +0x1d\n"
+    let report = decodeReport(text)
+    #expect(report.exception == nil && report.stacks.count == 1)
+  }
+
   @Test("not a Go trace", arguments: [
     "Kernel panic - not syncing: Fatal exception\n",
     "panic: the disk is full\nretrying in 5s\n",

@@ -372,7 +372,9 @@ struct GoPanicCollector {
       pendingSignalHeader = (found, line.number)
       return false
     }
-    if let pending, let found = GoPanic.signalPC(line) {
+    // The `PC=` line must be the very next one: lines between (which may never reach this
+    // collector) mean the signal's name was some other text's.
+    if let pending, line.number == pending.line + 1, let found = GoPanic.signalPC(line) {
       if !goroutines.isEmpty { finish(emit: emit, emitThread: emitThread) }
       var described = pending.signal
       described.pc = found.pc
