@@ -111,6 +111,9 @@ struct FrameCatalogTests {
     #expect(try signature("kernel-oops-x86_64-3.10.txt") == "ledger_find")
     #expect(try signature("kernel-oops-arm64-journal.txt") == "sensor_poll")
     #expect(try signature("kernel-warning-5.15.txt") == "dev_watchdog")
+    #expect(try signature("kernel-oops-arm-4.19.txt") == "sensor_read")
+    #expect(try signature("kernel-oops-arm-6.6.txt") == "ledger_commit")
+    #expect(try signature("kernel-warning-arm-5.10.txt") == "gpiod_set_value")
   }
 
   @Test("the census counts distinct crashes: copies of one crash count once")

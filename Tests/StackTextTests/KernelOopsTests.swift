@@ -151,6 +151,73 @@ struct KernelOopsTests {
     #expect(registers[.esp] == 0xf5d3_bef8 && registers[.edi] == 0x10)
   }
 
+  @Test("32-bit ARM, 4.19 with frame pointers: `Backtrace:`, `[<…>] (f) from [<…>] (g+0x…)` entries, saved registers and dumps skipped")
+  func armFramePointer() throws {
+    let report = decodeReport(try Self.text("kernel-oops-arm-4.19.txt"))
+    #expect(report.stacks.count == 1)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.architecture == .arm && stack.label == "sensord (PID 1187), CPU 2")
+    #expect(Self.functions(stack) == ["sensor_read", "vfs_read", "ksys_read", "sys_read", "ret_fast_syscall"])
+    #expect(stack.frames.allSatisfy { $0.trust == .text })
+    #expect(stack.frames[0].symbol?.module == "sensorhub" && stack.frames[0].symbol?.offset == 0x2c)
+    #expect(stack.frames[0].instruction?.rawValue == 0x7f2a_102c, "the pc printed apart from `PC is at`")
+    #expect(stack.frames[0].returnAddress?.rawValue == 0x802a_9b4c && stack.frames[1].symbol?.offset == 0x9c)
+    #expect(stack.frames[3].returnAddress?.rawValue == 0x8010_1000 && stack.frames[4].symbol?.module == nil)
+    #expect(stack.lines == LineRange(1, 40), "the memory dumps and saved registers belong to the message")
+    let exception = try #require(report.exception)
+    #expect(exception.code.rawValue == 5 && exception.address?.rawValue == 0x7f2a_102c)
+    #expect(Self.property(report, "Kernel") == "4.19.97-v7+" && Self.property(report, "Tainted") == "G C O")
+    guard case .arm(let registers)? = stack.context else {
+      Issue.record("no ARM registers")
+      return
+    }
+    #expect(registers[.pc] == 0x7f2a_102c && registers[.lr] == 0x802a_9b4c && registers[.cpsr] == 0x6000_0013)
+    #expect(registers[.r11] == 0xa8e4_3f14 && registers[.r12] == 0xa8e4_3f18 && registers[.r10] == 0 && registers[.r0] == 0xa9c3_1e40)
+  }
+
+  @Test("32-bit ARM, 6.6 Thumb-2: a BUG, `f [mod] from g+0x…/0x… [mod]` entries without addresses, `Register rN information:`")
+  func armUnwinder() throws {
+    let report = decodeReport(try Self.text("kernel-oops-arm-6.6.txt"))
+    let stack = try #require(report.stacks.first)
+    #expect(stack.architecture == .arm && stack.id == 2231)
+    #expect(Self.functions(stack) == ["ledger_commit", "ledger_write", "vfs_write", "ksys_write", "ret_fast_syscall"])
+    #expect(stack.frames.map { $0.symbol?.module } == ["ledger", "ledger", nil, nil, nil])
+    #expect(stack.frames[0].instruction?.rawValue == 0xbf01_203e && stack.frames[1].instruction == nil)
+    #expect(report.exception?.description == "kernel BUG at drivers/misc/ledger/ledger_core.c:88! (Internal error: Oops - BUG)")
+    #expect(Self.property(report, "Kernel") == "6.6.20-armmp")
+  }
+
+  @Test("32-bit ARM WARNING: the trace starts in the unwinder, a module's function on both sides of an entry")
+  func armWarning() throws {
+    let report = decodeReport(try Self.text("kernel-warning-arm-5.10.txt"))
+    #expect(report.exception == nil)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.architecture == .arm && stack.architectureEvidence == ["the kernel's release names it: 5.10.63-v7+"])
+    #expect(Self.functions(stack) == [
+      "unwind_backtrace", "show_stack", "dump_stack", "__warn", "warn_slowpath_fmt", "gpiod_set_value", "ledctl_probe",
+      "platform_drv_probe", "really_probe",
+    ])
+    #expect(stack.frames[0].instruction?.rawValue == 0xc011_1e0c, "the unwinder's own pc")
+    #expect(stack.frames[6].symbol?.module == "ledctl" && stack.frames[5].returnAddress?.rawValue == 0xbf00_0120)
+  }
+
+  @Test("32-bit ARM without kallsyms: `Function entered at [<…>] from [<…>]`; the die line's THUMB2")
+  func armWithoutNames() throws {
+    let text = """
+      Internal error: Oops: 817 [#1] PREEMPT THUMB2
+      CPU: 0 PID: 77 Comm: sh Not tainted 5.4.0 #3
+      Backtrace:
+      Function entered at [<c0108d54>] from [<c0131a20>]
+      Function entered at [<c0131a00>] from [<c0100f60>]
+      """
+    let report = decodeReport(text)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.architecture == .arm && stack.architectureEvidence == ["the die line names the 32-bit ARM instruction set THUMB2"])
+    #expect(stack.frames.count == 3 && stack.frames.allSatisfy { $0.symbol?.function == nil })
+    #expect(stack.frames[0].instruction?.rawValue == 0xc010_8d54 && stack.frames[0].returnAddress?.rawValue == 0xc013_1a20)
+    #expect(stack.frames[1].returnAddress?.rawValue == 0xc010_0f60)
+  }
+
   @Test("no registers pasted: the kernel's release names the processor, else it stays unknown", arguments: [
     ("6.1.0-13-arm64", Architecture.arm64), ("3.10.0-327.el7.x86_64", .amd64), ("6.6.7", .unknown),
   ])
@@ -185,6 +252,7 @@ struct KernelOopsTests {
     "BUG: the button does nothing\n",
     "[12:00:01] Call me later\n",
     "Dec 06 18:02:11 pi5 sshd[812]: Accepted publickey for pi\n",
+    "BUG: the report came from support+0x1/0x2 of the team\n",
   ])
   func notKernel(_ text: String) {
     let report = decodeReport(text)

@@ -219,6 +219,131 @@ enum KernelOops {
     return index == count ? row : nil
   }
 
+  /// A 32-bit ARM trace entry (arch/arm/kernel/traps.c, `dump_backtrace_entry`): the function
+  /// a frame is in (`where`) and its caller's return (`from`), printed three ways:
+  /// `[<c01f3200>] (seq_vprintf) from [<c01f32a0>] (seq_printf+0x3c/0x5c)` (before 5.14, and
+  /// CONFIG_BACKTRACE_VERBOSE since), ` seq_vprintf from seq_printf+0x3c/0x5c` (5.14 on), and
+  /// `Function entered at [<c01f3200>] from [<c01f32a0>]` (no kallsyms). Either side may end
+  /// with its module, `[faulty]`.
+  struct ARMRow {
+    /// The function the frame is in (no offset: the kernel prints it with `%ps`).
+    var function: String?
+    /// Its address, where printed: the frame's pc, or its function's start for frame-pointer
+    /// unwinding (arch/arm/lib/backtrace.S).
+    var address: UInt64?
+    var module: String?
+    /// The caller: the return address and where it falls.
+    var caller: Row
+  }
+
+  /// A 32-bit ARM trace entry, or nil.
+  static func armRow(_ line: TextLine) -> ARMRow? {
+    let count = line.tokens.count
+    guard count >= 3, count <= 9 else { return nil }
+    // `from` is the second word (` sym from …`, or ` sym [mod] from …` as the third), the
+    // third (`[<…>] (sym) from`) or the fourth.
+    guard let from = (1...min(4, count - 2)).first(where: { line.tokenEquals($0, "from") }) else { return nil }
+    var result = ARMRow(caller: Row(isReliable: true, text: "", line: line.number))
+    // The left side.
+    if line.tokenEquals(0, "Function") {
+      // `Function entered at [<c01f3200>]`
+      guard from == 4, line.tokenEquals(1, "entered"), line.tokenEquals(2, "at"), let address = bracketedAddress(line.token(3)) else {
+        return nil
+      }
+      result.address = address
+    } else {
+      var index = 0
+      if let address = bracketedAddress(line.token(0)) {
+        result.address = address
+        index = 1
+      }
+      guard index < from else { return nil }
+      let parenthesised = result.address != nil
+      var name = line.token(index)
+      var moduleToken: ByteSlice? = index + 1 < from ? line.token(index + 1) : nil
+      guard index + 2 >= from else { return nil }
+      if parenthesised {
+        // `(seq_vprintf)` or `(faulty_read` `[faulty])`.
+        guard name.first == ASCII.openParen else { return nil }
+        name = name.dropFirst()
+        if var module = moduleToken {
+          guard module.last == ASCII.closeParen else { return nil }
+          module = module.dropLast()
+          moduleToken = module
+        } else {
+          guard name.last == ASCII.closeParen else { return nil }
+          name = name.dropLast()
+        }
+      }
+      if let module = moduleToken {
+        guard module.count >= 3, module.first == ASCII.openBracket, module.last == ASCII.closeBracket else { return nil }
+        result.module = TextLimits.capped(Bytes.string(module.dropFirst().dropLast()), maximumBytes: 64)
+      }
+      guard !name.isEmpty, name.count <= 512, !name.contains(ASCII.plus) || Bytes.hasPrefix(name, "0x") else { return nil }
+      if Bytes.hasPrefix(name, "0x") {
+        // `%ps` of an address no symbol covers.
+        guard name.count <= 10, let address = HexNumber.digits(name.dropFirst(2)) else { return nil }
+        result.address = result.address ?? address
+      } else {
+        result.function = TextLimits.capped(Bytes.string(name))
+      }
+    }
+    // The right side: `[<c01f32a0>] (seq_printf+0x3c/0x5c)`, `seq_printf+0x3c/0x5c [mod]`, `[<c01f32a0>]`.
+    var tokens = Array(line.tokens[(from + 1)...])
+    guard !tokens.isEmpty else { return nil }
+    if bracketedAddress(line.bytes[tokens[0]]) != nil, tokens.count >= 2 {
+      // Unwrap `(sym+0x…/0x…` … `)` so the row reads as `[<addr>] sym+0x…/0x… [mod]`.
+      guard line.bytes[tokens[1].lowerBound] == ASCII.openParen, line.bytes[tokens[tokens.count - 1].upperBound - 1] == ASCII.closeParen,
+        tokens[1].count > 1
+      else { return nil }
+      tokens[1] = (tokens[1].lowerBound + 1)..<tokens[1].upperBound
+      tokens[tokens.count - 1] = tokens[tokens.count - 1].lowerBound..<(tokens[tokens.count - 1].upperBound - 1)
+      guard !tokens[tokens.count - 1].isEmpty else { return nil }
+    }
+    guard let caller = tokens.withUnsafeBufferPointer({ buffer -> Row? in
+      var rest = line
+      rest.tokens = buffer
+      if buffer.count == 1, let address = bracketedAddress(rest.token(0)) {
+        return Row(address: address, isReliable: true, text: rest.text(fromToken: 0), line: line.number)
+      }
+      return row(rest)
+    }) else { return nil }
+    result.caller = caller
+    return result
+  }
+
+  /// The address in `[<c01f32a0>]`, or nil.
+  static func bracketedAddress(_ token: ByteSlice) -> UInt64? {
+    guard token.count >= 5, token.count <= 20, Bytes.hasPrefix(token, "[<"), Bytes.hasSuffix(token, ">]") else { return nil }
+    return HexNumber.digits(token.dropFirst(2).dropLast(2))
+  }
+
+  /// ` r4:00000000 r3:c0955d38`: the registers a 32-bit ARM frame saved, printed under its
+  /// trace entry (arch/arm/kernel/traps.c, `dump_backtrace_stm`).
+  static func isSavedRegisterLine(_ line: TextLine) -> Bool {
+    guard line.tokens.count >= 1, line.tokens.count <= 11 else { return false }
+    return (0..<line.tokens.count).allSatisfy { index in
+      let token = line.token(index)
+      guard token.count >= 11, token.count <= 12, token.first == UInt8(ascii: "r"), let colon = token.firstIndex(of: ASCII.colon) else {
+        return false
+      }
+      return token[(token.startIndex + 1)..<colon].allSatisfy(ASCII.isDigit) && token.endIndex - colon == 9
+        && token[(colon + 1)...].allSatisfy(ASCII.isHexDigit)
+    }
+  }
+
+  /// A line of a memory dump under `Stack: (0x… to 0x…)` or `Exception stack(…)`:
+  /// `9d40: c5cf5dc0 cd009d88 ????????` (the low bits of the address, then words).
+  static func isMemoryDumpLine(_ line: TextLine) -> Bool {
+    guard line.tokens.count >= 2, line.tokens.count <= 9 else { return false }
+    let head = line.token(0)
+    guard head.count == 5, head.last == ASCII.colon, head.dropLast().allSatisfy(ASCII.isHexDigit) else { return false }
+    return (1..<line.tokens.count).allSatisfy { index in
+      let word = line.token(index)
+      return (word.count == 8 || word.count == 16) && word.allSatisfy { ASCII.isHexDigit($0) || $0 == UInt8(ascii: "?") }
+    }
+  }
+
   /// `RIP: 0010:faulty_init+0x15/0x1000 [faulty]`, `RIP: 0010:[<ffffffffa0001015>]  [<…>] sym`,
   /// `EIP: sym`, arm64's `pc : sym`: the faulting frame, and whether it ran in the kernel (a
   /// `RIP: 0033:` line is a user-mode pc).
@@ -238,6 +363,8 @@ enum KernelOops {
       }
       rest = line.droppingTokens(1)
     } else if line.tokens.count >= 3, line.tokenEquals(0, "pc"), line.tokenEquals(1, ":") {
+      // 32-bit ARM's `pc : [<c01f3218>]    lr : [<…>]    psr: …` is a line of registers.
+      if Bytes.hasPrefix(line.token(2), "[<") { return nil }
       rest = line.droppingTokens(2)
     } else if line.tokens.count >= 4, line.tokenEquals(1, "is"), line.tokenEquals(2, "at"),
       line.tokenEquals(0, "EIP") || line.tokenEquals(0, "RIP") || line.tokenEquals(0, "PC")
@@ -287,8 +414,13 @@ enum KernelOops {
       } else {
         name = name.dropLast()
       }
-      guard (2...6).contains(name.count), name.allSatisfy({ ASCII.isDigit($0) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }) else { break }
+      guard (2...6).contains(name.count), name.allSatisfy({ ASCII.isDigit($0) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }),
+        // Not a memory dump's `9d40:` or `fa00:`.
+        !(name.count == 4 && name.allSatisfy(ASCII.isHexDigit))
+      else { break }
       var value = line.token(valueIndex)
+      // 32-bit ARM's `pc : [<c01f3218>]`.
+      if value.count > 4, Bytes.hasPrefix(value, "[<"), Bytes.hasSuffix(value, ">]") { value = value.dropFirst(2).dropLast(2) }
       // `0018:ffffb1a4c0b2fc68`: the segment, then the pointer.
       if value.count > 5, value[value.startIndex + 4] == ASCII.colon { value = value.dropFirst(5) }
       // `00007f8c4e9e5740(0000)`: FS and GS with their selector.
@@ -317,8 +449,13 @@ struct KernelOopsCollector {
   private var inTrace = false
   /// Whether `Call Trace:` was seen: registers after it are a user task's or a repeat.
   private var traceSeen = false
-  /// Whether the lines are the raw words under `Stack:` (kernels before 4.9).
+  /// Whether the lines are the raw words under `Stack:` (kernels before 4.9, 32-bit ARM).
   private var inStackWords = false
+  /// Whether the trace has 32-bit ARM entries (`… from …`), whose frames' saved registers
+  /// follow them.
+  private var isARMTrace = false
+  /// The instruction-set word a 32-bit ARM die line ends with (`[#1] SMP ARM`, `THUMB2`).
+  private var dieInstructionSet: String?
   /// Whether the trace is between a user-mode `RIP: 0033:` and the next kernel frame (its
   /// registers are the user task's).
   private var inUserRegisters = false
@@ -372,7 +509,10 @@ struct KernelOopsCollector {
       }
       isCollecting = true
       include(line.number)
-      if let found = KernelOops.dieLine(payload), die == nil { die = (found.words, found.code, line.number) }
+      if let found = KernelOops.dieLine(payload), die == nil {
+        die = (found.words, found.code, line.number)
+        noteInstructionSet(payload)
+      }
       if title == nil, !isDieLine || payload.tokenEquals(0, "general") {
         title = (TextLimits.singleLine(TextLimits.capped(payload.text(fromToken: 0), maximumBytes: 512)), line.number)
       } else if payload.tokenEquals(0, "Kernel"), payload.tokenEquals(1, "panic") {
@@ -392,18 +532,53 @@ struct KernelOopsCollector {
       include(line.number)
       return true
     }
-    if payload.tokens.count == 1, payload.tokenEquals(0, "Stack:") {
+    if payload.tokenEquals(0, "Stack:") && (payload.tokens.count == 1 || payload.token(1).first == ASCII.openParen)
+      || (payload.tokenEquals(0, "Exception") && payload.starts(with: "Exception stack("))
+    {
+      // x86's `Stack:` (kernels before 4.9); 32-bit ARM's `Stack: (0xcd009d54 to 0xcd00a000)`
+      // and `Exception stack(0x… to 0x…)` in the trace.
       inStackWords = true
       include(line.number)
       return true
     }
     if inStackWords {
-      // ` ffff880627117d78 ffffffffa05d4012 …`: words of the stack, no frames.
-      if (0..<payload.tokens.count).allSatisfy({ payload.token($0).count <= 16 && HexNumber.digits(payload.token($0)) != nil }) {
+      // ` ffff880627117d78 ffffffffa05d4012 …`, `9d40: c5cf5dc0 cd009d88 …`: words of the stack, no frames.
+      if (0..<payload.tokens.count).allSatisfy({ payload.token($0).count <= 16 && HexNumber.digits(payload.token($0)) != nil })
+        || KernelOops.isMemoryDumpLine(payload)
+      {
         include(line.number)
         return true
       }
       inStackWords = false
+    }
+    if payload.tokens.count <= 4, payload.tokenEquals(0, "Backtrace:") {
+      // 32-bit ARM's frame-pointer trace (`Backtrace: no frame pointer` when it has none).
+      inTrace = true
+      traceSeen = true
+      include(line.number)
+      return true
+    }
+    if let entry = KernelOops.armRow(payload) {
+      // 32-bit ARM prints its trace without a heading when it unwinds by tables.
+      inTrace = true
+      traceSeen = true
+      isARMTrace = true
+      if rows.isEmpty, faulting == nil, rows.count < maximumFrames {
+        // The first entry's own function is the innermost frame (the unwinder's, for a
+        // WARNING or a stack dump); an oops names it by its pc instead.
+        var innermost = KernelOops.Row(
+          function: entry.function, module: entry.module, address: entry.address, isReliable: true,
+          text: entry.function ?? entry.address.map { "0x" + String($0, radix: 16) } ?? "", line: line.number)
+        innermost.isInterrupted = true
+        rows.append(innermost)
+      }
+      if rows.count < maximumFrames { rows.append(entry.caller) }
+      include(line.number)
+      return true
+    }
+    if isARMTrace, KernelOops.isSavedRegisterLine(payload) {
+      include(line.number)
+      return true
     }
     if payload.starts(with: "---[ end trace") || payload.starts(with: "---[ end Kernel panic") {
       include(line.number)
@@ -411,7 +586,10 @@ struct KernelOopsCollector {
       return true
     }
     if let found = KernelOops.dieLine(payload) {
-      if die == nil { die = (found.words, found.code, line.number) }
+      if die == nil {
+        die = (found.words, found.code, line.number)
+        noteInstructionSet(payload)
+      }
       include(line.number)
       return true
     }
@@ -489,6 +667,12 @@ struct KernelOopsCollector {
     return false
   }
 
+  /// 32-bit ARM's die line ends with the instruction set the kernel was built for.
+  private mutating func noteInstructionSet(_ payload: TextLine) {
+    let last = payload.tokens.count - 1
+    if payload.tokenEquals(last, "ARM") || payload.tokenEquals(last, "THUMB2") { dieInstructionSet = payload.string(last) }
+  }
+
   private mutating func include(_ number: Int) {
     lines = (lines ?? LineRange(line: number)).including(number)
   }
@@ -515,7 +699,7 @@ struct KernelOopsCollector {
           CrashException(
             code: ExceptionCode(rawValue: UInt32(truncatingIfNeeded: die.code)),
             description: TextLimits.capped(description, maximumBytes: 1024),
-            address: faulting?.address.map { Address($0) }, threadID: task?.pid, lines: exceptionLines)))
+            address: faultingRow?.address.map { Address($0) }, threadID: task?.pid, lines: exceptionLines)))
     }
     var label = "kernel"
     if let command = task?.command { label = command }
@@ -531,12 +715,20 @@ struct KernelOopsCollector {
     if !thread.frames.isEmpty { emitThread(thread) }
   }
 
+  /// The faulting frame with its address: 32-bit ARM names the function (`PC is at …`) and
+  /// prints the pc apart (`pc : [<c01f3218>]`).
+  private var faultingRow: KernelOops.Row? {
+    guard var faulting else { return nil }
+    if faulting.address == nil, let pc = registers.first(where: { $0.name == "pc" }) { faulting.address = pc.value }
+    return faulting
+  }
+
   /// The trace as frames: the faulting function first unless the trace prints it (newer x86
   /// kernels list it among the `?` words under the exception's frames; arm64 starts with it).
   private func frames(architecture: Architecture) -> [StackFrame] {
     var entries = rows
     var exact: Int?
-    if let faulting {
+    if let faulting = faultingRow {
       let matches = entries.indices.filter { entries[$0].text == faulting.text }
       if matches.isEmpty {
         entries.insert(faulting, at: 0)
@@ -572,12 +764,18 @@ struct KernelOopsCollector {
     }
     if names.contains("eax") || names.contains("eip") { return (.x86, ["the oops printed x86 registers (EAX, EIP)"]) }
     if names.contains("x29") || names.contains("x0") { return (.arm64, ["the oops printed arm64 registers (x0–x29, sp, pc)"]) }
+    if names.contains("r0") || names.contains("r10") || names.contains("psr") {
+      return (.arm, ["the oops printed 32-bit ARM registers (r0–r10, fp, ip, psr)"])
+    }
+    if let dieInstructionSet { return (.arm, ["the die line names the 32-bit ARM instruction set \(dieInstructionSet)"]) }
     if let release = task?.release {
       // By bytes: `String.contains` would build `_StringProcessing`'s search tables.
       let bytes = Array(release.utf8)[...]
       let architecture: Architecture? =
         Bytes.contains(bytes, "amd64") || Bytes.contains(bytes, "x86_64")
-        ? .amd64 : Bytes.contains(bytes, "arm64") || Bytes.contains(bytes, "aarch64") ? .arm64 : nil
+        ? .amd64
+        : Bytes.contains(bytes, "arm64") || Bytes.contains(bytes, "aarch64")
+          ? .arm64 : Bytes.contains(bytes, "armmp") || Bytes.contains(bytes, "armv7") || Bytes.contains(bytes, "-v7") ? .arm : nil
       if let architecture { return (architecture, ["the kernel's release names it: \(release)"]) }
     }
     return (.unknown, ["the oops printed no register and no release that names the processor"])
