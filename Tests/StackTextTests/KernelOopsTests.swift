@@ -233,7 +233,7 @@ struct KernelOopsTests {
     #expect(stack.architecture == architecture && stack.frames.count == 2)
   }
 
-  @Test("quoted, or copied without the log prefix, the same frames")
+  @Test("quoted, copied without the log prefix or with another's (syslog without a host, the journal's monotonic time, a CPU-tagged time), the same frames")
   func pastedShapes() throws {
     let text = try Self.text("kernel-oops-arm64-journal.txt")
     let expected = decodeReport(text).stacks.map { $0.frames.map(\.symbol) }
@@ -242,6 +242,10 @@ struct KernelOopsTests {
       lines.map { "> " + $0 }.joined(separator: "\n"),
       lines.map { $0.replacingOccurrences(of: "Dec 06 18:02:11 pi5 kernel: ", with: "") }.joined(separator: "\n"),
       lines.map { $0.replacingOccurrences(of: "Dec 06 18:02:11 pi5 kernel: ", with: "<4>[  812.104211] ") }.joined(separator: "\n"),
+      lines.map { $0.replacingOccurrences(of: "Dec 06 18:02:11 pi5 kernel: ", with: "Dec 06 18:02:11 kernel: [  812.104211] ") }
+        .joined(separator: "\n"),
+      lines.map { $0.replacingOccurrences(of: "Dec 06 18:02:11 pi5 kernel: ", with: "[  812.104211] pi5 kernel: ") }.joined(separator: "\n"),
+      lines.map { $0.replacingOccurrences(of: "Dec 06 18:02:11 pi5 kernel: ", with: "[ 6020.023137@3] ") }.joined(separator: "\n"),
     ] {
       #expect(decodeReport(shaped).stacks.map { $0.frames.map(\.symbol) } == expected)
     }

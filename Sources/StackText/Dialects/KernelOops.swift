@@ -59,6 +59,9 @@ enum KernelOops {
     // `Dec  6 18:00:00 host kernel:`, `2026-12-06T18:00:00+0000 host kernel:`.
     if count >= 5, line.tokenEquals(4, "kernel:"), line.token(2).contains(ASCII.colon) {
       index = 5
+    } else if count >= 4, line.tokenEquals(3, "kernel:"), line.token(2).contains(ASCII.colon) {
+      // `Aug 13 12:28:38 kernel:`: a syslog that leaves the host out.
+      index = 4
     } else if count >= 3, line.tokenEquals(2, "kernel:"), line.token(0).count >= 19, line.token(0).contains(UInt8(ascii: "T")) {
       index = 3
     }
@@ -90,6 +93,8 @@ enum KernelOops {
       index = end + 1
       groups += 1
     }
+    // `journalctl -o short-monotonic`'s `[  812.104211] pi5 kernel:`.
+    if groups > 0, index + 1 < count, line.tokenEquals(index + 1, "kernel:") { index += 2 }
     return index
   }
 
