@@ -63,6 +63,10 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// A Linux kernel oops, BUG or WARNING with its `Call Trace:` (dmesg, journal or syslog):
   /// `? __die+0x23/0x70`, `faulty_init+0x15/0x1000 [faulty]`.
   case kernelOops = "kernel-oops"
+  /// Windows's summary of a crash in the event log (Application Error's event 1000, Windows
+  /// Error Reporting's 1001, the problem details, Dr. Watson's event 4097): one frame, the
+  /// faulting module and offset, or the faulting address.
+  case windowsErrorReport = "windows-error-report"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

@@ -94,6 +94,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var swiftBacktrace = SwiftBacktraceCollector()
   @exclusivity(unchecked) private var goPanic = GoPanicCollector()
   @exclusivity(unchecked) private var kernelOops = KernelOopsCollector()
+  @exclusivity(unchecked) private var windowsErrorReport = WindowsErrorReportCollector()
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
   /// Whether one of the native tools' collectors holds something (it then sees every line).
   @exclusivity(unchecked) private var nativeToolsActive = false
@@ -168,7 +169,7 @@ public final class StackTextDecoder {
           Diagnostic(
             .note,
             "unsupported input: line \(foreign.line) looks like \(foreign.shape), which analyse does not read; it reads "
-              + "Windows debugger listings (kd, WinDbg, cdb, !analyze), Dr. Watson logs, Visual Studio call stacks, gdb "
+              + "Windows debugger listings (kd, WinDbg, cdb, !analyze), Dr. Watson logs, Windows Error Reporting events, Visual Studio call stacks, gdb "
               + "and lldb backtraces, sanitizer reports, Go panics, Linux kernel oopses, Swift runtime backtraces, macOS and iOS crash reports, Android tombstones, minidump_stackwalk text and minidumps",
             line: foreign.line)))
     }
@@ -195,6 +196,7 @@ public final class StackTextDecoder {
     swiftBacktrace.finish(emit: emit, emitThread: { emitThread($0, emit) })
     goPanic.finish(emit: emit, emitThread: { emitThread($0, emit) })
     kernelOops.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    windowsErrorReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
     lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
     finishStandaloneRegisters(emit)
@@ -359,6 +361,13 @@ public final class StackTextDecoder {
     // Today's native tools: the Swift runtime, Apple's reports, lldb, gdb, sanitizers, glibc.
     if nativeToolsActive || NativeDebuggerLeads.mayOpen(line), handleNativeTools(emit) { return }
     if handleWin9x(emit) { return }
+    // Windows Error Reporting's summary (event 1000 or 1001, the problem details); inside an
+    // event record, the record keeps its lines too.
+    if windowsErrorReport.isCollecting || WindowsErrorReportCollector.mayOpen(line),
+      windowsErrorReport.consume(line, emit: emit, emitThread: { emitThread($0, emit) }), !events.isActive
+    {
+      return
+    }
     if events.consumeIfActive(line, emit: { emit(.event($0)) }) { return }
     if moduleList.isActive, moduleList.consume(line, emit: { emit(.module($0)) }) { return }
     if handleRegisters(emit) { return }

@@ -124,8 +124,11 @@ public final class Symbolicator: Sendable {
     }
     var fitting: [(entry: StoreEntry, base: UInt64, evidence: BuildEvidence)] = []
     var reasons: [String] = []
+    // A module listed at 0 (a tombstone's, Windows Error Reporting's: no load address was
+    // printed) has module-relative frames, which every map reads at 0, its own load address too.
+    let framesAreRelative = listed?.base.rawValue == 0
     for entry in candidates {
-      let listedBase = entry.addressesAreAbsolute ? nil : listed?.base.rawValue
+      let listedBase = entry.addressesAreAbsolute && !framesAreRelative ? nil : listed?.base.rawValue
       guard let base = listedBase ?? entry.loadAddress else {
         reasons.append("\(entry.path): no load address known for \(name)")
         continue

@@ -102,7 +102,8 @@ public struct CrashReportBuilder {
     report.threads.sort { ($0.lines?.first ?? 0) < ($1.lines?.first ?? 0) }
     readModuleOffsets()
     attachLooseRegisters()
-    if report.exception == nil { report.exception = exceptionFromDrWatsonEvent() }
+    if report.exception == nil { report.exception = exceptionFromDrWatsonEvent()?.exception }
+    if !report.hasStack, let thread = threadFromDrWatsonEvent() { report.threads.append(thread) }
     if var exception = report.exception, exception.address == nil,
       let faulting = report.threads.first(where: { $0.fault != nil })
     {
@@ -171,8 +172,10 @@ public struct CrashReportBuilder {
   }
 
   /// `The exception generated was c0000005 at address 0041b2a9 (EMSMTA!…)` in a
-  /// DrWatson event-log entry (event 4097).
-  private func exceptionFromDrWatsonEvent() -> CrashException? {
+  /// DrWatson event-log entry (event 4097): the exception, and what the entry printed for
+  /// the address (`(CmnBptMessage::cleanTNEF)`, `(ntdll!RtlpWaitForCriticalSection)`,
+  /// `(<nosymbols>)`).
+  private func exceptionFromDrWatsonEvent() -> (exception: CrashException, symbol: Substring?)? {
     for record in report.events {
       guard let text = record.description, let range = text.rangeIgnoringCase(of: "exception generated was ") else {
         continue
@@ -180,13 +183,40 @@ public struct CrashReportBuilder {
       let words = text[range.upperBound...].split(separator: " ")
       guard let code = words.first.flatMap({ UInt32($0, radix: 16) }) else { continue }
       var exception = CrashException(code: ExceptionCode(rawValue: code), lines: record.lines)
+      var symbol: Substring?
       if words.count >= 4, words[1] == "at", words[2] == "address",
         let address = UInt64(words[3].prefix { $0.isHexDigit }, radix: 16)
       {
         exception.address = Address(address)
+        if words.count >= 5, words[4].hasPrefix("(") {
+          var printed = words[4].dropFirst()
+          while let last = printed.last, last == "." || last == ")" { printed = printed.dropLast() }
+          symbol = printed
+        }
       }
-      return exception
+      return (exception, symbol)
     }
     return nil
+  }
+
+  /// A Dr. Watson event-log entry pasted without its log: the faulting address as a
+  /// one-frame stack, named as the entry named it.
+  private func threadFromDrWatsonEvent() -> CrashThread? {
+    guard let (exception, printed) = exceptionFromDrWatsonEvent(), let address = exception.address, let lines = exception.lines else {
+      return nil
+    }
+    var symbol = FrameSymbol(address: address, isUnresolved: true, printedText: printed.map(String.init))
+    if let printed, !printed.isEmpty, printed != "<nosymbols>", printed.utf8.count <= 512 {
+      if let bang = printed.firstIndex(of: "!") {
+        symbol = FrameSymbol(module: String(printed[..<bang]), function: String(printed[printed.index(after: bang)...]))
+      } else {
+        symbol = FrameSymbol(function: String(printed))
+      }
+      symbol.printedText = String(printed)
+    }
+    let frame = StackFrame(index: 0, instruction: address, symbol: symbol, trust: .text, lines: lines)
+    return CrashThread(
+      id: exception.threadID, architectureEvidence: ["a Dr. Watson event-log entry names no processor"], frames: [frame],
+      format: .windowsErrorReport, lines: lines, label: "Dr. Watson event 4097 (the faulting address)", isCrashed: true)
   }
 }

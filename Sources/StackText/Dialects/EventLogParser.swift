@@ -6,7 +6,9 @@
 //                vary, `Event ID:1229` has no blank, `Source MSExchangeIMC` no
 //                colon, and the description may follow the ID with no label.
 //   Event Viewer Event Type: / Event Source: / Event Category: / Event ID: /
-//                Date: / Time: / User: / Computer: / Description: (Windows 2000)
+//                Date: / Time: / User: / Computer: / Description: (Windows 2000);
+//                Log Name: / Source: / Date: / Event ID: / Task Category: / Level: /
+//                Keywords: / User: / Computer: / Description: (Vista on)
 // A record ends at a blank line after its description, at the next record, or
 // at a line that belongs to something else (a stack header, a section banner).
 // Prose that mentions an id ("Event ID 9405 is logged") is not a record.
@@ -41,6 +43,9 @@ struct EventLogParser {
 
   enum Label {
     case id, source, type, category, date, time, user, computer, description
+    /// Vista's Event Viewer: `Log Name:` opens a copied record; `Keywords:` and `Opcode:` are
+    /// kept from the description.
+    case logName, ignored
   }
 
   /// Offers a line only when a record or its preamble is open. (A mutating call: reading
@@ -84,8 +89,10 @@ struct EventLogParser {
       }
       if !hasRecord {
         // Event Viewer order: labels before the id. Only `Event Type:`/`Event Source:` may open one.
-        guard label == .type || label == .source || label == .category || !preamble.isEmpty else { return false }
-        guard line.starts(with: "Event") || !preamble.isEmpty else { return false }
+        guard label == .type || label == .source || label == .category || label == .logName || !preamble.isEmpty else {
+          return false
+        }
+        guard line.starts(with: "Event") || label == .logName || !preamble.isEmpty else { return false }
         // A real preamble has a handful of labels; a run of them without an `Event ID:` is not one.
         guard preamble.count < Self.maximumPreambleLabels else {
           preamble = []
@@ -166,6 +173,7 @@ struct EventLogParser {
     case .user: record.user = text
     case .computer: record.computer = text
     case .description: record.description = text
+    case .logName, .ignored: break
     }
   }
 
@@ -182,8 +190,10 @@ struct EventLogParser {
     guard let first = line.tokens.first else { return nil }
     let bytes = line.bytes
     let lead = ASCII.lowercased(bytes[first.lowerBound])
-    // Cheap filter on the first letter: e s t c d u.
-    guard lead == 0x65 || lead == 0x73 || lead == 0x74 || lead == 0x63 || lead == 0x64 || lead == 0x75 else {
+    // Cheap filter on the first letter: e s t c d u, and Vista's l k o.
+    guard lead == 0x65 || lead == 0x73 || lead == 0x74 || lead == 0x63 || lead == 0x64 || lead == 0x75 || lead == 0x6C
+      || lead == 0x6B || lead == 0x6F
+    else {
       return nil
     }
     for (prefix, label, colonOptional) in labels where prefix.utf8Start[0] | 0x20 == lead {
@@ -206,5 +216,8 @@ struct EventLogParser {
     ("Event ID", .id, true), ("Source", .source, true), ("Type", .type, false),
     ("Category", .category, false), ("Date", .date, false), ("Time", .time, false),
     ("User", .user, false), ("Computer", .computer, false), ("Description", .description, false),
+    // Vista's Event Viewer (`Copy details as text`).
+    ("Log Name", .logName, false), ("Task Category", .category, false), ("Level", .type, false),
+    ("Keywords", .ignored, false), ("Opcode", .ignored, false),
   ]
 }

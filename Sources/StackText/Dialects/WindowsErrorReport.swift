@@ -1,0 +1,400 @@
+//===--- WindowsErrorReport.swift - Windows Error Reporting's fault summary ---===//
+//
+// What Windows writes about a crashed program when nobody kept a dump: the
+// module the exception happened in, the offset into it and the code. Support
+// tickets carry it in four layouts:
+//
+//   Event 1000 (Application Error, Vista on):
+//     Faulting application name: emsmta.exe, version: 5.5.2653.23, time stamp: 0x3a7d1b61
+//     Faulting module name: ntdll.dll, version: 10.0.17763.3887, time stamp: 0x7e2c9b1f
+//     Exception code: 0xc0000374
+//     Fault offset: 0x00000000000fb449
+//     Faulting process id: 0x1a2c
+//     Faulting application path: C:\exchsrvr\bin\emsmta.exe
+//     Faulting module path: C:\Windows\SYSTEM32\ntdll.dll
+//     Report Id: 6c4a0b1e-2f3d-4e5a-9b8c-7d6e5f4a3b2c
+//   Event 1000 (Windows XP and Server 2003), one line:
+//     Faulting application emsmta.exe, version 5.5.2653.23, stamp 3a7d1b61, faulting module
+//     emsmta.exe, version 5.5.2653.23, stamp 3a7d1b61, debug? 0, fault address 0x0001e0a2.
+//   Event 1001 (Windows Error Reporting): `Event Name: APPCRASH`, then under
+//     `Problem signature:` the parameters P1 … P10 (application, version, time stamp,
+//     module, version, time stamp, then the code and the offset; `BEX` and `BEX64`
+//     give the offset before the code).
+//   The "problem details" of the crash dialog and Reliability Monitor, the same
+//     values by name: `Problem Event Name:`, `Fault Module Name:`, `Exception Offset:` ….
+//
+// The offset is module-relative and has as many digits as the process's pointers
+// (MS-CER §2.2.3.1: 8 for a 32-bit process, 16 for a 64-bit one), which, with a
+// module loaded from SysWOW64, says the processor. The thread has one frame,
+// MODULE+offset; the module is listed at 0 (its load address is not printed), so
+// a symbol file of the module is read at the offset. WER names the module
+// `unknown` (or `StackHash_…`) when the pc was in none: the offset is then the pc.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// One Windows Error Reporting summary of a crash, gathered line by line.
+struct WindowsErrorReportCollector {
+  /// What the summary says, as far as read.
+  private struct Summary {
+    var application: String?
+    var applicationVersion: String?
+    var applicationPath: String?
+    var module: String?
+    var moduleVersion: String?
+    var moduleTimestamp: UInt32?
+    var modulePath: String?
+    var code: UInt32?
+    var offset: UInt64?
+    var offsetDigits = 0
+    var processID: UInt32?
+    var reportID: String?
+    var eventName: String?
+    var osVersion: String?
+    /// WER's P1 … P10, read when the event name says what they mean.
+    var parameters: [String?] = Array(repeating: nil, count: 10)
+    var lines: LineRange?
+  }
+
+  private var summary = Summary()
+  /// Whether a summary is being read.
+  private(set) var isCollecting = false
+  /// Whether the lines are the file list under `Attached files:`.
+  private var inFileList = false
+
+  /// Whether the line may open a summary (a mask on its first byte, then its words).
+  @inline(__always)
+  static func mayOpen(_ line: TextLine) -> Bool {
+    guard let first = line.tokens.first else { return false }
+    let lead = line.bytes[first.lowerBound] | 0x20
+    guard lead == UInt8(ascii: "f") || lead == UInt8(ascii: "p") || lead == UInt8(ascii: "d") || lead == UInt8(ascii: "e") else {
+      return false
+    }
+    return opens(line)
+  }
+
+  @inline(never)
+  private static func opens(_ line: TextLine) -> Bool {
+    if isXPLine(line) { return true }
+    if line.tokens.count >= 3, equalsIgnoringCase(line.token(0), "Fault"), equalsIgnoringCase(line.token(1), "bucket") { return true }
+    guard let field = field(line) else { return false }
+    switch field.key {
+    case "faulting application name", "faulting module name", "faulting application path", "problem signature",
+      "problem event name", "event name":
+      return true
+    case "description":
+      // An Event Viewer record's `Description: Faulting application …`.
+      return isXPLine(line.droppingTokens(1)) || field.value.hasPrefix("Faulting application name:")
+    default: return false
+    }
+  }
+
+  /// Takes a line; false for a line it does not read (which ends the summary, unless blank).
+  mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
+    if line.isBlank { return false }
+    var line = line
+    if line.tokens.count > 2, Self.equalsIgnoringCase(line.token(0), "Description:") {
+      // The summary as an event record's description: read it, and let the record keep it too.
+      line = line.droppingTokens(1)
+      if Self.isXPLine(line) || Self.field(line)?.key == "faulting application name" { _ = take(line, emit: emit, emitThread: emitThread) }
+      return false
+    }
+    return take(line, emit: emit, emitThread: emitThread)
+  }
+
+  private mutating func take(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
+    if Self.isXPLine(line) {
+      if summary.offset != nil { finish(emit: emit, emitThread: emitThread) }
+      readXPLine(line)
+      include(line.number)
+      return true
+    }
+    if line.tokens.count >= 3, Self.equalsIgnoringCase(line.token(0), "Fault"), Self.equalsIgnoringCase(line.token(1), "bucket") {
+      // `Fault bucket 1234567890, type 5`: event 1001's first line.
+      if summary.offset != nil || summary.eventName != nil { finish(emit: emit, emitThread: emitThread) }
+      isCollecting = true
+      include(line.number)
+      return true
+    }
+    guard let field = Self.field(line) else {
+      if isCollecting, inFileList, Self.isWindowsPath(line.token(0)) {
+        include(line.number)
+        return true
+      }
+      finish(emit: emit, emitThread: emitThread)
+      return false
+    }
+    let value = field.value
+    inFileList = false
+    switch field.key {
+    case "faulting application name", "application name":
+      // A second summary starts where the first had its offset.
+      if summary.offset != nil { finish(emit: emit, emitThread: emitThread) }
+      let parts = Self.nameVersionStamp(value)
+      summary.application = parts.name
+      summary.applicationVersion = parts.version ?? summary.applicationVersion
+    case "application version": summary.applicationVersion = Self.capped(value)
+    case "faulting module name", "fault module name":
+      let parts = Self.nameVersionStamp(value)
+      summary.module = parts.name
+      summary.moduleVersion = parts.version ?? summary.moduleVersion
+      summary.moduleTimestamp = parts.stamp ?? summary.moduleTimestamp
+    case "fault module version": summary.moduleVersion = Self.capped(value)
+    case "fault module timestamp": summary.moduleTimestamp = Self.hex(value).map { UInt32(truncatingIfNeeded: $0.value) }
+    case "exception code": summary.code = Self.hex(value).map { UInt32(truncatingIfNeeded: $0.value) }
+    case "fault offset", "exception offset":
+      if let offset = Self.hex(value) { (summary.offset, summary.offsetDigits) = (offset.value, offset.digits) }
+    case "faulting process id": summary.processID = Self.hex(value).map { UInt32(truncatingIfNeeded: $0.value) }
+    case "faulting application path": summary.applicationPath = Self.capped(value)
+    case "faulting module path": summary.modulePath = Self.capped(value)
+    case "report id": summary.reportID = Self.capped(value, maximumBytes: 64)
+    case "event name", "problem event name":
+      if summary.offset != nil, summary.eventName != nil { finish(emit: emit, emitThread: emitThread) }
+      summary.eventName = Self.capped(value, maximumBytes: 32)
+    case "os version": summary.osVersion = Self.capped(value, maximumBytes: 64)
+    case "attached files", "these files may be available here": inFileList = true
+    case "problem signature", "response", "cab id", "faulting application start time", "faulting package full name",
+      "faulting package-relative application id", "analysis symbol", "rechecking for solution", "report status",
+      "hashed bucket", "cab guid", "application timestamp", "exception data", "locale id", "additional information 1",
+      "additional information 2", "additional information 3", "additional information 4":
+      break
+    default:
+      guard let number = Self.parameterNumber(field.key) else {
+        finish(emit: emit, emitThread: emitThread)
+        return false
+      }
+      summary.parameters[number - 1] = value.isEmpty ? nil : Self.capped(value, maximumBytes: 256)
+    }
+    isCollecting = true
+    include(line.number)
+    return true
+  }
+
+  /// Ends the summary: the application, the exception, the module and its one frame.
+  mutating func finish(emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) {
+    defer {
+      summary = Summary()
+      isCollecting = false
+      inFileList = false
+    }
+    guard isCollecting else { return }
+    applyParameters()
+    guard let offset = summary.offset, let lines = summary.lines else { return }
+    if summary.application != nil || summary.processID != nil {
+      emit(.application(ApplicationInfo(name: summary.application, processID: summary.processID, lines: lines)))
+    }
+    if let eventName = summary.eventName { emit(.systemProperty(SystemProperty(key: "Windows Error Reporting event", value: eventName))) }
+    if let version = summary.applicationVersion { emit(.systemProperty(SystemProperty(key: "Application version", value: version))) }
+    if let reportID = summary.reportID { emit(.systemProperty(SystemProperty(key: "Report Id", value: reportID))) }
+    if let osVersion = summary.osVersion { emit(.systemProperty(SystemProperty(key: "OS version", value: osVersion))) }
+    if let code = summary.code { emit(.exception(CrashException(code: ExceptionCode(rawValue: code), lines: lines))) }
+    let (architecture, evidence) = decideArchitecture()
+    let digits = summary.offsetDigits
+    var symbol: FrameSymbol
+    if let module = summary.module, !Self.namesNoModule(module) {
+      let stem = ModuleName.stem(module)
+      symbol = FrameSymbol(module: stem, moduleOffset: offset, printedText: module + "+0x" + Self.paddedHex(offset, digits: digits))
+      emit(
+        .module(
+          CodeModule(
+            name: module, path: summary.modulePath, base: Address(0), version: summary.moduleVersion,
+            timestamp: summary.moduleTimestamp, lines: lines)))
+    } else {
+      // No module held the pc: the offset is the address itself.
+      symbol = FrameSymbol(address: Address(offset), printedText: "0x" + Self.paddedHex(offset, digits: digits))
+      symbol.isUnresolved = true
+    }
+    let frame = StackFrame(index: 0, instruction: Address(offset), symbol: symbol, trust: .text, lines: lines)
+    emitThread(
+      CrashThread(
+        architecture: architecture, architectureEvidence: evidence, frames: [frame], format: .windowsErrorReport, lines: lines,
+        label: "Windows Error Reporting (the faulting module and offset)", isCrashed: true))
+  }
+
+  // MARK: - Reading the values
+
+  /// WER's parameters by the event's name: APPCRASH gives the code, then the offset; BEX and
+  /// BEX64 (a buffer overrun or DEP stop) the offset first.
+  private mutating func applyParameters() {
+    let p = summary.parameters
+    guard let event = summary.eventName?.uppercased(), p.contains(where: { $0 != nil }) else { return }
+    let codeIndex: Int
+    let offsetIndex: Int
+    switch event {
+    case "APPCRASH": (codeIndex, offsetIndex) = (6, 7)
+    case "BEX", "BEX64": (codeIndex, offsetIndex) = (7, 6)
+    default: return
+    }
+    summary.application = summary.application ?? p[0]
+    summary.applicationVersion = summary.applicationVersion ?? p[1]
+    summary.module = summary.module ?? p[3]
+    summary.moduleVersion = summary.moduleVersion ?? p[4]
+    if summary.moduleTimestamp == nil, let stamp = p[5].flatMap(Self.hex) { summary.moduleTimestamp = UInt32(truncatingIfNeeded: stamp.value) }
+    if summary.code == nil, let code = p[codeIndex].flatMap(Self.hex) { summary.code = UInt32(truncatingIfNeeded: code.value) }
+    if summary.offset == nil, let offset = p[offsetIndex].flatMap(Self.hex) { (summary.offset, summary.offsetDigits) = (offset.value, offset.digits) }
+  }
+
+  /// XP's and Server 2003's `Faulting application A, version V, [stamp S, ]faulting module M,
+  /// version V, [stamp S, debug? 0, ]fault address 0xO.`
+  private mutating func readXPLine(_ line: TextLine) {
+    var index = 2
+    let count = line.tokens.count
+    func word(_ at: Int) -> String { Self.trimmed(line.string(at)) }
+    var inModule = false
+    var name: [String] = []
+    // The application's name runs to the first word ending in a comma.
+    while index < count {
+      let token = line.string(index)
+      name.append(Self.trimmed(token))
+      index += 1
+      if token.hasSuffix(",") { break }
+    }
+    summary.application = Self.capped(name.joined(separator: " "))
+    while index < count {
+      if Self.equalsIgnoringCase(line.token(index), "version"), index + 1 < count {
+        if inModule { summary.moduleVersion = Self.capped(word(index + 1)) } else { summary.applicationVersion = Self.capped(word(index + 1)) }
+        index += 2
+      } else if Self.equalsIgnoringCase(line.token(index), "stamp"), index + 1 < count {
+        if inModule, let stamp = Self.hex(word(index + 1)) { summary.moduleTimestamp = UInt32(truncatingIfNeeded: stamp.value) }
+        index += 2
+      } else if Self.equalsIgnoringCase(line.token(index), "faulting"), Self.equalsIgnoringCase(line.token(index + 1), "module"),
+        index + 2 < count
+      {
+        inModule = true
+        summary.module = Self.capped(word(index + 2))
+        index += 3
+      } else if Self.equalsIgnoringCase(line.token(index), "fault"), index + 2 < count,
+        Self.equalsIgnoringCase(line.token(index + 1), "address")
+      {
+        if let offset = Self.hex(word(index + 2)) { (summary.offset, summary.offsetDigits) = (offset.value, offset.digits) }
+        index += 3
+      } else {
+        index += 1
+      }
+    }
+    isCollecting = true
+  }
+
+  /// `Faulting application emsmta.exe, version …`: XP's one line (not Vista's `… name:`).
+  private static func isXPLine(_ line: TextLine) -> Bool {
+    line.tokens.count >= 8 && equalsIgnoringCase(line.token(0), "Faulting") && equalsIgnoringCase(line.token(1), "application")
+      && !equalsIgnoringCase(line.token(2), "name:") && !Bytes.hasPrefix(line.token(2), "path:")
+      && !equalsIgnoringCase(line.token(2), "start")
+  }
+
+  /// `Key words: value`: the key lower-cased (its words joined by one blank) and the value's
+  /// text; the key is at most six words, and a value may be glued to its colon (`path:C:\…`).
+  private static func field(_ line: TextLine) -> (key: String, value: String)? {
+    let count = line.tokens.count
+    for index in 0..<min(count, 6) {
+      let token = line.token(index)
+      guard let colon = token.firstIndex(of: ASCII.colon) else { continue }
+      // A key has a word before its colon; a drive letter (`C:\…`) starts no key.
+      guard colon > token.startIndex || index > 0 else { return nil }
+      if index == 0, colon == token.startIndex + 1, colon + 1 < token.endIndex, token[colon + 1] == UInt8(ascii: "\\") { return nil }
+      var key = ""
+      for earlier in 0..<index { key += String(decoding: line.token(earlier), as: UTF8.self).lowercased() + " " }
+      key += String(decoding: token[..<colon], as: UTF8.self).lowercased()
+      guard key.utf8.count <= 64 else { return nil }
+      var value = String(decoding: token[(colon + 1)...], as: UTF8.self)
+      if index + 1 < count { value += (value.isEmpty ? "" : " ") + line.text(fromToken: index + 1) }
+      return (key, value)
+    }
+    return nil
+  }
+
+  /// `emsmta.exe, version: 5.5.2653.23, time stamp: 0x3a7d1b61`: the parts.
+  private static func nameVersionStamp(_ value: String) -> (name: String?, version: String?, stamp: UInt32?) {
+    let parts = value.split(separator: ",", omittingEmptySubsequences: false).map { $0.drop { $0 == " " } }
+    var result: (name: String?, version: String?, stamp: UInt32?) = (nil, nil, nil)
+    if let first = parts.first, !first.isEmpty { result.name = capped(String(first)) }
+    for part in parts.dropFirst() {
+      if part.hasPrefix("version:") {
+        result.version = capped(String(part.dropFirst(8).drop { $0 == " " }))
+      } else if part.hasPrefix("time stamp:") {
+        result.stamp = hex(String(part.dropFirst(11).drop { $0 == " " })).map { UInt32(truncatingIfNeeded: $0.value) }
+      }
+    }
+    return result
+  }
+
+  /// `0xc0000005`, `c0000005`, `0x000000000385514d.`: the value and how many digits were printed.
+  private static func hex(_ text: String) -> (value: UInt64, digits: Int)? {
+    var bytes = Array(trimmed(text).utf8)[...]
+    if bytes.count > 2, bytes.first == UInt8(ascii: "0"), bytes[bytes.startIndex + 1] | 0x20 == UInt8(ascii: "x") { bytes = bytes.dropFirst(2) }
+    guard !bytes.isEmpty, bytes.count <= 16, let value = HexNumber.digits(bytes) else { return nil }
+    return (value, bytes.count)
+  }
+
+  /// `P1` … `P10` as 1 … 10.
+  private static func parameterNumber(_ key: String) -> Int? {
+    guard key.hasPrefix("p"), let number = Int(key.dropFirst()), (1...10).contains(number) else { return nil }
+    return number
+  }
+
+  /// WER's names for no module: `unknown`, `StackHash_0a9e`.
+  private static func namesNoModule(_ name: String) -> Bool {
+    name.lowercased() == "unknown" || name.lowercased().hasPrefix("stackhash_")
+  }
+
+  /// The processor: SysWOW64 in a path is a 32-bit process on 64-bit Windows; else the offset's
+  /// width (MS-CER §2.2.3.1).
+  private func decideArchitecture() -> (Architecture, [String]) {
+    for path in [summary.modulePath, summary.applicationPath].compactMap({ $0 }) where Self.namesWOW64(path) {
+      return (.x86, ["a 32-bit process on 64-bit Windows: \(path) is in SysWOW64"])
+    }
+    switch summary.offsetDigits {
+    case 16:
+      return (
+        .amd64,
+        [
+          "the fault offset has 16 digits, the width of a 64-bit process's addresses (MS-CER 2.2.3.1); "
+            + "taken as amd64 (Windows on ARM64 prints the same width)"
+        ]
+      )
+    case 8: return (.x86, ["the fault offset has 8 digits, the width of a 32-bit process's addresses (MS-CER 2.2.3.1)"])
+    default: return (.unknown, ["the fault offset's width (\(summary.offsetDigits) digits) names no processor"])
+    }
+  }
+
+  private static func namesWOW64(_ path: String) -> Bool {
+    Bytes.contains(Array(path.lowercased().utf8)[...], "\\syswow64\\")
+  }
+
+  /// `C:\…` or `\\server\…`.
+  private static func isWindowsPath(_ token: ByteSlice) -> Bool {
+    guard token.count >= 3 else { return false }
+    let bytes = Array(token.prefix(3))
+    return (ASCII.isLetter(bytes[0]) && bytes[1] == ASCII.colon && bytes[2] == UInt8(ascii: "\\"))
+      || (bytes[0] == UInt8(ascii: "\\") && bytes[1] == UInt8(ascii: "\\"))
+  }
+
+  private mutating func include(_ number: Int) {
+    summary.lines = (summary.lines ?? LineRange(line: number)).including(number)
+  }
+
+  private static func equalsIgnoringCase(_ token: ByteSlice, _ word: StaticString) -> Bool {
+    guard token.count == word.utf8CodeUnitCount else { return false }
+    return zip(token, UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy {
+      ASCII.lowercased($0) == ASCII.lowercased($1)
+    }
+  }
+
+  /// Without a trailing comma or full stop.
+  private static func trimmed(_ text: String) -> String {
+    var text = Substring(text)
+    while let last = text.last, last == "," || last == "." { text = text.dropLast() }
+    return String(text)
+  }
+
+  private static func capped(_ text: String, maximumBytes: Int = 256) -> String {
+    TextLimits.singleLine(TextLimits.capped(trimmed(text), maximumBytes: maximumBytes))
+  }
+
+  /// `value` in lower-case hex with at least `digits` digits (as WER printed it).
+  private static func paddedHex(_ value: UInt64, digits: Int) -> String {
+    let text = String(value, radix: 16)
+    return String(repeating: "0", count: max(0, min(digits, 16) - text.utf8.count)) + text
+  }
+}
