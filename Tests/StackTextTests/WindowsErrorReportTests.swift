@@ -138,6 +138,73 @@ struct WindowsErrorReportTests {
     #expect(unnamed.stacks.first?.frames.first?.symbol?.isUnresolved == true)
   }
 
+  @Test("Event Viewer's text wrapped at a width: values cut at `time stamp:` and at a comma, paths cut at a blank")
+  func wrappedValues() throws {
+    let text = """
+      Faulting application name: ledgersvc.exe, version: 2.4.0.118, time stamp:
+      0x6571a0c4
+      Faulting module name: ledgercore.dll, version: 2.4.0.118,
+      time stamp: 0x6571a0b9
+      Exception code: 0xc0000409
+      Fault offset: 0x00000000000c6572
+      Faulting process id: 0x2778
+      Faulting application path: C:\\Program
+      Files\\Ledger\\ledgersvc.exe
+      Faulting module path: C:\\Program
+      Files\\Ledger\\ledgercore.dll
+      Report Id: 7e5e3307-9854-43d3-b7af-8072b2ce93b6
+      Faulting package full name:
+      Faulting package-relative application ID:
+      """
+    let report = decodeReport(text)
+    let module = try #require(report.modules.first)
+    #expect(module.timestamp == 0x6571_a0b9 && module.version == "2.4.0.118")
+    #expect(module.path == #"C:\Program Files\Ledger\ledgercore.dll"#)
+    #expect(report.application?.processID == 0x2778 && Self.property(report, "Report Id") == "7e5e3307-9854-43d3-b7af-8072b2ce93b6")
+    #expect(report.stacks.first?.lines == LineRange(1, 14))
+  }
+
+  @Test("event 1000 and event 1001 of one crash pasted together: one stack")
+  func oneCrashTwoEvents() throws {
+    let text = try Self.text("wer-event-1000-x64.txt") + "\n" + """
+      Fault bucket , type 0
+      Event Name: APPCRASH
+      Problem signature:
+      P1: MSExchangeMTA.exe
+      P2: 15.1.2507.6
+      P3: 63a0b1c2
+      P4: StackHash_f939
+      P5: 10.0.17763.3887
+      P6: 7e2c9b1f
+      P7: c0000374
+      P8: 00000000000fb449
+      Report Id: 6c4a0b1e-2f3d-4e5a-9b8c-7d6e5f4a3b2c
+      """
+    let report = decodeReport(text)
+    #expect(report.stacks.count == 1 && report.stacks.first?.frames.first?.symbol?.module == "ntdll")
+  }
+
+  @Test("Reliability Monitor's details: `Problem signature` without a colon, the bucket after")
+  func reliabilityMonitor() throws {
+    let report = decodeReport(try Self.text("wer-reliability-monitor.txt"))
+    let stack = try #require(report.stacks.first)
+    #expect(stack.frames.first?.symbol?.module == "ledgercore" && stack.frames.first?.symbol?.moduleOffset == 0x2_4250)
+    #expect(stack.lines == LineRange(14, 29) && report.application?.name == "ledgersvc.exe")
+  }
+
+  @Test("a Report.wer file (UTF-16): Sig[N] names and values, Wow64Guest, the faulting module's path among LoadedModule[N]")
+  func reportFile() throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("pastes/wer-report.wer")))
+    let text = try #require(String(data: data, encoding: .utf16))
+    let report = decodeReport(text)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.architecture == .x86 && stack.architectureEvidence.first?.contains("Wow64Guest is 332") == true)
+    #expect(stack.frames.first?.symbol?.module == "KERNELBASE" && stack.frames.first?.symbol?.moduleOffset == 0x11_4402)
+    #expect(report.exception?.code.rawValue == 0xc06d_007e && report.application?.name == "ledgerui.exe")
+    #expect(report.modules.first?.path == #"C:\Windows\System32\KERNELBASE.dll"# && report.modules.first?.version == "10.0.18362.815")
+    #expect(Self.property(report, "Report Id") == "2d4c6e8a-1b3d-4f5a-8c7e-9a0b1c2d3e4f" && Self.property(report, "OS version") != nil)
+  }
+
   @Test("not a summary", arguments: [
     "Fault offset: 0x00001234\n",
     "Problem signature:\nP1: tool.exe\n",

@@ -62,6 +62,8 @@ struct WindowsErrorReportCollector {
   private(set) var isCollecting = false
   /// Whether the lines are the file list under `Attached files:`.
   private var inFileList = false
+  /// The report ids and module+offset places of the summaries given out.
+  private var emitted: Set<String> = []
 
   /// Whether the line may open a summary (a mask on its first byte, then its words).
   @inline(__always)
@@ -78,6 +80,7 @@ struct WindowsErrorReportCollector {
   private static func opens(_ line: TextLine) -> Bool {
     if isXPLine(line) { return true }
     if line.tokens.count >= 3, equalsIgnoringCase(line.token(0), "Fault"), equalsIgnoringCase(line.token(1), "bucket") { return true }
+    if let entry = reportFileEntry(line) { return entry.key == "EventType" }
     guard let field = field(line) else { return false }
     switch field.key {
     case "faulting application name", "faulting module name", "faulting application path", "problem signature",
@@ -105,6 +108,7 @@ struct WindowsErrorReportCollector {
 
   private mutating func take(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
     if Self.isXPLine(line) {
+      applyPending()
       if summary.offset != nil { finish(emit: emit, emitThread: emitThread) }
       readXPLine(line)
       include(line.number)
@@ -112,12 +116,31 @@ struct WindowsErrorReportCollector {
     }
     if line.tokens.count >= 3, Self.equalsIgnoringCase(line.token(0), "Fault"), Self.equalsIgnoringCase(line.token(1), "bucket") {
       // `Fault bucket 1234567890, type 5`: event 1001's first line.
+      applyPending()
       if summary.offset != nil || summary.eventName != nil { finish(emit: emit, emitThread: emitThread) }
       isCollecting = true
       include(line.number)
       return true
     }
-    guard let field = Self.field(line) else {
+    if let entry = Self.reportFileEntry(line) {
+      return takeReportFileEntry(entry, line: line, emit: emit, emitThread: emitThread)
+    }
+    if isCollecting, line.tokens.count == 2, Self.equalsIgnoringCase(line.token(0), "Problem"),
+      Self.equalsIgnoringCase(line.token(1), "signature")
+    {
+      // Reliability Monitor's heading, without a colon.
+      applyPending()
+      include(line.number)
+      return true
+    }
+    if let pending, isCollecting, Self.continues(pending, line) {
+      // A value wrapped onto the next line (`time stamp:` / `0x666b0000`, a path cut at a blank).
+      self.pending?.value += (pending.value.isEmpty || pending.value.hasSuffix("\\") ? "" : " ") + line.text(fromToken: 0)
+      self.pending?.continuations += 1
+      include(line.number)
+      return true
+    }
+    guard let field = Self.field(line), Self.knownKeys.contains(field.key) || Self.parameterNumber(field.key) != nil else {
       if isCollecting, inFileList, Self.isWindowsPath(line.token(0)) {
         include(line.number)
         return true
@@ -125,12 +148,48 @@ struct WindowsErrorReportCollector {
       finish(emit: emit, emitThread: emitThread)
       return false
     }
-    let value = field.value
-    inFileList = false
-    switch field.key {
+    applyPending()
+    // A second summary starts where the first had its offset.
+    let startsAnother =
+      Self.startKeys.contains(field.key) || (field.key.hasSuffix("event name") && summary.eventName != nil)
+      || (field.key == "faulting application path" && summary.applicationPath != nil)
+    if summary.offset != nil, startsAnother {
+      finish(emit: emit, emitThread: emitThread)
+    }
+    inFileList = field.key == "attached files" || field.key == "these files may be available here"
+    pending = (field.key, field.value, 0)
+    isCollecting = true
+    include(line.number)
+    return true
+  }
+
+  /// Whether `line` carries on `pending`'s value: after a value cut at its `:` or `,` (or none
+  /// yet), any line that is not a field of its own (but `time stamp: …`); after a path, the
+  /// rest of the path.
+  private static func continues(_ pending: (key: String, value: String, continuations: Int), _ line: TextLine) -> Bool {
+    guard pending.continuations < 2, !line.isBlank else { return false }
+    let isCut = pending.value.isEmpty || pending.value.hasSuffix(":") || pending.value.hasSuffix(",")
+    if let field = field(line) {
+      if knownKeys.contains(field.key) || parameterNumber(field.key) != nil { return false }
+      return pending.value.hasSuffix(",") && (field.key == "time stamp" || field.key == "version")
+    }
+    if isCut { return !pending.key.hasPrefix("additional information") }
+    return (pending.key == "faulting application path" || pending.key == "faulting module path")
+      && line.token(0).contains(UInt8(ascii: "\\"))
+  }
+
+  /// The field read last, applied once no line carries it on.
+  private var pending: (key: String, value: String, continuations: Int)?
+
+  private mutating func applyPending() {
+    guard let (key, value, _) = pending else { return }
+    pending = nil
+    apply(key, value)
+  }
+
+  private mutating func apply(_ key: String, _ value: String) {
+    switch key {
     case "faulting application name", "application name":
-      // A second summary starts where the first had its offset.
-      if summary.offset != nil { finish(emit: emit, emitThread: emitThread) }
       let parts = Self.nameVersionStamp(value)
       summary.application = parts.name
       summary.applicationVersion = parts.version ?? summary.applicationVersion
@@ -149,27 +208,98 @@ struct WindowsErrorReportCollector {
     case "faulting application path": summary.applicationPath = Self.capped(value)
     case "faulting module path": summary.modulePath = Self.capped(value)
     case "report id": summary.reportID = Self.capped(value, maximumBytes: 64)
-    case "event name", "problem event name":
-      if summary.offset != nil, summary.eventName != nil { finish(emit: emit, emitThread: emitThread) }
-      summary.eventName = Self.capped(value, maximumBytes: 32)
+    case "event name", "problem event name": summary.eventName = Self.capped(value, maximumBytes: 32)
     case "os version": summary.osVersion = Self.capped(value, maximumBytes: 64)
-    case "attached files", "these files may be available here": inFileList = true
-    case "problem signature", "response", "cab id", "faulting application start time", "faulting package full name",
-      "faulting package-relative application id", "analysis symbol", "rechecking for solution", "report status",
-      "hashed bucket", "cab guid", "application timestamp", "exception data", "locale id", "additional information 1",
-      "additional information 2", "additional information 3", "additional information 4":
-      break
     default:
-      guard let number = Self.parameterNumber(field.key) else {
-        finish(emit: emit, emitThread: emitThread)
-        return false
-      }
-      summary.parameters[number - 1] = value.isEmpty ? nil : Self.capped(value, maximumBytes: 256)
+      if let number = Self.parameterNumber(key) { summary.parameters[number - 1] = value.isEmpty ? nil : Self.capped(value, maximumBytes: 256) }
     }
+  }
+
+  /// The fields read (the others of these layouts are passed over).
+  private static let knownKeys: Set<String> = [
+    "faulting application name", "application name", "application version", "faulting module name", "fault module name",
+    "fault module version", "fault module timestamp", "exception code", "fault offset", "exception offset",
+    "faulting process id", "faulting application path", "faulting module path", "report id", "event name",
+    "problem event name", "os version", "attached files", "these files may be available here", "problem signature",
+    "response", "cab id", "faulting application start time", "faulting package full name",
+    "faulting package-relative application id", "analysis symbol", "rechecking for solution", "report status",
+    "hashed bucket", "cab guid", "application timestamp", "exception data", "locale id", "additional information 1",
+    "additional information 2", "additional information 3", "additional information 4", "bucket id",
+  ]
+
+  /// Fields that open a summary of their own (Reliability Monitor's `Faulting Application Path:`
+  /// too, when the summary has its path already).
+  private static let startKeys: Set<String> = ["faulting application name", "application name"]
+
+  // MARK: - Report.wer
+
+  /// `Key=Value` of a `Report.wer` file (WER's report folder, UTF-16): `EventType=APPCRASH`,
+  /// `Sig[3].Name=Fault Module Name` with `Sig[3].Value=ntdll.dll`, `Wow64Guest=332`,
+  /// `LoadedModule[4]=C:\Windows\System32\ntdll.dll`.
+  private static func reportFileEntry(_ line: TextLine) -> (key: String, value: String)? {
+    guard line.tokens.count >= 1, let equals = line.token(0).firstIndex(of: UInt8(ascii: "=")) else { return nil }
+    let key = line.token(0)[..<equals]
+    guard (2...40).contains(key.count),
+      key.allSatisfy({ ASCII.isAlphanumeric($0) || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: ".") })
+    else { return nil }
+    var value = String(decoding: line.token(0)[(equals + 1)...], as: UTF8.self)
+    if line.tokens.count > 1 { value += " " + line.text(fromToken: 1) }
+    return (String(decoding: key, as: UTF8.self), value)
+  }
+
+  private mutating func takeReportFileEntry(
+    _ entry: (key: String, value: String), line: TextLine, emit: (TextDecodingEvent) -> Void,
+    emitThread: (CrashThread) -> Void
+  ) -> Bool {
+    if entry.key == "EventType" {
+      applyPending()
+      if summary.offset != nil || summary.eventName != nil { finish(emit: emit, emitThread: emitThread) }
+      summary.eventName = Self.capped(entry.value, maximumBytes: 32)
+      isReportFile = true
+    }
+    guard isReportFile else { return false }
     isCollecting = true
     include(line.number)
+    let key = entry.key
+    if let (index, isName) = Self.signatureIndex(key), index < 64 {
+      // `Sig[N]` and `DynamicSig[N]`: the name, then its value, by the names the dialog prints.
+      if isName {
+        signatureNames[key.hasPrefix("Dynamic") ? index + 64 : index] = entry.value.lowercased()
+      } else if let name = signatureNames[key.hasPrefix("Dynamic") ? index + 64 : index] {
+        apply(name, entry.value)
+      }
+    } else if key == "ReportIdentifier" {
+      summary.reportID = Self.capped(entry.value, maximumBytes: 64)
+    } else if key == "NsAppName" || key == "AppName" {
+      summary.application = summary.application ?? Self.capped(entry.value)
+    } else if key == "AppPath" {
+      summary.applicationPath = Self.capped(entry.value)
+    } else if key == "Wow64Guest" {
+      reportFileMachine = UInt16(entry.value)
+    } else if key.hasPrefix("LoadedModule["), loadedModules.count < 4096 {
+      loadedModules.append(Self.capped(entry.value, maximumBytes: 1024))
+    }
     return true
   }
+
+  /// `Sig[3].Name` → (3, true), `DynamicSig[1].Value` → (1, false).
+  private static func signatureIndex(_ key: String) -> (Int, Bool)? {
+    let isName = key.hasSuffix("].Name")
+    guard isName || key.hasSuffix("].Value"), key.hasPrefix("Sig[") || key.hasPrefix("DynamicSig["),
+      let open = key.firstIndex(of: "["), let close = key.firstIndex(of: "]"), open < close,
+      let index = Int(key[key.index(after: open)..<close])
+    else { return nil }
+    return (index, isName)
+  }
+
+  /// Whether the lines are a `Report.wer` file's.
+  private var isReportFile = false
+  /// A `Report.wer`'s signature names by index (`DynamicSig` at 64 on).
+  private var signatureNames: [Int: String] = [:]
+  /// A `Report.wer`'s `Wow64Guest`: the machine of a process under WOW64 (`332` i386).
+  private var reportFileMachine: UInt16?
+  /// A `Report.wer`'s `LoadedModule[N]` paths.
+  private var loadedModules: [String] = []
 
   /// Ends the summary: the application, the exception, the module and its one frame.
   mutating func finish(emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) {
@@ -177,10 +307,28 @@ struct WindowsErrorReportCollector {
       summary = Summary()
       isCollecting = false
       inFileList = false
+      pending = nil
+      isReportFile = false
+      signatureNames = [:]
+      reportFileMachine = nil
+      loadedModules = []
     }
     guard isCollecting else { return }
+    applyPending()
     applyParameters()
+    if summary.modulePath == nil, let module = summary.module?.lowercased() {
+      // A `Report.wer` lists every module's path: the faulting one's is among them.
+      summary.modulePath = loadedModules.first { $0.lowercased().hasSuffix("\\" + module) }
+    }
     guard let offset = summary.offset, let lines = summary.lines else { return }
+    // Event 1000 and event 1001 of one crash, pasted together, are one crash: the second (same
+    // report id, or same module and offset) adds nothing.
+    let place = (summary.module?.lowercased() ?? "") + "+" + String(offset, radix: 16)
+    guard !emitted.contains(place), summary.reportID.map({ !emitted.contains($0) }) ?? true else { return }
+    if emitted.count < 1024 {
+      emitted.insert(place)
+      if let reportID = summary.reportID { emitted.insert(reportID) }
+    }
     if summary.application != nil || summary.processID != nil {
       emit(.application(ApplicationInfo(name: summary.application, processID: summary.processID, lines: lines)))
     }
@@ -341,6 +489,11 @@ struct WindowsErrorReportCollector {
   /// The processor: SysWOW64 in a path is a 32-bit process on 64-bit Windows; else the offset's
   /// width (MS-CER §2.2.3.1).
   private func decideArchitecture() -> (Architecture, [String]) {
+    switch reportFileMachine {
+    case 332: return (.x86, ["the report's Wow64Guest is 332 (IMAGE_FILE_MACHINE_I386): a 32-bit x86 process under WOW64"])
+    case 452: return (.arm, ["the report's Wow64Guest is 452 (IMAGE_FILE_MACHINE_ARMNT): a 32-bit ARM process under WOW64"])
+    default: break
+    }
     for path in [summary.modulePath, summary.applicationPath].compactMap({ $0 }) where Self.namesWOW64(path) {
       return (.x86, ["a 32-bit process on 64-bit Windows: \(path) is in SysWOW64"])
     }
