@@ -95,6 +95,8 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var goPanic = GoPanicCollector()
   @exclusivity(unchecked) private var kernelOops = KernelOopsCollector()
   @exclusivity(unchecked) private var windowsErrorReport = WindowsErrorReportCollector()
+  /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
+  @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
   /// Whether one of the native tools' collectors holds something (it then sees every line).
   @exclusivity(unchecked) private var nativeToolsActive = false
@@ -197,6 +199,7 @@ public final class StackTextDecoder {
     goPanic.finish(emit: emit, emitThread: { emitThread($0, emit) })
     kernelOops.finish(emit: emit, emitThread: { emitThread($0, emit) })
     windowsErrorReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    if let debuggerException { emit(.exception(debuggerException.exception)) }
     lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
     finishStandaloneRegisters(emit)
@@ -462,6 +465,10 @@ public final class StackTextDecoder {
     // WinDbg's `lm`: its column header, `Unloaded modules:`, or a row with a symbol status.
     if WinDbgModuleList.mayStart(line), moduleList.consume(line, emit: { emit(.module($0)) }) { return }
     if events.consume(line, emit: { emit(.event($0)) }) { return }
+    if line.tokenLeads.intersects(Self.causedLead), let event = DebuggerExceptionEvent.parse(line) {
+      if debuggerException.map({ event.outranks($0) }) ?? true { debuggerException = event }
+      return
+    }
     if let fault = FaultLine.parse(line) {
       recordFault(fault)
       return
