@@ -115,6 +115,8 @@ public final class StackTextDecoder {
 
   /// `c` (`caused`), as a constant (`TokenLeads.of` would be evaluated lazily on every use).
   static let causedLead = TokenLeads(bits: 1 << 2)
+  /// `code` (WinDbg's `- code c0000005`) and `exception` (Visual Studio's `Unhandled exception at`).
+  static let exceptionLineLead = TokenLeads.of("code", "exception")
 
   private enum Win9xState {
     case none
@@ -465,7 +467,9 @@ public final class StackTextDecoder {
     // WinDbg's `lm`: its column header, `Unloaded modules:`, or a row with a symbol status.
     if WinDbgModuleList.mayStart(line), moduleList.consume(line, emit: { emit(.module($0)) }) { return }
     if events.consume(line, emit: { emit(.event($0)) }) { return }
-    if line.tokenLeads.intersects(Self.causedLead), let event = DebuggerExceptionEvent.parse(line) {
+    if line.tokenLeads.intersects(Self.exceptionLineLead),
+      let event = DebuggerExceptionEvent.parse(line) ?? DebuggerExceptionEvent.parseVisualStudio(line)
+    {
       if debuggerException.map({ event.outranks($0) }) ?? true { debuggerException = event }
       return
     }

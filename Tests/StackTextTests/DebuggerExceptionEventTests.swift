@@ -42,6 +42,23 @@ struct DebuggerExceptionEventTests {
     #expect(exception.threadID == nil && exception.code.rawValue == 0xc000_0005)
   }
 
+  @Test("Visual Studio's dialog: the pc, the code, the words; an unhandled one over a first-chance C++ exception")
+  func visualStudio() throws {
+    let text = """
+      First-chance exception at 0x7c812afb (kernel32.dll) in ledger.exe: Microsoft C++ exception: std::bad_alloc at memory location 0x0012f8d0..
+      Unhandled exception at 0x00411a2f in ledger.exe: 0xC0000005: Access violation writing location 0x00000000.
+      >	ledger.exe!Parser::next(int depth) Line 212	C++
+      """
+    let exception = try #require(decodeReport(text).exception)
+    #expect(exception.code.rawValue == 0xc000_0005 && exception.address?.rawValue == 0x41_1a2f)
+    #expect(exception.description == "Access violation writing location 0x00000000")
+    let thrown = try #require(
+      decodeReport("Exception thrown at 0x00007FFB1C2D3E4F (ntdll.dll) in My App.exe: 0xC0000374: A heap has been corrupted.\n").exception)
+    #expect(thrown.code.rawValue == 0xc000_0374 && thrown.address?.rawValue == 0x7ffb_1c2d_3e4f)
+    let cxx = try #require(decodeReport(String(text.split(separator: "\n")[0]) + "\n").exception)
+    #expect(cxx.code.rawValue == 0xe06d_7363 && cxx.description?.hasPrefix("Microsoft C++ exception: std::bad_alloc") == true)
+  }
+
   @Test("not an exception line", arguments: [
     "The code - code c0000005 was seen\n", "(1a2c.1b3c): Access violation - code c00005 (first chance)\n",
     "Access violation - code c0000005 was logged twice\n",
