@@ -65,32 +65,46 @@ struct WindowsErrorReportCollector {
   /// The report ids and module+offset places of the summaries given out.
   private var emitted: Set<String> = []
 
-  /// Whether the line may open a summary (a mask on its first byte, then its words).
+  /// Whether the line may open a summary: its first word's first four letters, folded, are
+  /// `faul`, `prob`, `desc` or `even` (one comparison each), and then its words.
   @inline(__always)
   static func mayOpen(_ line: TextLine) -> Bool {
-    guard let first = line.tokens.first else { return false }
-    let lead = line.bytes[first.lowerBound] | 0x20
-    guard lead == UInt8(ascii: "f") || lead == UInt8(ascii: "p") || lead == UInt8(ascii: "d") || lead == UInt8(ascii: "e") else {
-      return false
-    }
+    guard let first = line.tokens.first, first.count >= 4 else { return false }
+    let bytes = line.bytes
+    let start = first.lowerBound
+    let word =
+      (UInt32(bytes[start]) | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2]) << 16 | UInt32(bytes[start + 3]) << 24)
+      | 0x2020_2020
+    // "faul", "prob", "desc", "even" as little-endian words.
+    guard word == 0x6C75_6166 || word == 0x626F_7270 || word == 0x6373_6564 || word == 0x6E65_7665 else { return false }
     return opens(line)
   }
 
+  /// By words, without building strings: this runs on every line that starts like one of
+  /// these words (an event record's `Description:` and `Event ID:` too).
   @inline(never)
   private static func opens(_ line: TextLine) -> Bool {
-    if isXPLine(line) { return true }
-    if line.tokens.count >= 3, equalsIgnoringCase(line.token(0), "Fault"), equalsIgnoringCase(line.token(1), "bucket") { return true }
-    if let entry = reportFileEntry(line) { return entry.key == "EventType" }
-    guard let field = field(line) else { return false }
-    switch field.key {
-    case "faulting application name", "faulting module name", "faulting application path", "problem signature",
-      "problem event name", "event name":
-      return true
-    case "description":
-      // An Event Viewer record's `Description: Faulting application …`.
-      return isXPLine(line.droppingTokens(1)) || field.value.hasPrefix("Faulting application name:")
-    default: return false
+    let count = line.tokens.count
+    guard count >= 2 else { return false }
+    if equalsIgnoringCase(line.token(0), "Faulting") {
+      // `Faulting application name:`, `… path:`, `Faulting module name:`, XP's line.
+      return isXPLine(line) || (count >= 3 && (equalsIgnoringCase(line.token(1), "application") || equalsIgnoringCase(line.token(1), "module"))
+        && (Bytes.hasPrefix(line.token(2), "name:") || Bytes.hasPrefix(line.token(2), "path:")))
     }
+    if equalsIgnoringCase(line.token(0), "Fault") { return count >= 3 && equalsIgnoringCase(line.token(1), "bucket") }
+    if equalsIgnoringCase(line.token(0), "Problem") {
+      return equalsIgnoringCase(line.token(1), "signature:")
+        || (count >= 3 && equalsIgnoringCase(line.token(1), "Event") && equalsIgnoringCase(line.token(2), "Name:"))
+    }
+    if equalsIgnoringCase(line.token(0), "Event") { return count >= 3 && equalsIgnoringCase(line.token(1), "Name:") }
+    if Bytes.hasPrefix(line.token(0), "EventType=") { return true }
+    if equalsIgnoringCase(line.token(0), "Description:"), count >= 4, equalsIgnoringCase(line.token(1), "Faulting"),
+      equalsIgnoringCase(line.token(2), "application")
+    {
+      // An Event Viewer record's `Description: Faulting application …`.
+      return isXPLine(line.droppingTokens(1)) || equalsIgnoringCase(line.token(3), "name:")
+    }
+    return false
   }
 
   /// Takes a line; false for a line it does not read (which ends the summary, unless blank).
