@@ -85,6 +85,8 @@ struct WindowsErrorReportCollector {
   @inline(never)
   private static func opens(_ line: TextLine) -> Bool {
     let count = line.tokens.count
+    // A Report.wer's `EventType=APPCRASH`, one word.
+    if Bytes.hasPrefix(line.token(0), "EventType=") { return true }
     guard count >= 2 else { return false }
     if equalsIgnoringCase(line.token(0), "Faulting") {
       // `Faulting application name:`, `… path:`, `Faulting module name:`, XP's line.
@@ -97,7 +99,6 @@ struct WindowsErrorReportCollector {
         || (count >= 3 && equalsIgnoringCase(line.token(1), "Event") && equalsIgnoringCase(line.token(2), "Name:"))
     }
     if equalsIgnoringCase(line.token(0), "Event") { return count >= 3 && equalsIgnoringCase(line.token(1), "Name:") }
-    if Bytes.hasPrefix(line.token(0), "EventType=") { return true }
     if equalsIgnoringCase(line.token(0), "Description:"), count >= 4, equalsIgnoringCase(line.token(1), "Faulting"),
       equalsIgnoringCase(line.token(2), "application")
     {
