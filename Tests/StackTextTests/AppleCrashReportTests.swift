@@ -97,6 +97,20 @@ struct AppleCrashReportTests {
     #expect(report.modules.first { $0.name == "Ice" }?.debugIdentifier == "2CDBE1CF7F3A3AE0A53FFE8B85D038BE0")
   }
 
+  @Test("an iOS device log symbolicated on the device: `0x… + 954928 (LedgerStore.commit() + 52)` names the function")
+  func iOSDeviceLog() throws {
+    let text = try String(contentsOfFile: Fixtures.path("pastes/ios-device-partly-symbolicated.crash"), encoding: .utf8)
+    let report = decodeReport(text)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.isCrashed && stack.architecture == .arm64 && stack.label == "Thread 15")
+    #expect(stack.frames.map { $0.symbol?.function } == [
+      "LedgerStore.commit()", "LedgerStore.flush()", "_dispatch_call_block_and_release", "_pthread_wqthread",
+    ])
+    #expect(stack.frames.map { $0.symbol?.offset } == [52, 120, 32, 288])
+    #expect(stack.frames[0].symbol?.module == "Ledger" && stack.frames[0].instruction?.rawValue == 0x1_02e1_1230)
+    #expect(stack.frames[1].returnAddress == nil || stack.frames[0].returnAddress?.rawValue == 0x1_02e1_1150)
+  }
+
   @Test("prose that shares a word with a report stays prose", arguments: [
     "Process: we restarted the service twice.\n", "Thread 3 is stuck in a loop\n",
   ])

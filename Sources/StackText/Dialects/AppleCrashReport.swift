@@ -13,6 +13,7 @@
 //   0   com.apple.CoreFoundation        0x00007fff8b81e88f CFStringGetCString + 47
 //   1   org.example.Main                0x0000000100002051 0x100000000 + 8273
 //   2   Example                                0x1000a1b2c closure #1 in Foo.bar() + 44 (Foo.swift:123)
+//   3   libsystem_pthread.dylib   0x000000021479646c 0x214795000 + 5228 (_pthread_wqthread + 288)
 //
 //   Thread 0 crashed with X86 Thread State (64-bit):
 //     rax: 0x0000000000000000  rbx: 0x00007fff70f44310  …  rip: 0x00007fff8e40f866
@@ -173,6 +174,22 @@ enum AppleCrashReport {
         row.file = TextLimits.capped(String(inside[..<colon]))
         row.line = lineNumber
         rest = before
+      }
+    }
+    // iOS's device logs, symbolicated on the device: `0x214795000 + 5228 (pthread_getspecific + 12)`.
+    if rest.hasPrefix("0x"), rest.hasSuffix(")"), let open = Parentheses.openingOfLastGroup(in: rest), open > rest.startIndex {
+      let inside = rest[rest.index(after: open)..<rest.index(before: rest.endIndex)]
+      let before = rest[..<open].trimmingBlanks()
+      if let plus = inside.ranges(of: " + ").last, let offset = UInt64(inside[plus.upperBound...].trimmingBlanks()),
+        let basePlus = before.ranges(of: " + ").last, let base = UInt64(before[..<basePlus.lowerBound].dropFirst(2), radix: 16)
+      {
+        let symbol = inside[..<plus.lowerBound].trimmingBlanks()
+        if !symbol.isEmpty {
+          row.symbol = TextLimits.capped(String(symbol))
+          row.offset = offset
+          row.imageBase = base
+          return row
+        }
       }
     }
     // `name + 109`, `0x100000000 + 8273` (not symbolicated), `0 + 10` (nothing known).
