@@ -117,6 +117,8 @@ public final class StackTextDecoder {
   static let causedLead = TokenLeads(bits: 1 << 2)
   /// `code` (WinDbg's `- code c0000005`) and `exception` (Visual Studio's `Unhandled exception at`).
   static let exceptionLineLead = TokenLeads.of("code", "exception")
+  /// `segfault` and `traps:` (the kernel's line for a program's fatal fault).
+  static let userFaultLead = TokenLeads.of("segfault", "traps:")
 
   private enum Win9xState {
     case none
@@ -467,6 +469,10 @@ public final class StackTextDecoder {
     // WinDbg's `lm`: its column header, `Unloaded modules:`, or a row with a symbol status.
     if WinDbgModuleList.mayStart(line), moduleList.consume(line, emit: { emit(.module($0)) }) { return }
     if events.consume(line, emit: { emit(.event($0)) }) { return }
+    if line.tokenLeads.intersects(Self.userFaultLead), let fault = LinuxUserFault.parse(line) {
+      fault.emit(emit, emitThread: { emitThread($0, emit) })
+      return
+    }
     if line.tokenLeads.intersects(Self.exceptionLineLead),
       let event = DebuggerExceptionEvent.parse(line) ?? DebuggerExceptionEvent.parseVisualStudio(line)
     {

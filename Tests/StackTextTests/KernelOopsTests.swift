@@ -252,11 +252,53 @@ struct KernelOopsTests {
     #expect(decodeReport(text, chunkSize: 3).stacks == decodeReport(text).stacks)
   }
 
+  @Test("a program's segfault line: the signal, the fault address and error bits, the ip in its mapping as one frame")
+  func userSegfault() throws {
+    let text = """
+      [ 8123.456789] ledgerd[12345]: segfault at 10 ip 000055d5c1a2b3c4 sp 00007ffd12345678 error 4 in ledgerd[55d5c1a00000+3b000] likely on CPU 3 (core 3, socket 0)
+      [ 8123.456801] Code: 48 8b 45 f8 48 89 c7 e8 34 fe ff ff 48 8b 45 f8 <8b> 40 10 89 45 f4 eb 0a 83 45 f4 01 83 7d f4 09 7e f0 90 c9 c3
+      """
+    let report = decodeReport(text)
+    let exception = try #require(report.exception)
+    #expect(exception.code.rawValue == 11 && exception.address?.rawValue == 0x10 && exception.threadID == 12345)
+    #expect(exception.description == "SIGSEGV: segfault at 10, error 4 (user-mode read page not present)")
+    #expect(report.application?.name == "ledgerd" && report.application?.processID == 12345)
+    let stack = try #require(report.stacks.first)
+    #expect(report.stacks.count == 1 && stack.architecture == .amd64 && stack.isCrashed)
+    let frame = try #require(stack.frames.first)
+    #expect(frame.instruction?.rawValue == 0x55d5_c1a2_b3c4 && frame.symbol?.module == "ledgerd" && frame.symbol?.moduleOffset == 0x2_b3c4)
+    #expect(frame.symbol?.printedText == "ledgerd[55d5c1a00000+3b000]")
+    // Another run of the same build, mapped elsewhere: the same place in the mapping.
+    let moved = decodeReport(
+      "ledgerd[999]: segfault at 10 ip 00005611aa62b3c4 sp 00007ffc00000000 error 4 in ledgerd[5611aa600000+3b000]\n")
+    #expect(moved.stacks.first?.frames.first?.symbol?.moduleOffset == 0x2_b3c4)
+  }
+
+  @Test("traps: a general protection fault, a divide error (SIGFPE), an invalid opcode (SIGILL)", arguments: [
+    ("general protection fault", UInt32(11)), ("trap divide error", 8), ("trap invalid opcode", 4),
+  ])
+  func userTrap(_ kind: String, _ signal: UInt32) throws {
+    let text = "Dec  6 18:00:00 host kernel: traps: ledgerd[12345] \(kind) ip:55d5c1a2b3c4 sp:7ffd12345678 error:0 in ledgerd[55d5c1a00000+3b000]\n"
+    let report = decodeReport(text)
+    #expect(report.exception?.code.rawValue == signal && report.exception?.description?.contains(kind) == true)
+    #expect(report.stacks.first?.frames.first?.symbol?.moduleOffset == 0x2_b3c4)
+  }
+
+  @Test("an ip outside the printed mapping stays an address; a mapping-less line still gives the exception")
+  func userFaultEdges() throws {
+    let outside = decodeReport("a[1]: segfault at 0 ip 0000000000401000 sp 00007ffd00000000 error 14 in a[500000+1000]\n")
+    #expect(outside.stacks.first?.frames.first?.symbol?.moduleOffset == nil)
+    #expect(outside.exception?.description == "SIGSEGV: segfault at 0, error 14 (user-mode instruction fetch page not present)")
+    let bare = decodeReport("a[1]: segfault at 0 ip 08048f00 sp bfffe000 error 4\n")
+    #expect(bare.stacks.first?.architecture == .unknown && bare.exception?.code.rawValue == 11)
+  }
+
   @Test("not a kernel message", arguments: [
     "BUG: the button does nothing\n",
     "[12:00:01] Call me later\n",
     "Dec 06 18:02:11 pi5 sshd[812]: Accepted publickey for pi\n",
     "BUG: the report came from support+0x1/0x2 of the team\n",
+    "the segfault at line 10 of ledgerd[12345]: is it\n",
   ])
   func notKernel(_ text: String) {
     let report = decodeReport(text)
