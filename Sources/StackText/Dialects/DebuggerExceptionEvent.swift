@@ -55,11 +55,14 @@ struct DebuggerExceptionEvent {
       index = 1
     }
     // `… - code c0000005 (…chance…)`
-    guard let dash = (index + 1..<count - 3).first(where: { line.tokenEquals($0, "-") && line.tokenEquals($0 + 1, "code") }) else {
+    guard let dash = (index + 1..<count - 3).first(where: { line.tokenEquals($0, "-") && line.tokenEquals($0 + 1, "code") })
+    else {
       return nil
     }
     let digits = line.token(dash + 2)
-    guard digits.count == 8, let code = HexNumber.digits(digits), line.token(dash + 3).first == ASCII.openParen else { return nil }
+    guard digits.count == 8, let code = HexNumber.digits(digits), line.token(dash + 3).first == ASCII.openParen else {
+      return nil
+    }
     let chance = line.text(fromToken: dash + 3)
     guard chance.hasSuffix("chance)") || chance.hasSuffix("chance !!!)") || chance.hasSuffix("not available)") else { return nil }
     let isSecondChance = line.tokenEquals(dash + 4, "second")
@@ -78,8 +81,9 @@ struct DebuggerExceptionEvent {
     let count = line.tokens.count
     guard count >= 6, count <= 64 else { return nil }
     let isUnhandled = line.tokenEquals(0, "Unhandled") && line.tokenEquals(1, "exception")
-    guard isUnhandled || (line.tokenEquals(0, "Exception") && line.tokenEquals(1, "thrown"))
-      || (line.tokenEquals(0, "First-chance") && line.tokenEquals(1, "exception")),
+    guard
+      isUnhandled || (line.tokenEquals(0, "Exception") && line.tokenEquals(1, "thrown"))
+        || (line.tokenEquals(0, "First-chance") && line.tokenEquals(1, "exception")),
       line.tokenEquals(2, "at"), Bytes.hasPrefix(line.token(3), "0x"), line.token(3).count <= 18,
       let address = HexNumber.digits(line.token(3).dropFirst(2))
     else { return nil }

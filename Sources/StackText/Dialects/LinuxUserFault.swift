@@ -76,7 +76,9 @@ struct LinuxUserFault {
       index += 9
     } else {
       // `general protection fault ip:… sp:… error:…`, `trap divide error ip:…`.
-      guard let ipIndex = (index..<min(count, index + 8)).first(where: { Bytes.hasPrefix(line.token($0), "ip:") }), ipIndex > index else {
+      guard let ipIndex = (index..<min(count, index + 8)).first(where: { Bytes.hasPrefix(line.token($0), "ip:") }),
+        ipIndex > index
+      else {
         return nil
       }
       fault.kind = line.text(fromToken: index, throughToken: ipIndex - 1)
@@ -84,12 +86,15 @@ struct LinuxUserFault {
       guard let ip = HexNumber.digits(ipText) else { return nil }
       fault.ip = ip
       fault.ipDigits = ipText.count
-      if ipIndex + 1 < count, Bytes.hasPrefix(line.token(ipIndex + 1), "sp:") { fault.sp = HexNumber.digits(line.token(ipIndex + 1).dropFirst(3)) }
+      if ipIndex + 1 < count, Bytes.hasPrefix(line.token(ipIndex + 1), "sp:") {
+        fault.sp = HexNumber.digits(line.token(ipIndex + 1).dropFirst(3))
+      }
       if ipIndex + 2 < count, Bytes.hasPrefix(line.token(ipIndex + 2), "error:") {
         fault.errorCode = HexNumber.digits(line.token(ipIndex + 2).dropFirst(6))
       }
       fault.signal =
-        fault.kind.hasSuffix("divide error") ? 8 : fault.kind.hasSuffix("invalid opcode") ? 4 : fault.kind.hasSuffix("int3") ? 5 : 11
+        fault.kind.hasSuffix("divide error")
+        ? 8 : fault.kind.hasSuffix("invalid opcode") ? 4 : fault.kind.hasSuffix("int3") ? 5 : 11
       index = ipIndex + 3
     }
     // ` in ledgerd[55d5c1a00000+2b000]`
@@ -100,7 +105,9 @@ struct LinuxUserFault {
         if let plus = inside.firstIndex(of: ASCII.plus), let begin = HexNumber.digits(inside[..<plus]),
           let length = HexNumber.digits(inside[(plus + 1)...])
         {
-          fault.mapping = (TextLimits.singleLine(TextLimits.capped(Bytes.string(mapping[..<open]), maximumBytes: 256)), begin, length)
+          fault.mapping = (
+            TextLimits.singleLine(TextLimits.capped(Bytes.string(mapping[..<open]), maximumBytes: 256)), begin, length
+          )
         }
       }
     }
@@ -144,7 +151,8 @@ struct LinuxUserFault {
     if let mapping, ip >= mapping.start, ip &- mapping.start < mapping.length {
       let printed = "\(mapping.file)[\(String(mapping.start, radix: 16))+\(String(mapping.length, radix: 16))]"
       symbol = FrameSymbol(
-        module: ModuleName.stem(mapping.file), moduleOffset: ip &- mapping.start, moduleBase: Address(mapping.start), printedText: printed)
+        module: ModuleName.stem(mapping.file), moduleOffset: ip &- mapping.start, moduleBase: Address(mapping.start),
+        printedText: printed)
       emit(
         .systemProperty(
           SystemProperty(
@@ -159,7 +167,8 @@ struct LinuxUserFault {
       ? ["the kernel's x86 fault line (arch/x86/mm/fault.c) with a 64-bit ip"]
       : ["the ip fits 32 bits: an x86 or a 32-bit process on x86-64, which the line does not tell"]
     var thread = CrashThread(
-      id: processID, architecture: architecture, architectureEvidence: evidence, frames: [frame], format: .kernelOops, lines: lines,
+      id: processID, architecture: architecture, architectureEvidence: evidence, frames: [frame], format: .kernelOops,
+      lines: lines,
       label: "\(command) (PID \(processID)): the kernel's fault line", isCrashed: true)
     if let sp, architecture == .amd64 {
       thread.context = NamedRegisters.context([("rip", ip), ("rsp", sp)], architecture: .amd64)

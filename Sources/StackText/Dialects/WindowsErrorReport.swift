@@ -88,22 +88,24 @@ struct WindowsErrorReportCollector {
     // A Report.wer's `EventType=APPCRASH`, one word.
     if Bytes.hasPrefix(line.token(0), "EventType=") { return true }
     guard count >= 2 else { return false }
-    if equalsIgnoringCase(line.token(0), "Faulting") {
+    if Bytes.equalsIgnoringCase(line.token(0), "Faulting") {
       // `Faulting application name:`, `… path:`, `Faulting module name:`, XP's line.
-      return isXPLine(line) || (count >= 3 && (equalsIgnoringCase(line.token(1), "application") || equalsIgnoringCase(line.token(1), "module"))
-        && (Bytes.hasPrefix(line.token(2), "name:") || Bytes.hasPrefix(line.token(2), "path:")))
+      return isXPLine(line)
+        || (count >= 3
+          && (Bytes.equalsIgnoringCase(line.token(1), "application") || Bytes.equalsIgnoringCase(line.token(1), "module"))
+          && (Bytes.hasPrefix(line.token(2), "name:") || Bytes.hasPrefix(line.token(2), "path:")))
     }
-    if equalsIgnoringCase(line.token(0), "Fault") { return count >= 3 && equalsIgnoringCase(line.token(1), "bucket") }
-    if equalsIgnoringCase(line.token(0), "Problem") {
-      return equalsIgnoringCase(line.token(1), "signature:")
-        || (count >= 3 && equalsIgnoringCase(line.token(1), "Event") && equalsIgnoringCase(line.token(2), "Name:"))
+    if Bytes.equalsIgnoringCase(line.token(0), "Fault") { return count >= 3 && Bytes.equalsIgnoringCase(line.token(1), "bucket") }
+    if Bytes.equalsIgnoringCase(line.token(0), "Problem") {
+      return Bytes.equalsIgnoringCase(line.token(1), "signature:")
+        || (count >= 3 && Bytes.equalsIgnoringCase(line.token(1), "Event") && Bytes.equalsIgnoringCase(line.token(2), "Name:"))
     }
-    if equalsIgnoringCase(line.token(0), "Event") { return count >= 3 && equalsIgnoringCase(line.token(1), "Name:") }
-    if equalsIgnoringCase(line.token(0), "Description:"), count >= 4, equalsIgnoringCase(line.token(1), "Faulting"),
-      equalsIgnoringCase(line.token(2), "application")
+    if Bytes.equalsIgnoringCase(line.token(0), "Event") { return count >= 3 && Bytes.equalsIgnoringCase(line.token(1), "Name:") }
+    if Bytes.equalsIgnoringCase(line.token(0), "Description:"), count >= 4, Bytes.equalsIgnoringCase(line.token(1), "Faulting"),
+      Bytes.equalsIgnoringCase(line.token(2), "application")
     {
       // An Event Viewer record's `Description: Faulting application …`.
-      return isXPLine(line.droppingTokens(1)) || equalsIgnoringCase(line.token(3), "name:")
+      return isXPLine(line.droppingTokens(1)) || Bytes.equalsIgnoringCase(line.token(3), "name:")
     }
     return false
   }
@@ -112,10 +114,12 @@ struct WindowsErrorReportCollector {
   mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
     if line.isBlank { return false }
     var line = line
-    if line.tokens.count > 2, Self.equalsIgnoringCase(line.token(0), "Description:") {
+    if line.tokens.count > 2, Bytes.equalsIgnoringCase(line.token(0), "Description:") {
       // The summary as an event record's description: read it, and let the record keep it too.
       line = line.droppingTokens(1)
-      if Self.isXPLine(line) || Self.field(line)?.key == "faulting application name" { _ = take(line, emit: emit, emitThread: emitThread) }
+      if Self.isXPLine(line) || Self.field(line)?.key == "faulting application name" {
+        _ = take(line, emit: emit, emitThread: emitThread)
+      }
       return false
     }
     return take(line, emit: emit, emitThread: emitThread)
@@ -129,7 +133,8 @@ struct WindowsErrorReportCollector {
       include(line.number)
       return true
     }
-    if line.tokens.count >= 3, Self.equalsIgnoringCase(line.token(0), "Fault"), Self.equalsIgnoringCase(line.token(1), "bucket") {
+    if line.tokens.count >= 3, Bytes.equalsIgnoringCase(line.token(0), "Fault"), Bytes.equalsIgnoringCase(line.token(1), "bucket")
+    {
       // `Fault bucket 1234567890, type 5`: event 1001's first line.
       applyPending()
       if summary.offset != nil || summary.eventName != nil { finish(emit: emit, emitThread: emitThread) }
@@ -140,8 +145,8 @@ struct WindowsErrorReportCollector {
     if let entry = Self.reportFileEntry(line) {
       return takeReportFileEntry(entry, line: line, emit: emit, emitThread: emitThread)
     }
-    if isCollecting, line.tokens.count == 2, Self.equalsIgnoringCase(line.token(0), "Problem"),
-      Self.equalsIgnoringCase(line.token(1), "signature")
+    if isCollecting, line.tokens.count == 2, Bytes.equalsIgnoringCase(line.token(0), "Problem"),
+      Bytes.equalsIgnoringCase(line.token(1), "signature")
     {
       // Reliability Monitor's heading, without a colon.
       applyPending()
@@ -226,7 +231,9 @@ struct WindowsErrorReportCollector {
     case "event name", "problem event name": summary.eventName = Self.capped(value, maximumBytes: 32)
     case "os version": summary.osVersion = Self.capped(value, maximumBytes: 64)
     default:
-      if let number = Self.parameterNumber(key) { summary.parameters[number - 1] = value.isEmpty ? nil : Self.capped(value, maximumBytes: 256) }
+      if let number = Self.parameterNumber(key) {
+        summary.parameters[number - 1] = value.isEmpty ? nil : Self.capped(value, maximumBytes: 256)
+      }
     }
   }
 
@@ -255,7 +262,8 @@ struct WindowsErrorReportCollector {
     guard line.tokens.count >= 1, let equals = line.token(0).firstIndex(of: UInt8(ascii: "=")) else { return nil }
     let key = line.token(0)[..<equals]
     guard (2...40).contains(key.count),
-      key.allSatisfy({ ASCII.isAlphanumeric($0) || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: ".") })
+      key.allSatisfy({ ASCII.isAlphanumeric($0) || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: ".") }
+      )
     else { return nil }
     var value = String(decoding: line.token(0)[(equals + 1)...], as: UTF8.self)
     if line.tokens.count > 1 { value += " " + line.text(fromToken: 1) }
@@ -291,7 +299,7 @@ struct WindowsErrorReportCollector {
       summary.applicationPath = Self.capped(entry.value)
     } else if key == "Wow64Guest" {
       reportFileMachine = UInt16(entry.value)
-    } else if key.hasPrefix("LoadedModule["), loadedModules.count < 4096 {
+    } else if key.hasPrefix("LoadedModule["), loadedModules.count < 1024 {
       loadedModules.append(Self.capped(entry.value, maximumBytes: 1024))
     }
     return true
@@ -347,8 +355,12 @@ struct WindowsErrorReportCollector {
     if summary.application != nil || summary.processID != nil {
       emit(.application(ApplicationInfo(name: summary.application, processID: summary.processID, lines: lines)))
     }
-    if let eventName = summary.eventName { emit(.systemProperty(SystemProperty(key: "Windows Error Reporting event", value: eventName))) }
-    if let version = summary.applicationVersion { emit(.systemProperty(SystemProperty(key: "Application version", value: version))) }
+    if let eventName = summary.eventName {
+      emit(.systemProperty(SystemProperty(key: "Windows Error Reporting event", value: eventName)))
+    }
+    if let version = summary.applicationVersion {
+      emit(.systemProperty(SystemProperty(key: "Application version", value: version)))
+    }
     if let reportID = summary.reportID { emit(.systemProperty(SystemProperty(key: "Report Id", value: reportID))) }
     if let osVersion = summary.osVersion { emit(.systemProperty(SystemProperty(key: "OS version", value: osVersion))) }
     if let code = summary.code { emit(.exception(CrashException(code: ExceptionCode(rawValue: code), lines: lines))) }
@@ -357,7 +369,8 @@ struct WindowsErrorReportCollector {
     var symbol: FrameSymbol
     if let module = summary.module, !Self.namesNoModule(module) {
       let stem = ModuleName.stem(module)
-      symbol = FrameSymbol(module: stem, moduleOffset: offset, printedText: module + "+0x" + Self.paddedHex(offset, digits: digits))
+      let printed = module + "+0x" + HexFormat.digits(offset, width: min(digits, 16))
+      symbol = FrameSymbol(module: stem, moduleOffset: offset, printedText: printed)
       emit(
         .module(
           CodeModule(
@@ -365,7 +378,7 @@ struct WindowsErrorReportCollector {
             timestamp: summary.moduleTimestamp, lines: lines)))
     } else {
       // No module held the pc: the offset is the address itself.
-      symbol = FrameSymbol(address: Address(offset), printedText: "0x" + Self.paddedHex(offset, digits: digits))
+      symbol = FrameSymbol(address: Address(offset), printedText: "0x" + HexFormat.digits(offset, width: min(digits, 16)))
       symbol.isUnresolved = true
     }
     let frame = StackFrame(index: 0, instruction: Address(offset), symbol: symbol, trust: .text, lines: lines)
@@ -393,9 +406,13 @@ struct WindowsErrorReportCollector {
     summary.applicationVersion = summary.applicationVersion ?? p[1]
     summary.module = summary.module ?? p[3]
     summary.moduleVersion = summary.moduleVersion ?? p[4]
-    if summary.moduleTimestamp == nil, let stamp = p[5].flatMap(Self.hex) { summary.moduleTimestamp = UInt32(truncatingIfNeeded: stamp.value) }
+    if summary.moduleTimestamp == nil, let stamp = p[5].flatMap(Self.hex) {
+      summary.moduleTimestamp = UInt32(truncatingIfNeeded: stamp.value)
+    }
     if summary.code == nil, let code = p[codeIndex].flatMap(Self.hex) { summary.code = UInt32(truncatingIfNeeded: code.value) }
-    if summary.offset == nil, let offset = p[offsetIndex].flatMap(Self.hex) { (summary.offset, summary.offsetDigits) = (offset.value, offset.digits) }
+    if summary.offset == nil, let offset = p[offsetIndex].flatMap(Self.hex) {
+      (summary.offset, summary.offsetDigits) = (offset.value, offset.digits)
+    }
   }
 
   /// XP's and Server 2003's `Faulting application A, version V, [stamp S, ]faulting module M,
@@ -415,20 +432,25 @@ struct WindowsErrorReportCollector {
     }
     summary.application = Self.capped(name.joined(separator: " "))
     while index < count {
-      if Self.equalsIgnoringCase(line.token(index), "version"), index + 1 < count {
-        if inModule { summary.moduleVersion = Self.capped(word(index + 1)) } else { summary.applicationVersion = Self.capped(word(index + 1)) }
+      if Bytes.equalsIgnoringCase(line.token(index), "version"), index + 1 < count {
+        if inModule {
+          summary.moduleVersion = Self.capped(word(index + 1))
+        } else {
+          summary.applicationVersion = Self.capped(word(index + 1))
+        }
         index += 2
-      } else if Self.equalsIgnoringCase(line.token(index), "stamp"), index + 1 < count {
+      } else if Bytes.equalsIgnoringCase(line.token(index), "stamp"), index + 1 < count {
         if inModule, let stamp = Self.hex(word(index + 1)) { summary.moduleTimestamp = UInt32(truncatingIfNeeded: stamp.value) }
         index += 2
-      } else if Self.equalsIgnoringCase(line.token(index), "faulting"), Self.equalsIgnoringCase(line.token(index + 1), "module"),
+      } else if Bytes.equalsIgnoringCase(line.token(index), "faulting"),
+        Bytes.equalsIgnoringCase(line.token(index + 1), "module"),
         index + 2 < count
       {
         inModule = true
         summary.module = Self.capped(word(index + 2))
         index += 3
-      } else if Self.equalsIgnoringCase(line.token(index), "fault"), index + 2 < count,
-        Self.equalsIgnoringCase(line.token(index + 1), "address")
+      } else if Bytes.equalsIgnoringCase(line.token(index), "fault"), index + 2 < count,
+        Bytes.equalsIgnoringCase(line.token(index + 1), "address")
       {
         if let offset = Self.hex(word(index + 2)) { (summary.offset, summary.offsetDigits) = (offset.value, offset.digits) }
         index += 3
@@ -441,9 +463,10 @@ struct WindowsErrorReportCollector {
 
   /// `Faulting application emsmta.exe, version …`: XP's one line (not Vista's `… name:`).
   private static func isXPLine(_ line: TextLine) -> Bool {
-    line.tokens.count >= 8 && equalsIgnoringCase(line.token(0), "Faulting") && equalsIgnoringCase(line.token(1), "application")
-      && !equalsIgnoringCase(line.token(2), "name:") && !Bytes.hasPrefix(line.token(2), "path:")
-      && !equalsIgnoringCase(line.token(2), "start")
+    line.tokens.count >= 8 && Bytes.equalsIgnoringCase(line.token(0), "Faulting")
+      && Bytes.equalsIgnoringCase(line.token(1), "application")
+      && !Bytes.equalsIgnoringCase(line.token(2), "name:") && !Bytes.hasPrefix(line.token(2), "path:")
+      && !Bytes.equalsIgnoringCase(line.token(2), "start")
   }
 
   /// `Key words: value`: the key lower-cased (its words joined by one blank) and the value's
@@ -455,7 +478,9 @@ struct WindowsErrorReportCollector {
       guard let colon = token.firstIndex(of: ASCII.colon) else { continue }
       // A key has a word before its colon; a drive letter (`C:\…`) starts no key.
       guard colon > token.startIndex || index > 0 else { return nil }
-      if index == 0, colon == token.startIndex + 1, colon + 1 < token.endIndex, token[colon + 1] == UInt8(ascii: "\\") { return nil }
+      if index == 0, colon == token.startIndex + 1, colon + 1 < token.endIndex, token[colon + 1] == UInt8(ascii: "\\") {
+        return nil
+      }
       var key = ""
       for earlier in 0..<index { key += String(decoding: line.token(earlier), as: UTF8.self).lowercased() + " " }
       key += String(decoding: token[..<colon], as: UTF8.self).lowercased()
@@ -485,7 +510,9 @@ struct WindowsErrorReportCollector {
   /// `0xc0000005`, `c0000005`, `0x000000000385514d.`: the value and how many digits were printed.
   private static func hex(_ text: String) -> (value: UInt64, digits: Int)? {
     var bytes = Array(trimmed(text).utf8)[...]
-    if bytes.count > 2, bytes.first == UInt8(ascii: "0"), bytes[bytes.startIndex + 1] | 0x20 == UInt8(ascii: "x") { bytes = bytes.dropFirst(2) }
+    if bytes.count > 2, bytes.first == UInt8(ascii: "0"), bytes[bytes.startIndex + 1] | 0x20 == UInt8(ascii: "x") {
+      bytes = bytes.dropFirst(2)
+    }
     guard !bytes.isEmpty, bytes.count <= 16, let value = HexNumber.digits(bytes) else { return nil }
     return (value, bytes.count)
   }
@@ -542,13 +569,6 @@ struct WindowsErrorReportCollector {
     summary.lines = (summary.lines ?? LineRange(line: number)).including(number)
   }
 
-  private static func equalsIgnoringCase(_ token: ByteSlice, _ word: StaticString) -> Bool {
-    guard token.count == word.utf8CodeUnitCount else { return false }
-    return zip(token, UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy {
-      ASCII.lowercased($0) == ASCII.lowercased($1)
-    }
-  }
-
   /// Without a trailing comma or full stop.
   private static func trimmed(_ text: String) -> String {
     var text = Substring(text)
@@ -558,11 +578,5 @@ struct WindowsErrorReportCollector {
 
   private static func capped(_ text: String, maximumBytes: Int = 256) -> String {
     TextLimits.singleLine(TextLimits.capped(trimmed(text), maximumBytes: maximumBytes))
-  }
-
-  /// `value` in lower-case hex with at least `digits` digits (as WER printed it).
-  private static func paddedHex(_ value: UInt64, digits: Int) -> String {
-    let text = String(value, radix: 16)
-    return String(repeating: "0", count: max(0, min(digits, 16) - text.utf8.count)) + text
   }
 }
