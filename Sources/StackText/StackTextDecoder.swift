@@ -115,10 +115,11 @@ public final class StackTextDecoder {
 
   /// `c` (`caused`), as a constant (`TokenLeads.of` would be evaluated lazily on every use).
   static let causedLead = TokenLeads(bits: 1 << 2)
-  /// `code` (WinDbg's `- code c0000005`) and `exception` (Visual Studio's `Unhandled exception at`).
-  static let exceptionLineLead = TokenLeads.of("code", "exception")
-  /// `segfault` and `traps:` (the kernel's line for a program's fatal fault).
-  static let userFaultLead = TokenLeads.of("segfault", "traps:")
+  /// `c` and `e`: `code` (WinDbg's `- code c0000005`) and `exception` (Visual Studio's
+  /// `Unhandled exception at`), as a constant like `causedLead`.
+  static let exceptionLineLead = TokenLeads(bits: 1 << 2 | 1 << 4)
+  /// `s` and `t`: `segfault` and `traps:` (the kernel's line for a program's fatal fault).
+  static let userFaultLead = TokenLeads(bits: 1 << 18 | 1 << 19)
 
   private enum Win9xState {
     case none
