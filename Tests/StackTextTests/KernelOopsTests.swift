@@ -252,6 +252,30 @@ struct KernelOopsTests {
     #expect(decodeReport(text, chunkSize: 3).stacks == decodeReport(text).stacks)
   }
 
+  @Test("RISC-V: `Oops [#1]` with no code (the `cause:` register is the exception's), its registers named, no model claimed")
+  func riscv() throws {
+    let text = """
+      [ 3817.087918] Unable to handle kernel paging request at virtual address 00000061fed09482
+      [ 3817.096079] Oops [#1]
+      [ 3817.098421] Modules linked in: ledger(O) sunrpc ip_tables
+      [ 3817.140298] CPU: 0 PID: 1842 Comm: kworker/0:1H Tainted: G        W         5.10.6+ #26
+      [ 3817.152768] epc: ffffffe00022affe ra : ffffffe00022afea sp : ffffffe086d3fe30
+      [ 3817.160087]  gp : ffffffe0018416a8 tp : ffffffe080735040 t0 : ffffffe086d3fcc0
+      [ 3817.190000] status: 0000000200000120 badaddr: 00000061fed09482 cause: 000000000000000d
+      [ 3817.200000] Call Trace:
+      [ 3817.210000] [<ffffffe00022affe>] process_one_work+0x1e6/0x3a4
+      [ 3817.220000] [<ffffffe00022b226>] worker_thread+0x6a/0x38a
+      [ 3817.230000] [<ffffffe0002301a4>] kthread+0xf0/0x100
+      [ 3817.250000] ---[ end trace 2c9e8a0f5d6b7a4c ]---
+      """
+    let report = decodeReport(text)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.architecture == .unknown && stack.architectureEvidence.first?.contains("RISC-V") == true)
+    #expect(Self.functions(stack) == ["process_one_work", "worker_thread", "kthread"] && stack.lines == LineRange(1, 12))
+    #expect(report.exception?.code.rawValue == 0xd)
+    #expect(report.exception?.description == "Unable to handle kernel paging request at virtual address 00000061fed09482 (Oops)")
+  }
+
   @Test("a program's segfault line: the signal, the fault address and error bits, the ip in its mapping as one frame")
   func userSegfault() throws {
     let text = """

@@ -127,15 +127,22 @@ enum KernelOops {
 
   /// A die line: `Oops: 0002 [#1] SMP`, `invalid opcode: 0000 [#1] PREEMPT SMP NOPTI`,
   /// `general protection fault, …: 0000 [#1] SMP`, `Internal error: Oops: 96000005 [#1] SMP`:
-  /// the words before the code, and the code.
-  static func dieLine(_ line: TextLine) -> (words: String, code: UInt64)? {
-    guard line.tokens.count >= 3, line.tokens.count <= 32 else { return nil }
+  /// the words before the code, and the code; RISC-V's `Oops [#1]` and `Kernel BUG [#1]`
+  /// print none (nil: its `cause:` register says what trapped).
+  static func dieLine(_ line: TextLine) -> (words: String, code: UInt64?)? {
+    guard line.tokens.count >= 2, line.tokens.count <= 32 else { return nil }
     for index in 1..<line.tokens.count where Bytes.hasPrefix(line.token(index), "[#") {
       let code = line.token(index - 1)
-      guard code.count <= 16, let value = HexNumber.digits(code), index >= 2 else { return nil }
-      var words = line.text(fromToken: 0, throughToken: index - 2)
-      if words.hasSuffix(":") { words.removeLast() }
-      return (TextLimits.singleLine(TextLimits.capped(words, maximumBytes: 256)), value)
+      if code.count <= 16, index >= 2, let value = HexNumber.digits(code) {
+        var words = line.text(fromToken: 0, throughToken: index - 2)
+        if words.hasSuffix(":") { words.removeLast() }
+        return (TextLimits.singleLine(TextLimits.capped(words, maximumBytes: 256)), value)
+      }
+      // `Oops [#1]`: words only, the last without a colon.
+      guard index <= 4, code.last != ASCII.colon, Bytes.equalsIgnoringCase(line.token(0), "Oops")
+        || (Bytes.equalsIgnoringCase(line.token(0), "Kernel") && Bytes.equalsIgnoringCase(line.token(1), "BUG"))
+      else { return nil }
+      return (TextLimits.singleLine(line.text(fromToken: 0, throughToken: index - 1)), nil)
     }
     return nil
   }
@@ -419,7 +426,7 @@ enum KernelOops {
       } else {
         name = name.dropLast()
       }
-      guard (2...6).contains(name.count), name.allSatisfy({ ASCII.isDigit($0) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }),
+      guard (2...7).contains(name.count), name.allSatisfy({ ASCII.isDigit($0) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }),
         // Not a memory dump's `9d40:` or `fa00:`.
         !(name.count == 4 && name.allSatisfy(ASCII.isHexDigit))
       else { break }
@@ -442,7 +449,7 @@ enum KernelOops {
 /// at the next message's first line, or when the input ends.
 struct KernelOopsCollector {
   private var title: (text: String, line: Int)?
-  private var die: (words: String, code: UInt64, line: Int)?
+  private var die: (words: String, code: UInt64?, line: Int)?
   private var task: (cpu: Int?, pid: UInt32?, command: String?, tainted: String?, release: String?)?
   private var hardware: String?
   private var modulesLinked: String?
@@ -702,7 +709,7 @@ struct KernelOopsCollector {
       emit(
         .exception(
           CrashException(
-            code: ExceptionCode(rawValue: UInt32(truncatingIfNeeded: die.code)),
+            code: ExceptionCode(rawValue: UInt32(truncatingIfNeeded: die.code ?? registers.first { $0.name == "cause" }?.value ?? 0)),
             description: TextLimits.capped(description, maximumBytes: 1024),
             address: faultingRow?.address.map { Address($0) }, threadID: task?.pid, lines: exceptionLines)))
     }
@@ -773,6 +780,9 @@ struct KernelOopsCollector {
       return (.arm, ["the oops printed 32-bit ARM registers (r0–r10, fp, ip, psr)"])
     }
     if let dieInstructionSet { return (.arm, ["the die line names the 32-bit ARM instruction set \(dieInstructionSet)"]) }
+    if names.contains("epc") || (names.contains("ra") && names.contains("gp")) {
+      return (.unknown, ["the oops printed RISC-V registers (epc, ra, gp, a0–a7), a processor analyse has no model of"])
+    }
     if let release = task?.release {
       // By bytes: `String.contains` would build `_StringProcessing`'s search tables.
       let bytes = Array(release.utf8)[...]
