@@ -116,6 +116,13 @@ struct FrameCatalogTests {
     #expect(try signature("kernel-warning-arm-5.10.txt") == "gpiod_set_value")
   }
 
+  @Test("Windows kernel: a bug check's dispatch and trap frames skipped down to the driver, named by module+offset")
+  func windowsBugCheckSignature() throws {
+    let catalog = BundledPlugins.frameCatalog().catalog
+    #expect(catalog.role(module: "nt", function: "KiBugCheckDispatch") == .irrelevant)
+    #expect(try Self.signature(ofPaste: "analyze-bugcheck-a-x64.txt", catalog: catalog) == "ledgerflt+0x1b2c")
+  }
+
   @Test("the census counts distinct crashes: copies of one crash count once")
   func census() {
     func report(_ functions: [String]) -> CrashReport {

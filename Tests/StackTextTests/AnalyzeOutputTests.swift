@@ -30,6 +30,15 @@ struct AnalyzeOutputTests {
     #expect(stack.frames.map(\.text) == ["nt!KeBugCheckEx", "nt!KiBugCheckDispatch+0x69", "nt!KiFastFailDispatch+0xd0"])
   }
 
+  @Test("the module !analyze blames (MODULE_NAME, IMAGE_NAME): its `ledgerflt+0x1b2c` frame is module+offset, not a function")
+  func blamedModuleOffset() throws {
+    let report = try Self.report("analyze-bugcheck-a-x64.txt")
+    let frames = try #require(report.stacks.first?.frames)
+    #expect(frames[3].symbol?.module == "ledgerflt" && frames[3].symbol?.moduleOffset == 0x1b2c && frames[3].symbol?.function == nil)
+    #expect(frames[3].symbol?.printedText == "ledgerflt+0x1b2c")
+    #expect(frames[2].symbol?.module == "nt" && frames[2].symbol?.function == "KiPageFault", "a named frame stays as it was")
+  }
+
   @Test("user mode, x86: FAULTING_IP and the exception code; its disassembly is no frame")
   func userMode() throws {
     let report = try Self.report("analyze-user-x86.txt")

@@ -131,6 +131,7 @@ public struct CrashReportBuilder {
   /// list) and the frame's address, if known, falls inside it, the frame is read as the module
   /// and an offset into it; frame 0 without an address is then at base + offset.
   private mutating func readModuleOffsets() {
+    readAnalyzedModuleOffsets()
     guard !report.modules.isEmpty else { return }
     var byName: [String: CodeModule] = [:]
     for module in report.modules where module.size != nil {
@@ -153,6 +154,26 @@ public struct CrashReportBuilder {
         if frame.instruction == nil, frame.index == 0 {
           report.threads[threadIndex].frames[frameIndex].instruction = module.base.adding(offset)
         }
+      }
+    }
+  }
+
+  /// `!analyze -v` names the module it blames (`MODULE_NAME: ledgerflt`, `IMAGE_NAME:
+  /// ledgerflt.sys`): a frame printed `ledgerflt+0x1b2c` is that module and an offset into it,
+  /// not a function of that name, even with no module list to say so.
+  private mutating func readAnalyzedModuleOffsets() {
+    guard let analysis = report.debuggerAnalysis else { return }
+    let names = Set([analysis.moduleName, analysis.imageName.map(ModuleName.stem)].compactMap { $0?.lowercased() })
+    guard !names.isEmpty else { return }
+    for threadIndex in report.threads.indices {
+      for frameIndex in report.threads[threadIndex].frames.indices {
+        guard let symbol = report.threads[threadIndex].frames[frameIndex].symbol, symbol.module == nil, symbol.address == nil,
+          symbol.moduleOffset == nil, let function = symbol.function, let offset = symbol.offset,
+          names.contains(function.lowercased())
+        else { continue }
+        var replaced = FrameSymbol(module: function, moduleOffset: offset, isUnresolved: symbol.isUnresolved)
+        replaced.printedText = symbol.printedText
+        report.threads[threadIndex].frames[frameIndex].symbol = replaced
       }
     }
   }
