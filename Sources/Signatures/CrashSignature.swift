@@ -4,7 +4,8 @@
 // generates them, over the crashed thread's frames:
 //
 //   1. frames the catalog calls irrelevant (how the exception was raised or
-//      dispatched: RaiseException, KiUserExceptionDispatcher, abort) are skipped;
+//      dispatched: RaiseException, KiUserExceptionDispatcher, abort) are skipped,
+//      and unnamed frames of an irrelevant frame's module just above it;
 //   2. each frame is written in a normal form: `function` without offset,
 //      argument list, template arguments or stdcall decoration; a frame without
 //      a function as `module+0xoffset` (the module folded to lower case;
@@ -43,7 +44,8 @@ public enum CrashSignature {
     // protocol conformance in the program (0.2 M instructions and a megabyte of pages touched).
     var signature = ""
     var count = 0
-    for view in crash.frames(thread: thread) where view.role != .irrelevant {
+    let views = crash.frames(thread: thread)
+    for (index, view) in views.enumerated() where view.role != .irrelevant && !isInsideIrrelevant(views, index) {
       // A frame with no name, no module and no address says nothing at all.
       guard let part = self.part(view) else { continue }
       if count > 0 && signature.utf8.count + 3 + part.utf8.count > maximumLength { break }
@@ -54,6 +56,22 @@ public enum CrashSignature {
       if !isPrefix || count == maximumFrames { break }
     }
     return count == 0 ? nil : signature
+  }
+
+  /// Whether the frame at `index` has no name and is followed, through more unnamed frames of
+  /// its module, by an irrelevant frame of the same module: the unnamed internals of the machinery
+  /// that reports the failure (the Swift runtime's between `swift_reportError` and
+  /// `_assertionFailure`, when it printed no names for them).
+  static func isInsideIrrelevant(_ views: [FrameView], _ index: Int) -> Bool {
+    guard views[index].function == nil, let module = views[index].module else { return false }
+    var next = index + 1
+    while next < views.count, next - index <= 8 {
+      let view = views[next]
+      guard let other = view.module, FrameView.equalsIgnoringCase(other, module) else { return false }
+      if view.function != nil { return view.role == .irrelevant }
+      next += 1
+    }
+    return false
   }
 
   /// One frame in its normal form: `function`, `module+0xoffset`, `module@0xaddress` (a

@@ -94,6 +94,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var swiftBacktrace = SwiftBacktraceCollector()
   @exclusivity(unchecked) private var goPanic = GoPanicCollector()
   @exclusivity(unchecked) private var kernelOops = KernelOopsCollector()
+  @exclusivity(unchecked) private var swiftFatalError = SwiftFatalErrorTraceCollector()
   @exclusivity(unchecked) private var windowsErrorReport = WindowsErrorReportCollector()
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
   @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
@@ -203,6 +204,7 @@ public final class StackTextDecoder {
     swiftBacktrace.finish(emit: emit, emitThread: { emitThread($0, emit) })
     goPanic.finish(emit: emit, emitThread: { emitThread($0, emit) })
     kernelOops.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    swiftFatalError.finish(emit: emit, emitThread: { emitThread($0, emit) })
     windowsErrorReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
     if let debuggerException { emit(.exception(debuggerException.exception)) }
     lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
@@ -366,6 +368,8 @@ public final class StackTextDecoder {
     {
       return
     }
+    // Swift's `Fatal error: …`, kept for a `Current stack trace:` that may follow.
+    swiftFatalError.observe(line)
     // Today's native tools: the Swift runtime, Apple's reports, lldb, gdb, sanitizers, glibc.
     if nativeToolsActive || NativeDebuggerLeads.mayOpen(line), handleNativeTools(emit) { return }
     if handleWin9x(emit) { return }
@@ -509,7 +513,13 @@ public final class StackTextDecoder {
       nativeToolsActive =
         swiftBacktrace.isCollecting || appleReport.isCollecting || lldb.isCollecting || gdb.holdsAnything
         || sanitizer.isCollecting || backtraceSymbols.isCollecting || goPanic.isCollecting
-        || kernelOops.isCollecting
+        || kernelOops.isCollecting || swiftFatalError.isCollecting
+    }
+    // Swift's stack trace before 5.9: `Current stack trace:` and its rows.
+    if swiftFatalError.isCollecting || SwiftFatalErrorTraceCollector.isHeader(line),
+      swiftFatalError.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
     }
     // The Swift runtime's backtrace: the crash, its threads, registers and images.
     if swiftBacktrace.isCollecting || SwiftBacktraceCollector.mayOpen(line),

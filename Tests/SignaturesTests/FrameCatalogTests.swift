@@ -123,6 +123,12 @@ struct FrameCatalogTests {
     #expect(try Self.signature(ofPaste: "analyze-bugcheck-a-x64.txt", catalog: catalog) == "ledgerflt+0x1b2c")
   }
 
+  @Test("Swift before 5.9: the runtime's reporting frames skipped, its unnamed internals between them too")
+  func swiftCurrentTraceSignature() throws {
+    let catalog = BundledPlugins.frameCatalog().catalog
+    #expect(try Self.signature(ofPaste: "swift-current-stack-trace.txt", catalog: catalog) == "$s6ledger7balance2ofS2i_tF")
+  }
+
   @Test("the census counts distinct crashes: copies of one crash count once")
   func census() {
     func report(_ functions: [String]) -> CrashReport {

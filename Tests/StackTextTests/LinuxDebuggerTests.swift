@@ -283,6 +283,25 @@ struct LinuxDebuggerTests {
     #expect(report.stacks.allSatisfy { $0.format != .gdbBacktrace && $0.format != .sanitizer })
   }
 
+  @Test("Swift's `Current stack trace:` before 5.9: a named row's address is its function's, `<unavailable>` rows give the base")
+  func swiftCurrentStackTrace() throws {
+    let report = decodeReport(try Self.text("swift-current-stack-trace.txt"))
+    let stack = try #require(report.stacks.first)
+    #expect(report.stacks.count == 1 && stack.isCrashed && stack.format == .swiftBacktrace && stack.lines == LineRange(1, 14))
+    let exception = try #require(report.exception)
+    #expect(exception.code.rawValue == 4 && exception.description?.hasPrefix("Fatal error: Index out of range") == true)
+    let frames = stack.frames
+    #expect(frames.count == 11)
+    // `swift_reportError + 50` at 0x00007f1c5c3a7b80: the pc is the function's address + 50.
+    #expect(frames[0].instruction?.rawValue == 0x7f1c_5c3a_7bb2 && frames[0].symbol?.function == "swift_reportError")
+    #expect(frames[6].symbol?.module == "ledger" && frames[6].symbol?.function == "$s6ledger7balance2ofS2i_tF")
+    #expect(frames[5].returnAddress?.rawValue == 0x55d5_c1a2_b3f8)
+    // `<unavailable> + 1107432` at 0x00007f1c5c11e5e8: the library's base is the difference.
+    #expect(frames[2].symbol?.moduleOffset == 1_107_432 && frames[2].symbol?.function == nil)
+    #expect(report.modules.first { $0.name == "libswiftCore.so" }?.base.rawValue == 0x7f1c_5c11_e5e8 - 1_107_432)
+    #expect(decodeReport(try Self.text("swift-current-stack-trace.txt"), chunkSize: 5).stacks == report.stacks)
+  }
+
   @Test("the same text fed in small chunks decodes the same", arguments: [
     "gdb-threads.txt", "gdb-wrapped.txt", "asan-segv-thread.txt", "swift-backtrace-onone.txt",
   ])

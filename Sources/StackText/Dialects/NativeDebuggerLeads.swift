@@ -37,7 +37,8 @@ enum NativeDebuggerLeads {
         || GoPanicCollector.mayOpen(line)
     case UInt8(ascii: "E"): return line.tokens.count >= 3 && line.tokenEquals(0, "Exception") && line.tokenEquals(1, "Type:")
     case UInt8(ascii: "I"): return line.tokens.count >= 3 && line.tokenEquals(0, "Incident")
-    case UInt8(ascii: "C"): return line.tokens.count >= 4 && line.tokenEquals(0, "Current")
+    case UInt8(ascii: "C"):
+      return (line.tokens.count >= 4 && line.tokenEquals(0, "Current")) || SwiftFatalErrorTraceCollector.isHeader(line)
     case UInt8(ascii: "W"): return line.tokenEquals(0, "WARNING:")
     case UInt8(ascii: "f"): return line.tokenEquals(0, "frame") || GoPanicCollector.mayOpen(line)
     case UInt8(ascii: "p"), UInt8(ascii: "g"), UInt8(ascii: "r"): return GoPanicCollector.mayOpen(line)
