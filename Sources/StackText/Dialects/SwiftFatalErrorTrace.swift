@@ -50,7 +50,8 @@ struct SwiftFatalErrorTraceCollector {
   /// Notes a `Fatal error: …` line (`main.swift:7: Fatal error: …` too); never takes it.
   @inline(__always)
   mutating func observe(_ line: TextLine) {
-    guard line.tokens.count >= 3 else { return }
+    // A word starting with `f` or `F` (one bit of the line's word leads), then the words.
+    guard line.tokenLeads.bits & (1 << 5) != 0, line.tokens.count >= 3 else { return }
     if line.tokenEquals(0, "Fatal") || line.tokenEquals(1, "Fatal") { noteMessage(line) }
   }
 
