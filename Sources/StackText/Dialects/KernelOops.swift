@@ -188,9 +188,8 @@ enum KernelOops {
     if count >= 2, isTraceMarker(line.token(0)) { index = 1 }
     var row = Row(isReliable: true, text: "", line: line.number)
     // `[<ffffffff8100212a>]`
-    if Bytes.hasPrefix(line.token(index), "[<"), Bytes.hasSuffix(line.token(index), ">]") {
-      let digits = line.token(index).dropFirst(2).dropLast(2)
-      guard digits.count <= 16, let address = HexNumber.digits(digits) else { return nil }
+    if Bytes.hasPrefix(line.token(index), "[<") {
+      guard let address = bracketedAddress(line.token(index)) else { return nil }
       row.address = address
       index += 1
     }
