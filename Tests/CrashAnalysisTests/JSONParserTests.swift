@@ -27,4 +27,27 @@ struct JSONParserTests {
   func blanks() throws {
     #expect(try JSONValue.parse(" \t\r\n{ \"a\" :\t[ 1 ,\r\n2 ] }\n") == .object([("a", .array([.int(1), .int(2)]))]))
   }
+
+  @Test("escapes decode to their characters, surrogate pairs to one scalar, runs between them kept")
+  func escapes() throws {
+    let text = #"["plain", "a\"b\\c\/d", "\b\f\n\r\t", "x\u0041y\u00e9\u20ac\ud83d\ude00z", "\u0000", "tab\there", "é\n€"]"#
+    let expected: [JSONValue] = [
+      .string("plain"), .string("a\"b\\c/d"), .string("\u{08}\u{0C}\n\r\t"), .string("xAyé€😀z"), .string("\u{0}"),
+      .string("tab\there"), .string("é\n€"),
+    ]
+    #expect(try JSONValue.parse(text) == .array(expected))
+    // What the writer escapes, the parser gives back.
+    let awkward = "line\nbreak \"quoted\" back\\slash \u{01}\u{1F} é€😀 \t" + String(repeating: "\\", count: 40)
+    #expect(try JSONValue.parse(JSONValue.array([.string(awkward)]).serialized(indent: 0)) == .array([.string(awkward)]))
+  }
+
+  @Test(
+    "malformed escapes and strings are refused",
+    arguments: [
+      #"["\x"]"#, #"["\u12"]"#, #"["\u12g4"]"#, #"["\ud800"]"#, #"["\ud800\u0041"]"#, #"["\udc00"]"#, #"["a\"#,
+      #"["a\n"#, "[\"a\\n\u{01}\"]", #"["\u"]"#,
+    ])
+  func malformedEscapes(text: String) {
+    #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+  }
 }
