@@ -22,7 +22,21 @@ public struct FrameCatalog: Sendable {
     /// The role of frames it matches.
     public var role: FrameRole
     /// Where the entry was written (`file:line`), for messages.
-    public var origin: String?
+    public var origin: String? {
+      get {
+        guard let originFile else { return nil }
+        return originLine > 0 ? originFile + ":" + String(originLine) : originFile
+      }
+      set {
+        originFile = newValue
+        originLine = 0
+      }
+    }
+    /// The file of `origin`, or all of it when `originLine` is 0. Kept apart so that the
+    /// entries of one file share its path instead of each holding a copy (hundreds are read
+    /// at every start).
+    private var originFile: String?
+    private var originLine: Int = 0
 
     /// An entry of every part (as a compiled catalog stores it).
     public init(module: String?, function: String, isPrefixPattern: Bool, role: FrameRole, origin: String?) {
@@ -30,7 +44,32 @@ public struct FrameCatalog: Sendable {
       self.function = function
       self.isPrefixPattern = isPrefixPattern
       self.role = role
-      self.origin = origin
+      self.originFile = origin
+    }
+
+    /// An entry of every part, written at `line` of `file`.
+    public init(module: String?, function: String, isPrefixPattern: Bool, role: FrameRole, file: String, line: Int) {
+      self.module = module
+      self.function = function
+      self.isPrefixPattern = isPrefixPattern
+      self.role = role
+      self.originFile = file
+      self.originLine = max(line, 0)
+    }
+
+    /// Entries are equal when every part is, their origins compared as text.
+    public static func == (left: Entry, right: Entry) -> Bool {
+      left.module == right.module && left.function == right.function && left.isPrefixPattern == right.isPrefixPattern
+        && left.role == right.role && left.origin == right.origin
+    }
+
+    /// Hashes every part, the origin as text.
+    public func hash(into hasher: inout Hasher) {
+      hasher.combine(module)
+      hasher.combine(function)
+      hasher.combine(isPrefixPattern)
+      hasher.combine(role)
+      hasher.combine(origin)
     }
 
     /// An entry for `module!function` (`function*` for a prefix pattern).
@@ -52,16 +91,20 @@ public struct FrameCatalog: Sendable {
       if isPrefixPattern { functionEnd = bytes.index(before: functionEnd) }
       function = String(Substring(bytes[functionStart..<functionEnd]))
       self.role = role
-      self.origin = origin
+      self.originFile = origin
     }
   }
 
-  /// Exact names, compared without case (module-specific entries first).
-  private var exact: [CaseFoldedName: [Entry]] = [:]
-  /// Prefix patterns by their first byte (folded), longest first.
-  private var patterns: [UInt8: [Entry]] = [:]
   /// Every entry, in the order added.
   public private(set) var entries: [Entry] = []
+  /// The first entry of each exact name, compared without case; the others follow through
+  /// `nextOfName`, module-specific entries before any-module ones. Indices, not lists of
+  /// entries: a list a name cost an allocation at every start, for hundreds of names.
+  private var firstOfName: [CaseFoldedName: Int32] = [:]
+  /// For each entry, the next entry of its exact name in lookup order, or -1.
+  private var nextOfName: [Int32] = []
+  /// Prefix patterns by their first byte (folded), longest first.
+  private var patterns: [UInt8: [Int32]] = [:]
 
   /// An empty catalog: every frame is specific.
   public init() {}
@@ -69,7 +112,8 @@ public struct FrameCatalog: Sendable {
   /// A catalog of `entries`.
   public init(_ entries: [Entry]) {
     self.entries.reserveCapacity(entries.count)
-    exact.reserveCapacity(entries.count)
+    nextOfName.reserveCapacity(entries.count)
+    firstOfName.reserveCapacity(entries.count)
     for entry in entries { add(entry) }
   }
 
@@ -78,23 +122,45 @@ public struct FrameCatalog: Sendable {
 
   /// Adds an entry; a later entry for the same name does not override an earlier one.
   public mutating func add(_ entry: Entry) {
+    let index = Int32(truncatingIfNeeded: entries.count)
     entries.append(entry)
+    nextOfName.append(-1)
     if entry.isPrefixPattern {
       // Longest first; among equal lengths, in the order added.
       let length = entry.function.utf8.count
-      Self.insert(entry, into: &patterns[Self.folded(entry.function.utf8.first ?? 0), default: []]) {
-        $0.function.utf8.count < length
+      let entries = self.entries
+      patterns[Self.folded(entry.function.utf8.first ?? 0), default: []].insertBeforeFirst(index) {
+        entries[Int($0)].function.utf8.count < length
       }
-    } else {
-      // Module-specific entries before any-module ones; otherwise in the order added.
-      let isAnyModule = entry.module == nil
-      Self.insert(entry, into: &exact[CaseFoldedName(entry.function), default: []]) { !isAnyModule && $0.module == nil }
+      return
     }
+    // Module-specific entries before any-module ones; otherwise in the order added.
+    Self.link(
+      index, isAnyModule: entry.module == nil, after: &firstOfName[CaseFoldedName(entry.function), default: -1],
+      next: &nextOfName, entries: entries)
   }
 
-  /// Puts `entry` before the first element of `list` that `goesAfter`, or at the end.
-  private static func insert(_ entry: Entry, into list: inout [Entry], before goesAfter: (Entry) -> Bool) {
-    list.insert(entry, at: list.firstIndex(where: goesAfter) ?? list.endIndex)
+  /// Links entry `index` into the chain of its name that starts at `first` (-1 for none).
+  private static func link(_ index: Int32, isAnyModule: Bool, after first: inout Int32, next: inout [Int32], entries: [Entry]) {
+    guard first >= 0 else {
+      first = index
+      return
+    }
+    if !isAnyModule && entries[Int(first)].module == nil {
+      next[Int(index)] = first
+      first = index
+      return
+    }
+    var current = first
+    while true {
+      let following = next[Int(current)]
+      if following < 0 || (!isAnyModule && entries[Int(following)].module == nil) {
+        next[Int(index)] = following
+        next[Int(current)] = index
+        return
+      }
+      current = following
+    }
   }
 
   /// Adds every entry of `other`.
@@ -114,12 +180,16 @@ public struct FrameCatalog: Sendable {
   }
 
   private func role(module: String?, name function: String) -> FrameRole {
-    if let candidates = exact[CaseFoldedName(function)] {
-      for entry in candidates where Self.moduleMatches(entry.module, module) { return entry.role }
+    var candidate = firstOfName[CaseFoldedName(function)] ?? -1
+    while candidate >= 0 {
+      let entry = entries[Int(candidate)]
+      if Self.moduleMatches(entry.module, module) { return entry.role }
+      candidate = nextOfName[Int(candidate)]
     }
     guard let first = function.utf8.first, let candidates = patterns[Self.folded(first)] else { return .specific }
-    for entry in candidates where Self.moduleMatches(entry.module, module) && Self.hasPrefixIgnoringCase(function, entry.function) {
-      return entry.role
+    for index in candidates {
+      let entry = entries[Int(index)]
+      if Self.moduleMatches(entry.module, module) && Self.hasPrefixIgnoringCase(function, entry.function) { return entry.role }
     }
     return .specific
   }
@@ -143,29 +213,35 @@ public struct FrameCatalog: Sendable {
 }
 
 /// A name that hashes and compares with ASCII case folded, without allocating a lower-cased copy
-/// (the catalog is consulted for every frame of every classified crash).
+/// (the catalog is consulted for every frame of every classified crash, and built from hundreds
+/// of names at every start).
 struct CaseFoldedName: Hashable {
   let text: String
+  /// FNV-1a of the folded bytes, computed once: the dictionary hashes only this word.
+  let foldedHash: UInt64
 
-  init(_ text: String) { self.text = text }
-
-  /// The length and the first and last eight bytes, folded: cheap, and enough to spread names.
-  func hash(into hasher: inout Hasher) {
-    var head: UInt64 = 0
-    var tail: UInt64 = 0
-    var count = 0
-    for byte in text.utf8 {
-      let folded = UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
-      if count < 8 { head = head << 8 | folded }
-      tail = tail << 8 | folded
-      count += 1
+  init(_ text: String) {
+    self.text = text
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    let hashed = text.utf8.withContiguousStorageIfAvailable { bytes in
+      for byte in bytes { hash = (hash ^ UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)) &* 0x100_0000_01b3 }
     }
-    hasher.combine(head)
-    hasher.combine(tail)
-    hasher.combine(count)
+    if hashed == nil {
+      for byte in text.utf8 { hash = (hash ^ UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)) &* 0x100_0000_01b3 }
+    }
+    foldedHash = hash
   }
 
+  func hash(into hasher: inout Hasher) { hasher.combine(foldedHash) }
+
   static func == (left: CaseFoldedName, right: CaseFoldedName) -> Bool {
-    FrameView.equalsIgnoringCase(left.text, right.text)
+    left.foldedHash == right.foldedHash && FrameView.equalsIgnoringCase(left.text, right.text)
+  }
+}
+
+extension Array where Element == Int32 {
+  /// Puts `index` before the first element that `goesAfter`, or at the end.
+  fileprivate mutating func insertBeforeFirst(_ index: Int32, where goesAfter: (Int32) -> Bool) {
+    insert(index, at: firstIndex(where: goesAfter) ?? endIndex)
   }
 }
