@@ -107,6 +107,26 @@ struct CompiledRulesTests {
     #expect(CompiledRules.rules(in: copy.directory) == nil)
   }
 
+  @Test(
+    "a catalog table with one bad row is refused as a whole",
+    arguments: [
+      (#"\tprefix\t"#, #"\tprefixx\t"#),  // an unknown role
+      (#"\t0\tprefix\t0\t"#, #"\t2\tprefix\t0\t"#),  // a pattern flag neither 0 nor 1
+      (#"\tprefix\t0\t"#, #"\tprefix\t9\t"#),  // a file index past the sources
+      (#"\tprefix\t0\t"#, #"\tprefix\t"#),  // a field missing
+      (#"\tprefix\t0\t"#, #"\tprefix\t0\t0\t"#),  // a field too many
+    ])
+  func damagedCatalogRow(change: (String, String)) throws {
+    let copy = try Self.shippedFrames()
+    try CompiledRules.compileCatalogs(in: copy.directory)
+    #expect(CompiledRules.catalogEntries(in: copy.directory) != nil)
+    let path = CompiledRules.path(for: copy.directory)
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let range = try #require(text.range(of: change.0))
+    try text.replacingCharacters(in: range, with: change.1).write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(CompiledRules.catalogEntries(in: copy.directory) == nil)
+  }
+
   @Test("a directory with a broken rule is not compiled, and its mistakes are named")
   func brokenRule() throws {
     let copy = try Self.shippedRules()

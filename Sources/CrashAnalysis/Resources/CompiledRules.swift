@@ -23,11 +23,12 @@ import Signatures
 public enum CompiledRules {
   /// The format of compiled rules written; another is not read.
   static let format = 1
-  /// The format of compiled frame catalogs: each entry one string of tab-separated fields
-  /// (module, or empty for any; function; 1 for a prefix pattern, else 0; role; the index of
-  /// its file in `sources`; its line). Format 1 wrote an object per entry, whose JSON tree
-  /// took 2.3 M instructions to read at every start for 187 entries.
-  static let catalogFormat = 2
+  /// The format of compiled frame catalogs: one string, `table`, of a line per entry, each of
+  /// tab-separated fields (module, or empty for any; function; 1 for a prefix pattern, else 0;
+  /// role; the index of its file in `sources`; its line). Format 1 wrote an object per entry
+  /// (2.3 M instructions to read for 187 entries), format 2 a string per entry (1.8 M for 435:
+  /// the parser's value tree and a string each).
+  static let catalogFormat = 3
   /// Largest compiled file read.
   static let maximumSize = 8 << 20
 
@@ -69,7 +70,9 @@ public enum CompiledRules {
   /// The rules of `directory` from its compiled file, or nil when there is none or it does not
   /// match the directory's files as they are now.
   public static func rules(in directory: String) -> [SignatureRule]? {
-    guard let (items, files) = current(directory, kind: "rules") else { return nil }
+    guard let (document, files) = current(directory, kind: "rules"), case .array(let items)? = document["items"] else {
+      return nil
+    }
     var rules: [SignatureRule] = []
     for item in items {
       guard let rule = rule(from: item, directory: directory, files: files) else { return nil }
@@ -81,33 +84,42 @@ public enum CompiledRules {
   /// The frame-catalog entries of `directory` from its compiled file, in load order, or nil
   /// when there is none or it does not match the directory's files as they are now.
   public static func catalogEntries(in directory: String) -> [FrameCatalog.Entry]? {
-    guard let (items, files) = current(directory, kind: "frames", format: catalogFormat) else { return nil }
-    // `DIR/FILE:` per file, by its index in the sources (which are in name order).
-    let originPrefixes = files.sorted().map { directory + "/" + $0 + ":" }
-    var entries: [FrameCatalog.Entry] = []
-    entries.reserveCapacity(items.count)
-    for item in items {
-      guard case .string(var text) = item,
-        let entry = text.withUTF8({ catalogEntry($0, originPrefixes: originPrefixes) })
-      else { return nil }
-      entries.append(entry)
+    guard let (document, files) = current(directory, kind: "frames", format: catalogFormat),
+      case .string(var table)? = document["table"]
+    else { return nil }
+    // Each file's path once, by its index in the sources (which are in name order); the
+    // entries share it.
+    let originFiles = files.sorted().map { directory + "/" + $0 }
+    return table.withUTF8 { bytes -> [FrameCatalog.Entry]? in
+      var entries: [FrameCatalog.Entry] = []
+      entries.reserveCapacity(min(bytes.count / 16, 1 << 16))
+      var start = 0
+      while start < bytes.count {
+        var end = start
+        while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+        guard let entry = catalogEntry(UnsafeBufferPointer(rebasing: bytes[start..<end]), originFiles: originFiles) else {
+          return nil
+        }
+        entries.append(entry)
+        start = end + 1
+      }
+      return entries
     }
-    return entries
   }
 
   /// One compiled catalog entry from its tab-separated UTF-8 bytes (catalogFormat), or nil.
-  private static func catalogEntry(_ bytes: UnsafeBufferPointer<UInt8>, originPrefixes: [String]) -> FrameCatalog.Entry? {
-    var fields: [Range<Int>] = []
-    fields.reserveCapacity(6)
-    var start = 0
-    for index in 0..<bytes.count where bytes[index] == 0x09 {
-      fields.append(start..<index)
-      start = index + 1
+  private static func catalogEntry(_ bytes: UnsafeBufferPointer<UInt8>, originFiles: [String]) -> FrameCatalog.Entry? {
+    var position = 0
+    /// The next field: up to the next tab or the end (nil past the end).
+    func field() -> Range<Int>? {
+      guard position <= bytes.count else { return nil }
+      let start = position
+      while position < bytes.count && bytes[position] != 0x09 { position += 1 }
+      defer { position += 1 }
+      return start..<position
     }
-    fields.append(start..<bytes.count)
-    func text(_ field: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[fields[field]]), as: UTF8.self) }
-    func number(_ field: Int) -> Int? {
-      let range = fields[field]
+    func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+    func number(_ range: Range<Int>) -> Int? {
       guard !range.isEmpty, range.count <= 9 else { return nil }
       var value = 0
       for index in range {
@@ -116,34 +128,49 @@ public enum CompiledRules {
       }
       return value
     }
-    guard fields.count == 6, !fields[1].isEmpty, fields[2].count == 1, let role = FrameRole(rawValue: text(3)),
-      let file = number(4), originPrefixes.indices.contains(file), let line = number(5), line > 0
+    /// The role a field names (`FrameRole(rawValue:)` would make a string of it first).
+    func role(_ range: Range<Int>) -> FrameRole? {
+      func spells(_ name: StaticString) -> Bool {
+        guard range.count == name.utf8CodeUnitCount else { return false }
+        for offset in 0..<range.count where bytes[range.lowerBound + offset] != name.utf8Start[offset] { return false }
+        return true
+      }
+      if spells("common") { return .common }
+      if spells("prefix") { return .prefix }
+      if spells("irrelevant") { return .irrelevant }
+      if spells("specific") { return .specific }
+      return nil
+    }
+    // Six fields, the last ending the line.
+    guard let module = field(), let function = field(), let flag = field(), let roleField = field(), let fileField = field(),
+      let lineField = field(), position == bytes.count + 1, !function.isEmpty, flag.count == 1,
+      let role = role(roleField), let file = number(fileField), originFiles.indices.contains(file),
+      let line = number(lineField), line > 0
     else { return nil }
-    let flag = bytes[fields[2].lowerBound]
-    guard flag == UInt8(ascii: "0") || flag == UInt8(ascii: "1") else { return nil }
+    let isPrefixPattern = bytes[flag.lowerBound]
+    guard isPrefixPattern == UInt8(ascii: "0") || isPrefixPattern == UInt8(ascii: "1") else { return nil }
     return FrameCatalog.Entry(
-      module: fields[0].isEmpty ? nil : text(0), function: text(1), isPrefixPattern: flag == UInt8(ascii: "1"), role: role,
-      origin: originPrefixes[file] + text(5))
+      module: module.isEmpty ? nil : text(module), function: text(function), isPrefixPattern: isPrefixPattern == UInt8(ascii: "1"),
+      role: role, file: originFiles[file], line: line)
   }
 
-  /// The items of `directory`'s compiled file of `kind`, when it is current, and the names of
-  /// the files they came from (an item naming any other file is refused).
+  /// The document of `directory`'s compiled file of `kind`, when it is current, and the names
+  /// of the files it came from (an item naming any other file is refused).
   private static func current(_ directory: String, kind: String, format: Int = format) -> (
-    items: [JSONValue], files: Set<String>
+    document: JSONValue, files: Set<String>
   )? {
     guard let sources = sources(of: directory),
       let bytes = try? FileOpener.contents(of: path(for: directory), limit: maximumSize),
       let document = try? JSONValue.parse(bytes),
       document["format"]?.intValue == format, document["kind"]?.stringValue == kind,
-      case .array(let recorded)? = document["sources"], recorded.count == sources.count,
-      case .array(let items)? = document["items"]
+      case .array(let recorded)? = document["sources"], recorded.count == sources.count
     else { return nil }
     for (entry, source) in zip(recorded, sources) {
       guard entry["name"]?.stringValue == source.name, entry["size"]?.intValue == source.size,
         entry["modified"]?.intValue == source.modified
       else { return nil }
     }
-    return (items, Set(sources.map(\.name)))
+    return (document, Set(sources.map(\.name)))
   }
 
   /// The `*.yaml` files of `directory` as they are now, in load order.
@@ -272,7 +299,7 @@ public enum CompiledRules {
     let loaded = RuleLoader.load(directory: directory)
     guard loaded.errors.isEmpty else { throw .sourceErrors(loaded.errors) }
     let items = loaded.plugins.map { json(of: $0.rule) }
-    try write(kind: "rules", sources: sources, items: items, to: path(for: directory))
+    try write(kind: "rules", sources: sources, contents: ("items", .array(items)), to: path(for: directory))
     return items.count
   }
 
@@ -283,7 +310,7 @@ public enum CompiledRules {
     guard let sources = sources(of: directory) else { throw .unreadable(directory: directory) }
     let loaded = FrameCatalogParser.load(directory: directory)
     guard loaded.errors.isEmpty else { throw .sourceErrors(loaded.errors) }
-    var items: [JSONValue] = []
+    var table = ""
     let fileIndex = Dictionary(uniqueKeysWithValues: sources.map(\.name).enumerated().map { ($1, $0) })
     for entry in loaded.catalog.entries {
       // Origins are `PATH:LINE`, as FrameCatalogParser writes them.
@@ -297,10 +324,10 @@ public enum CompiledRules {
         throw .sourceErrors([PluginLoadError(file: origin, line: nil, message: "a name with a tab, or an empty module name")])
       }
       let fields = [module, entry.function, entry.isPrefixPattern ? "1" : "0", entry.role.rawValue, String(file), String(line)]
-      items.append(.string(fields.joined(separator: "\t")))
+      table += fields.joined(separator: "\t") + "\n"
     }
-    try write(kind: "frames", format: catalogFormat, sources: sources, items: items, to: path(for: directory))
-    return items.count
+    try write(kind: "frames", format: catalogFormat, sources: sources, contents: ("table", .string(table)), to: path(for: directory))
+    return loaded.catalog.entries.count
   }
 
   private static func json(of rule: SignatureRule) -> JSONValue {
@@ -355,8 +382,9 @@ public enum CompiledRules {
     ])
   }
 
-  private static func write(kind: String, format: Int = format, sources: [Source], items: [JSONValue], to path: String)
-    throws(CompileError)
+  private static func write(
+    kind: String, format: Int = format, sources: [Source], contents: (String, JSONValue), to path: String
+  ) throws(CompileError)
   {
     let document = JSONValue.object([
       ("format", .int(format)), ("kind", .string(kind)),
@@ -364,7 +392,7 @@ public enum CompiledRules {
         "sources",
         .array(sources.map { .object([("name", .string($0.name)), ("size", .int($0.size)), ("modified", .int($0.modified))]) })
       ),
-      ("items", .array(items)),
+      contents,
     ])
     do {
       let file = try AtomicOutputFile(path: path)
