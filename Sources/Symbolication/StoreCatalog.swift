@@ -121,32 +121,49 @@ enum StoreCatalog {
   /// One line of a `.sym` file's header (`MODULE …`, `INFO …`) into `entry`; false at the first
   /// line of another kind, where the header ends.
   private static func readHeaderLine(_ line: UnsafeBufferPointer<UInt8>, into entry: inout StoreEntry) -> Bool {
-    var fields: [Slice<UnsafeBufferPointer<UInt8>>] = []
-    var start = 0
-    for index in 0...line.count where index == line.count || line[index] == 0x20 {
-      if index > start { fields.append(line[start..<index]) }
-      start = index + 1
+    // Fields taken one at a time: an array of them cost an allocation or four a line, and a
+    // learned map's header has thousands of lines.
+    var fields = SpaceSeparatedFields(line)
+    guard let first = fields.next() else { return true }
+    let isModule = equals(first, "MODULE")
+    guard isModule || equals(first, "INFO") else { return false }
+    guard let second = fields.next(), let value = fields.next() else { return true }
+    if isModule {
+      entry.architecture = architecture(value)
+      return true
     }
-    guard let first = fields.first else { return true }
-    guard equals(first, "MODULE") || equals(first, "INFO") else { return false }
-    if equals(first, "MODULE"), fields.count >= 3 { entry.architecture = architecture(fields[2]) }
-    guard equals(first, "INFO"), fields.count >= 3 else { return true }
-    let value = fields[2]
-    if equals(fields[1], "LOAD_ADDRESS") {
+    if equals(second, "LOAD_ADDRESS") {
       entry.loadAddress = hex(value)
-      entry.addressesAreAbsolute = fields.count > 3 && equals(fields[3], "absolute")
-    } else if equals(fields[1], "LEARNED_FROM") {
-      entry.learnedFrom += fields[2...].map { String(decoding: $0, as: UTF8.self) }
-    } else if equals(fields[1], "RETURN_SITE") {
+      entry.addressesAreAbsolute = fields.next().map { equals($0, "absolute") } ?? false
+    } else if equals(second, "LEARNED_FROM") {
+      entry.learnedFrom.append(String(decoding: value, as: UTF8.self))
+      while let more = fields.next() { entry.learnedFrom.append(String(decoding: more, as: UTF8.self)) }
+    } else if equals(second, "RETURN_SITE") {
       if let site = hex(value), entry.returnSites.count < 1_000_000 { entry.returnSites.insert(site) }
-    } else if equals(fields[1], "CALL_TARGET") {
-      if fields.count >= 4, let site = hex(value), entry.callTargets.count < 1_000_000 {
-        entry.callTargets[site] = String(decoding: fields[3], as: UTF8.self)
+    } else if equals(second, "CALL_TARGET") {
+      if let target = fields.next(), let site = hex(value), entry.callTargets.count < 1_000_000 {
+        entry.callTargets[site] = String(decoding: target, as: UTF8.self)
       }
-    } else if equals(fields[1], "ADDRESS_RANGE") {
-      if fields.count >= 4, let low = hex(value), let high = hex(fields[3]), low <= high { entry.addressRange = low...high }
+    } else if equals(second, "ADDRESS_RANGE") {
+      if let upper = fields.next(), let low = hex(value), let high = hex(upper), low <= high { entry.addressRange = low...high }
     }
     return true
+  }
+
+  /// The fields of a line split at spaces (runs of them), one at a time.
+  private struct SpaceSeparatedFields {
+    let line: UnsafeBufferPointer<UInt8>
+    var position = 0
+
+    init(_ line: UnsafeBufferPointer<UInt8>) { self.line = line }
+
+    mutating func next() -> Slice<UnsafeBufferPointer<UInt8>>? {
+      while position < line.count && line[position] == 0x20 { position += 1 }
+      guard position < line.count else { return nil }
+      let start = position
+      while position < line.count && line[position] != 0x20 { position += 1 }
+      return line[start..<position]
+    }
   }
 
   /// The processor a `MODULE` line names, as dump_syms spells it (`x86`, `x86_64`, `arm64`,
