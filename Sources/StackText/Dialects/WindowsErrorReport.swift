@@ -65,19 +65,36 @@ struct WindowsErrorReportCollector {
   /// The report ids and module+offset places of the summaries given out.
   private var emitted: Set<String> = []
 
-  /// Whether the line may open a summary: its first word's first four letters, folded, are
-  /// `faul`, `prob`, `desc` or `even` (one comparison each), and then its words.
+  /// Whether the line may open a summary: its first four bytes, folded, are `faul`, `prob`,
+  /// `desc` or `even`, or begin a localized summary's first field (WindowsErrorReportLabels:
+  /// `name`, `nom `, `nazw`, `Имя`, `Сигн`, `错误`, `问题`), one comparison each; and then its
+  /// words.
   @inline(__always)
   static func mayOpen(_ line: TextLine) -> Bool {
-    guard let first = line.tokens.first, first.count >= 4 else { return false }
+    guard let first = line.tokens.first, first.count >= 3 else { return false }
     let bytes = line.bytes
     let start = first.lowerBound
+    guard start + 4 <= bytes.endIndex else { return false }
     let word =
       (UInt32(bytes[start]) | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2]) << 16 | UInt32(bytes[start + 3]) << 24)
       | 0x2020_2020
     // "faul", "prob", "desc", "even" as little-endian words.
-    guard word == 0x6C75_6166 || word == 0x626F_7270 || word == 0x6373_6564 || word == 0x6E65_7665 else { return false }
-    return opens(line)
+    if word == 0x6C75_6166 || word == 0x626F_7270 || word == 0x6373_6564 || word == 0x6E65_7665 { return opens(line) }
+    // "name", "nom ", "nazw", and the UTF-8 of "Имя", "Сигн", "错误", "问题", folded the same way.
+    guard
+      word == 0x656D_616E || word == 0x206D_6F6E || word == 0x777A_616E || word == 0xBCF0_B8F0 || word == 0xB8F0_A1F0
+        || word == 0xE8B9_B4E9 || word == 0xE9AE_B7E9
+    else { return false }
+    return opensLocalized(line)
+  }
+
+  /// Whether a line in another language than English opens a summary: its field is one a
+  /// summary starts with.
+  @inline(never)
+  private static func opensLocalized(_ line: TextLine) -> Bool {
+    guard let key = field(line)?.key else { return false }
+    return key == "faulting application name" || key == "faulting module name" || key == "problem signature"
+      || key == "problem event name"
   }
 
   /// By words, without building strings: this runs on every line that starts like one of
@@ -107,7 +124,8 @@ struct WindowsErrorReportCollector {
       // An Event Viewer record's `Description: Faulting application …`.
       return isXPLine(line.droppingTokens(1)) || Bytes.equalsIgnoringCase(line.token(3), "name:")
     }
-    return false
+    // German's `Problemsignatur:` and `Problemereignisname:`.
+    return opensLocalized(line)
   }
 
   /// Takes a line; false for a line it does not read (which ends the summary, unless blank).
@@ -287,7 +305,8 @@ struct WindowsErrorReportCollector {
     if let (index, isName) = Self.signatureIndex(key), index < 64 {
       // `Sig[N]` and `DynamicSig[N]`: the name, then its value, by the names the dialog prints.
       if isName {
-        signatureNames[key.hasPrefix("Dynamic") ? index + 64 : index] = entry.value.lowercased()
+        signatureNames[key.hasPrefix("Dynamic") ? index + 64 : index] =
+          WindowsErrorReportLabels.canonicalKey(entry.value.lowercased())
       } else if let name = signatureNames[key.hasPrefix("Dynamic") ? index + 64 : index] {
         apply(name, entry.value)
       }
@@ -469,11 +488,19 @@ struct WindowsErrorReportCollector {
       && !Bytes.equalsIgnoringCase(line.token(2), "start")
   }
 
-  /// `Key words: value`: the key lower-cased (its words joined by one blank) and the value's
-  /// text; the key is at most six words, and a value may be glued to its colon (`path:C:\…`).
+  /// `Key words: value`: the key lower-cased (its words joined by one blank; a localized key
+  /// as its English one, WindowsErrorReportLabels) and the value's text; the key is at most
+  /// eight words, and a value may be glued to its colon (`path:C:\…`).
   private static func field(_ line: TextLine) -> (key: String, value: String)? {
+    guard let field = fieldByColon(line) else { return nil }
+    if knownKeys.contains(field.key) || parameterNumber(field.key) != nil { return field }
+    // French prints its first field's name without a colon.
+    return WindowsErrorReportLabels.fieldWithoutColon(line.text(fromToken: 0)) ?? field
+  }
+
+  private static func fieldByColon(_ line: TextLine) -> (key: String, value: String)? {
     let count = line.tokens.count
-    for index in 0..<min(count, 6) {
+    for index in 0..<min(count, 8) {
       let token = line.token(index)
       guard let colon = token.firstIndex(of: ASCII.colon) else { continue }
       // A key has a word before its colon; a drive letter (`C:\…`) starts no key.
@@ -484,7 +511,10 @@ struct WindowsErrorReportCollector {
       var key = ""
       for earlier in 0..<index { key += String(decoding: line.token(earlier), as: UTF8.self).lowercased() + " " }
       key += String(decoding: token[..<colon], as: UTF8.self).lowercased()
-      guard key.utf8.count <= 64 else { return nil }
+      // French sets its colons apart (`Code d’exception : 0x…`).
+      while key.utf8.last == UInt8(ascii: " ") { key.removeLast() }
+      guard key.utf8.count <= 96 else { return nil }
+      key = WindowsErrorReportLabels.canonicalKey(key)
       var value = String(decoding: token[(colon + 1)...], as: UTF8.self)
       if index + 1 < count { value += (value.isEmpty ? "" : " ") + line.text(fromToken: index + 1) }
       return (key, value)
@@ -493,24 +523,27 @@ struct WindowsErrorReportCollector {
   }
 
   /// `emsmta.exe, version: 5.5.2653.23, time stamp: 0x3a7d1b61`: the parts.
+  /// `app.exe，版本: 1.0，时间戳: 0x…` and the other languages' (WindowsErrorReportLabels) too.
   private static func nameVersionStamp(_ value: String) -> (name: String?, version: String?, stamp: UInt32?) {
-    let parts = value.split(separator: ",", omittingEmptySubsequences: false).map { $0.drop { $0 == " " } }
+    let parts = WindowsErrorReportLabels.valueParts(value)
     var result: (name: String?, version: String?, stamp: UInt32?) = (nil, nil, nil)
     if let first = parts.first, !first.isEmpty { result.name = capped(String(first)) }
     for part in parts.dropFirst() {
-      if part.hasPrefix("version:") {
-        result.version = capped(String(part.dropFirst(8).drop { $0 == " " }))
-      } else if part.hasPrefix("time stamp:") {
-        result.stamp = hex(String(part.dropFirst(11).drop { $0 == " " })).map { UInt32(truncatingIfNeeded: $0.value) }
+      switch WindowsErrorReportLabels.valuePart(part) {
+      case (.version, let text)?: result.version = capped(String(text))
+      case (.stamp, let text)?: result.stamp = hex(String(text)).map { UInt32(truncatingIfNeeded: $0.value) }
+      case nil: break
       }
     }
     return result
   }
 
   /// `0xc0000005`, `c0000005`, `0x000000000385514d.`: the value and how many digits were printed.
+  /// Windows 10 and 11 print some with the prefix twice (`0x0x1A2C`).
   private static func hex(_ text: String) -> (value: UInt64, digits: Int)? {
     var bytes = Array(trimmed(text).utf8)[...]
-    if bytes.count > 2, bytes.first == UInt8(ascii: "0"), bytes[bytes.startIndex + 1] | 0x20 == UInt8(ascii: "x") {
+    for _ in 0..<2
+    where bytes.count > 2 && bytes.first == UInt8(ascii: "0") && bytes[bytes.startIndex + 1] | 0x20 == UInt8(ascii: "x") {
       bytes = bytes.dropFirst(2)
     }
     guard !bytes.isEmpty, bytes.count <= 16, let value = HexNumber.digits(bytes) else { return nil }
