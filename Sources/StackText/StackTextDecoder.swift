@@ -96,6 +96,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var kernelOops = KernelOopsCollector()
   @exclusivity(unchecked) private var swiftFatalError = SwiftFatalErrorTraceCollector()
   @exclusivity(unchecked) private var windowsErrorReport = WindowsErrorReportCollector()
+  @exclusivity(unchecked) private var arm64UserFault = ARM64UserFaultRegisters()
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
   @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
@@ -119,8 +120,9 @@ public final class StackTextDecoder {
   /// `c` and `e`: `code` (WinDbg's `- code c0000005`) and `exception` (Visual Studio's
   /// `Unhandled exception at`), as a constant like `causedLead`.
   static let exceptionLineLead = TokenLeads(bits: 1 << 2 | 1 << 4)
-  /// `s` and `t`: `segfault` and `traps:` (the kernel's line for a program's fatal fault).
-  static let userFaultLead = TokenLeads(bits: 1 << 18 | 1 << 19)
+  /// `s`, `t` and `u`: `segfault`, `traps:` and arm64's `unhandled` (the kernel's line for a
+  /// program's fatal fault).
+  static let userFaultLead = TokenLeads(bits: 1 << 18 | 1 << 19 | 1 << 20)
 
   private enum Win9xState {
     case none
@@ -206,6 +208,7 @@ public final class StackTextDecoder {
     kernelOops.finish(emit: emit, emitThread: { emitThread($0, emit) })
     swiftFatalError.finish(emit: emit, emitThread: { emitThread($0, emit) })
     windowsErrorReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    arm64UserFault.finish(emit: emit, emitThread: { emitThread($0, emit) })
     if let debuggerException { emit(.exception(debuggerException.exception)) }
     lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
@@ -368,6 +371,8 @@ public final class StackTextDecoder {
     {
       return
     }
+    // arm64's fault line waiting for the registers with its pc.
+    if arm64UserFault.isCollecting, arm64UserFault.consume(line, emit: emit, emitThread: { emitThread($0, emit) }) { return }
     // Swift's `Fatal error: …`, kept for a `Current stack trace:` that may follow.
     swiftFatalError.observe(line)
     // Today's native tools: the Swift runtime, Apple's reports, lldb, gdb, sanitizers, glibc.
@@ -475,7 +480,11 @@ public final class StackTextDecoder {
     if WinDbgModuleList.mayStart(line), moduleList.consume(line, emit: { emit(.module($0)) }) { return }
     if events.consume(line, emit: { emit(.event($0)) }) { return }
     if line.tokenLeads.intersects(Self.userFaultLead), let fault = LinuxUserFault.parse(line) {
-      fault.emit(emit, emitThread: { emitThread($0, emit) })
+      if fault.isARM64 {
+        arm64UserFault.start(fault, emit: emit, emitThread: { emitThread($0, emit) })
+      } else {
+        fault.emit(emit, emitThread: { emitThread($0, emit) })
+      }
       return
     }
     if line.tokenLeads.intersects(Self.exceptionLineLead),

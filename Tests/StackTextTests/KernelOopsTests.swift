@@ -317,6 +317,50 @@ struct KernelOopsTests {
     #expect(bare.stacks.first?.architecture == .unknown && bare.exception?.code.rawValue == 11)
   }
 
+  @Test("arm64's fault line: the pc, lr, sp and x registers from the dump after it, the ESR kept")
+  func arm64UserFault() throws {
+    let text = """
+      [  374.669165] ledgerd[1804]: unhandled exception: DABT (lower EL), ESR 0x0000000092000006, level 2 translation fault in ledgerd[400000+a1f000]
+      [  374.669301] CPU: 3 PID: 1804 Comm: ledgerd Not tainted 5.15.119 #1
+      [  374.669310] Hardware name: Raspberry Pi 4 Model B Rev 1.4 (DT)
+      [  374.669315] pstate: 20001000 (nzCv daif -PAN -UAO -TCO -DIT +SSBS BTYPE=--)
+      [  374.669321] pc : 00000000004e0c34
+      [  374.669324] lr : 00000000004e0c2c
+      [  374.669326] sp : 0000007ffad1bab0
+      [  374.669330] x29: 0000007ffad1bab0 x28: 0000000000000001 x27: 0000000000000000
+      [  374.669340] x2 : 0000000000000000 x1 : 0000000000000018 x0 : 0000000000000000
+      [  374.669350] ledgerd[1804]: crashed, restarting
+      """
+    let report = decodeReport(text)
+    let exception = try #require(report.exception)
+    #expect(exception.code.rawValue == 11 && exception.threadID == 1804)
+    #expect(exception.description == "SIGSEGV: DABT (lower EL), ESR 0x0000000092000006, level 2 translation fault")
+    let stack = try #require(report.stacks.first)
+    #expect(report.stacks.count == 1 && stack.architecture == .arm64 && stack.lines == LineRange(1, 9))
+    let frame = try #require(stack.frames.first)
+    #expect(frame.instruction?.rawValue == 0x4e_0c34 && frame.symbol?.module == "ledgerd" && frame.symbol?.moduleOffset == 0xe_0c34)
+    guard case .arm64(let registers)? = stack.context else {
+      Issue.record("no arm64 registers")
+      return
+    }
+    #expect(registers[.pc] == 0x4e_0c34 && registers[.lr] == 0x4e_0c2c && registers[.sp] == 0x7f_fad1_bab0)
+    #expect(registers[.fp] == 0x7f_fad1_bab0 && registers[.x1] == 0x18)
+  }
+
+  @Test("arm64's line before 4.19: the signal and fault address it prints; without registers, no frame")
+  func arm64UserFaultOld() throws {
+    let text = """
+      ledgerd[1804]: unhandled level 2 translation fault (11) at 0x00000018, esr 0x92000006, in ledgerd[400000+a1f000]
+      pc : 00000000004e0c34
+      """
+    let report = decodeReport(text)
+    #expect(report.exception?.address?.rawValue == 0x18 && report.exception?.code.rawValue == 11)
+    #expect(report.exception?.description == "SIGSEGV: level 2 translation fault, ESR 0x92000006")
+    #expect(report.stacks.first?.frames.first?.symbol?.moduleOffset == 0xe_0c34)
+    let alone = decodeReport("ledgerd[7]: unhandled exception: Oops - undefined instruction in ledgerd[400000+1000]\nok\n")
+    #expect(alone.exception?.code.rawValue == 4 && alone.stacks.isEmpty)
+  }
+
   @Test("not a kernel message", arguments: [
     "BUG: the button does nothing\n",
     "[12:00:01] Call me later\n",
