@@ -124,8 +124,9 @@ struct WindowsErrorReportCollector {
       // An Event Viewer record's `Description: Faulting application …`.
       return isXPLine(line.droppingTokens(1)) || Bytes.equalsIgnoringCase(line.token(3), "name:")
     }
-    // German's `Problemsignatur:` and `Problemereignisname:`.
-    return opensLocalized(line)
+    // German's `Problemsignatur:` and `Problemereignisname:` (the other words above are English
+    // only, and common: an event record's `Description:`, an `Event` line).
+    return Bytes.hasPrefix(line.token(0), "problem") && opensLocalized(line)
   }
 
   /// Takes a line; false for a line it does not read (which ends the summary, unless blank).

@@ -36,6 +36,8 @@ enum WindowsErrorReportLabels {
   /// A field whose name is printed without a colon (French's first line): the English key and
   /// the value after the name, when `text` starts with such a name and a blank.
   static func fieldWithoutColon(_ text: String) -> (key: String, value: String)? {
+    // Each such name starts `Nom ` (asked first: this runs on every unknown field's line).
+    guard text.utf8.count > 4, text.utf8.prefix(4).map({ $0 | 0x20 }).elementsEqual("nom ".utf8) else { return nil }
     let folded = normalized(text)
     for (name, key) in namesWithoutColon where folded.hasPrefix(name + " ") {
       // The value as printed: as many characters dropped as the name has (lower-casing and
