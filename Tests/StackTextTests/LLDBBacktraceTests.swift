@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 import CrashCore
+import Foundation
 import StackText
 import Testing
 
@@ -52,6 +53,20 @@ struct LLDBBacktraceTests {
     #expect(frames[0].instruction?.rawValue == 0x5555_5555_4a77 && frames[1].instruction?.rawValue == 0x5555_5555_4a77)
     #expect(frames[1].returnAddress?.rawValue == 0x5555_5555_4a5f && frames[2].instruction?.rawValue == 0x5555_5555_4a5e)
     #expect(frames[4].symbol?.function == "start_thread" && frames[4].symbol?.offset == 773)
+  }
+
+  @Test("a backtrace from an issue GitHub imported: `#&#8203;3` (a zero-width space after each #) reads as `#3`")
+  func zeroWidthEntities() throws {
+    let escaped = Self.linuxSession.replacingOccurrences(of: "#", with: "#&#8203;")
+    let plain = decodeReport(Self.linuxSession)
+    let report = decodeReport(escaped)
+    #expect(report.stacks.map(\.label) == plain.stacks.map(\.label))
+    #expect(report.stacks.map(\.frames.count) == plain.stacks.map(\.frames.count) && report.stacks.first?.frames.count == 6)
+    #expect(report.stacks.first?.frames.map(\.symbol) == plain.stacks.first?.frames.map(\.symbol))
+    // The character itself (copied from the rendered page) and its hexadecimal entity alike.
+    let literal = decodeReport(Self.linuxSession.replacingOccurrences(of: "#", with: "#\u{200B}"))
+    let hexadecimal = decodeReport(Self.linuxSession.replacingOccurrences(of: "#", with: "#&#x200b;"))
+    #expect(literal.stacks.first?.frames.count == 6 && hexadecimal.stacks.first?.frames.count == 6)
   }
 
   @Test("a macOS session: a Mach exception, a queue name, frames without debug information")

@@ -101,6 +101,9 @@ enum LineNormalizer {
     }
     guard let scalar = Unicode.Scalar(value) else { return nil }
     if value < 0x20 { return one(ASCII.space) }
+    // Zero-width characters are nothing: GitHub writes `#&#8203;3` for `#3` in issues it
+    // imported (so that `frame #3:` links no issue), and pages put them to allow breaks.
+    if value == 0x200B || value == 0x200C || value == 0x200D || value == 0x2060 || value == 0xFEFF { return (length, 0) }
     var count = 0
     withUnsafeMutableBytes(of: &output) { buffer in
       for unit in UTF8.encode(scalar)! {
