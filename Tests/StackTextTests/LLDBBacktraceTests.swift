@@ -69,6 +69,26 @@ struct LLDBBacktraceTests {
     #expect(literal.stacks.first?.frames.count == 6 && hexadecimal.stacks.first?.frames.count == 6)
   }
 
+  @Test("`flutter run -v`'s column before each line, and a stopped thread without lldb's `*`")
+  func flutterVerboseLog() throws {
+    let text = """
+      [  +83 ms] Process 4242 stopped
+      [        ]   thread #1, queue = 'com.apple.main-thread', stop reason = EXC_BAD_ACCESS (code=1, address=0x0)
+      [        ]     frame #0: 0x00000001004fd000 Runner`closure #1 in AppDelegate.application(_:didFinishLaunchingWithOptions:) at AppDelegate.swift:12:9
+      [        ]     frame #1: 0x00000001b5f02694 FrontBoardServices`-[FBSSerialQueue _performNextFromRunLoopSource] + 28
+      [        ]     frame #2: 0x00000001bf420dec dyld`start + 2220
+      [+1053 ms]   thread #2, queue = 'com.apple.UIKit.KeyboardManagement'
+      [        ]     frame #0: 0x00000001dee2f7dc libsystem_kernel.dylib`__ulock_wait + 8
+      """
+    let report = decodeReport(text)
+    #expect(report.stacks.map(\.label) == ["thread #1 (com.apple.main-thread)", "thread #2 (com.apple.UIKit.KeyboardManagement)"])
+    #expect(report.stacks.map(\.isCrashed) == [true, false] && report.stacks.map(\.frames.count) == [3, 1])
+    #expect(report.exception?.code.rawValue == 1 && report.exception?.address?.rawValue == 0)
+    #expect(report.stacks.first?.frames.first?.sourceLine == SourceLine(file: "AppDelegate.swift", line: 12, column: 9))
+    // A bracketed word that is no elapsed time stays: `[INFO] ` is no column.
+    #expect(decodeReport("[ INFO   ]     frame #0: 0x00000001dee2f7dc libsystem_kernel.dylib`__ulock_wait + 8\n").stacks.isEmpty)
+  }
+
   @Test("a macOS session: a Mach exception, a queue name, frames without debug information")
   func macOSSession() throws {
     let text = """

@@ -225,10 +225,14 @@ struct LLDBBacktraceCollector {
     // `thread list` and then `bt` print the same header twice: one thread.
     if let last = threads.last, last.number == header.number, last.rows.isEmpty { return true }
     guard threads.count < maximumThreads else { return true }
+    // Without lldb's `*` (a copy that left it out, a tool's log that reprints the lines), the
+    // first thread stopped by an exception is the one.
+    let found = header.reason.flatMap(LLDBBacktrace.exception(reason:))
+    let selected = header.selected || (found != nil && !threads.contains { $0.selected && $0.number != nil })
     threads.append(
-      Thread(number: header.number, selected: header.selected, name: header.name, tid: header.tid, lines: LineRange(line: line.number)))
+      Thread(number: header.number, selected: selected, name: header.name, tid: header.tid, lines: LineRange(line: line.number)))
     isCollecting = true
-    if header.selected, exception == nil, let reason = header.reason, let found = LLDBBacktrace.exception(reason: reason) {
+    if selected, exception == nil, let reason = header.reason, let found {
       exception = CrashException(
         code: ExceptionCode(rawValue: found.code), description: reason, address: found.address.map { Address($0) },
         threadID: header.tid, lines: LineRange(line: line.number))

@@ -8,6 +8,7 @@
 //   STORE!Ec\_Do\*  \# ChildEBP      markdown escapes (only where every backslash is one)
 //   +0×8db5  `1′  ’   NBSP           typography: × for x, curly quotes and primes, no-break
 //                                     and zero-width spaces
+//   [        ]   frame #0: …         `flutter run -v`'s elapsed-time column (`[  +83 ms] `)
 //
 // A line none of this applies to (the common case) is found out on its first
 // byte and one pass for a backslash or a non-ASCII byte, and is passed on as it
@@ -48,6 +49,7 @@ enum PastedLine {
     // fence repeats its mark (so `*----> System Information <----*` passes).
     switch lead {
     case ASCII.greaterThan: return false
+    case ASCII.openBracket: return elapsedColumnEnd(line, from: start) == nil
     case 0x7C, ASCII.minus, ASCII.star, ASCII.plus: return next != ASCII.space
     case ASCII.backtick, ASCII.tilde: return next != lead
     default: return !(ASCII.isDigit(lead) && hasNumberedBullet(line, from: start))
@@ -70,6 +72,14 @@ enum PastedLine {
     while start < count, line[start] == ASCII.space || line[start] == ASCII.tab { start += 1 }
     guard start < count else { return .unchanged }
     let lead = line[start]
+    // `flutter run -v`'s column: the rest is the line as the tool printed it.
+    if lead == ASCII.openBracket, let end = elapsedColumnEnd(line, from: start) {
+      let rest = UnsafeBufferPointer(rebasing: line[end...])
+      if case .rewritten(let depth) = clean(rest, into: &output) { return .rewritten(quoteDepth: depth) }
+      output.removeAll(keepingCapacity: true)
+      output.append(contentsOf: rest)
+      return .rewritten(quoteDepth: 0)
+    }
     let mayBeDecorated =
       lead == ASCII.greaterThan || lead == 0x7C || lead == ASCII.backtick || lead == ASCII.tilde || lead == ASCII.minus
       || lead == ASCII.star || lead == ASCII.plus || (ASCII.isDigit(lead) && hasNumberedBullet(line, from: start))
@@ -144,6 +154,31 @@ enum PastedLine {
       output.append(contentsOf: body)
     }
     return .rewritten(quoteDepth: depth)
+  }
+
+  /// Where the text after `flutter run -v`'s elapsed-time column starts: `[        ] `,
+  /// `[  +83 ms] `, `[+1053 ms] ` (a blank or a `+N ms`/`+N s` padded inside the brackets, then
+  /// one blank), or nil.
+  @inline(__always)
+  static func elapsedColumnEnd(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    guard line.count - start >= 11, line[start] == ASCII.openBracket else { return nil }
+    var index = start + 1
+    while index < line.count, index - start <= 12, line[index] == ASCII.space { index += 1 }
+    if index < line.count, line[index] == ASCII.plus {
+      index += 1
+      let digits = index
+      while index < line.count, ASCII.isDigit(line[index]) { index += 1 }
+      guard index > digits, index + 1 < line.count, line[index] == ASCII.space else { return nil }
+      index += 1
+      if line[index] == UInt8(ascii: "m") { index += 1 }
+      guard index < line.count, line[index] == UInt8(ascii: "s") else { return nil }
+      index += 1
+    }
+    // Eight columns inside the brackets, as the tool pads them (nine or ten for long times).
+    guard index - start - 1 >= 8, index - start - 1 <= 10, index + 1 < line.count, line[index] == ASCII.closeBracket,
+      line[index + 1] == ASCII.space
+    else { return nil }
+    return index + 2
   }
 
   /// ```` ``` ````, ```` ```text ````, `~~~`: a markdown code fence.
