@@ -67,6 +67,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// Error Reporting's 1001, the problem details, Dr. Watson's event 4097): one frame, the
   /// faulting module and offset, or the faulting address.
   case windowsErrorReport = "windows-error-report"
+  /// Firebase Crashlytics' issue page as text: `Crashed: com.apple.main-thread`, then rows as
+  /// Apple's reports print them (`0  UIKitCore  0x32db04 <redacted> + 296`).
+  case crashlytics
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

@@ -97,6 +97,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var swiftFatalError = SwiftFatalErrorTraceCollector()
   @exclusivity(unchecked) private var windowsErrorReport = WindowsErrorReportCollector()
   @exclusivity(unchecked) private var arm64UserFault = ARM64UserFaultRegisters()
+  @exclusivity(unchecked) private var crashlytics = CrashlyticsReportCollector()
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
   @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
@@ -209,6 +210,7 @@ public final class StackTextDecoder {
     swiftFatalError.finish(emit: emit, emitThread: { emitThread($0, emit) })
     windowsErrorReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
     arm64UserFault.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    crashlytics.finish(emit: emit, emitThread: { emitThread($0, emit) })
     if let debuggerException { emit(.exception(debuggerException.exception)) }
     lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
@@ -522,7 +524,7 @@ public final class StackTextDecoder {
       nativeToolsActive =
         swiftBacktrace.isCollecting || appleReport.isCollecting || lldb.isCollecting || gdb.holdsAnything
         || sanitizer.isCollecting || backtraceSymbols.isCollecting || goPanic.isCollecting
-        || kernelOops.isCollecting || swiftFatalError.isCollecting
+        || kernelOops.isCollecting || swiftFatalError.isCollecting || crashlytics.isCollecting
     }
     // Swift's stack trace before 5.9: `Current stack trace:` and its rows.
     if swiftFatalError.isCollecting || SwiftFatalErrorTraceCollector.isHeader(line),
@@ -539,6 +541,12 @@ public final class StackTextDecoder {
     // A macOS or iOS crash report: its header fields, threads, registers and binary images.
     if appleReport.isCollecting || AppleCrashReportCollector.mayOpen(line),
       appleReport.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // A Crashlytics issue: the crashed thread and exception, then each thread's name and rows.
+    if crashlytics.isCollecting || CrashlyticsReportCollector.mayOpen(line),
+      crashlytics.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return true
     }

@@ -4,7 +4,8 @@
 // glibc's backtrace_symbols, the Swift runtime, Apple's crash reports, Go) each open
 // on a line whose first word is one of a few (`#0 …`, `==9345==ERROR`, `*** Signal`,
 // `Thread 1 crashed:`, `Process:`, `Program received`, `Exception Type:`, `frame #0:`,
-// `[Switching to …]`, `WARNING:`, `panic:`, `goroutine`, `Mapped address spaces:`) or
+// `[Switching to …]`, `WARNING:`, `panic:`, `goroutine`, `Mapped address spaces:`,
+// Crashlytics' `Crashed:`) or
 // whose last word holds `[0x` (`./app(main+0x1d)[0x400b1d]`); a kernel's messages open
 // on `BUG:`, `Call Trace:` and the like after their log prefix (KernelOopsCollector's
 // own first-byte mask). The decoder asks this one question of a line
@@ -34,12 +35,14 @@ enum NativeDebuggerLeads {
     case UInt8(ascii: "T"), UInt8(ascii: "t"): return line.tokens.count >= 2 && line.tokenEquals(0, "Thread")
     case UInt8(ascii: "P"):
       return line.tokens.count >= 2 && (line.tokenEquals(0, "Process:") || line.tokenEquals(0, "Program") || line.tokenEquals(0, "Process"))
-        || GoPanicCollector.mayOpen(line)
+        || GoPanicCollector.mayOpen(line) || CrashlyticsReportCollector.mayOpen(line)
     case UInt8(ascii: "E"): return line.tokens.count >= 3 && line.tokenEquals(0, "Exception") && line.tokenEquals(1, "Type:")
     case UInt8(ascii: "I"): return line.tokens.count >= 3 && line.tokenEquals(0, "Incident")
     case UInt8(ascii: "C"):
       return (line.tokens.count >= 4 && line.tokenEquals(0, "Current")) || SwiftFatalErrorTraceCollector.isHeader(line)
+        || CrashlyticsReportCollector.mayOpen(line)
     case UInt8(ascii: "W"): return line.tokenEquals(0, "WARNING:")
+    case UInt8(ascii: "F"): return CrashlyticsReportCollector.isFatalException(line)
     case UInt8(ascii: "f"): return line.tokenEquals(0, "frame") || GoPanicCollector.mayOpen(line)
     case UInt8(ascii: "p"), UInt8(ascii: "g"), UInt8(ascii: "r"): return GoPanicCollector.mayOpen(line)
     case UInt8(ascii: "S"): return GoPanicCollector.mayOpen(line) || GDBBacktrace.isMappingsColumns(line)
