@@ -63,13 +63,20 @@ public enum FrameCatalogParser {
     return errors.isEmpty ? .success(entries) : .failure(RuleFileErrors(errors: errors))
   }
 
-  /// Whether `text` reads as a frame name: no blank, unless C++ puts one there (`operator new`,
+  /// Whether `text` reads as a frame name: no blank, unless an Objective-C method has one
+  /// (`-[NSException raise]`), or C++ puts one there (`operator new`,
   /// `std::map<int, int>::find`) or Swift's demangler does (`closure #1 in _assertionFailure`,
   /// `specialized Array.subscript`, `partial apply for …`, `Swift runtime failure: …`). Searched byte by byte: the standard library's generic
   /// `firstRange(of:)` costs some 65,000 instructions a call, and catalogs list hundreds of names.
   static func isFrameName(_ text: String) -> Bool {
     let bytes = Array(text.utf8)
     guard bytes.contains(UInt8(ascii: " ")) else { return true }
+    // An Objective-C method: `-[NSException raise]`, `+[NSException raise:format:]`.
+    if bytes.count > 4, bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+"), bytes[1] == UInt8(ascii: "["),
+      bytes.last == UInt8(ascii: "]")
+    {
+      return true
+    }
     return contains(bytes, "::") || contains(bytes, "operator") || contains(bytes, " in ") || contains(bytes, "specialized ")
       || contains(bytes, "partial apply") || contains(bytes, "thunk") || contains(bytes, "Swift runtime failure")
   }
