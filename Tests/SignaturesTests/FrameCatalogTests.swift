@@ -100,6 +100,20 @@ struct FrameCatalogTests {
     #expect(report.moduleSymbols.isEmpty && report.diagnostics.isEmpty, "\(report.moduleSymbols) \(report.diagnostics)")
   }
 
+  @Test("Apple: the abort and exception path skipped, objc_msgSend passed through, Objective-C names as printed")
+  func appleSignatures() throws {
+    let catalog = BundledPlugins.frameCatalog().catalog
+    #expect(catalog.role(module: "libsystem_kernel.dylib", function: "__pthread_kill") == .irrelevant)
+    #expect(catalog.role(module: "CoreFoundation", function: "-[NSException raise]") == .irrelevant, "a name with a blank")
+    #expect(catalog.role(module: "libobjc.A.dylib", function: "objc_msgSend") == .prefix)
+    #expect(catalog.role(module: "CoreFoundation", function: "-[__NSArrayM objectAtIndex:]") == .prefix)
+    #expect(catalog.role(module: "libdispatch.dylib", function: "_dispatch_client_callout") == .common)
+    #expect(catalog.role(module: "Ledger", function: "-[LDGAccountList accountAtIndex:]") == .specific)
+    func signature(_ name: String) throws -> String? { try Self.signature(ofPaste: name, catalog: catalog) }
+    #expect(try signature("crashlytics-fabric.txt") == "-[__NSArrayM objectAtIndex:] | -[LDGAccountList accountAtIndex:]")
+    #expect(try signature("crashlytics-firebase.txt") == "objc_msgSend | LedgerStore.balance")
+  }
+
   @Test("Linux kernel: the oops machinery skipped, the faulting function named, at every kernel's layout")
   func kernelSignatures() throws {
     let catalog = BundledPlugins.frameCatalog().catalog
