@@ -72,5 +72,18 @@ public struct ExceptionCode: RawRepresentable, Hashable, Sendable, CustomStringC
     0xC000_0374: "STATUS_HEAP_CORRUPTION",
     0xC000_0409: "STATUS_STACK_BUFFER_OVERRUN",
     0xE06D_7363: "CPP_EH_EXCEPTION",
+    // What WER summaries of today's programs carry most after those (ntstatus.h; the CLR's
+    // corexcep.h for EXCEPTION_COMPLUS, .NET's exception raised through Windows; the debugger
+    // documentation's MS_VC_EXCEPTION, which names a thread).
+    0x4000_0015: "STATUS_FATAL_APP_EXIT",
+    0x406D_1388: "MS_VC_EXCEPTION",
+    0xC000_0028: "STATUS_BAD_STACK",
+    0xC000_0194: "STATUS_POSSIBLE_DEADLOCK",
+    0xC000_027B: "STATUS_STOWED_EXCEPTION",
+    0xC000_041D: "STATUS_FATAL_USER_CALLBACK_EXCEPTION",
+    0xC000_0417: "STATUS_INVALID_CRUNTIME_PARAMETER",
+    0xC000_0420: "STATUS_ASSERTION_FAILURE",
+    0xC000_0602: "STATUS_FAIL_FAST_EXCEPTION",
+    0xE043_4352: "EXCEPTION_COMPLUS",
   ]
 }

@@ -52,6 +52,7 @@ struct WindowsErrorReportLanguageTests {
       timestamp: 0x7a4a_b3c1, processID: 0x2b10)
     #expect(report.system.first { $0.key == "Application version" }?.value == "2.4.0.118")
     #expect(report.modules.first?.path == #"C:\Windows\System32\KERNELBASE.dll"#)
+    #expect(report.exception?.code.name == "EXCEPTION_COMPLUS", "e0434352: a .NET exception raised through Windows")
   }
 
   @Test("Russian event 1000: the module's time stamp without its colon")
