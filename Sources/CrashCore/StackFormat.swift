@@ -70,6 +70,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// Firebase Crashlytics' issue page as text: `Crashed: com.apple.main-thread`, then rows as
   /// Apple's reports print them (`0  UIKitCore  0x32db04 <redacted> + 296`).
   case crashlytics
+  /// .NET's unhandled exception: event 1026's `Exception Info:` or the console's `Unhandled
+  /// exception.`, over `   at Ledger.Store.Latest() in C:\src\Store.cs:line 42`.
+  case dotnet = "dotnet-stack"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

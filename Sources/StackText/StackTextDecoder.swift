@@ -98,6 +98,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var windowsErrorReport = WindowsErrorReportCollector()
   @exclusivity(unchecked) private var arm64UserFault = ARM64UserFaultRegisters()
   @exclusivity(unchecked) private var crashlytics = CrashlyticsReportCollector()
+  @exclusivity(unchecked) private var dotnet = DotNetStackTraceCollector()
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
   @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
@@ -211,6 +212,7 @@ public final class StackTextDecoder {
     windowsErrorReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
     arm64UserFault.finish(emit: emit, emitThread: { emitThread($0, emit) })
     crashlytics.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    dotnet.finish(emit: emit, emitThread: { emitThread($0, emit) })
     if let debuggerException { emit(.exception(debuggerException.exception)) }
     lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
@@ -384,6 +386,13 @@ public final class StackTextDecoder {
     // event record, the record keeps its lines too.
     if windowsErrorReport.isCollecting || WindowsErrorReportCollector.mayOpen(line),
       windowsErrorReport.consume(line, emit: emit, emitThread: { emitThread($0, emit) }), !events.isActive
+    {
+      return
+    }
+    // .NET's unhandled exception (event 1026, or the console's); inside an event record, the
+    // record keeps its lines too.
+    if dotnet.isCollecting || DotNetStackTraceCollector.mayOpen(line),
+      dotnet.consume(line, emit: emit, emitThread: { emitThread($0, emit) }), !events.isActive
     {
       return
     }

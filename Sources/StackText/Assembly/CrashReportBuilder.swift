@@ -50,7 +50,12 @@ public struct CrashReportBuilder {
           Diagnostic(.note, "another Dr. Watson crash record starts here; its threads are included", line: line))
       }
     case .exception(let exception):
-      if report.exception == nil { report.exception = exception }
+      if report.exception == nil {
+        report.exception = exception
+      } else if let held = report.exception, held.code == exception.code, held.description == nil, exception.description != nil {
+        // The same exception told again with more (WER's e0434352, then .NET's type and message).
+        report.exception = exception
+      }
     case .systemProperty(let property): if fits(report.system.count) { report.system.append(property) }
     case .process(let process): if fits(report.processes.count) { report.processes.append(process) }
     case .module(let module): if fits(report.modules.count) { report.modules.append(module) }
@@ -112,8 +117,19 @@ public struct CrashReportBuilder {
       report.exception = exception
     }
     flagCrashedThread()
+    preferManagedStack()
     report.diagnostics.sort { ($0.line ?? 0, $0.offset ?? 0) < ($1.line ?? 0, $1.offset ?? 0) }
     return report
+  }
+
+  /// A .NET exception's managed stack says more than WER's one frame of the same crash (the
+  /// CLR raising e0434352 in KERNELBASE): with both in the text, the managed stack is the
+  /// crashed one.
+  private mutating func preferManagedStack() {
+    guard report.threads.contains(where: { $0.format == .dotnet && $0.isCrashed }) else { return }
+    for index in report.threads.indices where report.threads[index].format == .windowsErrorReport {
+      report.threads[index].isCrashed = false
+    }
   }
 
   /// The thread the text says crashed: the one whose listing marks the faulting instruction
