@@ -114,6 +114,18 @@ struct FrameCatalogTests {
     #expect(try signature("crashlytics-firebase.txt") == "objc_msgSend | LedgerStore.balance")
   }
 
+  @Test(".NET: throw helpers skipped, LINQ passed through to its caller, the dispatcher common")
+  func dotnetSignatures() throws {
+    let catalog = BundledPlugins.frameCatalog().catalog
+    #expect(catalog.role(module: nil, function: "System.Linq.ThrowHelper.ThrowNoElementsException()") == .irrelevant)
+    #expect(catalog.role(module: nil, function: "System.Linq.Enumerable.First[TSource](IEnumerable`1 source)") == .prefix)
+    #expect(catalog.role(module: nil, function: "System.Threading.ExecutionContext.RunInternal(ExecutionContext)") == .common)
+    #expect(catalog.role(module: nil, function: "Ledger.Store.Latest()") == .specific)
+    func signature(_ name: String) throws -> String? { try Self.signature(ofPaste: name, catalog: catalog) }
+    #expect(try signature("dotnet-event-1026.txt") == "System.Xml.XmlTextReaderImpl.Throw")
+    #expect(try signature("dotnet-console-inner.txt") == "Microsoft.Win32.SafeHandles.SafeFileHandle.CreateFile")
+  }
+
   @Test("Linux kernel: the oops machinery skipped, the faulting function named, at every kernel's layout")
   func kernelSignatures() throws {
     let catalog = BundledPlugins.frameCatalog().catalog
