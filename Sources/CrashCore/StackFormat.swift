@@ -73,6 +73,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// .NET's unhandled exception: event 1026's `Exception Info:` or the console's `Unhandled
   /// exception.`, over `   at Ledger.Store.Latest() in C:\src\Store.cs:line 42`.
   case dotnet = "dotnet-stack"
+  /// The Java VM's fatal error log (`hs_err_pid….log` and its console summary): `Native
+  /// frames:` rows such as `C  [libledger.so+0x1a2b]  ledger_balance+0x1b`.
+  case hotspot = "hotspot-error"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

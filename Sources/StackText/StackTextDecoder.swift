@@ -99,6 +99,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var arm64UserFault = ARM64UserFaultRegisters()
   @exclusivity(unchecked) private var crashlytics = CrashlyticsReportCollector()
   @exclusivity(unchecked) private var dotnet = DotNetStackTraceCollector()
+  @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
   @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
@@ -213,6 +214,7 @@ public final class StackTextDecoder {
     arm64UserFault.finish(emit: emit, emitThread: { emitThread($0, emit) })
     crashlytics.finish(emit: emit, emitThread: { emitThread($0, emit) })
     dotnet.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    hotspot.finish(emit: emit, emitThread: { emitThread($0, emit) })
     if let debuggerException { emit(.exception(debuggerException.exception)) }
     lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
@@ -533,7 +535,7 @@ public final class StackTextDecoder {
       nativeToolsActive =
         swiftBacktrace.isCollecting || appleReport.isCollecting || lldb.isCollecting || gdb.holdsAnything
         || sanitizer.isCollecting || backtraceSymbols.isCollecting || goPanic.isCollecting
-        || kernelOops.isCollecting || swiftFatalError.isCollecting || crashlytics.isCollecting
+        || kernelOops.isCollecting || swiftFatalError.isCollecting || crashlytics.isCollecting || hotspot.isCollecting
     }
     // Swift's stack trace before 5.9: `Current stack trace:` and its rows.
     if swiftFatalError.isCollecting || SwiftFatalErrorTraceCollector.isHeader(line),
@@ -550,6 +552,12 @@ public final class StackTextDecoder {
     // A macOS or iOS crash report: its header fields, threads, registers and binary images.
     if appleReport.isCollecting || AppleCrashReportCollector.mayOpen(line),
       appleReport.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // The Java VM's fatal error log: its summary, native frames, signal and registers.
+    if hotspot.isCollecting || HotSpotErrorLogCollector.mayOpen(line),
+      hotspot.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return true
     }

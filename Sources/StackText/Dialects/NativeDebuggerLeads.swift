@@ -5,7 +5,7 @@
 // on a line whose first word is one of a few (`#0 …`, `==9345==ERROR`, `*** Signal`,
 // `Thread 1 crashed:`, `Process:`, `Program received`, `Exception Type:`, `frame #0:`,
 // `[Switching to …]`, `WARNING:`, `panic:`, `goroutine`, `Mapped address spaces:`,
-// Crashlytics' `Crashed:`) or
+// Crashlytics' `Crashed:`, the Java VM's `# A fatal error …`, `Native frames:`) or
 // whose last word holds `[0x` (`./app(main+0x1d)[0x400b1d]`); a kernel's messages open
 // on `BUG:`, `Call Trace:` and the like after their log prefix (KernelOopsCollector's
 // own first-byte mask). The decoder asks this one question of a line
@@ -28,7 +28,7 @@ enum NativeDebuggerLeads {
     guard let first = line.tokens.first, let last = line.tokens.last else { return false }
     if line.bytes[last.upperBound - 1] == UInt8(ascii: "]"), Bytes.contains(line.bytes[last], "[0x") { return true }
     switch line.bytes[first.lowerBound] {
-    case ASCII.hash: return GDBBacktrace.mayBeRow(line)
+    case ASCII.hash: return GDBBacktrace.mayBeRow(line) || HotSpotErrorLogCollector.mayOpen(line)
     case ASCII.star: return first.count == 1 || first.count == 3
     case UInt8(ascii: "="): return first.count >= 4 && line.bytes[first.lowerBound + 1] == UInt8(ascii: "=")
     case ASCII.openBracket: return line.tokenEquals(0, "[Switching") || line.tokenEquals(0, "[Current") || line.tokenEquals(0, "[signal")
@@ -47,6 +47,7 @@ enum NativeDebuggerLeads {
     case UInt8(ascii: "p"), UInt8(ascii: "g"), UInt8(ascii: "r"): return GoPanicCollector.mayOpen(line)
     case UInt8(ascii: "S"): return GoPanicCollector.mayOpen(line) || GDBBacktrace.isMappingsColumns(line)
     case UInt8(ascii: "M"): return GDBBacktrace.isMappingsHeading(line)
+    case UInt8(ascii: "N"): return HotSpotErrorLogCollector.mayOpen(line)
     default: return false
     }
   }
