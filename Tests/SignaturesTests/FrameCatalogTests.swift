@@ -126,6 +126,17 @@ struct FrameCatalogTests {
     #expect(try signature("dotnet-console-inner.txt") == "Microsoft.Win32.SafeHandles.SafeFileHandle.CreateFile")
   }
 
+  @Test("Java VM: its error path skipped, its calls into Java common; a JNI library's function names the crash")
+  func javaSignatures() throws {
+    let catalog = BundledPlugins.frameCatalog().catalog
+    #expect(catalog.role(module: "libjvm.so", function: "VMError::report_and_die(int, char const*, char const*)") == .irrelevant)
+    #expect(catalog.role(module: "libjvm.so", function: "JavaCalls::call_helper(JavaValue*, methodHandle const&)") == .common)
+    #expect(catalog.role(module: nil, function: "~StubRoutines::call_stub") == .common)
+    func signature(_ name: String) throws -> String? { try Self.signature(ofPaste: name, catalog: catalog) }
+    #expect(try signature("hotspot-linux.log") == "ledger_balance")
+    #expect(try signature("hotspot-windows.txt") == "ledgernative+0x1b61b")
+  }
+
   @Test("Linux kernel: the oops machinery skipped, the faulting function named, at every kernel's layout")
   func kernelSignatures() throws {
     let catalog = BundledPlugins.frameCatalog().catalog
