@@ -76,6 +76,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// The Java VM's fatal error log (`hs_err_pid….log` and its console summary): `Native
   /// frames:` rows such as `C  [libledger.so+0x1a2b]  ledger_balance+0x1b`.
   case hotspot = "hotspot-error"
+  /// Python's faulthandler after a fatal signal: `Current thread 0x… (most recent call first):`
+  /// over `  File "/srv/ledger/main.py", line 12 in <module>`.
+  case pythonFaultHandler = "python-faulthandler"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

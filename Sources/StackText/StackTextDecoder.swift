@@ -100,6 +100,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var crashlytics = CrashlyticsReportCollector()
   @exclusivity(unchecked) private var dotnet = DotNetStackTraceCollector()
   @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
+  @exclusivity(unchecked) private var pythonFault = PythonFaultHandlerCollector()
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
   @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
@@ -215,6 +216,7 @@ public final class StackTextDecoder {
     crashlytics.finish(emit: emit, emitThread: { emitThread($0, emit) })
     dotnet.finish(emit: emit, emitThread: { emitThread($0, emit) })
     hotspot.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    pythonFault.finish(emit: emit, emitThread: { emitThread($0, emit) })
     if let debuggerException { emit(.exception(debuggerException.exception)) }
     lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
@@ -536,6 +538,7 @@ public final class StackTextDecoder {
         swiftBacktrace.isCollecting || appleReport.isCollecting || lldb.isCollecting || gdb.holdsAnything
         || sanitizer.isCollecting || backtraceSymbols.isCollecting || goPanic.isCollecting
         || kernelOops.isCollecting || swiftFatalError.isCollecting || crashlytics.isCollecting || hotspot.isCollecting
+        || pythonFault.isCollecting
     }
     // Swift's stack trace before 5.9: `Current stack trace:` and its rows.
     if swiftFatalError.isCollecting || SwiftFatalErrorTraceCollector.isHeader(line),
@@ -558,6 +561,12 @@ public final class StackTextDecoder {
     // The Java VM's fatal error log: its summary, native frames, signal and registers.
     if hotspot.isCollecting || HotSpotErrorLogCollector.mayOpen(line),
       hotspot.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // Python's faulthandler: the fatal error, each thread's frames.
+    if pythonFault.isCollecting || PythonFaultHandlerCollector.mayOpen(line),
+      pythonFault.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return true
     }

@@ -112,7 +112,7 @@ struct CompiledRulesTests {
     arguments: [
       (#"\tprefix\t"#, #"\tprefixx\t"#),  // an unknown role
       (#"\t0\tprefix\t0\t"#, #"\t2\tprefix\t0\t"#),  // a pattern flag neither 0 nor 1
-      (#"\tprefix\t0\t"#, #"\tprefix\t9\t"#),  // a file index past the sources
+      (#"\tprefix\t0\t"#, #"\tprefix\t999\t"#),  // a file index past the sources
       (#"\tprefix\t0\t"#, #"\tprefix\t"#),  // a field missing
       (#"\tprefix\t0\t"#, #"\tprefix\t0\t0\t"#),  // a field too many
     ])
