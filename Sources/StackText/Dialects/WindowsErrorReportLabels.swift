@@ -3,10 +3,14 @@
 // Windows prints Windows Error Reporting summaries in the language of its
 // installation, and support tickets carry them as printed. Each localized field
 // name read here maps to the English one WindowsErrorReportCollector reads
-// (`Name der fehlerhaften Anwendung` → `faulting application name`). Only names
-// seen in real summaries from localized Windows are listed: German, French,
-// Russian, Simplified Chinese and Polish event 1000 records, problem details
-// and Report.wer signature names. French prints its first field without a colon
+// (`Name der fehlerhaften Anwendung` → `faulting application name`). The names are
+// those real summaries from localized Windows show: German, French, Russian and
+// Simplified Chinese event 1000 records, Russian, Chinese and Polish problem
+// details, German Report.wer signature names; German's problem-detail names
+// (`Fehlermodulname`, `Anwendungsname`, `Anwendungsversion`,
+// `Anwendungszeitstempel`, `Problemsignatur`, `Problemereignisname`) complete the
+// seen `Fehlermodulversion`, `Fehlermodulzeitstempel` and `Ausnahmeoffset` in their
+// pattern, and Polish's `Kod wyjątku` is shared by event 1000. French prints its first field without a colon
 // (`Nom de l’application défaillante app.exe, version : …`) and a blank before
 // its colons; Russian leaves out the colon of the module's time stamp; Chinese
 // separates the parts of a name with a full-width comma.
