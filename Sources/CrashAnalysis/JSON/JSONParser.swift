@@ -8,6 +8,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
 /// Why a JSON text could not be read.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
   /// What was wrong.
@@ -220,16 +226,28 @@ private struct JSONParser {
     position += 1
     let start = position
     // Most strings hold no escape: one decode of their bytes. Appending them scalar by
-    // scalar cost some 300 instructions a byte.
-    while position < bytes.count {
-      let byte = bytes[position]
-      if byte == UInt8(ascii: "\"") {
-        position += 1
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(position - 1)]), as: UTF8.self)
+    // scalar cost some 300 instructions a byte; a byte loop asking three questions, 14 over a
+    // compiled catalog's 40 KB. The closing quote is found with memchr, and the bytes before it
+    // asked for a backslash (memchr again) and a control character.
+    let byteCount = bytes.count
+    if let base = bytes.baseAddress, position < byteCount, let found = memchr(base + position, 0x22, byteCount - position) {
+      let quote = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+      let text = UnsafeBufferPointer(rebasing: bytes[start..<quote])
+      if memchr(base + start, 0x5C, quote - start) == nil, !text.contains(where: { $0 < 0x20 }) {
+        position = quote + 1
+        return String(decoding: text, as: UTF8.self)
       }
+    }
+    while position < byteCount {
+      let byte = bytes[position]
       if byte < 0x20 { throw fail("a control character in a string") }
       if byte == UInt8(ascii: "\\") { break }
+      if byte == UInt8(ascii: "\"") { break }
       position += 1
+    }
+    if position < byteCount, bytes[position] == UInt8(ascii: "\"") {
+      position += 1
+      return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(position - 1)]), as: UTF8.self)
     }
     guard position < bytes.count else { throw fail("an unterminated string") }
     // With escapes: the text as UTF-8 (escapes encoded) in a buffer as long as the string's
