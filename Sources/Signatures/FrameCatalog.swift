@@ -96,7 +96,12 @@ public struct FrameCatalog: Sendable {
   }
 
   /// Every entry, in the order added.
-  public private(set) var entries: [Entry] = []
+  public var entries: [Entry] { table?.allEntries() ?? stored }
+  /// The entries added one by one (empty while the catalog is a table's).
+  private var stored: [Entry] = []
+  /// A table read in place (a compiled catalog): lookups ask it, and the first entry added
+  /// turns its entries into stored ones.
+  private var table: (any FrameCatalogTable)?
   /// The first entry of each exact name, compared without case; the others follow through
   /// `nextOfName`, module-specific entries before any-module ones. Indices, not lists of
   /// entries: a list a name cost an allocation at every start, for hundreds of names.
@@ -111,24 +116,37 @@ public struct FrameCatalog: Sendable {
 
   /// A catalog of `entries`.
   public init(_ entries: [Entry]) {
-    self.entries.reserveCapacity(entries.count)
+    stored.reserveCapacity(entries.count)
     nextOfName.reserveCapacity(entries.count)
     firstOfName.reserveCapacity(entries.count)
     for entry in entries { add(entry) }
   }
 
+  /// A catalog whose entries `table` holds and reads when asked.
+  public init(table: some FrameCatalogTable) {
+    self.table = table.isEmpty ? nil : table
+  }
+
   /// Whether the catalog has no entries.
-  public var isEmpty: Bool { entries.isEmpty }
+  public var isEmpty: Bool { table == nil && stored.isEmpty }
 
   /// Adds an entry; a later entry for the same name does not override an earlier one.
   public mutating func add(_ entry: Entry) {
-    let index = Int32(truncatingIfNeeded: entries.count)
-    entries.append(entry)
+    if let table {
+      self.table = nil
+      for held in table.allEntries() { addStored(held) }
+    }
+    addStored(entry)
+  }
+
+  private mutating func addStored(_ entry: Entry) {
+    let index = Int32(truncatingIfNeeded: stored.count)
+    stored.append(entry)
     nextOfName.append(-1)
     if entry.isPrefixPattern {
       // Longest first; among equal lengths, in the order added.
       let length = entry.function.utf8.count
-      let entries = self.entries
+      let entries = stored
       patterns[Self.folded(entry.function.utf8.first ?? 0), default: []].insertBeforeFirst(index) {
         entries[Int($0)].function.utf8.count < length
       }
@@ -137,7 +155,7 @@ public struct FrameCatalog: Sendable {
     // Module-specific entries before any-module ones; otherwise in the order added.
     Self.link(
       index, isAnyModule: entry.module == nil, after: &firstOfName[CaseFoldedName(entry.function), default: -1],
-      next: &nextOfName, entries: entries)
+      next: &nextOfName, entries: stored)
   }
 
   /// Links entry `index` into the chain of its name that starts at `first` (-1 for none).
@@ -171,7 +189,7 @@ public struct FrameCatalog: Sendable {
   /// The role of `module!function`; `.specific` when no entry matches or the function is unknown.
   /// A C name's leading underscore (`_KiTrap0E`, as x86 listings print it) is also tried without.
   public func role(module: String?, function: String?) -> FrameRole {
-    guard let function, !entries.isEmpty else { return .specific }
+    guard let function, !isEmpty else { return .specific }
     let role = role(module: module, name: function)
     if role == .specific, function.hasPrefix("_"), !function.hasPrefix("__"), function.utf8.count > 1 {
       return self.role(module: module, name: String(function.dropFirst()))
@@ -180,19 +198,35 @@ public struct FrameCatalog: Sendable {
   }
 
   private func role(module: String?, name function: String) -> FrameRole {
+    if let table { return Self.role(module: module, name: function, in: table) }
     var candidate = firstOfName[CaseFoldedName(function)] ?? -1
     while candidate >= 0 {
-      let entry = entries[Int(candidate)]
+      let entry = stored[Int(candidate)]
       if Self.moduleMatches(entry.module, module) { return entry.role }
       candidate = nextOfName[Int(candidate)]
     }
     guard let first = function.utf8.first, let candidates = patterns[Self.folded(first)] else { return .specific }
     for index in candidates {
-      let entry = entries[Int(index)]
+      let entry = stored[Int(index)]
       if Self.moduleMatches(entry.module, module) && Self.hasPrefixIgnoringCase(function, entry.function) { return entry.role }
     }
     return .specific
   }
+
+  /// The same lookup over a table: module-specific entries before any-module ones, then the
+  /// patterns, longest first.
+  private static func role(module: String?, name function: String, in table: any FrameCatalogTable) -> FrameRole {
+    let candidates = table.exactEntries(named: function)
+    if let entry = candidates.first(where: { $0.module != nil && moduleMatches($0.module, module) }) { return entry.role }
+    if let entry = candidates.first(where: { $0.module == nil }) { return entry.role }
+    for entry in table.patternEntries where moduleMatches(entry.module, module) && hasPrefixIgnoringCase(function, entry.function) {
+      return entry.role
+    }
+    return .specific
+  }
+
+  /// FNV-1a of `name`'s bytes with ASCII case folded: how tables index their entries by name.
+  public static func foldedNameHash(_ name: String) -> UInt64 { CaseFoldedName(name).foldedHash }
 
   private static func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 
@@ -237,6 +271,19 @@ struct CaseFoldedName: Hashable {
   static func == (left: CaseFoldedName, right: CaseFoldedName) -> Bool {
     left.foldedHash == right.foldedHash && FrameView.equalsIgnoringCase(left.text, right.text)
   }
+}
+
+/// A catalog's entries where they are stored (a compiled catalog's table), read a few at a time.
+public protocol FrameCatalogTable: Sendable {
+  /// Whether the table holds no entry.
+  var isEmpty: Bool { get }
+  /// The entries that are no prefix pattern and whose function equals `name` ignoring ASCII
+  /// case, in the order added.
+  func exactEntries(named name: String) -> [FrameCatalog.Entry]
+  /// The prefix-pattern entries, longest first, then in the order added.
+  var patternEntries: [FrameCatalog.Entry] { get }
+  /// Every entry, in the order added.
+  func allEntries() -> [FrameCatalog.Entry]
 }
 
 extension Array where Element == Int32 {

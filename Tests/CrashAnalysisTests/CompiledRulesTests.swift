@@ -51,10 +51,27 @@ struct CompiledRulesTests {
     let fromYAML = FrameCatalogParser.load(directory: copy.directory)
     let compiled = try #require(CompiledRules.catalogEntries(in: copy.directory))
     #expect(compiled == fromYAML.catalog.entries)
-    let catalog = FrameCatalog(compiled)
-    for entry in fromYAML.catalog.entries where !entry.isPrefixPattern {
-      #expect(catalog.role(module: entry.module, function: entry.function) == fromYAML.catalog.role(module: entry.module, function: entry.function))
+    // The table read in place answers every lookup as the YAML's catalog does: each name in its
+    // module, in no module and in another; each pattern's own text and a longer name.
+    let table = try #require(CompiledRules.catalog(in: copy.directory))
+    #expect(table.entries == fromYAML.catalog.entries)
+    var asked = 0
+    for entry in fromYAML.catalog.entries {
+      let names = entry.isPrefixPattern ? [entry.function, entry.function + "Tail", entry.function.uppercased()] : [entry.function, entry.function.lowercased()]
+      for name in names {
+        for module in [entry.module, nil, "LEDGER", entry.module?.lowercased()] {
+          #expect(table.role(module: module, function: name) == fromYAML.catalog.role(module: module, function: name), "\(module ?? "-")!\(name)")
+          asked += 1
+        }
+      }
     }
+    #expect(asked > 2_000)
+    // A catalog added to after it was read keeps every entry and takes the new one.
+    var grown = table
+    grown.add(FrameCatalog.Entry("LEDGER!ledger_balance", role: .irrelevant))
+    #expect(grown.entries.count == fromYAML.catalog.entries.count + 1)
+    #expect(grown.role(module: "LEDGER", function: "ledger_balance") == .irrelevant)
+    #expect(grown.role(module: "ntdll", function: "RtlFreeHeap") == fromYAML.catalog.role(module: "ntdll", function: "RtlFreeHeap"))
   }
 
   @Test("an edited, added or removed file makes the compiled form stale")
@@ -108,13 +125,14 @@ struct CompiledRulesTests {
   }
 
   @Test(
-    "a catalog table with one bad row is refused as a whole",
+    "a catalog table with one bad row is refused as a whole; a bad index or pattern list too",
     arguments: [
-      (#"\tprefix\t"#, #"\tprefixx\t"#),  // an unknown role
-      (#"\t0\tprefix\t0\t"#, #"\t2\tprefix\t0\t"#),  // a pattern flag neither 0 nor 1
-      (#"\tprefix\t0\t"#, #"\tprefix\t999\t"#),  // a file index past the sources
-      (#"\tprefix\t0\t"#, #"\tprefix\t"#),  // a field missing
-      (#"\tprefix\t0\t"#, #"\tprefix\t0\t0\t"#),  // a field too many
+      ("006prefix", "006prefiy"),  // an unknown role
+      ("0010006prefix", "0012006prefix"),  // a pattern flag neither 0 nor 1
+      ("006prefix0010", "006prefix00299"),  // a file index past the sources
+      ("006prefix", "007prefix"),  // a field's length past its end
+      ("\"index\":\"", "\"index\":\"0"),  // an index record cut
+      ("\"patterns\":\"", "\"patterns\":\"zz"),  // a pattern offset that is no number
     ])
   func damagedCatalogRow(change: (String, String)) throws {
     let copy = try Self.shippedFrames()

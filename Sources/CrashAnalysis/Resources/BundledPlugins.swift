@@ -32,7 +32,7 @@ public enum BundledPlugins {
   /// the files that could not be read.
   public static func frameCatalog() -> (catalog: FrameCatalog, errors: [PluginLoadError]) {
     guard let directory = framesDirectory else { return (FrameCatalog(), []) }
-    if let entries = CompiledRules.catalogEntries(in: directory) { return (FrameCatalog(entries), []) }
+    if let catalog = CompiledRules.catalog(in: directory) { return (catalog, []) }
     return FrameCatalogParser.load(directory: directory)
   }
 

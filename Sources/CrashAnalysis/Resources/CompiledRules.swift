@@ -23,12 +23,11 @@ import Signatures
 public enum CompiledRules {
   /// The format of compiled rules written; another is not read.
   static let format = 1
-  /// The format of compiled frame catalogs: one string, `table`, of a line per entry, each of
-  /// tab-separated fields (module, or empty for any; function; 1 for a prefix pattern, else 0;
-  /// role; the index of its file in `sources`; its line). Format 1 wrote an object per entry
-  /// (2.3 M instructions to read for 187 entries), format 2 a string per entry (1.8 M for 435:
-  /// the parser's value tree and a string each).
-  static let catalogFormat = 3
+  /// The format of compiled frame catalogs: three strings read in place (CompiledFrameTable:
+  /// the entries' fields, an index by name hash, the patterns). Format 1 wrote an object per
+  /// entry, 2 a string per entry, 3 one table of every entry that each run turned into entries
+  /// (2.3 M instructions at every start for 567 entries).
+  static let catalogFormat = 4
   /// Largest compiled file read.
   static let maximumSize = 8 << 20
 
@@ -82,76 +81,40 @@ public enum CompiledRules {
   }
 
   /// The frame-catalog entries of `directory` from its compiled file, in load order, or nil
-  /// when there is none or it does not match the directory's files as they are now.
+  /// when there is none, it does not match the directory's files as they are now, or any of
+  /// its rows does not read back.
   public static func catalogEntries(in directory: String) -> [FrameCatalog.Entry]? {
+    guard let (table, bytes, originFiles) = catalogTableParts(in: directory) else { return nil }
+    var entries: [FrameCatalog.Entry] = []
+    var offset = 0
+    while offset < bytes.count {
+      guard let (entry, next) = CompiledFrameTable.row(in: bytes, at: offset, originFiles: originFiles) else { return nil }
+      entries.append(entry)
+      offset = next
+    }
+    return table.isEmpty ? [] : entries
+  }
+
+  /// The frame catalog of `directory` from its compiled file, its entries read when lookups
+  /// ask, or nil when there is none or it does not match the directory's files as they are now.
+  public static func catalog(in directory: String) -> FrameCatalog? {
+    catalogTableParts(in: directory).map { FrameCatalog(table: $0.table) }
+  }
+
+  private static func catalogTableParts(in directory: String) -> (table: CompiledFrameTable, bytes: [UInt8], originFiles: [String])? {
     guard let (document, files) = current(directory, kind: "frames", format: catalogFormat),
-      case .string(var table)? = document["table"]
+      case .string(let table)? = document["table"], case .string(let index)? = document["index"],
+      case .string(let patterns)? = document["patterns"]
     else { return nil }
     // Each file's path once, by its index in the sources (which are in name order); the
     // entries share it.
     let originFiles = files.sorted().map { directory + "/" + $0 }
-    return table.withUTF8 { bytes -> [FrameCatalog.Entry]? in
-      var entries: [FrameCatalog.Entry] = []
-      entries.reserveCapacity(min(bytes.count / 16, 1 << 16))
-      var start = 0
-      while start < bytes.count {
-        var end = start
-        while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-        guard let entry = catalogEntry(UnsafeBufferPointer(rebasing: bytes[start..<end]), originFiles: originFiles) else {
-          return nil
-        }
-        entries.append(entry)
-        start = end + 1
-      }
-      return entries
-    }
-  }
-
-  /// One compiled catalog entry from its tab-separated UTF-8 bytes (catalogFormat), or nil.
-  private static func catalogEntry(_ bytes: UnsafeBufferPointer<UInt8>, originFiles: [String]) -> FrameCatalog.Entry? {
-    var position = 0
-    /// The next field: up to the next tab or the end (nil past the end).
-    func field() -> Range<Int>? {
-      guard position <= bytes.count else { return nil }
-      let start = position
-      while position < bytes.count && bytes[position] != 0x09 { position += 1 }
-      defer { position += 1 }
-      return start..<position
-    }
-    func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
-    func number(_ range: Range<Int>) -> Int? {
-      guard !range.isEmpty, range.count <= 9 else { return nil }
-      var value = 0
-      for index in range {
-        guard bytes[index] >= 0x30, bytes[index] <= 0x39 else { return nil }
-        value = value * 10 + Int(bytes[index] - 0x30)
-      }
-      return value
-    }
-    /// The role a field names (`FrameRole(rawValue:)` would make a string of it first).
-    func role(_ range: Range<Int>) -> FrameRole? {
-      func spells(_ name: StaticString) -> Bool {
-        guard range.count == name.utf8CodeUnitCount else { return false }
-        for offset in 0..<range.count where bytes[range.lowerBound + offset] != name.utf8Start[offset] { return false }
-        return true
-      }
-      if spells("common") { return .common }
-      if spells("prefix") { return .prefix }
-      if spells("irrelevant") { return .irrelevant }
-      if spells("specific") { return .specific }
-      return nil
-    }
-    // Six fields, the last ending the line.
-    guard let module = field(), let function = field(), let flag = field(), let roleField = field(), let fileField = field(),
-      let lineField = field(), position == bytes.count + 1, !function.isEmpty, flag.count == 1,
-      let role = role(roleField), let file = number(fileField), originFiles.indices.contains(file),
-      let line = number(lineField), line > 0
+    let bytes = Array(table.utf8)
+    guard
+      let compiled = CompiledFrameTable(
+        table: bytes, index: Array(index.utf8), patterns: Array(patterns.utf8), originFiles: originFiles)
     else { return nil }
-    let isPrefixPattern = bytes[flag.lowerBound]
-    guard isPrefixPattern == UInt8(ascii: "0") || isPrefixPattern == UInt8(ascii: "1") else { return nil }
-    return FrameCatalog.Entry(
-      module: module.isEmpty ? nil : text(module), function: text(function), isPrefixPattern: isPrefixPattern == UInt8(ascii: "1"),
-      role: role, file: originFiles[file], line: line)
+    return (compiled, bytes, originFiles)
   }
 
   /// The document of `directory`'s compiled file of `kind`, when it is current, and the names
@@ -299,7 +262,7 @@ public enum CompiledRules {
     let loaded = RuleLoader.load(directory: directory)
     guard loaded.errors.isEmpty else { throw .sourceErrors(loaded.errors) }
     let items = loaded.plugins.map { json(of: $0.rule) }
-    try write(kind: "rules", sources: sources, contents: ("items", .array(items)), to: path(for: directory))
+    try write(kind: "rules", sources: sources, contents: [("items", .array(items))], to: path(for: directory))
     return items.count
   }
 
@@ -310,24 +273,28 @@ public enum CompiledRules {
     guard let sources = sources(of: directory) else { throw .unreadable(directory: directory) }
     let loaded = FrameCatalogParser.load(directory: directory)
     guard loaded.errors.isEmpty else { throw .sourceErrors(loaded.errors) }
-    var table = ""
     let fileIndex = Dictionary(uniqueKeysWithValues: sources.map(\.name).enumerated().map { ($1, $0) })
+    var rows: [(entry: FrameCatalog.Entry, file: Int, line: Int)] = []
     for entry in loaded.catalog.entries {
       // Origins are `PATH:LINE`, as FrameCatalogParser writes them.
       guard let origin = entry.origin, let colon = origin.lastIndex(of: ":"),
         let line = Int(origin[origin.index(after: colon)...]),
         let file = fileIndex[String(origin[..<colon].split(separator: "/").last ?? "")]
       else { throw .sourceErrors([PluginLoadError(file: directory, line: nil, message: "an entry without its origin")]) }
-      // A tab or an empty module would not read back: such a catalog stays YAML.
-      let module = entry.module ?? ""
-      guard !module.contains("\t"), !entry.function.contains("\t"), entry.module != "" else {
-        throw .sourceErrors([PluginLoadError(file: origin, line: nil, message: "a name with a tab, or an empty module name")])
+      // An empty module would not read back: such a catalog stays YAML.
+      guard entry.module != "" else {
+        throw .sourceErrors([PluginLoadError(file: origin, line: nil, message: "an empty module name")])
       }
-      let fields = [module, entry.function, entry.isPrefixPattern ? "1" : "0", entry.role.rawValue, String(file), String(line)]
-      table += fields.joined(separator: "\t") + "\n"
+      rows.append((entry, file, line))
     }
-    try write(kind: "frames", format: catalogFormat, sources: sources, contents: ("table", .string(table)), to: path(for: directory))
-    return loaded.catalog.entries.count
+    guard let strings = CompiledFrameTable.strings(of: rows) else {
+      throw .sourceErrors([PluginLoadError(file: directory, line: nil, message: "a name longer than 4,095 bytes, or too many entries")])
+    }
+    try write(
+      kind: "frames", format: catalogFormat, sources: sources,
+      contents: [("table", .string(strings.table)), ("index", .string(strings.index)), ("patterns", .string(strings.patterns))],
+      to: path(for: directory))
+    return rows.count
   }
 
   private static func json(of rule: SignatureRule) -> JSONValue {
@@ -383,17 +350,17 @@ public enum CompiledRules {
   }
 
   private static func write(
-    kind: String, format: Int = format, sources: [Source], contents: (String, JSONValue), to path: String
+    kind: String, format: Int = format, sources: [Source], contents: [(String, JSONValue)], to path: String
   ) throws(CompileError)
   {
-    let document = JSONValue.object([
-      ("format", .int(format)), ("kind", .string(kind)),
-      (
-        "sources",
-        .array(sources.map { .object([("name", .string($0.name)), ("size", .int($0.size)), ("modified", .int($0.modified))]) })
-      ),
-      contents,
-    ])
+    let document = JSONValue.object(
+      [
+        ("format", .int(format)), ("kind", .string(kind)),
+        (
+          "sources",
+          .array(sources.map { .object([("name", .string($0.name)), ("size", .int($0.size)), ("modified", .int($0.modified))]) })
+        ),
+      ] + contents)
     do {
       let file = try AtomicOutputFile(path: path)
       file.stream.write(document.serialized(indent: 0) + "\n")
