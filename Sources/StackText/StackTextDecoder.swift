@@ -99,6 +99,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var arm64UserFault = ARM64UserFaultRegisters()
   @exclusivity(unchecked) private var crashlytics = CrashlyticsReportCollector()
   @exclusivity(unchecked) private var dotnet = DotNetStackTraceCollector()
+  @exclusivity(unchecked) private var java = JavaStackTraceCollector()
   @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
   @exclusivity(unchecked) private var pythonFault = PythonFaultHandlerCollector()
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
@@ -215,6 +216,7 @@ public final class StackTextDecoder {
     arm64UserFault.finish(emit: emit, emitThread: { emitThread($0, emit) })
     crashlytics.finish(emit: emit, emitThread: { emitThread($0, emit) })
     dotnet.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    java.finish(emit: emit, emitThread: { emitThread($0, emit) })
     hotspot.finish(emit: emit, emitThread: { emitThread($0, emit) })
     pythonFault.finish(emit: emit, emitThread: { emitThread($0, emit) })
     if let debuggerException { emit(.exception(debuggerException.exception)) }
@@ -397,6 +399,12 @@ public final class StackTextDecoder {
     // record keeps its lines too.
     if dotnet.isCollecting || DotNetStackTraceCollector.mayOpen(line),
       dotnet.consume(line, emit: emit, emitThread: { emitThread($0, emit) }), !events.isActive
+    {
+      return
+    }
+    // A Java exception's stack (Throwable's text, in a log or a crash report).
+    if java.holdsAnything || JavaStackTraceCollector.mayOpen(line),
+      java.consume(line, emit: emit, emitThread: { emitThread($0, emit) }), !events.isActive
     {
       return
     }

@@ -48,7 +48,8 @@ struct OtherToolsTests {
 
   @Test("another tool's stack is named when nothing decodes", arguments: [
     ("Traceback (most recent call last):\n  File \"x.py\", line 3, in <module>\n", "a Python traceback"),
-    ("Exception in thread \"main\" java.lang.NullPointerException\n\tat com.example.App.run(App.java:42)\n", "a Java stack trace"),
+    // Rows without the exception's line before them (JavaStackTrace reads those).
+    ("\tat com.example.App.run(App.java:42)\n\tat com.example.App.main(App.java:7)\n", "a Java stack trace"),
     // Without its `Unhandled exception.` or `Exception Info:` line (DotNetStackTrace reads those).
     ("   at App.Program.Main() in C:\\src\\Program.cs:line 12\n   at App.Program.<Main>()\n", "a .NET stack trace"),
     ("Error #1: UNADDRESSABLE ACCESS: reading 0x00000010-0x00000014 4 byte(s)\n# 0 app.exe!main [c:\\src\\a.c:12]\n", "a Dr. Memory report"),

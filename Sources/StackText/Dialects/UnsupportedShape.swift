@@ -1,7 +1,7 @@
 //===--- UnsupportedShape.swift - Stacks of other tools, recognised and named ---===//
 //
 // People paste what they have. When it is a stack this library does not read
-// (a Java or Python trace, .NET frames without the exception's line before them,
+// (a Python traceback, Java or .NET frames without the exception's line before them,
 // a Dr. Memory report), "no stack found" would be a riddle: the
 // decoder notes the first such line, and when nothing decodes the report says
 // what the text looks like and what is read instead.

@@ -1,0 +1,178 @@
+//===--- JavaStackTrace.swift - A Java exception's stack, as Throwable prints it ===//
+//
+// What the JVM prints for an exception nobody caught, and what logs and crash
+// reports (Minecraft's, an application server's) carry, is Throwable's own text:
+//
+//   Exception in thread "main" java.lang.IllegalStateException: ledger closed
+//   	at com.example.ledger.Store.balance(Store.java:42)
+//   	at java.base/java.lang.Thread.run(Thread.java:833)
+//   Caused by: java.io.IOException: disk full
+//   	at com.example.ledger.Disk.write(Disk.java:10)
+//   	... 2 more
+//
+// (java.lang.Throwable.printStackTrace; a logger prints the first line without
+// `Exception in thread "…"`.) Each exception of the chain is a thread of its
+// frames, innermost first; `Caused by:` follows the exception it caused, so the
+// last one is where the chain began: that one crashed. A frame is the class and
+// method, its file and line (`Native Method` and `Unknown Source` give none);
+// the module prefix of Java 9 on (`java.base/`, `java.base@17/`, `app//`) is
+// dropped. A Java exception is no signal: the report keeps it as the
+// `Java exception` property, not as an exception.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+
+/// A Java exception's stack, gathered line by line.
+struct JavaStackTraceCollector {
+  private struct Block {
+    var exception: String
+    var frames: [StackFrame] = []
+    var lines: LineRange
+  }
+
+  private var blocks: [Block] = []
+  /// A line that may name an exception, held until an `at` row follows it.
+  private var pendingException: (text: String, line: Int)?
+  var maximumFrames = 4096
+  var maximumBlocks = 64
+
+  /// Whether a stack is being read.
+  private(set) var isCollecting = false
+
+  /// Whether anything is held (the decoder then offers every line).
+  var holdsAnything: Bool { isCollecting || pendingException != nil }
+
+  /// Whether `line` may name a Java exception: `Exception in thread`, `Caused by:`, or a first
+  /// word ending `Exception`, `Error` or `Throwable` (its ends looked at).
+  /// The word's last four bytes (before a colon) are read as one number and compared with
+  /// `tion`, `rror` and `able`: this runs on most lines of every text.
+  @inline(__always)
+  static func mayOpen(_ line: TextLine) -> Bool {
+    guard let first = line.tokens.first, first.count >= 5 else { return false }
+    let bytes = line.bytes
+    var end = first.upperBound
+    if bytes[end - 1] == ASCII.colon { end -= 1 }
+    let tail = UInt32(bytes[end - 4]) | UInt32(bytes[end - 3]) << 8 | UInt32(bytes[end - 2]) << 16 | UInt32(bytes[end - 1]) << 24
+    // "tion", "rror", "able" as little-endian words; `Exception in thread` ends in "tion" too,
+    // `Caused by:` is asked after.
+    if tail == 0x6E6F_6974 || tail == 0x726F_7272 || tail == 0x656C_6261 {
+      // A class has its package (`java.lang.…`); many words end so (`Description:`, `Function`).
+      return bytes[first].contains(ASCII.period) || (line.tokens.count >= 5 && line.tokenEquals(0, "Exception"))
+    }
+    return bytes[first.lowerBound] == UInt8(ascii: "C") && line.tokenEquals(0, "Caused")
+  }
+
+  /// `Exception in thread "main" java.lang.IllegalStateException: …`, `Caused by: …`, or a line
+  /// whose first word is a Java exception's class (`java.lang.NullPointerException: …`).
+  static func exception(_ line: TextLine) -> (text: String, isCause: Bool)? {
+    let count = line.tokens.count
+    guard count >= 1 else { return nil }
+    if count >= 5, line.tokenEquals(0, "Exception"), line.tokenEquals(1, "in"), line.tokenEquals(2, "thread") {
+      // The thread's name is quoted and may hold blanks: the class is the first word after it.
+      let text = line.text(fromToken: 3)
+      guard text.hasPrefix("\""), let close = text.dropFirst().firstIndex(of: "\"") else { return nil }
+      let rest = text[text.index(after: close)...].drop { $0 == " " }
+      return isExceptionClass(rest.prefix { $0 != " " && $0 != ":" }) ? (capped(String(rest)), false) : nil
+    }
+    if count >= 2, line.tokenEquals(0, "Caused"), line.tokenEquals(1, "by:") {
+      return (capped(line.text(fromToken: 2)), true)
+    }
+    let first = line.string(0)
+    let name = first.hasSuffix(":") ? first.dropLast() : Substring(first)
+    return line.contentStart == 0 && isExceptionClass(name) ? (capped(line.text(fromToken: 0)), false) : nil
+  }
+
+  /// `java.lang.IllegalStateException`, `org.example.LedgerError`, `com.foo.Bar$BadThing`:
+  /// a package, a class ending in Exception, Error or Throwable.
+  private static func isExceptionClass(_ name: Substring) -> Bool {
+    guard name.count <= 256, let dot = name.lastIndex(of: "."), dot > name.startIndex,
+      name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "$" })
+    else { return false }
+    let simple = name[name.index(after: dot)...]
+    return simple.first?.isUppercase == true
+      && (simple.hasSuffix("Exception") || simple.hasSuffix("Error") || simple.hasSuffix("Throwable"))
+  }
+
+  /// `at com.example.ledger.Store.balance(Store.java:42)`: the method and its place.
+  static func frame(_ line: TextLine) -> StackFrame? {
+    guard line.tokens.count >= 2, line.tokenEquals(0, "at") else { return nil }
+    let text = line.text(fromToken: 1)
+    guard text.hasSuffix(")"), let open = text.firstIndex(of: "("), open > text.startIndex else { return nil }
+    var method = text[..<open]
+    // `java.base/java.lang.Thread.run`, `java.base@17.0.2/…`, `app//com.example.Main.main`.
+    if let slash = method.lastIndex(of: "/") { method = method[method.index(after: slash)...] }
+    guard method.contains("."), !method.contains(" ") else { return nil }
+    let place = text[text.index(after: open)..<text.index(before: text.endIndex)]
+    var source: SourceLine?
+    if let colon = place.lastIndex(of: ":"), let number = Int(place[place.index(after: colon)...]), number > 0 {
+      source = SourceLine(file: capped(String(place[..<colon])), line: number)
+    } else if !(place == "Native Method" || place == "Unknown Source" || place.hasSuffix(".java") || place.hasSuffix(".kt")
+      || place.isEmpty)
+    {
+      return nil
+    }
+    return StackFrame(
+      index: 0, symbol: FrameSymbol(module: nil, function: capped(String(method)), printedText: text), sourceLine: source,
+      trust: .text, lines: LineRange(line: line.number))
+  }
+
+  /// Takes a line; false for one it does not read (which ends the stack).
+  mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
+    if var frame = Self.frame(line) {
+      if let pending = pendingException {
+        pendingException = nil
+        isCollecting = true
+        if blocks.count < maximumBlocks { blocks.append(Block(exception: pending.text, lines: LineRange(line: pending.line))) }
+      }
+      guard isCollecting, !blocks.isEmpty else { return false }
+      let last = blocks.count - 1
+      if blocks[last].frames.count < maximumFrames {
+        frame.index = blocks[last].frames.count
+        blocks[last].frames.append(frame)
+      }
+      blocks[last].lines = blocks[last].lines.including(line.number)
+      return true
+    }
+    if let found = Self.exception(line) {
+      if found.isCause, isCollecting {
+        if blocks.count < maximumBlocks { blocks.append(Block(exception: found.text, lines: LineRange(line: line.number))) }
+        return true
+      }
+      if isCollecting { finish(emit: emit, emitThread: emitThread) }
+      pendingException = (found.text, line.number)
+      return false
+    }
+    pendingException = nil
+    guard isCollecting else { return false }
+    // `... 2 more`, `Suppressed: …` and its rows, `Caused by:` handled above.
+    if line.tokens.count >= 2, line.tokenEquals(0, "..."), line.tokenEquals(line.tokens.count - 1, "more") {
+      blocks[blocks.count - 1].lines = blocks[blocks.count - 1].lines.including(line.number)
+      return true
+    }
+    if line.tokens.count >= 2, line.tokenEquals(0, "Suppressed:") { return true }
+    finish(emit: emit, emitThread: emitThread)
+    return false
+  }
+
+  /// Ends the stack: the exception as a property, each block a thread; the last cause crashed.
+  mutating func finish(emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) {
+    defer {
+      blocks = []
+      pendingException = nil
+      isCollecting = false
+    }
+    let withFrames = blocks.filter { !$0.frames.isEmpty }
+    guard isCollecting, let root = withFrames.last else { return }
+    emit(.systemProperty(SystemProperty(key: "Java exception", value: TextLimits.singleLine(withFrames[0].exception))))
+    if withFrames.count > 1 { emit(.systemProperty(SystemProperty(key: "Java root cause", value: TextLimits.singleLine(root.exception)))) }
+    for (index, block) in withFrames.enumerated() {
+      emitThread(
+        CrashThread(
+          architecture: .unknown, architectureEvidence: ["Java frames name no processor"], frames: block.frames, format: .java,
+          lines: block.lines, label: block.exception, isCrashed: index == withFrames.count - 1))
+    }
+  }
+
+  private static func capped(_ text: String) -> String { TextLimits.singleLine(TextLimits.capped(text, maximumBytes: 512)) }
+}
