@@ -15,6 +15,9 @@ import Testing
   "external plugins", .serialized,
   .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs /usr/bin/python3 for the example plugin"))
 struct ExternalPluginTests {
+  /// The plugin directories and caches this test made, removed after it.
+  let scratch = ScratchDirectories()
+
   static let heapListing = """
     FramePtr  RetAddr   Param1   Param2   Param3   Function Name
     14fbf5f4  6d0b14f9  00000000 1635cf18 00000064 NTDLL!RtlFreeHeap+0x1b
@@ -25,8 +28,7 @@ struct ExternalPluginTests {
 
   /// A directory with one executable plugin `analyse-plugin-NAME` holding `script`.
   private func pluginDirectory(_ name: String, _ script: String) throws -> String {
-    let directory = NSTemporaryDirectory() + "plugins-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let directory = try scratch.make("plugins")
     let path = directory + "/analyse-plugin-" + name
     try script.write(toFile: path, atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
@@ -130,7 +132,7 @@ struct ExternalPluginTests {
   @Test("plugins on PATH are found; one added after a run is found by the next, whatever the cache kept")
   func pluginsOnPath() throws {
     let directory = try pythonPlugin("first", id: "first-on-path", examine: "print(json.dumps({'type': 'findings', 'findings': []}), flush=True)")
-    let cache = NSTemporaryDirectory() + "cache-" + UUID().uuidString
+    let cache = scratch.path("cache")
     let environment = ["CRASH_ANALYSIS_SYMBOLS": "Symbols", "PATH": directory + ":/usr/bin:/bin", "XDG_CACHE_HOME": cache]
     let first = try AnalyseRunner.run(["plugins", "list"], environment: environment)
     #expect(first.status == 0, "\(first.standardError)")

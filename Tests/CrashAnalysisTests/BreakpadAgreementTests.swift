@@ -19,6 +19,9 @@ import Testing
 
 @Suite("Walks Breakpad trusts")
 struct BreakpadAgreementTests {
+  /// The stores this test made, removed after it.
+  let scratch = ScratchDirectories()
+
   static let stackBase: UInt64 = 0x7ffd_1000_0000
   static let app = (base: UInt64(0x40_0000), size: UInt32(0x2_0000), name: "/usr/bin/app")
   static let libc = (base: UInt64(0x7f00_0000_0000), size: UInt32(0x20_0000), name: "/lib/x86_64-linux-gnu/libc.so.6")
@@ -54,13 +57,13 @@ struct BreakpadAgreementTests {
   }
 
   /// A symbol store holding `text` as the Breakpad file of the dump's module `name`.
-  static func store(for dump: SyntheticMinidump, module name: String, _ text: String) throws -> String {
+  func store(for dump: SyntheticMinidump, module name: String, _ text: String) throws -> String {
     let file = try TemporaryFile(dump.bytes(), suffix: ".dmp")
     let parsed = try MinidumpFile(path: file.path)
     let module = try #require(parsed.modules.first { $0.name.hasSuffix(name) }).codeModule
     let debugFile = try #require(module.debugFile)
     let identifier = try #require(module.debugIdentifier)
-    let root = NSTemporaryDirectory() + "agreement-store-" + UUID().uuidString
+    let root = scratch.path("agreement-store")
     let directory = "\(root)/\(debugFile)/\(identifier)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     try "MODULE Linux x86_64 \(identifier) \(debugFile)\n\(text)".write(
@@ -126,7 +129,7 @@ struct BreakpadAgreementTests {
     #expect(bare.count >= 2)
     #expect(bare[1].instruction?.rawValue == Self.app.base + 0x0f)
     // With them, 0x10 lies below the first function: only 0x1234 (in main) is a return address.
-    let root = try Self.store(for: dump, module: "app", "FUNC 1000 800 0 main\nFUNC 1800 100 0 helper\n")
+    let root = try store(for: dump, module: "app", "FUNC 1000 800 0 main\nFUNC 1800 100 0 helper\n")
     let frames = try #require(try Self.report(dump, symbols: root).crashedThread).frames
     #expect(frames.count == 2)
     #expect(frames[1].instruction?.rawValue == Self.app.base + 0x1233)
@@ -160,7 +163,7 @@ struct BreakpadAgreementTests {
     var gcc = SyntheticModule(base: 0x7f10_0000_0000, size: 0x2_0000, name: "/lib/x86_64-linux-gnu/libgcc_s.so.1")
     gcc.elfBuildID = Array(30...49)
     dump.modules.append(gcc)
-    let root = try Self.store(for: dump, module: "libgcc_s.so.1", "FUNC 1000 200 0 _Unwind_RaiseException\n")
+    let root = try store(for: dump, module: "libgcc_s.so.1", "FUNC 1000 200 0 _Unwind_RaiseException\n")
     let report = try Self.report(dump, symbols: root)
     let frame = try #require(report.crashedThread?.frames.first)
     #expect(frame.resolution?.module == "libgcc_s.so.1")

@@ -7,16 +7,19 @@
 //===----------------------------------------------------------------------===//
 
 import CrashAnalysis
+import CrashTestSupport
 import Foundation
 import Testing
 
 @Suite("plugin directory cache")
 struct PluginDirectoryCacheTests {
+  /// The directories this test made, removed after it.
+  let scratch = ScratchDirectories()
+
   /// A fresh directory with executables `analyse-plugin-NAME` for each of `names`.
-  private static func directory(with names: [String]) throws -> String {
-    let directory = NSTemporaryDirectory() + "path-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    for name in names { try addPlugin(name, to: directory) }
+  private func directory(with names: [String]) throws -> String {
+    let directory = try scratch.make("path")
+    for name in names { try Self.addPlugin(name, to: directory) }
     return directory
   }
 
@@ -30,7 +33,7 @@ struct PluginDirectoryCacheTests {
   private static let settle: Int64 = 50_000_000
   private static func pause() { usleep(100_000) }
 
-  private static func cachePath() -> String { NSTemporaryDirectory() + "plugin-cache-" + UUID().uuidString + "/dirs.json" }
+  private func cachePath() -> String { scratch.path("plugin-cache") + "/dirs.json" }
 
   /// The plugin names found on a PATH of `directory` alone, with a cache read from `path`, and
   /// how many directories had to be read.
@@ -45,8 +48,8 @@ struct PluginDirectoryCacheTests {
 
   @Test("an unchanged directory is answered from the cache; a name added or removed is seen at once")
   func unchangedAndChanged() throws {
-    let directory = try Self.directory(with: ["alpha"])
-    let cache = Self.cachePath()
+    let directory = try directory(with: ["alpha"])
+    let cache = cachePath()
     Self.pause()
     #expect(Self.search(directory, cache: cache) == (["analyse-plugin-alpha"], 1))
     #expect(Self.search(directory, cache: cache) == (["analyse-plugin-alpha"], 0))
@@ -62,8 +65,8 @@ struct PluginDirectoryCacheTests {
 
   @Test("a listing taken within the settle time of the directory's last change is read again")
   func recentChangeIsNotTrusted() throws {
-    let directory = try Self.directory(with: ["alpha"])
-    let cache = Self.cachePath()
+    let directory = try directory(with: ["alpha"])
+    let cache = cachePath()
     let hour: Int64 = 3_600_000_000_000
     #expect(Self.search(directory, cache: cache, settleTime: hour) == (["analyse-plugin-alpha"], 1))
     // Unchanged, but a name added within the same clock tick would have left its times as they
@@ -76,11 +79,12 @@ struct PluginDirectoryCacheTests {
 
   @Test("a directory replaced by another of the same name is read again")
   func replacedDirectory() throws {
-    let directory = try Self.directory(with: ["alpha"])
-    let cache = Self.cachePath()
+    let directory = try directory(with: ["alpha"])
+    let cache = cachePath()
     Self.pause()
     _ = Self.search(directory, cache: cache)
     try FileManager.default.moveItem(atPath: directory, toPath: directory + ".old")
+    defer { try? FileManager.default.removeItem(atPath: directory + ".old") }
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
     try Self.addPlugin("gamma", to: directory)
     #expect(Self.search(directory, cache: cache) == (["analyse-plugin-gamma"], 1))
@@ -88,8 +92,8 @@ struct PluginDirectoryCacheTests {
 
   @Test("a damaged cache, or names that are not file names, are ignored and the cache rewritten")
   func damagedCache() throws {
-    let directory = try Self.directory(with: ["alpha"])
-    let cache = Self.cachePath()
+    let directory = try directory(with: ["alpha"])
+    let cache = cachePath()
     Self.pause()
     _ = Self.search(directory, cache: cache)
     try "{\"format\":1,\"directories\":[{\"path\":".write(toFile: cache, atomically: true, encoding: .utf8)
@@ -109,7 +113,7 @@ struct PluginDirectoryCacheTests {
 
   @Test("a cache that cannot be written is no error: the search answers all the same")
   func unwritableCache() throws {
-    let directory = try Self.directory(with: ["alpha"])
+    let directory = try directory(with: ["alpha"])
     let cache = PluginDirectoryCache(path: "/dev/null/cache.json")
     #expect(ExternalPluginLocator.executables(in: [], searchPath: directory, cache: cache).count == 1)
     #expect(cache.save() == false)

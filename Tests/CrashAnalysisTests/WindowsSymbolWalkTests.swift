@@ -21,6 +21,9 @@ import WindowsImages
 
 @Suite("Walks with unwind data from PE and PDB files")
 struct WindowsSymbolWalkTests {
+  /// The stores this test made, removed after it.
+  let scratch = ScratchDirectories()
+
   static let available = SharedFixtures.has("fixtures/dump_syms/windows")
 
   /// The RSDS GUID bytes (as stored) of a Breakpad debug id's first 32 hex digits.
@@ -39,8 +42,8 @@ struct WindowsSymbolWalkTests {
   }
 
   /// A store holding `file` as `root/DEBUG_FILE/ID/NAME`.
-  static func store(debugFile: String, identifier: String, file: String, as name: String) throws -> String {
-    let root = NSTemporaryDirectory() + "walk-store-\(UUID().uuidString)"
+  func store(debugFile: String, identifier: String, file: String, as name: String) throws -> String {
+    let root = scratch.path("walk-store")
     try FileManager.default.createDirectory(atPath: "\(root)/\(debugFile)/\(identifier)", withIntermediateDirectories: true)
     try FileManager.default.copyItem(atPath: file, toPath: "\(root)/\(debugFile)/\(identifier)/\(name)")
     return root
@@ -79,11 +82,11 @@ struct WindowsSymbolWalkTests {
     dump.exception = (threadID: 4, code: 0xC000_0005, address: base + 0x1010, parameters: [0, 0], context: context)
 
     let direct = try Self.frames(
-      dump, root: try Self.store(
+      dump, root: try store(
         debugFile: "mozwer.pdb", identifier: id, file: SharedFixtures.path("fixtures/dump_syms/windows/mozwer.dll"),
         as: "mozwer.dll"))
     let reference = try Self.frames(
-      dump, root: try Self.store(
+      dump, root: try store(
         debugFile: "mozwer.pdb", identifier: id, file: SharedFixtures.path("fixtures/dump_syms/windows/mozwer.sym"),
         as: "mozwer.sym"))
     #expect(direct.map(\.0) == reference.map(\.0))
@@ -116,11 +119,11 @@ struct WindowsSymbolWalkTests {
     dump.exception = (threadID: 4, code: 0xC000_0005, address: base + 0x6be5, parameters: [0, 0], context: context)
 
     let direct = try Self.frames(
-      dump, root: try Self.store(
+      dump, root: try store(
         debugFile: "basic32.pdb", identifier: id, file: SharedFixtures.path("fixtures/dump_syms/windows/basic32.pd_"),
         as: "basic32.pd_"))
     let reference = try Self.frames(
-      dump, root: try Self.store(
+      dump, root: try store(
         debugFile: "basic32.pdb", identifier: id, file: SharedFixtures.path("fixtures/dump_syms/windows/basic32.sym"),
         as: "basic32.sym"))
     #expect(direct.map(\.0) == reference.map(\.0))
@@ -162,9 +165,9 @@ struct WindowsSymbolWalkTests {
     dump.exception = (threadID: 4, code: 0xC000_0005, address: 0, parameters: [0, 0], context: context)
 
     let direct = try Self.frames(
-      dump, root: try Self.store(debugFile: "arm64_unwind.pdb", identifier: identifier, file: path, as: "arm64_unwind.dll"))
+      dump, root: try store(debugFile: "arm64_unwind.pdb", identifier: identifier, file: path, as: "arm64_unwind.dll"))
     let converted = try Self.frames(
-      dump, root: try Self.store(
+      dump, root: try store(
         debugFile: "arm64_unwind.pdb", identifier: identifier, file: Fixtures.path("pe-arm64/arm64_unwind.sym"),
         as: "arm64_unwind.sym"))
     let expected: [(UInt64?, FrameTrust, String?)] = [

@@ -88,3 +88,30 @@ public final class BuildIDDebugRoot {
 
   deinit { try? FileManager.default.removeItem(atPath: path) }
 }
+
+/// Directories one test makes in the temporary directory, removed with the value: a suite keeps
+/// one as a stored property, so each test's scratch goes when its suite instance does.
+public final class ScratchDirectories {
+  private var paths: [String] = []
+
+  /// No directories yet.
+  public init() {}
+
+  /// A path `prefix-UUID` in the temporary directory, not yet made, removed with the others.
+  public func path(_ prefix: String) -> String {
+    let path = NSTemporaryDirectory() + prefix + "-" + UUID().uuidString
+    paths.append(path)
+    return path
+  }
+
+  /// A new empty directory `prefix-UUID` in the temporary directory.
+  public func make(_ prefix: String) throws -> String {
+    let path = path(prefix)
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  deinit {
+    for path in paths { try? FileManager.default.removeItem(atPath: path) }
+  }
+}
