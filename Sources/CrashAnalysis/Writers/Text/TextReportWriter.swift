@@ -83,6 +83,14 @@ public enum TextReportWriter {
     ].contains(property.key.lowercased()) {
       out += "System:       \(property.key): \(property.value)\n"
     }
+    // A language's exception (Java's, Python's) is no signal: kept as properties, shown here.
+    for property in report.system {
+      switch property.key {
+      case "Java exception", "Python exception": out += "Exception:    \(property.value)\n"
+      case "Java root cause", "Python root cause": out += "Root cause:   \(property.value)\n"
+      default: break
+      }
+    }
     if let exception = report.exception {
       var text = "0x" + HexFormat.digits(UInt64(exception.code.rawValue), width: 8)
       if let name = exception.code.name { text += " " + name }
@@ -161,6 +169,19 @@ public enum TextReportWriter {
   }
 
   private static func frames(_ thread: CrashThread, options: Options, _ out: inout String) {
+    // Frames with no stack words at all (a Java, Python or Go stack, an oops' trace) print as
+    // WinDbg's `kc` does: the number and the call site.
+    if !options.showInstructionAddresses,
+      !thread.frames.contains(where: { $0.framePointer != nil || $0.returnAddress != nil || !$0.parameters.isEmpty || $0.isInlined })
+    {
+      out += "   # Call Site\n"
+      for frame in thread.frames {
+        let number = pad(String(frame.printedNumber ?? frame.index, radix: 16), 2, right: true, fill: "0")
+        out += "  " + (number + " " + callSite(frame)).trimmingTrailingBlanks() + "\n"
+        inlinedRows(frame, &out)
+      }
+      return
+    }
     // 64-bit threads print as WinDbg does on amd64 and arm64: `Child-SP`, words split by a backtick.
     let isWide =
       thread.architecture.pointerSize == 8
@@ -209,24 +230,37 @@ public enum TextReportWriter {
       if options.showInstructionAddresses {
         row += " " + word(frame.instruction?.rawValue)
       }
-      var text = frame.symbol?.displayText ?? ""
-      if let resolution = frame.resolution {
-        switch resolution.agreement {
-        case .supplied: text = text.isEmpty ? resolution.displayText : text + " = " + resolution.displayText
-        case .confirmed: break
-        case .mismatch: text += "  (map: \(resolution.displayText))"
-        }
+      out += "  " + (row + " " + callSite(frame)).trimmingTrailingBlanks() + "\n"
+      inlinedRows(frame, &out)
+    }
+  }
+
+  /// A frame's name as printed and as resolved, its source line, annotations and how it was found.
+  private static func callSite(_ frame: StackFrame) -> String {
+    var text = frame.symbol?.displayText ?? ""
+    if let resolution = frame.resolution {
+      switch resolution.agreement {
+      case .supplied: text = text.isEmpty ? resolution.displayText : text + " = " + resolution.displayText
+      case .confirmed: break
+      case .mismatch: text += "  (map: \(resolution.displayText))"
       }
-      if let line = frame.sourceLine { text += line.file.isEmpty ? " Line \(line.line)" : " [\(line.file) @ \(line.line)]" }
-      for annotation in frame.annotations { text += " " + annotation.displayText }
-      if frame.trust != .text { text += "  (found by \(frame.trust.phrase))" }
-      out += "  " + (row + " " + text).trimmingTrailingBlanks() + "\n"
-      for inlined in frame.resolution?.lookup.inlinedFrames ?? [] {
-        // Innermost first, as llvm-symbolizer prints them; the row above is the function they sit in.
-        var line = "     inlined \(inlined.name)"
-        if let source = inlined.sourceLine { line += " [\(source.file) @ \(source.line)]" }
-        out += "  " + line + "\n"
-      }
+    }
+    if let line = frame.sourceLine {
+      if !text.isEmpty { text += " " }
+      text += line.file.isEmpty ? "Line \(line.line)" : "[\(line.file) @ \(line.line)]"
+    }
+    for annotation in frame.annotations { text += " " + annotation.displayText }
+    if frame.trust != .text { text += "  (found by \(frame.trust.phrase))" }
+    return text
+  }
+
+  /// The functions inlined at a frame's address, innermost first as llvm-symbolizer prints
+  /// them (the row above is the function they sit in).
+  private static func inlinedRows(_ frame: StackFrame, _ out: inout String) {
+    for inlined in frame.resolution?.lookup.inlinedFrames ?? [] {
+      var line = "     inlined \(inlined.name)"
+      if let source = inlined.sourceLine { line += " [\(source.file) @ \(source.line)]" }
+      out += "  " + line + "\n"
     }
   }
 
