@@ -79,6 +79,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// Python's faulthandler after a fatal signal: `Current thread 0x… (most recent call first):`
   /// over `  File "/srv/ledger/main.py", line 12 in <module>`.
   case pythonFaultHandler = "python-faulthandler"
+  /// A Python exception's traceback: `Traceback (most recent call last):` over
+  /// `  File "/srv/ledger/main.py", line 12, in <module>`, then `ZeroDivisionError: …`.
+  case pythonTraceback = "python-traceback"
   /// A Java exception's stack as Throwable prints it: `Exception in thread "main" …` or the
   /// exception's class, then `\tat com.example.Store.balance(Store.java:42)`, `Caused by: …`.
   case java = "java-stack"

@@ -102,6 +102,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var java = JavaStackTraceCollector()
   @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
   @exclusivity(unchecked) private var pythonFault = PythonFaultHandlerCollector()
+  @exclusivity(unchecked) private var pythonTraceback = PythonTracebackCollector()
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
   @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
@@ -118,7 +119,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var titleSeen = false
   @exclusivity(unchecked) private var threadsEmitted = 0
   /// The first line that looked like another tool's stack (UnsupportedShape).
-  @exclusivity(unchecked) private var foreignShape: (shape: String, line: Int)?
+  @exclusivity(unchecked) private var foreignShape: (shape: UnsupportedShape.Finding, line: Int)?
 
   /// `c` (`caused`), as a constant (`TokenLeads.of` would be evaluated lazily on every use).
   static let causedLead = TokenLeads(bits: 1 << 2)
@@ -179,14 +180,7 @@ public final class StackTextDecoder {
   public func finish(_ emit: (TextDecodingEvent) -> Void) {
     finishEverything(emit)
     if threadsEmitted == 0, let foreign = foreignShape {
-      emit(
-        .diagnostic(
-          Diagnostic(
-            .note,
-            "unsupported input: line \(foreign.line) looks like \(foreign.shape), which analyse does not read; it reads "
-              + "Windows debugger listings (kd, WinDbg, cdb, !analyze), Dr. Watson logs, Windows Error Reporting events, Visual Studio call stacks, gdb "
-              + "and lldb backtraces, sanitizer reports, Go panics, Linux kernel oopses, Swift runtime backtraces, macOS and iOS crash reports, Android tombstones, minidump_stackwalk text and minidumps",
-            line: foreign.line)))
+      emit(.diagnostic(Diagnostic(.note, UnsupportedShape.note(foreign.shape, line: foreign.line), line: foreign.line)))
     }
   }
 
@@ -219,6 +213,7 @@ public final class StackTextDecoder {
     java.finish(emit: emit, emitThread: { emitThread($0, emit) })
     hotspot.finish(emit: emit, emitThread: { emitThread($0, emit) })
     pythonFault.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    pythonTraceback.finish(emit: emit, emitThread: { emitThread($0, emit) })
     if let debuggerException { emit(.exception(debuggerException.exception)) }
     lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
@@ -385,6 +380,13 @@ public final class StackTextDecoder {
     if arm64UserFault.isCollecting, arm64UserFault.consume(line, emit: emit, emitThread: { emitThread($0, emit) }) { return }
     // Swift's `Fatal error: …`, kept for a `Current stack trace:` that may follow.
     swiftFatalError.observe(line)
+    // A Python traceback: its frames with their source lines under them (which would read as
+    // anything), the exception, the chained ones.
+    if pythonTraceback.isCollecting || PythonTracebackCollector.mayOpen(line),
+      pythonTraceback.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
+    }
     // Today's native tools: the Swift runtime, Apple's reports, lldb, gdb, sanitizers, glibc.
     if nativeToolsActive || NativeDebuggerLeads.mayOpen(line), handleNativeTools(emit) { return }
     if handleWin9x(emit) { return }

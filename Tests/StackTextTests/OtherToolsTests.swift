@@ -47,7 +47,6 @@ struct OtherToolsTests {
   }
 
   @Test("another tool's stack is named when nothing decodes", arguments: [
-    ("Traceback (most recent call last):\n  File \"x.py\", line 3, in <module>\n", "a Python traceback"),
     // Rows without the exception's line before them (JavaStackTrace reads those).
     ("\tat com.example.App.run(App.java:42)\n\tat com.example.App.main(App.java:7)\n", "a Java stack trace"),
     // Without its `Unhandled exception.` or `Exception Info:` line (DotNetStackTrace reads those).

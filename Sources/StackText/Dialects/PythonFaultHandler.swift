@@ -141,18 +141,7 @@ struct PythonFaultHandlerCollector {
     let count = line.tokens.count
     guard count >= 2 else { return nil }
     let lines = LineRange(line: line.number)
-    if line.tokenEquals(0, "File"), count >= 5 {
-      let text = line.text(fromToken: 1)
-      guard text.hasPrefix("\""), let close = text.dropFirst().firstIndex(of: "\""),
-        let lineMarker = text[close...].firstRange(of: ", line "), let inMarker = text[lineMarker.upperBound...].firstRange(of: " in "),
-        let number = Int(text[lineMarker.upperBound..<inMarker.lowerBound])
-      else { return nil }
-      let file = String(text[text.index(after: text.startIndex)..<close])
-      let function = String(text[inMarker.upperBound...])
-      return StackFrame(
-        index: 0, symbol: FrameSymbol(module: nil, function: TextLimits.capped(function, maximumBytes: 256), printedText: text),
-        sourceLine: SourceLine(file: TextLimits.capped(file, maximumBytes: 1024), line: number), trust: .text, lines: lines)
-    }
+    if line.tokenEquals(0, "File") { return PythonFrameLine.parse(line) }
     if line.tokenEquals(0, "Binary"), line.tokenEquals(1, "file"), count >= 3 {
       let text = line.text(fromToken: 2)
       guard text.hasPrefix("\""), let close = text.dropFirst().firstIndex(of: "\"") else { return nil }

@@ -49,8 +49,11 @@ struct WrapWidth {
       guard index + 1 < lines.count else { continue }
       // The rest of a cut line is shorter than the width (rows of an aligned table, all of
       // one width, are not cut lines).
+      // A cut falls anywhere, so the rest starts with one blank at most: a line indented deeper
+      // is the next line of a nested text (a Python traceback's source line under its frame).
       let next = lines[index + 1].bytes
-      if lengths[index + 1] < longest, next.contains(where: { $0 != ASCII.space && $0 != ASCII.tab }), !RecordStart.begins(next) {
+      let indent = next.prefix { $0 == ASCII.space || $0 == ASCII.tab }.count
+      if lengths[index + 1] < longest, indent <= 1, indent < next.count, !RecordStart.begins(next) {
         followedByFragment += 1
       }
     }
