@@ -8,6 +8,7 @@
 //   common: [otpaasb, otpamain]    # on every thread of the product
 //   prefix: [HeapCheckFree]        # generic helpers: signatures go past them
 //   irrelevant: [RaiseException]   # how the exception was raised: skipped
+//   handler-entry: [KiUserExceptionDispatcher]   # skipped, with every frame above it
 //
 // Names are `module!function` or `function`; a trailing `*` matches a prefix.
 // Mistakes are errors with file and line, as in rule files.
@@ -19,7 +20,7 @@ import Signatures
 
 /// Reads frame catalog files.
 public enum FrameCatalogParser {
-  static let keys = ["product", "module", "common", "prefix", "irrelevant"]
+  static let keys = ["product", "module", "common", "prefix", "irrelevant", "handler-entry"]
 
   /// The catalog in `text` (named `file` in errors), or every mistake found.
   public static func parse(_ text: String, file: String) -> Result<FrameCatalog, RuleFileErrors> {
@@ -45,7 +46,7 @@ public enum FrameCatalogParser {
     let module = mapping[key: "module"]?.string
     let originPrefix = file + ":"
     var entries: [FrameCatalog.Entry] = []
-    for (name, role) in [("irrelevant", FrameRole.irrelevant), ("prefix", .prefix), ("common", .common)] {
+    for (name, role) in [("irrelevant", FrameRole.irrelevant), ("handler-entry", .handlerEntry), ("prefix", .prefix), ("common", .common)] {
       guard let node = mapping[key: name] else { continue }
       guard case .sequence(let items) = node.content else {
         fail(node, "'\(name)' must be a list of frame names")
@@ -71,6 +72,8 @@ public enum FrameCatalogParser {
   static func isFrameName(_ text: String) -> Bool {
     let bytes = Array(text.utf8)
     guard bytes.contains(UInt8(ascii: " ")) else { return true }
+    // gdb's pseudo-frames: `<signal handler called>`, `<function called from gdb>`.
+    if bytes.first == UInt8(ascii: "<"), bytes.last == UInt8(ascii: ">") { return true }
     // An Objective-C method: `-[NSException raise]`, `+[NSException raise:format:]`.
     if bytes.count > 4, bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+"), bytes[1] == UInt8(ascii: "["),
       bytes.last == UInt8(ascii: "]")

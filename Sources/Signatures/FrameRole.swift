@@ -20,6 +20,12 @@ public enum FrameRole: String, Sendable, Hashable, Codable, CaseIterable {
   /// How the exception was raised or dispatched (`RaiseException`, `KiUserExceptionDispatcher`,
   /// `abort`): skipped by signatures, and a rule's "top frame" is the first frame below them.
   case irrelevant
+  /// Where the system entered a fault handler: the signal trampoline (gdb's `<signal handler
+  /// called>`, `__restore_rt`, `_sigtramp`), the user-mode exception dispatcher
+  /// (`KiUserExceptionDispatcher`), a kernel trap entry (`KiPageFault`). The frames above it are
+  /// the handler's, how the failure was reported (a crash handler, Windows Error Reporting's
+  /// filter) rather than where: a thread's views mark it and every frame above it `.irrelevant`.
+  case handlerEntry = "handler-entry"
 
   /// Whether evidence found on the frame counts.
   public var carriesEvidence: Bool { self == .specific || self == .prefix }

@@ -62,10 +62,12 @@ public final class FrameView: Sendable {
 
   /// The views of the frames of `thread` (the first `limit` of them), each with its role in
   /// `catalog`.
+  /// A frame the catalog calls `.handlerEntry` is seen `.irrelevant`, with every frame above it:
+  /// they are the fault handler's.
   public static func frames(
     of report: CrashReport, thread: Int, limit: Int = Int.max, catalog: FrameCatalog = FrameCatalog()
   ) -> [FrameView] {
-    report.threads[thread].frames.prefix(limit).enumerated().map { index, frame in
+    var views = report.threads[thread].frames.prefix(limit).enumerated().map { index, frame in
       let resolution = frame.resolution
       let module = (resolution?.module ?? frame.symbol?.module).map(Self.stem)
       let function = resolution.map { $0.lookup.function.name } ?? frame.symbol?.function
@@ -91,6 +93,18 @@ public final class FrameView: Sendable {
         lines: frame.lines, role: role, moduleOffset: moduleOffset,
         isNamedByCallSite: resolution == nil && !frame.annotations.isEmpty && frame.annotations.contains(.namedByCallSite))
     }
+    if let entry = views.firstIndex(where: { $0.role == .handlerEntry }) {
+      for index in 0...entry { views[index] = views[index].with(role: .irrelevant) }
+    }
+    return views
+  }
+
+  /// The same view with another role.
+  private func with(role: FrameRole) -> FrameView {
+    FrameView(
+      thread: thread, index: index, module: module, function: function, offset: offset, parameters: parameters,
+      parameterSource: parameterSource, instruction: instruction, lines: lines, role: role, moduleOffset: moduleOffset,
+      isNamedByCallSite: isNamedByCallSite)
   }
 
   /// The name frames print a module by (`ModuleName.stem`): `EMSMTA` for `EMSMTA.EXE`,

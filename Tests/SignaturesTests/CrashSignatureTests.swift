@@ -13,7 +13,8 @@ struct CrashSignatureTests {
   static let catalog = FrameCatalog([
     .init("ntdll!KiUserExceptionDispatcher", role: .irrelevant), .init("RaiseException", role: .irrelevant),
     .init("memcpy", role: .prefix), .init("RtlFreeHeap", role: .prefix), .init("__memcpy_*", role: .prefix),
-    .init("KERNEL32!BaseThreadStart", role: .common),
+    .init("KERNEL32!BaseThreadStart", role: .common), .init("KiUserExceptionDispatch", role: .handlerEntry),
+    .init("<signal handler called>", role: .handlerEntry), .init("UnhandledExceptionFilter", role: .irrelevant),
   ])
 
   static func signature(_ frames: [StackFrame], modules: [CodeModule] = []) -> String? {
@@ -34,6 +35,28 @@ struct CrashSignatureTests {
       Self.named(2, "app", "std::vector<int>::at(unsigned long) const"), Self.named(3, "app", "main"),
     ]
     #expect(Self.signature(frames) == "std::vector<T>::at")
+  }
+
+  @Test("a fault handler's frames (a crash handler, Windows Error Reporting waiting on its report) are skipped with the handler's entry")
+  func handlerFrames() {
+    let reporting = [
+      Self.named(0, "ntdll", "ZwWaitForMultipleObjects"), Self.named(1, "KERNELBASE", "WaitForMultipleObjectsEx"),
+      Self.named(2, "kernel32", "WerpReportFault"), Self.named(3, "KERNELBASE", "UnhandledExceptionFilter"),
+      Self.named(4, "ntdll", "RtlUserThreadStart$filt$0"), Self.named(5, "ntdll", "RtlDispatchException"),
+      Self.named(6, "ntdll", "KiUserExceptionDispatch"), Self.named(7, "ledgersvc", "Ledger::Close"),
+    ]
+    #expect(Self.signature(reporting) == "Ledger::Close")
+    let handler = [
+      Self.named(0, "libc.so.6", "abort"), Self.named(1, "ledger", "crash_handler"), Self.named(2, nil, "<signal handler called>"),
+      Self.named(3, "ledger", "ledger_close"),
+    ]
+    #expect(Self.signature(handler) == "ledger_close")
+    // A plugin's top frame is the same one.
+    var report = CrashReport(input: InputDescription(name: "t", kind: .text, byteCount: 0))
+    report.threads = [CrashThread(frames: handler)]
+    #expect(ClassifiedCrash(report, catalog: Self.catalog).topIndex(thread: 0) == 3)
+    // Without an entry, the same frames are the crash's own.
+    #expect(Self.signature(Array(reporting.prefix(2))) == "ZwWaitForMultipleObjects")
   }
 
   @Test("a name printed with its argument list takes the role of its plain name")

@@ -16,7 +16,10 @@ struct FrameCatalogTests {
     #expect(loaded.errors.isEmpty, "\(loaded.errors)")
     let catalog = loaded.catalog
     #expect(catalog.role(module: "KERNEL32", function: "RaiseException") == .irrelevant)
-    #expect(catalog.role(module: "NT", function: "_KiTrap0E") == .irrelevant, "a C name's underscore is tried without")
+    #expect(catalog.role(module: "NT", function: "_RtlRaiseStatus") == .irrelevant, "a C name's underscore is tried without")
+    #expect(catalog.role(module: "ntdll", function: "KiUserExceptionDispatch") == .handlerEntry)
+    #expect(catalog.role(module: "libc.so.6", function: "<signal handler called>") == .handlerEntry)
+    #expect(catalog.role(module: "libsystem_platform.dylib", function: "_sigtramp") == .handlerEntry)
     #expect(catalog.role(module: "ntdll", function: "rtlfreeheap") == .prefix, "case is ignored")
     #expect(catalog.role(module: "libc.so.6", function: "__memcpy_avx_unaligned_erms") == .prefix, "a * pattern")
     #expect(catalog.role(module: "EMSMTA", function: "otpaasb") == .common)

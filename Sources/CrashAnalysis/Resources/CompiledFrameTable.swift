@@ -143,6 +143,7 @@ final class CompiledFrameTable: FrameCatalogTable {
     if spells("common") { return .common }
     if spells("prefix") { return .prefix }
     if spells("irrelevant") { return .irrelevant }
+    if spells("handler-entry") { return .handlerEntry }
     if spells("specific") { return .specific }
     return nil
   }
