@@ -85,6 +85,10 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// A Java exception's stack as Throwable prints it: `Exception in thread "main" …` or the
   /// exception's class, then `\tat com.example.Store.balance(Store.java:42)`, `Caused by: …`.
   case java = "java-stack"
+  /// Android's thread dump for an ANR (`/data/anr/traces.txt`, Play Console's ANR page):
+  /// `"main" prio=5 tid=1 Blocked` over `  at com.example.Store.balance(Store.java:42)` and
+  /// `  native: #00 pc 000000000004e8c8  /apex/…/libc.so (syscall+28)`.
+  case androidANR = "android-anr"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

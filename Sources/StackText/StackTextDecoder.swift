@@ -103,6 +103,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
   @exclusivity(unchecked) private var pythonFault = PythonFaultHandlerCollector()
   @exclusivity(unchecked) private var pythonTraceback = PythonTracebackCollector()
+  @exclusivity(unchecked) private var androidANR = AndroidANRTraceCollector()
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
   @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
@@ -198,6 +199,7 @@ public final class StackTextDecoder {
     finishVisualStudio(emit)
     finishStackwalk(emit)
     tombstone.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    androidANR.finish(emit: emit, emitThread: { emitThread($0, emit) })
     gdb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     sanitizer.finish(emit: emit, emitThread: { emitThread($0, emit) })
     appleReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
@@ -290,6 +292,13 @@ public final class StackTextDecoder {
   }
 
   private func dispatch(_ emit: (TextDecodingEvent) -> Void) {
+    // 0. An Android ANR's thread dump (its `----- pid … -----` line would read as a Dr. Watson
+    // banner, its native rows and ABI line as a tombstone's).
+    if androidANR.isCollecting || AndroidANRTraceCollector.mayOpen(line),
+      androidANR.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
+    }
     // 1. Dr. Watson structure.
     if let newSection = DrWatsonSection.recognise(line) {
       enterSection(newSection, emit)

@@ -129,7 +129,7 @@ struct CompiledRulesTests {
     arguments: [
       ("006prefix", "006prefiy"),  // an unknown role
       ("0010006prefix", "0012006prefix"),  // a pattern flag neither 0 nor 1
-      ("006prefix0010", "006prefix00299"),  // a file index past the sources
+      ("006prefix001", "006prefix0029"),  // a file index past the sources (`9` before its one digit)
       ("006prefix", "007prefix"),  // a field's length past its end
       ("\"index\":\"", "\"index\":\"0"),  // an index record cut
       ("\"patterns\":\"", "\"patterns\":\"zz"),  // a pattern offset that is no number

@@ -99,7 +99,9 @@ struct JavaStackTraceCollector {
     guard line.tokens.count >= 2, line.tokenEquals(0, "at") else { return nil }
     let text = line.text(fromToken: 1)
     guard text.hasSuffix(")"), let open = text.firstIndex(of: "("), open > text.startIndex else { return nil }
+    // Play Console prints a blank before the parenthesis: `at a.B.c (B.java:42)`.
     var method = text[..<open]
+    if method.last == " " { method = method.dropLast() }
     // `java.base/java.lang.Thread.run`, `java.base@17.0.2/…`, `app//com.example.Main.main`.
     if let slash = method.lastIndex(of: "/") { method = method[method.index(after: slash)...] }
     guard method.contains("."), !method.contains(" ") else { return nil }
@@ -107,8 +109,8 @@ struct JavaStackTraceCollector {
     var source: SourceLine?
     if let colon = place.lastIndex(of: ":"), let number = Int(place[place.index(after: colon)...]), number > 0 {
       source = SourceLine(file: capped(String(place[..<colon])), line: number)
-    } else if !(place == "Native Method" || place == "Unknown Source" || place.hasSuffix(".java") || place.hasSuffix(".kt")
-      || place.isEmpty)
+    } else if !(place == "Native Method" || place == "Native method" || place == "Unknown Source" || place == "lambda"
+      || place.hasSuffix(".java") || place.hasSuffix(".kt") || place.isEmpty)
     {
       return nil
     }

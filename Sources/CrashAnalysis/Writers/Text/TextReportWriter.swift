@@ -87,6 +87,7 @@ public enum TextReportWriter {
     for property in report.system {
       switch property.key {
       case "Java exception", "Python exception": out += "Exception:    \(property.value)\n"
+      case "Android ANR": out += "Exception:    Application Not Responding: \(property.value)\n"
       case "Java root cause", "Python root cause": out += "Root cause:   \(property.value)\n"
       default: break
       }
