@@ -85,6 +85,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// A Java exception's stack as Throwable prints it: `Exception in thread "main" …` or the
   /// exception's class, then `\tat com.example.Store.balance(Store.java:42)`, `Caused by: …`.
   case java = "java-stack"
+  /// Valgrind's error reports (Memcheck, Helgrind, DRD): `==12345== Invalid read of size 4` over
+  /// `==12345==    at 0x108668: ledger_close (ledger.c:42)`.
+  case valgrind
   /// Android's thread dump for an ANR (`/data/anr/traces.txt`, Play Console's ANR page):
   /// `"main" prio=5 tid=1 Blocked` over `  at com.example.Store.balance(Store.java:42)` and
   /// `  native: #00 pc 000000000004e8c8  /apex/…/libc.so (syscall+28)`.

@@ -72,8 +72,9 @@ public enum FrameCatalogParser {
   static func isFrameName(_ text: String) -> Bool {
     let bytes = Array(text.utf8)
     guard bytes.contains(UInt8(ascii: " ")) else { return true }
-    // gdb's pseudo-frames: `<signal handler called>`, `<function called from gdb>`.
+    // gdb's pseudo-frames (`<signal handler called>`), Valgrind's (`(below main)`).
     if bytes.first == UInt8(ascii: "<"), bytes.last == UInt8(ascii: ">") { return true }
+    if bytes.first == UInt8(ascii: "("), bytes.last == UInt8(ascii: ")") { return true }
     // An Objective-C method: `-[NSException raise]`, `+[NSException raise:format:]`.
     if bytes.count > 4, bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+"), bytes[1] == UInt8(ascii: "["),
       bytes.last == UInt8(ascii: "]")

@@ -104,6 +104,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var pythonFault = PythonFaultHandlerCollector()
   @exclusivity(unchecked) private var pythonTraceback = PythonTracebackCollector()
   @exclusivity(unchecked) private var androidANR = AndroidANRTraceCollector()
+  @exclusivity(unchecked) private var valgrind = ValgrindReportCollector()
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
   @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
@@ -200,6 +201,7 @@ public final class StackTextDecoder {
     finishStackwalk(emit)
     tombstone.finish(emit: emit, emitThread: { emitThread($0, emit) })
     androidANR.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    valgrind.finish(emit: emit, emitThread: { emitThread($0, emit) })
     gdb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     sanitizer.finish(emit: emit, emitThread: { emitThread($0, emit) })
     appleReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
@@ -557,7 +559,7 @@ public final class StackTextDecoder {
         swiftBacktrace.isCollecting || appleReport.isCollecting || lldb.isCollecting || gdb.holdsAnything
         || sanitizer.isCollecting || backtraceSymbols.isCollecting || goPanic.isCollecting
         || kernelOops.isCollecting || swiftFatalError.isCollecting || crashlytics.isCollecting || hotspot.isCollecting
-        || pythonFault.isCollecting
+        || pythonFault.isCollecting || valgrind.isCollecting
     }
     // Swift's stack trace before 5.9: `Current stack trace:` and its rows.
     if swiftFatalError.isCollecting || SwiftFatalErrorTraceCollector.isHeader(line),
@@ -599,6 +601,12 @@ public final class StackTextDecoder {
     if LLDBBacktrace.mayBe(line), lldb.consume(line) { return true }
     // gdb's backtraces: rows (wrapped ones joined), the lines under them, thread headers, the stop.
     if gdb.holdsAnything || GDBBacktrace.mayStart(line), gdb.consume(line) { return true }
+    // Valgrind's report: `==12345==` lines (the sanitizers' first word is `==12345==ERROR:`).
+    if valgrind.isCollecting || ValgrindReportCollector.mayOpen(line),
+      valgrind.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
     // A sanitizer's report (its stacks, registers and summary) or an LLVM crash stack.
     if sanitizer.isCollecting || GDBBacktrace.mayBeRow(line) || SanitizerStack.mayOpen(line),
       sanitizer.consume(line, emit: emit, emitThread: { emitThread($0, emit) })

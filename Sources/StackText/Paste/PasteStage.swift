@@ -180,7 +180,9 @@ final class PasteStage {
       heldArgumentLines += 1
       return [ASCII.space]
     }
-    if wrap.mayContinue(length: previous.lastLength, rawLength: previous.lastRawLength), !RecordStart.begins(line.bytes) {
+    if wrap.mayContinue(length: previous.lastLength, rawLength: previous.lastRawLength), !RecordStart.begins(line.bytes),
+      !RecordStart.sharesFirstWord(previous.bytes, line.bytes)
+    {
       return []
     }
     return nil

@@ -53,7 +53,9 @@ struct WrapWidth {
       // is the next line of a nested text (a Python traceback's source line under its frame).
       let next = lines[index + 1].bytes
       let indent = next.prefix { $0 == ASCII.space || $0 == ASCII.tab }.count
-      if lengths[index + 1] < longest, indent <= 1, indent < next.count, !RecordStart.begins(next) {
+      if lengths[index + 1] < longest, indent <= 1, indent < next.count, !RecordStart.begins(next),
+        !RecordStart.sharesFirstWord(lines[index].bytes, next)
+      {
         followedByFragment += 1
       }
     }
@@ -116,6 +118,19 @@ enum RecordStart {
       return true
     }
     return Bytes.equalsIgnoringCase(first, "kd>")
+  }
+
+  /// Whether two lines open with the same word of two bytes or more: a prefix every line of a
+  /// tool's output carries (Valgrind's `==12345==`, a log's stamp or tag) starts a line of its
+  /// own, never the rest of a cut one.
+  static func sharesFirstWord(_ line: [UInt8], _ next: [UInt8]) -> Bool {
+    line.withUnsafeBufferPointer { first in
+      next.withUnsafeBufferPointer { second in
+        let a = token(first, from: 0)
+        let b = token(second, from: 0)
+        return a.count >= 2 && a.elementsEqual(b)
+      }
+    }
   }
 
   private static let headers: [StaticString] = ["ChildEBP", "Child-SP", "FramePtr", "Callee-SP", "RetAddr", "ReturnAd"]

@@ -88,6 +88,7 @@ public enum TextReportWriter {
       switch property.key {
       case "Java exception", "Python exception": out += "Exception:    \(property.value)\n"
       case "Android ANR": out += "Exception:    Application Not Responding: \(property.value)\n"
+      case "Memory error": out += "Error:        \(property.value)\n"
       case "Java root cause", "Python root cause": out += "Root cause:   \(property.value)\n"
       default: break
       }
