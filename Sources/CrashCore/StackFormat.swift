@@ -88,6 +88,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// Valgrind's error reports (Memcheck, Helgrind, DRD): `==12345== Invalid read of size 4` over
   /// `==12345==    at 0x108668: ledger_close (ledger.c:42)`.
   case valgrind
+  /// A Rust program's panic and its backtrace: `thread 'main' panicked at src/main.rs:2:5:` and
+  /// `stack backtrace:` over `   4: ledger::Ledger::close` and `             at ./src/ledger.rs:42:17`.
+  case rustPanic = "rust-panic"
   /// Android's thread dump for an ANR (`/data/anr/traces.txt`, Play Console's ANR page):
   /// `"main" prio=5 tid=1 Blocked` over `  at com.example.Store.balance(Store.java:42)` and
   /// `  native: #00 pc 000000000004e8c8  /apex/…/libc.so (syscall+28)`.

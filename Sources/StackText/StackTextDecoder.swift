@@ -105,6 +105,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var pythonTraceback = PythonTracebackCollector()
   @exclusivity(unchecked) private var androidANR = AndroidANRTraceCollector()
   @exclusivity(unchecked) private var valgrind = ValgrindReportCollector()
+  @exclusivity(unchecked) private var rustPanic = RustPanicCollector()
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
   @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
@@ -202,6 +203,7 @@ public final class StackTextDecoder {
     tombstone.finish(emit: emit, emitThread: { emitThread($0, emit) })
     androidANR.finish(emit: emit, emitThread: { emitThread($0, emit) })
     valgrind.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    rustPanic.finish(emit: emit, emitThread: { emitThread($0, emit) })
     gdb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     sanitizer.finish(emit: emit, emitThread: { emitThread($0, emit) })
     appleReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
@@ -395,6 +397,12 @@ public final class StackTextDecoder {
     // anything), the exception, the chained ones.
     if pythonTraceback.isCollecting || PythonTracebackCollector.mayOpen(line),
       pythonTraceback.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
+    }
+    // A Rust panic and its backtrace (the rows' `at` lines under them).
+    if rustPanic.isCollecting || RustPanicCollector.mayOpen(line),
+      rustPanic.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return
     }

@@ -142,6 +142,19 @@ struct CrashSignatureTests {
     #expect(try signature(SharedFixtures.path("kb/Q276222.md")) == log)
   }
 
+  @Test("the shipped catalogs bucket today's pastes by the code that failed", arguments: [
+    ("pastes/rust-panic.txt", "core::option::Option<T>::unwrap | ledgersvc::ledger::Ledger::close"),
+    ("pastes/python-chained.txt", "latest"),
+    ("pastes/android-anr.txt", "com.example.ledger.Store.balance"),
+    ("pastes/valgrind-memcheck.txt", "ledger_close"),
+    ("pastes/java-caused-by.txt", "com.example.ledger.Disk.write"),
+  ])
+  func shippedCatalogsOnPastes(_ fixture: String, _ expected: String) throws {
+    let pipeline = BundledPlugins.pipeline()
+    let report = try Analyser().analyse(path: Fixtures.path(fixture))
+    #expect(pipeline.classify(report).signature == expected)
+  }
+
   @Test("two crashes that differ only in offsets inside the same functions: one signature")
   func offsetsOnly() {
     let first = [Self.named(0, "EMSMTA", "otpmralt", offset: 0x25), Self.named(1, "EMSMTA", "otpurert", offset: 0x307)]

@@ -6,7 +6,8 @@
 //   * HTML entities (&lt; &gt; &amp; &quot; &#36; &#x24; &nbsp;) are decoded twice,
 //     because pages that quoted HTML escaped it once more;
 //   * presentational tags (<B>, </B>, <BR/>, <I>, <FONT …>, …) are dropped, while
-//     angle brackets that are content (<nosymbols>, <No Symbol>, Tlist<CmnHdr>)
+//     angle brackets that are content (<nosymbols>, <No Symbol>, Tlist<CmnHdr>, a
+//     generic argument of one letter after its type's name: Index<I>, Pin<P>)
 //     stay;
 //   * trailing blanks are removed.
 //
@@ -157,6 +158,13 @@ enum LineNormalizer {
     let nameStart = index
     while index < bytes.count && ASCII.isAlphanumeric(bytes[index]) { index += 1 }
     guard index > nameStart, isPresentationalTag(UnsafeBufferPointer(rebasing: bytes[nameStart..<index])) else { return nil }
+    // A one-letter name right after a word is a type's generic argument (`Index<I>`, `Pin<P>`,
+    // `Result<U>`), not a tag: kept.
+    if nameStart == start + 1, index - nameStart == 1, index < bytes.count, bytes[index] == ASCII.greaterThan, start > 0,
+      ASCII.isAlphanumeric(bytes[start - 1]) || bytes[start - 1] == ASCII.underscore
+    {
+      return nil
+    }
     // Attributes (`<FONT face=…>`) and self-closing slashes run to the `>`.
     while index < bytes.count && bytes[index] != ASCII.greaterThan && bytes[index] != ASCII.lessThan
       && index - start < 200

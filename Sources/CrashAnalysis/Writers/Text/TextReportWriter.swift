@@ -89,6 +89,7 @@ public enum TextReportWriter {
       case "Java exception", "Python exception": out += "Exception:    \(property.value)\n"
       case "Android ANR": out += "Exception:    Application Not Responding: \(property.value)\n"
       case "Memory error": out += "Error:        \(property.value)\n"
+      case "Rust panic": out += "Exception:    \(property.value)\n"
       case "Java root cause", "Python root cause": out += "Root cause:   \(property.value)\n"
       default: break
       }
@@ -174,12 +175,18 @@ public enum TextReportWriter {
     // Frames with no stack words at all (a Java, Python or Go stack, an oops' trace) print as
     // WinDbg's `kc` does: the number and the call site.
     if !options.showInstructionAddresses,
-      !thread.frames.contains(where: { $0.framePointer != nil || $0.returnAddress != nil || !$0.parameters.isEmpty || $0.isInlined })
+      !thread.frames.contains(where: { $0.framePointer != nil || $0.returnAddress != nil || !$0.parameters.isEmpty })
     {
       out += "   # Call Site\n"
+      // Where the input numbered its rows, a frame it printed without a number (a name under
+      // a numbered one) has none here either.
+      let isNumbered = thread.frames.contains { $0.printedNumber != nil }
       for frame in thread.frames {
-        let number = pad(String(frame.printedNumber ?? frame.index, radix: 16), 2, right: true, fill: "0")
-        out += "  " + (number + " " + callSite(frame)).trimmingTrailingBlanks() + "\n"
+        let number = frame.printedNumber ?? (isNumbered ? nil : frame.index)
+        var text = number.map { pad(String($0, radix: 16), 2, right: true, fill: "0") } ?? "  "
+        text += " " + callSite(frame)
+        if frame.isInlined { text += "  (inlined)" }
+        out += "  " + text.trimmingTrailingBlanks() + "\n"
         inlinedRows(frame, &out)
       }
       return
