@@ -85,6 +85,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// A Java exception's stack as Throwable prints it: `Exception in thread "main" …` or the
   /// exception's class, then `\tat com.example.Store.balance(Store.java:42)`, `Caused by: …`.
   case java = "java-stack"
+  /// Dr. Memory's error reports (results.txt, or its console behind `~~Dr.M~~`):
+  /// `Error #1: UNADDRESSABLE ACCESS: …` over `# 0 ledgersvc.exe!Ledger::Close [c:\src\ledger.cpp:42]`.
+  case drMemory = "dr-memory"
   /// Valgrind's error reports (Memcheck, Helgrind, DRD): `==12345== Invalid read of size 4` over
   /// `==12345==    at 0x108668: ledger_close (ledger.c:42)`.
   case valgrind

@@ -106,6 +106,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var androidANR = AndroidANRTraceCollector()
   @exclusivity(unchecked) private var valgrind = ValgrindReportCollector()
   @exclusivity(unchecked) private var rustPanic = RustPanicCollector()
+  @exclusivity(unchecked) private var drMemory = DrMemoryReportCollector()
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
   @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
@@ -204,6 +205,7 @@ public final class StackTextDecoder {
     androidANR.finish(emit: emit, emitThread: { emitThread($0, emit) })
     valgrind.finish(emit: emit, emitThread: { emitThread($0, emit) })
     rustPanic.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    drMemory.finish(emit: emit, emitThread: { emitThread($0, emit) })
     gdb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     sanitizer.finish(emit: emit, emitThread: { emitThread($0, emit) })
     appleReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
@@ -300,6 +302,12 @@ public final class StackTextDecoder {
     // banner, its native rows and ABI line as a tombstone's).
     if androidANR.isCollecting || AndroidANRTraceCollector.mayOpen(line),
       androidANR.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
+    }
+    // Dr. Memory's report (its `# 0` rows would read as other tools').
+    if drMemory.isCollecting || DrMemoryReportCollector.mayOpen(line),
+      drMemory.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return
     }

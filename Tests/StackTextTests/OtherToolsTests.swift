@@ -51,8 +51,6 @@ struct OtherToolsTests {
     ("\tat com.example.App.run(App.java:42)\n\tat com.example.App.main(App.java:7)\n", "a Java stack trace"),
     // Without its `Unhandled exception.` or `Exception Info:` line (DotNetStackTrace reads those).
     ("   at App.Program.Main() in C:\\src\\Program.cs:line 12\n   at App.Program.<Main>()\n", "a .NET stack trace"),
-    ("Error #1: UNADDRESSABLE ACCESS: reading 0x00000010-0x00000014 4 byte(s)\n# 0 app.exe!main [c:\\src\\a.c:12]\n", "a Dr. Memory report"),
-    ("#0 system call NtGdiSelectBitmap\n#1 GDI32.dll!SelectObject\n#2 USER32.dll!BitmapFromDIB\n", "a Dr. Memory callstack"),
   ])
   func foreignShapes(_ text: String, _ shape: String) {
     let report = decodeReport(text)
