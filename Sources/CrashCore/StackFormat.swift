@@ -98,6 +98,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// `"main" prio=5 tid=1 Blocked` over `  at com.example.Store.balance(Store.java:42)` and
   /// `  native: #00 pc 000000000004e8c8  /apex/…/libc.so (syscall+28)`.
   case androidANR = "android-anr"
+  /// A JavaScript error's stack as V8 prints it (Node.js, Chrome, Electron): `TypeError: …` over
+  /// `    at Ledger.balance (/srv/ledger/ledger.js:12:26)`.
+  case javascript = "javascript-stack"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

@@ -67,7 +67,9 @@ public enum FrameCatalogParser {
   /// Whether `text` reads as a frame name: no blank, unless an Objective-C method has one
   /// (`-[NSException raise]`), or C++ puts one there (`operator new`,
   /// `std::map<int, int>::find`) or Swift's demangler does (`closure #1 in _assertionFailure`,
-  /// `specialized Array.subscript`, `partial apply for …`, `Swift runtime failure: …`). Searched byte by byte: the standard library's generic
+  /// `specialized Array.subscript`, `partial apply for …`, `Swift runtime failure: …`), or a
+  /// debugger's pseudo-frame (`<signal handler called>`, Valgrind's `(below main)`) or V8's
+  /// constructor (`new Promise`). Searched byte by byte: the standard library's generic
   /// `firstRange(of:)` costs some 65,000 instructions a call, and catalogs list hundreds of names.
   static func isFrameName(_ text: String) -> Bool {
     let bytes = Array(text.utf8)
@@ -75,6 +77,8 @@ public enum FrameCatalogParser {
     // gdb's pseudo-frames (`<signal handler called>`), Valgrind's (`(below main)`).
     if bytes.first == UInt8(ascii: "<"), bytes.last == UInt8(ascii: ">") { return true }
     if bytes.first == UInt8(ascii: "("), bytes.last == UInt8(ascii: ")") { return true }
+    // V8's constructor frames: `new Promise`.
+    if bytes.starts(with: Array("new ".utf8)) { return true }
     // An Objective-C method: `-[NSException raise]`, `+[NSException raise:format:]`.
     if bytes.count > 4, bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+"), bytes[1] == UInt8(ascii: "["),
       bytes.last == UInt8(ascii: "]")

@@ -100,6 +100,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var crashlytics = CrashlyticsReportCollector()
   @exclusivity(unchecked) private var dotnet = DotNetStackTraceCollector()
   @exclusivity(unchecked) private var java = JavaStackTraceCollector()
+  @exclusivity(unchecked) private var javascript = JavaScriptStackCollector()
   @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
   @exclusivity(unchecked) private var pythonFault = PythonFaultHandlerCollector()
   @exclusivity(unchecked) private var pythonTraceback = PythonTracebackCollector()
@@ -110,6 +111,8 @@ public final class StackTextDecoder {
   /// The debugger's exception line that says most (`(1a2c.1b3c): Access violation - code …`).
   @exclusivity(unchecked) private var debuggerException: DebuggerExceptionEvent?
   @exclusivity(unchecked) private var lldb = LLDBBacktraceCollector()
+  /// Whether one of the runtimes' reports is being read (its readers then see every line).
+  @exclusivity(unchecked) private var runtimeReportsActive = false
   /// Whether one of the native tools' collectors holds something (it then sees every line).
   @exclusivity(unchecked) private var nativeToolsActive = false
   @exclusivity(unchecked) private var stackwalk = BreakpadStackwalkCollector()
@@ -219,6 +222,7 @@ public final class StackTextDecoder {
     crashlytics.finish(emit: emit, emitThread: { emitThread($0, emit) })
     dotnet.finish(emit: emit, emitThread: { emitThread($0, emit) })
     java.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    javascript.finish(emit: emit, emitThread: { emitThread($0, emit) })
     hotspot.finish(emit: emit, emitThread: { emitThread($0, emit) })
     pythonFault.finish(emit: emit, emitThread: { emitThread($0, emit) })
     pythonTraceback.finish(emit: emit, emitThread: { emitThread($0, emit) })
@@ -298,17 +302,9 @@ public final class StackTextDecoder {
   }
 
   private func dispatch(_ emit: (TextDecodingEvent) -> Void) {
-    // 0. An Android ANR's thread dump (its `----- pid … -----` line would read as a Dr. Watson
-    // banner, its native rows and ABI line as a tombstone's).
-    if androidANR.isCollecting || AndroidANRTraceCollector.mayOpen(line),
-      androidANR.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
-    {
-      return
-    }
-    // Dr. Memory's report (its `# 0` rows would read as other tools').
-    if drMemory.isCollecting || DrMemoryReportCollector.mayOpen(line),
-      drMemory.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
-    {
+    // 0. Runtimes' and checkers' reports whose lines would read as other dialects' (an ANR's
+    // `----- pid … -----` as a Dr. Watson banner, a Python frame's source line as anything).
+    if runtimeReportsActive || RuntimeReportLeads.mayLead(line) && RuntimeReportLeads.mayOpen(line), handleRuntimeReports(emit) {
       return
     }
     // 1. Dr. Watson structure.
@@ -401,19 +397,6 @@ public final class StackTextDecoder {
     if arm64UserFault.isCollecting, arm64UserFault.consume(line, emit: emit, emitThread: { emitThread($0, emit) }) { return }
     // Swift's `Fatal error: …`, kept for a `Current stack trace:` that may follow.
     swiftFatalError.observe(line)
-    // A Python traceback: its frames with their source lines under them (which would read as
-    // anything), the exception, the chained ones.
-    if pythonTraceback.isCollecting || PythonTracebackCollector.mayOpen(line),
-      pythonTraceback.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
-    {
-      return
-    }
-    // A Rust panic and its backtrace (the rows' `at` lines under them).
-    if rustPanic.isCollecting || RustPanicCollector.mayOpen(line),
-      rustPanic.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
-    {
-      return
-    }
     // Today's native tools: the Swift runtime, Apple's reports, lldb, gdb, sanitizers, glibc.
     if nativeToolsActive || NativeDebuggerLeads.mayOpen(line), handleNativeTools(emit) { return }
     if handleWin9x(emit) { return }
@@ -434,6 +417,12 @@ public final class StackTextDecoder {
     // A Java exception's stack (Throwable's text, in a log or a crash report).
     if java.holdsAnything || JavaStackTraceCollector.mayOpen(line),
       java.consume(line, emit: emit, emitThread: { emitThread($0, emit) }), !events.isActive
+    {
+      return
+    }
+    // A JavaScript error's stack (V8's `Error.stack`, as Node and browsers print it).
+    if javascript.holdsAnything || JavaScriptStackCollector.mayOpen(line),
+      javascript.consume(line, emit: emit, emitThread: { emitThread($0, emit) }), !events.isActive
     {
       return
     }
@@ -561,6 +550,44 @@ public final class StackTextDecoder {
     if resumeHexOnlyCandidate(emit) { return }
     if startHeaderlessBlock(emit) { return }
     if isHexOnlyRow(line) { hexOnlyCandidate = heldLineStorage.copy(of: line) }
+  }
+
+  // MARK: - Runtimes' reports
+
+  /// Offers the line to the readers of runtimes' and checkers' reports (an Android ANR's thread
+  /// dump, Dr. Memory's report, a Python traceback, a Rust panic); true when one took it. Kept
+  /// out of `dispatch`, which every line runs through.
+  @inline(never)
+  private func handleRuntimeReports(_ emit: (TextDecodingEvent) -> Void) -> Bool {
+    defer {
+      runtimeReportsActive = androidANR.isCollecting || drMemory.isCollecting || pythonTraceback.isCollecting || rustPanic.isCollecting
+    }
+    // An Android ANR's thread dump (its native rows and ABI line are a tombstone's too).
+    if androidANR.isCollecting || AndroidANRTraceCollector.mayOpen(line),
+      androidANR.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // Dr. Memory's report (its `# 0` rows would read as other tools').
+    if drMemory.isCollecting || DrMemoryReportCollector.mayOpen(line),
+      drMemory.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // A Python traceback: its frames with their source lines under them, the exception, the
+    // chained ones.
+    if pythonTraceback.isCollecting || PythonTracebackCollector.mayOpen(line),
+      pythonTraceback.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // A Rust panic and its backtrace (the rows' `at` lines under them).
+    if rustPanic.isCollecting || RustPanicCollector.mayOpen(line),
+      rustPanic.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    return false
   }
 
   // MARK: - Native tools

@@ -148,6 +148,8 @@ struct CrashSignatureTests {
     ("pastes/android-anr.txt", "com.example.ledger.Store.balance"),
     ("pastes/valgrind-memcheck.txt", "ledger_close"),
     ("pastes/java-caused-by.txt", "com.example.ledger.Disk.write"),
+    ("pastes/node-uncaught.txt", "Ledger.balance"),
+    ("pastes/drmemory-results.txt", "Ledger::Close"),
   ])
   func shippedCatalogsOnPastes(_ fixture: String, _ expected: String) throws {
     let pipeline = BundledPlugins.pipeline()

@@ -24,6 +24,8 @@ struct FrameCatalogTests {
     #expect(catalog.role(module: nil, function: "core::panicking::panic_fmt") == .irrelevant)
     #expect(catalog.role(module: nil, function: "core::result::Result<T,E>::expect") == .prefix)
     #expect(catalog.role(module: nil, function: "std::rt::lang_start_internal") == .common)
+    #expect(catalog.role(module: nil, function: "JSON.parse") == .prefix)
+    #expect(catalog.role(module: nil, function: "Module._compile") == .common)
     #expect(catalog.role(module: nil, function: "java.util.ArrayList.get") == .prefix)
     #expect(catalog.role(module: nil, function: "kotlin.jvm.internal.Intrinsics.checkNotNullParameter") == .prefix)
     #expect(catalog.role(module: nil, function: "jdk.internal.reflect.DirectMethodHandleAccessor.invoke") == .common)

@@ -86,11 +86,11 @@ public enum TextReportWriter {
     // A language's exception (Java's, Python's) is no signal: kept as properties, shown here.
     for property in report.system {
       switch property.key {
-      case "Java exception", "Python exception": out += "Exception:    \(property.value)\n"
+      case "Java exception", "Python exception", "JavaScript exception": out += "Exception:    \(property.value)\n"
       case "Android ANR": out += "Exception:    Application Not Responding: \(property.value)\n"
       case "Memory error": out += "Error:        \(property.value)\n"
       case "Rust panic": out += "Exception:    \(property.value)\n"
-      case "Java root cause", "Python root cause": out += "Root cause:   \(property.value)\n"
+      case "Java root cause", "Python root cause", "JavaScript root cause": out += "Root cause:   \(property.value)\n"
       default: break
       }
     }

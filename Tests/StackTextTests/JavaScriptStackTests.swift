@@ -1,0 +1,58 @@
+//===--- JavaScriptStackTests.swift - JavaScript errors as V8 prints them -----===//
+//
+// The fixture (Tests/Fixtures/pastes/node-uncaught.txt) is composed in the
+// layout Node.js prints for an uncaught exception (the README says which parts).
+//
+//===----------------------------------------------------------------------===//
+
+import CrashCore
+import CrashTestSupport
+import Foundation
+import StackText
+import Testing
+
+@Suite("JavaScript stacks")
+struct JavaScriptStackTests {
+  @Test("Node's uncaught exception: the error, each row's function and place, top-level code without a function")
+  func nodeUncaught() throws {
+    let report = decodeReport(try String(contentsOfFile: Fixtures.path("pastes/node-uncaught.txt"), encoding: .utf8))
+    let stack = try #require(report.stacks.first)
+    #expect(report.stacks.count == 1 && stack.isCrashed && stack.format == .javascript)
+    #expect(stack.label == "TypeError: Cannot read properties of undefined (reading 'value')" && stack.lines == LineRange(6, 13))
+    #expect(stack.frames.map { $0.symbol?.function ?? "-" } == [
+      "Ledger.balance", "Promise.all", "Array.map", "new Settlement", "-", "Module._compile", "-",
+    ])
+    #expect(stack.frames[0].sourceLine == SourceLine(file: "/srv/ledger/ledger.js", line: 12))
+    #expect(stack.frames[4].sourceLine == SourceLine(file: "/srv/ledger/app.js", line: 3))
+    #expect(stack.frames[5].sourceLine == SourceLine(file: "node:internal/modules/cjs/loader", line: 1256))
+    #expect(stack.frames[1].sourceLine == nil && stack.frames[2].sourceLine == nil)
+    #expect(report.system.first { $0.key == "JavaScript exception" }?.value == "TypeError: Cannot read properties of undefined (reading 'value')")
+    #expect(report.exception == nil, "an error is no signal")
+  }
+
+  @Test("a browser's console: Uncaught, URLs with line and column; an error with its [cause]")
+  func browserAndCause() throws {
+    let text = """
+      Uncaught RangeError: Maximum call stack size exceeded
+          at walk (https://ledger.example/static/js/main.8f3c2a.js:2:45678)
+          at walk (https://ledger.example/static/js/main.8f3c2a.js:2:45690)
+      Error: settle failed
+          at settle (/srv/ledger/app.js:20:11)
+          ... 2 lines matching cause stack trace ...
+        [cause]: Error: disk full
+            at write (/srv/ledger/disk.js:7:9)
+      """
+    let report = decodeReport(text)
+    #expect(report.stacks.map(\.label) == ["RangeError: Maximum call stack size exceeded", "Error: settle failed", "Error: disk full"])
+    #expect(report.stacks.map(\.isCrashed) == [true, false, true], "two errors: each chain's last cause crashed")
+    #expect(report.stacks[0].frames[0].sourceLine == SourceLine(file: "https://ledger.example/static/js/main.8f3c2a.js", line: 2))
+  }
+
+  @Test("Java's rows, .NET's rows and prose are no V8 rows", arguments: [
+    "java.lang.IllegalStateException: closed\n\tat com.example.Store.balance(Store.java:42)\n",
+    "Error: see below\n   at the top (of the page)\n", "Error: nothing follows\n",
+  ])
+  func notJavaScript(_ text: String) {
+    #expect(decodeReport(text).stacks.allSatisfy { $0.format != .javascript })
+  }
+}
