@@ -60,6 +60,32 @@ struct DotNetStackTraceTests {
     }
   }
 
+  @Test("a language pack's words: German, French, Russian and Japanese labels, `at` words and lines", arguments: [
+    ("Unbehandelte Ausnahme: System.NullReferenceException: Der Objektverweis wurde nicht festgelegt.\n"
+      + "   bei Ledger.Store.Latest() in C:\\src\\Store.cs:Zeile 42.\n   bei Ledger.Program.Main(String[] args)\n"),
+    ("Exception non gérée : System.NullReferenceException: La référence d'objet n'est pas définie.\n"
+      + "   à Ledger.Store.Latest() dans C:\\src\\Store.cs:ligne 42\n   à Ledger.Program.Main(String[] args)\n"),
+    ("Необработанное исключение: System.NullReferenceException: Ссылка на объект не указывает на экземпляр объекта.\n"
+      + "   в Ledger.Store.Latest() в C:\\src\\Store.cs:строка 42\n   в Ledger.Program.Main(String[] args)\n"),
+    ("ハンドルされていない例外: System.NullReferenceException: オブジェクト参照がオブジェクト インスタンスに設定されていません。\n"
+      + "   場所 Ledger.Store.Latest() 場所 C:\\src\\Store.cs:行 42\n   場所 Ledger.Program.Main(String[] args)\n"),
+  ])
+  func languagePacks(_ text: String) throws {
+    let report = decodeReport(text)
+    let stack = try #require(report.stacks.first)
+    #expect(report.exception?.code.rawValue == 0xE043_4352 && report.exception?.description?.hasPrefix("System.NullReferenceException: ") == true)
+    #expect(stack.frames.map { $0.symbol?.function ?? "" } == ["Ledger.Store.Latest()", "Ledger.Program.Main(String[] args)"])
+    #expect(stack.frames[0].sourceLine == SourceLine(file: "C:\\src\\Store.cs", line: 42) && stack.frames[1].sourceLine == nil)
+  }
+
+  @Test("a pack's `at` word is a common word: prose after the exception ends it", arguments: [
+    "Unbehandelte Ausnahme: System.InvalidOperationException: Fehler\n   bei Ledger.Store.Latest()\n   in der Nacht (gestern) lief es\n",
+  ])
+  func languagePackProse(_ text: String) throws {
+    let stack = try #require(decodeReport(text).stacks.first)
+    #expect(stack.frames.count == 1)
+  }
+
   @Test("not a .NET exception", arguments: [
     "Unhandled exception at 0x77A3F1C2 (ntdll.dll) in ledger.exe: 0xC0000005: Access violation.\n",
     "Exception Info: none\nat the time of writing nothing was logged\n",

@@ -26,6 +26,12 @@
 // managed frames have no address and name no processor. The exception is the
 // CLR's (0xe0434352, EXCEPTION_COMPLUS) with the exception's type and message.
 //
+// .NET Framework with a language pack prints its words in that language (the
+// resources Word_At and StackTrace_InFileLineNumber): `   bei Ledger.Store.Latest()
+// in C:\src\Store.cs:Zeile 42` after `Unbehandelte Ausnahme: System.…`; French `à` …
+// `dans …:ligne`, Spanish `en` … `en …:línea`, Russian `в` … `в …:строка`, and so on
+// (DotNetLocalizedWords). A row is read whatever the word before its file and line.
+//
 //===----------------------------------------------------------------------===//
 
 import CrashCore
@@ -55,7 +61,20 @@ struct DotNetStackTraceCollector {
     if line.tokenEquals(0, "Unhandled"), line.tokenEquals(1, "exception.") || line.tokenEquals(1, "Exception:") {
       return capped(line.text(fromToken: 2))
     }
+    // A language pack's `Unhandled Exception:` (`Unbehandelte Ausnahme:`, `Exception non gérée :`):
+    // the exception's type is the first word after the label's colon.
+    guard DotNetLocalizedWords.opensUnhandled(line) else { return nil }
+    for index in 1..<min(line.tokens.count, 6) where line.token(index - 1).last == ASCII.colon {
+      return isExceptionType(line.string(index)) ? capped(line.text(fromToken: index)) : nil
+    }
     return nil
+  }
+
+  /// `System.NullReferenceException`, `Ledger.LedgerException:`: a dotted name ending `Exception`.
+  private static func isExceptionType(_ word: String) -> Bool {
+    let name = word.hasSuffix(":") ? word.dropLast() : Substring(word)
+    return name.contains(".") && name.hasSuffix("Exception") && name.utf8.count <= 256
+      && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "`" }
   }
 
   /// Whether `line` may open an exception, or name event 1026's application (its first byte,
@@ -65,28 +84,49 @@ struct DotNetStackTraceCollector {
     guard line.tokens.count >= 2, let first = line.tokens.first else { return false }
     switch line.bytes[first.lowerBound] {
     case UInt8(ascii: "A"): return line.tokenEquals(0, "Application:")
-    case UInt8(ascii: "E"): return line.tokens.count >= 3 && line.tokenEquals(0, "Exception") && line.tokenEquals(1, "Info:")
-    case UInt8(ascii: "U"): return line.tokens.count >= 3 && line.tokenEquals(0, "Unhandled")
+    case UInt8(ascii: "E"):
+      return line.tokens.count >= 3 && (line.tokenEquals(0, "Exception") && line.tokenEquals(1, "Info:") || opening(line) != nil)
+    case UInt8(ascii: "U"): return line.tokens.count >= 3 && (line.tokenEquals(0, "Unhandled") || opening(line) != nil)
+    case UInt8(ascii: "N"), UInt8(ascii: "O"), 0xC3...0xF0: return line.tokens.count >= 3 && opening(line) != nil
     default: return false
     }
   }
 
-  /// `   at Ledger.Store.Latest() in C:\src\Ledger\Store.cs:line 42`: the method and its place.
+  /// `   at Ledger.Store.Latest() in C:\src\Ledger\Store.cs:line 42` (or a language pack's
+  /// `bei … in …:Zeile 42.`, `à … dans …:ligne 42`): the method and its place.
   static func row(_ line: TextLine) -> (function: String, source: SourceLine?)? {
-    guard line.tokens.count >= 2, line.tokenEquals(0, "at") else { return nil }
+    guard line.tokens.count >= 2 else { return nil }
+    let isEnglish = line.tokenEquals(0, "at")
+    guard isEnglish || DotNetLocalizedWords.isAtWord(line) else { return nil }
     var text = Substring(line.text(fromToken: 1))
     // A method has its argument list: `Main(System.String[])`, `<.ctor>b__1_0(Object unused)`.
     guard let open = text.firstIndex(of: "("), open > text.startIndex, let close = text.lastIndex(of: ")"), open < close else {
       return nil
     }
+    let rest = text[text.index(after: close)...]
     var source: SourceLine?
-    if let marker = text[close...].firstRange(of: " in "), let lineMarker = text[marker.upperBound...].ranges(of: ":line ").last,
-      let number = Int(text[lineMarker.upperBound...].trimmingBlanks())
-    {
-      source = SourceLine(file: capped(String(text[marker.upperBound..<lineMarker.lowerBound])), line: number)
-      text = text[..<marker.lowerBound]
+    if let place = place(rest) {
+      source = place
+      text = text[...close]
+    } else if !isEnglish, !rest.allSatisfy({ $0 == " " }) {
+      return nil
     }
+    // A pack's word is a common word (`in`, `en`, `w`): its row must be a type's method.
+    if !isEnglish, !text[..<open].contains(".") { return nil }
     return (capped(String(text.trimmingBlanks())), source)
+  }
+
+  /// ` in C:\src\Store.cs:line 42`, ` dans C:\src\Store.cs:ligne 42`, ` in …:Zeile 42.`: the file
+  /// and line after a word of any language.
+  private static func place(_ rest: Substring) -> SourceLine? {
+    guard rest.first == " ", let colon = rest.lastIndex(of: ":"), let blank = rest[colon...].firstIndex(of: " "),
+      rest[rest.index(after: colon)..<blank].allSatisfy(\.isLetter),
+      let fileStart = rest.dropFirst().firstIndex(of: " "), fileStart < colon
+    else { return nil }
+    var digits = rest[rest.index(after: blank)...].trimmingBlanks()
+    if digits.hasSuffix(".") { digits = digits.dropLast() }
+    guard let number = Int(digits), number > 0 else { return nil }
+    return SourceLine(file: capped(String(rest[rest.index(after: fileStart)..<colon])), line: number)
   }
 
   /// Takes a line; false for a line it does not read (which ends the exception).
