@@ -24,7 +24,8 @@ public enum FrameRole: String, Sendable, Hashable, Codable, CaseIterable {
   /// called>`, `__restore_rt`, `_sigtramp`), the user-mode exception dispatcher
   /// (`KiUserExceptionDispatcher`), a kernel trap entry (`KiPageFault`). The frames above it are
   /// the handler's, how the failure was reported (a crash handler, Windows Error Reporting's
-  /// filter) rather than where: a thread's views mark it and every frame above it `.irrelevant`.
+  /// filter) rather than where: a thread's views mark the deepest such frame and every frame
+  /// above it `.irrelevant`.
   case handlerEntry = "handler-entry"
 
   /// Whether evidence found on the frame counts.

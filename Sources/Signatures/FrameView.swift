@@ -62,8 +62,8 @@ public final class FrameView: Sendable {
 
   /// The views of the frames of `thread` (the first `limit` of them), each with its role in
   /// `catalog`.
-  /// A frame the catalog calls `.handlerEntry` is seen `.irrelevant`, with every frame above it:
-  /// they are the fault handler's.
+  /// A frame the catalog calls `.handlerEntry` is seen `.irrelevant`, with every frame above the
+  /// deepest one: they are the fault handler's.
   public static func frames(
     of report: CrashReport, thread: Int, limit: Int = Int.max, catalog: FrameCatalog = FrameCatalog()
   ) -> [FrameView] {
@@ -93,7 +93,10 @@ public final class FrameView: Sendable {
         lines: frame.lines, role: role, moduleOffset: moduleOffset,
         isNamedByCallSite: resolution == nil && !frame.annotations.isEmpty && frame.annotations.contains(.namedByCallSite))
     }
-    if let entry = views.firstIndex(where: { $0.role == .handlerEntry }) {
+    // The deepest entry: a handler's own entries above it (Rust's hook entered through
+    // `rust_panic_with_hook`, then `rust_begin_unwind`; a signal taken inside a handler) are
+    // the handler's too.
+    if let entry = views.lastIndex(where: { $0.role == .handlerEntry }) {
       for index in 0...entry { views[index] = views[index].with(role: .irrelevant) }
     }
     return views

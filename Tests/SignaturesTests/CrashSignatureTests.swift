@@ -157,6 +157,27 @@ struct CrashSignatureTests {
     #expect(pipeline.classify(report).signature == expected)
   }
 
+  @Test("a full Rust backtrace: the frames above the panic's entry into std's hook print it, and are passed over")
+  func rustPrinterFrames() throws {
+    let text = """
+      thread 'main' panicked at src/ledger.rs:42:17:
+      called `Option::unwrap()` on a `None` value
+      stack backtrace:
+         0:     0x55d5d8e4b4f5 - std::backtrace_rs::backtrace::libunwind::trace::h5d7b0c1c7d2e6a5f
+         1:     0x55d5d8e4b4f5 - std::sys::backtrace::_print_fmt::h178cfc5ed958c5cf
+         2:     0x55d5d8e4b4f5 - <std::sys::backtrace::BacktraceLock::print::DisplayBacktrace as core::fmt::Display>::fmt::h0ed57d89d7f89924
+         3:     0x55d5d8e4c000 - core::fmt::write::h9ffde816c577717b
+         4:     0x55d5d8e4d000 - std::panicking::default_hook::{{closure}}::h393bcea75423915a
+         5:     0x55d5d8e4e000 - std::panicking::rust_panic_with_hook::h1a2b3c4d5e6f7a8b
+         6:     0x55d5d8e4f000 - rust_begin_unwind
+         7:     0x55d5d8e50000 - core::panicking::panic_fmt::h0a1b2c3d4e5f6a7b
+         8:     0x55d5d8e51000 - core::option::unwrap_failed::h1b2c3d4e5f6a7b8c
+         9:     0x55d5d8e52000 - ledgersvc::ledger::Ledger::close::h9a8b7c6d5e4f3a2b
+      """
+    let file = try TemporaryFile(text: text)
+    #expect(BundledPlugins.pipeline().classify(try Analyser().analyse(path: file.path)).signature == "ledgersvc::ledger::Ledger::close")
+  }
+
   @Test("two crashes that differ only in offsets inside the same functions: one signature")
   func offsetsOnly() {
     let first = [Self.named(0, "EMSMTA", "otpmralt", offset: 0x25), Self.named(1, "EMSMTA", "otpurert", offset: 0x307)]

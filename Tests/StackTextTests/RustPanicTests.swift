@@ -96,6 +96,22 @@ struct RustPanicTests {
     #expect(report.system.first { $0.key == "Rust panic" }?.value == "thread '<unnamed>' panicked at src/worker.rs:9:5: worker failed")
   }
 
+  @Test("an excerpt of a full backtrace without its header is read from its first row")
+  func excerpt() throws {
+    let text = """
+      ```
+                              at /Users/u/build/rust/src/liballoc/boxed.rs:638
+        57:        0x109ec5b47 - std::sys_common::thread::start_thread::h4258ce81cea6ecca
+                              at libstd/sys_common/thread.rs:24
+        59:     0x7fff6dff9660 - __pthread_body
+      ```
+      """
+    let stack = try #require(decodeReport(text).stacks.first)
+    #expect(stack.label == "backtrace" && stack.frames.map(\.printedNumber) == [57, 59])
+    #expect(stack.frames[0].symbol?.function == "std::sys_common::thread::start_thread")
+    #expect(stack.frames[0].sourceLine == SourceLine(file: "libstd/sys_common/thread.rs", line: 24))
+  }
+
   @Test("legacy hashes: only `::h` and 16 hex digits at the end go", arguments: [
     ("a::b::h0123456789abcdef", "a::b"), ("a::b::hash", "a::b::hash"), ("a::h0123456789abcdeg", "a::h0123456789abcdeg"),
   ])

@@ -2,7 +2,7 @@
 //
 // Android's ANR dumps open on `"main" prio=5 tid=1 …` or `----- pid …`, Dr.
 // Memory's reports on `Error #1:` (or `~~Dr.M~~`), Rust's panics on `thread '…'
-// panicked` or `stack backtrace:`, and Python's tracebacks on a line ending
+// panicked`, `stack backtrace:` or a row of a full backtrace, and Python's tracebacks on a line ending
 // `Traceback (most recent call last):`. The decoder asks this one question of
 // every line before asking any of their readers: a line of a Windows listing
 // answers no after its first and last bytes.
@@ -22,6 +22,7 @@ enum RuntimeReportLeads {
     let lead = bytes[tokens[0].lowerBound]
     return lead == UInt8(ascii: "\"") || lead == ASCII.minus || lead == UInt8(ascii: "E") || lead == UInt8(ascii: "~")
       || lead == UInt8(ascii: "t") || lead | 0x20 == UInt8(ascii: "s")
+      || (bytes[tokens[0].upperBound - 1] == ASCII.colon && ASCII.isDigit(lead))
   }
 
   /// Whether `line` may open an ANR dump, a Dr. Memory report, a Rust panic or a Python
@@ -32,7 +33,8 @@ enum RuntimeReportLeads {
     switch line.bytes[first.lowerBound] {
     case UInt8(ascii: "\""), ASCII.minus: if AndroidANRTraceCollector.mayOpen(line) { return true }
     case UInt8(ascii: "E"), UInt8(ascii: "~"): if DrMemoryReportCollector.mayOpen(line) { return true }
-    case UInt8(ascii: "t"), UInt8(ascii: "s"), UInt8(ascii: "S"): if RustPanicCollector.mayOpen(line) { return true }
+    case UInt8(ascii: "t"), UInt8(ascii: "s"), UInt8(ascii: "S"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+      if RustPanicCollector.mayOpen(line) { return true }
     default: break
     }
     return line.bytes[line.bytes.count - 1] == ASCII.colon && PythonTracebackCollector.mayOpen(line)

@@ -60,7 +60,16 @@ struct RustPanicCollector {
     let lead = line.bytes[line.tokens[0].lowerBound]
     if lead == UInt8(ascii: "t") { return line.tokens.count >= 4 && line.tokenEquals(0, "thread") && panicLine(line) != nil }
     if lead == UInt8(ascii: "s") || lead == UInt8(ascii: "S") { return isBacktraceHeader(line) }
-    return false
+    return ASCII.isDigit(lead) && isFullRow(line)
+  }
+
+  /// `  57:        0x109ec5b47 - std::sys_common::thread::start_thread::h4258…`: a row of
+  /// `RUST_BACKTRACE=full`, distinct enough to open a backtrace pasted without its header.
+  static func isFullRow(_ line: TextLine) -> Bool {
+    guard line.tokens.count >= 4, line.token(0).last == ASCII.colon, line.token(0).count <= 7, Bytes.hasPrefix(line.token(1), "0x"),
+      line.tokenEquals(2, "-")
+    else { return false }
+    return line.token(0).dropLast().allSatisfy(ASCII.isDigit) && line.token(1).dropFirst(2).allSatisfy(ASCII.isHexDigit)
   }
 
   /// `stack backtrace:` (std's panic hook), `Stack backtrace:` (anyhow, `Backtrace`'s Display).
@@ -107,6 +116,14 @@ struct RustPanicCollector {
       }
       panic = nil
       return true
+    }
+    if !isInBacktrace, Self.isFullRow(line) {
+      // A backtrace pasted without its header (an excerpt of one).
+      if expectsMessage { notePanic() }
+      expectsMessage = false
+      isCollecting = true
+      isInBacktrace = true
+      if backtraces.count < maximumBacktraces { backtraces.append(Backtrace(label: "backtrace", lines: LineRange(line: line.number))) }
     }
     guard isCollecting else { return false }
     if expectsMessage {
