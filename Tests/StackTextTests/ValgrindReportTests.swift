@@ -72,6 +72,27 @@ struct ValgrindReportTests {
     #expect(report.stacks.map(\.frames.count) == [2, 2])
   }
 
+  @Test("markdown folded the indentation: notes and the fatal signal's address are still told apart by their words")
+  func foldedIndentation() throws {
+    let text = """
+      ==4879== Invalid read of size 1
+      ==4879== at 0x484ED16: strlen (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)
+      ==4879== by 0x10ECB7: ledger_release (main.c:1728)
+      ==4879== Address 0x4b9bfc0 is 0 bytes inside a block of size 3 free'd
+      ==4879== at 0x484B27F: free (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)
+      ==4879== by 0x10EC06: ledger_drop (main.c:1697)
+      ==4879== Process terminating with default action of signal 11 (SIGSEGV)
+      ==4879== Access not within mapped region at address 0x8
+      ==4879== at 0x10ECC0: ledger_release (main.c:1730)
+      """
+    let report = decodeReport(text)
+    #expect(report.stacks.map(\.label) == [
+      "Invalid read of size 1", "Address 0x4b9bfc0 is 0 bytes inside a block of size 3 free'd",
+      "Process terminating with default action of signal 11 (SIGSEGV)",
+    ])
+    #expect(report.stacks.map(\.isCrashed) == [false, false, true] && report.exception?.address?.rawValue == 8)
+  }
+
   @Test("not Valgrind's", arguments: ["==12== \n", "==ab== Invalid read\n   at 0x1: f (a.c:1)\n", "==9345==ERROR: LeakSanitizer: detected memory leaks\n"])
   func notValgrind(_ text: String) {
     #expect(decodeReport(text).stacks.allSatisfy { $0.format != .valgrind })

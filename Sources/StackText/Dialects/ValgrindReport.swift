@@ -189,7 +189,7 @@ struct ValgrindReportCollector {
     }
     // Helgrind's `Locks held: none` under a heading details it.
     if line.tokens.count >= 3, line.tokenEquals(1, "Locks"), line.tokenEquals(2, "held:") { return }
-    if indent <= 1 {
+    if indent <= 1, !Self.isNote(text) {
       let isFatal = line.tokens.count >= 8 && line.tokenEquals(1, "Process") && line.tokenEquals(2, "terminating")
       let isLeak = text.contains(" lost in loss record ")
       heading = Heading(text: text, line: line.number, isFatal: isFatal, isLeak: isLeak)
@@ -208,6 +208,15 @@ struct ValgrindReportCollector {
       }
       note = Heading(text: text, line: line.number, isFatal: false, isLeak: false)
     }
+  }
+
+  /// Whether a line is one of an error's notes by its words: markdown and some mail clients fold
+  /// the indentation that says so (`==4879== Address 0x4b9bfc0 is 0 bytes inside …`).
+  private static func isNote(_ text: String) -> Bool {
+    let notes = ["Address 0x", "Block was ", "Access not within", "Bad permissions for", "General Protection Fault",
+      "Uninitialised value was created", "This conflicts with", "If you believe", "overflow in your", "possible), you",
+      "main thread stack", "The main thread stack size", "Stack overflow in thread"]
+    return notes.contains { text.hasPrefix($0) }
   }
 
   /// Whether a heading names an error, not a summary or the tool's own lines.
