@@ -90,6 +90,22 @@ struct PythonTracebackTests {
     #expect(report.stacks[1].label == "KeyboardInterrupt" && report.stacks[1].lines == LineRange(11, 14))
   }
 
+  @Test("copied from a rendered page, its indentation lost: each frame's source line is still passed over")
+  func flattened() throws {
+    let text = """
+      Traceback (most recent call last):
+      File "/srv/ledger/main.py", line 12, in <module>
+      main()
+      File "/srv/ledger/ledger.py", line 3, in balance
+      return account.total / account.count
+      ~~~~~~~~~~~~~~^~~~~~~~~~~~~~~
+      ZeroDivisionError: division by zero
+      """
+    let stack = try #require(decodeReport(text).stacks.first)
+    #expect(stack.frames.map { $0.symbol?.function ?? "" } == ["balance", "<module>"])
+    #expect(stack.label == "ZeroDivisionError: division by zero" && stack.lines == LineRange(1, 7))
+  }
+
   @Test("quoted, fenced or in a log after its message: the same frames")
   func pasted() throws {
     let plain = decodeReport(try String(contentsOfFile: Fixtures.path("pastes/python-chained.txt"), encoding: .utf8))

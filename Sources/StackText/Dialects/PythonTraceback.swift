@@ -83,6 +83,8 @@ struct PythonTracebackCollector {
     var lines: LineRange
     /// The frames' indentation (the first `File` line's), below which a line is the exception's.
     var frameIndent: Int?
+    /// Lines read since the last frame (its source line, its carets).
+    var linesSinceFrame = 0
   }
 
   private var blocks: [Block] = []
@@ -179,6 +181,7 @@ struct PythonTracebackCollector {
         blocks[last].frames.append(frame)
       }
       if blocks[last].frameIndent == nil { blocks[last].frameIndent = line.contentStart }
+      blocks[last].linesSinceFrame = 0
       blocks[last].lines = blocks[last].lines.including(line.number)
       return true
     }
@@ -189,6 +192,15 @@ struct PythonTracebackCollector {
       blocks[last].lines = blocks[last].lines.including(line.number)
       return true
     }
+    // Indentation lost (text copied from a rendered page): the line right after a frame is its
+    // source unless it names a standard exception; carets are carets.
+    if let indent = blocks[last].frameIndent, line.contentStart == indent, !blocks[last].frames.isEmpty,
+      Self.isCaretLine(line) || (blocks[last].linesSinceFrame == 0 && !Self.namesStandardException(line))
+    {
+      blocks[last].linesSinceFrame += 1
+      blocks[last].lines = blocks[last].lines.including(line.number)
+      return true
+    }
     if let exception = Self.exception(line) {
       blocks[last].exception = exception
       blocks[last].lines = blocks[last].lines.including(line.number)
@@ -196,6 +208,21 @@ struct PythonTracebackCollector {
     }
     finish(emit: emit, emitThread: emitThread)
     return false
+  }
+
+  /// 3.11's carets under a source line: `~~~~^^^^`.
+  private static func isCaretLine(_ line: TextLine) -> Bool {
+    line.tokens.indices.allSatisfy { index in line.token(index).allSatisfy { $0 == UInt8(ascii: "^") || $0 == UInt8(ascii: "~") } }
+  }
+
+  /// Whether the line names an exception the way the standard library's do (`…Error:`,
+  /// `…Exception`, `KeyboardInterrupt`, `SystemExit: 1`, `StopIteration`, a qualified name).
+  private static func namesStandardException(_ line: TextLine) -> Bool {
+    guard exception(line) != nil else { return false }
+    let first = line.string(0)
+    let name = first.hasSuffix(":") ? first.dropLast() : Substring(first)
+    return name.contains(".") || name.hasSuffix("Error") || name.hasSuffix("Exception") || name.hasSuffix("Interrupt")
+      || name.hasSuffix("Exit") || name.hasSuffix("Iteration") || name.hasSuffix("Warning") || name.hasSuffix("Group")
   }
 
   /// Ends the traceback: the last exception as a property, each exception a thread, innermost

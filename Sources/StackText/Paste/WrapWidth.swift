@@ -45,6 +45,9 @@ struct WrapWidth {
     var atWidth = 0
     var followedByFragment = 0
     for index in lengths.indices where lengths[index] == longest {
+      // A Python frame's line (`File "…", line 12, in main`) ends where Python ended it: two of
+      // one length are no sign of a width (a cut one is joined all the same once one is known).
+      if Self.isPythonFrameLine(lines[index].bytes) { continue }
       atWidth += 1
       guard index + 1 < lines.count else { continue }
       // The rest of a cut line is shorter than the width (rows of an aligned table, all of
@@ -62,6 +65,14 @@ struct WrapWidth {
     // Two cut lines at least: one paragraph's longest line followed by the rest of it is
     // no sign of a wrap width.
     return atWidth >= 2 && followedByFragment >= 2 && followedByFragment * 2 >= atWidth ? longest : nil
+  }
+}
+
+extension WrapWidth {
+  /// `File "/srv/ledger/main.py", line 12, in <module>`, indented or not.
+  static func isPythonFrameLine(_ bytes: [UInt8]) -> Bool {
+    let start = bytes.firstIndex { $0 != ASCII.space && $0 != ASCII.tab } ?? bytes.count
+    return bytes[start...].starts(with: Array("File \"".utf8)) && Bytes.contains(bytes[start...], "\", line ")
   }
 }
 
