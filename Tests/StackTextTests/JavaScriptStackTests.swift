@@ -48,9 +48,22 @@ struct JavaScriptStackTests {
     #expect(report.stacks[0].frames[0].sourceLine == SourceLine(file: "https://ledger.example/static/js/main.8f3c2a.js", line: 2))
   }
 
+  @Test("Firefox's rows: name@place, top-level code as @place")
+  func gecko() throws {
+    let text = """
+      TypeError: account is undefined
+      balance@https://ledger.example/static/js/ledger.js:12:26
+      Settlement/<@https://ledger.example/static/js/settle.js:8:31
+      @https://ledger.example/static/js/app.js:3:5
+      """
+    let stack = try #require(decodeReport(text).stacks.first)
+    #expect(stack.frames.map { $0.symbol?.function ?? "-" } == ["balance", "Settlement/<", "-"])
+    #expect(stack.frames[2].sourceLine == SourceLine(file: "https://ledger.example/static/js/app.js", line: 3))
+  }
+
   @Test("Java's rows, .NET's rows and prose are no V8 rows", arguments: [
     "java.lang.IllegalStateException: closed\n\tat com.example.Store.balance(Store.java:42)\n",
-    "Error: see below\n   at the top (of the page)\n", "Error: nothing follows\n",
+    "Error: see below\n   at the top (of the page)\n", "Error: nothing follows\n", "Error: mail me\nuser@example.com:25:3\n",
   ])
   func notJavaScript(_ text: String) {
     #expect(decodeReport(text).stacks.allSatisfy { $0.format != .javascript })

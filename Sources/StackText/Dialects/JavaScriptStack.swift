@@ -17,7 +17,8 @@
 //
 //   Node.js v18.17.0
 //
-// (V8's messages.cc and Node's util.inspect for `[cause]`.) A row is `at`, the
+// (V8's messages.cc and Node's util.inspect for `[cause]`.) Firefox and Safari
+// print a row as one word, `balance@https://…/ledger.js:12:26`. A V8 row is `at`, the
 // function (`new Ledger`, `Object.<anonymous>`, `async` before an awaited one)
 // and its place in parentheses, or the place alone for code at a module's top:
 // a URL or path with line and column, `<anonymous>`, `native`, `index 0`. The
@@ -88,6 +89,7 @@ struct JavaScriptStackCollector {
   /// `at Ledger.balance (/srv/ledger/ledger.js:12:26)`, `at async Promise.all (index 0)`,
   /// `at /srv/ledger/app.js:3:5`, `at Array.map (<anonymous>)`: the function and its place.
   static func frame(_ line: TextLine) -> StackFrame? {
+    if line.tokens.count == 1 { return geckoFrame(line) }
     guard line.tokens.count >= 2, line.tokenEquals(0, "at") else { return nil }
     var text = Substring(line.text(fromToken: 1))
     if text.hasPrefix("async ") { text = text.dropFirst(6) }
@@ -110,6 +112,21 @@ struct JavaScriptStackCollector {
     return StackFrame(
       index: 0, symbol: FrameSymbol(module: nil, function: function.map { String($0) }, printedText: String(text)),
       sourceLine: source, trust: .text, lines: LineRange(line: line.number))
+  }
+
+  /// Firefox's and Safari's row, one word: `balance@https://ledger.example/js/ledger.js:12:26`,
+  /// `@https://ledger.example/js/app.js:3:5` (top-level code), `Ledger/<@…` (an inner function).
+  private static func geckoFrame(_ line: TextLine) -> StackFrame? {
+    let text = Substring(line.text(fromToken: 0))
+    guard let at = text.firstIndex(of: "@"), let (file, number) = placeLine(text[text.index(after: at)...]),
+      file.contains("/") || file.contains(":")
+    else { return nil }
+    let name = text[..<at]
+    guard name.utf8.count <= 1024 else { return nil }
+    return StackFrame(
+      index: 0, symbol: FrameSymbol(module: nil, function: name.isEmpty ? nil : String(name), printedText: String(text)),
+      sourceLine: SourceLine(file: TextLimits.capped(String(file), maximumBytes: 1024), line: number), trust: .text,
+      lines: LineRange(line: line.number))
   }
 
   /// `/srv/ledger/ledger.js:12:26`, `https://x/main.js:2:45678`, `node:internal/x:23:47`: the file
