@@ -52,14 +52,12 @@ struct AndroidANRTraceCollector {
 
   private var threads: [Thread] = []
   private var architecture: (value: Architecture, name: String, line: Int)?
-  /// Native frames' files: path → build id, in first-seen order.
-  private var modules: [String: String?] = [:]
-  private var moduleOrder: [String] = []
+  /// Native frames' files.
+  private var modules = AndroidModuleList()
   /// Inside the dump's preamble (`----- pid … -----` up to the first thread): its lines are kept.
   private var isInPreamble = false
   var maximumFrames = 4096
   var maximumThreads = 4096
-  var maximumModules = 4096
 
   /// Whether a dump is being read.
   private(set) var isCollecting = false
@@ -152,7 +150,7 @@ struct AndroidANRTraceCollector {
     if line.tokenEquals(0, "|") || line.tokenEquals(0, "native:") { start = 1 }
     if start < line.tokens.count, let row = AndroidTombstone.row(line, at: start) {
       append(nativeFrame(row, line: line.number), to: last, line: line.number)
-      note(row)
+      modules.note(row)
       return true
     }
     if let frame = JavaStackTraceCollector.frame(line) {
@@ -197,7 +195,7 @@ struct AndroidANRTraceCollector {
   /// A native row as a frame: its module's file, function and offset, its pc relative to the
   /// module (as a tombstone's rows are).
   private func nativeFrame(_ row: AndroidTombstone.Row, line: Int) -> StackFrame {
-    let module = row.path.map(Self.fileName)
+    let module = row.path.map(AndroidModuleList.fileName)
     let symbol = FrameSymbol(
       module: module, function: row.function, offset: row.function == nil ? nil : row.offset,
       address: module == nil && row.function == nil ? Address(row.pc) : nil,
@@ -205,24 +203,12 @@ struct AndroidANRTraceCollector {
     return StackFrame(index: 0, instruction: Address(row.pc), symbol: symbol, trust: .text, lines: LineRange(line: line), printedNumber: row.number)
   }
 
-  private mutating func note(_ row: AndroidTombstone.Row) {
-    guard let path = row.path else { return }
-    if let known = modules[path] {
-      if known == nil, let buildID = row.buildID { modules[path] = buildID }
-      return
-    }
-    guard moduleOrder.count < maximumModules else { return }
-    modules[path] = row.buildID
-    moduleOrder.append(path)
-  }
-
   /// Ends the dump: the ANR property, each thread with frames (the main one crashed), the
   /// native frames' modules at 0.
   mutating func finish(emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) {
     defer {
       threads = []
-      modules = [:]
-      moduleOrder = []
+      modules = AndroidModuleList()
       architecture = nil
       isInPreamble = false
       isCollecting = false
@@ -248,24 +234,12 @@ struct AndroidANRTraceCollector {
           id: thread.systemID, architecture: architecture?.value ?? .unknown, architectureEvidence: evidence, frames: thread.frames,
           format: .androidANR, lines: thread.lines, label: thread.label, isCrashed: index == crashed))
     }
-    for path in moduleOrder {
-      let name = Self.fileName(path)
-      let buildID = modules[path] ?? nil
-      emit(
-        .module(
-          CodeModule(
-            name: name, path: path, base: Address(0), debugFile: name,
-            debugIdentifier: buildID.map(GNUBuildID.breakpadIdentifier), buildID: buildID)))
-    }
+    modules.emit(emit)
   }
 
   /// The thread a `waiting to lock … held by thread 14` line (ART's) names.
   private static func holder(in text: String) -> Int? {
     guard let range = text.ranges(of: "held by thread ").last else { return nil }
     return Int(text[range.upperBound...].prefix { $0.isASCII && $0.isNumber })
-  }
-
-  private static func fileName(_ path: String) -> String {
-    path.split(separator: "/").last.map(String.init) ?? path
   }
 }

@@ -277,12 +277,10 @@ struct AndroidTombstoneCollector {
   private var lines: LineRange?
   private var isReadingBacktrace = false
   private var threadsFinished = 0
-  /// Modules named by the frames so far: path → build id.
-  private var modules: [String: String?] = [:]
-  private var moduleOrder: [String] = []
-  /// The most frames kept for one thread, and the most modules listed.
+  /// Modules named by the frames so far.
+  private var modules = AndroidModuleList()
+  /// The most frames kept for one thread.
   var maximumFrames = 4096
-  var maximumModules = 4096
 
   /// Whether a tombstone is being read.
   private(set) var isCollecting = false
@@ -312,7 +310,7 @@ struct AndroidTombstoneCollector {
       if rows.count < maximumFrames {
         rows.append(row)
         rowLines.append(line.number)
-        note(row)
+        modules.note(row)
       }
       lines = lines?.including(line.number)
       return true
@@ -364,18 +362,6 @@ struct AndroidTombstoneCollector {
     return false
   }
 
-  /// Records the module of `row`.
-  private mutating func note(_ row: AndroidTombstone.Row) {
-    guard let path = row.path else { return }
-    if let known = modules[path] {
-      if known == nil, let buildID = row.buildID { modules[path] = buildID }
-      return
-    }
-    guard moduleOrder.count < maximumModules else { return }
-    modules[path] = row.buildID
-    moduleOrder.append(path)
-  }
-
   /// Emits the thread being read, if it has frames.
   private mutating func finishThread(_ emitThread: (CrashThread) -> Void) {
     defer {
@@ -393,7 +379,7 @@ struct AndroidTombstoneCollector {
     var frames: [StackFrame] = []
     frames.reserveCapacity(rows.count)
     for (index, row) in rows.enumerated() {
-      let module = row.path.map(Self.fileName)
+      let module = row.path.map(AndroidModuleList.fileName)
       // Android steps a caller's pc back into the call; offsets are shown here from the
       // return address (the WinDbg way), so a caller's printed offset is moved on by as much.
       let offset = row.offset.map { index > 0 ? $0 &+ adjustment : $0 }
@@ -426,25 +412,10 @@ struct AndroidTombstoneCollector {
     emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void
   ) {
     finishThread(emitThread)
-    for path in moduleOrder {
-      let name = Self.fileName(path)
-      let buildID = modules[path] ?? nil
-      emit(
-        .module(
-          CodeModule(
-            name: name, path: path, base: Address(0), debugFile: name,
-            debugIdentifier: buildID.map(GNUBuildID.breakpadIdentifier), buildID: buildID)))
-    }
-    modules = [:]
-    moduleOrder = []
+    modules.emit(emit)
     architecture = nil
     threadsFinished = 0
     isCollecting = false
     isPrefixed = false
-  }
-
-  /// The last component of a path.
-  private static func fileName(_ path: String) -> String {
-    path.split(separator: "/").last.map(String.init) ?? path
   }
 }
