@@ -409,7 +409,7 @@ public final class StackTextDecoder {
     }
     // .NET's unhandled exception (event 1026, or the console's); inside an event record, the
     // record keeps its lines too.
-    if dotnet.isCollecting || DotNetStackTraceCollector.mayOpen(line),
+    if dotnet.isCollecting || DotNetStackTraceCollector.mayLead(line) && DotNetStackTraceCollector.mayOpen(line),
       dotnet.consume(line, emit: emit, emitThread: { emitThread($0, emit) }), !events.isActive
     {
       return

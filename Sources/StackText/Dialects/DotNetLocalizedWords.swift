@@ -33,6 +33,12 @@ enum DotNetLocalizedWords {
   /// The packs' words for `at`.
   private static let atWords: [StaticString] = ["bei", "à", "en", "in", "em", "в", "w", "bij", "v", "vid", "場所", "在", "위치:", "konum:"]
 
+  /// The lengths in bytes of the labels' first words, one bit each: a line whose first word has
+  /// another length is no label (one test before any word is compared).
+  static let unhandledLeadLengths: UInt64 = unhandledLeads.reduce(0) { mask, word in
+    word.utf8CodeUnitCount < 64 ? mask | 1 << UInt64(word.utf8CodeUnitCount) : mask
+  }
+
   /// Whether the line's first word is one a pack's `Unhandled Exception:` label starts with.
   static func opensUnhandled(_ line: TextLine) -> Bool {
     unhandledLeads.contains { line.tokenEquals(0, $0) }

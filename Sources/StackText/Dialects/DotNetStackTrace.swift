@@ -77,6 +77,16 @@ struct DotNetStackTraceCollector {
       && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "`" }
   }
 
+  /// Whether the line's first byte is one an opening line starts with (`A`, `E`, `U`, a
+  /// language pack's `N`, `O` or a letter beyond ASCII): asked in place before `mayOpen`.
+  @inline(__always)
+  static func mayLead(_ line: TextLine) -> Bool {
+    guard line.tokens.count >= 2 else { return false }
+    let lead = line.bytes[line.tokens[0].lowerBound]
+    return lead == UInt8(ascii: "A") || lead == UInt8(ascii: "E") || lead == UInt8(ascii: "U") || lead == UInt8(ascii: "N")
+      || lead == UInt8(ascii: "O") || lead >= 0xC3
+  }
+
   /// Whether `line` may open an exception, or name event 1026's application (its first byte,
   /// then its first words, looked at).
   @inline(__always)
@@ -85,11 +95,30 @@ struct DotNetStackTraceCollector {
     switch line.bytes[first.lowerBound] {
     case UInt8(ascii: "A"): return line.tokenEquals(0, "Application:")
     case UInt8(ascii: "E"):
-      return line.tokens.count >= 3 && (line.tokenEquals(0, "Exception") && line.tokenEquals(1, "Info:") || opening(line) != nil)
-    case UInt8(ascii: "U"): return line.tokens.count >= 3 && (line.tokenEquals(0, "Unhandled") || opening(line) != nil)
-    case UInt8(ascii: "N"), UInt8(ascii: "O"), 0xC3...0xF0: return line.tokens.count >= 3 && opening(line) != nil
+      return line.tokens.count >= 3 && (line.tokenEquals(0, "Exception") && line.tokenEquals(1, "Info:") || mayBeLocalizedOpening(line))
+    case UInt8(ascii: "U"): return line.tokens.count >= 3 && (line.tokenEquals(0, "Unhandled") || mayBeLocalizedOpening(line))
+    case UInt8(ascii: "N"), UInt8(ascii: "O"), 0xC3...0xF0: return mayBeLocalizedOpening(line)
     default: return false
     }
+  }
+
+  /// Whether a line may be a language pack's `Unhandled Exception:` line: its first word is as
+  /// long as a label's, one of its first four words ends with a colon (the label's end), the next
+  /// ends `Exception` or `Exception:` — a few bytes looked at before the labels are compared.
+  @inline(__always)
+  private static func mayBeLocalizedOpening(_ line: TextLine) -> Bool {
+    let count = line.tokens.count
+    guard count >= 3, line.tokens[0].count < 64,
+      DotNetLocalizedWords.unhandledLeadLengths & 1 << UInt64(line.tokens[0].count) != 0
+    else { return false }
+    let bytes = line.bytes
+    for index in 0..<min(4, count - 1) where bytes[line.tokens[index].upperBound - 1] == ASCII.colon {
+      let next = line.tokens[index + 1]
+      var end = next.upperBound
+      if bytes[end - 1] == ASCII.colon { end -= 1 }
+      return end - next.lowerBound > 9 && bytes[end - 1] == UInt8(ascii: "n") && bytes[end - 9] == UInt8(ascii: "E") && opening(line) != nil
+    }
+    return false
   }
 
   /// `   at Ledger.Store.Latest() in C:\src\Ledger\Store.cs:line 42` (or a language pack's
