@@ -10,6 +10,7 @@
 //   StackText      decoders for the stack dialects debuggers and Dr. Watson printed.
 //   BreakpadSymbols  Breakpad .sym files: mapped, indexed, looked up (CSymbolLines: line
 //                  records checked 32 bytes at a time).
+//   Demangling     Swift, Rust (legacy) and Itanium C++ names as their languages print them.
 //   CLibDW, ELFSymbols  ELF symbol tables and DWARF through elfutils' libdw.
 //   MapFiles       MSVC linker maps (LINK /MAP) and name undecoration.
 //   Minidump       the MDMP reader: streams, contexts, memory.
@@ -37,6 +38,7 @@ let package = Package(
     .library(name: "StackText", targets: ["StackText"]),
     .library(name: "BreakpadSymbols", targets: ["BreakpadSymbols"]),
     .library(name: "ELFSymbols", targets: ["ELFSymbols"]),
+    .library(name: "Demangling", targets: ["Demangling"]),
     .library(name: "MapFiles", targets: ["MapFiles"]),
     .library(name: "Minidump", targets: ["Minidump"]),
     .library(name: "WindowsImages", targets: ["WindowsImages"]),
@@ -70,9 +72,12 @@ let package = Package(
     // elfutils (Debian: libdw-dev, libelf-dev for the headers), opened with dlopen on first use
     // (Sources/CLibDW/include/CLibDW.h); only ELFSymbols imports it.
     .target(name: "CLibDW", dependencies: ["CSharedLibrary"]),
-    // The C++ runtime's Itanium demangler (__cxa_demangle, libstdc++); only ELFSymbols imports it.
+    // The C++ runtime's Itanium demangler (__cxa_demangle, libstdc++) and the Swift runtime's
+    // (_swift_backtrace_demangle, libswiftCore); only Demangling imports them.
     .systemLibrary(name: "CCxxABI"),
-    .target(name: "ELFSymbols", dependencies: ["CLibDW", "CCxxABI", "CrashCore", "ByteReading"]),
+    .systemLibrary(name: "CSwiftDemangle"),
+    .target(name: "Demangling", dependencies: ["CCxxABI", "CSwiftDemangle"]),
+    .target(name: "ELFSymbols", dependencies: ["CLibDW", "Demangling", "CrashCore", "ByteReading"]),
     .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "WindowsImages", dependencies: ["CrashCore", "ByteReading"]),
@@ -120,7 +125,7 @@ let package = Package(
       name: "CrashAnalysis",
       dependencies: [
         "CrashCore", "ByteReading", "StackText", "Symbolication", "Minidump", "Unwind", "Signatures", "SignatureRules",
-        "Q276222Plugin",
+        "Q276222Plugin", "Demangling",
       ]
     ),
 
@@ -213,6 +218,7 @@ let package = Package(
       dependencies: ["SymbolServers", "Symbolication", "CrashAnalysis", "CrashCore", "Minidump", "CrashTestSupport"]
     ),
     .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
+    .testTarget(name: "DemanglingTests", dependencies: ["Demangling"]),
     .testTarget(
       name: "ELFSymbolsTests",
       dependencies: ["ELFSymbols", "CSharedLibrary", "CrashCore", "CrashTestSupport"]

@@ -14,6 +14,7 @@
 
 import CLibDW
 import CrashCore
+import Demangling
 
 /// One address range of a concrete subprogram.
 struct FunctionRange {
@@ -230,7 +231,7 @@ struct DWARFIndex {
     var name = "??"
     for code in [DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name] {
       if dwarf_attr_integrate(&die, UInt32(code), &attribute) != nil, let text = dwarf_formstring(&attribute) {
-        name = ItaniumDemangler.demangle(TextLimits.capped(cString: text))
+        name = SymbolDemangler.readable(TextLimits.capped(cString: text))
         break
       }
     }

@@ -5,7 +5,7 @@
 // are file addresses (what `nm` prints; for a shared object or PIE, the runtime
 // address minus the load address).
 //
-// Names are demangled (ItaniumDemangler). A lookup answers with the DWARF function that holds the address, the inlined
+// Names are demangled (Demangling's SymbolDemangler: C++, Rust's legacy names, Swift's as its backtracer prints them). A lookup answers with the DWARF function that holds the address, the inlined
 // calls down to it, and the line table's file:line:column — the answers of
 // `llvm-symbolizer --inlining` and `eu-addr2line -f -i`. Where DWARF has no
 // function, the ELF symbol table names it.

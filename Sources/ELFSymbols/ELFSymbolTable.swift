@@ -10,6 +10,7 @@
 
 import CLibDW
 import CrashCore
+import Demangling
 
 /// One function symbol.
 struct ELFSymbol {
@@ -59,7 +60,7 @@ struct ELFSymbolTable {
       let binding = Int32(clibdw_symbol_binding(symbol.st_info))
       symbols.append(
         ELFSymbol(
-          address: isARM && type == STT_FUNC ? symbol.st_value & ~1 : symbol.st_value, size: symbol.st_size, name: ItaniumDemangler.demangle(TextLimits.capped(cString: name)),
+          address: isARM && type == STT_FUNC ? symbol.st_value & ~1 : symbol.st_value, size: symbol.st_size, name: SymbolDemangler.readable(TextLimits.capped(cString: name)),
           isGlobal: binding == STB_GLOBAL || binding == STB_WEAK, file: binding == STB_LOCAL ? currentFile : nil))
     }
     // At one address, prefer a sized global symbol: it sorts last and wins the search.

@@ -5,7 +5,7 @@
 //
 //   1. frames the catalog calls irrelevant (how the exception was raised or
 //      dispatched: RaiseException, KiUserExceptionDispatcher, abort) are skipped,
-//      and unnamed frames of an irrelevant frame's module just above it;
+//      and unnamed frames of an irrelevant frame's module next to it;
 //   2. each frame is written in a normal form: `function` without offset,
 //      argument list, template arguments or stdcall decoration; a frame without
 //      a function as `module+0xoffset` (the module folded to lower case;
@@ -58,18 +58,26 @@ public enum CrashSignature {
     return count == 0 ? nil : signature
   }
 
-  /// Whether the frame at `index` has no name and is followed, through more unnamed frames of
-  /// its module, by an irrelevant frame of the same module: the unnamed internals of the machinery
-  /// that reports the failure (the Swift runtime's between `swift_reportError` and
-  /// `_assertionFailure`, when it printed no names for them).
+  /// Whether the frame at `index` has no name and is next to an irrelevant frame of the same
+  /// module, through at most 8 more unnamed frames of that module, on either side: the unnamed
+  /// internals of the machinery that reports the failure (the Swift runtime's between
+  /// `swift_reportError` and `_assertionFailure`, and the runtime's caller of it, when it
+  /// printed no names for them; their offsets change with every runtime build).
   static func isInsideIrrelevant(_ views: [FrameView], _ index: Int) -> Bool {
     guard views[index].function == nil, let module = views[index].module else { return false }
-    var next = index + 1
-    while next < views.count, next - index <= 8 {
+    return reachesIrrelevant(views, from: index, step: 1, module: module)
+      || reachesIrrelevant(views, from: index, step: -1, module: module)
+  }
+
+  /// Whether walking from `index` by `step` through unnamed frames of `module` meets a named
+  /// irrelevant frame of it within 8 frames.
+  private static func reachesIrrelevant(_ views: [FrameView], from index: Int, step: Int, module: String) -> Bool {
+    var next = index + step
+    while next >= 0, next < views.count, abs(next - index) <= 8 {
       let view = views[next]
       guard let other = view.module, FrameView.equalsIgnoringCase(other, module) else { return false }
       if view.function != nil { return view.role == .irrelevant }
-      next += 1
+      next += step
     }
     return false
   }

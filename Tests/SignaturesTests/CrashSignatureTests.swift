@@ -150,6 +150,8 @@ struct CrashSignatureTests {
     ("pastes/java-caused-by.txt", "com.example.ledger.Disk.write"),
     ("pastes/node-uncaught.txt", "Ledger.balance"),
     ("pastes/drmemory-results.txt", "Ledger::Close"),
+    // `$s6ledger7balance2ofS2i_tF`, demangled to `balance(of:)`.
+    ("pastes/swift-current-stack-trace.txt", "balance"),
   ])
   func shippedCatalogsOnPastes(_ fixture: String, _ expected: String) throws {
     let pipeline = BundledPlugins.pipeline()

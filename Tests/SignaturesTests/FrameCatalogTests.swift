@@ -175,7 +175,8 @@ struct FrameCatalogTests {
   @Test("Swift before 5.9: the runtime's reporting frames skipped, its unnamed internals between them too")
   func swiftCurrentTraceSignature() throws {
     let catalog = BundledPlugins.frameCatalog().catalog
-    #expect(try Self.signature(ofPaste: "swift-current-stack-trace.txt", catalog: catalog) == "$s6ledger7balance2ofS2i_tF")
+    // `$s6ledger7balance2ofS2i_tF` as printed, `balance(of:)` demangled.
+    #expect(try Self.signature(ofPaste: "swift-current-stack-trace.txt", catalog: catalog) == "balance")
   }
 
   @Test("the census counts distinct crashes: copies of one crash count once")

@@ -55,7 +55,15 @@ public struct Analyser: Sendable {
 
   /// Analyses the file at `path` (`-` for standard input): text, or a minidump whose
   /// threads are walked (with `unwindData`'s STACK WIN / CFI records when given).
+  /// Mangled names the input printed are demangled (`PrintedNameDemangling`).
   public func analyse(path: String, unwindData: (any UnwindDataProvider)? = nil) throws(AnalysisError) -> CrashReport {
+    var report = try read(path: path, unwindData: unwindData)
+    PrintedNameDemangling.apply(to: &report)
+    return report
+  }
+
+  /// The report of the input at `path`, its names as printed.
+  private func read(path: String, unwindData: (any UnwindDataProvider)?) throws(AnalysisError) -> CrashReport {
     let reader = try InputReader(path: path, acceptsStreams: options.acceptsStreams)
     if reader.peek(4) == Array("MDMP".utf8) {
       // One deadline for reading the dump and walking its threads.
@@ -166,7 +174,10 @@ public struct Analyser: Sendable {
       input: InputDescription(name: name, kind: .text, byteCount: text.utf8.count, encoding: TextEncoding.utf8.rawValue),
       maximumFrames: options.maximumFramesPerInput)
     for event in events { builder.add(event) }
-    return builder.build(lineCount: text.isEmpty ? 0 : text.split(separator: "\n", omittingEmptySubsequences: false).count)
+    var report = builder.build(
+      lineCount: text.isEmpty ? 0 : text.split(separator: "\n", omittingEmptySubsequences: false).count)
+    PrintedNameDemangling.apply(to: &report)
+    return report
   }
 
   /// Decodes the text input at `path` without building a report: each finding is

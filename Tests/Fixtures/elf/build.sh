@@ -8,6 +8,7 @@
 #   arm_frames.so            clang --target=armv7a-linux-gnueabihf -mthumb -g -O1, the same for
 #                            32-bit ARM (its .debug_frame; ARMELFWalkTests)
 #   arm_frames_exidx.so      the same without -g: its unwind data only the EHABI .ARM.exidx
+#   swift_names              swiftc -g -Onone: a Swift program's mangled symbols (SwiftNamesTests)
 #   inline_demo.stripped     the same, stripped, with a .gnu_debuglink and its build id
 #   inline_demo.debug        the separate debug file (tests lay it out as .build-id/xx/rest.debug)
 #   NAME.addresses           every address of .text (one per line, hex)
@@ -29,6 +30,8 @@ gcc "${flags[@]}" -o inline_demo src/main.c src/checksum.c
   -o arm_frames.so src/arm_frames.c
 "$CLANG" --target=armv7a-linux-gnueabihf -mthumb -O1 -funwind-tables -fPIC -shared \
   -nostdlib -fvisibility=hidden -fuse-ld=lld -Wl,--build-id=sha1 -o arm_frames_exidx.so src/arm_frames.c
+/opt/swift/usr/bin/swiftc -g -Onone -Xlinker --build-id=sha1 -debug-prefix-map "$PWD=/elf-fixture" \
+  -module-name ledger -o swift_names src/ledger.swift
 build_id=$(readelf -n inline_demo | awk '/Build ID/ {print $3}')
 # The debuglink records the debug file's name as its build-id path does (`rest.debug`).
 objcopy --only-keep-debug inline_demo "${build_id:2}.debug"

@@ -1,0 +1,84 @@
+//===--- SymbolDemanglerTests.swift - Each mangling read, hostile names refused --===//
+//
+// Swift names are the compiler's (Tests/Fixtures/elf/src/ledger.swift as swiftc
+// 6.3.1 mangles it, and the standard library's `_assertionFailure` as
+// libswiftCore exports it); the expected forms are what Swift's backtracer
+// prints. Rust names follow rustc's legacy scheme; C++ names the Itanium ABI.
+//
+//===----------------------------------------------------------------------===//
+
+import Demangling
+import Testing
+
+@Suite("Mangled names demangled as their languages print them")
+struct SymbolDemanglerTests {
+  @Test(
+    "Swift names as the backtracer prints them",
+    arguments: [
+      ("$s6ledger7JournalC5closeSiyF", "Journal.close()"),
+      ("$s6ledger6LedgerV4postyySiF", "Ledger.post(_:)"),
+      ("$s6ledger5totalyxSayxGSzRzlF", "total<A>(_:)"),
+      ("$s6ledger7JournalC5closeSiyFS2i_Sitcfu_", "implicit closure #1 in Journal.close()"),
+      ("$ss17_assertionFailure__4file4line5flagss5NeverOs12StaticStringV_SSAHSus6UInt32VtF",
+        "_assertionFailure(_:_:file:line:flags:)"),
+      // Apple's leading underscore, Swift 4.2's `$S` and Swift 4's `_T0`.
+      ("_$s6ledger7JournalC5closeSiyF", "Journal.close()"),
+      ("$S7ledgerd4mainyyF", "main()"),
+      ("_T07ledgerd4mainyyF", "main()"),
+    ])
+  func swiftNames(mangled: String, expected: String) {
+    #expect(SymbolDemangler.scheme(of: mangled) == .swift)
+    #expect(SymbolDemangler.demangle(mangled) == expected)
+  }
+
+  @Test(
+    "Rust's legacy names without their hash, escapes undone",
+    arguments: [
+      ("_ZN3std2rt10lang_start17h1234567890abcdefE", "std::rt::lang_start"),
+      (
+        "_ZN4core3ptr85drop_in_place$LT$std..rt..lang_start$LT$$LP$$RP$$GT$..$u7b$$u7b$closure$u7d$$u7d$$GT$17h0123456789abcdefE",
+        "core::ptr::drop_in_place<std::rt::lang_start<()>::{{closure}}>"
+      ),
+      (
+        "_ZN61_$LT$ledgercore..Journal$u20$as$u20$core..ops..drop..Drop$GT$4drop17hdeadbeefdeadbeefE",
+        "<ledgercore::Journal as core::ops::drop::Drop>::drop"
+      ),
+      ("__ZN10ledgercore6ledger5close17h00112233aabbccddE", "ledgercore::ledger::close"),
+    ])
+  func rustNames(mangled: String, expected: String) {
+    #expect(SymbolDemangler.scheme(of: mangled) == .rustLegacy)
+    #expect(SymbolDemangler.demangle(mangled) == expected)
+  }
+
+  @Test("C++ names through the C++ runtime, with and without Apple's underscore")
+  func itaniumNames() {
+    #expect(SymbolDemangler.demangle("_ZN6ledger7Journal5closeEv") == "ledger::Journal::close()")
+    #expect(
+      SymbolDemangler.demangle("_ZN6ledger7Journal5flushERKSt6vectorIiSaIiEE")
+        == "ledger::Journal::flush(std::vector<int, std::allocator<int> > const&)")
+    #expect(SymbolDemangler.demangle("__ZN6ledger7Journal5closeEv") == "ledger::Journal::close()")
+    #expect(SymbolDemangler.scheme(of: "_ZN6ledger7Journal5closeEv") == .itanium)
+  }
+
+  @Test(
+    "plain, broken and oversized names are no mangled names",
+    arguments: [
+      "main", "", "_start", "$s", "$sZZZZ", "_Z", "_Zfoo", "xyz$s6ledger4mainyyF", "__libc_start_main",
+      // A Rust-looking name whose lengths run past its end, and one with an escape Rust never writes.
+      "_ZN99ledger17h0123456789abcdefE", "_ZN6ledger$XX$17h0123456789abcdefE",
+      "_Z" + String(repeating: "N1a", count: 2_000) + "E",
+      "$s" + String(repeating: "6ledger", count: 700),
+    ])
+  func notMangled(name: String) {
+    #expect(SymbolDemangler.demangle(name) == nil)
+    #expect(SymbolDemangler.readable(name) == name)
+  }
+
+  @Test("a Rust name whose parts do not parse falls back to the C++ reading")
+  func rustFallsBackToItanium() {
+    // `$XX$` is no Rust escape; the Itanium reading keeps the part as written.
+    let name = "_ZN6ledger8$XX$abcd17h0123456789abcdefE"
+    #expect(SymbolDemangler.scheme(of: name) == .rustLegacy)
+    #expect(SymbolDemangler.demangle(name) == "ledger::$XX$abcd::h0123456789abcdef")
+  }
+}
