@@ -104,6 +104,11 @@ public enum CrashSignature {
       return function
     }
     var text = Substring(function)
+    // A name that is all angle brackets names no template: Python's `<module>`, `<lambda>`,
+    // gdb's `<signal handler called>`.
+    if text.first == "<", text.last == ">", text.dropFirst().dropLast().allSatisfy({ $0 != "<" && $0 != ">" }) {
+      return String(text)
+    }
     // An offset the listing glued to the name.
     if let plus = text.lastIndex(of: "+"), text[text.index(after: plus)...].hasPrefix("0x") { text = text[..<plus] }
     var result = ""

@@ -120,6 +120,14 @@ struct CrashSignatureTests {
         == "store+0x1a2b")
   }
 
+  @Test("a name all in angle brackets is kept whole, not read as template arguments")
+  func angleBracketNames() {
+    #expect(CrashSignature.normalized("<module>") == "<module>")
+    #expect(CrashSignature.normalized("<signal handler called>") == "<signal handler called>")
+    #expect(CrashSignature.normalized("std::vector<int>::at") == "std::vector<T>::at")
+    #expect(CrashSignature.normalized("<ledger::Journal as core::ops::Drop>::drop") == "<T>::drop")
+  }
+
   @Test("frames with neither module nor function are prefix frames: @0xaddress, then on")
   func unknownFrames() {
     let frames = [
@@ -152,6 +160,7 @@ struct CrashSignatureTests {
     ("pastes/drmemory-results.txt", "Ledger::Close"),
     // `$s6ledger7balance2ofS2i_tF`, demangled to `balance(of:)`.
     ("pastes/swift-current-stack-trace.txt", "balance"),
+    ("pastes/ipython-chained.txt", "Store.load"),
   ])
   func shippedCatalogsOnPastes(_ fixture: String, _ expected: String) throws {
     let pipeline = BundledPlugins.pipeline()

@@ -203,3 +203,96 @@ struct PythonExceptionGroupTests {
     #expect(report.stacks[0].frames.map { $0.symbol?.function ?? "" } == ["main", "<module>"])
   }
 }
+
+@Suite("IPython's and Jupyter's tracebacks")
+struct IPythonTracebackTests {
+  @Test("IPython 8.4's layout, chained: cells and files as frames, the arrow's line, the cause crashed")
+  func chained() throws {
+    let report = decodeReport(try String(contentsOfFile: Fixtures.path("pastes/ipython-chained.txt"), encoding: .utf8))
+    #expect(report.stacks.map(\.label) == ["KeyError: 'ACC-1042'", "LookupError: no account ACC-1042"])
+    #expect(report.stacks.map(\.isCrashed) == [true, false])
+    let outer = report.stacks[1]
+    #expect(outer.frames.map { $0.symbol?.function ?? "" } == ["Store.load", "Ledger.load", "<module>"])
+    #expect(
+      outer.frames.map(\.sourceLine) == [
+        SourceLine(file: "~/src/ledger/ledger/store.py", line: 90), SourceLine(file: "~/src/ledger/ledger/api.py", line: 31),
+        SourceLine(file: "Cell In[5]", line: 1),
+      ])
+    #expect(outer.lines == LineRange(14, 28) && report.stacks[0].lines == LineRange(3, 10))
+    #expect(report.system.first { $0.key == "Python root cause" }?.value == "KeyError: 'ACC-1042'")
+  }
+
+  @Test("IPython 7's layout: the frame's line from its arrow")
+  func ipython7() {
+    let report = decodeReport(
+      """
+      ---------------------------------------------------------------------------
+      KeyError                                  Traceback (most recent call last)
+      <ipython-input-4-1b2c3d4e5f60> in <module>
+            1 import ledger
+      ----> 2 ledger.balance("cash")
+
+      ~/src/ledger/ledger/core.py in balance(account)
+           10 def balance(account):
+      ---> 11     return _accounts[account].total
+           12 
+
+      KeyError: 'cash'
+      """)
+    #expect(report.stacks.count == 1)
+    #expect(report.stacks.first?.frames.map { $0.symbol?.function ?? "" } == ["balance", "<module>"])
+    #expect(
+      report.stacks.first?.frames.map(\.sourceLine) == [
+        SourceLine(file: "~/src/ledger/ledger/core.py", line: 11), SourceLine(file: "<ipython-input-4-1b2c3d4e5f60>", line: 2),
+      ])
+    #expect(report.stacks.first?.label == "KeyError: 'cash'")
+  }
+
+  @Test("IPython 8.0's layout: `Input In [N], in <cell line: 1>()` is the cell's own code")
+  func ipython80() {
+    let report = decodeReport(
+      """
+      ZeroDivisionError                         Traceback (most recent call last)
+      Input In [3], in <cell line: 1>()
+      ----> 1 myfunc(2)
+
+      Input In [2], in myfunc(z)
+            1 def myfunc(z):
+      ----> 2     ledgerlib.post(z-1)
+
+      File ~/code/ledgerlib.py:3, in post(x)
+            2 def post(x):
+      ----> 3     return 1/(1-x)
+
+      ZeroDivisionError: division by zero
+      """)
+    #expect(report.stacks.first?.frames.map { $0.symbol?.function ?? "" } == ["post", "myfunc", "<module>"])
+    #expect(report.stacks.first?.frames.map { $0.sourceLine?.line ?? -1 } == [3, 2, 1])
+  }
+
+  @Test("a header padded to its rule's width is no hard wrap: the frame line after it stays a line")
+  func headerIsNoWrap() {
+    // Two headers of the rule's width, each followed by a frame line, once read as a text
+    // wrapped at 75 columns.
+    let report = decodeReport(
+      """
+      ---------------------------------------------------------------------------
+      KeyError                                  Traceback (most recent call last)
+      Cell In[1], line 2
+      ----> 2 ledger.load(1)
+
+      KeyError: 1
+
+      During handling of the above exception, another exception occurred:
+
+      ---------------------------------------------------------------------------
+      ValueError                                Traceback (most recent call last)
+      Cell In[1], line 4
+      ----> 4 raise ValueError(2)
+
+      ValueError: 2
+      """)
+    #expect(report.stacks.map(\.label) == ["KeyError: 1", "ValueError: 2"])
+    #expect(report.stacks.map(\.isCrashed) == [false, true])
+  }
+}

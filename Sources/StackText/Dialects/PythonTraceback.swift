@@ -85,6 +85,8 @@ struct PythonTracebackCollector {
     var frameIndent: Int?
     /// Lines read since the last frame (its source line, its carets).
     var linesSinceFrame = 0
+    /// Printed by IPython (IPythonTraceback.swift): its frame lines, numbered source, arrows.
+    var isIPython = false
   }
 
   private var blocks: [Block] = []
@@ -96,11 +98,13 @@ struct PythonTracebackCollector {
   /// Whether a traceback is being read.
   private(set) var isCollecting = false
 
-  /// Whether `line` may open a traceback: its last word is `last):` (a count and a few bytes).
+  /// Whether `line` may open a traceback: its last word is `last):` (a count and a few bytes),
+  /// or IPython's `last)`.
   @inline(__always)
   static func mayOpen(_ line: TextLine) -> Bool {
-    guard line.tokens.count >= 5, let last = line.tokens.last, last.count == 6 else { return false }
-    return line.tokenEquals(line.tokens.count - 1, "last):") && isHeader(line)
+    guard line.tokens.count >= 5, let last = line.tokens.last else { return false }
+    if last.count == 5 { return IPythonTracebackLine.isHeader(line) }
+    return last.count == 6 && line.tokenEquals(line.tokens.count - 1, "last):") && isHeader(line)
   }
 
   /// `Traceback (most recent call last):`, after anything (a log's prefix, `+ Exception Group`).
@@ -149,10 +153,13 @@ struct PythonTracebackCollector {
 
   /// Takes a line; false for one it does not read (which ends the traceback).
   mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
-    if Self.isHeader(line) {
+    let isIPythonHeader = IPythonTracebackLine.isHeader(line)
+    if isIPythonHeader || Self.isHeader(line) {
       if isCollecting, pendingLink == .none { finish(emit: emit, emitThread: emitThread) }
       isCollecting = true
-      if blocks.count < maximumBlocks { blocks.append(Block(link: pendingLink, lines: LineRange(line: line.number))) }
+      if blocks.count < maximumBlocks {
+        blocks.append(Block(link: pendingLink, lines: LineRange(line: line.number), isIPython: isIPythonHeader))
+      }
       pendingLink = .none
       return true
     }
@@ -169,12 +176,15 @@ struct PythonTracebackCollector {
         pendingLink = .subException
         return true
       }
+      // IPython's rule before the next exception's header.
+      if blocks[last].isIPython, IPythonTracebackLine.isRule(line) { return true }
       // `and 3 more exceptions` after a group's last shown sub-exception.
       if pendingLink == .subException, line.tokens.count == 4, line.tokenEquals(0, "and"), line.tokenEquals(2, "more") { return true }
       finish(emit: emit, emitThread: emitThread)
       return false
     }
     if line.isBlank { return true }
+    if blocks[last].isIPython, let consumed = consumeIPython(line, block: last) { return consumed }
     if var frame = PythonFrameLine.parse(line) {
       if blocks[last].frames.count < maximumFrames {
         frame.index = blocks[last].frames.count
@@ -208,6 +218,32 @@ struct PythonTracebackCollector {
     }
     finish(emit: emit, emitThread: emitThread)
     return false
+  }
+
+  /// A line of IPython's layout: a frame, its numbered source or arrow, a note; nil for any other
+  /// (the exception's line).
+  private mutating func consumeIPython(_ line: TextLine, block last: Int) -> Bool? {
+    if var frame = IPythonTracebackLine.frame(line) {
+      if blocks[last].frames.count < maximumFrames {
+        frame.index = blocks[last].frames.count
+        blocks[last].frames.append(frame)
+      }
+      blocks[last].lines = blocks[last].lines.including(line.number)
+      return true
+    }
+    if let number = IPythonTracebackLine.arrowLineNumber(line) {
+      // The running line: the frame's line where its frame line printed none.
+      if let frame = blocks[last].frames.indices.last, let source = blocks[last].frames[frame].sourceLine, source.line == 0 {
+        blocks[last].frames[frame].sourceLine = SourceLine(file: source.file, line: number)
+      }
+      blocks[last].lines = blocks[last].lines.including(line.number)
+      return true
+    }
+    if IPythonTracebackLine.isContext(line) {
+      blocks[last].lines = blocks[last].lines.including(line.number)
+      return true
+    }
+    return nil
   }
 
   /// 3.11's carets under a source line: `~~~~^^^^`.

@@ -3,7 +3,7 @@
 // Android's ANR dumps open on `"main" prio=5 tid=1 …` or `----- pid …`, Dr.
 // Memory's reports on `Error #1:` (or `~~Dr.M~~`), Rust's panics on `thread '…'
 // panicked`, `stack backtrace:` or a row of a full backtrace, and Python's tracebacks on a line ending
-// `Traceback (most recent call last):`. The decoder asks this one question of
+// `Traceback (most recent call last):` (IPython's: `last)`). The decoder asks this one question of
 // every line before asking any of their readers: a line of a Windows listing
 // answers no after its first and last bytes.
 //
@@ -18,7 +18,8 @@ enum RuntimeReportLeads {
     let tokens = line.tokens
     guard tokens.count >= 2 else { return false }
     let bytes = line.bytes
-    if bytes[bytes.count - 1] == ASCII.colon { return true }
+    let end = bytes[bytes.count - 1]
+    if end == ASCII.colon || end == UInt8(ascii: ")") { return true }
     let lead = bytes[tokens[0].lowerBound]
     return lead == UInt8(ascii: "\"") || lead == ASCII.minus || lead == UInt8(ascii: "E") || lead == UInt8(ascii: "~")
       || lead == UInt8(ascii: "t") || lead | 0x20 == UInt8(ascii: "s")
@@ -37,6 +38,7 @@ enum RuntimeReportLeads {
       if RustPanicCollector.mayOpen(line) { return true }
     default: break
     }
-    return line.bytes[line.bytes.count - 1] == ASCII.colon && PythonTracebackCollector.mayOpen(line)
+    let end = line.bytes[line.bytes.count - 1]
+    return (end == ASCII.colon || end == UInt8(ascii: ")")) && PythonTracebackCollector.mayOpen(line)
   }
 }

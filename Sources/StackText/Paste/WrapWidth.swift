@@ -48,6 +48,9 @@ struct WrapWidth {
       // A Python frame's line (`File "…", line 12, in main`) ends where Python ended it: two of
       // one length are no sign of a width (a cut one is joined all the same once one is known).
       if Self.isPythonFrameLine(lines[index].bytes) { continue }
+      // IPython pads its traceback header to its rule's width (75): both end where IPython
+      // ended them, and the frame line after the header is no fragment.
+      if Self.isTracebackHeaderOrRule(lines[index].bytes) { continue }
       atWidth += 1
       guard index + 1 < lines.count else { continue }
       // The rest of a cut line is shorter than the width (rows of an aligned table, all of
@@ -73,6 +76,17 @@ extension WrapWidth {
   static func isPythonFrameLine(_ bytes: [UInt8]) -> Bool {
     let start = bytes.firstIndex { $0 != ASCII.space && $0 != ASCII.tab } ?? bytes.count
     return bytes[start...].starts(with: Array("File \"".utf8)) && Bytes.contains(bytes[start...], "\", line ")
+  }
+}
+
+extension WrapWidth {
+  /// IPython's `KeyError      Traceback (most recent call last)` and the rule of dashes above it.
+  static func isTracebackHeaderOrRule(_ bytes: [UInt8]) -> Bool {
+    var end = bytes.count
+    while end > 0, bytes[end - 1] == ASCII.space || bytes[end - 1] == ASCII.tab { end -= 1 }
+    let content = bytes[..<end]
+    if content.count >= 20, content.allSatisfy({ $0 == ASCII.minus }) { return true }
+    return content.count > 33 && content.suffix(33).elementsEqual("Traceback (most recent call last)".utf8)
   }
 }
 
