@@ -186,7 +186,7 @@ let package = Package(
       dependencies: [
         "CFuzzerDriver", "Minidump", "Unwind", "StackText", "BreakpadSymbols", "MapFiles", "SignatureRules", "CrashCore",
         "ByteReading", "CrashAnalysis", "CrashTestSupport", "WindowsImages", "ProgramDatabase", "CabinetFiles",
-        "ELFSymbols",
+        "ELFSymbols", "Demangling",
       ],
       path: "Tests/Fuzz/FuzzTargets"
     ),

@@ -100,7 +100,7 @@ static inline void take_edges(scan_state *state, int64_t *tokens, const uint8_t 
 /// copy of its last bytes padded with blanks, of which `stored` are written to `output`).
 static inline void scan_block(scan_state *state, const uint8_t *block, int64_t index, const uint8_t *source,
                               int64_t total, uint8_t *output, int64_t stored, int64_t *tokens,
-                              __m128i *nul, __m128i *markup, __m128i *pasted) {
+                              __m128i *nul, __m128i *markup, __m128i *pasted, __m128i *escape) {
   const __m128i blank = _mm_set1_epi8(0x20);
   __m128i bytes = _mm_loadu_si128((const __m128i *)block);
   // Unsigned `byte <= 0x20`: the minimum with 0x20 is the byte itself.
@@ -118,6 +118,7 @@ static inline void scan_block(scan_state *state, const uint8_t *block, int64_t i
   *markup = _mm_or_si128(*markup, _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('&')),
                                                _mm_cmpeq_epi8(bytes, _mm_set1_epi8('<'))));
   *pasted = _mm_or_si128(*pasted, _mm_or_si128(bytes, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))));
+  *escape = _mm_or_si128(*escape, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x1B)));
 
   // Padding blanks end a token like any blank; no token starts in them.
   take_edges(state, tokens, source, total, index, (uint32_t)_mm_movemask_epi8(isBlank), 0xFFFFu,
@@ -145,6 +146,7 @@ static inline void scan_tail(scan_state *state, const uint8_t *source, int64_t i
     *flags |= LINE_SCAN_MAY_HAVE_MARKUP;
   if ((uint32_t)_mm_movemask_epi8(_mm_or_si128(bytes, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\')))) & fresh)
     *flags |= LINE_SCAN_MAY_BE_PASTED;
+  if ((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x1B))) & fresh) *flags |= LINE_SCAN_HAD_ESCAPE;
 
   take_edges(state, tokens, source, total, base, (uint32_t)_mm_movemask_epi8(isBlank), fresh,
              (uint32_t)state->inToken << skip);
@@ -160,8 +162,9 @@ line_scan_result line_scan(const uint8_t *source, int64_t total, int64_t from, i
   __m128i nul = _mm_setzero_si128();
   __m128i markup = _mm_setzero_si128();
   __m128i pasted = _mm_setzero_si128();
+  __m128i escape = _mm_setzero_si128();
   for (; index + 16 <= total; index += 16) {
-    scan_block(&state, source + index, index, source, total, output, 16, tokens, &nul, &markup, &pasted);
+    scan_block(&state, source + index, index, source, total, output, 16, tokens, &nul, &markup, &pasted, &escape);
   }
   if (index < total && total - 16 >= from) {
     // The rest, as the last sixteen bytes of the line, those scanned already masked off.
@@ -172,17 +175,19 @@ line_scan_result line_scan(const uint8_t *source, int64_t total, int64_t from, i
     uint8_t padded[32];
     memset(padded, 0x20, sizeof padded);
     memcpy(padded, source + index, (size_t)(total - index));
-    scan_block(&state, padded, index, source, total, output, total - index, tokens, &nul, &markup, &pasted);
+    scan_block(&state, padded, index, source, total, output, total - index, tokens, &nul, &markup, &pasted, &escape);
     index = total;
   }
   if (_mm_movemask_epi8(nul)) flags |= LINE_SCAN_HAD_NUL;
   if (_mm_movemask_epi8(markup)) flags |= LINE_SCAN_MAY_HAVE_MARKUP;
   if (_mm_movemask_epi8(pasted)) flags |= LINE_SCAN_MAY_BE_PASTED;
+  if (_mm_movemask_epi8(escape)) flags |= LINE_SCAN_HAD_ESCAPE;
 #endif
   for (; index < total; index++) {
     uint8_t byte = source[index];
     if (is_blank(byte)) {
       if (byte == 0) flags |= LINE_SCAN_HAD_NUL;
+      if (byte == 0x1B) flags |= LINE_SCAN_HAD_ESCAPE;
       output[index] = 0x20;
       if (state.inToken) {
         close_token(&state, tokens, index);

@@ -9,6 +9,9 @@
 
 /// Demangles symbol names of the manglings crash inputs carry.
 public enum SymbolDemangler {
+  /// The longest name any of the demanglers reads (longer ones are no mangled names here).
+  public static let maximumLength = 4096
+
   /// A mangling scheme.
   public enum Scheme: String, Sendable, CaseIterable {
     /// Swift's (`$s`, `$S`, `$e`, `_T0`).

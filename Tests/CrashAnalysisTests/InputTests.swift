@@ -40,6 +40,22 @@ struct InputTests {
     #expect(error.description.contains("byte offset"))
   }
 
+  @Test("a terminal's colours are text, not binary: a coloured IPython traceback decodes")
+  func colouredText() throws {
+    let e = "\u{1B}"
+    let text = [
+      "\(e)[0;31m---------------------------------------------------------------------------\(e)[0m",
+      "\(e)[0;31mZeroDivisionError\(e)[0m                         Traceback (most recent call last)",
+      "Cell \(e)[0;32mIn[3], line 5\(e)[0m", "\(e)[1;32m----> 5\(e)[0m divide(\(e)[38;5;241m1\(e)[39m, x)", "",
+      "File \(e)[0;32m~/ledger/store.py:42\(e)[0m, in \(e)[0;36mLedger.close\(e)[0;34m(self, account)\(e)[0m",
+      "\(e)[1;32m---> 42\(e)[0m \(e)[38;5;28;01mreturn\(e)[39;00m x", "",
+      "\(e)[0;31mZeroDivisionError\(e)[0m: division by zero",
+    ].joined(separator: "\n")
+    let file = try TemporaryFile(Array(text.utf8), suffix: ".txt")
+    let report = try Analyser().analyse(path: file.path)
+    #expect(report.threads.first?.frames.map { $0.symbol?.function ?? "" } == ["Ledger.close", "<module>"])
+  }
+
   @Test("random printable text decodes to no stack, without invented frames")
   func randomPrintableText() throws {
     let file = try TemporaryFile(randomText(seed: 11, count: 8 << 20))

@@ -3,7 +3,8 @@
 // Every article of the KB sample decodes to the same frames after what people
 // do to text when they paste it: quoting with `> ` and `>> `, indenting with a
 // tab, CRLF line ends, hard wrapping at 60 columns mid-token (`fold -w 60`),
-// and, where a listing has a header, flattening it onto one line.
+// where a listing has a header, flattening it onto one line; and what CI logs and
+// terminals add: a time column on every line, colours and hyperlinks.
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,7 +33,7 @@ struct PasteTransformTests {
   }
 
   enum Transform: String, CaseIterable {
-    case quoted, doubleQuoted, tabIndented, crlf, wrapped60, flattened
+    case quoted, doubleQuoted, tabIndented, crlf, wrapped60, flattened, ciTimestamped, jenkinsTimestamped, coloured
   }
 
   static func apply(_ transform: Transform, to text: String, report: CrashReport) -> String {
@@ -42,6 +43,25 @@ struct PasteTransformTests {
     case .doubleQuoted: return lines.map { ">> " + $0 }.joined(separator: "\n")
     case .tabIndented: return lines.map { "\t" + $0 }.joined(separator: "\n")
     case .crlf: return lines.joined(separator: "\r\n")
+    case .ciTimestamped:
+      // A GitHub Actions log: each line's UTC time in front of it.
+      return lines.enumerated().map { number, line in
+        let second = number % 60
+        return "2026-11-30T10:15:" + (second < 10 ? "0" : "") + String(second) + ".1234567Z " + line
+      }.joined(separator: "\n")
+    case .jenkinsTimestamped: return lines.map { "[2026-11-30T10:15:09.910Z] " + $0 }.joined(separator: "\n")
+    case .coloured:
+      // A terminal's capture: each line's first word bold, a reset at the end, a hyperlink's
+      // escapes (OSC 8) around the second.
+      return lines.map { line -> String in
+        var words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        guard let first = words.firstIndex(where: { !$0.isEmpty }) else { return line }
+        words[first] = "\u{1B}[1;31m" + words[first] + "\u{1B}[0m"
+        if let second = words[(first + 1)...].firstIndex(where: { !$0.isEmpty }) {
+          words[second] = "\u{1B}]8;;https://example.com/x\u{1B}\\" + words[second] + "\u{1B}]8;;\u{07}"
+        }
+        return words.joined(separator: " ") + "\u{1B}[K"
+      }.joined(separator: "\n")
     case .wrapped60:
       // `fold -w 60`: every line cut into pieces of 60 characters, wherever that falls.
       return lines.flatMap { line -> [String] in

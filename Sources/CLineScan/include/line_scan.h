@@ -4,8 +4,8 @@
 // the instructions for it (SSE2 on x86-64), one at a time elsewhere: copies a
 // line with every control byte (below 0x20, and 0x7F) turned into a blank,
 // finds its blank-separated tokens and the lead bytes the recognisers test
-// first, and notes the bytes later stages ask about (NUL, `&`, `<`, `\`, and
-// 0x80 and up). StackText's LineStorage calls it; its rules are written out
+// first, and notes the bytes later stages ask about (NUL, `&`, `<`, `\`, ESC,
+// and 0x80 and up). StackText's LineStorage calls it; its rules are written out
 // in Swift as the reference in LineStorageTests.
 //
 //===----------------------------------------------------------------------===//
@@ -22,6 +22,9 @@
 #define LINE_SCAN_MAY_HAVE_MARKUP 2u
 /// The line held `\` or a byte of 0x80 or more (a markdown escape or typography may be in it).
 #define LINE_SCAN_MAY_BE_PASTED 4u
+
+/// The line held an ESC byte (a terminal's escape sequence may be in it).
+#define LINE_SCAN_HAD_ESCAPE 8u
 
 /// What a scan found.
 typedef struct {

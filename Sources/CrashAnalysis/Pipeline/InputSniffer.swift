@@ -65,6 +65,10 @@ public enum InputSniffer {
       if byte == 0 {
         nulCount += 1
         if firstNUL == nil { firstNUL = index }
+      } else if byte == 0x1B && index + 1 < end && (bytes[index + 1] == UInt8(ascii: "[") || bytes[index + 1] == UInt8(ascii: "]")) {
+        // A terminal's escape sequence (colours in a CI log, a `script` capture): text.
+        index += 2
+        continue
       } else if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C && byte != 0x1A {
         controlCount += 1
         if firstControl == nil { firstControl = index }

@@ -25,6 +25,9 @@ struct NormalizationFlags: OptionSet {
   /// The line held a backslash or a byte of 0x80 or more: a markdown escape or web
   /// typography may be in it (the paste stage looks).
   static let hadBackslashOrHighByte = NormalizationFlags(rawValue: 4)
+  /// The line held an ESC byte: a terminal's escape sequences may be in it (the paste stage
+  /// takes them out).
+  static let hadEscape = NormalizationFlags(rawValue: 8)
 }
 
 enum LineNormalizer {

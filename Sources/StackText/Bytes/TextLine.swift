@@ -202,6 +202,7 @@ final class LineStorage {
     var hadNUL = false
     var mayHaveMarkup = false
     var mayBePasted = false
+    var hadEscape = false
     if let source = raw.bytes.baseAddress {
       let total = raw.bytes.count
       var from = 0
@@ -227,9 +228,11 @@ final class LineStorage {
       hadNUL = scan.flags & UInt32(LINE_SCAN_HAD_NUL) != 0
       mayHaveMarkup = scan.flags & UInt32(LINE_SCAN_MAY_HAVE_MARKUP) != 0
       mayBePasted = scan.flags & UInt32(LINE_SCAN_MAY_BE_PASTED) != 0
+      hadEscape = scan.flags & UInt32(LINE_SCAN_HAD_ESCAPE) != 0
     }
     if hadNUL { line.flags.insert(.hadNUL) }
     if mayBePasted { line.flags.insert(.hadBackslashOrHighByte) }
+    if hadEscape { line.flags.insert(.hadEscape) }
     if mayHaveMarkup {
       // Rare: entities and tags are decoded in place, then the line is tokenised again.
       let decoded = LineNormalizer.decodeMarkup(in: UnsafeMutableBufferPointer(start: bytes, count: count))

@@ -3,8 +3,9 @@
 // Sits between the line splitter and the recognisers and gives them lines as
 // the debugger printed them, whatever mail, a forum, a PDF or a terminal did:
 //
-//   1. each line cleaned on its own (PastedLine: quoting, fences, bullets,
-//      markdown escapes, typography);
+//   1. each line cleaned on its own (PastedLine: a terminal's escape sequences,
+//      a CI log's time column, quoting, fences, bullets, markdown escapes,
+//      typography);
 //   2. hard wraps undone (WrapWidth): when lines were cut at a fixed width
 //      (`fold -w 60`, a terminal, a PDF column), a line of exactly that width
 //      and the fragment after it are one line again, joined without a blank;

@@ -9,6 +9,9 @@
 //   +0×8db5  `1′  ’   NBSP           typography: × for x, curly quotes and primes, no-break
 //                                     and zero-width spaces
 //   [        ]   frame #0: …         `flutter run -v`'s elapsed-time column (`[  +83 ms] `)
+//   2026-11-30T10:15:09.9100000Z …    a CI log's time column: GitHub Actions', GitLab's (with its
+//   [2026-11-30T10:15:09.910Z] …      `00O ` stream marker), Jenkins' Timestamper in brackets
+//   ESC[1;31m0012f9a0ESC[0m …         a terminal's colours and links (TerminalEscapes)
 //
 // A line none of this applies to (the common case) is found out on its first
 // byte and one pass for a backslash or a non-ASCII byte, and is passed on as it
@@ -49,10 +52,11 @@ enum PastedLine {
     // fence repeats its mark (so `*----> System Information <----*` passes).
     switch lead {
     case ASCII.greaterThan: return false
-    case ASCII.openBracket: return elapsedColumnEnd(line, from: start) == nil
+    case ASCII.openBracket: return elapsedColumnEnd(line, from: start) == nil && CITimeColumn.end(line, from: start) == nil
     case 0x7C, ASCII.minus, ASCII.star, ASCII.plus: return next != ASCII.space
     case ASCII.backtick, ASCII.tilde: return next != lead
-    default: return !(ASCII.isDigit(lead) && hasNumberedBullet(line, from: start))
+    default:
+      return !(ASCII.isDigit(lead) && (hasNumberedBullet(line, from: start) || CITimeColumn.end(line, from: start) != nil))
     }
   }
 
@@ -66,14 +70,27 @@ enum PastedLine {
 
   /// Cleans `line`; a rewritten line goes to `output` (cleared first).
   static func clean(_ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> Outcome {
-    guard line.baseAddress != nil, !line.isEmpty else { return .unchanged }
+    guard let base = line.baseAddress, !line.isEmpty else { return .unchanged }
     let count = line.count
+    // A terminal's escape sequences (TerminalEscapes) first: the rest is cleaned without them.
+    if memchr(base, Int32(TerminalEscapes.escape), count) != nil {
+      var plain: [UInt8] = []
+      TerminalEscapes.strip(line, into: &plain)
+      return plain.withUnsafeBufferPointer { rest in
+        if case .rewritten(let depth) = clean(rest, into: &output) { return .rewritten(quoteDepth: depth) }
+        output.removeAll(keepingCapacity: true)
+        output.append(contentsOf: rest)
+        return .rewritten(quoteDepth: 0)
+      }
+    }
     var start = 0
     while start < count, line[start] == ASCII.space || line[start] == ASCII.tab { start += 1 }
     guard start < count else { return .unchanged }
     let lead = line[start]
-    // `flutter run -v`'s column: the rest is the line as the tool printed it.
-    if lead == ASCII.openBracket, let end = elapsedColumnEnd(line, from: start) {
+    // `flutter run -v`'s column, a CI log's time: the rest is the line as the tool printed it.
+    if let end = lead == ASCII.openBracket ? elapsedColumnEnd(line, from: start) ?? CITimeColumn.end(line, from: start)
+      : ASCII.isDigit(lead) ? CITimeColumn.end(line, from: start) : nil
+    {
       let rest = UnsafeBufferPointer(rebasing: line[end...])
       if case .rewritten(let depth) = clean(rest, into: &output) { return .rewritten(quoteDepth: depth) }
       output.removeAll(keepingCapacity: true)

@@ -15,6 +15,7 @@
 //   cab       CAB extraction through libmspack (1 MiB output limit)
 //   elf       ELFSymbolFile through libelf/libdw (written to a scratch file): lookups,
 //             CFI rows (DWARF, and 32-bit ARM's EHABI tables), the Breakpad writer
+//   names     SymbolDemangler: the input as a name, and behind Swift's, Rust's and C++'s prefixes
 //   html      merge's JSON-line reader and the triage page: the page must keep its
 //             structure (HTMLStructure: no element, attribute or class it does not
 //             write) whatever the lines hold; a violation stops the fuzzer
@@ -39,9 +40,10 @@
   import ProgramDatabase
   import CabinetFiles
   import ELFSymbols
+  import Demangling
 
   enum FuzzTarget: String {
-    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf
+    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf, names
   }
 
   nonisolated(unsafe) var selectedTarget = FuzzTarget.text
@@ -81,6 +83,7 @@
       bytes.withUnsafeBytes { raw in _ = try? CabinetFile.extractFirst(from: raw, limit: 1 << 20) }
     case .html: fuzzHTML(bytes)
     case .elf: fuzzELF(bytes)
+    case .names: fuzzNames(bytes)
     }
     return 0
   }
@@ -98,6 +101,14 @@
       _ = elf.cfiRules(at: address)
     }
     _ = elf.breakpadSymbolFile(inlines: true)
+  }
+
+  /// The input as a name, and behind each mangling's prefix, through every demangler.
+  func fuzzNames(_ bytes: [UInt8]) {
+    let name = String(decoding: bytes.prefix(SymbolDemangler.maximumLength), as: UTF8.self)
+    for candidate in [name, "$s" + name, "_T0" + name, "_Z" + name, "_ZN" + name + "17h0123456789abcdefE"] {
+      _ = SymbolDemangler.demangle(candidate)
+    }
   }
 
   func fuzzMinidump(_ bytes: [UInt8]) {
@@ -200,7 +211,7 @@
     if let name = getenv("FUZZ_TARGET"), let target = FuzzTarget(rawValue: String(cString: name)) {
       selectedTarget = target
     } else {
-      let message = "set FUZZ_TARGET to minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab or elf\n"
+      let message = "set FUZZ_TARGET to minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf or names\n"
       _ = message.withCString { write(2, $0, strlen($0)) }
       return 2
     }
