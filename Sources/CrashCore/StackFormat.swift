@@ -82,6 +82,10 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// A Python exception's traceback: `Traceback (most recent call last):` over
   /// `  File "/srv/ledger/main.py", line 12, in <module>`, then `ZeroDivisionError: …`.
   case pythonTraceback = "python-traceback"
+  /// A failing test as pytest prints it: `____ test_close ____` over its entries, long
+  /// (source, `>`, `E   KeyError: …`, `ledger/store.py:88: KeyError`) and short
+  /// (`ledger/api.py:31: in close`).
+  case pytest
   /// A Java exception's stack as Throwable prints it: `Exception in thread "main" …` or the
   /// exception's class, then `\tat com.example.Store.balance(Store.java:42)`, `Caused by: …`.
   case java = "java-stack"

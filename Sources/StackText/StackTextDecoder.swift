@@ -104,6 +104,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
   @exclusivity(unchecked) private var pythonFault = PythonFaultHandlerCollector()
   @exclusivity(unchecked) private var pythonTraceback = PythonTracebackCollector()
+  @exclusivity(unchecked) private var pytest = PytestFailureCollector()
   @exclusivity(unchecked) private var androidANR = AndroidANRTraceCollector()
   @exclusivity(unchecked) private var valgrind = ValgrindReportCollector()
   @exclusivity(unchecked) private var rustPanic = RustPanicCollector()
@@ -228,6 +229,7 @@ public final class StackTextDecoder {
     hotspot.finish(emit: emit, emitThread: { emitThread($0, emit) })
     pythonFault.finish(emit: emit, emitThread: { emitThread($0, emit) })
     pythonTraceback.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    pytest.finish(emit: emit, emitThread: { emitThread($0, emit) })
     if let debuggerException { emit(.exception(debuggerException.exception)) }
     lldb.finish(emit: emit, emitThread: { emitThread($0, emit) })
     finishAssembly(emit)
@@ -562,7 +564,9 @@ public final class StackTextDecoder {
   @inline(never)
   private func handleRuntimeReports(_ emit: (TextDecodingEvent) -> Void) -> Bool {
     defer {
-      runtimeReportsActive = androidANR.isCollecting || drMemory.isCollecting || pythonTraceback.isCollecting || rustPanic.isCollecting
+      runtimeReportsActive =
+        androidANR.isCollecting || drMemory.isCollecting || pythonTraceback.isCollecting || pytest.isCollecting
+        || rustPanic.isCollecting
     }
     // An Android ANR's thread dump (its native rows and ABI line are a tombstone's too).
     if androidANR.isCollecting || AndroidANRTraceCollector.mayOpen(line),
@@ -580,6 +584,12 @@ public final class StackTextDecoder {
     // chained ones.
     if pythonTraceback.isCollecting || PythonTracebackCollector.mayOpen(line),
       pythonTraceback.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // A failing test as pytest prints it (its `>` and `E` lines, its entries' places).
+    if pytest.isCollecting || PytestFailureCollector.mayOpen(line),
+      pytest.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return true
     }

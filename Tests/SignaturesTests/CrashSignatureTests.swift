@@ -161,6 +161,7 @@ struct CrashSignatureTests {
     // `$s6ledger7balance2ofS2i_tF`, demangled to `balance(of:)`.
     ("pastes/swift-current-stack-trace.txt", "balance"),
     ("pastes/ipython-chained.txt", "Store.load"),
+    ("pastes/pytest-failures.txt", "load"),
   ])
   func shippedCatalogsOnPastes(_ fixture: String, _ expected: String) throws {
     let pipeline = BundledPlugins.pipeline()

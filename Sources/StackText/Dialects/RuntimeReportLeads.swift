@@ -2,7 +2,8 @@
 //
 // Android's ANR dumps open on `"main" prio=5 tid=1 …` or `----- pid …`, Dr.
 // Memory's reports on `Error #1:` (or `~~Dr.M~~`), Rust's panics on `thread '…'
-// panicked`, `stack backtrace:` or a row of a full backtrace, and Python's tracebacks on a line ending
+// panicked`, `stack backtrace:` or a row of a full backtrace, pytest's failures on `____ test_x
+// ____`, and Python's tracebacks on a line ending
 // `Traceback (most recent call last):` (IPython's: `last)`). The decoder asks this one question of
 // every line before asking any of their readers: a line of a Windows listing
 // answers no after its first and last bytes.
@@ -21,19 +22,20 @@ enum RuntimeReportLeads {
     let end = bytes[bytes.count - 1]
     if end == ASCII.colon || end == UInt8(ascii: ")") { return true }
     let lead = bytes[tokens[0].lowerBound]
-    return lead == UInt8(ascii: "\"") || lead == ASCII.minus || lead == UInt8(ascii: "E") || lead == UInt8(ascii: "~")
+    return lead == UInt8(ascii: "\"") || lead == ASCII.minus || lead == UInt8(ascii: "_") || lead == UInt8(ascii: "E") || lead == UInt8(ascii: "~")
       || lead == UInt8(ascii: "t") || lead | 0x20 == UInt8(ascii: "s")
       || (bytes[tokens[0].upperBound - 1] == ASCII.colon && ASCII.isDigit(lead))
   }
 
-  /// Whether `line` may open an ANR dump, a Dr. Memory report, a Rust panic or a Python
-  /// traceback.
+  /// Whether `line` may open an ANR dump, a Dr. Memory report, a pytest failure, a Rust panic
+  /// or a Python traceback.
   @inline(__always)
   static func mayOpen(_ line: TextLine) -> Bool {
     guard let first = line.tokens.first else { return false }
     switch line.bytes[first.lowerBound] {
     case UInt8(ascii: "\""), ASCII.minus: if AndroidANRTraceCollector.mayOpen(line) { return true }
     case UInt8(ascii: "E"), UInt8(ascii: "~"): if DrMemoryReportCollector.mayOpen(line) { return true }
+    case UInt8(ascii: "_"): if PytestFailureCollector.mayOpen(line) { return true }
     case UInt8(ascii: "t"), UInt8(ascii: "s"), UInt8(ascii: "S"), UInt8(ascii: "0")...UInt8(ascii: "9"):
       if RustPanicCollector.mayOpen(line) { return true }
     default: break
