@@ -10,7 +10,7 @@
 //   StackText      decoders for the stack dialects debuggers and Dr. Watson printed.
 //   BreakpadSymbols  Breakpad .sym files: mapped, indexed, looked up (CSymbolLines: line
 //                  records checked 32 bytes at a time).
-//   Demangling     Swift, Rust (legacy) and Itanium C++ names as their languages print them.
+//   Demangling     Swift, Rust (legacy and v0) and Itanium C++ names as their languages print them.
 //   CLibDW, ELFSymbols  ELF symbol tables and DWARF through elfutils' libdw.
 //   MapFiles       MSVC linker maps (LINK /MAP) and name undecoration.
 //   Minidump       the MDMP reader: streams, contexts, memory.

@@ -1,8 +1,8 @@
 //===--- SymbolDemangler.swift - Any mangled name, as its language prints it -===//
 //
 // One entry for the manglings crash text and symbol tables carry: Swift's
-// (`$s…`, `_T0…`), Rust's legacy one (`_ZN…17h<hash>E`) and the Itanium C++
-// ABI's (`_Z…`). The scheme is told by the name's first bytes (and, for Rust,
+// (`$s…`, `_T0…`), Rust's legacy one (`_ZN…17h<hash>E`) and v0 one (`_RNv…`),
+// and the Itanium C++ ABI's (`_Z…`). The scheme is told by the name's first bytes (and, for Rust,
 // its hashed last part); a name in none of them is no mangled name.
 //
 //===----------------------------------------------------------------------===//
@@ -18,6 +18,8 @@ public enum SymbolDemangler {
     case swift
     /// Rust's legacy mangling (Itanium-shaped, a hash as the last part).
     case rustLegacy = "rust-legacy"
+    /// Rust's v0 mangling (`_R`).
+    case rustV0 = "rust-v0"
     /// The Itanium C++ ABI's (`_Z`).
     case itanium
   }
@@ -26,6 +28,9 @@ public enum SymbolDemangler {
   public static func scheme(of name: String) -> Scheme? {
     if SwiftDemangler.isMangled(name) { return .swift }
     var bytes = name.utf8[...]
+    if bytes.starts(with: "__R".utf8) { bytes = bytes.dropFirst() }
+    if bytes.starts(with: "_R".utf8), let tag = bytes.dropFirst(2).first, "CNMXYIB".utf8.contains(tag) { return .rustV0 }
+    bytes = name.utf8[...]
     if bytes.starts(with: "__Z".utf8) { bytes = bytes.dropFirst() }
     guard bytes.starts(with: "_Z".utf8) else { return nil }
     if bytes.starts(with: "_ZN".utf8), isRustHashed(bytes) { return .rustLegacy }
@@ -37,6 +42,7 @@ public enum SymbolDemangler {
     switch scheme(of: name) {
     case .swift: return SwiftDemangler.demangle(name)
     case .rustLegacy: return RustLegacyDemangler.demangle(name) ?? itanium(name)
+    case .rustV0: return RustV0Demangler.demangle(name)
     case .itanium: return itanium(name)
     case nil: return nil
     }

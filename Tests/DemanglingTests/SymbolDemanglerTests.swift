@@ -50,6 +50,46 @@ struct SymbolDemanglerTests {
     #expect(SymbolDemangler.demangle(mangled) == expected)
   }
 
+  @Test(
+    "Rust's v0 names as rustc-demangle's alternate form prints them",
+    arguments: [
+      ("_RNvC1a4main", "a::main"),
+      ("_RNvC6_123foo3bar", "123foo::bar"),
+      ("_RNvCs6KtT2fMGqXk_8infiloop4main", "infiloop::main"),
+      ("_RNCNCNgCs6DXkGYLi8lr_2cc5spawn00B5_", "cc::spawn::{closure#0}::{closure#0}"),
+      (
+        "_RNCINkXs25_NgCsbmNqQUJIY6D_4core5sliceINyB9_4IterhENuNgNoBb_4iter8iterator8Iterator9rpositionNCNgNpB9_6memchr7memrchrs_0E0Bb_",
+        "<core::slice::Iter<u8> as core::iter::iterator::Iterator>::rposition::<core::slice::memchr::memrchr::{closure#1}>::{closure#0}"
+      ),
+      (
+        "_RINbNbCskIICzLVDPPb_5alloc5alloc8box_freeDINbNiB4_5boxed5FnBoxuEp6OutputuEL_ECs1iopQbuBiw2_3std",
+        "alloc::alloc::box_free::<dyn alloc::boxed::FnBox<(), Output = ()>>"
+      ),
+      ("_RMC0INtC8arrayvec8ArrayVechKj7b_E", "<arrayvec::ArrayVec<u8, 123>>"),
+      ("_RMCs4fqI2P2rA04_13const_genericINtB0_8UnsignedKhb_E", "<const_generic::Unsigned<11>>"),
+      ("_RMCs4fqI2P2rA04_13const_genericINtB0_4CharKc76_E", "<const_generic::Char<'v'>>"),
+      ("_RMCs4fqI2P2rA04_13const_genericINtB0_4BoolKb1_E", "<const_generic::Bool<true>>"),
+      ("_RNvC9backtrace3foo.llvm.A5310EB9", "backtrace::foo"),
+    ])
+  func rustV0Names(mangled: String, expected: String) {
+    #expect(SymbolDemangler.scheme(of: mangled) == .rustV0)
+    #expect(SymbolDemangler.demangle(mangled) == expected)
+  }
+
+  @Test(
+    "v0-looking names that do not read are kept",
+    arguments: [
+      "_RC", "_RNvC", "_RNvC99foo3bar", "_RNvCB_3foo", "_RB0_", "_RTC_CheckEsp", "_ReadFile@20",
+      // Punycode identifiers are not read; back references that loop or point forward fail.
+      "_RNqCs4fqI2P2rA04_11utf8_identsu30____7hkackfecea1cbdathfdh9hlq6y", "_RINvC1a1bBZ_E",
+      "_R" + String(repeating: "INvC1a1b", count: 600),
+      // Nesting past the depth bound.
+      "_R" + String(repeating: "I", count: 1_000) + "C1a" + String(repeating: "E", count: 1_000),
+    ])
+  func rustV0Refused(name: String) {
+    #expect(SymbolDemangler.demangle(name) == nil)
+  }
+
   @Test("C++ names through the C++ runtime, with and without Apple's underscore")
   func itaniumNames() {
     #expect(SymbolDemangler.demangle("_ZN6ledger7Journal5closeEv") == "ledger::Journal::close()")

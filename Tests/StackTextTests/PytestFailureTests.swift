@@ -35,11 +35,12 @@ struct PytestFailureTests {
     #expect(report.system.first { $0.key == "Python root cause" }?.value == "KeyError: 'ACC-1042'")
   }
 
-  @Test("`--tb=short`: every entry `path:line: in function` over its source")
+  @Test("`--tb=short`: every entry `path:line: in function` over its source; a parametrized test's name, xdist's worker line")
   func shortLayout() {
     let report = decodeReport(
       """
-      __________________________________ test_close __________________________________
+      ___________________________ test_close[ACC 1042-100] ___________________________
+      [gw1] linux -- Python 3.12.3 /home/runner/work/ledger/.venv/bin/python
       tests/test_ledger.py:12: in test_close
           ledger.close("ACC-1042")
       ledger/api.py:31: in close
@@ -49,7 +50,7 @@ struct PytestFailureTests {
       """)
     #expect(report.stacks.count == 1)
     #expect(report.stacks.first?.frames.map { $0.symbol?.function ?? "" } == ["close", "test_close"])
-    #expect(report.stacks.first?.label == "test_close: KeyError: 'ACC-1042'")
+    #expect(report.stacks.first?.label == "test_close[ACC 1042-100]: KeyError: 'ACC-1042'")
   }
 
   @Test("a rule of underscores around words that are no test, and a log's times, are no failure")

@@ -62,11 +62,14 @@ struct PytestFailureCollector {
   private(set) var isCollecting = false
 
   /// Whether `line` may open a failure: `____ test_close ____`, `____ TestLedger.test_close ____`,
-  /// `____ test_post[ACC-1042] ____` (a name with `test` in it, as pytest collects them).
+  /// `____ test_post[ACC 1042] ____`, `____ ERROR at setup of test_close ____` (a name with `test`
+  /// in it, as pytest collects them).
   @inline(__always)
   static func mayOpen(_ line: TextLine) -> Bool {
-    line.tokens.count == 3 && isRule(line.token(0), of: UInt8(ascii: "_")) && isRule(line.token(2), of: UInt8(ascii: "_"))
-      && Bytes.contains(line.token(1), "test")
+    let count = line.tokens.count
+    guard count >= 3, count <= 12, isRule(line.token(0), of: UInt8(ascii: "_")), isRule(line.token(count - 1), of: UInt8(ascii: "_"))
+    else { return false }
+    return (1..<count - 1).contains { Bytes.contains(line.token($0), "test") }
   }
 
   private static func isRule(_ word: ByteSlice, of byte: UInt8) -> Bool { word.count >= 3 && word.allSatisfy { $0 == byte } }
@@ -114,7 +117,7 @@ struct PytestFailureCollector {
     if Self.mayOpen(line) {
       finishTest(emit: emit, emitThread: emitThread)
       isCollecting = true
-      test = TextLimits.capped(line.string(1), maximumBytes: 256)
+      test = TextLimits.capped(line.text(fromToken: 1, throughToken: line.tokens.count - 2), maximumBytes: 256)
       blocks = [Block(lines: LineRange(line: line.number))]
       return true
     }
@@ -125,6 +128,8 @@ struct PytestFailureCollector {
     }
     var last = blocks.count - 1
     if line.isBlank || Self.isEntryRule(line) { return true }
+    // pytest-xdist's worker line under the header: `[gw3] linux -- Python 3.12.3 /usr/bin/python`.
+    if line.tokens.count >= 3, Bytes.hasPrefix(line.token(0), "[gw"), line.tokenEquals(2, "--") { return true }
     if let place = Self.location(line) {
       let rest = line.tokens.count > 1 ? line.text(fromToken: 1) : ""
       var function = blocks[last].pendingFunction

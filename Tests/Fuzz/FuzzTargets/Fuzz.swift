@@ -15,7 +15,7 @@
 //   cab       CAB extraction through libmspack (1 MiB output limit)
 //   elf       ELFSymbolFile through libelf/libdw (written to a scratch file): lookups,
 //             CFI rows (DWARF, and 32-bit ARM's EHABI tables), the Breakpad writer
-//   names     SymbolDemangler: the input as a name, and behind Swift's, Rust's and C++'s prefixes
+//   names     SymbolDemangler: the input as a name, and behind Swift's, Rust's (both) and C++'s prefixes
 //   html      merge's JSON-line reader and the triage page: the page must keep its
 //             structure (HTMLStructure: no element, attribute or class it does not
 //             write) whatever the lines hold; a violation stops the fuzzer
@@ -106,7 +106,7 @@
   /// The input as a name, and behind each mangling's prefix, through every demangler.
   func fuzzNames(_ bytes: [UInt8]) {
     let name = String(decoding: bytes.prefix(SymbolDemangler.maximumLength), as: UTF8.self)
-    for candidate in [name, "$s" + name, "_T0" + name, "_Z" + name, "_ZN" + name + "17h0123456789abcdefE"] {
+    for candidate in [name, "$s" + name, "_T0" + name, "_Z" + name, "_ZN" + name + "17h0123456789abcdefE", "_R" + name] {
       _ = SymbolDemangler.demangle(candidate)
     }
   }
