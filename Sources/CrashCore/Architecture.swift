@@ -2,7 +2,7 @@
 //
 // The architectures of Windows NT and its successors that crash data exists for.
 // x86, DEC Alpha, amd64, arm64 and 32-bit ARM are decoded and walked; the
-// others are named.
+// others (MIPS, PowerPC, RISC-V) are named.
 // What differs between them and matters to analysis lives here as data: pointer
 // width, instruction alignment and how far a return address is from the call.
 //
@@ -26,6 +26,8 @@ public enum Architecture: String, Sendable, Hashable, CaseIterable, Codable {
   case mips
   /// PowerPC, as Windows NT 3.51 and 4.0 ran on.
   case ppc
+  /// 64-bit RISC-V (RV64, with the compressed instructions Linux distributions build for).
+  case riscv64
   /// Not decided: the evidence in the input did not settle it.
   case unknown
 
@@ -33,7 +35,7 @@ public enum Architecture: String, Sendable, Hashable, CaseIterable, Codable {
   public var pointerSize: Int? {
     switch self {
     case .x86, .alpha, .arm, .mips, .ppc: 4
-    case .amd64, .alpha64, .arm64: 8
+    case .amd64, .alpha64, .arm64, .riscv64: 8
     case .unknown: nil
     }
   }
@@ -42,7 +44,7 @@ public enum Architecture: String, Sendable, Hashable, CaseIterable, Codable {
   public var hasFixedWidthInstructions: Bool {
     switch self {
     case .alpha, .alpha64, .arm64, .mips, .ppc: true
-    case .x86, .amd64, .arm, .unknown: false
+    case .x86, .amd64, .arm, .riscv64, .unknown: false
     }
   }
 
@@ -50,13 +52,14 @@ public enum Architecture: String, Sendable, Hashable, CaseIterable, Codable {
   /// instruction, so that a symbol lookup names the caller rather than whatever
   /// follows the call. x86 and amd64 use 1 (variable-length calls); the
   /// fixed-width RISC ports use 4, the call instruction itself; 32-bit ARM uses 2,
-  /// as Breakpad does, which lands inside a Thumb call as well as an ARM one. `nil`
+  /// as Breakpad does, which lands inside a Thumb call as well as an ARM one; RISC-V 2,
+  /// inside a compressed call (`c.jalr`) as well as a full one (`jal`, `jalr`). `nil`
   /// when the architecture is unknown.
   public var returnAddressAdjustment: UInt64? {
     switch self {
     case .x86, .amd64: 1
     case .alpha, .alpha64, .arm64, .mips, .ppc: 4
-    case .arm: 2
+    case .arm, .riscv64: 2
     case .unknown: nil
     }
   }
@@ -72,6 +75,7 @@ public enum Architecture: String, Sendable, Hashable, CaseIterable, Codable {
     case .arm: "arm"
     case .mips: "MIPS"
     case .ppc: "PowerPC"
+    case .riscv64: "riscv64"
     case .unknown: "unknown"
     }
   }

@@ -252,7 +252,7 @@ struct KernelOopsTests {
     #expect(decodeReport(text, chunkSize: 3).stacks == decodeReport(text).stacks)
   }
 
-  @Test("RISC-V: `Oops [#1]` with no code (the `cause:` register is the exception's), its registers named, no model claimed")
+  @Test("RISC-V: `Oops [#1]` with no code (the `cause:` register is the exception's), its registers naming riscv64")
   func riscv() throws {
     let text = """
       [ 3817.087918] Unable to handle kernel paging request at virtual address 00000061fed09482
@@ -270,10 +270,36 @@ struct KernelOopsTests {
       """
     let report = decodeReport(text)
     let stack = try #require(report.stacks.first)
-    #expect(stack.architecture == .unknown && stack.architectureEvidence.first?.contains("RISC-V") == true)
+    #expect(stack.architecture == .riscv64 && stack.architectureEvidence.first?.contains("RISC-V") == true)
     #expect(Self.functions(stack) == ["process_one_work", "worker_thread", "kthread"] && stack.lines == LineRange(1, 12))
     #expect(report.exception?.code.rawValue == 0xd)
     #expect(report.exception?.description == "Unable to handle kernel paging request at virtual address 00000061fed09482 (Oops)")
+  }
+
+  @Test("RISC-V since 5.17: the die path's trace has no `Call Trace:`, its entries right after the registers")
+  func riscvWithoutHeading() throws {
+    let text = """
+      [   12.345678] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000008
+      [   12.345900] Oops [#1]
+      [   12.346000] Modules linked in: ledgerdrv(O)
+      [   12.346100] CPU: 0 PID: 123 Comm: insmod Tainted: G           O       6.6.0 #1
+      [   12.346200] Hardware name: riscv-virtio,qemu (DT)
+      [   12.346300] epc : ledger_probe+0x1c/0x40 [ledgerdrv]
+      [   12.346400]  ra : do_one_initcall+0x58/0x1d0
+      [   12.346500] epc : ffffffff01234a1c ra : ffffffff80002a58 sp : ff20000000213c80
+      [   12.346600]  gp : ffffffff81a1f4e8 tp : ff6000000226a400 t0 : 0000000000000000
+      [   12.347900] status: 0000000200000120 badaddr: 0000000000000008 cause: 000000000000000d
+      [   12.348000] [<ffffffff01234a1c>] ledger_probe+0x1c/0x40 [ledgerdrv]
+      [   12.348100] [<ffffffff80002a58>] do_one_initcall+0x58/0x1d0
+      [   12.348200] [<ffffffff800a3b2c>] do_init_module+0x52/0x1f0
+      [   12.348600] Code: 4501 0113 1000 e422 0800 6798 (4508) 60a2
+      [   12.348700] ---[ end trace 0000000000000000 ]---
+      """
+    let report = decodeReport(text)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.architecture == .riscv64)
+    #expect(Self.functions(stack) == ["ledger_probe", "do_one_initcall", "do_init_module"] && stack.lines == LineRange(1, 15))
+    #expect(stack.frames.first?.symbol?.module == "ledgerdrv")
   }
 
   @Test("a program's segfault line: the signal, the fault address and error bits, the ip in its mapping as one frame")

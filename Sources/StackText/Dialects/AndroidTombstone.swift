@@ -155,6 +155,7 @@ enum AndroidTombstone {
       case "x86": .x86
       case "x86_64": .amd64
       case "mips": .mips
+      case "riscv64": .riscv64
       default: .unknown
       }
     return (architecture, TextLimits.capped(String(name)))

@@ -290,6 +290,7 @@ enum GoPanic {
     if stem.hasSuffix("_arm64") { return .arm64 }
     if stem.hasSuffix("_386") { return .x86 }
     if stem.hasSuffix("_arm") { return .arm }
+    if stem.hasSuffix("_riscv64") { return .riscv64 }
     return nil
   }
 }

@@ -660,6 +660,15 @@ struct KernelOopsCollector {
         return true
       }
     }
+    // RISC-V's die path prints its trace with no `Call Trace:` (since 5.17): its entries come
+    // right after the registers.
+    if !inTrace, !traceSeen, !registers.isEmpty, Bytes.hasPrefix(payload.token(0), "[<"), let row = KernelOops.row(payload) {
+      inTrace = true
+      traceSeen = true
+      if rows.count < maximumFrames { rows.append(row) }
+      include(line.number)
+      return true
+    }
     let pairs = KernelOops.registers(payload)
     if !pairs.isEmpty {
       // The faulting context's registers, not those a trace prints for a user task or an
@@ -780,7 +789,11 @@ struct KernelOopsCollector {
     }
     if let dieInstructionSet { return (.arm, ["the die line names the 32-bit ARM instruction set \(dieInstructionSet)"]) }
     if names.contains("epc") || (names.contains("ra") && names.contains("gp")) {
-      return (.unknown, ["the oops printed RISC-V registers (epc, ra, gp, a0–a7), a processor analyse has no model of"])
+      // RV64's registers print 16 digits (their values above 4 GiB: a kernel's addresses are).
+      if registers.contains(where: { $0.value > 0xFFFF_FFFF }) {
+        return (.riscv64, ["the oops printed RISC-V registers (epc, ra, gp, a0–a7) with 64-bit values"])
+      }
+      return (.unknown, ["the oops printed RISC-V registers (epc, ra, gp, a0–a7) of 32 bits, a processor analyse has no model of"])
     }
     if let release = task?.release {
       // By bytes: `String.contains` would build `_StringProcessing`'s search tables.

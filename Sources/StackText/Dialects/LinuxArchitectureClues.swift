@@ -33,6 +33,7 @@ struct LinuxArchitectureClues {
       case "arm64", "arm64e", "aarch64": .arm64
       case "i386", "i686", "x86": .x86
       case "armv7", "armv7s", "armv7k", "arm": .arm
+      case "riscv64", "riscv:rv64": .riscv64
       default: nil
       }
     if let architecture { fromRegisters = (architecture, "the target is \(name)") }
@@ -56,6 +57,8 @@ struct LinuxArchitectureClues {
       fromRegisters = (.arm64, "x0–x30")
     } else if names.contains("r11") && names.contains("cpsr") {
       fromRegisters = (.arm, "r0–r12, cpsr")
+    } else if names.contains("s11") && names.contains("t6") && names.contains("ra") {
+      fromRegisters = (.riscv64, "ra, s0–s11, t0–t6")
     }
   }
 
@@ -88,5 +91,6 @@ struct LinuxArchitectureClues {
     ("aarch64", .arm64), ("/arm64/", .arm64),
     ("i386", .x86), ("i686", .x86), ("ld-linux.so.2", .x86),
     ("arm-linux-gnueabi", .arm), ("ld-linux-armhf", .arm), ("/armhf/", .arm),
+    ("riscv64", .riscv64), ("ld-linux-riscv64", .riscv64),
   ]
 }

@@ -17,9 +17,17 @@
 
 /// A CI log's time column.
 enum CITimeColumn {
-  /// Where the text after the column at `start` begins, or nil when none is there.
+  /// Whether a column may start at `start`: a date's `-` and the `T` after it where they would
+  /// be (a kd row's hex words fail on the first), asked before `end` of every line led by a digit.
   @inline(__always)
+  static func mayStart(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+    let date = line[start] == ASCII.openBracket ? start + 1 : start
+    return line.count - date >= 20 && line[date + 4] == ASCII.minus && line[date + 10] == UInt8(ascii: "T")
+  }
+
+  /// Where the text after the column at `start` begins, or nil when none is there.
   static func end(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    guard mayStart(line, at: start) else { return nil }
     // The shortest: `2026-11-30T10:15:09Z ` (21 bytes).
     guard line.count - start >= 21 else { return nil }
     var index = start

@@ -52,11 +52,15 @@ enum PastedLine {
     // fence repeats its mark (so `*----> System Information <----*` passes).
     switch lead {
     case ASCII.greaterThan: return false
-    case ASCII.openBracket: return elapsedColumnEnd(line, from: start) == nil && CITimeColumn.end(line, from: start) == nil
+    case ASCII.openBracket:
+      return elapsedColumnEnd(line, from: start) == nil
+        && !(CITimeColumn.mayStart(line, at: start) && CITimeColumn.end(line, from: start) != nil)
     case 0x7C, ASCII.minus, ASCII.star, ASCII.plus: return next != ASCII.space
     case ASCII.backtick, ASCII.tilde: return next != lead
     default:
-      return !(ASCII.isDigit(lead) && (hasNumberedBullet(line, from: start) || CITimeColumn.end(line, from: start) != nil))
+      return !(ASCII.isDigit(lead)
+        && (hasNumberedBullet(line, from: start)
+          || (CITimeColumn.mayStart(line, at: start) && CITimeColumn.end(line, from: start) != nil)))
     }
   }
 
