@@ -169,8 +169,9 @@ public final class StackTextDecoder {
   private func accept(_ raw: RawLine, _ emit: (TextDecodingEvent) -> Void) {
     if paste.mayPassThrough(raw) {
       lineStorage.refill(from: raw, into: &line)
-      if !line.flags.contains(.hadEscape),
-        !line.flags.contains(.hadBackslashOrHighByte) || PastedLine.hasPlainContent(raw.bytes)
+      let flags = line.flags
+      if flags.isDisjoint(with: [.hadEscape, .hadBackslashOrHighByte])
+        || (!flags.contains(.hadEscape) && PastedLine.hasPlainContent(raw.bytes))
       {
         processRefilled(raw, emit)
         return

@@ -10,11 +10,12 @@ struct LineStorageTests {
   /// 0x80–0xA0 bytes the eight-at-a-time scan reports for a closer look. No `&` or `<`:
   /// lines with markup take the entity decoder, which has tests of its own.
   static let alphabet: [UInt8] =
-    Array("abcdefXYZ0189!+-_:()[]".utf8) + [0x20, 0x20, 0x20, 0x09, 0x00, 0x0D, 0x1F, 0x7F, 0x80, 0xA0, 0xA1, 0xC3, 0xFF]
+    Array("abcdefXYZ0189!+-_:()[]\\".utf8) + [0x20, 0x20, 0x20, 0x09, 0x00, 0x0D, 0x1B, 0x1F, 0x7F, 0x80, 0xA0, 0xA1, 0xC3, 0xFF]
 
   /// What normalising means, written plainly: control bytes become blanks, trailing blanks
-  /// go, tokens are the runs of non-blank bytes.
-  static func reference(_ raw: [UInt8]) -> (bytes: [UInt8], tokens: [Range<Int>], hadNUL: Bool) {
+  /// go, tokens are the runs of non-blank bytes; the flags say whether a NUL, an ESC, and a
+  /// backslash or a byte of 0x80 or more were in the line.
+  static func reference(_ raw: [UInt8]) -> (bytes: [UInt8], tokens: [Range<Int>], flags: NormalizationFlags) {
     let bytes = raw.map { $0 <= 0x20 || $0 == 0x7F ? 0x20 : $0 }
     let count = (bytes.lastIndex { $0 != 0x20 } ?? -1) + 1
     var tokens: [Range<Int>] = []
@@ -28,7 +29,11 @@ struct LineStorageTests {
       while index < count && bytes[index] != 0x20 { index += 1 }
       tokens.append(start..<index)
     }
-    return (Array(bytes[..<count]), tokens, raw.contains(0))
+    var flags: NormalizationFlags = []
+    if raw.contains(0) { flags.insert(.hadNUL) }
+    if raw.contains(0x1B) { flags.insert(.hadEscape) }
+    if raw.contains(where: { $0 >= 0x80 || $0 == 0x5C }) { flags.insert(.hadBackslashOrHighByte) }
+    return (Array(bytes[..<count]), tokens, flags)
   }
 
   /// Checks `storage.refill` of `raw` against the reference; returns whether they agree.
@@ -49,7 +54,7 @@ struct LineStorageTests {
       if isWord { wordLeads.bits |= bit }
     }
     return Array(line.bytes) == expected.bytes && Array(line.tokens) == expected.tokens
-      && line.flags.contains(.hadNUL) == expected.hadNUL && line.tokenLeads == leads && line.wordLeads == wordLeads
+      && line.flags == expected.flags && line.tokenLeads == leads && line.wordLeads == wordLeads
   }
 
   @Test("Dr. Watson raw stack dump lines, tokenised by position where their shape allows, equal the reference; 20,000 seeded lines damaged in every column")
@@ -99,7 +104,7 @@ struct LineStorageTests {
     #expect(!matches("0012f8c8\t fe 2f 2f 0e 7c 29 2e 0e - 00 00 00 00 ec f8 10 0d  ./.."))
   }
 
-  @Test("bytes, tokens, token lead sets and the NUL flag equal the plain reference on 50,000 seeded lines of 0 to 80 bytes")
+  @Test("bytes, tokens, token lead sets and the NUL, escape and pasted flags equal the plain reference on 50,000 seeded lines of 0 to 80 bytes")
   func agreesWithReference() {
     var random = SeededBytes(seed: 0x9E37_79B9_7F4A_7C15, count: 0)
     func next() -> UInt64 { random.nextWord() }

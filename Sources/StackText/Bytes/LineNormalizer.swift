@@ -15,7 +15,9 @@
 // tokens; this file holds the markup decoding, which only lines with `&` or `<` need.
 //===----------------------------------------------------------------------===//
 
-/// What normalising a line noticed.
+/// What normalising a line noticed. `hadNUL`, `hadBackslashOrHighByte` and `hadEscape` have
+/// line_scan's `LINE_SCAN_HAD_NUL`, `LINE_SCAN_MAY_BE_PASTED` and `LINE_SCAN_HAD_ESCAPE` values
+/// (LineStorage copies them in one step).
 struct NormalizationFlags: OptionSet {
   let rawValue: UInt8
   /// The line held NUL bytes.

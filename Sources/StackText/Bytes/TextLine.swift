@@ -188,7 +188,6 @@ final class LineStorage {
   /// written in place rather than built and copied).
   func refill(from raw: RawLine, into line: inout TextLine) {
     reserve(raw.bytes.count)
-    line.flags = []
     line.number = raw.number
     line.offset = raw.offset
     line.wasTruncated = raw.wasTruncated
@@ -199,10 +198,7 @@ final class LineStorage {
     var found = 0
     var leads: UInt32 = 0
     var wordLeads: UInt32 = 0
-    var hadNUL = false
-    var mayHaveMarkup = false
-    var mayBePasted = false
-    var hadEscape = false
+    var scanFlags: UInt32 = 0
     if let source = raw.bytes.baseAddress {
       let total = raw.bytes.count
       var from = 0
@@ -225,15 +221,12 @@ final class LineStorage {
       found = Int(scan.tokenCount)
       leads |= scan.leads
       wordLeads |= scan.wordLeads
-      hadNUL = scan.flags & UInt32(LINE_SCAN_HAD_NUL) != 0
-      mayHaveMarkup = scan.flags & UInt32(LINE_SCAN_MAY_HAVE_MARKUP) != 0
-      mayBePasted = scan.flags & UInt32(LINE_SCAN_MAY_BE_PASTED) != 0
-      hadEscape = scan.flags & UInt32(LINE_SCAN_HAD_ESCAPE) != 0
+      scanFlags = scan.flags
     }
-    if hadNUL { line.flags.insert(.hadNUL) }
-    if mayBePasted { line.flags.insert(.hadBackslashOrHighByte) }
-    if hadEscape { line.flags.insert(.hadEscape) }
-    if mayHaveMarkup {
+    // The scan's NUL, pasted and escape bits are the flags' own (NormalizationFlags keeps their
+    // values); its markup bit only says decoding must look.
+    line.flags = NormalizationFlags(rawValue: UInt8(truncatingIfNeeded: scanFlags & Self.flagsKeptAsTheyAre))
+    if scanFlags & UInt32(LINE_SCAN_MAY_HAVE_MARKUP) != 0 {
       // Rare: entities and tags are decoded in place, then the line is tokenised again.
       let decoded = LineNormalizer.decodeMarkup(in: UnsafeMutableBufferPointer(start: bytes, count: count))
       if decoded.changed { line.flags.insert(.hadMarkup) }
@@ -249,6 +242,9 @@ final class LineStorage {
     line.wordLeads = TokenLeads(bits: wordLeads)
   }
 
+
+  /// The scan's flags that are `NormalizationFlags`' of the same value.
+  private static let flagsKeptAsTheyAre = UInt32(LINE_SCAN_HAD_NUL | LINE_SCAN_MAY_BE_PASTED | LINE_SCAN_HAD_ESCAPE)
 
   /// A copy of `line` in this storage (for a line held back past the next refill).
   func copy(of line: TextLine) -> TextLine {
