@@ -10,9 +10,9 @@
 //   StackText      decoders for the stack dialects debuggers and Dr. Watson printed.
 //   BreakpadSymbols  Breakpad .sym files: mapped, indexed, looked up (CSymbolLines: line
 //                  records checked 32 bytes at a time).
-//   Demangling     Swift, Rust (legacy and v0) and Itanium C++ names as their languages print them.
+//   Demangling     Swift, Rust (legacy and v0), Itanium C++ and MSVC names as their languages print them.
 //   CLibDW, ELFSymbols  ELF symbol tables and DWARF through elfutils' libdw.
-//   MapFiles       MSVC linker maps (LINK /MAP) and name undecoration.
+//   MapFiles       MSVC linker maps (LINK /MAP).
 //   Minidump       the MDMP reader: streams, contexts, memory.
 //   WindowsImages  PE/COFF images: headers, exports, CodeView ids, x64 unwind data → Breakpad .sym.
 //   ProgramDatabase  PDB 7.0: MSF streams, DBI, publics, procedures, C13 lines, types → Breakpad .sym.
@@ -78,7 +78,7 @@ let package = Package(
     .systemLibrary(name: "CSwiftDemangle"),
     .target(name: "Demangling", dependencies: ["CCxxABI", "CSwiftDemangle"]),
     .target(name: "ELFSymbols", dependencies: ["CLibDW", "Demangling", "CrashCore", "ByteReading"]),
-    .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading"]),
+    .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading", "Demangling"]),
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "WindowsImages", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "ProgramDatabase", dependencies: ["ByteReading"]),
@@ -115,7 +115,7 @@ let package = Package(
     ),
     .target(
       name: "Symbolication",
-      dependencies: ["CrashCore", "ByteReading", "BreakpadSymbols", "MapFiles", "ELFSymbols", "StackText", "Unwind",
+      dependencies: ["CrashCore", "ByteReading", "BreakpadSymbols", "MapFiles", "ELFSymbols", "StackText", "Unwind", "Demangling",
         "WindowsImages", "ProgramDatabase", "CabinetFiles",
       ]
     ),
@@ -218,7 +218,7 @@ let package = Package(
       dependencies: ["SymbolServers", "Symbolication", "CrashAnalysis", "CrashCore", "Minidump", "CrashTestSupport"]
     ),
     .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
-    .testTarget(name: "DemanglingTests", dependencies: ["Demangling"]),
+    .testTarget(name: "DemanglingTests", dependencies: ["Demangling", "CrashTestSupport"]),
     .testTarget(
       name: "ELFSymbolsTests",
       dependencies: ["ELFSymbols", "CSharedLibrary", "CrashCore", "CrashTestSupport"]
@@ -243,7 +243,7 @@ let package = Package(
     ),
     .testTarget(
       name: "MapFilesTests",
-      dependencies: ["MapFiles", "CrashCore", "CrashTestSupport"]
+      dependencies: ["MapFiles", "Demangling", "CrashCore", "CrashTestSupport"]
     ),
     .testTarget(
       name: "BreakpadSymbolsTests",

@@ -2,7 +2,8 @@
 //
 // One entry for the manglings crash text and symbol tables carry: Swift's
 // (`$s…`, `_T0…`), Rust's legacy one (`_ZN…17h<hash>E`) and v0 one (`_RNv…`),
-// and the Itanium C++ ABI's (`_Z…`). The scheme is told by the name's first bytes (and, for Rust,
+// the Itanium C++ ABI's (`_Z…`) and Microsoft Visual C++'s (`?Close@Ledger@@QAEXXZ`, a
+// function's signature as dump_syms writes it). The scheme is told by the name's first bytes (and, for Rust,
 // its hashed last part); a name in none of them is no mangled name.
 //
 //===----------------------------------------------------------------------===//
@@ -22,11 +23,14 @@ public enum SymbolDemangler {
     case rustV0 = "rust-v0"
     /// The Itanium C++ ABI's (`_Z`).
     case itanium
+    /// Microsoft Visual C++'s decorated names (`?Close@Ledger@@QAEXXZ`).
+    case msvc
   }
 
   /// The scheme `name` is mangled in, judged by its first bytes; `nil` for a plain name.
   public static func scheme(of name: String) -> Scheme? {
     if SwiftDemangler.isMangled(name) { return .swift }
+    if name.utf8.first == UInt8(ascii: "?") { return .msvc }
     var bytes = name.utf8[...]
     if bytes.starts(with: "__R".utf8) { bytes = bytes.dropFirst() }
     if bytes.starts(with: "_R".utf8), let tag = bytes.dropFirst(2).first, "CNMXYIB".utf8.contains(tag) { return .rustV0 }
@@ -44,6 +48,7 @@ public enum SymbolDemangler {
     case .rustLegacy: return RustLegacyDemangler.demangle(name) ?? itanium(name)
     case .rustV0: return RustV0Demangler.demangle(name)
     case .itanium: return itanium(name)
+    case .msvc: return MSVCDemangler.demangle(name)
     case nil: return nil
     }
   }

@@ -29,6 +29,7 @@
 
 import ByteReading
 import CrashCore
+import Demangling
 
 /// Why a map file could not be read at all (damage inside it is a diagnostic instead).
 public enum LinkerMapError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -136,7 +137,7 @@ public final class LinkerMapFile: SymbolSource, @unchecked Sendable {
       symbols.append(
         LinkerMapSymbol(
           section: row.section, offset: row.offset, relativeAddress: row.address - base,
-          decoratedName: row.name, name: MSVCUndecorator.undecorate(row.name),
+          decoratedName: row.name, name: Demangling.MSVCUndecorator.undecorate(row.name),
           isFunction: row.isFunction, isStatic: row.isStatic, object: row.object, line: row.line))
     }
     symbols.sort { ($0.relativeAddress, $0.isStatic ? 1 : 0) < ($1.relativeAddress, $1.isStatic ? 1 : 0) }

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 import CrashCore
+import Demangling
 import MapFiles
 
 /// One frame of a module, as build selection sees it.

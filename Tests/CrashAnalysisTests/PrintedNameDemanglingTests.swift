@@ -57,6 +57,19 @@ struct PrintedNameDemanglingTests {
     #expect(BundledPlugins.pipeline().classify(report).signature == "Journal.close")
   }
 
+  @Test("a decorated MSVC name a Windows listing printed: its signature, the bucket its plain name")
+  func msvcNames() throws {
+    let text = """
+      ChildEBP RetAddr
+      0012f9a0 00401a2b ledgersvc!?Close@Ledger@@QAEXH@Z+0x1d
+      0012f9c0 00401b3c ledgersvc!main+0x31
+      """
+    let report = Analyser().analyse(text: text)
+    let frames = try #require(report.threads.first?.frames)
+    #expect(frames.map { $0.symbol?.function } == ["Ledger::Close(int)", "main"])
+    #expect(BundledPlugins.pipeline().classify(report).signature == "Ledger::Close")
+  }
+
   @Test("a name that only looks mangled stays as printed")
   func brokenNamesKept() throws {
     let text = """

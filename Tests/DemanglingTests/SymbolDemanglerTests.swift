@@ -100,6 +100,14 @@ struct SymbolDemanglerTests {
     #expect(SymbolDemangler.scheme(of: "_ZN6ledger7Journal5closeEv") == .itanium)
   }
 
+  @Test("MSVC's decorated names as dump_syms writes them: a function's signature, a variable's name")
+  func msvcNames() {
+    #expect(SymbolDemangler.scheme(of: "?Close@Ledger@@QAEXH@Z") == .msvc)
+    #expect(SymbolDemangler.demangle("?Close@Ledger@@QAEXH@Z") == "Ledger::Close(int)")
+    #expect(SymbolDemangler.demangle("?count@@3HA") == "count")
+    #expect(SymbolDemangler.demangle("?") == nil)
+  }
+
   @Test(
     "plain, broken and oversized names are no mangled names",
     arguments: [

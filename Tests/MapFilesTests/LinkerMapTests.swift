@@ -2,6 +2,7 @@
 
 import CrashCore
 import CrashTestSupport
+import Demangling
 import MapFiles
 import Testing
 

@@ -21,6 +21,7 @@
 import BreakpadSymbols
 import ByteReading
 import CabinetFiles
+import Demangling
 import ELFSymbols
 import MapFiles
 import ProgramDatabase

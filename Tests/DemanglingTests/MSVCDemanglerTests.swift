@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-import MapFiles
+import Demangling
 import Testing
 
 @Suite("MSVC demangler")
