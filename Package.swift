@@ -14,6 +14,7 @@
 //   CLibDW, ELFSymbols  ELF symbol tables and DWARF through elfutils' libdw.
 //   MapFiles       MSVC linker maps (LINK /MAP).
 //   Minidump       the MDMP reader: streams, contexts, memory.
+//   CoreDumps      Linux core files (ELF ET_CORE): threads, signal, file mappings, memory.
 //   WindowsImages  PE/COFF images: headers, exports, CodeView ids, x64 unwind data → Breakpad .sym.
 //   ProgramDatabase  PDB 7.0: MSF streams, DBI, publics, procedures, C13 lines, types → Breakpad .sym.
 //   CLibMSPack, CabinetFiles  CAB-compressed files (.pd_, .dl_) through libmspack.
@@ -41,6 +42,7 @@ let package = Package(
     .library(name: "Demangling", targets: ["Demangling"]),
     .library(name: "MapFiles", targets: ["MapFiles"]),
     .library(name: "Minidump", targets: ["Minidump"]),
+    .library(name: "CoreDumps", targets: ["CoreDumps"]),
     .library(name: "WindowsImages", targets: ["WindowsImages"]),
     .library(name: "ProgramDatabase", targets: ["ProgramDatabase"]),
     .library(name: "CabinetFiles", targets: ["CabinetFiles"]),
@@ -80,6 +82,7 @@ let package = Package(
     .target(name: "ELFSymbols", dependencies: ["CLibDW", "Demangling", "CrashCore", "ByteReading"]),
     .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading", "Demangling"]),
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
+    .target(name: "CoreDumps", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "WindowsImages", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "ProgramDatabase", dependencies: ["ByteReading"]),
     // libmspack (Debian: libmspack-dev for the header), opened with dlopen on first use; only
@@ -125,7 +128,7 @@ let package = Package(
       name: "CrashAnalysis",
       dependencies: [
         "CrashCore", "ByteReading", "StackText", "Symbolication", "Minidump", "Unwind", "Signatures", "SignatureRules",
-        "Q276222Plugin", "Demangling",
+        "Q276222Plugin", "Demangling", "CoreDumps",
       ]
     ),
 
@@ -186,7 +189,7 @@ let package = Package(
       dependencies: [
         "CFuzzerDriver", "Minidump", "Unwind", "StackText", "BreakpadSymbols", "MapFiles", "SignatureRules", "CrashCore",
         "ByteReading", "CrashAnalysis", "CrashTestSupport", "WindowsImages", "ProgramDatabase", "CabinetFiles",
-        "ELFSymbols", "Demangling",
+        "ELFSymbols", "Demangling", "CoreDumps",
       ],
       path: "Tests/Fuzz/FuzzTargets"
     ),
@@ -257,7 +260,7 @@ let package = Package(
       name: "CrashAnalysisTests",
       dependencies: [
         "CrashAnalysis", "Symbolication", "CrashTestSupport", "WindowsImages", "ProgramDatabase", "Q276222Plugin",
-        "ELFSymbols",
+        "ELFSymbols", "CoreDumps",
       ]
     ),
     // Runs the built `analyse` binary (the dependency makes `swift test` build it).

@@ -54,6 +54,7 @@
   X(elf_end) \
   X(elf_errmsg) \
   X(elf_getdata) \
+  X(elf_getphdrnum) \
   X(elf_getident) \
   X(elf_getshdrstrndx) \
   X(elf_kind) \
@@ -61,6 +62,7 @@
   X(elf_strptr) \
   X(elf_version) \
   X(gelf_getehdr) \
+  X(gelf_getphdr) \
   X(gelf_getshdr) \
   X(gelf_getsym) \
   X(dwelf_elf_gnu_build_id) \
@@ -316,6 +318,16 @@ unsigned int elf_version(unsigned int version) {
 GElf_Ehdr *gelf_getehdr(Elf *elf, GElf_Ehdr *dest) {
   if (real.gelf_getehdr == NULL) require_loaded();
   return real.gelf_getehdr(elf, dest);
+}
+
+int elf_getphdrnum(Elf *elf, size_t *dst) {
+  if (real.elf_getphdrnum == NULL) require_loaded();
+  return real.elf_getphdrnum(elf, dst);
+}
+
+GElf_Phdr *gelf_getphdr(Elf *elf, int ndx, GElf_Phdr *dst) {
+  if (real.gelf_getphdr == NULL) require_loaded();
+  return real.gelf_getphdr(elf, ndx, dst);
 }
 
 GElf_Shdr *gelf_getshdr(Elf_Scn *scn, GElf_Shdr *dst) {

@@ -29,5 +29,28 @@ public enum LinuxSignal {
     return numbers[full]
   }
 
+  /// The name of a signal's `si_code` (<asm-generic/siginfo.h>): `SEGV_MAPERR`, `BUS_ADRALN`,
+  /// `FPE_INTDIV`, `ILL_ILLOPC`, or who sent it (`SI_USER`, `SI_TKILL`); nil when unknown.
+  public static func codeName(signal: UInt32, code: Int32) -> String? {
+    switch code {
+    case 0: return "SI_USER"
+    case 0x80: return "SI_KERNEL"
+    case -1: return "SI_QUEUE"
+    case -6: return "SI_TKILL"
+    default: break
+    }
+    guard code > 0 else { return nil }
+    let names: [String]
+    switch signal {
+    case 4: names = ["ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_ILLTRP", "ILL_PRVOPC", "ILL_PRVREG", "ILL_COPROC", "ILL_BADSTK"]
+    case 8: names = ["FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF", "FPE_FLTUND", "FPE_FLTRES", "FPE_FLTINV", "FPE_FLTSUB"]
+    case 11: names = ["SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR", "SEGV_PKUERR", "SEGV_ACCADI", "SEGV_ADIDERR", "SEGV_ADIPERR", "SEGV_MTEAERR", "SEGV_MTESERR", "SEGV_CPERR"]
+    case 7: names = ["BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR", "BUS_MCEERR_AR", "BUS_MCEERR_AO"]
+    case 5: names = ["TRAP_BRKPT", "TRAP_TRACE", "TRAP_BRANCH", "TRAP_HWBKPT", "TRAP_UNK", "TRAP_PERF"]
+    default: return nil
+    }
+    return Int(code) <= names.count ? names[Int(code) - 1] : nil
+  }
+
   private static let numbers: [String: UInt32] = Dictionary(uniqueKeysWithValues: names.map { ($0.value, $0.key) })
 }

@@ -63,7 +63,7 @@ extension ELFSymbolFile {
       for range in index.ranges where starts.insert(range.low).inserted {
         let function = index.functions[Int(range.function)]
         var text =
-          "FUNC \(hex(range.low)) \(hex(range.high - range.low)) 0 \(index.strings[Int(function.name)])\n"
+          "FUNC \(relative(range.low)) \(hex(range.high - range.low)) 0 \(index.strings[Int(function.name)])\n"
         let calls = (0..<Int(function.inlineCount)).map {
           index.inlines[Int(function.inlineStart) + $0]
         }
@@ -94,7 +94,7 @@ extension ELFSymbolFile {
           for group in groups {
             text += "INLINE \(group.key.map(String.init).joined(separator: " "))"
             for (low, high) in group.ranges.sorted(by: { $0.0 < $1.0 }) {
-              text += " \(hex(low)) \(hex(high - low))"
+              text += " \(relative(low)) \(hex(high - low))"
             }
             text += "\n"
           }
@@ -117,7 +117,7 @@ extension ELFSymbolFile {
           }
         }
         for line in lines where line.file >= 0 {
-          text += "\(hex(line.start)) \(hex(line.size)) \(line.line) \(number(of: line.file))\n"
+          text += "\(relative(line.start)) \(hex(line.size)) \(line.line) \(number(of: line.file))\n"
         }
         records.append((range.low, text))
         covered.append((range.low, range.high))
@@ -137,12 +137,12 @@ extension ELFSymbolFile {
     for symbol in symbols.symbols
     where !isCovered(symbol.address) && !starts.contains(symbol.address) {
       guard publicStarts.insert(symbol.address).inserted else { continue }
-      records.append((symbol.address, "PUBLIC \(hex(symbol.address)) 0 \(symbol.name)\n"))
+      records.append((symbol.address, "PUBLIC \(relative(symbol.address)) 0 \(symbol.name)\n"))
     }
     for (name, address) in Self.executableSections(elf) where address != 0 {
       guard !isCovered(address), !starts.contains(address), publicStarts.insert(address).inserted
       else { continue }
-      records.append((address, "PUBLIC \(hex(address)) 0 <\(name) ELF section in \(fileName)>\n"))
+      records.append((address, "PUBLIC \(relative(address)) 0 <\(name) ELF section in \(fileName)>\n"))
     }
     // At one address the FUNC (appended first) stays first: the sort is stable.
     records = records.enumerated().sorted {
@@ -156,7 +156,7 @@ extension ELFSymbolFile {
       }
     }
     for record in records { output += record.text }
-    for line in callFrameLines(machine: machine, image: image?.file) { output += line + "\n" }
+    for line in callFrameLines(machine: machine, image: image?.file) { output += relativeCallFrameLine(line) + "\n" }
     return output
   }
 
@@ -242,4 +242,18 @@ extension ELFSymbolFile {
   }
 
   private func hex(_ value: UInt64) -> String { String(value, radix: 16) }
+
+  /// A file address relative to the load address, in hex (dump_syms' addresses).
+  private func relative(_ address: UInt64) -> String { hex(address &- loadAddress) }
+
+  /// A STACK CFI line with its address made relative to the load address.
+  private func relativeCallFrameLine(_ line: String) -> String {
+    guard loadAddress != 0 else { return line }
+    var words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+    // `STACK CFI INIT <start> …`, `STACK CFI <address> …`.
+    let position = words.count > 3 && words[2] == "INIT" ? 3 : 2
+    guard words.count > position, let address = UInt64(words[position], radix: 16) else { return line }
+    words[position] = relative(address)
+    return words.joined(separator: " ")
+  }
 }

@@ -56,18 +56,20 @@ extension ELFSymbolFile: UnwindInfoSource {
   /// ELF files have no Windows frame data.
   public func windowsFrameInfo(at relativeAddress: UInt64) -> WindowsFrameInfo? { nil }
 
-  /// The CFI rules in force at a file address: the whole rule set of its row, as one rule text.
+  /// The CFI rules in force at a module-relative address (the file address less
+  /// `loadAddress`): the whole rule set of its row, as one rule text.
   public func cfiRules(at relativeAddress: UInt64) -> CFIRules? {
-    callFrameState.withLock { state -> CFIRules? in
+    let address = relativeAddress &+ loadAddress
+    return callFrameState.withLock { state -> CFIRules? in
       if case .unresolved = state { state = findCallFrames() }
       let row: (start: UInt64, end: UInt64, text: String)?
       switch state {
-      case .found(let reader): row = reader.frames.rules(at: relativeAddress, cfi: reader.cfi)
-      case .exceptionIndex(let index): row = index.rules(at: relativeAddress)
+      case .found(let reader): row = reader.frames.rules(at: address, cfi: reader.cfi)
+      case .exceptionIndex(let index): row = index.rules(at: address)
       case .unresolved, .absent: row = nil
       }
       guard let row else { return nil }
-      return CFIRules(start: row.start, size: row.end - row.start, rules: [row.text])
+      return CFIRules(start: row.start &- loadAddress, size: row.end - row.start, rules: [row.text])
     }
   }
 

@@ -39,6 +39,11 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
   public let debugFilePath: String?
   /// Whether DWARF was found (in the file or a separate debug file).
   public var hasDWARF: Bool { dwarf != nil }
+  /// The address the image was linked to load at: its first loadable segment's address less
+  /// its file offset. 0 for shared objects and position-independent executables; an
+  /// executable's own (0x400000) otherwise. Lookups and the Breakpad file take and give
+  /// addresses relative to it, as dump_syms writes them and a dump's module offsets are.
+  public let loadAddress: UInt64
 
   private let descriptor: Int32
   /// The file asked for (ELFBreakpadWriter reads its sections and call frames).
@@ -62,6 +67,7 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
     descriptor = opened.descriptor
     elf = opened.elf
     buildID = Self.buildID(of: elf)
+    loadAddress = Self.loadAddress(of: elf)
 
     var dwarf = dwarf_begin_elf(elf, DWARF_C_READ, nil)
     var debugPath: String?
@@ -114,8 +120,10 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
     Glibc.close(descriptor)
   }
 
-  /// The function, inlined calls and source position at a file address.
-  public func lookup(_ address: UInt64) -> SymbolLookup? {
+  /// The function, inlined calls and source position at a module-relative address (the file
+  /// address less `loadAddress`).
+  public func lookup(_ relativeAddress: UInt64) -> SymbolLookup? {
+    let address = relativeAddress &+ loadAddress
     let row = index?.row(at: address)
     var frames: [SymbolizedFunction] = []
     let start: UInt64
@@ -162,12 +170,14 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
       return nil
     }
     return SymbolLookup(
-      frames: frames, functionStart: start, functionSize: size, lineStart: row?.address, kind: kind, origin: origin)
+      frames: frames, functionStart: start &- loadAddress, functionSize: size, lineStart: row.map { $0.address &- loadAddress },
+      kind: kind, origin: origin)
   }
 
   /// Whether `lookup(address)` answers, decided without building the answer (no names, no
   /// inlined calls): a function's range, a symbol, or a line row with a line.
-  public func covers(_ address: UInt64) -> Bool {
+  public func covers(_ relativeAddress: UInt64) -> Bool {
+    let address = relativeAddress &+ loadAddress
     if let index, index.function(at: address) != nil { return true }
     if symbols.symbol(at: address) != nil { return true }
     if let row = index?.row(at: address), row.line > 0 { return true }
@@ -221,6 +231,22 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
       Glibc.close(descriptor)
     }
     return buildID(of: elf)
+  }
+
+  /// The first loadable segment's address less its file offset (dump_syms' "loading
+  /// address"): the segment that maps the file's start when there is one, else the lowest.
+  static func loadAddress(of elf: OpaquePointer) -> UInt64 {
+    var count = 0
+    guard elf_getphdrnum(elf, &count) == 0, count > 0 else { return 0 }
+    var lowest: UInt64?
+    for index in 0..<min(count, 4096) {
+      var header = GElf_Phdr()
+      guard gelf_getphdr(elf, Int32(index), &header) != nil, header.p_type == UInt32(PT_LOAD) else { continue }
+      if header.p_offset == 0 { return header.p_vaddr }
+      let start = header.p_vaddr &- header.p_offset
+      lowest = min(lowest ?? start, start)
+    }
+    return lowest ?? 0
   }
 
   private static func buildID(of elf: OpaquePointer) -> String? {

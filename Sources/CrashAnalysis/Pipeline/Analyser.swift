@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import CoreDumps
 import CrashCore
 import Minidump
 import StackText
@@ -85,6 +86,17 @@ public struct Analyser: Sendable {
       if size == 0 { throw .empty(path: path) }
       if size > options.maximumInputSize {
         throw .tooLarge(path: path, size: size, limit: options.maximumInputSize)
+      }
+    }
+    // A Linux core file: its threads walked through the memory it kept.
+    if ELFCoreFile.isCore(reader.peek(18)) {
+      do {
+        let core = try ELFCoreFile(path: path, limit: options.maximumInputSize)
+        return CoreDumpReportBuilder.report(
+          core, unwindData: unwindData, options: options.walk, maximumThreads: options.maximumThreads,
+          maximumTotalFrames: options.maximumFramesPerInput)
+      } catch {
+        throw .core(error.description)
       }
     }
     // An Apple crash report's JSON (`.ips`): its threads and images, not text to decode.

@@ -21,6 +21,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case minidumpOnStandardInput
   /// The minidump's header or directory is unreadable (damage inside streams is a diagnostic).
   case minidump(String)
+  /// The Linux core file could not be read (its reader's message, naming the file).
+  case core(String)
 
   /// One sentence naming the input and, where there is one, the offset.
   public var description: String {
@@ -38,6 +40,7 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case .minidumpOnStandardInput:
       "-: this is a Windows minidump (MDMP); give it as a file path, not on standard input"
     case .minidump(let message): message
+    case .core(let message): message
     }
   }
 }

@@ -46,6 +46,16 @@ public enum InputSniffer {
     if bytes.count >= 4 && bytes[0] == 0x4D && bytes[1] == 0x44 && bytes[2] == 0x4D && bytes[3] == 0x50 {
       return .minidump
     }
+    if bytes.count >= 4 && bytes[0] == 0x7F && bytes[1] == 0x45 && bytes[2] == 0x4C && bytes[3] == 0x46 {
+      // A core read from a file never comes here (the analyser maps it first): this one came
+      // another way, or is a program or library.
+      let isCore = bytes.count >= 18 && bytes[16] == 4 && bytes[17] == 0
+      return .unrecognised(
+        reason: isCore
+          ? "a Linux core file: give its path (cores are mapped, not read from standard input)"
+          : "an ELF program or library, not a crash: give it to --symbols (or `analyse symbols dump`)",
+        offset: 0)
+    }
     if bytes.count >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE { return .text(.utf16LittleEndian) }
     if bytes.count >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF { return .text(.utf16BigEndian) }
     if let utf16 = bomlessUTF16(bytes) { return .text(utf16) }

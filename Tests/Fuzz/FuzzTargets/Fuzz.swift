@@ -15,6 +15,7 @@
 //   cab       CAB extraction through libmspack (1 MiB output limit)
 //   elf       ELFSymbolFile through libelf/libdw (written to a scratch file): lookups,
 //             CFI rows (DWARF, and 32-bit ARM's EHABI tables), the Breakpad writer
+//   core      ELFCoreFile (Linux cores): notes, memory, modules and build ids, every thread walked
 //   names     SymbolDemangler: the input as a name, and behind Swift's, Rust's (both) and C++'s prefixes
 //   html      merge's JSON-line reader and the triage page: the page must keep its
 //             structure (HTMLStructure: no element, attribute or class it does not
@@ -41,9 +42,10 @@
   import CabinetFiles
   import ELFSymbols
   import Demangling
+  import CoreDumps
 
   enum FuzzTarget: String {
-    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf, names
+    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf, names, core
   }
 
   nonisolated(unsafe) var selectedTarget = FuzzTarget.text
@@ -84,6 +86,7 @@
     case .html: fuzzHTML(bytes)
     case .elf: fuzzELF(bytes)
     case .names: fuzzNames(bytes)
+    case .core: fuzzCore(bytes)
     }
     return 0
   }
@@ -101,6 +104,14 @@
       _ = elf.cfiRules(at: address)
     }
     _ = elf.breakpadSymbolFile(inlines: true)
+  }
+
+  /// A Linux core: read, its modules found, every thread walked (no unwind data).
+  func fuzzCore(_ bytes: [UInt8]) {
+    guard let core = try? ELFCoreFile(file: MappedFile(copying: bytes, name: "fuzz.core")) else { return }
+    var options = WalkOptions()
+    options.maximumFrames = 64
+    _ = CoreDumpReportBuilder.report(core, options: options, maximumThreads: 8)
   }
 
   /// The input as a name, and behind each mangling's prefix, through every demangler.
@@ -211,7 +222,7 @@
     if let name = getenv("FUZZ_TARGET"), let target = FuzzTarget(rawValue: String(cString: name)) {
       selectedTarget = target
     } else {
-      let message = "set FUZZ_TARGET to minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf or names\n"
+      let message = "set FUZZ_TARGET to minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf, names or core\n"
       _ = message.withCString { write(2, $0, strlen($0)) }
       return 2
     }

@@ -1,0 +1,102 @@
+//===--- CoreDumpTests.swift - Linux core files, walked as gdb walks them -------===//
+//
+// Tests/Fixtures/core holds a small program's cores (Tests/Fixtures/core/build.sh):
+// the kernel's, of its x86-64 build, and qemu-aarch64's, of its AArch64 build,
+// each with gdb's `bt` on it. With the program's ELF file in a store, each
+// core's crashed thread walks to gdb's frames, in order, by CFI from the ELF
+// file; without it, the modules still carry their build ids.
+//
+//===----------------------------------------------------------------------===//
+
+import CoreDumps
+import CrashAnalysis
+import CrashCore
+import CrashTestSupport
+import ELFSymbols
+import Foundation
+import Symbolication
+import Testing
+
+@Suite("Linux core files")
+struct CoreDumpTests {
+  let scratch = ScratchDirectories()
+
+  /// gdb's frames' function names, innermost first.
+  static func gdbFunctions(_ name: String) throws -> [String] {
+    let text = try String(contentsOfFile: Fixtures.path("core/\(name).gdb-bt.txt"), encoding: .utf8)
+    return text.split(separator: "\n").compactMap { line in
+      guard let range = line.range(of: " in ") else { return nil }
+      return String(line[range.upperBound...].prefix { $0 != " " })
+    }
+  }
+
+  /// A store holding the program's ELF file under its name and debug id.
+  func store(for name: String) throws -> SymbolStore {
+    let binary = Fixtures.path("core/\(name)")
+    let buildID = try #require(try ELFSymbolFile(path: binary).buildID)
+    let root = try scratch.make("core-store")
+    let directory = root + "/\(name)/\(GNUBuildID.breakpadIdentifier(buildID))"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: binary, toPath: directory + "/" + name)
+    return SymbolStore(roots: [root])
+  }
+
+  @Test("the crashed thread walks to gdb's frames, by the ELF file's CFI", arguments: ["ledger_crash-x86_64", "ledger_crash-arm64"])
+  func walkMatchesGDB(name: String) throws {
+    let store = try store(for: name)
+    let report = Symbolicator(store: store).symbolicate(
+      try Analyser().analyse(path: Fixtures.path("core/\(name).core"), unwindData: StoreUnwindData(store: store)))
+    #expect(report.input.kind == .core)
+    let thread = try #require(report.crashedThread)
+    let functions = thread.frames.map { $0.resolution?.lookup.function.name ?? "?" }
+    #expect(functions == (try Self.gdbFunctions(name)))
+    #expect(thread.frames.dropFirst().allSatisfy { $0.trust == .cfi })
+    #expect(report.exception?.code.rawValue == 11)
+    #expect(report.modules.count == 1 && report.modules.first?.name == name)
+  }
+
+  @Test("the kernel's core: the signal's code and address, the process, the module's build id from its first page")
+  func kernelCoreDetails() throws {
+    let core = try ELFCoreFile(path: Fixtures.path("core/ledger_crash-x86_64.core"))
+    #expect(core.architecture == .amd64 && core.threads.count == 1)
+    #expect(core.signal?.number == 11 && core.signal?.code == 1 && core.signal?.address == 0x18)
+    #expect(core.processName == "ledger_crash-x8")
+    let module = try #require(core.modules.first)
+    let buildID = try ELFSymbolFile(path: Fixtures.path("core/ledger_crash-x86_64")).buildID
+    #expect(module.buildID == buildID && module.base.rawValue == 0x400000)
+    let report = try Analyser().analyse(path: Fixtures.path("core/ledger_crash-x86_64.core"))
+    #expect(report.exception?.description == "SIGSEGV /SEGV_MAPERR" && report.exception?.address?.rawValue == 0x18)
+  }
+
+  @Test("damaged cores: cut anywhere, they are read as far as they go or refused naming the file, never a crash")
+  func truncated() throws {
+    let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("core/ledger_crash-x86_64.core"))))
+    for length in [20, 64, 100, 0x240, 0x1000, 0x3000, bytes.count / 2, bytes.count - 1] {
+      let file = try TemporaryFile(Array(bytes.prefix(length)), suffix: ".core")
+      do {
+        let report = try Analyser().analyse(path: file.path)
+        #expect(report.input.kind == .core)
+      } catch {
+        #expect(error.description.contains(file.path), "\(length): \(error)")
+      }
+    }
+  }
+
+  @Test("a program linked at 0x400000: lookups and its Breakpad file take addresses relative to it, as dump_syms writes them")
+  func executableLoadAddress() throws {
+    let program = try ELFSymbolFile(path: Fixtures.path("core/ledger_crash-x86_64"))
+    #expect(program.loadAddress == 0x40_0000)
+    let funcs = program.breakpadSymbolFile().split(separator: "\n").filter { $0.hasPrefix("FUNC ") }
+    let ledgerMain = try #require(funcs.first { $0.hasSuffix(" ledger_main") })
+    let start = try #require(UInt64(ledgerMain.split(separator: " ")[1], radix: 16))
+    #expect(start < 0x1_0000, "FUNC addresses are relative: \(ledgerMain)")
+    #expect(program.lookup(start + 2)?.function.name == "ledger_main")
+  }
+
+  @Test("an ELF program is no core: refused as such")
+  func programIsNoCore() throws {
+    #expect(throws: ELFCoreError.notACore(path: Fixtures.path("core/ledger_crash-x86_64"), type: 2)) {
+      try ELFCoreFile(path: Fixtures.path("core/ledger_crash-x86_64"))
+    }
+  }
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Rebuilds the core fixtures: ledger_crash.c for x86-64 (gcc) and AArch64 (the toolchain's clang
+# and lld), each run until it faults, and the core written:
+#   ledger_crash-x86_64, ledger_crash-x86_64.core   the kernel's core (core_pattern `core`,
+#                                                    ulimit -c unlimited), coredump_filter 0x33
+#   ledger_crash-arm64, ledger_crash-arm64.core     qemu-aarch64's core of its guest (qemu-user
+#                                                    writes the same ELF core layout)
+#   *.gdb-bt.txt                                    gdb's `bt` on each, the frames expected
+# Paths in the DWARF are mapped to /core-fixture.
+set -euo pipefail
+cd "$(dirname "$0")"
+CLANG=${CLANG:-/opt/swift/usr/bin/clang}
+flags=(-O1 -g -fno-omit-frame-pointer -static -nostdlib -fdebug-prefix-map="$PWD=/core-fixture" -Wl,--build-id=sha1)
+gcc "${flags[@]}" -fno-pie -no-pie -o ledger_crash-x86_64 ledger_crash.c
+"$CLANG" --target=aarch64-linux-gnu -fuse-ld=lld "${flags[@]}" -fno-pie -no-pie -o ledger_crash-arm64 ledger_crash.c
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp ledger_crash-x86_64 ledger_crash-arm64 "$work/"
+(cd "$work" && ulimit -c unlimited && { ./ledger_crash-x86_64 || true; } && mv core ledger_crash-x86_64.core)
+(cd "$work" && ulimit -c unlimited && { qemu-aarch64 -s 65536 ./ledger_crash-arm64 || true; } && mv qemu_ledger_crash-arm64_*.core ledger_crash-arm64.core)
+cp "$work"/*.core . && chmod 644 ./*.core
+gdb -batch -ex bt ledger_crash-x86_64 ledger_crash-x86_64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-x86_64.gdb-bt.txt
+gdb-multiarch -batch -ex bt ledger_crash-arm64 ledger_crash-arm64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-arm64.gdb-bt.txt
+ls -l ledger_crash-*
