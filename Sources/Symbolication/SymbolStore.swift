@@ -5,6 +5,7 @@
 //   <root>/<debug_file>/<DEBUG_ID>/<name>.map                      MSVC linker map
 //   <root>/<debug_file>/<DEBUG_ID>/<debug_file>                    ELF with DWARF
 //   <root>/.build-id/xx/<rest>.debug                               ELF by build id
+//   <root>/<debug_file>                  an ELF file of that build id (a build's output)
 // Dumps name a debug file and id: those are looked up directly, after the
 // names are checked (PathComponent). Text listings name only a module: those
 // go through a catalog of every file under the roots, read once on first use.
@@ -143,6 +144,9 @@ public final class SymbolStore: Sendable {
   private func findEntries(file: String, identifier: String, buildID: String?) -> [StoreEntry] {
     var found = findLocalEntries(
       file: file, identifier: identifier, in: roots + fetchers.map(\.cacheRoot))
+    if found.isEmpty, let buildID, let beside = entry(file: file, identifier: identifier, buildID: buildID) {
+      found = [beside]
+    }
     if found.isEmpty, let buildID, let byBuildID = entry(buildID: buildID) {
       found = [
         StoreEntry(
@@ -225,6 +229,19 @@ public final class SymbolStore: Sendable {
     guard count > 0 else { return nil }
     let bytes = buffer.prefix(count).prefix { $0 != 0x0A && $0 != 0x0D }
     return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// An ELF file named as the module in a root itself (`--symbols ./build` over a build's
+  /// output, whose programs a core or dump names), taken only when its own build id is the
+  /// one asked for. The name is a validated path component: it names a file in the root.
+  private func entry(file: String, identifier: String, buildID: String) -> StoreEntry? {
+    for root in roots {
+      let path = root + "/" + file
+      guard Self.isRegularFile(path), (try? ELFSymbolFile.buildID(atPath: path)) == buildID else { continue }
+      return StoreEntry(
+        path: path, format: .elf, debugFile: file, debugIdentifier: identifier, moduleKey: StoreEntry.moduleKey(for: file))
+    }
+    return nil
   }
 
   /// The separate ELF debug file for a GNU build id: `<root>/.build-id/xx/rest.debug`.

@@ -93,6 +93,24 @@ struct CoreDumpTests {
     #expect(program.lookup(start + 2)?.function.name == "ledger_main")
   }
 
+  @Test("a build's output directory as a root: the program found by its name, only with the build id asked for")
+  func programBesideTheCore() throws {
+    let root = try scratch.make("core-build")
+    let name = "ledger_crash-x86_64"
+    func frames() throws -> [String] {
+      let store = SymbolStore(roots: [root])
+      let report = Symbolicator(store: store).symbolicate(
+        try Analyser().analyse(path: Fixtures.path("core/\(name).core"), unwindData: StoreUnwindData(store: store)))
+      return report.crashedThread?.frames.compactMap { $0.resolution?.lookup.function.name } ?? []
+    }
+    // Another program under the name: not taken.
+    try FileManager.default.copyItem(atPath: Fixtures.path("core/ledger_crash-arm64"), toPath: root + "/" + name)
+    #expect(try frames().isEmpty)
+    try FileManager.default.removeItem(atPath: root + "/" + name)
+    try FileManager.default.copyItem(atPath: Fixtures.path("core/\(name)"), toPath: root + "/" + name)
+    #expect(try frames() == (try Self.gdbFunctions(name)))
+  }
+
   @Test("an ELF program is no core: refused as such")
   func programIsNoCore() throws {
     #expect(throws: ELFCoreError.notACore(path: Fixtures.path("core/ledger_crash-x86_64"), type: 2)) {
