@@ -53,7 +53,10 @@ extension ELFCoreFile {
     var modules: [CodeModule] = []
     let entry = auxiliaryVector[9]
     for segment in segments where segment.fileSize >= 64 {
-      guard let extent = imageExtent(at: segment.address) else { continue }
+      // The image's own extent must start at its header and run past it (a damaged header's
+      // need not).
+      guard let extent = imageExtent(at: segment.address), extent.start == segment.address, extent.end > segment.address
+      else { continue }
       let isProgram = entry.map { $0 >= extent.start && $0 < extent.end } ?? false
       let isVDSO = auxiliaryVector[33] == segment.address
       guard isProgram || isVDSO else { continue }

@@ -11,6 +11,7 @@ import BreakpadSymbols
 import ByteReading
 import CrashAnalysis
 import CrashCore
+import CoreDumps
 import CrashTestSupport
 import ELFSymbols
 import Foundation
@@ -47,7 +48,9 @@ struct FuzzRegressionTests {
   @Test("the folder holds inputs, each under a known target")
   func inventory() {
     #expect(!Self.inputs.isEmpty)
-    for input in Self.inputs { #expect(["minidump", "text", "sym", "map", "rules", "pe", "dbg", "elf"].contains(input.target)) }
+    for input in Self.inputs {
+      #expect(["minidump", "text", "sym", "map", "rules", "pe", "dbg", "elf", "core"].contains(input.target))
+    }
   }
 
   @Test("each input goes through its reader without a crash", arguments: inputs.map { "\($0.target)/\($0.file)" })
@@ -70,6 +73,11 @@ struct FuzzRegressionTests {
       }
     case "text":
       _ = Self.decode(bytes)
+    case "core":
+      guard let core = try? ELFCoreFile(file: MappedFile(copying: bytes, name: name)) else { return }
+      var options = WalkOptions()
+      options.maximumFrames = 64
+      _ = CoreDumpReportBuilder.report(core, options: options, maximumThreads: 8)
     case "sym":
       let file = BreakpadSymbolFile(mapped: MappedFile(copying: bytes, name: name))
       for address in [0, 0x10, 0x1000, 0xffff_ffff] as [UInt64] { _ = file.lookup(address) }
