@@ -47,7 +47,8 @@ struct ELFCoreNotes {
   mutating func read(_ reader: ByteReader, offset: UInt64, size: UInt64) throws(ReadError) {
     var at = offset
     let end = offset + size
-    while end - at >= 12 {
+    // The last note's padding may run past the segment's end: `at` can pass `end`.
+    while at < end, end - at >= 12 {
       let nameSize = UInt64(try reader.read(UInt32.self, at: at, "note's name size"))
       let descriptorSize = UInt64(try reader.read(UInt32.self, at: at + 4, "note's descriptor size"))
       let type = try reader.read(UInt32.self, at: at + 8, "note's type")
@@ -122,7 +123,8 @@ struct ELFCoreNotes {
       let start = try reader.read(UInt64.self, at: row, "mapping's start")
       let stop = try reader.read(UInt64.self, at: row + 8, "mapping's end")
       let page = try reader.read(UInt64.self, at: row + 16, "mapping's page offset")
-      // The path: up to its NUL, inside the note.
+      // The path: up to its NUL, inside the note (a table whose paths ran out has none).
+      guard names < end else { break }
       var length: UInt64 = 0
       while names + length < end, try reader.read(UInt8.self, at: names + length, "mapping's path") != 0 { length += 1 }
       let path = Self.text(try reader.slice(at: names, length: length, "mapping's path")) ?? ""

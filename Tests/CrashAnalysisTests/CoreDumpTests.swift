@@ -11,6 +11,7 @@
 import CoreDumps
 import CrashAnalysis
 import CrashCore
+import ByteReading
 import CrashTestSupport
 import ELFSymbols
 import Foundation
@@ -109,6 +110,33 @@ struct CoreDumpTests {
     try FileManager.default.removeItem(atPath: root + "/" + name)
     try FileManager.default.copyItem(atPath: Fixtures.path("core/\(name)"), toPath: root + "/" + name)
     #expect(try frames() == (try Self.gdbFunctions(name)))
+  }
+
+  /// A core of x86-64 with one PT_NOTE segment holding `notes`, nothing else.
+  static func core(notes: [UInt8]) -> [UInt8] {
+    func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian, Array.init) }
+    var header: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1] + [UInt8](repeating: 0, count: 9)
+    header += le(UInt16(4)) + le(UInt16(62)) + le(UInt32(1)) + le(UInt64(0)) + le(UInt64(64)) + le(UInt64(0))
+    header += le(UInt32(0)) + le(UInt16(64)) + le(UInt16(56)) + le(UInt16(1)) + le(UInt16(0)) + le(UInt16(0)) + le(UInt16(0))
+    let program = le(UInt32(4)) + le(UInt32(0)) + le(UInt64(120)) + le(UInt64(0)) + le(UInt64(0))
+      + le(UInt64(notes.count)) + le(UInt64(0)) + le(UInt64(4))
+    return header + program + notes
+  }
+
+  @Test("a last note whose padding runs past its segment, and notes cut short: read, or refused naming the file")
+  func notesAtTheSegmentsEnd() throws {
+    func le(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.littleEndian, Array.init) }
+    // `CORE` with a 5-byte descriptor of an unknown type, the segment ending right after it.
+    let unpadded = le(5) + le(5) + le(0x1234) + Array("CORE\0\0\0\0".utf8) + [1, 2, 3, 4, 5]
+    let core = try ELFCoreFile(file: MappedFile(copying: Self.core(notes: unpadded), name: "unpadded.core"))
+    #expect(core.threads.isEmpty && core.architecture == .amd64)
+    // A descriptor longer than its segment.
+    let long = le(5) + le(400) + le(1) + Array("CORE\0\0\0\0".utf8) + [1, 2, 3, 4]
+    #expect(throws: ELFCoreError.self) { try ELFCoreFile(file: MappedFile(copying: Self.core(notes: long), name: "long.core")) }
+    // The report says there was no thread.
+    let file = try TemporaryFile(Self.core(notes: unpadded), suffix: ".core")
+    let report = try Analyser().analyse(path: file.path)
+    #expect(report.threads.isEmpty && report.diagnostics.contains { $0.message.contains("NT_PRSTATUS") })
   }
 
   @Test("an ELF program is no core: refused as such")
