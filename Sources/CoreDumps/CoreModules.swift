@@ -73,30 +73,56 @@ extension ELFCoreFile {
     return modules
   }
 
-  /// The range an ELF image whose header the core kept at `base` loads into: its loadable
-  /// segments, moved by its load bias.
-  func imageExtent(at base: UInt64) -> (start: UInt64, end: UInt64)? {
-    guard let header = memory(at: base, length: 64), header.starts(with: [0x7F, 0x45, 0x4C, 0x46]), header[4] == 2 else {
-      return nil
-    }
+  /// An ELF image's program headers, read from the core's memory at its load address `base`.
+  struct ImageHeaders {
+    /// PT_LOAD entries: where each maps in the image's own addresses, and its size there.
+    var loads: [(fileOffset: UInt64, address: UInt64, memorySize: UInt64)] = []
+    /// PT_NOTE entries: address (the image's own) and size.
+    var notes: [(address: UInt64, size: UInt64)] = []
+    /// What the image's addresses add to give the process's: `base` less the image's own load
+    /// address for a shared object or PIE (ET_DYN), 0 for an executable.
+    var bias: UInt64 = 0
+  }
+
+  /// The program headers of the ELF image whose header the core kept at `base`, or nil.
+  func imageHeaders(at base: UInt64) -> ImageHeaders? {
+    guard let header = memory(at: base, length: 64), header.starts(with: [0x7F, 0x45, 0x4C, 0x46]), header[4] == 2,
+      header[5] == 1
+    else { return nil }
     let type = header.loadUnaligned(fromByteOffset: 16, as: UInt16.self)
     let headerOffset = header.loadUnaligned(fromByteOffset: 32, as: UInt64.self)
     let entrySize = UInt64(header.loadUnaligned(fromByteOffset: 54, as: UInt16.self))
     let count = UInt64(header.loadUnaligned(fromByteOffset: 56, as: UInt16.self))
     guard entrySize >= 56, count <= 256, headerOffset < 1 << 20 else { return nil }
-    var low = UInt64.max
-    var high: UInt64 = 0
+    var headers = ImageHeaders()
     for index in 0..<count {
       guard let entry = memory(at: base &+ headerOffset &+ index * entrySize, length: 56) else { return nil }
-      guard entry.loadUnaligned(fromByteOffset: 0, as: UInt32.self) == 1 else { continue }
+      let kind = entry.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
+      let fileOffset = entry.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
       let address = entry.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
-      let size = entry.loadUnaligned(fromByteOffset: 40, as: UInt64.self)
-      low = min(low, address & ~0xFFF)
-      high = max(high, address &+ size)
+      let fileSize = entry.loadUnaligned(fromByteOffset: 32, as: UInt64.self)
+      let memorySize = entry.loadUnaligned(fromByteOffset: 40, as: UInt64.self)
+      if kind == 1 { headers.loads.append((fileOffset, address, memorySize)) }
+      if kind == 4, fileSize <= 1 << 16 { headers.notes.append((address, fileSize)) }
     }
+    // The image's own load address, as ELFSymbolFile.loadAddress takes it: the segment that maps
+    // the file's start, else the lowest.
+    if type == 3, let own = headers.loads.first(where: { $0.fileOffset == 0 }).map({ $0.address })
+      ?? headers.loads.map({ $0.address &- $0.fileOffset }).min()
+    {
+      headers.bias = base &- (own & ~0xFFF)
+    }
+    return headers
+  }
+
+  /// The range an ELF image whose header the core kept at `base` loads into: its loadable
+  /// segments, moved by its load bias.
+  func imageExtent(at base: UInt64) -> (start: UInt64, end: UInt64)? {
+    guard let headers = imageHeaders(at: base), !headers.loads.isEmpty else { return nil }
+    let low = headers.loads.map { $0.address & ~0xFFF }.min() ?? 0
+    let high = headers.loads.map { $0.address &+ $0.memorySize }.max() ?? 0
     guard low < high, high - low < 1 << 40 else { return nil }
-    let bias = type == 3 ? base &- low : 0
-    return (low &+ bias, high &+ bias)
+    return (low &+ headers.bias, high &+ headers.bias)
   }
 
   /// A NUL-terminated string in the core's memory (at most 4 KiB), or nil.
@@ -111,29 +137,9 @@ extension ELFCoreFile {
 
   /// The GNU build id of the ELF image loaded at `base`, read from the core's memory.
   func buildID(ofImageAt base: UInt64) -> String? {
-    guard let header = memory(at: base, length: 64), header.starts(with: [0x7F, 0x45, 0x4C, 0x46]), header[4] == 2,
-      header[5] == 1
-    else { return nil }
-    let type = header.loadUnaligned(fromByteOffset: 16, as: UInt16.self)
-    let headerOffset = header.loadUnaligned(fromByteOffset: 32, as: UInt64.self)
-    let entrySize = UInt64(header.loadUnaligned(fromByteOffset: 54, as: UInt16.self))
-    let count = UInt64(header.loadUnaligned(fromByteOffset: 56, as: UInt16.self))
-    guard entrySize >= 56, count <= 256, headerOffset < 1 << 20 else { return nil }
-    // A shared object or PIE (ET_DYN) is linked at 0 and loaded at `base`; an executable at
-    // its own addresses.
-    var bias: UInt64 = 0
-    var notes: [(address: UInt64, size: UInt64)] = []
-    for index in 0..<count {
-      guard let entry = memory(at: base &+ headerOffset &+ index * entrySize, length: 56) else { return nil }
-      let kind = entry.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
-      let fileOffset = entry.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-      let address = entry.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
-      let size = entry.loadUnaligned(fromByteOffset: 32, as: UInt64.self)
-      if kind == 1, fileOffset == 0, type == 3 { bias = base &- (address & ~0xFFF) }
-      if kind == 4, size <= 1 << 16 { notes.append((address, size)) }
-    }
-    for note in notes {
-      guard let bytes = memory(at: note.address &+ bias, length: Int(note.size)) else { continue }
+    guard let headers = imageHeaders(at: base) else { return nil }
+    for note in headers.notes {
+      guard let bytes = memory(at: note.address &+ headers.bias, length: Int(note.size)) else { continue }
       var at = 0
       while at + 12 <= bytes.count {
         let nameSize = Int(bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))

@@ -17,9 +17,10 @@ import Demangling
 
 /// Demangles the function names a report's frames printed.
 enum PrintedNameDemangling {
-  /// Replaces each mangled printed function name in `report` by its demangled form.
+  /// Replaces each mangled printed function name in `report` by its demangled form (a frame is
+  /// written only when its name changes).
   static func apply(to report: inout CrashReport) {
-    for threadIndex in report.threads.indices where report.threads[threadIndex].frames.contains(where: hasMangledName) {
+    for threadIndex in report.threads.indices {
       for frameIndex in report.threads[threadIndex].frames.indices {
         guard let function = report.threads[threadIndex].frames[frameIndex].symbol?.function,
           mayBeMangled(function), let demangled = SymbolDemangler.demangle(function)
@@ -29,16 +30,9 @@ enum PrintedNameDemangling {
     }
   }
 
-  /// Whether the frame printed a function name that may be mangled.
-  private static func hasMangledName(_ frame: StackFrame) -> Bool {
-    guard let function = frame.symbol?.function else { return false }
-    return mayBeMangled(function)
-  }
-
   /// A cheap first look: every mangling starts with `_`, `$` or (MSVC's) `?`.
   private static func mayBeMangled(_ name: String) -> Bool {
     guard let first = name.utf8.first else { return false }
-    return (first == UInt8(ascii: "_") || first == UInt8(ascii: "$") || first == UInt8(ascii: "?"))
-      && SymbolDemangler.scheme(of: name) != nil
+    return first == UInt8(ascii: "_") || first == UInt8(ascii: "$") || first == UInt8(ascii: "?")
   }
 }
