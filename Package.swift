@@ -15,6 +15,7 @@
 //   MapFiles       MSVC linker maps (LINK /MAP).
 //   Minidump       the MDMP reader: streams, contexts, memory.
 //   CoreDumps      Linux core files (ELF ET_CORE): threads, signal, file mappings, memory.
+//   CCompression, Decompression  zstd, xz, LZ4 and gzip inputs (libzstd, liblzma, liblz4, zlib) expanded.
 //   WindowsImages  PE/COFF images: headers, exports, CodeView ids, x64 unwind data → Breakpad .sym.
 //   ProgramDatabase  PDB 7.0: MSF streams, DBI, publics, procedures, C13 lines, types → Breakpad .sym.
 //   CLibMSPack, CabinetFiles  CAB-compressed files (.pd_, .dl_) through libmspack.
@@ -43,6 +44,7 @@ let package = Package(
     .library(name: "MapFiles", targets: ["MapFiles"]),
     .library(name: "Minidump", targets: ["Minidump"]),
     .library(name: "CoreDumps", targets: ["CoreDumps"]),
+    .library(name: "Decompression", targets: ["Decompression"]),
     .library(name: "WindowsImages", targets: ["WindowsImages"]),
     .library(name: "ProgramDatabase", targets: ["ProgramDatabase"]),
     .library(name: "CabinetFiles", targets: ["CabinetFiles"]),
@@ -69,7 +71,7 @@ let package = Package(
     .target(name: "CrashCore"),
     .target(name: "CSymbolLines"),
     .target(name: "BreakpadSymbols", dependencies: ["CrashCore", "ByteReading", "CSymbolLines"]),
-    // The dlopen-on-first-use loader the three library shims below share.
+    // The dlopen-on-first-use loader the library shims below share.
     .target(name: "CSharedLibrary", linkerSettings: [.linkedLibrary("dl")]),
     // elfutils (Debian: libdw-dev, libelf-dev for the headers), opened with dlopen on first use
     // (Sources/CLibDW/include/CLibDW.h); only ELFSymbols imports it.
@@ -83,6 +85,12 @@ let package = Package(
     .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading", "Demangling"]),
     .target(name: "Minidump", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "CoreDumps", dependencies: ["CrashCore", "ByteReading"]),
+    // libzstd, liblzma, liblz4 and zlib (Debian: libzstd-dev, liblzma-dev, liblz4-dev, zlib1g-dev
+    // for the headers),
+    // each opened with dlopen when an input of its format first arrives; only Decompression
+    // imports them.
+    .target(name: "CCompression", dependencies: ["CSharedLibrary"]),
+    .target(name: "Decompression", dependencies: ["CCompression", "ByteReading"]),
     .target(name: "WindowsImages", dependencies: ["CrashCore", "ByteReading"]),
     .target(name: "ProgramDatabase", dependencies: ["ByteReading"]),
     // libmspack (Debian: libmspack-dev for the header), opened with dlopen on first use; only
@@ -128,7 +136,7 @@ let package = Package(
       name: "CrashAnalysis",
       dependencies: [
         "CrashCore", "ByteReading", "StackText", "Symbolication", "Minidump", "Unwind", "Signatures", "SignatureRules",
-        "Q276222Plugin", "Demangling", "CoreDumps",
+        "Q276222Plugin", "Demangling", "CoreDumps", "Decompression",
       ]
     ),
 
@@ -189,7 +197,7 @@ let package = Package(
       dependencies: [
         "CFuzzerDriver", "Minidump", "Unwind", "StackText", "BreakpadSymbols", "MapFiles", "SignatureRules", "CrashCore",
         "ByteReading", "CrashAnalysis", "CrashTestSupport", "WindowsImages", "ProgramDatabase", "CabinetFiles",
-        "ELFSymbols", "Demangling", "CoreDumps",
+        "ELFSymbols", "Demangling", "CoreDumps", "Decompression",
       ],
       path: "Tests/Fuzz/FuzzTargets"
     ),
@@ -222,6 +230,7 @@ let package = Package(
     ),
     .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
     .testTarget(name: "DemanglingTests", dependencies: ["Demangling", "CrashTestSupport"]),
+    .testTarget(name: "DecompressionTests", dependencies: ["Decompression", "ByteReading", "CrashTestSupport"]),
     .testTarget(
       name: "ELFSymbolsTests",
       dependencies: ["ELFSymbols", "CSharedLibrary", "CrashCore", "CrashTestSupport"]
@@ -260,7 +269,7 @@ let package = Package(
       name: "CrashAnalysisTests",
       dependencies: [
         "CrashAnalysis", "Symbolication", "CrashTestSupport", "WindowsImages", "ProgramDatabase", "Q276222Plugin",
-        "ELFSymbols", "CoreDumps",
+        "ELFSymbols", "CoreDumps", "Decompression",
       ]
     ),
     // Runs the built `analyse` binary (the dependency makes `swift test` build it).

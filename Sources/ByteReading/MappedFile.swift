@@ -96,6 +96,26 @@ public final class MappedFile: @unchecked Sendable {
     }
   }
 
+  /// Maps the regular file open at `descriptor` (which stays the caller's to close) as if it
+  /// were named `name`: a file with no name of its own, such as a compressed input expanded
+  /// into a temporary file.
+  public init(descriptor: Int32, name: String) throws(MappedFileError) {
+    path = name
+    isCopy = false
+    readDescriptor = -1
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw .cannotOpen(path: name, reason: Self.errnoText()) }
+    guard status.st_mode & S_IFMT == S_IFREG else { throw .notARegularFile(path: name, kind: FileKind(mode: status.st_mode)) }
+    let size = Int(status.st_size)
+    if size == 0 {
+      bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+      return
+    }
+    let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
+    guard let address, address != MAP_FAILED else { throw .cannotMap(path: name, reason: Self.errnoText()) }
+    bytes = UnsafeRawBufferPointer(start: address, count: size)
+  }
+
   /// Bytes already in memory, copied, as if they were a file named `name` (fuzzing, tests,
   /// inputs that arrive over a pipe).
   public init(copying data: [UInt8], name: String) {

@@ -33,6 +33,11 @@ public struct InputDescription: Sendable, Hashable, Codable {
   public var encoding: Optional<String>
   /// Lines read, for text inputs.
   public var lineCount: Optional<Int>
+  /// The format the input was compressed in (`zstd`, `xz`, `gzip`), when it was; `byteCount`
+  /// is then the expanded size.
+  public var compression: Optional<String> = nil
+  /// The compressed input's size in bytes, when it was compressed.
+  public var compressedByteCount: Optional<Int> = nil
 
   /// Creates an input description.
   public init(name: String, kind: Kind, byteCount: Int, encoding: String? = nil, lineCount: Int? = nil) {

@@ -1,15 +1,19 @@
 //===--- Analyser.swift - The facade: an input in, a CrashReport out --------===//
 //
-//   sniff → decode text, or read a minidump and walk its threads → CrashReport
+//   [expand] → sniff → decode text, or read a minidump or core and walk its threads → CrashReport
 //
+// A zstd, xz, gzip or LZ4 file (systemd-coredump's cores, rotated logs) is expanded
+// into an unnamed temporary file first, then read as the file it holds.
 // Text is streamed in fixed chunks: a 100 MB log costs the chunk buffer plus
 // the report, never a copy of the file. Minidumps are mapped. Damage inside a readable input becomes
 // diagnostics in the report; an input that cannot be read at all throws.
 //
 //===----------------------------------------------------------------------===//
 
+import ByteReading
 import CoreDumps
 import CrashCore
+import Decompression
 import Minidump
 import StackText
 import Unwind
@@ -54,8 +58,9 @@ public struct Analyser: Sendable {
     self.options = options
   }
 
-  /// Analyses the file at `path` (`-` for standard input): text, or a minidump whose
-  /// threads are walked (with `unwindData`'s STACK WIN / CFI records when given).
+  /// Analyses the file at `path` (`-` for standard input): text, or a minidump or Linux core
+  /// whose threads are walked (with `unwindData`'s STACK WIN / CFI records when given); a
+  /// zstd, xz, gzip or LZ4 file is expanded first and read as what it holds.
   /// Mangled names the input printed are demangled (`PrintedNameDemangling`).
   public func analyse(path: String, unwindData: (any UnwindDataProvider)? = nil) throws(AnalysisError) -> CrashReport {
     var report = try read(path: path, unwindData: unwindData)
@@ -66,14 +71,53 @@ public struct Analyser: Sendable {
   /// The report of the input at `path`, its names as printed.
   private func read(path: String, unwindData: (any UnwindDataProvider)?) throws(AnalysisError) -> CrashReport {
     let reader = try InputReader(path: path, acceptsStreams: options.acceptsStreams)
+    if let expanded = try expandIfCompressed(reader) {
+      let expandedReader = try InputReader(expanded: expanded)
+      var report = try read(expandedReader, unwindData: unwindData) { () throws(MappedFileError) in try expanded.map() }
+      report.input.compression = Optional(expanded.format.rawValue)
+      report.input.compressedByteCount = Optional(expanded.compressedByteCount)
+      return report
+    }
+    return try read(reader, unwindData: unwindData) { () throws(MappedFileError) in
+      try MappedFile(path: path, limit: options.maximumInputSize)
+    }
+  }
+
+  /// The expanded file when the regular file `reader` reads is zstd, xz, gzip or LZ4-compressed.
+  private func expandIfCompressed(_ reader: InputReader) throws(AnalysisError) -> ExpandedFile? {
+    guard reader.isRegularFile, let format = CompressionFormat.detect(reader.peek(CompressionFormat.magicLength)) else {
+      return nil
+    }
+    if let size = reader.knownSize, size > options.maximumInputSize {
+      throw .tooLarge(path: reader.name, size: size, limit: options.maximumInputSize)
+    }
+    do {
+      return try Decompressor.expand(
+        path: reader.name, format: format, limits: DecompressionLimits(maximumByteCount: options.maximumInputSize))
+    } catch {
+      throw .compressed(error.description)
+    }
+  }
+
+  /// The report of the input `reader` reads; `map` maps the same bytes for the formats read in place.
+  private func read(
+    _ reader: InputReader, unwindData: (any UnwindDataProvider)?, map: () throws(MappedFileError) -> MappedFile
+  ) throws(AnalysisError) -> CrashReport {
+    let path = reader.name
     if reader.peek(4) == Array("MDMP".utf8) {
       // One deadline for reading the dump and walking its threads.
       let deadline = options.timeLimit.map { Self.now() + $0 }
       var dumpOptions = MinidumpOptions()
       dumpOptions.maximumFileSize = options.maximumInputSize
       dumpOptions.deadline = deadline
+      let mapped: MappedFile
       do {
-        let dump = try MinidumpFile(path: path, options: dumpOptions)
+        mapped = try map()
+      } catch {
+        throw .minidump(MinidumpError.cannotRead(error).description)
+      }
+      do {
+        let dump = try MinidumpFile(file: mapped, options: dumpOptions)
         return MinidumpReportBuilder.report(
           dump, byteCount: dump.byteCount, unwindData: unwindData, options: options.walk,
           maximumThreads: options.maximumThreads, deadline: deadline,
@@ -90,8 +134,14 @@ public struct Analyser: Sendable {
     }
     // A Linux core file: its threads walked through the memory it kept.
     if ELFCoreFile.isCore(reader.peek(18)) {
+      let mapped: MappedFile
       do {
-        let core = try ELFCoreFile(path: path, limit: options.maximumInputSize)
+        mapped = try map()
+      } catch {
+        throw .core(ELFCoreError.unreadable(path: path, reason: error.description).description)
+      }
+      do {
+        let core = try ELFCoreFile(file: mapped)
         return CoreDumpReportBuilder.report(
           core, unwindData: unwindData, options: options.walk, maximumThreads: options.maximumThreads,
           maximumTotalFrames: options.maximumFramesPerInput)
@@ -192,21 +242,32 @@ public struct Analyser: Sendable {
     return report
   }
 
-  /// Decodes the text input at `path` without building a report: each finding is
+  /// Decodes the text input at `path` (expanded first when zstd, xz, gzip or LZ4-compressed)
+  /// without building a report: each finding is
   /// handed to `handler` as soon as it is complete, so memory stays flat however
   /// large the input. Returns a description of the input.
   @discardableResult
   public func decodeEvents(
     path: String, _ handler: (TextDecodingEvent) -> Void
   ) throws(AnalysisError) -> InputDescription {
-    let reader = try InputReader(path: path, acceptsStreams: options.acceptsStreams)
+    var reader = try InputReader(path: path, acceptsStreams: options.acceptsStreams)
+    var expanded: ExpandedFile?
+    if let file = try expandIfCompressed(reader) {
+      expanded = file
+      reader = try InputReader(expanded: file)
+    }
     if let size = reader.knownSize {
       if size == 0 { throw .empty(path: path) }
       if size > options.maximumInputSize {
         throw .tooLarge(path: path, size: size, limit: options.maximumInputSize)
       }
     }
-    return try stream(reader, handler)
+    var input = try stream(reader, handler)
+    if let expanded {
+      input.compression = Optional(expanded.format.rawValue)
+      input.compressedByteCount = Optional(expanded.compressedByteCount)
+    }
+    return input
   }
 
   private func stream(

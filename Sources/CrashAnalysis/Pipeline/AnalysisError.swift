@@ -23,6 +23,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case minidump(String)
   /// The Linux core file could not be read (its reader's message, naming the file).
   case core(String)
+  /// The zstd, xz, gzip or LZ4 input could not be expanded (the decompressor's message, naming the file).
+  case compressed(String)
 
   /// One sentence naming the input and, where there is one, the offset.
   public var description: String {
@@ -41,6 +43,7 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
       "-: this is a Windows minidump (MDMP); give it as a file path, not on standard input"
     case .minidump(let message): message
     case .core(let message): message
+    case .compressed(let message): message
     }
   }
 }

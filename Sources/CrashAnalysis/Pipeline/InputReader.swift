@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 import ByteReading
+import Decompression
 
 #if canImport(Glibc)
   import Glibc
@@ -51,6 +52,20 @@ final class InputReader {
     descriptor = opened.descriptor
     ownsDescriptor = true
     knownSize = (opened.status.st_mode & S_IFMT) == S_IFREG ? Int(opened.status.st_size) : nil
+  }
+
+  /// Reads the bytes `expanded` holds, named as the compressed input.
+  init(expanded: ExpandedFile) throws(AnalysisError) {
+    name = expanded.name
+    let copy = dup(expanded.descriptor)
+    guard copy >= 0, lseek(copy, 0, SEEK_SET) == 0 else {
+      let reason = Self.errnoText()
+      if copy >= 0 { close(copy) }
+      throw .unreadable(path: expanded.name, reason: reason)
+    }
+    descriptor = copy
+    ownsDescriptor = true
+    knownSize = expanded.byteCount
   }
 
   /// Whether the input is a regular file (whose first bytes can be read without consuming them).

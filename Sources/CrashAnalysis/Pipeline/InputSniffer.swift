@@ -7,10 +7,14 @@
 //   * valid UTF-8 (with or without BOM)         → UTF-8 text;
 //   * mostly printable bytes with stray high bytes that are not UTF-8
 //                                               → Windows-1252 text (NT-era logs);
+//   * zstd, xz, gzip or LZ4 magic              → refused with the command that expands
+//     it (a compressed file given by its path never comes here: it is expanded first);
 //   * otherwise: many NULs, control bytes or undecodable bytes → not text, with the
 //     offset of the first offending byte.
 //
 //===----------------------------------------------------------------------===//
+
+import Decompression
 
 /// How an input should be read.
 public enum InputKind: Sendable, Equatable {
@@ -55,6 +59,12 @@ public enum InputSniffer {
           ? "a Linux core file: give its path (cores are mapped, not read from standard input)"
           : "an ELF program or library, not a crash: give it to --symbols (or `analyse symbols dump`)",
         offset: 0)
+    }
+    if let format = CompressionFormat.detect(bytes) {
+      // A compressed file given by its path is expanded first (the analyser): this one came
+      // on standard input or through a pipe.
+      return .unrecognised(
+        reason: "\(format.rawValue)-compressed data: give its path, or expand it first (\(format.expandCommand))", offset: 0)
     }
     if bytes.count >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE { return .text(.utf16LittleEndian) }
     if bytes.count >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF { return .text(.utf16BigEndian) }

@@ -16,6 +16,8 @@
 //   elf       ELFSymbolFile through libelf/libdw (written to a scratch file): lookups,
 //             CFI rows (DWARF, and 32-bit ARM's EHABI tables), the Breakpad writer
 //   core      ELFCoreFile (Linux cores): notes, memory, modules and build ids, every thread walked
+//   compressed  Decompressor (zstd, xz, gzip, LZ4 through their libraries; the input as
+//             each format when its magic is not its own), then the analyser on the file
 //   names     SymbolDemangler: the input as a name, and behind Swift's, Rust's (both) and C++'s prefixes
 //   html      merge's JSON-line reader and the triage page: the page must keep its
 //             structure (HTMLStructure: no element, attribute or class it does not
@@ -43,9 +45,10 @@
   import ELFSymbols
   import Demangling
   import CoreDumps
+  import Decompression
 
   enum FuzzTarget: String {
-    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf, names, core
+    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf, names, core, compressed
   }
 
   nonisolated(unsafe) var selectedTarget = FuzzTarget.text
@@ -87,6 +90,7 @@
     case .elf: fuzzELF(bytes)
     case .names: fuzzNames(bytes)
     case .core: fuzzCore(bytes)
+    case .compressed: fuzzCompressed(bytes)
     }
     return 0
   }
@@ -112,6 +116,28 @@
     var options = WalkOptions()
     options.maximumFrames = 64
     _ = CoreDumpReportBuilder.report(core, options: options, maximumThreads: 8)
+  }
+
+  /// The scratch file compressed inputs are written to (the decompressor maps files).
+  nonisolated(unsafe) let compressedScratch = "/tmp/fuzz-compressed-\(getpid())"
+
+  /// A compressed input: expanded by its own format, or as each format when it has no magic of
+  /// its own; then analysed as a file, within small limits.
+  func fuzzCompressed(_ bytes: [UInt8]) {
+    guard let file = fopen(compressedScratch, "wb") else { return }
+    _ = fwrite(bytes, 1, bytes.count, file)
+    fclose(file)
+    let limits = DecompressionLimits(maximumByteCount: 4 << 20, decoderMemoryLimit: 8 << 20)
+    let formats = CompressionFormat.detect(bytes).map { [$0] } ?? CompressionFormat.allCases
+    for format in formats {
+      if let expanded = try? Decompressor.expand(path: compressedScratch, format: format, limits: limits) {
+        precondition(expanded.byteCount <= limits.maximumByteCount, "expanded past the limit")
+      }
+    }
+    var options = AnalysisOptions()
+    options.maximumInputSize = 4 << 20
+    options.walk.maximumFrames = 64
+    _ = try? Analyser(options: options).analyse(path: compressedScratch)
   }
 
   /// The input as a name, and behind each mangling's prefix, through every demangler.
@@ -222,7 +248,7 @@
     if let name = getenv("FUZZ_TARGET"), let target = FuzzTarget(rawValue: String(cString: name)) {
       selectedTarget = target
     } else {
-      let message = "set FUZZ_TARGET to minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf, names or core\n"
+      let message = "set FUZZ_TARGET to minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf, names, core or compressed\n"
       _ = message.withCString { write(2, $0, strlen($0)) }
       return 2
     }

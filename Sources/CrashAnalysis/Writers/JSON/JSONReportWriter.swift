@@ -146,6 +146,8 @@ public enum JSONReportWriter {
     ]
     if let encoding = input.encoding { members.append(("encoding", .string(encoding))) }
     if let count = input.lineCount { members.append(("lines", .int(count))) }
+    if let compression = input.compression { members.append(("compression", .string(compression))) }
+    if let count = input.compressedByteCount { members.append(("compressed_bytes", .int(count))) }
     return .object(members)
   }
 

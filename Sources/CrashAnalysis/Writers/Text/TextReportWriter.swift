@@ -69,6 +69,9 @@ public enum TextReportWriter {
     if let encoding = input.encoding { facts.append(encoding) }
     if let lines = input.lineCount { facts.append("\(lines) lines") }
     facts.append("\(input.byteCount) bytes")
+    if let compression = input.compression {
+      facts.append("\(compression)-compressed" + (input.compressedByteCount.map { " in \($0) bytes" } ?? ""))
+    }
     out += "Input:        \(input.name) (\(facts.joined(separator: ", ")))\n"
     if let application = report.application {
       var text = application.name ?? "(unnamed)"

@@ -1,0 +1,191 @@
+//===--- Decompressor.swift - Expanding a compressed input ------------------===//
+//
+// The compressed file is mapped and fed to its format's library a mebibyte at
+// a time (its pages dropped behind the reader); what comes out is written to
+// an unnamed temporary file (`ExpandedFile`). Inputs come from strangers, so:
+//   - the expanded size is bounded (`maximumByteCount`, the caller's input
+//     limit): a small bomb stops at the limit, its temporary file freed;
+//   - the decoder's memory is bounded (`decoderMemoryLimit`: a zstd window, an
+//     xz dictionary), checked by the library against the header before it
+//     allocates;
+//   - every step must consume or produce, so a damaged stream cannot spin;
+//   - a failed write (a full disk) is an error naming the directory, never a
+//     silently short input.
+// Frames, streams and members that follow one another are read as one input,
+// as the formats' own tools read them.
+//
+//===----------------------------------------------------------------------===//
+
+import ByteReading
+import CCompression
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// The bounds a decompression keeps to.
+public struct DecompressionLimits: Sendable, Hashable {
+  /// The most bytes an input may expand to.
+  public var maximumByteCount: Int
+  /// The most memory the format's decoder may ask for (a zstd window, an xz dictionary).
+  public var decoderMemoryLimit: Int
+  /// Where the temporary file goes; nil for `$TMPDIR`, else `/tmp`.
+  public var temporaryDirectory: String?
+
+  /// 512 MiB of output (the analyser's input limit) and 128 MiB for the decoder (zstd's own
+  /// default window limit; `xz -9` needs 65 MiB).
+  public init(maximumByteCount: Int = 512 << 20, decoderMemoryLimit: Int = 128 << 20, temporaryDirectory: String? = nil) {
+    self.maximumByteCount = maximumByteCount
+    self.decoderMemoryLimit = decoderMemoryLimit
+    self.temporaryDirectory = temporaryDirectory
+  }
+}
+
+/// Expands compressed inputs.
+public enum Decompressor {
+  /// How much compressed input each step is given, and how much output room.
+  static let stepSize = 1 << 20
+
+  /// Expands the file at `path`, compressed in `format` (`CompressionFormat.detect`), within `limits`.
+  public static func expand(
+    path: String, format: CompressionFormat, limits: DecompressionLimits = DecompressionLimits()
+  ) throws(DecompressionError) -> ExpandedFile {
+    let input: MappedFile
+    do {
+      // Compressed, an input is no larger than expanded: the same limit bounds both.
+      input = try MappedFile(path: path, limit: limits.maximumByteCount)
+    } catch {
+      throw .unreadable(path: path, reason: "\(error)")
+    }
+    input.adviseSequential()
+    let directory = temporaryDirectory(limits.temporaryDirectory)
+    let descriptor = try createTemporaryFile(in: directory, for: path)
+    do {
+      let count = try expand(input, format: format, limits: limits, into: descriptor, directory: directory)
+      return ExpandedFile(
+        name: path, format: format, compressedByteCount: input.bytes.count, byteCount: count, descriptor: descriptor)
+    } catch {
+      close(descriptor)
+      throw error
+    }
+  }
+
+  /// Expands `input` into `descriptor`; returns the bytes written.
+  private static func expand(
+    _ input: MappedFile, format: CompressionFormat, limits: DecompressionLimits, into descriptor: Int32,
+    directory: String
+  ) throws(DecompressionError) -> Int {
+    let path = input.path
+    var failure: UnsafePointer<CChar>?
+    guard let stream = ccompression_create(format.cFormat, max(limits.decoderMemoryLimit, 1 << 20), &failure) else {
+      throw .libraryUnavailable(format: format, reason: failure.map { String(cString: $0) } ?? "unknown")
+    }
+    defer { ccompression_free(stream) }
+    let output = UnsafeMutableRawBufferPointer.allocate(byteCount: stepSize, alignment: 16)
+    defer { output.deallocate() }
+    let bytes = input.bytes
+    guard let base = bytes.baseAddress else {
+      throw .damaged(path: path, format: format, offset: 0, reason: "the file is empty")
+    }
+    var offset = 0
+    var written = 0
+    while true {
+      let end = min(offset + stepSize, bytes.count)
+      let last: Int32 = end == bytes.count ? 1 : 0
+      var consumed = 0
+      var produced = 0
+      var problem: UnsafePointer<CChar>?
+      let status = ccompression_step(
+        stream, base.assumingMemoryBound(to: UInt8.self) + offset, end - offset, last, &consumed,
+        output.baseAddress!.assumingMemoryBound(to: UInt8.self), output.count, &produced, &problem)
+      offset += consumed
+      if produced > 0 {
+        guard produced <= limits.maximumByteCount - written else {
+          throw .tooLarge(path: path, format: format, limit: limits.maximumByteCount)
+        }
+        try write(UnsafeRawBufferPointer(rebasing: output[0..<produced]), to: descriptor, path: path, directory: directory)
+        written += produced
+      }
+      if offset > 4 * stepSize { input.releaseResidentPages(before: offset - stepSize) }
+      switch status {
+      case CCOMPRESSION_ERROR:
+        throw .damaged(path: path, format: format, offset: offset, reason: problem.map { String(cString: $0) } ?? "damaged data")
+      case CCOMPRESSION_FRAME_END:
+        if offset == bytes.count { return written }
+        ccompression_reset(stream)
+      default:
+        guard consumed > 0 || produced > 0 else {
+          let reason = last != 0 ? "the input ends inside a \(format.unitName)" : "the decoder made no progress"
+          throw .damaged(path: path, format: format, offset: offset, reason: reason)
+        }
+      }
+    }
+  }
+
+  /// Writes all of `bytes`, retrying short writes and interruptions.
+  private static func write(
+    _ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String, directory: String
+  ) throws(DecompressionError) {
+    var done = 0
+    while done < bytes.count {
+      let count = systemWrite(descriptor, bytes.baseAddress! + done, bytes.count - done)
+      if count > 0 {
+        done += count
+      } else if count < 0 && errno == EINTR {
+        continue
+      } else {
+        let reason = count == 0 ? "nothing written" : String(cString: strerror(errno))
+        throw .cannotWrite(path: path, directory: directory, reason: reason)
+      }
+    }
+  }
+
+  /// The directory temporary files go to.
+  static func temporaryDirectory(_ chosen: String?) -> String {
+    if let chosen, !chosen.isEmpty { return chosen }
+    if let value = getenv("TMPDIR"), value.pointee != 0 { return String(cString: value) }
+    return "/tmp"
+  }
+
+  /// A new temporary file in `directory`, unlinked at once, open for reading and writing.
+  private static func createTemporaryFile(in directory: String, for path: String) throws(DecompressionError) -> Int32 {
+    var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast())
+    template += Array("analyse-expanded-XXXXXX".utf8CString)
+    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard descriptor >= 0 else {
+      throw .cannotWrite(path: path, directory: directory, reason: String(cString: strerror(errno)))
+    }
+    _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    return descriptor
+  }
+}
+
+extension CompressionFormat {
+  /// The C shim's name for the format.
+  var cFormat: ccompression_format {
+    switch self {
+    case .zstd: CCOMPRESSION_ZSTD
+    case .xz: CCOMPRESSION_XZ
+    case .gzip: CCOMPRESSION_GZIP
+    case .lz4: CCOMPRESSION_LZ4
+    }
+  }
+
+  /// What the format calls one compressed unit.
+  var unitName: String {
+    switch self {
+    case .zstd: "frame"
+    case .xz: "stream"
+    case .gzip: "member"
+    case .lz4: "frame"
+    }
+  }
+}
+
+/// write(2), named so the method `write(_:to:path:directory:)` does not shadow it.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+  write(descriptor, buffer, count)
+}

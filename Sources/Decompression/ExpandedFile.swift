@@ -1,0 +1,55 @@
+//===--- ExpandedFile.swift - A compressed input, expanded -------------------===//
+//
+// The expanded bytes live in a temporary file that has no name (created in
+// $TMPDIR, or /tmp, and unlinked at once): the kernel frees it when the last
+// descriptor or mapping goes, even if the process is killed. Reading it
+// through a mapping costs the process only the pages a walk touches, so a
+// 400 MB core expanded is not 400 MB of this process's memory.
+//
+//===----------------------------------------------------------------------===//
+
+import ByteReading
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// A compressed input expanded into an unnamed temporary file.
+public final class ExpandedFile: @unchecked Sendable {
+  // Sendable: every property is immutable; the descriptor is only read.
+
+  /// The compressed input's path, as given.
+  public let name: String
+  /// The format it was compressed in.
+  public let format: CompressionFormat
+  /// The compressed input's size in bytes.
+  public let compressedByteCount: Int
+  /// The expanded size in bytes.
+  public let byteCount: Int
+  /// The temporary file's descriptor, open for reading while this object lives.
+  public let descriptor: Int32
+
+  init(name: String, format: CompressionFormat, compressedByteCount: Int, byteCount: Int, descriptor: Int32) {
+    self.name = name
+    self.format = format
+    self.compressedByteCount = compressedByteCount
+    self.byteCount = byteCount
+    self.descriptor = descriptor
+  }
+
+  deinit { close(descriptor) }
+
+  /// The expanded bytes, mapped read-only, named as the compressed input.
+  public func map() throws(MappedFileError) -> MappedFile {
+    try MappedFile(descriptor: descriptor, name: name)
+  }
+
+  /// The first `count` expanded bytes (fewer when the file is shorter).
+  public func prefix(_ count: Int) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: max(count, 0))
+    let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+    return Array(bytes.prefix(max(0, read)))
+  }
+}
