@@ -86,22 +86,25 @@ extension ELFCoreFile {
 
   /// The program headers of the ELF image whose header the core kept at `base`, or nil.
   func imageHeaders(at base: UInt64) -> ImageHeaders? {
-    guard let header = memory(at: base, length: 64), header.starts(with: [0x7F, 0x45, 0x4C, 0x46]), header[4] == 2,
-      header[5] == 1
-    else { return nil }
+    // ELF64's header and program headers, or ELF32's (a 32-bit process's images).
+    guard let identification = memory(at: base, length: 52), Self.isLittleEndianELF(identification) else { return nil }
+    let layout = ELFCoreLayout(is64Bit: identification[4] == 2)
+    let wide = layout.is64Bit
+    guard let header = memory(at: base, length: wide ? 64 : 52) else { return nil }
     let type = header.loadUnaligned(fromByteOffset: 16, as: UInt16.self)
-    let headerOffset = header.loadUnaligned(fromByteOffset: 32, as: UInt64.self)
-    let entrySize = UInt64(header.loadUnaligned(fromByteOffset: 54, as: UInt16.self))
-    let count = UInt64(header.loadUnaligned(fromByteOffset: 56, as: UInt16.self))
-    guard entrySize >= 56, count <= 256, headerOffset < 1 << 20 else { return nil }
+    let headerOffset = layout.word(header, at: wide ? 32 : 28)
+    let entrySize = UInt64(header.loadUnaligned(fromByteOffset: wide ? 54 : 42, as: UInt16.self))
+    let count = UInt64(header.loadUnaligned(fromByteOffset: wide ? 56 : 44, as: UInt16.self))
+    let minimumEntry = wide ? 56 : 32
+    guard entrySize >= UInt64(minimumEntry), count <= 256, headerOffset < 1 << 20 else { return nil }
     var headers = ImageHeaders()
     for index in 0..<count {
-      guard let entry = memory(at: base &+ headerOffset &+ index * entrySize, length: 56) else { return nil }
+      guard let entry = memory(at: base &+ headerOffset &+ index * entrySize, length: minimumEntry) else { return nil }
       let kind = entry.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
-      let fileOffset = entry.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-      let address = entry.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
-      let fileSize = entry.loadUnaligned(fromByteOffset: 32, as: UInt64.self)
-      let memorySize = entry.loadUnaligned(fromByteOffset: 40, as: UInt64.self)
+      let fileOffset = layout.word(entry, at: wide ? 8 : 4)
+      let address = layout.word(entry, at: wide ? 16 : 8)
+      let fileSize = layout.word(entry, at: wide ? 32 : 16)
+      let memorySize = layout.word(entry, at: wide ? 40 : 20)
       if kind == 1 { headers.loads.append((fileOffset, address, memorySize)) }
       if kind == 4, fileSize <= 1 << 16 { headers.notes.append((address, fileSize)) }
     }

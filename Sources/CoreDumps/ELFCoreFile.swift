@@ -10,9 +10,12 @@
 //   PT_LOAD  each memory mapping: its address and size, and the bytes the dump
 //            kept (none for file-backed code, the first page of an ELF image,
 //            all of the stacks and heaps with the default coredump_filter).
-// x86-64 and AArch64 cores are read (64-bit little-endian). Sources: the ELF
-// specification, Linux's include/uapi/linux/elfcore.h and fs/binfmt_elf.c,
-// and the two architectures' `user_regs_struct` (asm/ptrace.h, asm/user.h).
+// x86-64 and AArch64 cores (ELF64) and x86 and 32-bit ARM cores (ELF32, as a
+// 32-bit kernel writes them and a 64-bit kernel writes a 32-bit process's,
+// through its compat layouts) are read, little-endian. Sources: the ELF
+// specification, Linux's include/uapi/linux/elfcore.h, fs/binfmt_elf.c and
+// fs/compat_binfmt_elf.c, and the architectures' `user_regs_struct`
+// (asm/ptrace.h, asm/user.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -78,6 +81,9 @@ public final class ELFCoreFile: @unchecked Sendable {
   public let path: String
   /// The processor.
   public let architecture: Architecture
+  /// Whether the core is ELF64 (x86-64, AArch64) rather than ELF32 (x86, 32-bit ARM): the width
+  /// of its headers' fields and of the `long`s in its notes.
+  public let is64Bit: Bool
   /// The memory mappings, by address.
   public let segments: [Segment]
   /// The file mappings, by address.
@@ -100,10 +106,16 @@ public final class ELFCoreFile: @unchecked Sendable {
   let file: MappedFile
   let reader: ByteReader
 
-  /// Whether `bytes` start as a 64-bit little-endian ELF core does.
+  /// Whether `bytes` start as a little-endian ELF core (32- or 64-bit) does.
   public static func isCore(_ bytes: [UInt8]) -> Bool {
-    bytes.count >= 18 && bytes[0] == 0x7F && bytes[1] == 0x45 && bytes[2] == 0x4C && bytes[3] == 0x46 && bytes[4] == 2
-      && bytes[5] == 1 && bytes[16] == 4 && bytes[17] == 0
+    bytes.count >= 18 && isLittleEndianELF(bytes) && bytes[16] == 4 && bytes[17] == 0
+  }
+
+  /// Whether `bytes` start with a little-endian ELF identification of either class.
+  static func isLittleEndianELF(_ bytes: some Collection<UInt8>) -> Bool {
+    let bytes = Array(bytes.prefix(6))
+    return bytes.count == 6 && bytes[0] == 0x7F && bytes[1] == 0x45 && bytes[2] == 0x4C && bytes[3] == 0x46
+      && (bytes[4] == 1 || bytes[4] == 2) && bytes[5] == 1
   }
 
   /// Maps and reads the core at `path` (at most `limit` bytes).
@@ -124,34 +136,42 @@ public final class ELFCoreFile: @unchecked Sendable {
     reader = ByteReader(mapped.bytes)
     let path = mapped.path
     let reader = reader
-    guard reader.count >= 64, Self.isCore(Array(mapped.bytes.prefix(18))) else {
-      if reader.count >= 18, mapped.bytes[0] == 0x7F, mapped.bytes[1] == 0x45, mapped.bytes[4] == 2, mapped.bytes[5] == 1 {
+    guard reader.count >= 52, Self.isCore(Array(mapped.bytes.prefix(18))) else {
+      if reader.count >= 18, Self.isLittleEndianELF(mapped.bytes) {
         throw .notACore(path: path, type: UInt16(mapped.bytes[16]) | UInt16(mapped.bytes[17]) << 8)
       }
       throw .notELF(path: path)
     }
+    let is64Bit = mapped.bytes[4] == 2
+    self.is64Bit = is64Bit
     do {
       let machine = try reader.read(UInt16.self, at: 18, "e_machine")
-      switch machine {
-      case 62: architecture = .amd64
-      case 183: architecture = .arm64
+      switch (machine, is64Bit) {
+      case (62, true): architecture = .amd64
+      case (183, true): architecture = .arm64
+      case (3, false): architecture = .x86
+      case (40, false): architecture = .arm
       default: throw ELFCoreError.unsupportedMachine(path: path, machine: machine)
       }
-      let headerOffset = try reader.read(UInt64.self, at: 32, "e_phoff")
-      let headerSize = UInt64(try reader.read(UInt16.self, at: 54, "e_phentsize"))
-      let headerCount = UInt64(try reader.read(UInt16.self, at: 56, "e_phnum"))
-      guard headerSize >= 56 else { throw ReadError(.implausibleCount, at: 54, reading: "e_phentsize \(headerSize)") }
+      // ELF64's header and program headers, or ELF32's narrower ones.
+      let field = ELFCoreLayout(is64Bit: is64Bit)
+      let headerOffset = try field.word(reader, at: is64Bit ? 32 : 28, "e_phoff")
+      let headerSize = UInt64(try reader.read(UInt16.self, at: is64Bit ? 54 : 42, "e_phentsize"))
+      let headerCount = UInt64(try reader.read(UInt16.self, at: is64Bit ? 56 : 44, "e_phnum"))
+      guard headerSize >= (is64Bit ? 56 : 32) else {
+        throw ReadError(.implausibleCount, at: is64Bit ? 54 : 42, reading: "e_phentsize \(headerSize)")
+      }
       try reader.checkArray(count: headerCount, size: headerSize, at: headerOffset, "program headers")
       var segments: [Segment] = []
       var notes: [(offset: UInt64, size: UInt64)] = []
       for index in 0..<headerCount {
         let at = headerOffset + index * headerSize
         let type = try reader.read(UInt32.self, at: at, "p_type")
-        let flags = try reader.read(UInt32.self, at: at + 4, "p_flags")
-        let offset = try reader.read(UInt64.self, at: at + 8, "p_offset")
-        let address = try reader.read(UInt64.self, at: at + 16, "p_vaddr")
-        let fileSize = try reader.read(UInt64.self, at: at + 32, "p_filesz")
-        let memorySize = try reader.read(UInt64.self, at: at + 40, "p_memsz")
+        let flags = try reader.read(UInt32.self, at: at + (is64Bit ? 4 : 24), "p_flags")
+        let offset = try field.word(reader, at: at + (is64Bit ? 8 : 4), "p_offset")
+        let address = try field.word(reader, at: at + (is64Bit ? 16 : 8), "p_vaddr")
+        let fileSize = try field.word(reader, at: at + (is64Bit ? 32 : 16), "p_filesz")
+        let memorySize = try field.word(reader, at: at + (is64Bit ? 40 : 20), "p_memsz")
         switch type {
         case 1:
           // A dump cut short keeps what it holds: bytes past the file's end are absent.
@@ -167,7 +187,7 @@ public final class ELFCoreFile: @unchecked Sendable {
         }
       }
       self.segments = segments.sorted { $0.address < $1.address }
-      var parsed = ELFCoreNotes(architecture: architecture)
+      var parsed = ELFCoreNotes(architecture: architecture, layout: field)
       for note in notes { try parsed.read(reader, offset: note.offset, size: note.size) }
       threads = parsed.threads
       mappings = parsed.mappings.sorted { $0.start < $1.start }

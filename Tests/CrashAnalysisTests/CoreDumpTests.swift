@@ -42,7 +42,9 @@ struct CoreDumpTests {
     return SymbolStore(roots: [root])
   }
 
-  @Test("the crashed thread walks to gdb's frames, by the ELF file's CFI", arguments: ["ledger_crash-x86_64", "ledger_crash-arm64"])
+  @Test(
+    "the crashed thread walks to gdb's frames, by the ELF file's CFI",
+    arguments: ["ledger_crash-x86_64", "ledger_crash-arm64", "ledger_crash-x86", "ledger_crash-arm"])
   func walkMatchesGDB(name: String) throws {
     let store = try store(for: name)
     let report = Symbolicator(store: store).symbolicate(
@@ -69,16 +71,48 @@ struct CoreDumpTests {
     #expect(report.exception?.description == "SIGSEGV /SEGV_MAPERR" && report.exception?.address?.rawValue == 0x18)
   }
 
+  @Test("32-bit cores: ELF32 headers, the compat notes' layouts, x86's and ARM's registers")
+  func thirtyTwoBitCores() throws {
+    let x86 = try ELFCoreFile(path: Fixtures.path("core/ledger_crash-x86.core"))
+    #expect(x86.architecture == .x86 && !x86.is64Bit && x86.threads.count == 1)
+    #expect(x86.signal?.number == 11 && x86.signal?.code == 1 && x86.signal?.address == 0xC)
+    #expect(x86.processName == "ledger_crash-x8" && x86.processID == x86.threads.first?.id)
+    #expect(x86.mappings.first?.path.hasSuffix("/ledger_crash-x86") == true)
+    guard case .x86(let registers) = try #require(x86.threads.first).context else {
+      Issue.record("not an x86 context")
+      return
+    }
+    #expect(registers[.eip] == 0x40_1238 && registers[.ebp] == registers[.esp] && registers[.segCs] == 0x23)
+    let module = try #require(x86.modules.first)
+    #expect(module.base.rawValue == 0x40_0000)
+    #expect(module.buildID == (try ELFSymbolFile(path: Fixtures.path("core/ledger_crash-x86")).buildID))
+
+    // qemu-arm writes no NT_SIGINFO and no NT_FILE: the signal from NT_PRSTATUS, the program
+    // from the auxiliary vector.
+    let arm = try ELFCoreFile(path: Fixtures.path("core/ledger_crash-arm.core"))
+    #expect(arm.architecture == .arm && !arm.is64Bit && arm.signal == nil && arm.threads.first?.signal == 11)
+    guard case .arm(let armRegisters) = try #require(arm.threads.first).context else {
+      Issue.record("not an ARM context")
+      return
+    }
+    #expect(armRegisters[.pc] == 0x2_01AC && armRegisters[.lr] == 0x2_0180 && armRegisters[.cpsr] == 0x10)
+    let program = try #require(arm.modules.first)
+    #expect(program.name == "ledger_crash-arm" && program.base.rawValue == 0x1_0000)
+    #expect(program.buildID == (try ELFSymbolFile(path: Fixtures.path("core/ledger_crash-arm")).buildID))
+  }
+
   @Test("damaged cores: cut anywhere, they are read as far as they go or refused naming the file, never a crash")
   func truncated() throws {
-    let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("core/ledger_crash-x86_64.core"))))
-    for length in [20, 64, 100, 0x240, 0x1000, 0x3000, bytes.count / 2, bytes.count - 1] {
-      let file = try TemporaryFile(Array(bytes.prefix(length)), suffix: ".core")
-      do {
-        let report = try Analyser().analyse(path: file.path)
-        #expect(report.input.kind == .core)
-      } catch {
-        #expect(error.description.contains(file.path), "\(length): \(error)")
+    for name in ["ledger_crash-x86_64", "ledger_crash-x86"] {
+      let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("core/\(name).core"))))
+      for length in [20, 52, 64, 100, 0x240, 0x1000, 0x3000, bytes.count / 2, bytes.count - 1] {
+        let file = try TemporaryFile(Array(bytes.prefix(length)), suffix: ".core")
+        do {
+          let report = try Analyser().analyse(path: file.path)
+          #expect(report.input.kind == .core)
+        } catch {
+          #expect(error.description.contains(file.path), "\(name) \(length): \(error)")
+        }
       }
     }
   }

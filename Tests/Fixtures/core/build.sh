@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Rebuilds the core fixtures: ledger_crash.c for x86-64 (gcc) and AArch64 (the toolchain's clang
-# and lld), each run until it faults, and the core written:
+# Rebuilds the core fixtures: ledger_crash.c for x86-64 (gcc), AArch64, x86 and 32-bit ARM (the
+# toolchain's clang and lld), each run until it faults, and the core written:
 #   ledger_crash-x86_64, ledger_crash-x86_64.core   the kernel's core (core_pattern `core`,
 #                                                    ulimit -c unlimited), coredump_filter 0x33
 #   ledger_crash-arm64, ledger_crash-arm64.core     qemu-aarch64's core of its guest (qemu-user
 #                                                    writes the same ELF core layout)
+#   ledger_crash-x86, ledger_crash-x86.core         the kernel's core of a 32-bit process (ELF32,
+#                                                    the compat layouts of a 64-bit kernel)
+#   ledger_crash-arm, ledger_crash-arm.core         qemu-arm's core of its guest (ELF32, ARM mode)
 #   *.gdb-bt.txt                                    gdb's `bt` on each, the frames expected
 # Paths in the DWARF are mapped to /core-fixture.
 set -euo pipefail
@@ -13,12 +16,19 @@ CLANG=${CLANG:-/opt/swift/usr/bin/clang}
 flags=(-O1 -g -fno-omit-frame-pointer -static -nostdlib -fdebug-prefix-map="$PWD=/core-fixture" -Wl,--build-id=sha1)
 gcc "${flags[@]}" -fno-pie -no-pie -o ledger_crash-x86_64 ledger_crash.c
 "$CLANG" --target=aarch64-linux-gnu -fuse-ld=lld "${flags[@]}" -fno-pie -no-pie -o ledger_crash-arm64 ledger_crash.c
+"$CLANG" --target=i386-linux-gnu -fuse-ld=lld "${flags[@]}" -fno-pie -o ledger_crash-x86 ledger_crash.c
+"$CLANG" --target=armv7a-linux-gnueabihf -fuse-ld=lld "${flags[@]}" -fno-pie -o ledger_crash-arm ledger_crash.c
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp ledger_crash-x86_64 ledger_crash-arm64 "$work/"
+cp ledger_crash-x86_64 ledger_crash-arm64 ledger_crash-x86 ledger_crash-arm "$work/"
 (cd "$work" && ulimit -c unlimited && { ./ledger_crash-x86_64 || true; } && mv core ledger_crash-x86_64.core)
 (cd "$work" && ulimit -c unlimited && { qemu-aarch64 -s 65536 ./ledger_crash-arm64 || true; } && mv qemu_ledger_crash-arm64_*.core ledger_crash-arm64.core)
+(cd "$work" && ulimit -c unlimited && { ./ledger_crash-x86 || true; } && mv core ledger_crash-x86.core)
+# qemu re-raises the signal after writing its guest's core: its own core is not kept.
+(cd "$work" && ulimit -c unlimited && { qemu-arm -s 65536 ./ledger_crash-arm || true; } && mv qemu_ledger_crash-arm_*.core ledger_crash-arm.core && rm -f core)
 cp "$work"/*.core . && chmod 644 ./*.core
 gdb -batch -ex bt ledger_crash-x86_64 ledger_crash-x86_64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-x86_64.gdb-bt.txt
 gdb-multiarch -batch -ex bt ledger_crash-arm64 ledger_crash-arm64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-arm64.gdb-bt.txt
+gdb -batch -ex bt ledger_crash-x86 ledger_crash-x86.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-x86.gdb-bt.txt
+gdb-multiarch -batch -ex bt ledger_crash-arm ledger_crash-arm.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-arm.gdb-bt.txt
 ls -l ledger_crash-*

@@ -1,5 +1,5 @@
-/* A small program that crashes two calls deep, built without the C library so that its core
-   is small. Tests/Fixtures/core/build.sh builds it for x86-64 and AArch64 and makes its cores. */
+/* A small program that crashes two calls deep, built without the C library so that its core is
+   small. Tests/Fixtures/core/build.sh builds it for x86-64, AArch64, x86 and 32-bit ARM, and cores. */
 typedef unsigned long size_t;
 
 struct journal { long *entries; size_t count; };
@@ -27,4 +27,10 @@ __asm__(".globl _start\n.type _start, @function\n_start:\n.cfi_startproc\n.cfi_u
 #elif defined(__aarch64__)
 __asm__(".globl _start\n.type _start, %function\n_start:\n.cfi_startproc\n.cfi_undefined x30\nmov x29, #0\n"
         "mov x30, #0\nbl ledger_main\nmov x8, #93\nsvc #0\n.cfi_endproc\n.size _start, . - _start\n");
+#elif defined(__i386__)
+__asm__(".globl _start\n.type _start, @function\n_start:\n.cfi_startproc\n.cfi_undefined eip\nxor %ebp, %ebp\n"
+        "call ledger_main\nmov %eax, %ebx\nmov $1, %eax\nint $0x80\n.cfi_endproc\n.size _start, . - _start\n");
+#elif defined(__arm__)
+__asm__(".globl _start\n.type _start, %function\n_start:\n.fnstart\n.cfi_startproc\n.cfi_undefined lr\nmov fp, #0\n"
+        "mov lr, #0\nbl ledger_main\nmov r7, #1\nsvc #0\n.cfi_endproc\n.cantunwind\n.fnend\n.size _start, . - _start\n");
 #endif
