@@ -29,7 +29,8 @@ public final class StoreUnwindData: UnwindDataProvider, Sendable {
     let key = debugFile + "/" + identifier
     if let cached = cache.withLock({ $0[key] }) { return cached }
     var found: (any UnwindInfoSource)?
-    if let entries = try? store.entries(debugFile: debugFile, debugIdentifier: identifier, buildID: module.buildID) {
+    if let entries = try? store.entries(
+      debugFile: debugFile, debugIdentifier: identifier, buildID: module.buildID, modulePath: module.path) {
       for entry in entries {
         switch entry.format {
         case .breakpad, .windows, .elf:

@@ -6,6 +6,10 @@
 //   <root>/<debug_file>/<DEBUG_ID>/<debug_file>                    ELF with DWARF
 //   <root>/.build-id/xx/<rest>.debug                               ELF by build id
 //   <root>/<debug_file>                  an ELF file of that build id (a build's output)
+//   <system root>/<module's path>        the file a core or dump names, under a system
+//                                        root (`--sysroot /`: this machine's own files),
+//                                        when its build id is the module's; its separate
+//                                        debug file under <system root>/usr/lib/debug
 // Dumps name a debug file and id: those are looked up directly, after the
 // names are checked (PathComponent). Text listings name only a module: those
 // go through a catalog of every file under the roots, read once on first use.
@@ -44,6 +48,9 @@ public struct LoadedSymbols: Sendable {
 public final class SymbolStore: Sendable {
   /// The directories searched, in order.
   public let roots: [String]
+  /// Directories a module's recorded path is looked up under (gdb's sysroot: `/` for this
+  /// machine's own files), a file taken only when its build id is the module's.
+  public let systemRoots: [String]
   /// Catalog entries are read from at most this many files per root.
   public let maximumCatalogFiles: Int
   /// Symbol files larger than this are refused (with a diagnostic naming the file).
@@ -80,13 +87,15 @@ public final class SymbolStore: Sendable {
     let result = Mutex<Result<LoadedSymbols, SymbolLoadError>?>(nil)
   }
 
-  /// A store over `roots` (directories that do not exist are skipped) and, for debug files
-  /// none of them holds, `fetchers` (whose caches are searched like roots).
+  /// A store over `roots` (directories that do not exist are skipped), the files modules name
+  /// under `systemRoots` (checked by build id) and, for debug files none of them holds,
+  /// `fetchers` (whose caches are searched like roots).
   public init(
-    roots: [String], fetchers: [any SymbolFileFetcher] = [], maximumFileSize: Int = 4 << 30,
-    maximumCachedBytes: Int = 2 << 30, maximumCatalogFiles: Int = 100_000
+    roots: [String], systemRoots: [String] = [], fetchers: [any SymbolFileFetcher] = [],
+    maximumFileSize: Int = 4 << 30, maximumCachedBytes: Int = 2 << 30, maximumCatalogFiles: Int = 100_000
   ) {
     self.roots = roots
+    self.systemRoots = systemRoots
     self.fetchers = fetchers
     self.maximumFileSize = maximumFileSize
     self.maximumCachedBytes = maximumCachedBytes
@@ -105,10 +114,11 @@ public final class SymbolStore: Sendable {
   /// Every symbol file for a debug file and identifier, across roots, in search order:
   /// per root the Breakpad file, then linker maps, then ELF files in that directory; then,
   /// for an ELF module whose GNU `buildID` is given, `.build-id/xx/rest.debug` under the
-  /// roots; then what the fetchers bring.
+  /// roots; then the file at the module's recorded `modulePath` under the system roots, when
+  /// its build id is `buildID`; then what the fetchers bring.
   /// Each directory is looked at once per store: a store is not expected to change while it
   /// serves (a batch).
-  public func entries(debugFile: String, debugIdentifier: String, buildID: String? = nil)
+  public func entries(debugFile: String, debugIdentifier: String, buildID: String? = nil, modulePath: String? = nil)
     throws(PathComponentError)
     -> [StoreEntry]
   {
@@ -117,7 +127,7 @@ public final class SymbolStore: Sendable {
     let buildID = buildID.flatMap(Self.validatedBuildID)
     let key = file + "/" + identifier
     if let known = state.withLock({ $0.entriesByID[key] }) { return known }
-    let found = findEntries(file: file, identifier: identifier, buildID: buildID)
+    let found = findEntries(file: file, identifier: identifier, buildID: buildID, modulePath: modulePath)
     state.withLock { state in
       if state.entriesByID.count >= Self.maximumRememberedIDs {
         state.entriesByID.removeAll(keepingCapacity: true)
@@ -141,11 +151,21 @@ public final class SymbolStore: Sendable {
   /// Debug ids whose entries are remembered at once.
   static let maximumRememberedIDs = 4_096
 
-  private func findEntries(file: String, identifier: String, buildID: String?) -> [StoreEntry] {
+  private func findEntries(file: String, identifier: String, buildID: String?, modulePath: String?) -> [StoreEntry] {
     var found = findLocalEntries(
       file: file, identifier: identifier, in: roots + fetchers.map(\.cacheRoot))
     if found.isEmpty, let buildID, let beside = entry(file: file, identifier: identifier, buildID: buildID) {
       found = [beside]
+    }
+    // The module's own file under a system root before its debug file alone: the image holds
+    // the call frames (`.eh_frame`) a debug file keeps only as NOBITS, and finds that debug
+    // file itself.
+    if found.isEmpty, let buildID, let modulePath,
+      let system = SystemRootLookup.file(at: modulePath, under: systemRoots, buildID: buildID)
+    {
+      found = [
+        StoreEntry(path: system, format: .elf, debugFile: file, debugIdentifier: identifier, moduleKey: StoreEntry.moduleKey(for: file))
+      ]
     }
     if found.isEmpty, let buildID, let byBuildID = entry(buildID: buildID) {
       found = [
@@ -244,10 +264,11 @@ public final class SymbolStore: Sendable {
     return nil
   }
 
-  /// The separate ELF debug file for a GNU build id: `<root>/.build-id/xx/rest.debug`.
+  /// The separate ELF debug file for a GNU build id: `<root>/.build-id/xx/rest.debug`, under
+  /// the roots and the system roots' `usr/lib/debug`.
   public func entry(buildID: String) -> StoreEntry? {
     guard let digits = Self.validatedBuildID(buildID) else { return nil }
-    for root in roots {
+    for root in debugRoots {
       let path = "\(root)/.build-id/\(digits.prefix(2))/\(digits.dropFirst(2)).debug"
       if Self.isRegularFile(path) {
         return StoreEntry(
@@ -382,12 +403,18 @@ public final class SymbolStore: Sendable {
       }
     case .elf:
       do {
-        let elf = try ELFSymbolFile(path: entry.path, debugRoots: roots)
+        let elf = try ELFSymbolFile(path: entry.path, debugRoots: debugRoots)
         return .success(LoadedSymbols(source: elf, isCorrupt: false, diagnostics: []))
       } catch {
         return .failure(SymbolLoadError(path: entry.path, message: error.description))
       }
     }
+  }
+
+  /// Where separate ELF debug files are looked for by build id: the roots, then each system
+  /// root's `usr/lib/debug` (where distributions install them: Debian's `-dbg` and `-dbgsym`).
+  public var debugRoots: [String] {
+    roots + systemRoots.map { ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/usr/lib/debug" }
   }
 
   private static func fileSize(_ path: String) -> Int {

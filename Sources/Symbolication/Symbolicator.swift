@@ -93,7 +93,8 @@ public final class Symbolicator: Sendable {
     // 1. By debug id, when the input gives one: every file in that build's directory.
     if let listed, let debugFile = listed.debugFile, let identifier = listed.debugIdentifier {
       do {
-        let entries = try store.entries(debugFile: debugFile, debugIdentifier: identifier, buildID: listed.buildID)
+        let entries = try store.entries(
+          debugFile: debugFile, debugIdentifier: identifier, buildID: listed.buildID, modulePath: listed.path)
         if !entries.isEmpty {
           return use(entries, base: listed.base.rawValue, module: name, frames: frames, detail: "by debug id", in: &report)
         }

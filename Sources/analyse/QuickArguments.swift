@@ -1,6 +1,6 @@
 //===--- QuickArguments.swift - The report command's common invocations -----===//
 //
-// `analyse [--json | --jsonl] [--all-threads] [-v] [--symbols DIR]… FILE…` and the
+// `analyse [--json | --jsonl] [--all-threads] [-v] [--symbols DIR]… [--sysroot DIR]… FILE…` and the
 // like are read here, without ArgumentParser: reading any command through it
 // reflects over the command's options (Mirror, dynamic casts, the runtime's
 // conformance tables), about 1.5 ms of a run that otherwise takes about 3.
@@ -37,6 +37,7 @@ enum QuickArguments {
   private static func setOption(_ name: String, _ value: String, in request: inout ReportRequest) -> (taken: Bool, once: Bool) {
     switch name {
     case "symbols": request.symbolRoots.append(value)
+    case "sysroot": request.symbolPath.systemRoots.append(value)
     case "plugins": request.rulePaths.append(value)
     case "include": request.include.append(value)
     case "exclude": request.exclude.append(value)

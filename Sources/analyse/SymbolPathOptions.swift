@@ -4,7 +4,8 @@
 // _NT_SYMBOL_PATH syntax (Symbolication.SymbolPath; the environment variable is read
 // when the option is absent), debuginfod servers from DEBUGINFOD_URLS (asked for ELF
 // modules by build id, after the path's servers), the cache servers' files are kept in,
-// --offline, and
+// --offline, --sysroot (where the files a core or dump names are looked up: `/` for
+// this machine's own), and
 // --symbol-log (one line per request on standard error; credentials in URLs are
 // never printed). Servers are asked through the helper analyse-net (HelperSymbolFetcher).
 // SymbolPathSettings holds the values and does the work; the options only declare them.
@@ -34,12 +35,20 @@ struct SymbolPathOptions: ParsableArguments {
   @Flag(name: .customLong("offline"), help: "Ask no symbol server: only local stores and the cache answer.")
   var offline = false
 
+  @Option(
+    name: .customLong("sysroot"),
+    help: ArgumentHelp(
+      "Look up the files a core or dump names under DIR (/ for this machine's own; their debug files under DIR/usr/lib/debug), each taken only when its build id matches (repeatable).",
+      valueName: "dir"))
+  var systemRoots: [String] = []
+
   @Flag(name: .customLong("symbol-log"), help: "Print one line per symbol server request on standard error.")
   var symbolLog = false
 
   /// The options as plain values.
   var settings: SymbolPathSettings {
-    SymbolPathSettings(symbolPath: symbolPath, symbolCache: symbolCache, offline: offline, symbolLog: symbolLog)
+    SymbolPathSettings(
+      symbolPath: symbolPath, symbolCache: symbolCache, offline: offline, symbolLog: symbolLog, systemRoots: systemRoots)
   }
 
   /// The parsed path (option, else environment), its notes printed once.
@@ -63,6 +72,8 @@ struct SymbolPathSettings: Equatable {
   var offline = false
   /// --symbol-log.
   var symbolLog = false
+  /// --sysroot, each.
+  var systemRoots: [String] = []
 
   /// The cache used when the path names none: $XDG_CACHE_HOME or ~/.cache, crash-analysis/symbols.
   var defaultCache: String {
@@ -103,8 +114,8 @@ struct SymbolPathSettings: Equatable {
       for note in notes { Console.error("analyse: \(note)\n") }
     }
     let all = (path?.directories ?? []) + roots
-    guard !all.isEmpty || !fetchers.isEmpty else { return nil }
-    return SymbolStore(roots: all, fetchers: fetchers, maximumFileSize: maximumFileSize)
+    guard !all.isEmpty || !fetchers.isEmpty || !systemRoots.isEmpty else { return nil }
+    return SymbolStore(roots: all, systemRoots: systemRoots, fetchers: fetchers, maximumFileSize: maximumFileSize)
   }
 
   /// One environment variable (Foundation's `ProcessInfo.environment` copies the whole

@@ -36,6 +36,7 @@ struct QuickArgumentsTests {
       ["--symbol-path", "srv*/tmp/c*https://s.example", "--symbol-cache", "/tmp/c", "--offline", "--symbol-log", "x"],
       ["--color", "never", "x.log"],
       ["--color=always", "--symbols=/s", "x.log"],
+      ["--sysroot", "/", "--sysroot=/srv/target", "--symbols", "build", "core.zst"],
     ])
   func sameRequest(_ arguments: [String]) throws {
     let quick = try #require(QuickArguments.reportRequest(arguments))

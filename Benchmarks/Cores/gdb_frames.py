@@ -1,0 +1,33 @@
+# Run inside gdb (`gdb -batch -nx -x gdb_frames.py --args PROGRAM`): runs the program until it
+# stops on a signal, writes its core with gcore to $CORE, and writes every thread's physical
+# frames (gdb's NORMAL and SIGTRAMP frames: an inlined call's frames and the tail-call frames gdb
+# reconstructs from DWARF call sites share their physical frame's registers) to $FRAMES as JSON:
+# {"<tid>": [{"pc": N, "function": "name"}, ...]}, innermost first, past main.
+import json
+import os
+
+import gdb
+
+gdb.execute("set pagination off")
+gdb.execute("set confirm off")
+gdb.execute("set backtrace past-main on")
+gdb.execute("set backtrace past-entry on")
+gdb.execute("run", to_string=True)
+gdb.execute("gcore " + os.environ["CORE"], to_string=True)
+threads = {}
+for inferior in gdb.inferiors():
+    for thread in inferior.threads():
+        thread.switch()
+        frames = []
+        frame = gdb.newest_frame()
+        while frame is not None and len(frames) < 256:
+            if frame.type() in (gdb.NORMAL_FRAME, gdb.SIGTRAMP_FRAME):
+                frames.append({"pc": frame.pc(), "function": frame.name() or "??"})
+            try:
+                frame = frame.older()
+            except gdb.error:
+                break
+        threads[str(thread.ptid[1])] = frames
+with open(os.environ["FRAMES"], "w") as output:
+    json.dump(threads, output)
+gdb.execute("kill", to_string=True)
