@@ -170,8 +170,24 @@ struct ReportRequest: Equatable {
   private func symbolicatedReport() throws -> CrashReport {
     let store = symbolStore
     let report = try Analyser(options: analysisOptions).analyse(path: input, unwindData: store.map { StoreUnwindData(store: $0) })
-    guard let store, report.hasStack else { return report }
-    return Symbolicator(store: store).symbolicate(report)
+    guard let store, report.hasStack else { return Self.withSystemRootHint(report, systemRoots: symbolPath.systemRoots) }
+    return Self.withSystemRootHint(Symbolicator(store: store).symbolicate(report), systemRoots: symbolPath.systemRoots)
+  }
+
+  /// A core whose modules went without symbols, read without --sysroot: a note saying how to
+  /// read the files it names from this machine.
+  static func withSystemRootHint(_ report: CrashReport, systemRoots: [String]) -> CrashReport {
+    guard report.input.kind == .core, systemRoots.isEmpty else { return report }
+    let found = Set(report.moduleSymbols.filter { $0.status == .loaded }.map(\.module))
+    let missing = report.modules.filter { $0.path?.hasPrefix("/") == true && $0.buildID != nil && !found.contains($0.name) }
+    guard let first = missing.first?.path else { return report }
+    var report = report
+    let count = missing.count == 1 ? "1 module" : "\(missing.count) modules"
+    report.diagnostics.append(
+      Diagnostic(
+        .note,
+        "\(count) of the core without symbols (\(first)\(missing.count > 1 ? ", …" : "")): on the machine it ran on, --sysroot / reads the files it names (each taken only when its build id matches)"))
+    return report
   }
 
   /// Several inputs, a directory, or a list of paths: batch mode.

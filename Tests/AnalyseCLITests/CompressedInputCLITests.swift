@@ -34,3 +34,18 @@ struct CompressedInputCLITests {
     #expect(run.standardError.contains("zstd-compressed data: give its path, or expand it first (zstd -dc)"))
   }
 }
+
+@Suite("analyse on cores: --sysroot")
+struct SystemRootCLITests {
+  @Test("a core whose modules went without symbols: a note names --sysroot /; with it, no note")
+  func hint() throws {
+    let core = "Tests/Fixtures/core/ledger_crash-x86_64.core"
+    let without = try AnalyseRunner.run([core, "--no-default-symbols"])
+    #expect(without.status == 0)
+    #expect(without.standardOutput.contains("note: 1 module of the core without symbols (/"))
+    #expect(without.standardOutput.contains("--sysroot / reads the files it names"))
+    let with = try AnalyseRunner.run([core, "--no-default-symbols", "--sysroot", "/"])
+    #expect(with.status == 0)
+    #expect(!with.standardOutput.contains("--sysroot / reads"))
+  }
+}
