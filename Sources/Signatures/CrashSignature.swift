@@ -7,7 +7,9 @@
 //      dispatched: RaiseException, KiUserExceptionDispatcher, abort) are skipped,
 //      and unnamed frames of an irrelevant frame's module next to it;
 //   2. each frame is written in a normal form: `function` without offset,
-//      argument list, template arguments or stdcall decoration; a frame without
+//      argument list, template arguments or stdcall decoration (a Python
+//      function, whose name is no more than its file makes it, with its script:
+//      `close.py:close_period`, `ledger/__init__.py:main`); a frame without
 //      a function as `module+0xoffset` (the module folded to lower case;
 //      `module@0xaddress` when the module's base is unknown); a frame with
 //      neither as `@0xaddress`, and one without even an address is skipped;
@@ -85,7 +87,10 @@ public enum CrashSignature {
   /// One frame in its normal form: `function`, `module+0xoffset`, `module@0xaddress` (a
   /// module whose base is unknown), `@0xaddress`; nil for a frame with none of them.
   public static func part(_ view: FrameView) -> String? {
-    if let function = view.function, !function.isEmpty { return normalized(function) }
+    if let function = view.function, !function.isEmpty {
+      if view.module == nil, let script = scriptName(view.sourceFile) { return script + ":" + normalized(function) }
+      return normalized(function)
+    }
     if let module = view.module {
       let name = module.lowercased()
       if let offset = view.moduleOffset { return name + "+0x" + String(offset, radix: 16) }
@@ -94,6 +99,23 @@ public enum CrashSignature {
     }
     guard let address = view.instruction?.rawValue else { return nil }
     return "@0x" + String(address, radix: 16)
+  }
+
+  /// The script a Python frame's file names, as its signature part qualifies the function:
+  /// the file's name (`close.py`), with its directory for a package's `__init__.py` or
+  /// `__main__.py`; nil for a file of another language or none. Python functions are
+  /// named only within their module: a bare `main` or `run` would join unrelated crashes
+  /// (Sentry groups Python frames by module and function).
+  static func scriptName(_ file: String?) -> String? {
+    guard let file, let dot = file.utf8.lastIndex(of: 0x2E) else { return nil }
+    let suffix = file[file.index(after: dot)...]
+    guard suffix == "py" || suffix == "pyw" || suffix == "pyx" else { return nil }
+    let parts = file.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+    guard let name = parts.last else { return nil }
+    if (name == "__init__.py" || name == "__main__.py"), parts.count >= 2 {
+      return parts[parts.count - 2] + "/" + name
+    }
+    return String(name)
   }
 
   /// A function name without argument list, template arguments (`vector<…>` → `vector<T>`),

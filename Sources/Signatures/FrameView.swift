@@ -39,12 +39,14 @@ public final class FrameView: Sendable {
   /// Whether `function` is inferred from the call site that entered the frame (no symbol
   /// covers it; `FrameAnnotation.namedByCallSite`).
   public let isNamedByCallSite: Bool
+  /// The source file the frame printed or resolved to, when known.
+  public let sourceFile: String?
 
   /// A view with these parts.
   public init(
     thread: Int, index: Int, module: String?, function: String?, offset: UInt64?, parameters: [UInt64?] = [],
     parameterSource: ParameterSource = .none, instruction: Address? = nil, lines: LineRange? = nil,
-    role: FrameRole = .specific, moduleOffset: UInt64? = nil, isNamedByCallSite: Bool = false
+    role: FrameRole = .specific, moduleOffset: UInt64? = nil, isNamedByCallSite: Bool = false, sourceFile: String? = nil
   ) {
     self.thread = thread
     self.index = index
@@ -58,6 +60,7 @@ public final class FrameView: Sendable {
     self.role = role
     self.moduleOffset = moduleOffset
     self.isNamedByCallSite = isNamedByCallSite
+    self.sourceFile = sourceFile
   }
 
   /// The views of the frames of `thread` (the first `limit` of them), each with its role in
@@ -91,7 +94,8 @@ public final class FrameView: Sendable {
         thread: thread, index: index, module: module, function: function, offset: offset,
         parameters: frame.parameters, parameterSource: frame.parameterSource, instruction: frame.instruction,
         lines: frame.lines, role: role, moduleOffset: moduleOffset,
-        isNamedByCallSite: resolution == nil && !frame.annotations.isEmpty && frame.annotations.contains(.namedByCallSite))
+        isNamedByCallSite: resolution == nil && !frame.annotations.isEmpty && frame.annotations.contains(.namedByCallSite),
+        sourceFile: frame.sourceLine?.file)
     }
     // The deepest entry: a handler's own entries above it (Rust's hook entered through
     // `rust_panic_with_hook`, then `rust_begin_unwind`; a signal taken inside a handler) are
@@ -107,7 +111,7 @@ public final class FrameView: Sendable {
     FrameView(
       thread: thread, index: index, module: module, function: function, offset: offset, parameters: parameters,
       parameterSource: parameterSource, instruction: instruction, lines: lines, role: role, moduleOffset: moduleOffset,
-      isNamedByCallSite: isNamedByCallSite)
+      isNamedByCallSite: isNamedByCallSite, sourceFile: sourceFile)
   }
 
   /// The name frames print a module by (`ModuleName.stem`): `EMSMTA` for `EMSMTA.EXE`,

@@ -152,7 +152,7 @@ struct CrashSignatureTests {
 
   @Test("the shipped catalogs bucket today's pastes by the code that failed", arguments: [
     ("pastes/rust-panic.txt", "core::option::Option<T>::unwrap | ledgersvc::ledger::Ledger::close"),
-    ("pastes/python-chained.txt", "latest"),
+    ("pastes/python-chained.txt", "store.py:latest"),
     ("pastes/android-anr.txt", "com.example.ledger.Store.balance"),
     ("pastes/valgrind-memcheck.txt", "ledger_close"),
     ("pastes/java-caused-by.txt", "com.example.ledger.Disk.write"),
@@ -160,8 +160,8 @@ struct CrashSignatureTests {
     ("pastes/drmemory-results.txt", "Ledger::Close"),
     // `$s6ledger7balance2ofS2i_tF`, demangled to `balance(of:)`.
     ("pastes/swift-current-stack-trace.txt", "balance"),
-    ("pastes/ipython-chained.txt", "Store.load"),
-    ("pastes/pytest-failures.txt", "load"),
+    ("pastes/ipython-chained.txt", "store.py:Store.load"),
+    ("pastes/pytest-failures.txt", "store.py:load"),
   ])
   func shippedCatalogsOnPastes(_ fixture: String, _ expected: String) throws {
     let pipeline = BundledPlugins.pipeline()
