@@ -567,7 +567,7 @@ public final class StackTextDecoder {
     defer {
       runtimeReportsActive =
         androidANR.isCollecting || drMemory.isCollecting || pythonTraceback.isCollecting || pytest.isCollecting
-        || rustPanic.isCollecting
+        || rustPanic.isCollecting || rustPanic.isWatching
     }
     // An Android ANR's thread dump (its native rows and ABI line are a tombstone's too).
     if androidANR.isCollecting || AndroidANRTraceCollector.mayOpen(line),
@@ -595,7 +595,7 @@ public final class StackTextDecoder {
       return true
     }
     // A Rust panic and its backtrace (the rows' `at` lines under them).
-    if rustPanic.isCollecting || RustPanicCollector.mayOpen(line),
+    if rustPanic.isCollecting || rustPanic.isWatching || RustPanicCollector.mayOpen(line) || RustPanicCollector.isErrorLine(line),
       rustPanic.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return true

@@ -56,7 +56,7 @@ struct RustPanicTests {
       == "thread 'tokio-runtime-worker' panicked at src/sync.rs:88:21: index out of bounds: the len is 3 but the index is 7")
   }
 
-  @Test("anyhow's error: its causes are no frames, its Stack backtrace is read")
+  @Test("anyhow's error: its causes are no frames, its Stack backtrace is read, named by the error and its causes")
   func anyhow() throws {
     let text = """
       Error: failed to settle day 2026-12-07
@@ -74,6 +74,22 @@ struct RustPanicTests {
     let report = decodeReport(text)
     #expect(report.stacks.count == 1)
     #expect(report.stacks.first?.frames.map { $0.symbol?.function ?? "" } == ["anyhow::error::<impl anyhow::Error>::msg", "ledgersvc::settle"])
+    #expect(report.stacks.first?.label == "Error: failed to settle day 2026-12-07")
+    #expect(report.stacks.first?.lines == LineRange(7, 11))
+    #expect(report.system.first { $0.key == "Rust error" }?.value
+      == "failed to settle day 2026-12-07; caused by: no balance for ACC-1042; caused by: entity not found")
+  }
+
+  @Test("an Error: line is only watched: other readers still see it, and one not followed by a backtrace names nothing")
+  func errorLineWatched() throws {
+    // One cause, unnumbered; then a line of another kind ends the watch.
+    let lone = decodeReport("Error: disk full\n\nCaused by:\n    No space left on device (os error 28)\n\nStack backtrace:\n   0: ledgersvc::flush\n")
+    #expect(lone.system.first { $0.key == "Rust error" }?.value == "disk full; caused by: No space left on device (os error 28)")
+    let unrelated = decodeReport("Error: connection refused\nretrying in 5 s\nstack backtrace:\n   0: ledgersvc::main\n")
+    #expect(unrelated.stacks.first?.label == "backtrace" && !unrelated.system.contains { $0.key == "Rust error" })
+    // Dr. Memory's `Error #1:` is still its own report's opening.
+    let drMemory = decodeReport(try String(contentsOfFile: Fixtures.path("pastes/drmemory-results.txt"), encoding: .utf8))
+    #expect(drMemory.stacks.first?.format == .drMemory)
   }
 
   @Test("two threads panicking: each backtrace a thread, the first crashed")

@@ -2,7 +2,8 @@
 //
 // Android's ANR dumps open on `"main" prio=5 tid=1 …` or `----- pid …`, Dr.
 // Memory's reports on `Error #1:` (or `~~Dr.M~~`), Rust's panics on `thread '…'
-// panicked`, `stack backtrace:` or a row of a full backtrace, pytest's failures on `____ test_x
+// panicked`, `stack backtrace:` or a row of a full backtrace (and anyhow's `Error:`
+// line is watched for the backtrace that may follow), pytest's failures on `____ test_x
 // ____`, and Python's tracebacks on a line ending
 // `Traceback (most recent call last):` (IPython's: `last)`). The decoder asks this one question of
 // every line before asking any of their readers: a line of a Windows listing
@@ -34,7 +35,8 @@ enum RuntimeReportLeads {
     guard let first = line.tokens.first else { return false }
     switch line.bytes[first.lowerBound] {
     case UInt8(ascii: "\""), ASCII.minus: if AndroidANRTraceCollector.mayOpen(line) { return true }
-    case UInt8(ascii: "E"), UInt8(ascii: "~"): if DrMemoryReportCollector.mayOpen(line) { return true }
+    case UInt8(ascii: "E"), UInt8(ascii: "~"):
+      if DrMemoryReportCollector.mayOpen(line) || RustPanicCollector.isErrorLine(line) { return true }
     case UInt8(ascii: "_"): if PytestFailureCollector.mayOpen(line) { return true }
     case UInt8(ascii: "t"), UInt8(ascii: "s"), UInt8(ascii: "S"), UInt8(ascii: "0")...UInt8(ascii: "9"):
       if RustPanicCollector.mayOpen(line) { return true }

@@ -19,7 +19,22 @@
 // Where the symbolizer found inlined calls, a row's name is followed by names
 // without a number: the row's name is the innermost function, the group's last
 // name the one its pc is in, and the names before it are inlined into the next.
-// anyhow's and std's `Backtrace` print the same rows under `Stack backtrace:`. Each panicking thread with a backtrace is a thread of the
+// anyhow's and std's `Backtrace` print the same rows under `Stack backtrace:`; a
+// program whose `main` returns anyhow's error prints it first:
+//
+//   Error: failed to close the ledger
+//
+//   Caused by:
+//       0: failed to write the journal
+//       1: No such file or directory (os error 2)
+//
+//   Stack backtrace:
+//      0: anyhow::error::<impl anyhow::Error>::msg
+//
+// (one cause alone is not numbered). `Error:` lines are common in any log, so
+// they are only watched, never taken: the lines after one are looked at until
+// something else comes; when it is the backtrace, the error and its causes
+// name the thread and the report's `Rust error`. Each panicking thread with a backtrace is a thread of the
 // report, named by the panic; the first crashed. A panic is no signal: the
 // report keeps `Rust panic` (the thread, the place, the message) as a property.
 // Names lose the legacy hash (`::h` and 16 hex digits) so signatures do not
@@ -43,6 +58,10 @@ struct RustPanicCollector {
   /// The last panic line read, waiting for its message and backtrace.
   private var panic: (label: String, place: String?, message: String?, line: Int)?
   private var panics: [String] = []
+  /// anyhow's `Error:` line and its causes, watched until its `Stack backtrace:` or another line.
+  private var pendingError: (message: String, causes: [String])?
+  private var isReadingCauses = false
+  private var errors: [String] = []
   /// Between a panic line (new style) and its message.
   private var expectsMessage = false
   private var isInBacktrace = false
@@ -51,6 +70,15 @@ struct RustPanicCollector {
 
   /// Whether a panic or backtrace is being read.
   private(set) var isCollecting = false
+
+  /// Whether an anyhow error's lines are being watched (not taken: other readers see them too).
+  var isWatching: Bool { pendingError != nil }
+
+  /// `Error: …`: what `main` prints of the error it returned (anyhow's `Debug`).
+  @inline(__always)
+  static func isErrorLine(_ line: TextLine) -> Bool {
+    line.tokens.count >= 2 && line.tokenEquals(0, "Error:")
+  }
 
   /// Whether `line` may open a panic's text: `thread '…' panicked at …` or `stack backtrace:`
   /// (its first word and a count looked at).
@@ -97,6 +125,7 @@ struct RustPanicCollector {
 
   /// Takes a line; false for one it does not read (which ends the text).
   mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
+    if !isCollecting, watch(line) { return false }
     if line.tokens.count >= 4, line.tokenEquals(0, "thread"), let found = Self.panicLine(line) {
       isCollecting = true
       isInBacktrace = false
@@ -111,7 +140,15 @@ struct RustPanicCollector {
       isInBacktrace = true
       expectsMessage = false
       if backtraces.count < maximumBacktraces {
-        let label = panic.map { $0.label + ($0.place.map { " at " + $0 } ?? "") } ?? "backtrace"
+        var label = panic.map { $0.label + ($0.place.map { " at " + $0 } ?? "") } ?? "backtrace"
+        if panic == nil, let error = pendingError {
+          label = capped("Error: " + error.message)
+          if errors.count < maximumBacktraces {
+            errors.append(TextLimits.singleLine(([error.message] + error.causes).joined(separator: "; caused by: ")))
+          }
+        }
+        pendingError = nil
+        isReadingCauses = false
         backtraces.append(Backtrace(label: label, lines: LineRange(line: panic?.line ?? line.number).including(line.number)))
       }
       panic = nil
@@ -146,6 +183,41 @@ struct RustPanicCollector {
     }
     if line.isBlank, !isInBacktrace { return true }
     finish(emit: emit, emitThread: emitThread)
+    return false
+  }
+
+  /// Watches `line` for an anyhow error's shape: true for the lines it only looks at (the
+  /// `Error:` line, blank lines, `Caused by:` and the causes under it), which go on to the other
+  /// readers; any other line ends the watch and is read as usual.
+  private mutating func watch(_ line: TextLine) -> Bool {
+    if Self.isErrorLine(line) {
+      pendingError = (capped(line.text(fromToken: 1)), [])
+      isReadingCauses = false
+      return true
+    }
+    guard var error = pendingError else { return false }
+    if line.isBlank { return true }
+    if line.tokens.count == 2, line.tokenEquals(0, "Caused"), line.tokenEquals(1, "by:") {
+      isReadingCauses = true
+      return true
+    }
+    if isReadingCauses, line.contentStart > 0, !Self.isBacktraceHeader(line) {
+      // `    0: failed to write the journal`, or a lone cause without its number.
+      var from = 0
+      let first = line.string(0)
+      if first.hasSuffix(":"), first.count >= 2, first.count <= 4, first.dropLast().allSatisfy({ $0.isASCII && $0.isNumber }),
+        line.tokens.count >= 2
+      {
+        from = 1
+      }
+      if error.causes.count < 16 { error.causes.append(capped(line.text(fromToken: from))) }
+      pendingError = error
+      return true
+    }
+    if !Self.isBacktraceHeader(line) {
+      pendingError = nil
+      isReadingCauses = false
+    }
     return false
   }
 
@@ -243,6 +315,7 @@ struct RustPanicCollector {
     defer {
       backtraces = []
       panics = []
+      errors = []
       panic = nil
       expectsMessage = false
       isInBacktrace = false
@@ -251,6 +324,7 @@ struct RustPanicCollector {
     guard isCollecting else { return }
     if expectsMessage { notePanic() }
     if let first = panics.first { emit(.systemProperty(SystemProperty(key: "Rust panic", value: first))) }
+    if let first = errors.first { emit(.systemProperty(SystemProperty(key: "Rust error", value: first))) }
     let crashed = backtraces.firstIndex { !$0.frames.isEmpty }
     for (index, backtrace) in backtraces.enumerated() where !backtrace.frames.isEmpty {
       emitThread(
