@@ -92,6 +92,25 @@ struct RustPanicTests {
     #expect(drMemory.stacks.first?.format == .drMemory)
   }
 
+  @Test("a panic inside a logger's prefix (log-panics, env_logger): read from its `thread`")
+  func loggerPrefix() throws {
+    let text = """
+      [ERROR][CPU 0] thread 'main' panicked at src/ledger.rs:42:17:
+      called `Option::unwrap()` on a `None` value
+      stack backtrace:
+         0: ledgersvc::ledger::Ledger::close
+                   at ./src/ledger.rs:42:17
+      [2026-12-07T10:00:00Z ERROR ledgersvc] thread 'sync' panicked at 'index out of bounds', src/sync.rs:88:21
+      stack backtrace:
+         0: ledger::sync::apply
+      [    1.234567] usb 1-1: new high-speed USB device number 2 using xhci_hcd
+      """
+    let report = decodeReport(text)
+    #expect(report.stacks.map(\.label) == ["thread 'main' panicked at src/ledger.rs:42:17", "thread 'sync' panicked at src/sync.rs:88:21"])
+    #expect(report.system.first { $0.key == "Rust panic" }?.value
+      == "thread 'main' panicked at src/ledger.rs:42:17: called `Option::unwrap()` on a `None` value")
+  }
+
   @Test("two threads panicking: each backtrace a thread, the first crashed")
   func twoPanics() {
     let text = """

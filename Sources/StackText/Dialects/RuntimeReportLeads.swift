@@ -24,7 +24,7 @@ enum RuntimeReportLeads {
     if end == ASCII.colon || end == UInt8(ascii: ")") { return true }
     let lead = bytes[tokens[0].lowerBound]
     return lead == UInt8(ascii: "\"") || lead == ASCII.minus || lead == UInt8(ascii: "_") || lead == UInt8(ascii: "E") || lead == UInt8(ascii: "~")
-      || lead == UInt8(ascii: "t") || lead | 0x20 == UInt8(ascii: "s")
+      || lead == UInt8(ascii: "t") || lead | 0x20 == UInt8(ascii: "s") || (lead == UInt8(ascii: "[") && tokens.count >= 5)
       || (bytes[tokens[0].upperBound - 1] == ASCII.colon && ASCII.isDigit(lead))
   }
 
@@ -38,7 +38,7 @@ enum RuntimeReportLeads {
     case UInt8(ascii: "E"), UInt8(ascii: "~"):
       if DrMemoryReportCollector.mayOpen(line) || RustPanicCollector.isErrorLine(line) { return true }
     case UInt8(ascii: "_"): if PytestFailureCollector.mayOpen(line) { return true }
-    case UInt8(ascii: "t"), UInt8(ascii: "s"), UInt8(ascii: "S"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+    case UInt8(ascii: "t"), UInt8(ascii: "s"), UInt8(ascii: "S"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "["):
       if RustPanicCollector.mayOpen(line) { return true }
     default: break
     }

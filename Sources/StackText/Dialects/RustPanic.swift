@@ -87,6 +87,7 @@ struct RustPanicCollector {
     guard line.tokens.count >= 2 else { return false }
     let lead = line.bytes[line.tokens[0].lowerBound]
     if lead == UInt8(ascii: "t") { return line.tokens.count >= 4 && line.tokenEquals(0, "thread") && panicLine(line) != nil }
+    if lead == UInt8(ascii: "[") { return panicLine(line) != nil }
     if lead == UInt8(ascii: "s") || lead == UInt8(ascii: "S") { return isBacktraceHeader(line) }
     return ASCII.isDigit(lead) && isFullRow(line)
   }
@@ -108,8 +109,14 @@ struct RustPanicCollector {
   /// `thread 'main' panicked at src/ledger.rs:42:17:` (1.73 on: the message follows) or
   /// `thread 'main' panicked at 'message', src/ledger.rs:42:17`: the thread's part, the place
   /// and the message when on the line.
+  /// A logger's prefix before it is passed over (`[ERROR][CPU 0] thread 'main' panicked at …`,
+  /// `[2026-12-07T10:00:00Z ERROR ledgersvc] thread …`, as log-panics and env_logger print it):
+  /// the panic starts at the first `thread` of the line's first 8 tokens.
   static func panicLine(_ line: TextLine) -> (label: String, place: String?, message: String?)? {
-    let text = line.text(fromToken: 0)
+    guard let start = (0..<min(line.tokens.count, 8)).first(where: { line.tokenEquals($0, "thread") }),
+      line.tokens.count - start >= 4
+    else { return nil }
+    let text = line.text(fromToken: start)
     guard text.hasPrefix("thread '"), let marker = text.ranges(of: "' panicked at ").first else { return nil }
     let name = text[text.index(text.startIndex, offsetBy: 8)..<marker.lowerBound]
     guard name.utf8.count <= 256 else { return nil }
@@ -126,7 +133,9 @@ struct RustPanicCollector {
   /// Takes a line; false for one it does not read (which ends the text).
   mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
     if !isCollecting, watch(line) { return false }
-    if line.tokens.count >= 4, line.tokenEquals(0, "thread"), let found = Self.panicLine(line) {
+    if line.tokens.count >= 4, line.tokenEquals(0, "thread") || line.bytes[line.contentStart] == UInt8(ascii: "["),
+      let found = Self.panicLine(line)
+    {
       isCollecting = true
       isInBacktrace = false
       panic = (capped(found.label), found.place.map(capped), found.message.map(capped), line.number)
