@@ -23,14 +23,23 @@ public final class StoreUnwindData: UnwindDataProvider, Sendable {
   }
 
   /// The Breakpad (or converted Windows) file of `module`, when the store has one for its
-  /// debug id.
+  /// debug id; for a module with a recorded path but no id at all (a program linked without a
+  /// build id), the ELF file of its name (`SymbolStore.entries(unidentifiedModule:modulePath:)`).
   public func unwindInfo(for module: CodeModule) -> (any UnwindInfoSource)? {
-    guard let debugFile = module.debugFile, let identifier = module.debugIdentifier else { return nil }
-    let key = debugFile + "/" + identifier
+    guard let debugFile = module.debugFile else { return nil }
+    let identifier = module.debugIdentifier
+    guard identifier != nil || (module.buildID == nil && module.path != nil) else { return nil }
+    let key = debugFile + "/" + (identifier ?? "?" + (module.path ?? ""))
     if let cached = cache.withLock({ $0[key] }) { return cached }
     var found: (any UnwindInfoSource)?
-    if let entries = try? store.entries(
-      debugFile: debugFile, debugIdentifier: identifier, buildID: module.buildID, modulePath: module.path) {
+    let entries: [StoreEntry]?
+    if let identifier {
+      entries = try? store.entries(
+        debugFile: debugFile, debugIdentifier: identifier, buildID: module.buildID, modulePath: module.path)
+    } else {
+      entries = store.entries(unidentifiedModule: debugFile, modulePath: module.path)
+    }
+    if let entries {
       for entry in entries {
         switch entry.format {
         case .breakpad, .windows, .elf:

@@ -264,6 +264,24 @@ public final class SymbolStore: Sendable {
     return nil
   }
 
+  /// The ELF files for a module that records no build id (a program linked without
+  /// `--build-id`, as upstream clang and rustc link by default): an ELF file without one named
+  /// as the module in a root, then the module's recorded `modulePath` under the system roots.
+  /// Nothing can check that such a file is the build that ran: callers say so.
+  public func entries(unidentifiedModule name: String, modulePath: String? = nil) -> [StoreEntry] {
+    guard let file = try? PathComponent.validated(name) else { return [] }
+    let key = StoreEntry.moduleKey(for: file)
+    for root in roots {
+      let path = root + "/" + file
+      guard Self.isRegularFile(path), SystemRootLookup.hasBuildID(path, nil) else { continue }
+      return [StoreEntry(path: path, format: .elf, debugFile: file, debugIdentifier: "", moduleKey: key)]
+    }
+    if let modulePath, let path = SystemRootLookup.file(at: modulePath, under: systemRoots, buildID: nil) {
+      return [StoreEntry(path: path, format: .elf, debugFile: file, debugIdentifier: "", moduleKey: key)]
+    }
+    return []
+  }
+
   /// The separate ELF debug file for a GNU build id: `<root>/.build-id/xx/rest.debug`, under
   /// the roots and the system roots' `usr/lib/debug`.
   public func entry(buildID: String) -> StoreEntry? {

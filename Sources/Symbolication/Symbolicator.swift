@@ -117,7 +117,17 @@ public final class Symbolicator: Sendable {
         }
       }
     }
-    // 3. By name, the build chosen from the frames.
+    // 3. A module whose input recorded its path but no id at all (a core of a program linked
+    //    without a build id): the ELF file of its name without one, which nothing can check.
+    if let listed, listed.debugIdentifier == nil, listed.buildID == nil, listed.path != nil {
+      let entries = store.entries(unidentifiedModule: listed.debugFile ?? listed.name, modulePath: listed.path)
+      if !entries.isEmpty {
+        return use(
+          entries, base: listed.base.rawValue, module: name, frames: frames,
+          detail: "by name: neither the module nor the file has a build id to check", in: &report)
+      }
+    }
+    // 4. By name, the build chosen from the frames.
     let candidates = store.entries(forModule: name)
     guard !candidates.isEmpty else {
       report.moduleSymbols.append(ModuleSymbols(module: name, status: .missing))

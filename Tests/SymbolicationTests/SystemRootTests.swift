@@ -80,6 +80,32 @@ struct SystemRootTests {
     #expect(try entries(insideStore, path: "/lib/libledger.so", buildID: try Self.buildID(Self.program)).count == 1)
   }
 
+  @Test("a module with no build id: an ELF file of its name without one, in a root or at its path under a system root")
+  func unidentified() throws {
+    let root = try scratch.make("no-build-id")
+    let program = Fixtures.path("core/ledger_crash-nobuildid")
+    #expect(try ELFSymbolFile.buildID(atPath: program) == nil)
+    // A file of that name with a build id is another build's: not taken. Nor is a file that is no ELF.
+    try FileManager.default.copyItem(atPath: Self.program, toPath: root + "/ledger")
+    #expect(SymbolStore(roots: [root]).entries(unidentifiedModule: "ledger").isEmpty)
+    try FileManager.default.removeItem(atPath: root + "/ledger")
+    try Data("not an ELF file".utf8).write(to: URL(fileURLWithPath: root + "/ledger"))
+    #expect(SymbolStore(roots: [root]).entries(unidentifiedModule: "ledger").isEmpty)
+    try FileManager.default.removeItem(atPath: root + "/ledger")
+    try FileManager.default.copyItem(atPath: program, toPath: root + "/ledger")
+    #expect(SymbolStore(roots: [root]).entries(unidentifiedModule: "ledger").first?.path == root + "/ledger")
+    // A name with a directory is cut to its last component (PathComponent): it names a file in the root.
+    #expect(SymbolStore(roots: [root]).entries(unidentifiedModule: "../ledger").first?.path == root + "/ledger")
+    #expect(SymbolStore(roots: [root]).entries(unidentifiedModule: "..").isEmpty)
+    // Under a system root, at the path the input recorded.
+    let system = try scratch.make("no-build-id-sysroot")
+    try FileManager.default.createDirectory(atPath: system + "/opt/ledger", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: program, toPath: system + "/opt/ledger/ledger")
+    let store = SymbolStore(roots: [], systemRoots: [system])
+    #expect(store.entries(unidentifiedModule: "ledger", modulePath: "/opt/ledger/ledger").first?.path.hasSuffix("/opt/ledger/ledger") == true)
+    #expect(store.entries(unidentifiedModule: "ledger", modulePath: "/opt/ledger/../ledger/ledger").isEmpty)
+  }
+
   @Test("a store's own roots come first; the system root's debug directory is searched by build id")
   func order() throws {
     let root = try systemRoot()

@@ -8,6 +8,7 @@
 #   ledger_crash-x86, ledger_crash-x86.core         the kernel's core of a 32-bit process (ELF32,
 #                                                    the compat layouts of a 64-bit kernel)
 #   ledger_crash-arm, ledger_crash-arm.core         qemu-arm's core of its guest (ELF32, ARM mode)
+#   ledger_crash-nobuildid                          the x86-64 program linked without a build id
 #   *.gdb-bt.txt                                    gdb's `bt` on each, the frames expected
 # Paths in the DWARF are mapped to /core-fixture.
 set -euo pipefail
@@ -15,6 +16,8 @@ cd "$(dirname "$0")"
 CLANG=${CLANG:-/opt/swift/usr/bin/clang}
 flags=(-O1 -g -fno-omit-frame-pointer -static -nostdlib -fdebug-prefix-map="$PWD=/core-fixture" -Wl,--build-id=sha1)
 gcc "${flags[@]}" -fno-pie -no-pie -o ledger_crash-x86_64 ledger_crash.c
+# The same program linked without a build id (as upstream clang and rustc link): found by name.
+gcc "${flags[@]/-Wl,--build-id=sha1/-Wl,--build-id=none}" -fno-pie -no-pie -o ledger_crash-nobuildid ledger_crash.c
 "$CLANG" --target=aarch64-linux-gnu -fuse-ld=lld "${flags[@]}" -fno-pie -no-pie -o ledger_crash-arm64 ledger_crash.c
 "$CLANG" --target=i386-linux-gnu -fuse-ld=lld "${flags[@]}" -fno-pie -o ledger_crash-x86 ledger_crash.c
 "$CLANG" --target=armv7a-linux-gnueabihf -fuse-ld=lld "${flags[@]}" -fno-pie -o ledger_crash-arm ledger_crash.c
