@@ -53,6 +53,22 @@ struct DrMemoryReportTests {
     #expect(report.stacks[1].frames.map { $0.symbol?.function ?? "" } == ["replace_free", "ledger_close"], "GitHub's `#2` and the older `#0`")
   }
 
+  @Test("freed blocks' notes: the stack that freed them a thread of its own; program output between console lines")
+  func freedStacks() throws {
+    let report = decodeReport(try String(contentsOfFile: Fixtures.path("pastes/drmemory-console-freed.txt"), encoding: .utf8))
+    #expect(report.stacks.map(\.label) == [
+      "UNADDRESSABLE ACCESS of freed memory: reading 0x00007f3a10201220-0x00007f3a10201224 4 byte(s)",
+      "0x00007f3a10201220-0x00007f3a10201224 overlaps memory 0x00007f3a10201220-0x00007f3a10201228 that was freed here",
+      "INVALID HEAP ARGUMENT to free 0x00007f3a10201250", "memory was previously freed here",
+      "LEAK 64 direct bytes 0x00007f3a10201280-0x00007f3a102012c0 + 0 indirect bytes",
+    ])
+    #expect(report.stacks.map(\.isCrashed) == [true, false, false, false, false])
+    #expect(report.stacks[1].frames.map { $0.symbol?.function ?? "" } == ["replace_free", "ledger_close", "main"])
+    #expect(report.stacks[1].frames[1].sourceLine == SourceLine(file: "ledger.c", line: 29))
+    #expect(report.stacks[3].lines == LineRange(18, 21) && report.stacks[4].lines == LineRange(25, 28))
+    #expect(report.stacks.allSatisfy { $0.architecture == .amd64 })
+  }
+
   @Test("not Dr. Memory's", arguments: ["Error #1 happened\n# 0 x\n", "Error #x: UNADDRESSABLE ACCESS\n# 0 a!b\n"])
   func notDrMemory(_ text: String) {
     #expect(decodeReport(text).stacks.allSatisfy { $0.format != .drMemory })

@@ -19,7 +19,16 @@
 // first error that is no leak is the crashed one (a leak's only when nothing else
 // was found); the tool and that error are kept as the `Memory error` property.
 // Dr. Memory's addresses are as wide as the process's pointers: 16 digits for
-// amd64, 8 for x86.
+// amd64, 8 for x86. A freed block's notes carry the stack that freed it:
+//
+//   Note: 0x…-0x… overlaps memory 0x…-0x… that was freed here:
+//   Note: # 0 replace_free                [common/alloc_replace.c:2712]
+//   Note: # 1 ledger!Ledger::Release      [c:\src\ledger\ledger.cpp:29]
+//
+// (`Note: memory was previously freed here:` for a double free): each such stack
+// is a thread of its own after its error's, labelled by its note. On the
+// console, the program's own output comes between Dr. Memory's lines: a line
+// without the `~~Dr.M~~` prefix does not end a report read from prefixed lines.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,10 +42,14 @@ struct DrMemoryReportCollector {
     var lines: LineRange
     var threadID: UInt32?
     var isLeak: Bool
+    /// The stacks its notes carry (`… that was freed here:`), with their notes.
+    var noteStacks: [(label: String, frames: [StackFrame], lines: LineRange)] = []
   }
 
   private var errors: [Report] = []
   private var isInError = false
+  /// Whether the report's lines carry the console's `~~Dr.M~~` prefix.
+  private var isConsole = false
   /// The widest hexadecimal address seen: 16 digits for amd64, 8 for x86.
   private var addressDigits = 0
   var maximumFrames = 4096
@@ -80,6 +93,7 @@ struct DrMemoryReportCollector {
     if let heading = Self.heading(line, at: start) {
       isCollecting = true
       isInError = true
+      if errors.isEmpty { isConsole = start == 1 }
       if errors.count < maximumErrors {
         let isLeak = heading.hasPrefix("LEAK") || heading.hasPrefix("POSSIBLE LEAK") || heading.hasPrefix("REACHABLE LEAK")
         errors.append(Report(heading: heading, lines: LineRange(line: line.number), isLeak: isLeak))
@@ -106,6 +120,21 @@ struct DrMemoryReportCollector {
       }
       if line.tokenEquals(start, "Note:") {
         let last = errors.count - 1
+        // `Note: # 0 replace_free  [...]`: a row of the stack the note above it opened.
+        if start + 1 < line.tokens.count, let stack = errors[last].noteStacks.indices.last, var frame = frame(line, at: start + 1) {
+          if errors[last].noteStacks[stack].frames.count < maximumFrames {
+            frame.index = errors[last].noteStacks[stack].frames.count
+            errors[last].noteStacks[stack].frames.append(frame)
+          }
+          errors[last].noteStacks[stack].lines = errors[last].noteStacks[stack].lines.including(line.number)
+          errors[last].lines = errors[last].lines.including(line.number)
+          return true
+        }
+        // `Note: memory was previously freed here:`, `Note: 0x… overlaps memory 0x… that was freed here:`.
+        if line.tokens.count > start + 2, Bytes.hasSuffix(line.token(line.tokens.count - 1), "here:"), errors[last].noteStacks.count < 8 {
+          let label = String(line.text(fromToken: start + 1).dropLast())
+          errors[last].noteStacks.append((TextLimits.singleLine(TextLimits.capped(label, maximumBytes: 512)), [], LineRange(line: line.number)))
+        }
         // `Note: @0:00:01.149 in thread 6756`.
         let count = line.tokens.count
         if errors[last].threadID == nil, count >= start + 4, line.tokenEquals(count - 2, "thread") {
@@ -117,6 +146,8 @@ struct DrMemoryReportCollector {
     }
     // Dr. Memory's other lines behind its prefix (the banner, `ERRORS FOUND:`, the summary).
     if start == 1 { return true }
+    // The program's own output between the console's lines: not Dr. Memory's, not the end.
+    if isConsole, start == 0, !line.isBlank { return false }
     finish(emit: emit, emitThread: emitThread)
     return false
   }
@@ -206,6 +237,7 @@ struct DrMemoryReportCollector {
       errors = []
       isInError = false
       addressDigits = 0
+      isConsole = false
       isCollecting = false
     }
     guard isCollecting else { return }
@@ -223,6 +255,12 @@ struct DrMemoryReportCollector {
         CrashThread(
           id: error.threadID, architecture: architecture, architectureEvidence: evidence, frames: error.frames, format: .drMemory,
           lines: error.lines, label: error.heading, isCrashed: index == crashed))
+      for stack in error.noteStacks where !stack.frames.isEmpty {
+        emitThread(
+          CrashThread(
+            architecture: architecture, architectureEvidence: evidence, frames: stack.frames, format: .drMemory, lines: stack.lines,
+            label: stack.label, isCrashed: false))
+      }
     }
   }
 }
