@@ -139,16 +139,17 @@ public enum RustV0Demangler {
       return value
     }
 
-    /// An identifier's name: `u` (punycode, not read), a length, `_` when the name starts with
-    /// a digit or `_`, the bytes.
+    /// An identifier's name: `u` when it is Punycode (`-` written `_`), a length, `_` when the
+    /// name starts with a digit or `_`, the bytes.
     mutating func undisambiguatedIdentifier() -> String? {
-      if peek() == UInt8(ascii: "u") { return nil }
+      let isPunycode = eat(UInt8(ascii: "u"))
       guard let length = decimal() else { return nil }
       _ = eat(UInt8(ascii: "_"))
       guard position + length <= bytes.count else { return nil }
       let name = bytes[position..<position + length]
       guard name.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
       position += length
+      if isPunycode { return Punycode.decode(name, delimiter: UInt8(ascii: "_")) }
       return String(decoding: name, as: UTF8.self)
     }
 

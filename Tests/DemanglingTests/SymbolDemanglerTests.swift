@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Demangling
+@testable import Demangling
 import Testing
 
 @Suite("Mangled names demangled as their languages print them")
@@ -70,6 +70,9 @@ struct SymbolDemanglerTests {
       ("_RMCs4fqI2P2rA04_13const_genericINtB0_4CharKc76_E", "<const_generic::Char<'v'>>"),
       ("_RMCs4fqI2P2rA04_13const_genericINtB0_4BoolKb1_E", "<const_generic::Bool<true>>"),
       ("_RNvC9backtrace3foo.llvm.A5310EB9", "backtrace::foo"),
+      // Punycode identifiers (`u`, RFC 3492 with `_` for `-`).
+      ("_RNqCs4fqI2P2rA04_11utf8_identsu30____7hkackfecea1cbdathfdh9hlq6y", "utf8_idents::საჭმელად_გემრიელი_სადილი"),
+      ("_RNvC7mycrateu8gdel_5qa", "mycrate::gödel"),
     ])
   func rustV0Names(mangled: String, expected: String) {
     #expect(SymbolDemangler.scheme(of: mangled) == .rustV0)
@@ -80,8 +83,9 @@ struct SymbolDemanglerTests {
     "v0-looking names that do not read are kept",
     arguments: [
       "_RC", "_RNvC", "_RNvC99foo3bar", "_RNvCB_3foo", "_RB0_", "_RTC_CheckEsp", "_ReadFile@20",
-      // Punycode identifiers are not read; back references that loop or point forward fail.
-      "_RNqCs4fqI2P2rA04_11utf8_identsu30____7hkackfecea1cbdathfdh9hlq6y", "_RINvC1a1bBZ_E",
+      // Punycode that is not (a digit past z, a code point below 0x80, an unending number);
+      // back references that loop or point forward fail.
+      "_RNvC7mycrateu8gdel_5q!", "_RNvC7mycrateu3a_!", "_RNvC7mycrateu6gdel_z", "_RINvC1a1bBZ_E",
       "_R" + String(repeating: "INvC1a1b", count: 600),
       // Nesting past the depth bound.
       "_R" + String(repeating: "I", count: 1_000) + "C1a" + String(repeating: "E", count: 1_000),
@@ -128,5 +132,21 @@ struct SymbolDemanglerTests {
     let name = "_ZN6ledger8$XX$abcd17h0123456789abcdefE"
     #expect(SymbolDemangler.scheme(of: name) == .rustLegacy)
     #expect(SymbolDemangler.demangle(name) == "ledger::$XX$abcd::h0123456789abcdef")
+  }
+}
+
+@Suite("Punycode")
+struct PunycodeTests {
+  @Test("RFC 3492's samples and Rust's spelling decode; malformed ones are nil, never a trap")
+  func samples() {
+    #expect(Punycode.decode(Array("gdel-5qa".utf8)) == "gödel")
+    // RFC 3492 §7.1 (B): Chinese (simplified).
+    #expect(Punycode.decode(Array("ihqwcrb4cv8a8dqg056pqjye".utf8)) == "他们为什么不说中文")
+    // (L): 3<nen>B<gumi><kinpachi><sensei>, ASCII and others mixed.
+    #expect(Punycode.decode(Array("3B-ww4c5e180e575a65lsy2b".utf8)) == "3年B組金八先生")
+    #expect(Punycode.decode(Array("__-7hkackfecea1cbdathfdh9hlq6y".utf8)) == "საჭმელად_გემრიელი_სადილი")
+    for bad in ["gdel-5q!", "-zzzzzzzzzzzz", "é-5qa", "-99999999999999999999"] {
+      #expect(Punycode.decode(Array(bad.utf8)) == nil, "\(bad)")
+    }
   }
 }
