@@ -44,6 +44,9 @@ struct CrashlyticsReportTests {
     let frames = report.stacks[0].frames
     #expect(frames[0].instruction?.rawValue == 0x1_a6d0_e9d8 && frames[0].returnAddress?.rawValue == 0x1_bb09_4b54)
     #expect(frames[3].symbol?.function == "-[LDGAccountList accountAtIndex:]")
+    // CoreFoundation at 0x1a6d0e9d8: the arm64 shared region. Firebase's offsets tell nothing.
+    #expect(report.stacks.allSatisfy { $0.architecture == .arm64 })
+    #expect(try Self.report("crashlytics-firebase.txt").stacks.allSatisfy { $0.architecture == .unknown })
   }
 
   @Test("Fatal Exception: as the crashed thread's own header, rows right under it")

@@ -85,6 +85,8 @@ struct LLDBBacktraceTests {
     #expect(report.stacks.map(\.isCrashed) == [true, false] && report.stacks.map(\.frames.count) == [3, 1])
     #expect(report.exception?.code.rawValue == 1 && report.exception?.address?.rawValue == 0)
     #expect(report.stacks.first?.frames.first?.sourceLine == SourceLine(file: "AppDelegate.swift", line: 12, column: 9))
+    // FrontBoardServices at 0x1b5f02694: the arm64 shared region, a device's process.
+    #expect(report.stacks.allSatisfy { $0.architecture == .arm64 })
     // A bracketed word that is no elapsed time stays: `[INFO] ` is no column.
     #expect(decodeReport("[ INFO   ]     frame #0: 0x00000001dee2f7dc libsystem_kernel.dylib`__ulock_wait + 8\n").stacks.isEmpty)
   }
@@ -102,7 +104,9 @@ struct LLDBBacktraceTests {
     #expect(stack.isCrashed && stack.label == "thread #1 (com.apple.main-thread)")
     #expect(report.exception?.code.rawValue == 1 && report.exception?.address?.rawValue == 0x10)
     #expect(stack.frames.map(\.text) == ["Sketcher!-[SKCanvas drawRect:]+0x24", "AppKit!_NSViewDrawRect+0x44", "dyld!start+0x76f"])
-    #expect(stack.architecture == .unknown)
+    // AppKit in the x86_64 shared region: an Intel Mac's process.
+    #expect(stack.architecture == .amd64)
+    #expect(stack.architectureEvidence.first?.hasPrefix("AppKit at 0x7ff81a2c1b3e: the x86_64 shared region") == true)
   }
 
   @Test("the older thread header (`thread #1: tid = …`) and its thread id")

@@ -177,19 +177,21 @@ struct CrashlyticsReportCollector {
     // Fabric marked the crashed thread's own header; Firebase names it in the summary only.
     let crashedIndex =
       withRows.firstIndex(where: \.crashed) ?? withRows.firstIndex { $0.name == crashedName } ?? 0
+    // Fabric's rows are addresses in the process: its system libraries' give the processor.
+    let decided = AppleSharedRegion.architecture(of: withRows.lazy.flatMap { $0.rows.lazy.map { (module: $0.module, address: $0.address) } })
     for (index, thread) in withRows.enumerated() {
       emitThread(
         CrashThread(
-          architecture: .unknown,
-          architectureEvidence: ["Crashlytics names no processor (its rows are an iOS or macOS process's)"],
-          frames: Self.frames(thread), format: .crashlytics, lines: thread.lines, label: thread.name,
-          isCrashed: index == crashedIndex))
+          architecture: decided?.0 ?? .unknown,
+          architectureEvidence: [decided?.1 ?? "Crashlytics names no processor (its rows are an iOS or macOS process's)"],
+          frames: Self.frames(thread, architecture: decided?.0 ?? .unknown), format: .crashlytics, lines: thread.lines,
+          label: thread.name, isCrashed: index == crashedIndex))
     }
   }
 
   /// The rows as frames: module and name (`<redacted>` and names a megabyte or more away are
   /// none), the pc or the offset into the image.
-  private static func frames(_ thread: Thread) -> [StackFrame] {
+  private static func frames(_ thread: Thread, architecture: Architecture) -> [StackFrame] {
     var frames: [StackFrame] = []
     frames.reserveCapacity(thread.rows.count)
     for (index, row) in thread.rows.enumerated() {
@@ -214,7 +216,7 @@ struct CrashlyticsReportCollector {
     }
     // Addresses in the process: the pc, then return addresses (as Apple's reports).
     if thread.rows.allSatisfy({ $0.address >= 1 << 32 }) {
-      CallStack.place(thread.rows.map { .returnAddress($0.address) }, in: &frames, architecture: .unknown)
+      CallStack.place(thread.rows.map { .returnAddress($0.address) }, in: &frames, architecture: architecture)
     }
     return frames
   }

@@ -250,7 +250,13 @@ struct LLDBBacktraceCollector {
     }
     guard !threads.isEmpty else { return }
     // macOS's signals are reported as Mach exceptions; its paths name no multiarch triple.
-    let (architecture, evidence) = clues.decision(source: "lldb")
+    var (architecture, evidence) = clues.decision(source: "lldb")
+    // A Darwin process's system libraries, where the shared region put them.
+    if architecture == .unknown,
+      let decided = AppleSharedRegion.architecture(of: threads.lazy.flatMap { $0.rows.lazy.map { (module: $0.module, address: $0.address) } })
+    {
+      (architecture, evidence) = (decided.0, [decided.1])
+    }
     if let exception { emit(.exception(exception)) }
     // The same thread printed when it stopped, by `bt` and again by `bt all` is kept once: the
     // copy whose rows a later one of the same thread begins with goes.
