@@ -2,7 +2,8 @@
 //
 // The compressed file is mapped and fed to its format's library a mebibyte at
 // a time (its pages dropped behind the reader); what comes out is written to
-// an unnamed temporary file (`ExpandedFile`). Inputs come from strangers, so:
+// an unnamed temporary file (`UnnamedTemporaryFile`, then `ExpandedFile`).
+// Inputs come from strangers, so:
 //   - the expanded size is bounded (`maximumByteCount`, the caller's input
 //     limit): a small bomb stops at the limit, its temporary file freed;
 //   - the decoder's memory is bounded (`decoderMemoryLimit`: a zstd window, an
@@ -59,38 +60,36 @@ public enum Decompressor {
     } catch {
       throw .unreadable(path: path, reason: "\(error)")
     }
-    input.adviseSequential()
-    let directory = temporaryDirectory(limits.temporaryDirectory)
-    let descriptor = try createTemporaryFile(in: directory, for: path)
-    do {
-      let count = try expand(input, format: format, limits: limits, into: descriptor, directory: directory)
-      return ExpandedFile(
-        name: path, format: format, compressedByteCount: input.bytes.count, byteCount: count, descriptor: descriptor)
-    } catch {
-      close(descriptor)
-      throw error
-    }
+    return try expand(input, format: format, limits: limits)
   }
 
-  /// Expands `input` into `descriptor`; returns the bytes written.
+  /// Expands the compressed bytes `input` maps (named by its path), within `limits`.
+  public static func expand(
+    _ input: MappedFile, format: CompressionFormat, limits: DecompressionLimits = DecompressionLimits()
+  ) throws(DecompressionError) -> ExpandedFile {
+    input.adviseSequential()
+    let output = try UnnamedTemporaryFile(for: input.path, in: limits.temporaryDirectory)
+    try expand(input, format: format, limits: limits, into: output)
+    return output.finish(format: format, compressedByteCount: input.bytes.count)
+  }
+
+  /// Expands `input` into `output`.
   private static func expand(
-    _ input: MappedFile, format: CompressionFormat, limits: DecompressionLimits, into descriptor: Int32,
-    directory: String
-  ) throws(DecompressionError) -> Int {
+    _ input: MappedFile, format: CompressionFormat, limits: DecompressionLimits, into output: UnnamedTemporaryFile
+  ) throws(DecompressionError) {
     let path = input.path
     var failure: UnsafePointer<CChar>?
     guard let stream = ccompression_create(format.cFormat, max(limits.decoderMemoryLimit, 1 << 20), &failure) else {
       throw .libraryUnavailable(format: format, reason: failure.map { String(cString: $0) } ?? "unknown")
     }
     defer { ccompression_free(stream) }
-    let output = UnsafeMutableRawBufferPointer.allocate(byteCount: stepSize, alignment: 16)
-    defer { output.deallocate() }
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: stepSize, alignment: 16)
+    defer { buffer.deallocate() }
     let bytes = input.bytes
     guard let base = bytes.baseAddress else {
       throw .damaged(path: path, format: format, offset: 0, reason: "the file is empty")
     }
     var offset = 0
-    var written = 0
     while true {
       let end = min(offset + stepSize, bytes.count)
       let last: Int32 = end == bytes.count ? 1 : 0
@@ -99,21 +98,20 @@ public enum Decompressor {
       var problem: UnsafePointer<CChar>?
       let status = ccompression_step(
         stream, base.assumingMemoryBound(to: UInt8.self) + offset, end - offset, last, &consumed,
-        output.baseAddress!.assumingMemoryBound(to: UInt8.self), output.count, &produced, &problem)
+        buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), buffer.count, &produced, &problem)
       offset += consumed
       if produced > 0 {
-        guard produced <= limits.maximumByteCount - written else {
+        guard produced <= limits.maximumByteCount - output.byteCount else {
           throw .tooLarge(path: path, format: format, limit: limits.maximumByteCount)
         }
-        try write(UnsafeRawBufferPointer(rebasing: output[0..<produced]), to: descriptor, path: path, directory: directory)
-        written += produced
+        try output.write(UnsafeRawBufferPointer(rebasing: buffer[0..<produced]))
       }
       if offset > 4 * stepSize { input.releaseResidentPages(before: offset - stepSize) }
       switch status {
       case CCOMPRESSION_ERROR:
         throw .damaged(path: path, format: format, offset: offset, reason: problem.map { String(cString: $0) } ?? "damaged data")
       case CCOMPRESSION_FRAME_END:
-        if offset == bytes.count { return written }
+        if offset == bytes.count { return }
         ccompression_reset(stream)
       default:
         guard consumed > 0 || produced > 0 else {
@@ -122,44 +120,6 @@ public enum Decompressor {
         }
       }
     }
-  }
-
-  /// Writes all of `bytes`, retrying short writes and interruptions.
-  private static func write(
-    _ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String, directory: String
-  ) throws(DecompressionError) {
-    var done = 0
-    while done < bytes.count {
-      let count = systemWrite(descriptor, bytes.baseAddress! + done, bytes.count - done)
-      if count > 0 {
-        done += count
-      } else if count < 0 && errno == EINTR {
-        continue
-      } else {
-        let reason = count == 0 ? "nothing written" : String(cString: strerror(errno))
-        throw .cannotWrite(path: path, directory: directory, reason: reason)
-      }
-    }
-  }
-
-  /// The directory temporary files go to.
-  static func temporaryDirectory(_ chosen: String?) -> String {
-    if let chosen, !chosen.isEmpty { return chosen }
-    if let value = getenv("TMPDIR"), value.pointee != 0 { return String(cString: value) }
-    return "/tmp"
-  }
-
-  /// A new temporary file in `directory`, unlinked at once, open for reading and writing.
-  private static func createTemporaryFile(in directory: String, for path: String) throws(DecompressionError) -> Int32 {
-    var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast())
-    template += Array("analyse-expanded-XXXXXX".utf8CString)
-    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard descriptor >= 0 else {
-      throw .cannotWrite(path: path, directory: directory, reason: String(cString: strerror(errno)))
-    }
-    _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-    return descriptor
   }
 }
 
@@ -183,9 +143,4 @@ extension CompressionFormat {
     case .lz4: "frame"
     }
   }
-}
-
-/// write(2), named so the method `write(_:to:path:directory:)` does not shadow it.
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-  write(descriptor, buffer, count)
 }

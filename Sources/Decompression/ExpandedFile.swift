@@ -16,22 +16,23 @@ import ByteReading
   import Musl
 #endif
 
-/// A compressed input expanded into an unnamed temporary file.
+/// An input held in an unnamed temporary file: expanded from its compressed form, or as it
+/// arrived through a pipe (a minidump or a core, which are read mapped).
 public final class ExpandedFile: @unchecked Sendable {
   // Sendable: every property is immutable; the descriptor is only read.
 
   /// The compressed input's path, as given.
   public let name: String
-  /// The format it was compressed in.
-  public let format: CompressionFormat
-  /// The compressed input's size in bytes.
+  /// The format it was compressed in; nil for bytes kept as they arrived.
+  public let format: CompressionFormat?
+  /// The input's size in bytes as it arrived (compressed, when it was).
   public let compressedByteCount: Int
   /// The expanded size in bytes.
   public let byteCount: Int
   /// The temporary file's descriptor, open for reading while this object lives.
   public let descriptor: Int32
 
-  init(name: String, format: CompressionFormat, compressedByteCount: Int, byteCount: Int, descriptor: Int32) {
+  init(name: String, format: CompressionFormat?, compressedByteCount: Int, byteCount: Int, descriptor: Int32) {
     self.name = name
     self.format = format
     self.compressedByteCount = compressedByteCount
@@ -41,7 +42,7 @@ public final class ExpandedFile: @unchecked Sendable {
 
   deinit { close(descriptor) }
 
-  /// The expanded bytes, mapped read-only, named as the compressed input.
+  /// The bytes, mapped read-only, named as the input.
   public func map() throws(MappedFileError) -> MappedFile {
     try MappedFile(descriptor: descriptor, name: name)
   }

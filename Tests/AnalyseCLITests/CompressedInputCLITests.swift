@@ -26,12 +26,28 @@ struct CompressedInputCLITests {
     #expect(run.standardError == "analyse: \(file.path): zstd data after byte 1000: the input ends inside a frame\n")
   }
 
-  @Test("piped in: refused with the command that expands it")
+  @Test("piped in (`ssh host cat core.zst | analyse -`): kept in an unnamed file, expanded, walked")
   func piped() throws {
     let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot + "/" + Self.core))
     let run = try AnalyseRunner.run(["-", "--no-default-symbols"], input: bytes)
-    #expect(run.status != 0)
-    #expect(run.standardError.contains("zstd-compressed data: give its path, or expand it first (zstd -dc)"))
+    #expect(run.status == 0, "\(run.standardError)")
+    #expect(run.standardOutput.contains("Input:        - (core, 184320 bytes, zstd-compressed in \(bytes.count) bytes)"))
+    // A minidump and a core through a pipe are read as their files are.
+    let dump = try Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot + "/Examples/Q276222/emsmta.dmp"))
+    let fromPipe = try AnalyseRunner.run(["-"], input: dump)
+    let fromFile = try AnalyseRunner.run(["Examples/Q276222/emsmta.dmp"])
+    #expect(fromPipe.status == 0 && fromPipe.standardOutput.contains("Input:        - (minidump, \(dump.count) bytes)"))
+    #expect(
+      fromPipe.standardOutput.replacingOccurrences(of: "Examples/Q276222/emsmta.dmp", with: "-")
+        == fromFile.standardOutput.replacingOccurrences(of: "Examples/Q276222/emsmta.dmp", with: "-"))
+  }
+
+  @Test("a piped input over the size limit stops at the limit")
+  func pipedLimit() throws {
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot + "/Tests/Fixtures/core/ledger_crash-x86_64.core"))
+    let run = try AnalyseRunner.run(["-", "--no-default-symbols", "--max-input-size", "100000"], input: bytes)
+    #expect(run.status == 3)
+    #expect(run.standardError.contains("larger than the 100000-byte limit"))
   }
 }
 

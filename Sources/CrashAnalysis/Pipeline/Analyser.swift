@@ -71,11 +71,14 @@ public struct Analyser: Sendable {
   /// The report of the input at `path`, its names as printed.
   private func read(path: String, unwindData: (any UnwindDataProvider)?) throws(AnalysisError) -> CrashReport {
     let reader = try InputReader(path: path, acceptsStreams: options.acceptsStreams)
-    if let expanded = try expandIfCompressed(reader) {
-      let expandedReader = try InputReader(expanded: expanded)
-      var report = try read(expandedReader, unwindData: unwindData) { () throws(MappedFileError) in try expanded.map() }
-      report.input.compression = Optional(expanded.format.rawValue)
-      report.input.compressedByteCount = Optional(expanded.compressedByteCount)
+    if let held = try heldInput(reader) {
+      var report = try read(try InputReader(expanded: held), unwindData: unwindData) { () throws(MappedFileError) in
+        try held.map()
+      }
+      if let format = held.format {
+        report.input.compression = Optional(format.rawValue)
+        report.input.compressedByteCount = Optional(held.compressedByteCount)
+      }
       return report
     }
     return try read(reader, unwindData: unwindData) { () throws(MappedFileError) in
@@ -83,19 +86,52 @@ public struct Analyser: Sendable {
     }
   }
 
-  /// The expanded file when the regular file `reader` reads is zstd, xz, gzip or LZ4-compressed.
-  private func expandIfCompressed(_ reader: InputReader) throws(AnalysisError) -> ExpandedFile? {
-    guard reader.isRegularFile, let format = CompressionFormat.detect(reader.peek(CompressionFormat.magicLength)) else {
+  /// The input `reader` reads, in an unnamed temporary file, when it must be held there: a
+  /// zstd, xz, gzip or LZ4-compressed file, expanded; a minidump, a core or a compressed input
+  /// arriving through a pipe (standard input, a FIFO), kept (and expanded) so that it can be
+  /// mapped. Nil for everything else, read as it comes (a stream's first bytes given back).
+  private func heldInput(_ reader: InputReader) throws(AnalysisError) -> ExpandedFile? {
+    let limits = DecompressionLimits(maximumByteCount: options.maximumInputSize)
+    if reader.isRegularFile {
+      guard let format = CompressionFormat.detect(reader.peek(CompressionFormat.magicLength)) else { return nil }
+      if let size = reader.knownSize, size > options.maximumInputSize {
+        throw .tooLarge(path: reader.name, size: size, limit: options.maximumInputSize)
+      }
+      do {
+        return try Decompressor.expand(path: reader.name, format: format, limits: limits)
+      } catch {
+        throw .compressed(error.description)
+      }
+    }
+    let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 18, alignment: 8)
+    defer { head.deallocate() }
+    let count = try reader.readFully(into: head)
+    let prefix = Array(head[0..<count])
+    let format = CompressionFormat.detect(prefix)
+    guard format != nil || prefix.starts(with: Array("MDMP".utf8)) || ELFCoreFile.isCore(prefix) else {
+      reader.pushBack(prefix)
       return nil
     }
-    if let size = reader.knownSize, size > options.maximumInputSize {
-      throw .tooLarge(path: reader.name, size: size, limit: options.maximumInputSize)
-    }
     do {
-      return try Decompressor.expand(
-        path: reader.name, format: format, limits: DecompressionLimits(maximumByteCount: options.maximumInputSize))
+      let spool = try UnnamedTemporaryFile(for: reader.name)
+      try spool.write(UnsafeRawBufferPointer(rebasing: head[0..<count]))
+      let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+      defer { chunk.deallocate() }
+      while true {
+        let read = try reader.read(into: chunk)
+        if read == 0 { break }
+        guard spool.byteCount + read <= options.maximumInputSize else {
+          throw AnalysisError.tooLarge(path: reader.name, size: spool.byteCount + read, limit: options.maximumInputSize)
+        }
+        try spool.write(UnsafeRawBufferPointer(rebasing: chunk[0..<read]))
+      }
+      let held = spool.finish()
+      guard let format else { return held }
+      return try Decompressor.expand(try held.map(), format: format, limits: limits)
+    } catch let error as AnalysisError {
+      throw error
     } catch {
-      throw .compressed(error.description)
+      throw .compressed("\(error)")
     }
   }
 
@@ -252,7 +288,11 @@ public struct Analyser: Sendable {
   ) throws(AnalysisError) -> InputDescription {
     var reader = try InputReader(path: path, acceptsStreams: options.acceptsStreams)
     var expanded: ExpandedFile?
-    if let file = try expandIfCompressed(reader) {
+    if let file = try heldInput(reader) {
+      // A minidump or core that came through a pipe: no text to decode.
+      guard file.format != nil else {
+        throw .unrecognised(path: path, offset: 0, reason: "a minidump or a core, not text: analyse(path:) walks it")
+      }
       expanded = file
       reader = try InputReader(expanded: file)
     }
@@ -263,8 +303,8 @@ public struct Analyser: Sendable {
       }
     }
     var input = try stream(reader, handler)
-    if let expanded {
-      input.compression = Optional(expanded.format.rawValue)
+    if let expanded, let format = expanded.format {
+      input.compression = Optional(format.rawValue)
       input.compressedByteCount = Optional(expanded.compressedByteCount)
     }
     return input

@@ -28,6 +28,8 @@ final class InputReader {
   /// The size when known in advance (regular files).
   let knownSize: Int?
   private var ended = false
+  /// Bytes read to look at, given back: `read(into:)` returns them first.
+  private var pushedBack: [UInt8] = []
 
   /// Opens `path`, or standard input for `-`. FIFOs and character devices are read only
   /// when `acceptsStreams`; other special files never.
@@ -129,8 +131,20 @@ final class InputReader {
     if ownsDescriptor { close(descriptor) }
   }
 
+  /// Gives back `bytes` just read (to be read again first): how a stream's first bytes are
+  /// looked at without being lost.
+  func pushBack(_ bytes: [UInt8]) {
+    pushedBack = bytes + pushedBack
+  }
+
   /// Reads up to `buffer.count` bytes; returns 0 at the end of input.
   func read(into buffer: UnsafeMutableRawBufferPointer) throws(AnalysisError) -> Int {
+    if !pushedBack.isEmpty {
+      let count = min(buffer.count, pushedBack.count)
+      pushedBack.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+      pushedBack.removeFirst(count)
+      return count
+    }
     if ended { return 0 }
     while true {
       let count = systemRead(descriptor, buffer.baseAddress, buffer.count)
