@@ -11,6 +11,8 @@ public enum DecompressionError: Error, Sendable, Equatable, CustomStringConverti
   case damaged(path: String, format: CompressionFormat, offset: Int, reason: String)
   /// Expanded, the input would be larger than `limit` bytes.
   case tooLarge(path: String, format: CompressionFormat, limit: Int)
+  /// Expanding took longer than the time limit; stopped after byte `offset` of the compressed file.
+  case timedOut(path: String, format: CompressionFormat, seconds: Double, offset: Int)
   /// The expanded bytes could not be written to a temporary file in `directory`.
   case cannotWrite(path: String, directory: String, reason: String)
 
@@ -23,6 +25,8 @@ public enum DecompressionError: Error, Sendable, Equatable, CustomStringConverti
       "\(path): \(format.rawValue) data after byte \(offset): \(reason)"
     case .tooLarge(let path, let format, let limit):
       "\(path): expanded, this \(format.rawValue) input is over the limit of \(limit) bytes"
+    case .timedOut(let path, let format, let seconds, let offset):
+      "\(path): expanding this \(format.rawValue) input stopped after \(seconds) s (the time limit) at byte \(offset)"
     case .cannotWrite(let path, let directory, let reason):
       "\(path): cannot expand into \(directory): \(reason)"
     }

@@ -34,13 +34,19 @@ public struct DecompressionLimits: Sendable, Hashable {
   public var decoderMemoryLimit: Int
   /// Where the temporary file goes; nil for `$TMPDIR`, else `/tmp`.
   public var temporaryDirectory: String?
+  /// Seconds the expansion may take (checked after each mebibyte read); nil for no limit.
+  public var timeLimit: Double?
 
   /// 512 MiB of output (the analyser's input limit) and 128 MiB for the decoder (zstd's own
   /// default window limit; `xz -9` needs 65 MiB).
-  public init(maximumByteCount: Int = 512 << 20, decoderMemoryLimit: Int = 128 << 20, temporaryDirectory: String? = nil) {
+  public init(
+    maximumByteCount: Int = 512 << 20, decoderMemoryLimit: Int = 128 << 20, temporaryDirectory: String? = nil,
+    timeLimit: Double? = nil
+  ) {
     self.maximumByteCount = maximumByteCount
     self.decoderMemoryLimit = decoderMemoryLimit
     self.temporaryDirectory = temporaryDirectory
+    self.timeLimit = timeLimit
   }
 }
 
@@ -90,7 +96,11 @@ public enum Decompressor {
       throw .damaged(path: path, format: format, offset: 0, reason: "the file is empty")
     }
     var offset = 0
+    let deadline = limits.timeLimit.map { Self.now() + $0 }
     while true {
+      if let deadline, let limit = limits.timeLimit, Self.now() > deadline {
+        throw .timedOut(path: path, format: format, seconds: limit, offset: offset)
+      }
       let end = min(offset + stepSize, bytes.count)
       let last: Int32 = end == bytes.count ? 1 : 0
       var consumed = 0
@@ -120,6 +130,15 @@ public enum Decompressor {
         }
       }
     }
+  }
+}
+
+extension Decompressor {
+  /// Monotonic seconds.
+  static func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
   }
 }
 

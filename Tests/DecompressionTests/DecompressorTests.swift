@@ -116,6 +116,18 @@ struct DecompressorTests {
     }
   }
 
+  @Test("the time limit holds while expanding")
+  func timeLimit() throws {
+    let (path, format) = Self.cores[1]
+    #expect {
+      try Decompressor.expand(path: Fixtures.path(path), format: format, limits: DecompressionLimits(timeLimit: -1))
+    } throws: { error in
+      guard case .timedOut(_, .xz, let seconds, let offset) = error as? DecompressionError else { return false }
+      return seconds == -1 && offset == 0
+    }
+    _ = try Decompressor.expand(path: Fixtures.path(path), format: format, limits: DecompressionLimits(timeLimit: 60))
+  }
+
   @Test("a frame that asks for a window over the decoder's limit is refused before it is allocated")
   func windowLimit() throws {
     let path = Fixtures.path("compressed/window-8mib.zst")

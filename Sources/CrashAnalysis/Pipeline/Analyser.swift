@@ -91,7 +91,7 @@ public struct Analyser: Sendable {
   /// arriving through a pipe (standard input, a FIFO), kept (and expanded) so that it can be
   /// mapped. Nil for everything else, read as it comes (a stream's first bytes given back).
   private func heldInput(_ reader: InputReader) throws(AnalysisError) -> ExpandedFile? {
-    let limits = DecompressionLimits(maximumByteCount: options.maximumInputSize)
+    let limits = DecompressionLimits(maximumByteCount: options.maximumInputSize, timeLimit: options.timeLimit)
     if reader.isRegularFile {
       guard let format = CompressionFormat.detect(reader.peek(CompressionFormat.magicLength)) else { return nil }
       if let size = reader.knownSize, size > options.maximumInputSize {
