@@ -106,7 +106,7 @@ public enum CrashSignature {
   /// `__main__.py`; nil for a file of another language or none. Python functions are
   /// named only within their module: a bare `main` or `run` would join unrelated crashes
   /// (Sentry groups Python frames by module and function).
-  static func scriptName(_ file: String?) -> String? {
+  public static func scriptName(_ file: String?) -> String? {
     guard let file, let dot = file.utf8.lastIndex(of: 0x2E) else { return nil }
     let suffix = file[file.index(after: dot)...]
     guard suffix == "py" || suffix == "pyw" || suffix == "pyx" else { return nil }

@@ -90,6 +90,9 @@ public final class FrameView: Sendable {
         let plain = CrashSignature.normalized(function)
         if plain != function { role = catalog.role(module: module, function: plain) }
       }
+      // A Python frame in the standard library or an installed package: a helper the crash
+      // passed through, as Sentry's in-app rules see it.
+      if role == .specific, module == nil, Self.isPythonLibraryFile(frame.sourceLine?.file) { role = .prefix }
       return FrameView(
         thread: thread, index: index, module: module, function: function, offset: offset,
         parameters: frame.parameters, parameterSource: frame.parameterSource, instruction: frame.instruction,
@@ -112,6 +115,25 @@ public final class FrameView: Sendable {
       thread: thread, index: index, module: module, function: function, offset: offset, parameters: parameters,
       parameterSource: parameterSource, instruction: instruction, lines: lines, role: role, moduleOffset: moduleOffset,
       isNamedByCallSite: isNamedByCallSite, sourceFile: sourceFile)
+  }
+
+  /// Whether `file` is a Python file of the standard library or of an installed package
+  /// (`…/lib/python3.12/json/decoder.py`, `…/site-packages/requests/models.py`,
+  /// `…/dist-packages/…`, `<frozen importlib._bootstrap>`), not the program's own.
+  public static func isPythonLibraryFile(_ file: String?) -> Bool {
+    guard let file else { return false }
+    if file.hasPrefix("<frozen ") { return true }
+    guard CrashSignature.scriptName(file) != nil else { return false }
+    let path = file.replacing("\\", with: "/").lowercased()
+    if path.contains("/site-packages/") || path.contains("/dist-packages/") { return true }
+    // `lib/python3.12/…`, `lib/python312.zip/…`.
+    if let range = path.firstRange(of: "/lib/python"), path[range.upperBound...].first?.isNumber == true { return true }
+    // Windows' installs: `C:\Python312\Lib\json\decoder.py`, `…\Programs\Python\Python312\Lib\…`.
+    if let range = path.firstRange(of: "/python3") {
+      let rest = path[range.upperBound...]
+      return rest.drop { $0.isNumber }.hasPrefix("/lib/")
+    }
+    return false
   }
 
   /// The name frames print a module by (`ModuleName.stem`): `EMSMTA` for `EMSMTA.EXE`,

@@ -150,6 +150,32 @@ struct CrashSignatureTests {
     #expect(try signature(SharedFixtures.path("kb/Q276222.md")) == log)
   }
 
+  @Test("Python frames: the script qualifies the function; the standard library's and installed packages' frames are prefix frames")
+  func pythonFrames() {
+    #expect(CrashSignature.scriptName("/srv/app/ledger/close.py") == "close.py")
+    #expect(CrashSignature.scriptName("C:\\app\\ledger\\__init__.py") == "ledger/__init__.py")
+    #expect(CrashSignature.scriptName("/srv/app/ledger.js") == nil && CrashSignature.scriptName(nil) == nil)
+    for library in [
+      "/usr/lib/python3.11/json/decoder.py", "/srv/app/venv/lib/python3.12/site-packages/requests/models.py",
+      "/usr/lib/python3/dist-packages/apt/cache.py", "<frozen importlib._bootstrap>", "C:\\Python312\\Lib\\json\\decoder.py",
+      "C:\\Users\\u\\AppData\\Local\\Programs\\Python\\Python312\\Lib\\site-packages\\click\\core.py",
+    ] {
+      #expect(FrameView.isPythonLibraryFile(library), "\(library)")
+    }
+    for own in ["/srv/app/ledger/close.py", "/home/u/python3-projects/ledger/lib/close.py", "C:\\app\\lib\\close.py", "main.c"] {
+      #expect(!FrameView.isPythonLibraryFile(own), "\(own)")
+    }
+    let report = Analyser().analyse(text: """
+      Traceback (most recent call last):
+        File "/srv/app/ledger/rates.py", line 30, in fetch_rates
+          response.raise_for_status()
+        File "/srv/app/venv/lib/python3.12/site-packages/requests/models.py", line 1021, in raise_for_status
+          raise HTTPError(http_error_msg, response=self)
+      requests.exceptions.HTTPError: 503 Server Error
+      """)
+    #expect(CrashSignature.signature(of: report) == "models.py:raise_for_status | rates.py:fetch_rates")
+  }
+
   @Test("the shipped catalogs bucket today's pastes by the code that failed", arguments: [
     ("pastes/rust-panic.txt", "core::option::Option<T>::unwrap | ledgersvc::ledger::Ledger::close"),
     ("pastes/python-chained.txt", "store.py:latest"),
