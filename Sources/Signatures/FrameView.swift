@@ -90,9 +90,13 @@ public final class FrameView: Sendable {
         let plain = CrashSignature.normalized(function)
         if plain != function { role = catalog.role(module: module, function: plain) }
       }
-      // A Python frame in the standard library or an installed package: a helper the crash
-      // passed through, as Sentry's in-app rules see it.
-      if role == .specific, module == nil, Self.isPythonLibraryFile(frame.sourceLine?.file) { role = .prefix }
+      // A Python or JavaScript frame in the standard library or an installed package: a helper
+      // the crash passed through, as Sentry's in-app rules see it.
+      if role == .specific, module == nil,
+        Self.isPythonLibraryFile(frame.sourceLine?.file) || Self.isJavaScriptPackageFile(frame.sourceLine?.file)
+      {
+        role = .prefix
+      }
       return FrameView(
         thread: thread, index: index, module: module, function: function, offset: offset,
         parameters: frame.parameters, parameterSource: frame.parameterSource, instruction: frame.instruction,
@@ -134,6 +138,14 @@ public final class FrameView: Sendable {
       return rest.drop { $0.isNumber }.hasPrefix("/lib/")
     }
     return false
+  }
+
+  /// Whether `file` is a JavaScript file of an installed package (`…/node_modules/express/lib/…`),
+  /// not the program's own.
+  public static func isJavaScriptPackageFile(_ file: String?) -> Bool {
+    guard let file, file.contains("node_modules") else { return false }
+    let path = file.replacing("\\", with: "/")
+    return path.contains("/node_modules/") || path.hasPrefix("node_modules/")
   }
 
   /// The name frames print a module by (`ModuleName.stem`): `EMSMTA` for `EMSMTA.EXE`,

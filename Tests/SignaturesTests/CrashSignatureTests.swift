@@ -174,6 +174,15 @@ struct CrashSignatureTests {
       requests.exceptions.HTTPError: 503 Server Error
       """)
     #expect(CrashSignature.signature(of: report) == "models.py:raise_for_status | rates.py:fetch_rates")
+    // An installed package's JavaScript is passed through the same way.
+    #expect(FrameView.isJavaScriptPackageFile("/srv/app/node_modules/express/lib/router/layer.js"))
+    #expect(!FrameView.isJavaScriptPackageFile("/srv/app/lib/router.js"))
+    let node = Analyser().analyse(text: """
+      TypeError: Cannot read properties of undefined (reading 'value')
+          at Layer.handle (/srv/app/node_modules/express/lib/router/layer.js:95:5)
+          at Ledger.balance (/srv/app/ledger.js:12:26)
+      """)
+    #expect(CrashSignature.signature(of: node) == "Layer.handle | Ledger.balance")
   }
 
   @Test("the shipped catalogs bucket today's pastes by the code that failed", arguments: [
