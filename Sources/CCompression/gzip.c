@@ -11,9 +11,7 @@
 
 #include "CSharedLibrary.h"
 
-#include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 #include <zlib.h>
 
 static struct {
@@ -29,17 +27,7 @@ _Static_assert(sizeof real == sizeof slots, "one pointer per function");
 
 static struct csharedlibrary library = {
   "libz.so.1", "zlib1g", NULL, names, slots, sizeof names / sizeof names[0], "zlib was never opened", {0}};
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static void open_library(void) {
-  csharedlibrary_open(&library);
-  if (library.failure == NULL) memcpy(&real, slots, sizeof real);
-}
-
-static const char *load(void) {
-  pthread_once(&once, open_library);
-  return library.failure;
-}
+static const char *load(void) { return csharedlibrary_load(&library, &real, sizeof real); }
 
 static void *create(size_t memory_limit, const char **failure) {
   (void)memory_limit;

@@ -12,8 +12,6 @@
 #include "CSharedLibrary.h"
 
 #include <lz4frame.h>
-#include <pthread.h>
-#include <string.h>
 
 static struct {
   __typeof__(LZ4F_createDecompressionContext) *create;
@@ -32,17 +30,7 @@ _Static_assert(sizeof real == sizeof slots, "one pointer per function");
 
 static struct csharedlibrary library = {"liblz4.so.1", "liblz4-1", "liblz4 1.8.0 or later is needed",
                                         names, slots, sizeof names / sizeof names[0], "liblz4 was never opened", {0}};
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static void open_library(void) {
-  csharedlibrary_open(&library);
-  if (library.failure == NULL) memcpy(&real, slots, sizeof real);
-}
-
-static const char *load(void) {
-  pthread_once(&once, open_library);
-  return library.failure;
-}
+static const char *load(void) { return csharedlibrary_load(&library, &real, sizeof real); }
 
 static void *create(size_t memory_limit, const char **failure) {
   (void)memory_limit;

@@ -12,9 +12,7 @@
 #include "CSharedLibrary.h"
 
 #include <lzma.h>
-#include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 
 static struct {
   __typeof__(lzma_stream_decoder) *stream_decoder;
@@ -28,17 +26,7 @@ _Static_assert(sizeof real == sizeof slots, "one pointer per function");
 
 static struct csharedlibrary library = {
   "liblzma.so.5", "liblzma5", NULL, names, slots, sizeof names / sizeof names[0], "liblzma was never opened", {0}};
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static void open_library(void) {
-  csharedlibrary_open(&library);
-  if (library.failure == NULL) memcpy(&real, slots, sizeof real);
-}
-
-static const char *load(void) {
-  pthread_once(&once, open_library);
-  return library.failure;
-}
+static const char *load(void) { return csharedlibrary_load(&library, &real, sizeof real); }
 
 struct xz_state {
   lzma_stream stream;

@@ -11,8 +11,6 @@
 
 #include "CSharedLibrary.h"
 
-#include <pthread.h>
-#include <string.h>
 #include <zstd.h>
 
 static struct {
@@ -33,17 +31,7 @@ _Static_assert(sizeof real == sizeof slots, "one pointer per function");
 
 static struct csharedlibrary library = {"libzstd.so.1", "libzstd1", "libzstd 1.4 or later is needed",
                                         names, slots, sizeof names / sizeof names[0], "libzstd was never opened", {0}};
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static void open_library(void) {
-  csharedlibrary_open(&library);
-  if (library.failure == NULL) memcpy(&real, slots, sizeof real);
-}
-
-static const char *load(void) {
-  pthread_once(&once, open_library);
-  return library.failure;
-}
+static const char *load(void) { return csharedlibrary_load(&library, &real, sizeof real); }
 
 static void *create(size_t memory_limit, const char **failure) {
   ZSTD_DCtx *context = real.create();

@@ -10,7 +10,11 @@
 #include "CSharedLibrary.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <string.h>
+
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void csharedlibrary_open(struct csharedlibrary *library) {
   void *handle = dlopen(library->soname, RTLD_NOW | RTLD_LOCAL);
@@ -32,6 +36,17 @@ void csharedlibrary_open(struct csharedlibrary *library) {
   }
   library->handle = handle;
   library->failure = NULL;
+}
+
+const char *csharedlibrary_load(struct csharedlibrary *library, void *real, size_t real_size) {
+  pthread_mutex_lock(&load_lock);
+  if (!library->attempted) {
+    library->attempted = 1;
+    csharedlibrary_open(library);
+    if (library->failure == NULL && real_size == library->count * sizeof(void *)) memcpy(real, library->slots, real_size);
+  }
+  pthread_mutex_unlock(&load_lock);
+  return library->failure;
 }
 
 void *csharedlibrary_function(struct csharedlibrary *library, const char *name) {

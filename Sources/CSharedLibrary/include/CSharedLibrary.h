@@ -23,11 +23,19 @@ struct csharedlibrary {
   char message[512];
   /* dlopen's handle once the library is open, else NULL. */
   void *handle;
+  /* Whether csharedlibrary_load has tried to open it (under its lock). */
+  int attempted;
 };
 
 /* Opens `library->soname` and looks up every name into its slot, setting `failure`. Call it
    once per process (the shims call it through pthread_once). */
 void csharedlibrary_open(struct csharedlibrary *library);
+
+/* Opens `library` the first time it is called for it (under a lock: later callers wait for the
+   first) and copies its slots into `real` (`real_size` bytes: one pointer per name, in order).
+   Returns NULL when the functions are ready, else why not (valid for the life of the process).
+   The shims that need nothing else at opening call this instead of pthread_once. */
+const char *csharedlibrary_load(struct csharedlibrary *library, void *real, size_t real_size);
 
 /* The address of `name` in the opened library (dlsym), or NULL when the library is not open or
    has no such symbol: for functions looked up one at a time, on first use. */
