@@ -105,6 +105,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// A JavaScript error's stack as V8 prints it (Node.js, Chrome, Electron): `TypeError: …` over
   /// `    at Ledger.balance (/srv/ledger/ledger.js:12:26)`.
   case javascript = "javascript-stack"
+  /// systemd-coredump's stack traces (`coredumpctl info`, the journal's message): `Stack trace of
+  /// thread 12239:` over `#0  0x000055bf65a3021f journal_append (ledger_threads + 0x121f)`.
+  case systemdCoredump = "systemd-coredump"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

@@ -98,6 +98,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var windowsErrorReport = WindowsErrorReportCollector()
   @exclusivity(unchecked) private var arm64UserFault = ARM64UserFaultRegisters()
   @exclusivity(unchecked) private var crashlytics = CrashlyticsReportCollector()
+  @exclusivity(unchecked) private var systemdCoredump = SystemdCoredumpCollector()
   @exclusivity(unchecked) private var dotnet = DotNetStackTraceCollector()
   @exclusivity(unchecked) private var java = JavaStackTraceCollector()
   @exclusivity(unchecked) private var javascript = JavaScriptStackCollector()
@@ -224,6 +225,7 @@ public final class StackTextDecoder {
     windowsErrorReport.finish(emit: emit, emitThread: { emitThread($0, emit) })
     arm64UserFault.finish(emit: emit, emitThread: { emitThread($0, emit) })
     crashlytics.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    systemdCoredump.finish(emit: emit, emitThread: { emitThread($0, emit) })
     dotnet.finish(emit: emit, emitThread: { emitThread($0, emit) })
     java.finish(emit: emit, emitThread: { emitThread($0, emit) })
     javascript.finish(emit: emit, emitThread: { emitThread($0, emit) })
@@ -615,6 +617,7 @@ public final class StackTextDecoder {
         swiftBacktrace.isCollecting || appleReport.isCollecting || lldb.isCollecting || gdb.holdsAnything
         || sanitizer.isCollecting || backtraceSymbols.isCollecting || goPanic.isCollecting
         || kernelOops.isCollecting || swiftFatalError.isCollecting || crashlytics.isCollecting || hotspot.isCollecting
+        || systemdCoredump.isCollecting
         || pythonFault.isCollecting || valgrind.isCollecting
     }
     // Swift's stack trace before 5.9: `Current stack trace:` and its rows.
@@ -650,6 +653,12 @@ public final class StackTextDecoder {
     // A Crashlytics issue: the crashed thread and exception, then each thread's name and rows.
     if crashlytics.isCollecting || CrashlyticsReportCollector.mayOpen(line),
       crashlytics.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // systemd-coredump's report (coredumpctl info): the signal, modules' build ids, each thread's rows.
+    if systemdCoredump.isCollecting || SystemdCoredumpCollector.mayOpen(line),
+      systemdCoredump.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return true
     }

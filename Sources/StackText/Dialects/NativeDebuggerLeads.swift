@@ -6,7 +6,7 @@
 // `Thread 1 crashed:`, `Process:`, `Program received`, `Exception Type:`, `frame #0:`,
 // `[Switching to …]`, `WARNING:`, `panic:`, `goroutine`, `Mapped address spaces:`,
 // Crashlytics' `Crashed:`, the Java VM's `# A fatal error …`, `Native frames:`, Python's
-// `Fatal Python error:`) or
+// `Fatal Python error:`, systemd-coredump's `Signal:`, `Module …` and `Stack trace of thread`) or
 // whose last word holds `[0x` (`./app(main+0x1d)[0x400b1d]`); a kernel's messages open
 // on `BUG:`, `Call Trace:` and the like after their log prefix (KernelOopsCollector's
 // own first-byte mask). The decoder asks this one question of a line
@@ -43,11 +43,14 @@ enum NativeDebuggerLeads {
       return (line.tokens.count >= 4 && line.tokenEquals(0, "Current")) || SwiftFatalErrorTraceCollector.isHeader(line)
         || CrashlyticsReportCollector.mayOpen(line)
     case UInt8(ascii: "W"): return line.tokenEquals(0, "WARNING:") || PythonFaultHandlerCollector.mayOpen(line)
-    case UInt8(ascii: "F"): return CrashlyticsReportCollector.isFatalException(line) || PythonFaultHandlerCollector.mayOpen(line)
+    case UInt8(ascii: "F"):
+      return CrashlyticsReportCollector.isFatalException(line) || PythonFaultHandlerCollector.mayOpen(line)
+        || SystemdCoredumpCollector.mayOpen(line)
     case UInt8(ascii: "f"): return line.tokenEquals(0, "frame") || GoPanicCollector.mayOpen(line)
     case UInt8(ascii: "p"), UInt8(ascii: "g"), UInt8(ascii: "r"): return GoPanicCollector.mayOpen(line)
-    case UInt8(ascii: "S"): return GoPanicCollector.mayOpen(line) || GDBBacktrace.isMappingsColumns(line)
-    case UInt8(ascii: "M"): return GDBBacktrace.isMappingsHeading(line)
+    case UInt8(ascii: "S"):
+      return GoPanicCollector.mayOpen(line) || GDBBacktrace.isMappingsColumns(line) || SystemdCoredumpCollector.mayOpen(line)
+    case UInt8(ascii: "M"): return GDBBacktrace.isMappingsHeading(line) || SystemdCoredumpCollector.mayOpen(line)
     case UInt8(ascii: "N"): return HotSpotErrorLogCollector.mayOpen(line)
     default: return false
     }
