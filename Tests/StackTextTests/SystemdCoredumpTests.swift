@@ -51,6 +51,24 @@ struct SystemdCoredumpTests {
     }
   }
 
+  @Test("journalctl's view: the first line behind the journal's prefix, the rest indented under it")
+  func journal() {
+    let pad = String(repeating: " ", count: 52)
+    let text = """
+      Dec 07 09:46:02 ledger-dev systemd-coredump[12240]: Process 12236 (ledger_threads) of user 1000 dumped core.
+      \(pad)
+      \(pad)Module libc.so.6 with build-id 93ac61ec5a8eb1396f9fbd350e3169a558528a40
+      \(pad)Stack trace of thread 12239:
+      \(pad)#0  0x00007f04919111f5 start_thread (libc.so.6 + 0x891f5)
+      \(pad)#1  0x00007f04919918ec __clone3 (libc.so.6 + 0x1098ec)
+      \(pad)ELF object binary architecture: AMD x86-64
+      Dec 07 09:46:03 ledger-dev systemd[1]: systemd-coredump@0-12240-0.service: Deactivated successfully.
+      """
+    let report = decodeReport(text)
+    #expect(report.stacks.count == 1 && report.stacks[0].frames.count == 2 && report.stacks[0].architecture == .amd64)
+    #expect(report.modules.first?.buildID == "93ac61ec5a8eb1396f9fbd350e3169a558528a40")
+  }
+
   @Test("not systemd's", arguments: ["Module loaded.\n", "Signal: 11 (segv)\n", "Stack trace of thread main:\nfoo\n"])
   func notSystemd(text: String) {
     #expect(decodeReport(text).stacks.isEmpty)
