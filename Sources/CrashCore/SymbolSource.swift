@@ -25,9 +25,16 @@ public protocol SymbolSource: AnyObject, Sendable {
   /// (the default implementations below), so that no dynamic cast is needed, whose first use
   /// for each type costs a scan of every protocol conformance in the program.
   var unwindInfoSource: (any UnwindInfoSource)? { get }
+  /// Every name the source has for a function starting at `relativeAddress` (an ELF file's
+  /// aliases: glibc's `clone3` and `__clone3`), so a listing that printed another of them
+  /// agrees with it. The default: none beyond what `lookup` answers.
+  func names(startingAt relativeAddress: UInt64) -> [String]
 }
 
 extension SymbolSource {
+  /// None: a source without aliases.
+  public func names(startingAt relativeAddress: UInt64) -> [String] { [] }
+
   /// Whether `lookup(relativeAddress)` answers.
   public func covers(_ relativeAddress: UInt64) -> Bool { lookup(relativeAddress) != nil }
 

@@ -120,6 +120,12 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
     Glibc.close(descriptor)
   }
 
+  /// The symbol table's names for a function starting at a module-relative address (its
+  /// aliases: `clone3` and `__clone3`, `__GI___nanosleep` and `nanosleep`).
+  public func names(startingAt relativeAddress: UInt64) -> [String] {
+    symbols.names(at: relativeAddress &+ loadAddress)
+  }
+
   /// The function, inlined calls and source position at a module-relative address (the file
   /// address less `loadAddress`).
   public func lookup(_ relativeAddress: UInt64) -> SymbolLookup? {

@@ -69,6 +69,19 @@ struct ELFSymbolTable {
     }
   }
 
+  /// The names of every symbol at `address` (aliases), at most 16.
+  func names(at address: UInt64) -> [String] {
+    guard var index = SortedSearch.lastIndex(atOrBelow: address, count: symbols.count, key: { symbols[$0].address }),
+      symbols[index].address == address
+    else { return [] }
+    var names: [String] = []
+    while index >= 0, symbols[index].address == address, names.count < 16 {
+      names.append(symbols[index].name)
+      index -= 1
+    }
+    return names
+  }
+
   /// The symbol whose extent holds `address`.
   func symbol(at address: UInt64) -> ELFSymbol? {
     guard let index = SortedSearch.lastIndex(atOrBelow: address, count: symbols.count, key: { symbols[$0].address })

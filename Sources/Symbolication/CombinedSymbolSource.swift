@@ -34,4 +34,9 @@ public final class CombinedSymbolSource: SymbolSource {
   public func covers(_ relativeAddress: UInt64) -> Bool {
     sources.contains { $0.covers(relativeAddress) }
   }
+
+  /// Every source's names for a function starting there.
+  public func names(startingAt relativeAddress: UInt64) -> [String] {
+    sources.flatMap { $0.names(startingAt: relativeAddress) }
+  }
 }

@@ -217,9 +217,11 @@ public final class Symbolicator: Sendable {
       let offset = frame.displayedAddress &- base &- answer.functionStart
       var agreement = FrameResolution.Agreement.supplied
       if let printed = frame.printedFunction {
-        let same =
+        // The same function by another of its names (an ELF alias) agrees too.
+        let sameName =
           BuildEvidence.sameFunction(printed, answer.function.name)
-          && (frame.printedOffset == nil || frame.printedOffset == offset)
+          || loaded.source.names(startingAt: answer.functionStart).contains { BuildEvidence.sameFunction(printed, $0) }
+        let same = sameName && (frame.printedOffset == nil || frame.printedOffset == offset)
         agreement = same ? .confirmed : .mismatch
         if !same {
           let shown = printed + (frame.printedOffset.map { "+" + HexFormat.prefixed($0) } ?? "")

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import CrashAnalysis
 import CrashCore
 import CrashTestSupport
 import ELFSymbols
@@ -104,6 +105,26 @@ struct SystemRootTests {
     let store = SymbolStore(roots: [], systemRoots: [system])
     #expect(store.entries(unidentifiedModule: "ledger", modulePath: "/opt/ledger/ledger").first?.path.hasSuffix("/opt/ledger/ledger") == true)
     #expect(store.entries(unidentifiedModule: "ledger", modulePath: "/opt/ledger/../ledger/ledger").isEmpty)
+  }
+
+  @Test("a listing that prints another of the function's ELF names agrees with the file (no mismatch)")
+  func aliasAgrees() throws {
+    let library = Fixtures.path("elf/aliases.so")
+    let buildID = try Self.buildID(library)
+    let root = try scratch.make("aliases")
+    try FileManager.default.copyItem(atPath: library, toPath: root + "/aliases.so")
+    // The listing prints the name the file's lookup does not answer with.
+    let answered = try #require(try ELFSymbolFile(path: library).lookup(0x1345)).function.name
+    let printed = answered == "ledger_close" ? "__ledger_close" : "ledger_close"
+    let text = """
+      Module aliases.so with build-id \(buildID)
+      Stack trace of thread 7:
+      #0  0x00007f0000001345 \(printed) (aliases.so + 0x1345)
+      """
+    let report = Symbolicator(store: SymbolStore(roots: [root])).symbolicate(Analyser().analyse(text: text))
+    let frame = try #require(report.threads.first?.frames.first)
+    #expect(frame.resolution?.lookup.function.name == answered && frame.resolution?.agreement == .confirmed)
+    #expect(!report.diagnostics.contains { $0.message.contains("wrong map") })
   }
 
   @Test("a store's own roots come first; the system root's debug directory is searched by build id")

@@ -56,3 +56,6 @@ for binary in inline_demo; do
   eu-addr2line -f -i --pretty-print -e "$binary" < "$binary.addresses" > "$binary.eu-addr2line.txt"
 done
 echo "build id of inline_demo: $build_id"
+
+# aliases.so: one function under two names (src/aliases.c), for the symbol table's aliases.
+"${CLANG:-/opt/swift/usr/bin/clang}" -O1 -shared -fPIC -nostdlib -fuse-ld=lld -Wl,--build-id=sha1 -o aliases.so src/aliases.c
