@@ -13,7 +13,8 @@ public enum DecompressionError: Error, Sendable, Equatable, CustomStringConverti
   case tooLarge(path: String, format: CompressionFormat, limit: Int)
   /// Expanding took longer than the time limit; stopped after byte `offset` of the compressed file.
   case timedOut(path: String, format: CompressionFormat, seconds: Double, offset: Int)
-  /// The expanded bytes could not be written to a temporary file in `directory`.
+  /// The bytes (expanded, or as they came through a pipe) could not be written to a temporary
+  /// file in `directory`.
   case cannotWrite(path: String, directory: String, reason: String)
 
   /// One sentence naming the file.
@@ -28,7 +29,7 @@ public enum DecompressionError: Error, Sendable, Equatable, CustomStringConverti
     case .timedOut(let path, let format, let seconds, let offset):
       "\(path): expanding this \(format.rawValue) input stopped after \(seconds) s (the time limit) at byte \(offset)"
     case .cannotWrite(let path, let directory, let reason):
-      "\(path): cannot expand into \(directory): \(reason)"
+      "\(path): cannot write its temporary copy in \(directory): \(reason)"
     }
   }
 }

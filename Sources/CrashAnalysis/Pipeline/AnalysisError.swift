@@ -23,7 +23,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case minidump(String)
   /// The Linux core file could not be read (its reader's message, naming the file).
   case core(String)
-  /// The zstd, xz, gzip or LZ4 input could not be expanded (the decompressor's message, naming the file).
+  /// The zstd, xz, gzip or LZ4 input could not be expanded, or an input arriving through a pipe
+  /// could not be kept in a temporary file (the message names the file).
   case compressed(String)
 
   /// One sentence naming the input and, where there is one, the offset.

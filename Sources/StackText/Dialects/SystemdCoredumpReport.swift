@@ -166,10 +166,9 @@ struct SystemdCoredumpCollector {
       finish(emit: emit, emitThread: emitThread)
       return true
     }
-    // coredumpctl info's fields between the signal and the message.
-    if threads.isEmpty, line.tokens.count >= 2, let colon = line.string(0).last, colon == ":" || line.tokenEquals(1, "Line:")
-      || line.tokenEquals(1, "Group:") || line.tokenEquals(1, "UID:") || line.tokenEquals(1, "ID:") || line.tokenEquals(1, "on")
-    {
+    // coredumpctl info's fields between the signal and the message: a key of at most three
+    // words and its value (`Executable: /…`, `Command Line: …`, `Size on Disk: 412.3K`).
+    if threads.isEmpty, line.tokens.count >= 2, (0..<min(3, line.tokens.count - 1)).contains(where: { line.string($0).hasSuffix(":") }) {
       if line.tokenEquals(0, "Executable:") { executable = TextLimits.capped(line.text(fromToken: 1), maximumBytes: 1024) }
       return true
     }
