@@ -108,13 +108,12 @@ public final class ELFCoreFile: @unchecked Sendable {
 
   /// Whether `bytes` start as a little-endian ELF core (32- or 64-bit) does.
   public static func isCore(_ bytes: [UInt8]) -> Bool {
-    bytes.count >= 18 && isLittleEndianELF(bytes) && bytes[16] == 4 && bytes[17] == 0
+    bytes.count >= 18 && bytes.withUnsafeBytes { isLittleEndianELF($0) } && bytes[16] == 4 && bytes[17] == 0
   }
 
   /// Whether `bytes` start with a little-endian ELF identification of either class.
-  static func isLittleEndianELF(_ bytes: some Collection<UInt8>) -> Bool {
-    let bytes = Array(bytes.prefix(6))
-    return bytes.count == 6 && bytes[0] == 0x7F && bytes[1] == 0x45 && bytes[2] == 0x4C && bytes[3] == 0x46
+  static func isLittleEndianELF(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    bytes.count >= 6 && bytes[0] == 0x7F && bytes[1] == 0x45 && bytes[2] == 0x4C && bytes[3] == 0x46
       && (bytes[4] == 1 || bytes[4] == 2) && bytes[5] == 1
   }
 

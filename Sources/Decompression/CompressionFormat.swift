@@ -24,12 +24,25 @@ public enum CompressionFormat: String, Sendable, Hashable, CaseIterable, Codable
   public static let magicLength = 6
 
   /// The format whose magic number `prefix` starts with, or nil.
-  public static func detect(_ prefix: some Collection<UInt8>) -> CompressionFormat? {
-    let bytes = Array(prefix.prefix(magicLength))
-    if bytes.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return .zstd }
-    if bytes.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .xz }
-    if bytes.starts(with: [0x1F, 0x8B, 0x08]) { return .gzip }
-    if bytes.starts(with: [0x04, 0x22, 0x4D, 0x18]) { return .lz4 }
+  public static func detect(_ prefix: [UInt8]) -> CompressionFormat? {
+    prefix.withUnsafeBytes { detect($0) }
+  }
+
+  /// The format whose magic number the bytes start with, or nil. (Concrete, not generic: an
+  /// unspecialised generic's first call instantiates its metadata at run time, a cost every
+  /// run of a small input would pay.)
+  public static func detect(_ bytes: UnsafeRawBufferPointer) -> CompressionFormat? {
+    guard bytes.count >= 3 else { return nil }
+    let first = bytes[0]
+    let second = bytes[1]
+    let third = bytes[2]
+    let fourth: UInt8 = bytes.count >= 4 ? bytes[3] : 0
+    if first == 0x28, second == 0xB5, third == 0x2F, fourth == 0xFD, bytes.count >= 4 { return .zstd }
+    if first == 0xFD, second == 0x37, third == 0x7A, fourth == 0x58, bytes.count >= 6, bytes[4] == 0x5A, bytes[5] == 0x00 {
+      return .xz
+    }
+    if first == 0x1F, second == 0x8B, third == 0x08 { return .gzip }
+    if first == 0x04, second == 0x22, third == 0x4D, fourth == 0x18, bytes.count >= 4 { return .lz4 }
     return nil
   }
 

@@ -28,7 +28,7 @@ public final class StoreUnwindData: UnwindDataProvider, Sendable {
   public func unwindInfo(for module: CodeModule) -> (any UnwindInfoSource)? {
     guard let debugFile = module.debugFile else { return nil }
     let identifier = module.debugIdentifier
-    guard identifier != nil || (module.buildID == nil && module.path != nil) else { return nil }
+    guard identifier != nil || (module.buildID == nil && module.path?.hasPrefix("/") == true) else { return nil }
     let key = debugFile + "/" + (identifier ?? "?" + (module.path ?? ""))
     if let cached = cache.withLock({ $0[key] }) { return cached }
     var found: (any UnwindInfoSource)?

@@ -160,7 +160,7 @@ public final class SymbolStore: Sendable {
     // The module's own file under a system root before its debug file alone: the image holds
     // the call frames (`.eh_frame`) a debug file keeps only as NOBITS, and finds that debug
     // file itself.
-    if found.isEmpty, let buildID, let modulePath,
+    if found.isEmpty, !systemRoots.isEmpty, let buildID, let modulePath,
       let system = SystemRootLookup.file(at: modulePath, under: systemRoots, buildID: buildID)
     {
       found = [
@@ -276,7 +276,7 @@ public final class SymbolStore: Sendable {
       guard Self.isRegularFile(path), SystemRootLookup.hasBuildID(path, nil) else { continue }
       return [StoreEntry(path: path, format: .elf, debugFile: file, debugIdentifier: "", moduleKey: key)]
     }
-    if let modulePath, let path = SystemRootLookup.file(at: modulePath, under: systemRoots, buildID: nil) {
+    if !systemRoots.isEmpty, let modulePath, let path = SystemRootLookup.file(at: modulePath, under: systemRoots, buildID: nil) {
       return [StoreEntry(path: path, format: .elf, debugFile: file, debugIdentifier: "", moduleKey: key)]
     }
     return []

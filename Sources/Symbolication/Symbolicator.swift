@@ -119,7 +119,7 @@ public final class Symbolicator: Sendable {
     }
     // 3. A module whose input recorded its path but no id at all (a core of a program linked
     //    without a build id): the ELF file of its name without one, which nothing can check.
-    if let listed, listed.debugIdentifier == nil, listed.buildID == nil, listed.path != nil {
+    if let listed, listed.debugIdentifier == nil, listed.buildID == nil, listed.path?.hasPrefix("/") == true {
       let entries = store.entries(unidentifiedModule: listed.debugFile ?? listed.name, modulePath: listed.path)
       if !entries.isEmpty {
         return use(

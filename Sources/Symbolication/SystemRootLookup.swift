@@ -53,10 +53,14 @@ enum SystemRootLookup {
   /// `path` without its leading `/`, when it is absolute and has no `.`, `..` or empty
   /// component, no NUL and no more than `maximumPathLength` bytes; else nil.
   static func relativePath(_ path: String) -> String? {
-    guard path.hasPrefix("/"), path.utf8.count <= maximumPathLength, !path.utf8.contains(0) else { return nil }
-    let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-    guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { return nil }
-    return parts.joined(separator: "/")
+    guard path.hasPrefix("/"), path.utf8.count > 1, path.utf8.count <= maximumPathLength, !path.utf8.contains(0) else {
+      return nil
+    }
+    let relative = path.dropFirst()
+    for part in relative.split(separator: "/", omittingEmptySubsequences: false) where part.isEmpty || part == "." || part == ".." {
+      return nil
+    }
+    return String(relative)
   }
 
   /// Whether the resolved `path` lies under the resolved `root`.

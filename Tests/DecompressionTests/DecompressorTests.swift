@@ -36,16 +36,20 @@ struct DecompressorTests {
 
   @Test("each format is told by its magic number, whatever the file's name", arguments: cores)
   func detection(path: String, format: CompressionFormat) throws {
-    let prefix = try Self.bytes(Fixtures.path(path)).prefix(CompressionFormat.magicLength)
+    let prefix = Array(try Self.bytes(Fixtures.path(path)).prefix(CompressionFormat.magicLength))
     #expect(CompressionFormat.detect(prefix) == format)
   }
 
   @Test("text, a core and a minidump are not compressed")
   func notCompressed() throws {
     #expect(CompressionFormat.detect(Array("Microsoft (R) Windows NT (TM)".utf8)) == nil)
-    #expect(CompressionFormat.detect(try Self.bytes(Fixtures.path(Self.originalCore)).prefix(6)) == nil)
+    #expect(CompressionFormat.detect(Array(try Self.bytes(Fixtures.path(Self.originalCore)).prefix(6))) == nil)
     #expect(CompressionFormat.detect(Array("MDMP".utf8) + [0x93, 0xA7]) == nil)
     #expect(CompressionFormat.detect([0x28, 0xB5]) == nil)
+    // Each magic cut short by a byte is no magic.
+    #expect(CompressionFormat.detect([0x28, 0xB5, 0x2F]) == nil && CompressionFormat.detect([0xFD, 0x37, 0x7A, 0x58, 0x5A]) == nil)
+    #expect(CompressionFormat.detect([0x04, 0x22, 0x4D]) == nil && CompressionFormat.detect([0x1F, 0x8B]) == nil)
+    #expect(CompressionFormat.detect([0x1F, 0x8B, 0x08]) == .gzip)
   }
 
   @Test("a core compressed by zstd, xz, lz4 and gzip expands to the core's bytes", arguments: cores)

@@ -60,7 +60,7 @@ public enum InputSniffer {
           : "an ELF program or library, not a crash: give it to --symbols (or `analyse symbols dump`)",
         offset: 0)
     }
-    if let format = CompressionFormat.detect(bytes) {
+    if let format = CompressionFormat.detect(UnsafeRawBufferPointer(bytes)) {
       // A compressed file given by its path is expanded first (the analyser): this one came
       // on standard input or through a pipe.
       return .unrecognised(
