@@ -121,7 +121,7 @@ struct SystemdCoredumpCollector {
       line.tokenEquals(count - 2, "+"), Bytes.hasPrefix(line.token(count - 1), "0x"), line.string(count - 1).hasSuffix(")"),
       let offset = UInt64(line.string(count - 1).dropFirst(2).dropLast(), radix: 16), line.string(count - 3).hasPrefix("(")
     else { return nil }
-    let function = count > 5 ? line.text(fromToken: 2, throughToken: count - 4) : "n/a"
+    let function = line.text(fromToken: 2, throughToken: count - 4)
     let module = String(line.string(count - 3).dropFirst())
     return Row(
       pc: pc, function: function == "n/a" ? nil : TextLimits.capped(function, maximumBytes: 1024),
