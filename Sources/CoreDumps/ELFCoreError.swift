@@ -18,11 +18,11 @@ public enum ELFCoreError: Error, Sendable, Equatable, CustomStringConvertible {
   /// One sentence naming the file and what is wrong.
   public var description: String {
     switch self {
-    case .notELF(let path): "\(path): not a 64-bit little-endian ELF file"
+    case .notELF(let path): "\(path): not a little-endian ELF file"
     case .notACore(let path, let type):
       "\(path): an ELF file but no core (e_type \(type)\(type == 2 ? ", an executable" : type == 3 ? ", a shared object" : ""))"
     case .unsupportedMachine(let path, let machine):
-      "\(path): a core of machine \(machine); cores of x86-64 (62) and AArch64 (183) are read"
+      "\(path): a core of machine \(machine); cores of x86-64 (62), AArch64 (183), RISC-V 64 (243), x86 (3) and 32-bit ARM (40) are read"
     case .damaged(let path, let error): "\(path): damaged core: \(error)"
     case .unreadable(let path, let reason): "\(path): \(reason)"
     }

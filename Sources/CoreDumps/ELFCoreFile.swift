@@ -148,6 +148,7 @@ public final class ELFCoreFile: @unchecked Sendable {
       switch (machine, is64Bit) {
       case (62, true): architecture = .amd64
       case (183, true): architecture = .arm64
+      case (243, true): architecture = .riscv64
       case (3, false): architecture = .x86
       case (40, false): architecture = .arm
       default: throw ELFCoreError.unsupportedMachine(path: path, machine: machine)

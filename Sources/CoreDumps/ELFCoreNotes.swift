@@ -7,7 +7,8 @@
 //                     32 [24], … pr_reg at 112 [72]: x86-64's user_regs_struct (27
 //                     words: r15 r14 r13 r12 rbp rbx r11 r10 r9 r8 rax rcx rdx rsi
 //                     rdi orig_rax rip cs eflags rsp ss fs_base gs_base ds es fs gs),
-//                     AArch64's (x0–x30, sp, pc, pstate), [x86's (17 words: ebx ecx
+//                     AArch64's (x0–x30, sp, pc, pstate), RISC-V 64's (32 words: pc,
+//                     then x1–x31), [x86's (17 words: ebx ecx
 //                     edx esi edi ebp eax ds es fs gs orig_eax eip cs eflags esp ss),
 //                     32-bit ARM's (r0–r15, cpsr, orig_r0)];
 //   NT_PRPSINFO (3)   pr_pid at 24 [12], pr_fname[16] at 40 [28], pr_psargs[80] at
@@ -56,6 +57,7 @@ struct ELFCoreNotes {
     switch architecture {
     case .amd64: 27
     case .arm64: 34
+    case .riscv64: 32
     case .x86: 17
     default: 18
     }
@@ -178,6 +180,13 @@ struct ELFCoreNotes {
         if let register = ARMRegister(rawValue: ARMRegister.r0.rawValue + index * 4) { file[register] = words[index] }
       }
       return .arm(file)
+    case .riscv64:
+      var file = RegisterFile<RISCV64Register>()
+      // pc, then x1–x31: the context's order.
+      for index in 0..<32 {
+        if let register = RISCV64Register.slot(index) { file[register] = words[index] }
+      }
+      return .riscv64(file)
     default:
       break
     }

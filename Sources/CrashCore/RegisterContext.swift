@@ -12,6 +12,8 @@ public enum RegisterContext: Sendable, Hashable, Codable {
   case arm64(RegisterFile<ARM64Register>)
   /// 32-bit ARM registers.
   case arm(RegisterFile<ARMRegister>)
+  /// 64-bit RISC-V registers.
+  case riscv64(RegisterFile<RISCV64Register>)
 
   /// The architecture these registers belong to.
   public var architecture: Architecture {
@@ -21,6 +23,7 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .amd64: .amd64
     case .arm64: .arm64
     case .arm: .arm
+    case .riscv64: .riscv64
     }
   }
 
@@ -32,6 +35,7 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .amd64(let file): file.instructionPointer
     case .arm64(let file): file.instructionPointer
     case .arm(let file): file.instructionPointer
+    case .riscv64(let file): file.instructionPointer
     }
   }
 
@@ -43,6 +47,7 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .amd64(let file): file.stackPointer
     case .arm64(let file): file.stackPointer
     case .arm(let file): file.stackPointer
+    case .riscv64(let file): file.stackPointer
     }
   }
 
@@ -54,6 +59,7 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .amd64(let file): file.framePointer
     case .arm64(let file): file.framePointer
     case .arm(let file): file.framePointer
+    case .riscv64(let file): file.framePointer
     }
   }
 
@@ -70,6 +76,8 @@ public enum RegisterContext: Sendable, Hashable, Codable {
       file.knownRegisters.map { ($0.register.name, $0.value, $0.register.byteWidth * 2) }
     case .arm(let file):
       file.knownRegisters.map { ($0.register.name, $0.value, 8) }
+    case .riscv64(let file):
+      file.knownRegisters.map { ($0.register.name, $0.value, 16) }
     }
   }
 
@@ -81,6 +89,7 @@ public enum RegisterContext: Sendable, Hashable, Codable {
     case .amd64(let file): file.isEmpty
     case .arm64(let file): file.isEmpty
     case .arm(let file): file.isEmpty
+    case .riscv64(let file): file.isEmpty
     }
   }
 }

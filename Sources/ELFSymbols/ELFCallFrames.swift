@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 import CLibDW
+import CrashCore
 
 #if canImport(Glibc)
   import Glibc
@@ -69,6 +70,12 @@ struct ELFCallFrames {
       names[15] = "pc"
       registerNames = names
       stackPointer = 13
+    case Int32(EM_RISCV):
+      // x1 … x31 by their ABI names (DWARF numbers 1 … 31), as dump_syms writes them; x0 is
+      // the zero register, whose slot Breakpad's names give to pc (no rule names it).
+      registerNames = Dictionary(
+        uniqueKeysWithValues: (1...31).compactMap { number in RISCV64Register.slot(number).map { (number, $0.name) } })
+      stackPointer = 2
     default:
       return nil
     }

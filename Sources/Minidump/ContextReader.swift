@@ -16,6 +16,9 @@
 //          or the Windows CONTEXT for ARM (0x00200000; 0x1A0 bytes): r0 … r15
 //          and cpsr at the same offsets in all (ARMRegister); only those 0x48
 //          bytes are required.
+//   riscv64: Breakpad's and Crashpad's MDRawContextRISCV64 (flags at 0 carrying
+//          0x08000000; 0x210 bytes): pc, then x1 … x31 (RISCV64Register); only
+//          those 0x108 bytes are required.
 // The layout is chosen by the dump's processor architecture, then checked
 // against the record's size and flags; a mismatch is an error naming the offset.
 //
@@ -70,6 +73,15 @@ enum ContextReader {
         throw ReadError(.invalidValue, at: base, reading: "ARM context flags 0x\(String(flags, radix: 16))")
       }
       return .arm(try registers(reader, at: base, "the ARM context"))
+    case .riscv64:
+      guard location.size >= UInt32(RISCV64Register.integerContextSize) else {
+        throw ReadError(.invalidValue, at: base, reading: "a RISC-V 64 context of \(location.size) bytes (needs 0x108)")
+      }
+      let flags = try reader.read(UInt32.self, at: base, "the RISC-V 64 context flags")
+      guard flags & RISCV64Register.contextFlag != 0 else {
+        throw ReadError(.invalidValue, at: base, reading: "RISC-V 64 context flags 0x\(String(flags, radix: 16))")
+      }
+      return .riscv64(try registers(reader, at: base, "the RISC-V 64 context"))
     default:
       throw ReadError(.invalidValue, at: base, reading: "a CONTEXT for \(architecture.rawValue) (not decoded yet)")
     }

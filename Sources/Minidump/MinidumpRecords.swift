@@ -59,7 +59,7 @@ public struct MinidumpSystemInfo: Sendable, Hashable {
     case 5: .arm
     case 1: .mips
     case 3: .ppc
-    case 0x8006: .riscv64  // Breakpad's MD_CPU_ARCHITECTURE_RISCV64 (named; no walker)
+    case 0x8006: .riscv64  // Breakpad's MD_CPU_ARCHITECTURE_RISCV64 (Crashpad's too)
     default: .unknown
     }
   }

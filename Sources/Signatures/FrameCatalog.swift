@@ -257,7 +257,7 @@ struct CaseFoldedName: Hashable {
   init(_ text: String) {
     self.text = text
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    let hashed = text.utf8.withContiguousStorageIfAvailable { bytes in
+    let hashed: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
       for byte in bytes { hash = (hash ^ UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)) &* 0x100_0000_01b3 }
     }
     if hashed == nil {

@@ -1,9 +1,9 @@
 //===--- SlotCFIStep.swift - One STACK CFI step over registers kept by slot ---===//
 //
-// The ARM and ARM64 walkers keep a frame's registers in an array by slot (r0 …
-// pc, x0 … pc) with a mask of the known ones, as Breakpad's frame contexts do.
-// A STACK CFI step is the same for both, as Breakpad's StackwalkerARM and
-// StackwalkerARM64 take it: the callee's known registers by their rule names,
+// The ARM, ARM64 and RISC-V walkers keep a frame's registers in an array by slot (r0 …
+// pc, x0 … pc, pc … t6) with a mask of the known ones, as Breakpad's frame contexts do.
+// A STACK CFI step is the same for all three, as Breakpad's StackwalkerARM,
+// StackwalkerARM64 and StackwalkerRISCV64 take it: the callee's known registers by their rule names,
 // the rules run, every register the rules recover is the caller's, a callee-
 // saved one the rules leave out keeps the callee's value, and where no rule
 // names pc or sp the caller's comes from `.ra` or `.cfa`. Without both, no
@@ -17,13 +17,18 @@ import CrashCore
 struct SlotCFIStep {
   /// The rule name of each slot (`r0` … `pc`, `x0` … `pc`), as dump_syms writes them.
   let names: [String]
-  /// The callee-saved slots: kept where the rules leave them out.
-  let calleeSaved: ClosedRange<Int>
+  /// The callee-saved slots (bit n: slot n): kept where the rules leave them out.
+  let calleeSaved: UInt64
   /// The program counter's and the stack pointer's slots.
   let pc: Int
   let sp: Int
   /// Bytes in a word (values are cut to it).
   let wordSize: Int
+
+  /// The mask of the slots in `range`.
+  static func slots(_ range: ClosedRange<Int>) -> UInt64 {
+    range.reduce(0) { $0 | 1 << UInt64($1) }
+  }
 
   /// The caller's registers and mask, or nil when the rules do not run or give no pc or sp.
   func caller(of registers: [UInt64], valid: UInt64, rules: CFIRuleSet, memory: any StackMemory)
@@ -42,7 +47,7 @@ struct SlotCFIStep {
     for slot in names.indices {
       if let value = recovered[names[slot]] {
         set(slot, value)
-      } else if calleeSaved.contains(slot), valid & (1 << UInt64(slot)) != 0 {
+      } else if calleeSaved & valid & (1 << UInt64(slot)) != 0 {
         set(slot, registers[slot])
       }
     }

@@ -114,7 +114,7 @@ public struct StackwalkerARM: StackWalker, WalksInEnvironment {
     return caller
   }
 
-  private static let cfiStep = SlotCFIStep(names: ruleNames, calleeSaved: calleeSaved, pc: pc, sp: sp, wordSize: 4)
+  private static let cfiStep = SlotCFIStep(names: ruleNames, calleeSaved: SlotCFIStep.slots(calleeSaved), pc: pc, sp: sp, wordSize: 4)
 
   private func callerByCFI(_ callee: Frame, _ ruleSet: CFIRuleSet) -> Frame? {
     guard let (registers, valid) = Self.cfiStep.caller(of: callee.registers, valid: callee.valid, rules: ruleSet, memory: memory)

@@ -126,7 +126,7 @@ public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
     return caller
   }
 
-  private static let cfiStep = SlotCFIStep(names: ruleNames, calleeSaved: calleeSaved, pc: pc, sp: sp, wordSize: 8)
+  private static let cfiStep = SlotCFIStep(names: ruleNames, calleeSaved: SlotCFIStep.slots(calleeSaved), pc: pc, sp: sp, wordSize: 8)
 
   private func callerByCFI(_ callee: Frame, _ ruleSet: CFIRuleSet) -> Frame? {
     guard let (registers, valid) = Self.cfiStep.caller(of: callee.registers, valid: callee.valid, rules: ruleSet, memory: memory)

@@ -118,6 +118,21 @@ public struct SyntheticContext {
     return context
   }
 
+  /// A RISC-V 64 context (Breakpad's and Crashpad's MDRawContextRISCV64, 0x210 bytes,
+  /// MD_CONTEXT_RISCV64_FULL) with pc, sp, ra, s0 and `general` (x1 … x31 by number) set.
+  public static func riscv64(pc: UInt64, sp: UInt64, ra: UInt64, s0: UInt64, general: [Int: UInt64] = [:])
+    -> SyntheticContext
+  {
+    var context = SyntheticContext(bytes: [UInt8](repeating: 0, count: 0x210))
+    context.put32(0x0800_0003, at: 0x00)  // context_flags
+    for (number, value) in general where (1...31).contains(number) { context.put64(value, at: 0x08 + 8 * number) }
+    context.put64(pc, at: 0x08)
+    context.put64(ra, at: 0x10)
+    context.put64(sp, at: 0x18)
+    context.put64(s0, at: 0x48)
+    return context
+  }
+
   mutating func put32(_ value: UInt32, at offset: Int) {
     for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(index * 8)) }
   }
@@ -176,7 +191,7 @@ public struct SyntheticThread {
 
 /// A minidump to write.
 public struct SyntheticMinidump {
-  /// ProcessorArchitecture: 0 x86, 2 Alpha, 5 arm, 9 amd64, 12 arm64.
+  /// ProcessorArchitecture: 0 x86, 2 Alpha, 5 arm, 9 amd64, 12 arm64, 0x8006 riscv64.
   public var processorArchitecture: UInt16 = 0
   /// PlatformId: 2 Windows NT, 0x8201 Linux.
   public var platformID: UInt32 = 2

@@ -52,6 +52,8 @@ struct RoundTripTests {
       return StackwalkerARM64(memory: MinidumpMemory(minidump), modules: modules, unwindData: unwind).walk(context: registers).frames
     case .arm(let registers):
       return StackwalkerARM(memory: MinidumpMemory(minidump), modules: modules, unwindData: unwind).walk(context: registers).frames
+    case .riscv64(let registers):
+      return StackwalkerRISCV64(memory: MinidumpMemory(minidump), modules: modules, unwindData: unwind).walk(context: registers).frames
     }
   }
 

@@ -43,6 +43,10 @@ enum ThreadWalk {
       options.armFramePointer = isApple ? .r7 : nil
       return StackwalkerARM(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
         .walk(context: registers)
+    case .riscv64(let registers):
+      if !isWindows, let sp = registers[.sp] { options.scanLimit = startBlock?(sp, 8) }
+      return StackwalkerRISCV64(memory: memory, moduleIndex: moduleIndex, unwindData: unwindData, options: options)
+        .walk(context: registers)
     }
   }
 }

@@ -23,6 +23,7 @@ package enum NamedRegisters {
     case .arm64: return .arm64(file(ARM64Register.self))
     case .amd64: return .amd64(file(AMD64Register.self))
     case .x86: return .x86(file(X86Register.self))
+    case .riscv64: return .riscv64(file(RISCV64Register.self))
     default: return nil
     }
   }

@@ -162,6 +162,8 @@
       case .amd64(let registers): _ = StackwalkerAMD64(memory: memory, modules: modules, options: options).walk(context: registers)
       case .arm64(let registers): _ = StackwalkerARM64(memory: memory, modules: modules, options: options).walk(context: registers)
       case .arm(let registers): _ = StackwalkerARM(memory: memory, modules: modules, options: options).walk(context: registers)
+      case .riscv64(let registers):
+        _ = StackwalkerRISCV64(memory: memory, modules: modules, options: options).walk(context: registers)
       }
     }
   }
