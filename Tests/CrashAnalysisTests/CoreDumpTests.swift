@@ -1,8 +1,9 @@
 //===--- CoreDumpTests.swift - Linux core files, walked as gdb walks them -------===//
 //
 // Tests/Fixtures/core holds a small program's cores (Tests/Fixtures/core/build.sh):
-// the kernel's, of its x86-64 build, and qemu-aarch64's, of its AArch64 build,
-// each with gdb's `bt` on it. With the program's ELF file in a store, each
+// the kernel's, of its x86-64 and x86 builds, qemu's, of its AArch64 and 32-bit
+// ARM builds, and one composed in the kernel's layout from its RISC-V 64 build
+// stopped at its fault under qemu's gdb stub, each with gdb's `bt` on it. With the program's ELF file in a store, each
 // core's crashed thread walks to gdb's frames, in order, by CFI from the ELF
 // file; without it, the modules still carry their build ids.
 //
@@ -44,7 +45,7 @@ struct CoreDumpTests {
 
   @Test(
     "the crashed thread walks to gdb's frames, by the ELF file's CFI",
-    arguments: ["ledger_crash-x86_64", "ledger_crash-arm64", "ledger_crash-x86", "ledger_crash-arm"])
+    arguments: ["ledger_crash-x86_64", "ledger_crash-arm64", "ledger_crash-x86", "ledger_crash-arm", "ledger_crash-riscv64"])
   func walkMatchesGDB(name: String) throws {
     let store = try store(for: name)
     let report = Symbolicator(store: store).symbolicate(
@@ -101,9 +102,44 @@ struct CoreDumpTests {
     #expect(program.buildID == (try ELFSymbolFile(path: Fixtures.path("core/ledger_crash-arm")).buildID))
   }
 
+  /// gdb's frames' addresses, innermost first (the pc, then each caller's return address).
+  static func gdbAddresses(_ name: String) throws -> [UInt64] {
+    let text = try String(contentsOfFile: Fixtures.path("core/\(name).gdb-bt.txt"), encoding: .utf8)
+    return text.split(separator: "\n").compactMap { line in
+      line.split(separator: " ").first { $0.hasPrefix("0x") }.flatMap { UInt64($0.dropFirst(2), radix: 16) }
+    }
+  }
+
+  @Test("RISC-V 64: the notes' registers (pc, then x1 … x31), the signal, the program from NT_FILE with its build id")
+  func riscv64Core() throws {
+    let core = try ELFCoreFile(path: Fixtures.path("core/ledger_crash-riscv64.core"))
+    #expect(core.architecture == .riscv64 && core.is64Bit && core.threads.count == 1)
+    #expect(core.signal?.number == 11 && core.signal?.code == 1 && core.signal?.address == 0x18)
+    #expect(core.processName == "ledger_crash-ri" && core.processID == core.threads.first?.id)
+    guard case .riscv64(let registers) = try #require(core.threads.first).context else {
+      Issue.record("not a RISC-V context")
+      return
+    }
+    let gdb = try Self.gdbAddresses("ledger_crash-riscv64")
+    #expect(registers[.pc] == gdb.first && registers[.ra] == gdb.dropFirst().first)
+    #expect(registers[.a1] == 0x18 && registers[.a2] == 42)
+    let module = try #require(core.modules.first)
+    #expect(module.base.rawValue == 0x1_0000)
+    #expect(module.buildID == (try ELFSymbolFile(path: Fixtures.path("core/ledger_crash-riscv64")).buildID))
+  }
+
+  @Test("RISC-V 64 without symbols: the psABI frame chain (s0 the CFA, ra at s0 - 8) finds gdb's frames")
+  func riscv64FramePointers() throws {
+    let report = try Analyser().analyse(path: Fixtures.path("core/ledger_crash-riscv64.core"))
+    let frames = try #require(report.crashedThread).frames
+    let addresses = frames.prefix(1).compactMap { $0.instruction?.rawValue } + frames.dropLast().compactMap { $0.returnAddress?.rawValue }
+    #expect(addresses == (try Self.gdbAddresses("ledger_crash-riscv64")))
+    #expect(frames.dropFirst().allSatisfy { $0.trust == .framePointer })
+  }
+
   @Test("damaged cores: cut anywhere, they are read as far as they go or refused naming the file, never a crash")
   func truncated() throws {
-    for name in ["ledger_crash-x86_64", "ledger_crash-x86"] {
+    for name in ["ledger_crash-x86_64", "ledger_crash-x86", "ledger_crash-riscv64"] {
       let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("core/\(name).core"))))
       for length in [20, 52, 64, 100, 0x240, 0x1000, 0x3000, bytes.count / 2, bytes.count - 1] {
         let file = try TemporaryFile(Array(bytes.prefix(length)), suffix: ".core")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds the core fixtures: ledger_crash.c for x86-64 (gcc), AArch64, x86 and 32-bit ARM (the
-# toolchain's clang and lld), each run until it faults, and the core written:
+# Rebuilds the core fixtures: ledger_crash.c for x86-64 (gcc), AArch64, x86, 32-bit ARM and RISC-V 64
+# (the toolchain's clang and lld), each run until it faults, and the core written:
 #   ledger_crash-x86_64, ledger_crash-x86_64.core   the kernel's core (core_pattern `core`,
 #                                                    ulimit -c unlimited), coredump_filter 0x33
 #   ledger_crash-arm64, ledger_crash-arm64.core     qemu-aarch64's core of its guest (qemu-user
@@ -8,6 +8,11 @@
 #   ledger_crash-x86, ledger_crash-x86.core         the kernel's core of a 32-bit process (ELF32,
 #                                                    the compat layouts of a 64-bit kernel)
 #   ledger_crash-arm, ledger_crash-arm.core         qemu-arm's core of its guest (ELF32, ARM mode)
+#   ledger_crash-riscv64, ledger_crash-riscv64.core the RISC-V 64 build and its core, composed in
+#                                                    the kernel's layout from the program's state at
+#                                                    its fault under qemu-riscv64's gdb stub (qemu
+#                                                    7.2 writes no RISC-V core): compose-riscv64-core.py;
+#                                                    gdb's walk of the core must equal its live walk
 #   ledger_crash-nobuildid                          the x86-64 program linked without a build id
 #   *.gdb-bt.txt                                    gdb's `bt` on each, the frames expected
 # Paths in the DWARF are mapped to /core-fixture.
@@ -23,15 +28,21 @@ gcc "${flags[@]/-Wl,--build-id=sha1/-Wl,--build-id=none}" -fno-pie -no-pie -o le
 "$CLANG" --target=armv7a-linux-gnueabihf -fuse-ld=lld "${flags[@]}" -fno-pie -o ledger_crash-arm ledger_crash.c
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp ledger_crash-x86_64 ledger_crash-arm64 ledger_crash-x86 ledger_crash-arm "$work/"
+"$CLANG" --target=riscv64-linux-gnu -fuse-ld=lld "${flags[@]}" -fno-pie -o ledger_crash-riscv64 ledger_crash.c
+cp ledger_crash-x86_64 ledger_crash-arm64 ledger_crash-x86 ledger_crash-arm ledger_crash-riscv64 "$work/"
 (cd "$work" && ulimit -c unlimited && { ./ledger_crash-x86_64 || true; } && mv core ledger_crash-x86_64.core)
 (cd "$work" && ulimit -c unlimited && { qemu-aarch64 -s 65536 ./ledger_crash-arm64 || true; } && mv qemu_ledger_crash-arm64_*.core ledger_crash-arm64.core)
 (cd "$work" && ulimit -c unlimited && { ./ledger_crash-x86 || true; } && mv core ledger_crash-x86.core)
 # qemu re-raises the signal after writing its guest's core: its own core is not kept.
 (cd "$work" && ulimit -c unlimited && { qemu-arm -s 65536 ./ledger_crash-arm || true; } && mv qemu_ledger_crash-arm_*.core ledger_crash-arm.core && rm -f core)
+(cd "$work" && { qemu-riscv64 -s 65536 -g 12345 ./ledger_crash-riscv64 & } && sleep 1 &&
+  PORT=12345 PROGRAM=ledger_crash-riscv64 CORE=ledger_crash-riscv64.core LIVE_BT=live-bt.txt \
+    gdb-multiarch -batch -x "$OLDPWD/compose-riscv64-core.py" ledger_crash-riscv64 > /dev/null 2>&1 && wait)
 cp "$work"/*.core . && chmod 644 ./*.core
 gdb -batch -ex bt ledger_crash-x86_64 ledger_crash-x86_64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-x86_64.gdb-bt.txt
 gdb-multiarch -batch -ex bt ledger_crash-arm64 ledger_crash-arm64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-arm64.gdb-bt.txt
 gdb -batch -ex bt ledger_crash-x86 ledger_crash-x86.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-x86.gdb-bt.txt
 gdb-multiarch -batch -ex bt ledger_crash-arm ledger_crash-arm.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-arm.gdb-bt.txt
+gdb-multiarch -batch -ex bt ledger_crash-riscv64 ledger_crash-riscv64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-riscv64.gdb-bt.txt
+diff <(grep '^#' "$work/live-bt.txt") ledger_crash-riscv64.gdb-bt.txt
 ls -l ledger_crash-*

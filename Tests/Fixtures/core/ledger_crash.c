@@ -1,5 +1,5 @@
 /* A small program that crashes two calls deep, built without the C library so that its core is
-   small. Tests/Fixtures/core/build.sh builds it for x86-64, AArch64, x86 and 32-bit ARM, and cores. */
+   small. Tests/Fixtures/core/build.sh builds it for x86-64, AArch64, x86, 32-bit ARM and RISC-V 64, and cores. */
 typedef unsigned long size_t;
 
 struct journal { long *entries; size_t count; };
@@ -33,4 +33,7 @@ __asm__(".globl _start\n.type _start, @function\n_start:\n.cfi_startproc\n.cfi_u
 #elif defined(__arm__)
 __asm__(".globl _start\n.type _start, %function\n_start:\n.fnstart\n.cfi_startproc\n.cfi_undefined lr\nmov fp, #0\n"
         "mov lr, #0\nbl ledger_main\nmov r7, #1\nsvc #0\n.cfi_endproc\n.cantunwind\n.fnend\n.size _start, . - _start\n");
+#elif defined(__riscv) && __riscv_xlen == 64
+__asm__(".globl _start\n.type _start, @function\n_start:\n.cfi_startproc\n.cfi_undefined ra\nli s0, 0\n"
+        "li ra, 0\ncall ledger_main\nli a7, 93\necall\n.cfi_endproc\n.size _start, . - _start\n");
 #endif
