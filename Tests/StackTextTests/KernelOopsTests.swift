@@ -274,6 +274,12 @@ struct KernelOopsTests {
     #expect(Self.functions(stack) == ["process_one_work", "worker_thread", "kthread"] && stack.lines == LineRange(1, 12))
     #expect(report.exception?.code.rawValue == 0xd)
     #expect(report.exception?.description == "Unable to handle kernel paging request at virtual address 00000061fed09482 (Oops)")
+    guard case .riscv64(let registers)? = stack.context else {
+      Issue.record("no RISC-V registers: \(String(describing: stack.context))")
+      return
+    }
+    #expect(registers[.pc] == 0xffff_ffe0_0022_affe && registers[.ra] == 0xffff_ffe0_0022_afea)
+    #expect(registers[.sp] == 0xffff_ffe0_86d3_fe30 && registers[.t0] == 0xffff_ffe0_86d3_fcc0)
   }
 
   @Test("RISC-V since 5.17: the die path's trace has no `Call Trace:`, its entries right after the registers")
