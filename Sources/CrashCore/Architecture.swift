@@ -1,8 +1,8 @@
 //===--- Architecture.swift - CPU architectures a crash can come from -------===//
 //
-// The architectures of Windows NT and its successors that crash data exists for.
-// x86, DEC Alpha, amd64, arm64 and 32-bit ARM are decoded and walked; the
-// others (MIPS, PowerPC, RISC-V) are named.
+// The architectures that crash data exists for: Windows NT's and its successors',
+// and the Linux ones. x86, DEC Alpha, amd64, arm64, 32-bit ARM and RISC-V 64 are
+// decoded and walked; the others (MIPS, PowerPC) are named.
 // What differs between them and matters to analysis lives here as data: pointer
 // width, instruction alignment and how far a return address is from the call.
 //
