@@ -8,8 +8,9 @@
 //      and unnamed frames of an irrelevant frame's module next to it;
 //   2. each frame is written in a normal form: `function` without offset,
 //      argument list, template arguments or stdcall decoration (a Python
-//      function, whose name is no more than its file makes it, with its script:
-//      `close.py:close_period`, `ledger/__init__.py:main`); a frame without
+//      or JavaScript function, whose name is no more than its file makes it, with
+//      its script: `close.py:close_period`, `ledger/__init__.py:main`,
+//      `main.chunk.js:renderRow`, a bundle's content hash taken out); a frame without
 //      a function as `module+0xoffset` (the module folded to lower case;
 //      `module@0xaddress` when the module's base is unknown); a frame with
 //      neither as `@0xaddress`, and one without even an address is skipped;
@@ -101,12 +102,19 @@ public enum CrashSignature {
     return "@0x" + String(address, radix: 16)
   }
 
-  /// The script a Python frame's file names, as its signature part qualifies the function:
-  /// the file's name (`close.py`), with its directory for a package's `__init__.py` or
-  /// `__main__.py`; nil for a file of another language or none. Python functions are
-  /// named only within their module: a bare `main` or `run` would join unrelated crashes
-  /// (Sentry groups Python frames by module and function).
+  /// The script a Python or JavaScript frame's file names, as its signature part qualifies the
+  /// function: a Python file's name (`close.py`), with its directory for a package's
+  /// `__init__.py` or `__main__.py`; a JavaScript file's name without its query, fragment or
+  /// the content hashes bundlers put in it (`main.8f3a2b1c.chunk.js` → `main.chunk.js`,
+  /// `index-BfK3x9aQ.js` → `index.js`); nil for a file of another language or none. Such
+  /// functions are named only within their file: a bare `main`, `run` or `render` would join
+  /// unrelated crashes (Sentry groups them by module and function).
   public static func scriptName(_ file: String?) -> String? {
+    pythonScriptName(file) ?? javaScriptFileName(file)
+  }
+
+  /// The name a Python frame's file gives its script (`close.py`, `ledger/__init__.py`), or nil.
+  static func pythonScriptName(_ file: String?) -> String? {
     guard let file, let dot = file.utf8.lastIndex(of: 0x2E) else { return nil }
     let suffix = file[file.index(after: dot)...]
     guard suffix == "py" || suffix == "pyw" || suffix == "pyx" else { return nil }
@@ -116,6 +124,61 @@ public enum CrashSignature {
       return parts[parts.count - 2] + "/" + name
     }
     return String(name)
+  }
+
+  /// The extensions of JavaScript and of the languages compiled to it whose names stacks keep
+  /// (a source map's TypeScript, JSX).
+  private static let javaScriptExtensions: Set<Substring> = ["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts"]
+
+  /// A JavaScript file's name, its bundler's content hashes taken out; nil for another file.
+  static func javaScriptFileName(_ file: String?) -> String? {
+    guard let path = file else { return nil }
+    var file = Substring(path)
+    // A URL's query and fragment (`app.js?v=3`, `#L10`) are no part of the name.
+    if let cut = file.firstIndex(where: { $0 == "?" || $0 == "#" }) { file = file[..<cut] }
+    guard let name = file.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last else { return nil }
+    let segments = name.split(separator: ".", omittingEmptySubsequences: false)
+    guard segments.count >= 2, let suffix = segments.last, javaScriptExtensions.contains(suffix) else { return nil }
+    var kept: [Substring] = []
+    for (index, segment) in segments.enumerated() {
+      // The stem and the extension stay; a middle segment that is a hash goes (`main.8f3a2b1c.chunk`).
+      if index > 0, index < segments.count - 1, isContentHash(segment) { continue }
+      if index == 0, let dash = segment.lastIndex(of: "-"), isContentHash(segment[segment.index(after: dash)...]),
+        dash > segment.startIndex
+      {
+        // Vite's and Rollup's `index-BfK3x9aQ`, esbuild's `chunk-3UGBQBGZ`.
+        kept.append(segment[..<dash])
+        continue
+      }
+      kept.append(segment)
+    }
+    return kept.joined(separator: ".")
+  }
+
+  /// Whether `text` looks like a bundler's content hash: 6 to 64 letters and digits with a
+  /// digit among them, lower-case hex (webpack's `8f3a2b1c`), or mixed letters as base64url
+  /// and base32 hashes are (Vite's `BfK3x9aQ`, esbuild's `3UGBQBGZ`); words, versions
+  /// (`3`, `min`, `v2`) and chunk names are not.
+  static func isContentHash(_ text: Substring) -> Bool {
+    let bytes = text.utf8
+    guard (6...64).contains(bytes.count), bytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+    var hex = true
+    var upper = false
+    var lower = false
+    for byte in bytes {
+      switch byte {
+      case 0x30...0x39: continue
+      case 0x61...0x66: lower = true
+      case 0x67...0x7A: lower = true; hex = false
+      case 0x41...0x5A: upper = true; hex = false
+      case 0x5F, 0x2D: hex = false
+      default: return false
+      }
+    }
+    if hex { return true }
+    // Not hex: a hash mixes cases (base64url), or is all upper case and digits (base32); a
+    // lower-case word with a digit (`vendors2`, `es2015`) is a name.
+    return upper && lower || upper && !lower
   }
 
   /// A function name without argument list, template arguments (`vector<…>` → `vector<T>`),

@@ -127,7 +127,7 @@ public final class FrameView: Sendable {
   public static func isPythonLibraryFile(_ file: String?) -> Bool {
     guard let file else { return false }
     if file.hasPrefix("<frozen ") { return true }
-    guard CrashSignature.scriptName(file) != nil else { return false }
+    guard CrashSignature.pythonScriptName(file) != nil else { return false }
     let path = file.replacing("\\", with: "/").lowercased()
     if path.contains("/site-packages/") || path.contains("/dist-packages/") { return true }
     // `lib/python3.12/…`, `lib/python312.zip/…`.

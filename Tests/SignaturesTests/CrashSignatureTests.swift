@@ -154,7 +154,8 @@ struct CrashSignatureTests {
   func pythonFrames() {
     #expect(CrashSignature.scriptName("/srv/app/ledger/close.py") == "close.py")
     #expect(CrashSignature.scriptName("C:\\app\\ledger\\__init__.py") == "ledger/__init__.py")
-    #expect(CrashSignature.scriptName("/srv/app/ledger.js") == nil && CrashSignature.scriptName(nil) == nil)
+    #expect(CrashSignature.scriptName("/srv/app/ledger.c") == nil && CrashSignature.scriptName(nil) == nil)
+    #expect(!FrameView.isPythonLibraryFile("/usr/lib/python3.11/site-packages/notebook/static/main.js"))
     for library in [
       "/usr/lib/python3.11/json/decoder.py", "/srv/app/venv/lib/python3.12/site-packages/requests/models.py",
       "/usr/lib/python3/dist-packages/apt/cache.py", "<frozen importlib._bootstrap>", "C:\\Python312\\Lib\\json\\decoder.py",
@@ -182,7 +183,36 @@ struct CrashSignatureTests {
           at Layer.handle (/srv/app/node_modules/express/lib/router/layer.js:95:5)
           at Ledger.balance (/srv/app/ledger.js:12:26)
       """)
-    #expect(CrashSignature.signature(of: node) == "Layer.handle | Ledger.balance")
+    #expect(CrashSignature.signature(of: node) == "layer.js:Layer.handle | ledger.js:Ledger.balance")
+  }
+
+  @Test("JavaScript frames: the file qualifies the function, its bundler's content hashes, query and fragment taken out")
+  func javaScriptFrames() {
+    let names: [(String, String?)] = [
+      ("https://app.example.com/static/js/main.8f3a2b1c.chunk.js", "main.chunk.js"),
+      ("https://app.example.com/static/js/2.3f2a1c9e.chunk.js?v=3#x", "2.chunk.js"),
+      ("/assets/index-BfK3x9aQ.js", "index.js"),
+      ("/assets/chunk-3UGBQBGZ.mjs", "chunk.mjs"),
+      ("polyfills-es2015.abc123def.js", "polyfills-es2015.js"),
+      ("webpack:///./src/App.tsx", "App.tsx"),
+      ("C:\\srv\\app\\ledger.js", "ledger.js"),
+      ("/srv/app/jquery-3.6.0.min.js", "jquery-3.6.0.min.js"),
+      ("/srv/app/vendors~main.bundle.js", "vendors~main.bundle.js"),
+      ("node:internal/process/task_queues", nil), ("<anonymous>", nil), ("/srv/app/ledger.json", nil),
+    ]
+    for (file, expected) in names { #expect(CrashSignature.scriptName(file) == expected, "\(file)") }
+    // Two builds of one bundle, hashed differently: one bucket. A bare `render` in another bundle: another.
+    func signature(_ file: String) -> String? {
+      CrashSignature.signature(of: Analyser().analyse(text: """
+        TypeError: Cannot read properties of undefined (reading 'id')
+            at render (\(file):2:14523)
+            at HTMLButtonElement.onClick (\(file):2:15011)
+        """))
+    }
+    let first = signature("https://app.example.com/static/js/main.8f3a2b1c.chunk.js")
+    #expect(first == "main.chunk.js:render")
+    #expect(signature("https://app.example.com/static/js/main.0c41d2e7.chunk.js") == first)
+    #expect(signature("https://app.example.com/static/js/admin.0c41d2e7.chunk.js") == "admin.chunk.js:render")
   }
 
   @Test("the shipped catalogs bucket today's pastes by the code that failed", arguments: [
@@ -191,7 +221,7 @@ struct CrashSignatureTests {
     ("pastes/android-anr.txt", "com.example.ledger.Store.balance"),
     ("pastes/valgrind-memcheck.txt", "ledger_close"),
     ("pastes/java-caused-by.txt", "com.example.ledger.Disk.write"),
-    ("pastes/node-uncaught.txt", "Ledger.balance"),
+    ("pastes/node-uncaught.txt", "ledger.js:Ledger.balance"),
     ("pastes/drmemory-results.txt", "Ledger::Close"),
     // `$s6ledger7balance2ofS2i_tF`, demangled to `balance(of:)`.
     ("pastes/swift-current-stack-trace.txt", "balance"),
