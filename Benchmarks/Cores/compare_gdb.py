@@ -4,8 +4,10 @@
 
 Every physical frame gdb found must be analyse's at the same place in the same thread: the
 same address (frame 0 its instruction pointer, a caller its return address) and found by call
-frame information or the context, not by scanning. analyse may walk on past gdb's last frame.
-Prints one line per thread and a summary; exits 1 on a difference.
+frame information or the context, not by scanning; every tail-call frame gdb reconstructs from
+DWARF call sites must be among the frame's `tail_calls` at the same address (after the jump),
+in order. analyse may walk on past gdb's last frame. Prints one line per thread and a summary;
+exits 1 on a difference.
 """
 import json
 import sys
@@ -22,6 +24,8 @@ def main() -> int:
             address = int(frame["instruction"], 16)
             # A caller's `instruction` is its return address less one (the call's last byte).
             pcs.append((address if index == 0 else address + 1, frame.get("trust"), frame.get("resolved", {}).get("function")))
+            for tail in frame.get("tail_calls", []):
+                pcs.append((int(tail["address"], 16), "tail", tail.get("function")))
         ours[str(int(thread["id"], 16) if isinstance(thread["id"], str) else thread["id"])] = pcs
     failures = 0
     total = 0
@@ -38,12 +42,14 @@ def main() -> int:
                 failures += 1
                 break
             pc, trust, function = walked[index]
-            if pc != frame["pc"] or trust == "scan":
+            if pc != frame["pc"] or trust == "scan" or (trust == "tail") != frame.get("tail", False):
                 print(f"{name}: thread {tid}: frame {index}: gdb {frame['function']} at {frame['pc']:#x}, analyse {function} at {pc:#x} ({trust})")
                 failures += 1
                 break
         else:
-            print(f"{name}: thread {tid}: {len(frames)} frames as gdb's ({', '.join(f['function'] for f in frames)})")
+            tails = sum(1 for f in frames if f.get("tail"))
+            shown = ", ".join(f["function"] + (" (tail call)" if f.get("tail") else "") for f in frames)
+            print(f"{name}: thread {tid}: {len(frames)} frames as gdb's, {tails} of them tail calls ({shown})")
     print(f"{name}: {total} frames of {len(gdb_threads)} threads compared, {failures} difference(s)")
     return 1 if failures else 0
 

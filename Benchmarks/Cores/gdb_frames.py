@@ -1,8 +1,9 @@
 # Run inside gdb (`gdb -batch -nx -x gdb_frames.py --args PROGRAM`): runs the program until it
-# stops on a signal, writes its core with gcore to $CORE, and writes every thread's physical
-# frames (gdb's NORMAL and SIGTRAMP frames: an inlined call's frames and the tail-call frames gdb
-# reconstructs from DWARF call sites share their physical frame's registers) to $FRAMES as JSON:
-# {"<tid>": [{"pc": N, "function": "name"}, ...]}, innermost first, past main.
+# stops on a signal, writes its core with gcore to $CORE, and writes every thread's frames to
+# $FRAMES as JSON: {"<tid>": [{"pc": N, "function": "name", "tail": bool}, ...]}, innermost
+# first, past main: the physical ones (gdb's NORMAL and SIGTRAMP frames) and the tail-call
+# frames gdb reconstructs from DWARF call sites (TAILCALL, `"tail": true`); an inlined call's
+# frames share their physical frame's registers and are left out.
 import json
 import os
 
@@ -21,8 +22,9 @@ for inferior in gdb.inferiors():
         frames = []
         frame = gdb.newest_frame()
         while frame is not None and len(frames) < 256:
-            if frame.type() in (gdb.NORMAL_FRAME, gdb.SIGTRAMP_FRAME):
-                frames.append({"pc": frame.pc(), "function": frame.name() or "??"})
+            if frame.type() in (gdb.NORMAL_FRAME, gdb.SIGTRAMP_FRAME, gdb.TAILCALL_FRAME):
+                frames.append({"pc": frame.pc(), "function": frame.name() or "??",
+                               "tail": frame.type() == gdb.TAILCALL_FRAME})
             try:
                 frame = frame.older()
             except gdb.error:

@@ -26,7 +26,10 @@
   X(dwarf_child) \
   X(dwarf_dieoffset) \
   X(dwarf_end) \
+  X(dwarf_entrypc) \
   X(dwarf_filesrc) \
+  X(dwarf_formaddr) \
+  X(dwarf_formflag) \
   X(dwarf_formref_die) \
   X(dwarf_formstring) \
   X(dwarf_formudata) \
@@ -233,6 +236,21 @@ int dwarf_lineno(Dwarf_Line *line, int *linep) {
 const char *dwarf_linesrc(Dwarf_Line *line, Dwarf_Word *mtime, Dwarf_Word *length) {
   if (real.dwarf_linesrc == NULL) require_loaded();
   return real.dwarf_linesrc(line, mtime, length);
+}
+
+int dwarf_entrypc(Dwarf_Die *die, Dwarf_Addr *return_addr) {
+  if (real.dwarf_entrypc == NULL) require_loaded();
+  return real.dwarf_entrypc(die, return_addr);
+}
+
+int dwarf_formaddr(Dwarf_Attribute *attr, Dwarf_Addr *return_addr) {
+  if (real.dwarf_formaddr == NULL) require_loaded();
+  return real.dwarf_formaddr(attr, return_addr);
+}
+
+int dwarf_formflag(Dwarf_Attribute *attr, bool *return_bool) {
+  if (real.dwarf_formflag == NULL) require_loaded();
+  return real.dwarf_formflag(attr, return_bool);
 }
 
 int dwarf_lowpc(Dwarf_Die *die, Dwarf_Addr *return_addr) {

@@ -29,6 +29,9 @@ public struct FrameResolution: Sendable, Hashable, Codable {
   public var offset: UInt64
   /// How the answer relates to the printed symbol.
   public var agreement: Agreement
+  /// The functions that reached this frame's function by tail calls, innermost first: they
+  /// sit between this frame and its caller, as gdb's tail-call frames do (DWARF call sites).
+  public var tailCallers: [TailCallFrame] = []
 
   /// Creates a resolution.
   public init(module: String, lookup: SymbolLookup, functionAddress: Address, offset: UInt64, agreement: Agreement) {
@@ -37,6 +40,21 @@ public struct FrameResolution: Sendable, Hashable, Codable {
     self.functionAddress = functionAddress
     self.offset = offset
     self.agreement = agreement
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case module, lookup, functionAddress, offset, agreement, tailCallers
+  }
+
+  /// Decodes a resolution; one encoded before tail calls were kept has none.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    module = try container.decode(String.self, forKey: .module)
+    lookup = try container.decode(SymbolLookup.self, forKey: .lookup)
+    functionAddress = try container.decode(Address.self, forKey: .functionAddress)
+    offset = try container.decode(UInt64.self, forKey: .offset)
+    agreement = try container.decode(Agreement.self, forKey: .agreement)
+    tailCallers = try container.decodeIfPresent([TailCallFrame].self, forKey: .tailCallers) ?? []
   }
 
   /// `module!function+0xoffset`, the way WinDbg prints it.

@@ -29,11 +29,29 @@ public protocol SymbolSource: AnyObject, Sendable {
   /// aliases: glibc's `clone3` and `__clone3`), so a listing that printed another of them
   /// agrees with it. The default: none beyond what `lookup` answers.
   func names(startingAt relativeAddress: UInt64) -> [String]
+  /// The tail calls between a call and the function it reached, from DWARF's call sites: when
+  /// the call returning to `returnAddress` entered another function than the one starting at
+  /// `calleeStart`, and chains of tail calls lead from that function to it, the addresses after
+  /// the jumps they share, innermost first (all module-relative; gdb's tail-call frames). The
+  /// default: none (the source records no call sites).
+  func tailCallSites(returnAddress: UInt64, calleeStart: UInt64) -> [UInt64]
+  /// The name of the function the call returning to `returnAddress` reaches, when it is none of
+  /// this module's (a shared library's), from DWARF's call sites. The default: none.
+  func externalCallee(returnAddress: UInt64) -> String?
+  /// As `tailCallSites(returnAddress:calleeStart:)` for a call another module made of the
+  /// function `name` (its `externalCallee`), which is this module's. The default: none.
+  func tailCallSites(fromFunctionNamed name: String, calleeStart: UInt64) -> [UInt64]
 }
 
 extension SymbolSource {
   /// None: a source without aliases.
   public func names(startingAt relativeAddress: UInt64) -> [String] { [] }
+  /// None: a source without call sites.
+  public func tailCallSites(returnAddress: UInt64, calleeStart: UInt64) -> [UInt64] { [] }
+  /// None: a source without call sites.
+  public func externalCallee(returnAddress: UInt64) -> String? { nil }
+  /// None: a source without call sites.
+  public func tailCallSites(fromFunctionNamed name: String, calleeStart: UInt64) -> [UInt64] { [] }
 
   /// Whether `lookup(relativeAddress)` answers.
   public func covers(_ relativeAddress: UInt64) -> Bool { lookup(relativeAddress) != nil }

@@ -81,6 +81,15 @@ struct DWARFIndex {
   private(set) var strings: [String] = []
   private var stringNumbers: [String: Int32] = [:]
   private var originNames: [Dwarf_Off: Int32] = [:]
+  /// Calls and tail calls (DWARFCallSites), resolved once every unit is walked.
+  private(set) var callSites = DWARFCallSites()
+  /// While walking: the call sites found, concrete functions by DIE and by name, each
+  /// function's entry (by its index in `functions`), the names of called DIEs.
+  private var callRecords: [DWARFCallSites.Record] = []
+  private var entriesByDIE: [UInt64: [UInt64]] = [:]
+  private var entriesByName: [Int32: [UInt64]] = [:]
+  private var functionEntries: [UInt64] = []
+  private var calleeNames: [Dwarf_Off: Int32] = [:]
 
   init(dwarf: OpaquePointer) {
     var unit: OpaquePointer? = nil
@@ -120,6 +129,12 @@ struct DWARFIndex {
     rowAddresses = rows.map(\.address)
     rowBlocks = stride(from: 0, to: rowAddresses.count, by: Self.blockSize).map { rowAddresses[$0] }
     rangeStarts = ranges.map(\.low)
+    callSites = DWARFCallSites(records: callRecords, entriesByDIE: entriesByDIE, entriesByName: entriesByName)
+    callRecords = []
+    entriesByDIE = [:]
+    entriesByName = [:]
+    functionEntries = []
+    calleeNames = [:]
   }
 
   // MARK: - Walking the DIE tree
@@ -178,6 +193,7 @@ struct DWARFIndex {
           functions.append(FunctionInfo(name: name, entry: dwarf_lowpc(&pending.die, &entry) == 0 ? entry : nil))
           function = Int32(functions.count - 1)
           inlineDepth = 0
+          noteConcreteFunction(&pending.die, name: name)
         }
       } else if tag == Int32(DW_TAG_inlined_subroutine) && function >= 0 {
         let name = functionName(&pending.die)
@@ -190,6 +206,8 @@ struct DWARFIndex {
               callColumn: call.column, function: function))
         }
         inlineDepth = depth
+      } else if (tag == Self.callSiteTag || tag == Self.gnuCallSiteTag) && function >= 0 {
+        recordCallSite(&pending.die, caller: functionEntries[Int(function)])
       }
       guard pending.depth < Self.maximumDepth else { continue }
       var first = Dwarf_Die()
@@ -197,6 +215,96 @@ struct DWARFIndex {
         stack.append(Pending(die: first, depth: pending.depth + 1, function: function, inlineDepth: inlineDepth))
       }
     }
+  }
+
+  // MARK: - Call sites
+
+  /// DW_TAG_call_site (DWARF 5) and DW_TAG_GNU_call_site, and their attributes in both forms.
+  private static let callSiteTag: Int32 = 0x48
+  private static let gnuCallSiteTag: Int32 = 0x4109
+  private static let callReturnPC: UInt32 = 0x7D
+  private static let callOrigin: UInt32 = 0x7F
+  private static let callTailCall: UInt32 = 0x82
+  private static let gnuTailCall: UInt32 = 0x2115
+  /// Call sites kept at most (damaged or hostile input).
+  static let maximumCallSites = 4_000_000
+
+  /// Records the concrete function just appended to `functions`: its entry, under its own DIE,
+  /// its abstract origin's and its specification's (what call sites name), and under its
+  /// linkage name and its plain name (another unit declares a C function by the plain one).
+  private mutating func noteConcreteFunction(_ die: inout Dwarf_Die, name: Int32) {
+    var entry: Dwarf_Addr = 0
+    guard dwarf_entrypc(&die, &entry) == 0 else {
+      functionEntries.append(.max)
+      return
+    }
+    functionEntries.append(entry)
+    Self.add(entry, for: dwarf_dieoffset(&die), to: &entriesByDIE)
+    var attribute = Dwarf_Attribute()
+    var other = Dwarf_Die()
+    for code in [DW_AT_abstract_origin, DW_AT_specification] {
+      guard dwarf_attr(&die, UInt32(code), &attribute) != nil, dwarf_formref_die(&attribute, &other) != nil else { continue }
+      Self.add(entry, for: dwarf_dieoffset(&other), to: &entriesByDIE)
+      // An abstract C++ member's own specification: its declaration in the class.
+      var declaration = Dwarf_Die()
+      if dwarf_attr(&other, UInt32(DW_AT_specification), &attribute) != nil, dwarf_formref_die(&attribute, &declaration) != nil {
+        Self.add(entry, for: dwarf_dieoffset(&declaration), to: &entriesByDIE)
+      }
+    }
+    Self.add(entry, for: name, to: &entriesByName)
+    if dwarf_attr_integrate(&die, UInt32(DW_AT_name), &attribute) != nil, let text = dwarf_formstring(&attribute) {
+      let plain = intern(TextLimits.capped(cString: text))
+      if plain != name { Self.add(entry, for: plain, to: &entriesByName) }
+    }
+  }
+
+  /// Adds a candidate entry under `key`, each once, at most DWARFCallSites.maximumCandidates.
+  private static func add<Key: Hashable>(_ entry: UInt64, for key: Key, to table: inout [Key: [UInt64]]) {
+    var entries = table[key] ?? []
+    guard entries.count < DWARFCallSites.maximumCandidates, !entries.contains(entry) else { return }
+    entries.append(entry)
+    table[key] = entries
+  }
+
+  /// The entries of the concrete functions named `name` (a linkage name, demangled, or a plain one).
+  func entries(named name: String) -> [UInt64] {
+    guard let number = stringNumbers[name] else { return [] }
+    return callSites.entriesByName[number] ?? []
+  }
+
+  /// The name of the function the call returning to `returnAddress` reaches, when no concrete
+  /// function here is it (it is another module's).
+  func externalCallee(returnAddress: UInt64) -> String? {
+    callSites.externalTarget(ofCallReturningTo: returnAddress).map { strings[Int($0)] }
+  }
+
+  /// Records a call site inside the concrete function entered at `caller`.
+  private mutating func recordCallSite(_ die: inout Dwarf_Die, caller: UInt64) {
+    guard caller != .max, callRecords.count < Self.maximumCallSites else { return }
+    var attribute = Dwarf_Attribute()
+    var returnAddress: Dwarf_Addr = 0
+    let hasReturn =
+      (dwarf_attr(&die, Self.callReturnPC, &attribute) != nil || dwarf_attr(&die, UInt32(DW_AT_low_pc), &attribute) != nil)
+      && dwarf_formaddr(&attribute, &returnAddress) == 0
+    var origin = Dwarf_Die()
+    guard hasReturn,
+      dwarf_attr(&die, Self.callOrigin, &attribute) != nil || dwarf_attr(&die, UInt32(DW_AT_abstract_origin), &attribute) != nil,
+      dwarf_formref_die(&attribute, &origin) != nil
+    else { return }
+    let offset = dwarf_dieoffset(&origin)
+    let name: Int32
+    if let known = calleeNames[offset] {
+      name = known
+    } else {
+      name = functionName(&origin)
+      calleeNames[offset] = name
+    }
+    var isTail = false
+    if dwarf_attr(&die, Self.callTailCall, &attribute) != nil || dwarf_attr(&die, Self.gnuTailCall, &attribute) != nil {
+      _ = dwarf_formflag(&attribute, &isTail)
+    }
+    callRecords.append(
+      DWARFCallSites.Record(returnAddress: returnAddress, origin: offset, originName: name, isTail: isTail, caller: caller))
   }
 
   /// Calls `add` for each non-empty range of the DIE; whether there was one.

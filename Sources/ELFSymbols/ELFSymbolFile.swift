@@ -120,6 +120,32 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
     Glibc.close(descriptor)
   }
 
+  /// The tail calls between the call returning to a module-relative `returnAddress` and the
+  /// function starting at `calleeStart`, from DWARF's call sites (DWARFCallSites).
+  public func tailCallSites(returnAddress: UInt64, calleeStart: UInt64) -> [UInt64] {
+    guard let index, !index.callSites.isEmpty else { return [] }
+    return index.callSites.tailCallSites(returnAddress: returnAddress &+ loadAddress, callee: calleeStart &+ loadAddress)
+      .map { $0 &- loadAddress }
+  }
+
+  /// The name of the function the call returning to a module-relative `returnAddress` reaches,
+  /// when it is none of this file's (a shared library's `pthread_join`), from DWARF's call sites.
+  public func externalCallee(returnAddress: UInt64) -> String? {
+    index?.externalCallee(returnAddress: returnAddress &+ loadAddress)
+  }
+
+  /// The tail calls between a call of the function named `name` (another module's call site
+  /// named it) and the function starting at `calleeStart`: the function found by its DWARF
+  /// names, else by the symbol table's (an alias or a versioned name: `pthread_join@@GLIBC_2.34`).
+  public func tailCallSites(fromFunctionNamed name: String, calleeStart: UInt64) -> [UInt64] {
+    guard let index, !index.callSites.isEmpty, !name.isEmpty else { return [] }
+    var firsts = index.entries(named: name)
+    if firsts.isEmpty {
+      firsts = symbols.addresses(named: name, limit: DWARFCallSites.maximumCandidates)
+    }
+    return index.callSites.tailCallSites(from: firsts, callee: calleeStart &+ loadAddress).map { $0 &- loadAddress }
+  }
+
   /// The symbol table's names for a function starting at a module-relative address (its
   /// aliases: `clone3` and `__clone3`, `__GI___nanosleep` and `nanosleep`).
   public func names(startingAt relativeAddress: UInt64) -> [String] {

@@ -69,6 +69,19 @@ struct ELFSymbolTable {
     }
   }
 
+  /// The addresses of the functions named `name`, or `name@VERSION` / `name@@VERSION`, at most
+  /// `limit` (a scan: asked once per call between two modules).
+  func addresses(named name: String, limit: Int) -> [UInt64] {
+    var found: [UInt64] = []
+    for symbol in symbols where symbol.name.hasPrefix(name) {
+      let rest = symbol.name.utf8.dropFirst(name.utf8.count)
+      guard rest.isEmpty || rest.first == 0x40, !found.contains(symbol.address) else { continue }
+      found.append(symbol.address)
+      if found.count == limit { break }
+    }
+    return found
+  }
+
   /// The names of every symbol at `address` (aliases), at most 16.
   func names(at address: UInt64) -> [String] {
     guard var index = SortedSearch.lastIndex(atOrBelow: address, count: symbols.count, key: { symbols[$0].address }),

@@ -39,4 +39,30 @@ public final class CombinedSymbolSource: SymbolSource {
   public func names(startingAt relativeAddress: UInt64) -> [String] {
     sources.flatMap { $0.names(startingAt: relativeAddress) }
   }
+
+  /// The first source's tail calls that has any (only DWARF records call sites).
+  public func tailCallSites(returnAddress: UInt64, calleeStart: UInt64) -> [UInt64] {
+    for source in sources {
+      let sites = source.tailCallSites(returnAddress: returnAddress, calleeStart: calleeStart)
+      if !sites.isEmpty { return sites }
+    }
+    return []
+  }
+
+  /// The first source's answer.
+  public func externalCallee(returnAddress: UInt64) -> String? {
+    for source in sources {
+      if let name = source.externalCallee(returnAddress: returnAddress) { return name }
+    }
+    return nil
+  }
+
+  /// The first source's tail calls that has any.
+  public func tailCallSites(fromFunctionNamed name: String, calleeStart: UInt64) -> [UInt64] {
+    for source in sources {
+      let sites = source.tailCallSites(fromFunctionNamed: name, calleeStart: calleeStart)
+      if !sites.isEmpty { return sites }
+    }
+    return []
+  }
 }

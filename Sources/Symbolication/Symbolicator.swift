@@ -26,12 +26,20 @@ public final class Symbolicator: Sendable {
     var report = report
     let modules = ModuleIndex(report.modules)
     let groups = moduleFrames(report, modules)
+    var sources: [String: LoadedModule] = [:]
     for key in groups.keys.sorted() {
       guard let group = groups[key] else { continue }
-      resolve(module: group.name, frames: group.frames, in: &report)
+      resolve(module: group.name, frames: group.frames, in: &report, sources: &sources)
     }
+    addTailCalls(&report, sources)
     nameUnresolvedByModule(&report, modules)
     return report
+  }
+
+  /// A module's symbols as used, and its load address.
+  private struct LoadedModule {
+    let source: any SymbolSource
+    let base: UInt64
   }
 
   /// A frame no map names, inside a listed module, reads `MODULE+0xoffset` (WinDbg's form):
@@ -88,7 +96,9 @@ public final class Symbolicator: Sendable {
 
   // MARK: - Choosing the symbol file
 
-  private func resolve(module name: String, frames: [ModuleFrame], in report: inout CrashReport) {
+  private func resolve(
+    module name: String, frames: [ModuleFrame], in report: inout CrashReport, sources: inout [String: LoadedModule]
+  ) {
     let listed = report.modules.first { StoreEntry.moduleKey(for: $0.name) == StoreEntry.moduleKey(for: name) }
     // 1. By debug id, when the input gives one: every file in that build's directory.
     if let listed, let debugFile = listed.debugFile, let identifier = listed.debugIdentifier {
@@ -96,7 +106,7 @@ public final class Symbolicator: Sendable {
         let entries = try store.entries(
           debugFile: debugFile, debugIdentifier: identifier, buildID: listed.buildID, modulePath: listed.path)
         if !entries.isEmpty {
-          return use(entries, base: listed.base.rawValue, module: name, frames: frames, detail: "by debug id", in: &report)
+          return use(entries, base: listed.base.rawValue, module: name, frames: frames, detail: "by debug id", in: &report, sources: &sources)
         }
       } catch {
         report.diagnostics.append(Diagnostic(.warning, "symbols for \(name): \(error.description)"))
@@ -110,7 +120,7 @@ public final class Symbolicator: Sendable {
         do {
           let entries = try store.entries(debugFile: listed.fileName, debugIdentifier: codeIdentifier)
           if !entries.isEmpty {
-            return use(entries, base: listed.base.rawValue, module: name, frames: frames, detail: "by code id", in: &report)
+            return use(entries, base: listed.base.rawValue, module: name, frames: frames, detail: "by code id", in: &report, sources: &sources)
           }
         } catch {
           report.diagnostics.append(Diagnostic(.warning, "symbols for \(name): \(error.description)"))
@@ -124,7 +134,7 @@ public final class Symbolicator: Sendable {
       if !entries.isEmpty {
         return use(
           entries, base: listed.base.rawValue, module: name, frames: frames,
-          detail: "by name: neither the module nor the file has a build id to check", in: &report)
+          detail: "by name: neither the module nor the file has a build id to check", in: &report, sources: &sources)
       }
     }
     // 4. By name, the build chosen from the frames.
@@ -175,7 +185,7 @@ public final class Symbolicator: Sendable {
       ? "the only map for \(name); build not verified"
       : "build chosen by \(evidence.agreements) named frame(s) and \(evidence.returnSiteHits) known address(es)"
         + (evidence.conflicts > 0 ? "; \(evidence.conflicts) frame(s) disagree" : "")
-    use([best.entry], base: best.base, module: name, frames: frames, detail: detail, in: &report)
+    use([best.entry], base: best.base, module: name, frames: frames, detail: detail, in: &report, sources: &sources)
   }
 
   /// The first few reasons, then a count.
@@ -188,7 +198,7 @@ public final class Symbolicator: Sendable {
 
   private func use(
     _ entries: [StoreEntry], base: UInt64, module name: String, frames: [ModuleFrame], detail: String,
-    in report: inout CrashReport
+    in report: inout CrashReport, sources loadedModules: inout [String: LoadedModule]
   ) {
     var sources: [LoadedSymbols] = []
     for entry in entries {
@@ -241,7 +251,45 @@ public final class Symbolicator: Sendable {
       if stackFrame.sourceLine == nil { stackFrame.sourceLine = answer.sourceLine }
       report.threads[frame.thread].frames[frame.frame] = stackFrame
     }
+    loadedModules[name] = LoadedModule(source: loaded.source, base: base)
     nameByCallSite(unnamed, entries: entries, base: base, module: name, frames: frames, in: &report)
+  }
+
+  /// The functions that reached a frame's function by tail calls and left no frame, put back
+  /// between it and its caller as gdb shows them: where the caller returns to a call site
+  /// whose target is another function from which tail calls lead to the frame's (DWARF's call
+  /// sites; other formats record none). The caller may be in another module: its call site
+  /// names the function (`pthread_join`), the frame's module finds it and follows its jumps.
+  private func addTailCalls(_ report: inout CrashReport, _ sources: [String: LoadedModule]) {
+    guard !sources.isEmpty else { return }
+    for threadIndex in report.threads.indices {
+      let thread = report.threads[threadIndex]
+      for index in thread.frames.indices.dropLast() {
+        let frame = thread.frames[index]
+        let caller = thread.frames[index + 1]
+        guard var resolution = frame.resolution, resolution.lookup.kind == .function, !frame.isInlined,
+          let callerModule = caller.resolution?.module, !caller.isInlined,
+          let returnAddress = caller.displayedAddress(on: thread.architecture)?.rawValue,
+          let own = sources[resolution.module], let theirs = sources[callerModule],
+          returnAddress > theirs.base
+        else { continue }
+        let sites: [UInt64]
+        if callerModule == resolution.module {
+          sites = own.source.tailCallSites(
+            returnAddress: returnAddress - own.base, calleeStart: resolution.lookup.functionStart)
+        } else if let name = theirs.source.externalCallee(returnAddress: returnAddress - theirs.base) {
+          sites = own.source.tailCallSites(fromFunctionNamed: name, calleeStart: resolution.lookup.functionStart)
+        } else {
+          continue
+        }
+        guard !sites.isEmpty else { continue }
+        resolution.tailCallers = sites.compactMap { site in
+          guard site > 0, let lookup = own.source.lookup(site - 1) else { return nil }
+          return TailCallFrame(address: Address(own.base &+ site), lookup: lookup, offset: site &- lookup.functionStart)
+        }
+        report.threads[threadIndex].frames[index].resolution = resolution
+      }
+    }
   }
 
   /// Frames no FUNC covers, named by the call that entered them: when the caller's frame is

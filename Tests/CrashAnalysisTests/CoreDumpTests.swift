@@ -137,6 +137,27 @@ struct CoreDumpTests {
     #expect(frames.dropFirst().allSatisfy { $0.trust == .framePointer })
   }
 
+  @Test("tail calls: the functions gdb puts back between a frame and its caller, from DWARF's call sites")
+  func tailCalls() throws {
+    let name = "ledger_tail"
+    let store = try store(for: name)
+    let report = Symbolicator(store: store).symbolicate(
+      try Analyser().analyse(path: Fixtures.path("core/\(name).core"), unwindData: StoreUnwindData(store: store)))
+    let frames = try #require(report.crashedThread).frames
+    // Each physical frame, then the functions that reached it by tail calls: gdb's frames.
+    let functions = frames.flatMap { frame in
+      [frame.resolution?.lookup.function.name ?? "?"] + (frame.resolution?.tailCallers.map(\.lookup.function.name) ?? [])
+    }
+    #expect(functions == (try Self.gdbFunctions(name)))
+    let addresses = frames.flatMap { frame in
+      [frame.index == 0 ? frame.instruction?.rawValue : frame.displayedAddress(on: .amd64)?.rawValue]
+        + (frame.resolution?.tailCallers.map { Optional($0.address.rawValue) } ?? [])
+    }
+    #expect(addresses.compactMap { $0 } == (try Self.gdbAddresses(name)))
+    let text = TextReportWriter.render(report)
+    #expect(text.contains("tail call from ledger_tail!ledger_book+0xa [/core-fixture/ledger_tail.c @ 14]"), "\(text)")
+  }
+
   @Test("damaged cores: cut anywhere, they are read as far as they go or refused naming the file, never a crash")
   func truncated() throws {
     for name in ["ledger_crash-x86_64", "ledger_crash-x86", "ledger_crash-riscv64"] {

@@ -14,6 +14,9 @@
 #                                                    7.2 writes no RISC-V core): compose-riscv64-core.py;
 #                                                    gdb's walk of the core must equal its live walk
 #   ledger_crash-nobuildid                          the x86-64 program linked without a build id
+#   ledger_tail, ledger_tail.core                   ledger_tail.c (tail calls) by gcc -O2 for x86-64,
+#                                                    and the kernel's core; ledger_tail-dwarf4 the
+#                                                    same code with DWARF 4's GNU call sites
 #   *.gdb-bt.txt                                    gdb's `bt` on each, the frames expected
 # Paths in the DWARF are mapped to /core-fixture.
 set -euo pipefail
@@ -21,6 +24,8 @@ cd "$(dirname "$0")"
 CLANG=${CLANG:-/opt/swift/usr/bin/clang}
 flags=(-O1 -g -fno-omit-frame-pointer -static -nostdlib -fdebug-prefix-map="$PWD=/core-fixture" -Wl,--build-id=sha1)
 gcc "${flags[@]}" -fno-pie -no-pie -o ledger_crash-x86_64 ledger_crash.c
+gcc "${flags[@]}" -O2 -fno-pie -no-pie -o ledger_tail ledger_tail.c
+gcc "${flags[@]}" -O2 -gdwarf-4 -fno-pie -no-pie -o ledger_tail-dwarf4 ledger_tail.c
 # The same program linked without a build id (as upstream clang and rustc link): found by name.
 gcc "${flags[@]/-Wl,--build-id=sha1/-Wl,--build-id=none}" -fno-pie -no-pie -o ledger_crash-nobuildid ledger_crash.c
 "$CLANG" --target=aarch64-linux-gnu -fuse-ld=lld "${flags[@]}" -fno-pie -no-pie -o ledger_crash-arm64 ledger_crash.c
@@ -29,8 +34,9 @@ gcc "${flags[@]/-Wl,--build-id=sha1/-Wl,--build-id=none}" -fno-pie -no-pie -o le
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$CLANG" --target=riscv64-linux-gnu -fuse-ld=lld "${flags[@]}" -fno-pie -o ledger_crash-riscv64 ledger_crash.c
-cp ledger_crash-x86_64 ledger_crash-arm64 ledger_crash-x86 ledger_crash-arm ledger_crash-riscv64 "$work/"
+cp ledger_crash-x86_64 ledger_crash-arm64 ledger_crash-x86 ledger_crash-arm ledger_crash-riscv64 ledger_tail "$work/"
 (cd "$work" && ulimit -c unlimited && { ./ledger_crash-x86_64 || true; } && mv core ledger_crash-x86_64.core)
+(cd "$work" && ulimit -c unlimited && { ./ledger_tail || true; } && mv core ledger_tail.core)
 (cd "$work" && ulimit -c unlimited && { qemu-aarch64 -s 65536 ./ledger_crash-arm64 || true; } && mv qemu_ledger_crash-arm64_*.core ledger_crash-arm64.core)
 (cd "$work" && ulimit -c unlimited && { ./ledger_crash-x86 || true; } && mv core ledger_crash-x86.core)
 # qemu re-raises the signal after writing its guest's core: its own core is not kept.
@@ -41,6 +47,7 @@ cp ledger_crash-x86_64 ledger_crash-arm64 ledger_crash-x86 ledger_crash-arm ledg
 cp "$work"/*.core . && chmod 644 ./*.core
 gdb -batch -ex bt ledger_crash-x86_64 ledger_crash-x86_64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-x86_64.gdb-bt.txt
 gdb-multiarch -batch -ex bt ledger_crash-arm64 ledger_crash-arm64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-arm64.gdb-bt.txt
+gdb -batch -ex bt ledger_tail ledger_tail.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_tail.gdb-bt.txt
 gdb -batch -ex bt ledger_crash-x86 ledger_crash-x86.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-x86.gdb-bt.txt
 gdb-multiarch -batch -ex bt ledger_crash-arm ledger_crash-arm.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-arm.gdb-bt.txt
 gdb-multiarch -batch -ex bt ledger_crash-riscv64 ledger_crash-riscv64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-riscv64.gdb-bt.txt

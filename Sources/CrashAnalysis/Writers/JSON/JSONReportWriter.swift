@@ -265,6 +265,9 @@ public enum JSONReportWriter {
       members.append(("resolved", self.resolution(resolution)))
       let inlines = resolution.lookup.inlinedFrames
       if !inlines.isEmpty { members.append(("inlines", .array(inlines.map(symbolizedFunction)))) }
+      if !resolution.tailCallers.isEmpty {
+        members.append(("tail_calls", .array(resolution.tailCallers.map(tailCall))))
+      }
     }
     if !frame.annotations.isEmpty {
       members.append(("annotations", .array(frame.annotations.map { .string($0.displayText) })))
@@ -346,6 +349,19 @@ public enum JSONReportWriter {
     members.append(("kind", .string(lookup.kind.rawValue)))
     members.append(("agreement", .string(resolution.agreement.rawValue)))
     members.append(("symbols_from", .string(lookup.origin.description)))
+    return .object(members)
+  }
+
+  /// A function that reached the frame's by a tail call: where its jump left it, and its position.
+  private static func tailCall(_ caller: TailCallFrame) -> JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("address", hex(caller.address)), ("function", .string(caller.lookup.function.name)),
+      ("offset", offset(caller.offset)),
+    ]
+    if let file = caller.lookup.function.file { members.append(("file", .string(file))) }
+    if let line = caller.lookup.function.line { members.append(("line", .int(line))) }
+    let inlines = caller.lookup.inlinedFrames
+    if !inlines.isEmpty { members.append(("inlines", .array(inlines.map(symbolizedFunction)))) }
     return .object(members)
   }
 

@@ -275,6 +275,18 @@ public enum TextReportWriter {
       if let source = inlined.sourceLine { line += " [\(source.file) @ \(source.line)]" }
       out += "  " + line + "\n"
     }
+    // Functions that reached this one by tail calls, innermost first: gdb's tail-call frames.
+    for caller in frame.resolution?.tailCallers ?? [] {
+      let name = caller.lookup.function.name.isEmpty ? "<unknown>" : caller.lookup.function.name
+      var line = "     tail call from \(frame.resolution?.module ?? "")!\(name)+\(HexFormat.prefixed(caller.offset))"
+      if let source = caller.lookup.function.sourceLine { line += " [\(source.file) @ \(source.line)]" }
+      out += "  " + line + "\n"
+      for inlined in caller.lookup.inlinedFrames {
+        var row = "       inlined \(inlined.name)"
+        if let source = inlined.sourceLine { row += " [\(source.file) @ \(source.line)]" }
+        out += "  " + row + "\n"
+      }
+    }
   }
 
   /// Known issues first: a verdict line each, then evidence and remedy.
