@@ -36,7 +36,8 @@ public protocol SymbolSource: AnyObject, Sendable {
   /// default: none (the source records no call sites).
   func tailCallSites(returnAddress: UInt64, calleeStart: UInt64) -> [UInt64]
   /// The name of the function the call returning to `returnAddress` reaches, when it is none of
-  /// this module's (a shared library's), from DWARF's call sites. The default: none.
+  /// this module's (a shared library's), from DWARF's call sites, as DWARF spells it (a C++
+  /// linkage name mangled). The default: none.
   func externalCallee(returnAddress: UInt64) -> String?
   /// As `tailCallSites(returnAddress:calleeStart:)` for a call another module made of the
   /// function `name` (its `externalCallee`), which is this module's. The default: none.

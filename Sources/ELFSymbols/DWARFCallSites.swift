@@ -34,7 +34,7 @@ struct DWARFCallSites {
   private var tailCalls: [UInt64: [(site: UInt64, target: UInt64)]] = [:]
   /// Concrete functions' entries by name (an index into the walk's strings): their linkage
   /// names and their plain names.
-  private(set) var entriesByName: [Int32: [UInt64]] = [:]
+  private(set) var entriesByName = CandidateTable<Int32>()
 
   /// Tail calls a chain may pass through at most.
   static let maximumDepth = 8
@@ -59,11 +59,12 @@ struct DWARFCallSites {
 
   /// Resolves `records` with the concrete functions the walk found: entries by DIE offset (a
   /// concrete subprogram's own, its abstract origin's, its specification's) and by name.
-  init(records: [Record], entriesByDIE: [UInt64: [UInt64]], entriesByName: [Int32: [UInt64]]) {
+  init(records: [Record], entriesByDIE: CandidateTable<UInt64>, entriesByName: CandidateTable<Int32>) {
     self.entriesByName = entriesByName
     var calls: [(UInt64, UInt64)] = []
     for record in records {
-      let candidates = entriesByDIE[record.origin] ?? entriesByName[record.originName] ?? []
+      var candidates = entriesByDIE[record.origin]
+      if candidates.isEmpty { candidates = entriesByName[record.originName] }
       if candidates.isEmpty, record.originName >= 0 { externalCalls[record.returnAddress] = record.originName }
       for target in candidates {
         if record.isTail { tailCalls[record.caller, default: []].append((record.returnAddress, target)) }
@@ -162,5 +163,31 @@ struct DWARFCallSites {
         path.removeLast()
       }
     }
+  }
+}
+
+/// Up to `DWARFCallSites.maximumCandidates` function entries per key: the first in one table
+/// (nearly every key has one), the others beside it.
+struct CandidateTable<Key: Hashable> {
+  private var first: [Key: UInt64] = [:]
+  private var others: [Key: [UInt64]] = [:]
+
+  /// Adds `entry` under `key`, once.
+  mutating func add(_ entry: UInt64, for key: Key) {
+    guard let existing = first[key] else {
+      first[key] = entry
+      return
+    }
+    guard existing != entry else { return }
+    var more = others[key] ?? []
+    guard more.count + 1 < DWARFCallSites.maximumCandidates, !more.contains(entry) else { return }
+    more.append(entry)
+    others[key] = more
+  }
+
+  /// The entries under `key`, the first added first.
+  subscript(key: Key) -> [UInt64] {
+    guard let entry = first[key] else { return [] }
+    return [entry] + (others[key] ?? [])
   }
 }

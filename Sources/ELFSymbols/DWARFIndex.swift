@@ -86,10 +86,15 @@ struct DWARFIndex {
   /// While walking: the call sites found, concrete functions by DIE and by name, each
   /// function's entry (by its index in `functions`), the names of called DIEs.
   private var callRecords: [DWARFCallSites.Record] = []
-  private var entriesByDIE: [UInt64: [UInt64]] = [:]
-  private var entriesByName: [Int32: [UInt64]] = [:]
+  private var entriesByDIE = CandidateTable<UInt64>()
+  private var entriesByName = CandidateTable<Int32>()
   private var functionEntries: [UInt64] = []
   private var calleeNames: [Dwarf_Off: Int32] = [:]
+  /// Function names as DWARF spells them (linkage names not demangled), numbered: call sites
+  /// and concrete functions are matched on these, without demangling either; kept for the
+  /// calls of other modules' functions (`externalCallee`, `entries(named:)`).
+  private var rawNames: [String] = []
+  private var rawNameNumbers: [String: Int32] = [:]
 
   init(dwarf: OpaquePointer) {
     var unit: OpaquePointer? = nil
@@ -131,8 +136,8 @@ struct DWARFIndex {
     rangeStarts = ranges.map(\.low)
     callSites = DWARFCallSites(records: callRecords, entriesByDIE: entriesByDIE, entriesByName: entriesByName)
     callRecords = []
-    entriesByDIE = [:]
-    entriesByName = [:]
+    entriesByDIE = CandidateTable()
+    entriesByName = CandidateTable()
     functionEntries = []
     calleeNames = [:]
   }
@@ -207,7 +212,7 @@ struct DWARFIndex {
         }
         inlineDepth = depth
       } else if (tag == Self.callSiteTag || tag == Self.gnuCallSiteTag) && function >= 0 {
-        recordCallSite(&pending.die, caller: functionEntries[Int(function)])
+        recordCallSite(&pending.die, isGNU: tag == Self.gnuCallSiteTag, caller: functionEntries[Int(function)])
       }
       guard pending.depth < Self.maximumDepth else { continue }
       var first = Dwarf_Die()
@@ -239,56 +244,64 @@ struct DWARFIndex {
       return
     }
     functionEntries.append(entry)
-    Self.add(entry, for: dwarf_dieoffset(&die), to: &entriesByDIE)
+    entriesByDIE.add(entry, for: dwarf_dieoffset(&die))
     var attribute = Dwarf_Attribute()
     var other = Dwarf_Die()
     for code in [DW_AT_abstract_origin, DW_AT_specification] {
       guard dwarf_attr(&die, UInt32(code), &attribute) != nil, dwarf_formref_die(&attribute, &other) != nil else { continue }
-      Self.add(entry, for: dwarf_dieoffset(&other), to: &entriesByDIE)
+      entriesByDIE.add(entry, for: dwarf_dieoffset(&other))
       // An abstract C++ member's own specification: its declaration in the class.
       var declaration = Dwarf_Die()
       if dwarf_attr(&other, UInt32(DW_AT_specification), &attribute) != nil, dwarf_formref_die(&attribute, &declaration) != nil {
-        Self.add(entry, for: dwarf_dieoffset(&declaration), to: &entriesByDIE)
+        entriesByDIE.add(entry, for: dwarf_dieoffset(&declaration))
       }
     }
-    Self.add(entry, for: name, to: &entriesByName)
-    if dwarf_attr_integrate(&die, UInt32(DW_AT_name), &attribute) != nil, let text = dwarf_formstring(&attribute) {
-      let plain = intern(TextLimits.capped(cString: text))
-      if plain != name { Self.add(entry, for: plain, to: &entriesByName) }
+    for code in [DW_AT_linkage_name, DW_AT_name] {
+      if let raw = rawName(&die, code) { entriesByName.add(entry, for: raw) }
     }
   }
 
-  /// Adds a candidate entry under `key`, each once, at most DWARFCallSites.maximumCandidates.
-  private static func add<Key: Hashable>(_ entry: UInt64, for key: Key, to table: inout [Key: [UInt64]]) {
-    var entries = table[key] ?? []
-    guard entries.count < DWARFCallSites.maximumCandidates, !entries.contains(entry) else { return }
-    entries.append(entry)
-    table[key] = entries
+  /// The DIE's name attribute `code` (following abstract origins and specifications), numbered
+  /// among the raw names; nil when it has none.
+  private mutating func rawName(_ die: inout Dwarf_Die, _ code: Int) -> Int32? {
+    var attribute = Dwarf_Attribute()
+    guard dwarf_attr_integrate(&die, UInt32(code), &attribute) != nil, let text = dwarf_formstring(&attribute) else {
+      return nil
+    }
+    let name = TextLimits.capped(cString: text)
+    if let number = rawNameNumbers[name] { return number }
+    let number = Int32(rawNames.count)
+    rawNames.append(name)
+    rawNameNumbers[name] = number
+    return number
   }
 
-  /// The entries of the concrete functions named `name` (a linkage name, demangled, or a plain one).
+  /// The entries of the concrete functions named `name` (a C function's plain name, or a linkage
+  /// name as DWARF spells it).
   func entries(named name: String) -> [UInt64] {
-    guard let number = stringNumbers[name] else { return [] }
-    return callSites.entriesByName[number] ?? []
+    guard let number = rawNameNumbers[name] else { return [] }
+    return callSites.entriesByName[number]
   }
 
   /// The name of the function the call returning to `returnAddress` reaches, when no concrete
-  /// function here is it (it is another module's).
+  /// function here is it (it is another module's), as DWARF spells it (a C++ linkage name mangled).
   func externalCallee(returnAddress: UInt64) -> String? {
-    callSites.externalTarget(ofCallReturningTo: returnAddress).map { strings[Int($0)] }
+    guard let number = callSites.externalTarget(ofCallReturningTo: returnAddress), number >= 0,
+      Int(number) < rawNames.count
+    else { return nil }
+    return rawNames[Int(number)]
   }
 
-  /// Records a call site inside the concrete function entered at `caller`.
-  private mutating func recordCallSite(_ die: inout Dwarf_Die, caller: UInt64) {
+  /// Records a call site (DWARF 5's, or with `isGNU` GCC's DWARF 4 form) inside the concrete
+  /// function entered at `caller`.
+  private mutating func recordCallSite(_ die: inout Dwarf_Die, isGNU: Bool, caller: UInt64) {
     guard caller != .max, callRecords.count < Self.maximumCallSites else { return }
     var attribute = Dwarf_Attribute()
     var returnAddress: Dwarf_Addr = 0
-    let hasReturn =
-      (dwarf_attr(&die, Self.callReturnPC, &attribute) != nil || dwarf_attr(&die, UInt32(DW_AT_low_pc), &attribute) != nil)
-      && dwarf_formaddr(&attribute, &returnAddress) == 0
     var origin = Dwarf_Die()
-    guard hasReturn,
-      dwarf_attr(&die, Self.callOrigin, &attribute) != nil || dwarf_attr(&die, UInt32(DW_AT_abstract_origin), &attribute) != nil,
+    guard dwarf_attr(&die, isGNU ? UInt32(DW_AT_low_pc) : Self.callReturnPC, &attribute) != nil,
+      dwarf_formaddr(&attribute, &returnAddress) == 0,
+      dwarf_attr(&die, isGNU ? UInt32(DW_AT_abstract_origin) : Self.callOrigin, &attribute) != nil,
       dwarf_formref_die(&attribute, &origin) != nil
     else { return }
     let offset = dwarf_dieoffset(&origin)
@@ -296,11 +309,11 @@ struct DWARFIndex {
     if let known = calleeNames[offset] {
       name = known
     } else {
-      name = functionName(&origin)
+      name = rawName(&origin, DW_AT_linkage_name) ?? rawName(&origin, DW_AT_name) ?? -1
       calleeNames[offset] = name
     }
     var isTail = false
-    if dwarf_attr(&die, Self.callTailCall, &attribute) != nil || dwarf_attr(&die, Self.gnuTailCall, &attribute) != nil {
+    if dwarf_attr(&die, isGNU ? Self.gnuTailCall : Self.callTailCall, &attribute) != nil {
       _ = dwarf_formflag(&attribute, &isTail)
     }
     callRecords.append(

@@ -19,6 +19,7 @@
 
 import CLibDW
 import CrashCore
+import Demangling
 import Synchronization
 
 #if canImport(Glibc)
@@ -129,7 +130,8 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
   }
 
   /// The name of the function the call returning to a module-relative `returnAddress` reaches,
-  /// when it is none of this file's (a shared library's `pthread_join`), from DWARF's call sites.
+  /// when it is none of this file's (a shared library's `pthread_join`), from DWARF's call
+  /// sites, as DWARF spells it (a C++ linkage name mangled).
   public func externalCallee(returnAddress: UInt64) -> String? {
     index?.externalCallee(returnAddress: returnAddress &+ loadAddress)
   }
@@ -141,7 +143,8 @@ public final class ELFSymbolFile: SymbolSource, @unchecked Sendable {
     guard let index, !index.callSites.isEmpty, !name.isEmpty else { return [] }
     var firsts = index.entries(named: name)
     if firsts.isEmpty {
-      firsts = symbols.addresses(named: name, limit: DWARFCallSites.maximumCandidates)
+      // The symbol table's names are demangled.
+      firsts = symbols.addresses(named: SymbolDemangler.readable(name), limit: DWARFCallSites.maximumCandidates)
     }
     return index.callSites.tailCallSites(from: firsts, callee: calleeStart &+ loadAddress).map { $0 &- loadAddress }
   }

@@ -40,8 +40,9 @@ struct TailCallTests {
     let records = rows.enumerated().map { index, row in
       DWARFCallSites.Record(returnAddress: row.0, origin: UInt64(index), originName: -1, isTail: row.2, caller: row.3)
     }
-    let entries = Dictionary(uniqueKeysWithValues: rows.enumerated().map { (UInt64($0.offset), [$0.element.1]) })
-    return DWARFCallSites(records: records, entriesByDIE: entries, entriesByName: [:])
+    var entries = CandidateTable<UInt64>()
+    for (index, row) in rows.enumerated() { entries.add(row.1, for: UInt64(index)) }
+    return DWARFCallSites(records: records, entriesByDIE: entries, entriesByName: CandidateTable())
   }
 
   @Test("a call of an abstract function with two concrete copies (a clone): the copy that leads to the frame")
@@ -52,7 +53,12 @@ struct TailCallTests {
       DWARFCallSites.Record(returnAddress: 0x290, origin: 2, originName: -1, isTail: true, caller: 0x280),
       DWARFCallSites.Record(returnAddress: 0x120, origin: 9, originName: 7, isTail: false, caller: 0x100),
     ]
-    let calls = DWARFCallSites(records: records, entriesByDIE: [1: [0x200, 0x280], 2: [0x500]], entriesByName: [:])
+    var entries = CandidateTable<UInt64>()
+    entries.add(0x200, for: 1)
+    entries.add(0x280, for: 1)
+    entries.add(0x200, for: 1)
+    entries.add(0x500, for: 2)
+    let calls = DWARFCallSites(records: records, entriesByDIE: entries, entriesByName: CandidateTable())
     #expect(calls.targets(ofCallReturningTo: 0x110) == [0x200, 0x280])
     #expect(calls.tailCallSites(returnAddress: 0x110, callee: 0x500) == [0x290])
     // A call of a function no concrete copy here is: its name, for the module that has it.
