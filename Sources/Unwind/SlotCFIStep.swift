@@ -15,29 +15,20 @@ import CrashCore
 
 /// A STACK CFI step for one architecture's slot layout.
 struct SlotCFIStep {
-  /// The rule name of each slot (`r0` … `pc`, `x0` … `pc`), as dump_syms writes them.
-  let names: [String]
-  /// The callee-saved slots (bit n: slot n): kept where the rules leave them out.
-  let calleeSaved: UInt64
-  /// The program counter's and the stack pointer's slots.
-  let pc: Int
-  let sp: Int
-  /// Bytes in a word (values are cut to it).
-  let wordSize: Int
-
-  /// The mask of the slots in `range`.
-  static func slots(_ range: ClosedRange<Int>) -> UInt64 {
-    range.reduce(0) { $0 | 1 << UInt64($1) }
-  }
+  /// The slots' rule names, callee-saved ones, pc's and sp's, and the word.
+  let layout: SlotLayout
 
   /// The caller's registers and mask, or nil when the rules do not run or give no pc or sp.
   func caller(of registers: [UInt64], valid: UInt64, rules: CFIRuleSet, memory: any StackMemory)
     -> (registers: [UInt64], valid: UInt64)?
   {
+    let names = layout.names
     var variables: [String: UInt64] = [:]
     for slot in names.indices where valid & (1 << UInt64(slot)) != 0 { variables[names[slot]] = registers[slot] }
-    guard let recovered = rules.callerRegisters(from: variables, memory: memory, wordSize: wordSize) else { return nil }
-    let mask: UInt64 = wordSize == 4 ? 0xFFFF_FFFF : .max
+    guard let recovered = rules.callerRegisters(from: variables, memory: memory, wordSize: layout.wordSize) else {
+      return nil
+    }
+    let mask = layout.wordMask
     var callerRegisters = [UInt64](repeating: 0, count: names.count)
     var callerValid: UInt64 = 0
     func set(_ slot: Int, _ value: UInt64) {
@@ -47,10 +38,12 @@ struct SlotCFIStep {
     for slot in names.indices {
       if let value = recovered[names[slot]] {
         set(slot, value)
-      } else if calleeSaved & valid & (1 << UInt64(slot)) != 0 {
+      } else if layout.calleeSaved & valid & (1 << UInt64(slot)) != 0 {
         set(slot, registers[slot])
       }
     }
+    let pc = layout.pc
+    let sp = layout.sp
     if callerValid & (1 << UInt64(pc)) == 0, let returnAddress = recovered[".ra"] { set(pc, returnAddress) }
     if callerValid & (1 << UInt64(sp)) == 0, let cfa = recovered[".cfa"] { set(sp, cfa) }
     guard callerValid & (1 << UInt64(pc)) != 0, callerValid & (1 << UInt64(sp)) != 0 else { return nil }

@@ -35,46 +35,32 @@ public struct StackwalkerARM: StackWalker, WalksInEnvironment {
     environment = WalkEnvironment(memory: memory, modules: moduleIndex, unwindData: unwindData, options: options)
   }
 
-  /// Slots of a frame's registers: r0 … r12, sp, lr, pc.
+  /// Slots of a frame's registers: r0 … r12, sp, lr, pc; r4 … r11 callee-saved.
   private static let sp = 13
   private static let lr = 14
   private static let pc = 15
-  private static let ruleNames = (0...12).map { "r\($0)" } + ["sp", "lr", "pc"]
-  private static let calleeSaved = 4...11
-
-  private struct Frame: WalkerFrame {
-    /// r0 … r15: values as Breakpad's frame context holds them (a scanned frame keeps its
-    /// callee's, stale; only `valid` ones are known).
-    var registers: [UInt64]
-    /// Bit n: registers[n] is known.
-    var valid: UInt64
-    var trust: FrameTrust
-    /// Whether this is the context frame's caller, which may keep its stack pointer (a leaf
-    /// that reserved no stack returns through lr).
-    var isFirstCaller = false
-    var pc: UInt64 { registers[StackwalkerARM.pc] }
-    var sp: UInt64 { registers[StackwalkerARM.sp] }
-    var mayKeepStackPointer: Bool { isFirstCaller }
-
-    func isValid(_ slot: Int) -> Bool { valid & (1 << UInt64(slot)) != 0 }
-    mutating func set(_ slot: Int, _ value: UInt64) {
-      registers[slot] = value & 0xFFFF_FFFF
-      valid |= 1 << UInt64(slot)
-    }
-  }
+  private static let layout = SlotLayout(
+    names: (0...12).map { "r\($0)" } + ["sp", "lr", "pc"], calleeSaved: SlotLayout.slots(4...11), pc: pc, sp: sp,
+    wordSize: 4, callOffset: 2)
 
   /// Walks from a thread's context.
   public func walk(context: RegisterFile<ARMRegister>) -> WalkResult {
     guard let pc = context[.pc], let sp = context[.sp] else {
       return WalkResult(frames: [], stopReason: "the context has no pc or sp")
     }
-    var first = Frame(registers: [UInt64](repeating: 0, count: 16), valid: 0, trust: .context)
+    var first = SlotFrame(layout: Self.layout, trust: .context)
     for slot in 0...15 {
       if let register = ARMRegister.general(slot), let value = context[register] { first.set(slot, value) }
     }
     first.set(Self.sp, sp)
     first.set(Self.pc, pc)
-    let loop = environment.walkLoop(from: first) { callerFrame($0) }
+    let loop = environment.walkLoop(from: first) { frames in
+      // Breakpad follows ARM frame records only where the platform keeps them (iOS: r7).
+      environment.slotCaller(frames) { frames in
+        guard let register = options.armFramePointer, let number = register.number else { return nil }
+        return callerByFramePointer(frames[frames.count - 1], through: number)
+      }
+    }
     let frames = loop.frames
     var walked = frames.enumerated().map { index, frame -> StackFrame in
       var file = RegisterFile<ARMRegister>()
@@ -92,38 +78,8 @@ public struct StackwalkerARM: StackWalker, WalksInEnvironment {
     return WalkResult(frames: walked, stopReason: loop.stopReason)
   }
 
-  /// The caller of the last frame: by CFI, else the frame pointer (where the platform keeps
-  /// one), else scanning. Like Breakpad, a caller the first strategy to answer gives is final
-  /// (the loop's checks may end the walk there); one whose pc is below 4 KiB ends it.
-  private func callerFrame(_ frames: [Frame]) -> Frame? {
-    let callee = frames[frames.count - 1]
-    let isFirstUnwind = callee.trust == .context
-    var caller: Frame?
-    let lookup = isFirstUnwind ? callee.pc : callee.pc &- 2
-    if let (info, relative) = environment.unwindInfo(at: lookup), let rules = info.cfiRules(at: relative),
-      let ruleSet = CFIRuleSet(rules.rules)
-    {
-      caller = callerByCFI(callee, ruleSet)
-    }
-    if caller == nil, let register = options.armFramePointer, let number = register.number {
-      caller = callerByFramePointer(callee, through: number)
-    }
-    if caller == nil, options.allowsScanning { caller = callerByScanning(callee, isFirstUnwind: isFirstUnwind) }
-    guard var caller, caller.pc == 0 || caller.pc >= 0x1000 else { return nil }
-    caller.isFirstCaller = isFirstUnwind
-    return caller
-  }
-
-  private static let cfiStep = SlotCFIStep(names: ruleNames, calleeSaved: SlotCFIStep.slots(calleeSaved), pc: pc, sp: sp, wordSize: 4)
-
-  private func callerByCFI(_ callee: Frame, _ ruleSet: CFIRuleSet) -> Frame? {
-    guard let (registers, valid) = Self.cfiStep.caller(of: callee.registers, valid: callee.valid, rules: ruleSet, memory: memory)
-    else { return nil }
-    return Frame(registers: registers, valid: valid, trust: .cfi)
-  }
-
   /// The caller through the frame record at the frame-pointer register `fp`: {saved fp, saved lr}.
-  private func callerByFramePointer(_ callee: Frame, through fp: Int) -> Frame? {
+  private func callerByFramePointer(_ callee: SlotFrame, through fp: Int) -> SlotFrame? {
     guard callee.isValid(fp) else { return nil }
     let record = callee.registers[fp]
     var savedFP: UInt64 = 0
@@ -133,24 +89,9 @@ public struct StackwalkerARM: StackWalker, WalksInEnvironment {
       savedFP = UInt64(value)
       savedLR = UInt64(link)
     }
-    var caller = callee
-    caller.trust = .framePointer
-    caller.valid = 0
-    caller.set(Self.pc, callee.registers[Self.lr])
+    var caller = callee.caller(pc: callee.registers[Self.lr], sp: record != 0 ? record &+ 8 : callee.sp, trust: .framePointer)
     caller.set(Self.lr, savedLR)
     caller.set(fp, savedFP)
-    caller.set(Self.sp, record != 0 ? record &+ 8 : callee.sp)
-    return caller
-  }
-
-  private func callerByScanning(_ callee: Frame, isFirstUnwind: Bool) -> Frame? {
-    let words = isFirstUnwind ? options.contextScanWords : options.scanWords
-    guard let found = environment.scan(from: callee.sp, words: words, wordSize: 4) else { return nil }
-    var caller = callee
-    caller.trust = .scan
-    caller.valid = 0
-    caller.set(Self.pc, found.address)
-    caller.set(Self.sp, found.location &+ 4)
     return caller
   }
 }

@@ -46,48 +46,32 @@ public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
     }
   }
 
-  /// Slots of a frame's registers: x0 … x30, then sp and pc.
+  /// Slots of a frame's registers: x0 … x30, then sp and pc; x19 … x29 callee-saved.
   private static let fp = 29
   private static let lr = 30
   private static let sp = 31
   private static let pc = 32
-  private static let ruleNames = (0...30).map { "x\($0)" } + ["sp", "pc"]
-  private static let calleeSaved = 19...29
-
-  private struct Frame: WalkerFrame {
-    /// x0 … x30, sp, pc: values as Breakpad's frame context holds them (a scanned frame keeps
-    /// its callee's, stale; only `valid` ones are known).
-    var registers: [UInt64]
-    /// Bit n: registers[n] is known.
-    var valid: UInt64
-    var trust: FrameTrust
-    /// Whether this is the context frame's caller, which may keep its stack pointer (a leaf
-    /// that reserved no stack returns through lr).
-    var isFirstCaller = false
-    var pc: UInt64 { registers[StackwalkerARM64.pc] }
-    var sp: UInt64 { registers[StackwalkerARM64.sp] }
-    var mayKeepStackPointer: Bool { isFirstCaller }
-
-    func isValid(_ slot: Int) -> Bool { valid & (1 << UInt64(slot)) != 0 }
-    mutating func set(_ slot: Int, _ value: UInt64) {
-      registers[slot] = value
-      valid |= 1 << UInt64(slot)
-    }
-  }
+  private static let layout = SlotLayout(
+    names: (0...30).map { "x\($0)" } + ["sp", "pc"], calleeSaved: SlotLayout.slots(19...29), pc: pc, sp: sp,
+    wordSize: 8, callOffset: 4)
 
   /// Walks from a thread's context.
   public func walk(context: RegisterFile<ARM64Register>) -> WalkResult {
     guard let pc = context[.pc], let sp = context[.sp] else {
       return WalkResult(frames: [], stopReason: "the context has no pc or sp")
     }
-    var first = Frame(registers: [UInt64](repeating: 0, count: 33), valid: 0, trust: .context)
+    var first = SlotFrame(layout: Self.layout, trust: .context)
     for slot in 0...30 {
       if let register = ARM64Register.general(slot), let value = context[register] { first.set(slot, value) }
     }
     first.set(Self.sp, sp)
     first.set(Self.pc, pc)
     if first.isValid(Self.lr) { first.registers[Self.lr] = stripped(first.registers[Self.lr]) }
-    let loop = environment.walkLoop(from: first) { callerFrame($0) }
+    let loop = environment.walkLoop(from: first) { frames in
+      environment.slotCaller(frames, afterCFI: { $0.registers[Self.pc] = stripped($0.registers[Self.pc]) }) {
+        callerByFramePointer($0)
+      }
+    }
     let frames = loop.frames
     var walked = frames.enumerated().map { index, frame -> StackFrame in
       var file = RegisterFile<ARM64Register>()
@@ -106,37 +90,7 @@ public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
     return WalkResult(frames: walked, stopReason: loop.stopReason)
   }
 
-  /// The caller of the last frame: by CFI, else the frame pointer, else scanning. Like Breakpad,
-  /// a caller the first strategy to answer gives is final (the loop's checks may end the walk
-  /// there); one whose pc is below 4 KiB ends it.
-  private func callerFrame(_ frames: [Frame]) -> Frame? {
-    let callee = frames[frames.count - 1]
-    let isFirstUnwind = callee.trust == .context
-    var caller: Frame?
-    let lookup = isFirstUnwind ? callee.pc : callee.pc &- 4
-    if let (info, relative) = environment.unwindInfo(at: lookup), let rules = info.cfiRules(at: relative),
-      let ruleSet = CFIRuleSet(rules.rules)
-    {
-      caller = callerByCFI(callee, ruleSet)
-    }
-    if caller == nil { caller = callerByFramePointer(frames) }
-    if caller == nil, options.allowsScanning { caller = callerByScanning(callee, isFirstUnwind: isFirstUnwind) }
-    guard var caller, caller.pc == 0 || caller.pc >= 0x1000 else { return nil }
-    caller.isFirstCaller = isFirstUnwind
-    return caller
-  }
-
-  private static let cfiStep = SlotCFIStep(names: ruleNames, calleeSaved: SlotCFIStep.slots(calleeSaved), pc: pc, sp: sp, wordSize: 8)
-
-  private func callerByCFI(_ callee: Frame, _ ruleSet: CFIRuleSet) -> Frame? {
-    guard let (registers, valid) = Self.cfiStep.caller(of: callee.registers, valid: callee.valid, rules: ruleSet, memory: memory)
-    else { return nil }
-    var caller = Frame(registers: registers, valid: valid, trust: .cfi)
-    caller.registers[Self.pc] = stripped(caller.registers[Self.pc])
-    return caller
-  }
-
-  private func callerByFramePointer(_ frames: [Frame]) -> Frame? {
+  private func callerByFramePointer(_ frames: [SlotFrame]) -> SlotFrame? {
     var callee = frames[frames.count - 1]
     if !callee.isValid(Self.lr) {
       if let lr = linkRegisterFromCalleeRecord(frames) {
@@ -155,19 +109,15 @@ public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
       savedFP = value
       savedLR = link
     }
-    var caller = callee
-    caller.trust = .framePointer
-    caller.valid = 0
-    caller.set(Self.pc, callee.registers[Self.lr])
+    var caller = callee.caller(pc: callee.registers[Self.lr], sp: fp != 0 ? fp &+ 16 : callee.sp, trust: .framePointer)
     caller.set(Self.lr, stripped(savedLR))
     caller.set(Self.fp, savedFP)
-    caller.set(Self.sp, fp != 0 ? fp &+ 16 : callee.sp)
     return caller
   }
 
   /// The link register of the last frame when it was not recovered (a CFI step leaves x30
   /// out): its callee's frame record holds it when that record's saved fp is the frame's fp.
-  private func linkRegisterFromCalleeRecord(_ frames: [Frame]) -> UInt64? {
+  private func linkRegisterFromCalleeRecord(_ frames: [SlotFrame]) -> UInt64? {
     guard frames.count >= 2 else { return nil }
     let frame = frames[frames.count - 1]
     guard frame.registers[Self.fp] > frame.sp else { return nil }
@@ -184,7 +134,7 @@ public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
   /// ones in that record, when the record lies at or above sp and its x30 is a return address into
   /// a module. (A function that keeps no record leaves x29 its caller's: that caller is then
   /// skipped, and the walk goes on from the caller's caller.)
-  private func ownFrameRecord(_ frame: Frame) -> (fp: UInt64, lr: UInt64)? {
+  private func ownFrameRecord(_ frame: SlotFrame) -> (fp: UInt64, lr: UInt64)? {
     let record = frame.registers[Self.fp]
     guard frame.isValid(Self.fp), record >= frame.sp, record % 8 == 0, let savedFP = memory.uint64(at: record),
       let savedLR = memory.uint64(at: record &+ 8)
@@ -192,17 +142,6 @@ public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
     let returnAddress = stripped(savedLR)
     guard environment.mayBeReturnAddress(returnAddress) else { return nil }
     return (savedFP, returnAddress)
-  }
-
-  private func callerByScanning(_ callee: Frame, isFirstUnwind: Bool) -> Frame? {
-    let words = isFirstUnwind ? options.contextScanWords : options.scanWords
-    guard let found = environment.scan(from: callee.sp, words: words, wordSize: 8) else { return nil }
-    var caller = callee
-    caller.trust = .scan
-    caller.valid = 0
-    caller.set(Self.pc, found.address)
-    caller.set(Self.sp, found.location &+ 8)
-    return caller
   }
 
   /// `address` without pointer-authentication bits, when masking them leaves an address in a

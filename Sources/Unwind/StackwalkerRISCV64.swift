@@ -40,49 +40,30 @@ public struct StackwalkerRISCV64: StackWalker, WalksInEnvironment {
     environment = WalkEnvironment(memory: memory, modules: moduleIndex, unwindData: unwindData, options: options)
   }
 
-  /// Slots of a frame's registers: the context's order, pc in x0's slot, then x1 … x31.
+  /// Slots of a frame's registers: the context's order, pc in x0's slot, then x1 … x31; s0, s1
+  /// (x8, x9) and s2 … s11 (x18 … x27) callee-saved. Calls are 4 or 2 bytes: a caller's CFI row
+  /// is looked up 2 bytes before its return address.
   private static let pc = 0
   private static let ra = 1
   private static let sp = 2
   private static let s0 = 8
-  private static let slotCount = 32
-  private static let ruleNames = (0..<slotCount).map { RISCV64Register.slot($0)!.ruleName }
-  /// s0, s1 (x8, x9) and s2 … s11 (x18 … x27).
-  private static let calleeSaved: UInt64 = 0b11 << 8 | 0x3FF << 18
-  /// Bytes between a return address and a point inside the call before it.
   private static let callOffset: UInt64 = 2
-
-  private struct Frame: WalkerFrame {
-    /// pc, x1 … x31: values as Breakpad's frame context holds them (a scanned frame keeps its
-    /// callee's, stale; only `valid` ones are known).
-    var registers: [UInt64]
-    /// Bit n: registers[n] is known.
-    var valid: UInt64
-    var trust: FrameTrust
-    /// Whether this is the context frame's caller, which may keep its stack pointer (a leaf
-    /// that reserved no stack returns through ra).
-    var isFirstCaller = false
-    var pc: UInt64 { registers[StackwalkerRISCV64.pc] }
-    var sp: UInt64 { registers[StackwalkerRISCV64.sp] }
-    var mayKeepStackPointer: Bool { isFirstCaller }
-
-    func isValid(_ slot: Int) -> Bool { valid & (1 << UInt64(slot)) != 0 }
-    mutating func set(_ slot: Int, _ value: UInt64) {
-      registers[slot] = value
-      valid |= 1 << UInt64(slot)
-    }
-  }
+  private static let layout = SlotLayout(
+    names: (0..<32).map { RISCV64Register.slot($0)!.ruleName }, calleeSaved: SlotLayout.slots(8...9, 18...27),
+    pc: pc, sp: sp, wordSize: 8, callOffset: callOffset)
 
   /// Walks from a thread's context.
   public func walk(context: RegisterFile<RISCV64Register>) -> WalkResult {
     guard let pc = context[.pc], let sp = context[.sp] else {
       return WalkResult(frames: [], stopReason: "the context has no pc or sp")
     }
-    var first = Frame(registers: [UInt64](repeating: 0, count: Self.slotCount), valid: 0, trust: .context)
+    var first = SlotFrame(layout: Self.layout, trust: .context)
     for (register, value) in context.knownRegisters { first.set(register.number, value) }
     first.set(Self.sp, sp)
     first.set(Self.pc, pc)
-    let loop = environment.walkLoop(from: first) { callerFrame($0) }
+    let loop = environment.walkLoop(from: first) { frames in
+      environment.slotCaller(frames) { callerByFramePointer($0[$0.count - 1], isFirstUnwind: $0.count == 1) }
+    }
     let frames = loop.frames
     var walked = frames.enumerated().map { index, frame -> StackFrame in
       var file = RegisterFile<RISCV64Register>()
@@ -101,47 +82,15 @@ public struct StackwalkerRISCV64: StackWalker, WalksInEnvironment {
     return WalkResult(frames: walked, stopReason: loop.stopReason)
   }
 
-  /// The caller of the last frame: by CFI, else the frame pointer, else scanning. A caller the
-  /// first strategy to answer gives is final (the loop's checks may end the walk there); one
-  /// whose pc is below 4 KiB ends it.
-  private func callerFrame(_ frames: [Frame]) -> Frame? {
-    let callee = frames[frames.count - 1]
-    let isFirstUnwind = callee.trust == .context
-    var caller: Frame?
-    let lookup = isFirstUnwind ? callee.pc : callee.pc &- Self.callOffset
-    if let (info, relative) = environment.unwindInfo(at: lookup), let rules = info.cfiRules(at: relative),
-      let ruleSet = CFIRuleSet(rules.rules)
-    {
-      caller = callerByCFI(callee, ruleSet)
-    }
-    if caller == nil { caller = callerByFramePointer(callee, isFirstUnwind: isFirstUnwind) }
-    if caller == nil, options.allowsScanning { caller = callerByScanning(callee, isFirstUnwind: isFirstUnwind) }
-    guard var caller, caller.pc == 0 || caller.pc >= 0x1000 else { return nil }
-    caller.isFirstCaller = isFirstUnwind
-    return caller
-  }
-
-  private static let cfiStep = SlotCFIStep(
-    names: ruleNames, calleeSaved: calleeSaved, pc: pc, sp: sp, wordSize: 8)
-
-  private func callerByCFI(_ callee: Frame, _ ruleSet: CFIRuleSet) -> Frame? {
-    guard let (registers, valid) = Self.cfiStep.caller(of: callee.registers, valid: callee.valid, rules: ruleSet, memory: memory)
-    else { return nil }
-    return Frame(registers: registers, valid: valid, trust: .cfi)
-  }
-
   /// The psABI frame at s0: the return address at s0 - 8, the caller's s0 at s0 - 16, the
   /// caller's sp s0; for the context frame, a leaf's frame that saved only s0 (at s0 - 8).
-  private func callerByFramePointer(_ callee: Frame, isFirstUnwind: Bool) -> Frame? {
+  private func callerByFramePointer(_ callee: SlotFrame, isFirstUnwind: Bool) -> SlotFrame? {
     guard callee.isValid(Self.s0) else { return nil }
     let frame = callee.registers[Self.s0]
     guard frame > callee.sp || (frame == callee.sp && isFirstUnwind), frame % 8 == 0, frame >= 16,
       let savedReturn = memory.uint64(at: frame &- 8)
     else { return nil }
-    var caller = callee
-    caller.trust = .framePointer
-    caller.valid = 0
-    caller.set(Self.sp, frame)
+    var caller = callee.caller(pc: 0, sp: frame, trust: .framePointer)
     if isFirstUnwind, callee.isValid(Self.ra), savedReturn >= frame, savedReturn % 8 == 0,
       !environment.mayBeReturnAddress(savedReturn), memory.uint64(at: savedReturn) != nil
     {
@@ -154,17 +103,6 @@ public struct StackwalkerRISCV64: StackWalker, WalksInEnvironment {
       caller.set(Self.s0, savedFramePointer)
     }
     guard caller.pc == 0 || modules.module(containing: caller.pc &- Self.callOffset) != nil else { return nil }
-    return caller
-  }
-
-  private func callerByScanning(_ callee: Frame, isFirstUnwind: Bool) -> Frame? {
-    let words = isFirstUnwind ? options.contextScanWords : options.scanWords
-    guard let found = environment.scan(from: callee.sp, words: words, wordSize: 8) else { return nil }
-    var caller = callee
-    caller.trust = .scan
-    caller.valid = 0
-    caller.set(Self.pc, found.address)
-    caller.set(Self.sp, found.location &+ 8)
     return caller
   }
 }
