@@ -26,7 +26,7 @@ public final class Symbolicator: Sendable {
     var report = report
     let modules = ModuleIndex(report.modules)
     let groups = moduleFrames(report, modules)
-    var sources: [String: LoadedModule] = [:]
+    var sources: [LoadedModule] = []
     for key in groups.keys.sorted() {
       guard let group = groups[key] else { continue }
       resolve(module: group.name, frames: group.frames, in: &report, sources: &sources)
@@ -38,6 +38,7 @@ public final class Symbolicator: Sendable {
 
   /// A module's symbols as used, and its load address.
   private struct LoadedModule {
+    let name: String
     let source: any SymbolSource
     let base: UInt64
   }
@@ -97,7 +98,7 @@ public final class Symbolicator: Sendable {
   // MARK: - Choosing the symbol file
 
   private func resolve(
-    module name: String, frames: [ModuleFrame], in report: inout CrashReport, sources: inout [String: LoadedModule]
+    module name: String, frames: [ModuleFrame], in report: inout CrashReport, sources: inout [LoadedModule]
   ) {
     let listed = report.modules.first { StoreEntry.moduleKey(for: $0.name) == StoreEntry.moduleKey(for: name) }
     // 1. By debug id, when the input gives one: every file in that build's directory.
@@ -198,7 +199,7 @@ public final class Symbolicator: Sendable {
 
   private func use(
     _ entries: [StoreEntry], base: UInt64, module name: String, frames: [ModuleFrame], detail: String,
-    in report: inout CrashReport, sources loadedModules: inout [String: LoadedModule]
+    in report: inout CrashReport, sources loadedModules: inout [LoadedModule]
   ) {
     var sources: [LoadedSymbols] = []
     for entry in entries {
@@ -251,7 +252,7 @@ public final class Symbolicator: Sendable {
       if stackFrame.sourceLine == nil { stackFrame.sourceLine = answer.sourceLine }
       report.threads[frame.thread].frames[frame.frame] = stackFrame
     }
-    loadedModules[name] = LoadedModule(source: loaded.source, base: base)
+    loadedModules.append(LoadedModule(name: name, source: loaded.source, base: base))
     nameByCallSite(unnamed, entries: entries, base: base, module: name, frames: frames, in: &report)
   }
 
@@ -260,7 +261,7 @@ public final class Symbolicator: Sendable {
   /// whose target is another function from which tail calls lead to the frame's (DWARF's call
   /// sites; other formats record none). The caller may be in another module: its call site
   /// names the function (`pthread_join`), the frame's module finds it and follows its jumps.
-  private func addTailCalls(_ report: inout CrashReport, _ sources: [String: LoadedModule]) {
+  private func addTailCalls(_ report: inout CrashReport, _ sources: [LoadedModule]) {
     guard !sources.isEmpty else { return }
     for threadIndex in report.threads.indices {
       let thread = report.threads[threadIndex]
@@ -270,7 +271,8 @@ public final class Symbolicator: Sendable {
         guard var resolution = frame.resolution, resolution.lookup.kind == .function, !frame.isInlined,
           let callerModule = caller.resolution?.module, !caller.isInlined,
           let returnAddress = caller.displayedAddress(on: thread.architecture)?.rawValue,
-          let own = sources[resolution.module], let theirs = sources[callerModule],
+          let own = sources.first(where: { $0.name == resolution.module }),
+          let theirs = sources.first(where: { $0.name == callerModule }),
           returnAddress > theirs.base
         else { continue }
         let sites: [UInt64]
