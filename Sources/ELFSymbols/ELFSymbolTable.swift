@@ -25,6 +25,9 @@ struct ELFSymbol {
 /// The sorted function symbols of one ELF file.
 struct ELFSymbolTable {
   private(set) var symbols: [ELFSymbol] = []
+  /// Each symbol by the hash of its name without a version (`name@@VERSION` → `name`), sorted by
+  /// hash: a search by name (a call another module named) is a binary search, not a scan.
+  private var nameIndex: [(hash: UInt64, symbol: Int32)] = []
 
   /// Reads `.symtab`, or `.dynsym` when there is no `.symtab`.
   init(elf: OpaquePointer) {
@@ -67,17 +70,38 @@ struct ELFSymbolTable {
     symbols.sort {
       ($0.address, $0.size > 0 ? 1 : 0, $0.isGlobal ? 1 : 0) < ($1.address, $1.size > 0 ? 1 : 0, $1.isGlobal ? 1 : 0)
     }
+    nameIndex = symbols.indices.map { (Self.unversionedHash(symbols[$0].name), Int32($0)) }
+    nameIndex.sort { $0.hash < $1.hash }
+  }
+
+  /// FNV-1a of a name up to its version's `@`.
+  private static func unversionedHash(_ name: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in name.utf8 {
+      if byte == 0x40 { break }
+      hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+    }
+    return hash
   }
 
   /// The addresses of the functions named `name`, or `name@VERSION` / `name@@VERSION`, at most
-  /// `limit` (a scan: asked once per call between two modules).
+  /// `limit`.
   func addresses(named name: String, limit: Int) -> [UInt64] {
+    let hash = Self.unversionedHash(name)
+    var low = 0
+    var high = nameIndex.count
+    while low < high {
+      let middle = (low + high) >> 1
+      if nameIndex[middle].hash < hash { low = middle + 1 } else { high = middle }
+    }
     var found: [UInt64] = []
-    for symbol in symbols where symbol.name.hasPrefix(name) {
+    while low < nameIndex.count, nameIndex[low].hash == hash, found.count < limit {
+      let symbol = symbols[Int(nameIndex[low].symbol)]
+      low += 1
+      guard symbol.name.hasPrefix(name) else { continue }
       let rest = symbol.name.utf8.dropFirst(name.utf8.count)
       guard rest.isEmpty || rest.first == 0x40, !found.contains(symbol.address) else { continue }
       found.append(symbol.address)
-      if found.count == limit { break }
     }
     return found
   }

@@ -33,6 +33,11 @@ struct TailCallTests {
     #expect(file.tailCallSites(returnAddress: 0x1007, calleeStart: main).isEmpty)
     // No call site returns there: nothing.
     #expect(file.tailCallSites(returnAddress: 0x1085, calleeStart: callee).isEmpty)
+    // Another module's call names the function: found by its DWARF name, or its symbol's.
+    #expect(file.tailCallSites(fromFunctionNamed: "ledger_post", calleeStart: callee) == [0x104a, 0x105b])
+    #expect(file.symbols.addresses(named: "ledger_book", limit: 4) == [0x40_1040])
+    #expect(file.symbols.addresses(named: "ledger", limit: 4).isEmpty)
+    #expect(file.tailCallSites(fromFunctionNamed: "ledger", calleeStart: callee).isEmpty)
   }
 
   /// Call sites stated as (return address, target, is tail, in function).
