@@ -118,3 +118,21 @@ extension WalkEnvironment {
     return caller
   }
 }
+
+extension Array where Element == SlotFrame {
+  /// The walk's frames as reports keep them: each frame's sp as its frame pointer, its caller's
+  /// pc as its return address, a caller's instruction `callOffset` before its return address,
+  /// and the registers `context` makes of it (frame 0 keeps the thread's own context).
+  func stackFrames(context: (SlotFrame) -> RegisterContext, threadContext: RegisterContext) -> [StackFrame] {
+    var walked = enumerated().map { index, frame -> StackFrame in
+      var result = StackFrame(
+        index: index, framePointer: Address(frame.sp),
+        returnAddress: index + 1 < count ? Address(self[index + 1].pc) : nil,
+        instruction: Address(index == 0 ? frame.pc : frame.pc &- frame.layout.callOffset), trust: frame.trust)
+      result.context = context(frame)
+      return result
+    }
+    if !walked.isEmpty { walked[0].context = threadContext }
+    return walked
+  }
+}

@@ -61,20 +61,13 @@ public struct StackwalkerARM: StackWalker, WalksInEnvironment {
         return callerByFramePointer(frames[frames.count - 1], through: number)
       }
     }
-    let frames = loop.frames
-    var walked = frames.enumerated().map { index, frame -> StackFrame in
+    let walked = loop.frames.stackFrames(context: { frame in
       var file = RegisterFile<ARMRegister>()
       for slot in 0...15 where frame.isValid(slot) {
         if let register = ARMRegister.general(slot) { file[register] = frame.registers[slot] }
       }
-      var result = StackFrame(
-        index: index, framePointer: Address(frame.sp),
-        returnAddress: index + 1 < frames.count ? Address(frames[index + 1].pc) : nil,
-        instruction: Address(index == 0 ? frame.pc : frame.pc &- 2), trust: frame.trust)
-      result.context = .arm(file)
-      return result
-    }
-    walked[0].context = .arm(context)
+      return .arm(file)
+    }, threadContext: .arm(context))
     return WalkResult(frames: walked, stopReason: loop.stopReason)
   }
 

@@ -72,21 +72,14 @@ public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
         callerByFramePointer($0)
       }
     }
-    let frames = loop.frames
-    var walked = frames.enumerated().map { index, frame -> StackFrame in
+    let walked = loop.frames.stackFrames(context: { frame in
       var file = RegisterFile<ARM64Register>()
       file[.pc] = frame.pc
       file[.sp] = frame.sp
       if frame.isValid(Self.fp) { file[.fp] = frame.registers[Self.fp] }
       if frame.isValid(Self.lr) { file[.lr] = frame.registers[Self.lr] }
-      var result = StackFrame(
-        index: index, framePointer: Address(frame.sp),
-        returnAddress: index + 1 < frames.count ? Address(frames[index + 1].pc) : nil,
-        instruction: Address(index == 0 ? frame.pc : frame.pc &- 4), trust: frame.trust)
-      result.context = .arm64(file)
-      return result
-    }
-    walked[0].context = .arm64(context)
+      return .arm64(file)
+    }, threadContext: .arm64(context))
     return WalkResult(frames: walked, stopReason: loop.stopReason)
   }
 

@@ -64,21 +64,14 @@ public struct StackwalkerRISCV64: StackWalker, WalksInEnvironment {
     let loop = environment.walkLoop(from: first) { frames in
       environment.slotCaller(frames) { callerByFramePointer($0[$0.count - 1], isFirstUnwind: $0.count == 1) }
     }
-    let frames = loop.frames
-    var walked = frames.enumerated().map { index, frame -> StackFrame in
+    let walked = loop.frames.stackFrames(context: { frame in
       var file = RegisterFile<RISCV64Register>()
       file[.pc] = frame.pc
       file[.sp] = frame.sp
       if frame.isValid(Self.ra) { file[.ra] = frame.registers[Self.ra] }
       if frame.isValid(Self.s0) { file[.s0] = frame.registers[Self.s0] }
-      var result = StackFrame(
-        index: index, framePointer: Address(frame.sp),
-        returnAddress: index + 1 < frames.count ? Address(frames[index + 1].pc) : nil,
-        instruction: Address(index == 0 ? frame.pc : frame.pc &- Self.callOffset), trust: frame.trust)
-      result.context = .riscv64(file)
-      return result
-    }
-    walked[0].context = .riscv64(context)
+      return .riscv64(file)
+    }, threadContext: .riscv64(context))
     return WalkResult(frames: walked, stopReason: loop.stopReason)
   }
 
