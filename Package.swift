@@ -23,6 +23,8 @@
 //   Unwind         stack walkers (x86, Alpha, amd64): frame records from raw stack memory.
 //   Signatures     the plugin API: findings, evidence, the pipeline, crash signatures.
 //   SignatureRules declarative rule files (YAML) as plugins.
+//   JSONText       JSON read (strictly, with a depth limit) and written with its keys in order.
+//   SourceMaps     JavaScript source maps (ECMA-426): read, looked up, applied to a report's script frames.
 //   Symbolication  the symbol store, symbol paths (_NT_SYMBOL_PATH), build choice, frame resolution,
 //                  learning maps from listings.
 //   CrashAnalysis  the facade programs link: read → sniff → decode → report writers.
@@ -53,6 +55,7 @@ let package = Package(
     .library(name: "Signatures", targets: ["Signatures"]),
     .library(name: "SignatureRules", targets: ["SignatureRules"]),
     .library(name: "Symbolication", targets: ["Symbolication"]),
+    .library(name: "SourceMaps", targets: ["SourceMaps"]),
     .executable(name: "analyse", targets: ["analyse"]),
     .executable(name: "analyse-net", targets: ["analyse-net"]),
   ],
@@ -131,12 +134,14 @@ let package = Package(
       ]
     ),
     .target(name: "CLineScan"),
+    .target(name: "JSONText", dependencies: ["CrashCore"]),
+    .target(name: "SourceMaps", dependencies: ["CrashCore", "ByteReading", "JSONText"]),
     .target(name: "StackText", dependencies: ["CrashCore", "CLineScan"]),
     .target(
       name: "CrashAnalysis",
       dependencies: [
         "CrashCore", "ByteReading", "StackText", "Symbolication", "Minidump", "Unwind", "Signatures", "SignatureRules",
-        "Q276222Plugin", "Demangling", "CoreDumps", "Decompression",
+        "Q276222Plugin", "Demangling", "CoreDumps", "Decompression", "JSONText", "SourceMaps",
       ]
     ),
 
@@ -145,7 +150,7 @@ let package = Package(
       name: "analyse",
       dependencies: [
         "CrashAnalysis", "CrashCore", "StackText", "Symbolication", "BreakpadSymbols", "MapFiles", "ELFSymbols",
-        "Signatures", "SignatureRules", "ByteReading", "WindowsImages", "CMallocTuning", "CLibM",
+        "Signatures", "SignatureRules", "ByteReading", "WindowsImages", "CMallocTuning", "CLibM", "SourceMaps",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -197,7 +202,7 @@ let package = Package(
       dependencies: [
         "CFuzzerDriver", "Minidump", "Unwind", "StackText", "BreakpadSymbols", "MapFiles", "SignatureRules", "CrashCore",
         "ByteReading", "CrashAnalysis", "CrashTestSupport", "WindowsImages", "ProgramDatabase", "CabinetFiles",
-        "ELFSymbols", "Demangling", "CoreDumps", "Decompression",
+        "ELFSymbols", "Demangling", "CoreDumps", "Decompression", "SourceMaps",
       ],
       path: "Tests/Fuzz/FuzzTargets"
     ),
@@ -229,6 +234,9 @@ let package = Package(
       dependencies: ["SymbolServers", "Symbolication", "CrashAnalysis", "CrashCore", "Minidump", "CrashTestSupport"]
     ),
     .testTarget(name: "CrashCoreTests", dependencies: ["CrashCore"]),
+    .testTarget(
+      name: "SourceMapsTests", dependencies: ["SourceMaps", "CrashAnalysis", "CrashCore", "Signatures", "CrashTestSupport"]
+    ),
     .testTarget(name: "DemanglingTests", dependencies: ["Demangling", "CrashTestSupport"]),
     .testTarget(name: "DecompressionTests", dependencies: ["Decompression", "ByteReading", "CrashTestSupport"]),
     .testTarget(

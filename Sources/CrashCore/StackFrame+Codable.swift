@@ -8,7 +8,7 @@
 extension StackFrame: Codable {
   private enum CodingKeys: String, CodingKey {
     case index, framePointer, returnAddress, instruction, parameters, parameterSource, symbol, sourceLine
-    case annotations, trust, lines, printedNumber, isInlined, resolution, context
+    case annotations, trust, lines, printedNumber, isInlined, resolution, context, original
   }
 
   /// Decodes a frame written by `encode(to:)`.
@@ -30,6 +30,7 @@ extension StackFrame: Codable {
       isInlined: try container.decode(Bool.self, forKey: .isInlined))
     resolution = try container.decodeIfPresent(FrameResolution.self, forKey: .resolution)
     context = try container.decodeIfPresent(RegisterContext.self, forKey: .context)
+    original = try container.decodeIfPresent(OriginalLocation.self, forKey: .original)
   }
 
   /// Encodes the frame's public properties.
@@ -50,5 +51,6 @@ extension StackFrame: Codable {
     try container.encode(isInlined, forKey: .isInlined)
     try container.encodeIfPresent(resolution, forKey: .resolution)
     try container.encodeIfPresent(context, forKey: .context)
+    try container.encodeIfPresent(original, forKey: .original)
   }
 }

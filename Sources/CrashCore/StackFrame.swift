@@ -63,11 +63,17 @@ public struct StackFrame: Sendable, Hashable {
   }
   /// The registers a stack walker recovered for this frame (walked frames only).
   public var context: RegisterContext?
+  /// Where a source map says the frame's generated code was written (JavaScript frames).
+  public var original: OriginalLocation? {
+    get { storedOriginal?.value }
+    set { storedOriginal = newValue.map(OutOfLine.init) }
+  }
 
   // Rarely set and large (about 150 bytes inline between them): kept out of line, so that
   // building, copying and storing the many frames that lack them moves a smaller value.
   @usableFromInline var storedSourceLine: Optional<OutOfLine<SourceLine>>
   @usableFromInline var storedResolution: OutOfLine<FrameResolution>?
+  @usableFromInline var storedOriginal: OutOfLine<OriginalLocation>?
 
   /// Creates a frame. (Inlinable: decoders build hundreds of thousands of frames.)
   @inlinable

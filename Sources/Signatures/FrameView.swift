@@ -73,7 +73,10 @@ public final class FrameView: Sendable {
     var views = report.threads[thread].frames.prefix(limit).enumerated().map { index, frame in
       let resolution = frame.resolution
       let module = (resolution?.module ?? frame.symbol?.module).map(Self.stem)
-      let function = resolution.map { $0.lookup.function.name } ?? frame.symbol?.function
+      // A script frame a source map placed: the function's original name, where the map gives it.
+      let original = frame.original
+      let function = resolution.map { $0.lookup.function.name } ?? original?.function ?? frame.symbol?.function
+      let sourceFile = original?.file ?? frame.sourceLine?.file
       let offset = resolution?.offset ?? (frame.symbol?.function != nil ? frame.symbol?.offset : nil)
       var moduleOffset: UInt64?
       if function == nil, module != nil {
@@ -90,10 +93,11 @@ public final class FrameView: Sendable {
         let plain = CrashSignature.normalized(function)
         if plain != function { role = catalog.role(module: module, function: plain) }
       }
-      // A Python or JavaScript frame in the standard library or an installed package: a helper
-      // the crash passed through, as Sentry's in-app rules see it.
+      // A Python or JavaScript frame in the standard library or an installed package (or a
+      // source its map lists as third-party code): a helper the crash passed through, as
+      // Sentry's in-app rules see it.
       if role == .specific, module == nil,
-        Self.isPythonLibraryFile(frame.sourceLine?.file) || Self.isJavaScriptPackageFile(frame.sourceLine?.file)
+        Self.isPythonLibraryFile(sourceFile) || Self.isJavaScriptPackageFile(sourceFile) || original?.isIgnored == true
       {
         role = .prefix
       }
@@ -102,7 +106,7 @@ public final class FrameView: Sendable {
         parameters: frame.parameters, parameterSource: frame.parameterSource, instruction: frame.instruction,
         lines: frame.lines, role: role, moduleOffset: moduleOffset,
         isNamedByCallSite: resolution == nil && !frame.annotations.isEmpty && frame.annotations.contains(.namedByCallSite),
-        sourceFile: frame.sourceLine?.file)
+        sourceFile: sourceFile)
     }
     // The deepest entry: a handler's own entries above it (Rust's hook entered through
     // `rust_panic_with_hook`, then `rust_begin_unwind`; a signal taken inside a handler) are

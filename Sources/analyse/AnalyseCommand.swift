@@ -162,6 +162,13 @@ struct AnalyseCommand: ParsableCommand {
   @Flag(name: .customLong("no-default-symbols"), help: "Do not search the shipped Symbols/ store.")
   var noDefaultSymbols = false
 
+  @Option(
+    name: .customLong("source-maps"),
+    help: ArgumentHelp(
+      "A directory of JavaScript source maps (SCRIPT.map, or the scripts with their sourceMappingURL) to search (repeatable; --symbols directories are searched too).",
+      valueName: "dir"))
+  var sourceMapRoots: [String] = []
+
   @OptionGroup(title: "Symbol servers")
   var symbolPath: SymbolPathOptions
 
@@ -229,6 +236,7 @@ struct AnalyseCommand: ParsableCommand {
     request.maxLineLengthOption = maxLineLengthOption
     request.symbolRoots = symbolRoots
     request.noDefaultSymbols = noDefaultSymbols
+    request.sourceMapRoots = sourceMapRoots
     request.symbolPath = symbolPath.settings
     request.maxFrames = maxFrames
     request.maxTotalFramesOption = maxTotalFramesOption

@@ -29,6 +29,7 @@ extension ReportRequest {
     batch.options = analysisOptions
     batch.options.acceptsStreams = false
     batch.symbolStore = symbolStore
+    batch.sourceMapDirectories = sourceMapDirectories
     if let jobs { batch.jobs = jobs }
 
     let progress = isatty(2) == 1

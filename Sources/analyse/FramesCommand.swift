@@ -53,6 +53,7 @@ struct FramesCensusCommand: ParsableCommand {
     batch.options.acceptsStreams = false
     let roots = symbolRoots + [ShippedSymbols.defaultRoot].compactMap { $0 }
     batch.symbolStore = roots.isEmpty ? nil : SymbolStore(roots: roots)
+    batch.sourceMapDirectories = symbolRoots
     var census = FrameCensus()
     var failed = 0
     batch.run(BatchAnalyser.expand(inputs)) { result in

@@ -37,6 +37,7 @@ enum QuickArguments {
   private static func setOption(_ name: String, _ value: String, in request: inout ReportRequest) -> (taken: Bool, once: Bool) {
     switch name {
     case "symbols": request.symbolRoots.append(value)
+    case "source-maps": request.sourceMapRoots.append(value)
     case "sysroot": request.symbolPath.systemRoots.append(value)
     case "plugins": request.rulePaths.append(value)
     case "include": request.include.append(value)

@@ -13,6 +13,7 @@ import CrashAnalysis
 import CrashCore
 import StackText
 import Signatures
+import SourceMaps
 import Symbolication
 
 #if canImport(Glibc)
@@ -49,6 +50,8 @@ struct ReportRequest: Equatable {
   var symbolRoots: [String] = []
   /// --no-default-symbols.
   var noDefaultSymbols = false
+  /// --source-maps, each.
+  var sourceMapRoots: [String] = []
   /// --symbol-path, --symbol-cache, --offline, --symbol-log.
   var symbolPath = SymbolPathSettings()
   /// --max-frames.
@@ -115,6 +118,10 @@ struct ReportRequest: Equatable {
     return options
   }
 
+  /// Where JavaScript frames' source maps are looked for: every --source-maps DIR, then every
+  /// --symbols DIR (a map is often kept with a build's other debug files).
+  var sourceMapDirectories: [String] { sourceMapRoots + symbolRoots }
+
   /// The symbol store of the run: the symbol path's directories, every --symbols DIR, the
   /// shipped maps, then the path's servers (nil when there is nothing to search).
   var symbolStore: SymbolStore? {
@@ -169,7 +176,11 @@ struct ReportRequest: Equatable {
   /// its memory instead of adding to it.
   private func symbolicatedReport() throws -> CrashReport {
     let store = symbolStore
-    let report = try Analyser(options: analysisOptions).analyse(path: input, unwindData: store.map { StoreUnwindData(store: $0) })
+    var report = try Analyser(options: analysisOptions).analyse(path: input, unwindData: store.map { StoreUnwindData(store: $0) })
+    if !sourceMapDirectories.isEmpty, report.hasStack {
+      var resolver = SourceMapResolver(directories: sourceMapDirectories)
+      report = resolver.resolve(report)
+    }
     guard let store, report.hasStack else { return Self.withSystemRootHint(report, systemRoots: symbolPath.systemRoots) }
     return Self.withSystemRootHint(Symbolicator(store: store).symbolicate(report), systemRoots: symbolPath.systemRoots)
   }

@@ -37,6 +37,7 @@ struct QuickArgumentsTests {
       ["--color", "never", "x.log"],
       ["--color=always", "--symbols=/s", "x.log"],
       ["--sysroot", "/", "--sysroot=/srv/target", "--symbols", "build", "core.zst"],
+      ["--source-maps", "dist", "--source-maps=maps", "--json", "stack.txt"],
     ])
   func sameRequest(_ arguments: [String]) throws {
     let quick = try #require(QuickArguments.reportRequest(arguments))

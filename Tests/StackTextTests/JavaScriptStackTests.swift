@@ -22,9 +22,9 @@ struct JavaScriptStackTests {
     #expect(stack.frames.map { $0.symbol?.function ?? "-" } == [
       "Ledger.balance", "Promise.all", "Array.map", "new Settlement", "-", "Module._compile", "-",
     ])
-    #expect(stack.frames[0].sourceLine == SourceLine(file: "/srv/ledger/ledger.js", line: 12))
-    #expect(stack.frames[4].sourceLine == SourceLine(file: "/srv/ledger/app.js", line: 3))
-    #expect(stack.frames[5].sourceLine == SourceLine(file: "node:internal/modules/cjs/loader", line: 1256))
+    #expect(stack.frames[0].sourceLine == SourceLine(file: "/srv/ledger/ledger.js", line: 12, column: 26))
+    #expect(stack.frames[4].sourceLine == SourceLine(file: "/srv/ledger/app.js", line: 3, column: 5))
+    #expect(stack.frames[5].sourceLine == SourceLine(file: "node:internal/modules/cjs/loader", line: 1256, column: 14))
     #expect(stack.frames[1].sourceLine == nil && stack.frames[2].sourceLine == nil)
     #expect(report.system.first { $0.key == "JavaScript exception" }?.value == "TypeError: Cannot read properties of undefined (reading 'value')")
     #expect(report.exception == nil, "an error is no signal")
@@ -45,7 +45,7 @@ struct JavaScriptStackTests {
     let report = decodeReport(text)
     #expect(report.stacks.map(\.label) == ["RangeError: Maximum call stack size exceeded", "Error: settle failed", "Error: disk full"])
     #expect(report.stacks.map(\.isCrashed) == [true, false, true], "two errors: each chain's last cause crashed")
-    #expect(report.stacks[0].frames[0].sourceLine == SourceLine(file: "https://ledger.example/static/js/main.8f3c2a.js", line: 2))
+    #expect(report.stacks[0].frames[0].sourceLine == SourceLine(file: "https://ledger.example/static/js/main.8f3c2a.js", line: 2, column: 45678))
   }
 
   @Test("Firefox's rows: name@place, top-level code as @place")
@@ -58,7 +58,7 @@ struct JavaScriptStackTests {
       """
     let stack = try #require(decodeReport(text).stacks.first)
     #expect(stack.frames.map { $0.symbol?.function ?? "-" } == ["balance", "Settlement/<", "-"])
-    #expect(stack.frames[2].sourceLine == SourceLine(file: "https://ledger.example/static/js/app.js", line: 3))
+    #expect(stack.frames[2].sourceLine == SourceLine(file: "https://ledger.example/static/js/app.js", line: 3, column: 5))
   }
 
   @Test("Java's rows, .NET's rows and prose are no V8 rows", arguments: [

@@ -100,8 +100,8 @@ struct JavaScriptStackCollector {
       place = text[open.upperBound..<text.index(before: text.endIndex)]
     }
     var source: SourceLine?
-    if let (file, number) = placeLine(place) {
-      source = SourceLine(file: TextLimits.capped(String(file), maximumBytes: 1024), line: number)
+    if let (file, number, column) = placeLine(place) {
+      source = SourceLine(file: TextLimits.capped(String(file), maximumBytes: 1024), line: number, column: column)
     } else if function == nil {
       // A row of no place is no V8 row (a Java row has its parenthesis without a blank).
       return nil
@@ -118,30 +118,32 @@ struct JavaScriptStackCollector {
   /// `@https://ledger.example/js/app.js:3:5` (top-level code), `Ledger/<@…` (an inner function).
   private static func geckoFrame(_ line: TextLine) -> StackFrame? {
     let text = Substring(line.text(fromToken: 0))
-    guard let at = text.firstIndex(of: "@"), let (file, number) = placeLine(text[text.index(after: at)...]),
+    guard let at = text.firstIndex(of: "@"), let (file, number, column) = placeLine(text[text.index(after: at)...]),
       file.contains("/") || file.contains(":")
     else { return nil }
     let name = text[..<at]
     guard name.utf8.count <= 1024 else { return nil }
     return StackFrame(
       index: 0, symbol: FrameSymbol(module: nil, function: name.isEmpty ? nil : String(name), printedText: String(text)),
-      sourceLine: SourceLine(file: TextLimits.capped(String(file), maximumBytes: 1024), line: number), trust: .text,
+      sourceLine: SourceLine(file: TextLimits.capped(String(file), maximumBytes: 1024), line: number, column: column),
+      trust: .text,
       lines: LineRange(line: line.number))
   }
 
-  /// `/srv/ledger/ledger.js:12:26`, `https://x/main.js:2:45678`, `node:internal/x:23:47`: the file
-  /// and the line (the column dropped); nil without both numbers.
-  private static func placeLine(_ place: Substring) -> (Substring, Int)? {
+  /// `/srv/ledger/ledger.js:12:26`, `https://x/main.js:2:45678`, `node:internal/x:23:47`: the file,
+  /// the line and the column (a source map's key); nil without both numbers.
+  private static func placeLine(_ place: Substring) -> (Substring, Int, Int)? {
     guard let columnColon = place.lastIndex(of: ":") else { return nil }
     let column = place[place.index(after: columnColon)...]
-    guard !column.isEmpty, column.count <= 9, column.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+    guard !column.isEmpty, column.count <= 9, column.allSatisfy({ $0.isASCII && $0.isNumber }), let columnNumber = Int(column)
+    else { return nil }
     let beforeColumn = place[..<columnColon]
     guard let lineColon = beforeColumn.lastIndex(of: ":") else { return nil }
     let number = beforeColumn[beforeColumn.index(after: lineColon)...]
     guard !number.isEmpty, number.count <= 9, number.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(number), value > 0
     else { return nil }
     let file = beforeColumn[..<lineColon]
-    return file.isEmpty ? nil : (file, value)
+    return file.isEmpty ? nil : (file, value, columnNumber)
   }
 
   /// Takes a line; false for one it does not read (which ends the stack).

@@ -18,6 +18,8 @@
 //   core      ELFCoreFile (Linux cores): notes, memory, modules and build ids, every thread walked
 //   compressed  Decompressor (zstd, xz, gzip, LZ4 through their libraries; the input as
 //             each format when its magic is not its own), then the analyser on the file
+//   sourcemap SourceMap (the input as a map's JSON, and as a base64 inline map) with lookups
+//             over its generated positions, and the script-comment reader on the input
 //   names     SymbolDemangler: the input as a name, and behind Swift's, Rust's (both) and C++'s prefixes
 //   html      merge's JSON-line reader and the triage page: the page must keep its
 //             structure (HTMLStructure: no element, attribute or class it does not
@@ -46,9 +48,10 @@
   import Demangling
   import CoreDumps
   import Decompression
+  import SourceMaps
 
   enum FuzzTarget: String {
-    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf, names, core, compressed
+    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf, names, core, compressed, sourcemap
   }
 
   nonisolated(unsafe) var selectedTarget = FuzzTarget.text
@@ -91,6 +94,7 @@
     case .names: fuzzNames(bytes)
     case .core: fuzzCore(bytes)
     case .compressed: fuzzCompressed(bytes)
+    case .sourcemap: fuzzSourceMap(bytes)
     }
     return 0
   }
@@ -138,6 +142,22 @@
     options.maximumInputSize = 4 << 20
     options.walk.maximumFrames = 64
     _ = try? Analyser(options: options).analyse(path: compressedScratch)
+  }
+
+  /// The input as a source map (and as one inline in a script, base64), looked up at positions
+  /// around every segment's line; the input as a script's last lines.
+  func fuzzSourceMap(_ bytes: [UInt8]) {
+    func lookUp(_ map: SourceMap) {
+      for line in 0...4 {
+        for column in [0, 1, 2, 17, 100, 4096, Int(Int32.max), Int.max] { _ = map.originalPosition(line: line, column: column) }
+      }
+    }
+    if let map = try? bytes.withUnsafeBytes({ try SourceMap(json: $0, origin: "fuzz.map") }) { lookUp(map) }
+    _ = bytes.withUnsafeBytes { SourceMapLocator.sourceMappingURL(in: $0) }
+    let base64 = Array("data:application/json;base64,".utf8) + bytes.prefix(4096).map { byte in
+      Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".utf8)[Int(byte) % 65]
+    }
+    if case .map(let map) = SourceMapLocator.inlineMap(String(decoding: base64, as: UTF8.self), script: "fuzz.js") { lookUp(map) }
   }
 
   /// The input as a name, and behind each mangling's prefix, through every demangler.

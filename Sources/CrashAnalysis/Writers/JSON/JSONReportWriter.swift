@@ -256,10 +256,20 @@ public enum JSONReportWriter {
       if source.file.isEmpty {
         members.append(("source", .object([("line", .int(source.line))])))
       } else {
-        members.append(("source", .object([("file", .string(source.file)), ("line", .int(source.line))])))
+        var place: [(String, JSONValue)] = [("file", .string(source.file)), ("line", .int(source.line))]
+        if let column = source.column { place.append(("column", .int(column))) }
+        members.append(("source", .object(place)))
         members.append(("file", .string(source.file)))
       }
       members.append(("line", .int(source.line)))
+    }
+    if let original = frame.original {
+      var place: [(String, JSONValue)] = []
+      if let function = original.function { place.append(("function", .string(function))) }
+      place += [("file", .string(original.file)), ("line", .int(original.line)), ("column", .int(original.column))]
+      if original.isIgnored { place.append(("ignored", .bool(true))) }
+      place.append(("source_map", .string(original.sourceMap)))
+      members.append(("original", .object(place)))
     }
     if let resolution = frame.resolution {
       members.append(("resolved", self.resolution(resolution)))

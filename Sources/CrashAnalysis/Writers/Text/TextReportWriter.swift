@@ -260,7 +260,14 @@ public enum TextReportWriter {
     }
     if let line = frame.sourceLine {
       if !text.isEmpty { text += " " }
-      text += line.file.isEmpty ? "Line \(line.line)" : "[\(line.file) @ \(line.line)]"
+      if let original = frame.original {
+        // A script's place and, after `=`, where its source map says the code was written.
+        text += "[\(line.file) @ \(line.line):\(line.column ?? 0)] ="
+        if let function = original.function { text += " " + function }
+        text += " [\(original.file) @ \(original.line):\(original.column)]"
+      } else {
+        text += line.file.isEmpty ? "Line \(line.line)" : "[\(line.file) @ \(line.line)]"
+      }
     }
     for annotation in frame.annotations { text += " " + annotation.displayText }
     if frame.trust != .text { text += "  (found by \(frame.trust.phrase))" }

@@ -1,10 +1,12 @@
 //===--- JSONParser.swift - Reading JSON that came from another machine -----===//
 //
 // `analyse merge` reads the JSON Lines of workers on other machines, and
-// `analyse worker` reads requests: small, untrusted documents. This parser
-// reads RFC 8259 JSON into a JSONValue, strictly (no comments, no trailing
-// commas, no leading zeros, escapes checked, surrogates paired), with a depth
-// limit so nesting cannot exhaust the stack. Errors carry the byte offset.
+// `analyse worker` reads requests: small, untrusted documents; source maps are
+// large ones, whose original sources (`sourcesContent`) nobody here reads. This
+// parser reads RFC 8259 JSON into a JSONValue, strictly (no comments, no
+// trailing commas, no leading zeros, escapes checked, surrogates paired), with
+// a depth limit so nesting cannot exhaust the stack; members a caller names as
+// omitted are checked as JSON but not kept. Errors carry the byte offset.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,6 +52,17 @@ extension JSONValue {
     }.get()
   }
 
+  /// Parses one JSON text from UTF-8 bytes in memory the caller holds, leaving out the
+  /// values of object members named in `omittedMembers` (at any depth): they are checked
+  /// as JSON, but no string or array of theirs is built.
+  public static func parse(
+    _ bytes: UnsafeRawBufferPointer, omittingMembers omittedMembers: [String]
+  ) throws(JSONParseError) -> JSONValue {
+    var parser = JSONParser(bytes: bytes.assumingMemoryBound(to: UInt8.self))
+    parser.omittedMembers = omittedMembers
+    return try parser.document()
+  }
+
   /// The member `key` of an object (the first, when repeated), or nil.
   public subscript(key: String) -> JSONValue? {
     guard case .object(let members) = self else { return nil }
@@ -73,6 +86,8 @@ private struct JSONParser {
   let bytes: UnsafeBufferPointer<UInt8>
   var position = 0
   var depth = 0
+  /// Member names whose values are checked and dropped.
+  var omittedMembers: [String] = []
 
   init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -148,7 +163,12 @@ private struct JSONParser {
       guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
       position += 1
       skipBlanks()
-      members.append((key, try value()))
+      if !omittedMembers.isEmpty, omittedMembers.contains(key) {
+        try skipValue()
+        members.append((key, .null))
+      } else {
+        members.append((key, try value()))
+      }
       skipBlanks()
       guard position < bytes.count else { throw fail("unexpected end in an object") }
       if bytes[position] == UInt8(ascii: ",") {
@@ -184,6 +204,76 @@ private struct JSONParser {
       position += 1
       return .array(values)
     }
+  }
+
+  /// Reads past one value, checking it as `value()` does, and builds nothing of it.
+  private mutating func skipValue() throws(JSONParseError) {
+    guard position < bytes.count else { throw fail("unexpected end") }
+    switch bytes[position] {
+    case UInt8(ascii: "\""): try skipString()
+    case UInt8(ascii: "["), UInt8(ascii: "{"):
+      try enter()
+      defer { depth -= 1 }
+      let isObject = bytes[position] == UInt8(ascii: "{")
+      let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+      position += 1
+      skipBlanks()
+      if position < bytes.count, bytes[position] == close {
+        position += 1
+        return
+      }
+      while true {
+        skipBlanks()
+        if isObject {
+          guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+          try skipString()
+          skipBlanks()
+          guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+          position += 1
+          skipBlanks()
+        }
+        try skipValue()
+        skipBlanks()
+        guard position < bytes.count else { throw fail("unexpected end") }
+        if bytes[position] == UInt8(ascii: ",") {
+          position += 1
+          continue
+        }
+        guard bytes[position] == close else { throw fail(isObject ? "expected ',' or '}'" : "expected ',' or ']'") }
+        position += 1
+        return
+      }
+    default: _ = try value()
+    }
+  }
+
+  /// Reads past a string, checking its escapes and control characters, building nothing.
+  private mutating func skipString() throws(JSONParseError) {
+    position += 1
+    while position < bytes.count {
+      let byte = bytes[position]
+      if byte == UInt8(ascii: "\"") {
+        position += 1
+        return
+      }
+      if byte < 0x20 { throw fail("a control character in a string") }
+      guard byte == UInt8(ascii: "\\") else {
+        position += 1
+        continue
+      }
+      position += 1
+      guard position < bytes.count else { break }
+      let escape = bytes[position]
+      position += 1
+      switch escape {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+        UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+        continue
+      case UInt8(ascii: "u"): _ = try unicodeEscape()
+      default: throw fail("an invalid escape")
+      }
+    }
+    throw fail("an unterminated string")
   }
 
   private mutating func number() throws(JSONParseError) -> JSONValue {
@@ -290,20 +380,7 @@ private struct JSONParser {
       case UInt8(ascii: "n"): scalar = "\n"
       case UInt8(ascii: "r"): scalar = "\r"
       case UInt8(ascii: "t"): scalar = "\t"
-      case UInt8(ascii: "u"):
-        var unit = try hex4()
-        if (0xD800...0xDBFF).contains(unit) {
-          guard bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
-          else { throw fail("an unpaired surrogate") }
-          position += 2
-          let low = try hex4()
-          guard (0xDC00...0xDFFF).contains(low) else { throw fail("an unpaired surrogate") }
-          unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
-        } else if (0xDC00...0xDFFF).contains(unit) {
-          throw fail("an unpaired surrogate")
-        }
-        guard let decoded = Unicode.Scalar(unit) else { throw fail("an invalid escape") }
-        scalar = decoded
+      case UInt8(ascii: "u"): scalar = try unicodeEscape()
       default: throw fail("an invalid escape")
       }
       for unit in UTF8.encode(scalar)! {
@@ -312,6 +389,23 @@ private struct JSONParser {
       }
     }
     throw fail("an unterminated string")
+  }
+
+  /// The scalar of a `\\u` escape whose `u` was read: four hex digits, or a surrogate pair.
+  private mutating func unicodeEscape() throws(JSONParseError) -> Unicode.Scalar {
+    var unit = try hex4()
+    if (0xD800...0xDBFF).contains(unit) {
+      guard bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
+      else { throw fail("an unpaired surrogate") }
+      position += 2
+      let low = try hex4()
+      guard (0xDC00...0xDFFF).contains(low) else { throw fail("an unpaired surrogate") }
+      unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+    } else if (0xDC00...0xDFFF).contains(unit) {
+      throw fail("an unpaired surrogate")
+    }
+    guard let scalar = Unicode.Scalar(unit) else { throw fail("an invalid escape") }
+    return scalar
   }
 
   private mutating func hex4() throws(JSONParseError) -> UInt32 {

@@ -1,0 +1,172 @@
+//===--- SourceMapLocator.swift - Finding a script's map ---------------------===//
+//
+// Maps are looked up in the directories the user names, by the script's path
+// as the frame gives it (ScriptPath), its longest trailing part first, so
+// `dist/js/app.min.js` and `vendor/app.min.js` find their own maps when a
+// directory holds both trees. For each part, in each directory:
+//
+//   1. `PART.map`, the name every bundler gives a script's map;
+//   2. the script itself, `PART`, and the map its last `//# sourceMappingURL=`
+//      names: inline (`data:application/json;base64,…`), or a file beside it
+//      (a relative URL of ordinary components; anything else by its file name).
+//
+// Nothing outside the directories is opened.
+//
+//===----------------------------------------------------------------------===//
+
+import ByteReading
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// Finds and reads the source maps of the scripts a report's frames name.
+public struct SourceMapLocator {
+  /// The directories searched, in order.
+  public let directories: [String]
+  private var found: [String: Outcome] = [:]
+
+  /// What looking for a script's map came to.
+  public enum Outcome: Sendable {
+    /// The map, read.
+    case map(SourceMap)
+    /// A map was found and is damaged (or its inline data is).
+    case failed(SourceMapError)
+    /// No map for the script in any directory.
+    case missing
+  }
+
+  /// Creates a locator searching `directories`.
+  public init(directories: [String]) {
+    self.directories = directories
+  }
+
+  /// The map of the script a frame names as `file` (each script looked up once).
+  public mutating func outcome(forScript file: String) -> Outcome {
+    if let known = found[file] { return known }
+    let outcome = locate(file)
+    found[file] = outcome
+    return outcome
+  }
+
+  private func locate(_ file: String) -> Outcome {
+    guard let path = ScriptPath(file) else { return .missing }
+    for suffix in path.suffixes {
+      for directory in directories {
+        let mapPath = directory + "/" + suffix + ".map"
+        if Self.isRegularFile(mapPath) { return Self.read(mapPath) }
+        let scriptPath = directory + "/" + suffix
+        if Self.isRegularFile(scriptPath), let outcome = Self.linkedMap(ofScript: scriptPath) { return outcome }
+      }
+    }
+    return .missing
+  }
+
+  private static func read(_ path: String) -> Outcome {
+    do {
+      return .map(try SourceMap(contentsOf: path))
+    } catch {
+      return .failed(error)
+    }
+  }
+
+  /// The map a script names in its last `//# sourceMappingURL=` (or the older `//@`) comment.
+  static func linkedMap(ofScript path: String) -> Outcome? {
+    guard let script = try? MappedFile(path: path, limit: SourceMap.maximumFileSize),
+      let url = sourceMappingURL(in: script.bytes)
+    else { return nil }
+    if url.hasPrefix("data:") { return inlineMap(url, script: path) }
+    var reference = Substring(url)
+    if let query = reference.firstIndex(where: { $0 == "?" || $0 == "#" }) { reference = reference[..<query] }
+    let parts = reference.split(separator: "/", omittingEmptySubsequences: false)
+    let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+    let isOrdinary = !reference.contains("://") && !parts.isEmpty
+      && parts.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && !$0.contains("\0") && !$0.contains("\\") }
+    guard let name = parts.last(where: { !$0.isEmpty }), name != ".", name != ".." else { return nil }
+    let mapPath = directory + "/" + (isOrdinary ? String(reference) : String(name))
+    return isRegularFile(mapPath) ? read(mapPath) : nil
+  }
+
+  /// The URL of the last line `//# sourceMappingURL=…` among the script's last lines.
+  package static func sourceMappingURL(in bytes: UnsafeRawBufferPointer) -> String? {
+    var end = bytes.count
+    // The comment closes the script; a few lines after it (a banner, blank lines) are passed over.
+    for _ in 0..<16 {
+      guard end > 0 else { return nil }
+      var start = end
+      while start > 0, bytes[start - 1] != 0x0A { start -= 1 }
+      var line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+      end = start > 0 ? start - 1 : 0
+      while let last = line.last, last == 0x0D || last == 0x20 || last == 0x09 { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+      while let first = line.first, first == 0x20 || first == 0x09 { line = UnsafeRawBufferPointer(rebasing: line.dropFirst()) }
+      guard line.count > 21 else { continue }
+      let lead = String(decoding: line.prefix(21), as: UTF8.self)
+      guard lead == "//# sourceMappingURL=" || lead == "//@ sourceMappingURL=" else { continue }
+      let url = String(decoding: line.dropFirst(21), as: UTF8.self)
+      return url.contains(where: { $0 == " " || $0 == "\t" }) ? nil : url
+    }
+    return nil
+  }
+
+  /// A map carried in a `data:` URL, base64 or percent-encoded.
+  package static func inlineMap(_ url: String, script: String) -> Outcome {
+    let origin = script + " (inline map)"
+    guard let comma = url.firstIndex(of: ",") else { return .failed(.badDataURL(file: script, reason: "no ',' after the media type")) }
+    let header = url[url.index(url.startIndex, offsetBy: 5)..<comma].lowercased()
+    guard header.hasPrefix("application/json") else {
+      return .failed(.badDataURL(file: script, reason: "the data is \(header), not application/json"))
+    }
+    let payload = url[url.index(after: comma)...]
+    let bytes: [UInt8]
+    if header.hasSuffix(";base64") {
+      switch Base64Data.decode(payload.utf8) {
+      case .success(let decoded): bytes = decoded
+      case .failure(let failure):
+        return .failed(.badDataURL(file: script, reason: "byte \(failure.offset) of the base64 data is no digit"))
+      }
+    } else {
+      guard let decoded = percentDecoded(payload.utf8) else {
+        return .failed(.badDataURL(file: script, reason: "a '%' not followed by two hex digits"))
+      }
+      bytes = decoded
+    }
+    let result = bytes.withUnsafeBytes { buffer in
+      Result { () throws(SourceMapError) in try SourceMap(json: buffer, origin: origin) }
+    }
+    switch result {
+    case .success(let map): return .map(map)
+    case .failure(let error): return .failed(error)
+    }
+  }
+
+  private static func percentDecoded(_ text: Substring.UTF8View) -> [UInt8]? {
+    var output: [UInt8] = []
+    output.reserveCapacity(text.count)
+    var iterator = text.makeIterator()
+    while let byte = iterator.next() {
+      guard byte == UInt8(ascii: "%") else {
+        output.append(byte)
+        continue
+      }
+      guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+      output.append(high << 4 | low)
+    }
+    return output
+  }
+
+  private static func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
+  }
+
+  static func isRegularFile(_ path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+  }
+}

@@ -1,0 +1,74 @@
+//===--- NodeParityTests.swift - Maps applied as Node applies them -----------===//
+//
+// Each fixture program (Tests/Fixtures/sourcemaps/build.sh) died with an
+// uncaught error twice: without source maps (`stack.txt`, what a user pastes)
+// and under Node's `--enable-source-maps` (`stack-node-mapped.txt`). The
+// pasted stack, decoded and given the maps, must say at every frame what Node
+// said: the original file, line and column, and the function's name.
+//
+//===----------------------------------------------------------------------===//
+
+import CrashAnalysis
+import CrashCore
+import CrashTestSupport
+import Foundation
+import SourceMaps
+import Testing
+
+@Suite struct NodeParityTests {
+  /// `at NAME (FILE:LINE:COLUMN)` rows of Node's output: name and place.
+  static func nodeRows(_ text: String) -> [(name: String, place: String)] {
+    text.split(separator: "\n").compactMap { line in
+      let trimmed = line.drop { $0 == " " }
+      guard trimmed.hasPrefix("at ") else { return nil }
+      // `at node:internal/main/run_main_module:28:49`: a place alone.
+      guard trimmed.hasSuffix(")"), let open = trimmed.firstRange(of: " (") else { return ("", String(trimmed.dropFirst(3))) }
+      return (String(trimmed.dropFirst(3)[..<open.lowerBound]), String(trimmed[open.upperBound...].dropLast()))
+    }
+  }
+
+  @Test(arguments: ["esbuild", "terser", "indexed"])
+  func framesAgreeWithNode(_ build: String) throws {
+    let directory = Fixtures.path("sourcemaps/\(build)")
+    let pasted = try String(contentsOfFile: directory + "/stack.txt", encoding: .utf8)
+    let mapped = Self.nodeRows(try String(contentsOfFile: directory + "/stack-node-mapped.txt", encoding: .utf8))
+    var resolver = SourceMapResolver(directories: [directory])
+    let report = resolver.resolve(Analyser().analyse(text: pasted))
+    let frames = try #require(report.threads.first?.frames)
+    #expect(frames.count == mapped.count)
+    var placed = 0
+    for (frame, expected) in zip(frames, mapped) {
+      let printedName = frame.symbol?.function ?? ""
+      if let original = frame.original {
+        placed += 1
+        #expect("\(original.file):\(original.line):\(original.column)" == expected.place, "frame \(frame.index)")
+        #expect((original.function ?? printedName) == expected.name, "frame \(frame.index)")
+      } else if let source = frame.sourceLine, let column = source.column {
+        #expect("\(source.file):\(source.line):\(column)" == expected.place, "frame \(frame.index) (no map)")
+      }
+    }
+    #expect(placed >= 2, "frames the map placed")
+  }
+
+  @Test func signatureNamesTheOriginalFunction() throws {
+    let directory = Fixtures.path("sourcemaps/esbuild")
+    let pasted = try String(contentsOfFile: directory + "/stack.txt", encoding: .utf8)
+    let unmapped = Analyser().analyse(text: pasted)
+    var resolver = SourceMapResolver(directories: [directory])
+    let mapped = resolver.resolve(unmapped)
+    let pipeline = SignaturePipeline(plugins: [])
+    #expect(pipeline.classify(unmapped).signature == "app.min.js:a")
+    #expect(pipeline.classify(mapped).signature == "ledger.ts:readTotal")
+  }
+
+  @Test func missingMapIsANote() throws {
+    let directory = Fixtures.path("sourcemaps/esbuild")
+    let pasted = try String(contentsOfFile: directory + "/stack.txt", encoding: .utf8)
+    var resolver = SourceMapResolver(directories: [Fixtures.path("sourcemaps/src")])
+    let report = resolver.resolve(Analyser().analyse(text: pasted))
+    #expect(report.threads[0].frames.allSatisfy { $0.original == nil })
+    let note = try #require(report.diagnostics.first { $0.message.hasPrefix("no source map for") })
+    #expect(note.severity == .note)
+    #expect(note.message.contains("app.min.js"))
+  }
+}
