@@ -10,11 +10,14 @@
 //      names: inline (`data:application/json;base64,…`), or a file beside it
 //      (a relative URL of ordinary components; anything else by its file name).
 //
-// Nothing outside the directories is opened.
+// Nothing outside the directories is opened. Each script is looked up once
+// per locator; a batch shares one, so a bundle's map is read once for all the
+// crashes that name it.
 //
 //===----------------------------------------------------------------------===//
 
 import ByteReading
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -22,11 +25,12 @@ import ByteReading
   import Musl
 #endif
 
-/// Finds and reads the source maps of the scripts a report's frames name.
-public struct SourceMapLocator {
+/// Finds and reads the source maps of the scripts a report's frames name (safe to share
+/// between threads).
+public final class SourceMapLocator: Sendable {
   /// The directories searched, in order.
   public let directories: [String]
-  private var found: [String: Outcome] = [:]
+  private let found = Mutex<[String: Outcome]>([:])
 
   /// What looking for a script's map came to.
   public enum Outcome: Sendable {
@@ -44,10 +48,11 @@ public struct SourceMapLocator {
   }
 
   /// The map of the script a frame names as `file` (each script looked up once).
-  public mutating func outcome(forScript file: String) -> Outcome {
-    if let known = found[file] { return known }
+  public func outcome(forScript file: String) -> Outcome {
+    if let known = found.withLock({ $0[file] }) { return known }
+    // Read without the lock: a large map takes a while, and other scripts' lookups go on.
     let outcome = locate(file)
-    found[file] = outcome
+    found.withLock { $0[file] = outcome }
     return outcome
   }
 

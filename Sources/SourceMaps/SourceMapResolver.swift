@@ -14,13 +14,18 @@
 import CrashCore
 
 /// Puts source maps' answers on the script frames of a report.
-public struct SourceMapResolver {
+public struct SourceMapResolver: Sendable {
   /// The locator the maps come from.
-  public var locator: SourceMapLocator
+  public let locator: SourceMapLocator
 
   /// Creates a resolver searching `directories` for maps.
   public init(directories: [String]) {
     locator = SourceMapLocator(directories: directories)
+  }
+
+  /// Creates a resolver reading maps through `locator` (shared, so each map is read once).
+  public init(locator: SourceMapLocator) {
+    self.locator = locator
   }
 
   /// Whether a frame names a place in a script a map may cover: a file, line and column, no module.
@@ -34,7 +39,7 @@ public struct SourceMapResolver {
 
   /// The report with its script frames' original locations, and a diagnostic for each
   /// script whose map is damaged or missing.
-  public mutating func resolve(_ report: CrashReport) -> CrashReport {
+  public func resolve(_ report: CrashReport) -> CrashReport {
     var report = report
     var failed: [String] = []
     var missing: [String] = []

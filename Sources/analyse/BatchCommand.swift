@@ -29,7 +29,7 @@ extension ReportRequest {
     batch.options = analysisOptions
     batch.options.acceptsStreams = false
     batch.symbolStore = symbolStore
-    batch.sourceMapDirectories = sourceMapDirectories
+    batch.sourceMaps = sourceMaps
     if let jobs { batch.jobs = jobs }
 
     let progress = isatty(2) == 1

@@ -12,6 +12,7 @@ import ArgumentParser
 import CrashAnalysis
 import CrashCore
 import Signatures
+import SourceMaps
 import Symbolication
 
 struct FramesCommand: ParsableCommand {
@@ -53,7 +54,7 @@ struct FramesCensusCommand: ParsableCommand {
     batch.options.acceptsStreams = false
     let roots = symbolRoots + [ShippedSymbols.defaultRoot].compactMap { $0 }
     batch.symbolStore = roots.isEmpty ? nil : SymbolStore(roots: roots)
-    batch.sourceMapDirectories = symbolRoots
+    batch.sourceMaps = symbolRoots.isEmpty ? nil : SourceMapResolver(directories: symbolRoots)
     var census = FrameCensus()
     var failed = 0
     batch.run(BatchAnalyser.expand(inputs)) { result in

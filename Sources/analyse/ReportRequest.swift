@@ -122,6 +122,11 @@ struct ReportRequest: Equatable {
   /// --symbols DIR (a map is often kept with a build's other debug files).
   var sourceMapDirectories: [String] { sourceMapRoots + symbolRoots }
 
+  /// The run's source maps (nil without directories to search).
+  var sourceMaps: SourceMapResolver? {
+    sourceMapDirectories.isEmpty ? nil : SourceMapResolver(directories: sourceMapDirectories)
+  }
+
   /// The symbol store of the run: the symbol path's directories, every --symbols DIR, the
   /// shipped maps, then the path's servers (nil when there is nothing to search).
   var symbolStore: SymbolStore? {
@@ -177,10 +182,7 @@ struct ReportRequest: Equatable {
   private func symbolicatedReport() throws -> CrashReport {
     let store = symbolStore
     var report = try Analyser(options: analysisOptions).analyse(path: input, unwindData: store.map { StoreUnwindData(store: $0) })
-    if !sourceMapDirectories.isEmpty, report.hasStack {
-      var resolver = SourceMapResolver(directories: sourceMapDirectories)
-      report = resolver.resolve(report)
-    }
+    if let sourceMaps, report.hasStack { report = sourceMaps.resolve(report) }
     guard let store, report.hasStack else { return Self.withSystemRootHint(report, systemRoots: symbolPath.systemRoots) }
     return Self.withSystemRootHint(Symbolicator(store: store).symbolicate(report), systemRoots: symbolPath.systemRoots)
   }

@@ -16,6 +16,7 @@ import ByteReading
 import CrashAnalysis
 import CrashCore
 import Signatures
+import SourceMaps
 import Symbolication
 
 #if canImport(Glibc)
@@ -48,7 +49,7 @@ struct WorkerCommand: ParsableCommand {
     let roots = symbolRoots + (noDefaultSymbols ? [] : [ShippedSymbols.defaultRoot].compactMap { $0 })
     // One store for every request: each symbol file is loaded once per worker process.
     batch.symbolStore = symbolPath.store(roots: roots)
-    batch.sourceMapDirectories = symbolRoots
+    batch.sourceMaps = symbolRoots.isEmpty ? nil : SourceMapResolver(directories: symbolRoots)
     var index = 0
     // Requests are paths or small JSON objects: a line past 64 KiB is answered with an error.
     guard let input = fdopen(dup(0), "r") else { throw ExitCode(AnalyseExitStatus.unreadableInput.rawValue) }

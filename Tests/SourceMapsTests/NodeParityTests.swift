@@ -32,7 +32,7 @@ import Testing
     let directory = Fixtures.path("sourcemaps/\(build)")
     let pasted = try String(contentsOfFile: directory + "/stack.txt", encoding: .utf8)
     let mapped = Self.nodeRows(try String(contentsOfFile: directory + "/stack-node-mapped.txt", encoding: .utf8))
-    var resolver = SourceMapResolver(directories: [directory])
+    let resolver = SourceMapResolver(directories: [directory])
     let report = resolver.resolve(Analyser().analyse(text: pasted))
     let frames = try #require(report.threads.first?.frames)
     #expect(frames.count == mapped.count)
@@ -54,7 +54,7 @@ import Testing
     let directory = Fixtures.path("sourcemaps/esbuild")
     let pasted = try String(contentsOfFile: directory + "/stack.txt", encoding: .utf8)
     let unmapped = Analyser().analyse(text: pasted)
-    var resolver = SourceMapResolver(directories: [directory])
+    let resolver = SourceMapResolver(directories: [directory])
     let mapped = resolver.resolve(unmapped)
     let pipeline = SignaturePipeline(plugins: [])
     #expect(pipeline.classify(unmapped).signature == "app.min.js:a")
@@ -64,11 +64,26 @@ import Testing
   @Test func missingMapIsANote() throws {
     let directory = Fixtures.path("sourcemaps/esbuild")
     let pasted = try String(contentsOfFile: directory + "/stack.txt", encoding: .utf8)
-    var resolver = SourceMapResolver(directories: [Fixtures.path("sourcemaps/src")])
+    let resolver = SourceMapResolver(directories: [Fixtures.path("sourcemaps/src")])
     let report = resolver.resolve(Analyser().analyse(text: pasted))
     #expect(report.threads[0].frames.allSatisfy { $0.original == nil })
     let note = try #require(report.diagnostics.first { $0.message.hasPrefix("no source map for") })
     #expect(note.severity == .note)
     #expect(note.message.contains("app.min.js"))
+  }
+}
+
+@Suite struct SourceMapBatchTests {
+  /// A batch shares one resolver: every input's frames are mapped, in parallel.
+  @Test func batchMapsEveryInput() throws {
+    let directory = Fixtures.path("sourcemaps/esbuild")
+    let stack = directory + "/stack.txt"
+    var batch = BatchAnalyser(pipeline: SignaturePipeline(plugins: []))
+    batch.jobs = 2
+    batch.sourceMaps = SourceMapResolver(directories: [directory, Fixtures.path("sourcemaps/terser")])
+    var signatures: [String?] = []
+    batch.run([stack, Fixtures.path("sourcemaps/terser/stack.txt"), stack]) { signatures.append($0.classification?.signature) }
+    // terser's frame keeps its printed name: its caller, `Array.map`, prints no place.
+    #expect(signatures == ["ledger.ts:readTotal", "report.js:t", "ledger.ts:readTotal"])
   }
 }

@@ -26,7 +26,7 @@ import Testing
       try map.replacingOccurrences(of: "%@", with: source).write(
         toFile: directory + "/app.js.map", atomically: true, encoding: .utf8)
     }
-    var locator = SourceMapLocator(directories: [root])
+    let locator = SourceMapLocator(directories: [root])
     guard case .map(let nested) = locator.outcome(forScript: "https://x.example/a/dist/app.js") else {
       Issue.record("no map for a/dist/app.js")
       return
@@ -52,7 +52,7 @@ import Testing
     try "f();\n//# sourceMappingURL=maps/bundle-1.map\n\n".write(toFile: root + "/bundle.js", atomically: true, encoding: .utf8)
     // A comment reaching outside the directory is read by its file name, beside the script.
     try "g();\n//# sourceMappingURL=../../etc/outside.map\n".write(toFile: root + "/escape.js", atomically: true, encoding: .utf8)
-    var locator = SourceMapLocator(directories: [root])
+    let locator = SourceMapLocator(directories: [root])
     guard case .map(let linked) = locator.outcome(forScript: "/srv/bundle.js") else {
       Issue.record("the sourceMappingURL was not followed")
       return

@@ -47,8 +47,9 @@ public struct BatchAnalyser: Sendable {
   /// The symbol store every input is resolved against: one for the whole batch, shared by
   /// every thread, so each symbol file is loaded once per batch (nil: no symbols).
   public var symbolStore: SymbolStore?
-  /// Directories searched for the source maps of JavaScript frames' scripts (empty: none).
-  public var sourceMapDirectories: [String] = []
+  /// The source maps JavaScript frames are mapped through: one resolver for the whole batch,
+  /// so each map is read once per batch (nil: none).
+  public var sourceMaps: SourceMapResolver?
   /// The plugins that classify each report.
   public var pipeline: SignaturePipeline
   /// Files analysed at once (default: the number of active processors).
@@ -126,10 +127,7 @@ public struct BatchAnalyser: Sendable {
     do {
       var report = try Analyser(options: options).analyse(path: path, unwindData: store.map { StoreUnwindData(store: $0) })
       if let store, report.hasStack { report = Symbolicator(store: store).symbolicate(report) }
-      if !sourceMapDirectories.isEmpty, report.hasStack {
-        var resolver = SourceMapResolver(directories: sourceMapDirectories)
-        report = resolver.resolve(report)
-      }
+      if let sourceMaps, report.hasStack { report = sourceMaps.resolve(report) }
       let classification = pipeline.classify(report)
       var record = BatchRecord.of(report, classification: classification, path: path, modified: modified)
       if report.worstSeverity == .error, !report.hasStack {
