@@ -87,3 +87,20 @@ import Testing
     #expect(signatures == ["ledger.ts:readTotal", "report.js:t", "ledger.ts:readTotal"])
   }
 }
+
+@Suite struct SourceMapDocumentationTests {
+  @Test("Getting Started: a minified stack mapped back")
+  func gettingStartedSourceMaps() throws {
+    let directory = Fixtures.path("sourcemaps/esbuild")
+    let resolver = SourceMapResolver(directories: [directory + "/dist"])
+    let mapped = resolver.resolve(try Analyser().analyse(path: directory + "/stack.txt"))
+    var lines: [String] = []
+    for frame in mapped.threads[0].frames {
+      if let original = frame.original {
+        lines.append("\(original.function ?? frame.symbol?.function ?? "?") \(original.file) \(original.line) \(original.column)")
+      }
+    }
+    #expect(lines.first == "readTotal /tmp/sourcemap-fixtures/src/ledger.ts 21 18")
+    #expect(lines.count == 5)
+  }
+}
