@@ -20,10 +20,12 @@ def main() -> int:
     ours = {}
     for thread in report["threads"]:
         pcs = []
+        # A caller's `instruction` is its return address less one on x86 (the call's last byte),
+        # less four on the fixed-width instruction sets (the call itself).
+        step = 1 if thread.get("architecture") in ("x86", "amd64") else 4
         for index, frame in enumerate(thread.get("frames", [])):
             address = int(frame["instruction"], 16)
-            # A caller's `instruction` is its return address less one (the call's last byte).
-            pcs.append((address if index == 0 else address + 1, frame.get("trust"), frame.get("resolved", {}).get("function")))
+            pcs.append((address if index == 0 else address + step, frame.get("trust"), frame.get("resolved", {}).get("function")))
             for tail in frame.get("tail_calls", []):
                 pcs.append((int(tail["address"], 16), "tail", tail.get("function")))
         ours[str(int(thread["id"], 16) if isinstance(thread["id"], str) else thread["id"])] = pcs

@@ -143,25 +143,31 @@ extension ELFCoreFile {
     guard let headers = imageHeaders(at: base) else { return nil }
     for note in headers.notes {
       guard let bytes = memory(at: note.address &+ headers.bias, length: Int(note.size)) else { continue }
-      var at = 0
-      while at + 12 <= bytes.count {
-        let nameSize = Int(bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
-        let descriptorSize = Int(bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self))
-        let kind = bytes.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)
-        let descriptor = at + 12 + ((nameSize + 3) & ~3)
-        guard nameSize <= 256, descriptorSize <= 1024, descriptor + descriptorSize <= bytes.count else { break }
-        // NT_GNU_BUILD_ID (3), named `GNU`.
-        if kind == 3, nameSize == 4, bytes[at + 12] == 0x47, bytes[at + 13] == 0x4E, bytes[at + 14] == 0x55, descriptorSize > 0 {
-          let table = Array("0123456789abcdef".utf8)
-          var text: [UInt8] = []
-          for byte in bytes[descriptor..<descriptor + descriptorSize] {
-            text.append(table[Int(byte >> 4)])
-            text.append(table[Int(byte & 0x0F)])
-          }
-          return String(decoding: text, as: UTF8.self)
+      if let found = Self.gnuBuildID(inNotes: bytes) { return found }
+    }
+    return nil
+  }
+
+  /// The GNU build id (NT_GNU_BUILD_ID, owner `GNU`) among the notes in `bytes`, in hex.
+  static func gnuBuildID(inNotes bytes: UnsafeRawBufferPointer) -> String? {
+    var at = 0
+    while at + 12 <= bytes.count {
+      let nameSize = Int(bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+      let descriptorSize = Int(bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self))
+      let kind = bytes.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)
+      let descriptor = at + 12 + ((nameSize + 3) & ~3)
+      guard nameSize <= 256, descriptorSize <= 1024, descriptor + descriptorSize <= bytes.count else { break }
+      // NT_GNU_BUILD_ID (3), named `GNU`.
+      if kind == 3, nameSize == 4, bytes[at + 12] == 0x47, bytes[at + 13] == 0x4E, bytes[at + 14] == 0x55, descriptorSize > 0 {
+        let table = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in bytes[descriptor..<descriptor + descriptorSize] {
+          text.append(table[Int(byte >> 4)])
+          text.append(table[Int(byte & 0x0F)])
         }
-        at = descriptor + ((descriptorSize + 3) & ~3)
+        return String(decoding: text, as: UTF8.self)
       }
+      at = descriptor + ((descriptorSize + 3) & ~3)
     }
     return nil
   }

@@ -57,4 +57,10 @@ public final class StoreUnwindData: UnwindDataProvider, Sendable {
     cache.withLock { $0[key] = found }
     return found
   }
+
+  /// The file under the store's system roots at `processPath`, else the file of its name in a
+  /// root (`SymbolStore.imageFile(forProcessPath:)`).
+  public func imageFile(forProcessPath processPath: String) -> String? {
+    store.imageFile(forProcessPath: processPath)
+  }
 }

@@ -282,6 +282,22 @@ public final class SymbolStore: Sendable {
     return []
   }
 
+  /// The ELF file a process loaded from `processPath`, whatever its build (the path comes from
+  /// a core that recorded no build id for it): under the system roots at that path, else the
+  /// file of its name in a root (a build's output directory). Nothing outside the roots.
+  public func imageFile(forProcessPath processPath: String) -> String? {
+    if processPath.hasPrefix("/"), !systemRoots.isEmpty,
+      let path = SystemRootLookup.file(at: processPath, under: systemRoots, buildID: nil, checkingBuildID: false)
+    {
+      return path
+    }
+    guard let name = processPath.split(separator: "/").last, let file = try? PathComponent.validated(String(name)) else {
+      return nil
+    }
+    for root in roots where Self.isRegularFile(root + "/" + file) { return root + "/" + file }
+    return nil
+  }
+
   /// The separate ELF debug file for a GNU build id: `<root>/.build-id/xx/rest.debug`, under
   /// the roots and the system roots' `usr/lib/debug`.
   public func entry(buildID: String) -> StoreEntry? {

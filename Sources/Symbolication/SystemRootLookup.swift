@@ -26,16 +26,16 @@ enum SystemRootLookup {
   static let maximumPathLength = 4_096
 
   /// The resolved path of `modulePath` under the first of `roots` that holds a regular file
-  /// there whose build id is `buildID` (nil: an ELF file with none, for a module that has none),
-  /// or nil.
-  static func file(at modulePath: String, under roots: [String], buildID: String?) -> String? {
+  /// there whose build id is `buildID` (nil: an ELF file with none, for a module that has none;
+  /// any build without `checkingBuildID`), or nil.
+  static func file(at modulePath: String, under roots: [String], buildID: String?, checkingBuildID: Bool = true) -> String? {
     guard let relative = relativePath(modulePath) else { return nil }
     for root in roots {
       guard let resolvedRoot = resolve(root) else { continue }
       let candidate = (root.hasSuffix("/") ? String(root.dropLast()) : root) + "/" + relative
       guard let resolved = resolve(candidate), isInside(resolved, root: resolvedRoot), SymbolStore.isRegularFile(resolved)
       else { continue }
-      guard hasBuildID(resolved, buildID) else { continue }
+      guard !checkingBuildID || hasBuildID(resolved, buildID) else { continue }
       return resolved
     }
     return nil

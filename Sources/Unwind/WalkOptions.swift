@@ -6,6 +6,15 @@ import CrashCore
 public protocol UnwindDataProvider {
   /// The unwind information (STACK WIN / STACK CFI) of `module`, when there is any.
   func unwindInfo(for module: CodeModule) -> (any UnwindInfoSource)?
+  /// The local file of an image a process loaded from `processPath` (`/lib/libc.so.6`, or the
+  /// program as it was started), any build: how a core that lists no file mappings finds its
+  /// libraries through the dynamic linker's list. Nil when there is none (the default).
+  func imageFile(forProcessPath processPath: String) -> String?
+}
+
+extension UnwindDataProvider {
+  /// No image files.
+  public func imageFile(forProcessPath processPath: String) -> String? { nil }
 }
 
 /// Limits that keep every walk bounded.

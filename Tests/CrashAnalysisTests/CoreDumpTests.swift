@@ -137,6 +137,55 @@ struct CoreDumpTests {
     #expect(frames.dropFirst().allSatisfy { $0.trust == .framePointer })
   }
 
+  /// The AArch64 C library the qemu fixture ran with: Debian 12's libc6-arm64-cross 2.36-8cross1.
+  static let crossRoot = "/usr/aarch64-linux-gnu"
+  static let crossLibraryBuildID = "67adfea574cc9357d858bf79acc700c660126c81"
+  static var hasCrossLibrary: Bool {
+    (try? ELFSymbolFile.buildID(atPath: crossRoot + "/lib/libc.so.6")) == crossLibraryBuildID
+  }
+
+  @Test("qemu's core lists no file mappings: the program placed through the dynamic linker's list, by its file")
+  func linkMapPlacesTheProgram() throws {
+    let core = try ELFCoreFile(path: Fixtures.path("core/ledger_dynamic-arm64.core"))
+    #expect(core.mappings.isEmpty && core.architecture == .arm64)
+    let program = Fixtures.path("core/ledger_dynamic-arm64")
+    var asked: [String] = []
+    let modules = core.linkMapModules { path in
+      asked.append(path)
+      return path == "./ledger_dynamic-arm64" ? try? MappedFile(path: program) : nil
+    }
+    // The program as it was started (AT_EXECFN), then each library the list names, the dynamic
+    // linker's own path read from the program's file (its PT_INTERP is in code the core left out).
+    #expect(asked == ["./ledger_dynamic-arm64", "/lib/libc.so.6", "/lib/ld-linux-aarch64.so.1"])
+    #expect(modules.map(\.name) == ["ledger_dynamic-arm64"])
+    #expect(modules.first?.base.rawValue == 0x40_0000)
+    #expect(modules.first?.buildID == (try ELFSymbolFile(path: program).buildID))
+    // A file that is no ELF file of the core's class places nothing.
+    #expect(core.linkMapModules { _ in MappedFile(copying: Array("not ELF".utf8), name: "x") }.isEmpty)
+  }
+
+  @Test(
+    "qemu's core, the C library from a system root: walked to gdb's frames through it",
+    .enabled(if: hasCrossLibrary, "needs Debian 12's libc6-arm64-cross (2.36-8cross1) at /usr/aarch64-linux-gnu; scripts/install-deps installs it"))
+  func linkMapWalksThroughTheLibrary() throws {
+    let name = "ledger_dynamic-arm64"
+    // The program in a build's output directory: a core without file mappings records no build
+    // id to find it by in a store's layout.
+    let root = try scratch.make("core-build")
+    try FileManager.default.copyItem(atPath: Fixtures.path("core/\(name)"), toPath: root + "/" + name)
+    let store = SymbolStore(roots: [root], systemRoots: [Self.crossRoot])
+    let report = Symbolicator(store: store).symbolicate(
+      try Analyser().analyse(path: Fixtures.path("core/\(name).core"), unwindData: StoreUnwindData(store: store)))
+    #expect(report.modules.map(\.name) == [name, "ld-linux-aarch64.so.1", "libc.so.6"])
+    let frames = try #require(report.crashedThread).frames
+    let addresses = frames.prefix(1).compactMap { $0.instruction?.rawValue } + frames.dropLast().compactMap { $0.returnAddress?.rawValue }
+    #expect(addresses == (try Self.gdbAddresses(name)))
+    #expect(frames.dropFirst().allSatisfy { $0.trust == .cfi })
+    let functions = frames.map { $0.resolution?.lookup.function.name ?? "?" }
+    #expect(functions == ["?", "ledger_note_length", "ledger_total", "main", "?", "__libc_start_main", "_start"])
+    #expect(report.diagnostics.contains { $0.message.contains("3 modules from the dynamic linker's list") })
+  }
+
   @Test("tail calls: the functions gdb puts back between a frame and its caller, from DWARF's call sites")
   func tailCalls() throws {
     let name = "ledger_tail"

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import ByteReading
 import CoreDumps
 import CrashCore
 import Unwind
@@ -42,6 +43,26 @@ public enum CoreDumpReportBuilder {
         address: core.signal?.address.map { Address($0) }, threadID: crashed.map { core.threads[$0].id })
     }
     report.modules = core.modules
+    // No file mappings (a qemu-user core): the libraries from the dynamic linker's list, each
+    // placed by its file where the store or a system root has one.
+    if core.mappings.isEmpty, let unwindData {
+      let listed = core.linkMapModules { path in
+        unwindData.imageFile(forProcessPath: path).flatMap { try? MappedFile(path: $0, limit: 4 << 30) }
+      }
+      if !listed.isEmpty {
+        func overlap(_ first: CodeModule, _ second: CodeModule) -> Bool {
+          first.base.rawValue < second.base.rawValue &+ (second.size ?? 1)
+            && second.base.rawValue < first.base.rawValue &+ (first.size ?? 1)
+        }
+        let others = report.modules.filter { module in !listed.contains { overlap($0, module) } }
+        report.modules = (listed + others).sorted { $0.base.rawValue < $1.base.rawValue }
+        report.diagnostics.append(
+          Diagnostic(
+            .note,
+            "the core lists no file mappings (no NT_FILE, as qemu writes cores): \(listed.count == 1 ? "1 module" : "\(listed.count) modules") from the dynamic linker's list, placed by their files"
+          ))
+      }
+    }
     if core.threads.isEmpty {
       report.diagnostics.append(Diagnostic(.warning, "the core holds no thread's registers (no NT_PRSTATUS note)"))
     }

@@ -17,6 +17,11 @@
 #   ledger_tail, ledger_tail.core                   ledger_tail.c (tail calls) by gcc -O2 for x86-64,
 #                                                    and the kernel's core; ledger_tail-dwarf4 the
 #                                                    same code with DWARF 4's GNU call sites
+#   ledger_dynamic-arm64, ledger_dynamic-arm64.core ledger_dynamic.c dynamically linked by Debian's
+#                                                    aarch64-linux-gnu-gcc 12 (-no-pie) against the
+#                                                    arm64 C library (libc6-arm64-cross 2.36), and
+#                                                    qemu-aarch64's core: no NT_FILE, its libraries
+#                                                    found through the dynamic linker's list
 #   *.gdb-bt.txt                                    gdb's `bt` on each, the frames expected
 # Paths in the DWARF are mapped to /core-fixture.
 set -euo pipefail
@@ -44,6 +49,11 @@ cp ledger_crash-x86_64 ledger_crash-arm64 ledger_crash-x86 ledger_crash-arm ledg
 (cd "$work" && { qemu-riscv64 -s 65536 -g 12345 ./ledger_crash-riscv64 & } && sleep 1 &&
   PORT=12345 PROGRAM=ledger_crash-riscv64 CORE=ledger_crash-riscv64.core LIVE_BT=live-bt.txt \
     gdb-multiarch -batch -x "$OLDPWD/compose-riscv64-core.py" ledger_crash-riscv64 > /dev/null 2>&1 && wait)
+aarch64-linux-gnu-gcc -O1 -g -fno-omit-frame-pointer -no-pie -fdebug-prefix-map="$PWD=/core-fixture" -Wl,--build-id=sha1 \
+  -o ledger_dynamic-arm64 ledger_dynamic.c
+cp ledger_dynamic-arm64 "$work/"
+(cd "$work" && ulimit -c unlimited && { qemu-aarch64 -s 65536 -L /usr/aarch64-linux-gnu ./ledger_dynamic-arm64 || true; } &&
+  mv qemu_ledger_dynamic-arm64_*.core ledger_dynamic-arm64.core && rm -f core)
 cp "$work"/*.core . && chmod 644 ./*.core
 gdb -batch -ex bt ledger_crash-x86_64 ledger_crash-x86_64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-x86_64.gdb-bt.txt
 gdb-multiarch -batch -ex bt ledger_crash-arm64 ledger_crash-arm64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-arm64.gdb-bt.txt
@@ -51,5 +61,8 @@ gdb -batch -ex bt ledger_tail ledger_tail.core 2>/dev/null | grep '^#' | awk '!s
 gdb -batch -ex bt ledger_crash-x86 ledger_crash-x86.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-x86.gdb-bt.txt
 gdb-multiarch -batch -ex bt ledger_crash-arm ledger_crash-arm.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-arm.gdb-bt.txt
 gdb-multiarch -batch -ex bt ledger_crash-riscv64 ledger_crash-riscv64.core 2>/dev/null | grep '^#' | awk '!seen[$0]++' > ledger_crash-riscv64.gdb-bt.txt
+gdb-multiarch -batch -ex "set sysroot /usr/aarch64-linux-gnu" -ex "set backtrace past-main on" -ex "file ledger_dynamic-arm64" \
+  -ex "core-file ledger_dynamic-arm64.core" -ex bt 2>/dev/null | grep '^#' | awk '!seen[$0]++' |
+  sed 's/ (.*) at / at /; s/ (.*) from / from /' > ledger_dynamic-arm64.gdb-bt.txt
 diff <(grep '^#' "$work/live-bt.txt") ledger_crash-riscv64.gdb-bt.txt
 ls -l ledger_crash-*

@@ -120,7 +120,12 @@
     var options = WalkOptions()
     options.maximumFrames = 64
     _ = CoreDumpReportBuilder.report(core, options: options, maximumThreads: 8)
+    // The dynamic linker's list, each path answered with the fixture's dynamically linked program.
+    _ = core.linkMapModules { _ in fuzzImage }
   }
+
+  /// An AArch64 program the link-map reading takes every path for (nil outside the checkout).
+  nonisolated(unsafe) let fuzzImage = try? MappedFile(path: "Tests/Fixtures/core/ledger_dynamic-arm64")
 
   /// The scratch file compressed inputs are written to (the decompressor maps files).
   nonisolated(unsafe) let compressedScratch = "/tmp/fuzz-compressed-\(getpid())"
