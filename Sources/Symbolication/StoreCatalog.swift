@@ -193,7 +193,7 @@ enum StoreCatalog {
     FileOpener.prefix(of: path, count: 4) == [0x7F, 0x45, 0x4C, 0x46]
   }
 
-  private static func directoryNames(_ path: String) -> [String] { names(in: path, wantDirectories: true) }
+  static func directoryNames(_ path: String) -> [String] { names(in: path, wantDirectories: true) }
   private static func fileNames(_ path: String) -> [String] { names(in: path, wantDirectories: false) }
 
   private static func names(in path: String, wantDirectories: Bool) -> [String] {

@@ -284,7 +284,9 @@ public final class SymbolStore: Sendable {
 
   /// The ELF file a process loaded from `processPath`, whatever its build (the path comes from
   /// a core that recorded no build id for it): under the system roots at that path, else the
-  /// file of its name in a root (a build's output directory). Nothing outside the roots.
+  /// file of its name in a root (a build's output directory), else in a root's store layout
+  /// (`NAME/ID/NAME`) when it holds one build of it: with several, nothing says which ran.
+  /// Nothing outside the roots.
   public func imageFile(forProcessPath processPath: String) -> String? {
     if processPath.hasPrefix("/"), !systemRoots.isEmpty,
       let path = SystemRootLookup.file(at: processPath, under: systemRoots, buildID: nil, checkingBuildID: false)
@@ -295,6 +297,10 @@ public final class SymbolStore: Sendable {
       return nil
     }
     for root in roots where Self.isRegularFile(root + "/" + file) { return root + "/" + file }
+    for root in roots {
+      let builds = StoreCatalog.directoryNames(root + "/" + file).filter { Self.isRegularFile("\(root)/\(file)/\($0)/\(file)") }
+      if builds.count == 1 { return "\(root)/\(file)/\(builds[0])/\(file)" }
+    }
     return nil
   }
 
