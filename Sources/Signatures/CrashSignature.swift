@@ -89,7 +89,9 @@ public enum CrashSignature {
   /// module whose base is unknown), `@0xaddress`; nil for a frame with none of them.
   public static func part(_ view: FrameView) -> String? {
     if let function = view.function, !function.isEmpty {
-      if view.module == nil, let script = scriptName(view.sourceFile) { return script + ":" + normalized(function) }
+      if view.module == nil, let script = scriptName(view.sourceFile) ?? goProgramName(function: function, file: view.sourceFile) {
+        return script + ":" + normalized(function)
+      }
       return normalized(function)
     }
     if let module = view.module {
@@ -111,6 +113,20 @@ public enum CrashSignature {
   /// unrelated crashes (Sentry groups them by module and function).
   public static func scriptName(_ file: String?) -> String? {
     pythonScriptName(file) ?? javaScriptFileName(file)
+  }
+
+  /// The program a Go function of package `main` belongs to, named by its source's directory
+  /// (`/src/ledger/cmd/ledgerd/main.go` → `ledgerd`, as `go build` names the binary): every Go
+  /// program's own functions are `main.…`, and a trace names no binary, so `main.main` alone
+  /// would join every Go program's crashes. Nil for other packages (their import paths tell
+  /// them apart) and for files without a directory.
+  public static func goProgramName(function: String, file: String?) -> String? {
+    guard function.hasPrefix("main."), let file, file.hasSuffix(".go") else { return nil }
+    let parts = file.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+    guard parts.count >= 2 else { return nil }
+    let directory = parts[parts.count - 2]
+    guard !directory.isEmpty, directory != ".", directory != "..", !directory.hasSuffix(":") else { return nil }
+    return String(directory)
   }
 
   /// The name a Python frame's file gives its script (`close.py`, `ledger/__init__.py`), or nil.

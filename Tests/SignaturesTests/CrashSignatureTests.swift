@@ -150,6 +150,18 @@ struct CrashSignatureTests {
     #expect(try signature(SharedFixtures.path("kb/Q276222.md")) == log)
   }
 
+  @Test("Go frames: package main's functions qualified by their program's directory, other packages by their import paths")
+  func goFrames() {
+    #expect(CrashSignature.goProgramName(function: "main.main", file: "/src/ledger/cmd/ledgerd/main.go") == "ledgerd")
+    #expect(CrashSignature.goProgramName(function: "main.(*Ledger).balance", file: "C:\\src\\ledger\\ledger.go") == "ledger")
+    #expect(CrashSignature.goProgramName(function: "main.main", file: "ledger/main.go") == "ledger", "-trimpath")
+    #expect(CrashSignature.goProgramName(function: "github.com/x/ledger.Open", file: "/src/ledger/open.go") == nil)
+    #expect(CrashSignature.goProgramName(function: "main.main", file: "main.go") == nil)
+    #expect(CrashSignature.goProgramName(function: "main.main", file: "/src/ledger/main.c") == nil)
+    let view = FrameView(thread: 0, index: 0, module: nil, function: "main.main", offset: nil, sourceFile: "/src/ledgerd/main.go")
+    #expect(CrashSignature.part(view) == "ledgerd:main.main")
+  }
+
   @Test("Python frames: the script qualifies the function; the standard library's and installed packages' frames are prefix frames")
   func pythonFrames() {
     #expect(CrashSignature.scriptName("/srv/app/ledger/close.py") == "close.py")
