@@ -1,7 +1,8 @@
 //===--- SourceMapResolver.swift - A report's script frames, mapped back -----===//
 //
-// Every frame that names a place in a script (`file:line:column`, no module)
-// is looked up in the script's map; where the map has a segment there, the
+// Every frame of a JavaScript stack that names a place in a script
+// (`file:line:column`, no module) is looked up in the script's map (other
+// languages' frames are left alone, whatever their columns); where the map has a segment there, the
 // frame gains its original location. The function's original name is not at
 // the frame's own place (that is the expression that failed, `account.total`)
 // but at its caller's: the caller's frame stands on the call, whose callee the
@@ -43,7 +44,7 @@ public struct SourceMapResolver: Sendable {
     var report = report
     var failed: [String] = []
     var missing: [String] = []
-    for threadIndex in report.threads.indices {
+    for threadIndex in report.threads.indices where report.threads[threadIndex].format == .javascript {
       let frames = report.threads[threadIndex].frames
       guard frames.contains(where: Self.isScriptFrame) else { continue }
       var mapped: [(position: MappedPosition, map: String)?] = []

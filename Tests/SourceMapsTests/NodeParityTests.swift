@@ -104,3 +104,20 @@ import Testing
     #expect(lines.count == 5)
   }
 }
+
+@Suite struct SourceMapScopeTests {
+  /// A sanitizer's frames have columns and no module too: no map is looked for, no note written.
+  @Test func otherLanguagesAreLeftAlone() {
+    let text = """
+      ==4242==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc 0x55d4 bp 0x7ffc sp 0x7ffc
+      READ of size 4 at 0x602000000010 thread T0
+          #0 0x55d4a1b2c3d4 in ledger_total /src/ledger/ledger.c:18:12
+          #1 0x55d4a1b2c4e5 in main /src/ledger/main.c:9:5
+      """
+    let report = Analyser().analyse(text: text)
+    #expect(report.threads.first?.frames.first?.sourceLine?.column == 12)
+    #expect(report.threads.first.map { SourceMapResolver.isScriptFrame($0.frames[0]) } == true, "a frame a map could place")
+    let resolved = SourceMapResolver(directories: [Fixtures.path("sourcemaps/esbuild")]).resolve(report)
+    #expect(!resolved.diagnostics.contains { $0.message.contains("source map") })
+  }
+}
