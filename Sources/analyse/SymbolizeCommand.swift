@@ -2,6 +2,7 @@
 //
 //   analyse symbolize --obj FILE [--inlines] [--json] [ADDRESS…]
 //   analyse symbolize --symbols DIR --module NAME [--inlines] [--json] [ADDRESS…]
+//   analyse symbolize --source-map FILE [--json] [LINE:COLUMN…]   (SourceMapSymbolize.swift)
 //
 // Addresses are module-relative (what `nm` prints for ELF, RVAs for PE), hex with
 // or without 0x, as arguments or one per line on standard input. Output is
@@ -38,6 +39,11 @@ struct SymbolizeCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The symbol file: .sym, .map, ELF, PE, PDB or .pd_.", valueName: "file"))
   var obj: String?
 
+  @Option(
+    name: .customLong("source-map"),
+    help: ArgumentHelp("A JavaScript source map: the arguments are LINE:COLUMN places of its generated script.", valueName: "file"))
+  var sourceMap: String?
+
   @Option(name: .customLong("symbols"), help: ArgumentHelp("A symbol store (repeatable).", valueName: "dir"))
   var symbolRoots: [String] = []
 
@@ -56,15 +62,15 @@ struct SymbolizeCommand: ParsableCommand {
   @Flag(name: .long, help: "One JSON object per address.")
   var json = false
 
-  @Argument(help: "Addresses (hex). With none, read them from standard input.")
+  @Argument(help: "Addresses (hex), or LINE:COLUMN places with --source-map. With none, read them from standard input.")
   var addresses: [String] = []
 
   @OptionGroup(title: "Symbol servers")
   var symbolPath: SymbolPathOptions
 
   func validate() throws {
-    guard (obj != nil) != (module != nil) else {
-      throw ValidationError("give either --obj FILE or --symbols DIR --module NAME")
+    guard [obj != nil, module != nil, sourceMap != nil].filter({ $0 }).count == 1 else {
+      throw ValidationError("give one of --obj FILE, --symbols DIR --module NAME, or --source-map FILE")
     }
     if module != nil && symbolRoots.isEmpty && symbolPath.parsedPath == nil {
       throw ValidationError("--module needs --symbols DIR or --symbol-path")
@@ -73,6 +79,7 @@ struct SymbolizeCommand: ParsableCommand {
   }
 
   func run() throws {
+    if let sourceMap { return try symbolizeSourceMapPlaces(mapPath: sourceMap) }
     let source = try openSource()
     var notAddresses = 0
     var output: [UInt8] = []

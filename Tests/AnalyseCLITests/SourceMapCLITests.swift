@@ -45,3 +45,28 @@ import Testing
     #expect(run.standardOutput.contains("Signature:    app.min.js:a"))
   }
 }
+
+@Suite struct SourceMapSymbolizeTests {
+  static let map = "Tests/Fixtures/sourcemaps/esbuild/dist/app.min.js.map"
+
+  @Test func placesAsLLVMSymbolizerAnswers() throws {
+    // 1:149 is the call `a(e)`: the map names its callee; 1:178 is a property read, unnamed.
+    let run = try AnalyseRunner.run(["symbolize", "--source-map", Self.map, "1:178", "/srv/app.min.js:1:149", "9:9"])
+    #expect(run.status == 0)
+    #expect(run.standardOutput == "??\n../../src/ledger.ts:21:18\n\nreadTotal\n../../src/ledger.ts:16:12\n\n??\n??:0:0\n\n")
+    let json = try AnalyseRunner.run(["symbolize", "--json", "--source-map", Self.map], input: Data("1:149\n".utf8))
+    #expect(
+      json.standardOutput
+        == #"{"Address":"1:149","ModuleName":"\#(Self.map)","Symbol":[{"FunctionName":"readTotal","FileName":"../../src/ledger.ts","Line":16,"Column":12}]}"#
+        + "\n")
+  }
+
+  @Test func notAPlaceIsNamed() throws {
+    let run = try AnalyseRunner.run(["symbolize", "--source-map", Self.map, "0x1f"])
+    #expect(run.status == 3)
+    #expect(run.standardError.contains("'0x1f' is not a LINE:COLUMN place"))
+    let damaged = try AnalyseRunner.run(["symbolize", "--source-map", "Tests/Fixtures/sourcemaps/esbuild/stack.txt", "1:1"])
+    #expect(damaged.status == 3)
+    #expect(damaged.standardError.contains("stack.txt: not JSON at byte 0"))
+  }
+}
