@@ -25,6 +25,8 @@ public struct OriginalLocation: Sendable, Hashable, Codable {
   public var isIgnored: Bool
   /// The source map that answered.
   public var sourceMap: String
+  /// The original line's text, when the map carries its sources (`sourcesContent`).
+  public var sourceText: String?
 
   /// Creates an original location.
   public init(file: String, line: Int, column: Int, function: String? = nil, isIgnored: Bool = false, sourceMap: String) {

@@ -40,6 +40,20 @@ public struct SourceMap: Sendable {
   public let names: [String]
   /// The indices of sources the map lists as third-party code (`ignoreList`).
   public let ignoredSources: Set<Int>
+  /// Whether the map carries its sources' text (`sourcesContent`), read again on request
+  /// (`sourceText(_:)`) rather than kept.
+  public let hasSourcesContent: Bool
+
+  /// How many sources each map of the file brought, in order (one count, or one per section).
+  let sourceCounts: [Int]
+  /// Where the JSON is read again for the sources' text: the file, or an inline map's bytes.
+  let rereadFrom: Reread?
+
+  /// Where a map's JSON can be read again.
+  enum Reread: Sendable {
+    case file(String)
+    case bytes([UInt8])
+  }
 
   /// One mapping segment; -1 marks an absent source or name.
   struct Segment: Sendable {
@@ -63,11 +77,16 @@ public struct SourceMap: Sendable {
     } catch {
       throw .unreadable(file: path, reason: error.description)
     }
-    try self.init(json: mapped.bytes, origin: path)
+    try self.init(json: mapped.bytes, origin: path, rereadFrom: .file(path))
   }
 
-  /// Reads a map from its JSON text; `origin` names it in errors.
+  /// Reads a map from its JSON text; `origin` names it in errors. The text is kept (up to
+  /// 16 MiB) when it carries its sources' text, for `sourceText(_:)`.
   public init(json bytes: UnsafeRawBufferPointer, origin: String) throws(SourceMapError) {
+    try self.init(json: bytes, origin: origin, rereadFrom: nil)
+  }
+
+  private init(json bytes: UnsafeRawBufferPointer, origin: String, rereadFrom: Reread?) throws(SourceMapError) {
     guard bytes.count <= Self.maximumFileSize else {
       throw .tooLarge(file: origin, bytes: bytes.count, limit: Self.maximumFileSize)
     }
@@ -91,6 +110,13 @@ public struct SourceMap: Sendable {
     self.names = builder.names
     self.ignoredSources = builder.ignoredSources
     self.segments = builder.sortedSegments()
+    self.sourceCounts = builder.sourceCounts
+    self.hasSourcesContent = builder.hasSourcesContent
+    if builder.hasSourcesContent {
+      self.rereadFrom = rereadFrom ?? (bytes.count <= 16 << 20 ? .bytes(Array(bytes)) : nil)
+    } else {
+      self.rereadFrom = nil
+    }
   }
 
   /// How many mapping segments the map holds.
@@ -120,7 +146,8 @@ public struct SourceMap: Sendable {
     guard segment.generatedLine == wantedLine, segment.source >= 0, let source = sources[Int(segment.source)] else { return nil }
     return MappedPosition(
       source: source, line: Int(segment.originalLine) + 1, column: Int(segment.originalColumn) + 1,
-      name: segment.name >= 0 ? names[Int(segment.name)] : nil, isIgnored: ignoredSources.contains(Int(segment.source)))
+      name: segment.name >= 0 ? names[Int(segment.name)] : nil, isIgnored: ignoredSources.contains(Int(segment.source)),
+      sourceIndex: Int(segment.source))
   }
 }
 
@@ -136,9 +163,12 @@ public struct MappedPosition: Sendable, Hashable {
   public var name: String?
   /// Whether the map lists the source as third-party code (`ignoreList`).
   public var isIgnored: Bool
+  /// The source's index among the map's `sources` (sections' in order), for `sourceText(_:)`.
+  public var sourceIndex: Int
 
   /// Creates a position.
-  public init(source: String, line: Int, column: Int, name: String? = nil, isIgnored: Bool = false) {
+  public init(source: String, line: Int, column: Int, name: String? = nil, isIgnored: Bool = false, sourceIndex: Int = 0) {
+    self.sourceIndex = sourceIndex
     self.source = source
     self.line = line
     self.column = column

@@ -15,6 +15,8 @@ struct SourceMapBuilder {
   var sources: [String?] = []
   var names: [String] = []
   var ignoredSources: Set<Int> = []
+  var sourceCounts: [Int] = []
+  var hasSourcesContent = false
   private var segments: [SourceMap.Segment] = []
   private var isSorted = true
 
@@ -63,6 +65,9 @@ struct SourceMapBuilder {
     default: throw notAMap("\"sourceRoot\" is no string\(where_)")
     }
     let sourceBase = sources.count
+    sourceCounts.append(sourceList.count)
+    // Omitted when read (`sourcesContent` is checked, not kept): its key says it is there.
+    if map["sourcesContent"] != nil { hasSourcesContent = true }
     for source in sourceList {
       switch source {
       case .string(let name): sources.append(Self.joined(root: root, name))

@@ -44,6 +44,9 @@ public struct SourceMapResolver: Sendable {
     var report = report
     var failed: [String] = []
     var missing: [String] = []
+    // The maps that placed frames, and the original lines each frame stands on.
+    var mapsUsed: [String: SourceMap] = [:]
+    var wanted: [(thread: Int, frame: Int, map: String, place: SourcePlace)] = []
     for threadIndex in report.threads.indices where report.threads[threadIndex].format == .javascript {
       let frames = report.threads[threadIndex].frames
       guard frames.contains(where: Self.isScriptFrame) else { continue }
@@ -56,7 +59,9 @@ public struct SourceMapResolver: Sendable {
         }
         switch locator.outcome(forScript: source.file) {
         case .map(let map):
-          mapped.append(map.originalPosition(line: source.line, column: column).map { ($0, map.origin) })
+          let position = map.originalPosition(line: source.line, column: column)
+          if position != nil, map.hasSourcesContent { mapsUsed[map.origin] = map }
+          mapped.append(position.map { ($0, map.origin) })
         case .failed(let error):
           if !failed.contains(source.file) {
             failed.append(source.file)
@@ -74,6 +79,15 @@ public struct SourceMapResolver: Sendable {
         report.threads[threadIndex].frames[index].original = OriginalLocation(
           file: Self.resolved(position.source, script: frames[index].sourceLine?.file ?? ""), line: position.line,
           column: position.column, function: callerName, isIgnored: position.isIgnored, sourceMap: map)
+        if mapsUsed[map] != nil {
+          wanted.append((threadIndex, index, map, SourcePlace(source: position.sourceIndex, line: position.line)))
+        }
+      }
+    }
+    for (origin, map) in mapsUsed {
+      let texts = map.sourceText(Set(wanted.filter { $0.map == origin }.map(\.place)))
+      for entry in wanted where entry.map == origin {
+        report.threads[entry.thread].frames[entry.frame].original?.sourceText = texts[entry.place]
       }
     }
     if let first = missing.first {

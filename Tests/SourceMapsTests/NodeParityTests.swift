@@ -50,6 +50,18 @@ import Testing
     #expect(placed >= 2, "frames the map placed")
   }
 
+  /// Node prints the line the error was thrown on, from the map's sources, under its location.
+  @Test(arguments: ["esbuild", "terser"])
+  func sourceTextIsNodesLine(_ build: String) throws {
+    let directory = Fixtures.path("sourcemaps/\(build)")
+    let nodeLines = try String(contentsOfFile: directory + "/stack-node-mapped.txt", encoding: .utf8).split(separator: "\n")
+    let resolver = SourceMapResolver(directories: [directory])
+    let report = resolver.resolve(Analyser().analyse(text: try String(contentsOfFile: directory + "/stack.txt", encoding: .utf8)))
+    let original = try #require(report.threads.first?.frames.first?.original)
+    #expect(nodeLines.first == "\(original.file):\(original.line)")
+    #expect(original.sourceText == nodeLines.dropFirst().first.map(String.init))
+  }
+
   @Test func signatureNamesTheOriginalFunction() throws {
     let directory = Fixtures.path("sourcemaps/esbuild")
     let pasted = try String(contentsOfFile: directory + "/stack.txt", encoding: .utf8)

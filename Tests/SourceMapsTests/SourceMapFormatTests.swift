@@ -34,10 +34,10 @@ import Testing
     #expect(first == MappedPosition(source: "one.js", line: 1, column: 1, name: "alpha", isIgnored: false))
     // Column 16 0-based and after: source 0+1 = two.js, line 0+1 → 2, column 0+0 → 1, name 0+1 = beta.
     let second = try #require(sourceMap.originalPosition(line: 1, column: 40))
-    #expect(second == MappedPosition(source: "two.js", line: 2, column: 1, name: "beta", isIgnored: false))
+    #expect(second == MappedPosition(source: "two.js", line: 2, column: 1, name: "beta", isIgnored: false, sourceIndex: 1))
     // Line 2, column 123: the generated column restarts, the rest carry on; name 1-1 = alpha.
     let third = try #require(sourceMap.originalPosition(line: 2, column: 124))
-    #expect(third == MappedPosition(source: "two.js", line: 2, column: 1, name: "alpha", isIgnored: false))
+    #expect(third == MappedPosition(source: "two.js", line: 2, column: 1, name: "alpha", isIgnored: false, sourceIndex: 1))
     // Column 124 0-based: source 1-1 = one.js, line 1, column 1 → 2, name 0+1 = beta.
     let fourth = try #require(sourceMap.originalPosition(line: 2, column: 125))
     #expect(fourth == MappedPosition(source: "one.js", line: 2, column: 2, name: "beta", isIgnored: false))
@@ -136,6 +136,23 @@ import Testing
     #expect(section == 0)
     #expect(at == offset, "\(mappings): \(found)")
     #expect(found.contains(reason), "\(found)")
+  }
+
+  @Test func sourceTextFromSourcesContent() throws {
+    let json = #"{"version":3,"sources":["a.js","b.js","c.js"],"sourcesContent":["one\r\n\ttwo  \nthree",null],"names":[],"mappings":"AAAA"}"#
+    let sourceMap = try map(json)
+    #expect(sourceMap.hasSourcesContent)
+    let texts = sourceMap.sourceText([
+      SourcePlace(source: 0, line: 2), SourcePlace(source: 0, line: 3), SourcePlace(source: 0, line: 4),
+      SourcePlace(source: 1, line: 1), SourcePlace(source: 2, line: 1),
+    ])
+    // CR and trailing blanks dropped, a tab a blank; no line 4, no text for a null or absent source.
+    #expect(texts == [SourcePlace(source: 0, line: 2): " two", SourcePlace(source: 0, line: 3): "three"])
+    let long = try map(#"{"version":3,"sources":["a.js"],"sourcesContent":[""# + String(repeating: "é", count: 300) + #""],"mappings":"AAAA"}"#)
+    let cut = try #require(long.sourceText([SourcePlace(source: 0, line: 1)]).first?.value)
+    #expect(cut.utf8.count <= SourceMap.maximumSourceTextBytes && cut.hasPrefix("éé"))
+    let without = try map(#"{"version":3,"sources":["a.js"],"mappings":"AAAA"}"#)
+    #expect(!without.hasSourcesContent && without.sourceText([SourcePlace(source: 0, line: 1)]).isEmpty)
   }
 
   @Test func unsortedSegmentsAreSorted() throws {

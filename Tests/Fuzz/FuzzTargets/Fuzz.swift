@@ -156,6 +156,7 @@
       for line in 0...4 {
         for column in [0, 1, 2, 17, 100, 4096, Int(Int32.max), Int.max] { _ = map.originalPosition(line: line, column: column) }
       }
+      _ = map.sourceText([SourcePlace(source: 0, line: 1), SourcePlace(source: 1, line: 3), SourcePlace(source: 0, line: 1 << 20)])
     }
     if let map = try? bytes.withUnsafeBytes({ try SourceMap(json: $0, origin: "fuzz.map") }) { lookUp(map) }
     _ = bytes.withUnsafeBytes { SourceMapLocator.sourceMappingURL(in: $0) }

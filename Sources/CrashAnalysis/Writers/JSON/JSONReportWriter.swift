@@ -267,6 +267,7 @@ public enum JSONReportWriter {
       var place: [(String, JSONValue)] = []
       if let function = original.function { place.append(("function", .string(function))) }
       place += [("file", .string(original.file)), ("line", .int(original.line)), ("column", .int(original.column))]
+      if let text = original.sourceText { place.append(("source_text", .string(text))) }
       if original.isIgnored { place.append(("ignored", .bool(true))) }
       place.append(("source_map", .string(original.sourceMap)))
       members.append(("original", .object(place)))

@@ -277,6 +277,8 @@ public enum TextReportWriter {
   /// The functions inlined at a frame's address, innermost first as llvm-symbolizer prints
   /// them (the row above is the function they sit in).
   private static func inlinedRows(_ frame: StackFrame, _ out: inout String) {
+    // The original line a source map's sources give for a script frame.
+    if let text = frame.original?.sourceText { out += "       | " + text.drop { $0 == " " } + "\n" }
     for inlined in frame.resolution?.lookup.inlinedFrames ?? [] {
       var line = "     inlined \(inlined.name)"
       if let source = inlined.sourceLine { line += " [\(source.file) @ \(source.line)]" }
