@@ -2,8 +2,9 @@
 //
 // Every frame of a JavaScript stack that names a place in a script
 // (`file:line:column`, no module) is looked up in the script's map (other
-// languages' frames are left alone, whatever their columns); where the map has a segment there, the
-// frame gains its original location. The function's original name is not at
+// languages' frames are left alone, whatever their columns); where the map
+// has a segment there, the frame gains its original location, and the line's
+// text when the map carries its sources. The function's original name is not at
 // the frame's own place (that is the expression that failed, `account.total`)
 // but at its caller's: the caller's frame stands on the call, whose callee the
 // map names (`a(e)` → `readTotal`). So frame n takes the name of the segment at
