@@ -283,7 +283,7 @@ let package = Package(
     // Runs the built `analyse` binary (the dependency makes `swift test` build it).
     .testTarget(
       name: "AnalyseCLITests",
-      dependencies: ["analyse", "analyse-net", "CrashTestSupport", "SymbolServers", "CLibM"]
+      dependencies: ["analyse", "analyse-net", "CrashTestSupport", "SymbolServers", "CLibM", "ELFSymbols"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 //===--- CompressedInputCLITests.swift - analyse core.….zst ------------------===//
 
 import CrashTestSupport
+import ELFSymbols
 import Foundation
 import Testing
 
@@ -68,8 +69,9 @@ struct SystemRootCLITests {
   @Test(
     "qemu's core of an AArch64 program: the C library from --sysroot, the program from --symbols, through the dynamic linker's list",
     .enabled(
-      if: FileManager.default.fileExists(atPath: "/usr/aarch64-linux-gnu/lib/libc.so.6"),
-      "needs Debian's libc6-arm64-cross at /usr/aarch64-linux-gnu; scripts/install-deps installs it"))
+      if: (try? ELFSymbolFile.buildID(atPath: "/usr/aarch64-linux-gnu/lib/libc.so.6"))
+        == "67adfea574cc9357d858bf79acc700c660126c81",
+      "needs Debian 12's libc6-arm64-cross (2.36-8cross1, the fixture's) at /usr/aarch64-linux-gnu; scripts/install-deps installs it"))
   func qemuCore() throws {
     let run = try AnalyseRunner.run([
       "Tests/Fixtures/core/ledger_dynamic-arm64.core", "--no-default-symbols", "--offline", "--symbols", "Tests/Fixtures/core",
