@@ -191,6 +191,7 @@ public enum TextReportWriter {
         text += " " + callSite(frame)
         if frame.isInlined { text += "  (inlined)" }
         out += "  " + text.trimmingTrailingBlanks() + "\n"
+        sourceTextRow(frame, &out)
         inlinedRows(frame, &out)
       }
       return
@@ -244,6 +245,7 @@ public enum TextReportWriter {
         row += " " + word(frame.instruction?.rawValue)
       }
       out += "  " + (row + " " + callSite(frame)).trimmingTrailingBlanks() + "\n"
+      sourceTextRow(frame, &out)
       inlinedRows(frame, &out)
     }
   }
@@ -274,11 +276,14 @@ public enum TextReportWriter {
     return text
   }
 
+  /// The original line a source map's sources give for a script frame, under its row.
+  private static func sourceTextRow(_ frame: StackFrame, _ out: inout String) {
+    if let text = frame.original?.sourceText { out += "       | " + text.drop { $0 == " " } + "\n" }
+  }
+
   /// The functions inlined at a frame's address, innermost first as llvm-symbolizer prints
   /// them (the row above is the function they sit in).
   private static func inlinedRows(_ frame: StackFrame, _ out: inout String) {
-    // The original line a source map's sources give for a script frame.
-    if let text = frame.original?.sourceText { out += "       | " + text.drop { $0 == " " } + "\n" }
     for inlined in frame.resolution?.lookup.inlinedFrames ?? [] {
       var line = "     inlined \(inlined.name)"
       if let source = inlined.sourceLine { line += " [\(source.file) @ \(source.line)]" }
