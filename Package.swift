@@ -80,9 +80,10 @@ let package = Package(
     // (Sources/CLibDW/include/CLibDW.h); only ELFSymbols imports it.
     .target(name: "CLibDW", dependencies: ["CSharedLibrary"]),
     // The C++ runtime's Itanium demangler (__cxa_demangle, libstdc++) and the Swift runtime's
-    // (_swift_backtrace_demangle, libswiftCore); only Demangling imports them.
+    // (_swift_backtrace_demangle, libswiftCore, called behind a fault guard that survives its
+    // aborts: Sources/CSwiftDemangle/guarded_demangle.c); only Demangling imports them.
     .systemLibrary(name: "CCxxABI"),
-    .systemLibrary(name: "CSwiftDemangle"),
+    .target(name: "CSwiftDemangle"),
     .target(name: "Demangling", dependencies: ["CCxxABI", "CSwiftDemangle"]),
     .target(name: "ELFSymbols", dependencies: ["CLibDW", "Demangling", "CrashCore", "ByteReading"]),
     .target(name: "MapFiles", dependencies: ["CrashCore", "ByteReading", "Demangling"]),
@@ -277,7 +278,7 @@ let package = Package(
       name: "CrashAnalysisTests",
       dependencies: [
         "CrashAnalysis", "Symbolication", "CrashTestSupport", "WindowsImages", "ProgramDatabase", "Q276222Plugin",
-        "ELFSymbols", "CoreDumps", "Decompression",
+        "ELFSymbols", "CoreDumps", "Decompression", "Demangling",
       ]
     ),
     // Runs the built `analyse` binary (the dependency makes `swift test` build it).

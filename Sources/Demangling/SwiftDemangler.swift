@@ -8,7 +8,9 @@
 // `specialized Array.subscript.getter(_:)`. This gives the backtracer's form,
 // from the runtime's own demangler (`_swift_backtrace_demangle` in libswiftCore,
 // which every Swift program links). Names from strangers' text: only names with a
-// Swift prefix and at most 4 KiB are handed to it.
+// Swift prefix and at most 4 KiB are handed to it, and behind a guard, since its
+// printer aborts the process on some malformed names (`$s$_RVs`); such a name
+// stays as it was (Sources/CSwiftDemangle/guarded_demangle.c).
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,13 +31,18 @@ public enum SwiftDemangler {
   public static func demangle(_ name: String) -> String? {
     guard isMangled(name), name.utf8.count <= maximumLength else { return nil }
     return name.withCString { text -> String? in
-      guard let result = _swift_backtrace_demangle(text, strlen(text), nil, nil) else { return nil }
+      var outcome = CSWIFTDEMANGLE_ANSWERED
+      guard let result = cswiftdemangle_demangle(text, strlen(text), &outcome) else { return nil }
       defer { free(result) }
       let demangled = String(cString: result)
       // The runtime hands back a Swift name it cannot read unchanged.
       return demangled == name || demangled.isEmpty ? nil : demangled
     }
   }
+
+  /// How many names the runtime's demangler has aborted or faulted on in this process (each
+  /// left as it was); after 64 it is no longer called and Swift names stay mangled.
+  public static var faultCount: Int { Int(cswiftdemangle_fault_count()) }
 
   /// Whether `name` starts as a mangled Swift symbol does: `$s`, `$S`, `$e` or `_T0`, with or
   /// without the leading underscore Apple's platforms add.

@@ -227,4 +227,18 @@ struct HostileInputTests {
     }
     #expect(single.standardOutput.contains("Input:"))
   }
+
+  @Test("a Swift name that aborts the runtime's demangler stays mangled; analyse finishes and reports")
+  func abortingSwiftName() throws {
+    let listing = """
+      Thread 0 Crashed:
+      0   ledger   0x0000000100003f00 $s$_RVs + 12
+      1   ledger   0x0000000100003f80 $s6ledger7JournalC5closeSiyF + 20
+
+      """
+    let run = try AnalyseRunner.run(["-"], input: Data(listing.utf8))
+    #expect(run.status == 0)
+    #expect(run.standardOutput.contains("ledger!$s$_RVs+0xc"))
+    #expect(run.standardOutput.contains("Journal.close()"))
+  }
 }

@@ -13,6 +13,7 @@ import CrashAnalysis
 import CrashCore
 import CoreDumps
 import CrashTestSupport
+import Demangling
 import ELFSymbols
 import Foundation
 import MapFiles
@@ -49,7 +50,7 @@ struct FuzzRegressionTests {
   func inventory() {
     #expect(!Self.inputs.isEmpty)
     for input in Self.inputs {
-      #expect(["minidump", "text", "sym", "map", "rules", "pe", "dbg", "elf", "core"].contains(input.target))
+      #expect(["minidump", "text", "sym", "map", "rules", "pe", "dbg", "elf", "core", "names"].contains(input.target))
     }
   }
 
@@ -112,6 +113,12 @@ struct FuzzRegressionTests {
         _ = elf.cfiRules(at: address)
       }
       _ = elf.breakpadSymbolFile(inlines: true)
+    case "names":
+      // As the target tries it: the input as a name and behind each scheme's prefix.
+      let text = String(decoding: bytes.prefix(SymbolDemangler.maximumLength), as: UTF8.self)
+      for candidate in [text, "$s" + text, "_T0" + text, "_Z" + text, "_ZN" + text + "17h0123456789abcdefE", "_R" + text] {
+        _ = SymbolDemangler.demangle(candidate)
+      }
     default:
       Issue.record("no reader for \(name)")
     }
