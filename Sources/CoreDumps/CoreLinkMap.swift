@@ -61,9 +61,7 @@ extension ELFCoreFile {
 
   /// The module of an image loaded from `path`, its extent its loadable segments moved by `bias`.
   private static func module(path: String, headers: ELFFileHeaders, bias: UInt64) -> CodeModule? {
-    guard let low = headers.loads.map({ $0.address & ~0xFFF }).min(),
-      let high = headers.loads.map({ $0.address &+ $0.memorySize }).max(), low < high, high - low < 1 << 40
-    else { return nil }
+    guard let (low, high) = headers.program.extent else { return nil }
     let name = path.split(separator: "/").last.map(String.init) ?? path
     var module = CodeModule(name: name, path: path, base: Address(low &+ bias), size: high - low, debugFile: name)
     if let buildID = headers.buildID {
@@ -96,48 +94,33 @@ extension ELFCoreFile {
   }
 }
 
-/// What the link-map reading needs of an ELF file: its type, entry, loadable segments, dynamic
-/// section and build id, each read within the file's bytes.
+/// What the link-map reading needs of an ELF file: its program headers, and its dynamic
+/// section and build id found through them, each read within the file's bytes.
 struct ELFFileHeaders {
-  var isShared = false
-  var entry: UInt64 = 0
-  var loads: [(address: UInt64, memorySize: UInt64)] = []
-  /// Where the file's bytes load: each PT_LOAD's address, file offset and file size.
-  var fileRanges: [(address: UInt64, fileOffset: UInt64, fileSize: UInt64)] = []
+  /// The file's type, entry and program headers.
+  var program: ELFProgramHeaders
+  /// PT_DYNAMIC: where the dynamic section loads and its size (at most 1 MiB taken).
   var dynamic: (address: UInt64, size: UInt64)?
+  /// The GNU build id in the first PT_NOTE segment that holds one.
   var buildID: String?
+
+  var isShared: Bool { program.isShared }
+  var entry: UInt64 { program.entry }
 
   /// Reads the headers of the ELF file in `bytes`, which must be of the core's class.
   init?(_ bytes: UnsafeRawBufferPointer, is64Bit: Bool) {
-    guard bytes.count >= 64, ELFCoreFile.isLittleEndianELF(bytes), (bytes[4] == 2) == is64Bit else { return nil }
-    let layout = ELFCoreLayout(is64Bit: is64Bit)
-    let type = bytes.loadUnaligned(fromByteOffset: 16, as: UInt16.self)
-    isShared = type == 3
-    entry = layout.word(bytes, at: 24)
-    let headerOffset = layout.word(bytes, at: is64Bit ? 32 : 28)
-    let entrySize = Int(bytes.loadUnaligned(fromByteOffset: is64Bit ? 54 : 42, as: UInt16.self))
-    let count = Int(bytes.loadUnaligned(fromByteOffset: is64Bit ? 56 : 44, as: UInt16.self))
-    let minimumEntry = is64Bit ? 56 : 32
-    guard entrySize >= minimumEntry, count <= 256, headerOffset <= UInt64(bytes.count),
-      UInt64(bytes.count) - headerOffset >= UInt64(count * entrySize)
-    else { return nil }
-    for index in 0..<count {
-      let at = Int(headerOffset) + index * entrySize
-      let entry = UnsafeRawBufferPointer(rebasing: bytes[at..<(at + minimumEntry)])
-      let kind = entry.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
-      let fileOffset = layout.word(entry, at: is64Bit ? 8 : 4)
-      let address = layout.word(entry, at: is64Bit ? 16 : 8)
-      let fileSize = layout.word(entry, at: is64Bit ? 32 : 16)
-      let memorySize = layout.word(entry, at: is64Bit ? 40 : 20)
-      switch kind {
-      case 1:
-        loads.append((address, memorySize))
-        fileRanges.append((address, fileOffset, fileSize))
-      case 2: dynamic = (address, min(memorySize, 1 << 20))
-      case 4:
-        guard buildID == nil, fileOffset <= UInt64(bytes.count), UInt64(bytes.count) - fileOffset >= fileSize, fileSize <= 1 << 16
+    guard let program = ELFProgramHeaders(file: bytes), program.is64Bit == is64Bit else { return nil }
+    self.program = program
+    for header in program.headers {
+      switch header.kind {
+      case ELFProgramHeaders.dynamicSection where dynamic == nil:
+        dynamic = (header.address, min(header.memorySize, 1 << 20))
+      case ELFProgramHeaders.notes where buildID == nil:
+        guard header.fileOffset <= UInt64(bytes.count), UInt64(bytes.count) - header.fileOffset >= header.fileSize,
+          header.fileSize <= 1 << 16
         else { continue }
-        buildID = ELFCoreFile.gnuBuildID(inNotes: UnsafeRawBufferPointer(rebasing: bytes[Int(fileOffset)..<Int(fileOffset + fileSize)]))
+        let start = Int(header.fileOffset)
+        buildID = ELFCoreFile.gnuBuildID(inNotes: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + Int(header.fileSize))]))
       default: continue
       }
     }
@@ -146,10 +129,10 @@ struct ELFFileHeaders {
   /// The NUL-terminated string (at most 4 KiB) the file loads at `address` (the image's own
   /// addresses), or nil.
   func string(at address: UInt64, in bytes: UnsafeRawBufferPointer) -> String? {
-    guard let range = fileRanges.first(where: { address >= $0.address && address - $0.address < $0.fileSize }) else {
+    guard let load = program.loads.first(where: { address >= $0.address && address - $0.address < $0.fileSize }) else {
       return nil
     }
-    let start = range.fileOffset &+ (address - range.address)
+    let start = load.fileOffset &+ (address - load.address)
     guard start < UInt64(bytes.count) else { return nil }
     let tail = UnsafeRawBufferPointer(rebasing: bytes[Int(start)..<min(bytes.count, Int(start) + 4096)])
     guard let end = tail.firstIndex(of: 0), end > 0 else { return nil }

@@ -73,59 +73,21 @@ extension ELFCoreFile {
     return modules
   }
 
-  /// An ELF image's program headers, read from the core's memory at its load address `base`.
-  struct ImageHeaders {
-    /// PT_LOAD entries: where each maps in the image's own addresses, and its size there.
-    var loads: [(fileOffset: UInt64, address: UInt64, memorySize: UInt64)] = []
-    /// PT_NOTE entries: address (the image's own) and size.
-    var notes: [(address: UInt64, size: UInt64)] = []
-    /// What the image's addresses add to give the process's: `base` less the image's own load
-    /// address for a shared object or PIE (ET_DYN), 0 for an executable.
-    var bias: UInt64 = 0
-  }
-
-  /// The program headers of the ELF image whose header the core kept at `base`, or nil.
-  func imageHeaders(at base: UInt64) -> ImageHeaders? {
-    // ELF64's header and program headers, or ELF32's (a 32-bit process's images).
-    guard let identification = memory(at: base, length: 52), Self.isLittleEndianELF(identification) else { return nil }
-    let layout = ELFCoreLayout(is64Bit: identification[4] == 2)
-    let wide = layout.is64Bit
-    guard let header = memory(at: base, length: wide ? 64 : 52) else { return nil }
-    let type = header.loadUnaligned(fromByteOffset: 16, as: UInt16.self)
-    let headerOffset = layout.word(header, at: wide ? 32 : 28)
-    let entrySize = UInt64(header.loadUnaligned(fromByteOffset: wide ? 54 : 42, as: UInt16.self))
-    let count = UInt64(header.loadUnaligned(fromByteOffset: wide ? 56 : 44, as: UInt16.self))
-    let minimumEntry = wide ? 56 : 32
-    guard entrySize >= UInt64(minimumEntry), count <= 256, headerOffset < 1 << 20 else { return nil }
-    var headers = ImageHeaders()
-    for index in 0..<count {
-      guard let entry = memory(at: base &+ headerOffset &+ index * entrySize, length: minimumEntry) else { return nil }
-      let kind = entry.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
-      let fileOffset = layout.word(entry, at: wide ? 8 : 4)
-      let address = layout.word(entry, at: wide ? 16 : 8)
-      let fileSize = layout.word(entry, at: wide ? 32 : 16)
-      let memorySize = layout.word(entry, at: wide ? 40 : 20)
-      if kind == 1 { headers.loads.append((fileOffset, address, memorySize)) }
-      if kind == 4, fileSize <= 1 << 16 { headers.notes.append((address, fileSize)) }
-    }
-    // The image's own load address, as ELFSymbolFile.loadAddress takes it: the segment that maps
-    // the file's start, else the lowest.
-    if type == 3, let own = headers.loads.first(where: { $0.fileOffset == 0 }).map({ $0.address })
-      ?? headers.loads.map({ $0.address &- $0.fileOffset }).min()
-    {
-      headers.bias = base &- (own & ~0xFFF)
-    }
-    return headers
+  /// The program headers of the ELF image whose header the core kept at `base`, and what its
+  /// addresses add to give the process's (`base` less its linked load address for a shared
+  /// object or PIE, 0 for a program linked where it runs), or nil.
+  func imageHeaders(at base: UInt64) -> (headers: ELFProgramHeaders, bias: UInt64)? {
+    guard let headers = ELFProgramHeaders(read: { offset, length in memory(at: base &+ offset, length: length) })
+    else { return nil }
+    let bias = headers.isShared ? headers.linkedLoadAddress.map { base &- $0 } ?? 0 : 0
+    return (headers, bias)
   }
 
   /// The range an ELF image whose header the core kept at `base` loads into: its loadable
   /// segments, moved by its load bias.
   func imageExtent(at base: UInt64) -> (start: UInt64, end: UInt64)? {
-    guard let headers = imageHeaders(at: base), !headers.loads.isEmpty else { return nil }
-    let low = headers.loads.map { $0.address & ~0xFFF }.min() ?? 0
-    let high = headers.loads.map { $0.address &+ $0.memorySize }.max() ?? 0
-    guard low < high, high - low < 1 << 40 else { return nil }
-    return (low &+ headers.bias, high &+ headers.bias)
+    guard let (headers, bias) = imageHeaders(at: base), let extent = headers.extent else { return nil }
+    return (extent.start &+ bias, extent.end &+ bias)
   }
 
   /// A NUL-terminated string in the core's memory (at most 4 KiB), or nil.
@@ -140,9 +102,9 @@ extension ELFCoreFile {
 
   /// The GNU build id of the ELF image loaded at `base`, read from the core's memory.
   func buildID(ofImageAt base: UInt64) -> String? {
-    guard let headers = imageHeaders(at: base) else { return nil }
-    for note in headers.notes {
-      guard let bytes = memory(at: note.address &+ headers.bias, length: Int(note.size)) else { continue }
+    guard let (headers, bias) = imageHeaders(at: base) else { return nil }
+    for note in headers.headers where note.kind == ELFProgramHeaders.notes && note.fileSize <= 1 << 16 {
+      guard let bytes = memory(at: note.address &+ bias, length: Int(note.fileSize)) else { continue }
       if let found = Self.gnuBuildID(inNotes: bytes) { return found }
     }
     return nil
