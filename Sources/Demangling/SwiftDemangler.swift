@@ -27,16 +27,35 @@ public enum SwiftDemangler {
   /// The longest mangled name handed to the demangler.
   public static let maximumLength = 4096
 
+  /// What the runtime's demangler made of a name.
+  public enum Reading: Sendable, Hashable {
+    /// The name as the backtracer prints it.
+    case demangled(String)
+    /// No Swift name the runtime reads (or longer than `maximumLength`).
+    case unreadable
+    /// The runtime aborted or faulted on it (or has been retired after 64 such names).
+    case faulted
+  }
+
   /// `name` demangled (`Journal.close()`), or `nil` when it is no Swift name the runtime reads.
   public static func demangle(_ name: String) -> String? {
-    guard isMangled(name), name.utf8.count <= maximumLength else { return nil }
-    return name.withCString { text -> String? in
+    if case .demangled(let text) = read(name) { return text }
+    return nil
+  }
+
+  /// What the runtime's demangler makes of `name`, telling a name it cannot read from one it
+  /// aborted on.
+  public static func read(_ name: String) -> Reading {
+    guard isMangled(name), name.utf8.count <= maximumLength else { return .unreadable }
+    return name.withCString { text -> Reading in
       var outcome = CSWIFTDEMANGLE_ANSWERED
-      guard let result = cswiftdemangle_demangle(text, strlen(text), &outcome) else { return nil }
+      let result = cswiftdemangle_demangle(text, strlen(text), &outcome)
+      guard outcome == CSWIFTDEMANGLE_ANSWERED else { return .faulted }
+      guard let result else { return .unreadable }
       defer { free(result) }
       let demangled = String(cString: result)
       // The runtime hands back a Swift name it cannot read unchanged.
-      return demangled == name || demangled.isEmpty ? nil : demangled
+      return demangled == name || demangled.isEmpty ? .unreadable : .demangled(demangled)
     }
   }
 

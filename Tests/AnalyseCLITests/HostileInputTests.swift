@@ -240,5 +240,6 @@ struct HostileInputTests {
     #expect(run.status == 0)
     #expect(run.standardOutput.contains("ledger!$s$_RVs+0xc"))
     #expect(run.standardOutput.contains("Journal.close()"))
+    #expect(run.standardOutput.contains("warning: the Swift runtime's demangler aborted on `$s$_RVs`, left as printed"))
   }
 }

@@ -22,11 +22,13 @@ struct SwiftDemanglerGuardTests {
     let before = SwiftDemangler.faultCount
     for name in Self.aborting {
       #expect(SwiftDemangler.isMangled(name))
+      #expect(SwiftDemangler.read(name) == .faulted)
       #expect(SwiftDemangler.demangle(name) == nil)
       #expect(SymbolDemangler.demangle(name) == nil)
     }
     #expect(SwiftDemangler.faultCount >= before + Self.aborting.count)
     #expect(SwiftDemangler.demangle("$s6ledger6LedgerV4postyySiF") == "Ledger.post(_:)")
+    #expect(SwiftDemangler.read("$s12NotAName") == .unreadable)
   }
 
   @Test("aborting and sound names on eight threads at once: every sound name reads")
