@@ -44,6 +44,12 @@ public struct SourceMap: Sendable {
   /// (`sourceText(_:)`) rather than kept.
   public let hasSourcesContent: Bool
 
+  /// Damaged function maps (Metro's `x_facebook_sources`), each a sentence; the rest of the
+  /// map is used.
+  public let functionMapProblems: [String]
+  /// Metro's function maps, by source index.
+  let functionMaps: [Int: FunctionMap]
+
   /// How many sources each map of the file brought, in order (one count, or one per section).
   let sourceCounts: [Int]
   /// Where the JSON is read again for the sources' text: the file, or an inline map's bytes.
@@ -112,6 +118,8 @@ public struct SourceMap: Sendable {
     self.segments = builder.sortedSegments()
     self.sourceCounts = builder.sourceCounts
     self.hasSourcesContent = builder.hasSourcesContent
+    self.functionMaps = builder.functionMaps
+    self.functionMapProblems = builder.functionMapProblems
     if builder.hasSourcesContent {
       self.rereadFrom = rereadFrom ?? (bytes.count <= 16 << 20 ? .bytes(Array(bytes)) : nil)
     } else {
@@ -148,6 +156,17 @@ public struct SourceMap: Sendable {
       source: source, line: Int(segment.originalLine) + 1, column: Int(segment.originalColumn) + 1,
       name: segment.name >= 0 ? names[Int(segment.name)] : nil, isIgnored: ignoredSources.contains(Int(segment.source)),
       sourceIndex: Int(segment.source))
+  }
+}
+
+extension SourceMap {
+  /// Whether the map names functions by their ranges in the sources (Metro's `x_facebook_sources`).
+  public var hasFunctionMaps: Bool { !functionMaps.isEmpty }
+
+  /// The function a mapped position lies in, by the source's function map (Metro's
+  /// `x_facebook_sources`): `foo`, `<global>`; nil when the source has none.
+  public func functionName(at position: MappedPosition) -> String? {
+    functionMaps[position.sourceIndex]?.name(line: position.line, column: position.column - 1)
   }
 }
 

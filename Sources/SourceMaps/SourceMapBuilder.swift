@@ -17,6 +17,10 @@ struct SourceMapBuilder {
   var ignoredSources: Set<Int> = []
   var sourceCounts: [Int] = []
   var hasSourcesContent = false
+  /// Metro's function maps (`x_facebook_sources`), by source index.
+  var functionMaps: [Int: FunctionMap] = [:]
+  /// Function maps that could not be read, each a sentence; the map stays usable without them.
+  var functionMapProblems: [String] = []
   private var segments: [SourceMap.Segment] = []
   private var isSorted = true
 
@@ -75,6 +79,9 @@ struct SourceMapBuilder {
       default: throw notAMap("a source is neither a string nor null\(where_)")
       }
     }
+    if let metadata = map["x_facebook_sources"] {
+      readFunctionMaps(metadata, sourceCount: sourceList.count, sourceBase: sourceBase, where: where_)
+    }
     let nameBase = names.count
     if let nameList = map["names"] {
       guard case .array(let list) = nameList else { throw notAMap("\"names\" is no array\(where_)") }
@@ -105,6 +112,24 @@ struct SourceMapBuilder {
       }
     }
     try result.get()
+  }
+
+  /// Metro's `x_facebook_sources`: per source, null or `[functionMap, …]`. A damaged entry is
+  /// noted and left out: the positions the map gives do not depend on it.
+  private mutating func readFunctionMaps(_ metadata: JSONValue, sourceCount: Int, sourceBase: Int, where: String) {
+    guard case .array(let entries) = metadata else {
+      functionMapProblems.append("\"x_facebook_sources\" is no array\(`where`)")
+      return
+    }
+    for (index, entry) in entries.prefix(sourceCount).enumerated() {
+      guard case .array(let fields) = entry, let first = fields.first, case .object = first else { continue }
+      do {
+        functionMaps[sourceBase + index] = try FunctionMap(json: first)
+      } catch {
+        let at = error.offset.map { " at byte \($0) of its mappings" } ?? ""
+        functionMapProblems.append("the function map of source \(index + 1)\(`where`) is damaged\(at): \(error.reason)")
+      }
+    }
   }
 
   /// Decodes a `mappings` string into segments placed at the section's offset.

@@ -9,7 +9,9 @@
 // but at its caller's: the caller's frame stands on the call, whose callee the
 // map names (`a(e)` → `readTotal`). So frame n takes the name of the segment at
 // frame n + 1's place, as Node's `--enable-source-maps` does, and keeps its
-// printed name where that segment has none, or where it has no caller.
+// printed name where that segment has none, or where it has no caller. A map
+// from Metro (React Native) names the function a place lies in outright
+// (`x_facebook_sources`, FunctionMap): that name comes first.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,13 +47,14 @@ public struct SourceMapResolver: Sendable {
     var report = report
     var failed: [String] = []
     var missing: [String] = []
+    var damagedFunctionMaps: [String] = []
     // The maps that placed frames, and the original lines each frame stands on.
     var mapsUsed: [String: SourceMap] = [:]
     var wanted: [(thread: Int, frame: Int, map: String, place: SourcePlace)] = []
     for threadIndex in report.threads.indices where report.threads[threadIndex].format == .javascript {
       let frames = report.threads[threadIndex].frames
       guard frames.contains(where: Self.isScriptFrame) else { continue }
-      var mapped: [(position: MappedPosition, map: String)?] = []
+      var mapped: [(position: MappedPosition, map: SourceMap)?] = []
       mapped.reserveCapacity(frames.count)
       for frame in frames {
         guard Self.isScriptFrame(frame), let source = frame.sourceLine, let column = source.column else {
@@ -62,7 +65,12 @@ public struct SourceMapResolver: Sendable {
         case .map(let map):
           let position = map.originalPosition(line: source.line, column: column)
           if position != nil, map.hasSourcesContent { mapsUsed[map.origin] = map }
-          mapped.append(position.map { ($0, map.origin) })
+          if position != nil, let problem = map.functionMapProblems.first, !damagedFunctionMaps.contains(map.origin) {
+            damagedFunctionMaps.append(map.origin)
+            let more = map.functionMapProblems.count > 1 ? " (and \(map.functionMapProblems.count - 1) more)" : ""
+            report.diagnostics.append(Diagnostic(.warning, "source map \(map.origin): \(problem)\(more); its names left out"))
+          }
+          mapped.append(position.map { ($0, map) })
         case .failed(let error):
           if !failed.contains(source.file) {
             failed.append(source.file)
@@ -76,12 +84,14 @@ public struct SourceMapResolver: Sendable {
       }
       for index in frames.indices {
         guard let (position, map) = mapped[index] else { continue }
+        // Metro's function map names the function the frame is in; else the caller's call names it.
         let callerName = index + 1 < mapped.count ? mapped[index + 1]?.position.name : nil
         report.threads[threadIndex].frames[index].original = OriginalLocation(
           file: Self.resolved(position.source, script: frames[index].sourceLine?.file ?? ""), line: position.line,
-          column: position.column, function: callerName, isIgnored: position.isIgnored, sourceMap: map)
-        if mapsUsed[map] != nil {
-          wanted.append((threadIndex, index, map, SourcePlace(source: position.sourceIndex, line: position.line)))
+          column: position.column, function: map.functionName(at: position) ?? callerName, isIgnored: position.isIgnored,
+          sourceMap: map.origin)
+        if mapsUsed[map.origin] != nil {
+          wanted.append((threadIndex, index, map.origin, SourcePlace(source: position.sourceIndex, line: position.line)))
         }
       }
     }

@@ -23,7 +23,9 @@
 // and its place in parentheses, or the place alone for code at a module's top:
 // a URL or path with line and column, `<anonymous>`, `native`, `index 0`. The
 // error's line (`TypeError: …`, `Uncaught TypeError: …` in a browser's console)
-// opens the stack when such a row follows it. Each error is a thread, innermost
+// opens the stack when such a row follows it. Hermes, React Native's engine,
+// prints V8's rows, a place in its bytecode as `(address at index.android.bundle:1:11939)`
+// and a built-in's as `(native)`. Each error is a thread, innermost
 // frame first; a `[cause]:` is the error the one before it wraps, and the last
 // cause, where the chain began, crashed (as Java's root cause). An error is no
 // signal: the report keeps it as the `JavaScript exception` property (and the
@@ -99,9 +101,15 @@ struct JavaScriptStackCollector {
       function = text[..<open.lowerBound]
       place = text[open.upperBound..<text.index(before: text.endIndex)]
     }
+    // Hermes (React Native) runs bytecode and prints a place in it as `address at FILE:1:OFFSET`,
+    // the offset counted from 0 where V8's columns count from 1 (the offset is the column its
+    // source map knows, as Metro's and Sentry's symbolicators look it up).
+    let isBytecode = place.hasPrefix("address at ")
+    if isBytecode { place = place.dropFirst(11) }
     var source: SourceLine?
     if let (file, number, column) = placeLine(place) {
-      source = SourceLine(file: TextLimits.capped(String(file), maximumBytes: 1024), line: number, column: column)
+      source = SourceLine(
+        file: TextLimits.capped(String(file), maximumBytes: 1024), line: number, column: isBytecode ? column + 1 : column)
     } else if function == nil {
       // A row of no place is no V8 row (a Java row has its parenthesis without a blank).
       return nil
