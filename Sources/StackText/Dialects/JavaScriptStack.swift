@@ -37,17 +37,9 @@ import CrashCore
 
 /// A JavaScript error's stack, gathered line by line.
 struct JavaScriptStackCollector {
-  private struct Block {
-    var error: String
-    var frames: [StackFrame] = []
-    var lines: LineRange
-  }
-
-  private var blocks: [Block] = []
+  private var chain = ErrorChain()
   /// A line that may name an error, held until a row follows it.
   private var pendingError: (text: String, line: Int, isCause: Bool)?
-  var maximumFrames = 4096
-  var maximumBlocks = 64
 
   /// Whether a stack is being read.
   private(set) var isCollecting = false
@@ -157,20 +149,15 @@ struct JavaScriptStackCollector {
   /// Takes a line; false for one it does not read (which ends the stack).
   mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
     defer { holdsAnything = isCollecting || pendingError != nil }
-    if var frame = Self.frame(line) {
+    if let frame = Self.frame(line) {
       if let pending = pendingError {
         pendingError = nil
         if isCollecting, !pending.isCause { finish(emit: emit, emitThread: emitThread) }
         isCollecting = true
-        if blocks.count < maximumBlocks { blocks.append(Block(error: pending.text, lines: LineRange(line: pending.line))) }
+        chain.open(pending.text, line: pending.line)
       }
-      guard isCollecting, !blocks.isEmpty else { return false }
-      let last = blocks.count - 1
-      if blocks[last].frames.count < maximumFrames {
-        frame.index = blocks[last].frames.count
-        blocks[last].frames.append(frame)
-      }
-      blocks[last].lines = blocks[last].lines.including(line.number)
+      guard isCollecting, !chain.isEmpty else { return false }
+      chain.append(frame, line: line.number)
       return true
     }
     if let found = Self.error(line) {
@@ -182,7 +169,7 @@ struct JavaScriptStackCollector {
     guard isCollecting else { return false }
     // `... 2 lines matching cause stack trace ...`.
     if line.tokens.count >= 5, line.tokenEquals(0, "..."), line.tokenEquals(line.tokens.count - 1, "...") {
-      blocks[blocks.count - 1].lines = blocks[blocks.count - 1].lines.including(line.number)
+      chain.extend(line: line.number)
       return true
     }
     finish(emit: emit, emitThread: emitThread)
@@ -192,20 +179,12 @@ struct JavaScriptStackCollector {
   /// Ends the stack: the error as a property, each error a thread; the last cause crashed.
   mutating func finish(emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) {
     defer {
-      blocks = []
       pendingError = nil
       isCollecting = false
       holdsAnything = false
     }
-    let withFrames = blocks.filter { !$0.frames.isEmpty }
-    guard isCollecting, let root = withFrames.last else { return }
-    emit(.systemProperty(SystemProperty(key: "JavaScript exception", value: withFrames[0].error)))
-    if withFrames.count > 1 { emit(.systemProperty(SystemProperty(key: "JavaScript root cause", value: root.error))) }
-    for (index, block) in withFrames.enumerated() {
-      emitThread(
-        CrashThread(
-          architecture: .unknown, architectureEvidence: ["JavaScript frames name no processor"], frames: block.frames,
-          format: .javascript, lines: block.lines, label: block.error, isCrashed: index == withFrames.count - 1))
-    }
+    chain.finish(
+      exceptionKey: "JavaScript exception", rootCauseKey: "JavaScript root cause",
+      evidence: "JavaScript frames name no processor", format: .javascript, emit: emit, emitThread: emitThread)
   }
 }

@@ -25,17 +25,9 @@ import CrashCore
 
 /// A Java exception's stack, gathered line by line.
 struct JavaStackTraceCollector {
-  private struct Block {
-    var exception: String
-    var frames: [StackFrame] = []
-    var lines: LineRange
-  }
-
-  private var blocks: [Block] = []
+  private var chain = ErrorChain()
   /// A line that may name an exception, held until an `at` row follows it.
   private var pendingException: (text: String, line: Int)?
-  var maximumFrames = 4096
-  var maximumBlocks = 64
 
   /// Whether a stack is being read.
   private(set) var isCollecting = false
@@ -121,24 +113,19 @@ struct JavaStackTraceCollector {
 
   /// Takes a line; false for one it does not read (which ends the stack).
   mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
-    if var frame = Self.frame(line) {
+    if let frame = Self.frame(line) {
       if let pending = pendingException {
         pendingException = nil
         isCollecting = true
-        if blocks.count < maximumBlocks { blocks.append(Block(exception: pending.text, lines: LineRange(line: pending.line))) }
+        chain.open(pending.text, line: pending.line)
       }
-      guard isCollecting, !blocks.isEmpty else { return false }
-      let last = blocks.count - 1
-      if blocks[last].frames.count < maximumFrames {
-        frame.index = blocks[last].frames.count
-        blocks[last].frames.append(frame)
-      }
-      blocks[last].lines = blocks[last].lines.including(line.number)
+      guard isCollecting, !chain.isEmpty else { return false }
+      chain.append(frame, line: line.number)
       return true
     }
     if let found = Self.exception(line) {
       if found.isCause, isCollecting {
-        if blocks.count < maximumBlocks { blocks.append(Block(exception: found.text, lines: LineRange(line: line.number))) }
+        chain.open(found.text, line: line.number)
         return true
       }
       if isCollecting { finish(emit: emit, emitThread: emitThread) }
@@ -149,7 +136,7 @@ struct JavaStackTraceCollector {
     guard isCollecting else { return false }
     // `... 2 more`, `Suppressed: …` and its rows, `Caused by:` handled above.
     if line.tokens.count >= 2, line.tokenEquals(0, "..."), line.tokenEquals(line.tokens.count - 1, "more") {
-      blocks[blocks.count - 1].lines = blocks[blocks.count - 1].lines.including(line.number)
+      chain.extend(line: line.number)
       return true
     }
     if line.tokens.count >= 2, line.tokenEquals(0, "Suppressed:") { return true }
@@ -160,20 +147,12 @@ struct JavaStackTraceCollector {
   /// Ends the stack: the exception as a property, each block a thread; the last cause crashed.
   mutating func finish(emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) {
     defer {
-      blocks = []
       pendingException = nil
       isCollecting = false
     }
-    let withFrames = blocks.filter { !$0.frames.isEmpty }
-    guard isCollecting, let root = withFrames.last else { return }
-    emit(.systemProperty(SystemProperty(key: "Java exception", value: TextLimits.singleLine(withFrames[0].exception))))
-    if withFrames.count > 1 { emit(.systemProperty(SystemProperty(key: "Java root cause", value: TextLimits.singleLine(root.exception)))) }
-    for (index, block) in withFrames.enumerated() {
-      emitThread(
-        CrashThread(
-          architecture: .unknown, architectureEvidence: ["Java frames name no processor"], frames: block.frames, format: .java,
-          lines: block.lines, label: block.exception, isCrashed: index == withFrames.count - 1))
-    }
+    chain.finish(
+      exceptionKey: "Java exception", rootCauseKey: "Java root cause", evidence: "Java frames name no processor",
+      format: .java, emit: emit, emitThread: emitThread)
   }
 
   private static func capped(_ text: String) -> String { TextLimits.singleLine(TextLimits.capped(text, maximumBytes: 512)) }
