@@ -93,6 +93,8 @@ public final class MinidumpFile: @unchecked Sendable {
   public private(set) var miscInfo: MinidumpMiscInfo?
   /// Breakpad's info stream, when present.
   public private(set) var breakpadInfo: MinidumpBreakpadInfo?
+  /// Crashpad's stream (its report's id and the annotations), when present.
+  public private(set) var crashpadInfo: CrashpadInfo?
   /// `/proc/PID/maps` of a Linux dump, when present.
   public private(set) var linuxMaps: String?
   /// Streams of types this reader does not decode: type and size.
@@ -204,6 +206,7 @@ public final class MinidumpFile: @unchecked Sendable {
         case .unloadedModuleList: unloadedModules = try readUnloadedModules(entry.location)
         case .threadNames: try readThreadNames(entry.location)
         case .breakpadInfo: breakpadInfo = try readBreakpadInfo(entry.location)
+        case .crashpadInfo: crashpadInfo = try readCrashpadInfo(entry.location)
         case .linuxMaps:
           let bytes = try reader.slice(
             at: UInt64(entry.location.rva), length: UInt64(min(entry.location.size, 16 << 20)), "the Linux maps stream")
@@ -476,7 +479,7 @@ public final class MinidumpFile: @unchecked Sendable {
   }
 
   /// `name` while the dump's name budget lasts; past it, a placeholder (and one diagnostic).
-  private func budgeted(_ name: String, _ what: @autoclosure () -> String, offset: UInt64) -> String {
+  func budgeted(_ name: String, _ what: @autoclosure () -> String, offset: UInt64) -> String {
     guard nameBytes + name.utf8.count <= options.maximumNameBytes else {
       if !reportedNameBudget {
         reportedNameBudget = true
@@ -532,7 +535,7 @@ public final class MinidumpFile: @unchecked Sendable {
   }
 
   /// Whether the deadline has passed; the first time, a diagnostic names where reading stopped.
-  private func pastDeadline(_ place: @autoclosure () -> String) -> Bool {
+  func pastDeadline(_ place: @autoclosure () -> String) -> Bool {
     if stoppedByDeadline { return true }
     guard let deadline = options.deadline else { return false }
     var now = timespec()
@@ -567,7 +570,7 @@ public final class MinidumpFile: @unchecked Sendable {
     }
   }
 
-  private func note(_ severity: Diagnostic.Severity, _ message: String, offset: Int? = nil) {
+  func note(_ severity: Diagnostic.Severity, _ message: String, offset: Int? = nil) {
     guard diagnostics.count < 1000 else { return }
     diagnostics.append(Diagnostic(severity, message, offset: offset))
   }

@@ -52,6 +52,7 @@ public struct MinidumpStreamType: RawRepresentable, Hashable, Sendable, CustomSt
     case .threadNames: "MD_THREAD_NAME_LIST_STREAM"
     case .breakpadInfo: "MD_BREAKPAD_INFO_STREAM"
     case .linuxMaps: "MD_LINUX_MAPS"
+    case .crashpadInfo: "MD_CRASHPAD_INFO_STREAM"
     default: "0x" + String(rawValue, radix: 16)
     }
   }

@@ -232,6 +232,9 @@ public struct SyntheticMinidump {
   /// streams' sizes count), as Breakpad's writer on macOS and other 64-bit ABIs does.
   public var padsListCounts = false
 
+  /// Crashpad's info stream (MD_CRASHPAD_INFO_STREAM), when set.
+  public var crashpad: SyntheticCrashpadInfo?
+
   /// An empty x86 dump description.
   public init() {}
 
@@ -240,6 +243,7 @@ public struct SyntheticMinidump {
     var out = FileBuilder()
     var streams: [(type: UInt32, size: UInt32, rva: UInt32)] = []
     let streamCount = 4 + (exception == nil ? 0 : 1) + (threadNames.isEmpty ? 0 : 1) + (unloadedModules.isEmpty ? 0 : 1)
+      + (crashpad == nil ? 0 : 1)
     // Header (32 bytes) and directory; streams follow.
     out.u32(0x504D_444D)
     out.u32(0x0000_A793)
@@ -465,12 +469,135 @@ public struct SyntheticMinidump {
       streams.append((6, UInt32(out.count - start), UInt32(start)))
     }
 
+    if let crashpad { streams.append(crashpad.write(into: &out)) }
+
     for (index, stream) in streams.enumerated() {
       out.put32(stream.type, at: directory + index * 12)
       out.put32(stream.size, at: directory + index * 12 + 4)
       out.put32(stream.rva, at: directory + index * 12 + 8)
     }
     return out.bytes
+  }
+}
+
+/// Crashpad's MinidumpCrashpadInfo and what it points at, laid out as Crashpad's
+/// minidump_extensions.h declares them (version 1, with `reserved` and `address_mask`).
+public struct SyntheticCrashpadInfo {
+  /// One module's record: its index in the module list and its three kinds of annotation.
+  public struct Module {
+    public var index: UInt32
+    public var list: [String] = []
+    public var simple: [(String, String)] = []
+    /// Annotation objects: name, type (1 a string) and value bytes.
+    public var objects: [(name: String, type: UInt16, value: [UInt8])] = []
+    /// Write the 20-byte record of Crashpad before annotation objects existed.
+    public var withoutObjects = false
+
+    /// Creates a module record.
+    public init(index: UInt32) { self.index = index }
+  }
+
+  public var reportID: [UInt8] = []
+  public var clientID: [UInt8] = []
+  public var annotations: [(String, String)] = []
+  public var modules: [Module] = []
+  public var addressMask: UInt64 = 0
+
+  /// An empty stream.
+  public init() {}
+
+  /// Writes the stream's parts, then the stream; returns its directory entry.
+  func write(into out: inout FileBuilder) -> (type: UInt32, size: UInt32, rva: UInt32) {
+    func utf8(_ text: String) -> UInt32 {
+      out.align()
+      let rva = UInt32(out.count)
+      out.u32(UInt32(text.utf8.count))
+      out.raw(Array(text.utf8) + [0])
+      return rva
+    }
+    func dictionary(_ pairs: [(String, String)]) -> (UInt32, UInt32) {
+      guard !pairs.isEmpty else { return (0, 0) }
+      let rvas = pairs.map { (utf8($0.0), utf8($0.1)) }
+      out.align()
+      let start = out.count
+      out.u32(UInt32(pairs.count))
+      for (key, value) in rvas {
+        out.u32(key)
+        out.u32(value)
+      }
+      return (UInt32(out.count - start), UInt32(start))
+    }
+    let process = dictionary(annotations)
+    var links: [(UInt32, UInt32, UInt32)] = []
+    for module in modules {
+      var list: (UInt32, UInt32) = (0, 0)
+      if !module.list.isEmpty {
+        let rvas = module.list.map(utf8)
+        out.align()
+        let start = out.count
+        out.u32(UInt32(rvas.count))
+        for rva in rvas { out.u32(rva) }
+        list = (UInt32(out.count - start), UInt32(start))
+      }
+      let simple = dictionary(module.simple)
+      var objects: (UInt32, UInt32) = (0, 0)
+      if !module.objects.isEmpty {
+        let parts = module.objects.map { object -> (UInt32, UInt16, UInt32) in
+          let name = utf8(object.name)
+          out.align()
+          let value = UInt32(out.count)
+          out.u32(UInt32(object.value.count))
+          out.raw(object.value)
+          return (name, object.type, value)
+        }
+        out.align()
+        let start = out.count
+        out.u32(UInt32(parts.count))
+        for part in parts {
+          out.u32(part.0)
+          out.u16(part.1)
+          out.u16(0)
+          out.u32(part.2)
+        }
+        objects = (UInt32(out.count - start), UInt32(start))
+      }
+      out.align()
+      let start = out.count
+      out.u32(1)
+      out.u32(list.0)
+      out.u32(list.1)
+      out.u32(simple.0)
+      out.u32(simple.1)
+      if !module.withoutObjects {
+        out.u32(objects.0)
+        out.u32(objects.1)
+      }
+      links.append((module.index, UInt32(out.count - start), UInt32(start)))
+    }
+    var moduleList: (UInt32, UInt32) = (0, 0)
+    if !links.isEmpty {
+      out.align()
+      let start = out.count
+      out.u32(UInt32(links.count))
+      for link in links {
+        out.u32(link.0)
+        out.u32(link.1)
+        out.u32(link.2)
+      }
+      moduleList = (UInt32(out.count - start), UInt32(start))
+    }
+    out.align()
+    let start = out.count
+    out.u32(1)
+    out.raw(reportID.count == 16 ? reportID : [UInt8](repeating: 0, count: 16))
+    out.raw(clientID.count == 16 ? clientID : [UInt8](repeating: 0, count: 16))
+    out.u32(process.0)
+    out.u32(process.1)
+    out.u32(moduleList.0)
+    out.u32(moduleList.1)
+    out.u32(0)
+    out.u64(addressMask)
+    return (0x4350_0001, UInt32(out.count - start), UInt32(start))
   }
 }
 

@@ -15,6 +15,34 @@ import Unwind
 
 /// Builds a `CrashReport` from a parsed minidump.
 public enum MinidumpReportBuilder {
+  /// The key prefix of a Crashpad annotation's property: `Crashpad annotation: prod`, or with the
+  /// module that left it, `Crashpad annotation (libsystem_c.dylib): crash_info`.
+  public static let annotationKeyPrefix = "Crashpad annotation"
+
+  /// Crashpad's stream as properties: the report's id, then each annotation of the process and
+  /// of its modules, one line each.
+  static func crashpadProperties(_ dump: MinidumpFile) -> [SystemProperty] {
+    guard let info = dump.crashpadInfo else { return [] }
+    var properties: [SystemProperty] = []
+    if let id = info.reportID { properties.append(SystemProperty(key: "Crashpad report", value: id)) }
+    for annotation in info.annotations {
+      properties.append(
+        SystemProperty(key: "\(annotationKeyPrefix): \(TextLimits.singleLine(annotation.key))", value: TextLimits.singleLine(annotation.value, replacement: " ")))
+    }
+    for module in info.modules {
+      let name = MinidumpModule.lastComponent(dump.modules[module.moduleIndex].name)
+      let prefix = "\(annotationKeyPrefix) (\(TextLimits.singleLine(name)))"
+      for text in module.listAnnotations {
+        properties.append(SystemProperty(key: prefix, value: TextLimits.singleLine(text, replacement: " ")))
+      }
+      for annotation in module.simpleAnnotations + module.annotationObjects {
+        properties.append(
+          SystemProperty(key: "\(prefix): \(TextLimits.singleLine(annotation.key))", value: TextLimits.singleLine(annotation.value, replacement: " ")))
+      }
+    }
+    return properties
+  }
+
   /// The report for `dump`; `unwindData` supplies STACK WIN / CFI records for the walkers.
   /// Threads past `maximumThreads`, the `deadline`, or `maximumTotalFrames` frames walked in
   /// all are listed without frames (the crashed thread is always walked).
@@ -37,6 +65,7 @@ public enum MinidumpReportBuilder {
     } else {
       report.diagnostics.append(Diagnostic(.warning, "the dump has no system information; assuming nothing about the CPU"))
     }
+    report.system += crashpadProperties(dump)
     if let misc = dump.miscInfo, let pid = misc.processID {
       report.application = ApplicationInfo(name: dump.modules.first.map { MinidumpModule.lastComponent($0.name) }, processID: pid)
     }

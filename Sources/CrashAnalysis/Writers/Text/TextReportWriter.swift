@@ -86,6 +86,7 @@ public enum TextReportWriter {
     ].contains(property.key.lowercased()) {
       out += "System:       \(property.key): \(property.value)\n"
     }
+    out += annotationRows(report.system)
     // A language's exception (Java's, Python's) is no signal: kept as properties, shown here.
     for property in report.system {
       switch property.key {
@@ -136,6 +137,44 @@ public enum TextReportWriter {
       out += "Architecture: \(architectures.map(\.displayName).sorted().joined(separator: ", "))\n"
     }
     out += "Stacks:       \(stacks.count) with \(stacks.reduce(0) { $0 + $1.frames.count }) frames\n"
+  }
+
+  /// The most annotation rows the text shows (Chrome's process carries some fifty; JSON has all).
+  static let maximumAnnotationRows = 24
+
+  /// Crashpad's report id and annotations: `Annotation:   prod = Electron`,
+  /// `Annotation:   libsystem_c.dylib: BUG IN CLIENT OF LIBDISPATCH…`.
+  private static func annotationRows(_ system: [SystemProperty]) -> String {
+    var out = ""
+    var shown = 0
+    var left = 0
+    let prefix = MinidumpReportBuilder.annotationKeyPrefix
+    for property in system {
+      if property.key == "Crashpad report" {
+        out += "Report:       Crashpad \(property.value)\n"
+        continue
+      }
+      guard property.key.hasPrefix(prefix) else { continue }
+      guard shown < maximumAnnotationRows else {
+        left += 1
+        continue
+      }
+      shown += 1
+      var rest = property.key.dropFirst(prefix.count)
+      if rest.hasPrefix(": ") {
+        out += "Annotation:   \(rest.dropFirst(2)) = \(property.value)\n"
+      } else if rest.hasPrefix(" (") {
+        rest = rest.dropFirst(2)
+        // `NAME): KEY` for a named annotation, `NAME)` for a module's list entry.
+        if let close = rest.firstRange(of: "): ") {
+          out += "Annotation:   \(rest[..<close.lowerBound]): \(rest[close.upperBound...]) = \(property.value)\n"
+        } else {
+          out += "Annotation:   \(rest.dropLast()): \(property.value)\n"
+        }
+      }
+    }
+    if left > 0 { out += "Annotation:   … and \(left) more (in the JSON report)\n" }
+    return out
   }
 
   private static func thread(_ thread: CrashThread, index: Int, of count: Int, options: Options, _ out: inout String) {
