@@ -95,6 +95,11 @@ public final class MinidumpFile: @unchecked Sendable {
   public private(set) var breakpadInfo: MinidumpBreakpadInfo?
   /// Crashpad's stream (its report's id and the annotations), when present.
   public private(set) var crashpadInfo: CrashpadInfo?
+  /// The distribution a Linux dump names (`/etc/lsb-release`'s `DISTRIB_DESCRIPTION`, or
+  /// os-release's `PRETTY_NAME`), when present.
+  public private(set) var linuxDistribution: String?
+  /// The process's arguments (`/proc/PID/cmdline`) of a Linux dump, when present.
+  public private(set) var commandLine: [String]?
   /// `/proc/PID/maps` of a Linux dump, when present.
   public private(set) var linuxMaps: String?
   /// Streams of types this reader does not decode: type and size.
@@ -207,6 +212,14 @@ public final class MinidumpFile: @unchecked Sendable {
         case .threadNames: try readThreadNames(entry.location)
         case .breakpadInfo: breakpadInfo = try readBreakpadInfo(entry.location)
         case .crashpadInfo: crashpadInfo = try readCrashpadInfo(entry.location)
+        case .linuxLSBRelease:
+          let bytes = try reader.slice(
+            at: UInt64(entry.location.rva), length: UInt64(min(entry.location.size, 64 << 10)), "the LSB release stream")
+          linuxDistribution = LinuxReleaseText.distribution(String(decoding: bytes, as: UTF8.self))
+        case .linuxCommandLine:
+          let bytes = try reader.slice(
+            at: UInt64(entry.location.rva), length: UInt64(min(entry.location.size, 64 << 10)), "the command line stream")
+          commandLine = LinuxReleaseText.arguments(bytes)
         case .linuxMaps:
           let bytes = try reader.slice(
             at: UInt64(entry.location.rva), length: UInt64(min(entry.location.size, 16 << 20)), "the Linux maps stream")

@@ -34,8 +34,22 @@ public struct MinidumpStreamType: RawRepresentable, Hashable, Sendable, CustomSt
   public static let threadNames = Self(rawValue: 24)
   /// Breakpad's dump-thread and requesting-thread ids.
   public static let breakpadInfo = Self(rawValue: 0x4767_0001)
+  /// Breakpad on Linux: /proc/cpuinfo.
+  public static let linuxCPUInfo = Self(rawValue: 0x4767_0003)
+  /// Breakpad on Linux: /proc/PID/status.
+  public static let linuxProcStatus = Self(rawValue: 0x4767_0004)
+  /// Breakpad on Linux: /etc/lsb-release.
+  public static let linuxLSBRelease = Self(rawValue: 0x4767_0005)
+  /// Breakpad on Linux: /proc/PID/cmdline (the arguments, each ended by a NUL).
+  public static let linuxCommandLine = Self(rawValue: 0x4767_0006)
+  /// Breakpad on Linux: /proc/PID/environ.
+  public static let linuxEnvironment = Self(rawValue: 0x4767_0007)
+  /// Breakpad on Linux: /proc/PID/auxv.
+  public static let linuxAuxv = Self(rawValue: 0x4767_0008)
   /// Breakpad/Crashpad on Linux: /proc/PID/maps.
   public static let linuxMaps = Self(rawValue: 0x4767_0009)
+  /// Breakpad on Linux: the dynamic linker's list (r_debug and its link_map entries).
+  public static let linuxDSODebug = Self(rawValue: 0x4767_000A)
 
   /// The name Breakpad's minidump_dump prints.
   public var description: String {
@@ -51,7 +65,14 @@ public struct MinidumpStreamType: RawRepresentable, Hashable, Sendable, CustomSt
     case .miscInfo: "MD_MISC_INFO_STREAM"
     case .threadNames: "MD_THREAD_NAME_LIST_STREAM"
     case .breakpadInfo: "MD_BREAKPAD_INFO_STREAM"
+    case .linuxCPUInfo: "MD_LINUX_CPU_INFO"
+    case .linuxProcStatus: "MD_LINUX_PROC_STATUS"
+    case .linuxLSBRelease: "MD_LINUX_LSB_RELEASE"
+    case .linuxCommandLine: "MD_LINUX_CMD_LINE"
+    case .linuxEnvironment: "MD_LINUX_ENVIRON"
+    case .linuxAuxv: "MD_LINUX_AUXV"
     case .linuxMaps: "MD_LINUX_MAPS"
+    case .linuxDSODebug: "MD_LINUX_DSO_DEBUG"
     case .crashpadInfo: "MD_CRASHPAD_INFO_STREAM"
     default: "0x" + String(rawValue, radix: 16)
     }

@@ -234,6 +234,8 @@ public struct SyntheticMinidump {
 
   /// Crashpad's info stream (MD_CRASHPAD_INFO_STREAM), when set.
   public var crashpad: SyntheticCrashpadInfo?
+  /// Further streams written as given: type and bytes (Breakpad's Linux text streams).
+  public var rawStreams: [(type: UInt32, bytes: [UInt8])] = []
 
   /// An empty x86 dump description.
   public init() {}
@@ -243,7 +245,7 @@ public struct SyntheticMinidump {
     var out = FileBuilder()
     var streams: [(type: UInt32, size: UInt32, rva: UInt32)] = []
     let streamCount = 4 + (exception == nil ? 0 : 1) + (threadNames.isEmpty ? 0 : 1) + (unloadedModules.isEmpty ? 0 : 1)
-      + (crashpad == nil ? 0 : 1)
+      + (crashpad == nil ? 0 : 1) + rawStreams.count
     // Header (32 bytes) and directory; streams follow.
     out.u32(0x504D_444D)
     out.u32(0x0000_A793)
@@ -470,6 +472,11 @@ public struct SyntheticMinidump {
     }
 
     if let crashpad { streams.append(crashpad.write(into: &out)) }
+    for stream in rawStreams {
+      out.align()
+      streams.append((stream.type, UInt32(stream.bytes.count), UInt32(out.count)))
+      out.raw(stream.bytes)
+    }
 
     for (index, stream) in streams.enumerated() {
       out.put32(stream.type, at: directory + index * 12)

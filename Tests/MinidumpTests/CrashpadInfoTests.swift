@@ -57,6 +57,20 @@ struct CrashpadInfoTests {
       ])
   }
 
+  @Test(
+    "linux_inline.dmp, written by Crashpad: its 52-byte stream gives the report and client ids, version 4 UUIDs",
+    .enabled(if: SharedFixtures.has("fixtures/breakpad"), "needs ../shared/fixtures/breakpad beside the checkout"))
+  func realCrashpadDump() throws {
+    let dump = try MinidumpFile(path: SharedFixtures.path("fixtures/breakpad/linux_inline.dmp"))
+    let info = try #require(dump.crashpadInfo)
+    // The version nibble (the third group's first digit) is 4 only when the fields are in
+    // Crashpad's order: the check on the byte order.
+    #expect(info.reportID == "83e6ce16-f67b-456c-ad43-22cb77180419")
+    #expect(info.clientID == "ce727023-e35c-4883-a418-747f93336c5c")
+    #expect(info.annotations.isEmpty && info.modules.isEmpty && info.addressMask == nil)
+    #expect(!dump.diagnostics.contains { $0.message.contains("CRASHPAD") })
+  }
+
   @Test("a module record of Crashpad before annotation objects (20 bytes) reads its two lists")
   func recordWithoutObjects() throws {
     var info = Self.electron

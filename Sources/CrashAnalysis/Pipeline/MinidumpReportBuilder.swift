@@ -65,6 +65,10 @@ public enum MinidumpReportBuilder {
     } else {
       report.diagnostics.append(Diagnostic(.warning, "the dump has no system information; assuming nothing about the CPU"))
     }
+    if let distribution = dump.linuxDistribution { report.system.append(SystemProperty(key: "Distribution", value: distribution)) }
+    if let arguments = dump.commandLine {
+      report.system.append(SystemProperty(key: "Command line", value: arguments.joined(separator: " ")))
+    }
     report.system += crashpadProperties(dump)
     if let misc = dump.miscInfo, let pid = misc.processID {
       report.application = ApplicationInfo(name: dump.modules.first.map { MinidumpModule.lastComponent($0.name) }, processID: pid)

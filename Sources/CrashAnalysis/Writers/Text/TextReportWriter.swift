@@ -82,7 +82,7 @@ public enum TextReportWriter {
     for property in report.system where [
       "computer name", "processor type", "windows version", "current build", "service pack", "number of processors",
       "operating system", "cpu", "processors", "abi", "abort message", "cause", "sanitizer", "summary",
-      "process", "os version", "hardware model", "termination reason",
+      "process", "os version", "hardware model", "termination reason", "distribution", "command line",
     ].contains(property.key.lowercased()) {
       out += "System:       \(property.key): \(property.value)\n"
     }
