@@ -29,8 +29,11 @@ import CrashCore
 /// Walks 64-bit ARM stacks.
 public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
   let environment: WalkEnvironment
-  /// Bits an address in this process may have: every bit up to the highest module's end.
+  /// Bits an address in this process may have: every bit up to the highest module's end, or
+  /// those the dump's pointer-authentication mask leaves.
   private let addressMask: UInt64
+  /// Whether the mask is the dump's own, applied to every return address.
+  private let isDumpMask: Bool
 
   /// A walker with modules already sorted (one map serves every thread of a dump).
   public init(
@@ -38,7 +41,10 @@ public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
     options: WalkOptions = WalkOptions()
   ) {
     environment = WalkEnvironment(memory: memory, modules: moduleIndex, unwindData: unwindData, options: options)
-    if var mask = moduleIndex.highestEnd {
+    isDumpMask = options.pointerAuthenticationMask.map { $0 != 0 } ?? false
+    if isDumpMask, let mask = options.pointerAuthenticationMask {
+      addressMask = ~mask
+    } else if var mask = moduleIndex.highestEnd {
       for shift: UInt64 in [1, 2, 4, 8, 16, 32] { mask |= mask >> shift }
       addressMask = mask
     } else {
@@ -137,10 +143,11 @@ public struct StackwalkerARM64: StackWalker, WalksInEnvironment {
     return (savedFP, returnAddress)
   }
 
-  /// `address` without pointer-authentication bits, when masking them leaves an address in a
-  /// module; else as it is.
+  /// `address` without pointer-authentication bits: by the dump's mask always; by the modules'
+  /// extent when masking leaves an address in a module; else as it is.
   private func stripped(_ address: UInt64) -> UInt64 {
     let masked = address & addressMask
+    if isDumpMask { return masked }
     return masked != address && modules.module(containing: masked) != nil ? masked : address
   }
 }

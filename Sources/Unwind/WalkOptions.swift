@@ -45,6 +45,10 @@ public struct WalkOptions: Sendable {
   /// `argv`, the environment, the auxiliary vector) begins on the main thread's stack. Words
   /// there are no return addresses, though some point into modules (`AT_ENTRY`, `AT_PHDR`).
   public var scanLimit: UInt64?
+  /// The bits of an ARM64 code address that are no address (pointer authentication codes, tags),
+  /// when the dump says which (Crashpad's `address_mask`): cleared from every return address.
+  /// Without it, the walker clears the bits above the highest module, when that lands in one.
+  public var pointerAuthenticationMask: UInt64?
 
   /// The default limits.
   public init() {}

@@ -205,4 +205,47 @@ struct ARM64WalkTests {
     let frames = try RoundTripTests.walk(Self.dump(context: context, stack: finished))
     #expect(frames.map(\.instruction) == [Self.at(0x1010), Self.at(0x200c), Self.at(0x300c)].map { Address($0) })
   }
+
+  @Test("the dump's pointer-authentication mask (Crashpad's address_mask) strips a return address no module holds")
+  func dumpMaskStripsAddressesOutsideModules() throws {
+    let signed: UInt64 = 0x002a_0000_0000_0000
+    // A return address into JIT code: no module covers it, so the modules' extent cannot tell
+    // its authentication bits from its address; the dump's mask can.
+    let jit: UInt64 = 0x0000_7f00_1234_5678
+    var stack = StackSection(base: Self.stackBase)
+    stack.fill(32)
+    stack.mark("record1")
+    stack.d64(label: "record2")
+    stack.d64(signed | jit)
+    stack.fill(16)
+    stack.mark("record2")
+    stack.d64(0)
+    stack.d64(0)
+    let finished = stack
+    let context = SyntheticContext.arm64(
+      pc: Self.at(0x1010), sp: Self.stackBase, fp: finished.address(of: "record1"), lr: signed | Self.at(0x2010))
+    let file = try TemporaryFile(Self.dump(context: context, stack: finished).bytes(), suffix: ".dmp")
+    let minidump = try MinidumpFile(path: file.path)
+    guard case .arm64(let registers) = try minidump.context(at: try #require(minidump.threads.first).context) else {
+      Issue.record("no ARM64 context")
+      return
+    }
+    let modules = ModuleIndex(minidump.modules.map(\.codeModule))
+    /// The return address the frame record gives: where the second frame returns to, the third
+    /// frame's instruction.
+    func recordCaller(mask: UInt64?) -> Address? {
+      var options = WalkOptions()
+      options.pointerAuthenticationMask = mask
+      let walker = StackwalkerARM64(memory: MinidumpMemory(minidump), moduleIndex: modules, options: options)
+      let frames = walker.walk(context: registers).frames
+      #expect(frames.count == 3 && frames[0].returnAddress == Address(Self.at(0x2010)))
+      guard frames.count == 3 else { return nil }
+      #expect(frames[2].instruction == frames[1].returnAddress.map { Address($0.rawValue - 4) })
+      return frames[1].returnAddress
+    }
+    #expect(recordCaller(mask: nil) == Address(signed | jit))
+    // Linux's 48-bit user addresses: the codes live in bits 48 and up.
+    #expect(recordCaller(mask: 0xFFFF_0000_0000_0000) == Address(jit))
+    #expect(recordCaller(mask: 0) == Address(signed | jit))
+  }
 }

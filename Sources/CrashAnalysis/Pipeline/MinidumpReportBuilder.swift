@@ -84,6 +84,8 @@ public enum MinidumpReportBuilder {
     report.modules = dump.modules.map(\.codeModule)
     let memory = MinidumpMemory(dump)
     let moduleIndex = ModuleIndex(report.modules)
+    var options = options
+    if let mask = dump.crashpadInfo?.addressMask { options.pointerAuthenticationMask = mask }
     var walked = 0
     var framesWalked = 0
     var skippedByLimit = 0
