@@ -21,13 +21,7 @@ struct CrashpadAddressMaskTests {
   static func report(mask: UInt64?) throws -> CrashReport {
     var stack = StackSection(base: stackBase)
     stack.fill(32)
-    stack.mark("record1")
-    stack.d64(label: "record2")
-    stack.d64(signed | jit)
-    stack.fill(16)
-    stack.mark("record2")
-    stack.d64(0)
-    stack.d64(0)
+    stack.arm64FrameRecords(returning: [signed | jit, 0])
     let finished = stack
     let context = SyntheticContext.arm64(
       pc: base + 0x1010, sp: stackBase, fp: finished.address(of: "record1"), lr: signed | (base + 0x2010))

@@ -192,13 +192,7 @@ struct ARM64WalkTests {
     let signed: UInt64 = 0x002a_0000_0000_0000
     var stack = StackSection(base: Self.stackBase)
     stack.fill(32)
-    stack.mark("record1")
-    stack.d64(label: "record2")
-    stack.d64(signed | Self.at(0x3010))
-    stack.fill(16)
-    stack.mark("record2")
-    stack.d64(0)
-    stack.d64(0)
+    stack.arm64FrameRecords(returning: [signed | Self.at(0x3010), 0])
     let finished = stack
     let context = SyntheticContext.arm64(
       pc: Self.at(0x1010), sp: Self.stackBase, fp: finished.address(of: "record1"), lr: signed | Self.at(0x2010))
@@ -214,13 +208,7 @@ struct ARM64WalkTests {
     let jit: UInt64 = 0x0000_7f00_1234_5678
     var stack = StackSection(base: Self.stackBase)
     stack.fill(32)
-    stack.mark("record1")
-    stack.d64(label: "record2")
-    stack.d64(signed | jit)
-    stack.fill(16)
-    stack.mark("record2")
-    stack.d64(0)
-    stack.d64(0)
+    stack.arm64FrameRecords(returning: [signed | jit, 0])
     let finished = stack
     let context = SyntheticContext.arm64(
       pc: Self.at(0x1010), sp: Self.stackBase, fp: finished.address(of: "record1"), lr: signed | Self.at(0x2010))
