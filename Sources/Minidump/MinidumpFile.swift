@@ -193,6 +193,7 @@ public final class MinidumpFile: @unchecked Sendable {
 
   private func readStreams() {
     var seen = Set<UInt32>()
+    var crashpadEntry: MinidumpDirectoryEntry?
     for entry in directory where entry.type != .unused {
       if pastDeadline("the stream directory") { break }
       if !seen.insert(entry.type.rawValue).inserted {
@@ -211,7 +212,9 @@ public final class MinidumpFile: @unchecked Sendable {
         case .unloadedModuleList: unloadedModules = try readUnloadedModules(entry.location)
         case .threadNames: try readThreadNames(entry.location)
         case .breakpadInfo: breakpadInfo = try readBreakpadInfo(entry.location)
-        case .crashpadInfo: crashpadInfo = try readCrashpadInfo(entry.location)
+        case .crashpadInfo:
+          // Its module records name modules by their index in the module list: read after it.
+          crashpadEntry = entry
         case .linuxLSBRelease:
           let bytes = try reader.slice(
             at: UInt64(entry.location.rva), length: UInt64(min(entry.location.size, 64 << 10)), "the LSB release stream")
@@ -227,6 +230,13 @@ public final class MinidumpFile: @unchecked Sendable {
         default:
           unknownStreams.append((entry.type, entry.location.size))
         }
+      } catch {
+        note(.error, "\(entry.type) stream damaged: \(error)", offset: Int(error.offset))
+      }
+    }
+    if let entry = crashpadEntry, !pastDeadline("the Crashpad info stream") {
+      do throws(ReadError) {
+        crashpadInfo = try readCrashpadInfo(entry.location)
       } catch {
         note(.error, "\(entry.type) stream damaged: \(error)", offset: Int(error.offset))
       }

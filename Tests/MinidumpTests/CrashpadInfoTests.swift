@@ -100,6 +100,24 @@ struct CrashpadInfoTests {
     return -1
   }
 
+  @Test("Crashpad's stream listed before the module list still names its modules")
+  func streamBeforeModuleList() throws {
+    var bytes = Self.dump(Self.electron).bytes()
+    func u32(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24 }
+    let directory = u32(12)
+    let types = (0..<u32(8)).map { u32(directory + $0 * 12) }
+    let first = try #require(types.firstIndex(of: 4))
+    let crashpad = try #require(types.firstIndex(of: 0x4350_0001))
+    #expect(first < crashpad)
+    // Swap the module list's and Crashpad's directory entries.
+    for byte in 0..<12 { bytes.swapAt(directory + first * 12 + byte, directory + crashpad * 12 + byte) }
+    let file = try TemporaryFile(bytes, suffix: ".dmp")
+    let dump = try MinidumpFile(path: file.path)
+    #expect(dump.diagnostics.isEmpty, "\(dump.diagnostics)")
+    #expect(dump.crashpadInfo?.modules.first?.moduleIndex == 1)
+    #expect(dump.crashpadInfo?.modules.first?.listAnnotations == ["assertion failed: total >= 0"])
+  }
+
   @Test("a dictionary whose count runs past the file is an error naming the stream; the dump still reads")
   func countPastTheFile() throws {
     var bytes = Self.dump(Self.electron).bytes()
