@@ -45,6 +45,55 @@ struct AppleIPSTests {
     #expect(report.system.first { $0.key == "Process" }?.value == "Ice [4242]")
   }
 
+  @Test("an uncaught NSException: its backtrace is the crashed stack, its name and reason and the asi lines kept")
+  func uncaughtException() throws {
+    let report = try Analyser().analyse(path: Fixtures.path("apple/ledger-nsexception-arm64.ips"))
+    #expect(report.threads.map(\.label) == [
+      "Last Exception Backtrace", "Thread 0 (com.apple.main-thread)", "Thread 1 (com.apple.uikit.eventfetch-thread)",
+    ])
+    // The thread that aborted keeps its registers but is not the crash: every uncaught
+    // exception's abort looks the same.
+    #expect(report.threads.map(\.isCrashed) == [true, false, false])
+    #expect(report.threads[1].context != nil)
+    let frames = report.threads[0].frames
+    #expect(frames.map { $0.symbol?.function } == [
+      "__exceptionPreprocess", "objc_exception_throw", "-[__NSArrayI objectAtIndex:]",
+      "-[LedgerTableController tableView:cellForRowAtIndexPath:]",
+      "-[UITableView _createPreparedCellForGlobalRow:withIndexPath:willDisplay:]", "main",
+    ])
+    #expect(frames[3].sourceLine == SourceLine(file: "LedgerTableController.m", line: 118))
+    #expect(frames[0].instruction?.rawValue == 0x1_8009_b2a8)
+    #expect(report.system.first { $0.key == "Objective-C exception" }?.value
+      == "NSRangeException: *** -[__NSArrayI objectAtIndex:]: index 5 beyond bounds [0 .. 2]")
+    #expect(report.system.filter { $0.key == "Application Specific Information" }.map(\.value) == [
+      "libsystem_c.dylib: abort() called"
+    ])
+    // Bucketed by the code that threw, not by `abort`: the raising frames are irrelevant, the
+    // collection's accessor a prefix.
+    #expect(BundledPlugins.pipeline().classify(report).signature
+      == "-[__NSArrayI objectAtIndex:] | -[LedgerTableController tableView:cellForRowAtIndexPath:]")
+  }
+
+  @Test("asi lines name their image; a C++ exception's type and message come from libc++abi's line")
+  func applicationSpecificLines() throws {
+    let header = #"{"app_name":"Tally","bug_type":"309","os_version":"macOS 14.1 (23B74)","name":"Tally"}"#
+    let body = #"""
+      {"procName":"Tally","cpuType":"X86-64","exception":{"type":"EXC_CRASH","signal":"SIGABRT"},
+       "asi":{"libc++abi.dylib":["terminating due to uncaught exception of type std::out_of_range: vector"],
+              "libsystem_c.dylib":["abort() called"]},
+       "threads":[{"triggered":true,"frames":[]}],"usedImages":[]}
+      """#
+    let file = try TemporaryFile(text: header + "\n" + body, suffix: ".ips")
+    let report = try Analyser().analyse(path: file.path)
+    #expect(report.system.filter { $0.key == "Application Specific Information" }.map(\.value) == [
+      "libc++abi.dylib: terminating due to uncaught exception of type std::out_of_range: vector",
+      "libsystem_c.dylib: abort() called",
+    ])
+    #expect(report.system.first { $0.key == "C++ exception" }?.value == "std::out_of_range: vector")
+    // No exception backtrace: the triggered thread stays the crashed one.
+    #expect(report.threads.map(\.isCrashed) == [true])
+  }
+
   @Test("an .ips whose JSON breaks is an error naming the byte", arguments: [
     ("{\"bug_type\":\"309\",\"name\":\"Ice\"}\n{\"threads\": [1, 2,", "its body is not JSON"),
     ("{\"bug_type\":\"309\",\"name\":\"Ice\"\n{}", "its header is not JSON"),

@@ -48,6 +48,71 @@ struct AppleCrashReportTests {
     #expect(report.system.first { $0.key == "OS Version" }?.value == "Mac OS X 10.14.5 (18F132)")
   }
 
+  @Test("macOS's Application Specific Backtrace is the crashed stack; the exception's name and reason kept")
+  func macOSUncaughtException() throws {
+    let text = try String(contentsOfFile: Fixtures.path("pastes/macos-uncaught-exception.crash"), encoding: .utf8)
+    let report = decodeReport(text)
+    #expect(report.stacks.map(\.label) == ["Application Specific Backtrace 1", "Thread 0 (Dispatch queue: com.apple.main-thread)"])
+    #expect(report.stacks.map(\.isCrashed) == [true, false])
+    let frames = report.stacks[0].frames
+    #expect(frames.count == 8)
+    #expect(frames[5].text == "Sketcher!-[SKCanvas drawLabel:]+0x51" && frames[0].text == "CoreFoundation!__exceptionPreprocess+0xfa")
+    #expect(report.system.filter { $0.key == "Application Specific Information" }.count == 3)
+    #expect(report.system.first { $0.key == "Objective-C exception" }?.value
+      == "NSInvalidArgumentException: -[__NSCFNumber length]: unrecognized selector sent to instance 0x27")
+    #expect(report.system.first { $0.key == "C++ exception" } == nil)
+  }
+
+  @Test("iOS's unsymbolicated Last Exception Backtrace: each address in the image it falls in")
+  func iOSAddressList() throws {
+    let text = try String(contentsOfFile: Fixtures.path("pastes/ios-uncaught-exception.crash"), encoding: .utf8)
+    let report = decodeReport(text)
+    #expect(report.stacks.map(\.label) == ["Last Exception Backtrace", "Thread 0 (Dispatch queue: com.apple.main-thread)", "Thread 1"])
+    #expect(report.stacks.map(\.isCrashed) == [true, false, false])
+    let frames = report.stacks[0].frames
+    #expect(frames.map(\.text) == [
+      "CoreFoundation+0x12d794", "libobjc.A.dylib+0x6bcc", "CoreFoundation+0xb3a44", "Ledger+0x131c8", "Ledger+0x129f0",
+      "UIKitCore+0x37040", "libdispatch.dylib+0x29a8",
+    ])
+    // Frame 0's pc is where the exception was raised; the callers' are return addresses.
+    #expect(frames[0].instruction?.rawValue == 0x1_9624_d794 && frames[0].returnAddress?.rawValue == 0x1_95f6_fbcc)
+    #expect(frames[1].instruction?.rawValue == 0x1_95f6_fbc8)  // an arm64 call is 4 bytes back
+    #expect(report.system.first { $0.key == "Application Specific Information" }?.value == "abort() called")
+    // The crashed thread's registers stay with it.
+    #expect(report.stacks[1].context != nil)
+  }
+
+  @Test("a list a paste broke over lines, a one-line section, a second backtrace dropped")
+  func brokenAddressList() {
+    let report = decodeReport(
+      """
+      Process:             Ledger [1207]
+      Code Type:           ARM-64 (Native)
+      Exception Type:  EXC_CRASH (SIGABRT)
+      Triggered by Thread:  0
+
+      Application Specific Information: *** Terminating app due to uncaught exception
+      'NSInternalInconsistencyException', reason: 'Invalid update: invalid number of rows'
+
+      Last Exception Backtrace:
+      (0x19624d794 0x195f6fbcc
+      0x102d3b1c8 0x102d3a9f0)
+
+      Application Specific Backtrace 2:
+      0   Ledger    0x0000000102d3b1c8 0x102d28000 + 78280
+
+      Thread 0 Crashed:
+      0   libsystem_kernel.dylib        	0x0000000196021198 0x19601d000 + 16792
+
+      Binary Images:
+      0x102d28000 - 0x1032effff Ledger arm64  <48cd5fe1ee1431c4a43a4e4c0379c6e7> /private/var/Ledger.app/Ledger
+      """)
+    #expect(report.stacks.map(\.label) == ["Last Exception Backtrace", "Thread 0"])
+    #expect(report.stacks[0].frames.map(\.text) == ["0x000000019624d794", "0x0000000195f6fbcc", "Ledger+0x131c8", "Ledger+0x129f0"])
+    #expect(report.system.first { $0.key == "Objective-C exception" }?.value
+      == "NSInternalInconsistencyException: Invalid update: invalid number of rows")
+  }
+
   @Test("an ARM64 report as Console shows an .ips: source positions, inlined rows, lower-case UUIDs")
   func arm64Report() throws {
     let text = """

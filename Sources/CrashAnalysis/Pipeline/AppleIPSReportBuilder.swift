@@ -79,14 +79,29 @@ enum AppleIPSReportBuilder {
     report.exception = exception(body["exception"])
     let images = Self.images(body["usedImages"])
     report.modules = images.map(\.module)
+    let lines = applicationLines(body["asi"])
+    for line in lines { report.system.append(SystemProperty(key: AppleApplicationInformation.lineKey, value: line)) }
+    if let exception = exceptionReason(body["exceptionReason"]) ?? AppleApplicationInformation.exception(in: lines) {
+      report.system.append(SystemProperty(key: exception.key, value: exception.value))
+    }
+    // An uncaught exception's stack is where the crash happened (the thread that then aborted
+    // shows only the runtime's way to `abort()`): it is the crashed thread.
+    let exceptionFrames = frames(body["lastExceptionBacktrace"], images: images, architecture: architecture)
+    if !exceptionFrames.isEmpty {
+      report.threads.append(
+        CrashThread(
+          architecture: architecture, architectureEvidence: evidence, frames: exceptionFrames, format: .appleCrashReport,
+          label: "Last Exception Backtrace", isCrashed: true))
+    }
     let faulting = body["faultingThread"]?.intValue
     for (index, value) in threadValues.prefix(maximumThreads).enumerated() {
-      let crashed = value["triggered"] == .bool(true) || index == faulting
+      let triggered = value["triggered"] == .bool(true) || index == faulting
+      let crashed = triggered && exceptionFrames.isEmpty
       var thread = CrashThread(
         id: value["id"]?.intValue.flatMap { UInt32(exactly: $0) }, architecture: architecture, architectureEvidence: evidence,
         frames: frames(value["frames"], images: images, architecture: architecture), format: .appleCrashReport,
         label: label(value, index: index), isCrashed: crashed)
-      if crashed, let state = value["threadState"] {
+      if triggered, let state = value["threadState"] {
         thread.context = NamedRegisters.context(registers(state), architecture: architecture)
       }
       report.threads.append(thread)
@@ -95,6 +110,37 @@ enum AppleIPSReportBuilder {
       report.diagnostics.append(Diagnostic(.warning, "\(threadValues.count) threads; the first \(maximumThreads) were read"))
     }
     return report
+  }
+
+  /// The most application-specific lines read.
+  static let maximumApplicationLines = 32
+
+  /// `"asi": {"libsystem_c.dylib": ["abort() called"], "CoreFoundation": ["*** Terminating app…"]}`:
+  /// each line with the image that left it (`CoreFoundation: *** Terminating app…`).
+  private static func applicationLines(_ value: JSONValue?) -> [String] {
+    guard case .object(let members)? = value else { return [] }
+    var lines: [String] = []
+    for (image, entry) in members {
+      guard case .array(let texts) = entry else { continue }
+      for text in texts {
+        guard lines.count < maximumApplicationLines, let text = text.stringValue else { continue }
+        let line = TextLimits.capped(TextLimits.singleLine(image, replacement: " "), maximumBytes: 256) + ": " + text
+        lines.append(TextLimits.singleLine(TextLimits.capped(line), replacement: " "))
+      }
+    }
+    return lines
+  }
+
+  /// `"exceptionReason": {"name":"NSRangeException","composed_message":"*** -[…]","type":"objc-exception",…}`
+  /// (iOS 15 and macOS 12 on) as (property key, `NAME: message`).
+  private static func exceptionReason(_ value: JSONValue?) -> (key: String, value: String)? {
+    guard let value, let name = value["name"]?.stringValue, !name.isEmpty else { return nil }
+    let message = value["composed_message"]?.stringValue ?? value["reason"]?.stringValue ?? ""
+    let key =
+      value["type"]?.stringValue == "objc-exception" || value["class"]?.stringValue == "NSException"
+      ? AppleApplicationInformation.objectiveCExceptionKey : "Exception reason"
+    let text = message.isEmpty ? name : "\(name): \(message)"
+    return (key, TextLimits.singleLine(TextLimits.capped(text), replacement: " "))
   }
 
   /// `Thread 0 (com.apple.main-thread)`, with the thread's name or queue.

@@ -207,6 +207,51 @@ enum AppleCrashReport {
     return row
   }
 
+  /// The sections after the header that are not a thread's.
+  enum SectionHeader: Equatable {
+    /// `Application Specific Information:` (the process's last words follow; a flattened paste
+    /// may carry the first of them on the same line, from token `from`).
+    case applicationInformation(from: Int)
+    /// `Last Exception Backtrace:` (iOS) or `Application Specific Backtrace 1:` (macOS): the
+    /// uncaught exception's stack, as rows or as one parenthesised list of addresses from token `from`.
+    case exceptionBacktrace(title: String, from: Int)
+  }
+
+  /// `Application Specific Information:`, `Last Exception Backtrace:`, `Application Specific Backtrace 1:`.
+  static func sectionHeader(_ line: TextLine) -> SectionHeader? {
+    guard line.tokens.count >= 3, line.contentStart == 0 else { return nil }
+    if line.tokenEquals(0, "Application"), line.tokenEquals(1, "Specific") {
+      if line.tokenEquals(2, "Information:") { return .applicationInformation(from: 3) }
+      if line.tokens.count >= 4, line.tokenEquals(2, "Backtrace"), line.token(3).last == UInt8(ascii: ":"),
+        let number = Int(line.string(3).dropLast()), number >= 0
+      {
+        return .exceptionBacktrace(title: "Application Specific Backtrace \(number)", from: 4)
+      }
+      return nil
+    }
+    if line.tokenEquals(0, "Last"), line.tokenEquals(1, "Exception"), line.tokenEquals(2, "Backtrace:") {
+      return .exceptionBacktrace(title: "Last Exception Backtrace", from: 3)
+    }
+    return nil
+  }
+
+  /// `(0x18d0ed5f0 0x18ce0fbcc … 0x18cdb352)`: an unsymbolicated exception backtrace's return
+  /// addresses from token `from` (a list a paste broke over lines is read line by line), or nil
+  /// when a word is no address.
+  static func addressList(_ line: TextLine, from: Int = 0) -> [UInt64]? {
+    guard from < line.tokens.count else { return nil }
+    var addresses: [UInt64] = []
+    for index in from..<line.tokens.count {
+      var token = line.token(index)
+      if token.first == UInt8(ascii: "(") { token = token.dropFirst() }
+      if token.last == UInt8(ascii: ")") { token = token.dropLast() }
+      guard token.count > 2, token.count <= 18, Bytes.hasPrefix(token, "0x"), let address = HexNumber.digits(token.dropFirst(2))
+      else { return nil }
+      addresses.append(address)
+    }
+    return addresses
+  }
+
   /// A line under `Binary Images:`.
   static func image(_ line: TextLine) -> Image? {
     let count = line.tokens.count
@@ -257,6 +302,8 @@ struct AppleCrashReportCollector {
     case thread
     case registers(Int)
     case images
+    case applicationInformation
+    case exceptionBacktrace
   }
 
   private var threads: [Thread] = []
@@ -265,6 +312,12 @@ struct AppleCrashReportCollector {
   private var threadNames: [Int: String] = [:]
   private var registers: (thread: Int, pairs: [(name: String, value: UInt64)], lines: LineRange)?
   private var images: [AppleCrashReport.Image] = []
+  /// The `Application Specific Information:` lines.
+  private var applicationLines: [String] = []
+  /// The uncaught exception's stack (`Last Exception Backtrace:`), when the report has one.
+  private var exceptionBacktrace: Thread?
+  /// The most application-specific lines kept.
+  static let maximumApplicationLines = 32
   /// The most frames kept for one thread, threads and images.
   var maximumFrames = 4096
   var maximumThreads = 4096
@@ -320,6 +373,18 @@ struct AppleCrashReportCollector {
         return true
       }
       section = .none
+    case .applicationInformation:
+      // The process's lines run to the blank line; a section header or thread header ends them too.
+      if AppleCrashReport.sectionHeader(line) == nil, AppleCrashReport.threadHeader(line) == nil,
+        AppleCrashReport.field(line) == nil
+      {
+        keepApplicationLine(line, from: 0)
+        return true
+      }
+      section = .none
+    case .exceptionBacktrace:
+      if takeExceptionBacktraceLine(line, from: 0) { return true }
+      section = .none
     case .none:
       break
     }
@@ -342,6 +407,24 @@ struct AppleCrashReportCollector {
       return true
     }
     guard isCollecting else { return false }
+    if let header = AppleCrashReport.sectionHeader(line) {
+      switch header {
+      case .applicationInformation(let from):
+        section = .applicationInformation
+        if from < line.tokens.count { keepApplicationLine(line, from: from) }
+      case .exceptionBacktrace(let title, let from):
+        // The first backtrace is the exception's; a second (`Application Specific Backtrace 2:`)
+        // is read and dropped.
+        if exceptionBacktrace == nil {
+          exceptionBacktrace = Thread(number: -1, crashed: true, name: title, lines: LineRange(line: line.number))
+          section = .exceptionBacktrace
+          if from < line.tokens.count { _ = takeExceptionBacktraceLine(line, from: from) }
+        } else {
+          section = .none
+        }
+      }
+      return true
+    }
     if let named = AppleCrashReport.threadName(line) {
       if threadNames.count < maximumThreads { threadNames[named.number] = named.name }
       return true
@@ -355,6 +438,35 @@ struct AppleCrashReportCollector {
       return true
     }
     return false
+  }
+
+  /// Keeps an `Application Specific Information:` line, from token `from`.
+  private mutating func keepApplicationLine(_ line: TextLine, from: Int) {
+    guard applicationLines.count < Self.maximumApplicationLines else { return }
+    applicationLines.append(TextLimits.singleLine(TextLimits.capped(line.text(fromToken: from)), replacement: " "))
+  }
+
+  /// Takes a row of the exception's backtrace, or a line of its address list; false for any other line.
+  private mutating func takeExceptionBacktraceLine(_ line: TextLine, from: Int) -> Bool {
+    guard var backtrace = exceptionBacktrace else { return false }
+    defer { exceptionBacktrace = backtrace }
+    if from == 0, let row = AppleCrashReport.row(line) {
+      if backtrace.rows.count < maximumFrames {
+        backtrace.rows.append(row)
+        backtrace.rowLines.append(line.number)
+      }
+      backtrace.lines = backtrace.lines.including(line.number)
+      return true
+    }
+    guard let addresses = AppleCrashReport.addressList(line, from: from) else { return false }
+    for address in addresses where backtrace.rows.count < maximumFrames {
+      let text = "0x" + String(address, radix: 16)
+      backtrace.rows.append(
+        AppleCrashReport.Row(number: backtrace.rows.count, module: "???", address: address, text: text))
+      backtrace.rowLines.append(line.number)
+    }
+    backtrace.lines = backtrace.lines.including(line.number)
+    return true
   }
 
   /// Ends the report: the exception, the threads, then the images as modules.
@@ -374,8 +486,24 @@ struct AppleCrashReportCollector {
     where ["Process", "OS Version", "Hardware Model", "Termination Reason"].contains(name) {
       emit(.systemProperty(SystemProperty(key: name, value: TextLimits.singleLine(value.value))))
     }
+    for line in applicationLines {
+      emit(.systemProperty(SystemProperty(key: AppleApplicationInformation.lineKey, value: line)))
+    }
+    if let exception = AppleApplicationInformation.exception(in: applicationLines) {
+      emit(.systemProperty(SystemProperty(key: exception.key, value: exception.value)))
+    }
     if let exception = exception() { emit(.exception(exception)) }
     let sortedImages = images.sorted { $0.start < $1.start }
+    // An uncaught exception's stack is where the crash happened: the thread that then aborted
+    // shows only the runtime's way to `abort()`, the same for every such crash.
+    if let backtrace = exceptionBacktrace, !backtrace.rows.isEmpty {
+      crashedNumber = nil
+      emitThread(
+        CrashThread(
+          architecture: architecture, architectureEvidence: evidence,
+          frames: Self.frames(backtrace, images: sortedImages, architecture: architecture), format: .appleCrashReport,
+          lines: backtrace.lines, label: backtrace.name, isCrashed: true))
+    }
     for thread in threads where !thread.rows.isEmpty {
       let crashed = thread.number == crashedNumber
       var crashThread = CrashThread(
@@ -460,6 +588,8 @@ struct AppleCrashReportCollector {
     threadNames = [:]
     registers = nil
     images = []
+    applicationLines = []
+    exceptionBacktrace = nil
     isCollecting = false
   }
 }

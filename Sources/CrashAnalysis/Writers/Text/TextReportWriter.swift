@@ -83,6 +83,7 @@ public enum TextReportWriter {
       "computer name", "processor type", "windows version", "current build", "service pack", "number of processors",
       "operating system", "cpu", "processors", "abi", "abort message", "cause", "sanitizer", "summary",
       "process", "os version", "hardware model", "termination reason", "distribution", "command line",
+      "application specific information",
     ].contains(property.key.lowercased()) {
       out += "System:       \(property.key): \(property.value)\n"
     }
@@ -90,7 +91,9 @@ public enum TextReportWriter {
     // A language's exception (Java's, Python's) is no signal: kept as properties, shown here.
     for property in report.system {
       switch property.key {
-      case "Java exception", "Python exception", "JavaScript exception": out += "Exception:    \(property.value)\n"
+      case "Java exception", "Python exception", "JavaScript exception", "Objective-C exception", "C++ exception",
+        "Exception reason":
+        out += "Exception:    \(property.value)\n"
       case "Android ANR": out += "Exception:    Application Not Responding: \(property.value)\n"
       case "Memory error": out += "Error:        \(property.value)\n"
       case "Rust panic": out += "Exception:    \(property.value)\n"
