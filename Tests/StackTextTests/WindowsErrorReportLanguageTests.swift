@@ -69,6 +69,39 @@ struct WindowsErrorReportLanguageTests {
       architecture: .amd64, version: "10.0.22621.2506", timestamp: 0x0d2a_3f1e, processID: 0x3a5c)
   }
 
+  @Test("Spanish event 1000: `Nombre de la aplicación con errores`, versión and marca de tiempo")
+  func spanish() throws {
+    let report = try Self.report("wer-event-1000-es.txt")
+    try Self.expectSummary(
+      report, module: "ntdll", offset: 0x3_c43a, code: 0xc000_00fd, architecture: .amd64, version: "10.0.19041.3636",
+      timestamp: 0x4b7c_2e19, processID: 0x1f64)
+    #expect(report.system.first { $0.key == "Report Id" }?.value == "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a")
+    #expect(report.stacks.first?.lines == LineRange(1, 11), "the package lines belong to the record too")
+  }
+
+  @Test("Japanese event 1000: ideographic commas, `タイム スタンプ` with its blank")
+  func japanese() throws {
+    let report = try Self.report("wer-event-1000-ja.txt")
+    try Self.expectSummary(
+      report, module: "LedgerCore", offset: 0xd_3a67, code: 0xc000_0005, architecture: .amd64, version: "2.4.0.118",
+      timestamp: 0x6571_a0b9, processID: 0x262c)
+    #expect(report.modules.first?.path == #"C:\Program Files\Ledger\LedgerCore.dll"#)
+  }
+
+  @Test("Japanese event 1000 in Windows 11's words: `障害が発生したモジュール名`, `フォールト オフセット`")
+  func japaneseWindows11() throws {
+    let report = decodeReport(
+      """
+      障害が発生しているアプリケーション名: ledgersvc.exe、バージョン: 2.4.0.118
+      障害が発生したモジュール名: CoreMessagingXP.dll、バージョン: 10.0.27200.1024
+      例外コード: 0xc000027b
+      フォールト オフセット: 0x0000000000093b66
+      """)
+    let frame = try #require(report.stacks.first?.frames.first)
+    #expect(frame.symbol?.module == "CoreMessagingXP" && frame.symbol?.moduleOffset == 0x9_3b66)
+    #expect(report.exception?.code.rawValue == 0xc000_027b && report.modules.first?.version == "10.0.27200.1024")
+  }
+
   @Test("problem details in Russian and Polish (BEX: the offset before the code) read by their names")
   func problemDetails() throws {
     try Self.expectSummary(
@@ -104,7 +137,8 @@ struct WindowsErrorReportLanguageTests {
     "lines that start like a localized field but are none open nothing",
     arguments: [
       "Name: ledgersvc\nVersion: 2\n", "Nom de famille : Dupont\n", "Имя пользователя: admin\n", "错误: 文件未找到\n",
-      "Nazwa pliku: raport.txt\n", "问题: 0x0001a2f3\n",
+      "Nazwa pliku: raport.txt\n", "问题: 0x0001a2f3\n", "Nombre: Juan\nVersión: 2\n",
+      "障害が発生しました: 0x0001a2f3\n",
     ])
   func notASummary(_ text: String) {
     #expect(decodeReport(text).stacks.isEmpty)

@@ -67,8 +67,8 @@ struct WindowsErrorReportCollector {
 
   /// Whether the line may open a summary: its first four bytes, folded, are `faul`, `prob`,
   /// `desc` or `even`, or begin a localized summary's first field (WindowsErrorReportLabels:
-  /// `name`, `nom `, `nazw`, `Имя`, `Сигн`, `错误`, `问题`), one comparison each; and then its
-  /// words.
+  /// `name`, `nom `, `nomb`, `nazw`, `Имя`, `Сигн`, `错误`, `问题`, `障害`), one comparison
+  /// each; and then its words.
   @inline(__always)
   static func mayOpen(_ line: TextLine) -> Bool {
     guard let first = line.tokens.first, first.count >= 3 else { return false }
@@ -80,10 +80,11 @@ struct WindowsErrorReportCollector {
       | 0x2020_2020
     // "faul", "prob", "desc", "even" as little-endian words.
     if word == 0x6C75_6166 || word == 0x626F_7270 || word == 0x6373_6564 || word == 0x6E65_7665 { return opens(line) }
-    // "name", "nom ", "nazw", and the UTF-8 of "Имя", "Сигн", "错误", "问题", folded the same way.
+    // "name", "nom ", "nomb", "nazw", and the UTF-8 of "Имя", "Сигн", "错误", "问题", "障害",
+    // folded the same way.
     guard
-      word == 0x656D_616E || word == 0x206D_6F6E || word == 0x777A_616E || word == 0xBCF0_B8F0 || word == 0xB8F0_A1F0
-        || word == 0xE8B9_B4E9 || word == 0xE9AE_B7E9
+      word == 0x656D_616E || word == 0x206D_6F6E || word == 0x626D_6F6E || word == 0x777A_616E
+        || word == 0xBCF0_B8F0 || word == 0xB8F0_A1F0 || word == 0xE8B9_B4E9 || word == 0xE9AE_B7E9 || word == 0xE5BC_BAE9
     else { return false }
     return opensLocalized(line)
   }

@@ -4,8 +4,10 @@
 // installation, and support tickets carry them as printed. Each localized field
 // name read here maps to the English one WindowsErrorReportCollector reads
 // (`Name der fehlerhaften Anwendung` → `faulting application name`). The names are
-// those real summaries from localized Windows show: German, French, Russian and
-// Simplified Chinese event 1000 records, Russian, Chinese and Polish problem
+// those real summaries from localized Windows show: German, French, Russian,
+// Simplified Chinese, Spanish and Japanese event 1000 records (Japanese in two
+// wordings: `障害が発生しているモジュール名` / `障害オフセット` and Windows 11's
+// `障害が発生したモジュール名` / `フォールト オフセット`), Russian, Chinese and Polish problem
 // details, German Report.wer signature names; German's problem-detail names
 // (`Fehlermodulname`, `Anwendungsname`, `Anwendungsversion`,
 // `Anwendungszeitstempel`, `Problemsignatur`, `Problemereignisname`) complete the
@@ -13,7 +15,8 @@
 // pattern, and Polish's `Kod wyjątku` is shared by event 1000. French prints its first field without a colon
 // (`Nom de l’application défaillante app.exe, version : …`) and a blank before
 // its colons; Russian leaves out the colon of the module's time stamp; Chinese
-// separates the parts of a name with a full-width comma.
+// separates the parts of a name with a full-width comma, Japanese with an
+// ideographic one (`、バージョン: …`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -72,17 +75,17 @@ enum WindowsErrorReportLabels {
   /// What a labelled part of a name's value holds.
   enum ValueLabel { case version, stamp }
 
-  /// Splits `name, version: V, time stamp: S` at its commas, ASCII or full-width (`，`).
+  /// Splits `name, version: V, time stamp: S` at its commas: ASCII, full-width (`，`) or ideographic (`、`).
   static func valueParts(_ value: String) -> [Substring] {
-    value.split(omittingEmptySubsequences: false) { $0 == "," || $0 == "，" }.map { $0.drop { $0 == " " } }
+    value.split(omittingEmptySubsequences: false) { $0 == "," || $0 == "，" || $0 == "、" }.map { $0.drop { $0 == " " } }
   }
 
   // MARK: - The names
 
   /// `version` in the languages listed (lower case).
-  private static let versionWords = ["version", "версия", "版本", "wersja"]
+  private static let versionWords = ["version", "versión", "バージョン", "версия", "版本", "wersja"]
   /// `time stamp` in the languages listed (lower case).
-  private static let stampWords = ["time stamp", "zeitstempel", "horodatage", "отметка времени", "时间戳"]
+  private static let stampWords = ["time stamp", "zeitstempel", "horodatage", "marca de tiempo", "タイム スタンプ", "отметка времени", "时间戳"]
 
   /// Names printed without their colon, lower case, with the English key.
   private static let namesWithoutColon: [(String, String)] = [
@@ -96,27 +99,36 @@ enum WindowsErrorReportLabels {
     // Event 1000 (Application Error).
     add(
       "faulting application name", "name der fehlerhaften anwendung", "nom de l'application défaillante",
-      "имя сбойного приложения", "错误应用程序名称")
-    add("faulting module name", "name des fehlerhaften moduls", "nom du module défaillant", "имя сбойного модуля", "错误模块名称")
-    add("exception code", "ausnahmecode", "code d'exception", "код исключения", "异常代码", "kod wyjątku")
-    add("fault offset", "fehleroffset", "décalage d'erreur", "смещение ошибки", "错误偏移量")
-    add("faulting process id", "id des fehlerhaften prozesses", "id du processus défaillant", "идентификатор сбойного процесса", "错误进程 id")
+      "имя сбойного приложения", "错误应用程序名称", "nombre de la aplicación con errores", "障害が発生しているアプリケーション名")
+    add(
+      "faulting module name", "name des fehlerhaften moduls", "nom du module défaillant", "имя сбойного модуля", "错误模块名称",
+      "nombre del módulo con errores", "障害が発生しているモジュール名", "障害が発生したモジュール名")
+    add(
+      "exception code", "ausnahmecode", "code d'exception", "код исключения", "异常代码", "kod wyjątku", "código de excepción",
+      "例外コード")
+    add("fault offset", "fehleroffset", "décalage d'erreur", "смещение ошибки", "错误偏移量", "desplazamiento de errores", "障害オフセット", "フォールト オフセット")
+    add(
+      "faulting process id", "id des fehlerhaften prozesses", "id du processus défaillant", "идентификатор сбойного процесса",
+      "错误进程 id", "identificador del proceso con errores", "障害が発生しているプロセス id")
     add(
       "faulting application start time", "startzeit der fehlerhaften anwendung",
-      "heure de début de l'application défaillante", "время запуска сбойного приложения", "错误应用程序启动时间")
+      "heure de début de l'application défaillante", "время запуска сбойного приложения", "错误应用程序启动时间",
+      "hora de inicio de la aplicación con errores", "障害が発生しているアプリケーションの開始時刻")
     add(
       "faulting application path", "pfad der fehlerhaften anwendung", "chemin d'accès de l'application défaillante",
-      "путь сбойного приложения", "错误应用程序路径")
+      "путь сбойного приложения", "错误应用程序路径", "ruta de acceso de la aplicación con errores",
+      "障害が発生しているアプリケーション パス")
     add(
       "faulting module path", "pfad des fehlerhaften moduls", "chemin d'accès du module défaillant", "путь сбойного модуля",
-      "错误模块路径")
-    add("report id", "berichtskennung", "id de rapport", "код отчета", "报告 id")
+      "错误模块路径", "ruta de acceso del módulo con errores", "障害が発生しているモジュール パス")
+    add("report id", "berichtskennung", "id de rapport", "код отчета", "报告 id", "identificador del informe", "レポート id")
     add(
       "faulting package full name", "vollständiger name des fehlerhaften pakets", "nom complet du package défaillant",
-      "错误程序包全名")
+      "错误程序包全名", "nombre completo del paquete con errores")
     add(
       "faulting package-relative application id", "anwendungs-id, die relativ zum fehlerhaften paket ist",
-      "id de l'application relative au package défaillant", "错误程序包相对应用程序 id")
+      "id de l'application relative au package défaillant", "错误程序包相对应用程序 id",
+      "identificador de aplicación relativa del paquete con errores")
     // Problem details and Report.wer's signature names.
     add("problem signature", "problemsignatur", "сигнатура проблемы", "问题签名")
     add("problem event name", "problemereignisname", "имя события проблемы", "问题事件名称", "nazwa zdarzenia problemu")
