@@ -40,9 +40,45 @@ struct JavaStackTraceTests {
     #expect(stack.frames[1].sourceLine == nil && stack.frames[2].symbol?.function == "com.example.ledger.Main$1.run")
   }
 
+  @Test("Crashlytics' Android text: `Fatal Exception:` and its cause, then every other thread by its name")
+  func crashlyticsAndroid() throws {
+    let report = decodeReport(try String(contentsOfFile: Fixtures.path("pastes/crashlytics-android.txt"), encoding: .utf8))
+    #expect(report.stacks.map(\.label) == [
+      "java.lang.IllegalStateException: ledger closed", "java.io.IOException: disk full", "DefaultDispatcher-worker-3",
+      "FinalizerDaemon", "Firebase Background Thread #1", "main",
+    ])
+    #expect(report.stacks.map(\.isCrashed) == [false, true, false, false, false, false])
+    // R8's and D8's places without a file keep their frames: the stack is not cut there.
+    let frames = report.stacks[0].frames
+    #expect(frames.count == 9 && frames[2].sourceLine == nil && frames[4].sourceLine == nil)
+    #expect(frames[3].symbol?.function == "com.example.ledger.AccountsViewModel.$r8$lambda$Xq3k9ZtPa0bW1cV2dE4fG5hI6jK")
+    #expect(report.stacks[2].frames.count == 3 && report.stacks[5].frames.map { $0.symbol?.function } == [
+      "android.os.MessageQueue.nativePollOnce", "android.os.Looper.loop",
+    ])
+    #expect(report.system.first { $0.key == "Java exception" }?.value == "java.lang.IllegalStateException: ledger closed")
+  }
+
+  @Test("a logged `Non-fatal Exception:`, behind a `#` as pastes in issues show it; prose after it ends the threads")
+  func crashlyticsNonFatal() throws {
+    let report = decodeReport(
+      """
+      # Non-fatal Exception: java.net.SocketTimeoutException: timeout
+             at okhttp3.internal.http2.Http2Stream.takeHeaders(Http2Stream.kt:144)
+
+      OkHttp Dispatcher:
+             at java.lang.Object.wait(Object.java)
+
+      This started after the 2.4 update, any ideas?
+      We tried:
+      """)
+    #expect(report.stacks.map(\.label) == ["java.net.SocketTimeoutException: timeout", "OkHttp Dispatcher"])
+    #expect(report.stacks.map(\.frames.count) == [1, 1])
+  }
+
   @Test("not a Java stack", arguments: [
     "Build Error: something\nat the top\n", "java.lang.NullPointerException thrown somewhere\nnothing else\n",
-    "Exception in thread \"main\" of thoughts\n",
+    "Exception in thread \"main\" of thoughts\n", "Fatal Exception: something went wrong\n  at home (today)\n",
+    "# Fatal Exception: java.lang.Thing\n",
   ])
   func notJava(_ text: String) {
     #expect(decodeReport(text).stacks.isEmpty)

@@ -69,9 +69,11 @@ struct CrashlyticsReportCollector {
   static func mayOpen(_ line: TextLine) -> Bool { crashedHeader(line) != nil || isFatalException(line) }
 
   /// `Fatal Exception: NSRangeException`: an Objective-C exception, over the crashed thread's
-  /// rows (or the summary's first line).
+  /// rows (or the summary's first line). An Android issue's `Fatal Exception:
+  /// java.lang.IllegalStateException: …` (a class in a package) is Java's (JavaStackTrace).
   static func isFatalException(_ line: TextLine) -> Bool {
     line.tokens.count >= 3 && line.tokenEquals(0, "Fatal") && line.tokenEquals(1, "Exception:")
+      && !line.token(2).contains(ASCII.period)
   }
 
   /// Takes a line of the report; false for a line it does not read (which may end it).
