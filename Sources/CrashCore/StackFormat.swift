@@ -108,6 +108,10 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// systemd-coredump's stack traces (`coredumpctl info`, the journal's message): `Stack trace of
   /// thread 12239:` over `#0  0x000055bf65a3021f journal_append (ledger_threads + 0x121f)`.
   case systemdCoredump = "systemd-coredump"
+  /// The SOS debugger extension's managed stacks (WinDbg's `!clrstack`, `dotnet-dump analyze`'s
+  /// `clrstack`, `!pe`): `000000E5D8F7E2B0 00007ffa9c1b2f4d Ledger.Store.Latest() [C:\src\Store.cs @ 42]`
+  /// under `Child SP               IP Call Site`.
+  case sosManagedStack = "sos-clrstack"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

@@ -100,6 +100,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var crashlytics = CrashlyticsReportCollector()
   @exclusivity(unchecked) private var systemdCoredump = SystemdCoredumpCollector()
   @exclusivity(unchecked) private var dotnet = DotNetStackTraceCollector()
+  @exclusivity(unchecked) private var sos = SOSManagedStackCollector()
   @exclusivity(unchecked) private var java = JavaStackTraceCollector()
   @exclusivity(unchecked) private var javascript = JavaScriptStackCollector()
   @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
@@ -227,6 +228,7 @@ public final class StackTextDecoder {
     crashlytics.finish(emit: emit, emitThread: { emitThread($0, emit) })
     systemdCoredump.finish(emit: emit, emitThread: { emitThread($0, emit) })
     dotnet.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    sos.finish(emit: emit, emitThread: { emitThread($0, emit) })
     java.finish(emit: emit, emitThread: { emitThread($0, emit) })
     javascript.finish(emit: emit, emitThread: { emitThread($0, emit) })
     hotspot.finish(emit: emit, emitThread: { emitThread($0, emit) })
@@ -392,6 +394,13 @@ public final class StackTextDecoder {
     if stackwalk.machineReadable.isCollecting {
       if stackwalk.machineReadable.consume(line, emit: emit, emitThread: { emitThread($0, emit) }) { return }
       finishStackwalk(emit)
+    }
+    // SOS's managed stacks (`!clrstack`, `!pe`): their rows look like kd's, their second column
+    // is no return address.
+    if sos.isCollecting || SOSManagedStackCollector.mayOpen(line),
+      sos.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
     }
     // An Android tombstone: its threads, registers and backtraces, and its other sections kept
     // from the recognisers below.
