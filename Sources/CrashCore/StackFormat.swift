@@ -112,6 +112,10 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// `clrstack`, `!pe`): `000000E5D8F7E2B0 00007ffa9c1b2f4d Ledger.Store.Latest() [C:\src\Store.cs @ 42]`
   /// under `Child SP               IP Call Site`.
   case sosManagedStack = "sos-clrstack"
+  /// Socorro's crashing thread as Mozilla's bugs quote it (`Top 10 frames of crashing thread:`
+  /// over `0  xul.dll  mozilla::dom::Ledger::Close  dom/ledger/Ledger.cpp:212`) and crash-stats'
+  /// frame table.
+  case socorroFrames = "socorro-frames"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

@@ -101,6 +101,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var systemdCoredump = SystemdCoredumpCollector()
   @exclusivity(unchecked) private var dotnet = DotNetStackTraceCollector()
   @exclusivity(unchecked) private var sos = SOSManagedStackCollector()
+  @exclusivity(unchecked) private var socorro = SocorroCrashingThreadCollector()
   @exclusivity(unchecked) private var java = JavaStackTraceCollector()
   @exclusivity(unchecked) private var javascript = JavaScriptStackCollector()
   @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
@@ -229,6 +230,7 @@ public final class StackTextDecoder {
     systemdCoredump.finish(emit: emit, emitThread: { emitThread($0, emit) })
     dotnet.finish(emit: emit, emitThread: { emitThread($0, emit) })
     sos.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    socorro.finish(emit: emit, emitThread: { emitThread($0, emit) })
     java.finish(emit: emit, emitThread: { emitThread($0, emit) })
     javascript.finish(emit: emit, emitThread: { emitThread($0, emit) })
     hotspot.finish(emit: emit, emitThread: { emitThread($0, emit) })
@@ -399,6 +401,12 @@ public final class StackTextDecoder {
     // is no return address.
     if sos.isCollecting || SOSManagedStackCollector.mayOpen(line),
       sos.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return
+    }
+    // Socorro's crashing thread as a Mozilla bug quotes it, and crash-stats' frame table.
+    if socorro.isCollecting || SocorroCrashingThreadCollector.mayOpen(line),
+      socorro.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return
     }
