@@ -113,8 +113,23 @@ public final class FrameView: Sendable {
     // the handler's too.
     if let entry = views.lastIndex(where: { $0.role == .handlerEntry }) {
       for index in 0...entry { views[index] = views[index].with(role: .irrelevant) }
+      // The kernel entered the handler through the C library's (or the vDSO's) signal return
+      // trampoline, glibc's `__restore_rt`: printed unnamed below the handler (Chromium's
+      // `(/usr/lib/x86_64-linux-gnu/libc.so.6+0x4251f)`), it is the handler's way in too.
+      let next = entry + 1
+      if next < views.count, views[next].function == nil, let module = views[next].module, isSignalTrampolineModule(module) {
+        views[next] = views[next].with(role: .irrelevant)
+      }
     }
     return views
+  }
+
+  /// Whether `module` holds a signal return trampoline: the C library (`libc.so.6`, bionic's
+  /// `libc.so`) or the kernel's vDSO (`linux-vdso.so.1`, `linux-gate.so.1`, `[vdso]`).
+  static func isSignalTrampolineModule(_ module: String) -> Bool {
+    let name = module.lowercased()
+    return name == "libc" || name.hasPrefix("libc.so") || name.hasPrefix("libc-2.") || name.hasPrefix("linux-vdso")
+      || name.hasPrefix("linux-gate") || name == "[vdso]"
   }
 
   /// The same view with another role.

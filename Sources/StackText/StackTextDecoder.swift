@@ -404,6 +404,11 @@ public final class StackTextDecoder {
     {
       return
     }
+    // Chromium's fatal signal, before the stack its handler prints.
+    if ChromiumFatalSignal.mayBe(line), let exception = ChromiumFatalSignal.exception(line) {
+      emit(.exception(exception))
+      return
+    }
     // Socorro's crashing thread as a Mozilla bug quotes it, and crash-stats' frame table.
     if socorro.isCollecting || SocorroCrashingThreadCollector.mayOpen(line),
       socorro.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
