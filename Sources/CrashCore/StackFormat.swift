@@ -116,6 +116,9 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// over `0  xul.dll  mozilla::dom::Ledger::Close  dom/ledger/Ledger.cpp:212`) and crash-stats'
   /// frame table.
   case socorroFrames = "socorro-frames"
+  /// Node.js's native stack after a fatal error (`FATAL ERROR: …` over
+  /// ` 1: 0xb7b150 node::Abort() [node]`).
+  case nodeNative = "node-native"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

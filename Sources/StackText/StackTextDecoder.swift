@@ -102,6 +102,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var dotnet = DotNetStackTraceCollector()
   @exclusivity(unchecked) private var sos = SOSManagedStackCollector()
   @exclusivity(unchecked) private var socorro = SocorroCrashingThreadCollector()
+  @exclusivity(unchecked) private var nodeNative = NodeNativeStackCollector()
   @exclusivity(unchecked) private var java = JavaStackTraceCollector()
   @exclusivity(unchecked) private var javascript = JavaScriptStackCollector()
   @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
@@ -231,6 +232,7 @@ public final class StackTextDecoder {
     dotnet.finish(emit: emit, emitThread: { emitThread($0, emit) })
     sos.finish(emit: emit, emitThread: { emitThread($0, emit) })
     socorro.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    nodeNative.finish(emit: emit, emitThread: { emitThread($0, emit) })
     java.finish(emit: emit, emitThread: { emitThread($0, emit) })
     javascript.finish(emit: emit, emitThread: { emitThread($0, emit) })
     hotspot.finish(emit: emit, emitThread: { emitThread($0, emit) })
@@ -407,6 +409,12 @@ public final class StackTextDecoder {
     // Chromium's fatal signal, before the stack its handler prints.
     if ChromiumFatalSignal.mayBe(line), let exception = ChromiumFatalSignal.exception(line) {
       emit(.exception(exception))
+      return
+    }
+    // Node.js's native stack after a fatal error (a V8 heap exhausted, a failed check).
+    if nodeNative.holdsAnything || NodeNativeStackCollector.mayOpen(line),
+      nodeNative.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
       return
     }
     // Socorro's crashing thread as a Mozilla bug quotes it, and crash-stats' frame table.

@@ -22,6 +22,8 @@ struct FieldPasteSignatureTests {
       ("pastes/socorro-bug-comment.txt", "mozilla::dom::Ledger::Close"),
       ("pastes/macos-uncaught-exception.crash", "-[SKCanvas drawLabel:]"),
       ("pastes/sos-clrstack.txt", "Ledger.Store.Latest"),
+      // Node's and V8's OOM path passed over, and the unnamed frames of `node` beside it.
+      ("pastes/node-heap-oom.txt", "v8::internal::Heap::CollectGarbage"),
     ])
   func signature(_ fixture: String, _ expected: String) throws {
     let report = try Analyser().analyse(path: Fixtures.path(fixture))

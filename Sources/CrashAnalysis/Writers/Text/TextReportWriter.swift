@@ -97,7 +97,7 @@ public enum TextReportWriter {
       case "Android ANR": out += "Exception:    Application Not Responding: \(property.value)\n"
       case "Memory error": out += "Error:        \(property.value)\n"
       case "Rust panic": out += "Exception:    \(property.value)\n"
-      case "Rust error": out += "Error:        \(property.value)\n"
+      case "Rust error", "Node fatal error": out += "Error:        \(property.value)\n"
       case "Java root cause", "Python root cause", "JavaScript root cause": out += "Root cause:   \(property.value)\n"
       default: break
       }
