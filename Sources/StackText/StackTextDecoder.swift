@@ -120,6 +120,8 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var runtimeReportsActive = false
   /// Whether one of the native tools' collectors holds something (it then sees every line).
   @exclusivity(unchecked) private var nativeToolsActive = false
+  /// Whether one of the tool summaries' collectors holds something (it then sees every line).
+  @exclusivity(unchecked) private var toolSummariesActive = false
   @exclusivity(unchecked) private var stackwalk = BreakpadStackwalkCollector()
 
   // Bookkeeping.
@@ -399,30 +401,9 @@ public final class StackTextDecoder {
       if stackwalk.machineReadable.consume(line, emit: emit, emitThread: { emitThread($0, emit) }) { return }
       finishStackwalk(emit)
     }
-    // SOS's managed stacks (`!clrstack`, `!pe`): their rows look like kd's, their second column
-    // is no return address.
-    if sos.isCollecting || SOSManagedStackCollector.mayOpen(line),
-      sos.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
-    {
-      return
-    }
-    // Chromium's fatal signal, before the stack its handler prints.
-    if ChromiumFatalSignal.mayBe(line), let exception = ChromiumFatalSignal.exception(line) {
-      emit(.exception(exception))
-      return
-    }
-    // Node.js's native stack after a fatal error (a V8 heap exhausted, a failed check).
-    if nodeNative.holdsAnything || NodeNativeStackCollector.mayOpen(line),
-      nodeNative.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
-    {
-      return
-    }
-    // Socorro's crashing thread as a Mozilla bug quotes it, and crash-stats' frame table.
-    if socorro.isCollecting || SocorroCrashingThreadCollector.mayOpen(line),
-      socorro.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
-    {
-      return
-    }
+    // Debugger extensions' and crash services' summaries: SOS's managed stacks (whose rows look
+    // like kd's), Socorro's crashing thread, Node's native stack, Chromium's fatal signal.
+    if toolSummariesActive || ToolSummaryLeads.mayLead(line), handleToolSummaries(emit) { return }
     // An Android tombstone: its threads, registers and backtraces, and its other sections kept
     // from the recognisers below.
     if tombstone.isCollecting || AndroidTombstone.mayOpen(line),
@@ -629,6 +610,40 @@ public final class StackTextDecoder {
     // A Rust panic and its backtrace (the rows' `at` lines under them).
     if rustPanic.isCollecting || rustPanic.isWatching || RustPanicCollector.mayOpen(line) || RustPanicCollector.isErrorLine(line),
       rustPanic.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    return false
+  }
+
+  // MARK: - Tool summaries
+
+  /// Offers the line to the readers of debugger extensions' and crash services' summaries (SOS,
+  /// Socorro, Node's native stack, Chromium's fatal signal); true when one took it. Kept out of
+  /// `dispatch`, which every line runs through.
+  @inline(never)
+  private func handleToolSummaries(_ emit: (TextDecodingEvent) -> Void) -> Bool {
+    defer { toolSummariesActive = sos.isCollecting || socorro.isCollecting || nodeNative.holdsAnything }
+    // SOS's managed stacks (`!clrstack`, `!pe`): their second column is no return address.
+    if sos.isCollecting || SOSManagedStackCollector.mayOpen(line),
+      sos.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // Chromium's fatal signal, before the stack its handler prints.
+    if ChromiumFatalSignal.mayBe(line), let exception = ChromiumFatalSignal.exception(line) {
+      emit(.exception(exception))
+      return true
+    }
+    // Node.js's native stack after a fatal error (a V8 heap exhausted, a failed check).
+    if nodeNative.holdsAnything || NodeNativeStackCollector.mayOpen(line),
+      nodeNative.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
+    // Socorro's crashing thread as a Mozilla bug quotes it, and crash-stats' frame table.
+    if socorro.isCollecting || SocorroCrashingThreadCollector.mayOpen(line),
+      socorro.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
     {
       return true
     }

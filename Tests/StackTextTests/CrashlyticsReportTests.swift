@@ -77,7 +77,26 @@ struct CrashlyticsReportTests {
     #expect(report.exception?.address?.rawValue == 0x80_0000_0600_003b)
   }
 
-  @Test("not a Crashlytics issue", arguments: ["Crashed: yes, twice\n", "Fatal Exception: none\nwe could not reproduce it\n"])
+  @Test("the text export's numbered threads: `#0. Crashed:` opens the report, `#1. NAME` names the next")
+  func numberedThreads() throws {
+    let report = decodeReport(
+      """
+      #0. Crashed: com.apple.main-thread
+      0  libobjc.A.dylib                0x1f4c objc_msgSend + 28
+      1  LedgerKit                      0x3a9f0 LedgerStore.balance(for:) + 212 (LedgerStore.swift:88)
+
+      #1. com.apple.uikit.eventfetch-thread
+      0  libsystem_kernel.dylib         0xb48 mach_msg2_trap + 8
+
+      #12. Thread
+      0  libsystem_pthread.dylib        0x1b4c start_wqthread + 8
+      """)
+    #expect(report.stacks.map(\.label) == ["com.apple.main-thread", "com.apple.uikit.eventfetch-thread", "Thread"])
+    #expect(report.stacks.map(\.isCrashed) == [true, false, false])
+    #expect(report.stacks[0].frames.count == 2 && report.stacks.allSatisfy { $0.format == .crashlytics })
+  }
+
+  @Test("not a Crashlytics issue", arguments: ["Crashed: yes, twice\n", "Fatal Exception: none\nwe could not reproduce it\n", "#1. Crashed: the build\n"])
   func notCrashlytics(_ text: String) {
     #expect(decodeReport(text).stacks.isEmpty)
   }

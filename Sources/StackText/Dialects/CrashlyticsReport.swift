@@ -56,11 +56,26 @@ struct CrashlyticsReportCollector {
   /// Whether a report is being read.
   private(set) var isCollecting = false
 
-  /// The thread a `Crashed: NAME` (or `Plantage : NAME`) line names, or nil.
+  /// The thread a `Crashed: NAME` (or `Plantage : NAME`) line names, or nil; the text export
+  /// numbers it (`#0. Crashed: com.apple.main-thread`).
   static func crashedHeader(_ line: TextLine) -> String? {
-    if line.tokens.count >= 2, line.tokenEquals(0, "Crashed:") { return capped(line.text(fromToken: 1)) }
-    if line.tokens.count >= 3, line.tokenEquals(0, "Plantage"), line.tokenEquals(1, ":") { return capped(line.text(fromToken: 2)) }
+    let from = numberedFrom(line)
+    if line.tokens.count >= from + 2, line.tokenEquals(from, "Crashed:") { return capped(line.text(fromToken: from + 1)) }
+    if line.tokens.count >= from + 3, line.tokenEquals(from, "Plantage"), line.tokenEquals(from + 1, ":") {
+      return capped(line.text(fromToken: from + 2))
+    }
     return nil
+  }
+
+  /// 1 when the line starts with the text export's thread number (`#0.`, `#12.`), else 0: the
+  /// token its words start at.
+  static func numberedFrom(_ line: TextLine) -> Int {
+    guard let first = line.tokens.first, first.count >= 3, line.tokens.count >= 2 else { return 0 }
+    let bytes = line.bytes
+    guard bytes[first.lowerBound] == ASCII.hash, bytes[first.upperBound - 1] == ASCII.period,
+      bytes[(first.lowerBound + 1)..<(first.upperBound - 1)].allSatisfy(ASCII.isDigit)
+    else { return 0 }
+    return 1
   }
 
   /// Whether `line` may open a report: `Crashed:` or `Fatal Exception:` (its first words
@@ -128,7 +143,7 @@ struct CrashlyticsReportCollector {
     // A thread's name or queue (`com.apple.main-thread`, `NSOperationQueue 0x103c6c070 (QOS:
     // UNSPECIFIED)`): a short line. Two in a row, or a longer line, end the report.
     if pendingName == nil, line.tokens.count <= 6 {
-      pendingName = (Self.capped(line.text(fromToken: 0)), line.number)
+      pendingName = (Self.capped(line.text(fromToken: Self.numberedFrom(line))), line.number)
       return true
     }
     finish(emit: emit, emitThread: emitThread)

@@ -59,7 +59,13 @@ struct JavaStackTraceCollector {
   private(set) var isCollecting = false
 
   /// Whether anything is held (the decoder then offers every line).
-  var holdsAnything: Bool { isCollecting || pendingException != nil || readsNamedThreads }
+  @inline(__always)
+  var holdsAnything: Bool {
+    if isCollecting || readsNamedThreads { return true }
+    // `case .some` tests the optional in place: `!= nil` would copy it.
+    if case .some = pendingException { return true }
+    return false
+  }
 
   /// Whether `line` may name a Java exception: `Exception in thread`, `Caused by:`, or a first
   /// word ending `Exception`, `Error` or `Throwable` (its ends looked at).

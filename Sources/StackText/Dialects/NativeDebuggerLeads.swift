@@ -29,7 +29,9 @@ enum NativeDebuggerLeads {
     guard let first = line.tokens.first, let last = line.tokens.last else { return false }
     if line.bytes[last.upperBound - 1] == UInt8(ascii: "]"), Bytes.contains(line.bytes[last], "[0x") { return true }
     switch line.bytes[first.lowerBound] {
-    case ASCII.hash: return GDBBacktrace.mayBeRow(line) || HotSpotErrorLogCollector.mayOpen(line)
+    case ASCII.hash:
+      return GDBBacktrace.mayBeRow(line) || HotSpotErrorLogCollector.mayOpen(line)
+        || CrashlyticsReportCollector.crashedHeader(line) != nil
     case ASCII.star: return first.count == 1 || first.count == 3
     case UInt8(ascii: "="): return first.count >= 4 && line.bytes[first.lowerBound + 1] == UInt8(ascii: "=")
     case ASCII.openBracket: return line.tokenEquals(0, "[Switching") || line.tokenEquals(0, "[Current") || line.tokenEquals(0, "[signal")

@@ -24,6 +24,8 @@ import CrashCore
 /// Node.js's native stack after a fatal error, gathered line by line.
 struct NodeNativeStackCollector {
   private var rows: [(address: UInt64, function: String?, module: String?, line: Int)] = []
+  /// Whether rows or a reason are held (kept as a flag: asked of every line while true).
+  private(set) var holdsAnything = false
   private var lines: LineRange?
   /// The reason printed before the rows, held until they come.
   private var reason: (text: String, line: Int)?
@@ -31,10 +33,6 @@ struct NodeNativeStackCollector {
   /// The most rows kept.
   var maximumRows = 4096
 
-  /// Whether a stack is being read.
-  var isCollecting: Bool { !rows.isEmpty }
-  /// Whether anything is held (the decoder then offers every line).
-  var holdsAnything: Bool { !rows.isEmpty || reason != nil }
 
   /// Whether the line may be a row or a reason: its first byte is a digit, `F`, `#` or `n`.
   @inline(__always)
@@ -70,6 +68,13 @@ struct NodeNativeStackCollector {
   /// `FATAL ERROR: …`, `# Fatal error in …`, `# Check failed: …`, or a node assertion
   /// (`node[1234]: ../src/…: Assertion `…' failed.`): the reason.
   static func reasonText(_ line: TextLine) -> String? {
+    // The words first: the text is built only for a line that may be one.
+    guard line.tokens.count >= 2 else { return nil }
+    let first = line.token(0)
+    guard (line.tokenEquals(0, "FATAL") && line.tokenEquals(1, "ERROR:"))
+      || (line.tokenEquals(0, "#") && (line.tokenEquals(1, "Fatal") || line.tokenEquals(1, "Check")))
+      || Bytes.hasPrefix(first, "node[")
+    else { return nil }
     let text = line.text(fromToken: 0)
     var reason: Substring?
     if text.hasPrefix("FATAL ERROR: ") {
@@ -87,6 +92,7 @@ struct NodeNativeStackCollector {
 
   /// Takes a line; false for one it does not read (which ends the stack).
   mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
+    defer { holdsAnything = !rows.isEmpty || reason != nil }
     if let row = Self.row(line), row.number == nextNumber || (row.number == 1 && rows.isEmpty) {
       if row.number == 1, !rows.isEmpty { finish(emit: emit, emitThread: emitThread) }
       if rows.count < maximumRows { rows.append((row.address, row.function, row.module, line.number)) }
@@ -113,6 +119,7 @@ struct NodeNativeStackCollector {
       lines = nil
       reason = nil
       nextNumber = 1
+      holdsAnything = false
     }
     guard !rows.isEmpty, var lines else { return }
     if let reason {

@@ -67,8 +67,13 @@ struct SOSManagedStackCollector {
   var maximumThreads = 4096
   static let maximumParameters = 16
 
-  /// Whether a stack is being read (the decoder then offers every line).
-  var isCollecting: Bool { block != nil || exceptionType != nil }
+  /// Whether a stack or `!pe`'s fields are being read (the decoder then offers every line).
+  var isCollecting: Bool {
+    // `case .some` tests the optionals in place: `!= nil` would copy them.
+    if case .some = block { return true }
+    if case .some = exceptionType { return true }
+    return false
+  }
 
   /// Whether `line` may open a stack: `OS Thread Id:`, the columns' header (`Child SP IP Call
   /// Site`, `ESP EIP`) or `!pe`'s `Exception type:` (its first byte, then its words).
