@@ -119,6 +119,10 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// Node.js's native stack after a fatal error (`FATAL ERROR: …` over
   /// ` 1: 0xb7b150 node::Abort() [node]`).
   case nodeNative = "node-native"
+  /// A Unity player's or editor's crash handler on Windows (`Player.log`, `Editor.log`):
+  /// `0x00007FF63B7BE803 (Unity) GfxDeviceVK::InsertCustomMarkerCallback` under `========== OUTPUTTING
+  /// STACK TRACE ==================`.
+  case unityCrash = "unity-crash"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

@@ -103,6 +103,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var sos = SOSManagedStackCollector()
   @exclusivity(unchecked) private var socorro = SocorroCrashingThreadCollector()
   @exclusivity(unchecked) private var nodeNative = NodeNativeStackCollector()
+  @exclusivity(unchecked) private var unity = UnityCrashLogCollector()
   @exclusivity(unchecked) private var java = JavaStackTraceCollector()
   @exclusivity(unchecked) private var javascript = JavaScriptStackCollector()
   @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
@@ -235,6 +236,7 @@ public final class StackTextDecoder {
     sos.finish(emit: emit, emitThread: { emitThread($0, emit) })
     socorro.finish(emit: emit, emitThread: { emitThread($0, emit) })
     nodeNative.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    unity.finish(emit: emit, emitThread: { emitThread($0, emit) })
     java.finish(emit: emit, emitThread: { emitThread($0, emit) })
     javascript.finish(emit: emit, emitThread: { emitThread($0, emit) })
     hotspot.finish(emit: emit, emitThread: { emitThread($0, emit) })
@@ -623,7 +625,11 @@ public final class StackTextDecoder {
   /// `dispatch`, which every line runs through.
   @inline(never)
   private func handleToolSummaries(_ emit: (TextDecodingEvent) -> Void) -> Bool {
-    defer { toolSummariesActive = sos.isCollecting || socorro.isCollecting || nodeNative.holdsAnything }
+    defer {
+      toolSummariesActive = sos.isCollecting || socorro.isCollecting || nodeNative.holdsAnything || unity.isCollecting
+    }
+    // A Unity log's crash handler: its module list, its exception, its stack.
+    if unity.consume(line, emit: emit, emitThread: { emitThread($0, emit) }) { return true }
     // SOS's managed stacks (`!clrstack`, `!pe`): their second column is no return address.
     if sos.isCollecting || SOSManagedStackCollector.mayOpen(line),
       sos.consume(line, emit: emit, emitThread: { emitThread($0, emit) })

@@ -24,6 +24,7 @@ struct FieldPasteSignatureTests {
       ("pastes/sos-clrstack.txt", "Ledger.Store.Latest"),
       // Node's and V8's OOM path passed over, and the unnamed frames of `node` beside it.
       ("pastes/node-heap-oom.txt", "v8::internal::Heap::CollectGarbage"),
+      ("pastes/unity-player-crash.txt", "Ledger::Book::Close"),
     ])
   func signature(_ fixture: String, _ expected: String) throws {
     let report = try Analyser().analyse(path: Fixtures.path(fixture))

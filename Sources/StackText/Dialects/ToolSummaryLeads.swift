@@ -5,7 +5,9 @@
 // `Crash report:`, `Top 10 frames of crashing thread:` or crash-stats' `Frame
 // Module Signature Source`; Node's native stack on `FATAL ERROR:`, V8's `# …`
 // lines, `node[1234]:` or its first row ` 1: 0x…`; Chromium's fatal signal on
-// `Received signal`. The decoder asks this one question of every line before
+// `Received signal`; a Unity log's crash handler on `========== OUTPUTTING STACK
+// TRACE`, its module list on a path (`C:\Games\…:UnityPlayer.dll (…)`) and its
+// `… caused an Access Violation (0xc0000005)`. The decoder asks this one question of every line before
 // asking their readers: most lines of a listing answer no after their first byte.
 //
 //===----------------------------------------------------------------------===//
@@ -24,7 +26,13 @@ enum ToolSummaryLeads {
       UInt8(ascii: "n"), UInt8(ascii: "#"):
       return true
     case UInt8(ascii: "1"): return bytes[tokens[0].upperBound - 1] == ASCII.colon
-    default: return false
+    case UInt8(ascii: "="): return true
+    default:
+      // A Unity log's module list (`D:\Games\…\UnityPlayer.dll:UnityPlayer.dll (…), size: …`) and
+      // its crash handler's `X caused an Access Violation (0xc0000005)`.
+      let start = tokens[0].lowerBound
+      if tokens[0].count >= 3, bytes[start + 1] == ASCII.colon, bytes[start + 2] == UInt8(ascii: "\\") { return true }
+      return bytes[bytes.count - 1] == UInt8(ascii: ")") && tokens.count >= 4
     }
   }
 }
