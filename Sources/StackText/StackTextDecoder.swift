@@ -629,7 +629,11 @@ public final class StackTextDecoder {
       toolSummariesActive = sos.isCollecting || socorro.isCollecting || nodeNative.holdsAnything || unity.isCollecting
     }
     // A Unity log's crash handler: its module list, its exception, its stack.
-    if unity.consume(line, emit: emit, emitThread: { emitThread($0, emit) }) { return true }
+    if unity.isCollecting || UnityCrashLogCollector.mayOpen(line),
+      unity.consume(line, emit: emit, emitThread: { emitThread($0, emit) })
+    {
+      return true
+    }
     // SOS's managed stacks (`!clrstack`, `!pe`): their second column is no return address.
     if sos.isCollecting || SOSManagedStackCollector.mayOpen(line),
       sos.consume(line, emit: emit, emitThread: { emitThread($0, emit) })

@@ -32,7 +32,7 @@ enum ToolSummaryLeads {
       // its crash handler's `X caused an Access Violation (0xc0000005)`.
       let start = tokens[0].lowerBound
       if tokens[0].count >= 3, bytes[start + 1] == ASCII.colon, bytes[start + 2] == UInt8(ascii: "\\") { return true }
-      return bytes[bytes.count - 1] == UInt8(ascii: ")") && tokens.count >= 4
+      return tokens.count >= 4 && bytes[bytes.count - 1] == UInt8(ascii: ")") && line.tokenEquals(1, "caused")
     }
   }
 }

@@ -57,6 +57,22 @@ struct UnityCrashLogCollector {
   /// Whether the stack is being read (the decoder then offers every line).
   var isCollecting: Bool { inStack }
 
+  /// Whether `line` may open the stack, be a module of the list or the exception (a few bytes and
+  /// words looked at).
+  @inline(__always)
+  static func mayOpen(_ line: TextLine) -> Bool {
+    let tokens = line.tokens
+    guard tokens.count >= 4 else { return false }
+    let bytes = line.bytes
+    let first = tokens[0]
+    switch bytes[first.lowerBound] {
+    case UInt8(ascii: "="): return isStackStart(line)
+    default:
+      if tokens.count >= 6, first.count >= 4, bytes[first.lowerBound + 1] == ASCII.colon { return true }
+      return bytes[bytes.count - 1] == UInt8(ascii: ")") && line.tokenEquals(1, "caused")
+    }
+  }
+
   /// `========== OUTPUTTING STACK TRACE ==================`.
   static func isStackStart(_ line: TextLine) -> Bool {
     line.tokens.count == 5 && line.token(0).first == UInt8(ascii: "=") && line.tokenEquals(1, "OUTPUTTING")
@@ -100,7 +116,13 @@ struct UnityCrashLogCollector {
   /// `C:\Games\Ledger\UnityPlayer.dll:UnityPlayer.dll (00007FFD0A000000), size: 29360128 (result: 0),
   /// SymType: '-exported-', PDB: '…', fileVersion: 2021.3.16.4016570`: a module.
   static func module(_ line: TextLine) -> CodeModule? {
+    // A drive's path first (`C:\…`), and StackWalker's `SymType:` among the words: asked before any
+    // text is built.
     guard line.tokens.count >= 6, line.contentStart == 0 else { return nil }
+    let first = line.token(0)
+    guard first.count >= 4, first[first.startIndex + 1] == ASCII.colon, first[first.startIndex + 2] == UInt8(ascii: "\\"),
+      (2..<line.tokens.count).contains(where: { line.tokenEquals($0, "SymType:") })
+    else { return nil }
     let text = Substring(line.text(fromToken: 0))
     guard let size = text.firstRange(of: "), size: "), text[size.upperBound...].contains("SymType:"),
       let open = text[..<size.lowerBound].lastIndex(of: "(")
