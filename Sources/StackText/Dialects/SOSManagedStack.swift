@@ -60,7 +60,6 @@ struct SOSManagedStackCollector {
   private var exceptionMessage: String?
   /// Whether the lines under a frame are its `PARAMETERS:` (true) or `LOCALS:` (false).
   private var inParameters: Bool?
-  private var exceptionGiven = false
   private var threadCount = 0
   /// The most frames kept for one thread, threads, and parameters kept for one frame.
   var maximumFrames = 4096
@@ -130,9 +129,9 @@ struct SOSManagedStackCollector {
     return (spValue, ipValue, sp.count, Substring(line.text(fromToken: 2)))
   }
 
-  /// The method a call site names, with its module (`!pe`'s `Ledger.dll!`), the offset into it
+  /// The method a call site names (`!pe`'s assembly, `Ledger.dll!`, dropped), the offset into it
   /// (`+0x15d`) and its source; nil for a transition frame that names none.
-  static func method(_ site: Substring) -> (module: String?, function: String, offset: UInt64?, source: SourceLine?)? {
+  static func method(_ site: Substring) -> (function: String, offset: UInt64?, source: SourceLine?)? {
     var text = site
     if text.hasPrefix("[") {
       // `[HelperMethodFrame: 00007ffd28b42c58] System.Threading.Monitor.ReliableEnter(…)`.
@@ -149,14 +148,10 @@ struct SOSManagedStackCollector {
         text = text[..<open].trimmingBlanks()
       }
     }
-    var module: String?
-    // `Ledger.dll!Ledger.Store.Latest()+0x15d`: the module before the first `!` ahead of the
+    // `Ledger.dll!Ledger.Store.Latest()+0x15d`: the assembly before the first `!` ahead of the
     // argument list, the offset after the list.
     let beforeArguments = text.firstIndex(of: "(") ?? text.endIndex
     if let bang = text[..<beforeArguments].firstIndex(of: "!"), bang > text.startIndex {
-      var name = text[..<bang]
-      for suffix in [".dll", ".exe", ".DLL", ".EXE"] where name.hasSuffix(suffix) { name = name.dropLast(suffix.count) }
-      module = TextLimits.capped(String(name), maximumBytes: 256)
       text = text[text.index(after: bang)...]
     }
     var offset: UInt64?
@@ -165,7 +160,7 @@ struct SOSManagedStackCollector {
       text = text[..<plus]
     }
     guard !text.isEmpty, !text.contains(" ") || text.contains("(") else { return nil }
-    return (module, TextLimits.capped(String(text)), offset, source)
+    return (TextLimits.capped(String(text)), offset, source)
   }
 
   /// Takes a line; false for one it does not read (which may end the stack).
@@ -305,8 +300,7 @@ struct SOSManagedStackCollector {
       ? "SOS printed 8-digit stack pointers: a 32-bit process"
       : "SOS printed 16-digit stack pointers, a 64-bit process's; taken as amd64 (arm64 prints the same width)"
     CallStack.place(current.addresses, in: &current.frames, architecture: architecture)
-    if current.isException, !exceptionGiven {
-      exceptionGiven = true
+    if current.isException, pendingException == nil {
       pendingException = CrashException(
         code: ExceptionCode(rawValue: 0xE043_4352), description: TextLimits.singleLine(current.label), lines: current.lines)
     }

@@ -26,13 +26,9 @@ enum ToolSummaryLeads {
       UInt8(ascii: "n"), UInt8(ascii: "#"):
       return true
     case UInt8(ascii: "1"): return bytes[tokens[0].upperBound - 1] == ASCII.colon
-    case UInt8(ascii: "="): return true
-    default:
-      // A Unity log's module list (`D:\Games\…\UnityPlayer.dll:UnityPlayer.dll (…), size: …`) and
-      // its crash handler's `X caused an Access Violation (0xc0000005)`.
-      let start = tokens[0].lowerBound
-      if tokens[0].count >= 3, bytes[start + 1] == ASCII.colon, bytes[start + 2] == UInt8(ascii: "\\") { return true }
-      return tokens.count >= 4 && bytes[bytes.count - 1] == UInt8(ascii: ")") && line.tokenEquals(1, "caused")
+    // A Unity log's crash handler: its markers, its module list (`D:\Games\…:UnityPlayer.dll (…),
+    // size: …`) and its `X caused an Access Violation (0xc0000005)`.
+    default: return UnityCrashLogCollector.mayOpen(line)
     }
   }
 }
