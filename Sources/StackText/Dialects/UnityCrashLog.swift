@@ -218,8 +218,8 @@ struct UnityCrashLogCollector {
       let function = row.function.flatMap { exported.contains(ExportKey(module: row.module, name: $0)) ? nil : $0 }
       var symbol = FrameSymbol(module: row.module, function: function, printedText: row.function ?? "")
       if function == nil {
-        if let image = sortedModules.last(where: { $0.base.rawValue <= row.address }),
-          image.size.map({ row.address - image.base.rawValue < $0 }) ?? false, row.module.map({ ModuleName.stem(image.name) == $0 }) ?? true
+        if let found = SortedSearch.lastIndex(atOrBelow: row.address, count: sortedModules.count, key: { sortedModules[$0].base.rawValue }),
+          case let image = sortedModules[found], image.size.map({ row.address - image.base.rawValue < $0 }) ?? false, row.module.map({ ModuleName.stem(image.name) == $0 }) ?? true
         {
           symbol.moduleOffset = row.address - image.base.rawValue
         } else {
