@@ -19,6 +19,8 @@ public struct InputDescription: Sendable, Hashable, Codable {
     case microdump
     /// An Apple crash report in its JSON form (`.ips`, macOS 12 and iOS 15 on).
     case appleIPS = "apple-ips"
+    /// A Node.js diagnostic report (`node --report-uncaught-exception`, `--report-on-fatalerror`).
+    case nodeReport = "node-report"
     /// A Linux core file (ELF `ET_CORE`, as the kernel or gdb's `gcore` wrote it).
     case core
   }

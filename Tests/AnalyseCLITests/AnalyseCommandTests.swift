@@ -77,6 +77,20 @@ struct AnalyseCommandTests {
     #expect(cut.standardError.contains("-: a damaged Apple crash report (.ips) at byte offset 3000"))
   }
 
+  @Test("a Node.js diagnostic report on standard input reads as from a file, in its pretty and its one-line JSON")
+  func nodeReport() throws {
+    for name in ["uncaught-exception.json", "compact.json"] {
+      let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("node-report/" + name)))
+      let piped = try AnalyseRunner.run(["-"], input: data)
+      #expect(piped.status == 0, "\(name): \(piped.standardError)")
+      #expect(piped.standardOutput.contains("Input:        - (node-report, "), "\(name)")
+      #expect(piped.standardOutput.contains("System:       Node.js version: v20.20.2\n"), "\(name)")
+    }
+    let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("node-report/uncaught-exception.json")))
+    let piped = try AnalyseRunner.run(["-"], input: data)
+    #expect(piped.standardOutput.contains("Exception:    TypeError: ledger.entries.forEach is not a function\n"))
+  }
+
   @Test("a microdump in a log on standard input is walked as from a file")
   func microdumpOnStandardInput() throws {
     var stack = StackSection(base: 0xbe80_0000)

@@ -48,6 +48,29 @@ struct JavaScriptStackTests {
     #expect(report.stacks[0].frames[0].sourceLine == SourceLine(file: "https://ledger.example/static/js/main.8f3c2a.js", line: 2, column: 45678))
   }
 
+  @Test("Node's coded errors: the code between the name and the message (`TypeError [ERR_INVALID_ARG_TYPE]: …`)")
+  func codedError() throws {
+    let text = """
+      node:internal/errors:496
+          ErrorCaptureStackTrace(err);
+          ^
+
+      TypeError [ERR_INVALID_ARG_TYPE]: The "path" argument must be of type string. Received undefined
+          at new NodeError (node:internal/errors:405:5)
+          at Object.readFileSync (node:fs:448:20)
+          at loadLedger (/srv/ledger/load.js:4:13) {
+        code: 'ERR_INVALID_ARG_TYPE'
+      }
+      """
+    let report = decodeReport(text)
+    let stack = try #require(report.stacks.first)
+    #expect(stack.label == "TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string. Received undefined")
+    #expect(stack.frames.map { $0.symbol?.function ?? "-" } == ["new NodeError", "Object.readFileSync", "loadLedger"])
+    // A bracketed word that is no code, or a name that is no error's, opens nothing.
+    #expect(decodeReport("Error [see below]: x\n    at f (/a.js:1:1)\n").stacks.isEmpty)
+    #expect(decodeReport("Ledger [ERR_X]: x\n    at f (/a.js:1:1)\n").stacks.isEmpty)
+  }
+
   @Test("Firefox's rows: name@place, top-level code as @place")
   func gecko() throws {
     let text = """

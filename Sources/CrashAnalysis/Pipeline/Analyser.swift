@@ -192,6 +192,13 @@ public struct Analyser: Sendable {
       }
       return try AppleIPSReportBuilder.report(readAll(reader), name: reader.name)
     }
+    // A Node.js diagnostic report: its JavaScript and native stacks, not text to decode.
+    if NodeDiagnosticReportBuilder.mayBe(reader.peek(1024)) {
+      if let size = reader.knownSize, size > NodeDiagnosticReportBuilder.maximumSize {
+        throw .tooLarge(path: reader.name, size: size, limit: NodeDiagnosticReportBuilder.maximumSize)
+      }
+      return try NodeDiagnosticReportBuilder.report(readAll(reader), name: reader.name)
+    }
     // A Breakpad microdump in a log (anywhere in the first 64 MiB: `adb logcat -d` holds much
     // else before it): registers and stack to walk, not a listing to decode.
     if reader.contains(Array(Microdump.beginMarker.utf8), within: Self.microdumpSearchLimit) {
@@ -236,7 +243,7 @@ public struct Analyser: Sendable {
     -> CrashReport
   {
     var collector = MicrodumpCollector(limit: min(options.maximumInputSize, Self.microdumpSearchLimit))
-    var ips = AppleIPSWatcher(limit: min(options.maximumInputSize, AppleIPSReportBuilder.maximumSize))
+    var json = JSONReportWatcher(limit: min(options.maximumInputSize, JSONReportWatcher.maximumSize))
     var builder: CrashReportBuilder?
     var lines = 0
     let description = try stream(reader) { event in
@@ -247,9 +254,14 @@ public struct Analyser: Sendable {
       lines = count
     } watch: { chunk in
       collector.consume(chunk)
-      ips.consume(chunk)
+      json.consume(chunk)
     }
-    if let bytes = ips.bytes { return try AppleIPSReportBuilder.report(bytes, name: reader.name) }
+    json.finish()
+    switch json.kept {
+    case (.appleIPS, let bytes)?: return try AppleIPSReportBuilder.report(bytes, name: reader.name)
+    case (.nodeReport, let bytes)?: return try NodeDiagnosticReportBuilder.report(bytes, name: reader.name)
+    case nil: break
+    }
     if collector.found {
       let microdump = collector.bytes.withUnsafeBytes { Microdump(text: $0) }
       return MicrodumpReportBuilder.report(

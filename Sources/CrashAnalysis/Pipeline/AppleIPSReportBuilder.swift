@@ -33,7 +33,7 @@ enum AppleIPSReportBuilder {
   static func mayBe(_ prefix: [UInt8]) -> Bool {
     guard prefix.first == UInt8(ascii: "{") else { return false }
     let firstLine = prefix.prefix { $0 != 0x0A }
-    return firstLine.count >= 12 && contains(Array(firstLine), "\"bug_type\"")
+    return firstLine.count >= 12 && JSONInputPrefix.contains(firstLine, "\"bug_type\"")
   }
 
   /// What the errors call the format.
@@ -274,49 +274,5 @@ enum AppleIPSReportBuilder {
 
   private static func lastComponent(_ path: String) -> String {
     path.split(separator: "/").last.map(String.init) ?? path
-  }
-
-  private static func contains(_ bytes: [UInt8], _ word: String) -> Bool {
-    let pattern = Array(word.utf8)
-    guard bytes.count >= pattern.count else { return false }
-    for start in 0...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
-      if bytes[start..<(start + pattern.count)].elementsEqual(pattern) { return true }
-    }
-    return false
-  }
-}
-
-/// An `.ips` file on standard input, which cannot be looked at before it is read: the first
-/// line decides (up to 1 KiB of it), and the bytes of one that opens as an `.ips` are kept,
-/// up to the input size limit, for `AppleIPSReportBuilder`.
-struct AppleIPSWatcher {
-  /// The most bytes kept.
-  let limit: Int
-  /// The input's bytes, once it opened as an `.ips` (nil: it did not, or it was too large).
-  private(set) var bytes: [UInt8]?
-  private var head: [UInt8] = []
-  private var decided = false
-
-  init(limit: Int) { self.limit = limit }
-
-  /// Takes the next chunk of the input.
-  mutating func consume(_ chunk: UnsafeRawBufferPointer) {
-    if decided {
-      guard bytes != nil else { return }
-      if bytes!.count + chunk.count > limit {
-        bytes = nil
-        return
-      }
-      bytes! += chunk
-      return
-    }
-    // Undecided: every byte so far is kept (a first line is not longer than a few chunks).
-    head += chunk
-    guard head.first == UInt8(ascii: "{"), head.prefix(1024).firstIndex(of: 0x0A) == nil, head.count < 1024 else {
-      decided = true
-      if AppleIPSReportBuilder.mayBe(Array(head.prefix(1024))), head.count <= limit { bytes = head }
-      head = []
-      return
-    }
   }
 }

@@ -56,11 +56,16 @@ struct JavaScriptStackCollector {
     if bytes[first.upperBound - 1] == ASCII.colon, first.count >= 6 {
       return bytes[first.upperBound - 2] == UInt8(ascii: "r") && error(line) != nil
     }
+    // Node's coded errors: `TypeError [ERR_INVALID_ARG_TYPE]: …`.
+    if bytes[first.upperBound - 1] == UInt8(ascii: "r"), line.tokens.count >= 2, bytes[line.tokens[1].lowerBound] == UInt8(ascii: "[") {
+      return error(line) != nil
+    }
     return first.count == 8 && bytes[first.lowerBound] == UInt8(ascii: "U") && line.tokenEquals(0, "Uncaught")
   }
 
-  /// `TypeError: Cannot read …`, `Error: ENOENT: …`, `Uncaught RangeError: …`, `[cause]: Error: …`
-  /// (with whether it is a cause): an error's name (`…Error`, or `Error`) and its message.
+  /// `TypeError: Cannot read …`, `Error: ENOENT: …`, `Uncaught RangeError: …`, `[cause]: Error: …`,
+  /// `TypeError [ERR_INVALID_ARG_TYPE]: …` (Node's coded errors), with whether it is a cause: an
+  /// error's name (`…Error`, or `Error`) and its message.
   static func error(_ line: TextLine) -> (text: String, isCause: Bool)? {
     guard line.tokens.count >= 1 else { return nil }
     var start = 0
@@ -75,9 +80,17 @@ struct JavaScriptStackCollector {
     let bare = name.hasSuffix(":") ? name.dropLast() : Substring(name)
     guard bare.hasSuffix("Error"), bare.count <= 128, let lead = bare.first, lead.isUppercase,
       bare.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" }),
-      name.hasSuffix(":") || line.tokens.count == start + 1
+      name.hasSuffix(":") || line.tokens.count == start + 1 || isErrorCode(line, start + 1)
     else { return nil }
     return (TextLimits.singleLine(TextLimits.capped(line.text(fromToken: start), maximumBytes: 512)), isCause)
+  }
+
+  /// Whether token `index` is Node's error code after the name, `[ERR_INVALID_ARG_TYPE]:`.
+  private static func isErrorCode(_ line: TextLine, _ index: Int) -> Bool {
+    guard index < line.tokens.count else { return false }
+    let code = line.token(index)
+    guard code.count >= 4, code.count <= 96, code.first == UInt8(ascii: "["), Bytes.hasSuffix(code, "]:") else { return false }
+    return code.dropFirst().dropLast(2).allSatisfy { (0x41...0x5A).contains($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }
   }
 
   /// `at Ledger.balance (/srv/ledger/ledger.js:12:26)`, `at async Promise.all (index 0)`,
@@ -87,6 +100,9 @@ struct JavaScriptStackCollector {
     guard line.tokens.count >= 2, line.tokenEquals(0, "at") else { return nil }
     var text = Substring(line.text(fromToken: 1))
     if text.hasPrefix("async ") { text = text.dropFirst(6) }
+    // Node's inspection of an error with properties opens them after its last row:
+    // `at loadLedger (/srv/ledger/load.js:4:13) {`.
+    if text.hasSuffix(" {") { text = text.dropLast(2) }
     var function: Substring?
     var place = text
     if text.hasSuffix(")"), let open = text.firstRange(of: " (") {

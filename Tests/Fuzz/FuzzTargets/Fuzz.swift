@@ -20,6 +20,7 @@
 //             each format when its magic is not its own), then the analyser on the file
 //   sourcemap SourceMap (the input as a map's JSON, and as a base64 inline map) with lookups
 //             over its generated positions, and the script-comment reader on the input
+//   json      the analyser on a JSON report as a file: Apple's `.ips`, Node.js's diagnostic report
 //   names     SymbolDemangler: the input as a name, and behind Swift's, Rust's (both) and C++'s prefixes
 //   html      merge's JSON-line reader and the triage page: the page must keep its
 //             structure (HTMLStructure: no element, attribute or class it does not
@@ -51,7 +52,7 @@
   import SourceMaps
 
   enum FuzzTarget: String {
-    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf, names, core, compressed, sourcemap
+    case minidump, microdump, text, sym, map, rules, html, pe, pdb, dbg, cab, elf, names, core, compressed, sourcemap, json
   }
 
   nonisolated(unsafe) var selectedTarget = FuzzTarget.text
@@ -95,6 +96,7 @@
     case .core: fuzzCore(bytes)
     case .compressed: fuzzCompressed(bytes)
     case .sourcemap: fuzzSourceMap(bytes)
+    case .json: fuzzJSONReport(bytes)
     }
     return 0
   }
@@ -147,6 +149,20 @@
     options.maximumInputSize = 4 << 20
     options.walk.maximumFrames = 64
     _ = try? Analyser(options: options).analyse(path: compressedScratch)
+  }
+
+  /// The scratch file JSON reports are written to.
+  nonisolated(unsafe) let jsonScratch = "/tmp/fuzz-json-\(getpid()).json"
+
+  /// A JSON report (`.ips`, Node.js's diagnostic report) analysed as a file: the reports' JSON
+  /// trees and the stacks decoded from their strings. Inputs that open no object are passed by.
+  func fuzzJSONReport(_ bytes: [UInt8]) {
+    guard bytes.first(where: { $0 != 0x20 && $0 != 0x0A }) == UInt8(ascii: "{"), let file = fopen(jsonScratch, "wb") else { return }
+    _ = fwrite(bytes, 1, bytes.count, file)
+    fclose(file)
+    var options = AnalysisOptions()
+    options.maximumInputSize = 4 << 20
+    _ = try? Analyser(options: options).analyse(path: jsonScratch)
   }
 
   /// The input as a source map (and as one inline in a script, base64), looked up at positions

@@ -83,7 +83,8 @@ public enum TextReportWriter {
       "computer name", "processor type", "windows version", "current build", "service pack", "number of processors",
       "operating system", "cpu", "processors", "abi", "abort message", "cause", "sanitizer", "summary",
       "process", "os version", "hardware model", "termination reason", "distribution", "command line",
-      "application specific information", "crash report", "moz_crash reason", "crash reason",
+      "application specific information", "crash report", "moz_crash reason", "crash reason", "node.js version",
+      "report trigger",
     ].contains(property.key.lowercased()) {
       out += "System:       \(property.key): \(property.value)\n"
     }
