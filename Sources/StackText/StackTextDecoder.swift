@@ -104,6 +104,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var socorro = SocorroCrashingThreadCollector()
   @exclusivity(unchecked) private var nodeNative = NodeNativeStackCollector()
   @exclusivity(unchecked) private var unity = UnityCrashLogCollector()
+  @exclusivity(unchecked) private var chromiumRegisters = ChromiumSignalRegistersCollector()
   @exclusivity(unchecked) private var java = JavaStackTraceCollector()
   @exclusivity(unchecked) private var javascript = JavaScriptStackCollector()
   @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
@@ -237,6 +238,7 @@ public final class StackTextDecoder {
     socorro.finish(emit: emit, emitThread: { emitThread($0, emit) })
     nodeNative.finish(emit: emit, emitThread: { emitThread($0, emit) })
     unity.finish(emit: emit, emitThread: { emitThread($0, emit) })
+    chromiumRegisters.finish(emit: emit)
     java.finish(emit: emit, emitThread: { emitThread($0, emit) })
     javascript.finish(emit: emit, emitThread: { emitThread($0, emit) })
     hotspot.finish(emit: emit, emitThread: { emitThread($0, emit) })
@@ -626,7 +628,9 @@ public final class StackTextDecoder {
   @inline(never)
   private func handleToolSummaries(_ emit: (TextDecodingEvent) -> Void) -> Bool {
     defer {
-      toolSummariesActive = sos.isCollecting || socorro.isCollecting || nodeNative.holdsAnything || unity.isCollecting
+      toolSummariesActive =
+        sos.isCollecting || socorro.isCollecting || nodeNative.holdsAnything || unity.isCollecting
+        || chromiumRegisters.isCollecting
     }
     // A Unity log's crash handler: its module list, its exception, its stack.
     if unity.isCollecting || UnityCrashLogCollector.mayOpen(line),
@@ -643,6 +647,10 @@ public final class StackTextDecoder {
     // Chromium's fatal signal, before the stack its handler prints.
     if ChromiumFatalSignal.mayBe(line), let exception = ChromiumFatalSignal.exception(line) {
       emit(.exception(exception))
+      return true
+    }
+    // The registers Chromium's handler prints after the stack.
+    if chromiumRegisters.isCollecting || ChromiumSignalRegistersCollector.mayOpen(line), chromiumRegisters.consume(line, emit: emit) {
       return true
     }
     // Node.js's native stack after a fatal error (a V8 heap exhausted, a failed check).

@@ -41,6 +41,34 @@ struct SOSManagedStackTests {
     #expect(report.stacks[2].frames.first?.symbol?.function == "System.Threading.Monitor.ReliableEnter(System.Object, Boolean ByRef)")
   }
 
+  @Test("!pe -nested: each nested exception a stack, the innermost (thrown first) crashed, the outermost the exception")
+  func nestedExceptions() throws {
+    let report = decodeReport(try String(contentsOfFile: Fixtures.path("pastes/sos-pe-nested.txt"), encoding: .utf8))
+    #expect(report.stacks.map(\.label) == [
+      "System.InvalidOperationException: ledger closed", "System.IO.IOException: There is not enough space on the disk.",
+    ])
+    #expect(report.stacks.map(\.isCrashed) == [false, true])
+    #expect(report.stacks[1].frames.map { $0.symbol?.function } == [
+      "System.IO.Strategies.OSFileStreamStrategy.Write(System.ReadOnlySpan`1<Byte>)", "Ledger.Journal.Flush()", "Ledger.Store.Latest()",
+    ])
+    #expect(report.exception?.description == "System.InvalidOperationException: ledger closed")
+    // Two !pe without `Nested exception` between them are two chains: each crashed.
+    let twice = decodeReport(
+      """
+      Exception type:   System.InvalidOperationException
+      Message:          ledger closed
+      StackTrace (generated):
+          SP               IP               Function
+          000000E5D8F7E2B0 00007FFA9C1B2F4D Ledger.dll!Ledger.Store.Latest()+0x4d
+      Exception type:   System.IO.IOException
+      Message:          disk full
+      StackTrace (generated):
+          SP               IP               Function
+          000000E5D8F7E0C0 00007FFA9C1B3998 Ledger.dll!Ledger.Journal.Flush()+0x58
+      """)
+    #expect(twice.stacks.map(\.isCrashed) == [true, true])
+  }
+
   @Test("dotnet-dump's clrstack on Linux, and the CLR 2 era's 32-bit `ESP EIP` columns")
   func otherLayouts() throws {
     let linux = decodeReport(

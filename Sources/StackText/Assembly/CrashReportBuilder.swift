@@ -196,9 +196,21 @@ public struct CrashReportBuilder {
 
   /// Register dumps printed outside a Dr. Watson state dump (kd's `!trap`, ntsd's `r`)
   /// become threads of their own: a trap frame's registers are not the listing's
-  /// frame 0, so attaching them to a nearby listing would claim too much.
+  /// frame 0, so attaching them to a nearby listing would claim too much. A dump whose
+  /// instruction pointer is a frame's own instruction (Chromium's handler prints the faulting
+  /// frame's registers after the stack that holds it) belongs to that frame's stack.
   private mutating func attachLooseRegisters() {
     for (context, lines) in looseRegisters {
+      if let pc = context.instructionPointer,
+        let owner = report.threads.firstIndex(where: { thread in
+          thread.context == nil && (thread.architecture == context.architecture || thread.architecture == .unknown)
+            && thread.frames.contains { $0.instruction?.rawValue == pc }
+        })
+      {
+        report.threads[owner].context = context
+        report.threads[owner].contextLines = lines
+        continue
+      }
       report.threads.append(
         CrashThread(
           architecture: context.architecture,

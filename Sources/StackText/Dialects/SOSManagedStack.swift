@@ -36,6 +36,10 @@
 // `!pe`'s rows name the assembly too (`Ledger.dll!…+0x15d`), kept in the printed
 // text only: JIT-compiled code has no symbol file to look up. The exception's stack
 // crashed; threads from `!clrstack` are listed as printed, none marked crashed.
+// `!pe -nested` follows the exception with each inner one, after a line
+// `Nested exception ---…`: the innermost was thrown first, and its stack is the
+// crashed one (as .NET's own text makes the first-thrown exception's stack the
+// crash); the report's exception stays the outermost, the one left unhandled.
 //
 //===----------------------------------------------------------------------===//
 
@@ -82,6 +86,7 @@ struct SOSManagedStackCollector {
     switch line.bytes[first.lowerBound] {
     case UInt8(ascii: "O"): return threadHeader(line) != nil
     case UInt8(ascii: "C"), UInt8(ascii: "E"): return isColumnHeader(line) || exceptionTypeLine(line) != nil
+    case UInt8(ascii: "N"): return isNestedMarker(line)
     default: return false
     }
   }
@@ -107,6 +112,12 @@ struct SOSManagedStackCollector {
     }
     if count == 3, line.tokenEquals(0, "SP"), line.tokenEquals(1, "IP"), line.tokenEquals(2, "Function") { return true }
     return count == 2 && line.tokenEquals(0, "ESP") && line.tokenEquals(1, "EIP")
+  }
+
+  /// `Nested exception -------------------------------------------------------------` (`!pe -nested`).
+  static func isNestedMarker(_ line: TextLine) -> Bool {
+    line.tokens.count == 3 && line.tokenEquals(0, "Nested") && line.tokenEquals(1, "exception") && line.token(2).count >= 3
+      && line.token(2).allSatisfy { $0 == UInt8(ascii: "-") }
   }
 
   /// `Exception type:   System.InvalidOperationException`: the type.
@@ -167,11 +178,20 @@ struct SOSManagedStackCollector {
   mutating func consume(_ line: TextLine, emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) -> Bool {
     if let header = Self.threadHeader(line) {
       finishBlock(emitThread)
+      flushChain(emitThread)
       open(Block(label: header.label, threadID: header.id, isException: false, lines: LineRange(line: line.number)))
+      return true
+    }
+    if Self.isNestedMarker(line) {
+      finishBlock(emitThread)
+      nestedNext = true
       return true
     }
     if let type = Self.exceptionTypeLine(line) {
       finishBlock(emitThread)
+      // An exception not after a `Nested exception` line begins a chain of its own.
+      if !nestedNext { flushChain(emitThread) }
+      nestedNext = false
       exceptionType = (type, line.number)
       exceptionMessage = nil
       return true
@@ -182,6 +202,7 @@ struct SOSManagedStackCollector {
     if Self.isColumnHeader(line) {
       if block == nil || block?.hasColumns == true || block?.frames.isEmpty == false {
         finishBlock(emitThread)
+        flushChain(emitThread)
         open(Block(label: "Managed stack", isException: false, lines: LineRange(line: line.number)))
       }
       if var current = block {
@@ -304,10 +325,28 @@ struct SOSManagedStackCollector {
       pendingException = CrashException(
         code: ExceptionCode(rawValue: 0xE043_4352), description: TextLimits.singleLine(current.label), lines: current.lines)
     }
-    emitThread(
-      CrashThread(
-        id: current.threadID, architecture: architecture, architectureEvidence: [evidence], frames: current.frames,
-        format: .sosManagedStack, lines: current.lines, label: current.label, isCrashed: current.isException))
+    let thread = CrashThread(
+      id: current.threadID, architecture: architecture, architectureEvidence: [evidence], frames: current.frames,
+      format: .sosManagedStack, lines: current.lines, label: current.label, isCrashed: false)
+    if current.isException {
+      // Held until the chain of nested exceptions ends: its last one crashed.
+      chain.append(thread)
+    } else {
+      emitThread(thread)
+    }
+  }
+
+  /// The stacks of one `!pe`'s exception and its nested ones, outermost first.
+  private var chain: [CrashThread] = []
+  /// Whether the next `!pe` block is a nested exception of the one before it.
+  private var nestedNext = false
+
+  /// Gives out the chain of exceptions read, the innermost (the first thrown) crashed.
+  private mutating func flushChain(_ emitThread: (CrashThread) -> Void) {
+    guard !chain.isEmpty else { return }
+    chain[chain.count - 1].isCrashed = true
+    for thread in chain { emitThread(thread) }
+    chain = []
   }
 
   /// The exception of the first `!pe` read, given out when the text ends.
@@ -316,6 +355,8 @@ struct SOSManagedStackCollector {
   /// Ends the text: the last stack, and the exception `!pe` printed.
   mutating func finish(emit: (TextDecodingEvent) -> Void, emitThread: (CrashThread) -> Void) {
     finishBlock(emitThread)
+    flushChain(emitThread)
+    nestedNext = false
     exceptionType = nil
     if let exception = pendingException {
       emit(.exception(exception))

@@ -331,7 +331,13 @@ struct SanitizerStackCollector {
   private mutating func note(_ row: SanitizerStack.Row) {
     guard let path = row.modulePath else { return }
     var base: UInt64?
-    if let address = row.address, let offset = row.moduleOffset, address >= offset { base = address - offset }
+    if let address = row.address, let offset = row.moduleOffset, address >= offset {
+      base = address - offset
+      // A module is mapped at a page's start. Chromium's symbolizer prints a caller's return
+      // address with the offset of the call (one byte less, `0x7f0e4b0d6520
+      // (/usr/lib/x86_64-linux-gnu/libc.so.6+0x4251f)`): its base is a page's start plus one.
+      if base! & 0xFFF == 1 { base! -= 1 }
+    }
     if let known = modules[path] {
       modules[path] = (known.base ?? base, known.buildID ?? row.buildID)
       return
