@@ -105,6 +105,7 @@ public final class StackTextDecoder {
   @exclusivity(unchecked) private var nodeNative = NodeNativeStackCollector()
   @exclusivity(unchecked) private var unity = UnityCrashLogCollector()
   @exclusivity(unchecked) private var chromiumRegisters = ChromiumSignalRegistersCollector()
+  @exclusivity(unchecked) private var crashlyticsHeader = CrashlyticsExportHeaderCollector()
   @exclusivity(unchecked) private var java = JavaStackTraceCollector()
   @exclusivity(unchecked) private var javascript = JavaScriptStackCollector()
   @exclusivity(unchecked) private var hotspot = HotSpotErrorLogCollector()
@@ -630,7 +631,7 @@ public final class StackTextDecoder {
     defer {
       toolSummariesActive =
         sos.isCollecting || socorro.isCollecting || nodeNative.holdsAnything || unity.isCollecting
-        || chromiumRegisters.isCollecting
+        || chromiumRegisters.isCollecting || crashlyticsHeader.isCollecting
     }
     // A Unity log's crash handler: its module list, its exception, its stack.
     if unity.isCollecting || UnityCrashLogCollector.mayOpen(line),
@@ -647,6 +648,10 @@ public final class StackTextDecoder {
     // Chromium's fatal signal, before the stack its handler prints.
     if ChromiumFatalSignal.mayBe(line), let exception = ChromiumFatalSignal.exception(line) {
       emit(.exception(exception))
+      return true
+    }
+    // The header of Crashlytics' text export (`# Crashlytics - Stack trace`, `# Version: …`).
+    if crashlyticsHeader.isCollecting || CrashlyticsExportHeaderCollector.mayOpen(line), crashlyticsHeader.consume(line, emit: emit) {
       return true
     }
     // The registers Chromium's handler prints after the stack.

@@ -96,6 +96,28 @@ struct CrashlyticsReportTests {
     #expect(report.stacks[0].frames.count == 2 && report.stacks.allSatisfy { $0.format == .crashlytics })
   }
 
+  @Test("the text export's header: the application, its version, the platform, OS, device, issue, session, date and URL")
+  func exportHeader() throws {
+    let ios = decodeReport(try String(contentsOfFile: Fixtures.path("pastes/crashlytics-ios-export.txt"), encoding: .utf8))
+    func value(_ report: CrashReport, _ key: String) -> [String] { report.system.filter { $0.key == key }.map(\.value) }
+    #expect(value(ios, "Application") == ["Ledger", "com.example.ledger"])
+    #expect(value(ios, "Application version") == ["4.2.1 (4210)"])
+    #expect(value(ios, "Platform") == ["ios"] && value(ios, "OS version") == ["17.1.2 (21B101)"])
+    #expect(value(ios, "Device") == ["iPhone 14 Pro"])
+    #expect(value(ios, "Crashlytics issue") == ["3f6b1c2d9e8a7b6c5d4e3f2a1b0c9d8e"])
+    #expect(value(ios, "Crashlytics session") == ["6755A1C2034F000171B8E3C9D4F2A6B1_2011447812349925713"])
+    #expect(value(ios, "Crash date") == ["2026-12-07T08:55:31Z"])
+    #expect(value(ios, "Crash report").first?.hasPrefix("https://console.firebase.google.com/") == true)
+    // The header's other lines are read over; the stacks follow as before.
+    #expect(!ios.system.contains { $0.value.contains("Example Ledger") || $0.value.contains("7.4%") })
+    #expect(ios.stacks.map(\.label) == ["com.apple.main-thread", "com.apple.uikit.eventfetch-thread"])
+    let android = decodeReport(try String(contentsOfFile: Fixtures.path("pastes/crashlytics-android.txt"), encoding: .utf8))
+    #expect(value(android, "Application") == ["com.example.ledger"] && value(android, "Platform") == ["android"])
+    #expect(value(android, "Crashlytics issue") == ["5c0e9a7d3b1f48e2a6d4c8b0e2f4a6c8"])
+    // `#` lines without the header's first line are no fields.
+    #expect(decodeReport("# Version: 2\n# Platform: ios\n").system.isEmpty)
+  }
+
   @Test("not a Crashlytics issue", arguments: ["Crashed: yes, twice\n", "Fatal Exception: none\nwe could not reproduce it\n", "#1. Crashed: the build\n"])
   func notCrashlytics(_ text: String) {
     #expect(decodeReport(text).stacks.isEmpty)

@@ -5,7 +5,7 @@
 // `Crash report:`, `Top 10 frames of crashing thread:` or crash-stats' `Frame
 // Module Signature Source`; Node's native stack on `FATAL ERROR:`, V8's `# …`
 // lines, `node[1234]:` or its first row ` 1: 0x…`; Chromium's fatal signal on
-// `Received signal`, the registers it prints on `r8:` or `gs:`; a Unity log's crash handler on `========== OUTPUTTING STACK
+// `Received signal`, the registers it prints on `r8:` or `gs:`; Crashlytics' export on `# Crashlytics -`; a Unity log's crash handler on `========== OUTPUTTING STACK
 // TRACE`, its module list on a path (`C:\Games\…:UnityPlayer.dll (…)`) and its
 // `… caused an Access Violation (0xc0000005)`. The decoder asks this one question of every line before
 // asking their readers: most lines of a listing answer no after their first byte.
