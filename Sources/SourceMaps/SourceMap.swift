@@ -34,6 +34,9 @@ public struct SourceMap: Sendable {
   public let origin: String
   /// The generated file the map describes (`file`), when it says.
   public let file: String?
+  /// The map's debug id (`debugId`, Sentry's older `debug_id`): a UUID, lowercase and hyphenated,
+  /// that the script it maps carries too (`//# debugId=…`); nil when the map has none.
+  public let debugID: String?
   /// The original sources, `sourceRoot` prefixed; `nil` where the map has `null`.
   public let sources: [String?]
   /// The names segments refer to.
@@ -112,6 +115,7 @@ public struct SourceMap: Sendable {
     }
     self.origin = origin
     self.file = document["file"]?.stringValue
+    self.debugID = (document["debugId"]?.stringValue ?? document["debug_id"]?.stringValue).flatMap(DebugID.normalized)
     self.sources = builder.sources
     self.names = builder.names
     self.ignoredSources = builder.ignoredSources

@@ -16,6 +16,8 @@ public enum SourceMapError: Error, Sendable, Equatable, CustomStringConvertible 
   case badMappings(file: String, section: Int, offset: Int, reason: String)
   /// An inline map (`sourceMappingURL=data:…`) whose data could not be decoded.
   case badDataURL(file: String, reason: String)
+  /// The map's debug id is not the script's: the map is another build's.
+  case debugIDMismatch(map: String, mapID: String, script: String, scriptID: String)
 
   /// One line naming the file and what was wrong where.
   public var description: String {
@@ -29,6 +31,8 @@ public enum SourceMapError: Error, Sendable, Equatable, CustomStringConvertible 
         ? "\(file): mappings damaged at byte \(offset) of the string: \(reason)"
         : "\(file): mappings of section \(section) damaged at byte \(offset) of the string: \(reason)"
     case .badDataURL(let file, let reason): "\(file): inline source map unreadable: \(reason)"
+    case .debugIDMismatch(let map, let mapID, let script, let scriptID):
+      "\(map): debug id \(mapID) is not the script's (\(script): \(scriptID)): the map is another build's"
     }
   }
 }

@@ -10,6 +10,11 @@
 //      names: inline (`data:application/json;base64,…`), or a file beside it
 //      (a relative URL of ordinary components; anything else by its file name).
 //
+// A script that carries a debug id (`//# debugId=85314830-023f-4cf1-a267-535f4e37bb17`,
+// as Sentry's bundler plugins and the TC39 proposal write it) is another build's
+// than a map with another id (`"debugId"` in the map): such a map is refused, and
+// the script's own `sourceMappingURL` tried before giving up.
+//
 // Nothing outside the directories is opened. Each script is looked up once
 // per locator; a batch shares one, so a bundle's map is read once for all the
 // crashes that name it.
@@ -61,12 +66,30 @@ public final class SourceMapLocator: Sendable {
     for suffix in path.suffixes {
       for directory in directories {
         let mapPath = directory + "/" + suffix + ".map"
-        if Self.isRegularFile(mapPath) { return Self.read(mapPath) }
         let scriptPath = directory + "/" + suffix
-        if Self.isRegularFile(scriptPath), let outcome = Self.linkedMap(ofScript: scriptPath) { return outcome }
+        let script = Self.isRegularFile(scriptPath) ? try? MappedFile(path: scriptPath, limit: SourceMap.maximumFileSize) : nil
+        let scriptID = script.flatMap { Self.trailingComment("debugId", in: $0.bytes) }.flatMap(DebugID.normalized)
+        if Self.isRegularFile(mapPath) {
+          let named = Self.checked(Self.read(mapPath), script: scriptPath, scriptID: scriptID)
+          guard case .failed(.debugIDMismatch) = named, let script, let linked = Self.linkedMap(ofScript: scriptPath, script) else {
+            return named
+          }
+          // `SCRIPT.map` is another build's: the map the script names may be its own.
+          if case .map = Self.checked(linked, script: scriptPath, scriptID: scriptID) { return linked }
+          return named
+        }
+        if let script, let outcome = Self.linkedMap(ofScript: scriptPath, script) {
+          return Self.checked(outcome, script: scriptPath, scriptID: scriptID)
+        }
       }
     }
     return .missing
+  }
+
+  /// The outcome, unless its map names a debug id other than the script's.
+  private static func checked(_ outcome: Outcome, script: String, scriptID: String?) -> Outcome {
+    guard case .map(let map) = outcome, let scriptID, let mapID = map.debugID, mapID != scriptID else { return outcome }
+    return .failed(.debugIDMismatch(map: map.origin, mapID: mapID, script: script, scriptID: scriptID))
   }
 
   private static func read(_ path: String) -> Outcome {
@@ -78,10 +101,8 @@ public final class SourceMapLocator: Sendable {
   }
 
   /// The map a script names in its last `//# sourceMappingURL=` (or the older `//@`) comment.
-  static func linkedMap(ofScript path: String) -> Outcome? {
-    guard let script = try? MappedFile(path: path, limit: SourceMap.maximumFileSize),
-      let url = sourceMappingURL(in: script.bytes)
-    else { return nil }
+  static func linkedMap(ofScript path: String, _ script: MappedFile) -> Outcome? {
+    guard let url = sourceMappingURL(in: script.bytes) else { return nil }
     if url.hasPrefix("data:") { return inlineMap(url, script: path) }
     var reference = Substring(url)
     if let query = reference.firstIndex(where: { $0 == "?" || $0 == "#" }) { reference = reference[..<query] }
@@ -94,8 +115,16 @@ public final class SourceMapLocator: Sendable {
     return isRegularFile(mapPath) ? read(mapPath) : nil
   }
 
-  /// The URL of the last line `//# sourceMappingURL=…` among the script's last lines.
+  /// The URL of the last line `//# sourceMappingURL=…` (or `//@ …`) among the script's last lines.
   package static func sourceMappingURL(in bytes: UnsafeRawBufferPointer) -> String? {
+    trailingComment("sourceMappingURL", in: bytes)
+  }
+
+  /// The value of the last `//# NAME=VALUE` (or `//@ NAME=VALUE`) comment among the script's
+  /// last lines (a value without blanks).
+  package static func trailingComment(_ name: StaticString, in bytes: UnsafeRawBufferPointer) -> String? {
+    let leads = ["//# " + name.description + "=", "//@ " + name.description + "="].map { Array($0.utf8) }
+    let leadLength = leads[0].count
     var end = bytes.count
     // The comment closes the script; a few lines after it (a banner, blank lines) are passed over.
     for _ in 0..<16 {
@@ -106,11 +135,9 @@ public final class SourceMapLocator: Sendable {
       end = start > 0 ? start - 1 : 0
       while let last = line.last, last == 0x0D || last == 0x20 || last == 0x09 { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
       while let first = line.first, first == 0x20 || first == 0x09 { line = UnsafeRawBufferPointer(rebasing: line.dropFirst()) }
-      guard line.count > 21 else { continue }
-      let lead = String(decoding: line.prefix(21), as: UTF8.self)
-      guard lead == "//# sourceMappingURL=" || lead == "//@ sourceMappingURL=" else { continue }
-      let url = String(decoding: line.dropFirst(21), as: UTF8.self)
-      return url.contains(where: { $0 == " " || $0 == "\t" }) ? nil : url
+      guard line.count > leadLength, leads.contains(where: { line.prefix(leadLength).elementsEqual($0) }) else { continue }
+      let value = String(decoding: line.dropFirst(leadLength), as: UTF8.self)
+      return value.contains(where: { $0 == " " || $0 == "\t" }) ? nil : value
     }
     return nil
   }

@@ -98,3 +98,57 @@ import Testing
     #expect(SourceMapResolver.resolved("webpack:///src/a.ts", script: "/srv/app.js") == "webpack:///src/a.ts")
   }
 }
+
+@Suite("source maps' debug ids")
+struct SourceMapDebugIDTests {
+  let scriptID = "85314830-023f-4cf1-a267-535f4e37bb17"
+
+  private func map(_ source: String, id: String?, key: String = "debugId") -> String {
+    let member = id.map { #","\#(key)":"\#($0)""# } ?? ""
+    return #"{"version":3,"sources":["\#(source)"],"names":[],"mappings":"AAAA"\#(member)}"#
+  }
+
+  @Test func idsAreUUIDsInOneSpelling() {
+    #expect(DebugID.normalized("85314830023F4CF1A267535F4E37BB17") == scriptID)
+    #expect(DebugID.normalized(scriptID.uppercased()) == scriptID)
+    #expect(DebugID.normalized("85314830-023f-4cf1-a267-535f4e37bb1") == nil)
+    #expect(DebugID.normalized("85314830-023f-4cf1-a267-535f4e37bb17-0") == nil)
+    #expect(DebugID.normalized("zz314830-023f-4cf1-a267-535f4e37bb17") == nil)
+  }
+
+  @Test func aMapOfAnotherBuildIsRefusedUnlessTheScriptNamesItsOwn() throws {
+    let root = NSTemporaryDirectory() + "sourcemap-debugid-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try FileManager.default.createDirectory(atPath: root + "/maps", withIntermediateDirectories: true)
+    let stale = "00000000-1111-2222-3333-444444444444"
+    // app.js: its map beside it is another build's, and the script names no other.
+    try "f();\n//# debugId=\(scriptID)\n".write(toFile: root + "/app.js", atomically: true, encoding: .utf8)
+    try map("stale.js", id: stale).write(toFile: root + "/app.js.map", atomically: true, encoding: .utf8)
+    // lib.js: the stale map beside it, its own named by its comment (Sentry's older `debug_id`).
+    try "g();\n//# debugId=\(scriptID.uppercased())\n//# sourceMappingURL=maps/lib-own.map\n".write(
+      toFile: root + "/lib.js", atomically: true, encoding: .utf8)
+    try map("stale-lib.js", id: stale).write(toFile: root + "/lib.js.map", atomically: true, encoding: .utf8)
+    try map("own-lib.js", id: scriptID.replacingOccurrences(of: "-", with: ""), key: "debug_id").write(
+      toFile: root + "/maps/lib-own.map", atomically: true, encoding: .utf8)
+    // old.js: no id on one side, so nothing to compare: the map is used.
+    try "h();\n".write(toFile: root + "/old.js", atomically: true, encoding: .utf8)
+    try map("old-src.js", id: stale).write(toFile: root + "/old.js.map", atomically: true, encoding: .utf8)
+    let locator = SourceMapLocator(directories: [root])
+    guard case .failed(let error) = locator.outcome(forScript: "/srv/app.js") else {
+      Issue.record("another build's map was used")
+      return
+    }
+    #expect(error == .debugIDMismatch(map: root + "/app.js.map", mapID: stale, script: root + "/app.js", scriptID: scriptID))
+    #expect(error.description.contains("the map is another build's"))
+    guard case .map(let own) = locator.outcome(forScript: "/srv/lib.js") else {
+      Issue.record("the script's own map was not found past the stale one")
+      return
+    }
+    #expect(own.sources == ["own-lib.js"] && own.debugID == scriptID)
+    guard case .map(let old) = locator.outcome(forScript: "/srv/old.js") else {
+      Issue.record("a map was refused with nothing to compare")
+      return
+    }
+    #expect(old.sources == ["old-src.js"])
+  }
+}
