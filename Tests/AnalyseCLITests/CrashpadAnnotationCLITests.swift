@@ -39,6 +39,23 @@ struct CrashpadAnnotationCLITests {
     #expect(run.standardOutput.contains("Annotation:   libc.so.6: abort_message = fortify: buffer overflow\n"))
   }
 
+  @Test("text: a module whose name holds `): ` is split where its name ends, not at the first `): `")
+  func moduleNameWithParenthesis() throws {
+    var dump = SyntheticMinidump.linuxAmd64(
+      module: SyntheticModule(base: 0x5555_0000_0000, size: 0x10000, name: "/opt/Ledger/ledger"), rip: 0x5555_0000_1000)
+    dump.modules.append(SyntheticModule(base: 0x7F00_0000_0000, size: 0x20000, name: "/opt/Ledger/plug (x): in.so"))
+    var info = SyntheticCrashpadInfo()
+    var plugin = SyntheticCrashpadInfo.Module(index: 1)
+    plugin.list = ["loaded: yes"]
+    plugin.simple = [("state", "open")]
+    info.modules = [plugin]
+    dump.crashpad = info
+    let file = try TemporaryFile(dump.bytes(), suffix: ".dmp")
+    let run = try AnalyseRunner.run([file.path])
+    #expect(run.standardOutput.contains("Annotation:   plug (x): in.so: loaded: yes\n"), "\(run.standardOutput)")
+    #expect(run.standardOutput.contains("Annotation:   plug (x): in.so: state = open\n"))
+  }
+
   @Test("JSON: each annotation a system property")
   func jsonReport() throws {
     let file = try Self.dumpFile()

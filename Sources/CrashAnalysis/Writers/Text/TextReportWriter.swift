@@ -88,7 +88,7 @@ public enum TextReportWriter {
     ].contains(property.key.lowercased()) {
       out += "System:       \(property.key): \(property.value)\n"
     }
-    out += annotationRows(report.system)
+    out += annotationRows(report.system, modules: report.modules)
     // A language's exception (Java's, Python's) is no signal: kept as properties, shown here.
     for property in report.system {
       switch property.key {
@@ -148,7 +148,7 @@ public enum TextReportWriter {
 
   /// Crashpad's report id and annotations: `Annotation:   prod = Electron`,
   /// `Annotation:   libsystem_c.dylib: BUG IN CLIENT OF LIBDISPATCH…`.
-  private static func annotationRows(_ system: [SystemProperty]) -> String {
+  private static func annotationRows(_ system: [SystemProperty], modules: [CodeModule]) -> String {
     var out = ""
     var shown = 0
     var left = 0
@@ -169,8 +169,17 @@ public enum TextReportWriter {
         out += "Annotation:   \(rest.dropFirst(2)) = \(property.value)\n"
       } else if rest.hasPrefix(" (") {
         rest = rest.dropFirst(2)
-        // `NAME): KEY` for a named annotation, `NAME)` for a module's list entry.
-        if let close = rest.firstRange(of: "): ") {
+        // `NAME): KEY` for a named annotation, `NAME)` for a module's list entry. NAME is a
+        // module's file name, which may itself hold `): `: the longest module name the key
+        // begins with decides where it ends.
+        let named = modules.lazy.map { TextLimits.singleLine(Self.fileName($0.name)) }
+          .filter { rest.hasPrefix($0 + "): ") || rest == $0 + ")" }.max { $0.count < $1.count }
+        if let named {
+          let after = rest.dropFirst(named.count + 1)
+          out += after.isEmpty
+            ? "Annotation:   \(named): \(property.value)\n"
+            : "Annotation:   \(named): \(after.dropFirst(2)) = \(property.value)\n"
+        } else if let close = rest.firstRange(of: "): ") {
           out += "Annotation:   \(rest[..<close.lowerBound]): \(rest[close.upperBound...]) = \(property.value)\n"
         } else {
           out += "Annotation:   \(rest.dropLast()): \(property.value)\n"
@@ -179,6 +188,11 @@ public enum TextReportWriter {
     }
     if left > 0 { out += "Annotation:   … and \(left) more (in the JSON report)\n" }
     return out
+  }
+
+  /// The last component of a Windows or POSIX path.
+  private static func fileName(_ path: String) -> String {
+    path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).last.map(String.init) ?? path
   }
 
   private static func thread(_ thread: CrashThread, index: Int, of count: Int, options: Options, _ out: inout String) {
