@@ -21,6 +21,8 @@ public struct InputDescription: Sendable, Hashable, Codable {
     case appleIPS = "apple-ips"
     /// A Node.js diagnostic report (`node --report-uncaught-exception`, `--report-on-fatalerror`).
     case nodeReport = "node-report"
+    /// A Sentry event as JSON (an SDK's payload, or the event its web interface and API show).
+    case sentryEvent = "sentry-event"
     /// A Linux core file (ELF `ET_CORE`, as the kernel or gdb's `gcore` wrote it).
     case core
   }

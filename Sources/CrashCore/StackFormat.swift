@@ -123,6 +123,8 @@ public enum StackFormat: String, Sendable, Hashable, CaseIterable, Codable {
   /// `0x00007FF63B7BE803 (Unity) GfxDeviceVK::InsertCustomMarkerCallback` under `========== OUTPUTTING
   /// STACK TRACE ==================`.
   case unityCrash = "unity-crash"
+  /// A stack of a Sentry event's JSON (an exception's or a thread's `stacktrace`).
+  case sentryEvent = "sentry-event"
   /// Rows copied without their header line.
   case headerless = "noheader"
   /// Read from a minidump's thread list.

@@ -51,7 +51,8 @@ public struct SourceMapResolver: Sendable {
     // The maps that placed frames, and the original lines each frame stands on.
     var mapsUsed: [String: SourceMap] = [:]
     var wanted: [(thread: Int, frame: Int, map: String, place: SourcePlace)] = []
-    for threadIndex in report.threads.indices where report.threads[threadIndex].format == .javascript {
+    for threadIndex in report.threads.indices
+    where report.threads[threadIndex].format == .javascript || report.threads[threadIndex].format == .sentryEvent {
       let frames = report.threads[threadIndex].frames
       guard frames.contains(where: Self.isScriptFrame) else { continue }
       var mapped: [(position: MappedPosition, map: SourceMap)?] = []

@@ -91,6 +91,15 @@ struct AnalyseCommandTests {
     #expect(piped.standardOutput.contains("Exception:    TypeError: ledger.entries.forEach is not a function\n"))
   }
 
+  @Test("a Sentry event on standard input reads as from a file")
+  func sentryEvent() throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("sentry/python-chained.json")))
+    let piped = try AnalyseRunner.run(["-"], input: data)
+    #expect(piped.status == 0, "\(piped.standardError)")
+    #expect(piped.standardOutput.contains("Input:        - (sentry-event, "))
+    #expect(piped.standardOutput.contains("Signature:    ledger.py:balance\n"))
+  }
+
   @Test("a microdump in a log on standard input is walked as from a file")
   func microdumpOnStandardInput() throws {
     var stack = StackSection(base: 0xbe80_0000)

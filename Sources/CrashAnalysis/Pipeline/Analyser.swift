@@ -199,6 +199,14 @@ public struct Analyser: Sendable {
       }
       return try NodeDiagnosticReportBuilder.report(readAll(reader), name: reader.name)
     }
+    // A Sentry event's JSON: its exceptions' and threads' stacks (read as text when it holds none).
+    // Read without moving the file's position, so that the text decoder still reads it all.
+    if let size = reader.knownSize, SentryEventReportBuilder.mayBe(reader.peek(SentryEventReportBuilder.sniffedBytes)) {
+      if size > SentryEventReportBuilder.maximumSize {
+        throw .tooLarge(path: reader.name, size: size, limit: SentryEventReportBuilder.maximumSize)
+      }
+      if let report = try SentryEventReportBuilder.report(reader.peek(size), name: reader.name) { return report }
+    }
     // A Breakpad microdump in a log (anywhere in the first 64 MiB: `adb logcat -d` holds much
     // else before it): registers and stack to walk, not a listing to decode.
     if reader.contains(Array(Microdump.beginMarker.utf8), within: Self.microdumpSearchLimit) {
@@ -260,6 +268,8 @@ public struct Analyser: Sendable {
     switch json.kept {
     case (.appleIPS, let bytes)?: return try AppleIPSReportBuilder.report(bytes, name: reader.name)
     case (.nodeReport, let bytes)?: return try NodeDiagnosticReportBuilder.report(bytes, name: reader.name)
+    case (.sentryEvent, let bytes)?:
+      if let report = try SentryEventReportBuilder.report(bytes, name: reader.name) { return report }
     case nil: break
     }
     if collector.found {

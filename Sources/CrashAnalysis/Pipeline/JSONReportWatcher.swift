@@ -1,9 +1,10 @@
 //===--- JSONReportWatcher.swift - A JSON report arriving on standard input ---===//
 //
 // A file is looked at before it is read; standard input cannot be. Its first
-// KiB decides whether it is an Apple `.ips` file or a Node.js diagnostic report,
-// and the bytes of one that is are kept (up to the input size limit) while the
-// text decoder reads the same chunks.
+// bytes decide whether it is an Apple `.ips` file, a Node.js diagnostic report or
+// a Sentry event (the first KiB for the first two, 64 KiB for an event, whose
+// exception may come before its id), and the bytes of one that is are kept (up to
+// the input size limit) while the text decoder reads the same chunks.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,12 +16,15 @@ struct JSONReportWatcher {
     case appleIPS
     /// A Node.js diagnostic report.
     case nodeReport
+    /// A Sentry event's JSON.
+    case sentryEvent
   }
 
   /// The largest report kept.
-  static let maximumSize = max(AppleIPSReportBuilder.maximumSize, NodeDiagnosticReportBuilder.maximumSize)
+  static let maximumSize = max(
+    AppleIPSReportBuilder.maximumSize, NodeDiagnosticReportBuilder.maximumSize, SentryEventReportBuilder.maximumSize)
   /// How many first bytes decide.
-  static let decidingBytes = 1024
+  static let decidingBytes = SentryEventReportBuilder.sniffedBytes
 
   /// The most bytes kept.
   let limit: Int
@@ -65,11 +69,13 @@ struct JSONReportWatcher {
 
   private mutating func decide() {
     decided = true
-    let head = Array(bytes.prefix(Self.decidingBytes))
+    let head = Array(bytes.prefix(1024))
     if AppleIPSReportBuilder.mayBe(head) {
       kind = .appleIPS
     } else if NodeDiagnosticReportBuilder.mayBe(head) {
       kind = .nodeReport
+    } else if SentryEventReportBuilder.mayBe(Array(bytes.prefix(Self.decidingBytes))) {
+      kind = .sentryEvent
     }
     if kind == nil || bytes.count > limit {
       kind = nil

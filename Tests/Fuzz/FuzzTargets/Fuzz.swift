@@ -20,7 +20,8 @@
 //             each format when its magic is not its own), then the analyser on the file
 //   sourcemap SourceMap (the input as a map's JSON, and as a base64 inline map) with lookups
 //             over its generated positions, and the script-comment reader on the input
-//   json      the analyser on a JSON report as a file: Apple's `.ips`, Node.js's diagnostic report
+//   json      the analyser on a JSON report as a file: Apple's `.ips`, Node.js's diagnostic
+//             report, a Sentry event
 //   names     SymbolDemangler: the input as a name, and behind Swift's, Rust's (both) and C++'s prefixes
 //   html      merge's JSON-line reader and the triage page: the page must keep its
 //             structure (HTMLStructure: no element, attribute or class it does not
@@ -154,7 +155,7 @@
   /// The scratch file JSON reports are written to.
   nonisolated(unsafe) let jsonScratch = "/tmp/fuzz-json-\(getpid()).json"
 
-  /// A JSON report (`.ips`, Node.js's diagnostic report) analysed as a file: the reports' JSON
+  /// A JSON report (`.ips`, Node.js's diagnostic report, a Sentry event) analysed as a file: the reports' JSON
   /// trees and the stacks decoded from their strings. Inputs that open no object are passed by.
   func fuzzJSONReport(_ bytes: [UInt8]) {
     guard bytes.first(where: { $0 != 0x20 && $0 != 0x0A }) == UInt8(ascii: "{"), let file = fopen(jsonScratch, "wb") else { return }

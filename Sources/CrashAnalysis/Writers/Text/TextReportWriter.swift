@@ -84,7 +84,8 @@ public enum TextReportWriter {
       "operating system", "cpu", "processors", "abi", "abort message", "cause", "sanitizer", "summary",
       "process", "os version", "hardware model", "termination reason", "distribution", "command line",
       "application specific information", "crash report", "moz_crash reason", "crash reason", "node.js version",
-      "report trigger", "application", "application version", "device", "crashlytics issue",
+      "report trigger", "application", "application version", "device", "crashlytics issue", "sentry event", "release",
+      "runtime",
     ].contains(property.key.lowercased()) {
       out += "System:       \(property.key): \(property.value)\n"
     }
