@@ -63,6 +63,14 @@ extension JSONValue {
     return try parser.document()
   }
 
+  /// Parses one JSON text from UTF-8 bytes, leaving out the values of the members named in
+  /// `omittedMembers`, as `parse(_:omittingMembers:)` over memory the caller holds does.
+  public static func parse(_ bytes: [UInt8], omittingMembers omittedMembers: [String]) throws(JSONParseError) -> JSONValue {
+    try bytes.withUnsafeBytes { buffer in
+      Result { () throws(JSONParseError) -> JSONValue in try parse(buffer, omittingMembers: omittedMembers) }
+    }.get()
+  }
+
   /// The member `key` of an object (the first, when repeated), or nil.
   public subscript(key: String) -> JSONValue? {
     guard case .object(let members) = self else { return nil }

@@ -56,9 +56,14 @@ enum NodeDiagnosticReportBuilder {
   /// JSON is not well formed, or what it lacks.
   static func report(_ bytes: [UInt8], name: String) throws(AnalysisError) -> CrashReport {
     guard bytes.count <= maximumSize else { throw .tooLarge(path: name, size: bytes.count, limit: maximumSize) }
+    // What a report does not show is checked as JSON and not built.
+    let omitted = [
+      "environmentVariables", "javascriptHeap", "libuv", "sharedObjects", "resourceUsage", "uvthreadResourceUsage",
+      "userLimits", "cpus", "networkInterfaces", "componentVersions",
+    ]
     let root: JSONValue
     do {
-      root = try JSONValue.parse(bytes)
+      root = try JSONValue.parse(bytes, omittingMembers: omitted)
     } catch {
       throw .damaged(path: name, offset: error.offset, format: Self.format, reason: "it is not JSON: \(error.reason)")
     }

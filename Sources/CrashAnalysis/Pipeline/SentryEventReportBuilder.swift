@@ -67,13 +67,10 @@ enum SentryEventReportBuilder {
     guard bytes.count <= maximumSize else { throw .tooLarge(path: name, size: bytes.count, limit: maximumSize) }
     // What a report does not show is checked as JSON and not built.
     let omitted = ["pre_context", "post_context", "vars", "breadcrumbs", "modules", "request", "extra"]
-    let parsed = bytes.withUnsafeBytes { buffer in
-      Result { () throws(JSONParseError) -> JSONValue in try JSONValue.parse(buffer, omittingMembers: omitted) }
-    }
     let root: JSONValue
-    switch parsed {
-    case .success(let value): root = value
-    case .failure(let error):
+    do {
+      root = try JSONValue.parse(bytes, omittingMembers: omitted)
+    } catch {
       throw .damaged(path: name, offset: error.offset, format: Self.format, reason: "it is not JSON: \(error.reason)")
     }
     guard case .object = root else { return nil }
