@@ -185,15 +185,18 @@ public struct Analyser: Sendable {
         throw .core(error.description)
       }
     }
+    // The JSON reports, told apart by their first bytes (read once; an event's 64 KiB only when
+    // the input opens a JSON object).
+    let head = reader.peek(1024)
     // An Apple crash report's JSON (`.ips`): its threads and images, not text to decode.
-    if AppleIPSReportBuilder.mayBe(reader.peek(1024)) {
+    if AppleIPSReportBuilder.mayBe(head) {
       if let size = reader.knownSize, size > AppleIPSReportBuilder.maximumSize {
         throw .tooLarge(path: reader.name, size: size, limit: AppleIPSReportBuilder.maximumSize)
       }
       return try AppleIPSReportBuilder.report(readAll(reader), name: reader.name)
     }
     // A Node.js diagnostic report: its JavaScript and native stacks, not text to decode.
-    if NodeDiagnosticReportBuilder.mayBe(reader.peek(1024)) {
+    if NodeDiagnosticReportBuilder.mayBe(head) {
       if let size = reader.knownSize, size > NodeDiagnosticReportBuilder.maximumSize {
         throw .tooLarge(path: reader.name, size: size, limit: NodeDiagnosticReportBuilder.maximumSize)
       }
@@ -201,7 +204,9 @@ public struct Analyser: Sendable {
     }
     // A Sentry event's JSON: its exceptions' and threads' stacks (read as text when it holds none).
     // Read without moving the file's position, so that the text decoder still reads it all.
-    if let size = reader.knownSize, SentryEventReportBuilder.mayBe(reader.peek(SentryEventReportBuilder.sniffedBytes)) {
+    if let size = reader.knownSize, JSONInputPrefix.firstKey(head[...]) != nil,
+      SentryEventReportBuilder.mayBe(reader.peek(SentryEventReportBuilder.sniffedBytes))
+    {
       if size > SentryEventReportBuilder.maximumSize {
         throw .tooLarge(path: reader.name, size: size, limit: SentryEventReportBuilder.maximumSize)
       }
