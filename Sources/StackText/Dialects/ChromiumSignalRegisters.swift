@@ -55,18 +55,11 @@ struct ChromiumSignalRegistersCollector {
     for index in stride(from: 0, to: count, by: 2) {
       let label = line.token(index)
       let value = line.token(index + 1)
+      // A label no context keeps (`cr2:`, `trp:`) still belongs to the dump.
       guard label.count >= 3, label.count <= 4, label.last == ASCII.colon, value.count == digits,
-        let number = HexNumber.digits(value), case let name?? = names[String(decoding: label.dropLast(), as: UTF8.self)]
-      else {
-        // A label no context keeps (`cr2:`, `trp:`) still belongs to the dump.
-        if label.last == ASCII.colon, value.count == digits, HexNumber.digits(value) != nil,
-          case .some(.none) = names[String(decoding: label.dropLast(), as: UTF8.self)]
-        {
-          continue
-        }
-        return nil
-      }
-      found.append((name, number))
+        let number = HexNumber.digits(value), let entry = names[String(decoding: label.dropLast(), as: UTF8.self)]
+      else { return nil }
+      if let name = entry { found.append((name, number)) }
     }
     return found
   }
