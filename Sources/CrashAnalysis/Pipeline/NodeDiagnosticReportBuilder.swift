@@ -243,30 +243,26 @@ enum NodeDiagnosticReportBuilder {
 
   /// The process, its command line, Node's version and the system.
   private static func properties(_ header: JSONValue) -> [SystemProperty] {
-    var properties: [SystemProperty] = []
-    func add(_ key: String, _ value: String?) {
-      guard let value, !value.isEmpty else { return }
-      properties.append(SystemProperty(key: key, value: TextLimits.singleLine(TextLimits.capped(value), replacement: " ")))
-    }
+    var list = ReportPropertyList()
     var arguments: [String] = []
     if case .array(let values)? = header["commandLine"] {
       arguments = values.prefix(256).compactMap(\.stringValue)
     }
     let pid = header["processId"]?.intValue.map { " [\($0)]" } ?? ""
-    add("Process", arguments.first.map { ($0.split(separator: "/").last.map(String.init) ?? $0) + pid })
-    add("Command line", arguments.isEmpty ? nil : arguments.joined(separator: " "))
-    add("Node.js version", header["nodejsVersion"]?.stringValue)
+    list.add("Process", arguments.first.map { ($0.split(separator: "/").last.map(String.init) ?? $0) + pid })
+    list.add("Command line", arguments.isEmpty ? nil : arguments.joined(separator: " "))
+    list.add("Node.js version", header["nodejsVersion"]?.stringValue)
     let platform = [header["platform"]?.stringValue, header["arch"]?.stringValue].compactMap { $0 }.joined(separator: " ")
-    add("Platform", platform)
+    list.add("Platform", platform)
     let system = [header["osName"]?.stringValue, header["osRelease"]?.stringValue, header["osMachine"]?.stringValue]
       .compactMap { $0 }.joined(separator: " ")
-    add("Operating system", system)
+    list.add("Operating system", system)
     // `Exception` is both the trigger and the event of an uncaught exception's report.
     let trigger = header["trigger"]?.stringValue
     let event = header["event"]?.stringValue.flatMap { $0 == trigger ? nil : $0 }
-    add("Report trigger", [trigger, event].compactMap { $0 }.joined(separator: ": "))
-    add("Report time", header["dumpEventTime"]?.stringValue)
-    return properties
+    list.add("Report trigger", [trigger, event].compactMap { $0 }.joined(separator: ": "))
+    list.add("Report time", header["dumpEventTime"]?.stringValue)
+    return list.properties
   }
 
   /// `text` without the blanks around it.

@@ -229,16 +229,13 @@ enum SentryEventReportBuilder {
       let address = field(value, "instruction_addr", "instructionAddr").flatMap(hexNumber)
       // A native frame's binary (`package`, a path); a script's place is its file.
       let package = field(value, "package").flatMap(\.stringValue)
-      let isNative = address != nil
-      let module: String? =
-        isNative
-        ? (package.map(lastComponent) ?? address.flatMap { address in images.last { contains($0, address) }.map(\.name) })
-        : nil
+      let image = address.flatMap { address in images.last { contains($0, address) } }
+      let module: String? = address == nil ? nil : (package.map(lastComponent) ?? image?.name)
       var symbol = FrameSymbol(
         module: module.map { TextLimits.capped($0, maximumBytes: 256) }, function: function.map { TextLimits.capped($0) },
         printedText: function ?? "")
       if function == nil, let address {
-        if let image = images.last(where: { contains($0, address) }) {
+        if let image {
           symbol.moduleOffset = address - image.base.rawValue
         } else {
           symbol.address = Address(address)
@@ -370,28 +367,24 @@ enum SentryEventReportBuilder {
 
   /// The event's id, platform, SDK, release, and its OS, runtime and device contexts.
   private static func properties(_ root: JSONValue) -> [SystemProperty] {
-    var properties: [SystemProperty] = []
-    func add(_ key: String, _ value: String?) {
-      guard let value, !value.isEmpty else { return }
-      properties.append(SystemProperty(key: key, value: TextLimits.singleLine(TextLimits.capped(value), replacement: " ")))
-    }
-    add("Sentry event", (root["event_id"] ?? root["eventID"])?.stringValue)
-    add("Platform", root["platform"]?.stringValue)
+    var list = ReportPropertyList()
+    list.add("Sentry event", (root["event_id"] ?? root["eventID"])?.stringValue)
+    list.add("Platform", root["platform"]?.stringValue)
     let sdk = root["sdk"]
-    add("Crash reporter", [sdk?["name"]?.stringValue, sdk?["version"]?.stringValue].compactMap { $0 }.joined(separator: " "))
+    list.add("Crash reporter", [sdk?["name"]?.stringValue, sdk?["version"]?.stringValue].compactMap { $0 }.joined(separator: " "))
     // The REST API gives the release as an object (`{"version": "ledger-web@1.9.0", …}`).
-    add("Release", root["release"]?.stringValue ?? root["release"]?["version"]?.stringValue)
+    list.add("Release", root["release"]?.stringValue ?? root["release"]?["version"]?.stringValue)
     let contexts = root["contexts"]
     func described(_ context: JSONValue?) -> String? {
       guard let context else { return nil }
       let text = [context["name"]?.stringValue, context["version"]?.stringValue].compactMap { $0 }.joined(separator: " ")
       return text.isEmpty ? context["raw_description"]?.stringValue : text
     }
-    add("Operating system", described(contexts?["os"]))
-    add("Runtime", described(contexts?["runtime"]))
+    list.add("Operating system", described(contexts?["os"]))
+    list.add("Runtime", described(contexts?["runtime"]))
     let device = contexts?["device"]
-    add("Device", [device?["model"]?.stringValue, device?["arch"]?.stringValue].compactMap { $0 }.joined(separator: " "))
-    return properties
+    list.add("Device", [device?["model"]?.stringValue, device?["arch"]?.stringValue].compactMap { $0 }.joined(separator: " "))
+    return list.properties
   }
 
   private static func lastComponent(_ path: String) -> String {
